@@ -1,0 +1,22 @@
+/**
+ * @kvscope/engine: the public surface. Pure TypeScript; no DOM, no Node (DESIGN.md rule 1).
+ * Each area exports from here; deep imports are fine inside the engine, not outside it.
+ */
+
+export * from './assert.ts';
+export * from './constants.ts';
+export * from './errors.ts';
+export * from './node/contract.ts';
+export * from './node/pingNode.ts';
+export * from './protocol/events.ts';
+export * from './protocol/ids.ts';
+export * from './protocol/messages.ts';
+export * from './protocol/transport.ts';
+export * from './random/rng.ts';
+export * from './simulation/eventQueue.ts';
+export * from './simulation/network.ts';
+export * from './simulation/simulation.ts';
+export * from './simulation/traceHash.ts';
+export * from './storage/files/fileSystem.ts';
+export * from './storage/files/memoryFileSystem.ts';
+export * from './time/clock.ts';

@@ -1,0 +1,84 @@
+/**
+ * The node contract: a node is a state machine stepped by a driver (DESIGN.md "The one idea").
+ *
+ *   driver ──NodeInput──▶ node.step() ──NodeOutput──▶ driver
+ *            message | tick | request | control         messages, replies, events, wakeAt
+ *
+ * A node does no I/O of its own. Time arrives as `now` in every input; randomness comes from the
+ * `Rng` in its `NodeEnv`; files from the `FileSystem` there; messages leave only as envelopes in
+ * the output. The two drivers — the simulator (one thread, virtual time) and the live worker
+ * (real timers, MessageChannel ports, OPFS) — run this same code.
+ *
+ * Ordering rule, written on the output type as etcd's raft writes it on `Ready`: when
+ * `syncBeforeSend` is true, the driver must call `node.sync()` (and, for an asynchronous backend,
+ * await `fs.durable()`) before any message or reply of that output leaves the node. A driver may
+ * step a node several times and sync once before sending all of their outputs: that is group commit.
+ */
+
+import type { ClusterEvent } from '../protocol/events.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import type { Envelope } from '../protocol/messages.ts';
+import type { Rng } from '../random/rng.ts';
+import type { FileSystem } from '../storage/files/fileSystem.ts';
+
+/** What a client asks of a node. Protocols add members (get/put/delete arrive with replication). */
+export type ClientRequest = { type: 'stats'; requestId: string };
+
+/** The answer to one `ClientRequest`, matched by `requestId`. */
+export type ClientReply = { type: 'stats'; requestId: string; ok: true; stats: Record<string, number> };
+
+/** Commands from the operator (the lab or a scenario), not from clients. */
+export type ControlCommand = { type: 'configure'; patch: Record<string, unknown> };
+
+export type NodeInput =
+  | { type: 'start'; now: number }
+  | { type: 'tick'; now: number }
+  | { type: 'message'; now: number; envelope: Envelope }
+  | { type: 'request'; now: number; request: ClientRequest }
+  | { type: 'control'; now: number; command: ControlCommand };
+
+export interface NodeOutput {
+  /** Writes of this step must be made durable (`node.sync()`) before messages or replies leave. */
+  syncBeforeSend: boolean;
+  messages: Envelope[];
+  replies: ClientReply[];
+  events: ClusterEvent[];
+  /** The earliest time the node wants a `tick`, or null when it has nothing scheduled. */
+  wakeAt: number | null;
+}
+
+/** A plain-data picture of one node for the lab's inspector; each node kind adds its fields. */
+export interface NodeSnapshot {
+  id: NodeId;
+  kind: string;
+  at: number;
+  [field: string]: unknown;
+}
+
+export interface StorageNode {
+  readonly id: NodeId;
+  step(input: NodeInput): NodeOutput;
+  /** Makes every write so far durable (flushes the commit log). Cheap when nothing is pending. */
+  sync(): void;
+  snapshot(now: number): NodeSnapshot;
+  /** Releases file handles. Not called on a crash: a crashed node is simply dropped. */
+  close(): void;
+}
+
+/** What a driver hands a node when it creates (or re-creates, after a crash) one. */
+export interface NodeEnv {
+  id: NodeId;
+  /** Every other node the node may talk to at start (membership protocols may learn more). */
+  peers: NodeId[];
+  rng: Rng;
+  fs: FileSystem;
+  /** Protocol settings; each node kind validates its own. */
+  config: Record<string, unknown>;
+}
+
+export type NodeFactory = (env: NodeEnv) => StorageNode;
+
+/** An empty output to fill in: nodes build one per step. */
+export function emptyOutput(): NodeOutput {
+  return { syncBeforeSend: false, messages: [], replies: [], events: [], wakeAt: null };
+}

@@ -1,0 +1,361 @@
+/**
+ * The deterministic driver: nodes, network and disks simulated in one thread, on virtual time.
+ *
+ *   agenda (EventQueue by time, seq) ──pop──▶ deliver | wake | request | action
+ *                                                 │
+ *                                     node.step(input) ─▶ output
+ *                                                 │ sync if asked, then
+ *                     messages ─▶ SimNetwork.route ─▶ agenda     replies ─▶ client callbacks
+ *
+ * Every random choice comes from streams forked from the run's seed, every delivery and timer firing
+ * is folded into a trace hash, and nothing here reads a real clock: the same seed and the same
+ * actions give the same run, byte for byte (test T1). Faults: crash (volatile state lost; the
+ * node's `FileSystem` survives, and a faulty one may lose unsynced bytes), restart (recovery from
+ * those files), pause (inputs queue up until resume), clock skew, and everything `SimNetwork` does.
+ */
+
+import { assert } from '../assert.ts';
+import type { ClientReply, ClientRequest, NodeFactory, NodeInput, StorageNode } from '../node/contract.ts';
+import type { ClusterEvent } from '../protocol/events.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import type { Envelope } from '../protocol/messages.ts';
+import { Rng } from '../random/rng.ts';
+import type { FileSystem } from '../storage/files/fileSystem.ts';
+import { MemoryFileSystem } from '../storage/files/memoryFileSystem.ts';
+import { EventQueue } from './eventQueue.ts';
+import { defaultLinkConfig, type SimLinkConfig, SimNetwork } from './network.ts';
+import { TraceHash } from './traceHash.ts';
+
+export type NodeState = 'up' | 'crashed' | 'paused';
+
+/** A file system the simulator can crash: the faulty backend implements this. */
+export interface CrashableFileSystem extends FileSystem {
+  crash(kind: 'process' | 'power'): void;
+}
+
+function isCrashable(fs: FileSystem): fs is CrashableFileSystem {
+  return typeof (fs as Partial<CrashableFileSystem>).crash === 'function';
+}
+
+export interface SimulationOptions {
+  seed: number;
+  nodes: readonly NodeId[];
+  createNode: NodeFactory;
+  config?: Record<string, unknown>;
+  link?: Partial<SimLinkConfig>;
+  /** Each node's disk; default a fresh `MemoryFileSystem`. */
+  fileSystem?: (id: NodeId) => FileSystem;
+}
+
+type AgendaItem =
+  | { kind: 'deliver'; envelope: Envelope }
+  | { kind: 'wake'; node: NodeId; incarnation: number }
+  | { kind: 'request'; node: NodeId; request: ClientRequest; onReply: (reply: ClientReply) => void }
+  | { kind: 'action'; label: string; run: () => void };
+
+interface Host {
+  id: NodeId;
+  node: StorageNode | null;
+  state: NodeState;
+  incarnation: number;
+  fs: FileSystem;
+  skewMs: number;
+  /** Inputs that arrived while paused, processed in order on resume. */
+  inbox: AgendaItem[];
+  wakeAt: number | null;
+  pendingReplies: Map<string, (reply: ClientReply) => void>;
+}
+
+export class Simulation {
+  readonly seed: number;
+  readonly network: SimNetwork;
+  readonly trace = new TraceHash();
+  private readonly rng: Rng;
+  private readonly agenda = new EventQueue<AgendaItem>();
+  private readonly hosts = new Map<NodeId, Host>();
+  private readonly listeners: ((event: ClusterEvent) => void)[] = [];
+  private time = 0;
+  readonly counters = { delivered: 0, dropped: 0, sent: 0, steps: 0 };
+
+  constructor(private readonly options: SimulationOptions) {
+    this.seed = options.seed;
+    this.rng = new Rng(options.seed);
+    this.network = new SimNetwork(this.rng.fork('network'), { ...defaultLinkConfig, ...options.link });
+    for (const id of options.nodes) {
+      const fs = options.fileSystem?.(id) ?? new MemoryFileSystem(`memory:${id}`);
+      const host: Host = {
+        id,
+        node: null,
+        state: 'crashed',
+        incarnation: 0,
+        fs,
+        skewMs: 0,
+        inbox: [],
+        wakeAt: null,
+        pendingReplies: new Map(),
+      };
+      this.hosts.set(id, host);
+      this.boot(host);
+    }
+  }
+
+  get now(): number {
+    return this.time;
+  }
+
+  get nodeIds(): NodeId[] {
+    return [...this.hosts.keys()];
+  }
+
+  traceHash(): string {
+    return this.trace.hex();
+  }
+
+  onEvent(listener: (event: ClusterEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  node(id: NodeId): StorageNode | null {
+    return this.host(id).node;
+  }
+
+  state(id: NodeId): NodeState {
+    return this.host(id).state;
+  }
+
+  fileSystem(id: NodeId): FileSystem {
+    return this.host(id).fs;
+  }
+
+  /** Sends a client request to `node` now; `onReply` runs when the node answers. */
+  request(node: NodeId, request: ClientRequest, onReply: (reply: ClientReply) => void): void {
+    this.agenda.push(this.time, { kind: 'request', node, request, onReply });
+  }
+
+  /** Runs `run` at virtual time `at` (fault schedules, workloads, checks). */
+  schedule(at: number, label: string, run: () => void): void {
+    assert(at >= this.time, `cannot schedule "${label}" in the past (${at} < ${this.time})`);
+    this.agenda.push(at, { kind: 'action', label, run });
+  }
+
+  /** Processes the next agenda item. Returns false when the agenda is empty. */
+  step(): boolean {
+    const next = this.agenda.pop();
+    if (!next) return false;
+    this.time = next.at;
+    this.handle(next.item);
+    return true;
+  }
+
+  /** Runs every agenda item due at or before `until`, then sets the clock to `until`. */
+  runUntil(until: number): void {
+    for (let next = this.agenda.peek(); next && next.at <= until; next = this.agenda.peek()) this.step();
+    this.time = Math.max(this.time, until);
+  }
+
+  runFor(ms: number): void {
+    this.runUntil(this.time + ms);
+  }
+
+  // ── faults ──────────────────────────────────────────────────────────────────────────────────
+
+  /** Kills a node: its volatile state is gone; with `power`, unsynced disk writes may be lost too. */
+  crash(id: NodeId, kind: 'process' | 'power' = 'process'): void {
+    const host = this.host(id);
+    if (host.state === 'crashed') return;
+    this.trace.add(`${this.time}|crash|${id}|${kind}`);
+    host.node = null;
+    host.state = 'crashed';
+    host.incarnation++;
+    host.inbox = [];
+    host.wakeAt = null;
+    host.pendingReplies.clear();
+    if (isCrashable(host.fs)) host.fs.crash(kind);
+    this.emit({ type: 'node.crashed', at: this.time, node: id });
+  }
+
+  /** Starts a crashed node again from its files. */
+  restart(id: NodeId): void {
+    const host = this.host(id);
+    if (host.state !== 'crashed') return;
+    this.trace.add(`${this.time}|restart|${id}`);
+    this.boot(host);
+  }
+
+  pause(id: NodeId): void {
+    const host = this.host(id);
+    if (host.state !== 'up') return;
+    host.state = 'paused';
+    this.emit({ type: 'node.paused', at: this.time, node: id });
+  }
+
+  resume(id: NodeId): void {
+    const host = this.host(id);
+    if (host.state !== 'paused') return;
+    host.state = 'up';
+    this.emit({ type: 'node.resumed', at: this.time, node: id });
+    const inbox = host.inbox;
+    host.inbox = [];
+    for (const item of inbox) this.handle(item);
+    this.stepNode(host, { type: 'tick', now: this.nodeNow(host) });
+  }
+
+  /** The node's clock runs `skewMs` ahead of (or, negative, behind) virtual time. */
+  skew(id: NodeId, skewMs: number): void {
+    this.host(id).skewMs = skewMs;
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────────────────────
+
+  private host(id: NodeId): Host {
+    const host = this.hosts.get(id);
+    assert(host, `unknown node ${id}`);
+    return host;
+  }
+
+  private nodeNow(host: Host): number {
+    return this.time + host.skewMs;
+  }
+
+  private boot(host: Host): void {
+    const recovered = host.fs.list().length > 0;
+    host.node = this.options.createNode({
+      id: host.id,
+      peers: this.options.nodes.filter((peer) => peer !== host.id),
+      rng: this.rng.fork(`node/${host.id}/${host.incarnation}`),
+      fs: host.fs,
+      config: this.options.config ?? {},
+    });
+    host.state = 'up';
+    this.emit({ type: 'node.started', at: this.time, node: host.id, recovered });
+    this.stepNode(host, { type: 'start', now: this.nodeNow(host) });
+  }
+
+  private handle(item: AgendaItem): void {
+    switch (item.kind) {
+      case 'deliver':
+        this.deliver(item);
+        return;
+      case 'wake':
+        this.wake(item.node, item.incarnation);
+        return;
+      case 'request':
+        this.deliverRequest(item);
+        return;
+      case 'action':
+        this.trace.add(`${this.time}|a|${item.label}`);
+        item.run();
+    }
+  }
+
+  private deliver(item: AgendaItem & { kind: 'deliver' }): void {
+    const { envelope } = item;
+    const host = this.host(envelope.to);
+    if (host.state === 'crashed') {
+      this.drop(envelope, 'crashed');
+      return;
+    }
+    if (host.state === 'paused') {
+      host.inbox.push(item);
+      return;
+    }
+    this.counters.delivered++;
+    this.trace.add(`${this.time}|d|${envelope.from}>${envelope.to}#${envelope.id}:${envelope.body.type}`);
+    if (this.listeners.length > 0) {
+      this.emit({
+        type: 'message.delivered',
+        at: this.time,
+        node: envelope.to,
+        from: envelope.from,
+        id: envelope.id,
+        msg: envelope.body.type,
+      });
+    }
+    this.stepNode(host, { type: 'message', now: this.nodeNow(host), envelope });
+  }
+
+  private wake(id: NodeId, incarnation: number): void {
+    const host = this.host(id);
+    if (host.incarnation !== incarnation || host.state === 'crashed') return;
+    if (host.wakeAt !== null && host.wakeAt > this.time) return; // superseded by a later schedule
+    host.wakeAt = null;
+    if (host.state === 'paused') return; // resume() ticks the node
+    this.trace.add(`${this.time}|w|${id}`);
+    this.stepNode(host, { type: 'tick', now: this.nodeNow(host) });
+  }
+
+  private deliverRequest(item: AgendaItem & { kind: 'request' }): void {
+    const host = this.host(item.node);
+    if (host.state === 'paused') {
+      host.inbox.push(item);
+      return;
+    }
+    if (host.state === 'crashed') return; // the client sees nothing: its own timeout decides
+    this.trace.add(`${this.time}|r|${item.node}|${item.request.requestId}`);
+    host.pendingReplies.set(item.request.requestId, item.onReply);
+    this.stepNode(host, { type: 'request', now: this.nodeNow(host), request: item.request });
+  }
+
+  private stepNode(host: Host, input: NodeInput): void {
+    const node = host.node;
+    assert(node, `stepping node ${host.id} while it is ${host.state}`);
+    this.counters.steps++;
+    const out = node.step(input);
+    if (out.syncBeforeSend) node.sync();
+    for (const event of out.events) this.emit(event);
+    for (const envelope of out.messages) this.send(envelope);
+    for (const reply of out.replies) {
+      const onReply = host.pendingReplies.get(reply.requestId);
+      host.pendingReplies.delete(reply.requestId);
+      onReply?.(reply);
+    }
+    this.scheduleWake(host, out.wakeAt);
+  }
+
+  private scheduleWake(host: Host, wakeAt: number | null): void {
+    if (wakeAt === null) return;
+    const at = Math.max(this.time, wakeAt - host.skewMs);
+    if (host.wakeAt !== null && host.wakeAt <= at && host.wakeAt >= this.time) return;
+    host.wakeAt = at;
+    this.agenda.push(at, { kind: 'wake', node: host.id, incarnation: host.incarnation });
+  }
+
+  private send(envelope: Envelope): void {
+    this.counters.sent++;
+    const route = this.network.route(envelope.from, envelope.to, this.time);
+    if ('dropped' in route) {
+      this.drop(envelope, route.dropped);
+      return;
+    }
+    for (const at of route.delivered) this.agenda.push(at, { kind: 'deliver', envelope });
+    if (this.listeners.length > 0) {
+      this.emit({
+        type: 'message.sent',
+        at: this.time,
+        node: envelope.from,
+        to: envelope.to,
+        id: envelope.id,
+        msg: envelope.body.type,
+        deliverAt: route.delivered[0] ?? null,
+      });
+    }
+  }
+
+  private drop(envelope: Envelope, reason: 'cut' | 'loss' | 'crashed'): void {
+    this.counters.dropped++;
+    this.trace.add(`${this.time}|x|${envelope.from}>${envelope.to}#${envelope.id}|${reason}`);
+    this.emit({
+      type: 'message.dropped',
+      at: this.time,
+      node: envelope.from,
+      to: envelope.to,
+      id: envelope.id,
+      msg: envelope.body.type,
+      reason,
+    });
+  }
+
+  private emit(event: ClusterEvent): void {
+    for (const listener of this.listeners) listener(event);
+  }
+}
