@@ -18,5 +18,6 @@ export * from './simulation/network.ts';
 export * from './simulation/simulation.ts';
 export * from './simulation/traceHash.ts';
 export * from './storage/files/fileSystem.ts';
+export * from './storage/files/fileSystemContract.ts';
 export * from './storage/files/memoryFileSystem.ts';
 export * from './time/clock.ts';

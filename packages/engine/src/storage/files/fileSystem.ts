@@ -16,7 +16,12 @@
  * `FileSystem.durable()` taken after that flush has resolved. `rename` replaces its target
  * atomically: after a crash the target holds either its old or its new content, never a mixture;
  * that is how a manifest is switched. Errors are `KvError`s (`KV_NOT_FOUND`, `KV_IO`,
- * `KV_QUOTA_EXCEEDED`).
+ * `KV_QUOTA_EXCEEDED`, `KV_CLOSED` for a closed handle, `KV_INVALID_ARGUMENT` for a bad name).
+ *
+ * Handles are exclusive: a caller keeps at most one open handle per file (OPFS sync access handles
+ * lock their file), and closes a file before renaming or deleting it. Deleting a missing file is a
+ * no-op. `read` returns a copy, and `write`/`append` copy their input: callers may reuse buffers.
+ * The contract suite (fileSystemContract.ts) is the executable form of these rules.
  */
 
 export interface FileHandle {
@@ -59,3 +64,8 @@ export interface FileSystem {
 
 /** File names are flat: letters, digits, `.`, `-`, `_`; no folders. Keeps every backend simple. */
 export const fileNamePattern = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** A valid file name matches `fileNamePattern` and is not `.` or `..` (which name folders everywhere). */
+export function isValidFileName(name: string): boolean {
+  return fileNamePattern.test(name) && name !== '.' && name !== '..';
+}

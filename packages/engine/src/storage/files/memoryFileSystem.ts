@@ -5,7 +5,7 @@
  */
 
 import { kvError } from '../../errors.ts';
-import { type FileHandle, type FileSystem, fileNamePattern, type OpenOptions } from './fileSystem.ts';
+import { type FileHandle, type FileSystem, isValidFileName, type OpenOptions } from './fileSystem.ts';
 
 /** A growable byte buffer: capacity doubles so appends are amortised O(1). */
 export class ByteBuffer {
@@ -52,7 +52,7 @@ export class ByteBuffer {
 }
 
 function checkName(name: string): void {
-  if (!fileNamePattern.test(name)) throw kvError('KV_INVALID_ARGUMENT', `"${name}" is not a valid file name`);
+  if (!isValidFileName(name)) throw kvError('KV_INVALID_ARGUMENT', `"${name}" is not a valid file name`);
 }
 
 class MemoryFileHandle implements FileHandle {
@@ -96,9 +96,11 @@ class MemoryFileHandle implements FileHandle {
 }
 
 export class MemoryFileSystem implements FileSystem {
-  readonly files = new Map<string, ByteBuffer>();
-
-  constructor(readonly label = 'memory') {}
+  /** `files` may be shared by several instances: that is "the same disk, opened again". */
+  constructor(
+    readonly label = 'memory',
+    readonly files = new Map<string, ByteBuffer>(),
+  ) {}
 
   open(name: string, options: OpenOptions = {}): FileHandle {
     checkName(name);
