@@ -20,3 +20,19 @@ export const pingSilenceMs = 3_500;
 
 /** Default one-way latency of a simulated link: the order of a LAN hop. */
 export const linkLatencyDefaultMs = 1;
+
+/**
+ * SPEC 1.2: tokens (virtual nodes) per physical node of weight 1. Eight keeps the ring legible in the
+ * lab while cutting the load imbalance of one token per node by several times (T12 prints the table).
+ */
+export const virtualNodesDefault = 8;
+/**
+ * Tokens one node may hold (virtual nodes × weight). Bounds the ring's size, the cost of building it
+ * and of `rangeMoves`, and what the lab has to draw; Cassandra's largest common setting is 256.
+ */
+export const tokensPerNodeMax = 1_024;
+/**
+ * SPEC 1.5, Dynamo §4.4: a vector clock keeps at most this many (node, counter) entries; beyond it the
+ * oldest by timestamp are pruned (which can only create false conflicts, see vectorClock.ts).
+ */
+export const vectorClockEntriesMax = 10;
