@@ -40,8 +40,10 @@ export default defineConfig({
         },
       },
       {
+        optimizeDeps: { include: ['comlink', 'zustand/vanilla', 'react', 'react-dom/client'] },
         test: {
           name: 'browser',
+          // Pre-bundle up front: a mid-run dependency optimisation reloads the page under the tests.
           include: ['apps/web/src/**/*.browser.test.ts'],
           testTimeout: 30_000,
           browser: {

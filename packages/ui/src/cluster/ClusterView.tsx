@@ -1,0 +1,219 @@
+/**
+ * The cluster and its messages: nodes on a circle with their state written under them (not only
+ * coloured), links between every pair, and each message in flight drawn along its link by type
+ * (colour and shape). Renders plain data; the page decides what is in flight and how far along.
+ */
+
+import { alongLink, circleLayout, type Point } from './layout.ts';
+import { type MessageShape, messageStyle, messageStyles } from './messageStyle.ts';
+
+export type NodeStatus = 'starting' | 'up' | 'crashed' | 'paused' | 'suspected' | 'down';
+
+export interface ClusterNode {
+  id: string;
+  status: NodeStatus;
+  /** A short line under the node, e.g. "hears 4 of 4". */
+  detail?: string;
+}
+
+export interface Flight {
+  key: string;
+  from: string;
+  to: string;
+  msg: string;
+  /** 0 when sent, 1 on arrival. */
+  progress: number;
+}
+
+export interface ClusterLink {
+  from: string;
+  to: string;
+  cut: boolean;
+}
+
+export interface ClusterViewProps {
+  nodes: readonly ClusterNode[];
+  flights: readonly Flight[];
+  /** Links drawn as cut (dashed red with a ✕); every other pair is drawn as a healthy link. */
+  cutLinks?: readonly ClusterLink[];
+  selected?: string | null;
+  onSelect?: (id: string) => void;
+  width?: number;
+  height?: number;
+}
+
+const statusStyle: Record<NodeStatus, { fill: string; stroke: string; dash?: string }> = {
+  starting: { fill: '#ddf4ff', stroke: '#54aeff', dash: '4 3' },
+  up: { fill: '#dafbe1', stroke: '#1a7f37' },
+  suspected: { fill: '#fff8c5', stroke: '#9a6700', dash: '6 3' },
+  paused: { fill: '#eaeef2', stroke: '#57606a', dash: '2 3' },
+  down: { fill: '#ffebe9', stroke: '#cf222e', dash: '6 3' },
+  crashed: { fill: '#ffebe9', stroke: '#cf222e', dash: '2 2' },
+};
+
+export function Shape({
+  shape,
+  at,
+  size,
+  colour,
+}: {
+  shape: MessageShape;
+  at: Point;
+  size: number;
+  colour: string;
+}) {
+  const s = size;
+  switch (shape) {
+    case 'circle':
+      return <circle cx={at.x} cy={at.y} r={s} fill={colour} />;
+    case 'square':
+      return <rect x={at.x - s} y={at.y - s} width={2 * s} height={2 * s} fill={colour} />;
+    case 'triangle':
+      return (
+        <polygon
+          points={`${at.x},${at.y - s} ${at.x + s},${at.y + s} ${at.x - s},${at.y + s}`}
+          fill={colour}
+        />
+      );
+    default:
+      return (
+        <polygon
+          points={`${at.x},${at.y - s} ${at.x + s},${at.y} ${at.x},${at.y + s} ${at.x - s},${at.y}`}
+          fill={colour}
+        />
+      );
+  }
+}
+
+export function ClusterView({
+  nodes,
+  flights,
+  cutLinks = [],
+  selected,
+  onSelect,
+  width = 560,
+  height = 440,
+}: ClusterViewProps) {
+  const radius = Math.min(width, height) / 2 - 60;
+  const positions = circleLayout(
+    nodes.map((n) => n.id),
+    width / 2,
+    height / 2,
+    radius,
+  );
+  const cut = new Set(cutLinks.filter((l) => l.cut).map((l) => `${l.from}->${l.to}`));
+  const pairs: [string, string][] = [];
+  nodes.forEach((a, i) => {
+    for (const b of nodes.slice(i + 1)) pairs.push([a.id, b.id]);
+  });
+  return (
+    <svg
+      viewBox={`0 0 ${width} ${height}`}
+      width="100%"
+      role="img"
+      aria-label={`Cluster of ${nodes.length} nodes with ${flights.length} messages in flight`}
+      data-testid="cluster-view"
+    >
+      <g>
+        {pairs.map(([a, b]) => {
+          const pa = positions.get(a) as Point;
+          const pb = positions.get(b) as Point;
+          const isCut = cut.has(`${a}->${b}`) || cut.has(`${b}->${a}`);
+          return (
+            <line
+              key={`${a}-${b}`}
+              x1={pa.x}
+              y1={pa.y}
+              x2={pb.x}
+              y2={pb.y}
+              stroke={isCut ? '#cf222e' : '#d0d7de'}
+              strokeDasharray={isCut ? '6 4' : undefined}
+              strokeWidth={isCut ? 2 : 1}
+            />
+          );
+        })}
+      </g>
+      <g data-testid="flights">
+        {flights.map((f) => {
+          const from = positions.get(f.from);
+          const to = positions.get(f.to);
+          if (!from || !to) return null;
+          const style = messageStyle(f.msg);
+          return (
+            <g key={f.key} data-msg={f.msg}>
+              <Shape
+                shape={style.shape}
+                at={alongLink(from, to, f.progress)}
+                size={5}
+                colour={style.colour}
+              />
+            </g>
+          );
+        })}
+      </g>
+      <g>
+        {nodes.map((n) => {
+          const p = positions.get(n.id) as Point;
+          const style = statusStyle[n.status];
+          return (
+            // biome-ignore lint/a11y/useSemanticElements: an SVG group cannot be a <button>; it gets the role and keyboard handling instead.
+            <g
+              key={n.id}
+              data-testid={`node-${n.id}`}
+              data-status={n.status}
+              role="button"
+              tabIndex={0}
+              aria-label={`node ${n.id}, ${n.status}${n.detail ? `, ${n.detail}` : ''}`}
+              aria-pressed={selected === n.id}
+              onClick={() => onSelect?.(n.id)}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter' || e.key === ' ') onSelect?.(n.id);
+              }}
+              style={{ cursor: onSelect ? 'pointer' : undefined }}
+            >
+              <circle
+                cx={p.x}
+                cy={p.y}
+                r={30}
+                fill={style.fill}
+                stroke={style.stroke}
+                strokeWidth={selected === n.id ? 4 : 2}
+                strokeDasharray={style.dash}
+              />
+              <text x={p.x} y={p.y + 6} textAnchor="middle" fontSize={18} fontWeight={600}>
+                {n.id}
+              </text>
+              <text x={p.x} y={p.y + 48} textAnchor="middle" fontSize={13} fill="#24292f">
+                {n.status}
+              </text>
+              {n.detail && (
+                <text x={p.x} y={p.y + 64} textAnchor="middle" fontSize={12} fill="#57606a">
+                  {n.detail}
+                </text>
+              )}
+            </g>
+          );
+        })}
+      </g>
+    </svg>
+  );
+}
+
+/** The key to message colours and shapes, drawn with the same shapes as the view. */
+export function MessageLegend() {
+  return (
+    <ul
+      aria-label="Message types"
+      style={{ display: 'flex', gap: 16, listStyle: 'none', padding: 0, margin: 0 }}
+    >
+      {Object.values(messageStyles).map((style) => (
+        <li key={style.label} style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
+          <svg width={14} height={14} aria-hidden="true">
+            <Shape shape={style.shape} at={{ x: 7, y: 7 }} size={5} colour={style.colour} />
+          </svg>
+          {style.label}
+        </li>
+      ))}
+    </ul>
+  );
+}
