@@ -1,0 +1,402 @@
+/**
+ * The lab's primary `FileSystem`: the Origin Private File System through synchronous access handles,
+ * inside a dedicated worker (one folder per node, e.g. `kvscope/n1/`). Reads, writes and flushes are
+ * synchronous calls on handles that stay open for the life of the node; `flush()` is the durability
+ * point, so `durable()` is always already resolved.
+ *
+ * The problem: OPFS can only create a file, or obtain a sync handle on it, asynchronously, and
+ * `FileSystemFileHandle.move()` is asynchronous and refuses a file whose sync handle is open
+ * ("cannot be moved while it is locked", measured in Chromium 156). The engine's `open({create})`
+ * and atomic `rename` must be synchronous. The choice: **physical slots and a catalog.**
+ *
+ *   kvscope/n1/
+ *     catalog-0, catalog-1   two copies of {file name → slot number}; opfsCatalog.ts
+ *     slot-1 … slot-k        physical files, each with its sync handle open; a slot the catalog
+ *                            names holds that file's bytes, every other slot is a spare (empty)
+ *
+ * - `open` of a new file takes a spare slot and writes the catalog: synchronous.
+ * - `rename` points the target name at the source's slot in one catalog write: synchronous and
+ *   atomic (the catalog is two alternating checksummed copies), with no OPFS move at all.
+ * - `delete` drops the name in one catalog write, then empties the slot (truncate + flush, so a
+ *   crash cannot hand its old bytes to the next file) and returns it to the spares.
+ * - Spares are made ahead of time, asynchronously: `OpfsFileSystem.open` fills the pool to
+ *   `sparesTarget`, and whenever a take leaves it short a background refill starts. Deleted files
+ *   recycle their slots, so in an LSM's steady state (tables written, tables compacted away) the
+ *   pool barely moves. If the engine ever creates more files in one synchronous burst than there are
+ *   spares, `open` throws `KV_IO` naming `sparesReady()`, which a driver can await before retrying.
+ *
+ * Rejected: an async "prepare" step (the engine's interface is synchronous and must stay so);
+ * renaming spares with `move()` (async, and needs the handle closed, leaving a window in which the
+ * file cannot be read); writable streams (about 100× slower on the write path).
+ *
+ * The folder is opaque to a human browsing OPFS (names live in the catalog); `list()` is the truth.
+ * Sync handles lock their file, so one `OpfsFileSystem` per folder at a time; a worker that was just
+ * terminated may hold its locks for a moment, so `open` retries a locked file for `lockWaitMs`.
+ */
+
+import { type FileHandle, type FileSystem, kvError, type OpenOptions } from '@kvscope/engine';
+import { Catalog, type CatalogFiles, catalogCopyNames } from './opfsCatalog.ts';
+import { asKvError, checkFileName } from './storageErrors.ts';
+
+/** Spare slots kept ready by default: more than an LSM flush plus a compaction create at once. */
+export const opfsSparesTargetDefault = 32;
+/** How long `open` waits for a file locked by a worker that is still shutting down. */
+const lockWaitMs = 2_000;
+const lockRetryMs = 25;
+const slotPattern = /^slot-(\d+)$/;
+
+interface Slot {
+  readonly number: number;
+  readonly handle: FileSystemSyncAccessHandle;
+  /** Cached length: this backend holds the only handle on the file, so the cache is exact. */
+  size: number;
+  /** Bumped whenever the slot leaves its file (delete, overwrite by rename): old handles go stale. */
+  generation: number;
+}
+
+export interface OpfsOpenOptions {
+  /** Spare slots kept ready for files created at run time (default `opfsSparesTargetDefault`). */
+  sparesTarget?: number;
+}
+
+export class OpfsFileSystem implements FileSystem {
+  readonly label: string;
+  private readonly files = new Map<string, Slot>();
+  private readonly spares: Slot[] = [];
+  private refilling: Promise<void> | null = null;
+  private closed = false;
+
+  private constructor(
+    private readonly folder: FileSystemDirectoryHandle,
+    private readonly catalog: Catalog,
+    private nextSlotNumber: number,
+    private readonly sparesTarget: number,
+    folderPath: string,
+  ) {
+    this.label = `opfs:/${folderPath}`;
+  }
+
+  /** Opens (creating if needed) the folder at `folderPath` (`a/b`), with a handle on every file. */
+  static async open(folderPath: string, options: OpfsOpenOptions = {}): Promise<OpfsFileSystem> {
+    const label = `opfs:/${folderPath}`;
+    const folder = await folderAt(folderPath, true);
+    if (!folder) throw kvError('KV_IO', `cannot open ${label}`);
+    const [copy0, copy1] = await Promise.all(
+      catalogCopyNames.map((name) => syncHandleOf(folder, name, label)),
+    );
+    let loaded: ReturnType<typeof Catalog.load>;
+    try {
+      loaded = Catalog.load([copy0!, copy1!], label);
+    } catch (error) {
+      copy0!.close();
+      copy1!.close();
+      throw error;
+    }
+    const slots = await openSlots(folder, label).catch((error: unknown) => {
+      loaded.catalog.close();
+      throw error;
+    });
+    const sparesTarget = options.sparesTarget ?? opfsSparesTargetDefault;
+    const nextSlotNumber = Math.max(0, ...slots.keys()) + 1;
+    const fs = new OpfsFileSystem(folder, loaded.catalog, nextSlotNumber, sparesTarget, folderPath);
+    fs.adopt(loaded.files, slots);
+    await fs.sparesReady();
+    return fs;
+  }
+
+  /** Deletes the folder at `folderPath` and everything in it. Every handle on it must be closed. */
+  static async wipe(folderPath: string): Promise<void> {
+    const segments = folderPath.split('/').filter(Boolean);
+    const last = segments.pop();
+    if (!last) throw kvError('KV_INVALID_ARGUMENT', 'refusing to wipe the OPFS root');
+    const parent = await folderAt(segments.join('/'), false);
+    if (!parent) return;
+    try {
+      // Locked while a just-closed instance finishes a refill or a terminated worker lets go.
+      await whileLocked(() => parent.removeEntry(last, { recursive: true }));
+    } catch (error) {
+      if (!(error instanceof DOMException && error.name === 'NotFoundError')) {
+        throw asKvError(error, `wipe opfs:/${folderPath}`);
+      }
+    }
+  }
+
+  /** Resolves when the pool of spare slots is full again (after a burst of file creations). */
+  sparesReady(): Promise<void> {
+    if (this.closed || this.spares.length >= this.sparesTarget) return Promise.resolve();
+    this.refilling ??= this.refill().finally(() => {
+      this.refilling = null;
+    });
+    return this.refilling;
+  }
+
+  open(name: string, options: OpenOptions = {}): FileHandle {
+    this.checkOpen();
+    checkFileName(name);
+    const existing = this.files.get(name);
+    if (existing) return new OpfsFileHandle(name, existing, this.label);
+    if (!options.create) throw kvError('KV_NOT_FOUND', `file ${name} does not exist in ${this.label}`);
+    const slot = this.spares[this.spares.length - 1];
+    if (!slot) {
+      void this.sparesReady().catch(() => {});
+      throw kvError(
+        'KV_IO',
+        `no spare file is ready in ${this.label} to create ${name}; await sparesReady()`,
+      );
+    }
+    const next = new Map(this.names());
+    next.set(name, slot.number);
+    this.guard(`create ${name}`, () => {
+      if (slot.size !== 0) emptySlot(slot);
+      this.catalog.write(next);
+    });
+    this.spares.pop();
+    this.files.set(name, slot);
+    if (this.spares.length < this.sparesTarget) void this.sparesReady().catch(() => {});
+    return new OpfsFileHandle(name, slot, this.label);
+  }
+
+  exists(name: string): boolean {
+    this.checkOpen();
+    return this.files.has(name);
+  }
+
+  list(): string[] {
+    this.checkOpen();
+    return [...this.files.keys()].sort();
+  }
+
+  delete(name: string): void {
+    this.checkOpen();
+    const slot = this.files.get(name);
+    if (!slot) return;
+    const next = new Map(this.names());
+    next.delete(name);
+    this.guard(`delete ${name}`, () => this.catalog.write(next));
+    this.files.delete(name);
+    this.recycle(slot);
+  }
+
+  rename(from: string, to: string): void {
+    this.checkOpen();
+    checkFileName(to);
+    const slot = this.files.get(from);
+    if (!slot) throw kvError('KV_NOT_FOUND', `file ${from} does not exist in ${this.label}`);
+    if (from === to) return;
+    const replaced = this.files.get(to);
+    const next = new Map(this.names());
+    next.delete(from);
+    next.set(to, slot.number);
+    this.guard(`rename ${from} to ${to}`, () => this.catalog.write(next));
+    this.files.delete(from);
+    this.files.set(to, slot);
+    if (replaced) this.recycle(replaced);
+  }
+
+  durable(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /** Releases every sync handle, so another worker (or a later `open`) can take the folder. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const slot of [...this.files.values(), ...this.spares]) {
+      slot.generation++;
+      slot.handle.close();
+    }
+    this.files.clear();
+    this.spares.length = 0;
+    this.catalog.close();
+  }
+
+  private adopt(files: CatalogFiles, slots: Map<number, FileSystemSyncAccessHandle>): void {
+    const named = new Set(files.values());
+    for (const [name, number] of files) {
+      const handle = slots.get(number);
+      if (!handle) {
+        for (const open of slots.values()) open.close();
+        this.catalog.close();
+        throw kvError('KV_CORRUPTION', `file ${name} of ${this.label} lost its slot-${number}`);
+      }
+      this.files.set(name, { number, handle, size: handle.getSize(), generation: 0 });
+    }
+    for (const [number, handle] of slots) {
+      if (!named.has(number)) this.spares.push({ number, handle, size: handle.getSize(), generation: 0 });
+    }
+  }
+
+  private async refill(): Promise<void> {
+    while (!this.closed && this.spares.length < this.sparesTarget) {
+      const numbers = Array.from(
+        { length: this.sparesTarget - this.spares.length },
+        () => this.nextSlotNumber++,
+      );
+      const handles = await Promise.all(
+        numbers.map((n) => syncHandleOf(this.folder, `slot-${n}`, this.label)),
+      );
+      handles.forEach((handle, i) => {
+        if (this.closed) handle.close();
+        else this.spares.push({ number: numbers[i]!, handle, size: handle.getSize(), generation: 0 });
+      });
+    }
+  }
+
+  private recycle(slot: Slot): void {
+    slot.generation++;
+    this.guard(`empty slot-${slot.number}`, () => emptySlot(slot));
+    this.spares.push(slot);
+  }
+
+  private names(): CatalogFiles {
+    const names: CatalogFiles = new Map();
+    for (const [name, slot] of this.files) names.set(name, slot.number);
+    return names;
+  }
+
+  private guard(what: string, action: () => void): void {
+    try {
+      action();
+    } catch (error) {
+      throw asKvError(error, `${what} in ${this.label}`);
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw kvError('KV_CLOSED', `${this.label} is closed`);
+  }
+}
+
+class OpfsFileHandle implements FileHandle {
+  private closed = false;
+  private readonly generation: number;
+
+  constructor(
+    readonly name: string,
+    private readonly slot: Slot,
+    private readonly label: string,
+  ) {
+    this.generation = slot.generation;
+  }
+
+  size(): number {
+    return this.live().size;
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    const slot = this.live();
+    const available = Math.max(0, Math.min(length, slot.size - offset));
+    const bytes = new Uint8Array(available);
+    if (available === 0) return bytes;
+    const read = this.io('read', () => slot.handle.read(bytes, { at: offset }));
+    return read === available ? bytes : bytes.slice(0, read);
+  }
+
+  write(offset: number, data: Uint8Array): void {
+    const slot = this.live();
+    this.io('write', () => {
+      if (offset > slot.size) slot.handle.truncate(offset); // the gap reads as zeros
+      const written = slot.handle.write(data, { at: offset });
+      if (written !== data.length) throw kvError('KV_IO', `short write: ${written} of ${data.length} bytes`);
+    });
+    slot.size = Math.max(slot.size, offset + data.length);
+  }
+
+  append(data: Uint8Array): number {
+    const offset = this.live().size;
+    this.write(offset, data);
+    return offset;
+  }
+
+  truncate(size: number): void {
+    const slot = this.live();
+    this.io('truncate', () => slot.handle.truncate(size));
+    slot.size = size;
+  }
+
+  flush(): void {
+    const slot = this.live();
+    this.io('flush', () => slot.handle.flush());
+  }
+
+  close(): void {
+    this.closed = true;
+  }
+
+  private live(): Slot {
+    if (this.closed || this.slot.generation !== this.generation) {
+      throw kvError('KV_CLOSED', `file ${this.name} of ${this.label} is closed`);
+    }
+    return this.slot;
+  }
+
+  private io<T>(what: string, action: () => T): T {
+    try {
+      return action();
+    } catch (error) {
+      throw asKvError(error, `${what} ${this.name} in ${this.label}`);
+    }
+  }
+}
+
+/** Empties a slot durably, so a crash cannot give its old bytes to the file that takes it next. */
+function emptySlot(slot: Slot): void {
+  slot.handle.truncate(0);
+  slot.handle.flush();
+  slot.size = 0;
+}
+
+async function folderAt(folderPath: string, create: boolean): Promise<FileSystemDirectoryHandle | undefined> {
+  let folder = await navigator.storage.getDirectory();
+  for (const segment of folderPath.split('/').filter(Boolean)) {
+    try {
+      folder = await folder.getDirectoryHandle(segment, { create });
+    } catch (error) {
+      if (!create && error instanceof DOMException && error.name === 'NotFoundError') return undefined;
+      throw asKvError(error, `open folder ${folderPath}`);
+    }
+  }
+  return folder;
+}
+
+/** Every `slot-<n>` of the folder with its sync handle open, by slot number. */
+async function openSlots(
+  folder: FileSystemDirectoryHandle,
+  label: string,
+): Promise<Map<number, FileSystemSyncAccessHandle>> {
+  const numbers: number[] = [];
+  const entries = folder as unknown as AsyncIterable<[string, FileSystemHandle]>;
+  for await (const [name] of entries) {
+    const match = slotPattern.exec(name);
+    if (match) numbers.push(Number(match[1]));
+  }
+  const handles = await Promise.all(numbers.map((n) => syncHandleOf(folder, `slot-${n}`, label)));
+  return new Map(numbers.map((n, i) => [n, handles[i]!]));
+}
+
+/** A sync handle on `name` (created if missing), waiting out a lock a dying worker still holds. */
+async function syncHandleOf(
+  folder: FileSystemDirectoryHandle,
+  name: string,
+  label: string,
+): Promise<FileSystemSyncAccessHandle> {
+  const file = await folder.getFileHandle(name, { create: true });
+  try {
+    return await whileLocked(() => file.createSyncAccessHandle());
+  } catch (error) {
+    throw asKvError(error, `open ${name} of ${label}`);
+  }
+}
+
+/** Runs `action`, retrying for up to `lockWaitMs` while OPFS says another handle locks the file. */
+async function whileLocked<T>(action: () => Promise<T>): Promise<T> {
+  for (let waitedMs = 0; ; waitedMs += lockRetryMs) {
+    try {
+      return await action();
+    } catch (error) {
+      const locked = error instanceof DOMException && error.name === 'NoModificationAllowedError';
+      if (!locked || waitedMs >= lockWaitMs) throw error;
+      await new Promise((resolve) => setTimeout(resolve, lockRetryMs));
+    }
+  }
+}
