@@ -1,0 +1,257 @@
+/**
+ * Operation histories in the Jepsen convention (SPEC §3, TESTING.md): one record when a client
+ * *invokes* an operation and one when it completes, as `ok` (it happened), `fail` (it certainly did
+ * not happen) or `info` (indeterminate: a timeout — it may or may not have happened). The checkers
+ * (checkers/) judge a run from its history alone, plus the replicas' final state for P1.
+ *
+ *   index type   process f    key  value  context    clock      siblings           time
+ *   0     invoke 1       put  k    "a"    {}         ·          ·                  10
+ *   1     invoke 2       get  k    null   ·          ·          ·                  11
+ *   2     ok     1       put  k    "a"    {}         {n1:1}     ·                  14
+ *   3     ok     2       get  k    null   {n1:1}     ·          [{"a", {n1:1}}]    15
+ *
+ * What a producer (the replication layer's client, the workloads) MUST record — the checkers rely on it:
+ * - `invoke` of a write (`put`, `delete`, `add`): `value` written (`null` for delete; the element for
+ *   `add`) and `context`, the context the client passes (`null` for a blind write without one).
+ * - `ok` of a write: `clock`, the vector clock of the version it created (a tombstone's clock for a
+ *   delete; for `add`, the clock of the put that completed the read–union–write), and `node`, the
+ *   coordinator. `value` and `context` repeat the invoke's.
+ * - `ok` of a read (`get`, `read`): `siblings`, every version the coordinator reconciled, each with
+ *   its value and clock, tombstones included with `value: null` (a key never written gives `[]`);
+ *   `context`, the merged clock the client is handed for its next write. `value` is `null` for `get`;
+ *   for the set test's `read` it is the union of the siblings' elements as a sorted number[].
+ * - `fail` / `info`: `error` (a `KV_…` code and sentence), and `node` when one coordinated.
+ * - A process runs one operation at a time; its records are its session (P5). After an `info` the
+ *   producer may keep the process (the session then has an unknown write in it) or start a new one.
+ * - `time` is simulated milliseconds on the driver's clock (never a skewed node clock); `index` is
+ *   the record's position, and the history order is the real-time order of the run.
+ *
+ * Serialisation is canonical (object keys sorted, no undefined fields, one record per line), so
+ * "same seed → byte-identical history" is a string comparison.
+ */
+
+import { assert } from '../assert.ts';
+import type { KvErrorData } from '../errors.ts';
+import { utf8Decode } from '../hashing/utf8.ts';
+
+export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
+export type OpFunction = 'get' | 'put' | 'delete' | 'add' | 'read';
+
+/**
+ * A vector clock as plain JSON: node id → counter. Entries with counter 0 are omitted. Per-entry
+ * timestamps (used only for pruning) are not part of a history.
+ */
+export type HistoryClock = Record<string, number>;
+
+/**
+ * A value as plain JSON. Text is kept as a string (the UI edits values as text); bytes that are not
+ * valid UTF-8 are `{ base64 }`; the set test's elements are numbers and its reads number[].
+ * `null` is "no value": a tombstone, or an operation that carries none.
+ */
+export type HistoryValue = string | { base64: string } | number | number[] | null;
+
+/** One version as a read returned it, or as a replica holds it in the final state. */
+export interface HistorySibling {
+  value: HistoryValue;
+  clock: HistoryClock;
+}
+
+export interface HistoryOp {
+  index: number;
+  type: OpType;
+  /** The client (Jepsen "process"): a number, stable for the client's session. */
+  process: number;
+  f: OpFunction;
+  key: string;
+  value: HistoryValue;
+  context: HistoryClock | null;
+  /** Simulated milliseconds on the driver's clock. */
+  time: number;
+  /** The coordinating node, when known. */
+  node?: string;
+  error?: KvErrorData;
+  /** `ok` of a write: the clock of the version the write created. */
+  clock?: HistoryClock;
+  /** `ok` of a read: every version reconciled, tombstones as `value: null`. */
+  siblings?: HistorySibling[];
+}
+
+export const writeFunctions: readonly OpFunction[] = ['put', 'delete', 'add'];
+export const readFunctions: readonly OpFunction[] = ['get', 'read'];
+
+export function isWrite(op: HistoryOp): boolean {
+  return writeFunctions.includes(op.f);
+}
+
+export function isRead(op: HistoryOp): boolean {
+  return readFunctions.includes(op.f);
+}
+
+/** The handle `invoke` returns; pass it to exactly one of `ok`, `fail`, `info`. */
+export interface OpHandle {
+  readonly index: number;
+  readonly process: number;
+  readonly f: OpFunction;
+  readonly key: string;
+}
+
+export interface InvokeFields {
+  process: number;
+  f: OpFunction;
+  key: string;
+  value?: HistoryValue;
+  context?: HistoryClock | null;
+  node?: string;
+}
+
+export interface OkFields {
+  value?: HistoryValue;
+  context?: HistoryClock | null;
+  clock?: HistoryClock;
+  siblings?: HistorySibling[];
+  node?: string;
+}
+
+export interface FailFields {
+  error: KvErrorData;
+  node?: string;
+}
+
+/** The recorder the workloads write to. Records are appended in real-time order. */
+export class History {
+  private readonly records: HistoryOp[] = [];
+  private readonly open = new Map<number, HistoryOp>();
+  private readonly busy = new Set<number>();
+
+  get ops(): readonly HistoryOp[] {
+    return this.records;
+  }
+
+  invoke(fields: InvokeFields, time: number): OpHandle {
+    assert(!this.busy.has(fields.process), `process ${fields.process} invoked while an operation is open`);
+    const op = this.append({
+      type: 'invoke',
+      process: fields.process,
+      f: fields.f,
+      key: fields.key,
+      value: fields.value ?? null,
+      context: fields.context ?? null,
+      time,
+      ...(fields.node === undefined ? {} : { node: fields.node }),
+    });
+    this.open.set(op.index, op);
+    this.busy.add(op.process);
+    return { index: op.index, process: op.process, f: op.f, key: op.key };
+  }
+
+  ok(handle: OpHandle, time: number, fields: OkFields = {}): HistoryOp {
+    const isReadOp = readFunctions.includes(handle.f);
+    if (!isReadOp) assert(fields.clock !== undefined, `ok ${handle.f} needs its clock`);
+    if (isReadOp) assert(fields.siblings !== undefined, `ok ${handle.f} needs siblings`);
+    const invoke = this.close(handle);
+    return this.append({
+      ...completion(invoke, 'ok', time),
+      value: fields.value ?? (isReadOp ? null : invoke.value),
+      context: fields.context ?? (isReadOp ? null : invoke.context),
+      ...defined({ node: fields.node ?? invoke.node, clock: fields.clock, siblings: fields.siblings }),
+    });
+  }
+
+  fail(handle: OpHandle, time: number, fields: FailFields): HistoryOp {
+    return this.append({
+      ...completion(this.close(handle), 'fail', time),
+      ...defined({ error: fields.error, node: fields.node }),
+    });
+  }
+
+  info(handle: OpHandle, time: number, fields: Partial<FailFields> = {}): HistoryOp {
+    return this.append({
+      ...completion(this.close(handle), 'info', time),
+      ...defined({ error: fields.error, node: fields.node }),
+    });
+  }
+
+  /** Operations invoked and never completed (the run ended first): Jepsen treats them as `info`. */
+  openOps(): readonly HistoryOp[] {
+    return [...this.open.values()];
+  }
+
+  serialize(): string {
+    return serializeHistory(this.records);
+  }
+
+  private append(op: Omit<HistoryOp, 'index'>): HistoryOp {
+    const record = { index: this.records.length, ...op } as HistoryOp;
+    this.records.push(record);
+    return record;
+  }
+
+  private close(handle: OpHandle): HistoryOp {
+    const invoke = this.open.get(handle.index);
+    assert(invoke !== undefined, `operation ${handle.index} completed twice or never invoked`);
+    this.open.delete(handle.index);
+    this.busy.delete(invoke.process);
+    return invoke;
+  }
+}
+
+function completion(invoke: HistoryOp, type: OpType, time: number): Omit<HistoryOp, 'index'> {
+  assert(time >= invoke.time, `operation ${invoke.index} completes at ${time}, before its invoke`);
+  return {
+    type,
+    process: invoke.process,
+    f: invoke.f,
+    key: invoke.key,
+    value: invoke.value,
+    context: invoke.context,
+    time,
+  };
+}
+
+function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(fields)) if (v !== undefined) out[k as keyof T] = v as T[keyof T];
+  return out;
+}
+
+/** A value's JSON form: valid UTF-8 as text, anything else as base64 (so equal bytes → equal JSON). */
+export function historyValueOfBytes(bytes: Uint8Array): HistoryValue {
+  const text = utf8Decode(bytes);
+  return text ?? { base64: base64Encode(bytes) };
+}
+
+/** RFC 4648 base64 with padding. */
+const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+export function base64Encode(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const chunk = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    const chars = Math.min(4, Math.ceil(((bytes.length - i) * 8) / 6));
+    for (let c = 0; c < 4; c++) out += c < chars ? base64Alphabet[(chunk >> (18 - 6 * c)) & 63] : '=';
+  }
+  return out;
+}
+
+/** JSON with object keys sorted at every depth and undefined fields dropped: one text per value. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** A JSON array, one canonical record per line: byte-identical for identical histories, diffable. */
+export function serializeHistory(ops: readonly HistoryOp[]): string {
+  if (ops.length === 0) return '[]\n';
+  return `[\n${ops.map(canonicalJson).join(',\n')}\n]\n`;
+}
+
+/** Reads a serialised history back (a report's `history`). */
+export function parseHistory(text: string): HistoryOp[] {
+  const json: unknown = JSON.parse(text);
+  assert(Array.isArray(json), 'a history is a JSON array of operation records');
+  return json as HistoryOp[];
+}
