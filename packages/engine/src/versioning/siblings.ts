@@ -1,0 +1,187 @@
+/**
+ * Versions and sibling sets (SPEC 1.5, Dynamo §4.4). A replica stores, per key, the set of versions
+ * no other version it knows descends: an antichain under the vector-clock order. Concurrent writes
+ * stay side by side as siblings until a client reads them all and writes back with their merged
+ * context, which descends them and so replaces them. A delete is a version too (a tombstone, value
+ * null) and obeys the same rules, so a delete concurrent with a write leaves both as siblings and a
+ * stale replica cannot bring a deleted value back: the tombstone descends it.
+ *
+ * Invariants of a sibling set: pairwise concurrent clocks (no two equal, none descending another),
+ * in canonical order (timestamp, then clock, then writer, then value bytes), so equal sets are equal
+ * arrays and encode to equal bytes, whatever order the versions arrived in.
+ */
+
+import { type KvError, type KvErrorCode, kvError } from '../errors.ts';
+import { ByteReader, ByteWriter, DecodeFailure } from './binary.ts';
+import { compare, descends, mergeAll, readClock, type VectorClock, writeClock } from './vectorClock.ts';
+
+export interface Version {
+  clock: VectorClock;
+  /** The value's bytes; null for a tombstone (a delete). */
+  value: Uint8Array | null;
+  /** When the coordinator made it (ms on its clock): shown in the lab and used by last-write-wins. */
+  timestamp: number;
+  /** Who wrote it (a node or client id): the last-write-wins tie-break and the lab's label. */
+  writer?: string;
+}
+
+export type SiblingSet = readonly Version[];
+
+export function isTombstone(version: Version): boolean {
+  return version.value === null;
+}
+
+function compareBytes(a: Uint8Array | null, b: Uint8Array | null): number {
+  if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return (a[i] as number) - (b[i] as number);
+  return a.length - b.length;
+}
+
+function compareClocksLexically(a: VectorClock, b: VectorClock): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const [x, y] = [a[i] as VectorClock[number], b[i] as VectorClock[number]];
+    if (x.node !== y.node) return x.node < y.node ? -1 : 1;
+    if (x.counter !== y.counter) return x.counter - y.counter;
+  }
+  return a.length - b.length;
+}
+
+/** A total order on versions: the canonical order of a sibling set, and the tie-break for duplicates. */
+export function compareVersions(a: Version, b: Version): number {
+  return (
+    a.timestamp - b.timestamp ||
+    compareClocksLexically(a.clock, b.clock) ||
+    ((a.writer ?? '') < (b.writer ?? '') ? -1 : (a.writer ?? '') > (b.writer ?? '') ? 1 : 0) ||
+    compareBytes(a.value, b.value)
+  );
+}
+
+/**
+ * The versions of `existing` and `incoming` that no other one of them strictly descends, with equal
+ * clocks kept once (the canonically first: equal clocks name the same write). The result is an
+ * antichain in canonical order and does not depend on the order of its inputs. Used for every write
+ * a replica applies: a put (`incoming` = [the new version]), a replicated set, a read repair, a hint.
+ */
+export function syncSiblings(existing: readonly Version[], incoming: readonly Version[]): Version[] {
+  const candidates = [...existing, ...incoming].sort(compareVersions);
+  const kept: Version[] = [];
+  for (const v of candidates) {
+    let obsolete = false;
+    for (const w of candidates) {
+      const order = compare(w.clock, v.clock);
+      if (order === 'after') {
+        obsolete = true;
+        break;
+      }
+    }
+    if (obsolete) continue;
+    if (kept.some((k) => compare(k.clock, v.clock) === 'equal')) continue; // a duplicate of a kept one
+    kept.push(v);
+  }
+  return kept;
+}
+
+/** Whether a client context has seen `clock`: a put or delete with it replaces that version. */
+export function contextCovers(context: VectorClock, clock: VectorClock): boolean {
+  return descends(context, clock);
+}
+
+/** The context a read hands back: the merge of the siblings' clocks (SPEC 1.1). */
+export function contextOf(siblings: readonly Version[]): VectorClock {
+  return mergeAll(siblings.map((v) => v.clock));
+}
+
+export interface Reconciliation {
+  /** Every version no other answer descends: what the read returns. */
+  siblings: Version[];
+  /** Their merged clock: the context for the client's next put or delete. */
+  context: VectorClock;
+  /** Indices of the answers that lack some sibling: the replicas read repair must update. */
+  staleReplicas: number[];
+}
+
+/**
+ * Reconciles the sibling sets that R (or more) replicas returned for one read (Dynamo §4.5: "the
+ * coordinator … performs syntactic reconciliation").
+ */
+export function reconcile(answers: readonly (readonly Version[])[]): Reconciliation {
+  const siblings = answers.reduce<Version[]>((acc, set) => syncSiblings(acc, set), []);
+  const staleReplicas: number[] = [];
+  answers.forEach((set, index) => {
+    const hasAll = siblings.every((s) => set.some((v) => compare(v.clock, s.clock) === 'equal'));
+    if (!hasAll) staleReplicas.push(index);
+  });
+  return { siblings, context: contextOf(siblings), staleReplicas };
+}
+
+// ── Binary encoding: what a replica stores as the LSM value of a key ───────────────────────────────
+// format byte 0x01, sibling count (varint), then per version: clock, timestamp (float64 LE), flags
+// (bit 0: tombstone, bit 1: has writer), writer (if flagged), value (varint length + bytes, if live).
+
+const siblingFormat = 0x01;
+const flagTombstone = 1;
+const flagWriter = 2;
+
+export function encodeSiblings(siblings: readonly Version[]): Uint8Array {
+  const out = new ByteWriter();
+  out.byte(siblingFormat);
+  out.varint(siblings.length);
+  for (const v of siblings) {
+    writeClock(out, v.clock);
+    out.float64(v.timestamp);
+    out.byte((v.value === null ? flagTombstone : 0) | (v.writer !== undefined ? flagWriter : 0));
+    if (v.writer !== undefined) out.text(v.writer);
+    if (v.value !== null) out.bytes(v.value);
+  }
+  return out.finish();
+}
+
+function readVersion(input: ByteReader): Version {
+  const clock = readClock(input);
+  const timestamp = input.float64('version timestamp');
+  const flags = input.byte('version flags');
+  if (flags & ~(flagTombstone | flagWriter)) throw new DecodeFailure(`unknown version flags ${flags}`);
+  const version: Version = { clock, value: null, timestamp };
+  if (flags & flagWriter) version.writer = input.text('version writer');
+  if (!(flags & flagTombstone)) version.value = input.bytes('version value');
+  return version;
+}
+
+/**
+ * Decodes a stored sibling set, refusing malformed bytes and sets that break the invariants (two
+ * versions where one descends the other, or out of canonical order). `code` as in `decodeClock`.
+ */
+export function decodeSiblings(bytes: Uint8Array, code: KvErrorCode = 'KV_CORRUPTION'): Version[] | KvError {
+  try {
+    const input = new ByteReader(bytes);
+    const format = input.byte('sibling-set format');
+    if (format !== siblingFormat) throw new DecodeFailure(`unknown sibling-set format ${format}`);
+    const count = input.varint('sibling count');
+    if (count * 11 > input.remaining)
+      throw new DecodeFailure(`claims ${count} siblings in ${input.remaining} bytes`);
+    const siblings: Version[] = [];
+    for (let k = 0; k < count; k++) siblings.push(readVersion(input));
+    if (input.remaining !== 0) throw new DecodeFailure(`${input.remaining} bytes after the sibling set`);
+    checkAntichain(siblings);
+    return siblings;
+  } catch (error) {
+    if (error instanceof DecodeFailure) return kvError(code, `invalid sibling set: ${error.message}`);
+    throw error;
+  }
+}
+
+function checkAntichain(siblings: readonly Version[]): void {
+  for (let i = 0; i < siblings.length; i++) {
+    const a = siblings[i] as Version;
+    if (i > 0 && compareVersions(siblings[i - 1] as Version, a) >= 0) {
+      throw new DecodeFailure('siblings are not in canonical order');
+    }
+    for (let j = i + 1; j < siblings.length; j++) {
+      if (compare(a.clock, (siblings[j] as Version).clock) !== 'concurrent') {
+        throw new DecodeFailure('two stored siblings are not concurrent');
+      }
+    }
+  }
+}
