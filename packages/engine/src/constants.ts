@@ -36,3 +36,34 @@ export const tokensPerNodeMax = 1_024;
  * oldest by timestamp are pruned (which can only create false conflicts, see vectorClock.ts).
  */
 export const vectorClockEntriesMax = 10;
+
+// ── Storage engine (LSM tree, SPEC 1.8). Defaults a store's `LsmOptions` can override. ──
+/** A memtable is frozen and flushed past this size: leveldb's write_buffer_size, small enough to replay fast. */
+export const memtableBytesMax = 4 * 1024 * 1024;
+/** Target size of one SSTable data block: one OPFS/disk read, the unit the block cache keeps. */
+export const blockBytesTarget = 4 * 1024;
+/** Compaction splits its output into tables of about this size, so later merges stay incremental. */
+export const tableBytesTarget = 2 * 1024 * 1024;
+/** Bloom filters are sized for this false-positive rate (SPEC 1.8: 1%): about 9.6 bits per key. */
+export const bloomFalsePositiveRate = 0.01;
+/** The block cache keeps at most this many bytes of decoded blocks (LRU). */
+export const blockCacheBytesMax = 8 * 1024 * 1024;
+/** Log records are buffered up to this size before being written out (group commit still needs sync). */
+export const logBufferBytesMax = 64 * 1024;
+/**
+ * A tombstone is kept this long before compaction may drop it, so a delete reaches every replica
+ * (through hinted handoff or anti-entropy) before it can be forgotten: Cassandra's gc_grace_seconds.
+ */
+export const tombstoneGraceMs = 10 * 60 * 1000;
+/** Size-tiered compaction merges this many tables of similar size at once. */
+export const tieredMergeWidthMin = 4;
+/** Tables count as "similar size" for size-tiered compaction within this ratio. */
+export const tieredSizeRatioMax = 2;
+/** Leveled compaction: level 0 is merged into level 1 once it holds this many tables. */
+export const leveledL0TablesMax = 4;
+/** Leveled compaction: level 1 may hold this many bytes, each deeper level ten times more. */
+export const leveledL1BytesMax = 10 * 1024 * 1024;
+/** Leveled compaction: the deepest level. */
+export const leveledLevelsMax = 6;
+/** Storage events kept between two drains; further ones are counted as dropped, never buffered without bound. */
+export const storageEventsMax = 10_000;

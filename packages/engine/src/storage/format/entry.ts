@@ -1,0 +1,21 @@
+/**
+ * The unit every layer stores: a key's newest version as known to one table, memtable or log
+ * record. A delete is a tombstone entry carrying the time it was written, so compaction can drop it
+ * once its grace period is over (constants.ts `tombstoneGraceMs`). `seq` orders versions of a key:
+ * it grows by one per write across the whole store and survives recovery.
+ */
+
+export const EntryKind = { Put: 0, Delete: 1 } as const;
+export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
+
+export interface Entry {
+  key: string;
+  seq: number;
+  kind: EntryKind;
+  /** The value of a put; empty for a tombstone. */
+  value: Uint8Array;
+  /** For a tombstone: the clock time of the delete (ms); 0 for a put. */
+  deletedAt: number;
+}
+
+export const emptyValue = new Uint8Array(0);

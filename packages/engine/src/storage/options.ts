@@ -1,0 +1,82 @@
+/**
+ * The knobs of one LSM store, with defaults from constants.ts. Thresholds are small enough in tests
+ * (a memtable of a few KiB) to exercise every path, and real-sized in the lab and benchmarks.
+ */
+
+import {
+  blockBytesTarget,
+  blockCacheBytesMax,
+  bloomFalsePositiveRate,
+  leveledL0TablesMax,
+  leveledL1BytesMax,
+  leveledLevelsMax,
+  logBufferBytesMax,
+  memtableBytesMax,
+  storageEventsMax,
+  tableBytesTarget,
+  tieredMergeWidthMin,
+  tieredSizeRatioMax,
+  tombstoneGraceMs,
+} from '../constants.ts';
+import { type Clock, ManualClock } from '../time/clock.ts';
+import type { CompactionPolicy, CompactionStrategy } from './compaction/plan.ts';
+
+export interface LsmOptions {
+  /** Stamps tombstones; their grace period is measured on it. Default: a clock stopped at 0. */
+  clock: Clock;
+  memtableBytesMax: number;
+  blockBytesTarget: number;
+  tableBytesTarget: number;
+  bloomFalsePositiveRate: number;
+  blockCacheBytesMax: number;
+  logBufferBytesMax: number;
+  compaction: CompactionStrategy;
+  /** 'auto' deflates blocks where it saves at least 12.5%; 'none' never compresses. */
+  compression: 'auto' | 'none';
+  tombstoneGraceMs: number;
+  tieredMergeWidthMin: number;
+  tieredSizeRatioMax: number;
+  leveledL0TablesMax: number;
+  leveledL1BytesMax: number;
+  leveledLevelsMax: number;
+  /** Compact automatically after each memtable flush (default true). */
+  autoCompact: boolean;
+  /** Emit one `read.traced` event per get, for the lab's read-path view (default false: hot path). */
+  traceReads: boolean;
+  eventsMax: number;
+}
+
+export function lsmOptions(options: Partial<LsmOptions> = {}): LsmOptions {
+  return {
+    clock: new ManualClock(0),
+    memtableBytesMax,
+    blockBytesTarget,
+    tableBytesTarget,
+    bloomFalsePositiveRate,
+    blockCacheBytesMax,
+    logBufferBytesMax,
+    compaction: 'size-tiered',
+    compression: 'auto',
+    tombstoneGraceMs,
+    tieredMergeWidthMin,
+    tieredSizeRatioMax,
+    leveledL0TablesMax,
+    leveledL1BytesMax,
+    leveledLevelsMax,
+    autoCompact: true,
+    traceReads: false,
+    eventsMax: storageEventsMax,
+    ...options,
+  };
+}
+
+export function compactionPolicy(options: LsmOptions): CompactionPolicy {
+  return {
+    strategy: options.compaction,
+    tieredMergeWidthMin: options.tieredMergeWidthMin,
+    tieredSizeRatioMax: options.tieredSizeRatioMax,
+    leveledL0TablesMax: options.leveledL0TablesMax,
+    leveledL1BytesMax: options.leveledL1BytesMax,
+    leveledLevelsMax: options.leveledLevelsMax,
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * Blocks: the unit of reading, checksumming, compressing and caching (leveldb's `table_format.md`).
+ *
+ * Stored block:   [payload][compression u8][crc32c u32 of payload + compression byte]
+ *                 a deflated payload starts with its inflated length (u32)
+ * Data block:     [entry]… [entry offset u32]… [entry count u32]
+ * Entry:          key chunk · kind u8 · seq varint · (value chunk | deletedAt varint)
+ *
+ * Keys are whole (no prefix compression) so any entry can be found by binary search over the
+ * offset array without decoding its neighbours. Verification happens in `openStoredBlock`, before a
+ * single byte of the payload is interpreted.
+ */
+
+import { deflateSync, inflateSync } from 'fflate';
+import { kvError } from '../../errors.ts';
+import { ByteReader, ByteWriter, readU32, writeU32 } from '../format/bytes.ts';
+import { crc32c } from '../format/crc32c.ts';
+import { type Entry, EntryKind, emptyValue } from '../format/entry.ts';
+import { compareKeyAt, decodeKey } from '../format/keys.ts';
+
+export const blockTrailerBytes = 5;
+export const Compression = { None: 0, Deflate: 1 } as const;
+
+export class DataBlockBuilder {
+  private readonly writer = new ByteWriter(8 * 1024);
+  private offsets: number[] = [];
+
+  get entryCount(): number {
+    return this.offsets.length;
+  }
+
+  get estimatedBytes(): number {
+    return this.writer.length + 4 * this.offsets.length + 4;
+  }
+
+  add(keyBytes: Uint8Array, entry: Entry): void {
+    const w = this.writer;
+    this.offsets.push(w.length);
+    w.chunk(keyBytes);
+    w.u8(entry.kind);
+    w.varint(entry.seq);
+    if (entry.kind === EntryKind.Put) w.chunk(entry.value);
+    else w.varint(entry.deletedAt);
+  }
+
+  /** The block's payload; the builder is empty afterwards. */
+  finish(): Uint8Array {
+    for (const offset of this.offsets) this.writer.u32(offset);
+    this.writer.u32(this.offsets.length);
+    const payload = this.writer.view().slice();
+    this.writer.reset();
+    this.offsets = [];
+    return payload;
+  }
+}
+
+/** Appends `payload` to `out` as a stored block (maybe deflated); returns the stored length. */
+export function writeStoredBlock(out: ByteWriter, payload: Uint8Array, compress: boolean): number {
+  const start = out.length;
+  let type: number = Compression.None;
+  if (compress) {
+    const deflated = deflateSync(payload, { level: 1 });
+    if (deflated.length + 4 <= payload.length * 0.875) {
+      out.u32(payload.length);
+      out.raw(deflated);
+      type = Compression.Deflate;
+    }
+  }
+  if (type === Compression.None) out.raw(payload);
+  out.u8(type);
+  out.reserve(4);
+  writeU32(out.bytes, out.length, crc32c(out.bytes, start, out.length));
+  out.length += 4;
+  return out.length - start;
+}
+
+/** Verifies a stored block and returns its payload; `where` names file and offset for the error. */
+export function openStoredBlock(stored: Uint8Array, where: string): Uint8Array {
+  const end = stored.length - 4;
+  if (end < 1 || crc32c(stored, 0, end) !== readU32(stored, end)) {
+    throw kvError('KV_CORRUPTION', `${where} fails its checksum`);
+  }
+  const type = stored[end - 1];
+  if (type === Compression.None) return stored.subarray(0, end - 1);
+  if (type !== Compression.Deflate)
+    throw kvError('KV_CORRUPTION', `${where} has unknown compression ${type}`);
+  const rawLength = readU32(stored, 0);
+  try {
+    return inflateSync(stored.subarray(4, end - 1), { out: new Uint8Array(rawLength) });
+  } catch (error) {
+    throw kvError('KV_CORRUPTION', `${where} does not inflate`, error);
+  }
+}
+
+export function blockEntryCount(block: Uint8Array): number {
+  return readU32(block, block.length - 4);
+}
+
+function entryOffset(block: Uint8Array, count: number, index: number): number {
+  return readU32(block, block.length - 4 - 4 * count + 4 * index);
+}
+
+/** Index of the first entry whose key is ≥ `key` (`count` when none is). */
+export function seekInBlock(block: Uint8Array, key: Uint8Array): number {
+  const count = blockEntryCount(block);
+  let lo = 0;
+  let hi = count;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = entryOffset(block, count, mid);
+    const reader = new ByteReader(block, at);
+    const length = reader.varint();
+    if (compareKeyAt(key, block, reader.at, length) > 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** The entry at `index` if its key equals `key`, else undefined. */
+export function findInBlock(block: Uint8Array, key: Uint8Array, keyString: string): Entry | undefined {
+  const index = seekInBlock(block, key);
+  if (index >= blockEntryCount(block)) return undefined;
+  const reader = new ByteReader(block, entryOffset(block, blockEntryCount(block), index));
+  const length = reader.varint();
+  if (compareKeyAt(key, block, reader.at, length) !== 0) return undefined;
+  reader.at += length;
+  return readEntryRest(reader, keyString);
+}
+
+function readEntryRest(reader: ByteReader, key: string): Entry {
+  const kind = reader.u8() as EntryKind;
+  const seq = reader.varint();
+  if (kind === EntryKind.Put) return { key, seq, kind, value: reader.chunk(), deletedAt: 0 };
+  return { key, seq, kind, value: emptyValue, deletedAt: reader.varint() };
+}
+
+/** Entries from `index` to the end of the block, in order; values are views into the block. */
+export function* blockEntries(block: Uint8Array, index = 0): Generator<Entry> {
+  const count = blockEntryCount(block);
+  for (let i = index; i < count; i++) {
+    const reader = new ByteReader(block, entryOffset(block, count, i));
+    const key = decodeKey(reader.chunk());
+    yield readEntryRest(reader, key);
+  }
+}
