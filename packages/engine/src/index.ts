@@ -34,5 +34,6 @@ export * from './storage/files/fileSystemContract.ts';
 export * from './storage/files/memoryFileSystem.ts';
 export * from './time/clock.ts';
 export * from './versioning/lastWriteWins.ts';
+export * from './versioning/newVersion.ts';
 export * from './versioning/siblings.ts';
 export * from './versioning/vectorClock.ts';
