@@ -1,0 +1,21 @@
+/** What the page asks the benchmark worker for, and what comes back (plain, structured-cloneable). */
+
+export interface BenchOptions {
+  /** Durable puts done one at a time (each awaited). */
+  singlePuts: number;
+  /** Durable puts done with 100 in flight. */
+  windowPuts: number;
+  /** Gets done one at a time, of keys written by the puts. */
+  gets: number;
+}
+
+export interface SubjectFigures {
+  singlePutsPerSecond: number;
+  singlePutP50Ms: number;
+  windowPutsPerSecond: number;
+  getsPerSecond: number;
+}
+
+export type BenchReply =
+  | { ok: true; ours: SubjectFigures; peers: Record<string, SubjectFigures> }
+  | { ok: false; error: string };

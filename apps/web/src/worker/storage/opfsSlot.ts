@@ -1,0 +1,99 @@
+/**
+ * One physical OPFS file (`slot-<n>`) behind its sync access handle, as opfsFileSystem.ts uses it.
+ *
+ * Why a class of its own: every call on a sync access handle costs a fixed ~10–20 µs in Chromium
+ * (measured: a 124-byte write ≈ 20 µs, a 12 KiB write ≈ the same), while the engine appends one
+ * small record at a time — a commit-log record per put, a block at a time for a table. So appends
+ * at the end of the file are **coalesced** in memory and written with one call when anything needs
+ * the file itself: `flush` (the durability point), a read reaching the pending bytes, a write
+ * elsewhere, a truncate, or `pendingBytesMax` pending. Group commit (100 puts, one flush) thus
+ * costs one write and one flush. Pending bytes are lost in a crash, as unflushed bytes may be.
+ *
+ * Invariant: `size === physicalSize + pending.length`, and pending bytes belong right after
+ * `physicalSize`. The cached sizes are exact because this is the only handle on the file.
+ */
+
+import { ByteBuffer } from '@kvscope/engine';
+
+/** Appends held before they are written anyway: bounds memory and the bytes one call writes. */
+const pendingBytesMax = 1 << 20;
+
+export class OpfsSlot {
+  /** Bumped whenever the slot leaves its file (delete, overwrite by rename): old handles go stale. */
+  generation = 0;
+  private physicalSize: number;
+  private readonly pending = new ByteBuffer();
+
+  constructor(
+    readonly number: number,
+    private readonly handle: FileSystemSyncAccessHandle,
+  ) {
+    this.physicalSize = handle.getSize();
+  }
+
+  /** Length in bytes, pending appends included. */
+  get size(): number {
+    return this.physicalSize + this.pending.length;
+  }
+
+  read(offset: number, length: number): Uint8Array {
+    const available = Math.max(0, Math.min(length, this.size - offset));
+    const bytes = new Uint8Array(available);
+    if (available === 0) return bytes;
+    if (offset + available > this.physicalSize) this.drain();
+    const read = this.handle.read(bytes, { at: offset });
+    return read === available ? bytes : bytes.slice(0, read);
+  }
+
+  write(offset: number, data: Uint8Array): void {
+    if (offset === this.size && this.pending.length + data.length <= pendingBytesMax) {
+      this.pending.write(this.pending.length, data); // copies: callers may reuse their buffer
+      return;
+    }
+    this.drain();
+    if (offset > this.physicalSize) this.truncateFile(offset); // the gap reads as zeros
+    this.writeFile(offset, data);
+  }
+
+  truncate(size: number): void {
+    this.drain();
+    this.truncateFile(size);
+  }
+
+  flush(): void {
+    this.drain();
+    this.handle.flush();
+  }
+
+  /** Empties the file durably, so a crash cannot give its old bytes to the file that takes it next. */
+  empty(): void {
+    this.pending.truncate(0);
+    this.truncateFile(0);
+    this.handle.flush();
+  }
+
+  close(): void {
+    this.drain();
+    this.handle.close();
+  }
+
+  private drain(): void {
+    if (this.pending.length === 0) return;
+    this.writeFile(this.physicalSize, this.pending.view());
+    this.pending.truncate(0);
+  }
+
+  private writeFile(offset: number, data: Uint8Array): void {
+    const written = this.handle.write(data, { at: offset });
+    if (written !== data.length) {
+      this.handle.truncate(this.physicalSize); // undo a partial extension; pending bytes stay pending
+      throw new Error(`short write: ${written} of ${data.length} bytes`);
+    }
+    this.physicalSize = Math.max(this.physicalSize, offset + written);
+  }
+
+  private truncateFile(size: number): void {
+    this.handle.truncate(size);
+    this.physicalSize = size;
+  }
+}
