@@ -1,0 +1,113 @@
+/**
+ * P7, bounded siblings (TESTING.md; SPEC 1.5): a read never returns more siblings than there were
+ * truly concurrent writers. The store's clocks cannot be the judge of that (a buggy coordinator or
+ * clock pruning is exactly what creates false conflicts), so causality is taken from the *clients*:
+ * write b *follows* write a when b's invoke context covers a's acknowledged clock — b's client had
+ * read a (or something after it) before writing.
+ *
+ * Two sound rules (a correct store never trips them; each flags a real false conflict):
+ *
+ * 1. `causal-siblings` — two siblings of one read that are the versions of writes a and b (equal
+ *    clocks), where b follows a: the client had already seen a when it wrote b, so b should have
+ *    replaced a. (One hop of *follows*; longer chains are left to rule 2.)
+ * 2. `sibling-bound` — a read returns at most B siblings, B = the writes of the key invoked before
+ *    the read completed, less one for every edge of a matching in the *follows* relation. Any
+ *    antichain of writes (and siblings are versions of pairwise unordered writes) meets each chain
+ *    of a chain cover at most once; a matching of k edges among W writes gives a chain cover of
+ *    W − k chains, so B bounds the largest antichain whatever matching is chosen (Dilworth). The
+ *    matching is built greedily in invoke order, each write linked to the latest unlinked write
+ *    its context covers. For a single client doing read–modify–write, B = 1.
+ *
+ * Counts: the largest sibling count seen and the largest bound, for the report.
+ */
+
+import type { HistoryOp } from '../history.ts';
+import { type CheckerResult, type Operation, operations, ViolationLog } from './checker.ts';
+import { covers, order, showClock } from './clocks.ts';
+
+export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResult {
+  const log = new ViolationLog();
+  const all = operations(history);
+  const counts = { reads: 0, siblingsMax: 0, boundMax: 0, falseConflicts: 0 };
+  const chainHeadsBefore = chainHeadCounter(all);
+  const ackedByKey = new Map<string, Operation[]>();
+  for (const op of all) {
+    if (op.invoke.f === 'get' || op.invoke.f === 'read' || op.completion?.type !== 'ok') continue;
+    const list = ackedByKey.get(op.invoke.key) ?? [];
+    list.push(op);
+    ackedByKey.set(op.invoke.key, list);
+  }
+  for (const op of all) {
+    const done = op.completion;
+    if (done?.type !== 'ok' || (op.invoke.f !== 'get' && op.invoke.f !== 'read')) continue;
+    counts.reads++;
+    const siblings = done.siblings ?? [];
+    const bound = chainHeadsBefore(done.key, done.index);
+    counts.siblingsMax = Math.max(counts.siblingsMax, siblings.length);
+    counts.boundMax = Math.max(counts.boundMax, bound);
+    if (siblings.length > bound) {
+      log.add({
+        rule: 'sibling-bound',
+        key: done.key,
+        ops: [done.index],
+        explanation: `the read of ${done.key} at ${done.time} ms returned ${siblings.length} siblings, but at most ${bound} of the writes before it were concurrent`,
+      });
+    }
+    const writers = siblings.map((s) =>
+      (ackedByKey.get(done.key) ?? []).find((w) => order(w.completion!.clock, s.clock) === 'equal'),
+    );
+    for (let i = 0; i < writers.length; i++) {
+      for (let j = 0; j < writers.length; j++) {
+        const a = writers[i];
+        const b = writers[j];
+        if (i === j || a === undefined || b === undefined || !covers(b.invoke.context, a.completion!.clock))
+          continue;
+        counts.falseConflicts++;
+        log.add({
+          rule: 'causal-siblings',
+          key: done.key,
+          ops: [done.index, a.completion!.index, b.completion!.index],
+          explanation: `the read of ${done.key} at ${done.time} ms returned ${showClock(a.completion!.clock)} and ${showClock(b.completion!.clock)} as siblings, but the second was written with context ${showClock(b.invoke.context)}, which had seen the first`,
+        });
+      }
+    }
+  }
+  return log.result('bounded-siblings', 'P7', true, counts);
+}
+
+/**
+ * Greedy matching over *follows*, then: for a key and a history position, how many writes invoked
+ * before it are chain heads (not linked to a predecessor). A write's predecessor was acknowledged
+ * before the write's context existed, so it lies in every invoke-order prefix that holds the write.
+ */
+function chainHeadCounter(all: Operation[]): (key: string, before: number) => number {
+  const heads = new Map<string, number[]>(); // key → invoke indexes of chain heads, ascending
+  const linkable = new Map<string, Operation[]>(); // key → acknowledged writes not yet anyone's predecessor
+  for (const op of all) {
+    const { invoke, completion } = op;
+    if (invoke.f === 'get' || invoke.f === 'read') continue;
+    const open = linkable.get(invoke.key) ?? [];
+    let linked = false;
+    for (let i = open.length - 1; i >= 0 && invoke.context !== null; i--) {
+      const candidate = open[i]!;
+      if (candidate.completion!.index > invoke.index || !covers(invoke.context, candidate.completion!.clock))
+        continue;
+      open.splice(i, 1);
+      linked = true;
+      break;
+    }
+    if (!linked) {
+      const list = heads.get(invoke.key) ?? [];
+      list.push(invoke.index);
+      heads.set(invoke.key, list);
+    }
+    if (completion?.type === 'ok') open.push(op);
+    linkable.set(invoke.key, open);
+  }
+  return (key, before) => {
+    const list = heads.get(key) ?? [];
+    let count = 0;
+    while (count < list.length && list[count]! < before) count++;
+    return count;
+  };
+}

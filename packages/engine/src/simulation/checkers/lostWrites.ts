@@ -1,0 +1,110 @@
+/**
+ * P1, no acknowledged write is lost (TESTING.md; Dynamo §4.4, §4.6): every write that completed `ok`
+ * must, in the replicas' final state, be *present* (some replica holds a version with an equal
+ * clock) or *causally superseded* (some replica holds a version whose clock strictly descends it,
+ * i.e. a later write whose context included it). A write no replica ever saw is lost.
+ *
+ *   put k=a ok {n1:1}     final: n2 k → [{a, {n1:1}}]         present
+ *   put k=b ok {n1:2}     final: n3 k → [{c, {n1:2, n2:1}}]   superseded
+ *   put k=d ok {n2:1}     final: nowhere, nothing descends it  LOST
+ *
+ * A delete's tombstone may be purged once every replica has it (SPEC 1.5), so an acked delete that
+ * is neither present nor superseded counts as *purged* when no replica holds a live version it
+ * covers, and as lost when one does (the deleted value is back). A present version whose value
+ * differs from the acked put's is reported too (same clock, different data). Not promised under
+ * last-write-wins, which loses concurrent writes by design (the lab's contrast).
+ */
+
+import type { HistoryOp, HistorySibling } from '../history.ts';
+import {
+  type CheckerConfig,
+  type CheckerResult,
+  operations,
+  type ReplicaStates,
+  ViolationLog,
+} from './checker.ts';
+import { covers, order, showClock } from './clocks.ts';
+import { canonicalValue } from './values.ts';
+
+interface Held {
+  node: string;
+  version: HistorySibling;
+}
+
+export function checkNoLostWrites(
+  history: readonly HistoryOp[],
+  finalState: ReplicaStates,
+  config?: Pick<CheckerConfig, 'conflictMode'>,
+): CheckerResult {
+  const log = new ViolationLog();
+  const counts = { acknowledged: 0, present: 0, superseded: 0, purgedDeletes: 0, lost: 0 };
+  const heldByKey = indexFinalState(finalState);
+  const acks = operations(history)
+    .map((op) => op.completion)
+    .filter((done): done is HistoryOp => done?.type === 'ok' && ['put', 'delete', 'add'].includes(done.f));
+  // Purged tombstones stand in for their deletes: what a purged delete superseded is not lost.
+  const purged = new Set<number>();
+  for (const ack of acks) {
+    if (ack.f !== 'delete' || judge(ack, heldByKey.get(ack.key) ?? []).kind !== 'purgedDeletes') continue;
+    purged.add(ack.index);
+    heldByKey.set(ack.key, [
+      ...(heldByKey.get(ack.key) ?? []),
+      { node: 'purged', version: { value: null, clock: ack.clock! } },
+    ]);
+  }
+  for (const completion of acks) {
+    const invoke = completion;
+    counts.acknowledged++;
+    const held = heldByKey.get(invoke.key) ?? [];
+    const verdict: Verdict = purged.has(completion.index)
+      ? { kind: 'purgedDeletes', why: '' }
+      : judge(completion, held);
+    counts[verdict.kind]++;
+    if (verdict.kind === 'lost')
+      log.add({ rule: 'lost-write', key: invoke.key, ops: [completion.index], explanation: verdict.why });
+    if (verdict.kind === 'present' && verdict.why !== '') {
+      log.add({ rule: 'value-mismatch', key: invoke.key, ops: [completion.index], explanation: verdict.why });
+    }
+  }
+  return log.result('no-lost-writes', 'P1', (config?.conflictMode ?? 'siblings') === 'siblings', counts);
+}
+
+function indexFinalState(finalState: ReplicaStates): Map<string, Held[]> {
+  const byKey = new Map<string, Held[]>();
+  for (const [node, keys] of Object.entries(finalState)) {
+    for (const [key, versions] of Object.entries(keys)) {
+      const list = byKey.get(key) ?? [];
+      for (const version of versions) list.push({ node, version });
+      byKey.set(key, list);
+    }
+  }
+  return byKey;
+}
+
+type Verdict = { kind: 'present' | 'superseded' | 'purgedDeletes' | 'lost'; why: string };
+
+function judge(ack: HistoryOp, held: Held[]): Verdict {
+  const clock = ack.clock;
+  const equal = held.find((h) => order(h.version.clock, clock) === 'equal');
+  if (equal !== undefined) return { kind: 'present', why: valueMismatch(ack, equal) };
+  if (held.some((h) => order(h.version.clock, clock) === 'after')) return { kind: 'superseded', why: '' };
+  const what = `${ack.f} ${ack.key}${ack.f === 'put' ? `=${canonicalValue(ack.value)}` : ''}`;
+  if (ack.f === 'delete') {
+    const undone = held.find((h) => h.version.value !== null && covers(clock, h.version.clock));
+    if (undone === undefined) return { kind: 'purgedDeletes', why: '' };
+    return {
+      kind: 'lost',
+      why: `${what} was acknowledged at ${ack.time} ms with clock ${showClock(clock)}, but its tombstone is gone and ${undone.node} still holds the value it deleted (${showClock(undone.version.clock)})`,
+    };
+  }
+  const holders = held.map((h) => `${h.node} ${showClock(h.version.clock)}`).join(', ');
+  return {
+    kind: 'lost',
+    why: `${what} was acknowledged at ${ack.time} ms with clock ${showClock(clock)}, but no replica holds it or a version descending it (replicas hold: ${holders === '' ? 'nothing' : holders})`,
+  };
+}
+
+function valueMismatch(ack: HistoryOp, held: Held): string {
+  if (ack.f !== 'put' || canonicalValue(held.version.value) === canonicalValue(ack.value)) return '';
+  return `put ${ack.key}=${canonicalValue(ack.value)} acknowledged with clock ${showClock(ack.clock)}, but ${held.node} holds ${canonicalValue(held.version.value)} under that clock`;
+}

@@ -1,0 +1,128 @@
+/** P4 (stale reads), P5 (sessions), P6 (staleness measures), P9 (resurrection) on synthetic histories. */
+import { describe, expect, it } from 'vitest';
+import type { CheckerConfig } from './checker.ts';
+import { checkNoResurrection } from './resurrection.ts';
+import { checkSessionGuarantees } from './sessions.ts';
+import { measureStaleness } from './staleness.ts';
+import { checkNoStaleReads } from './staleReads.ts';
+import { Script } from './testing/histories.ts';
+
+const strict: CheckerConfig = { n: 3, r: 2, w: 2, quorum: 'strict', conflictMode: 'siblings' };
+const partial: CheckerConfig = { n: 3, r: 1, w: 1, quorum: 'sloppy', conflictMode: 'siblings' };
+
+const a = { value: 'a', clock: { n1: 1 } };
+const b = { value: 'b', clock: { n1: 2 } };
+
+/** Process 1 writes a then b; process 2 then reads the old a: what an R=W=1 cluster can do. */
+const staleRun = () =>
+  new Script().put(1, 'k', 'a', a.clock).put(1, 'k', 'b', b.clock, a.clock).get(2, 'k', [a]);
+
+describe('checkNoStaleReads (P4)', () => {
+  it('passes when every read covers the writes completed before it; concurrent writes are not judged', () => {
+    const s = new Script()
+      .put(1, 'k', 'a', a.clock)
+      .putInvoke(1, 'k', 'b', a.clock)
+      .get(2, 'k', [a])
+      .written(1, b.clock)
+      .get(2, 'k', [b]);
+    const result = checkNoStaleReads(s.ops, strict);
+    expect({ valid: result.valid, promised: result.promised, counts: result.counts }).toEqual({
+      valid: true,
+      promised: true,
+      counts: { reads: 2, readsAfterWrites: 2, staleReads: 0 },
+    });
+  });
+
+  it('negative control (P10): an R=W=1-style stale read is flagged, and not promised there', () => {
+    const result = checkNoStaleReads(staleRun().ops, partial);
+    expect({ valid: result.valid, promised: result.promised, stale: result.counts.staleReads }).toEqual({
+      valid: false,
+      promised: false,
+      stale: 1,
+    });
+    expect(result.violations[0]?.explanation).toMatch(/misses 1 write.*clock \{n1:2\}/);
+  });
+
+  it('treats a delete like a write: a read after it must cover the tombstone', () => {
+    const s = new Script()
+      .put(1, 'k', 'a', a.clock)
+      .deleteInvoke(1, 'k', a.clock)
+      .written(1, { n1: 2 })
+      .get(2, 'k', [a]);
+    expect(checkNoStaleReads(s.ops, strict).counts.staleReads).toBe(1);
+  });
+});
+
+describe('checkSessionGuarantees (P5)', () => {
+  it('negative control: a process that does not read its own write', () => {
+    const s = new Script().put(1, 'k', 'a', a.clock).get(1, 'k', []);
+    expect(checkSessionGuarantees(s.ops, strict).violations.map((v) => v.rule)).toEqual(['read-your-writes']);
+  });
+
+  it('negative control: a process whose second read goes back in time', () => {
+    const s = new Script()
+      .put(2, 'k', 'a', a.clock)
+      .put(2, 'k', 'b', b.clock, a.clock)
+      .get(1, 'k', [b])
+      .get(1, 'k', [a]);
+    expect(checkSessionGuarantees(s.ops, strict).violations.map((v) => v.rule)).toEqual(['monotonic-reads']);
+  });
+
+  it("passes when a session sees its writes and never goes back; another process's staleness is not its concern", () => {
+    const s = staleRun().get(1, 'k', [b]).get(1, 'k', [b]);
+    expect(checkSessionGuarantees(s.ops, strict).valid).toBe(true);
+  });
+});
+
+describe('checkNoResurrection (P9)', () => {
+  const deleted = () =>
+    new Script().put(1, 'k', 'a', a.clock).deleteInvoke(1, 'k', a.clock).written(1, { n1: 2 });
+  const final: CheckerConfig = { ...partial, finalReadsFromMs: 100 };
+
+  it('negative control: a final read returning the deleted value is a resurrection, in any configuration', () => {
+    const result = checkNoResurrection(deleted().at(100).get(2, 'k', [a]).ops, final);
+    expect(result.violations.map((v) => v.rule)).toEqual(['resurrected']);
+  });
+
+  it('does not judge a mid-run partial-quorum read (staleness), nor a value concurrent with the delete', () => {
+    expect(checkNoResurrection(deleted().get(2, 'k', [a]).ops, final).valid).toBe(true);
+    const concurrent = { value: 'c', clock: { n2: 1 } };
+    expect(checkNoResurrection(deleted().at(100).get(2, 'k', [concurrent]).ops, final).valid).toBe(true);
+  });
+
+  it('judges every read after the delete when quorums intersect, and stops once the key is written again', () => {
+    expect(checkNoResurrection(deleted().get(2, 'k', [a]).ops, strict).valid).toBe(false);
+    const rewritten = deleted().put(3, 'k', 'z', { n1: 3 }, { n1: 2 }).get(2, 'k', [a]);
+    expect(checkNoResurrection(rewritten.ops, strict).counts.finalDeletes).toBe(0);
+  });
+});
+
+describe('measureStaleness (P6)', () => {
+  it('reports t-visibility per bin and k-staleness from the history', () => {
+    const s = new Script()
+      .put(1, 'k', 'a', a.clock)
+      .put(1, 'k', 'b', b.clock, a.clock) // acked at t=4
+      .at(4)
+      .get(2, 'k', [a]) // t = 1 ms after: stale, but within 2 versions
+      .at(20)
+      .get(2, 'k', [b]); // t = 17 ms after: fresh
+    const { pbs, counts, valid, promised } = measureStaleness(s.ops, partial, {
+      binEdgesMs: [0, 10],
+      kMax: 2,
+    });
+    expect({ valid, promised, counts }).toEqual({
+      valid: true,
+      promised: false,
+      counts: { reads: 2, readsAfterWrites: 2, staleReads: 1 },
+    });
+    expect(pbs.tVisibility).toEqual([
+      { fromMs: 0, toMs: 10, reads: 1, consistent: 0, probability: 0 },
+      { fromMs: 10, toMs: null, reads: 1, consistent: 1, probability: 1 },
+    ]);
+    expect(pbs.kStaleness.map((k) => k.probability)).toEqual([0.5, 1]);
+  });
+
+  it('negative control: with R+W>N any stale read is a violation', () => {
+    expect(measureStaleness(staleRun().ops, strict).valid).toBe(false);
+  });
+});

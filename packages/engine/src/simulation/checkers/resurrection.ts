@@ -1,0 +1,54 @@
+/**
+ * P9, no resurrected deletes (TESTING.md T8; SPEC 1.5: tombstones are purged only after every
+ * replica has them). A delete D of key k acknowledged with clock C, after which no write of k was
+ * invoked, must stay deleted: a read must not return a *live* sibling whose clock C covers (a value
+ * D had seen and removed). A live sibling concurrent with D is fine — a write concurrent with a
+ * delete survives as a sibling.
+ *
+ * Which reads are judged: every read invoked after D's acknowledgement when quorums intersect
+ * (strict, R + W > N: such a read meets D's write quorum), and in any configuration the *final*
+ * reads (invoked at or after `finalReadsFromMs`, after the faults healed and the cluster settled).
+ * A partial-quorum read in the middle of a run may legitimately reach a replica D has not reached
+ * yet; that is staleness (P6), not resurrection.
+ */
+
+import type { HistoryOp } from '../history.ts';
+import { type CheckerConfig, type CheckerResult, quorumsIntersect, ViolationLog } from './checker.ts';
+import { covers, showClock } from './clocks.ts';
+import { canonicalValue } from './values.ts';
+
+export function checkNoResurrection(history: readonly HistoryOp[], config: CheckerConfig): CheckerResult {
+  const log = new ViolationLog();
+  const counts = { deletes: 0, finalDeletes: 0, readsJudged: 0, resurrections: 0 };
+  const lastWriteInvoke = new Map<string, number>();
+  for (const op of history)
+    if (op.type === 'invoke' && op.f !== 'get' && op.f !== 'read') lastWriteInvoke.set(op.key, op.index);
+  const finalDeletes = new Map<string, HistoryOp>();
+  for (const op of history) {
+    if (op.type !== 'ok' || op.f !== 'delete') continue;
+    counts.deletes++;
+    if ((lastWriteInvoke.get(op.key) ?? -1) < op.index) finalDeletes.set(op.key, op);
+  }
+  counts.finalDeletes = finalDeletes.size;
+  const invokes = new Map<number, HistoryOp>();
+  for (const op of history) {
+    if (op.type === 'invoke') invokes.set(op.process, op);
+    if (op.type !== 'ok' || (op.f !== 'get' && op.f !== 'read')) continue;
+    const del = finalDeletes.get(op.key);
+    const invoke = invokes.get(op.process);
+    if (del === undefined || invoke === undefined || invoke.index < del.index) continue;
+    const final = config.finalReadsFromMs !== undefined && invoke.time >= config.finalReadsFromMs;
+    if (!final && !quorumsIntersect(config)) continue;
+    counts.readsJudged++;
+    const back = (op.siblings ?? []).find((s) => s.value !== null && covers(del.clock, s.clock));
+    if (back === undefined) continue;
+    counts.resurrections++;
+    log.add({
+      rule: 'resurrected',
+      key: op.key,
+      ops: [op.index, del.index],
+      explanation: `the ${final ? 'final ' : ''}read of ${op.key} at ${op.time} ms returned ${canonicalValue(back.value)} ${showClock(back.clock)}, which the delete acknowledged at ${del.time} ms with clock ${showClock(del.clock)} had removed, and nothing wrote ${op.key} since`,
+    });
+  }
+  return log.result('no-resurrection', 'P9', true, counts);
+}

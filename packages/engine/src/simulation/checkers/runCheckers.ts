@@ -1,0 +1,43 @@
+/**
+ * Every history checker over one run, in property order, for the runner's report and the lab.
+ * The Jepsen set checker runs when the history has `add` operations (the set workload).
+ * A run *passes* when every promised property is valid.
+ */
+
+import type { HistoryOp } from '../history.ts';
+import { checkBoundedSiblings } from './boundedSiblings.ts';
+import type { CheckerConfig, CheckerResult, ReplicaStates } from './checker.ts';
+import { checkJepsenSet } from './jepsenSet.ts';
+import { checkNoLostWrites } from './lostWrites.ts';
+import { checkNoResurrection } from './resurrection.ts';
+import { checkSessionGuarantees } from './sessions.ts';
+import { checkSiblingSoundness } from './siblingSoundness.ts';
+import { measureStaleness, type PbsReport } from './staleness.ts';
+import { checkNoStaleReads } from './staleReads.ts';
+
+export interface CheckerVerdicts {
+  /** Every promised property held. */
+  valid: boolean;
+  results: CheckerResult[];
+  pbs: PbsReport;
+}
+
+export function runCheckers(
+  history: readonly HistoryOp[],
+  finalState: ReplicaStates,
+  config: CheckerConfig,
+): CheckerVerdicts {
+  const staleness = measureStaleness(history, config);
+  const { pbs, ...stalenessResult } = staleness;
+  const results = [
+    checkNoLostWrites(history, finalState, config),
+    checkSiblingSoundness(history, finalState),
+    checkNoStaleReads(history, config),
+    checkSessionGuarantees(history, config),
+    stalenessResult,
+    checkBoundedSiblings(history),
+    checkNoResurrection(history, config),
+  ];
+  if (history.some((op) => op.f === 'add')) results.push(checkJepsenSet(history, config));
+  return { valid: results.every((r) => r.valid || !r.promised), results, pbs };
+}

@@ -1,0 +1,68 @@
+/**
+ * P5, session guarantees per client (TESTING.md; Terry et al., "Session Guarantees"), judged per
+ * process of the history (a process is one client session, its operations one at a time):
+ *
+ * - read-your-writes: a read's context descends the clock of every write of that key the same
+ *   process completed `ok` before it;
+ * - monotonic reads: a read's context descends the context of the same process's previous `ok`
+ *   read of that key (a session never sees the key go back in time).
+ *
+ * Promised with strict quorums and R + W > N; counted in every configuration (sloppy and partial
+ * quorums may violate them, and the lab shows how often).
+ */
+
+import type { HistoryClock, HistoryOp } from '../history.ts';
+import {
+  type CheckerConfig,
+  type CheckerResult,
+  operations,
+  quorumsIntersect,
+  ViolationLog,
+} from './checker.ts';
+import { covers, showClock } from './clocks.ts';
+
+interface Session {
+  writes: Map<string, HistoryOp[]>;
+  lastRead: Map<string, HistoryOp>;
+}
+
+export function checkSessionGuarantees(history: readonly HistoryOp[], config: CheckerConfig): CheckerResult {
+  const log = new ViolationLog();
+  const counts = { reads: 0, readYourWritesViolations: 0, monotonicReadViolations: 0 };
+  const sessions = new Map<number, Session>();
+  for (const { invoke, completion } of operations(history)) {
+    if (completion?.type !== 'ok') continue;
+    const session: Session = sessions.get(invoke.process) ?? { writes: new Map(), lastRead: new Map() };
+    sessions.set(invoke.process, session);
+    const key = invoke.key;
+    if (invoke.f !== 'get' && invoke.f !== 'read') {
+      session.writes.set(key, [...(session.writes.get(key) ?? []), completion]);
+      continue;
+    }
+    counts.reads++;
+    const context: HistoryClock | null = completion.context;
+    const missed = (session.writes.get(key) ?? []).filter((w) => !covers(context, w.clock));
+    if (missed.length > 0) {
+      counts.readYourWritesViolations++;
+      const w = missed[missed.length - 1]!;
+      log.add({
+        rule: 'read-your-writes',
+        key,
+        ops: [completion.index, w.index],
+        explanation: `process ${invoke.process} read ${key} at ${completion.time} ms with context ${showClock(context)}, missing its own ${w.f} acknowledged at ${w.time} ms with clock ${showClock(w.clock)}`,
+      });
+    }
+    const previous = session.lastRead.get(key);
+    if (previous !== undefined && !covers(context, previous.context)) {
+      counts.monotonicReadViolations++;
+      log.add({
+        rule: 'monotonic-reads',
+        key,
+        ops: [completion.index, previous.index],
+        explanation: `process ${invoke.process} read ${key} at ${completion.time} ms with context ${showClock(context)}, older than or concurrent with its previous read's ${showClock(previous.context)} at ${previous.time} ms`,
+      });
+    }
+    session.lastRead.set(key, completion);
+  }
+  return log.result('session-guarantees', 'P5', quorumsIntersect(config), counts);
+}

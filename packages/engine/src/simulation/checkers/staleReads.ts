@@ -1,0 +1,55 @@
+/**
+ * P4, no stale read of a completed write (TESTING.md; SPEC 1.4): with strict quorums and R + W > N
+ * every read quorum meets the quorum of the last write, so a read *invoked after* a write of its key
+ * completed `ok` must return a context that descends that write's clock (deletes included: the
+ * tombstone's clock).
+ *
+ *   put k ok {n1:2} ─────┐
+ *                        get k invoked later → context must descend {n1:2}, else STALE
+ *
+ * "After" is history order: the read's invoke record comes after the write's ok record. Writes
+ * still in flight when the read starts are concurrent with it and not judged. The checker runs in
+ * every configuration and counts stale reads (an R=W=1 history must show them: P10, the negative
+ * control), but the property is *promised* only when quorums intersect.
+ */
+
+import type { HistoryOp } from '../history.ts';
+import { type CheckerConfig, type CheckerResult, quorumsIntersect, ViolationLog } from './checker.ts';
+import { covers, showClock } from './clocks.ts';
+
+export function checkNoStaleReads(history: readonly HistoryOp[], config: CheckerConfig): CheckerResult {
+  const log = new ViolationLog();
+  const counts = { reads: 0, readsAfterWrites: 0, staleReads: 0 };
+  const completedWrites = new Map<string, HistoryOp[]>();
+  const invokedReads = new Map<number, HistoryOp>();
+  for (const op of history) {
+    const isRead = op.f === 'get' || op.f === 'read';
+    if (op.type === 'invoke') {
+      if (isRead) invokedReads.set(op.process, op);
+      continue;
+    }
+    if (op.type !== 'ok') continue;
+    if (!isRead) {
+      const list = completedWrites.get(op.key) ?? [];
+      list.push(op);
+      completedWrites.set(op.key, list);
+      continue;
+    }
+    const invoke = invokedReads.get(op.process);
+    if (invoke === undefined) continue;
+    counts.reads++;
+    const earlier = (completedWrites.get(op.key) ?? []).filter((w) => w.index < invoke.index);
+    if (earlier.length > 0) counts.readsAfterWrites++;
+    const missed = earlier.filter((w) => !covers(op.context, w.clock));
+    if (missed.length === 0) continue;
+    counts.staleReads++;
+    const latest = missed[missed.length - 1]!;
+    log.add({
+      rule: 'stale-read',
+      key: op.key,
+      ops: [op.index, latest.index],
+      explanation: `the read of ${op.key} invoked at ${invoke.time} ms (process ${op.process}) returned context ${showClock(op.context)}, which misses ${missed.length} write(s) completed before it, latest the ${latest.f} acknowledged at ${latest.time} ms with clock ${showClock(latest.clock)}`,
+    });
+  }
+  return log.result('no-stale-reads', 'P4', quorumsIntersect(config), counts);
+}

@@ -1,0 +1,122 @@
+/**
+ * P6, staleness of partial quorums, measured (TESTING T6; Bailis et al., "Probabilistically Bounded
+ * Staleness", 2012). With R + W ≤ N a read may miss a completed write; how often, and how far back?
+ *
+ * - t-visibility: for each `ok` read, take the latest write of its key acknowledged before the read
+ *   was invoked; t = read invoke time − that write's ack time. The read is *consistent* when its
+ *   context covers the write's clock. Reported per bin of t: P(consistent | t).
+ * - k-staleness: the read is *within k versions* when its context covers the k-th latest write
+ *   acknowledged before it (trivially so when fewer than k writes preceded it). Reported for
+ *   k = 1 … kMax: P(within k). With R = W = 1, N = 3 and no repair, theory gives 1 − (2/3)^k.
+ *
+ * As a checker: measured, not promised — except that with strict quorums and R + W > N any stale
+ * read is a violation (T6: "R+W>N gives exactly 0 stale reads").
+ */
+
+import type { HistoryOp } from '../history.ts';
+import { type CheckerConfig, type CheckerResult, quorumsIntersect, ViolationLog } from './checker.ts';
+import { covers, showClock } from './clocks.ts';
+
+export interface VisibilityBin {
+  fromMs: number;
+  /** Exclusive upper edge; `null` for the last, open bin. */
+  toMs: number | null;
+  reads: number;
+  consistent: number;
+  /** consistent / reads, or null for an empty bin. */
+  probability: number | null;
+}
+
+export interface KStaleness {
+  k: number;
+  reads: number;
+  within: number;
+  probability: number | null;
+}
+
+export interface PbsReport {
+  tVisibility: VisibilityBin[];
+  kStaleness: KStaleness[];
+}
+
+export interface StalenessOptions {
+  /** Lower edges of the t bins in ms, ascending; default 0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000. */
+  binEdgesMs?: readonly number[];
+  /** Largest k reported; default 5. */
+  kMax?: number;
+}
+
+const defaultBinEdgesMs = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000];
+
+export function measureStaleness(
+  history: readonly HistoryOp[],
+  config: CheckerConfig,
+  options: StalenessOptions = {},
+): CheckerResult & { pbs: PbsReport } {
+  const edges = options.binEdgesMs ?? defaultBinEdgesMs;
+  const kMax = options.kMax ?? 5;
+  const bins: VisibilityBin[] = edges.map((fromMs, i) => ({
+    fromMs,
+    toMs: edges[i + 1] ?? null,
+    reads: 0,
+    consistent: 0,
+    probability: null,
+  }));
+  const ks: KStaleness[] = Array.from({ length: kMax }, (_, i) => ({
+    k: i + 1,
+    reads: 0,
+    within: 0,
+    probability: null,
+  }));
+  const log = new ViolationLog();
+  const counts = { reads: 0, readsAfterWrites: 0, staleReads: 0 };
+  const acked = new Map<string, HistoryOp[]>();
+  const invokes = new Map<number, HistoryOp>();
+  for (const op of history) {
+    if (op.type === 'invoke') invokes.set(op.process, op);
+    if (op.type !== 'ok') continue;
+    if (op.f !== 'get' && op.f !== 'read') {
+      const list = acked.get(op.key) ?? [];
+      list.push(op);
+      acked.set(op.key, list);
+      continue;
+    }
+    const invoke = invokes.get(op.process);
+    if (invoke === undefined) continue;
+    counts.reads++;
+    const before = (acked.get(op.key) ?? []).filter((w) => w.index < invoke.index);
+    const latest = before[before.length - 1];
+    if (latest === undefined) continue;
+    counts.readsAfterWrites++;
+    const consistent = covers(op.context, latest.clock);
+    const bin = lastBinAtOrBelow(bins, invoke.time - latest.time);
+    if (bin !== undefined) {
+      bin.reads++;
+      if (consistent) bin.consistent++;
+    }
+    for (const entry of ks) {
+      entry.reads++;
+      const kth = before[before.length - entry.k];
+      if (kth === undefined || covers(op.context, kth.clock)) entry.within++;
+    }
+    if (consistent) continue;
+    counts.staleReads++;
+    if (!quorumsIntersect(config)) continue;
+    log.add({
+      rule: 'stale-read',
+      key: op.key,
+      ops: [op.index, latest.index],
+      explanation: `with R+W>N the read of ${op.key} ${invoke.time - latest.time} ms after the write acknowledged with ${showClock(latest.clock)} did not see it`,
+    });
+  }
+  for (const bin of bins) bin.probability = bin.reads === 0 ? null : bin.consistent / bin.reads;
+  for (const entry of ks) entry.probability = entry.reads === 0 ? null : entry.within / entry.reads;
+  const result = log.result('staleness', 'P6', quorumsIntersect(config), counts);
+  return { ...result, pbs: { tVisibility: bins, kStaleness: ks } };
+}
+
+function lastBinAtOrBelow(bins: VisibilityBin[], t: number): VisibilityBin | undefined {
+  let found: VisibilityBin | undefined;
+  for (const bin of bins) if (bin.fromMs <= t) found = bin;
+  return found;
+}
