@@ -23,19 +23,17 @@
 
 import type { HistoryOp } from '../history.ts';
 import { type CheckerResult, type Operation, operations, ViolationLog } from './checker.ts';
-import { covers, order, showClock } from './clocks.ts';
+import { covers, showClock } from './clocks.ts';
 
 export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResult {
   const log = new ViolationLog();
   const all = operations(history);
   const counts = { reads: 0, siblingsMax: 0, boundMax: 0, falseConflicts: 0 };
   const chainHeadsBefore = chainHeadCounter(all);
-  const ackedByKey = new Map<string, Operation[]>();
+  const ackedByClock = new Map<string, Operation>(); // `key clock` → the write that created it
   for (const op of all) {
     if (op.invoke.f === 'get' || op.invoke.f === 'read' || op.completion?.type !== 'ok') continue;
-    const list = ackedByKey.get(op.invoke.key) ?? [];
-    list.push(op);
-    ackedByKey.set(op.invoke.key, list);
+    ackedByClock.set(`${op.invoke.key} ${showClock(op.completion.clock)}`, op);
   }
   for (const op of all) {
     const done = op.completion;
@@ -53,9 +51,7 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
         explanation: `the read of ${done.key} at ${done.time} ms returned ${siblings.length} siblings, but at most ${bound} of the writes before it were concurrent`,
       });
     }
-    const writers = siblings.map((s) =>
-      (ackedByKey.get(done.key) ?? []).find((w) => order(w.completion!.clock, s.clock) === 'equal'),
-    );
+    const writers = siblings.map((s) => ackedByClock.get(`${done.key} ${showClock(s.clock)}`));
     for (let i = 0; i < writers.length; i++) {
       for (let j = 0; j < writers.length; j++) {
         const a = writers[i];
@@ -106,8 +102,13 @@ function chainHeadCounter(all: Operation[]): (key: string, before: number) => nu
   }
   return (key, before) => {
     const list = heads.get(key) ?? [];
-    let count = 0;
-    while (count < list.length && list[count]! < before) count++;
-    return count;
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid]! < before) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   };
 }

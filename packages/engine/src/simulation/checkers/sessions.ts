@@ -36,7 +36,9 @@ export function checkSessionGuarantees(history: readonly HistoryOp[], config: Ch
     sessions.set(invoke.process, session);
     const key = invoke.key;
     if (invoke.f !== 'get' && invoke.f !== 'read') {
-      session.writes.set(key, [...(session.writes.get(key) ?? []), completion]);
+      const own = session.writes.get(key) ?? [];
+      own.push(completion);
+      session.writes.set(key, own);
       continue;
     }
     counts.reads++;

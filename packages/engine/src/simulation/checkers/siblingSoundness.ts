@@ -50,7 +50,7 @@ export function checkSiblingSoundness(
       counts.siblingsMax = Math.max(counts.siblingsMax, siblings.length);
       checkAntichain(log, done.key, siblings, [done.index], `the read at ${done.time} ms`);
       checkContext(log, done);
-      checkProvenance(log, done, writesByKey.get(done.key) ?? []);
+      checkProvenance(log, done, writesByKey.get(done.key) ?? noWrites);
     } else {
       counts.writes++;
       checkWriteClock(log, op.invoke, done);
@@ -66,13 +66,21 @@ export function checkSiblingSoundness(
   return log.result('sibling-soundness', 'P2', true, counts);
 }
 
-function groupWrites(all: Operation[]): Map<string, Operation[]> {
-  const byKey = new Map<string, Operation[]>();
+function groupWrites(all: Operation[]): Map<string, KeyWrites> {
+  const byKey = new Map<string, KeyWrites>();
   for (const op of all) {
     if (op.invoke.f === 'get' || op.invoke.f === 'read') continue;
-    const list = byKey.get(op.invoke.key) ?? [];
+    const writes: KeyWrites = byKey.get(op.invoke.key) ?? { all: [], byClock: new Map(), unacknowledged: [] };
+    byKey.set(op.invoke.key, writes);
+    writes.all.push(op);
+    if (op.completion?.type !== 'ok') {
+      writes.unacknowledged.push(op);
+      continue;
+    }
+    const id = showClock(op.completion.clock);
+    const list = writes.byClock.get(id) ?? [];
     list.push(op);
-    byKey.set(op.invoke.key, list);
+    writes.byClock.set(id, list);
   }
   return byKey;
 }
@@ -117,16 +125,23 @@ function checkContext(log: ViolationLog, read: HistoryOp): void {
   });
 }
 
-function checkProvenance(log: ViolationLog, read: HistoryOp, writes: Operation[]): void {
-  const before = writes.filter((w) => w.invoke.index < read.index);
+/** A key's writes: acknowledged ones by clock (`showClock`), and those that did not complete ok. */
+interface KeyWrites {
+  all: Operation[];
+  byClock: Map<string, Operation[]>;
+  unacknowledged: Operation[];
+}
+
+const noWrites: KeyWrites = { all: [], byClock: new Map(), unacknowledged: [] };
+
+function checkProvenance(log: ViolationLog, read: HistoryOp, writes: KeyWrites): void {
   for (const sibling of read.siblings ?? []) {
-    const acked = before.find(
-      (w) => w.completion?.type === 'ok' && order(w.completion.clock, sibling.clock) === 'equal',
-    );
+    const sameClock = writes.byClock.get(showClock(sibling.clock)) ?? [];
+    const acked = sameClock.find((w) => w.invoke.index < read.index);
     const shown = `${canonicalValue(sibling.value)} ${showClock(sibling.clock)}`;
     if (acked !== undefined) {
-      if (acked.invoke.f !== 'put' || canonicalValue(acked.invoke.value) === canonicalValue(sibling.value))
-        continue;
+      const valueMatches = canonicalValue(acked.invoke.value) === canonicalValue(sibling.value);
+      if (acked.invoke.f !== 'put' || valueMatches) continue;
       log.add({
         rule: 'provenance',
         key: read.key,
@@ -135,8 +150,10 @@ function checkProvenance(log: ViolationLog, read: HistoryOp, writes: Operation[]
       });
       continue;
     }
-    if (before.some((w) => w.completion?.type !== 'ok' && couldHaveWritten(w.invoke, sibling.value)))
-      continue;
+    const explained = writes.unacknowledged.some(
+      (w) => w.invoke.index < read.index && couldHaveWritten(w.invoke, sibling.value),
+    );
+    if (explained) continue;
     log.add({
       rule: 'provenance',
       key: read.key,
@@ -162,10 +179,10 @@ function checkWriteClock(log: ViolationLog, invoke: HistoryOp, done: HistoryOp):
   });
 }
 
-function checkUniqueClocks(log: ViolationLog, writesByKey: Map<string, Operation[]>): void {
+function checkUniqueClocks(log: ViolationLog, writesByKey: Map<string, KeyWrites>): void {
   for (const [key, writes] of writesByKey) {
     const seen = new Map<string, HistoryOp>();
-    for (const { completion } of writes) {
+    for (const { completion } of writes.all) {
       if (completion?.type !== 'ok') continue;
       const id = showClock(completion.clock);
       const earlier = seen.get(id);

@@ -16,6 +16,7 @@
 import type { HistoryOp } from '../history.ts';
 import { type CheckerConfig, type CheckerResult, quorumsIntersect, ViolationLog } from './checker.ts';
 import { covers, showClock } from './clocks.ts';
+import { writesBefore } from './staleReads.ts';
 
 export interface VisibilityBin {
   fromMs: number;
@@ -84,8 +85,9 @@ export function measureStaleness(
     const invoke = invokes.get(op.process);
     if (invoke === undefined) continue;
     counts.reads++;
-    const before = (acked.get(op.key) ?? []).filter((w) => w.index < invoke.index);
-    const latest = before[before.length - 1];
+    const writes = acked.get(op.key) ?? [];
+    const prefix = writesBefore(writes, invoke.index);
+    const latest = writes[prefix - 1];
     if (latest === undefined) continue;
     counts.readsAfterWrites++;
     const consistent = covers(op.context, latest.clock);
@@ -96,7 +98,7 @@ export function measureStaleness(
     }
     for (const entry of ks) {
       entry.reads++;
-      const kth = before[before.length - entry.k];
+      const kth = prefix - entry.k >= 0 ? writes[prefix - entry.k] : undefined;
       if (kth === undefined || covers(op.context, kth.clock)) entry.within++;
     }
     if (consistent) continue;
