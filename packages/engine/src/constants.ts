@@ -67,3 +67,14 @@ export const leveledL1BytesMax = 10 * 1024 * 1024;
 export const leveledLevelsMax = 6;
 /** Storage events kept between two drains; further ones are counted as dropped, never buffered without bound. */
 export const storageEventsMax = 10_000;
+
+// ── replication (SPEC 1.4) ─────────────────────────────────────────────────────────────────────────
+
+/** N: replicas per key; the Dynamo paper's and the chapter's usual value. */
+export const replicationFactorDefault = 3;
+/** A coordinator gives up on a request after this long: long enough for a few slow hops. */
+export const requestTimeoutMs = 1_000;
+/** After replying to a read, how long the coordinator waits for late answers before read repair. */
+export const readRepairWaitMs = 100;
+/** Requests a node coordinates at once; beyond it new ones are refused (bounded memory). */
+export const coordinatorPendingMax = 10_000;

@@ -19,13 +19,18 @@ import type { ClusterEvent } from '../protocol/events.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Envelope } from '../protocol/messages.ts';
 import type { Rng } from '../random/rng.ts';
+import type { KvReply, KvRequest } from '../replication/requests.ts';
 import type { FileSystem } from '../storage/files/fileSystem.ts';
 
-/** What a client asks of a node. Protocols add members (get/put/delete arrive with replication). */
-export type ClientRequest = { type: 'stats'; requestId: string };
+/** A node's counters, for clients that want to look inside. */
+export type StatsRequest = { type: 'stats'; requestId: string };
+export type StatsReply = { type: 'stats'; requestId: string; ok: true; stats: Record<string, number> };
+
+/** What a client asks of a node: the store's get/put/delete, or its counters. */
+export type ClientRequest = StatsRequest | KvRequest;
 
 /** The answer to one `ClientRequest`, matched by `requestId`. */
-export type ClientReply = { type: 'stats'; requestId: string; ok: true; stats: Record<string, number> };
+export type ClientReply = StatsReply | KvReply;
 
 /** Commands from the operator (the lab or a scenario), not from clients. */
 export type ControlCommand = { type: 'configure'; patch: Record<string, unknown> };

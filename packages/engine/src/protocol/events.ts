@@ -6,6 +6,8 @@
  * Each protocol adds its members to the union below (storage, replication, gossip, handoff …).
  */
 
+import type { ReplicationEvent } from '../replication/events.ts';
+import type { StorageEvent } from '../storage/events.ts';
 import type { NodeId } from './ids.ts';
 import type { MessageType } from './messages.ts';
 
@@ -64,6 +66,12 @@ export interface PeerHeardAgain extends EventBase {
   peer: NodeId;
 }
 
+/** Something a node's storage engine did (flush, compaction, recovery …), stamped with its node. */
+export interface StorageEventRecord extends EventBase {
+  type: 'storage';
+  event: StorageEvent;
+}
+
 export type ClusterEvent =
   | MessageSent
   | MessageDelivered
@@ -71,6 +79,8 @@ export type ClusterEvent =
   | NodeStarted
   | NodeLifecycle
   | PeerSilent
-  | PeerHeardAgain;
+  | PeerHeardAgain
+  | ReplicationEvent
+  | StorageEventRecord;
 
 export type ClusterEventType = ClusterEvent['type'];

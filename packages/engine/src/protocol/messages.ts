@@ -9,6 +9,7 @@
  */
 
 import { type KvError, kvError } from '../errors.ts';
+import { type ReplicationMessage, replicationValidators } from '../replication/messages.ts';
 import type { NodeId } from './ids.ts';
 
 /** The foundation's trivial protocol: every node pings every peer; a ping is answered by a pong. */
@@ -24,7 +25,7 @@ export interface PongMessage {
   seq: number;
 }
 
-export type Message = PingMessage | PongMessage;
+export type Message = PingMessage | PongMessage | ReplicationMessage;
 export type MessageType = Message['type'];
 
 export interface Envelope<M extends Message = Message> {
@@ -43,6 +44,7 @@ const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeI
 export const messageValidators: Record<MessageType, Validator> = {
   ping: (b) => (isCount(b.seq) ? null : 'ping.seq must be a non-negative integer'),
   pong: (b) => (isCount(b.seq) ? null : 'pong.seq must be a non-negative integer'),
+  ...replicationValidators,
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,0 +1,72 @@
+/**
+ * The settings of a key-value node, read from the untyped `NodeEnv.config` a driver passes (the
+ * simulator and the runner from a scenario, the lab from its settings panel), with defaults from
+ * constants.ts. Impossible settings (R or W > N, unknown conflict mode) are refused with a
+ * `KV_INVALID_ARGUMENT` sentence before a node starts.
+ */
+
+import {
+  readRepairWaitMs,
+  replicationFactorDefault,
+  requestTimeoutMs,
+  virtualNodesDefault,
+} from '../constants.ts';
+import { type KvError, kvError } from '../errors.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import { checkQuorum, replicasFor } from '../replication/requests.ts';
+import type { RingMember } from '../ring/ring.ts';
+import type { ConflictMode, ConsistencyLevel } from '../scenario/types.ts';
+import type { LsmOptions } from '../storage/options.ts';
+
+export interface KvNodeConfig {
+  /** Every member of the cluster, in a stable order (the ring is built from it). */
+  members: RingMember[];
+  virtualNodes: number;
+  n: number;
+  r: ConsistencyLevel;
+  w: ConsistencyLevel;
+  conflictMode: ConflictMode;
+  requestTimeoutMs: number;
+  readRepairWaitMs: number;
+  clockEntriesMax?: number;
+  /** LSM settings (memtable size, compaction strategy …); the storage defaults where absent. */
+  storage: Partial<Omit<LsmOptions, 'clock'>>;
+}
+
+const pick = <T>(value: unknown, ok: (v: unknown) => boolean, fallback: T): T =>
+  ok(value) ? (value as T) : fallback;
+const isPositive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
+const isLevel = (v: unknown) => typeof v === 'number' || typeof v === 'string';
+
+/** Reads a node's settings; `self` and `peers` make up the membership when none is configured. */
+export function kvConfigFrom(
+  raw: Record<string, unknown>,
+  self: NodeId,
+  peers: readonly NodeId[],
+): KvNodeConfig | KvError {
+  const members = Array.isArray(raw.members)
+    ? (raw.members as RingMember[])
+    : [self, ...peers].map((id) => ({ id }));
+  const config: KvNodeConfig = {
+    members,
+    virtualNodes: pick(raw.virtualNodes, isPositive, virtualNodesDefault),
+    n: pick(raw.n, isPositive, replicationFactorDefault),
+    r: pick<ConsistencyLevel>(raw.r, isLevel, 'QUORUM'),
+    w: pick<ConsistencyLevel>(raw.w, isLevel, 'QUORUM'),
+    conflictMode: pick<ConflictMode>(raw.conflictMode, (v) => v === 'siblings' || v === 'lww', 'siblings'),
+    requestTimeoutMs: pick(raw.requestTimeoutMs, isPositive, requestTimeoutMs),
+    readRepairWaitMs: pick(raw.readRepairWaitMs, isPositive, readRepairWaitMs),
+    clockEntriesMax: pick<number | undefined>(raw.clockEntriesMax, isPositive, undefined),
+    storage: pick(raw.storage, (v) => typeof v === 'object' && v !== null, {}),
+  };
+  for (const [what, level] of [
+    ['R', config.r],
+    ['W', config.w],
+  ] as const) {
+    const count = replicasFor(level, config.n);
+    if (typeof count !== 'number') return count;
+    const problem = checkQuorum(what, count, config.n);
+    if (problem) return kvError('KV_INVALID_ARGUMENT', problem.sentence);
+  }
+  return config;
+}

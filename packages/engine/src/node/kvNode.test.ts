@@ -1,0 +1,148 @@
+/**
+ * The key-value node in the simulator: quorum writes and reads, siblings for concurrent writes, a
+ * merge that resolves them, forwarding of writes, timeouts that say how many answered, bad input
+ * refused before anything is sent, read repair, and data that survives a crash.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ClusterEvent } from '../protocol/events.ts';
+import { type NodeId, nodeIds } from '../protocol/ids.ts';
+import type { KvCommand, KvReply, KvRequest } from '../replication/requests.ts';
+import { preferenceList } from '../ring/preferenceList.ts';
+import { buildRing } from '../ring/ring.ts';
+import { Simulation } from '../simulation/simulation.ts';
+import { createKvNode } from './kvNode.ts';
+
+const ids = nodeIds(5);
+const text = (s: string) => new TextEncoder().encode(s);
+const decode = (v: Uint8Array | null) => (v === null ? null : new TextDecoder().decode(v));
+
+function cluster(seed = 1, config: Record<string, unknown> = {}) {
+  const sim = new Simulation({
+    seed,
+    nodes: ids,
+    createNode: createKvNode,
+    config: { n: 3, r: 2, w: 2, ...config },
+  });
+  let next = 0;
+  const call = (node: NodeId, request: KvCommand): KvReply => {
+    let reply: KvReply | undefined;
+    const requestId = `c${next++}`;
+    sim.request(node, { ...request, requestId } as KvRequest, (r) => {
+      reply = r as KvReply;
+    });
+    sim.runFor(5_000);
+    if (!reply) throw new Error(`no reply to ${requestId}`);
+    return reply;
+  };
+  return { sim, call };
+}
+
+const replicasOf = (key: string) => preferenceList(buildRing(ids.map((id) => ({ id }))), key, 3).nodes;
+const outsider = (key: string) => ids.find((id) => !replicasOf(key).includes(id)) as NodeId;
+
+describe('KvNode', () => {
+  it('writes with W=2 and reads back what it wrote', () => {
+    const { call } = cluster();
+    const [coordinator] = replicasOf('apple');
+    const put = call(coordinator as NodeId, { type: 'put', key: 'apple', value: text('red') });
+    expect(put).toMatchObject({ ok: true, type: 'put' });
+    if (!put.ok || put.type === 'get') throw new Error('put failed');
+    expect(put.ackedBy.length).toBeGreaterThanOrEqual(2);
+    const get = call(ids[4] as NodeId, { type: 'get', key: 'apple' });
+    expect(get.ok && get.type === 'get' && get.siblings.map((v) => decode(v.value))).toEqual(['red']);
+  });
+
+  it('keeps concurrent writes as siblings and lets a merge with their context replace them', () => {
+    const { call } = cluster();
+    const [a, b] = replicasOf('pear') as [NodeId, NodeId];
+    call(a, { type: 'put', key: 'pear', value: text('green') });
+    call(b, { type: 'put', key: 'pear', value: text('yellow') });
+    const both = call(a, { type: 'get', key: 'pear', r: 3 });
+    if (!both.ok || both.type !== 'get') throw new Error('get failed');
+    expect(both.siblings.map((v) => decode(v.value)).sort()).toEqual(['green', 'yellow']);
+    call(a, { type: 'put', key: 'pear', value: text('green+yellow'), context: both.context });
+    const merged = call(b, { type: 'get', key: 'pear', r: 3 });
+    expect(merged.ok && merged.type === 'get' && merged.siblings.map((v) => decode(v.value))).toEqual([
+      'green+yellow',
+    ]);
+  });
+
+  it('forwards a write from a node outside the preference list to a replica', () => {
+    const { sim, call } = cluster();
+    const events: ClusterEvent[] = [];
+    sim.onEvent((e) => events.push(e));
+    const put = call(outsider('plum'), { type: 'put', key: 'plum', value: text('purple') });
+    expect(put.ok).toBe(true);
+    expect(replicasOf('plum')).toContain(put.coordinator);
+    expect(events.some((e) => e.type === 'request.forwarded')).toBe(true);
+  });
+
+  it('deletes with a tombstone that a later read returns as such', () => {
+    const { call } = cluster();
+    const [a] = replicasOf('fig') as [NodeId];
+    call(a, { type: 'put', key: 'fig', value: text('sweet') });
+    const read = call(a, { type: 'get', key: 'fig' });
+    if (!read.ok || read.type !== 'get') throw new Error('get failed');
+    expect(call(a, { type: 'delete', key: 'fig', context: read.context }).ok).toBe(true);
+    const after = call(a, { type: 'get', key: 'fig', r: 3 });
+    expect(after.ok && after.type === 'get' && after.siblings.map((v) => v.value)).toEqual([null]);
+  });
+
+  it('times out with a sentence saying how many replicas answered', () => {
+    const { sim, call } = cluster();
+    const [a, b, c] = replicasOf('kiwi') as [NodeId, NodeId, NodeId];
+    sim.network.partition(ids, [[a], ids.filter((id) => id !== a)]);
+    const put = call(a, { type: 'put', key: 'kiwi', value: text('brown') });
+    expect(put).toMatchObject({ ok: false, outcome: 'info', error: { code: 'KV_TIMEOUT' } });
+    if (put.ok) throw new Error('unexpected ok');
+    expect(put.error.message).toContain('only 1 of 3 replicas acknowledged');
+    const get = call(b, { type: 'get', key: 'kiwi', r: 3 });
+    expect(get).toMatchObject({ ok: false, outcome: 'fail', error: { code: 'KV_TIMEOUT' } });
+    expect(c).toBeDefined();
+  });
+
+  it('refuses bad input before anything is sent', () => {
+    const { sim, call } = cluster();
+    const before = sim.counters.sent;
+    expect(call(ids[0] as NodeId, { type: 'put', key: '', value: text('x') })).toMatchObject({
+      ok: false,
+      outcome: 'fail',
+      error: { code: 'KV_KEY_EMPTY' },
+    });
+    const big = call(ids[0] as NodeId, { type: 'put', key: 'k', value: new Uint8Array(12_287) });
+    expect(big).toMatchObject({
+      error: { code: 'KV_VALUE_TOO_LARGE', message: 'key+value is 12,288 bytes; the limit is 10,240' },
+    });
+    expect(call(ids[0] as NodeId, { type: 'get', key: 'k', r: 4 })).toMatchObject({
+      error: { code: 'KV_QUORUM_IMPOSSIBLE' },
+    });
+    expect(sim.counters.sent).toBe(before);
+  });
+
+  it('repairs a stale replica after a read', () => {
+    const { sim, call } = cluster();
+    const [a, b, c] = replicasOf('lime') as [NodeId, NodeId, NodeId];
+    sim.network.partition(ids, [[c], ids.filter((id) => id !== c)]);
+    call(a, { type: 'put', key: 'lime', value: text('sour') });
+    sim.network.heal();
+    const events: ClusterEvent[] = [];
+    sim.onEvent((e) => events.push(e));
+    call(b, { type: 'get', key: 'lime', r: 3 });
+    expect(events.some((e) => e.type === 'read-repair.sent' && e.replicas.includes(c))).toBe(true);
+    sim.network.partition(ids, [[c], ids.filter((id) => id !== c)]);
+    const local = call(c, { type: 'get', key: 'lime', r: 1 });
+    expect(local.ok && local.type === 'get' && local.siblings.map((v) => decode(v.value))).toEqual(['sour']);
+  });
+
+  it('keeps acknowledged writes through a crash and restart of every replica', () => {
+    const { sim, call } = cluster();
+    const replicas = replicasOf('date') as NodeId[];
+    expect(call(replicas[0] as NodeId, { type: 'put', key: 'date', value: text('brown'), w: 3 }).ok).toBe(
+      true,
+    );
+    for (const id of replicas) sim.crash(id, 'power');
+    for (const id of replicas) sim.restart(id);
+    const get = call(replicas[1] as NodeId, { type: 'get', key: 'date', r: 3 });
+    expect(get.ok && get.type === 'get' && get.siblings.map((v) => decode(v.value))).toEqual(['brown']);
+  });
+});

@@ -1,0 +1,323 @@
+/**
+ * A key-value storage node: the Dynamo-style store of one machine (SPEC 1). It composes
+ *
+ *   ring (who holds a key) · coordinator (quorum requests) · replica store (versions on the LSM)
+ *
+ * and speaks the replication protocol of replication/messages.ts. Like every node it is sans-I/O:
+ * stepped with messages, ticks and client requests, it returns messages, replies and events, and
+ * asks for the commit log to be made durable before any acknowledgement leaves (`syncBeforeSend`).
+ */
+
+import { isKvError, type KvError, kvError } from '../errors.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import type { Envelope, Message } from '../protocol/messages.ts';
+import { Coordinator, type CoordinatorHost, type ReplyTo } from '../replication/coordinator.ts';
+import type { ReplicationMessage } from '../replication/messages.ts';
+import { type LocalStore, ReplicaStore } from '../replication/replicaStore.ts';
+import {
+  checkEntry,
+  checkQuorum,
+  failure,
+  type KvReply,
+  type KvRequest,
+  replicasFor,
+} from '../replication/requests.ts';
+import { preferenceList } from '../ring/preferenceList.ts';
+import { buildRing, type Ring } from '../ring/ring.ts';
+import { LsmStore } from '../storage/lsmStore.ts';
+import { ManualClock } from '../time/clock.ts';
+import type { Version } from '../versioning/siblings.ts';
+import {
+  type ClientRequest,
+  emptyOutput,
+  type NodeEnv,
+  type NodeInput,
+  type NodeOutput,
+  type NodeSnapshot,
+  type StorageNode,
+} from './contract.ts';
+import { type KvNodeConfig, kvConfigFrom } from './kvConfig.ts';
+
+interface PendingForward {
+  requestId: string;
+  request: KvRequest;
+  to: NodeId;
+  deadline: number;
+}
+
+export class KvNode implements StorageNode, CoordinatorHost {
+  readonly id: NodeId;
+  readonly store: ReplicaStore;
+  readonly lsm: LsmStore;
+  private readonly config: KvNodeConfig;
+  private readonly ring: Ring;
+  private readonly coordinator: Coordinator;
+  private readonly storageClock = new ManualClock(0);
+  private readonly forwards = new Map<number, PendingForward>();
+  private nextForward = 1;
+  private nextMessageId = 0;
+
+  constructor(env: NodeEnv, config: KvNodeConfig) {
+    this.id = env.id;
+    this.config = config;
+    this.ring = buildRing(config.members, { virtualNodes: config.virtualNodes });
+    this.lsm = LsmStore.open(env.fs, { ...config.storage, clock: this.storageClock });
+    this.store = new ReplicaStore(this.lsm as LocalStore, config.conflictMode);
+    this.coordinator = new Coordinator(this, {
+      requestTimeoutMs: config.requestTimeoutMs,
+      readRepairWaitMs: config.readRepairWaitMs,
+      conflictMode: config.conflictMode,
+      clockEntriesMax: config.clockEntriesMax,
+    });
+  }
+
+  get self(): NodeId {
+    return this.id;
+  }
+
+  step(input: NodeInput): NodeOutput {
+    const out = emptyOutput();
+    const now = input.now;
+    if (now > this.storageClock.now()) this.storageClock.set(now);
+    switch (input.type) {
+      case 'message':
+        this.onMessage(input.envelope, now, out);
+        break;
+      case 'request':
+        this.onClientRequest(input.request, now, out);
+        break;
+      case 'start':
+      case 'tick':
+      case 'control':
+        break;
+    }
+    this.coordinator.tick(now, out);
+    this.expireForwards(now, out);
+    this.drainStorageEvents(now, out);
+    out.wakeAt = this.nextWake();
+    return out;
+  }
+
+  sync(): void {
+    this.store.sync();
+  }
+
+  snapshot(now: number): NodeSnapshot {
+    return {
+      id: this.id,
+      kind: 'kv',
+      at: now,
+      inFlight: this.coordinator.inFlight,
+      forwards: this.forwards.size,
+      storage: this.lsm.snapshot(),
+    };
+  }
+
+  close(): void {
+    this.lsm.close();
+  }
+
+  // ── CoordinatorHost ─────────────────────────────────────────────────────────────────────────
+
+  send(to: NodeId, body: Message, out: NodeOutput): void {
+    out.messages.push({ from: this.id, to, id: this.nextMessageId++, body });
+  }
+
+  reply(replyTo: ReplyTo, reply: KvReply, out: NodeOutput): void {
+    if (replyTo.kind === 'client') out.replies.push(reply);
+    else this.send(replyTo.node, { type: 'forward-reply', op: replyTo.op, reply }, out);
+  }
+
+  stored(
+    key: string,
+    siblings: readonly Version[],
+    cause: 'coordinator' | 'replica' | 'read-repair',
+    now: number,
+    out: NodeOutput,
+  ): void {
+    const newest = siblings[siblings.length - 1];
+    out.events.push({
+      type: 'version.stored',
+      at: now,
+      node: this.id,
+      key,
+      clock: newest?.clock ?? [],
+      siblings: siblings.length,
+      cause,
+    });
+  }
+
+  // ── client requests ─────────────────────────────────────────────────────────────────────────
+
+  private onClientRequest(request: ClientRequest, now: number, out: NodeOutput): void {
+    if (request.type === 'stats') {
+      out.replies.push({ type: 'stats', requestId: request.requestId, ok: true, stats: this.stats() });
+      return;
+    }
+    this.coordinate(request, { kind: 'client' }, now, out);
+  }
+
+  /** Validates a request, then coordinates it here or forwards a write to a replica of its key. */
+  private coordinate(request: KvRequest, replyTo: ReplyTo, now: number, out: NodeOutput): void {
+    const refused = this.refusal(request);
+    if (refused) {
+      this.reply(replyTo, failure(request, this.id, 'fail', refused), out);
+      return;
+    }
+    const replicas = preferenceList(this.ring, request.key, this.config.n).nodes.slice();
+    if (request.type === 'get') {
+      const r = replicasFor(request.r ?? this.config.r, this.config.n) as number;
+      this.coordinator.startRead(request, replicas, r, replyTo, now, out);
+      return;
+    }
+    // Writes are coordinated by a replica of the key, so clocks name replicas only (Dynamo §4.4).
+    if (!replicas.includes(this.id) && replyTo.kind === 'client') {
+      this.forward(request, replicas, now, out);
+      return;
+    }
+    const w = replicasFor(request.w ?? this.config.w, this.config.n) as number;
+    this.coordinator.startWrite(request, replicas, w, replyTo, now, out);
+  }
+
+  /** Bad input, refused before anything is stored or sent (SPEC 1.1). */
+  private refusal(request: KvRequest): KvError | null {
+    const entry = checkEntry(request.key, request.type === 'put' ? request.value : null);
+    if (entry) return entry;
+    const level = request.type === 'get' ? request.r : request.w;
+    if (level === undefined) return null;
+    const count = replicasFor(level, this.config.n);
+    if (isKvError(count)) return count;
+    return checkQuorum(request.type === 'get' ? 'R' : 'W', count, this.config.n);
+  }
+
+  private forward(request: KvRequest, replicas: NodeId[], now: number, out: NodeOutput): void {
+    const to = replicas[0] as NodeId;
+    const op = this.nextForward++;
+    // The target has its own request timeout; allow for it plus the two hops of the forward.
+    this.forwards.set(op, {
+      requestId: request.requestId,
+      request,
+      to,
+      deadline: now + 2 * this.config.requestTimeoutMs,
+    });
+    out.events.push({
+      type: 'request.forwarded',
+      at: now,
+      node: this.id,
+      requestId: request.requestId,
+      key: request.key,
+      to,
+    });
+    this.send(to, { type: 'forward', op, request }, out);
+  }
+
+  private expireForwards(now: number, out: NodeOutput): void {
+    for (const [op, pending] of this.forwards) {
+      if (now < pending.deadline) continue;
+      this.forwards.delete(op);
+      const error = kvErrorTimeout(pending.to, now - pending.deadline + 2 * this.config.requestTimeoutMs);
+      out.replies.push(failure(pending.request, this.id, 'info', error));
+    }
+  }
+
+  // ── the replication protocol ────────────────────────────────────────────────────────────────
+
+  private onMessage(envelope: Envelope, now: number, out: NodeOutput): void {
+    const body = envelope.body;
+    if (body.type === 'ping' || body.type === 'pong') return;
+    this.onReplication(envelope.from, body, now, out);
+  }
+
+  private onReplication(from: NodeId, body: ReplicationMessage, now: number, out: NodeOutput): void {
+    switch (body.type) {
+      case 'replica-put':
+        this.onReplicaPut(from, body.op, body.key, body.version, now, out);
+        return;
+      case 'replica-put-ack':
+        this.coordinator.onPutAck(from, body.op, body.ok, now, out);
+        return;
+      case 'replica-get': {
+        const siblings = this.store.read(body.key);
+        // A replica whose stored set is corrupt stays silent for this key; the coordinator counts others.
+        if (!isKvError(siblings)) this.send(from, { type: 'replica-get-reply', op: body.op, siblings }, out);
+        return;
+      }
+      case 'replica-get-reply':
+        this.coordinator.onGetReply(from, body.op, body.siblings, now, out);
+        return;
+      case 'read-repair':
+        this.applyAndRecord(body.key, body.siblings, 'read-repair', now, out);
+        return;
+      case 'forward':
+        this.coordinate(body.request, { kind: 'forward', node: from, op: body.op }, now, out);
+        return;
+      case 'forward-reply': {
+        const pending = this.forwards.get(body.op);
+        if (!pending) return;
+        this.forwards.delete(body.op);
+        out.replies.push(body.reply);
+        return;
+      }
+    }
+  }
+
+  private onReplicaPut(
+    from: NodeId,
+    op: number,
+    key: string,
+    version: Version,
+    now: number,
+    out: NodeOutput,
+  ): void {
+    const applied = this.applyAndRecord(key, [version], 'replica', now, out);
+    const ok = !isKvError(applied);
+    this.send(from, { type: 'replica-put-ack', op, ok, ...(ok ? {} : { error: applied.message }) }, out);
+  }
+
+  private applyAndRecord(
+    key: string,
+    versions: Version[],
+    cause: 'replica' | 'read-repair',
+    now: number,
+    out: NodeOutput,
+  ) {
+    const applied = this.store.apply(key, versions);
+    if (isKvError(applied)) return applied;
+    out.syncBeforeSend = true;
+    if (applied.changed) this.stored(key, applied.siblings, cause, now, out);
+    return applied;
+  }
+
+  // ── bookkeeping ─────────────────────────────────────────────────────────────────────────────
+
+  private nextWake(): number | null {
+    let next = this.coordinator.nextDeadline();
+    for (const pending of this.forwards.values())
+      if (next === null || pending.deadline < next) next = pending.deadline;
+    return next;
+  }
+
+  private drainStorageEvents(now: number, out: NodeOutput): void {
+    for (const event of this.lsm.drainEvents()) {
+      out.events.push({ type: 'storage', at: now, node: this.id, event });
+    }
+  }
+
+  private stats(): Record<string, number> {
+    return { inFlight: this.coordinator.inFlight, forwards: this.forwards.size };
+  }
+}
+
+function kvErrorTimeout(to: NodeId, waitedMs: number): KvError {
+  return kvError(
+    'KV_TIMEOUT',
+    `the request was forwarded to ${to}, which did not answer within ${waitedMs} ms`,
+  );
+}
+
+/** The node factory for drivers: reads the settings from the environment, refuses bad ones. */
+export function createKvNode(env: NodeEnv): KvNode {
+  const config = kvConfigFrom(env.config, env.id, env.peers);
+  if (isKvError(config)) throw config;
+  return new KvNode(env, config);
+}

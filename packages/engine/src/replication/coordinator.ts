@@ -1,0 +1,369 @@
+/**
+ * The coordinator of get, put and delete requests (Dynamo §4.5, SPEC 1.4). Any node coordinates;
+ * it asks the key's N replicas (itself included, answering locally and durably), answers the client
+ * once R reads or W acknowledgements are in, and gives up at a deadline with an error that says how
+ * many answered. After replying to a read it keeps listening for late answers for a short while and
+ * then pushes the reconciled versions to the replicas that returned stale ones (read repair).
+ *
+ *   start ─▶ ask replicas ─▶ answers ≥ needed ─▶ reply ok ─▶ (read) late answers ─▶ read repair ─▶ done
+ *                 └──────────────── deadline ──▶ reply fail/info ────────────────────────────────▶ done
+ *
+ * The coordinator holds no I/O: it is handed `now` and an output to fill, and its host (the node)
+ * supplies the preference list, the local replica store and the way to send and reply.
+ */
+
+import { kvError } from '../errors.ts';
+import type { NodeOutput } from '../node/contract.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import type { Message } from '../protocol/messages.ts';
+import type { ConflictMode } from '../scenario/types.ts';
+import { resolveLastWriteWins } from '../versioning/lastWriteWins.ts';
+import { newVersion } from '../versioning/newVersion.ts';
+import { reconcile, type Version } from '../versioning/siblings.ts';
+import { emptyClock } from '../versioning/vectorClock.ts';
+import type { ReplicaStore } from './replicaStore.ts';
+import type { DeleteRequest, GetRequest, KvReply, PutRequest } from './requests.ts';
+import { failure } from './requests.ts';
+
+export interface CoordinatorSettings {
+  requestTimeoutMs: number;
+  readRepairWaitMs: number;
+  conflictMode: ConflictMode;
+  clockEntriesMax?: number;
+}
+
+/** Where a reply goes: to the node's own client, or back to the node that forwarded the request. */
+export type ReplyTo = { kind: 'client' } | { kind: 'forward'; node: NodeId; op: number };
+
+export interface CoordinatorHost {
+  readonly self: NodeId;
+  readonly store: ReplicaStore;
+  send(to: NodeId, body: Message, out: NodeOutput): void;
+  reply(replyTo: ReplyTo, reply: KvReply, out: NodeOutput): void;
+  /** Records a version this node stored (events and, later, Merkle trees). */
+  stored(
+    key: string,
+    siblings: readonly Version[],
+    cause: 'coordinator' | 'read-repair',
+    now: number,
+    out: NodeOutput,
+  ): void;
+}
+
+interface PendingCommon {
+  op: number;
+  key: string;
+  targets: NodeId[];
+  needed: number;
+  startedAt: number;
+  deadline: number;
+  replyTo: ReplyTo;
+  /** True once the client has its answer; the entry lives on for late answers. */
+  replied: boolean;
+}
+
+interface PendingWrite extends PendingCommon {
+  kind: 'write';
+  request: PutRequest | DeleteRequest;
+  version: Version;
+  acked: NodeId[];
+  refused: NodeId[];
+}
+
+interface PendingRead extends PendingCommon {
+  kind: 'read';
+  request: GetRequest;
+  answers: Map<NodeId, Version[]>;
+  /** After the reply: when to stop waiting for late answers and repair. */
+  repairAt: number | null;
+}
+
+type Pending = PendingWrite | PendingRead;
+
+export class Coordinator {
+  private readonly pending = new Map<number, Pending>();
+  private nextOp = 1;
+
+  constructor(
+    private readonly host: CoordinatorHost,
+    private readonly settings: CoordinatorSettings,
+  ) {}
+
+  get inFlight(): number {
+    return this.pending.size;
+  }
+
+  /** A put or delete: make the new version, store it locally, send it to the other replicas. */
+  startWrite(
+    request: PutRequest | DeleteRequest,
+    targets: NodeId[],
+    w: number,
+    replyTo: ReplyTo,
+    now: number,
+    out: NodeOutput,
+  ): void {
+    const { self, store } = this.host;
+    const local = store.read(request.key);
+    if (!Array.isArray(local)) {
+      this.host.reply(replyTo, failure(request, self, 'fail', local), out);
+      return;
+    }
+    const version = newVersion({
+      context: request.context ?? emptyClock,
+      coordinator: self,
+      now,
+      value: request.type === 'put' ? request.value : null,
+      writer: self,
+      local,
+      entriesMax: this.settings.clockEntriesMax,
+    });
+    const applied = store.apply(request.key, [version]);
+    if (!('siblings' in applied)) {
+      this.host.reply(replyTo, failure(request, self, 'fail', applied), out);
+      return;
+    }
+    out.syncBeforeSend = true; // W counts the coordinator's own write only once it is durable
+    this.host.stored(request.key, applied.siblings, 'coordinator', now, out);
+    const write: PendingWrite = {
+      kind: 'write',
+      ...this.common(request.key, targets, w, replyTo, now),
+      request,
+      version,
+      acked: [self],
+      refused: [],
+    };
+    this.started(write, request.requestId, request.type, now, out);
+    for (const target of targets) {
+      if (target !== self)
+        this.host.send(target, { type: 'replica-put', op: write.op, key: request.key, version }, out);
+    }
+    this.progressWrite(write, now, out);
+  }
+
+  /** A get: read locally when this node is a replica, and ask the others. */
+  startRead(
+    request: GetRequest,
+    targets: NodeId[],
+    r: number,
+    replyTo: ReplyTo,
+    now: number,
+    out: NodeOutput,
+  ): void {
+    const read: PendingRead = {
+      kind: 'read',
+      ...this.common(request.key, targets, r, replyTo, now),
+      request,
+      answers: new Map(),
+      repairAt: null,
+    };
+    this.started(read, request.requestId, 'get', now, out);
+    for (const target of targets) {
+      if (target !== this.host.self)
+        this.host.send(target, { type: 'replica-get', op: read.op, key: request.key }, out);
+    }
+    if (targets.includes(this.host.self)) {
+      const local = this.host.store.read(request.key);
+      if (Array.isArray(local)) read.answers.set(this.host.self, local);
+    }
+    this.progressRead(read, now, out);
+  }
+
+  onPutAck(from: NodeId, op: number, ok: boolean, now: number, out: NodeOutput): void {
+    const write = this.pending.get(op);
+    if (write?.kind !== 'write' || !write.targets.includes(from)) return;
+    if (write.acked.includes(from) || write.refused.includes(from)) return; // a duplicate message
+    (ok ? write.acked : write.refused).push(from);
+    this.answered(write, from, ok, now, out);
+    this.progressWrite(write, now, out);
+  }
+
+  onGetReply(from: NodeId, op: number, siblings: Version[], now: number, out: NodeOutput): void {
+    const read = this.pending.get(op);
+    if (read?.kind !== 'read' || !read.targets.includes(from) || read.answers.has(from)) return;
+    read.answers.set(from, siblings);
+    this.answered(read, from, true, now, out);
+    this.progressRead(read, now, out);
+  }
+
+  /** Fires deadlines and read-repair windows. */
+  tick(now: number, out: NodeOutput): void {
+    for (const entry of [...this.pending.values()]) {
+      if (entry.kind === 'read' && entry.repairAt !== null && now >= entry.repairAt)
+        this.finishRead(entry, out);
+      else if (now >= entry.deadline) this.expire(entry, now, out);
+    }
+  }
+
+  /** The earliest deadline or repair time among pending requests. */
+  nextDeadline(): number | null {
+    let next: number | null = null;
+    for (const entry of this.pending.values()) {
+      const at = entry.kind === 'read' && entry.repairAt !== null ? entry.repairAt : entry.deadline;
+      if (next === null || at < next) next = at;
+    }
+    return next;
+  }
+
+  // ── internals ───────────────────────────────────────────────────────────────────────────────
+
+  private common(
+    key: string,
+    targets: NodeId[],
+    needed: number,
+    replyTo: ReplyTo,
+    now: number,
+  ): PendingCommon {
+    const op = this.nextOp++;
+    const deadline = now + this.settings.requestTimeoutMs;
+    return { op, key, targets, needed, startedAt: now, deadline, replyTo, replied: false };
+  }
+
+  private started(
+    entry: Pending,
+    requestId: string,
+    op: 'get' | 'put' | 'delete',
+    now: number,
+    out: NodeOutput,
+  ): void {
+    this.pending.set(entry.op, entry);
+    out.events.push({
+      type: 'request.started',
+      at: now,
+      node: this.host.self,
+      requestId,
+      op,
+      key: entry.key,
+      replicas: entry.targets,
+      needed: entry.needed,
+    });
+  }
+
+  private answered(entry: Pending, replica: NodeId, ok: boolean, now: number, out: NodeOutput): void {
+    const requestId = entry.request.requestId;
+    out.events.push({
+      type: 'replica.answered',
+      at: now,
+      node: this.host.self,
+      requestId,
+      replica,
+      ok,
+      late: entry.replied,
+    });
+  }
+
+  private progressWrite(write: PendingWrite, now: number, out: NodeOutput): void {
+    if (!write.replied && write.acked.length >= write.needed) {
+      const { request } = write;
+      const reply: KvReply = {
+        type: request.type,
+        requestId: request.requestId,
+        coordinator: this.host.self,
+        ok: true,
+        clock: write.version.clock,
+        ackedBy: write.acked.slice(),
+      };
+      this.complete(write, reply, now, out);
+    } else if (!write.replied && write.targets.length - write.refused.length < write.needed) {
+      const error = kvError(
+        'KV_QUORUM_FAILED',
+        `${write.refused.length} of ${write.targets.length} replicas refused the write; W=${write.needed} cannot be reached`,
+      );
+      this.complete(write, failure(write.request, this.host.self, 'info', error), now, out);
+    }
+    if (write.acked.length + write.refused.length === write.targets.length) this.pending.delete(write.op);
+  }
+
+  private progressRead(read: PendingRead, now: number, out: NodeOutput): void {
+    if (!read.replied && read.answers.size >= read.needed) {
+      const { siblings, context } = reconcile([...read.answers.values()]);
+      const shown = this.settings.conflictMode === 'lww' ? lastWriteWinsView(siblings) : siblings;
+      const reply: KvReply = {
+        type: 'get',
+        requestId: read.request.requestId,
+        coordinator: this.host.self,
+        ok: true,
+        siblings: shown,
+        context,
+        answeredBy: [...read.answers.keys()],
+      };
+      this.complete(read, reply, now, out);
+      read.repairAt = now + this.settings.readRepairWaitMs;
+    }
+    if (read.replied && read.answers.size === read.targets.length) this.finishRead(read, out);
+  }
+
+  private complete(entry: Pending, reply: KvReply, now: number, out: NodeOutput): void {
+    entry.replied = true;
+    const answeredBy = entry.kind === 'write' ? entry.acked.slice() : [...entry.answers.keys()];
+    out.events.push({
+      type: 'request.completed',
+      at: now,
+      node: this.host.self,
+      requestId: entry.request.requestId,
+      op: entry.request.type,
+      key: entry.key,
+      outcome: reply.ok ? 'ok' : reply.outcome,
+      answeredBy,
+      needed: entry.needed,
+      latencyMs: now - entry.startedAt,
+      ...(reply.ok && 'clock' in reply ? { clock: reply.clock } : {}),
+      ...(reply.ok ? {} : { error: reply.error.message }),
+    });
+    this.host.reply(entry.replyTo, reply, out);
+  }
+
+  /** Read repair (SPEC 1.4): replicas that answered with less than the reconciled set get it. */
+  private finishRead(read: PendingRead, out: NodeOutput): void {
+    this.pending.delete(read.op);
+    const replicas = [...read.answers.keys()];
+    const { siblings, staleReplicas } = reconcile([...read.answers.values()]);
+    const stale = staleReplicas.map((i) => replicas[i] as NodeId);
+    if (stale.length === 0) return;
+    const now = read.repairAt ?? read.deadline;
+    for (const replica of stale) {
+      if (replica === this.host.self) {
+        const applied = this.host.store.apply(read.key, siblings);
+        if ('siblings' in applied && applied.changed) {
+          out.syncBeforeSend = true;
+          this.host.stored(read.key, applied.siblings, 'read-repair', now, out);
+        }
+      } else {
+        this.host.send(replica, { type: 'read-repair', key: read.key, siblings }, out);
+      }
+    }
+    const requestId = read.request.requestId;
+    out.events.push({
+      type: 'read-repair.sent',
+      at: now,
+      node: this.host.self,
+      requestId,
+      key: read.key,
+      replicas: stale,
+    });
+  }
+
+  private expire(entry: Pending, now: number, out: NodeOutput): void {
+    this.pending.delete(entry.op);
+    if (entry.replied) return;
+    const answered = entry.kind === 'write' ? entry.acked.length : entry.answers.size;
+    const verb = entry.kind === 'write' ? 'acknowledged' : 'answered';
+    const quorum = entry.kind === 'write' ? `W=${entry.needed}` : `R=${entry.needed}`;
+    const error = kvError(
+      'KV_TIMEOUT',
+      `only ${answered} of ${entry.targets.length} replicas ${verb} within ${this.settings.requestTimeoutMs} ms; ${quorum}`,
+    );
+    // A write may have been stored by some replicas (indeterminate: info); a read changed nothing (fail).
+    this.complete(
+      entry,
+      failure(entry.request, this.host.self, entry.kind === 'write' ? 'info' : 'fail', error),
+      now,
+      out,
+    );
+  }
+}
+
+/** In last-write-wins mode a read shows one version: the latest by timestamp. */
+function lastWriteWinsView(siblings: Version[]): Version[] {
+  const { winner } = resolveLastWriteWins(siblings);
+  return winner ? [winner] : [];
+}

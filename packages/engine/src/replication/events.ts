@@ -1,0 +1,78 @@
+/**
+ * What the replication layer tells the world (DESIGN.md rule 4): enough to draw a request trace —
+ * who coordinated, which replicas were asked, who answered and when the quorum was reached, how the
+ * request ended, and the read repair after it — and each version a replica stored.
+ */
+
+import type { EventBase } from '../protocol/events.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import type { VectorClock } from '../versioning/vectorClock.ts';
+import type { KvOperation } from './requests.ts';
+
+export interface RequestStarted extends EventBase {
+  type: 'request.started';
+  requestId: string;
+  op: KvOperation;
+  key: string;
+  /** The replicas asked (the key's preference list, or its healthy stand-ins). */
+  replicas: NodeId[];
+  /** How many answers count as success: R for a get, W for a put or delete. */
+  needed: number;
+}
+
+export interface RequestForwarded extends EventBase {
+  type: 'request.forwarded';
+  requestId: string;
+  key: string;
+  to: NodeId;
+}
+
+export interface ReplicaAnswered extends EventBase {
+  type: 'replica.answered';
+  requestId: string;
+  replica: NodeId;
+  ok: boolean;
+  /** True when the request had already been answered: a late reply (it still feeds read repair). */
+  late: boolean;
+}
+
+export interface RequestCompleted extends EventBase {
+  type: 'request.completed';
+  requestId: string;
+  op: KvOperation;
+  key: string;
+  outcome: 'ok' | 'fail' | 'info';
+  /** The replicas whose answers counted. */
+  answeredBy: NodeId[];
+  needed: number;
+  latencyMs: number;
+  /** For a put or delete that succeeded: the clock of the version it created. */
+  clock?: VectorClock;
+  error?: string;
+}
+
+export interface VersionStored extends EventBase {
+  type: 'version.stored';
+  key: string;
+  clock: VectorClock;
+  /** How many siblings the key has on this replica after the write. */
+  siblings: number;
+  /** Why it was written: a coordinator's put, a replica request, a read repair. */
+  cause: 'coordinator' | 'replica' | 'read-repair';
+}
+
+export interface ReadRepairSent extends EventBase {
+  type: 'read-repair.sent';
+  requestId: string;
+  key: string;
+  /** The replicas that returned stale versions and were sent the reconciled set. */
+  replicas: NodeId[];
+}
+
+export type ReplicationEvent =
+  | RequestStarted
+  | RequestForwarded
+  | ReplicaAnswered
+  | RequestCompleted
+  | VersionStored
+  | ReadRepairSent;

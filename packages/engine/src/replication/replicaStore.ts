@@ -1,0 +1,71 @@
+/**
+ * A replica's versions of its keys, kept in the node's local store (the LSM tree): per key, the
+ * sibling set encoded as one value. Applying a version is read–sync–write: the stored set and the
+ * incoming versions are reduced to the non-dominated ones (Dynamo §4.4), or, in last-write-wins
+ * mode, to the single version with the latest timestamp (the contrast the lab shows).
+ *
+ * The local store is an interface so this module does not depend on how bytes reach the disk; the
+ * node hands it its `LsmStore`. A stored set that fails to decode is corruption: reported as
+ * `KV_CORRUPTION`, never returned as data.
+ */
+
+import type { KvError } from '../errors.ts';
+import type { ConflictMode } from '../scenario/types.ts';
+import { syncLastWriteWins } from '../versioning/lastWriteWins.ts';
+import { decodeSiblings, encodeSiblings, syncSiblings, type Version } from '../versioning/siblings.ts';
+
+/** What a replica needs of its node's storage engine. `LsmStore` provides it. */
+export interface LocalStore {
+  get(key: string): Uint8Array | undefined;
+  put(key: string, value: Uint8Array): void;
+  /** The durability point: every put before it survives a crash once it returns. */
+  sync(): void;
+  scan(start?: string, end?: string): Iterable<[string, Uint8Array]>;
+}
+
+export interface ApplyResult {
+  /** The key's versions after the write. */
+  siblings: Version[];
+  /** True when the stored set changed (something new was learnt). */
+  changed: boolean;
+}
+
+function sameSet(a: readonly Version[], b: readonly Version[]): boolean {
+  if (a.length !== b.length) return false;
+  const ea = encodeSiblings(a);
+  const eb = encodeSiblings(b);
+  return ea.length === eb.length && ea.every((byte, i) => byte === eb[i]);
+}
+
+export class ReplicaStore {
+  constructor(
+    private readonly local: LocalStore,
+    private readonly mode: ConflictMode,
+  ) {}
+
+  /** The stored versions of `key` (none for a key never written). */
+  read(key: string): Version[] | KvError {
+    const bytes = this.local.get(key);
+    return bytes === undefined ? [] : decodeSiblings(bytes);
+  }
+
+  /** Merges `incoming` into the stored versions of `key`; the caller syncs before acknowledging. */
+  apply(key: string, incoming: readonly Version[]): ApplyResult | KvError {
+    const existing = this.read(key);
+    if (!Array.isArray(existing)) return existing;
+    const siblings =
+      this.mode === 'lww' ? syncLastWriteWins(existing, incoming) : syncSiblings(existing, incoming);
+    if (sameSet(existing, siblings)) return { siblings, changed: false };
+    this.local.put(key, encodeSiblings(siblings));
+    return { siblings, changed: true };
+  }
+
+  sync(): void {
+    this.local.sync();
+  }
+
+  /** Every key with its versions, in key order (final-state reports, anti-entropy). */
+  *entries(start?: string, end?: string): Iterable<[string, Version[] | KvError]> {
+    for (const [key, bytes] of this.local.scan(start, end)) yield [key, decodeSiblings(bytes)];
+  }
+}

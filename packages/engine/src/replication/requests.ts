@@ -1,0 +1,158 @@
+/**
+ * What clients ask of the store and what they get back (SPEC 1.1, 1.4). The same request and reply
+ * types serve the simulator's clients, the scenario runner and the lab's page, so they are plain,
+ * structured-cloneable data: values are `Uint8Array`, contexts are vector clocks.
+ *
+ * Outcomes follow Jepsen's convention: `ok` (it happened), `fail` (it certainly did not happen:
+ * refused before anything was sent, or no replica could have stored it) and `info` (unknown: the
+ * coordinator timed out after sending, so the write may or may not be stored somewhere).
+ *
+ * Bad input is refused here, before anything is stored or sent: an empty or over-size key, an
+ * over-size value, a quorum larger than N.
+ */
+
+import { entryBytesMax, keyBytesMax } from '../constants.ts';
+import { formatBytes, type KvError, type KvErrorData, kvError } from '../errors.ts';
+import { utf8Length } from '../hashing/utf8.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import type { ConsistencyLevel } from '../scenario/types.ts';
+import type { Version } from '../versioning/siblings.ts';
+import type { VectorClock } from '../versioning/vectorClock.ts';
+
+export interface GetRequest {
+  type: 'get';
+  requestId: string;
+  key: string;
+  /** Replicas that must answer; the cluster's R when absent. */
+  r?: ConsistencyLevel;
+}
+
+export interface PutRequest {
+  type: 'put';
+  requestId: string;
+  key: string;
+  value: Uint8Array;
+  /** The context of the client's last read of this key: what this write has seen and replaces. */
+  context?: VectorClock;
+  /** Replicas that must acknowledge; the cluster's W when absent. */
+  w?: ConsistencyLevel;
+}
+
+export interface DeleteRequest {
+  type: 'delete';
+  requestId: string;
+  key: string;
+  context?: VectorClock;
+  w?: ConsistencyLevel;
+}
+
+export type KvRequest = GetRequest | PutRequest | DeleteRequest;
+/** A request before a client gives it its id. */
+export type KvCommand = KvRequest extends infer T
+  ? T extends unknown
+    ? Omit<T, 'requestId'>
+    : never
+  : never;
+export type KvOperation = KvRequest['type'];
+
+interface ReplyBase {
+  requestId: string;
+  /** The node that coordinated the request (after any forwarding). */
+  coordinator: NodeId;
+}
+
+export interface GetOk extends ReplyBase {
+  type: 'get';
+  ok: true;
+  /** Every concurrent version found, tombstones included (a key never written has none). */
+  siblings: Version[];
+  /** The merged clock of the siblings: pass it back with the next put or delete. */
+  context: VectorClock;
+  /** The replicas whose answers made up the reply (at least R). */
+  answeredBy: NodeId[];
+}
+
+export interface WriteOk extends ReplyBase {
+  type: 'put' | 'delete';
+  ok: true;
+  /** The clock of the version this write created. */
+  clock: VectorClock;
+  /** The replicas that acknowledged it durably before the reply (at least W). */
+  ackedBy: NodeId[];
+}
+
+export interface KvFailure extends ReplyBase {
+  type: KvOperation;
+  ok: false;
+  outcome: 'fail' | 'info';
+  error: KvErrorData;
+}
+
+export type KvReply = GetOk | WriteOk | KvFailure;
+
+/** Resolves a consistency level to a replica count for replication factor `n`. */
+export function replicasFor(level: ConsistencyLevel, n: number): number | KvError {
+  if (typeof level === 'number') return level;
+  switch (level) {
+    case 'ONE':
+      return 1;
+    case 'QUORUM':
+    case 'LOCAL_QUORUM':
+      return Math.floor(n / 2) + 1;
+    case 'ALL':
+    case 'EACH_QUORUM':
+      return n;
+  }
+}
+
+/** Checks a quorum size against N; `what` is 'R' or 'W', for the sentence. */
+export function checkQuorum(what: 'R' | 'W', count: number, n: number): KvError | null {
+  if (!Number.isInteger(count) || count < 1) {
+    return kvError('KV_INVALID_ARGUMENT', `${what} must be a whole number of replicas ≥ 1 (got ${count})`);
+  }
+  if (count > n) {
+    return kvError(
+      'KV_QUORUM_IMPOSSIBLE',
+      `${what}=${count} is more replicas than N=${n}; ${what} must be ≤ N`,
+    );
+  }
+  return null;
+}
+
+/** The limits of SPEC 1.1, checked before anything is stored or sent. */
+export function checkEntry(key: string, value: Uint8Array | null): KvError | null {
+  if (typeof key !== 'string' || key.length === 0)
+    return kvError('KV_KEY_EMPTY', 'a key must be a non-empty string');
+  const keyBytes = utf8Length(key);
+  if (keyBytes > keyBytesMax) {
+    return kvError(
+      'KV_KEY_TOO_LARGE',
+      `the key is ${formatBytes(keyBytes)}; the limit is ${keyBytesMax.toLocaleString('en-US')}`,
+    );
+  }
+  const total = keyBytes + (value?.length ?? 0);
+  if (total > entryBytesMax) {
+    return kvError(
+      'KV_VALUE_TOO_LARGE',
+      `key+value is ${formatBytes(total)}; the limit is ${entryBytesMax.toLocaleString('en-US')}`,
+    );
+  }
+  return null;
+}
+
+/** A failure reply for `request`, coordinated (or refused) by `coordinator`. */
+export function failure(
+  request: KvRequest,
+  coordinator: NodeId,
+  outcome: 'fail' | 'info',
+  error: KvError,
+): KvFailure {
+  return {
+    type: request.type,
+    requestId: request.requestId,
+    coordinator,
+    ok: false,
+    outcome,
+    error: error.toJSON(),
+  };
+}
