@@ -1,9 +1,11 @@
 /**
- * Our side of the browser benchmark. PLACEHOLDER until the engine's LsmStore lands: a bare commit
- * log on OpfsFileSystem (append a record, flush) with an in-memory index, which bounds from above
- * what the store can reach on OPFS.
+ * Our side of the browser benchmark: the engine's `LsmStore` on `OpfsFileSystem`, as a node worker
+ * runs it. A put is acknowledged once durable: `put`, then `sync()` (the commit log's flush), then
+ * `fs.durable()` (already resolved on OPFS). With 100 puts in flight the store group-commits: 100
+ * puts, one sync. Before the gets the memtable is flushed, so gets are served from tables.
  */
 
+import { LsmStore } from '@kvscope/engine';
 import { OpfsFileSystem } from '../src/worker/storage/opfsFileSystem.ts';
 
 export interface BenchSubject {
@@ -21,33 +23,29 @@ export interface BenchSubject {
 export async function openOurs(folder: string): Promise<BenchSubject> {
   await OpfsFileSystem.wipe(folder);
   const fs = await OpfsFileSystem.open(folder);
-  const log = fs.open('bench.log', { create: true });
-  const index = new Map<string, Uint8Array>();
-  const encoder = new TextEncoder();
-  const append = (key: string, value: Uint8Array) => {
-    const k = encoder.encode(key);
-    const record = new Uint8Array(8 + k.length + value.length);
-    record.set(k, 8);
-    record.set(value, 8 + k.length);
-    log.append(record);
-    index.set(key, value);
-  };
+  const store = LsmStore.open(fs);
   return {
-    name: 'kvscope log on OPFS',
+    name: 'kvscope LsmStore on OPFS',
     async putDurable(key, value) {
-      append(key, value);
-      log.flush();
+      store.put(key, value);
+      store.sync();
+      await fs.durable();
     },
     async putWindow(entries, limit) {
       for (let i = 0; i < entries.length; i += limit) {
-        for (const [key, value] of entries.slice(i, i + limit)) append(key, value);
-        log.flush();
+        const end = Math.min(entries.length, i + limit);
+        for (let j = i; j < end; j++) store.put(entries[j]![0], entries[j]![1]);
+        store.sync();
+        await fs.durable();
       }
     },
-    get: (key) => index.get(key),
-    settle: async () => {},
+    get: (key) => store.get(key),
+    async settle() {
+      store.flush();
+      await fs.durable();
+    },
     async close() {
-      log.close();
+      store.close();
       fs.close();
       await OpfsFileSystem.wipe(folder);
     },

@@ -29,10 +29,10 @@ function workload(seed: number, count: number): [string, Uint8Array][] {
   });
 }
 
-function median(values: number[]): number {
+/** The p-th percentile (0–100) of `values`, nearest rank. */
+function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
 async function measure(subject: BenchSubject, options: BenchOptions): Promise<SubjectFigures> {
@@ -61,7 +61,14 @@ async function measure(subject: BenchSubject, options: BenchOptions): Promise<Su
   }
   const getsPerSecond = probes.length / ((performance.now() - start) / 1000);
   await subject.close();
-  return { singlePutsPerSecond, singlePutP50Ms: median(latencies), windowPutsPerSecond, getsPerSecond };
+  return {
+    singlePutsPerSecond,
+    singlePutP50Ms: percentile(latencies, 50),
+    singlePutP90Ms: percentile(latencies, 90),
+    singlePutP99Ms: percentile(latencies, 99),
+    windowPutsPerSecond,
+    getsPerSecond,
+  };
 }
 
 /** IndexedDB as an app uses it: one transaction per put, a window of `limit` outstanding ones. */

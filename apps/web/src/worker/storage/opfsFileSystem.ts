@@ -33,8 +33,9 @@
  * ~20 µs whatever its size, so a group commit of 100 records is one write and one flush.
  *
  * The folder is opaque to a human browsing OPFS (names live in the catalog); `list()` is the truth.
- * Sync handles lock their file, so one `OpfsFileSystem` per folder at a time; a worker that was just
- * terminated may hold its locks for a moment, so `open` retries a locked file for `lockWaitMs`.
+ * Sync handles lock their file, so one `OpfsFileSystem` per folder at a time; a worker that was
+ * just terminated may hold its locks for a moment (~1.7 s, measured), so `open` retries a locked
+ * file for up to `lockWaitMs`.
  */
 
 import { type FileHandle, type FileSystem, kvError, type OpenOptions } from '@kvscope/engine';
@@ -44,8 +45,11 @@ import { asKvError, checkFileName } from './storageErrors.ts';
 
 /** Spare slots kept ready by default: more than an LSM flush plus a compaction create at once. */
 export const opfsSparesTargetDefault = 32;
-/** How long `open` waits for a file locked by a worker that is still shutting down. */
-const lockWaitMs = 2_000;
+/**
+ * How long `open` waits for a file locked by a worker that is still shutting down. Measured in
+ * Chromium 156: a worker terminated while busy writing keeps its locks for ~1.6–1.7 s.
+ */
+const lockWaitMs = 10_000;
 const lockRetryMs = 25;
 const slotPattern = /^slot-(\d+)$/;
 
