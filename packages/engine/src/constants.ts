@@ -78,3 +78,14 @@ export const requestTimeoutMs = 1_000;
 export const readRepairWaitMs = 100;
 /** Requests a node coordinates at once; beyond it new ones are refused (bounded memory). */
 export const coordinatorPendingMax = 10_000;
+
+// ── hinted handoff (SPEC 1.6) ──────────────────────────────────────────────────────────────────────
+
+/** Hints older than this are dropped: after a long outage anti-entropy repairs instead (Cassandra: 3 h). */
+export const hintWindowMs = 3 * 60 * 60 * 1000;
+/** Hint replays in flight per owner at once: the throttle that keeps a returning node from a flood. */
+export const hintReplayInFlightMax = 32;
+/** A replay not acknowledged within this long is sent again. */
+export const hintReplayRetryMs = 1_000;
+/** How often a stand-in checks whether owners are back and hints have expired. */
+export const hintCheckIntervalMs = 250;

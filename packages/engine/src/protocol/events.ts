@@ -6,6 +6,7 @@
  * Each protocol adds its members to the union below (storage, replication, gossip, handoff …).
  */
 
+import type { HandoffEvent } from '../handoff/events.ts';
 import type { ReplicationEvent } from '../replication/events.ts';
 import type { StorageEvent } from '../storage/events.ts';
 import type { NodeId } from './ids.ts';
@@ -81,6 +82,7 @@ export type ClusterEvent =
   | PeerSilent
   | PeerHeardAgain
   | ReplicationEvent
+  | HandoffEvent
   | StorageEventRecord;
 
 export type ClusterEventType = ClusterEvent['type'];

@@ -9,6 +9,7 @@
  */
 
 import { type KvError, kvError } from '../errors.ts';
+import { type HandoffMessage, handoffValidators } from '../handoff/messages.ts';
 import { type ReplicationMessage, replicationValidators } from '../replication/messages.ts';
 import type { NodeId } from './ids.ts';
 
@@ -25,7 +26,7 @@ export interface PongMessage {
   seq: number;
 }
 
-export type Message = PingMessage | PongMessage | ReplicationMessage;
+export type Message = PingMessage | PongMessage | ReplicationMessage | HandoffMessage;
 export type MessageType = Message['type'];
 
 export interface Envelope<M extends Message = Message> {
@@ -45,6 +46,7 @@ export const messageValidators: Record<MessageType, Validator> = {
   ping: (b) => (isCount(b.seq) ? null : 'ping.seq must be a non-negative integer'),
   pong: (b) => (isCount(b.seq) ? null : 'pong.seq must be a non-negative integer'),
   ...replicationValidators,
+  ...handoffValidators,
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {

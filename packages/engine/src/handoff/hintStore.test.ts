@@ -1,0 +1,65 @@
+/**
+ * The hint store is durable and separate: hints survive a crash once synced, a torn tail is cut
+ * off, delivered hints stay forgotten across reopen, and a rewrite keeps exactly the live hints.
+ */
+import { describe, expect, it } from 'vitest';
+import { nodeId } from '../protocol/ids.ts';
+import { Rng } from '../random/rng.ts';
+import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
+import { HintStore } from './hintStore.ts';
+import { nextVersionForTest } from './testing/versions.ts';
+
+const n3 = nodeId('n3');
+const disk = () => new FaultyFileSystem({ rng: new Rng(1, 'disk') });
+
+describe('HintStore', () => {
+  it('keeps synced hints through a power loss and loses only unsynced ones', () => {
+    const fs = disk();
+    const store = new HintStore(fs);
+    store.add(n3, 'k1', [nextVersionForTest('a')], 10);
+    store.sync();
+    store.add(n3, 'k2', [nextVersionForTest('b')], 11);
+    fs.crash('power', 'drop');
+    const reopened = new HintStore(fs);
+    expect(reopened.all().map((h) => h.key)).toEqual(['k1']);
+    expect(reopened.forOwner(n3)[0]?.versions[0]?.value).toEqual(new TextEncoder().encode('a'));
+  });
+
+  it('cuts a torn tail and keeps every whole record before it', () => {
+    const fs = disk();
+    const store = new HintStore(fs);
+    store.add(n3, 'k1', [nextVersionForTest('a')], 1);
+    store.sync();
+    store.add(n3, 'k2', [nextVersionForTest('b')], 2);
+    fs.crash('power', 'tear');
+    const reopened = new HintStore(fs);
+    expect(reopened.all().map((h) => h.key)).toEqual(['k1']);
+    const again = new HintStore(fs);
+    expect(again.recovery.truncatedBytes).toBe(0);
+  });
+
+  it('forgets delivered hints for good, and never reuses an id', () => {
+    const fs = disk();
+    const store = new HintStore(fs);
+    const first = store.add(n3, 'k1', [nextVersionForTest('a')], 1);
+    store.add(n3, 'k2', [nextVersionForTest('b')], 2);
+    store.remove(first.id, 'delivered');
+    store.sync();
+    const reopened = new HintStore(fs);
+    expect(reopened.all().map((h) => h.key)).toEqual(['k2']);
+    expect(reopened.add(n3, 'k3', [], 3).id).toBeGreaterThan(2);
+  });
+
+  it('rewrites the file when it is mostly dead records, keeping the live hints', () => {
+    const fs = disk();
+    const store = new HintStore(fs);
+    for (let i = 0; i < 300; i++)
+      store.remove(store.add(n3, `gone${i}`, [nextVersionForTest('x')], i).id, 'delivered');
+    store.add(n3, 'kept', [nextVersionForTest('y')], 999);
+    store.sync();
+    expect(fs.list()).not.toContain('hints.tmp');
+    const before = fs.open('hints.log').size();
+    expect(before).toBeLessThan(300 * 20);
+    expect(new HintStore(fs).all().map((h) => h.key)).toEqual(['kept']);
+  });
+});
