@@ -9,10 +9,16 @@
  */
 
 import { isKvError, type KvError, kvError } from '../errors.ts';
+import type { HintedHandoff } from '../handoff/handoff.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Envelope, Message } from '../protocol/messages.ts';
-import { Coordinator, type CoordinatorHost, type ReplyTo } from '../replication/coordinator.ts';
-import type { ReplicationMessage } from '../replication/messages.ts';
+import {
+  Coordinator,
+  type CoordinatorHost,
+  type CoordinatorSettings,
+  type ReplyTo,
+} from '../replication/coordinator.ts';
+import type { ReplicaPut, ReplicationMessage } from '../replication/messages.ts';
 import { type LocalStore, ReplicaStore } from '../replication/replicaStore.ts';
 import {
   checkEntry,
@@ -26,7 +32,7 @@ import { preferenceList } from '../ring/preferenceList.ts';
 import { buildRing, type Ring } from '../ring/ring.ts';
 import { LsmStore } from '../storage/lsmStore.ts';
 import { ManualClock } from '../time/clock.ts';
-import type { Version } from '../versioning/siblings.ts';
+import { syncSiblings, type Version } from '../versioning/siblings.ts';
 import {
   type ClientRequest,
   emptyOutput,
@@ -52,7 +58,10 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private readonly config: KvNodeConfig;
   private readonly ring: Ring;
   private readonly coordinator: Coordinator;
+  private readonly coordinatorSettings: CoordinatorSettings;
   private readonly storageClock = new ManualClock(0);
+  /** The stand-in side of hinted handoff (sloppy quorum); wired in with the failure detector. */
+  private readonly handoff: HintedHandoff | null = null;
   private readonly forwards = new Map<number, PendingForward>();
   private nextForward = 1;
   private nextMessageId = 0;
@@ -63,12 +72,13 @@ export class KvNode implements StorageNode, CoordinatorHost {
     this.ring = buildRing(config.members, { virtualNodes: config.virtualNodes });
     this.lsm = LsmStore.open(env.fs, { ...config.storage, clock: this.storageClock });
     this.store = new ReplicaStore(this.lsm as LocalStore, config.conflictMode);
-    this.coordinator = new Coordinator(this, {
+    this.coordinatorSettings = {
       requestTimeoutMs: config.requestTimeoutMs,
       readRepairWaitMs: config.readRepairWaitMs,
       conflictMode: config.conflictMode,
       clockEntriesMax: config.clockEntriesMax,
-    });
+    };
+    this.coordinator = new Coordinator(this, this.coordinatorSettings);
   }
 
   get self(): NodeId {
@@ -86,9 +96,11 @@ export class KvNode implements StorageNode, CoordinatorHost {
       case 'request':
         this.onClientRequest(input.request, now, out);
         break;
+      case 'control':
+        this.configure(input.command.patch);
+        break;
       case 'start':
       case 'tick':
-      case 'control':
         break;
     }
     this.coordinator.tick(now, out);
@@ -117,6 +129,18 @@ export class KvNode implements StorageNode, CoordinatorHost {
     this.lsm.close();
   }
 
+  /**
+   * Operator settings that may change while the node runs: the lab scales the request timeout with
+   * its link delay. Applies to requests started afterwards; other fields are ignored.
+   */
+  private configure(patch: Record<string, unknown>): void {
+    const timeout = patch.requestTimeoutMs;
+    if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0) {
+      this.config.requestTimeoutMs = timeout;
+      this.coordinatorSettings.requestTimeoutMs = timeout;
+    }
+  }
+
   // ── CoordinatorHost ─────────────────────────────────────────────────────────────────────────
 
   send(to: NodeId, body: Message, out: NodeOutput): void {
@@ -128,7 +152,33 @@ export class KvNode implements StorageNode, CoordinatorHost {
     else this.send(replyTo.node, { type: 'forward-reply', op: replyTo.op, reply }, out);
   }
 
-  stored(
+  readLocal(key: string): Version[] | KvError {
+    const data = this.store.read(key);
+    const hinted = this.handoff?.hints.forKey(key) ?? [];
+    if (isKvError(data) || hinted.length === 0) return data;
+    return hinted.reduce((acc, hint) => syncSiblings(acc, hint.versions), data);
+  }
+
+  writeLocal(
+    key: string,
+    versions: Version[],
+    cause: 'coordinator' | 'replica' | 'read-repair',
+    hintFor: NodeId | undefined,
+    now: number,
+    out: NodeOutput,
+  ): KvError | null {
+    if (hintFor && this.handoff) {
+      this.handoff.store(hintFor, key, versions, now, out);
+      return null;
+    }
+    const applied = this.store.apply(key, versions);
+    if (isKvError(applied)) return applied;
+    out.syncBeforeSend = true;
+    if (applied.changed) this.recordStored(key, applied.siblings, cause, now, out);
+    return null;
+  }
+
+  private recordStored(
     key: string,
     siblings: readonly Version[],
     cause: 'coordinator' | 'replica' | 'read-repair',
@@ -225,19 +275,29 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private onMessage(envelope: Envelope, now: number, out: NodeOutput): void {
     const body = envelope.body;
     if (body.type === 'ping' || body.type === 'pong') return;
+    if (body.type === 'hint-replay') {
+      // This node is the owner a stand-in kept the write for: store it durably, then acknowledge.
+      const refused = this.writeLocal(body.key, body.siblings, 'replica', undefined, now, out);
+      if (!refused) this.send(envelope.from, { type: 'hint-ack', hintId: body.hintId }, out);
+      return;
+    }
+    if (body.type === 'hint-ack') {
+      this.handoff?.onAck(envelope.from, body.hintId, now, out);
+      return;
+    }
     this.onReplication(envelope.from, body, now, out);
   }
 
   private onReplication(from: NodeId, body: ReplicationMessage, now: number, out: NodeOutput): void {
     switch (body.type) {
       case 'replica-put':
-        this.onReplicaPut(from, body.op, body.key, body.version, now, out);
+        this.onReplicaPut(from, body, now, out);
         return;
       case 'replica-put-ack':
         this.coordinator.onPutAck(from, body.op, body.ok, now, out);
         return;
       case 'replica-get': {
-        const siblings = this.store.read(body.key);
+        const siblings = this.readLocal(body.key);
         // A replica whose stored set is corrupt stays silent for this key; the coordinator counts others.
         if (!isKvError(siblings)) this.send(from, { type: 'replica-get-reply', op: body.op, siblings }, out);
         return;
@@ -246,7 +306,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
         this.coordinator.onGetReply(from, body.op, body.siblings, now, out);
         return;
       case 'read-repair':
-        this.applyAndRecord(body.key, body.siblings, 'read-repair', now, out);
+        this.writeLocal(body.key, body.siblings, 'read-repair', undefined, now, out);
         return;
       case 'forward':
         this.coordinate(body.request, { kind: 'forward', node: from, op: body.op }, now, out);
@@ -261,31 +321,10 @@ export class KvNode implements StorageNode, CoordinatorHost {
     }
   }
 
-  private onReplicaPut(
-    from: NodeId,
-    op: number,
-    key: string,
-    version: Version,
-    now: number,
-    out: NodeOutput,
-  ): void {
-    const applied = this.applyAndRecord(key, [version], 'replica', now, out);
-    const ok = !isKvError(applied);
-    this.send(from, { type: 'replica-put-ack', op, ok, ...(ok ? {} : { error: applied.message }) }, out);
-  }
-
-  private applyAndRecord(
-    key: string,
-    versions: Version[],
-    cause: 'replica' | 'read-repair',
-    now: number,
-    out: NodeOutput,
-  ) {
-    const applied = this.store.apply(key, versions);
-    if (isKvError(applied)) return applied;
-    out.syncBeforeSend = true;
-    if (applied.changed) this.stored(key, applied.siblings, cause, now, out);
-    return applied;
+  private onReplicaPut(from: NodeId, put: ReplicaPut, now: number, out: NodeOutput): void {
+    const refused = this.writeLocal(put.key, [put.version], 'replica', put.hintFor, now, out);
+    const ack = { type: 'replica-put-ack', op: put.op, ok: refused === null } as const;
+    this.send(from, refused ? { ...ack, error: refused.message } : ack, out);
   }
 
   // ── bookkeeping ─────────────────────────────────────────────────────────────────────────────

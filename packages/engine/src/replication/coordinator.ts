@@ -12,7 +12,7 @@
  * supplies the preference list, the local replica store and the way to send and reply.
  */
 
-import { kvError } from '../errors.ts';
+import { type KvError, kvError } from '../errors.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Message } from '../protocol/messages.ts';
@@ -21,7 +21,6 @@ import { resolveLastWriteWins } from '../versioning/lastWriteWins.ts';
 import { newVersion } from '../versioning/newVersion.ts';
 import { reconcile, type Version } from '../versioning/siblings.ts';
 import { emptyClock } from '../versioning/vectorClock.ts';
-import type { ReplicaStore } from './replicaStore.ts';
 import type { DeleteRequest, GetRequest, KvReply, PutRequest } from './requests.ts';
 import { failure } from './requests.ts';
 
@@ -37,23 +36,30 @@ export type ReplyTo = { kind: 'client' } | { kind: 'forward'; node: NodeId; op: 
 
 export interface CoordinatorHost {
   readonly self: NodeId;
-  readonly store: ReplicaStore;
   send(to: NodeId, body: Message, out: NodeOutput): void;
   reply(replyTo: ReplyTo, reply: KvReply, out: NodeOutput): void;
-  /** Records a version this node stored (events and, later, Merkle trees). */
-  stored(
+  /** This node's versions of `key`: its own data plus any hints it holds for the key. */
+  readLocal(key: string): Version[] | KvError;
+  /**
+   * Stores versions on this node — as a hint for `hintFor` when it stands in for that replica — and
+   * asks for a sync before anything is sent (`out.syncBeforeSend`).
+   */
+  writeLocal(
     key: string,
-    siblings: readonly Version[],
+    versions: Version[],
     cause: 'coordinator' | 'read-repair',
+    hintFor: NodeId | undefined,
     now: number,
     out: NodeOutput,
-  ): void;
+  ): KvError | null;
 }
 
 interface PendingCommon {
   op: number;
   key: string;
   targets: NodeId[];
+  /** Stand-ins among the targets → the replica each stands in for (sloppy quorum). */
+  hintFor: ReadonlyMap<NodeId, NodeId>;
   needed: number;
   startedAt: number;
   deadline: number;
@@ -101,9 +107,10 @@ export class Coordinator {
     replyTo: ReplyTo,
     now: number,
     out: NodeOutput,
+    hintFor: ReadonlyMap<NodeId, NodeId> = new Map(),
   ): void {
-    const { self, store } = this.host;
-    const local = store.read(request.key);
+    const { self } = this.host;
+    const local = this.host.readLocal(request.key);
     if (!Array.isArray(local)) {
       this.host.reply(replyTo, failure(request, self, 'fail', local), out);
       return;
@@ -117,25 +124,29 @@ export class Coordinator {
       local,
       entriesMax: this.settings.clockEntriesMax,
     });
-    const applied = store.apply(request.key, [version]);
-    if (!('siblings' in applied)) {
-      this.host.reply(replyTo, failure(request, self, 'fail', applied), out);
+    // W counts the coordinator's own write once it is durable (writeLocal asks for the sync).
+    const isReplica = targets.includes(self);
+    const refused = isReplica
+      ? this.host.writeLocal(request.key, [version], 'coordinator', hintFor.get(self), now, out)
+      : null;
+    if (refused) {
+      this.host.reply(replyTo, failure(request, self, 'fail', refused), out);
       return;
     }
-    out.syncBeforeSend = true; // W counts the coordinator's own write only once it is durable
-    this.host.stored(request.key, applied.siblings, 'coordinator', now, out);
     const write: PendingWrite = {
       kind: 'write',
-      ...this.common(request.key, targets, w, replyTo, now),
+      ...this.common(request.key, targets, hintFor, w, replyTo, now),
       request,
       version,
-      acked: [self],
+      acked: isReplica ? [self] : [],
       refused: [],
     };
     this.started(write, request.requestId, request.type, now, out);
     for (const target of targets) {
-      if (target !== self)
-        this.host.send(target, { type: 'replica-put', op: write.op, key: request.key, version }, out);
+      if (target === self) continue;
+      const owner = hintFor.get(target);
+      const put = { type: 'replica-put', op: write.op, key: request.key, version } as const;
+      this.host.send(target, owner ? { ...put, hintFor: owner } : put, out);
     }
     this.progressWrite(write, now, out);
   }
@@ -148,10 +159,11 @@ export class Coordinator {
     replyTo: ReplyTo,
     now: number,
     out: NodeOutput,
+    hintFor: ReadonlyMap<NodeId, NodeId> = new Map(),
   ): void {
     const read: PendingRead = {
       kind: 'read',
-      ...this.common(request.key, targets, r, replyTo, now),
+      ...this.common(request.key, targets, hintFor, r, replyTo, now),
       request,
       answers: new Map(),
       repairAt: null,
@@ -162,7 +174,7 @@ export class Coordinator {
         this.host.send(target, { type: 'replica-get', op: read.op, key: request.key }, out);
     }
     if (targets.includes(this.host.self)) {
-      const local = this.host.store.read(request.key);
+      const local = this.host.readLocal(request.key);
       if (Array.isArray(local)) read.answers.set(this.host.self, local);
     }
     this.progressRead(read, now, out);
@@ -209,13 +221,14 @@ export class Coordinator {
   private common(
     key: string,
     targets: NodeId[],
+    hintFor: ReadonlyMap<NodeId, NodeId>,
     needed: number,
     replyTo: ReplyTo,
     now: number,
   ): PendingCommon {
     const op = this.nextOp++;
     const deadline = now + this.settings.requestTimeoutMs;
-    return { op, key, targets, needed, startedAt: now, deadline, replyTo, replied: false };
+    return { op, key, targets, hintFor, needed, startedAt: now, deadline, replyTo, replied: false };
   }
 
   private started(
@@ -317,16 +330,13 @@ export class Coordinator {
     this.pending.delete(read.op);
     const replicas = [...read.answers.keys()];
     const { siblings, staleReplicas } = reconcile([...read.answers.values()]);
-    const stale = staleReplicas.map((i) => replicas[i] as NodeId);
+    // Stand-ins are not repaired: what they hold is handed off to the owner, not kept.
+    const stale = staleReplicas.map((i) => replicas[i] as NodeId).filter((node) => !read.hintFor.has(node));
     if (stale.length === 0) return;
     const now = read.repairAt ?? read.deadline;
     for (const replica of stale) {
       if (replica === this.host.self) {
-        const applied = this.host.store.apply(read.key, siblings);
-        if ('siblings' in applied && applied.changed) {
-          out.syncBeforeSend = true;
-          this.host.stored(read.key, applied.siblings, 'read-repair', now, out);
-        }
+        this.host.writeLocal(read.key, siblings, 'read-repair', undefined, now, out);
       } else {
         this.host.send(replica, { type: 'read-repair', key: read.key, siblings }, out);
       }

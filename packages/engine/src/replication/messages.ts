@@ -12,6 +12,7 @@
  * are plain data and are checked by the validators below when they cross a worker boundary.
  */
 
+import type { NodeId } from '../protocol/ids.ts';
 import type { Version } from '../versioning/siblings.ts';
 import type { KvReply, KvRequest } from './requests.ts';
 
@@ -20,6 +21,8 @@ export interface ReplicaPut {
   op: number;
   key: string;
   version: Version;
+  /** Set when the receiver is a sloppy-quorum stand-in: the replica it keeps the write for (a hint). */
+  hintFor?: NodeId;
 }
 
 export interface ReplicaPutAck {
@@ -109,7 +112,10 @@ const check = (ok: boolean, problem: string) => (ok ? null : problem);
 
 export const replicationValidators = {
   'replica-put': (b: Body) =>
-    check(isOp(b.op) && isKey(b.key) && isVersion(b.version), 'replica-put needs op, key, version'),
+    check(
+      isOp(b.op) && isKey(b.key) && isVersion(b.version) && (b.hintFor === undefined || isKey(b.hintFor)),
+      'replica-put needs op, key, version (and hintFor, when present, names a node)',
+    ),
   'replica-put-ack': (b: Body) =>
     check(isOp(b.op) && typeof b.ok === 'boolean', 'replica-put-ack needs op and ok'),
   'replica-get': (b: Body) => check(isOp(b.op) && isKey(b.key), 'replica-get needs op and key'),
