@@ -78,6 +78,18 @@ export const requestTimeoutMs = 1_000;
 export const readRepairWaitMs = 100;
 /** Requests a node coordinates at once; beyond it new ones are refused (bounded memory). */
 export const coordinatorPendingMax = 10_000;
+/**
+ * A simulated client waits this many coordinator timeouts before it gives up on its own: a write
+ * forwarded to a replica may take two (the forward's deadline) plus the hops, and a client that
+ * gave up sooner would turn answers that are merely slow into `info`.
+ */
+export const clientTimeoutFactor = 2.5;
+/**
+ * The scenario runner gives a workload's final reads at most this much simulated time after the
+ * settle period; reads still open then are reported as never completed (`info`). Ten minutes covers
+ * a thousand keys read one by one even when each read has to wait out a timeout and retry.
+ */
+export const finalReadsMsMax = 10 * 60 * 1000;
 
 // ── hinted handoff (SPEC 1.6) ──────────────────────────────────────────────────────────────────────
 

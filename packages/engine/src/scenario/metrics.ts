@@ -1,0 +1,81 @@
+/**
+ * A run's metrics, computed from its history and the simulator's counters after the run: operations
+ * by outcome, latency percentiles of the ones that succeeded, messages, stale reads and siblings.
+ * Pure: the same history and counters give the same figures.
+ */
+
+import type { CheckerVerdicts } from '../simulation/checkers/runCheckers.ts';
+import { type HistoryOp, isRead, type OpFunction } from '../simulation/history.ts';
+import type { LatencySummary, OutcomeCounts, RunMetrics } from './report.ts';
+
+const emptyCounts = (): OutcomeCounts => ({ ok: 0, fail: 0, info: 0, open: 0 });
+
+/** Nearest-rank percentile of an ascending list. */
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
+  return sorted[rank - 1] as number;
+}
+
+function summarise(latencies: number[]): LatencySummary {
+  const sorted = latencies.slice().sort((a, b) => a - b);
+  const round = (ms: number) => Math.round(ms * 1_000) / 1_000;
+  return {
+    count: sorted.length,
+    p50: round(percentile(sorted, 50)),
+    p95: round(percentile(sorted, 95)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1] ?? 0),
+  };
+}
+
+export function computeMetrics(
+  history: readonly HistoryOp[],
+  counters: { sent: number; delivered: number; dropped: number; steps: number },
+  verdicts: CheckerVerdicts,
+  simulatedMs: number,
+): RunMetrics {
+  const totals = emptyCounts();
+  const byFunction: Partial<Record<OpFunction, OutcomeCounts>> = {};
+  const latencies = new Map<OpFunction | 'all', number[]>([['all', []]]);
+  const invokes = new Map<number, HistoryOp>();
+  const siblings = { reads: 0, readsWithSiblings: 0, max: 0 };
+  for (const op of history) {
+    const counts = byFunction[op.f] ?? emptyCounts();
+    byFunction[op.f] = counts;
+    if (op.type === 'invoke') {
+      invokes.set(op.process, op);
+      counts.open++;
+      totals.open++;
+      continue;
+    }
+    counts.open--;
+    totals.open--;
+    counts[op.type]++;
+    totals[op.type]++;
+    const invoke = invokes.get(op.process);
+    invokes.delete(op.process);
+    if (op.type !== 'ok' || invoke === undefined) continue;
+    const list = latencies.get(op.f) ?? [];
+    list.push(op.time - invoke.time);
+    latencies.set(op.f, list);
+    latencies.get('all')?.push(op.time - invoke.time);
+    if (!isRead(op)) continue;
+    const count = op.siblings?.length ?? 0;
+    siblings.reads++;
+    if (count > 1) siblings.readsWithSiblings++;
+    siblings.max = Math.max(siblings.max, count);
+  }
+  const latencyMs: RunMetrics['latencyMs'] = {};
+  for (const [f, list] of latencies) latencyMs[f] = summarise(list);
+  const stale = verdicts.results.find((r) => r.property === 'P4');
+  return {
+    operations: { total: totals.ok + totals.fail + totals.info + totals.open, ...totals, byFunction },
+    latencyMs,
+    messages: { sent: counters.sent, delivered: counters.delivered, dropped: counters.dropped },
+    staleReads: stale?.counts.staleReads ?? 0,
+    siblings,
+    simulatedMs,
+    steps: counters.steps,
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * The report of one scenario run (SPEC §3): what happened (the history, the faults applied), where
+ * the data ended up (every replica's final contents), how it went (metrics), whether the promised
+ * properties held (checker verdicts), and how to get the very same run again (seed, trace hash,
+ * replay command).
+ *
+ * Everything but `wall` is a function of the scenario and the seed: two runs with the same inputs
+ * serialise to the same bytes (`serializeReport(r, { wall: false })`, test T1). Wall-clock time is
+ * measured by the driver that has a clock (the CLI, a benchmark) and kept apart.
+ */
+
+import type { ReplicaStates } from '../simulation/checkers/checker.ts';
+import type { CheckerVerdicts } from '../simulation/checkers/runCheckers.ts';
+import { canonicalJson, type HistoryOp, type OpFunction } from '../simulation/history.ts';
+import type { AppliedFault } from '../simulation/nemesis.ts';
+import type { Scenario } from './types.ts';
+
+/** The report format's version: bumped when a field changes meaning. */
+export const reportFormatVersion = 1;
+
+export interface OutcomeCounts {
+  ok: number;
+  fail: number;
+  info: number;
+  /** Invoked and never completed before the run ended (Jepsen counts them as `info`). */
+  open: number;
+}
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+}
+
+export interface RunMetrics {
+  operations: OutcomeCounts & { total: number; byFunction: Partial<Record<OpFunction, OutcomeCounts>> };
+  /** Simulated latency (ms) of operations that completed `ok`, per function and over all. */
+  latencyMs: Partial<Record<OpFunction | 'all', LatencySummary>>;
+  messages: { sent: number; delivered: number; dropped: number };
+  /** Reads that missed a write completed before they started (P4's count, in any configuration). */
+  staleReads: number;
+  /** Reads that returned more than one sibling, and the most siblings one read returned. */
+  siblings: { reads: number; readsWithSiblings: number; max: number };
+  /** Virtual time at the end of the run, and simulation steps taken. */
+  simulatedMs: number;
+  steps: number;
+}
+
+export interface RunReport {
+  format: number;
+  name: string;
+  seed: number;
+  /** The one command that replays this run. */
+  replay: string;
+  /** Hash of the simulator's event trace: equal hashes, equal runs. */
+  traceHash: string;
+  /** Every promised property held. */
+  valid: boolean;
+  checkers: CheckerVerdicts;
+  metrics: RunMetrics;
+  faults: AppliedFault[];
+  /** Nodes down when the final state was taken (their contents are read from their disks). */
+  downAtEnd: string[];
+  finalState: ReplicaStates;
+  /** The scenario as run: defaults filled in, the seed that was used. */
+  scenario: Scenario;
+  history: HistoryOp[];
+  /** Wall-clock figures, when the driver measured them: not part of a run's identity. */
+  wall?: { ms: number; operationsPerSecond: number };
+}
+
+/**
+ * The report as JSON text: two-space indentation at the top level, canonical JSON (sorted keys)
+ * inside, and the history one record per line, so reports are diffable and byte-stable.
+ */
+export function serializeReport(report: RunReport, options: { wall: boolean } = { wall: true }): string {
+  const fields = Object.entries(report).filter(([key]) => options.wall || key !== 'wall');
+  const lines = fields.map(([key, value]) => {
+    if (key !== 'history') return `  ${JSON.stringify(key)}: ${canonicalJson(value)}`;
+    const ops = value as HistoryOp[];
+    if (ops.length === 0) return `  "history": []`;
+    return `  "history": [\n${ops.map((op) => `    ${canonicalJson(op)}`).join(',\n')}\n  ]`;
+  });
+  return `{\n${lines.join(',\n')}\n}\n`;
+}

@@ -1,0 +1,290 @@
+/**
+ * Simulated clients: the processes of a Jepsen-style run. A client talks to the store the way an
+ * application would — one operation at a time, through one coordinator node (or one chosen per
+ * request from the seeded stream), with a timeout of its own — and writes every operation into the
+ * `History` exactly as history.ts prescribes: `invoke`, then `ok` / `fail` / `info`.
+ *
+ *   client ──invoke──▶ History            client ──request──▶ Simulation ──▶ node (coordinator)
+ *          ◀──reply or client timeout──────────────────────────────────────────┘
+ *          ──ok / fail / info──▶ History
+ *
+ * Two kinds of client share the plumbing (`ClientChannel`):
+ * - `KvClient` (kv workload): get / put / delete; a put or delete of a key passes the context of the
+ *   client's last read of that key, so a session's writes say what they replace (SPEC 1.5).
+ * - `SetClient` (the Jepsen set test, TESTING T2): `add(e)` is read → union of every sibling's
+ *   elements plus e → write with the read's context, so concurrent adds end up as siblings that the
+ *   next add merges; `read` returns the union of the siblings.
+ *
+ * Outcomes: a client-side timeout of a write is `info` (it may have happened), of a read `fail`
+ * (a read changes nothing). After an `info` the client continues as a new process (Jepsen's rule:
+ * the old process is stuck in an indeterminate operation), with a fresh session and no contexts.
+ */
+
+import { assert } from '../assert.ts';
+import { clientTimeoutFactor } from '../constants.ts';
+import { kvError } from '../errors.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import type { Rng } from '../random/rng.ts';
+import type { KvCommand, KvFailure, KvReply, KvRequest } from '../replication/requests.ts';
+import type { ConsistencyLevel } from '../scenario/types.ts';
+import type { Version } from '../versioning/siblings.ts';
+import type { VectorClock } from '../versioning/vectorClock.ts';
+import { historyClock } from './checkers/clocks.ts';
+import {
+  type History,
+  type HistorySibling,
+  type HistoryValue,
+  historyValueOfBytes,
+  type OpFunction,
+  type OpHandle,
+} from './history.ts';
+import type { Simulation } from './simulation.ts';
+import { decodeElements, encodeElements } from './workloads/setElements.ts';
+
+/** The client timeout for a cluster whose coordinators time out after `requestTimeoutMs`. */
+export function clientTimeoutFor(requestTimeoutMs: number): number {
+  return Math.ceil(requestTimeoutMs * clientTimeoutFactor);
+}
+
+/** Which node a client sends its requests to. */
+export type CoordinatorChoice = { kind: 'bound'; node: NodeId } | { kind: 'random'; nodes: NodeId[] };
+
+export interface ClientOptions {
+  sim: Simulation;
+  history: History;
+  /** The Jepsen process number of the client's first session. */
+  process: number;
+  /** A fresh process number, for the session that follows an `info` (shared by a run's clients). */
+  nextProcess: () => number;
+  coordinator: CoordinatorChoice;
+  /** The client's own stream (coordinator choice); a fork of the run's seed. */
+  rng: Rng;
+  timeoutMs: number;
+}
+
+/** What a request came back with: the store's reply, or nothing before the client's timeout. */
+type Outcome = KvReply | KvFailure;
+
+/**
+ * Sends one request at a time and delivers exactly one outcome per request: the coordinator's reply,
+ * or a timeout failure made up by the client when none came in time (a crashed coordinator answers
+ * nothing). A reply arriving after the client gave up is ignored.
+ */
+export class ClientChannel {
+  private sequence = 0;
+  private open: string | null = null;
+
+  constructor(readonly options: ClientOptions) {}
+
+  get busy(): boolean {
+    return this.open !== null;
+  }
+
+  pickCoordinator(): NodeId {
+    const choice = this.options.coordinator;
+    return choice.kind === 'bound' ? choice.node : this.options.rng.pick(choice.nodes);
+  }
+
+  send(command: KvCommand, node: NodeId, done: (outcome: Outcome) => void): void {
+    assert(this.open === null, `client ${this.options.process} sent a request while one is open`);
+    const { sim, timeoutMs } = this.options;
+    const requestId = `c${this.options.process}.${this.sequence++}`;
+    this.open = requestId;
+    const finish = (outcome: Outcome) => {
+      if (this.open !== requestId) return; // already timed out or answered
+      this.open = null;
+      done(outcome);
+    };
+    sim.request(node, { ...command, requestId } as KvRequest, (reply) => finish(reply as KvReply));
+    sim.schedule(sim.now + timeoutMs, `timeout ${requestId}`, () => {
+      const error = kvError(
+        'KV_TIMEOUT',
+        `the client heard nothing from ${node} within ${timeoutMs} ms`,
+      ).toJSON();
+      finish({
+        type: command.type,
+        requestId,
+        coordinator: node,
+        ok: false,
+        outcome: command.type === 'get' ? 'fail' : 'info',
+        error,
+      });
+    });
+  }
+}
+
+/** Records one operation's completion; returns true when the process must change (an `info`). */
+function recordFailure(history: History, handle: OpHandle, now: number, reply: KvFailure): boolean {
+  const fields = { error: reply.error, node: reply.coordinator };
+  if (reply.outcome === 'fail') {
+    history.fail(handle, now, fields);
+    return false;
+  }
+  history.info(handle, now, fields);
+  return true;
+}
+
+export function historySiblings(
+  siblings: readonly Version[],
+  decode: (bytes: Uint8Array) => HistoryValue,
+): HistorySibling[] {
+  return siblings.map((v) => ({
+    value: v.value === null ? null : decode(v.value),
+    clock: historyClock(v.clock),
+  }));
+}
+
+/** The part both clients share: the channel, the process number, the session's read contexts. */
+abstract class SessionClient {
+  protected readonly channel: ClientChannel;
+  protected readonly contexts = new Map<string, VectorClock>();
+  process: number;
+
+  constructor(options: ClientOptions) {
+    this.channel = new ClientChannel(options);
+    this.process = options.process;
+  }
+
+  get busy(): boolean {
+    return this.channel.busy;
+  }
+
+  protected get history(): History {
+    return this.channel.options.history;
+  }
+
+  protected get now(): number {
+    return this.channel.options.sim.now;
+  }
+
+  protected invoke(f: OpFunction, key: string, value: HistoryValue, context: VectorClock | undefined) {
+    const fields = { process: this.process, f, key, value, context: context ? historyClock(context) : null };
+    return this.history.invoke(fields, this.now);
+  }
+
+  /** Ends the session after an `info`: a new process number, nothing read yet. */
+  protected failed(handle: OpHandle, reply: KvFailure): void {
+    if (!recordFailure(this.history, handle, this.now, reply)) return;
+    this.process = this.channel.options.nextProcess();
+    this.contexts.clear();
+  }
+}
+
+/** A kv-workload client: get, put and delete of text values, with read–modify–write contexts. */
+export class KvClient extends SessionClient {
+  get(key: string, r: ConsistencyLevel | undefined, done: (ok: boolean) => void, node?: NodeId): void {
+    const handle = this.invoke('get', key, null, undefined);
+    const command: KvCommand = r === undefined ? { type: 'get', key } : { type: 'get', key, r };
+    this.channel.send(command, node ?? this.channel.pickCoordinator(), (reply) => {
+      if (!reply.ok) this.failed(handle, reply);
+      else if (reply.type === 'get') {
+        this.contexts.set(key, reply.context);
+        this.history.ok(handle, this.now, {
+          siblings: historySiblings(reply.siblings, historyValueOfBytes),
+          context: historyClock(reply.context),
+          node: reply.coordinator,
+        });
+      }
+      done(reply.ok);
+    });
+  }
+
+  put(key: string, value: Uint8Array, w: ConsistencyLevel | undefined, done: () => void): void {
+    this.write({ type: 'put', key, value }, historyValueOfBytes(value), w, done);
+  }
+
+  delete(key: string, w: ConsistencyLevel | undefined, done: () => void): void {
+    this.write({ type: 'delete', key }, null, w, done);
+  }
+
+  private write(
+    base: { type: 'put'; key: string; value: Uint8Array } | { type: 'delete'; key: string },
+    value: HistoryValue,
+    w: ConsistencyLevel | undefined,
+    done: () => void,
+  ): void {
+    const context = this.contexts.get(base.key);
+    const handle = this.invoke(base.type, base.key, value, context);
+    const command = { ...base, ...(context ? { context } : {}), ...(w === undefined ? {} : { w }) };
+    this.channel.send(command as KvCommand, this.channel.pickCoordinator(), (reply) => {
+      if (!reply.ok) this.failed(handle, reply);
+      else if (reply.type !== 'get') {
+        this.history.ok(handle, this.now, { clock: historyClock(reply.clock), node: reply.coordinator });
+      }
+      done();
+    });
+  }
+}
+
+/**
+ * A Jepsen set-test client: `add` is read → union → write with the read's context, so an add made
+ * concurrently with another ends up beside it as a sibling, and the next add's union merges them.
+ * The add's `ok` carries the clock of the put that completed it (history.ts).
+ */
+export class SetClient extends SessionClient {
+  add(
+    key: string,
+    element: number,
+    levels: { r?: ConsistencyLevel; w?: ConsistencyLevel },
+    done: () => void,
+  ): void {
+    const handle = this.invoke('add', key, element, undefined);
+    const node = this.channel.pickCoordinator();
+    const get: KvCommand = levels.r === undefined ? { type: 'get', key } : { type: 'get', key, r: levels.r };
+    this.channel.send(get, node, (read) => {
+      if (!read.ok || read.type !== 'get') {
+        // The read half failed: nothing was written, so the add certainly did not happen.
+        if (!read.ok) this.failed(handle, { ...read, outcome: 'fail' });
+        done();
+        return;
+      }
+      const value = encodeElements([...unionOfSiblings(read.siblings), element]);
+      const put = {
+        type: 'put',
+        key,
+        value,
+        context: read.context,
+        ...(levels.w === undefined ? {} : { w: levels.w }),
+      };
+      this.channel.send(put as KvCommand, node, (written) => {
+        if (!written.ok) this.failed(handle, written);
+        else if (written.type !== 'get') {
+          this.history.ok(handle, this.now, {
+            clock: historyClock(written.clock),
+            node: written.coordinator,
+          });
+        }
+        done();
+      });
+    });
+  }
+
+  /** Reads the set: the union of every sibling's elements, sorted. */
+  read(key: string, r: ConsistencyLevel | undefined, node: NodeId, done: (ok: boolean) => void): void {
+    const handle = this.invoke('read', key, null, undefined);
+    const command: KvCommand = r === undefined ? { type: 'get', key } : { type: 'get', key, r };
+    this.channel.send(command, node, (reply) => {
+      if (!reply.ok || reply.type !== 'get') {
+        if (!reply.ok) this.failed(handle, reply);
+        done(false);
+        return;
+      }
+      this.history.ok(handle, this.now, {
+        value: [...unionOfSiblings(reply.siblings)].sort((a, b) => a - b),
+        siblings: historySiblings(reply.siblings, decodeElements),
+        context: historyClock(reply.context),
+        node: reply.coordinator,
+      });
+      done(true);
+    });
+  }
+}
+
+function unionOfSiblings(siblings: readonly Version[]): Set<number> {
+  const union = new Set<number>();
+  for (const version of siblings) {
+    if (version.value === null) continue;
+    for (const element of decodeElements(version.value)) union.add(element);
+  }
+  return union;
+}

@@ -1,0 +1,206 @@
+/**
+ * The nemesis: applies a scenario's fault events to a running simulation (SPEC §3, TESTING T3/T4).
+ * It keeps its own picture of what is broken — explicit cuts, partitions, data centres cut off or
+ * powered off — and recomputes the network's cut set from it whenever that picture changes, so that
+ * overlapping faults compose and ending one of them leaves the others in place.
+ *
+ *   partition [[n1,n2],[n2,n3]]   two nodes talk exactly when some group holds both (n2 bridges)
+ *   cut       from → to           one-way: `to` stops hearing `from`
+ *   dc-outage partition           every link between the data centre and the rest is cut both ways
+ *   dc-outage power               every node in it is killed with power loss; dc-restore restarts them
+ *   slow / loss                   per-link latency / loss, duplication, reordering
+ *   heal                          no cuts, no partitions, no cut-off data centre, every link back to
+ *                                 the scenario's latencies (powered-off nodes stay down)
+ *   kill / restart / pause / resume / skew   the simulator's node faults
+ *   wipe                          crash, delete every file of the node's disk, restart it empty
+ *
+ * Partitions and cuts accumulate until a heal. Every applied fault is logged with a sentence, for
+ * the report's timeline.
+ */
+
+import { nodeId as asNodeId, type NodeId } from '../protocol/ids.ts';
+import { linkKey } from '../protocol/transport.ts';
+import type { ClusterSpec, FaultEvent, LinkSelector } from '../scenario/types.ts';
+import type { SimLinkConfig } from './network.ts';
+import type { Simulation } from './simulation.ts';
+
+export interface AppliedFault {
+  atMs: number;
+  type: FaultEvent['type'];
+  description: string;
+}
+
+export class Nemesis {
+  readonly log: AppliedFault[] = [];
+  private readonly nodes: NodeId[];
+  private readonly dcOf = new Map<NodeId, string>();
+  private readonly cuts = new Set<string>();
+  private readonly cutLinks: [NodeId, NodeId][] = [];
+  private readonly outDcs = new Map<string, { mode: 'partition' | 'power'; killed: NodeId[] }>();
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly cluster: ClusterSpec,
+  ) {
+    this.nodes = cluster.nodes.map((node) => asNodeId(node.id));
+    for (const node of cluster.nodes) this.dcOf.set(asNodeId(node.id), node.dataCentre);
+  }
+
+  /** Sets the scenario's link latencies: `latency` inside a data centre, `interDcLatency` between. */
+  configureLinks(): void {
+    this.sim.network.configureAll({ latency: this.cluster.latency });
+    for (const from of this.nodes) {
+      for (const to of this.nodes) {
+        if (from !== to && this.dcOf.get(from) !== this.dcOf.get(to))
+          this.sim.network.configureLink(from, to, { latency: this.cluster.interDcLatency });
+      }
+    }
+  }
+
+  apply(fault: FaultEvent): void {
+    const description = this.applyFault(fault);
+    this.log.push({ atMs: this.sim.now, type: fault.type, description });
+  }
+
+  private applyFault(fault: FaultEvent): string {
+    const sim = this.sim;
+    switch (fault.type) {
+      case 'partition':
+        this.partition(fault.groups.map((group) => group.map(asNodeId)));
+        return `partition ${fault.groups.map((g) => `{${g.join(',')}}`).join(' | ')}`;
+      case 'cut':
+        for (const from of fault.from) for (const to of fault.to) this.cut(asNodeId(from), asNodeId(to));
+        this.applyCuts();
+        return `cut ${fault.from.join(',')} → ${fault.to.join(',')} (one-way)`;
+      case 'heal':
+        this.heal();
+        return 'heal: every link restored to the scenario’s settings';
+      case 'kill':
+        sim.crash(asNodeId(fault.node), fault.mode);
+        return `kill ${fault.node} (${fault.mode === 'power' ? 'power loss' : 'process crash'})`;
+      case 'restart':
+        sim.restart(asNodeId(fault.node));
+        return `restart ${fault.node} from its files`;
+      case 'pause':
+        sim.pause(asNodeId(fault.node));
+        return `pause ${fault.node}`;
+      case 'resume':
+        sim.resume(asNodeId(fault.node));
+        return `resume ${fault.node}`;
+      case 'skew':
+        sim.skew(asNodeId(fault.node), fault.ms);
+        return `skew ${fault.node}'s clock by ${fault.ms} ms`;
+      case 'slow':
+        this.configureSelected(fault, { latency: fault.latency });
+        return `slow links ${describeLinks(fault)}`;
+      case 'loss':
+        this.configureSelected(fault, {
+          loss: fault.probability,
+          duplicate: fault.duplicate,
+          reorder: fault.reorder,
+        });
+        return `lossy links ${describeLinks(fault)}: loss ${fault.probability}, duplicate ${fault.duplicate}, reorder ${fault.reorder}`;
+      case 'wipe':
+        return this.wipe(asNodeId(fault.node));
+      case 'dc-outage':
+        return this.dcOutage(fault.dc, fault.mode);
+      case 'dc-restore':
+        return this.dcRestore(fault.dc);
+    }
+  }
+
+  /** Cuts every link whose ends share no group (groups may overlap: a bridge node talks to both). */
+  private partition(groups: NodeId[][]): void {
+    for (const from of this.nodes) {
+      for (const to of this.nodes) {
+        if (from !== to && !groups.some((g) => g.includes(from) && g.includes(to))) this.cut(from, to);
+      }
+    }
+    this.applyCuts();
+  }
+
+  private cut(from: NodeId, to: NodeId): void {
+    const key = linkKey(from, to);
+    if (from === to || this.cuts.has(key)) return;
+    this.cuts.add(key);
+    this.cutLinks.push([from, to]);
+  }
+
+  /** The network's cuts := explicit cuts and partitions ∪ the links of every cut-off data centre. */
+  private applyCuts(): void {
+    const network = this.sim.network;
+    network.heal();
+    for (const [from, to] of this.cutLinks) network.cut(from, to);
+    for (const [dc, outage] of this.outDcs) {
+      if (outage.mode !== 'partition') continue;
+      for (const a of this.nodes) {
+        if (this.dcOf.get(a) !== dc) continue;
+        for (const b of this.nodes) {
+          if (this.dcOf.get(b) === dc) continue;
+          network.cut(a, b);
+          network.cut(b, a);
+        }
+      }
+    }
+  }
+
+  private heal(): void {
+    this.cuts.clear();
+    this.cutLinks.length = 0;
+    for (const [dc, outage] of this.outDcs) if (outage.mode === 'partition') this.outDcs.delete(dc);
+    this.sim.network.restoreAll();
+    this.configureLinks();
+    this.applyCuts();
+  }
+
+  private configureSelected(selector: LinkSelector, patch: Partial<SimLinkConfig>): void {
+    for (const from of selector.from) {
+      for (const to of selector.to) {
+        if (from === to) continue;
+        this.sim.network.configureLink(asNodeId(from), asNodeId(to), patch);
+        if (selector.bothWays) this.sim.network.configureLink(asNodeId(to), asNodeId(from), patch);
+      }
+    }
+  }
+
+  /** A permanent failure: the node's disk is erased and it starts again with nothing. */
+  private wipe(node: NodeId): string {
+    this.sim.crash(node, 'process');
+    const fs = this.sim.fileSystem(node);
+    const files = fs.list();
+    for (const name of files) fs.delete(name);
+    this.sim.restart(node);
+    return `wipe ${node}: ${files.length} file(s) deleted, restarted empty`;
+  }
+
+  private dcOutage(dc: string, mode: 'partition' | 'power'): string {
+    const members = this.nodes.filter((id) => this.dcOf.get(id) === dc);
+    const killed: NodeId[] = [];
+    if (mode === 'power') {
+      for (const id of members) {
+        if (this.sim.state(id) === 'crashed') continue;
+        this.sim.crash(id, 'power');
+        killed.push(id);
+      }
+    }
+    this.outDcs.set(dc, { mode, killed });
+    this.applyCuts();
+    return mode === 'power'
+      ? `data centre ${dc} powered off (${killed.join(', ') || 'no node was up'})`
+      : `data centre ${dc} cut off from the others`;
+  }
+
+  private dcRestore(dc: string): string {
+    const outage = this.outDcs.get(dc);
+    this.outDcs.delete(dc);
+    this.applyCuts();
+    if (outage?.mode === 'power') for (const id of outage.killed) this.sim.restart(id);
+    return outage?.mode === 'power'
+      ? `data centre ${dc} powered on (${outage.killed.join(', ')} restarted)`
+      : `data centre ${dc} reconnected`;
+  }
+}
+
+function describeLinks(selector: LinkSelector): string {
+  return `${selector.from.join(',')} → ${selector.to.join(',')}${selector.bothWays ? ' (both ways)' : ''}`;
+}
