@@ -101,3 +101,40 @@ export const hintReplayInFlightMax = 32;
 export const hintReplayRetryMs = 1_000;
 /** How often a stand-in checks whether owners are back and hints have expired. */
 export const hintCheckIntervalMs = 250;
+
+// ── gossip membership and failure detection (SPEC 1.6) ─────────────────────────────────────────────
+
+/** SPEC 1.6: each node bumps its heartbeat and gossips its member list this often. */
+export const gossipIntervalMs = 1_000;
+/** SPEC 1.6: members each round's digest goes to. Two reach everyone in O(log n) rounds, at 2n messages per round. */
+export const gossipFanout = 2;
+/**
+ * `T_fail`: a member whose heartbeat has not grown for this long is suspected. Five rounds: with
+ * fanout 2 a live member's heartbeat misses a node for five rounds running only under heavy loss, so
+ * suspicions stay rare, while a crash is still noticed within seconds (van Renesse et al., 1998).
+ */
+export const failTimeoutMs = 5_000;
+/**
+ * `T_cleanup`: a member declared down (or gone, left) is forgotten this long after the verdict. Long
+ * enough that a node restarted within a lab session comes back as a recovery, not as a new member.
+ */
+export const cleanupTimeoutMs = 30_000;
+/** Phi-accrual: a member is convicted once phi reaches this (Cassandra's phi_convict_threshold). */
+export const phiThreshold = 8;
+/** Phi-accrual: heartbeat inter-arrival samples kept per member; old ones slide out, so it adapts in minutes. */
+export const phiWindowSamplesMax = 100;
+/**
+ * Phi-accrual: the standard deviation used is at least this, so a member whose heartbeats arrived
+ * like clockwork is not convicted by the first few milliseconds of jitter (Akka's min-std-deviation).
+ */
+export const phiStdDevMinMs = 250;
+/**
+ * Members one node tracks, and so entries in one gossip digest: the lab draws tens of nodes; 256
+ * bounds a digest to a few kilobytes. Gossip about further members is ignored and counted.
+ */
+export const membersMax = 256;
+/**
+ * Suspicion reporters carried per member in a digest. The verdict needs two (this node and one
+ * other); a few more let the lab show who agrees without letting a digest grow with the cluster.
+ */
+export const suspicionReportersMax = 4;

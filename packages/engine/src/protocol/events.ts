@@ -7,6 +7,7 @@
  */
 
 import type { HandoffEvent } from '../handoff/events.ts';
+import type { MembershipEvent } from '../membership/events.ts';
 import type { ReplicationEvent } from '../replication/events.ts';
 import type { StorageEvent } from '../storage/events.ts';
 import type { NodeId } from './ids.ts';
@@ -83,6 +84,7 @@ export type ClusterEvent =
   | PeerHeardAgain
   | ReplicationEvent
   | HandoffEvent
+  | MembershipEvent
   | StorageEventRecord;
 
 export type ClusterEventType = ClusterEvent['type'];

@@ -10,6 +10,7 @@
 
 import { type KvError, kvError } from '../errors.ts';
 import { type HandoffMessage, handoffValidators } from '../handoff/messages.ts';
+import { type GossipMessage, gossipValidators } from '../membership/messages.ts';
 import { type ReplicationMessage, replicationValidators } from '../replication/messages.ts';
 import type { NodeId } from './ids.ts';
 
@@ -26,7 +27,7 @@ export interface PongMessage {
   seq: number;
 }
 
-export type Message = PingMessage | PongMessage | ReplicationMessage | HandoffMessage;
+export type Message = PingMessage | PongMessage | ReplicationMessage | HandoffMessage | GossipMessage;
 export type MessageType = Message['type'];
 
 export interface Envelope<M extends Message = Message> {
@@ -47,6 +48,7 @@ export const messageValidators: Record<MessageType, Validator> = {
   pong: (b) => (isCount(b.seq) ? null : 'pong.seq must be a non-negative integer'),
   ...replicationValidators,
   ...handoffValidators,
+  ...gossipValidators,
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {

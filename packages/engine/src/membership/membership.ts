@@ -1,0 +1,411 @@
+/**
+ * Gossip membership (SPEC 1.6): one node's member list, a pure state machine stepped by its node
+ * with `now`, gossip digests and ticks; it sends through its host and reports events, and reads
+ * randomness only from the seeded `Rng` it is given.
+ *
+ *   every gossipIntervalMs:  heartbeat += 1 ─▶ digest ─▶ `fanout` random live members
+ *                                              (+ now and then a down one, so a healed node hears)
+ *   digest received:         per member keep the larger (generation, heartbeat) ─▶ detector.heard
+ *                            same heartbeat ─▶ detector.reported(suspects)
+ *   every step:              detector.status ─▶ suspected / down / alive events
+ *                            down or left for T_cleanup ─▶ removed (and not re-admitted by stale gossip)
+ *
+ * For each member the table keeps its id, heartbeat counter (with its incarnation, `generation`:
+ * the member's start time, so a restarted node's fresh counter still wins), the local time the
+ * counter last grew, its status in this node's eyes and who reported it (`reporters`).
+ *
+ * Join: a node starts knowing the members it was configured with (placeholders at heartbeat 0,
+ * never gossiped) and sends its digest at once to its `seeds`; a node that hears of a member it
+ * did not know admits it (`member.joined`) and, when the newcomer contacted it itself, answers with
+ * its own digest. Leave: the member bumps its heartbeat, marks itself `left`, tells every member at
+ * once and stops gossiping; `left` then spreads like any entry and is removed after T_cleanup.
+ *
+ * Which evidence decides "down" is the `FailureDetector`'s business (failureDetector.ts): gossip
+ * agreement (default), local (Dynamo's final design: then heartbeats go to every member, since each
+ * node judges only what it hears directly), or phi-accrual. Invariants: this node never suspects
+ * itself; `left` is only ever set from the member's own announcement; the table holds at most
+ * `membersMax` members (further ones are ignored and counted); a digest never exceeds that.
+ */
+
+import { membersMax, suspicionReportersMax } from '../constants.ts';
+import type { NodeOutput } from '../node/contract.ts';
+import { compareNodeIds, type NodeId } from '../protocol/ids.ts';
+import type { Message } from '../protocol/messages.ts';
+import type { Rng } from '../random/rng.ts';
+import type { FailureDetectorKind } from '../scenario/types.ts';
+import { Timeout } from '../time/clock.ts';
+import type { MembershipEvent } from './events.ts';
+import type { DetectorVerdict, FailureDetector } from './failureDetector.ts';
+import { GossipDetector } from './gossipDetector.ts';
+import { LocalDetector } from './localDetector.ts';
+import type { GossipEntry, GossipMessage, MemberStatus } from './messages.ts';
+import { PhiAccrualDetector } from './phiAccrual.ts';
+
+export interface MembershipSettings {
+  detector: FailureDetectorKind;
+  gossipIntervalMs: number;
+  fanout: number;
+  failTimeoutMs: number;
+  cleanupTimeoutMs: number;
+  phiThreshold: number;
+  /** Nodes a starting node sends its digest to at once, to be known (SPEC 1.6 "seeds"). */
+  seeds: readonly NodeId[];
+}
+
+export interface MembershipHost {
+  readonly self: NodeId;
+  send(to: NodeId, body: Message, out: NodeOutput): void;
+}
+
+interface MemberRecord {
+  id: NodeId;
+  generation: number;
+  /** 0 for a configured member not heard of yet (such entries are never gossiped). */
+  heartbeat: number;
+  lastGrewAt: number;
+  status: MemberStatus;
+  /** When `status` last changed. */
+  since: number;
+}
+
+/** One row of the lab's membership table (a node snapshot's `membership`). */
+export interface MemberView {
+  id: NodeId;
+  generation: number;
+  heartbeat: number;
+  lastGrewAt: number;
+  status: MemberStatus;
+  since: number;
+  reporters: NodeId[];
+  silentForMs: number;
+  phi?: number;
+}
+
+type Incarnation = Pick<GossipEntry, 'generation' | 'heartbeat'>;
+
+/** Orders two (generation, heartbeat) pairs: the merge keeps the larger. */
+export function compareIncarnations(a: Incarnation, b: Incarnation): number {
+  return a.generation !== b.generation ? a.generation - b.generation : a.heartbeat - b.heartbeat;
+}
+
+export function createDetector(self: NodeId, settings: MembershipSettings): FailureDetector {
+  const detectorSettings = { self, ...settings };
+  switch (settings.detector) {
+    case 'gossip':
+      return new GossipDetector(detectorSettings);
+    case 'local':
+      return new LocalDetector(detectorSettings);
+    case 'phi':
+      return new PhiAccrualDetector(detectorSettings);
+  }
+}
+
+export class Membership {
+  readonly detector: FailureDetector;
+  readonly counters = { digestsSent: 0, digestsReceived: 0, membersIgnored: 0 };
+  private readonly members = new Map<NodeId, MemberRecord>();
+  /** Incarnations of removed members: gossip about them at or below these is stale. */
+  private readonly removed = new Map<NodeId, Incarnation>();
+  private readonly gossipTimer: Timeout;
+  private generation = 0;
+  private heartbeat = 0;
+  private started = false;
+  private left = false;
+
+  constructor(
+    private readonly host: MembershipHost,
+    private readonly known: readonly NodeId[],
+    private readonly settings: MembershipSettings,
+    private readonly rng: Rng,
+  ) {
+    this.detector = createDetector(host.self, settings);
+    this.gossipTimer = new Timeout('gossip', settings.gossipIntervalMs);
+  }
+
+  get self(): NodeId {
+    return this.host.self;
+  }
+
+  /** Takes up the configured members, announces this node to its seeds, schedules the first round. */
+  start(now: number, out: NodeOutput): void {
+    if (this.started) return;
+    this.started = true;
+    this.generation = now;
+    for (const id of this.known) {
+      if (id === this.self || this.members.has(id)) continue;
+      this.members.set(id, { id, generation: 0, heartbeat: 0, lastGrewAt: now, status: 'alive', since: now });
+      this.detector.track(id, now);
+    }
+    const seeds = this.settings.seeds.filter((seed) => seed !== this.self);
+    if (seeds.length > 0) {
+      this.heartbeat++;
+      this.sendDigest(seeds, false, now, out);
+    }
+    // Jittered, so that nodes started together do not gossip in lockstep.
+    this.gossipTimer.start(now, this.rng.int(Math.max(1, Math.floor(this.settings.gossipIntervalMs))));
+  }
+
+  tick(now: number, out: NodeOutput): void {
+    this.start(now, out);
+    if (this.gossipTimer.fired(now)) {
+      this.gossipRound(now, out);
+      this.gossipTimer.start(now);
+    }
+    this.evaluate(now, out);
+  }
+
+  onGossip(from: NodeId, message: GossipMessage, now: number, out: NodeOutput): void {
+    this.start(now, out);
+    this.counters.digestsReceived++;
+    let senderIsNew = false;
+    for (const entry of message.members) {
+      if (entry.id === this.self) continue;
+      const admitted = this.merge(entry, from, now, out);
+      if (admitted && entry.id === from) senderIsNew = true;
+    }
+    // A newcomer learns the cluster from the answer, not only from the next random round.
+    if (senderIsNew && !message.reply && !this.left) this.sendDigest([from], true, now, out);
+    this.evaluate(now, out);
+  }
+
+  /** Any message from `member` reached this node: direct evidence (the local detector's kind). */
+  heardFrom(member: NodeId, now: number): void {
+    const record = this.members.get(member);
+    if (record && record.status !== 'left') this.detector.heard(member, now, 'direct');
+  }
+
+  /** A request to `member` went unanswered (the coordinator may report it; the local detector convicts). */
+  unanswered(member: NodeId, now: number, out: NodeOutput): void {
+    this.start(now, out);
+    if (this.members.has(member)) this.detector.unanswered(member, now);
+    this.evaluate(now, out);
+  }
+
+  /** Leaves the cluster: announces `left` to every member at once and stops gossiping. */
+  leave(now: number, out: NodeOutput): void {
+    this.start(now, out);
+    if (this.left) return;
+    this.left = true;
+    this.heartbeat++;
+    this.gossipTimer.stop();
+    const everyone = [...this.members.values()].filter((m) => m.status !== 'left').map((m) => m.id);
+    this.sendDigest(everyone, false, now, out);
+  }
+
+  /** Not believed failed: alive or merely suspected (a suspicion is not a verdict). */
+  isAlive(member: NodeId): boolean {
+    if (member === this.self) return !this.left;
+    const status = this.members.get(member)?.status;
+    return status === 'alive' || status === 'suspected';
+  }
+
+  /** Every member this node believes alive, itself included, in a stable order. */
+  liveMembers(): NodeId[] {
+    const live = [...this.members.keys()].filter((id) => this.isAlive(id));
+    if (!this.left) live.push(this.self);
+    return live.sort(compareNodeIds);
+  }
+
+  statusOf(member: NodeId): MemberStatus | 'unknown' {
+    if (member === this.self) return this.left ? 'left' : 'alive';
+    return this.members.get(member)?.status ?? 'unknown';
+  }
+
+  /** The earliest time something changes without new input: a gossip round, a verdict, a cleanup. */
+  nextDeadline(now: number): number | null {
+    let next = this.gossipTimer.deadlineAt;
+    const consider = (at: number | null) => {
+      if (at !== null && at > now && (next === null || at < next)) next = at;
+    };
+    for (const record of this.members.values()) {
+      if (record.status === 'down' || record.status === 'left') {
+        consider(record.since + this.settings.cleanupTimeoutMs);
+      } else {
+        consider(this.detector.nextChangeAt(record.id, now));
+      }
+    }
+    return next;
+  }
+
+  snapshot(now: number): MemberView[] {
+    const self: MemberView = {
+      id: this.self,
+      generation: this.generation,
+      heartbeat: this.heartbeat,
+      lastGrewAt: now,
+      status: this.left ? 'left' : 'alive',
+      since: this.generation,
+      reporters: [],
+      silentForMs: 0,
+    };
+    const rows = [...this.members.values()].map((record) => this.view(record, now));
+    return [self, ...rows].sort((a, b) => compareNodeIds(a.id, b.id));
+  }
+
+  // ── gossip ──────────────────────────────────────────────────────────────────────────────────
+
+  private gossipRound(now: number, out: NodeOutput): void {
+    if (this.left) return;
+    this.heartbeat++;
+    this.sendDigest(this.gossipTargets(), false, now, out);
+  }
+
+  /**
+   * `fanout` random live members; in local mode every member (each node judges only what it hears
+   * directly). Like Cassandra, also one down member with probability down/(live+1), so a member
+   * back from a partition is heard, and the seeds when no one else is left to talk to.
+   */
+  private gossipTargets(): NodeId[] {
+    const others = [...this.members.values()].filter((m) => m.status !== 'left');
+    if (this.settings.detector === 'local') return others.map((m) => m.id);
+    const live = others.filter((m) => m.status !== 'down').map((m) => m.id);
+    const down = others.filter((m) => m.status === 'down').map((m) => m.id);
+    const targets = this.rng.sample(live, this.settings.fanout);
+    if (down.length > 0 && this.rng.chance(down.length / (live.length + 1)))
+      targets.push(this.rng.pick(down));
+    if (live.length === 0) {
+      for (const seed of this.settings.seeds)
+        if (seed !== this.self && !targets.includes(seed)) targets.push(seed);
+    }
+    return targets;
+  }
+
+  private sendDigest(to: readonly NodeId[], reply: boolean, now: number, out: NodeOutput): void {
+    if (to.length === 0) return;
+    const body: GossipMessage = { type: 'gossip', members: this.digest(now), reply };
+    for (const target of to) {
+      this.counters.digestsSent++;
+      this.host.send(target, body, out);
+    }
+  }
+
+  private digest(now: number): GossipEntry[] {
+    const status = this.left ? 'left' : 'alive';
+    const entries: GossipEntry[] = [
+      { id: this.self, generation: this.generation, heartbeat: this.heartbeat, status, suspects: [] },
+    ];
+    for (const record of this.members.values()) {
+      if (record.heartbeat < 1) continue;
+      const suspects =
+        record.status === 'left'
+          ? []
+          : this.detector.reporters(record.id, now).slice(0, suspicionReportersMax);
+      const { id, generation, heartbeat } = record;
+      entries.push({ id, generation, heartbeat, status: record.status, suspects });
+    }
+    return entries;
+  }
+
+  // ── merge ───────────────────────────────────────────────────────────────────────────────────
+
+  /** Merges one entry of a digest; returns true when it admitted a member it did not know. */
+  private merge(entry: GossipEntry, from: NodeId, now: number, out: NodeOutput): boolean {
+    const record = this.members.get(entry.id);
+    if (!record) return this.admit(entry, from, now, out);
+    const order = compareIncarnations(entry, record);
+    if (order < 0) return false;
+    if (order > 0) {
+      const wasLeft = record.status === 'left';
+      record.generation = entry.generation;
+      record.heartbeat = entry.heartbeat;
+      record.lastGrewAt = now;
+      if (entry.status === 'left') {
+        this.markLeft(record, now, out);
+        return false;
+      }
+      if (wasLeft) {
+        // A member that left came back as a new incarnation: a join, not a recovery.
+        this.members.delete(entry.id);
+        return this.admit(entry, from, now, out);
+      }
+      this.detector.heard(entry.id, now, 'heartbeat');
+    } else if (entry.status === 'left' && record.status !== 'left') {
+      this.markLeft(record, now, out);
+      return false;
+    }
+    if (record.status !== 'left') this.detector.reported(entry.id, entry.suspects);
+    return false;
+  }
+
+  private admit(entry: GossipEntry, from: NodeId, now: number, out: NodeOutput): boolean {
+    if (entry.status === 'left') return false;
+    const tombstone = this.removed.get(entry.id);
+    if (tombstone && compareIncarnations(entry, tombstone) <= 0) return false;
+    if (this.members.size + 1 >= membersMax) {
+      this.counters.membersIgnored++;
+      return false;
+    }
+    this.removed.delete(entry.id);
+    const { id, generation, heartbeat } = entry;
+    this.members.set(id, { id, generation, heartbeat, lastGrewAt: now, status: 'alive', since: now });
+    this.detector.track(id, now);
+    this.detector.reported(id, entry.suspects);
+    this.emit({ type: 'member.joined', at: now, node: this.self, member: id, via: from }, out);
+    return true;
+  }
+
+  // ── verdicts ────────────────────────────────────────────────────────────────────────────────
+
+  private evaluate(now: number, out: NodeOutput): void {
+    for (const record of [...this.members.values()]) {
+      if (record.status === 'down' || record.status === 'left') {
+        if (now >= record.since + this.settings.cleanupTimeoutMs) this.remove(record, now, out);
+        if (record.status === 'left') continue;
+      }
+      this.judge(record, this.detector.status(record.id, now), now, out);
+    }
+  }
+
+  private judge(record: MemberRecord, verdict: DetectorVerdict, now: number, out: NodeOutput): void {
+    const was = record.status;
+    if (verdict === was || !this.members.has(record.id)) return;
+    if (verdict === 'suspected' && was === 'down') return; // a verdict stands until the heartbeat grows
+    const base = { at: now, node: this.self, member: record.id };
+    const detector = this.settings.detector;
+    if (verdict === 'alive') {
+      this.emit({ ...base, type: 'member.alive', was: was as 'suspected' | 'down' }, out);
+    } else {
+      if (was === 'alive') {
+        const silentForMs = this.detector.silentForMs(record.id, now);
+        this.emit({ ...base, type: 'member.suspected', by: this.self, detector, silentForMs }, out);
+      }
+      if (verdict === 'down') {
+        const reportedBy = this.detector.reporters(record.id, now);
+        this.emit({ ...base, type: 'member.down', reportedBy, detector }, out);
+      }
+    }
+    record.status = verdict;
+    record.since = now;
+  }
+
+  private markLeft(record: MemberRecord, now: number, out: NodeOutput): void {
+    record.status = 'left';
+    record.since = now;
+    this.detector.forget(record.id);
+    this.emit({ type: 'member.left', at: now, node: this.self, member: record.id }, out);
+  }
+
+  private remove(record: MemberRecord, now: number, out: NodeOutput): void {
+    this.members.delete(record.id);
+    this.removed.set(record.id, { generation: record.generation, heartbeat: record.heartbeat });
+    if (this.removed.size > membersMax) this.removed.delete(this.removed.keys().next().value as NodeId);
+    this.detector.forget(record.id);
+    const was = record.status as 'down' | 'left';
+    this.emit({ type: 'member.removed', at: now, node: this.self, member: record.id, was }, out);
+  }
+
+  private view(record: MemberRecord, now: number): MemberView {
+    const watched = record.status !== 'left';
+    const view: MemberView = {
+      ...record,
+      reporters: watched ? this.detector.reporters(record.id, now) : [],
+      silentForMs: watched ? this.detector.silentForMs(record.id, now) : now - record.lastGrewAt,
+    };
+    if (watched && this.detector.phi) view.phi = this.detector.phi(record.id, now);
+    return view;
+  }
+
+  private emit(event: MembershipEvent, out: NodeOutput): void {
+    out.events.push(event);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * The gossip protocol's one message (SPEC 1.6): a digest of the sender's member list.
+ *
+ *   node ── gossip {members: [{id, generation, heartbeat, status, suspects}], reply} ──▶ fanout members
+ *
+ * Every `gossipIntervalMs` a node bumps its own heartbeat and sends its digest to `fanout` random
+ * members; a node that hears from a member it did not know (a join) answers at once with its own
+ * digest, marked `reply` so that the answer is not answered again.
+ *
+ * An entry is what the sender believes of one member: its incarnation (`generation`, the time it
+ * started, so a restarted node's counter beats the one it had before the crash), its heartbeat
+ * counter, its status in the sender's eyes, and the members that suspect it *at that heartbeat*
+ * (`suspects`, the sender first when it suspects it too). Receivers merge by the larger
+ * (generation, heartbeat) and take suspicions only for the heartbeat they also hold.
+ *
+ * Bound: a digest has at most `membersMax` entries, each with at most `suspicionReportersMax`
+ * suspects, so with short ids a digest stays under about 30 KB even at the limit (a few hundred
+ * bytes for the lab's 5-node cluster). The validator refuses anything larger.
+ */
+
+import { membersMax, suspicionReportersMax } from '../constants.ts';
+import type { NodeId } from '../protocol/ids.ts';
+
+/** A member's status in one node's eyes. `left` is announced by the member itself and is final. */
+export type MemberStatus = 'alive' | 'suspected' | 'down' | 'left';
+export const memberStatuses: readonly MemberStatus[] = ['alive', 'suspected', 'down', 'left'];
+
+export interface GossipEntry {
+  id: NodeId;
+  /** The member's incarnation: its start time. Larger wins over any heartbeat of a smaller one. */
+  generation: number;
+  /** Bumped by the member itself once per gossip round; at least 1 in any digest. */
+  heartbeat: number;
+  status: MemberStatus;
+  /** Members that suspect it at this (generation, heartbeat); at most `suspicionReportersMax`. */
+  suspects: NodeId[];
+}
+
+export interface GossipMessage {
+  type: 'gossip';
+  members: GossipEntry[];
+  /** True for the answer to a newcomer's digest: receivers do not answer it again. */
+  reply: boolean;
+}
+
+// ── validation at trust boundaries ──────────────────────────────────────────────────────────────
+
+type Body = Record<string, unknown>;
+const isId = (v: unknown) => typeof v === 'string' && v.length > 0;
+const isTime = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+const isCounter = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+
+function isEntry(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const e = v as Body;
+  return (
+    isId(e.id) &&
+    isTime(e.generation) &&
+    isCounter(e.heartbeat) &&
+    memberStatuses.includes(e.status as MemberStatus) &&
+    Array.isArray(e.suspects) &&
+    e.suspects.length <= suspicionReportersMax &&
+    e.suspects.every(isId)
+  );
+}
+
+export const gossipValidators = {
+  gossip: (b: Body) =>
+    Array.isArray(b.members) &&
+    b.members.length <= membersMax &&
+    b.members.every(isEntry) &&
+    typeof b.reply === 'boolean'
+      ? null
+      : `gossip needs reply and at most ${membersMax} members, each with id, generation, heartbeat ≥ 1, status and at most ${suspicionReportersMax} suspects`,
+} satisfies Record<GossipMessage['type'], (b: Body) => string | null>;

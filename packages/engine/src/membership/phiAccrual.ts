@@ -1,0 +1,147 @@
+/**
+ * The phi-accrual failure detector (Hayashibara, Défago, Yared & Katayama, 2004), as Cassandra and
+ * Akka use it. Instead of a yes/no timeout it outputs a suspicion level
+ *
+ *   phi(t) = −log10( P(the next heartbeat arrives later than t after the last one) )
+ *
+ * estimated from the member's recent heartbeat inter-arrival times, taken as normally distributed.
+ * phi = 1 means a 10% chance that the member is merely late, phi = 8 (Cassandra's
+ * phi_convict_threshold, our default) one in 10^8. A member is convicted alone, without agreement,
+ * once phi reaches the threshold; its next heartbeat lowers phi and makes it alive again.
+ *
+ * Evidence: heartbeat growth learned by gossip, as in Cassandra (so inter-arrival times include the
+ * gossip's own randomness). Window: the last `phiWindowSamplesMax` intervals (bounded, running
+ * sums); before any sample the window holds two bootstrap samples, interval ± interval/4, i.e.
+ * mean = `gossipIntervalMs`, σ = mean/4 (Akka's first-heartbeat estimate). σ is never taken below
+ * `phiStdDevMinMs`. A member that recovers from down starts a fresh window: its new incarnation's
+ * rhythm has nothing to do with the silence before.
+ *
+ * The normal tail uses the logistic approximation Akka uses (error < 0.05% of the CDF). The time at
+ * which phi crosses the threshold is mean + y*·σ after the last arrival, where y* solves
+ * phi(y*) = threshold once (bisection), so `status` and `nextChangeAt` agree exactly.
+ */
+
+import { phiStdDevMinMs, phiWindowSamplesMax } from '../constants.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import type { DetectorSettings, DetectorVerdict, Evidence, FailureDetector } from './failureDetector.ts';
+
+/** phi for a silence `y` standard deviations past the mean interval. */
+export function phiOfDeviation(y: number): number {
+  const e = Math.exp(-y * (1.5976 + 0.070566 * y * y));
+  return y > 0 ? -Math.log10(e / (1 + e)) : -Math.log10(1 - 1 / (1 + e));
+}
+
+/** The deviation y* at which phi reaches `threshold` (phi grows with y). */
+export function deviationForPhi(threshold: number): number {
+  let low = -10;
+  let high = 40;
+  for (let i = 0; i < 100; i++) {
+    const mid = (low + high) / 2;
+    if (phiOfDeviation(mid) < threshold) low = mid;
+    else high = mid;
+  }
+  return high;
+}
+
+/** A bounded window of inter-arrival samples with running sums. */
+class ArrivalWindow {
+  private readonly samples: number[] = [];
+  private sum = 0;
+  private sumOfSquares = 0;
+
+  constructor(
+    public lastAt: number,
+    bootstrapIntervalMs: number,
+  ) {
+    this.add(bootstrapIntervalMs * 0.75);
+    this.add(bootstrapIntervalMs * 1.25);
+  }
+
+  arrived(now: number): void {
+    this.add(now - this.lastAt);
+    this.lastAt = now;
+  }
+
+  get meanMs(): number {
+    return this.sum / this.samples.length;
+  }
+
+  get stdDevMs(): number {
+    const mean = this.meanMs;
+    const variance = Math.max(0, this.sumOfSquares / this.samples.length - mean * mean);
+    return Math.max(phiStdDevMinMs, Math.sqrt(variance));
+  }
+
+  private add(interval: number): void {
+    this.samples.push(interval);
+    this.sum += interval;
+    this.sumOfSquares += interval * interval;
+    if (this.samples.length > phiWindowSamplesMax) {
+      const old = this.samples.shift() as number;
+      this.sum -= old;
+      this.sumOfSquares -= old * old;
+    }
+  }
+}
+
+export class PhiAccrualDetector implements FailureDetector {
+  readonly kind = 'phi';
+  private readonly windows = new Map<NodeId, ArrivalWindow>();
+  private readonly convictDeviation: number;
+
+  constructor(private readonly settings: DetectorSettings) {
+    this.convictDeviation = deviationForPhi(settings.phiThreshold);
+  }
+
+  track(member: NodeId, now: number): void {
+    this.windows.set(member, new ArrivalWindow(now, this.settings.gossipIntervalMs));
+  }
+
+  forget(member: NodeId): void {
+    this.windows.delete(member);
+  }
+
+  heard(member: NodeId, now: number, evidence: Evidence = 'heartbeat'): void {
+    if (evidence !== 'heartbeat') return;
+    const window = this.windows.get(member);
+    if (!window) return;
+    // A member heard after being convicted is a new incarnation or back from a long pause.
+    if (now >= this.convictAt(window)) this.track(member, now);
+    else window.arrived(now);
+  }
+
+  reported(): void {}
+
+  unanswered(): void {}
+
+  status(member: NodeId, now: number): DetectorVerdict {
+    const window = this.windows.get(member);
+    return window && now >= this.convictAt(window) ? 'down' : 'alive';
+  }
+
+  reporters(member: NodeId, now: number): NodeId[] {
+    return this.status(member, now) === 'down' ? [this.settings.self] : [];
+  }
+
+  nextChangeAt(member: NodeId, now: number): number | null {
+    const window = this.windows.get(member);
+    if (!window) return null;
+    const at = this.convictAt(window);
+    return at > now ? at : null;
+  }
+
+  silentForMs(member: NodeId, now: number): number {
+    const window = this.windows.get(member);
+    return window ? now - window.lastAt : 0;
+  }
+
+  phi(member: NodeId, now: number): number {
+    const window = this.windows.get(member);
+    if (!window) return 0;
+    return phiOfDeviation((now - window.lastAt - window.meanMs) / window.stdDevMs);
+  }
+
+  private convictAt(window: ArrivalWindow): number {
+    return window.lastAt + window.meanMs + this.convictDeviation * window.stdDevMs;
+  }
+}
