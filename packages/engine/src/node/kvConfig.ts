@@ -11,7 +11,9 @@ import {
   requestTimeoutMs,
   virtualNodesDefault,
 } from '../constants.ts';
-import { type KvError, kvError } from '../errors.ts';
+import { isKvError, type KvError, kvError } from '../errors.ts';
+import type { MembershipSettings } from '../membership/membership.ts';
+import { membershipSettingsFrom } from '../membership/settings.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { checkQuorum, replicasFor } from '../replication/requests.ts';
 import type { RingMember } from '../ring/ring.ts';
@@ -31,6 +33,8 @@ export interface KvNodeConfig {
   clockEntriesMax?: number;
   /** LSM settings (memtable size, compaction strategy …); the storage defaults where absent. */
   storage: Partial<Omit<LsmOptions, 'clock'>>;
+  /** Gossip and failure detection: `detector`, `gossipIntervalMs`, `fanout`, `failTimeoutMs`, `cleanupTimeoutMs`, `seeds`. */
+  membership: MembershipSettings;
 }
 
 const pick = <T>(value: unknown, ok: (v: unknown) => boolean, fallback: T): T =>
@@ -47,6 +51,8 @@ export function kvConfigFrom(
   const members = Array.isArray(raw.members)
     ? (raw.members as RingMember[])
     : [self, ...peers].map((id) => ({ id }));
+  const membership = membershipSettingsFrom(raw);
+  if (isKvError(membership)) return membership;
   const config: KvNodeConfig = {
     members,
     virtualNodes: pick(raw.virtualNodes, isPositive, virtualNodesDefault),
@@ -58,6 +64,7 @@ export function kvConfigFrom(
     readRepairWaitMs: pick(raw.readRepairWaitMs, isPositive, readRepairWaitMs),
     clockEntriesMax: pick<number | undefined>(raw.clockEntriesMax, isPositive, undefined),
     storage: pick(raw.storage, (v) => typeof v === 'object' && v !== null, {}),
+    membership,
   };
   for (const [what, level] of [
     ['R', config.r],

@@ -10,6 +10,7 @@
 
 import { isKvError, type KvError, kvError } from '../errors.ts';
 import type { HintedHandoff } from '../handoff/handoff.ts';
+import { Membership } from '../membership/membership.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Envelope, Message } from '../protocol/messages.ts';
 import {
@@ -55,6 +56,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
   readonly id: NodeId;
   readonly store: ReplicaStore;
   readonly lsm: LsmStore;
+  /** Gossip membership and the failure detector: who this node believes alive (SPEC 1.6). */
+  readonly membership: Membership;
   private readonly config: KvNodeConfig;
   private readonly ring: Ring;
   private readonly coordinator: Coordinator;
@@ -79,6 +82,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
       clockEntriesMax: config.clockEntriesMax,
     };
     this.coordinator = new Coordinator(this, this.coordinatorSettings);
+    const known = config.members.map((member) => member.id);
+    this.membership = new Membership(this, known, config.membership, env.rng.fork('membership'));
   }
 
   get self(): NodeId {
@@ -103,10 +108,12 @@ export class KvNode implements StorageNode, CoordinatorHost {
       case 'tick':
         break;
     }
+    if (input.type === 'control' && input.command.patch.leave === true) this.membership.leave(now, out);
+    this.membership.tick(now, out);
     this.coordinator.tick(now, out);
     this.expireForwards(now, out);
     this.drainStorageEvents(now, out);
-    out.wakeAt = this.nextWake();
+    out.wakeAt = this.nextWake(now);
     return out;
   }
 
@@ -122,6 +129,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
       inFlight: this.coordinator.inFlight,
       forwards: this.forwards.size,
       storage: this.lsm.snapshot(),
+      membership: this.membership.snapshot(now),
     };
   }
 
@@ -139,6 +147,16 @@ export class KvNode implements StorageNode, CoordinatorHost {
       this.config.requestTimeoutMs = timeout;
       this.coordinatorSettings.requestTimeoutMs = timeout;
     }
+  }
+
+  /** This node's failure detector's view: not down, not left, not removed (a suspicion is not a verdict). */
+  isAlive(member: NodeId): boolean {
+    return this.membership.isAlive(member);
+  }
+
+  /** The members this node believes alive, itself included, in a stable order. */
+  liveMembers(): NodeId[] {
+    return this.membership.liveMembers();
   }
 
   // ── CoordinatorHost ─────────────────────────────────────────────────────────────────────────
@@ -274,6 +292,11 @@ export class KvNode implements StorageNode, CoordinatorHost {
 
   private onMessage(envelope: Envelope, now: number, out: NodeOutput): void {
     const body = envelope.body;
+    this.membership.heardFrom(envelope.from, now);
+    if (body.type === 'gossip') {
+      this.membership.onGossip(envelope.from, body, now, out);
+      return;
+    }
     if (body.type === 'ping' || body.type === 'pong') return;
     if (body.type === 'hint-replay') {
       // This node is the owner a stand-in kept the write for: store it durably, then acknowledge.
@@ -329,8 +352,10 @@ export class KvNode implements StorageNode, CoordinatorHost {
 
   // ── bookkeeping ─────────────────────────────────────────────────────────────────────────────
 
-  private nextWake(): number | null {
+  private nextWake(now: number): number | null {
     let next = this.coordinator.nextDeadline();
+    const membership = this.membership.nextDeadline(now);
+    if (membership !== null && (next === null || membership < next)) next = membership;
     for (const pending of this.forwards.values())
       if (next === null || pending.deadline < next) next = pending.deadline;
     return next;
