@@ -35,7 +35,7 @@ export default defineConfig({
       {
         test: {
           name: 'ui',
-          include: ['packages/ui/src/**/*.test.ts'],
+          include: ['packages/ui/src/**/*.test.ts', 'packages/ui/src/**/*.test.tsx'],
           environment: 'node',
         },
       },

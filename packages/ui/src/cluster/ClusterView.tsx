@@ -5,7 +5,10 @@
  */
 
 import { alongLink, circleLayout, type Point } from './layout.ts';
-import { type MessageShape, messageStyle, messageStyles } from './messageStyle.ts';
+import { messageStyle, messageStyles } from './messageStyle.ts';
+import { Shape } from './Shape.tsx';
+
+export { Shape, type ShapeProps, shapePoints } from './Shape.tsx';
 
 export type NodeStatus = 'starting' | 'up' | 'crashed' | 'paused' | 'suspected' | 'down';
 
@@ -50,40 +53,6 @@ const statusStyle: Record<NodeStatus, { fill: string; stroke: string; dash?: str
   down: { fill: '#ffebe9', stroke: '#cf222e', dash: '6 3' },
   crashed: { fill: '#ffebe9', stroke: '#cf222e', dash: '2 2' },
 };
-
-export function Shape({
-  shape,
-  at,
-  size,
-  colour,
-}: {
-  shape: MessageShape;
-  at: Point;
-  size: number;
-  colour: string;
-}) {
-  const s = size;
-  switch (shape) {
-    case 'circle':
-      return <circle cx={at.x} cy={at.y} r={s} fill={colour} />;
-    case 'square':
-      return <rect x={at.x - s} y={at.y - s} width={2 * s} height={2 * s} fill={colour} />;
-    case 'triangle':
-      return (
-        <polygon
-          points={`${at.x},${at.y - s} ${at.x + s},${at.y + s} ${at.x - s},${at.y + s}`}
-          fill={colour}
-        />
-      );
-    default:
-      return (
-        <polygon
-          points={`${at.x},${at.y - s} ${at.x + s},${at.y} ${at.x},${at.y + s} ${at.x - s},${at.y}`}
-          fill={colour}
-        />
-      );
-  }
-}
 
 export function ClusterView({
   nodes,
@@ -199,19 +168,25 @@ export function ClusterView({
   );
 }
 
-/** The key to message colours and shapes, drawn with the same shapes as the view. */
-export function MessageLegend() {
+/**
+ * The key to message colours and shapes, drawn with the same shapes as the view. `types` limits it
+ * to the message types in use (e.g. the ones seen so far); all known types by default.
+ */
+export function MessageLegend({ types }: { types?: readonly string[] } = {}) {
+  const entries = types
+    ? types.map((type) => [type, messageStyle(type)] as const)
+    : Object.entries(messageStyles);
   return (
     <ul
       aria-label="Message types"
-      style={{ display: 'flex', gap: 16, listStyle: 'none', padding: 0, margin: 0 }}
+      style={{ display: 'flex', flexWrap: 'wrap', gap: '4px 16px', listStyle: 'none', padding: 0, margin: 0 }}
     >
-      {Object.values(messageStyles).map((style) => (
-        <li key={style.label} style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
-          <svg width={14} height={14} aria-hidden="true">
-            <Shape shape={style.shape} at={{ x: 7, y: 7 }} size={5} colour={style.colour} />
+      {entries.map(([type, style]) => (
+        <li key={type} style={{ display: 'flex', alignItems: 'center', gap: 6 }} data-msg={type}>
+          <svg width={16} height={16} aria-hidden="true">
+            <Shape shape={style.shape} at={{ x: 8, y: 8 }} size={5.5} colour={style.colour} />
           </svg>
-          {style.label}
+          <span title={style.meaning}>{style.label}</span>
         </li>
       ))}
     </ul>

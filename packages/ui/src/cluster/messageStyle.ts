@@ -1,23 +1,117 @@
 /**
  * How each message type is drawn: a colour *and* a shape, so colour is never the only encoding
- * (SPEC §2). Later protocols add their types here.
+ * (SPEC §2). Shapes carry the meaning and colours refine it, so a viewer without colour still reads
+ * the traffic:
+ *
+ *   ▲ triangle      a write going out (replica-put)        ▼ triangle-down  a read going out (replica-get)
+ *   ■ square        an acknowledgement (put-ack)           ○ ring           a reply carrying data (get-reply)
+ *   ◆ diamond       a repair (read-repair, merkle)         ➜ chevron        a forward and its reply
+ *   ⬢ hexagon       gossip                                 ★ star           a hint (hinted handoff)
+ *   ● circle/■      ping/pong (the foundation's liveness probe)
+ *
+ * Colours come from the Okabe–Ito palette (distinguishable with the common colour-vision
+ * deficiencies). Gossip, hint and Merkle types are listed now so that the protocols being built
+ * render sensibly the day they land; `messageStyle` falls back by prefix (`gossip-*`, `hint-*`,
+ * `merkle-*`) and then to a neutral "other".
  */
 
-export type MessageShape = 'circle' | 'square' | 'diamond' | 'triangle';
+export type MessageShape =
+  | 'circle'
+  | 'square'
+  | 'diamond'
+  | 'triangle'
+  | 'triangle-down'
+  | 'ring'
+  | 'hexagon'
+  | 'star'
+  | 'chevron'
+  | 'plus';
 
 export interface MessageStyle {
   label: string;
   colour: string;
   shape: MessageShape;
+  /** What the type means, for legends and tooltips. */
+  meaning?: string;
 }
 
-const fallback: MessageStyle = { label: 'other', colour: '#57606a', shape: 'diamond' };
+const fallback: MessageStyle = { label: 'other', colour: '#57606a', shape: 'plus', meaning: 'other message' };
+
+/** Okabe–Ito colours, named by hue. */
+export const okabeIto = {
+  blue: '#0072B2',
+  orange: '#E69F00',
+  skyBlue: '#56B4E9',
+  green: '#009E73',
+  yellow: '#F0E442',
+  vermillion: '#D55E00',
+  purple: '#CC79A7',
+  black: '#000000',
+} as const;
 
 export const messageStyles: Record<string, MessageStyle> = {
-  ping: { label: 'ping', colour: '#0969da', shape: 'circle' },
-  pong: { label: 'pong', colour: '#bc4c00', shape: 'square' },
+  ping: { label: 'ping', colour: '#0969da', shape: 'circle', meaning: 'liveness probe' },
+  pong: { label: 'pong', colour: '#bc4c00', shape: 'square', meaning: 'probe answer' },
+  'replica-put': {
+    label: 'write',
+    colour: okabeIto.vermillion,
+    shape: 'triangle',
+    meaning: 'replica-put: store this version',
+  },
+  'replica-put-ack': {
+    label: 'write ack',
+    colour: okabeIto.vermillion,
+    shape: 'square',
+    meaning: 'replica-put-ack: stored',
+  },
+  'replica-get': {
+    label: 'read',
+    colour: okabeIto.blue,
+    shape: 'triangle-down',
+    meaning: 'replica-get: send me your versions',
+  },
+  'replica-get-reply': {
+    label: 'read reply',
+    colour: okabeIto.blue,
+    shape: 'ring',
+    meaning: 'replica-get-reply: my versions',
+  },
+  'read-repair': {
+    label: 'read repair',
+    colour: okabeIto.green,
+    shape: 'diamond',
+    meaning: 'read-repair: newer versions for a stale replica',
+  },
+  forward: {
+    label: 'forward',
+    colour: okabeIto.purple,
+    shape: 'chevron',
+    meaning: 'forward: a request sent on to a preference-list node',
+  },
+  'forward-reply': {
+    label: 'forward reply',
+    colour: okabeIto.purple,
+    shape: 'square',
+    meaning: 'forward-reply: the forwarded request’s answer',
+  },
+  gossip: { label: 'gossip', colour: okabeIto.orange, shape: 'hexagon', meaning: 'membership gossip' },
+  hint: { label: 'hint', colour: okabeIto.skyBlue, shape: 'star', meaning: 'hinted handoff' },
+  merkle: { label: 'Merkle', colour: okabeIto.green, shape: 'plus', meaning: 'anti-entropy exchange' },
 };
 
+/** Families whose exact type names are not fixed yet: matched by prefix. */
+const families: readonly [prefix: string, style: string][] = [
+  ['gossip', 'gossip'],
+  ['hint', 'hint'],
+  ['handoff', 'hint'],
+  ['merkle', 'merkle'],
+  ['anti-entropy', 'merkle'],
+];
+
 export function messageStyle(type: string): MessageStyle {
-  return messageStyles[type] ?? fallback;
+  const exact = messageStyles[type];
+  if (exact) return exact;
+  const family = families.find(([prefix]) => type.startsWith(prefix));
+  if (family) return { ...(messageStyles[family[1]] as MessageStyle), label: type };
+  return fallback;
 }
