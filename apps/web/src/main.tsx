@@ -1,25 +1,45 @@
 /**
- * Entry point: starts the default cluster (5 nodes, one Web Worker each) and renders the lab.
- * The cluster lives outside React so that StrictMode's double effects do not start it twice.
+ * Entry point: starts the cluster (5 nodes by default, or the settings saved by the last visit), each
+ * node in its own Web Worker reopening its files from OPFS, the lab's client and a gentle workload,
+ * and renders the lab. The cluster lives outside React so that StrictMode's double effects do not
+ * start it twice.
+ *
+ * `window.kvscope` exposes the client, the cluster and the store to tests and the benchmark.
  */
 
 import { nodeIds } from '@kvscope/engine';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
+import { LabClient } from './live/labClient.ts';
 import { createLabStore } from './live/labStore.ts';
 import { LiveCluster } from './live/liveCluster.ts';
+import { loadSettings } from './live/settings.ts';
+import { Workload } from './live/workload.ts';
 import './app/lab.css';
 
-const ids = nodeIds(5);
-const store = createLabStore(ids, 400);
-const cluster = new LiveCluster(ids, store, 1);
-void cluster.startAll();
+const params = new URLSearchParams(location.search);
+const settings = loadSettings();
+const store = createLabStore(nodeIds(settings.nodes), Number(params.get('delay') ?? 400), settings);
+if (params.get('workload') === 'off')
+  store.setState((s) => ({ workload: { ...s.workload, running: false } }));
+const cluster = new LiveCluster(store, 1);
+const client = new LabClient(cluster, store);
+const workload = new Workload(client, store);
+void cluster.startAll().then(() => workload.start());
+window.addEventListener('pagehide', () => cluster.stopAll());
+
+declare global {
+  interface Window {
+    kvscope: { client: LabClient; cluster: LiveCluster; store: typeof store; workload: Workload };
+  }
+}
+window.kvscope = { client, cluster, store, workload };
 
 const root = document.getElementById('root');
 if (!root) throw new Error('the page has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App store={store} cluster={cluster} />
+    <App store={store} cluster={cluster} client={client} workload={workload} />
   </StrictMode>,
 );

@@ -1,145 +1,177 @@
 /**
- * The lab's page: the cluster view with messages in flight, who-hears-whom, per-node controls
- * (kill / restart) and a readable event log. State comes from the lab store; actions go to the
- * live cluster.
+ * The lab's page: run controls on top; the cluster with its nodes and fault buttons on the left; the
+ * client and the request trace in the middle; network faults with their timeline, the node
+ * inspector, the cluster settings and the event log on the right (one tab at a time, so the page
+ * fits a 1280×720 projector). State comes from the lab store; actions go to the live cluster.
  */
 
-import type { NodeId } from '@kvscope/engine';
-import { ClusterView, type Flight, MessageLegend } from '@kvscope/ui';
-import { useEffect, useState } from 'react';
+import { buildRing, extendedPreferenceList, type NodeId } from '@kvscope/engine';
+import type { Flight } from '@kvscope/ui';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import type { LabStore } from '../live/labStore.ts';
+import { flightDrawDelayMinMs } from '../live/foldEvents.ts';
+import type { LabClient } from '../live/labClient.ts';
+import type { LabState, LabStore } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
+import type { Workload } from '../live/workload.ts';
+import { ClientPanel } from './ClientPanel.tsx';
+import { ClusterPanel } from './ClusterPanel.tsx';
+import { FaultsPanel } from './FaultsPanel.tsx';
+import { InspectorPanel } from './InspectorPanel.tsx';
+import { RunControls, SettingsPanel } from './SettingsPanel.tsx';
+import { TracePanel } from './TracePanel.tsx';
 import { useDisplayClock } from './useDisplayClock.ts';
 
-const speeds = [
-  { label: 'Classroom (400 ms per hop)', delayMs: 400 },
-  { label: 'Slow (150 ms per hop)', delayMs: 150 },
-  { label: 'Fast (20 ms per hop)', delayMs: 20 },
-  { label: 'Full speed (no added delay)', delayMs: 0 },
-];
+const tabs = ['Faults', 'Inspector', 'Settings', 'Log'] as const;
+type Tab = (typeof tabs)[number];
 
-export function App({ store, cluster }: { store: LabStore; cluster: LiveCluster }) {
-  const state = useStore(store);
-  const displayNow = useDisplayClock(store);
-  const [selected, setSelected] = useState<NodeId | null>(null);
-  useEffect(() => () => cluster.stopAll(), [cluster]);
+/** Per-link messages per second, sampled every second from the store's counts (full speed only). */
+function useLinkRates(store: LabStore, active: boolean): Record<string, number> | null {
+  const [rates, setRates] = useState<Record<string, number> | null>(null);
+  const last = useRef<{ at: number; counts: Record<string, number> } | null>(null);
+  useEffect(() => {
+    if (!active) {
+      setRates(null);
+      return;
+    }
+    const sample = () => {
+      const counts = store.getState().linkCounts;
+      const now = performance.now();
+      const prev = last.current;
+      if (prev) {
+        const seconds = (now - prev.at) / 1000;
+        const next: Record<string, number> = {};
+        for (const [link, count] of Object.entries(counts))
+          next[link] = (count - (prev.counts[link] ?? 0)) / seconds;
+        setRates(next);
+      } else setRates({});
+      last.current = { at: now, counts };
+    };
+    sample();
+    const timer = setInterval(sample, 1_000);
+    return () => clearInterval(timer);
+  }, [store, active]);
+  return rates;
+}
 
-  const flights: Flight[] = Object.values(state.flights)
+function flightsAt(state: LabState, displayNow: number): Flight[] {
+  return Object.values(state.flights)
     .filter((f) => f.sentAt <= displayNow)
     .map((f) => ({
       key: f.key,
       from: f.from,
       to: f.to,
       msg: f.msg,
-      progress: f.deliverAt > f.sentAt ? (displayNow - f.sentAt) / (f.deliverAt - f.sentAt) : 1,
+      progress: f.deliverAt > f.sentAt ? Math.min(1, (displayNow - f.sentAt) / (f.deliverAt - f.sentAt)) : 1,
     }));
-  const nodes = state.order.map((id) => {
-    const node = state.nodes[id];
-    const heard = state.order.filter((p) => p !== id && state.hearing[id]?.[p]).length;
-    return {
-      id,
-      status: node?.status ?? 'starting',
-      detail: node?.status === 'up' ? `hears ${heard} of ${state.order.length - 1}` : undefined,
-    };
-  });
+}
+
+interface Props {
+  store: LabStore;
+  cluster: LiveCluster;
+  client: LabClient;
+  workload: Workload;
+}
+
+export function App({ store, cluster, client, workload }: Props) {
+  const state = useStore(store);
+  const displayNow = useDisplayClock(store);
+  const [selected, setSelected] = useState<NodeId | null>(null);
+  const [tab, setTab] = useState<Tab>('Faults');
+  const [traceId, setTraceId] = useState<string | null>(null);
+  const [focusKey, setFocusKey] = useState<string | null>(null);
+  const rates = useLinkRates(store, state.linkDelayMs < flightDrawDelayMinMs);
+  const ring = useMemo(
+    () =>
+      buildRing(
+        state.order.map((id) => ({ id })),
+        { virtualNodes: state.settings.virtualNodes },
+      ),
+    [state.order, state.settings.virtualNodes],
+  );
+  const replicas = focusKey ? extendedPreferenceList(ring, focusKey, state.settings.n).nodes : [];
+  const inspect = (id: NodeId) => {
+    setSelected(id);
+    setTab('Inspector');
+  };
 
   return (
     <main className="lab">
       <header>
         <h1>kvscope</h1>
         <p className="tagline">
-          A distributed key-value store running in your browser — one Web Worker per node.
+          A Dynamo-style key-value store in your browser — one Web Worker per node, data on OPFS.
         </p>
       </header>
-      <section className="controls" aria-label="Cluster controls">
-        <label>
-          Network speed{' '}
-          <select
-            value={state.linkDelayMs}
-            onChange={(e) => void cluster.setLinkDelay(Number(e.target.value))}
-            data-testid="network-speed"
-          >
-            {speeds.map((s) => (
-              <option key={s.delayMs} value={s.delayMs}>
-                {s.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <span className="counters" data-testid="counters">
-          {state.counters.sent} sent · {state.counters.delivered} delivered · {state.counters.dropped} dropped
-        </span>
-      </section>
+      <RunControls state={state} cluster={cluster} workload={workload} />
       <div className="columns">
-        <section className="panel" aria-label="Cluster">
-          <h2>Cluster</h2>
-          <ClusterView
-            nodes={nodes}
-            flights={flights}
-            selected={selected}
-            onSelect={(id) => setSelected(id as NodeId)}
+        <ClusterPanel
+          state={state}
+          cluster={cluster}
+          flights={rates ? [] : flightsAt(state, displayNow)}
+          rates={rates}
+          selected={selected}
+          onSelect={inspect}
+          highlight={replicas}
+        />
+        <div className="stack">
+          <ClientPanel
+            client={client}
+            order={state.order}
+            settings={state.settings}
+            onRequest={(id, key) => {
+              setTraceId(id);
+              setFocusKey(key);
+            }}
           />
-          <MessageLegend />
-        </section>
-        <section className="panel" aria-label="Nodes">
-          <h2>Nodes</h2>
-          <table className="nodes">
-            <thead>
-              <tr>
-                <th scope="col">node</th>
-                <th scope="col">state</th>
-                <th scope="col">hears</th>
-                <th scope="col">delivered</th>
-                <th scope="col">action</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.order.map((id) => {
-                const node = state.nodes[id];
-                const running = node?.status !== 'crashed';
-                const silent = state.order.filter((p) => p !== id && state.hearing[id]?.[p] === false);
-                return (
-                  <tr key={id} data-testid={`row-${id}`} className={selected === id ? 'selected' : undefined}>
-                    <th scope="row">{id}</th>
-                    <td data-testid={`status-${id}`}>{node?.status}</td>
-                    <td data-testid={`hears-${id}`}>
-                      {running ? (silent.length ? `all but ${silent.join(', ')}` : 'everyone') : '—'}
-                    </td>
-                    <td>{node?.delivered ?? 0}</td>
-                    <td>
-                      {running ? (
-                        <button type="button" onClick={() => cluster.kill(id)} data-testid={`kill-${id}`}>
-                          Kill {id}
-                        </button>
-                      ) : (
-                        <button
-                          type="button"
-                          onClick={() => void cluster.restart(id)}
-                          data-testid={`restart-${id}`}
-                        >
-                          Restart {id}
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-          <h2>Event log</h2>
-          <ol className="log" data-testid="event-log" aria-live="polite">
-            {state.log
-              .slice(-30)
-              .reverse()
-              .map((line) => (
-                <li key={line.seq}>
-                  <time>{new Date(line.at).toLocaleTimeString()}</time> {line.text}
-                </li>
-              ))}
-          </ol>
-        </section>
+          <TracePanel state={state} selected={traceId} onSelect={setTraceId} />
+        </div>
+        <div className="stack">
+          <div role="tablist" aria-label="Lab panels" className="tabs">
+            {tabs.map((t) => (
+              <button
+                key={t}
+                type="button"
+                role="tab"
+                aria-selected={tab === t}
+                onClick={() => setTab(t)}
+                data-testid={`tab-${t.toLowerCase()}`}
+              >
+                {t}
+              </button>
+            ))}
+          </div>
+          {tab === 'Faults' && <FaultsPanel state={state} cluster={cluster} />}
+          {tab === 'Inspector' &&
+            (selected ? (
+              <InspectorPanel cluster={cluster} id={selected} node={state.nodes[selected]} />
+            ) : (
+              <p className="panel muted">
+                Click a node (in the picture or the table) to inspect its storage.
+              </p>
+            ))}
+          {tab === 'Settings' && <SettingsPanel state={state} cluster={cluster} />}
+          {tab === 'Log' && <EventLog state={state} />}
+        </div>
       </div>
     </main>
+  );
+}
+
+function EventLog({ state }: { state: LabState }) {
+  return (
+    <section className="panel" aria-label="Event log">
+      <h2>Event log</h2>
+      <ol className="log" data-testid="event-log" aria-live="polite">
+        {state.log
+          .slice(-60)
+          .reverse()
+          .map((line) => (
+            <li key={line.seq}>
+              <time>{new Date(line.at).toLocaleTimeString()}</time> {line.text}
+            </li>
+          ))}
+      </ol>
+    </section>
   );
 }

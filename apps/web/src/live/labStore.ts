@@ -1,13 +1,19 @@
 /**
- * The page's state: a vanilla zustand store of plain data fed by the workers' event batches. React
- * components select slices of it; nothing in it refers to a worker or a port, so the same store can
- * later be fed by the simulator for replay.
+ * The page's state: a vanilla zustand store of plain data fed by the workers' event batches and by
+ * the lab's own actions (faults, client requests). React components select slices of it; nothing in
+ * it refers to a worker or a port, so the same store can later be fed by the simulator for replay.
+ *
+ * Bounded everywhere: the log, the recent requests, the traces and the fault markers keep their
+ * newest entries only.
  */
 
-import type { ClusterEvent, NodeId } from '@kvscope/engine';
+import type { ClusterEvent, KvOperation, KvReply, NodeId, RecoverySummary } from '@kvscope/engine';
 import { createStore } from 'zustand/vanilla';
+import type { StorageBackend } from '../shared/workerApi.ts';
+import { type NetworkFaults, noFaults } from './network.ts';
+import { type ClusterSettings, defaultSettings } from './settings.ts';
 
-export type LiveNodeStatus = 'starting' | 'up' | 'crashed';
+export type LiveNodeStatus = 'starting' | 'up' | 'crashed' | 'paused';
 
 export interface LiveNode {
   id: NodeId;
@@ -15,6 +21,13 @@ export interface LiveNode {
   /** Times this node was started (1 for the first start). */
   starts: number;
   delivered: number;
+  /** Versions this node stored (as coordinator, replica or by read repair). */
+  stored: number;
+  backend: StorageBackend | null;
+  /** What the last start replayed from the node's files (null before the first start). */
+  recovery: (RecoverySummary & { recovered: boolean }) | null;
+  /** Why the worker died, when it died of an error rather than a kill. */
+  error: string | null;
 }
 
 /** A message between sending and arrival, for the animation. */
@@ -35,116 +48,187 @@ export interface LogLine {
   text: string;
 }
 
+export type FaultKind =
+  | 'kill'
+  | 'restart'
+  | 'pause'
+  | 'resume'
+  | 'partition'
+  | 'one-way cut'
+  | 'slow'
+  | 'lossy'
+  | 'wipe'
+  | 'heal'
+  | 'reset'
+  | 'settings';
+
+/** A fault (or an operator action) on the timeline, where and when it happened. */
+export interface FaultMarker {
+  seq: number;
+  at: number;
+  kind: FaultKind;
+  label: string;
+  nodes: NodeId[];
+}
+
+/** One client request the page made: what it asked, whom, and what came back. */
+export interface RequestRecord {
+  requestId: string;
+  op: KvOperation;
+  key: string;
+  coordinator: NodeId;
+  source: 'user' | 'workload';
+  startedAt: number;
+  finishedAt: number | null;
+  /** The node's reply, or null while pending; a client-side timeout is a `KvFailure` too. */
+  reply: KvReply | null;
+}
+
+export interface WorkloadSettings {
+  running: boolean;
+  /** Operations per second. */
+  rate: number;
+  keys: number;
+  /** Fraction of operations that are reads (the rest are puts). */
+  readFraction: number;
+}
+
 export interface LabState {
   nodes: Record<string, LiveNode>;
   order: NodeId[];
-  /** hearing[a][b]: does node a currently hear node b (per the ping protocol)? */
-  hearing: Record<string, Record<string, boolean>>;
+  settings: ClusterSettings;
+  /** The "network speed": the one-way delay added to every link, in ms. */
+  linkDelayMs: number;
+  faults: NetworkFaults;
   flights: Record<string, InFlight>;
+  /** Messages sent per directed link (`n1->n2`), counted at every speed; drawn when too dense. */
+  linkCounts: Record<string, number>;
   counters: { sent: number; delivered: number; dropped: number; eventsDropped: number };
   log: LogLine[];
-  linkDelayMs: number;
+  markers: FaultMarker[];
+  requests: RequestRecord[];
+  /** Request-trace events of the recorded requests, by request id. */
+  traces: Record<string, ClusterEvent[]>;
+  /** Keys written through the lab, newest last: the ring draws them. */
+  keys: string[];
+  workload: WorkloadSettings;
+  ops: { ok: number; fail: number; info: number };
 }
 
 /** Lines kept in the event log; older ones scroll away. */
 export const logLengthMax = 200;
+/** Client requests kept (with their traces) for the request list and the trace view. */
+export const requestsKeptMax = 40;
+/** Fault markers kept on the timeline. */
+export const markersMax = 100;
+/** Keys drawn on the ring. */
+export const keysDrawnMax = 64;
 /** A flight never delivered (its receiver died) is forgotten this long after it was due. */
 export const flightForgetMs = 2_000;
 
-let logSeq = 0;
-const logLine = (at: number, text: string): LogLine => ({ seq: logSeq++, at, text });
+let seq = 0;
+export const nextSeq = () => seq++;
+export const logLine = (at: number, text: string): LogLine => ({ seq: nextSeq(), at, text });
 
-export function createLabStore(order: NodeId[], linkDelayMs: number) {
-  const nodes: Record<string, LiveNode> = {};
-  const hearing: Record<string, Record<string, boolean>> = {};
-  for (const id of order) {
-    nodes[id] = { id, status: 'starting', starts: 0, delivered: 0 };
-    hearing[id] = Object.fromEntries(order.filter((p) => p !== id).map((p) => [p, true]));
-  }
+export const defaultWorkload: WorkloadSettings = { running: true, rate: 2, keys: 20, readFraction: 0.5 };
+
+export function createLabStore(order: NodeId[], linkDelayMs: number, settings = defaultSettings) {
   return createStore<LabState>(() => ({
-    nodes,
+    nodes: freshNodes(order),
     order,
-    hearing,
+    settings,
+    linkDelayMs,
+    faults: noFaults,
     flights: {},
+    linkCounts: {},
     counters: { sent: 0, delivered: 0, dropped: 0, eventsDropped: 0 },
     log: [],
-    linkDelayMs,
+    markers: [],
+    requests: [],
+    traces: {},
+    keys: [],
+    workload: defaultWorkload,
+    ops: { ok: 0, fail: 0, info: 0 },
   }));
 }
 
 export type LabStore = ReturnType<typeof createLabStore>;
 
-function describe(event: ClusterEvent): string | null {
-  switch (event.type) {
-    case 'node.started':
-      return `${event.node} started${event.recovered ? ' (recovered from its files)' : ''}`;
-    case 'node.crashed':
-      return `${event.node} crashed (its worker was terminated)`;
-    case 'peer.silent':
-      return `${event.node} stopped hearing from ${event.peer} (silent for ${(event.silentForMs / 1000).toFixed(1)} s)`;
-    case 'peer.heard-again':
-      return `${event.node} hears ${event.peer} again`;
-    case 'message.dropped':
-      return event.reason === 'loss' || event.reason === 'cut'
-        ? null
-        : `${event.node} dropped a ${event.msg} to ${event.to} (${event.reason})`;
-    default:
-      return null;
+export function freshNodes(order: readonly NodeId[]): Record<string, LiveNode> {
+  const nodes: Record<string, LiveNode> = {};
+  for (const id of order) {
+    nodes[id] = {
+      id,
+      status: 'starting',
+      starts: 0,
+      delivered: 0,
+      stored: 0,
+      backend: null,
+      recovery: null,
+      error: null,
+    };
   }
+  return nodes;
 }
 
-/** Folds a batch of events into the state (one store update per batch). */
-export function applyEvents(
+export function setNodeStatus(
   state: LabState,
-  events: readonly ClusterEvent[],
-  dropped: number,
+  id: NodeId,
+  status: LiveNodeStatus,
+  at: number,
+  text: string | null,
 ): Partial<LabState> {
-  const nodes = { ...state.nodes };
-  const hearing = { ...state.hearing };
-  const flights = { ...state.flights };
-  const counters = { ...state.counters, eventsDropped: state.counters.eventsDropped + dropped };
-  const log = state.log.slice();
-  for (const event of events) {
-    const line = describe(event);
-    if (line) log.push(logLine(event.at, line));
-    switch (event.type) {
-      case 'message.sent':
-        counters.sent++;
-        flights[`${event.node}:${event.id}`] = {
-          key: `${event.node}:${event.id}`,
-          from: event.node,
-          to: event.to,
-          msg: event.msg,
-          sentAt: event.at,
-          deliverAt: event.deliverAt ?? event.at,
-          deliveredAt: null,
-        };
-        break;
-      case 'message.delivered': {
-        counters.delivered++;
-        const flight = flights[`${event.from}:${event.id}`];
-        if (flight) flights[flight.key] = { ...flight, deliveredAt: event.at };
-        const node = nodes[event.node];
-        if (node) nodes[event.node] = { ...node, delivered: node.delivered + 1 };
-        break;
-      }
-      case 'message.dropped':
-        counters.dropped++;
-        break;
-      case 'node.started': {
-        const node = nodes[event.node];
-        if (node) nodes[event.node] = { ...node, status: 'up', starts: node.starts + 1 };
-        break;
-      }
-      case 'peer.silent':
-        hearing[event.node] = { ...hearing[event.node], [event.peer]: false };
-        break;
-      case 'peer.heard-again':
-        hearing[event.node] = { ...hearing[event.node], [event.peer]: true };
-        break;
-    }
+  const node = state.nodes[id];
+  if (!node) return {};
+  return {
+    nodes: { ...state.nodes, [id]: { ...node, status } },
+    log: text ? [...state.log, logLine(at, text)].slice(-logLengthMax) : state.log,
+  };
+}
+
+export function patchNode(state: LabState, id: NodeId, patch: Partial<LiveNode>): Partial<LabState> {
+  const node = state.nodes[id];
+  return node ? { nodes: { ...state.nodes, [id]: { ...node, ...patch } } } : {};
+}
+
+/** Puts a fault on the timeline and a line in the log. */
+export function addMarker(
+  state: LabState,
+  kind: FaultKind,
+  label: string,
+  nodes: NodeId[],
+  at: number,
+): Partial<LabState> {
+  const marker: FaultMarker = { seq: nextSeq(), at, kind, label, nodes };
+  return {
+    markers: [...state.markers, marker].slice(-markersMax),
+    log: [...state.log, logLine(at, label)].slice(-logLengthMax),
+  };
+}
+
+/** Records a request the page just sent; its trace events are collected from now on. */
+export function recordRequest(state: LabState, record: RequestRecord): Partial<LabState> {
+  const requests = [...state.requests, record];
+  const traces = { ...state.traces, [record.requestId]: [] };
+  while (requests.length > requestsKeptMax) {
+    const gone = requests.shift();
+    if (gone) delete traces[gone.requestId];
   }
-  return { nodes, hearing, flights, counters, log: log.slice(-logLengthMax) };
+  const keys =
+    record.op === 'get' || state.keys.at(-1) === record.key
+      ? state.keys
+      : [...state.keys.filter((k) => k !== record.key), record.key].slice(-keysDrawnMax);
+  return { requests, traces, keys };
+}
+
+export function finishRequest(state: LabState, reply: KvReply, at: number): Partial<LabState> {
+  const index = state.requests.findIndex((r) => r.requestId === reply.requestId);
+  const outcome = reply.ok ? 'ok' : reply.outcome;
+  const ops = { ...state.ops, [outcome]: state.ops[outcome] + 1 };
+  if (index < 0) return { ops };
+  const requests = state.requests.slice();
+  requests[index] = { ...(requests[index] as RequestRecord), reply, finishedAt: at };
+  return { requests, ops };
 }
 
 /** Drops flights that have landed before `displayNow`, or that never will. */
@@ -158,19 +242,4 @@ export function pruneFlights(state: LabState, displayNow: number): Partial<LabSt
     else flights[key] = f;
   }
   return changed ? { flights } : null;
-}
-
-export function setNodeStatus(
-  state: LabState,
-  id: NodeId,
-  status: LiveNodeStatus,
-  at: number,
-  text: string,
-): Partial<LabState> {
-  const node = state.nodes[id];
-  if (!node) return {};
-  return {
-    nodes: { ...state.nodes, [id]: { ...node, status } },
-    log: [...state.log, logLine(at, text)].slice(-logLengthMax),
-  };
 }

@@ -1,20 +1,35 @@
 /**
- * The page side of the live driver: one dedicated Worker per node, controlled with comlink, and a
- * MessageChannel between every pair of workers so node traffic never passes through the page.
+ * The page side of the live driver: one dedicated Worker per node running the real key-value node,
+ * controlled with comlink, and a MessageChannel between every pair of workers so node traffic never
+ * passes through the page.
  *
  *       page ──comlink──▶ worker n1 ◀──MessageChannel──▶ worker n2
  *        ▲                    │ events port                │
  *        └──── event batches ─┴────────────────────────────┘
  *
- * Killing a node terminates its worker (a real crash: the peers' ports to it go dead); restarting
- * it starts a fresh worker and gives it and every live peer a new channel.
+ * Node faults: kill terminates the worker (a real crash: the peers' ports to it go dead); restart
+ * starts a fresh worker on the same files (a recovery); wipe terminates it and starts one that
+ * deletes the node's folder first (a lost disk); pause holds the worker's inputs. Network faults are
+ * a `NetworkFaults` value in the store, turned into a link table per worker on every change.
+ * Every fault is put on the store's timeline.
  */
 
-import type { NodeId } from '@kvscope/engine';
+import type { KvReply, KvRequest, NodeId } from '@kvscope/engine';
+import { nodeIds } from '@kvscope/engine';
 import * as Comlink from 'comlink';
-import type { EventBatch, LinkTable, NodeWorkerApi } from '../shared/workerApi.ts';
+import type { EventBatch, NodeStartResult, NodeWorkerApi } from '../shared/workerApi.ts';
 import { sharedNow } from '../shared/workerApi.ts';
-import { applyEvents, type LabStore, setNodeStatus } from './labStore.ts';
+import { applyEvents } from './foldEvents.ts';
+import {
+  addMarker,
+  type FaultKind,
+  freshNodes,
+  type LabStore,
+  patchNode,
+  setNodeStatus,
+} from './labStore.ts';
+import { describeGroups, linkTable, type NetworkFaults, noFaults, pairKey } from './network.ts';
+import { type ClusterSettings, requestTimeoutFor, saveSettings, settingsProblem } from './settings.ts';
 
 interface Running {
   worker: Worker;
@@ -23,86 +38,258 @@ interface Running {
 
 export class LiveCluster {
   private readonly running = new Map<NodeId, Running>();
+  /** Serialises restarts, wipes and resets: a node folder must have one owner at a time. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    readonly ids: readonly NodeId[],
     private readonly store: LabStore,
     private readonly seed: number,
   ) {}
 
+  get ids(): readonly NodeId[] {
+    return this.store.getState().order;
+  }
+
   /** Spawns and connects every worker first, then starts the nodes, so no first message is lost. */
-  async startAll(): Promise<void> {
-    const starts: (() => Promise<void>)[] = [];
-    for (const id of this.ids) starts.push(await this.spawn(id));
-    await Promise.all(starts.map((start) => start()));
+  startAll(options: { wipe?: boolean } = {}): Promise<void> {
+    return this.serially(async () => {
+      const starts: (() => Promise<void>)[] = [];
+      for (const id of this.ids) starts.push(await this.spawn(id, options.wipe ?? false));
+      await Promise.all(starts.map((start) => start()));
+    });
   }
 
   isRunning(id: NodeId): boolean {
     return this.running.has(id);
   }
 
+  liveIds(): NodeId[] {
+    const nodes = this.store.getState().nodes;
+    return this.ids.filter((id) => this.running.has(id) && nodes[id]?.status === 'up');
+  }
+
+  /** A client request coordinated by `id`; rejects if the node is not running. */
+  request(id: NodeId, request: KvRequest): Promise<KvReply> {
+    const node = this.running.get(id);
+    if (!node) return Promise.reject(new Error(`${id} is not running`));
+    return node.api.request(request);
+  }
+
+  snapshot(id: NodeId) {
+    return this.running.get(id)?.api.snapshot() ?? Promise.resolve(null);
+  }
+
   /** Terminates the node's worker: a crash, with no chance to clean up. */
   kill(id: NodeId): void {
+    if (!this.terminate(id)) return;
+    this.mark('kill', `${id} killed (worker terminated)`, [id]);
+    this.store.setState((s) => setNodeStatus(s, id, 'crashed', sharedNow(), null));
+  }
+
+  restart(id: NodeId): Promise<void> {
+    if (this.running.has(id)) return Promise.resolve();
+    this.mark('restart', `${id} restarting in a new worker (recovering from its files)`, [id]);
+    return this.serially(() => this.startOne(id, false));
+  }
+
+  /** Terminates the node and starts it on an empty disk: a permanent failure. */
+  wipe(id: NodeId): Promise<void> {
+    this.terminate(id);
+    this.mark('wipe', `${id}'s disk wiped: it restarts empty`, [id]);
+    return this.serially(() => this.startOne(id, true));
+  }
+
+  pause(id: NodeId): void {
     const node = this.running.get(id);
-    if (!node) return;
-    node.worker.terminate();
-    this.running.delete(id);
-    this.store.setState((s) =>
-      setNodeStatus(s, id, 'crashed', sharedNow(), `${id} killed (worker terminated)`),
-    );
+    if (!node || this.store.getState().nodes[id]?.status === 'paused') return;
+    this.mark('pause', `${id} paused`, [id]);
+    void node.api.pause();
   }
 
-  async restart(id: NodeId): Promise<void> {
-    if (this.running.has(id)) return;
-    this.store.setState((s) =>
-      setNodeStatus(s, id, 'starting', sharedNow(), `${id} restarting in a new worker`),
-    );
-    const start = await this.spawn(id);
-    await start();
+  resume(id: NodeId): void {
+    const node = this.running.get(id);
+    if (!node || this.store.getState().nodes[id]?.status !== 'paused') return;
+    this.mark('resume', `${id} resumed`, [id]);
+    void node.api.resume();
   }
 
-  /** Sets the one-way delay of every link (the "network speed" of the lab). */
+  /** Stops every worker, wipes every node's files, and starts a fresh cluster. */
+  reset(): Promise<void> {
+    for (const id of this.ids) this.terminate(id);
+    this.store.setState({ faults: noFaults, nodes: freshNodes(this.ids), flights: {}, linkCounts: {} });
+    this.mark('reset', 'cluster reset: every disk wiped, every node restarted empty', [...this.ids]);
+    return this.startAll({ wipe: true });
+  }
+
+  /** Restarts every worker with new settings (the data stays on disk). Returns a refusal sentence. */
+  async applySettings(settings: ClusterSettings): Promise<string | null> {
+    const problem = settingsProblem(settings);
+    if (problem) return problem;
+    await Promise.all([...this.running.keys()].map((id) => this.stopGracefully(id)));
+    saveSettings(settings);
+    const order = nodeIds(settings.nodes);
+    this.store.setState({ settings, order, nodes: freshNodes(order), flights: {} });
+    const text = `settings: N=${settings.n} R=${settings.r} W=${settings.w}, ${settings.virtualNodes} virtual nodes, ${settings.conflictMode}`;
+    this.mark('settings', `${text} — every node restarted`, [...order]);
+    await this.startAll();
+    return null;
+  }
+
+  /** Sets the one-way delay of every link (the "network speed"); the request timeout follows. */
   async setLinkDelay(delayMs: number): Promise<void> {
-    this.store.setState({ linkDelayMs: delayMs });
-    await Promise.all([...this.running.keys()].map((id) => this.pushLinks(id)));
+    this.store.setState({ linkDelayMs: delayMs, flights: {} });
+    const patch = { requestTimeoutMs: requestTimeoutFor(delayMs) };
+    await Promise.all([...this.running.values()].map((n) => n.api.configure(patch)));
+    await this.pushAllLinks();
+  }
+
+  /** Splits the cluster into groups (`groups[id]` = group number); links between groups are cut. */
+  partition(groups: Record<string, number>): Promise<void> {
+    const faults = { ...this.store.getState().faults, groups };
+    this.mark('partition', `partition ${describeGroups(groups, this.ids)}`, [...this.ids]);
+    return this.setFaults(faults);
+  }
+
+  cutOneWay(from: NodeId, to: NodeId): Promise<void> {
+    const faults = this.store.getState().faults;
+    const oneWay = [...new Set([...faults.oneWay, `${from}->${to}`])];
+    this.mark('one-way cut', `one-way cut: ${from} can no longer reach ${to} (${to} still reaches ${from})`, [
+      from,
+      to,
+    ]);
+    return this.setFaults({ ...faults, oneWay });
+  }
+
+  /** Adds `extraMs` to the link between `a` and `b` (both ways), or to every link when `a` is '*'. */
+  slowLink(a: NodeId | '*', b: NodeId | null, extraMs: number): Promise<void> {
+    const key = a === '*' || !b ? '*' : pairKey(a, b);
+    const faults = this.store.getState().faults;
+    const where = key === '*' ? 'every link' : `${a}↔${b}`;
+    this.mark('slow', `slow link: ${where} +${extraMs} ms`, key === '*' ? [] : [a as NodeId, b as NodeId]);
+    return this.setFaults({ ...faults, slow: { ...faults.slow, [key]: extraMs } });
+  }
+
+  lossyLink(a: NodeId | '*', b: NodeId | null, loss: number): Promise<void> {
+    const key = a === '*' || !b ? '*' : pairKey(a, b);
+    const faults = this.store.getState().faults;
+    const where = key === '*' ? 'every link' : `${a}↔${b}`;
+    const label = `lossy link: ${where} drops ${Math.round(loss * 100)}% of messages`;
+    this.mark('lossy', label, key === '*' ? [] : [a as NodeId, b as NodeId]);
+    return this.setFaults({ ...faults, lossy: { ...faults.lossy, [key]: loss } });
+  }
+
+  /** Heals every network fault and resumes every paused node. */
+  async healAll(): Promise<void> {
+    this.mark('heal', 'heal all: every link restored, paused nodes resumed', []);
+    for (const id of this.ids) this.resumeQuietly(id);
+    await this.setFaults(noFaults);
   }
 
   stopAll(): void {
-    for (const id of [...this.running.keys()]) this.kill(id);
+    for (const id of [...this.running.keys()]) this.terminate(id);
   }
 
-  private linkTable(from: NodeId): LinkTable {
-    const delayMs = this.store.getState().linkDelayMs;
-    const table: LinkTable = {};
-    for (const to of this.ids) if (to !== from) table[to] = { cut: false, delayMs, loss: 0 };
-    return table;
+  // ── internals ───────────────────────────────────────────────────────────────────────────────
+
+  private resumeQuietly(id: NodeId): void {
+    if (this.store.getState().nodes[id]?.status === 'paused') void this.running.get(id)?.api.resume();
+  }
+
+  private mark(kind: FaultKind, label: string, nodes: NodeId[]): void {
+    this.store.setState((s) => addMarker(s, kind, label, nodes, sharedNow()));
+  }
+
+  private serially<T>(task: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(task, task);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async setFaults(faults: NetworkFaults): Promise<void> {
+    this.store.setState({ faults });
+    await this.pushAllLinks();
+  }
+
+  private async pushAllLinks(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((id) => this.pushLinks(id)));
   }
 
   private async pushLinks(id: NodeId): Promise<void> {
-    await this.running.get(id)?.api.setLinks(this.linkTable(id));
+    const { faults, linkDelayMs } = this.store.getState();
+    await this.running.get(id)?.api.setLinks(linkTable(faults, linkDelayMs, id, this.ids));
+  }
+
+  private terminate(id: NodeId): boolean {
+    const node = this.running.get(id);
+    if (!node) return false;
+    node.worker.terminate();
+    this.running.delete(id);
+    return true;
+  }
+
+  /** Closes the node's files before terminating, so the next worker finds them unlocked at once. */
+  private async stopGracefully(id: NodeId): Promise<void> {
+    const node = this.running.get(id);
+    if (!node) return;
+    await Promise.race([node.api.stop(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    this.terminate(id);
+  }
+
+  private async startOne(id: NodeId, wipe: boolean): Promise<void> {
+    this.store.setState((s) => setNodeStatus(s, id, 'starting', sharedNow(), null));
+    const start = await this.spawn(id, wipe);
+    await start();
   }
 
   /** Creates the node's worker and its channels to every running peer; returns the start step. */
-  private async spawn(id: NodeId): Promise<() => Promise<void>> {
+  private async spawn(id: NodeId, wipe: boolean): Promise<() => Promise<void>> {
     const worker = new Worker(new URL('../worker/node.worker.ts', import.meta.url), {
       type: 'module',
       name: id,
     });
+    worker.addEventListener('error', (e) => this.died(id, worker, e.message || 'worker error'));
     const api = Comlink.wrap<NodeWorkerApi>(worker);
     const events = new MessageChannel();
     events.port1.onmessage = (e: MessageEvent<EventBatch>) =>
       this.store.setState((s) => applyEvents(s, e.data.events, e.data.dropped));
-    const peers = this.ids.filter((p) => p !== id);
     this.running.set(id, { worker, api });
-    await api.setLinks(this.linkTable(id));
-    for (const peer of peers) {
-      const other = this.running.get(peer);
+    await this.pushLinks(id);
+    for (const peer of this.ids) {
+      const other = peer === id ? undefined : this.running.get(peer);
       if (!other) continue;
       const channel = new MessageChannel();
       await api.connect(peer, Comlink.transfer(channel.port1, [channel.port1]));
       await other.api.connect(id, Comlink.transfer(channel.port2, [channel.port2]));
     }
-    const options = { id, peers, seed: this.seed, config: {}, events: events.port2 };
-    return () => api.start(Comlink.transfer(options, [events.port2]));
+    const { settings, linkDelayMs } = this.store.getState();
+    const config = {
+      n: settings.n,
+      r: settings.r,
+      w: settings.w,
+      virtualNodes: settings.virtualNodes,
+      conflictMode: settings.conflictMode,
+      requestTimeoutMs: requestTimeoutFor(linkDelayMs),
+    };
+    const peers = this.ids.filter((p) => p !== id);
+    const options = { id, peers, seed: this.seed, config, events: events.port2, wipe };
+    return async () => {
+      const result = await api.start(Comlink.transfer(options, [events.port2]));
+      this.started(id, worker, result);
+    };
+  }
+
+  private started(id: NodeId, worker: Worker, result: NodeStartResult): void {
+    if (this.running.get(id)?.worker !== worker) return;
+    const recovery = { ...result.recovery, recovered: result.recovered };
+    this.store.setState((s) => patchNode(s, id, { backend: result.backend, recovery }));
+  }
+
+  private died(id: NodeId, worker: Worker, message: string): void {
+    if (this.running.get(id)?.worker !== worker) return;
+    this.terminate(id);
+    this.store.setState((s) => ({
+      ...setNodeStatus(s, id, 'crashed', sharedNow(), `${id} crashed: ${message}`),
+    }));
+    this.store.setState((s) => patchNode(s, id, { error: message }));
   }
 }

@@ -1,11 +1,22 @@
 /**
- * The control surface of one node worker, as the page sees it through comlink. Only control goes
- * through here (start, connect, link table, snapshot, stop); node-to-node traffic flows over the
- * `MessageChannel` ports handed to `connect`, never through the page, and events come back in
- * batches over the dedicated `events` port given to `start`.
+ * The control surface of one node worker, as the page sees it through comlink. Control and client
+ * requests go through here (start, connect, link table, request, pause, snapshot, stop);
+ * node-to-node traffic flows over the `MessageChannel` ports handed to `connect`, never through the
+ * page, and events come back in batches over the dedicated `events` port given to `start`.
  */
 
-import type { ClusterEvent, LinkState, NodeId, NodeSnapshot } from '@kvscope/engine';
+import type {
+  ClusterEvent,
+  KvReply,
+  KvRequest,
+  LinkState,
+  NodeId,
+  NodeSnapshot,
+  RecoverySummary,
+} from '@kvscope/engine';
+
+/** Where a node keeps its files: OPFS (sync access handles) or the IndexedDB fallback. */
+export type StorageBackend = 'opfs' | 'indexeddb';
 
 export interface NodeStartOptions {
   id: NodeId;
@@ -16,6 +27,16 @@ export interface NodeStartOptions {
   config: Record<string, unknown>;
   /** Where the worker posts `EventBatch`es. */
   events: MessagePort;
+  /** Delete the node's files before opening them: a wiped disk (a permanent failure). */
+  wipe?: boolean;
+}
+
+/** What a started worker reports: where its files are and what it recovered from them. */
+export interface NodeStartResult {
+  backend: StorageBackend;
+  /** True when the node reopened existing files (a restart or a reload), false on an empty disk. */
+  recovered: boolean;
+  recovery: RecoverySummary;
 }
 
 /** What the worker posts on its events port, at most every `eventBatchIntervalMs`. */
@@ -30,11 +51,19 @@ export interface EventBatch {
 export type LinkTable = Record<string, LinkState>;
 
 export interface NodeWorkerApi {
-  start(options: NodeStartOptions): Promise<void>;
+  start(options: NodeStartOptions): Promise<NodeStartResult>;
   /** Hands the worker its end of the channel to `peer`, replacing any earlier one. */
   connect(peer: NodeId, port: MessagePort): void;
   setLinks(table: LinkTable): void;
+  /** A client request coordinated by this node; resolves once the reply is durable and sent. */
+  request(request: KvRequest): Promise<KvReply>;
+  /** Holds every input (messages, requests, timers) until `resume`: a stalled process. */
+  pause(): void;
+  resume(): void;
+  /** Settings that change while running (the request timeout, with the network speed). */
+  configure(patch: Record<string, unknown>): void;
   snapshot(): NodeSnapshot | null;
+  /** Closes the node's files cleanly (a graceful stop, unlike terminating the worker). */
   stop(): void;
 }
 

@@ -2,10 +2,19 @@
  * The live driver of one node, inside its Web Worker: the counterpart of the simulator's host loop,
  * with real time and real ports.
  *
- *   port from peer ──validate──▶ node.step(message) ─▶ output
- *   timer (wakeAt) ───────────▶ node.step(tick)     ─▶ output
- *   output: sync if asked (await fs.durable()), then messages ─▶ link faults ─▶ port to peer
- *           events ─▶ batch ─▶ events port to the page
+ *   port from peer ──validate──▶ node.step(message) ─┐
+ *   page request ─────────────▶ node.step(request) ─┼─▶ outputs queued ─▶ (group commit) sync once
+ *   timer (wakeAt) ───────────▶ node.step(tick)    ─┘       ─▶ messages ─▶ link faults ─▶ peer ports
+ *                                                             replies  ─▶ the page's waiting request
+ *   events ─▶ batch ─▶ events port to the page
+ *
+ * Group commit: an output that asks for `syncBeforeSend` is not sent at once. Every input already
+ * queued in the worker's event loop is stepped first (a flush is scheduled behind them through a
+ * private MessageChannel), then the log is synced once and every held output leaves in order. An
+ * output that needs no sync still waits behind held ones, so nothing overtakes an unsynced write.
+ *
+ * Pause holds inputs (messages, requests, timer ticks) in a bounded queue until resume: a stalled
+ * process whose peers keep sending. Messages already on the wire (delayed by the link) still land.
  *
  * Link faults are applied here, at the sending side, from the link table the page pushes: a cut
  * link drops, a lossy one drops with its probability, a slow one holds the message for its delay.
@@ -17,6 +26,8 @@ import {
   type FileSystem,
   healthyLink,
   isKvError,
+  type KvReply,
+  type KvRequest,
   type NodeId,
   type NodeInput,
   type NodeOutput,
@@ -32,6 +43,9 @@ import {
   sharedNow,
 } from '../shared/workerApi.ts';
 
+/** Inputs held while paused; beyond this the oldest are dropped (a stalled process's full buffer). */
+export const pausedInputsMax = 10_000;
+
 export class LiveHost {
   private readonly ports = new Map<NodeId, MessagePort>();
   private links: LinkTable = {};
@@ -42,6 +56,17 @@ export class LiveHost {
   private wakeAt: number | null = null;
   private readonly batchTimer: ReturnType<typeof setInterval>;
   private stopped = false;
+  private paused = false;
+  private held: (() => void)[] = [];
+  private tickHeld = false;
+  /** Outputs waiting for the next group commit, in step order. */
+  private pending: NodeOutput[] = [];
+  private pendingSync = false;
+  private flushScheduled = false;
+  private readonly flushChannel = new MessageChannel();
+  /** The latest asynchronous durability wait (IndexedDB); later outputs queue behind it. */
+  private durableTail: Promise<void> | null = null;
+  private readonly waiting = new Map<string, (reply: KvReply) => void>();
 
   constructor(
     private readonly node: StorageNode,
@@ -51,6 +76,7 @@ export class LiveHost {
   ) {
     this.linkRng = rng.fork('links');
     this.batchTimer = setInterval(() => this.flushEvents(), eventBatchIntervalMs);
+    this.flushChannel.port1.onmessage = () => this.groupCommit();
   }
 
   start(recovered: boolean): void {
@@ -69,46 +95,127 @@ export class LiveHost {
     this.links = table;
   }
 
+  /** Steps a client request; resolves with its reply once that reply has been released. */
+  request(request: KvRequest): Promise<KvReply> {
+    return new Promise((resolve) => {
+      this.waiting.set(request.requestId, resolve);
+      this.input(() => this.step({ type: 'request', now: sharedNow(), request }));
+    });
+  }
+
+  configure(patch: Record<string, unknown>): void {
+    this.step({ type: 'control', now: sharedNow(), command: { type: 'configure', patch } });
+  }
+
+  pause(): void {
+    if (this.paused || this.stopped) return;
+    this.paused = true;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
+    this.tickHeld = this.wakeAt !== null;
+    this.wakeAt = null;
+    this.emit({ type: 'node.paused', at: sharedNow(), node: this.node.id });
+  }
+
+  resume(): void {
+    if (!this.paused || this.stopped) return;
+    this.paused = false;
+    this.emit({ type: 'node.resumed', at: sharedNow(), node: this.node.id });
+    const held = this.held;
+    this.held = [];
+    for (const input of held) input();
+    if (this.tickHeld) this.step({ type: 'tick', now: sharedNow() });
+    this.tickHeld = false;
+  }
+
   stop(): void {
     this.stopped = true;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     clearInterval(this.batchTimer);
     this.flushEvents();
     for (const port of this.ports.values()) port.close();
+    this.flushChannel.port1.close();
     this.node.close();
+  }
+
+  /** Runs an input now, or holds it while the node is paused. */
+  private input(run: () => void): void {
+    if (!this.paused) {
+      run();
+      return;
+    }
+    if (this.held.length >= pausedInputsMax) this.held.shift();
+    this.held.push(run);
   }
 
   private receive(raw: unknown): void {
     if (this.stopped) return;
-    const now = sharedNow();
-    const envelope = validateEnvelope(raw);
-    if (isKvError(envelope)) {
-      // Messages are data (DESIGN.md rule 8): an invalid one is dropped and counted, never thrown.
-      const base = { at: now, node: this.node.id, to: this.node.id, id: -1 };
-      this.emit({ type: 'message.dropped', ...base, msg: 'unknown', reason: 'invalid' });
-      return;
-    }
-    const { from, id, body } = envelope;
-    this.emit({ type: 'message.delivered', at: now, node: this.node.id, from, id, msg: body.type });
-    this.step({ type: 'message', now, envelope });
+    this.input(() => {
+      const now = sharedNow();
+      const envelope = validateEnvelope(raw);
+      if (isKvError(envelope)) {
+        // Messages are data (DESIGN.md rule 8): an invalid one is dropped and counted, never thrown.
+        const base = { at: now, node: this.node.id, to: this.node.id, id: -1 };
+        this.emit({ type: 'message.dropped', ...base, msg: 'unknown', reason: 'invalid' });
+        return;
+      }
+      const { from, id, body } = envelope;
+      this.emit({ type: 'message.delivered', at: now, node: this.node.id, from, id, msg: body.type });
+      this.step({ type: 'message', now, envelope });
+    });
   }
 
-  step(input: NodeInput): void {
+  private step(input: NodeInput): void {
     if (this.stopped) return;
     const out = this.node.step(input);
     for (const event of out.events) this.emit(event);
-    if (out.syncBeforeSend) {
-      this.node.sync();
-      // Asynchronous backends (IndexedDB) are durable only once this resolves: hold the output.
-      void this.fs.durable().then(() => this.dispatch(out));
-    } else {
-      this.dispatch(out);
-    }
     this.scheduleWake(out.wakeAt);
+    if (!out.syncBeforeSend && this.pending.length === 0 && this.durableTail === null) {
+      this.release(out);
+      return;
+    }
+    this.pending.push(out);
+    if (out.syncBeforeSend) this.pendingSync = true;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      this.flushChannel.port2.postMessage(null);
+    }
   }
 
-  private dispatch(out: NodeOutput): void {
+  /** One sync for every output stepped since the last commit, then everything leaves in order. */
+  private groupCommit(): void {
+    this.flushScheduled = false;
+    if (this.stopped) return;
+    const outputs = this.pending;
+    const sync = this.pendingSync;
+    this.pending = [];
+    this.pendingSync = false;
+    if (sync) this.node.sync();
+    const releaseAll = () => {
+      if (!this.stopped) for (const out of outputs) this.release(out);
+    };
+    if (!sync && this.durableTail === null) {
+      releaseAll();
+      return;
+    }
+    // Asynchronous backends (IndexedDB) are durable only once `durable()` resolves: hold the output.
+    const tail = (this.durableTail ?? Promise.resolve())
+      .then(() => (sync ? this.fs.durable() : undefined))
+      .then(releaseAll);
+    this.durableTail = tail;
+    void tail.finally(() => {
+      if (this.durableTail === tail) this.durableTail = null;
+    });
+  }
+
+  private release(out: NodeOutput): void {
     for (const envelope of out.messages) this.send(envelope);
+    for (const reply of out.replies) {
+      if (!('requestId' in reply) || reply.type === 'stats') continue;
+      const resolve = this.waiting.get(reply.requestId);
+      this.waiting.delete(reply.requestId);
+      resolve?.(reply);
+    }
   }
 
   private send(envelope: Envelope): void {
@@ -128,6 +235,10 @@ export class LiveHost {
 
   private scheduleWake(wakeAt: number | null): void {
     if (wakeAt === null || (this.wakeAt !== null && this.wakeAt <= wakeAt)) return;
+    if (this.paused) {
+      this.tickHeld = true;
+      return;
+    }
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     this.wakeAt = wakeAt;
     this.wakeTimer = setTimeout(

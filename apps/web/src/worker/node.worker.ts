@@ -1,36 +1,52 @@
 /**
- * One storage node in its own dedicated Worker. The page controls it through comlink
- * (`NodeWorkerApi`); the node's traffic to its peers flows over the MessageChannel ports the page
- * hands to `connect`. Terminating this worker is a real crash: volatile state is gone, and a new
- * worker started on the same node folder recovers from its files.
+ * One storage node in its own dedicated Worker: the real key-value node (`KvNode`) with its LSM on
+ * OPFS under the node's folder (IndexedDB where OPFS sync access handles are missing). The page
+ * controls it through comlink (`NodeWorkerApi`); the node's traffic to its peers flows over the
+ * MessageChannel ports the page hands to `connect`.
+ *
+ * Terminating this worker is a real crash: volatile state is gone, and a new worker started on the
+ * same node id reopens the same files and recovers (replays its commit log). Sync access handles are
+ * exclusive, so the page must have terminated the old worker first; the file system waits out the
+ * moment a terminated worker keeps its locks.
  *
  * Ports and the link table may arrive before `start`; they are kept and handed to the host then, so
  * the node's first messages find their peers connected.
  */
 
-import { createPingNode, MemoryFileSystem, type NodeId, Rng } from '@kvscope/engine';
+import { createKvNode, type NodeId, Rng } from '@kvscope/engine';
 import * as Comlink from 'comlink';
 import type { LinkTable, NodeStartOptions, NodeWorkerApi } from '../shared/workerApi.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 import { LiveHost } from './liveHost.ts';
+import { chooseBackend, openNodeFileSystem, wipeNodeFileSystem } from './storage/chooseFileSystem.ts';
 
 let host: LiveHost | null = null;
 let snapshotOf: (() => ReturnType<NodeWorkerApi['snapshot']>) | null = null;
+let closeFiles: (() => void) | null = null;
 const earlyPorts = new Map<NodeId, MessagePort>();
 let earlyLinks: LinkTable = {};
 
+function started(): LiveHost {
+  if (!host) throw new Error('the node has not started yet');
+  return host;
+}
+
 const api: NodeWorkerApi = {
   async start(options: NodeStartOptions) {
+    const backend = chooseBackend();
+    if (options.wipe) await wipeNodeFileSystem(options.id, backend);
+    const fs = await openNodeFileSystem(options.id, backend);
+    const recovered = fs.list().length > 0;
     const rng = new Rng(options.seed).fork(`node/${options.id}`);
-    // The ping protocol of the foundation keeps no data; the store's LSM on OPFS replaces this.
-    const fs = new MemoryFileSystem(`memory:${options.id}`);
-    const node = createPingNode({ id: options.id, peers: options.peers, rng, fs, config: options.config });
+    const node = createKvNode({ id: options.id, peers: options.peers, rng, fs, config: options.config });
     host = new LiveHost(node, fs, options.events, rng);
     host.setLinks(earlyLinks);
     for (const [peer, port] of earlyPorts) host.connect(peer, port);
     earlyPorts.clear();
     snapshotOf = () => node.snapshot(sharedNow());
-    host.start(false);
+    closeFiles = () => fs.close();
+    host.start(recovered);
+    return { backend, recovered, recovery: node.lsm.snapshot().recovery };
   },
   connect(peer, port) {
     if (host) host.connect(peer, port);
@@ -40,12 +56,26 @@ const api: NodeWorkerApi = {
     earlyLinks = table;
     host?.setLinks(table);
   },
+  request(request) {
+    return started().request(request);
+  },
+  pause() {
+    host?.pause();
+  },
+  resume() {
+    host?.resume();
+  },
+  configure(patch) {
+    host?.configure(patch);
+  },
   snapshot() {
     return snapshotOf?.() ?? null;
   },
   stop() {
     host?.stop();
+    closeFiles?.();
     host = null;
+    closeFiles = null;
   },
 };
 

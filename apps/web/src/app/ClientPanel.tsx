@@ -1,0 +1,190 @@
+/**
+ * The client controls: put / get / delete a key through a chosen coordinator with per-request R or
+ * W, and the answer as the store gave it — every sibling with its vector clock, the context to
+ * write back, which replicas answered — plus the key's preference list (its N replicas on the ring).
+ * When a get returns siblings, "Merge" writes one value back with the merged context, so the new
+ * version descends from all of them (SPEC 1.5).
+ */
+
+import {
+  buildRing,
+  extendedPreferenceList,
+  type KvReply,
+  type NodeId,
+  type VectorClock,
+} from '@kvscope/engine';
+import { useMemo, useState } from 'react';
+import { type LabClient, textOf } from '../live/labClient.ts';
+import type { ClusterSettings } from '../live/settings.ts';
+
+export const formatClock = (clock: VectorClock): string =>
+  clock.length ? `[${clock.map((e) => `${e.node}:${e.counter}`).join(', ')}]` : '[]';
+
+interface Props {
+  client: LabClient;
+  order: readonly NodeId[];
+  settings: ClusterSettings;
+  onRequest: (requestId: string, key: string) => void;
+}
+
+export function ClientPanel({ client, order, settings, onRequest }: Props) {
+  const [key, setKey] = useState('apple');
+  const [value, setValue] = useState('red');
+  const [coordinator, setCoordinator] = useState<string>('');
+  const [quorum, setQuorum] = useState<string>('');
+  const [reply, setReply] = useState<KvReply | null>(null);
+  const [busy, setBusy] = useState(false);
+  const ring = useMemo(
+    () =>
+      buildRing(
+        order.map((id) => ({ id })),
+        { virtualNodes: settings.virtualNodes },
+      ),
+    [order, settings.virtualNodes],
+  );
+  const replicas = key ? extendedPreferenceList(ring, key, settings.n) : null;
+
+  const run = async (op: 'get' | 'put' | 'delete' | 'merge') => {
+    setBusy(true);
+    const options = {
+      ...(coordinator ? { coordinator: coordinator as NodeId } : {}),
+      ...(quorum ? { r: Number(quorum), w: Number(quorum) } : {}),
+    };
+    const context = reply?.ok && reply.type === 'get' ? reply.context : undefined;
+    const pending =
+      op === 'get'
+        ? client.get(key, options)
+        : op === 'delete'
+          ? client.delete(key, { ...options, ...(context ? { context } : {}) })
+          : client.put(key, value, { ...options, ...(op === 'merge' && context ? { context } : {}) });
+    if (client.lastRequestId) onRequest(client.lastRequestId, key);
+    const answer = await pending;
+    setReply(answer);
+    setBusy(false);
+  };
+
+  const siblings = reply?.ok && reply.type === 'get' ? reply.siblings : [];
+  return (
+    <section className="panel client" aria-label="Client">
+      <h2>Client: put, get, delete</h2>
+      <div className="form-row">
+        <label>
+          Key{' '}
+          <input value={key} onChange={(e) => setKey(e.target.value)} data-testid="client-key" size={10} />
+        </label>
+        <label>
+          Value{' '}
+          <input
+            value={value}
+            onChange={(e) => setValue(e.target.value)}
+            data-testid="client-value"
+            size={12}
+          />
+        </label>
+      </div>
+      <div className="form-row">
+        <label>
+          Coordinator{' '}
+          <select
+            value={coordinator}
+            onChange={(e) => setCoordinator(e.target.value)}
+            data-testid="client-node"
+          >
+            <option value="">any live node</option>
+            {order.map((id) => (
+              <option key={id} value={id}>
+                {id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label title="Replicas that must answer a get (R) or acknowledge a put/delete (W) for this request">
+          R/W{' '}
+          <select value={quorum} onChange={(e) => setQuorum(e.target.value)} data-testid="client-quorum">
+            <option value="">
+              cluster (R={settings.r}, W={settings.w})
+            </option>
+            {Array.from({ length: settings.n }, (_, i) => i + 1).map((count) => (
+              <option key={count} value={count}>
+                {count}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <div className="form-row">
+        <button
+          type="button"
+          disabled={busy || !key}
+          onClick={() => void run('put')}
+          data-testid="client-put"
+        >
+          Put
+        </button>
+        <button
+          type="button"
+          disabled={busy || !key}
+          onClick={() => void run('get')}
+          data-testid="client-get"
+        >
+          Get
+        </button>
+        <button
+          type="button"
+          disabled={busy || !key}
+          onClick={() => void run('delete')}
+          data-testid="client-delete"
+        >
+          Delete
+        </button>
+        {siblings.length > 1 && (
+          <button type="button" disabled={busy} onClick={() => void run('merge')} data-testid="client-merge">
+            Merge {siblings.length} siblings as “{value}”
+          </button>
+        )}
+      </div>
+      {replicas && (
+        <p className="replicas" data-testid="client-replicas">
+          Replicas of <b>{key}</b>: {replicas.nodes.join(', ')}
+          {replicas.underReplicated ? ' (under-replicated: N exceeds the nodes)' : ''}
+          <span className="muted"> · fallbacks {replicas.fallbacks.join(', ') || 'none'}</span>
+        </p>
+      )}
+      <ReplyView reply={reply} />
+    </section>
+  );
+}
+
+function ReplyView({ reply }: { reply: KvReply | null }) {
+  if (!reply) return <p className="muted">No request yet. Put a key, then get it back.</p>;
+  if (!reply.ok) {
+    return (
+      <output className="reply failed" data-testid="client-result">
+        ✕ {reply.type} {reply.outcome === 'info' ? 'outcome unknown' : 'failed'} ({reply.error.code}):{' '}
+        {reply.error.message}
+      </output>
+    );
+  }
+  if (reply.type !== 'get') {
+    return (
+      <output className="reply ok" data-testid="client-result">
+        ✓ {reply.type} acknowledged by {reply.ackedBy.join(', ')} via {reply.coordinator}; new clock{' '}
+        {formatClock(reply.clock)}
+      </output>
+    );
+  }
+  return (
+    <output className="reply ok" data-testid="client-result">
+      ✓ get answered by {reply.answeredBy.join(', ')} via {reply.coordinator}:{' '}
+      {reply.siblings.length === 0 ? 'not found' : `${reply.siblings.length} version(s)`}
+      <ul className="siblings">
+        {reply.siblings.map((v) => (
+          <li key={formatClock(v.clock)} data-testid="client-sibling">
+            <b>{v.value === null ? '(deleted)' : textOf(v.value)}</b> <code>{formatClock(v.clock)}</code>
+          </li>
+        ))}
+      </ul>
+      <span className="muted">context {formatClock(reply.context)}</span>
+    </output>
+  );
+}

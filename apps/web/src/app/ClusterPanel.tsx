@@ -1,0 +1,239 @@
+/**
+ * The cluster: the nodes and the messages in flight (ClusterView from @kvscope/ui), with an overlay
+ * for what single dots cannot show — per-link traffic when the network runs too fast to draw every
+ * message, and the slow, lossy and one-way-cut links written on the link — and a table of nodes with
+ * their fault buttons (kill / restart, pause / resume, wipe disk).
+ */
+
+import type { NodeId } from '@kvscope/engine';
+import { ClusterView, circleLayout, type Flight, MessageLegend } from '@kvscope/ui';
+import type { LabState } from '../live/labStore.ts';
+import type { LiveCluster } from '../live/liveCluster.ts';
+import { faultyLinks } from '../live/network.ts';
+
+const viewWidth = 560;
+const viewHeight = 440;
+
+interface Props {
+  state: LabState;
+  cluster: LiveCluster;
+  flights: Flight[];
+  /** Messages per second per directed link, when aggregated (full speed). */
+  rates: Record<string, number> | null;
+  selected: NodeId | null;
+  onSelect: (id: NodeId) => void;
+  highlight: readonly NodeId[];
+}
+
+export function ClusterPanel({ state, cluster, flights, rates, selected, onSelect, highlight }: Props) {
+  const faulty = faultyLinks(state.faults, state.order);
+  const nodes = state.order.map((id) => {
+    const node = state.nodes[id];
+    const replica = highlight.includes(id) ? `replica ${highlight.indexOf(id) + 1} · ` : '';
+    return { id, status: node?.status ?? 'starting', detail: `${replica}${node?.stored ?? 0} stored` };
+  });
+  const types = [...new Set(flights.map((f) => f.msg))].sort();
+  return (
+    <section className="panel" aria-label="Cluster">
+      <h2>
+        Cluster{' '}
+        <span className="muted small">
+          {state.counters.sent} sent · {state.counters.delivered} delivered · {state.counters.dropped} dropped
+        </span>
+      </h2>
+      <div className="cluster-stage">
+        <ClusterView
+          nodes={nodes}
+          flights={flights}
+          cutLinks={faulty.filter((l) => l.cut)}
+          selected={selected}
+          onSelect={(id) => onSelect(id as NodeId)}
+          width={viewWidth}
+          height={viewHeight}
+        />
+        <LinkOverlay order={state.order} rates={rates} faulty={faulty} />
+      </div>
+      {rates ? (
+        <p className="muted small" data-testid="aggregated-note">
+          Full speed: too many messages to draw one by one — each link shows its messages per second.
+        </p>
+      ) : (
+        <MessageLegend {...(types.length ? { types } : {})} />
+      )}
+      <NodeTable state={state} cluster={cluster} selected={selected} onSelect={onSelect} />
+    </section>
+  );
+}
+
+function LinkOverlay({
+  order,
+  rates,
+  faulty,
+}: {
+  order: readonly NodeId[];
+  rates: Record<string, number> | null;
+  faulty: ReturnType<typeof faultyLinks>;
+}) {
+  const radius = Math.min(viewWidth, viewHeight) / 2 - 60;
+  const at = circleLayout([...order], viewWidth / 2, viewHeight / 2, radius);
+  const lines: {
+    key: string;
+    x1: number;
+    y1: number;
+    x2: number;
+    y2: number;
+    width: number;
+    text: string;
+  }[] = [];
+  const notes = new Map<string, string[]>();
+  for (const link of faulty) {
+    const pair = link.from < link.to ? `${link.from}|${link.to}` : `${link.to}|${link.from}`;
+    const parts = notes.get(pair) ?? [];
+    if (link.cut) parts.push(`${link.from}→${link.to} cut`);
+    else if (link.from < link.to) {
+      if (link.slowMs) parts.push(`+${link.slowMs} ms`);
+      if (link.loss) parts.push(`${Math.round(link.loss * 100)}% loss`);
+    }
+    notes.set(pair, parts);
+  }
+  order.forEach((a, i) => {
+    for (const b of order.slice(i + 1)) {
+      const pa = at.get(a);
+      const pb = at.get(b);
+      if (!pa || !pb) continue;
+      const rate = (rates?.[`${a}->${b}`] ?? 0) + (rates?.[`${b}->${a}`] ?? 0);
+      const note = notes.get(`${a}|${b}`) ?? [];
+      const text = [...note, rate > 0 ? `${Math.round(rate)}/s` : ''].filter(Boolean).join(' · ');
+      if (!text) continue;
+      const width = rate > 0 ? Math.min(12, 1 + Math.log2(1 + rate)) : 0;
+      lines.push({ key: `${a}-${b}`, x1: pa.x, y1: pa.y, x2: pb.x, y2: pb.y, width, text });
+    }
+  });
+  return (
+    <svg
+      className="overlay"
+      viewBox={`0 0 ${viewWidth} ${viewHeight}`}
+      aria-hidden="true"
+      data-testid="link-overlay"
+    >
+      {lines.map((l) => (
+        <g key={l.key}>
+          {l.width > 0 && (
+            <line
+              x1={l.x1}
+              y1={l.y1}
+              x2={l.x2}
+              y2={l.y2}
+              stroke="#0969da"
+              strokeOpacity={0.4}
+              strokeWidth={l.width}
+            />
+          )}
+          <text
+            x={(l.x1 + l.x2) / 2}
+            y={(l.y1 + l.y2) / 2 - 4}
+            textAnchor="middle"
+            fontSize={12}
+            fill="#1f2328"
+            stroke="#fff"
+            strokeWidth={3}
+            paintOrder="stroke"
+          >
+            {l.text}
+          </text>
+        </g>
+      ))}
+    </svg>
+  );
+}
+
+function NodeTable({
+  state,
+  cluster,
+  selected,
+  onSelect,
+}: {
+  state: LabState;
+  cluster: LiveCluster;
+  selected: NodeId | null;
+  onSelect: (id: NodeId) => void;
+}) {
+  return (
+    <table className="nodes">
+      <thead>
+        <tr>
+          <th scope="col">node</th>
+          <th scope="col">state</th>
+          <th scope="col">faults</th>
+        </tr>
+      </thead>
+      <tbody>
+        {state.order.map((id) => {
+          const node = state.nodes[id];
+          const status = node?.status ?? 'starting';
+          const crashed = status === 'crashed';
+          return (
+            <tr key={id} data-testid={`row-${id}`} className={selected === id ? 'selected' : undefined}>
+              <th scope="row">
+                <button
+                  type="button"
+                  className="link"
+                  onClick={() => onSelect(id)}
+                  aria-label={`Inspect ${id}`}
+                >
+                  {id}
+                </button>
+              </th>
+              <td data-testid={`status-${id}`}>{status}</td>
+              <td className="actions">
+                {crashed ? (
+                  <button
+                    type="button"
+                    onClick={() => void cluster.restart(id)}
+                    data-testid={`restart-${id}`}
+                  >
+                    Restart {id}
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    onClick={() => cluster.kill(id)}
+                    disabled={status === 'starting'}
+                    data-testid={`kill-${id}`}
+                    title="Terminate the node's Web Worker: a real crash"
+                  >
+                    Kill {id}
+                  </button>
+                )}
+                {status === 'paused' ? (
+                  <button type="button" onClick={() => cluster.resume(id)} data-testid={`resume-${id}`}>
+                    Resume
+                  </button>
+                ) : (
+                  <button
+                    type="button"
+                    onClick={() => cluster.pause(id)}
+                    disabled={status !== 'up'}
+                    data-testid={`pause-${id}`}
+                    title="Hold every message and timer of the node, as a stalled process"
+                  >
+                    Pause
+                  </button>
+                )}
+                <button
+                  type="button"
+                  onClick={() => void cluster.wipe(id)}
+                  disabled={status === 'starting'}
+                  data-testid={`wipe-${id}`}
+                  title="Kill the node, delete its files, and start it on an empty disk"
+                >
+                  Wipe disk
+                </button>
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

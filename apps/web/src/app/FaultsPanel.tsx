@@ -1,0 +1,175 @@
+/**
+ * Fault injection on the network: partition the cluster into groups (a select box per node), cut one
+ * direction of a link, slow or lossy links (one pair or every link), heal all — and the timeline of
+ * every fault injected so far, with its time and label. Node faults (kill, pause, wipe) sit next to
+ * each node in the cluster panel.
+ */
+
+import type { NodeId } from '@kvscope/engine';
+import { useState } from 'react';
+import type { FaultMarker, LabState } from '../live/labStore.ts';
+import type { LiveCluster } from '../live/liveCluster.ts';
+import { isPartitioned } from '../live/network.ts';
+
+const groupNames = ['A', 'B', 'C'];
+
+export function FaultsPanel({ state, cluster }: { state: LabState; cluster: LiveCluster }) {
+  const { order } = state;
+  const [groups, setGroups] = useState<Record<string, number>>({});
+  const [from, setFrom] = useState<string>(order[0] ?? '');
+  const [to, setTo] = useState<string>(order[1] ?? '');
+  const [slowMs, setSlowMs] = useState(300);
+  const [loss, setLoss] = useState(0.3);
+  const pairA = (from || '*') as NodeId | '*';
+  const pairB = from ? (to as NodeId) : null;
+  return (
+    <section className="panel" aria-label="Network faults">
+      <h2>Break the network</h2>
+      <fieldset>
+        <legend>Partition into groups</legend>
+        <div className="form-row wrap">
+          {order.map((id) => (
+            <label key={id}>
+              {id}{' '}
+              <select
+                value={groups[id] ?? 0}
+                onChange={(e) => setGroups({ ...groups, [id]: Number(e.target.value) })}
+                data-testid={`group-${id}`}
+              >
+                {groupNames.map((name, i) => (
+                  <option key={name} value={i}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+          <button
+            type="button"
+            onClick={() => void cluster.partition(groups)}
+            disabled={new Set(order.map((id) => groups[id] ?? 0)).size < 2}
+            data-testid="partition"
+          >
+            Partition
+          </button>
+        </div>
+      </fieldset>
+      <fieldset>
+        <legend>One link</legend>
+        <div className="form-row wrap">
+          <label>
+            from{' '}
+            <select value={from} onChange={(e) => setFrom(e.target.value)} data-testid="link-from">
+              <option value="">every link</option>
+              {order.map((id) => (
+                <option key={id} value={id}>
+                  {id}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            to{' '}
+            <select value={to} onChange={(e) => setTo(e.target.value)} disabled={!from} data-testid="link-to">
+              {order
+                .filter((id) => id !== from)
+                .map((id) => (
+                  <option key={id} value={id}>
+                    {id}
+                  </option>
+                ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            disabled={!from || from === to}
+            onClick={() => void cluster.cutOneWay(from as NodeId, to as NodeId)}
+            data-testid="cut-one-way"
+            title="Drop every message from the first node to the second; the other direction still works"
+          >
+            Cut one way
+          </button>
+        </div>
+        <div className="form-row wrap">
+          <label>
+            delay{' '}
+            <select value={slowMs} onChange={(e) => setSlowMs(Number(e.target.value))} data-testid="slow-ms">
+              {[100, 300, 1000, 3000].map((ms) => (
+                <option key={ms} value={ms}>
+                  +{ms} ms
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            onClick={() => void cluster.slowLink(pairA, pairB, slowMs)}
+            data-testid="slow"
+          >
+            Slow {from ? `${from}↔${to}` : 'every link'}
+          </button>
+          <label>
+            loss{' '}
+            <select value={loss} onChange={(e) => setLoss(Number(e.target.value))} data-testid="loss">
+              {[0.1, 0.3, 0.5, 1].map((p) => (
+                <option key={p} value={p}>
+                  {Math.round(p * 100)}%
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            onClick={() => void cluster.lossyLink(pairA, pairB, loss)}
+            data-testid="lossy"
+          >
+            Lossy {from ? `${from}↔${to}` : 'every link'}
+          </button>
+        </div>
+      </fieldset>
+      <div className="form-row">
+        <button type="button" className="primary" onClick={() => void cluster.healAll()} data-testid="heal">
+          Heal all
+        </button>
+        <span className="muted small" data-testid="network-state">
+          {isPartitioned(state.faults) ? 'partitioned' : 'one network'}
+          {state.faults.oneWay.length ? ` · ${state.faults.oneWay.length} one-way cut(s)` : ''}
+        </span>
+      </div>
+      <Timeline markers={state.markers} />
+    </section>
+  );
+}
+
+const glyph: Record<FaultMarker['kind'], string> = {
+  kill: '✕',
+  restart: '↻',
+  pause: '‖',
+  resume: '▸',
+  partition: '|',
+  'one-way cut': '→',
+  slow: '~',
+  lossy: '≈',
+  wipe: '∅',
+  heal: '+',
+  reset: '↺',
+  settings: '*',
+};
+
+/** The fault timeline: newest first, each with its time, a glyph and its label. */
+export function Timeline({ markers }: { markers: readonly FaultMarker[] }) {
+  return (
+    <>
+      <h3>Fault timeline</h3>
+      <ol className="timeline" data-testid="fault-timeline">
+        {markers.length === 0 && <li className="muted">No faults yet.</li>}
+        {[...markers].reverse().map((m) => (
+          <li key={m.seq} data-kind={m.kind}>
+            <time>{new Date(m.at).toLocaleTimeString()}</time> <span aria-hidden="true">{glyph[m.kind]}</span>{' '}
+            {m.label}
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}

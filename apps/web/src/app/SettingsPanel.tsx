@@ -1,0 +1,195 @@
+/**
+ * How the lab runs: the network speed (the delay on every link, from classroom speed to full speed;
+ * the request timeout follows it), the background workload (rate, keys, read/write mix, pause), and
+ * the cluster settings (N, R, W, virtual nodes, conflict mode), applied by restarting every node and
+ * refused with a sentence when impossible. "Reset cluster" wipes every disk.
+ */
+
+import { useState } from 'react';
+import type { LabState } from '../live/labStore.ts';
+import type { LiveCluster } from '../live/liveCluster.ts';
+import { type ClusterSettings, quorumNote, requestTimeoutFor, settingsProblem } from '../live/settings.ts';
+import type { Workload } from '../live/workload.ts';
+
+export const speeds = [
+  { label: 'Classroom (400 ms per hop)', delayMs: 400 },
+  { label: 'Slow (150 ms per hop)', delayMs: 150 },
+  { label: 'Fast (20 ms per hop)', delayMs: 20 },
+  { label: 'Full speed (no added delay)', delayMs: 0 },
+];
+
+export function RunControls({
+  state,
+  cluster,
+  workload,
+}: {
+  state: LabState;
+  cluster: LiveCluster;
+  workload: Workload;
+}) {
+  const w = state.workload;
+  return (
+    <section className="controls" aria-label="Run controls">
+      <label>
+        Network speed{' '}
+        <select
+          value={state.linkDelayMs}
+          onChange={(e) => void cluster.setLinkDelay(Number(e.target.value))}
+          data-testid="network-speed"
+        >
+          {speeds.map((s) => (
+            <option key={s.delayMs} value={s.delayMs}>
+              {s.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className="muted small">timeout {requestTimeoutFor(state.linkDelayMs)} ms</span>
+      <button
+        type="button"
+        onClick={() => workload.set({ running: !w.running })}
+        aria-pressed={!w.running}
+        data-testid="workload-toggle"
+      >
+        {w.running ? 'Pause workload' : 'Resume workload'}
+      </button>
+      <label>
+        rate{' '}
+        <select
+          value={w.rate}
+          onChange={(e) => workload.set({ rate: Number(e.target.value) })}
+          data-testid="workload-rate"
+        >
+          {[0.5, 1, 2, 5, 20, 100, 500].map((r) => (
+            <option key={r} value={r}>
+              {r} ops/s
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        keys{' '}
+        <select
+          value={w.keys}
+          onChange={(e) => workload.set({ keys: Number(e.target.value) })}
+          data-testid="workload-keys"
+        >
+          {[5, 20, 100, 1000].map((k) => (
+            <option key={k} value={k}>
+              {k}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        mix{' '}
+        <select
+          value={w.readFraction}
+          onChange={(e) => workload.set({ readFraction: Number(e.target.value) })}
+          data-testid="workload-mix"
+        >
+          {[0, 0.5, 0.9, 1].map((f) => (
+            <option key={f} value={f}>
+              {Math.round(f * 100)}% reads
+            </option>
+          ))}
+        </select>
+      </label>
+      <span className="muted small" data-testid="ops">
+        ops: {state.ops.ok} ok · {state.ops.fail} failed · {state.ops.info} unknown
+      </span>
+    </section>
+  );
+}
+
+const conflictModes = [
+  { value: 'siblings', label: 'vector clocks (siblings)' },
+  { value: 'lww', label: 'last write wins' },
+] as const;
+
+export function SettingsPanel({ state, cluster }: { state: LabState; cluster: LiveCluster }) {
+  const [draft, setDraft] = useState<ClusterSettings>(state.settings);
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const problem = settingsProblem(draft);
+  const number = (field: keyof ClusterSettings, label: string, max: number) => (
+    <label>
+      {label}{' '}
+      <input
+        type="number"
+        min={1}
+        max={max}
+        value={draft[field] as number}
+        onChange={(e) => setDraft({ ...draft, [field]: Number(e.target.value) })}
+        data-testid={`setting-${field}`}
+        style={{ width: '4em' }}
+      />
+    </label>
+  );
+  return (
+    <section className="panel" aria-label="Cluster settings">
+      <h2>Cluster settings</h2>
+      <div className="form-row wrap">
+        {number('n', 'N', 9)}
+        {number('r', 'R', 9)}
+        {number('w', 'W', 9)}
+        {number('virtualNodes', 'virtual nodes', 64)}
+        <label>
+          conflicts{' '}
+          <select
+            value={draft.conflictMode}
+            onChange={(e) =>
+              setDraft({ ...draft, conflictMode: e.target.value as ClusterSettings['conflictMode'] })
+            }
+            data-testid="setting-conflictMode"
+          >
+            {conflictModes.map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <p
+        className={problem ? 'refusal' : 'muted small'}
+        role={problem ? 'alert' : undefined}
+        data-testid="settings-note"
+      >
+        {problem ?? refusal ?? quorumNote(draft)}
+      </p>
+      <div className="form-row wrap">
+        <button
+          type="button"
+          disabled={problem !== null}
+          onClick={() => void cluster.applySettings(draft).then(setRefusal)}
+          data-testid="apply-settings"
+        >
+          Apply (restarts every node)
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            if (window.confirm('Reset the cluster? Every node’s disk is wiped.')) void cluster.reset();
+          }}
+          data-testid="reset-cluster"
+        >
+          Reset cluster
+        </button>
+        <button
+          type="button"
+          disabled
+          title="Adding and removing nodes needs membership changes, which are not built yet"
+        >
+          Add node
+        </button>
+        <button
+          type="button"
+          disabled
+          title="Adding and removing nodes needs membership changes, which are not built yet"
+        >
+          Remove node
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,135 @@
+/**
+ * The lab's client, in the page: get/put/delete sent to a chosen coordinator (or a random live one)
+ * with a client-side timeout, returning the node's reply — siblings with their clocks and the
+ * context for a get, the new version's clock for a write. Each request is recorded in the store so
+ * the request list and the trace view can show it.
+ *
+ * The client-side timeout covers what the coordinator's own timeout cannot: a coordinator that was
+ * killed or paused never answers. Its outcome is `info` (the write may or may not have happened).
+ */
+
+import {
+  type ConsistencyLevel,
+  type KvFailure,
+  type KvReply,
+  type KvRequest,
+  kvError,
+  type NodeId,
+  type VectorClock,
+} from '@kvscope/engine';
+import { sharedNow } from '../shared/workerApi.ts';
+import { finishRequest, type LabStore, recordRequest } from './labStore.ts';
+import type { LiveCluster } from './liveCluster.ts';
+import { requestTimeoutFor } from './settings.ts';
+
+export interface RequestOptions {
+  /** The coordinator; a random live node when absent. */
+  coordinator?: NodeId;
+  r?: ConsistencyLevel;
+  w?: ConsistencyLevel;
+  context?: VectorClock;
+  /** Record in the store (request list, trace); the benchmark turns it off. Default true. */
+  record?: boolean;
+  source?: 'user' | 'workload';
+  /** Client-side timeout; default: twice the nodes' request timeout plus a margin. */
+  timeoutMs?: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+export const textOf = (value: Uint8Array | null): string | null =>
+  value === null ? null : decoder.decode(value);
+
+export class LabClient {
+  private next = 0;
+  /** The id of the last request sent (for the trace view and tests). */
+  lastRequestId: string | null = null;
+
+  constructor(
+    private readonly cluster: LiveCluster,
+    private readonly store: LabStore,
+    private readonly prefix = 'c',
+  ) {}
+
+  get(key: string, options: RequestOptions = {}): Promise<KvReply> {
+    return this.send({ type: 'get', key, requestId: '', ...(options.r ? { r: options.r } : {}) }, options);
+  }
+
+  put(key: string, value: string | Uint8Array, options: RequestOptions = {}): Promise<KvReply> {
+    const bytes = typeof value === 'string' ? encoder.encode(value) : value;
+    const request: KvRequest = { type: 'put', key, value: bytes, requestId: '' };
+    if (options.w) request.w = options.w;
+    if (options.context) request.context = options.context;
+    return this.send(request, options);
+  }
+
+  delete(key: string, options: RequestOptions = {}): Promise<KvReply> {
+    const request: KvRequest = { type: 'delete', key, requestId: '' };
+    if (options.w) request.w = options.w;
+    if (options.context) request.context = options.context;
+    return this.send(request, options);
+  }
+
+  /** A random live node, or null when none is up. */
+  pickCoordinator(): NodeId | null {
+    const live = this.cluster.liveIds();
+    return live.length ? (live[Math.floor(Math.random() * live.length)] as NodeId) : null;
+  }
+
+  private async send(request: KvRequest, options: RequestOptions): Promise<KvReply> {
+    const requestId = `${this.prefix}${this.next++}`;
+    const sent = { ...request, requestId } as KvRequest;
+    const coordinator = options.coordinator ?? this.pickCoordinator();
+    const record = options.record ?? true;
+    if (record) this.lastRequestId = requestId;
+    if (!coordinator)
+      return this.finish(failed(sent, 'n?', 'fail', 'no node is up to coordinate it'), record);
+    if (record) {
+      this.store.setState((s) =>
+        recordRequest(s, {
+          requestId,
+          op: sent.type,
+          key: sent.key,
+          coordinator,
+          source: options.source ?? 'user',
+          startedAt: sharedNow(),
+          finishedAt: null,
+          reply: null,
+        }),
+      );
+    }
+    const timeoutMs = options.timeoutMs ?? 2 * requestTimeoutFor(this.store.getState().linkDelayMs) + 500;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<KvReply>((resolve) => {
+      timer = setTimeout(() => {
+        const why = `${coordinator} did not answer within ${timeoutMs} ms (the client gave up)`;
+        resolve(failed(sent, coordinator, 'info', why));
+      }, timeoutMs);
+    });
+    const answer = this.cluster
+      .request(coordinator, sent)
+      .catch((error: unknown) =>
+        failed(sent, coordinator, 'fail', String((error as Error).message ?? error)),
+      );
+    const reply = await Promise.race([answer, timeout]);
+    clearTimeout(timer);
+    return this.finish(reply, record);
+  }
+
+  private finish(reply: KvReply, record: boolean): KvReply {
+    if (record) this.store.setState((s) => finishRequest(s, reply, sharedNow()));
+    return reply;
+  }
+}
+
+function failed(request: KvRequest, coordinator: string, outcome: 'fail' | 'info', why: string): KvFailure {
+  const code = outcome === 'info' ? 'KV_TIMEOUT' : 'KV_NODE_DOWN';
+  return {
+    type: request.type,
+    requestId: request.requestId,
+    coordinator: coordinator as NodeId,
+    ok: false,
+    outcome,
+    error: kvError(code, why).toJSON(),
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * The cluster settings a user can change in the lab (N, R, W, virtual nodes, conflict mode), their
+ * validation in sentences, and how the request timeout follows the network speed.
+ *
+ * Settings are applied by restarting every worker with the new config (the data stays on disk), and
+ * they are remembered in localStorage so that a reload reopens the same cluster.
+ */
+
+import { type ConflictMode, virtualNodesDefault } from '@kvscope/engine';
+
+export interface ClusterSettings {
+  nodes: number;
+  n: number;
+  r: number;
+  w: number;
+  virtualNodes: number;
+  conflictMode: ConflictMode;
+}
+
+export const defaultSettings: ClusterSettings = {
+  nodes: 5,
+  n: 3,
+  r: 2,
+  w: 2,
+  virtualNodes: virtualNodesDefault,
+  conflictMode: 'siblings',
+};
+
+/** Tokens per node the lab offers: enough to show balance improving, few enough to draw. */
+export const virtualNodesMax = 64;
+
+/** Says what is wrong with `s` in one sentence, or null when the settings can run. */
+export function settingsProblem(s: ClusterSettings): string | null {
+  const whole = (v: number) => Number.isInteger(v) && v >= 1;
+  if (!whole(s.n)) return `N must be a whole number of replicas ≥ 1 (got ${s.n}).`;
+  if (!whole(s.r)) return `R must be a whole number ≥ 1 (got ${s.r}).`;
+  if (!whole(s.w)) return `W must be a whole number ≥ 1 (got ${s.w}).`;
+  if (s.n > s.nodes)
+    return `N=${s.n} needs ${s.n} distinct nodes, but the cluster has ${s.nodes}; choose N ≤ ${s.nodes}.`;
+  if (s.r > s.n) return `R=${s.r} is more replicas than N=${s.n}: a read could never gather R answers.`;
+  if (s.w > s.n) return `W=${s.w} is more replicas than N=${s.n}: a write could never gather W acks.`;
+  if (!whole(s.virtualNodes) || s.virtualNodes > virtualNodesMax)
+    return `Virtual nodes must be between 1 and ${virtualNodesMax} per node (got ${s.virtualNodes}).`;
+  return null;
+}
+
+/** One line on what R and W promise together (SPEC 1.4: the lab makes the difference visible). */
+export function quorumNote(s: ClusterSettings): string {
+  return s.r + s.w > s.n
+    ? `R+W=${s.r + s.w} > N=${s.n}: every read quorum overlaps every write quorum.`
+    : `R+W=${s.r + s.w} ≤ N=${s.n}: a read may miss the latest write (stale reads are possible).`;
+}
+
+/**
+ * The coordinator's request timeout for a given one-way link delay: a request and its answer cross
+ * two hops, a forwarded write four, plus the forward reply; six hops and 200 ms of slack cover it.
+ */
+export function requestTimeoutFor(linkDelayMs: number): number {
+  return 6 * linkDelayMs + 200;
+}
+
+const storageKey = 'kvscope.settings';
+
+export function loadSettings(): ClusterSettings {
+  try {
+    const raw = JSON.parse(localStorage.getItem(storageKey) ?? 'null') as Partial<ClusterSettings> | null;
+    const merged = { ...defaultSettings, ...(raw ?? {}), nodes: defaultSettings.nodes };
+    return settingsProblem(merged) ? defaultSettings : merged;
+  } catch {
+    return defaultSettings;
+  }
+}
+
+export function saveSettings(s: ClusterSettings): void {
+  localStorage.setItem(storageKey, JSON.stringify(s));
+}

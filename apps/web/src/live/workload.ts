@@ -1,0 +1,79 @@
+/**
+ * The background workload: a steady stream of gets and puts over a small key set, so the lab is
+ * alive on open (SPEC 2). Rate, key count and read/write mix come from the store's `workload`
+ * settings and can change while it runs; pause/resume flips `running`.
+ *
+ * Puts carry the context of the last read or write of their key, as a well-behaved client does, so
+ * the workload itself does not pile up siblings; values say who wrote them and when ("w17 @12:03:04").
+ */
+
+import type { VectorClock } from '@kvscope/engine';
+import type { LabClient } from './labClient.ts';
+import type { LabStore, WorkloadSettings } from './labStore.ts';
+
+/** Requests at once before the generator skips a beat (a dead coordinator must not pile them up). */
+export const workloadInFlightMax = 32;
+/** Above this rate the requests are not recorded for the trace view (too many to read anyway). */
+export const workloadRecordRateMax = 20;
+
+export class Workload {
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private inFlight = 0;
+  private written = 0;
+  private readonly contexts = new Map<string, VectorClock>();
+
+  constructor(
+    private readonly client: LabClient,
+    private readonly store: LabStore,
+  ) {}
+
+  start(): void {
+    if (this.timer) return;
+    this.schedule();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  set(patch: Partial<WorkloadSettings>): void {
+    this.store.setState((s) => ({ workload: { ...s.workload, ...patch } }));
+  }
+
+  private schedule(): void {
+    const { rate } = this.store.getState().workload;
+    // Poisson arrivals: exponential gaps with mean 1/rate.
+    const gapMs = (-Math.log(1 - Math.random()) * 1000) / Math.max(rate, 0.1);
+    this.timer = setTimeout(() => {
+      this.fire();
+      this.schedule();
+    }, gapMs);
+  }
+
+  private fire(): void {
+    const settings = this.store.getState().workload;
+    if (!settings.running || this.inFlight >= workloadInFlightMax) return;
+    const key = `k${Math.floor(Math.random() * settings.keys)}`;
+    const record = settings.rate <= workloadRecordRateMax;
+    this.inFlight++;
+    const done = () => {
+      this.inFlight--;
+    };
+    if (Math.random() < settings.readFraction) {
+      void this.client.get(key, { record, source: 'workload' }).then((reply) => {
+        if (reply.ok && reply.type === 'get') this.contexts.set(key, reply.context);
+        done();
+      });
+      return;
+    }
+    const value = `w${this.written++} @${new Date().toLocaleTimeString()}`;
+    const context = this.contexts.get(key);
+    void this.client
+      .put(key, value, { record, source: 'workload', ...(context ? { context } : {}) })
+      .then((reply) => {
+        if (reply.ok && reply.type !== 'get') this.contexts.set(key, reply.clock);
+        done();
+      });
+  }
+}
