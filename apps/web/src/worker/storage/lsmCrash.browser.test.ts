@@ -15,7 +15,7 @@ const storageOf: Record<TestBackend, string> = {
   indexeddb: 'kvscope-test-lsm-crash',
 };
 /** Kills per backend. Each OPFS recovery waits ~1.7 s for Chromium to release the killed worker's locks. */
-const rounds = 3;
+const rounds = 2;
 
 /** Starts a round's worker; resolves with its recovery report, then lets `untilAcked` wait for acks. */
 function startRound(round: CrashRound) {
@@ -60,7 +60,7 @@ for (const backend of ['opfs', 'indexeddb'] as const) {
           break;
         }
         // Vary where the kill lands: a different number of acknowledged puts each round.
-        await run.untilAcked(1_200 + round * 730);
+        await run.untilAcked(1_000 + round * 730);
         run.worker.terminate();
         acked.push(run.acked());
       }
