@@ -6,7 +6,7 @@
  */
 
 import { type FileSystem, isKvError } from '@kvscope/engine';
-import type { BrowserFileSystem } from './chooseFileSystem.ts';
+import { type BrowserFileSystem, chooseBackend } from './chooseFileSystem.ts';
 import { IndexedDbFileSystem } from './indexedDbFileSystem.ts';
 import { catalogCopyNames, decodeCatalog } from './opfsCatalog.ts';
 import type { OpfsOpenOptions } from './opfsFileSystem.ts';
@@ -59,6 +59,21 @@ async function opfsFolder(path: string): Promise<FileSystemDirectoryHandle> {
 }
 
 export const backendCases: readonly BackendCase[] = [
+  {
+    name: 'chooseBackend picks OPFS where sync access handles exist, IndexedDB where they do not',
+    backends: ['opfs'],
+    async run() {
+      check(chooseBackend() === 'opfs', `a Chromium worker got ${chooseBackend()}`);
+      const prototype = FileSystemFileHandle.prototype as { createSyncAccessHandle?: unknown };
+      const saved = Object.getOwnPropertyDescriptor(prototype, 'createSyncAccessHandle');
+      delete prototype.createSyncAccessHandle;
+      try {
+        check(chooseBackend() === 'indexeddb', `without sync handles: ${chooseBackend()}`);
+      } finally {
+        if (saved) Object.defineProperty(prototype, 'createSyncAccessHandle', saved);
+      }
+    },
+  },
   {
     name: 'a file shrunk across chunk boundaries, then grown, reopens with exactly its bytes',
     backends: ['opfs', 'indexeddb'],
