@@ -102,6 +102,47 @@ export const hintReplayRetryMs = 1_000;
 /** How often a stand-in checks whether owners are back and hints have expired. */
 export const hintCheckIntervalMs = 250;
 
+// ── anti-entropy with Merkle trees (SPEC 1.6) ──────────────────────────────────────────────────────
+
+/**
+ * Depth of a range's Merkle tree: 2^10 = 1,024 leaves. The upper levels are kept (and updated on
+ * every write) for this depth; below it the exchange splits a leaf's keys on demand, so the depth
+ * bounds memory (~2,047 digests per range), not the precision of a comparison.
+ */
+export const merkleLeafDepthDefault = 10;
+/**
+ * Deepest level an exchange descends to. A key's place in its range is a 32-bit ring position, so
+ * below depth 32 no two keys can be told apart by splitting: the exchange lists their keys instead.
+ */
+export const merkleDepthMax = 32;
+/**
+ * An exchange stops descending once every differing node holds at most this many of the comparing
+ * side's keys, and lists their (key, version digest) pairs. Descending one more level costs two
+ * digests (~17 bytes) per node and listing costs ~20 bytes per key, so beyond a few keys splitting
+ * is cheaper (the antientropy benchmark's table was measured with 4).
+ */
+export const merkleBucketKeysMax = 4;
+/**
+ * Differing nodes one exchange carries per level. Bounds a message to ~64 KiB of digests; the nodes
+ * beyond it are left for the next exchange, which the initiator starts at once while it repairs.
+ */
+export const merkleFrontierNodesMax = 4_096;
+/** Encoded versions one `merkle-versions` message carries; the rest wait for the next exchange. */
+export const antiEntropyVersionsBytesMax = 1024 * 1024;
+/**
+ * How often each node compares every range it replicates with the replicas it shares it with
+ * (each pair from one side). Ten seconds keeps idle traffic to two small messages per range and
+ * pair while a wiped node is repaired within a few intervals (TESTING T7).
+ */
+export const antiEntropyIntervalMs = 10_000;
+/**
+ * An exchange whose peer has not answered for this long is abandoned (`timed-out`): several request
+ * timeouts, so only a peer that is down or cut off is given up on.
+ */
+export const antiEntropyExchangeTimeoutMs = 3_000;
+/** Exchanges one node initiates at once; further ones wait in its queue (bounded by ranges × peers). */
+export const antiEntropyExchangesMax = 4;
+
 // ── gossip membership and failure detection (SPEC 1.6) ─────────────────────────────────────────────
 
 /** SPEC 1.6: each node bumps its heartbeat and gossips its member list this often. */

@@ -6,6 +6,7 @@
  * Each protocol adds its members to the union below (storage, replication, gossip, handoff …).
  */
 
+import type { AntiEntropyEvent } from '../antiEntropy/events.ts';
 import type { HandoffEvent } from '../handoff/events.ts';
 import type { MembershipEvent } from '../membership/events.ts';
 import type { ReplicationEvent } from '../replication/events.ts';
@@ -85,6 +86,7 @@ export type ClusterEvent =
   | ReplicationEvent
   | HandoffEvent
   | MembershipEvent
+  | AntiEntropyEvent
   | StorageEventRecord;
 
 export type ClusterEventType = ClusterEvent['type'];
