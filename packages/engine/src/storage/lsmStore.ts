@@ -29,7 +29,7 @@ import { compactionPolicy, type LsmOptions, lsmOptions } from './options.ts';
 import { ReadPath } from './readPath.ts';
 import { recoverStore } from './recovery.ts';
 import type { RecoverySummary, StorageSnapshot } from './snapshot.ts';
-import { TableBuilder } from './sstable/tableBuilder.ts';
+import { TableBuilder, type TableBuildOptions } from './sstable/tableBuilder.ts';
 import { type TableMeta, tableFileName } from './sstable/tableFormat.ts';
 import { TableReader } from './sstable/tableReader.ts';
 import { buildSnapshot, type StoreCounters, writeAmplification } from './storeSnapshot.ts';
@@ -119,7 +119,7 @@ export class LsmStore {
     this.checkOpen();
     const keyBytes = checkEntry(key, value);
     this.write(
-      { key, seq: this.lastSeq + 1, kind: EntryKind.Put, value: value.slice(), deletedAt: 0 },
+      { key, seq: this.lastSeq + 1, kind: EntryKind.Put, value: value.slice(), deletedAt: 0, keyBytes },
       keyBytes,
     );
   }
@@ -129,7 +129,7 @@ export class LsmStore {
     const keyBytes = checkKey(key);
     const deletedAt = this.options.clock.now();
     this.write(
-      { key, seq: this.lastSeq + 1, kind: EntryKind.Delete, value: new Uint8Array(0), deletedAt },
+      { key, seq: this.lastSeq + 1, kind: EntryKind.Delete, value: new Uint8Array(0), deletedAt, keyBytes },
       keyBytes,
     );
   }
@@ -287,9 +287,9 @@ export class LsmStore {
   }
 
   private writeTable(entries: readonly Entry[]): TableMeta {
-    const builder = new TableBuilder(this.fs, this.allocateFileNumber(), 0, this.buildOptions());
+    const builder = new TableBuilder(this.fs, this.allocateFileNumber(), 0, this.buildOptions('flush'));
     try {
-      for (const entry of entries) builder.add(encodeKey(entry.key), entry);
+      for (const entry of entries) builder.add(entry.keyBytes ?? encodeKey(entry.key), entry);
       const meta = builder.finish();
       this.counters.tableBytesWritten += meta.bytes;
       this.events.emit({
@@ -307,9 +307,11 @@ export class LsmStore {
     }
   }
 
-  private buildOptions() {
+  /** Flushed tables are short-lived (compaction soon rewrites them): only 'all' compresses them. */
+  private buildOptions(purpose: 'flush' | 'compaction'): TableBuildOptions {
     const { blockBytesTarget, bloomFalsePositiveRate, compression } = this.options;
-    return { blockBytesTarget, bloomFalsePositiveRate, compression };
+    const compress = compression === 'all' || (compression === 'auto' && purpose === 'compaction');
+    return { blockBytesTarget, bloomFalsePositiveRate, compression: compress ? 'auto' : 'none' };
   }
 
   private addTables(metas: readonly TableMeta[]): void {
@@ -348,7 +350,7 @@ export class LsmStore {
     const result = applyCompaction(
       {
         fs: this.fs,
-        build: this.buildOptions(),
+        build: this.buildOptions('compaction'),
         tableBytesTarget: this.options.tableBytesTarget,
         now: this.options.clock.now(),
         tombstoneGraceMs: this.options.tombstoneGraceMs,

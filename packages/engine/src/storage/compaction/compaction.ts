@@ -1,7 +1,8 @@
 /**
  * Applying a compaction plan: merge the input tables, keep the newest version of each key, drop
  * tombstones whose grace period is over when nothing older can be resurrected (`plan.bottommost`),
- * and write the result as new tables of about `tableBytesTarget`. The caller switches the manifest
+ * and write the result as one table (size-tiered: a run is one table) or as tables of about
+ * `tableBytesTarget` (leveled). The caller switches the manifest
  * and only then deletes the inputs, so a crash at any point leaves either the inputs or the outputs
  * live — never neither. Outputs already written are deleted if a later step fails.
  */
@@ -17,6 +18,7 @@ import type { CompactionPlan } from './plan.ts';
 
 export interface CompactionContext {
   fs: FileSystem;
+  /** Build options for the outputs (compaction output is cold data: compressed where it pays). */
   build: TableBuildOptions;
   tableBytesTarget: number;
   now: number;
@@ -41,6 +43,9 @@ export function applyCompaction(
   const outputs: TableMeta[] = [];
   let builder: TableBuilder | null = null;
   let tombstonesDropped = 0;
+  // A size-tiered run is one table: split into pieces, each would look like a run of its own and be
+  // merged again. Leveled output is split so later merges into the next level stay small.
+  const splitOutput = plan.strategy === 'leveled';
   try {
     const merged = mergeNewest(
       inputs.map((table) => table.entries()),
@@ -56,8 +61,8 @@ export function applyCompaction(
         continue;
       }
       builder ??= new TableBuilder(context.fs, context.nextFileNumber(), plan.outputLevel, context.build);
-      builder.add(encodeKey(entry.key), entry);
-      if (builder.estimatedBytes >= context.tableBytesTarget) {
+      builder.add(entry.keyBytes ?? encodeKey(entry.key), entry);
+      if (splitOutput && builder.estimatedBytes >= context.tableBytesTarget) {
         outputs.push(builder.finish());
         builder = null;
       }

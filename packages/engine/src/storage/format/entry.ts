@@ -16,6 +16,8 @@ export interface Entry {
   value: Uint8Array;
   /** For a tombstone: the clock time of the delete (ms); 0 for a put. */
   deletedAt: number;
+  /** The key as UTF-8, when already at hand (saves encoding it again on flush and compaction). */
+  keyBytes?: Uint8Array;
 }
 
 export const emptyValue = new Uint8Array(0);

@@ -21,6 +21,8 @@ export function entryBytes(keyBytes: number, entry: Entry): number {
 export class Memtable {
   private readonly map = new Map<string, { entry: Entry; bytes: number }>();
   private sortedKeys: string[] | null = [];
+  /** While every key is ASCII, code-unit order is byte order and the native sort can be used. */
+  private allAscii = true;
   bytes = 0;
   tombstones = 0;
 
@@ -36,6 +38,7 @@ export class Memtable {
       if (previous.entry.kind === EntryKind.Delete) this.tombstones--;
     } else {
       this.sortedKeys = null;
+      if (keyBytes !== entry.key.length) this.allAscii = false;
     }
     this.map.set(entry.key, { entry, bytes: size });
     this.bytes += size;
@@ -66,7 +69,10 @@ export class Memtable {
   }
 
   private keys(): string[] {
-    if (this.sortedKeys === null) this.sortedKeys = [...this.map.keys()].sort(compareKeys);
+    if (this.sortedKeys === null) {
+      const keys = [...this.map.keys()];
+      this.sortedKeys = this.allAscii ? keys.sort() : keys.sort(compareKeys);
+    }
     return this.sortedKeys;
   }
 }

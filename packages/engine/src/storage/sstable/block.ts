@@ -20,6 +20,11 @@ import { compareKeyAt, decodeKey } from '../format/keys.ts';
 
 export const blockTrailerBytes = 5;
 export const Compression = { None: 0, Deflate: 1 } as const;
+/**
+ * A block is stored deflated only when that saves a quarter of it: below that, inflating on every
+ * cache miss costs more read time than the bytes saved are worth.
+ */
+const compressedShareMax = 0.75;
 
 export class DataBlockBuilder {
   private readonly writer = new ByteWriter(8 * 1024);
@@ -60,7 +65,7 @@ export function writeStoredBlock(out: ByteWriter, payload: Uint8Array, compress:
   let type: number = Compression.None;
   if (compress) {
     const deflated = deflateSync(payload, { level: 1 });
-    if (deflated.length + 4 <= payload.length * 0.875) {
+    if (deflated.length + 4 <= payload.length * compressedShareMax) {
       out.u32(payload.length);
       out.raw(deflated);
       type = Compression.Deflate;
@@ -139,7 +144,9 @@ export function* blockEntries(block: Uint8Array, index = 0): Generator<Entry> {
   const count = blockEntryCount(block);
   for (let i = index; i < count; i++) {
     const reader = new ByteReader(block, entryOffset(block, count, i));
-    const key = decodeKey(reader.chunk());
-    yield readEntryRest(reader, key);
+    const keyBytes = reader.chunk();
+    const entry = readEntryRest(reader, decodeKey(keyBytes));
+    entry.keyBytes = keyBytes;
+    yield entry;
   }
 }

@@ -4,7 +4,7 @@
  * block index and the footer. `finish()` flushes and closes the file, so a table is durable before
  * the manifest that names it is written. On failure the caller `abandon()`s it (file deleted).
  *
- * Compression policy 'auto': deflate a block and keep the result only if it saves ≥ 12.5%; after a
+ * Compression policy 'auto': deflate a block and keep the result only if it saves ≥ 25%; after a
  * few blocks that did not pay, try only one block in sixteen, so incompressible data costs little.
  */
 
