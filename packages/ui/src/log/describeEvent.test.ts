@@ -1,0 +1,126 @@
+import { type ClusterEvent, nodeId } from '@kvscope/engine';
+import { describe, expect, it } from 'vitest';
+import { getK17WithRepair, putK17, putTimesOut, sampleEvents, storageStory } from '../fixtures/sampleData.ts';
+import { describeEvent } from './describeEvent.ts';
+import { selectEvents } from './eventFilter.ts';
+
+const n = nodeId;
+const find = (events: ClusterEvent[], type: string) => events.find((e) => e.type === type) as ClusterEvent;
+
+describe('describeEvent', () => {
+  it('says who acknowledged a write, under which quorum, how fast, and the clock it made', () => {
+    expect(describeEvent(find(putK17, 'request.completed'))).toBe(
+      'put k17 acknowledged by n1 and n4 (W=2) in 801 ms → [n1:3]',
+    );
+    expect(describeEvent(find(getK17WithRepair, 'request.completed'))).toBe(
+      'get k17 answered by n4 and n1 (R=2) in 402 ms',
+    );
+  });
+
+  it('says a timed-out write may or may not be stored, and how many acknowledged', () => {
+    expect(describeEvent(find(putTimesOut, 'request.completed'))).toBe(
+      'put k3 timed out after 2,000 ms with 2 of W=3 acknowledged (n1 and n3); it may or may not be stored: KV_TIMEOUT: 2 of 3 replicas acknowledged within 2,000 ms',
+    );
+    const failed: ClusterEvent = {
+      type: 'request.completed',
+      at: 0,
+      node: n('n1'),
+      requestId: 'c1',
+      op: 'get',
+      key: 'a',
+      outcome: 'fail',
+      answeredBy: [],
+      needed: 2,
+      latencyMs: 0.4,
+      error: 'KV_QUORUM_UNREACHABLE',
+    };
+    expect(describeEvent(failed)).toBe('get a failed after 0.4 ms: 0 of R=2 answered: KV_QUORUM_UNREACHABLE');
+  });
+
+  it('describes the coordinator’s start, late answers, forwarding and read repair', () => {
+    expect(describeEvent(find(putK17, 'request.started'))).toBe(
+      'n1 coordinates put k17: asks n1, n4 and n2, needs W=2',
+    );
+    expect(describeEvent(putK17[putK17.length - 1] as ClusterEvent)).toBe(
+      'n2 answered n1 (request c7), late: after the reply; it still feeds read repair',
+    );
+    expect(describeEvent(find(getK17WithRepair, 'request.forwarded'))).toBe(
+      'n5 forwards the request for k17 to n4, which is on its preference list',
+    );
+    expect(describeEvent(find(getK17WithRepair, 'read-repair.sent'))).toBe(
+      'n4 repaired k17 on n2, which returned stale versions',
+    );
+    expect(describeEvent(getK17WithRepair[getK17WithRepair.length - 1] as ClusterEvent)).toBe(
+      'n2 stored a version of k17 [n1:3] from a read repair',
+    );
+  });
+
+  it('describes flushes, compactions, Bloom counts and recovery in the storage engine', () => {
+    const lines = storageStory.map(describeEvent);
+    expect(lines).toContain('n4 flushed its memtable to table 000012 (1,204 entries)');
+    expect(lines).toContain(
+      'n4 compacted 4 tables into 1 (read 185.5 KiB, wrote 117.7 KiB; dropped 311 overwritten versions and 4 tombstones); write amplification 3.2×',
+    );
+    expect(lines).toContain(
+      'n4 skipped 420 table reads thanks to Bloom filters; 96 true and 3 false positives',
+    );
+    expect(lines).toContain(
+      'n2 recovered: replayed 517 records from 1 commit log, truncated 37 B of torn tail, opened 3 tables',
+    );
+    expect(lines).toContain('n2 restarted and recovered from its files');
+  });
+
+  it('describes messages, drops with their reason, and node lifecycle', () => {
+    expect(describeEvent(find(putK17, 'message.sent'))).toBe(
+      'n1 sent replica-put #31 to n4 (arrives in 400 ms)',
+    );
+    expect(describeEvent(find(putTimesOut, 'message.dropped'))).toBe(
+      'replica-put #40 from n1 to n2 dropped: n2 is down',
+    );
+    expect(describeEvent(find(putTimesOut, 'node.crashed'))).toBe('n2 crashed');
+    expect(
+      describeEvent({ type: 'peer.silent', at: 0, node: n('n1'), peer: n('n3'), silentForMs: 2_500 }),
+    ).toBe('n1 has not heard from n3 for 2,500 ms');
+  });
+
+  it('still reads sensibly for an event type this build does not know (a future gossip verdict)', () => {
+    const future = {
+      type: 'member.suspected',
+      at: 0,
+      node: 'n1',
+      member: 'n3',
+      reporters: ['n1', 'n4'],
+      detail: { x: 1 },
+    };
+    expect(describeEvent(future)).toBe('n1: member.suspected — member n3, reporters n1, n4');
+  });
+
+  it('gives every sample event a sentence that names the node it happened on', () => {
+    for (const event of sampleEvents) {
+      const sentence = describeEvent(event);
+      expect(sentence.length).toBeGreaterThan(8);
+      if (event.type !== 'request.completed') expect(sentence).toContain(event.node);
+    }
+  });
+});
+
+describe('selectEvents', () => {
+  it('lists the newest first, bounded', () => {
+    const lines = selectEvents(sampleEvents, {}, 5);
+    expect(lines).toHaveLength(5);
+    expect(lines.map((e) => e.at)).toEqual([...lines.map((e) => e.at)].sort((a, b) => b - a));
+    expect(lines[0]?.at).toBe(Math.max(...sampleEvents.map((e) => e.at)));
+  });
+
+  it('filters by a node named anywhere in the event, by key and by kind', () => {
+    const n2 = selectEvents(sampleEvents, { node: 'n2', kinds: ['request'] }, 100);
+    expect(n2.some((e) => e.type === 'request.started' && e.node === 'n1')).toBe(true); // n2 was asked
+    expect(n2.every((e) => !e.type.startsWith('message.') && e.type !== 'storage')).toBe(true);
+    const k3 = selectEvents(sampleEvents, { key: 'k3' }, 100);
+    expect(k3.length).toBeGreaterThan(0);
+    expect(k3.every((e) => 'key' in e && e.key === 'k3')).toBe(true);
+    const storage = selectEvents(sampleEvents, { kinds: ['storage'] }, 100);
+    expect(storage.map((e) => e.type)).toEqual(Array(storage.length).fill('storage'));
+    expect(storage).toHaveLength(5);
+  });
+});
