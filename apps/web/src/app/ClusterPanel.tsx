@@ -89,7 +89,9 @@ function LinkOverlay({
   for (const link of faulty) {
     const pair = link.from < link.to ? `${link.from}|${link.to}` : `${link.to}|${link.from}`;
     const parts = notes.get(pair) ?? [];
-    if (link.cut) parts.push(`${link.from}→${link.to} cut`);
+    // A cut both ways is drawn by the view (dashed red); only a one-way cut needs words.
+    const back = faulty.some((l) => l.from === link.to && l.to === link.from && l.cut);
+    if (link.cut && !back) parts.push(`${link.from}→${link.to} cut (one way)`);
     else if (link.from < link.to) {
       if (link.slowMs) parts.push(`+${link.slowMs} ms`);
       if (link.loss) parts.push(`${Math.round(link.loss * 100)}% loss`);

@@ -132,7 +132,7 @@ export function FaultsPanel({ state, cluster }: { state: LabState; cluster: Live
           Heal all
         </button>
         <span className="muted small" data-testid="network-state">
-          {isPartitioned(state.faults) ? 'partitioned' : 'one network'}
+          {isPartitioned(state.faults, order) ? 'partitioned' : 'one network'}
           {state.faults.oneWay.length ? ` · ${state.faults.oneWay.length} one-way cut(s)` : ''}
         </span>
       </div>

@@ -281,7 +281,7 @@ export class LiveCluster {
   private started(id: NodeId, worker: Worker, result: NodeStartResult): void {
     if (this.running.get(id)?.worker !== worker) return;
     const recovery = { ...result.recovery, recovered: result.recovered };
-    this.store.setState((s) => patchNode(s, id, { backend: result.backend, recovery }));
+    this.store.setState((s) => patchNode(s, id, { backend: result.backend, recovery, status: 'up' }));
   }
 
   private died(id: NodeId, worker: Worker, message: string): void {

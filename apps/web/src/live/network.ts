@@ -30,8 +30,8 @@ export function pairKey(a: string, b: string): string {
   return a < b ? `${a}-${b}` : `${b}-${a}`;
 }
 
-export function isPartitioned(faults: NetworkFaults): boolean {
-  return new Set(Object.values(faults.groups)).size > 1;
+export function isPartitioned(faults: NetworkFaults, ids: readonly NodeId[]): boolean {
+  return new Set(ids.map((id) => faults.groups[id] ?? 0)).size > 1;
 }
 
 export function linkState(faults: NetworkFaults, baseDelayMs: number, from: NodeId, to: NodeId): LinkState {

@@ -1,10 +1,11 @@
 /**
  * Real-browser checks of the two things the live driver rests on: workers talking to each other over
- * a MessageChannel, and OPFS sync access handles inside a worker. Then the live driver itself: two
- * node workers started by `LiveCluster` exchange pings and pongs.
+ * a MessageChannel, and OPFS sync access handles inside a worker. Then the live driver itself: three
+ * key-value nodes started by `LiveCluster` on OPFS store a put and answer a get through the client.
  */
 import { nodeIds } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
+import { LabClient, textOf } from './labClient.ts';
 import { createLabStore } from './labStore.ts';
 import { LiveCluster } from './liveCluster.ts';
 
@@ -46,15 +47,18 @@ describe('workers in a real browser', () => {
     worker.terminate();
   });
 
-  it('run nodes in workers that exchange pings and pongs through LiveCluster', async () => {
-    const ids = nodeIds(2);
-    const store = createLabStore(ids, 0);
-    const cluster = new LiveCluster(ids, store, 7);
-    await cluster.startAll();
-    await expect
-      .poll(() => store.getState().counters.delivered, { timeout: 5_000 })
-      .toBeGreaterThanOrEqual(4);
-    expect(Object.values(store.getState().nodes).map((n) => n.status)).toEqual(['up', 'up']);
+  it('run key-value nodes in workers that store a put and answer a get', async () => {
+    const ids = nodeIds(3);
+    const settings = { nodes: 3, n: 3, r: 2, w: 2, virtualNodes: 8, conflictMode: 'siblings' as const };
+    const store = createLabStore(ids, 0, settings);
+    const cluster = new LiveCluster(store, 7);
+    await cluster.startAll({ wipe: true });
+    const client = new LabClient(cluster, store);
+    const put = await client.put('fig', 'sweet', { coordinator: ids[0] });
+    expect(put).toMatchObject({ ok: true, type: 'put' });
+    const get = await client.get('fig', { coordinator: ids[2], r: 3 });
+    expect(get.ok && get.type === 'get' && get.siblings.map((v) => textOf(v.value))).toEqual(['sweet']);
+    expect(Object.values(store.getState().nodes).map((n) => n.status)).toEqual(['up', 'up', 'up']);
     cluster.stopAll();
   });
 });

@@ -1,0 +1,162 @@
+/**
+ * The live lab end to end, on the built app in Chromium: five real nodes in five workers with their
+ * data on OPFS, the client, and the faults a user can inject. Checks go through the page's own client
+ * (`window.kvscope`), as a user's requests would. Screenshots of each state go to test-results/e2e/;
+ * the first test refreshes the README's picture (docs/screenshots/lab.png).
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { expect, type Page, test } from '@playwright/test';
+
+const ids = ['n1', 'n2', 'n3', 'n4', 'n5'];
+const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/e2e/${name}.png` });
+
+function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(err.message));
+  return problems;
+}
+
+async function open(page: Page, query = ''): Promise<void> {
+  await page.goto(`/${query}`);
+  for (const id of ids) await expect(page.getByTestId(`status-${id}`)).toHaveText('up', { timeout: 20_000 });
+}
+
+/** Puts keys `prefix0…` from the page's client, `inFlight` at a time, until `count` or `stop`. */
+async function writeKeys(page: Page, prefix: string, count: number): Promise<string[]> {
+  return page.evaluate(
+    async ({ prefix, count }) => {
+      const { client } = window.kvscope;
+      const acked: string[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < count) {
+          const key = `${prefix}${next++}`;
+          const reply = await client.put(key, `v-${key}`, { record: false });
+          if (reply.ok) acked.push(key);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, worker));
+      return acked;
+    },
+    { prefix, count },
+  );
+}
+
+/** Reads each key with `r` and returns the ones whose value is missing or wrong. */
+async function missing(page: Page, keys: string[], r: number): Promise<string[]> {
+  return page.evaluate(
+    async ({ keys, r }) => {
+      const { client } = window.kvscope;
+      const decoder = new TextDecoder();
+      const lost: string[] = [];
+      for (const key of keys) {
+        const reply = await client.get(key, { r, record: false });
+        const values =
+          reply.ok && reply.type === 'get'
+            ? reply.siblings.map((v) => (v.value ? decoder.decode(v.value) : null))
+            : [];
+        if (!values.includes(`v-${key}`))
+          lost.push(`${key}: ${JSON.stringify(reply.ok ? values : reply.error)}`);
+      }
+      return lost;
+    },
+    { keys, r },
+  );
+}
+
+test('the lab opens with five live workers and the workload running; a put then a get returns the value', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page);
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  expect(page.workers().length).toBe(5);
+  // The gentle workload keeps the page alive: requests complete and messages are drawn in flight.
+  await expect
+    .poll(() => page.evaluate(() => window.kvscope.store.getState().ops.ok), { timeout: 15_000 })
+    .toBeGreaterThan(2);
+  await expect.poll(() => page.locator('[data-testid="flights"] > g').count()).toBeGreaterThan(0);
+
+  await page.getByTestId('client-key').fill('apple');
+  await page.getByTestId('client-value').fill('red');
+  await page.getByTestId('client-put').click();
+  await expect(page.getByTestId('client-result')).toContainText('put acknowledged by', { timeout: 10_000 });
+  await page.getByTestId('client-get').click();
+  await expect(page.getByTestId('client-result')).toContainText('get answered by', { timeout: 10_000 });
+  await expect(page.getByTestId('client-sibling')).toHaveText(/red/);
+  await expect(page.getByTestId('client-replicas')).toContainText('Replicas of apple');
+  await expect(page.getByTestId('trace')).toContainText('quorum reached');
+  await shot(page, 'lab-running');
+  mkdirSync('docs/screenshots', { recursive: true });
+  copyFileSync('test-results/e2e/lab-running.png', 'docs/screenshots/lab.png');
+  expect(problems).toEqual([]);
+});
+
+test('killing a node during writes and restarting it loses no acknowledged write', async ({ page }) => {
+  const problems = watchConsole(page);
+  await open(page, '?delay=0&workload=off');
+  const writes = writeKeys(page, 'kill-', 300);
+  await page.waitForTimeout(300);
+  await page.getByTestId('kill-n3').click();
+  await expect(page.getByTestId('status-n3')).toHaveText('crashed');
+  await expect.poll(() => page.workers().length).toBe(4);
+  await shot(page, 'lab-n3-killed');
+  await page.waitForTimeout(300);
+  await page.getByTestId('restart-n3').click();
+  await expect(page.getByTestId('status-n3')).toHaveText('up', { timeout: 20_000 });
+  const acked = await writes;
+  expect(acked.length).toBeGreaterThan(100);
+  expect(await missing(page, acked, 3)).toEqual([]);
+  await page.getByTestId('row-n3').getByRole('button', { name: 'Inspect n3' }).click();
+  await expect(page.getByTestId('inspector-recovery')).toContainText('recovered');
+  await shot(page, 'lab-n3-restarted');
+  expect(problems).toEqual([]);
+});
+
+test('a reload keeps the data: the cluster reopens from OPFS', async ({ page }) => {
+  await open(page, '?delay=0&workload=off');
+  const acked = await writeKeys(page, 'reload-', 60);
+  expect(acked.length).toBe(60);
+  await page.reload();
+  for (const id of ids) await expect(page.getByTestId(`status-${id}`)).toHaveText('up', { timeout: 20_000 });
+  expect(await missing(page, acked, 2)).toEqual([]);
+  await page.getByTestId('row-n1').getByRole('button', { name: 'Inspect n1' }).click();
+  await expect(page.getByTestId('inspector-recovery')).toContainText('recovered');
+  await shot(page, 'lab-reloaded');
+});
+
+test('a partition makes quorums fail with a timeout; heal brings them back', async ({ page }) => {
+  await open(page, '?delay=20&workload=off');
+  for (const id of ['n2', 'n3', 'n4', 'n5']) await page.getByTestId(`group-${id}`).selectOption('1');
+  await page.getByTestId('partition').click();
+  await expect(page.getByTestId('network-state')).toHaveText(/partitioned/);
+  await page.getByTestId('client-node').selectOption('n1');
+  await page.getByTestId('client-key').fill('island');
+  await page.getByTestId('client-put').click();
+  await expect(page.getByTestId('client-result')).toContainText('KV_TIMEOUT', { timeout: 15_000 });
+  await expect(page.getByTestId('fault-timeline')).toContainText('partition n1 | n2,n3,n4,n5');
+  await shot(page, 'lab-partitioned');
+  await page.getByTestId('heal').click();
+  await page.getByTestId('client-put').click();
+  await expect(page.getByTestId('client-result')).toContainText('put acknowledged', { timeout: 10_000 });
+});
+
+test('a wiped node shows empty tables in the inspector', async ({ page }) => {
+  await open(page, '?delay=0&workload=off');
+  await writeKeys(page, 'wipe-', 40);
+  await page.getByTestId('row-n2').getByRole('button', { name: 'Inspect n2' }).click();
+  await expect(page.getByTestId('inspector-memtable')).not.toContainText(/^0 entries/, { timeout: 5_000 });
+  await page.getByTestId('wipe-n2').click();
+  await expect(page.getByTestId('status-n2')).toHaveText('up', { timeout: 20_000 });
+  await expect(page.getByTestId('inspector-memtable')).toContainText(/^0 entries/, { timeout: 10_000 });
+  await expect(page.getByTestId('inspector-tables')).toContainText('0 table(s)');
+  await expect(page.getByTestId('inspector-recovery')).toContainText('started on an empty disk');
+  await page.getByTestId('tab-faults').click();
+  await expect(page.getByTestId('fault-timeline')).toContainText("n2's disk wiped");
+  await page.getByTestId('row-n2').getByRole('button', { name: 'Inspect n2' }).click();
+  await shot(page, 'lab-n2-wiped');
+});
