@@ -11,8 +11,11 @@
  *              ……… leaves 2^k … 2^(k+1) − 1 ………        depth k    (heap numbering: children 2h, 2h+1)
  *            [below the leaves: the same split, computed on demand from a leaf's keys]
  *
- * **Incremental.** `update(key, digest)` changes one leaf and the k digests on its path to the root:
- * O(k) hashes, so the tree follows every write and an exchange never rebuilds anything.
+ * **Incremental.** `update(key, digest)` changes one leaf and marks the k nodes on its path to the
+ * root stale; a stale digest is recomputed from its children when it is next read (the root, a
+ * level, a node an exchange asks for). So a write costs O(1) hashes and O(k) flag checks, and an
+ * exchange rehashes only the paths written since the last one — at most once per node, however
+ * many writes shared it. Nothing is ever rebuilt. Invariant: a stale node's ancestors are stale.
  *
  * **Order-independent leaves.** A leaf's digest is the *sum modulo 2^64* of its keys' entry digests
  * (entry digest = digest64 of the version digest followed by the key), so adding, changing or
@@ -85,8 +88,10 @@ export class MerkleTree {
   readonly leafCount: number;
   /** Digest per stored node, indexed by heap number (index 0 unused). */
   private readonly digests: Digest64[];
-  /** Keys per stored node, indexed like `digests`. */
+  /** Keys per stored node, indexed like `digests` (always current). */
   private readonly counts: Uint32Array;
+  /** 1 where an internal node's digest is out of date (a write below it since it was computed). */
+  private readonly stale: Uint8Array;
   /** Per leaf (index = node − leafCount): the 64-bit sum of its entry digests, as two lanes. */
   private readonly sumHigh: Uint32Array;
   private readonly sumLow: Uint32Array;
@@ -103,6 +108,7 @@ export class MerkleTree {
     this.leafCount = 2 ** leafDepth;
     this.digests = new Array<Digest64>(2 * this.leafCount).fill(emptyDigest);
     this.counts = new Uint32Array(2 * this.leafCount);
+    this.stale = new Uint8Array(this.leafCount);
     this.sumHigh = new Uint32Array(this.leafCount);
     this.sumLow = new Uint32Array(this.leafCount);
     this.leaves = Array.from({ length: this.leafCount }, () => new Map<string, Entry>());
@@ -116,7 +122,11 @@ export class MerkleTree {
   ): MerkleTree {
     const tree = new MerkleTree(range, leafDepth);
     for (const [key, digest] of entries) tree.setEntry(key, digest);
-    for (let node = 2 * tree.leafCount - 1; node >= 1; node--) tree.refresh(node);
+    for (let node = 2 * tree.leafCount - 1; node >= tree.leafCount; node--) tree.refreshLeaf(node);
+    for (let node = tree.leafCount - 1; node >= 1; node--) {
+      tree.counts[node] = (tree.counts[2 * node] as number) + (tree.counts[2 * node + 1] as number);
+      tree.stale[node] = 1;
+    }
     return tree;
   }
 
@@ -126,7 +136,7 @@ export class MerkleTree {
   }
 
   root(): Digest64 {
-    return this.digests[1] as Digest64;
+    return this.digest(1);
   }
 
   /** Whether `key` falls in this tree's range. */
@@ -141,7 +151,13 @@ export class MerkleTree {
   update(key: string, digest: Digest64 | null): boolean {
     const node = this.setEntry(key, digest);
     if (node === null) return false;
-    for (let h = node; h >= 1; h = Math.floor(h / 2)) this.refresh(h);
+    const before = this.counts[node] as number;
+    this.refreshLeaf(node);
+    const delta = (this.counts[node] as number) - before;
+    for (let h = Math.floor(node / 2); h >= 1; h = Math.floor(h / 2)) {
+      this.counts[h] = (this.counts[h] as number) + delta;
+      this.stale[h] = 1;
+    }
     return true;
   }
 
@@ -153,13 +169,17 @@ export class MerkleTree {
   /** The digests of the stored level `depth` (0 … leafDepth), left to right: the lab draws these. */
   level(depth: number): Digest64[] {
     assert(depth >= 0 && depth <= this.leafDepth, `level ${depth} is not stored`);
-    return this.digests.slice(2 ** depth, 2 ** (depth + 1));
+    const nodes = Array.from({ length: 2 ** depth }, (_, i) => 2 ** depth + i);
+    return nodes.map((node) => this.digest(node));
   }
 
   /** The digest of any node: stored down to the leaves, computed from a leaf's keys below them. */
   digest(node: MerkleNode): Digest64 {
     const depth = depthOf(node);
-    if (depth <= this.leafDepth) return this.digests[node] as Digest64;
+    if (depth <= this.leafDepth) {
+      if (this.stale[node]) this.recompute(node);
+      return this.digests[node] as Digest64;
+    }
     let high = 0;
     let low = 0;
     for (const entry of this.entriesBelow(node, depth)) {
@@ -256,19 +276,20 @@ export class MerkleTree {
     }
   }
 
-  /** Recomputes a stored node's digest and key count from its leaf sum or its children. */
-  private refresh(node: MerkleNode): void {
-    if (node >= this.leafCount) {
-      const leaf = node - this.leafCount;
-      this.counts[node] = (this.leaves[leaf] as Map<string, Entry>).size;
-      this.digests[node] = lanesToDigest(this.sumHigh[leaf] as number, this.sumLow[leaf] as number);
-      return;
-    }
-    const left = this.digests[2 * node] as Digest64;
-    const right = this.digests[2 * node + 1] as Digest64;
-    this.counts[node] = (this.counts[2 * node] as number) + (this.counts[2 * node + 1] as number);
+  /** Sets a leaf's digest and key count from its sum and its map. */
+  private refreshLeaf(node: MerkleNode): void {
+    const leaf = node - this.leafCount;
+    this.counts[node] = (this.leaves[leaf] as Map<string, Entry>).size;
+    this.digests[node] = lanesToDigest(this.sumHigh[leaf] as number, this.sumLow[leaf] as number);
+  }
+
+  /** Recomputes a stale internal node from its children (recomputing stale children first). */
+  private recompute(node: MerkleNode): void {
+    const left = this.digest(2 * node);
+    const right = this.digest(2 * node + 1);
     this.digests[node] =
       left === emptyDigest && right === emptyDigest ? emptyDigest : combineDigests([left, right]);
+    this.stale[node] = 0;
   }
 
   /** The entries of a node below the leaves (depth > leafDepth), with their keys. */
