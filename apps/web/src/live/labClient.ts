@@ -9,12 +9,15 @@
  */
 
 import {
+  buildRing,
   type ConsistencyLevel,
   type KvFailure,
   type KvReply,
   type KvRequest,
   kvError,
   type NodeId,
+  preferenceList,
+  type Ring,
   type VectorClock,
 } from '@kvscope/engine';
 import { sharedNow } from '../shared/workerApi.ts';
@@ -44,6 +47,7 @@ export class LabClient {
   private next = 0;
   /** The id of the last request sent (for the trace view and tests). */
   lastRequestId: string | null = null;
+  private ring: { order: readonly NodeId[]; virtualNodes: number; ring: Ring } | null = null;
 
   constructor(
     private readonly cluster: LiveCluster,
@@ -68,6 +72,19 @@ export class LabClient {
     if (options.w) request.w = options.w;
     if (options.context) request.context = options.context;
     return this.send(request, options);
+  }
+
+  /** The key's first replica (a partition-aware client's choice: no forwarding hop for writes). */
+  replicaOf(key: string): NodeId {
+    const { order, settings } = this.store.getState();
+    if (this.ring?.order !== order || this.ring.virtualNodes !== settings.virtualNodes) {
+      const ring = buildRing(
+        order.map((id) => ({ id })),
+        { virtualNodes: settings.virtualNodes },
+      );
+      this.ring = { order, virtualNodes: settings.virtualNodes, ring };
+    }
+    return preferenceList(this.ring.ring, key, settings.n).nodes[0] as NodeId;
   }
 
   /** A random live node, or null when none is up. */

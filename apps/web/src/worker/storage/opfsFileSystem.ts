@@ -35,23 +35,17 @@
  * The folder is opaque to a human browsing OPFS (names live in the catalog); `list()` is the truth.
  * Sync handles lock their file, so one `OpfsFileSystem` per folder at a time; a worker that was
  * just terminated may hold its locks for a moment (~1.7 s, measured), so `open` retries a locked
- * file for up to `lockWaitMs`.
+ * file for up to `lockWaitMs` (opfsFolder.ts).
  */
 
 import { type FileHandle, type FileSystem, kvError, type OpenOptions } from '@kvscope/engine';
 import { Catalog, type CatalogFiles, catalogCopyNames } from './opfsCatalog.ts';
+import { folderAt, openSlots, syncHandleOf, whileLocked } from './opfsFolder.ts';
 import { OpfsSlot } from './opfsSlot.ts';
 import { asKvError, checkFileName } from './storageErrors.ts';
 
 /** Spare slots kept ready by default: more than an LSM flush plus a compaction create at once. */
 export const opfsSparesTargetDefault = 32;
-/**
- * How long `open` waits for a file locked by a worker that is still shutting down. Measured in
- * Chromium 156: a worker terminated while busy writing keeps its locks for ~1.6–1.7 s.
- */
-const lockWaitMs = 10_000;
-const lockRetryMs = 25;
-const slotPattern = /^slot-(\d+)$/;
 
 export interface OpfsOpenOptions {
   /** Spare slots kept ready for files created at run time (default `opfsSparesTargetDefault`). */
@@ -63,6 +57,8 @@ export class OpfsFileSystem implements FileSystem {
   private readonly files = new Map<string, OpfsSlot>();
   private readonly spares: OpfsSlot[] = [];
   private refilling: Promise<void> | null = null;
+  /** Why the last refill failed, if it did (cleared by one that succeeds). */
+  private refillFailure: unknown = null;
   private closed = false;
 
   private constructor(
@@ -80,15 +76,17 @@ export class OpfsFileSystem implements FileSystem {
     const label = `opfs:/${folderPath}`;
     const folder = await folderAt(folderPath, true);
     if (!folder) throw kvError('KV_IO', `cannot open ${label}`);
-    const [copy0, copy1] = await Promise.all(
+    const copies = await Promise.allSettled(
       catalogCopyNames.map((name) => syncHandleOf(folder, name, label)),
     );
+    const [copy0, copy1] = copies.map((result) => (result.status === 'fulfilled' ? result.value : null));
     let loaded: ReturnType<typeof Catalog.load>;
     try {
+      for (const result of copies) if (result.status === 'rejected') throw result.reason;
       loaded = Catalog.load([copy0!, copy1!], label);
     } catch (error) {
-      copy0!.close();
-      copy1!.close();
+      copy0?.close();
+      copy1?.close();
       throw error;
     }
     const slots = await openSlots(folder, label).catch((error: unknown) => {
@@ -98,8 +96,13 @@ export class OpfsFileSystem implements FileSystem {
     const sparesTarget = options.sparesTarget ?? opfsSparesTargetDefault;
     const nextSlotNumber = Math.max(0, ...slots.keys()) + 1;
     const fs = new OpfsFileSystem(folder, loaded.catalog, nextSlotNumber, sparesTarget, folderPath);
-    fs.adopt(loaded.files, slots);
-    await fs.sparesReady();
+    try {
+      fs.adopt(loaded.files, slots);
+      await fs.sparesReady();
+    } catch (error) {
+      fs.close();
+      throw error;
+    }
     return fs;
   }
 
@@ -138,6 +141,8 @@ export class OpfsFileSystem implements FileSystem {
     const slot = this.spares[this.spares.length - 1];
     if (!slot) {
       void this.sparesReady().catch(() => {});
+      // A refill that failed says why (a full quota is KV_QUOTA_EXCEEDED); else it is still running.
+      if (this.refillFailure) throw asKvError(this.refillFailure, `create ${name} in ${this.label}`);
       throw kvError(
         'KV_IO',
         `no spare file is ready in ${this.label} to create ${name}; await sparesReady()`,
@@ -213,19 +218,18 @@ export class OpfsFileSystem implements FileSystem {
     this.catalog.close();
   }
 
+  /** Takes every slot (named ones as files, the rest as spares), then checks none is missing. */
   private adopt(files: CatalogFiles, slots: Map<number, FileSystemSyncAccessHandle>): void {
-    const named = new Set(files.values());
+    const nameOf = new Map([...files].map(([name, number]) => [number, name]));
+    for (const [number, handle] of slots) {
+      const name = nameOf.get(number);
+      if (name === undefined) this.spares.push(new OpfsSlot(number, handle));
+      else this.files.set(name, new OpfsSlot(number, handle));
+    }
     for (const [name, number] of files) {
-      const handle = slots.get(number);
-      if (!handle) {
-        for (const open of slots.values()) open.close();
-        this.catalog.close();
+      if (!slots.has(number)) {
         throw kvError('KV_CORRUPTION', `file ${name} of ${this.label} lost its slot-${number}`);
       }
-      this.files.set(name, new OpfsSlot(number, handle));
-    }
-    for (const [number, handle] of slots) {
-      if (!named.has(number)) this.spares.push(new OpfsSlot(number, handle));
     }
   }
 
@@ -235,13 +239,17 @@ export class OpfsFileSystem implements FileSystem {
         { length: this.sparesTarget - this.spares.length },
         () => this.nextSlotNumber++,
       );
-      const handles = await Promise.all(
+      const opened = await Promise.allSettled(
         numbers.map((n) => syncHandleOf(this.folder, `slot-${n}`, this.label)),
       );
-      handles.forEach((handle, i) => {
-        if (this.closed) handle.close();
-        else this.spares.push(new OpfsSlot(numbers[i]!, handle));
+      let failure: unknown = null;
+      opened.forEach((result, i) => {
+        if (result.status === 'rejected') failure ??= result.reason;
+        else if (this.closed) result.value.close();
+        else this.spares.push(new OpfsSlot(numbers[i]!, result.value));
       });
+      this.refillFailure = failure;
+      if (failure) throw failure;
     }
   }
 
@@ -329,61 +337,6 @@ class OpfsFileHandle implements FileHandle {
       return action();
     } catch (error) {
       throw asKvError(error, `${what} ${this.name} in ${this.label}`);
-    }
-  }
-}
-
-async function folderAt(folderPath: string, create: boolean): Promise<FileSystemDirectoryHandle | undefined> {
-  let folder = await navigator.storage.getDirectory();
-  for (const segment of folderPath.split('/').filter(Boolean)) {
-    try {
-      folder = await folder.getDirectoryHandle(segment, { create });
-    } catch (error) {
-      if (!create && error instanceof DOMException && error.name === 'NotFoundError') return undefined;
-      throw asKvError(error, `open folder ${folderPath}`);
-    }
-  }
-  return folder;
-}
-
-/** Every `slot-<n>` of the folder with its sync handle open, by slot number. */
-async function openSlots(
-  folder: FileSystemDirectoryHandle,
-  label: string,
-): Promise<Map<number, FileSystemSyncAccessHandle>> {
-  const numbers: number[] = [];
-  const entries = folder as unknown as AsyncIterable<[string, FileSystemHandle]>;
-  for await (const [name] of entries) {
-    const match = slotPattern.exec(name);
-    if (match) numbers.push(Number(match[1]));
-  }
-  const handles = await Promise.all(numbers.map((n) => syncHandleOf(folder, `slot-${n}`, label)));
-  return new Map(numbers.map((n, i) => [n, handles[i]!]));
-}
-
-/** A sync handle on `name` (created if missing), waiting out a lock a dying worker still holds. */
-async function syncHandleOf(
-  folder: FileSystemDirectoryHandle,
-  name: string,
-  label: string,
-): Promise<FileSystemSyncAccessHandle> {
-  const file = await folder.getFileHandle(name, { create: true });
-  try {
-    return await whileLocked(() => file.createSyncAccessHandle());
-  } catch (error) {
-    throw asKvError(error, `open ${name} of ${label}`);
-  }
-}
-
-/** Runs `action`, retrying for up to `lockWaitMs` while OPFS says another handle locks the file. */
-async function whileLocked<T>(action: () => Promise<T>): Promise<T> {
-  for (let waitedMs = 0; ; waitedMs += lockRetryMs) {
-    try {
-      return await action();
-    } catch (error) {
-      const locked = error instanceof DOMException && error.name === 'NoModificationAllowedError';
-      if (!locked || waitedMs >= lockWaitMs) throw error;
-      await new Promise((resolve) => setTimeout(resolve, lockRetryMs));
     }
   }
 }
