@@ -33,7 +33,8 @@ export function useDisplayClock(store: LabStore): number {
       drawnAt = displayNow;
       const pruned = pruneFlights(store.getState(), displayNow);
       if (pruned) store.setState(pruned);
-      setNow(displayNow);
+      // Nothing in flight, nothing moves: skip the redraw (at full speed links show counts instead).
+      if (pruned || Object.keys(store.getState().flights).length > 0) setNow(displayNow);
       frame = requestAnimationFrame(tick);
     };
     frame = requestAnimationFrame(tick);

@@ -31,6 +31,9 @@ import {
 import { describeGroups, linkTable, type NetworkFaults, noFaults, pairKey } from './network.ts';
 import { type ClusterSettings, requestTimeoutFor, saveSettings, settingsProblem } from './settings.ts';
 
+/** How often event batches are folded into the store: one store update (and render) per frame. */
+export const foldIntervalMs = 16;
+
 interface Running {
   worker: Worker;
   api: Comlink.Remote<NodeWorkerApi>;
@@ -40,6 +43,8 @@ export class LiveCluster {
   private readonly running = new Map<NodeId, Running>();
   /** Serialises restarts, wipes and resets: a node folder must have one owner at a time. */
   private queue: Promise<unknown> = Promise.resolve();
+  private batches: EventBatch[] = [];
+  private foldTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly store: LabStore,
@@ -195,6 +200,22 @@ export class LiveCluster {
     if (this.store.getState().nodes[id]?.status === 'paused') void this.running.get(id)?.api.resume();
   }
 
+  /** Batches from every worker are folded into the store together, once per display frame. */
+  private enqueue(batch: EventBatch): void {
+    this.batches.push(batch);
+    if (this.foldTimer !== null) return;
+    this.foldTimer = setTimeout(() => {
+      this.foldTimer = null;
+      const batches = this.batches;
+      this.batches = [];
+      this.store.setState((s) => {
+        let next = s;
+        for (const b of batches) next = { ...next, ...applyEvents(next, b.events, b.dropped) };
+        return next;
+      });
+    }, foldIntervalMs);
+  }
+
   private mark(kind: FaultKind, label: string, nodes: NodeId[]): void {
     this.store.setState((s) => addMarker(s, kind, label, nodes, sharedNow()));
   }
@@ -250,8 +271,7 @@ export class LiveCluster {
     worker.addEventListener('error', (e) => this.died(id, worker, e.message || 'worker error'));
     const api = Comlink.wrap<NodeWorkerApi>(worker);
     const events = new MessageChannel();
-    events.port1.onmessage = (e: MessageEvent<EventBatch>) =>
-      this.store.setState((s) => applyEvents(s, e.data.events, e.data.dropped));
+    events.port1.onmessage = (e: MessageEvent<EventBatch>) => this.enqueue(e.data);
     this.running.set(id, { worker, api });
     await this.pushLinks(id);
     for (const peer of this.ids) {
