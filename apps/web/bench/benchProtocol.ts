@@ -20,5 +20,13 @@ export interface SubjectFigures {
 }
 
 export type BenchReply =
-  | { ok: true; ours: SubjectFigures; peers: Record<string, SubjectFigures> }
+  | {
+      ok: true;
+      /** Our LsmStore on OPFS. */
+      ours: SubjectFigures;
+      /** Our LsmStore on the IndexedDB fallback file system. */
+      fallback: SubjectFigures;
+      /** IndexedDB used directly, by durability mode ('default', 'strict', 'relaxed'). */
+      peers: Record<string, SubjectFigures>;
+    }
   | { ok: false; error: string };

@@ -1,11 +1,13 @@
 /**
  * Our side of the browser benchmark: the engine's `LsmStore` on `OpfsFileSystem`, as a node worker
- * runs it. A put is acknowledged once durable: `put`, then `sync()` (the commit log's flush), then
- * `fs.durable()` (already resolved on OPFS). With 100 puts in flight the store group-commits: 100
+ * runs it (and on `IndexedDbFileSystem`, the fallback, for reference). A put is acknowledged once durable: `put`, then `sync()` (the commit log's flush), then
+ * `fs.durable()` (already resolved on OPFS; the IndexedDB commit on the fallback). With 100 puts in flight the store group-commits: 100
  * puts, one sync. Before the gets the memtable is flushed, so gets are served from tables.
  */
 
 import { LsmStore } from '@kvscope/engine';
+import type { BrowserFileSystem } from '../src/worker/storage/chooseFileSystem.ts';
+import { IndexedDbFileSystem } from '../src/worker/storage/indexedDbFileSystem.ts';
 import { OpfsFileSystem } from '../src/worker/storage/opfsFileSystem.ts';
 
 export interface BenchSubject {
@@ -20,12 +22,15 @@ export interface BenchSubject {
   close(): Promise<void>;
 }
 
-export async function openOurs(folder: string): Promise<BenchSubject> {
-  await OpfsFileSystem.wipe(folder);
-  const fs = await OpfsFileSystem.open(folder);
+/** Our store on OPFS (`storage` is a folder), or on the IndexedDB fallback (a database name). */
+export async function openOurs(backend: 'opfs' | 'indexeddb', storage: string): Promise<BenchSubject> {
+  const wipe = () => (backend === 'opfs' ? OpfsFileSystem.wipe(storage) : IndexedDbFileSystem.wipe(storage));
+  await wipe();
+  const fs: BrowserFileSystem =
+    backend === 'opfs' ? await OpfsFileSystem.open(storage) : await IndexedDbFileSystem.open(storage);
   const store = LsmStore.open(fs);
   return {
-    name: 'kvscope LsmStore on OPFS',
+    name: `kvscope LsmStore on ${backend}`,
     async putDurable(key, value) {
       store.put(key, value);
       store.sync();
@@ -46,8 +51,9 @@ export async function openOurs(folder: string): Promise<BenchSubject> {
     },
     async close() {
       store.close();
+      await fs.durable();
       fs.close();
-      await OpfsFileSystem.wipe(folder);
+      await wipe();
     },
   };
 }

@@ -95,13 +95,14 @@ function peerSubject(peer: IndexedDbPeer, name: string): BenchSubject {
 self.onmessage = async (event: MessageEvent<BenchOptions>) => {
   try {
     const options = event.data;
-    const ours = await measure(await openOurs('kvscope-bench/ours'), options);
+    const ours = await measure(await openOurs('opfs', 'kvscope-bench/ours'), options);
+    const fallback = await measure(await openOurs('indexeddb', 'kvscope-bench-ours'), options);
     const peers: Record<string, SubjectFigures> = {};
     for (const durability of ['default', 'strict', 'relaxed'] as const) {
       const peer = await IndexedDbPeer.open(`kvscope-bench-peer-${durability}`, durability);
       peers[durability] = await measure(peerSubject(peer, `IndexedDB ${durability}`), options);
     }
-    self.postMessage({ ok: true, ours, peers } satisfies BenchReply);
+    self.postMessage({ ok: true, ours, fallback, peers } satisfies BenchReply);
   } catch (error) {
     const text = error instanceof Error ? (error.stack ?? error.message) : String(error);
     self.postMessage({ ok: false, error: text } satisfies BenchReply);
