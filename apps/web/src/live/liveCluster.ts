@@ -101,6 +101,7 @@ export class LiveCluster {
   wipe(id: NodeId): Promise<void> {
     this.terminate(id);
     this.mark('wipe', `${id}'s disk wiped: it restarts empty`, [id]);
+    this.store.setState((s) => patchNode(s, id, { stored: 0, delivered: 0 }));
     return this.serially(() => this.startOne(id, true));
   }
 
