@@ -3,6 +3,12 @@
  * Each area exports from here; deep imports are fine inside the engine, not outside it.
  */
 
+export * from './antiEntropy/antiEntropy.ts';
+export * from './antiEntropy/events.ts';
+export * from './antiEntropy/exchange.ts';
+export * from './antiEntropy/merkleTree.ts';
+export * from './antiEntropy/messages.ts';
+export * from './antiEntropy/ranges.ts';
 export * from './assert.ts';
 export * from './constants.ts';
 export * from './errors.ts';

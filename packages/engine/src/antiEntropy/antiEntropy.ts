@@ -73,7 +73,7 @@ export interface AntiEntropySettings {
 }
 
 /** An exchange this node started. */
-export interface Session {
+export interface AntiEntropySession {
   exchange: string;
   peer: NodeId;
   range: ReplicatedRange;
@@ -119,7 +119,7 @@ export class AntiEntropy implements ExchangeOwner {
   private held = new Map<string, { range: ReplicatedRange; tree: MerkleTree }>();
   /** Per token index: the id of its range when this node holds it. */
   private heldByToken: (string | undefined)[] = [];
-  private readonly sessions = new Map<string, Session>();
+  private readonly sessions = new Map<string, AntiEntropySession>();
   private queue: Queued[] = [];
   private nextSequence = 1;
   private nextRoundAt: number | null = null;
@@ -187,7 +187,7 @@ export class AntiEntropy implements ExchangeOwner {
     return this.sessions.size;
   }
 
-  session(exchange: string): Session | undefined {
+  session(exchange: string): AntiEntropySession | undefined {
     return this.sessions.get(exchange);
   }
 
@@ -212,7 +212,7 @@ export class AntiEntropy implements ExchangeOwner {
       return kvError('KV_INVALID_ARGUMENT', `range ${rangeId(range)} is already being compared with ${peer}`);
     }
     const exchange = `${this.host.self}#${this.nextSequence++}`;
-    const session: Session = {
+    const session: AntiEntropySession = {
       exchange,
       peer,
       range: held.range,
@@ -304,7 +304,7 @@ export class AntiEntropy implements ExchangeOwner {
   }
 
   /** Ends a session this node started: reports it, and continues a repair that was cut short. */
-  finish(session: Session, outcome: AntiEntropyOutcome, now: number, out: NodeOutput): void {
+  finish(session: AntiEntropySession, outcome: AntiEntropyOutcome, now: number, out: NodeOutput): void {
     if (this.sessions.get(session.exchange) !== session) return;
     this.sessions.delete(session.exchange);
     this.totals.exchanges++;

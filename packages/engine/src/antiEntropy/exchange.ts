@@ -19,7 +19,7 @@ import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { ApplyResult } from '../replication/replicaStore.ts';
 import { decodeSiblings, encodeSiblings, type Version } from '../versioning/siblings.ts';
-import type { AntiEntropyHost, Session } from './antiEntropy.ts';
+import type { AntiEntropyHost, AntiEntropySession } from './antiEntropy.ts';
 import { type AntiEntropyOutcome, levelEventNodesMax } from './events.ts';
 import {
   childrenOf,
@@ -70,7 +70,7 @@ export function differingChildren(tree: MerkleTree, level: MerkleLevel): MerkleN
  * (nothing differs any more — a write made the replicas equal meanwhile), the key lists of the
  * nodes when they are small enough, or the digests of their children.
  */
-export function nextStep(
+export function nextExchangeMessage(
   tree: MerkleTree,
   differing: readonly MerkleNode[],
   head: ExchangeHead,
@@ -140,7 +140,7 @@ export function collectVersions(
   return { versions, more: false };
 }
 
-export interface Applied {
+export interface AppliedVersions {
   /** Keys whose stored versions changed. */
   changed: string[];
   /** Encoded bytes received. */
@@ -154,8 +154,8 @@ export function applyVersions(
   apply: (key: string, versions: readonly Version[]) => ApplyResult | KvError,
   covers: (key: string) => boolean,
   versions: MerkleVersions['versions'],
-): Applied {
-  const result: Applied = { changed: [], bytes: 0, failed: 0 };
+): AppliedVersions {
+  const result: AppliedVersions = { changed: [], bytes: 0, failed: 0 };
   for (const { key, siblings } of versions) {
     result.bytes += siblings.length;
     const decoded = covers(key) ? decodeSiblings(siblings, 'KV_INVALID_MESSAGE') : null;
@@ -177,8 +177,8 @@ export interface ExchangeOwner {
   /** The range (as this node holds it) and its tree, when this node replicates it. */
   replica(range: KeyRange): { range: ReplicatedRange; tree: MerkleTree } | undefined;
   /** A session this node started. */
-  session(exchange: string): Session | undefined;
-  finish(session: Session, outcome: AntiEntropyOutcome, now: number, out: NodeOutput): void;
+  session(exchange: string): AntiEntropySession | undefined;
+  finish(session: AntiEntropySession, outcome: AntiEntropyOutcome, now: number, out: NodeOutput): void;
 }
 
 /** The node that started an exchange: the part of its id before the last `#`. */
@@ -198,7 +198,7 @@ export class ExchangeSteps {
   ) {}
 
   /** The initiator's first message: its root. */
-  open(session: Session, tree: MerkleTree, now: number, out: NodeOutput): void {
+  open(session: AntiEntropySession, tree: MerkleTree, now: number, out: NodeOutput): void {
     const range = { start: session.range.start, end: session.range.end };
     const root: MerkleRoot = {
       type: 'merkle-root',
@@ -250,14 +250,14 @@ export class ExchangeSteps {
     const differing = body.root === root ? [] : [1];
     this.levelEvent(from, body, 0, 1, differing, now, out);
     if (differing.length === 0) this.send(from, { ...body, root, reply: true }, now, out);
-    else this.send(from, nextStep(tree, differing, head(body), this.limits), now, out);
+    else this.send(from, nextExchangeMessage(tree, differing, head(body), this.limits), now, out);
   }
 
   private onLevel(from: NodeId, body: MerkleLevel, tree: MerkleTree, now: number, out: NodeOutput): void {
     const differing = differingChildren(tree, body);
     const depth = body.parents.length === 0 ? 0 : depthOf(body.parents[0] as number) + 1;
     this.levelEvent(from, body, depth, body.digests.length, differing, now, out);
-    this.send(from, nextStep(tree, differing, head(body), this.limits), now, out);
+    this.send(from, nextExchangeMessage(tree, differing, head(body), this.limits), now, out);
   }
 
   private onKeys(from: NodeId, body: MerkleKeys, tree: MerkleTree, now: number, out: NodeOutput): void {
@@ -275,7 +275,7 @@ export class ExchangeSteps {
     from: NodeId,
     body: MerkleVersions,
     tree: MerkleTree,
-    session: Session | undefined,
+    session: AntiEntropySession | undefined,
     now: number,
     out: NodeOutput,
   ): void {
@@ -326,7 +326,7 @@ export class ExchangeSteps {
     }
   }
 
-  private count(session: Session, body: AntiEntropyMessage, now: number): void {
+  private count(session: AntiEntropySession, body: AntiEntropyMessage, now: number): void {
     session.messages++;
     session.bytes += payloadBytes(body);
     session.lastHeardAt = now;
