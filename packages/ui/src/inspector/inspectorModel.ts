@@ -22,12 +22,13 @@ export interface KvNodeSnapshot {
   storage: StorageSnapshot;
 }
 
+/** Narrows a node's snapshot (a generic `NodeSnapshot` from the driver) to a KvNode's. */
 export function isKvNodeSnapshot(
-  snapshot: NodeSnapshot | null | undefined,
-): snapshot is NodeSnapshot & KvNodeSnapshot {
-  return (
-    !!snapshot && snapshot.kind === 'kv' && typeof snapshot.storage === 'object' && snapshot.storage !== null
-  );
+  snapshot: NodeSnapshot | KvNodeSnapshot | null | undefined,
+): snapshot is KvNodeSnapshot {
+  if (snapshot?.kind !== 'kv') return false;
+  const storage = (snapshot as { storage?: unknown }).storage;
+  return typeof storage === 'object' && storage !== null;
 }
 
 /** One member as this node's failure detector sees it (seam: filled in when gossip lands). */

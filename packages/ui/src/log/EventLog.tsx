@@ -39,7 +39,7 @@ const kindMarks: Record<EventKind, string> = {
   request: '⇄',
   message: '✉',
   storage: '▤',
-  node: '⏻',
+  node: '◉',
   membership: '♥',
   repair: '✚',
   other: '•',

@@ -60,7 +60,7 @@ export function describeEvent(event: AnyEvent): string {
     case 'request.forwarded':
       return `${e.node} forwards the request for ${e.key} to ${e.to}, which is on its preference list`;
     case 'replica.answered':
-      return `${e.replica} answered ${e.node} (request ${e.requestId})${e.ok ? '' : ' with a failure'}${e.late ? ', late: after the reply; it still feeds read repair' : ''}`;
+      return `${e.replica} answered ${e.replica === e.node ? 'locally, as coordinator' : e.node} (request ${e.requestId})${e.ok ? '' : ' with a failure'}${e.late ? ', late: after the reply; it still feeds read repair' : ''}`;
     case 'request.completed':
       return describeCompletion(e);
     case 'version.stored':

@@ -1,0 +1,33 @@
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import { sampleSnapshot } from '../fixtures/sampleData.ts';
+import { NodeInspector } from './NodeInspector.tsx';
+
+describe('NodeInspector', () => {
+  it('shows every table with its key range and Bloom verdict, and the recovery after a restart', () => {
+    const html = renderToStaticMarkup(<NodeInspector snapshot={sampleSnapshot} status="up" recovered />);
+    expect(html).toContain('data-table="000013.sst"');
+    expect(html).toContain('k0 … k49');
+    expect(html).toContain('data-verdict="within target"');
+    expect(html).toContain('data-verdict="no checks yet"');
+    expect(html).toContain('Replayed 517 records from 1 commit log; truncated 37 B of torn tail.');
+    expect(html).toContain('hit rate 88%');
+    expect(html).toContain('3.24×');
+    expect(html).not.toContain('data-testid="inspector-membership"');
+  });
+
+  it('shows the membership view and the hint store when the page passes them', () => {
+    const html = renderToStaticMarkup(
+      <NodeInspector
+        snapshot={sampleSnapshot}
+        membership={[
+          { member: 'n3', status: 'suspected', heartbeat: 41, silentForMs: 3_200, suspectedBy: ['n4', 'n1'] },
+        ]}
+        hints={[{ owner: 'n2', count: 12, bytes: 2_048, oldestMs: 5_000 }]}
+      />,
+    );
+    expect(html).toContain('◐ suspected');
+    expect(html).toContain('n4, n1');
+    expect(html).toContain('Hint store: 12 hints');
+  });
+});

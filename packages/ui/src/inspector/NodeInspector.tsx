@@ -1,0 +1,124 @@
+/**
+ * The node inspector (SPEC §2, 1.8): one KvNode snapshot as readable tables — memtable, commit log,
+ * SSTables by level with key ranges, sizes, entries and Bloom filter statistics (measured false-
+ * positive rate against the target, with a verdict in words), compactions and write amplification,
+ * block cache hit rate, compression ratio, the recovery after the last open — plus, when the page
+ * passes them, the node's membership view and the hints it holds.
+ *
+ * Props:
+ *   snapshot      KvNode `snapshot()` (see inspectorModel `KvNodeSnapshot`; `isKvNodeSnapshot`
+ *                 narrows a generic `NodeSnapshot`)
+ *   status        optional node state written in the heading ("up", "crashed" …)
+ *   recovered     true when the node reopened existing files (node.started `recovered`): the
+ *                 recovery section is then emphasised
+ *   membership    optional rows of this node's failure-detector view (seam for gossip)
+ *   hints         optional hint-store summary per absent owner (seam for hinted handoff)
+ *   formatTime    how to write the snapshot's `at` (default "12.345 s")
+ */
+
+import { formatCount, formatPercent, formatSize } from '../shared/format.ts';
+import { InspectorTables } from './InspectorTables.tsx';
+import {
+  type HintSummary,
+  type KvNodeSnapshot,
+  type MembershipRow,
+  memtableFill,
+  recoveredSomething,
+} from './inspectorModel.ts';
+import { Meter, Section, statGrid } from './parts.tsx';
+
+export interface NodeInspectorProps {
+  snapshot: KvNodeSnapshot;
+  status?: string;
+  recovered?: boolean;
+  membership?: readonly MembershipRow[];
+  hints?: readonly HintSummary[];
+  formatTime?: (at: number) => string;
+}
+
+export function NodeInspector({
+  snapshot,
+  status,
+  recovered,
+  membership,
+  hints,
+  formatTime,
+}: NodeInspectorProps) {
+  const s = snapshot.storage;
+  const time = (formatTime ?? ((at: number) => `${(at / 1000).toFixed(3)} s`))(snapshot.at);
+  const r = s.recovery;
+  return (
+    <article
+      data-testid="node-inspector"
+      aria-label={`Node ${snapshot.id}`}
+      style={{ fontSize: 15, lineHeight: 1.4 }}
+    >
+      <h3 style={{ margin: '0 0 6px', fontSize: 19 }}>
+        {snapshot.id}
+        {status ? ` · ${status}` : ''}
+        <span style={{ fontWeight: 400, color: '#57606a', fontSize: 15 }}>
+          {' '}
+          · snapshot at {time} · {formatCount(snapshot.inFlight)} requests in flight ·{' '}
+          {formatCount(snapshot.forwards)} forwarded · last sequence {formatCount(s.lastSeq)}
+        </span>
+      </h3>
+      <div style={{ display: 'grid', gridTemplateColumns: 'repeat(auto-fit, minmax(260px, 1fr))', gap: 12 }}>
+        <Section title="Memtable">
+          <Meter
+            value={memtableFill(s)}
+            label={`${formatSize(s.memtable.bytes)} of ${formatSize(s.memtable.bytesMax)}`}
+          />
+          {statGrid([
+            ['entries', formatCount(s.memtable.entries)],
+            ['tombstones', formatCount(s.memtable.tombstones)],
+            [
+              'flushing',
+              s.immutableMemtable
+                ? `${formatCount(s.immutableMemtable.entries)} entries, ${formatSize(s.immutableMemtable.bytes)}`
+                : 'no',
+            ],
+          ])}
+        </Section>
+        <Section title="Commit log">
+          {statGrid([
+            ['file', s.log.file],
+            ['size', formatSize(s.log.bytes)],
+            ['durable', formatSize(s.log.syncedBytes)],
+            ['records not yet durable', formatCount(s.log.unsyncedRecords)],
+          ])}
+        </Section>
+        <Section title="Block cache and compression">
+          <Meter value={s.cache.hitRate} label={`hit rate ${formatPercent(s.cache.hitRate)}`} />
+          {statGrid([
+            ['hits / misses', `${formatCount(s.cache.hits)} / ${formatCount(s.cache.misses)}`],
+            [
+              'cached',
+              `${formatCount(s.cache.blocks)} blocks, ${formatSize(s.cache.bytes)} of ${formatSize(s.cache.bytesMax)}`,
+            ],
+            ['compression', `${s.compressionRatio.toFixed(2)}× (raw ÷ stored)`],
+          ])}
+        </Section>
+        <Section title="Compaction">
+          {statGrid([
+            ['strategy', s.compaction.strategy],
+            ['compactions', formatCount(s.compaction.done)],
+            [
+              'read / written',
+              `${formatSize(s.compaction.bytesRead)} / ${formatSize(s.compaction.bytesWritten)}`,
+            ],
+            ['user bytes', formatSize(s.compaction.userBytes)],
+            ['write amplification', `${s.compaction.writeAmplification.toFixed(2)}×`],
+          ])}
+        </Section>
+        <Section title="Recovery (last open)" highlight={recovered === true}>
+          <p data-testid="inspector-recovery" style={{ margin: 0 }}>
+            {recoveredSomething(s)
+              ? `Replayed ${formatCount(r.recordsReplayed)} records from ${formatCount(r.logsReplayed)} commit log${r.logsReplayed === 1 ? '' : 's'}; truncated ${formatSize(r.truncatedBytes)} of torn tail${r.orphansDeleted.length ? `; deleted orphans ${r.orphansDeleted.join(', ')}` : ''}.`
+              : 'Opened on an empty disk: nothing to replay.'}
+          </p>
+        </Section>
+      </div>
+      <InspectorTables storage={s} membership={membership} hints={hints} />
+    </article>
+  );
+}

@@ -1,0 +1,68 @@
+/**
+ * Small building blocks of the inspector: a titled section, a meter with its value in words (a bar
+ * is never the only cue), a two-column list of statistics, and a table with a caption. Props are
+ * the obvious ones and are typed below.
+ */
+
+import type { ReactNode } from 'react';
+
+export function Section({
+  title,
+  children,
+  highlight,
+}: {
+  title: string;
+  children: ReactNode;
+  highlight?: boolean;
+}) {
+  return (
+    <section
+      aria-label={title}
+      style={{
+        border: `${highlight ? 2 : 1}px solid ${highlight ? '#9a6700' : '#d0d7de'}`,
+        background: highlight ? '#fff8c5' : '#ffffff',
+        borderRadius: 6,
+        padding: '6px 10px',
+      }}
+    >
+      <h4 style={{ margin: '0 0 4px', fontSize: 16 }}>{title}</h4>
+      {children}
+    </section>
+  );
+}
+
+export function Meter({ value, label }: { value: number; label: string }) {
+  const clamped = Math.min(1, Math.max(0, value));
+  return (
+    <div style={{ margin: '2px 0 4px' }}>
+      <meter value={clamped} min={0} max={1} aria-label={label} style={{ width: '100%', height: 14 }} />
+      <div style={{ fontSize: 14, color: '#57606a' }}>{label}</div>
+    </div>
+  );
+}
+
+export function statGrid(rows: readonly (readonly [string, ReactNode])[]) {
+  return (
+    <dl style={{ display: 'grid', gridTemplateColumns: 'auto 1fr', gap: '0 10px', margin: 0 }}>
+      {rows.map(([term, value]) => (
+        <div key={term} style={{ display: 'contents' }}>
+          <dt style={{ color: '#57606a' }}>{term}</dt>
+          <dd style={{ margin: 0, fontVariantNumeric: 'tabular-nums' }}>{value}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+export const tableStyle = {
+  borderCollapse: 'collapse',
+  width: '100%',
+  fontSize: 14,
+  fontVariantNumeric: 'tabular-nums',
+} as const;
+export const cellStyle = {
+  borderBottom: '1px solid #eaeef2',
+  padding: '3px 6px',
+  textAlign: 'left',
+} as const;
+export const numStyle = { ...cellStyle, textAlign: 'right' } as const;

@@ -1,0 +1,214 @@
+/**
+ * The request trace (SPEC §2): one get/put/delete as a swim-lane timeline. One lane per node —
+ * the forwarding node, the coordinator, then the replicas in the order they were asked — and time
+ * running left to right from the request's start. Marks:
+ *
+ *   ① +400 ms   an answer that counted toward R/W, numbered in answer order, with its latency
+ *   ○ late      an answer after the reply (it still feeds read repair)
+ *   ✕ failed    a replica that answered with a failure;  ⏱ no answer: one that never answered
+ *   │ W=2 ok    the moment the coordinator replied (or failed / timed out), across all lanes
+ *   ◆ repair    read repair sent to a stale replica after the reply
+ *   arrows      the replication messages, shaped and coloured by type (cluster/messageStyle)
+ *
+ * Below the drawing the same story is written as an ordered list of sentences (traceSteps), for
+ * screen readers and for anyone who prefers words.
+ *
+ * Props:
+ *   requestId   the request to show
+ *   events      cluster events (at least the ones with this requestId; others are ignored)
+ *   messages    message.sent / delivered / dropped events to draw as arrows (optional; only the
+ *               replication types between the request's nodes inside its time span are used)
+ *   standIns    stand-in → intended owner, for replicas holding a hint (seam for hinted handoff)
+ *   selectedNode  linked selection: that lane is highlighted;  onSelectNode: lane label clicked
+ *   width       drawing width in px (default 760); the SVG scales to its box
+ */
+
+import { scaleLinear } from 'd3';
+import { messageStyle } from '../cluster/messageStyle.ts';
+import { Shape } from '../cluster/Shape.tsx';
+import type { AnyEvent } from '../log/eventTypes.ts';
+import { formatMs } from '../shared/format.ts';
+import { nodeStyles, styleOf } from '../shared/nodeStyle.ts';
+import { TraceMarks } from './TraceMarks.tsx';
+import { buildTrace, traceLanes, traceSteps } from './traceModel.ts';
+
+export interface RequestTraceProps {
+  requestId: string;
+  events: readonly AnyEvent[];
+  messages?: readonly AnyEvent[];
+  standIns?: Readonly<Record<string, string>>;
+  selectedNode?: string | null;
+  onSelectNode?: (id: string) => void;
+  width?: number;
+}
+
+const laneHeight = 48;
+const top = 16;
+const labelWidth = 170;
+const ink = '#1f2328';
+const muted = '#57606a';
+
+export function RequestTrace({
+  requestId,
+  events,
+  messages,
+  standIns,
+  selectedNode,
+  onSelectNode,
+  width = 760,
+}: RequestTraceProps) {
+  const model = buildTrace(requestId, events, { messages: messages ?? [], standIns: standIns ?? {} });
+  if (!model) {
+    return (
+      <p data-testid="request-trace" style={{ color: muted }}>
+        No trace for request {requestId}: its start was not seen (it may be older than the event buffer).
+      </p>
+    );
+  }
+  const lanes = traceLanes(model);
+  const height = top + lanes.length * laneHeight + 40;
+  const t0 = model.forwardedFrom?.at ?? model.startedAt;
+  const span = Math.max(1, model.endAt - t0);
+  const elapsed = scaleLinear()
+    .domain([0, span * 1.08])
+    .range([labelWidth + 16, width - 130]);
+  const x = (t: number) => elapsed(t - t0);
+  const laneY = (id: string) => top + lanes.indexOf(id) * laneHeight + laneHeight / 2;
+  const styles = nodeStyles(lanes);
+  const c = model.completion;
+  const q = `${model.op === 'get' ? 'R' : 'W'}=${model.needed}`;
+  const outcome = !c
+    ? 'in flight'
+    : c.outcome === 'ok'
+      ? `ok in ${formatMs(c.latencyMs)}`
+      : c.outcome === 'fail'
+        ? 'failed'
+        : 'timed out (outcome unknown)';
+
+  return (
+    <figure data-testid="request-trace" style={{ margin: 0 }}>
+      <figcaption style={{ fontSize: 17, marginBottom: 4 }}>
+        <strong>
+          {model.op} {model.key}
+        </strong>{' '}
+        · coordinator {model.coordinator} · {q} · <span data-testid="trace-outcome">{outcome}</span>
+      </figcaption>
+      <svg
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        style={{ maxWidth: width, display: 'block' }}
+        aria-hidden="true"
+      >
+        <defs>
+          <marker
+            id="kv-trace-arrow"
+            viewBox="0 0 10 10"
+            refX={9}
+            refY={5}
+            markerWidth={7}
+            markerHeight={7}
+            orient="auto-start-reverse"
+          >
+            <path d="M0,0L10,5L0,10z" fill={muted} />
+          </marker>
+        </defs>
+        {lanes.map((id) => {
+          const y = laneY(id);
+          const style = styleOf(styles, id);
+          const replica = model.replicas.find((r) => r.node === id);
+          const role =
+            id === model.coordinator
+              ? `coordinator${replica ? `, replica ${replica.asked}` : ''}`
+              : replica
+                ? replica.standInFor
+                  ? `stand-in for ${replica.standInFor} (hint)`
+                  : `replica ${replica.asked}`
+                : model.forwardedFrom?.node === id
+                  ? 'forwarded it'
+                  : '';
+          return (
+            // biome-ignore lint/a11y/noStaticElementInteractions: pointer shortcut only; the ordered list below carries the content for keyboard and screen-reader users.
+            <g
+              key={id}
+              data-lane={id}
+              onClick={() => onSelectNode?.(id)}
+              style={{ cursor: onSelectNode ? 'pointer' : undefined }}
+            >
+              <rect
+                x={0}
+                y={y - laneHeight / 2}
+                width={width}
+                height={laneHeight}
+                fill={selectedNode === id ? '#ddf4ff' : lanes.indexOf(id) % 2 ? '#f6f8fa' : '#ffffff'}
+              />
+              <line x1={labelWidth} x2={width - 8} y1={y} y2={y} stroke="#d0d7de" strokeWidth={1.5} />
+              <Shape
+                shape={style.shape}
+                at={{ x: 14, y: y - 6 }}
+                size={6}
+                colour={style.colour}
+                stroke={ink}
+              />
+              <text x={28} y={y - 1} fontSize={16} fontWeight={700} fill={ink}>
+                {id}
+              </text>
+              <text x={28} y={y + 16} fontSize={13} fill={replica?.standInFor ? '#8a4b00' : muted}>
+                {role}
+              </text>
+            </g>
+          );
+        })}
+        {model.messages.map((m) => {
+          const x1 = x(m.sentAt);
+          const x2 = x(m.deliveredAt ?? (m.dropped ? m.sentAt + span * 0.04 : model.endAt));
+          const y1 = laneY(m.from);
+          const y2 = laneY(m.to);
+          const yEnd = m.dropped ? y1 + (y2 - y1) * 0.45 : y2;
+          const style = messageStyle(m.msg);
+          return (
+            <g key={`${m.from}:${m.id}`} data-msg={m.msg}>
+              <line
+                x1={x1}
+                y1={y1}
+                x2={x2}
+                y2={yEnd}
+                stroke={style.colour}
+                strokeWidth={1.5}
+                strokeDasharray={m.deliveredAt === undefined && !m.dropped ? '4 3' : undefined}
+                markerEnd={m.dropped ? undefined : 'url(#kv-trace-arrow)'}
+              />
+              <Shape
+                shape={style.shape}
+                at={{ x: (x1 + x2) / 2, y: (y1 + yEnd) / 2 }}
+                size={5}
+                colour={style.colour}
+                stroke="#ffffff"
+              />
+              {m.dropped && (
+                <text x={x2} y={yEnd + 5} textAnchor="middle" fontSize={16} fontWeight={700} fill="#cf222e">
+                  ✕
+                </text>
+              )}
+            </g>
+          );
+        })}
+        <TraceMarks model={model} x={x} laneY={laneY} laneHeight={laneHeight} height={height} width={width} />
+        <g data-testid="trace-axis" fontSize={13} fill={muted}>
+          {elapsed.ticks(6).map((t) => (
+            <g key={t}>
+              <line x1={elapsed(t)} x2={elapsed(t)} y1={height - 34} y2={height - 28} stroke={muted} />
+              <text x={elapsed(t)} y={height - 14} textAnchor="middle">
+                +{formatMs(t)}
+              </text>
+            </g>
+          ))}
+        </g>
+      </svg>
+      <ol data-testid="trace-steps" style={{ margin: '6px 0 0', paddingLeft: 22, fontSize: 15 }}>
+        {traceSteps(model).map((step) => (
+          <li key={step}>{step}</li>
+        ))}
+      </ol>
+    </figure>
+  );
+}

@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { getK17WithRepair, putK17, putTimesOut, sampleEvents } from '../fixtures/sampleData.ts';
+import { buildTrace, traceLanes, traceSteps } from './traceModel.ts';
+
+describe('buildTrace', () => {
+  it('ranks the answers that counted toward W in answer order, with latency, and marks the late one', () => {
+    const trace = buildTrace('c7', sampleEvents, { messages: sampleEvents });
+    expect(trace?.coordinator).toBe('n1');
+    expect(trace?.replicas.map((r) => [r.node, r.state, r.rank ?? null, r.latencyMs])).toEqual([
+      ['n1', 'counted', 1, 1],
+      ['n4', 'counted', 2, 801],
+      ['n2', 'late', null, 990],
+    ]);
+    expect(trace?.completion?.outcome).toBe('ok');
+  });
+
+  it('pairs the request’s replication messages with their delivery and ignores the others', () => {
+    const trace = buildTrace('c7', putK17, { messages: putK17 });
+    expect(trace?.messages.map((m) => [m.msg, m.from, m.to, m.sentAt, m.deliveredAt])).toEqual([
+      ['replica-put', 'n1', 'n4', 1_000, 1_400],
+      ['replica-put', 'n1', 'n2', 1_000, 1_400],
+      ['replica-put-ack', 'n4', 'n1', 1_401, 1_801],
+      ['replica-put-ack', 'n2', 'n1', 1_402, 1_990],
+    ]);
+  });
+
+  it('shows the forwarding node first, then the read repair sent to the stale replica', () => {
+    const trace = buildTrace('c9', getK17WithRepair);
+    if (!trace) throw new Error('no trace');
+    expect(traceLanes(trace)).toEqual(['n5', 'n4', 'n1', 'n2']);
+    expect(trace.replicas.find((r) => r.node === 'n2')).toMatchObject({ state: 'late', repaired: true });
+    expect(traceSteps(trace)).toContain('Read repair: n4 sent the newest versions to n2.');
+  });
+
+  it('says which replica never answered when the request timed out, and that the outcome is unknown', () => {
+    const trace = buildTrace('c12', putTimesOut, { messages: putTimesOut });
+    if (!trace) throw new Error('no trace');
+    expect(trace.replicas.find((r) => r.node === 'n2')?.state).toBe('no answer');
+    expect(trace.messages[0]).toMatchObject({ to: 'n2', dropped: 'crashed' });
+    expect(traceSteps(trace)).toContain('Timed out after 2000 ms with 2 of W=3; the outcome is unknown.');
+  });
+
+  it('marks stand-ins holding hints, from the caller or from the event (the handoff seam)', () => {
+    const fromProp = buildTrace('c12', putTimesOut, { standIns: { n3: 'n2' } });
+    expect(fromProp?.replicas.find((r) => r.node === 'n3')?.standInFor).toBe('n2');
+    const withHint = putTimesOut.map((e) =>
+      e.type === 'replica.answered' && e.replica === 'n3' ? { ...e, hintFor: 'n2' } : e,
+    );
+    expect(buildTrace('c12', withHint)?.replicas.find((r) => r.node === 'n3')?.standInFor).toBe('n2');
+    expect(
+      traceSteps(fromProp as NonNullable<typeof fromProp>).some((s) =>
+        s.includes('n3 (standing in for n2, holding a hint)'),
+      ),
+    ).toBe(true);
+  });
+
+  it('returns null for a request whose start it has not seen', () => {
+    expect(buildTrace('nope', sampleEvents)).toBeNull();
+  });
+});
