@@ -4,6 +4,7 @@
  * unsynced write leaves (SPEC 1.8: "truncates a torn tail"). A record that fails its checksum but
  * is followed by more non-zero bytes is damage, not a tear: that is `KV_CORRUPTION`, naming the file
  * and offset, because silently dropping the records after it would lose acknowledged writes.
+ * The replayed log is flushed: what a reopened store shows must survive the next power loss.
  */
 
 import { kvError } from '../../errors.ts';
@@ -47,10 +48,10 @@ export function replayLog(fs: FileSystem, name: string, apply: (entry: Entry) =>
       at = read.next;
     }
     const truncatedBytes = bytes.length - at;
-    if (truncatedBytes > 0) {
-      handle.truncate(at);
-      handle.flush();
-    }
+    if (truncatedBytes > 0) handle.truncate(at);
+    // After a process crash the OS may still hold records that were never synced. Once replayed they
+    // are visible, so they must become durable now, or a later power loss would take them back.
+    handle.flush();
     return { records, truncatedBytes, maxSeq };
   } finally {
     handle.close();
