@@ -27,7 +27,7 @@
  *
  * Rejected: an async "prepare" step (the engine's interface is synchronous and must stay so);
  * renaming spares with `move()` (async, and needs the handle closed, leaving a window in which the
- * file cannot be read); writable streams (about 100× slower on the write path).
+ * file cannot be read); writable streams (about 100× slower on the write path, per issue 3).
  *
  * Appends are coalesced in memory until the next flush (opfsSlot.ts): each sync-handle call costs
  * ~20 µs whatever its size, so a group commit of 100 records is one write and one flush.
