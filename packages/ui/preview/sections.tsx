@@ -155,5 +155,25 @@ export function previewSections(): PreviewSection[] {
       ),
       fullPage: true,
     },
+    {
+      name: 'lab-1280x720',
+      title: 'At 1280×720: ring and trace side by side, k17 linked',
+      element: (
+        <div style={{ display: 'flex', gap: 16, width: 1248 }}>
+          <div style={{ width: 520 }}>
+            <RingView ring={ring(5)} n={3} keys={keys} selectedKey="k17" selectedNode="n4" size={520} />
+          </div>
+          <div style={{ width: 712 }}>
+            <RequestTrace
+              requestId="c7"
+              events={sampleEvents}
+              messages={sampleEvents}
+              selectedNode="n4"
+              width={712}
+            />
+          </div>
+        </div>
+      ),
+    },
   ];
 }

@@ -96,7 +96,40 @@ export const messageStyles: Record<string, MessageStyle> = {
   },
   gossip: { label: 'gossip', colour: okabeIto.orange, shape: 'hexagon', meaning: 'membership gossip' },
   hint: { label: 'hint', colour: okabeIto.skyBlue, shape: 'star', meaning: 'hinted handoff' },
+  'hint-replay': {
+    label: 'hint replay',
+    colour: okabeIto.skyBlue,
+    shape: 'star',
+    meaning: 'hint-replay: a stand-in hands a write back to its owner',
+  },
+  'hint-ack': {
+    label: 'hint ack',
+    colour: okabeIto.skyBlue,
+    shape: 'square',
+    meaning: 'hint-ack: the owner stored it',
+  },
   merkle: { label: 'Merkle', colour: okabeIto.green, shape: 'plus', meaning: 'anti-entropy exchange' },
+  // The anti-entropy exchange (engine antiEntropy/messages.ts): one shape for the family, a shade
+  // of green per step, from the roots down to the versions.
+  'merkle-root': { label: 'Merkle root', colour: '#00795a', shape: 'plus', meaning: 'compare tree roots' },
+  'merkle-level': {
+    label: 'Merkle level',
+    colour: '#2f9e7f',
+    shape: 'plus',
+    meaning: 'differing children, one level down',
+  },
+  'merkle-keys': {
+    label: 'Merkle keys',
+    colour: '#5cc2a3',
+    shape: 'plus',
+    meaning: 'keys of differing buckets',
+  },
+  'merkle-versions': {
+    label: 'Merkle versions',
+    colour: '#004d3a',
+    shape: 'plus',
+    meaning: 'the newer versions exchanged',
+  },
 };
 
 /** Families whose exact type names are not fixed yet: matched by prefix. */

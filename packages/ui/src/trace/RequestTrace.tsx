@@ -160,7 +160,10 @@ export function RequestTrace({
         })}
         {model.messages.map((m) => {
           const x1 = x(m.sentAt);
-          const x2 = x(m.deliveredAt ?? (m.dropped ? m.sentAt + span * 0.04 : model.endAt));
+          // A dropped message goes half-way (at least 40 px, so it can be seen) and ends in a cross.
+          const x2 = m.dropped
+            ? Math.max(x1 + 40, x(m.sentAt + span * 0.04))
+            : x(m.deliveredAt ?? model.endAt);
           const y1 = laneY(m.from);
           const y2 = laneY(m.to);
           const yEnd = m.dropped ? y1 + (y2 - y1) * 0.45 : y2;
