@@ -128,7 +128,7 @@ export function CentreText({
   }
   if (moveCount > 0) {
     lines.push({
-      text: `${moveCount} ranges move (${formatShare(movedShare)} of the ring)`,
+      text: `${moveCount} ranges move · ${formatShare(movedShare)}`,
       size: 14,
       fill: '#8a4b00',
       weight: 600,

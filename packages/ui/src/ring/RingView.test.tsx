@@ -29,7 +29,7 @@ describe('RingView', () => {
   it('highlights the ranges that move and the new node’s tokens when a node joins', () => {
     const html = renderToStaticMarkup(<RingView ring={ring(6)} previousRing={ring(5)} n={3} />);
     expect(count(html, 'data-change="enters"')).toBe(8);
-    expect(html).toMatch(/\d+ ranges move \([\d.]+%/);
+    expect(html).toMatch(/\d+ ranges move · [\d.]+%/);
     expect(html.includes('class="kv-moved"')).toBe(true);
     expect(html.includes('class="kv-token-enter"')).toBe(true);
     const still = renderToStaticMarkup(
