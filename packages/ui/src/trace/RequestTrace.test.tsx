@@ -12,6 +12,7 @@ describe('RequestTrace', () => {
     expect(html).toContain('R=2 reached · reply');
     expect(html).toContain('data-testid="trace-repair-n2"');
     expect(html).toContain('ok in 402 ms');
+    expect(html).toContain('data-testid="trace-forward"');
   });
 
   it('shows a timeout as such, with the replica that never answered and the dropped message', () => {

@@ -35,6 +35,27 @@ export function TraceMarks({ model, x, laneY, laneHeight, height, width }: Trace
         : `timed out (${c.answeredBy.length} of ${q})`;
   return (
     <g>
+      {model.forwardedFrom && model.forwardedFrom.node !== model.coordinator && (
+        <g data-testid="trace-forward">
+          <line
+            x1={x(model.forwardedFrom.at)}
+            y1={laneY(model.forwardedFrom.node)}
+            x2={x(model.startedAt)}
+            y2={laneY(model.coordinator)}
+            stroke="#CC79A7"
+            strokeWidth={2}
+          />
+          <circle cx={x(model.forwardedFrom.at)} cy={laneY(model.forwardedFrom.node)} r={5} fill="#CC79A7" />
+          <text
+            x={x(model.forwardedFrom.at) + 9}
+            y={laneY(model.forwardedFrom.node) - 9}
+            fontSize={13}
+            fill="#8a3b6f"
+          >
+            forward
+          </text>
+        </g>
+      )}
       <g data-testid="trace-start">
         <circle cx={x(model.startedAt)} cy={laneY(model.coordinator)} r={6} fill={ink} />
         <text x={x(model.startedAt) + 9} y={laneY(model.coordinator) - 10} fontSize={12} fill={ink}>
