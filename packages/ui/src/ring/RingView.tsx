@@ -28,8 +28,9 @@
 
 import { keyPosition, movedFraction, ownership, type Ring, rangeMoves } from '@kvscope/engine';
 import { arc as d3Arc } from 'd3';
-import { useMemo } from 'react';
+import { useId, useMemo } from 'react';
 import { Shape } from '../cluster/Shape.tsx';
+import { svgId } from '../shared/format.ts';
 import { nodeStyles, styleOf } from '../shared/nodeStyle.ts';
 import { PreferenceMarks } from './PreferenceMarks.tsx';
 import { movedFill, movedStroke, RingLegend } from './RingLegend.tsx';
@@ -68,6 +69,9 @@ export function RingView(props: RingViewProps) {
   const { ring, n, keys = [], selectedKey, selectedNode, previousRing, onSelectKey, onSelectNode } = props;
   const size = props.size ?? 560;
   const animate = !props.reducedMotion;
+  const reactId = useId();
+  const titleId = svgId(reactId, 'ring-title');
+  const hatchId = svgId(reactId, 'moved-hatch');
   const c = size / 2;
   const radius = size / 2 - 78;
   const styles = useMemo(
@@ -99,13 +103,13 @@ export function RingView(props: RingViewProps) {
         viewBox={`0 0 ${size} ${size}`}
         width="100%"
         style={{ maxWidth: size, display: 'block' }}
-        aria-labelledby="kv-ring-title"
+        aria-labelledby={titleId}
       >
-        <title id="kv-ring-title">{ringSummary(ring, n, moves.length)}</title>
+        <title id={titleId}>{ringSummary(ring, n, moves.length)}</title>
         <style>{ringCss}</style>
         <defs>
           <pattern
-            id="kv-moved-hatch"
+            id={hatchId}
             width={7}
             height={7}
             patternUnits="userSpaceOnUse"
@@ -137,7 +141,7 @@ export function RingView(props: RingViewProps) {
                 key={`${move.start}-${move.end}`}
                 className={animate ? 'kv-moved' : undefined}
                 d={band.innerRadius(radius + 5).outerRadius(radius + 17)(span) ?? ''}
-                fill="url(#kv-moved-hatch)"
+                fill={`url(#${hatchId})`}
                 stroke={movedStroke}
                 strokeWidth={1}
               >

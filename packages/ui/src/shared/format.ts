@@ -53,3 +53,8 @@ export function listOf(items: readonly string[]): string {
 export function fileStem(file: string): string {
   return file.replace(/\.[a-z]+$/i, '');
 }
+
+/** A React `useId()` value made safe inside `url(#…)` references and CSS (letters, digits, -, _). */
+export function svgId(reactId: string, name: string): string {
+  return `kv-${name}-${reactId.replace(/[^A-Za-z0-9_-]/g, '')}`;
+}

@@ -17,7 +17,9 @@
  */
 
 import { scaleLinear } from 'd3';
+import { useId } from 'react';
 import { Shape } from '../cluster/Shape.tsx';
+import { svgId } from '../shared/format.ts';
 import { type FaultMarker, faultLabel, faultStyle, markerRows, type Sparkline } from './timelineModel.ts';
 
 export interface FaultTimelineProps {
@@ -42,6 +44,7 @@ export const defaultAxisTime = (at: number) => `${Number((at / 1000).toFixed(1))
 
 export function FaultTimeline(props: FaultTimelineProps) {
   const { faults, sparklines = [], selectedNode, onSelectFault, width = 1000 } = props;
+  const titleId = svgId(useId(), 'timeline-title');
   const times = [
     ...faults.flatMap((f) => [f.at, f.until ?? f.at]),
     ...sparklines.flatMap((s) => s.points.map((p) => p.at)),
@@ -65,9 +68,11 @@ export function FaultTimeline(props: FaultTimelineProps) {
         viewBox={`0 0 ${width} ${height}`}
         width="100%"
         style={{ maxWidth: width, display: 'block' }}
-        aria-labelledby="kv-timeline-title"
+        aria-labelledby={titleId}
       >
-        <title id="kv-timeline-title">{`Fault timeline: ${faults.length} fault${faults.length === 1 ? '' : 's'}`}</title>
+        <title
+          id={titleId}
+        >{`Fault timeline: ${faults.length} fault${faults.length === 1 ? '' : 's'}`}</title>
         {sparklines.map((s, i) => (
           <SparkRow key={s.label} line={s} x={x} top={sparkTop + i * (sparkHeight + 8)} width={width} />
         ))}

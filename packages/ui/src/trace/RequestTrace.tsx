@@ -24,10 +24,11 @@
  */
 
 import { scaleLinear } from 'd3';
+import { useId } from 'react';
 import { messageStyle } from '../cluster/messageStyle.ts';
 import { Shape } from '../cluster/Shape.tsx';
 import type { AnyEvent } from '../log/eventTypes.ts';
-import { formatMs } from '../shared/format.ts';
+import { formatMs, svgId } from '../shared/format.ts';
 import { nodeStyles, styleOf } from '../shared/nodeStyle.ts';
 import { TraceMarks } from './TraceMarks.tsx';
 import { buildTrace, traceLanes, traceSteps } from './traceModel.ts';
@@ -57,6 +58,7 @@ export function RequestTrace({
   onSelectNode,
   width = 760,
 }: RequestTraceProps) {
+  const arrowId = svgId(useId(), 'trace-arrow');
   const model = buildTrace(requestId, events, { messages: messages ?? [], standIns: standIns ?? {} });
   if (!model) {
     return (
@@ -101,7 +103,7 @@ export function RequestTrace({
       >
         <defs>
           <marker
-            id="kv-trace-arrow"
+            id={arrowId}
             viewBox="0 0 10 10"
             refX={9}
             refY={5}
@@ -178,7 +180,7 @@ export function RequestTrace({
                 stroke={style.colour}
                 strokeWidth={1.5}
                 strokeDasharray={m.deliveredAt === undefined && !m.dropped ? '4 3' : undefined}
-                markerEnd={m.dropped ? undefined : 'url(#kv-trace-arrow)'}
+                markerEnd={m.dropped ? undefined : `url(#${arrowId})`}
               />
               <Shape
                 shape={style.shape}
