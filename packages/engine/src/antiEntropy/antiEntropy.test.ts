@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { antiEntropyExchangeTimeoutMs } from '../constants.ts';
+import { kvError } from '../errors.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
 import { nodeId } from '../protocol/ids.ts';
 import { buildRing } from '../ring/ring.ts';
@@ -109,6 +110,18 @@ describe('anti-entropy exchange', () => {
     expect(b.state()).toEqual(a.state());
     expect(events.some((e) => e.type === 'antientropy.started' && e.trigger === 'continue')).toBe(true);
     expect(done.reduce((sum, e) => sum + e.keysRepaired, 0)).toBe(3_000);
+  });
+
+  it('stops continuing when the same keys travel again (the peer cannot store them)', () => {
+    const [a] = pair(base(500), [], { versionsBytesMax: 1024 });
+    const full = new MemoryReplica('n2', twoNodes, 2, { intervalMs: 0 });
+    full.apply = () => kvError('KV_QUOTA_EXCEEDED', 'the disk is full');
+    const started = withOutput((out) => a.antiEntropy.trigger(0, out, n2));
+    const { events } = pump([a, full], 0, 20_000); // throws if the exchanges never end
+    const exchanges = [...started, ...events].filter((e) => e.type === 'antientropy.started');
+    expect(full.data.size).toBe(0);
+    expect(exchanges.some((e) => e.type === 'antientropy.started' && e.trigger === 'continue')).toBe(true);
+    expect(exchanges.length).toBeLessThanOrEqual(2 * a.antiEntropy.ranges().length);
   });
 
   it('every message passes the validators that guard a worker boundary; malformed ones are refused', () => {

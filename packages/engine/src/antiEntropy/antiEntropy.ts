@@ -86,12 +86,16 @@ export interface AntiEntropySession {
   keys: Set<string>;
   /** Some differences were left out by a message limit: continue once this one ends. */
   partial: boolean;
+  /** Keys that travelled in the earlier exchanges of a continued repair. */
+  travelled: ReadonlySet<string>;
 }
 
 interface Queued {
   peer: NodeId;
   range: string;
   trigger: AntiEntropyTrigger;
+  /** For a continuation: the keys that travelled earlier in its chain. */
+  travelled?: ReadonlySet<string>;
 }
 
 export interface AntiEntropyTotals {
@@ -201,6 +205,7 @@ export class AntiEntropy implements ExchangeOwner {
     now: number,
     out: NodeOutput,
     trigger: AntiEntropyTrigger = 'manual',
+    travelled?: ReadonlySet<string>,
   ): string | KvError {
     const held = this.held.get(rangeId(range));
     if (!held)
@@ -223,6 +228,7 @@ export class AntiEntropy implements ExchangeOwner {
       bytes: 0,
       keys: new Set(),
       partial: false,
+      travelled: travelled ?? new Set(),
     };
     this.sessions.set(exchange, session);
     out.events.push({
@@ -324,8 +330,17 @@ export class AntiEntropy implements ExchangeOwner {
       keysRepaired: session.keys.size,
       durationMs: now - session.startedAt,
     });
-    if (outcome === 'repaired' && session.partial && session.keys.size > 0) {
-      this.queue.unshift({ peer: session.peer, range: rangeId(session.range), trigger: 'continue' });
+    // Continue a repair cut short while each exchange moves new keys; the same keys travelling again
+    // means the peer could not store them (a full disk?), and the next round will retry instead.
+    const progressed = session.keys.size > 0 && ![...session.keys].some((key) => session.travelled.has(key));
+    if (outcome === 'repaired' && session.partial && progressed) {
+      const travelled = new Set([...session.travelled, ...session.keys]);
+      this.queue.unshift({
+        peer: session.peer,
+        range: rangeId(session.range),
+        trigger: 'continue',
+        travelled,
+      });
     }
     this.startQueued(now, out);
   }
@@ -380,7 +395,7 @@ export class AntiEntropy implements ExchangeOwner {
       const next = this.queue.shift() as Queued;
       const held = this.held.get(next.range);
       if (!held || this.active(next.peer, next.range)) continue;
-      this.start(next.peer, held.range, now, out, next.trigger);
+      this.start(next.peer, held.range, now, out, next.trigger, next.travelled);
     }
   }
 }

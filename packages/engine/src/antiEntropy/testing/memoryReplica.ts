@@ -54,7 +54,7 @@ export class MemoryReplica implements AntiEntropyHost {
     return this.data.get(key) ?? [];
   }
 
-  apply(key: string, versions: readonly Version[]): ApplyResult {
+  apply(key: string, versions: readonly Version[]): ApplyResult | KvError {
     const existing = this.data.get(key) ?? [];
     const siblings = syncSiblings(existing, versions);
     const changed = !sameBytes(encodeSiblings(existing), encodeSiblings(siblings));
@@ -69,6 +69,7 @@ export class MemoryReplica implements AntiEntropyHost {
   /** A local write (a coordinator's or a replica's): stores it and keeps the tree current. */
   write(key: string, versions: readonly Version[]): void {
     const result = this.apply(key, versions);
+    if (isKvError(result)) throw result;
     this.antiEntropy.onWrite(key, result.siblings);
   }
 
