@@ -7,7 +7,7 @@ import { buildRing } from '../ring/ring.ts';
 import type { Version } from '../versioning/siblings.ts';
 import type { AntiEntropySettings } from './antiEntropy.ts';
 import type { AntiEntropyDone } from './events.ts';
-import { antiEntropyValidators } from './messages.ts';
+import { antiEntropyValidators, isAntiEntropyMessage } from './messages.ts';
 import { MemoryReplica, pump, type Sent, versionOf, withOutput } from './testing/memoryReplica.ts';
 
 const n1 = nodeId('n1');
@@ -130,6 +130,8 @@ describe('anti-entropy exchange', () => {
     expect(new Set(messages.map((m) => m.body.type))).toEqual(
       new Set(['merkle-root', 'merkle-level', 'merkle-keys', 'merkle-versions']),
     );
+    expect(messages.every((m) => isAntiEntropyMessage(m.body))).toBe(true);
+    expect(isAntiEntropyMessage({ type: 'replica-put' })).toBe(false);
     const head = { exchange: 'n1#1', range: { start: 1, end: 2 } };
     const level = antiEntropyValidators['merkle-level'];
     expect(level({ ...head, parents: [1], digests: ['0000000000000000'] })).toMatch(/two digests/);

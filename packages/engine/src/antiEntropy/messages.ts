@@ -70,6 +70,20 @@ export interface MerkleVersions {
 
 export type AntiEntropyMessage = MerkleRoot | MerkleLevel | MerkleKeys | MerkleVersions;
 
+const antiEntropyTypes: ReadonlySet<string> = new Set<AntiEntropyMessage['type']>([
+  'merkle-root',
+  'merkle-level',
+  'merkle-keys',
+  'merkle-versions',
+]);
+
+/** Whether a (validated) message body belongs to anti-entropy: how a node routes it to `AntiEntropy`. */
+export function isAntiEntropyMessage<M extends { type: string }>(
+  body: M,
+): body is Extract<M, { type: AntiEntropyMessage['type'] }> {
+  return antiEntropyTypes.has(body.type);
+}
+
 // ── the size on the wire ───────────────────────────────────────────────────────────────────────────
 
 const varintBytes = (n: number): number => {
