@@ -58,6 +58,8 @@ export interface RunReport {
   traceHash: string;
   /** Every promised property held. */
   valid: boolean;
+  /** Set when the run stopped early because a node threw (the run is then invalid). */
+  aborted?: { atMs: number; error: string };
   checkers: CheckerVerdicts;
   metrics: RunMetrics;
   faults: AppliedFault[];

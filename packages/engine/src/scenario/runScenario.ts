@@ -132,10 +132,10 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
       ? startSetWorkload(scenario.workload, context)
       : startKvWorkload(scenario.workload, context);
   const end = scenario.workload.durationMs + scenario.workload.settleMs;
-  sim.runUntil(end);
-  while (!workload.finished && sim.now < end + finalReadsMsMax) if (!sim.step()) break;
+  const aborted = runToEnd(sim, workload, end);
   const { states, down } = finalStates(sim, nodes, createNode, config, workload, seed);
   const verdicts = runCheckers(history.ops, states, checkerConfigOf(scenario));
+  if (aborted !== undefined) verdicts.valid = false;
   const metrics = computeMetrics(history.ops, sim.counters, verdicts, sim.now);
   const report: RunReport = {
     format: reportFormatVersion,
@@ -144,6 +144,7 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
     replay: `npx kvscope run ${options.scenarioPath ?? '<scenario.json>'} --seed ${seed}`,
     traceHash: sim.traceHash(),
     valid: verdicts.valid,
+    ...(aborted === undefined ? {} : { aborted }),
     checkers: verdicts,
     metrics,
     faults: nemesis.log,
@@ -158,6 +159,22 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
     report.wall = { ms, operationsPerSecond: ms > 0 ? (operations * 1_000) / ms : 0 };
   }
   return report;
+}
+
+/**
+ * Runs the workload, its settle time and its final reads. A node that throws (a broken invariant, or
+ * an operating error a module failed to turn into a value) ends the run there: the report says so
+ * instead of the runner dying, and the run is invalid.
+ */
+function runToEnd(sim: Simulation, workload: RunningWorkload, end: number): RunReport['aborted'] {
+  try {
+    sim.runUntil(end);
+    while (!workload.finished && sim.now < end + finalReadsMsMax) if (!sim.step()) break;
+    return undefined;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { atMs: sim.now, error: `a node threw and the run stopped: ${message}` };
+  }
 }
 
 /** A node's replica store, when the node is a key-value node. */

@@ -15,6 +15,7 @@ export function summarizeReport(report: RunReport): string {
   const lines = [
     `${report.name} · seed ${report.seed} · trace ${report.traceHash}  ${report.valid ? 'VALID' : 'INVALID'}`,
   ];
+  if (report.aborted) lines.push(`  ABORTED at ${report.aborted.atMs} ms: ${report.aborted.error}`);
   for (const result of report.checkers.results) {
     const verdict = result.valid ? 'ok' : `${result.violationCount} violation(s)`;
     const counts = Object.entries(result.counts)

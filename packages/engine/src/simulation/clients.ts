@@ -97,6 +97,7 @@ export class ClientChannel {
     };
     sim.request(node, { ...command, requestId } as KvRequest, (reply) => finish(reply as KvReply));
     sim.schedule(sim.now + timeoutMs, `timeout ${requestId}`, () => {
+      if (this.open !== requestId) return; // answered in time
       const error = kvError(
         'KV_TIMEOUT',
         `the client heard nothing from ${node} within ${timeoutMs} ms`,

@@ -314,7 +314,10 @@ export class Simulation {
 
   private scheduleWake(host: Host, wakeAt: number | null): void {
     if (wakeAt === null) return;
-    const at = Math.max(this.time, wakeAt - host.skewMs);
+    let at = Math.max(this.time, wakeAt - host.skewMs);
+    // Float rounding: (wakeAt − skew) + skew can land just below wakeAt, and a node woken before its
+    // deadline asks for the same wake again, for ever. Nudge until its clock reads at least wakeAt.
+    while (at + host.skewMs < wakeAt) at += Math.max(Math.abs(at) * Number.EPSILON, Number.MIN_VALUE);
     if (host.wakeAt !== null && host.wakeAt <= at && host.wakeAt >= this.time) return;
     host.wakeAt = at;
     this.agenda.push(at, { kind: 'wake', node: host.id, incarnation: host.incarnation });
