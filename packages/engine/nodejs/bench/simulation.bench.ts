@@ -1,0 +1,121 @@
+/**
+ * Simulated cluster throughput (issue 4 §8): simulated client operations per wall-second for 5
+ * nodes, N = 3, R = W = 2 (kv workload: 1,000 keys, half gets, half puts, 10 clients), the whole
+ * runner included (clients, nodes with their LSM stores on faulty disks, checkers, report); and the
+ * wall time of a 2,000-add Jepsen set run. Peer: the same runner and workload against a Map-backed
+ * node that answers from memory without replicating or storing (the simulator + clients + checkers
+ * bound). Target: ≥ 50,000 operations per wall-second.
+ *
+ * Run: `npm run bench:simulation`. Figures: bench/results/simulation.json.
+ */
+
+import { performance } from 'node:perf_hooks';
+import type { NodeEnv, NodeInput, NodeOutput, StorageNode } from '../../src/node/contract.ts';
+import { emptyOutput } from '../../src/node/contract.ts';
+import { parseScenario } from '../../src/scenario/parseScenario.ts';
+import type { RunReport } from '../../src/scenario/report.ts';
+import { type RunOptions, runScenario } from '../../src/scenario/runScenario.ts';
+import type { Scenario } from '../../src/scenario/types.ts';
+import { type Measure, median, reportResults } from './results.ts';
+
+const kvFile = {
+  name: 'bench-kv',
+  cluster: { nodes: 5, n: 3, r: 2, w: 2, quorum: 'strict' },
+  workload: {
+    kind: 'kv',
+    clients: 10,
+    keys: 1_000,
+    mix: { get: 0.5, put: 0.5, delete: 0 },
+    ratePerSecond: 1_000,
+    durationMs: 5_000,
+    settleMs: 500,
+  },
+};
+const setFile = {
+  name: 'bench-set',
+  cluster: { nodes: 5, n: 3, r: 2, w: 2 },
+  workload: {
+    kind: 'set',
+    clients: 5,
+    elements: 2_000,
+    ratePerSecond: 105,
+    durationMs: 20_000,
+    settleMs: 5_000,
+  },
+  faults: [
+    {
+      atMs: 5_000,
+      type: 'partition',
+      groups: [
+        ['n1', 'n2'],
+        ['n3', 'n4', 'n5'],
+      ],
+    },
+    { atMs: 15_000, type: 'heal' },
+  ],
+};
+
+/** The peer's node: a Map, answering every request at once, with no messages and no disk. */
+function createMapNode(env: NodeEnv): StorageNode {
+  const data = new Map<string, Uint8Array | null>();
+  let counter = 0;
+  return {
+    id: env.id,
+    step(input: NodeInput): NodeOutput {
+      const out = emptyOutput();
+      if (input.type !== 'request' || input.request.type === 'stats') return out;
+      const request = input.request;
+      const base = { requestId: request.requestId, coordinator: env.id, ok: true as const };
+      if (request.type === 'get') {
+        const value = data.get(request.key);
+        const siblings = value === undefined ? [] : [{ clock: [], value, timestamp: 0 }];
+        out.replies.push({ ...base, type: 'get', siblings, context: [], answeredBy: [env.id] });
+      } else {
+        data.set(request.key, request.type === 'put' ? request.value : null);
+        const clock = [{ node: env.id, counter: ++counter, timestamp: input.now }];
+        out.replies.push({ ...base, type: request.type, clock, ackedBy: [env.id] });
+      }
+      return out;
+    },
+    sync() {},
+    snapshot: (now) => ({ id: env.id, kind: 'map', at: now }),
+    close() {},
+  };
+}
+
+function timedRun(file: object, options: RunOptions = {}): { report: RunReport; ms: number } {
+  const scenario = parseScenario(file) as Scenario;
+  const started = performance.now();
+  const report = runScenario(scenario, options) as RunReport;
+  return { report, ms: performance.now() - started };
+}
+
+function operationsPerSecond(options: RunOptions): number {
+  timedRun(kvFile, options); // warm-up
+  const rates = [1, 2, 3].map((seed) => {
+    const { report, ms } = timedRun(kvFile, { ...options, seed });
+    return (report.metrics.operations.total * 1_000) / ms;
+  });
+  return median(rates);
+}
+
+const ours = operationsPerSecond({});
+const peer = operationsPerSecond({ createNode: createMapNode });
+const jepsen = median([42, 43, 44].map((seed) => timedRun(setFile, { seed }).ms));
+const measures: Record<string, Measure> = {
+  'kv ops per wall-second (5 nodes, N=3, R=W=2)': {
+    ours,
+    peer,
+    peerName: 'same runner, Map-backed node without replication or storage',
+    unit: 'ops/s',
+    better: 'higher',
+  },
+  'Jepsen set run, 2,000 adds (wall ms)': {
+    ours: jepsen,
+    peer: (2_000 * 1_000) / 50_000,
+    peerName: 'the target: 2,000 adds at 50,000 ops/s',
+    unit: 'ms',
+    better: 'lower',
+  },
+};
+reportResults('simulation', measures);
