@@ -5,6 +5,7 @@
  *
  *   evidence                         gossip (default)        local (Dynamo)        phi (Cassandra)
  *   heard(m, now, 'heartbeat')       counts                  ignored               counts (a sample)
+ *   heard(m, now, 'new-incarnation') counts                  ignored               a fresh window
  *   heard(m, now, 'direct')          ignored                 counts                ignored
  *   reported(m, suspects)            counts (agreement)      ignored               ignored
  *   unanswered(m, now)               ignored                 down at once          ignored
@@ -21,16 +22,23 @@
 
 import type { NodeId } from '../protocol/ids.ts';
 import type { FailureDetectorKind } from '../scenario/types.ts';
+import { GossipDetector } from './gossipDetector.ts';
+import { LocalDetector } from './localDetector.ts';
+import { PhiAccrualDetector } from './phiAccrual.ts';
 
 export type DetectorVerdict = 'alive' | 'suspected' | 'down';
-export type Evidence = 'heartbeat' | 'direct';
+/**
+ * `heartbeat`: its counter grew; `new-incarnation`: it restarted (a larger generation); `direct`: it
+ * sent this node a message.
+ */
+export type Evidence = 'heartbeat' | 'new-incarnation' | 'direct';
 
 export interface FailureDetector {
   readonly kind: FailureDetectorKind;
   /** Starts watching `member` as if it had just been heard from. */
   track(member: NodeId, now: number): void;
   forget(member: NodeId): void;
-  /** Evidence of life: its heartbeat counter grew (`heartbeat`), or it sent this node a message (`direct`). */
+  /** Evidence of life (see `Evidence`); `heartbeat` when not given. */
   heard(member: NodeId, now: number, evidence?: Evidence): void;
   /** Other members' suspicions of `member`, carried by gossip for the heartbeat this node also holds. */
   reported(member: NodeId, suspects: readonly NodeId[]): void;
@@ -52,4 +60,20 @@ export interface DetectorSettings {
   failTimeoutMs: number;
   gossipIntervalMs: number;
   phiThreshold: number;
+  /** The inter-arrival model of the phi detector (phiAccrual.ts). */
+  phiDistribution: PhiDistribution;
+}
+
+/** `normal`: Hayashibara et al. and Akka; `exponential`: Cassandra's estimator. */
+export type PhiDistribution = 'normal' | 'exponential';
+
+export function createDetector(kind: FailureDetectorKind, settings: DetectorSettings): FailureDetector {
+  switch (kind) {
+    case 'gossip':
+      return new GossipDetector(settings);
+    case 'local':
+      return new LocalDetector(settings);
+    case 'phi':
+      return new PhiAccrualDetector(settings);
+  }
 }

@@ -43,7 +43,7 @@ export class GossipDetector implements FailureDetector {
 
   heard(member: NodeId, now: number, evidence: Evidence = 'heartbeat'): void {
     const watch = this.watches.get(member);
-    if (!watch || evidence !== 'heartbeat') return;
+    if (!watch || evidence === 'direct') return;
     watch.lastGrewAt = now;
     watch.others.clear();
   }

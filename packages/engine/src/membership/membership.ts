@@ -35,11 +35,13 @@ import type { Rng } from '../random/rng.ts';
 import type { FailureDetectorKind } from '../scenario/types.ts';
 import { Timeout } from '../time/clock.ts';
 import type { MembershipEvent } from './events.ts';
-import type { DetectorVerdict, FailureDetector } from './failureDetector.ts';
-import { GossipDetector } from './gossipDetector.ts';
-import { LocalDetector } from './localDetector.ts';
+import {
+  createDetector,
+  type DetectorVerdict,
+  type FailureDetector,
+  type PhiDistribution,
+} from './failureDetector.ts';
 import type { GossipEntry, GossipMessage, MemberStatus } from './messages.ts';
-import { PhiAccrualDetector } from './phiAccrual.ts';
 
 export interface MembershipSettings {
   detector: FailureDetectorKind;
@@ -48,6 +50,7 @@ export interface MembershipSettings {
   failTimeoutMs: number;
   cleanupTimeoutMs: number;
   phiThreshold: number;
+  phiDistribution: PhiDistribution;
   /** Nodes a starting node sends its digest to at once, to be known (SPEC 1.6 "seeds"). */
   seeds: readonly NodeId[];
 }
@@ -88,18 +91,6 @@ export function compareIncarnations(a: Incarnation, b: Incarnation): number {
   return a.generation !== b.generation ? a.generation - b.generation : a.heartbeat - b.heartbeat;
 }
 
-export function createDetector(self: NodeId, settings: MembershipSettings): FailureDetector {
-  const detectorSettings = { self, ...settings };
-  switch (settings.detector) {
-    case 'gossip':
-      return new GossipDetector(detectorSettings);
-    case 'local':
-      return new LocalDetector(detectorSettings);
-    case 'phi':
-      return new PhiAccrualDetector(detectorSettings);
-  }
-}
-
 export class Membership {
   readonly detector: FailureDetector;
   readonly counters = { digestsSent: 0, digestsReceived: 0, membersIgnored: 0 };
@@ -118,7 +109,7 @@ export class Membership {
     private readonly settings: MembershipSettings,
     private readonly rng: Rng,
   ) {
-    this.detector = createDetector(host.self, settings);
+    this.detector = createDetector(settings.detector, { self: host.self, ...settings });
     this.gossipTimer = new Timeout('gossip', settings.gossipIntervalMs);
   }
 
@@ -306,6 +297,7 @@ export class Membership {
     if (order < 0) return false;
     if (order > 0) {
       const wasLeft = record.status === 'left';
+      const restarted = entry.generation > record.generation && record.heartbeat > 0;
       record.generation = entry.generation;
       record.heartbeat = entry.heartbeat;
       record.lastGrewAt = now;
@@ -318,7 +310,7 @@ export class Membership {
         this.members.delete(entry.id);
         return this.admit(entry, from, now, out);
       }
-      this.detector.heard(entry.id, now, 'heartbeat');
+      this.detector.heard(entry.id, now, restarted ? 'new-incarnation' : 'heartbeat');
     } else if (entry.status === 'left' && record.status !== 'left') {
       this.markLeft(record, now, out);
       return false;

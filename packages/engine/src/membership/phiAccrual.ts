@@ -13,12 +13,18 @@
  * gossip's own randomness). Window: the last `phiWindowSamplesMax` intervals (bounded, running
  * sums); before any sample the window holds two bootstrap samples, interval ± interval/4, i.e.
  * mean = `gossipIntervalMs`, σ = mean/4 (Akka's first-heartbeat estimate). σ is never taken below
- * `phiStdDevMinMs`. A member that recovers from down starts a fresh window: its new incarnation's
- * rhythm has nothing to do with the silence before.
+ * `phiStdDevMinMs`. A restarted member (a new incarnation) starts a fresh window: its rhythm has
+ * nothing to do with the silence before. A long pause stays in the window as one long sample, which
+ * is how the detector learns to tolerate what it has seen.
  *
  * The normal tail uses the logistic approximation Akka uses (error < 0.05% of the CDF). The time at
  * which phi crosses the threshold is mean + y*·σ after the last arrival, where y* solves
  * phi(y*) = threshold once (bisection), so `status` and `nextChangeAt` agree exactly.
+ *
+ * `phiDistribution: 'exponential'` is Cassandra's estimator instead (FailureDetector.ArrivalWindow):
+ * P(later than t) = e^(−t/mean), so phi = t / (mean · ln 10) and a member is convicted
+ * threshold · ln 10 ≈ 18.4 mean intervals after its last heartbeat. Its heavier tail tolerates the
+ * irregular arrivals gossip produces, at the price of slower detection; the T12 table shows both.
  */
 
 import { phiStdDevMinMs, phiWindowSamplesMax } from '../constants.ts';
@@ -91,7 +97,10 @@ export class PhiAccrualDetector implements FailureDetector {
 
   constructor(private readonly settings: DetectorSettings) {
     this.convictDeviation = deviationForPhi(settings.phiThreshold);
+    this.exponential = settings.phiDistribution === 'exponential';
   }
+
+  private readonly exponential: boolean;
 
   track(member: NodeId, now: number): void {
     this.windows.set(member, new ArrivalWindow(now, this.settings.gossipIntervalMs));
@@ -102,11 +111,9 @@ export class PhiAccrualDetector implements FailureDetector {
   }
 
   heard(member: NodeId, now: number, evidence: Evidence = 'heartbeat'): void {
-    if (evidence !== 'heartbeat') return;
     const window = this.windows.get(member);
-    if (!window) return;
-    // A member heard after being convicted is a new incarnation or back from a long pause.
-    if (now >= this.convictAt(window)) this.track(member, now);
+    if (!window || evidence === 'direct') return;
+    if (evidence === 'new-incarnation') this.track(member, now);
     else window.arrived(now);
   }
 
@@ -138,10 +145,12 @@ export class PhiAccrualDetector implements FailureDetector {
   phi(member: NodeId, now: number): number {
     const window = this.windows.get(member);
     if (!window) return 0;
+    if (this.exponential) return (now - window.lastAt) / (window.meanMs * Math.LN10);
     return phiOfDeviation((now - window.lastAt - window.meanMs) / window.stdDevMs);
   }
 
   private convictAt(window: ArrivalWindow): number {
+    if (this.exponential) return window.lastAt + this.settings.phiThreshold * Math.LN10 * window.meanMs;
     return window.lastAt + window.meanMs + this.convictDeviation * window.stdDevMs;
   }
 }

@@ -8,6 +8,7 @@
  *   failTimeoutMs      T_fail                             default failTimeoutMs (5 s)
  *   cleanupTimeoutMs   T_cleanup                          default cleanupTimeoutMs (30 s)
  *   phiThreshold       phi-accrual conviction level       default phiThreshold (8)
+ *   phiDistribution    'normal' | 'exponential'           default 'normal' (phiAccrual.ts)
  *   seeds              node ids contacted at start        default none (configured members suffice)
  *
  * The scenario format names two of these `timeouts.failMs` and `timeouts.cleanupMs`; the runner maps
@@ -41,6 +42,13 @@ export function membershipSettingsFrom(raw: Record<string, unknown>): Membership
   if (!Array.isArray(seeds) || !seeds.every((s) => typeof s === 'string' && s !== '')) {
     return kvError('KV_INVALID_ARGUMENT', 'seeds must be a list of node ids');
   }
+  const phiDistribution = raw.phiDistribution ?? 'normal';
+  if (phiDistribution !== 'normal' && phiDistribution !== 'exponential') {
+    return kvError(
+      'KV_INVALID_ARGUMENT',
+      `phiDistribution must be normal or exponential; got ${JSON.stringify(phiDistribution)}`,
+    );
+  }
   const fanout = raw.fanout ?? gossipFanout;
   if (typeof fanout !== 'number' || !Number.isSafeInteger(fanout) || fanout < 1) {
     return kvError(
@@ -55,6 +63,7 @@ export function membershipSettingsFrom(raw: Record<string, unknown>): Membership
     failTimeoutMs: positive(raw.failTimeoutMs, failTimeoutMs),
     cleanupTimeoutMs: positive(raw.cleanupTimeoutMs, cleanupTimeoutMs),
     phiThreshold: positive(raw.phiThreshold, phiThreshold),
+    phiDistribution,
     seeds: seeds as NodeId[],
   };
 }
