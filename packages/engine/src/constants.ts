@@ -67,6 +67,12 @@ export const leveledL1BytesMax = 10 * 1024 * 1024;
 export const leveledLevelsMax = 6;
 /** Storage events kept between two drains; further ones are counted as dropped, never buffered without bound. */
 export const storageEventsMax = 10_000;
+/**
+ * The largest record the LSM store accepts (key + stored value). Larger than `entryBytesMax`: a node
+ * stores a key's sibling set with vector clocks as one record, and checks the user's limit where a
+ * request enters (replication/requests.ts). Still bounded, so one record stays a small log write.
+ */
+export const storedEntryBytesMax = 64 * 1024;
 
 // ── replication (SPEC 1.4) ─────────────────────────────────────────────────────────────────────────
 

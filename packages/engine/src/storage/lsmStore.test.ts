@@ -68,7 +68,7 @@ describe('LsmStore', () => {
 
   it('refuses empty and over-limit keys and values with sentences naming the limit, writing nothing', () => {
     const fs = new FaultyFileSystem({ recordTrace: true });
-    const store = LsmStore.open(fs);
+    const store = LsmStore.open(fs, { entryBytesMax: 10_240 });
     const before = fs.trace.length;
     expect(errorOf(() => store.put('', bytes('x')))).toMatchObject({ code: 'KV_KEY_EMPTY' });
     expect(errorOf(() => store.put('k'.repeat(1_025), bytes('x'))).message).toBe(
@@ -83,6 +83,15 @@ describe('LsmStore', () => {
     expect(store.snapshot().lastSeq).toBe(0);
     store.put('k', new Uint8Array(10_239));
     expect(store.get('k')?.length).toBe(10_239);
+  });
+
+  it('accepts records up to storedEntryBytesMax by default (a node stores sibling sets), not beyond', () => {
+    const store = LsmStore.open(new MemoryFileSystem());
+    store.put('siblings', new Uint8Array(20_000));
+    expect(store.get('siblings')?.length).toBe(20_000);
+    expect(errorOf(() => store.put('k', new Uint8Array(65_536))).message).toBe(
+      'KvError: KV_VALUE_TOO_LARGE: key+value is 65,537 bytes; the limit is 65,536',
+    );
   });
 
   it('keeps synced writes across a power loss and loses only unsynced ones', () => {

@@ -14,7 +14,7 @@
  * manifest is switched by rename; a log is deleted only after a manifest no longer needs it.
  */
 
-import { entryBytesMax, keyBytesMax } from '../constants.ts';
+import { keyBytesMax } from '../constants.ts';
 import { formatBytes, isKvError, kvError } from '../errors.ts';
 import { BlockCache } from './cache/blockCache.ts';
 import { applyCompaction } from './compaction/compaction.ts';
@@ -38,26 +38,26 @@ import { CommitLog, logFileName } from './wal/commitLog.ts';
 /** Compactions run after one flush at most: bounds the work a single put can trigger. */
 const compactionsPerFlushMax = 16;
 
-/** Refuses an empty or over-limit key or entry before anything is written (SPEC 1.1). */
-export function checkKey(key: string): Uint8Array {
+/** Refuses an empty or over-limit key before anything is written (SPEC 1.1); returns its UTF-8. */
+export function checkKey(key: string, limit = keyBytesMax): Uint8Array {
   if (key.length === 0) throw kvError('KV_KEY_EMPTY', 'the key is empty');
   const keyBytes = encodeKey(key);
-  if (keyBytes.length > keyBytesMax) {
+  if (keyBytes.length > limit) {
     throw kvError(
       'KV_KEY_TOO_LARGE',
-      `the key is ${formatBytes(keyBytes.length)}; the limit is ${keyBytesMax.toLocaleString('en-US')}`,
+      `the key is ${formatBytes(keyBytes.length)}; the limit is ${limit.toLocaleString('en-US')}`,
     );
   }
   return keyBytes;
 }
 
-function checkEntry(key: string, value: Uint8Array): Uint8Array {
-  const keyBytes = checkKey(key);
+function checkEntry(key: string, value: Uint8Array, options: LsmOptions): Uint8Array {
+  const keyBytes = checkKey(key, options.keyBytesMax);
   const total = keyBytes.length + value.length;
-  if (total > entryBytesMax) {
+  if (total > options.entryBytesMax) {
     throw kvError(
       'KV_VALUE_TOO_LARGE',
-      `key+value is ${formatBytes(total)}; the limit is ${entryBytesMax.toLocaleString('en-US')}`,
+      `key+value is ${formatBytes(total)}; the limit is ${options.entryBytesMax.toLocaleString('en-US')}`,
     );
   }
   return keyBytes;
@@ -117,7 +117,7 @@ export class LsmStore {
 
   put(key: string, value: Uint8Array): void {
     this.checkOpen();
-    const keyBytes = checkEntry(key, value);
+    const keyBytes = checkEntry(key, value, this.options);
     this.write(
       { key, seq: this.lastSeq + 1, kind: EntryKind.Put, value: value.slice(), deletedAt: 0, keyBytes },
       keyBytes,
@@ -126,7 +126,7 @@ export class LsmStore {
 
   delete(key: string): void {
     this.checkOpen();
-    const keyBytes = checkKey(key);
+    const keyBytes = checkKey(key, this.options.keyBytesMax);
     const deletedAt = this.options.clock.now();
     this.write(
       { key, seq: this.lastSeq + 1, kind: EntryKind.Delete, value: new Uint8Array(0), deletedAt, keyBytes },
@@ -136,7 +136,7 @@ export class LsmStore {
 
   get(key: string): Uint8Array | undefined {
     this.checkOpen();
-    const keyBytes = checkKey(key);
+    const keyBytes = checkKey(key, this.options.keyBytesMax);
     const entry = this.reads.get(key, keyBytes, this.memtable);
     return entry && entry.kind === EntryKind.Put ? entry.value.slice() : undefined;
   }
@@ -210,7 +210,7 @@ export class LsmStore {
     }
     const report = this.log.append(entry, keyBytes);
     this.lastSeq = entry.seq;
-    this.memtable.put(entry, keyBytes.length);
+    this.memtable.put(entry);
     this.counters.userBytes += keyBytes.length + entry.value.length;
     if (report) this.events.emit({ type: 'log.appended', file: this.log.name, ...report });
   }
@@ -289,7 +289,7 @@ export class LsmStore {
   private writeTable(entries: readonly Entry[]): TableMeta {
     const builder = new TableBuilder(this.fs, this.allocateFileNumber(), 0, this.buildOptions('flush'));
     try {
-      for (const entry of entries) builder.add(entry.keyBytes ?? encodeKey(entry.key), entry);
+      for (const entry of entries) builder.add(entry);
       const meta = builder.finish();
       this.counters.tableBytesWritten += meta.bytes;
       this.events.emit({

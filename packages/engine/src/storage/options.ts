@@ -7,12 +7,14 @@ import {
   blockBytesTarget,
   blockCacheBytesMax,
   bloomFalsePositiveRate,
+  keyBytesMax,
   leveledL0TablesMax,
   leveledL1BytesMax,
   leveledLevelsMax,
   logBufferBytesMax,
   memtableBytesMax,
   storageEventsMax,
+  storedEntryBytesMax,
   tableBytesTarget,
   tieredMergeWidthMin,
   tieredSizeRatioMax,
@@ -48,6 +50,13 @@ export interface LsmOptions {
   /** Emit one `read.traced` event per get, for the lab's read-path view (default false: hot path). */
   traceReads: boolean;
   eventsMax: number;
+  /** Keys longer than this (UTF-8 bytes) are refused with KV_KEY_TOO_LARGE (SPEC 1.1: 1 KiB). */
+  keyBytesMax: number;
+  /**
+   * Records (key + value bytes) larger than this are refused with KV_VALUE_TOO_LARGE. Default
+   * `storedEntryBytesMax`; set `entryBytesMax` (10,240) to hold a store to the user limit of SPEC 1.1.
+   */
+  entryBytesMax: number;
 }
 
 export function lsmOptions(options: Partial<LsmOptions> = {}): LsmOptions {
@@ -70,6 +79,8 @@ export function lsmOptions(options: Partial<LsmOptions> = {}): LsmOptions {
     autoCompact: true,
     traceReads: false,
     eventsMax: storageEventsMax,
+    keyBytesMax,
+    entryBytesMax: storedEntryBytesMax,
     ...options,
   };
 }

@@ -38,7 +38,7 @@ export class ReadPath {
       outcomes && this.events.emit({ type: 'read.traced', key, source: 'memtable', tables: outcomes });
       return fromMemtable;
     }
-    const hash = bloomHash(key);
+    const hash = bloomHash(keyBytes);
     for (const table of this.tables) {
       if (!table.covers(keyBytes)) {
         outcomes?.push({ table: table.name, outcome: 'outsideRange' });

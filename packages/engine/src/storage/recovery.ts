@@ -13,7 +13,6 @@
 import { kvError } from '../errors.ts';
 import type { BlockCache } from './cache/blockCache.ts';
 import type { FileSystem } from './files/fileSystem.ts';
-import { encodeKey } from './format/keys.ts';
 import {
   emptyManifest,
   type Manifest,
@@ -91,7 +90,7 @@ export function recoverStore(fs: FileSystem, cache: BlockCache): Recovered {
     for (const number of logNumbers) {
       const replay = replayLog(fs, logFileName(number), (entry) => {
         const current = memtable.get(entry.key);
-        if (!current || current.seq < entry.seq) memtable.put(entry, encodeKey(entry.key).length);
+        if (!current || current.seq < entry.seq) memtable.put(entry);
       });
       recordsReplayed += replay.records;
       truncatedBytes += replay.truncatedBytes;

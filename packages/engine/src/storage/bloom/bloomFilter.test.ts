@@ -1,15 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { utf8Encode } from '../../hashing/utf8.ts';
 import { BloomFilter, bloomHash } from './bloomFilter.ts';
 
 function filterOf(keys: string[], rate: number): BloomFilter {
   const filter = BloomFilter.forKeys(keys.length, rate);
-  for (const key of keys) filter.add(bloomHash(key));
+  for (const key of keys) filter.add(bloomHash(utf8Encode(key)));
   return filter;
 }
 
 function measuredRate(filter: BloomFilter, probes: number): number {
   let positives = 0;
-  for (let i = 0; i < probes; i++) if (filter.mayContain(bloomHash(`absent-${i}`))) positives++;
+  for (let i = 0; i < probes; i++) if (filter.mayContain(bloomHash(utf8Encode(`absent-${i}`)))) positives++;
   return positives / probes;
 }
 
@@ -18,7 +19,7 @@ describe('Bloom filter', () => {
 
   it('has no false negatives', () => {
     const filter = filterOf(keys, 0.01);
-    expect(keys.filter((key) => !filter.mayContain(bloomHash(key)))).toEqual([]);
+    expect(keys.filter((key) => !filter.mayContain(bloomHash(utf8Encode(key))))).toEqual([]);
   });
 
   it.each([0.01, 0.05, 0.001])('keeps the measured false-positive rate within 2x of a %s target', (rate) => {
@@ -36,7 +37,7 @@ describe('Bloom filter', () => {
   it('survives encode and decode, and refuses a damaged header', () => {
     const filter = filterOf(keys, 0.01);
     const copy = BloomFilter.decode(filter.encode(), 'test');
-    expect(keys.every((key) => copy.mayContain(bloomHash(key)))).toBe(true);
+    expect(keys.every((key) => copy.mayContain(bloomHash(utf8Encode(key))))).toBe(true);
     const bad = filter.encode();
     bad[0] = 0;
     expect(() => BloomFilter.decode(bad, 'table 000001.sst')).toThrow(/KV_CORRUPTION/);

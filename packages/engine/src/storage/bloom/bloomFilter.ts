@@ -2,7 +2,8 @@
  * A Bloom filter per SSTable (Bloom 1970; leveldb's `bloom.cc`): "the key is certainly absent" or
  * "maybe present". Sized for a target false-positive rate p: m = -n·ln p / (ln 2)² bits and
  * k = (m/n)·ln 2 probes, ≈ 9.6 bits and 7 probes per key at 1%. Probes use double hashing from one
- * 32-bit hash (Kirsch–Mitzenmacher), so a get hashes its key once for every table it consults.
+ * 32-bit hash (Kirsch–Mitzenmacher) of the key's UTF-8 bytes, so a get hashes its key once for every
+ * table it consults.
  *
  * Invariant: no false negatives — every added key answers `mayContain` true.
  * Serialized form: [k u8][bit array].
@@ -10,11 +11,11 @@
 
 import { kvError } from '../../errors.ts';
 
-/** FNV-1a over the key's UTF-16 code units, finished with murmur3's fmix32 for avalanche. */
-export function bloomHash(key: string): number {
+/** FNV-1a over the key's UTF-8 bytes, finished with murmur3's fmix32 for avalanche. */
+export function bloomHash(key: Uint8Array): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < key.length; i++) {
-    h ^= key.charCodeAt(i);
+    h ^= key[i] as number;
     h = Math.imul(h, 0x01000193);
   }
   h ^= h >>> 16;

@@ -9,7 +9,6 @@
 
 import type { FileSystem } from '../files/fileSystem.ts';
 import { EntryKind } from '../format/entry.ts';
-import { encodeKey } from '../format/keys.ts';
 import { TableBuilder, type TableBuildOptions } from '../sstable/tableBuilder.ts';
 import { type TableMeta, tableFileName } from '../sstable/tableFormat.ts';
 import type { TableReader } from '../sstable/tableReader.ts';
@@ -48,7 +47,7 @@ export function applyCompaction(
   const splitOutput = plan.strategy === 'leveled';
   try {
     const merged = mergeNewest(
-      inputs.map((table) => table.entries()),
+      inputs.map((table) => table.storedEntries()),
       counts,
     );
     for (const entry of merged) {
@@ -61,7 +60,7 @@ export function applyCompaction(
         continue;
       }
       builder ??= new TableBuilder(context.fs, context.nextFileNumber(), plan.outputLevel, context.build);
-      builder.add(entry.keyBytes ?? encodeKey(entry.key), entry);
+      builder.add(entry);
       if (splitOutput && builder.estimatedBytes >= context.tableBytesTarget) {
         outputs.push(builder.finish());
         builder = null;

@@ -4,12 +4,12 @@
  * a handful of tables), so the next key is found by a linear pass rather than a heap.
  */
 
-import type { Entry } from '../format/entry.ts';
-import { compareKeys } from '../format/keys.ts';
+import type { StoredEntry } from '../format/entry.ts';
+import { compareBytes } from '../format/keys.ts';
 
-interface Cursor {
-  iterator: Iterator<Entry>;
-  current: Entry | undefined;
+interface Cursor<T> {
+  iterator: Iterator<T>;
+  current: T | undefined;
 }
 
 export interface MergeCounts {
@@ -17,13 +17,17 @@ export interface MergeCounts {
   overwritten: number;
 }
 
-export function* mergeNewest(sources: Iterable<Entry>[], counts?: MergeCounts): Generator<Entry> {
-  const cursors: Cursor[] = sources.map((source) => {
+/** Keys are compared as UTF-8 bytes (code-point order), so no key needs decoding. */
+export function* mergeNewest<T extends StoredEntry>(
+  sources: Iterable<T>[],
+  counts?: MergeCounts,
+): Generator<T> {
+  const cursors: Cursor<T>[] = sources.map((source) => {
     const iterator = source[Symbol.iterator]();
-    return { iterator, current: iterator.next().value as Entry | undefined };
+    return { iterator, current: iterator.next().value as T | undefined };
   });
   for (;;) {
-    let best: Entry | undefined;
+    let best: T | undefined;
     for (const cursor of cursors) {
       const entry = cursor.current;
       if (entry === undefined) continue;
@@ -31,15 +35,15 @@ export function* mergeNewest(sources: Iterable<Entry>[], counts?: MergeCounts): 
         best = entry;
         continue;
       }
-      const order = compareKeys(entry.key, best.key);
+      const order = compareBytes(entry.keyBytes, best.keyBytes);
       if (order < 0 || (order === 0 && entry.seq > best.seq)) best = entry;
     }
     if (best === undefined) return;
-    const key = best.key;
+    const key = best.keyBytes;
     for (const cursor of cursors) {
-      while (cursor.current !== undefined && cursor.current.key === key) {
+      while (cursor.current !== undefined && compareBytes(cursor.current.keyBytes, key) === 0) {
         if (cursor.current !== best && counts) counts.overwritten++;
-        cursor.current = cursor.iterator.next().value as Entry | undefined;
+        cursor.current = cursor.iterator.next().value as T | undefined;
       }
     }
     yield best;

@@ -8,16 +8,20 @@
 export const EntryKind = { Put: 0, Delete: 1 } as const;
 export type EntryKind = (typeof EntryKind)[keyof typeof EntryKind];
 
-export interface Entry {
-  key: string;
+/** An entry as stored: the key as UTF-8 bytes only (what compaction moves without decoding). */
+export interface StoredEntry {
+  keyBytes: Uint8Array;
   seq: number;
   kind: EntryKind;
   /** The value of a put; empty for a tombstone. */
   value: Uint8Array;
   /** For a tombstone: the clock time of the delete (ms); 0 for a put. */
   deletedAt: number;
-  /** The key as UTF-8, when already at hand (saves encoding it again on flush and compaction). */
-  keyBytes?: Uint8Array;
+}
+
+/** An entry with its key also as a string (memtable, log replay, scans). */
+export interface Entry extends StoredEntry {
+  key: string;
 }
 
 export const emptyValue = new Uint8Array(0);

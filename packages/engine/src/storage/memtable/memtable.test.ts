@@ -4,11 +4,11 @@ import { encodeKey } from '../format/keys.ts';
 import { Memtable } from './memtable.ts';
 
 function entry(key: string, seq: number, value = 'v'): Entry {
-  return { key, seq, kind: EntryKind.Put, value: encodeKey(value), deletedAt: 0 };
+  return { key, keyBytes: encodeKey(key), seq, kind: EntryKind.Put, value: encodeKey(value), deletedAt: 0 };
 }
 
 function put(table: Memtable, e: Entry): void {
-  table.put(e, encodeKey(e.key).length);
+  table.put(e);
 }
 
 describe('memtable', () => {
@@ -36,7 +36,14 @@ describe('memtable', () => {
   it('counts tombstones', () => {
     const table = new Memtable();
     put(table, entry('a', 1));
-    table.put({ key: 'a', seq: 2, kind: EntryKind.Delete, value: new Uint8Array(0), deletedAt: 5 }, 1);
+    table.put({
+      key: 'a',
+      keyBytes: encodeKey('a'),
+      seq: 2,
+      kind: EntryKind.Delete,
+      value: new Uint8Array(0),
+      deletedAt: 5,
+    });
     expect(table.tombstones).toBe(1);
     put(table, entry('a', 3));
     expect(table.tombstones).toBe(0);

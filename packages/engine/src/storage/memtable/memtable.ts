@@ -14,12 +14,12 @@ import { compareKeys } from '../format/keys.ts';
 /** Bookkeeping bytes counted per entry (sequence number, kind, map slot), whatever its size. */
 const entryOverheadBytes = 32;
 
-export function entryBytes(keyBytes: number, entry: Entry): number {
-  return keyBytes + entry.value.length + entryOverheadBytes;
+export function entryBytes(entry: Entry): number {
+  return entry.keyBytes.length + entry.value.length + entryOverheadBytes;
 }
 
 export class Memtable {
-  private readonly map = new Map<string, { entry: Entry; bytes: number }>();
+  private readonly map = new Map<string, Entry>();
   private sortedKeys: string[] | null = [];
   /** While every key is ASCII, code-unit order is byte order and the native sort can be used. */
   private allAscii = true;
@@ -30,28 +30,27 @@ export class Memtable {
     return this.map.size;
   }
 
-  put(entry: Entry, keyBytes: number): void {
-    const size = entryBytes(keyBytes, entry);
+  put(entry: Entry): void {
     const previous = this.map.get(entry.key);
     if (previous) {
-      this.bytes -= previous.bytes;
-      if (previous.entry.kind === EntryKind.Delete) this.tombstones--;
+      this.bytes -= entryBytes(previous);
+      if (previous.kind === EntryKind.Delete) this.tombstones--;
     } else {
       this.sortedKeys = null;
-      if (keyBytes !== entry.key.length) this.allAscii = false;
+      if (entry.keyBytes.length !== entry.key.length) this.allAscii = false;
     }
-    this.map.set(entry.key, { entry, bytes: size });
-    this.bytes += size;
+    this.map.set(entry.key, entry);
+    this.bytes += entryBytes(entry);
     if (entry.kind === EntryKind.Delete) this.tombstones++;
   }
 
   get(key: string): Entry | undefined {
-    return this.map.get(key)?.entry;
+    return this.map.get(key);
   }
 
   /** Every entry in key order. */
   entries(): Entry[] {
-    return this.keys().map((key) => (this.map.get(key) as { entry: Entry }).entry);
+    return this.keys().map((key) => this.map.get(key) as Entry);
   }
 
   /** Entries with start ≤ key < end, in key order (either bound may be absent). */
@@ -63,7 +62,7 @@ export class Memtable {
     for (let i = from; i < keys.length; i++) {
       const key = keys[i] as string;
       if (end !== undefined && compareKeys(key, end) >= 0) break;
-      out.push((this.map.get(key) as { entry: Entry }).entry);
+      out.push(this.map.get(key) as Entry);
     }
     return out;
   }

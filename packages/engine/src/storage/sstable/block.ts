@@ -15,7 +15,7 @@ import { deflateSync, inflateSync } from 'fflate';
 import { kvError } from '../../errors.ts';
 import { ByteReader, ByteWriter, readU32, writeU32 } from '../format/bytes.ts';
 import { crc32c } from '../format/crc32c.ts';
-import { type Entry, EntryKind, emptyValue } from '../format/entry.ts';
+import { type Entry, EntryKind, emptyValue, type StoredEntry } from '../format/entry.ts';
 import { compareKeyAt, decodeKey } from '../format/keys.ts';
 
 export const blockTrailerBytes = 5;
@@ -38,10 +38,10 @@ export class DataBlockBuilder {
     return this.writer.length + 4 * this.offsets.length + 4;
   }
 
-  add(keyBytes: Uint8Array, entry: Entry): void {
+  add(entry: StoredEntry): void {
     const w = this.writer;
     this.offsets.push(w.length);
-    w.chunk(keyBytes);
+    w.chunk(entry.keyBytes);
     w.u8(entry.kind);
     w.varint(entry.seq);
     if (entry.kind === EntryKind.Put) w.chunk(entry.value);
@@ -129,24 +129,32 @@ export function findInBlock(block: Uint8Array, key: Uint8Array, keyString: strin
   const length = reader.varint();
   if (compareKeyAt(key, block, reader.at, length) !== 0) return undefined;
   reader.at += length;
-  return readEntryRest(reader, keyString);
+  const entry = readEntryRest(reader, key) as Entry;
+  entry.key = keyString;
+  return entry;
 }
 
-function readEntryRest(reader: ByteReader, key: string): Entry {
+function readEntryRest(reader: ByteReader, keyBytes: Uint8Array): StoredEntry {
   const kind = reader.u8() as EntryKind;
   const seq = reader.varint();
-  if (kind === EntryKind.Put) return { key, seq, kind, value: reader.chunk(), deletedAt: 0 };
-  return { key, seq, kind, value: emptyValue, deletedAt: reader.varint() };
+  if (kind === EntryKind.Put) return { keyBytes, seq, kind, value: reader.chunk(), deletedAt: 0 };
+  return { keyBytes, seq, kind, value: emptyValue, deletedAt: reader.varint() };
 }
 
-/** Entries from `index` to the end of the block, in order; values are views into the block. */
-export function* blockEntries(block: Uint8Array, index = 0): Generator<Entry> {
+/** Entries from `index` to the end of the block, in order; keys and values are views into the block. */
+export function* blockStoredEntries(block: Uint8Array, index = 0): Generator<StoredEntry> {
   const count = blockEntryCount(block);
   for (let i = index; i < count; i++) {
     const reader = new ByteReader(block, entryOffset(block, count, i));
-    const keyBytes = reader.chunk();
-    const entry = readEntryRest(reader, decodeKey(keyBytes));
-    entry.keyBytes = keyBytes;
+    yield readEntryRest(reader, reader.chunk());
+  }
+}
+
+/** As `blockStoredEntries`, with each key also decoded to a string. */
+export function* blockEntries(block: Uint8Array, index = 0): Generator<Entry> {
+  for (const stored of blockStoredEntries(block, index)) {
+    const entry = stored as Entry;
+    entry.key = decodeKey(stored.keyBytes);
     yield entry;
   }
 }

@@ -13,7 +13,8 @@ import { BloomFilter, bloomHash } from '../bloom/bloomFilter.ts';
 import type { FileHandle, FileSystem } from '../files/fileSystem.ts';
 import { ByteWriter } from '../format/bytes.ts';
 import { crc32c } from '../format/crc32c.ts';
-import { type Entry, EntryKind } from '../format/entry.ts';
+import { EntryKind, type StoredEntry } from '../format/entry.ts';
+import { decodeKey } from '../format/keys.ts';
 import { DataBlockBuilder, writeStoredBlock } from './block.ts';
 import { footerBytes, type TableMeta, tableFileName, tableMagic } from './tableFormat.ts';
 
@@ -33,6 +34,7 @@ export class TableBuilder {
   private readonly index = new ByteWriter(4096);
   private readonly hashes: number[] = [];
   private fileBytes = 0;
+  private firstKey: Uint8Array | null = null;
   private lastKey: Uint8Array | null = null;
   private meta: TableMeta;
   private unpaidBlocks = 0;
@@ -73,16 +75,16 @@ export class TableBuilder {
     return this.fileBytes + this.out.length + this.block.estimatedBytes;
   }
 
-  add(keyBytes: Uint8Array, entry: Entry): void {
-    if (this.meta.entries === 0) this.meta.smallest = entry.key;
-    this.meta.largest = entry.key;
+  /** Adds the next entry; keys must be strictly increasing. */
+  add(entry: StoredEntry): void {
+    if (this.meta.entries === 0) this.firstKey = entry.keyBytes;
     this.meta.entries++;
     if (entry.kind === EntryKind.Delete) this.meta.tombstones++;
     this.meta.minSeq = Math.min(this.meta.minSeq, entry.seq);
     this.meta.maxSeq = Math.max(this.meta.maxSeq, entry.seq);
-    this.hashes.push(bloomHash(entry.key));
-    this.block.add(keyBytes, entry);
-    this.lastKey = keyBytes;
+    this.hashes.push(bloomHash(entry.keyBytes));
+    this.block.add(entry);
+    this.lastKey = entry.keyBytes;
     if (this.block.estimatedBytes >= this.options.blockBytesTarget) this.finishBlock();
   }
 
@@ -113,6 +115,8 @@ export class TableBuilder {
     this.handle.flush();
     this.handle.close();
     this.meta.bytes = this.fileBytes;
+    this.meta.smallest = decodeKey(this.firstKey as Uint8Array);
+    this.meta.largest = decodeKey(this.lastKey as Uint8Array);
     this.meta.filterBits = filter.bitCount;
     this.meta.filterHashes = filter.hashes;
     return this.meta;

@@ -11,9 +11,9 @@ import { type BlockCache, blockCacheKey } from '../cache/blockCache.ts';
 import type { FileHandle, FileSystem } from '../files/fileSystem.ts';
 import { ByteReader, readU32 } from '../format/bytes.ts';
 import { crc32c } from '../format/crc32c.ts';
-import type { Entry } from '../format/entry.ts';
-import { compareBytes, encodeKey } from '../format/keys.ts';
-import { blockEntries, blockEntryCount, findInBlock, openStoredBlock, seekInBlock } from './block.ts';
+import type { Entry, StoredEntry } from '../format/entry.ts';
+import { compareBytes, decodeKey, encodeKey } from '../format/keys.ts';
+import { blockEntryCount, blockStoredEntries, findInBlock, openStoredBlock, seekInBlock } from './block.ts';
 import { footerBytes, type TableMeta, tableFileName, tableMagic } from './tableFormat.ts';
 
 export interface FilterCounts {
@@ -73,12 +73,20 @@ export class TableReader {
    * but do not add to the cache, so a full pass does not evict the hot set.
    */
   *entries(start?: Uint8Array): Generator<Entry> {
+    for (const entry of this.storedEntries(start)) {
+      (entry as Entry).key = decodeKey(entry.keyBytes);
+      yield entry as Entry;
+    }
+  }
+
+  /** As `entries`, without decoding keys: what compaction moves. */
+  *storedEntries(start?: Uint8Array): Generator<StoredEntry> {
     let blockIndex = start ? this.blockFor(start) : 0;
     for (; blockIndex < this.offsets.length; blockIndex++) {
       const block = this.block(blockIndex, false);
       const first = start ? seekInBlock(block, start) : 0;
       start = undefined;
-      if (first < blockEntryCount(block)) yield* blockEntries(block, first);
+      if (first < blockEntryCount(block)) yield* blockStoredEntries(block, first);
     }
   }
 

@@ -6,7 +6,14 @@ import { CommitLog, logFileName } from './commitLog.ts';
 import { replayLog } from './logReplay.ts';
 
 function entry(i: number): Entry {
-  return { key: `key-${i}`, seq: i, kind: EntryKind.Put, value: encodeKey(`value-${i}`), deletedAt: 0 };
+  return {
+    key: `key-${i}`,
+    keyBytes: encodeKey(`key-${i}`),
+    seq: i,
+    kind: EntryKind.Put,
+    value: encodeKey(`value-${i}`),
+    deletedAt: 0,
+  };
 }
 
 function replayed(fs: FaultyFileSystem, number = 1) {
@@ -26,7 +33,14 @@ describe('commit log', () => {
   it('replays every record after a sync, deletes included', () => {
     const { fs, log } = logWith(3);
     log.append(
-      { key: 'key-1', seq: 4, kind: EntryKind.Delete, value: new Uint8Array(0), deletedAt: 77 },
+      {
+        key: 'key-1',
+        keyBytes: encodeKey('key-1'),
+        seq: 4,
+        kind: EntryKind.Delete,
+        value: new Uint8Array(0),
+        deletedAt: 77,
+      },
       encodeKey('key-1'),
     );
     log.sync();

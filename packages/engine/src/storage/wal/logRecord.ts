@@ -51,10 +51,10 @@ export function readLogRecord(bytes: Uint8Array, at: number): LogRecordRead {
     const kind = reader.u8();
     if (kind !== EntryKind.Put && kind !== EntryKind.Delete) return { status: 'bad', next };
     const seq = reader.varint();
-    const key = decodeKey(reader.chunk());
+    const keyBytes = reader.chunk().slice();
     const value = kind === EntryKind.Put ? reader.chunk().slice() : emptyValue;
     const deletedAt = kind === EntryKind.Delete ? reader.varint() : 0;
-    return { status: 'ok', entry: { key, seq, kind, value, deletedAt }, next };
+    return { status: 'ok', entry: { key: decodeKey(keyBytes), keyBytes, seq, kind, value, deletedAt }, next };
   } catch {
     return { status: 'bad', next };
   }
