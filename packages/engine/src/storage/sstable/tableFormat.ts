@@ -6,10 +6,11 @@
  *   └──────────────┴─────┴──────────────┴──────────────┴─────────────┴───────────────────┘
  *   index entry:  last key chunk · block offset varint · stored length varint
  *   footer:       filter offset, filter length, index offset, index length, block count,
- *                 magic "KVS1", crc32c of the 24 bytes before it  (all u32 little-endian)
+ *                 magic "KVS2", crc32c of the 24 bytes before it  (all u32 little-endian)
  */
 
-export const tableMagic = 0x3153564b;
+/** "KVS2": version 2 hashes UTF-8 key bytes into the Bloom filter (version 1 hashed UTF-16 units). */
+export const tableMagic = 0x3253564b;
 export const footerBytes = 28;
 
 export function tableFileName(id: number): string {
