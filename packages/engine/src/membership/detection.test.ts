@@ -149,6 +149,33 @@ describe('failure detection in the simulator (T12)', () => {
     for (const node of live) expect((sim.node(node) as KvNode).isAlive(victim)).toBe(false);
   });
 
+  it('lets a node join through a seed: every member admits it, and it learns every member', () => {
+    const [seed] = ids as [NodeId];
+    const newcomer = ids[4] as NodeId;
+    const ring = (members: readonly NodeId[]) => members.map((id) => ({ id }));
+    const sim = new Simulation({
+      seed: 6,
+      nodes: ids,
+      createNode: (env) =>
+        createKvNode({
+          ...env,
+          config:
+            env.id === newcomer
+              ? { members: ring([newcomer]), seeds: [seed] }
+              : { members: ring(ids.filter((id) => id !== newcomer)) },
+        }),
+    });
+    const joined: ClusterEvent[] = [];
+    sim.onEvent((e) => {
+      if (e.type === 'member.joined') joined.push(e);
+    });
+    sim.runUntil(10_000);
+    const admittedBy = joined.filter((e) => 'member' in e && e.member === newcomer).map((e) => e.node);
+    expect(admittedBy.sort()).toEqual(ids.filter((id) => id !== newcomer).sort());
+    expect(joined.find((e) => e.node === seed)).toMatchObject({ member: newcomer, via: newcomer });
+    for (const node of ids) expect((sim.node(node) as KvNode).liveMembers()).toEqual(ids);
+  });
+
   it('brings a restarted node back as alive on every node, through its new generation', () => {
     const { sim, events } = cluster('gossip', 4);
     sim.schedule(FAULT_AT, 'crash', () => sim.crash(victim));
