@@ -14,15 +14,17 @@
  * manifest is switched by rename; a log is deleted only after a manifest no longer needs it.
  */
 
-import { keyBytesMax } from '../constants.ts';
-import { formatBytes, isKvError, kvError } from '../errors.ts';
+import { isKvError, kvError } from '../errors.ts';
 import { BlockCache } from './cache/blockCache.ts';
 import { applyCompaction } from './compaction/compaction.ts';
 import { type CompactionPlan, planCompaction, planFullCompaction, readOrder } from './compaction/plan.ts';
 import { type StorageEvent, StorageEventLog } from './events.ts';
 import type { FileSystem } from './files/fileSystem.ts';
 import { type Entry, EntryKind } from './format/entry.ts';
-import { encodeKey } from './format/keys.ts';
+import { checkEntry, checkKey } from './limits.ts';
+
+export { checkKey } from './limits.ts';
+
 import { type Manifest, writeManifest } from './manifest/manifest.ts';
 import { Memtable } from './memtable/memtable.ts';
 import { compactionPolicy, type LsmOptions, lsmOptions } from './options.ts';
@@ -37,31 +39,6 @@ import { CommitLog, logFileName } from './wal/commitLog.ts';
 
 /** Compactions run after one flush at most: bounds the work a single put can trigger. */
 const compactionsPerFlushMax = 16;
-
-/** Refuses an empty or over-limit key before anything is written (SPEC 1.1); returns its UTF-8. */
-export function checkKey(key: string, limit = keyBytesMax): Uint8Array {
-  if (key.length === 0) throw kvError('KV_KEY_EMPTY', 'the key is empty');
-  const keyBytes = encodeKey(key);
-  if (keyBytes.length > limit) {
-    throw kvError(
-      'KV_KEY_TOO_LARGE',
-      `the key is ${formatBytes(keyBytes.length)}; the limit is ${limit.toLocaleString('en-US')}`,
-    );
-  }
-  return keyBytes;
-}
-
-function checkEntry(key: string, value: Uint8Array, options: LsmOptions): Uint8Array {
-  const keyBytes = checkKey(key, options.keyBytesMax);
-  const total = keyBytes.length + value.length;
-  if (total > options.entryBytesMax) {
-    throw kvError(
-      'KV_VALUE_TOO_LARGE',
-      `key+value is ${formatBytes(total)}; the limit is ${options.entryBytesMax.toLocaleString('en-US')}`,
-    );
-  }
-  return keyBytes;
-}
 
 export class LsmStore {
   readonly options: LsmOptions;

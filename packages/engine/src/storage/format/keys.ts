@@ -9,7 +9,14 @@ import { kvError } from '../../errors.ts';
 import { utf8Decode, utf8Encode } from '../../hashing/utf8.ts';
 
 export function encodeKey(key: string): Uint8Array {
-  return utf8Encode(key);
+  // ASCII keys (the common case) in one pass; anything else through the full encoder.
+  const out = new Uint8Array(key.length);
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    if (c >= 0x80) return utf8Encode(key);
+    out[i] = c;
+  }
+  return out;
 }
 
 /** Decodes key bytes read from a verified block or log record. */

@@ -105,17 +105,28 @@ function entryOffset(block: Uint8Array, count: number, index: number): number {
   return readU32(block, block.length - 4 - 4 * count + 4 * index);
 }
 
-/** Index of the first entry whose key is ≥ `key` (`count` when none is). */
+/** Compares `key` with the key of the entry at `at` (a length varint, then the bytes). */
+function compareWithEntryKey(key: Uint8Array, block: Uint8Array, at: number): number {
+  let length = 0;
+  let shift = 1;
+  let i = at;
+  for (;;) {
+    const b = block[i++] as number;
+    length += (b & 0x7f) * shift;
+    if (b < 0x80) break;
+    shift *= 0x80;
+  }
+  return compareKeyAt(key, block, i, length);
+}
+
+/** Index of the first entry whose key is ≥ `key` (`count` when none is). Allocates nothing. */
 export function seekInBlock(block: Uint8Array, key: Uint8Array): number {
   const count = blockEntryCount(block);
   let lo = 0;
   let hi = count;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const at = entryOffset(block, count, mid);
-    const reader = new ByteReader(block, at);
-    const length = reader.varint();
-    if (compareKeyAt(key, block, reader.at, length) > 0) lo = mid + 1;
+    if (compareWithEntryKey(key, block, entryOffset(block, count, mid)) > 0) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -124,8 +135,9 @@ export function seekInBlock(block: Uint8Array, key: Uint8Array): number {
 /** The entry at `index` if its key equals `key`, else undefined. */
 export function findInBlock(block: Uint8Array, key: Uint8Array, keyString: string): Entry | undefined {
   const index = seekInBlock(block, key);
-  if (index >= blockEntryCount(block)) return undefined;
-  const reader = new ByteReader(block, entryOffset(block, blockEntryCount(block), index));
+  const count = blockEntryCount(block);
+  if (index >= count) return undefined;
+  const reader = new ByteReader(block, entryOffset(block, count, index));
   const length = reader.varint();
   if (compareKeyAt(key, block, reader.at, length) !== 0) return undefined;
   reader.at += length;
