@@ -15,6 +15,7 @@ import { LabClient } from './live/labClient.ts';
 import { createLabStore } from './live/labStore.ts';
 import { LiveCluster } from './live/liveCluster.ts';
 import { loadSettings } from './live/settings.ts';
+import { SnapshotPoller } from './live/snapshots.ts';
 import { Workload } from './live/workload.ts';
 import './app/lab.css';
 
@@ -26,7 +27,11 @@ if (params.get('workload') === 'off')
 const cluster = new LiveCluster(store, 1);
 const client = new LabClient(cluster, store);
 const workload = new Workload(client, store);
-void cluster.startAll().then(() => workload.start());
+const snapshots = new SnapshotPoller(cluster, store);
+void cluster.startAll().then(() => {
+  workload.start();
+  snapshots.start();
+});
 window.addEventListener('pagehide', () => cluster.stopAll());
 
 declare global {

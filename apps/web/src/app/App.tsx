@@ -1,28 +1,41 @@
 /**
- * The lab's page: run controls on top; the cluster with its nodes and fault buttons on the left; the
- * client and the request trace in the middle; network faults with their timeline, the node
- * inspector, the cluster settings and the event log on the right (one tab at a time, so the page
- * fits a 1280×720 projector). State comes from the lab store; actions go to the live cluster.
+ * The lab's page, laid out for a projector (1280×720 and up):
+ *
+ *   ┌ kvscope · network speed · workload ─────────────────────────────────────────────┐
+ *   │ Cluster (nodes, messages)   │ Client: put / get / delete  │ [Trace|Inspector|Gossip│
+ *   │ nodes table: Kill / Restart │ Hash ring (tokens, keys,    │  |Log|Faults|Settings] │
+ *   │ Pause / Wipe                │  the key's replicas)        │  one tab at a time     │
+ *   └──────────────────────────────────────────────────────────────────────────────────┘
+ *
+ * The cluster and the ring sit side by side, with the kill buttons and the put/get/delete controls
+ * always in view; the deeper views share the right column as tabs. One selection in the lab store
+ * (node, key, request, fault) links every view: choosing a key on the ring highlights its replicas
+ * on the cluster and its lines in the log; choosing a node opens its inspector.
  */
 
 import { buildRing, extendedPreferenceList, type NodeId } from '@kvscope/engine';
 import type { Flight } from '@kvscope/ui';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { flightDrawDelayMinMs } from '../live/foldEvents.ts';
+import { beliefMatrix, nodeVerdict, unavailableNodes } from '../live/gossip.ts';
 import type { LabClient } from '../live/labClient.ts';
-import type { LabState, LabStore } from '../live/labStore.ts';
+import { type LabState, type LabStore, type Selection, select } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
 import type { Workload } from '../live/workload.ts';
 import { ClientPanel } from './ClientPanel.tsx';
 import { ClusterPanel } from './ClusterPanel.tsx';
 import { FaultsPanel } from './FaultsPanel.tsx';
+import { GossipPanel } from './GossipPanel.tsx';
 import { InspectorPanel } from './InspectorPanel.tsx';
+import { LogPanel } from './LogPanel.tsx';
+import { RingPanel } from './RingPanel.tsx';
 import { RunControls, SettingsPanel } from './SettingsPanel.tsx';
 import { TracePanel } from './TracePanel.tsx';
 import { useDisplayClock } from './useDisplayClock.ts';
+import { useReducedMotion } from './useReducedMotion.ts';
 
-const tabs = ['Faults', 'Inspector', 'Settings', 'Log'] as const;
+const tabs = ['Trace', 'Inspector', 'Gossip', 'Log', 'Faults', 'Settings'] as const;
 type Tab = (typeof tabs)[number];
 
 /** Per-link messages per second, sampled every second from the store's counts (full speed only). */
@@ -76,102 +89,116 @@ interface Props {
 export function App({ store, cluster, client, workload }: Props) {
   const state = useStore(store);
   const displayNow = useDisplayClock(store);
-  const [selected, setSelected] = useState<NodeId | null>(null);
-  const [tab, setTab] = useState<Tab>('Faults');
-  const [traceId, setTraceId] = useState<string | null>(null);
-  const [focusKey, setFocusKey] = useState<string | null>(null);
+  const reducedMotion = useReducedMotion();
+  const [tab, setTab] = useState<Tab>('Trace');
   const rates = useLinkRates(store, state.linkDelayMs < flightDrawDelayMinMs);
+  const { selection, order, nodes, snapshots, settings } = state;
+  const onSelect = (patch: Partial<Selection>) => store.setState((s) => select(s, patch));
+  const inspect = (id: NodeId) => {
+    onSelect({ node: id });
+    setTab('Inspector');
+  };
   const ring = useMemo(
     () =>
       buildRing(
-        state.order.map((id) => ({ id })),
-        { virtualNodes: state.settings.virtualNodes },
+        order.map((id) => ({ id })),
+        { virtualNodes: settings.virtualNodes },
       ),
-    [state.order, state.settings.virtualNodes],
+    [order, settings.virtualNodes],
   );
-  const replicas = focusKey ? extendedPreferenceList(ring, focusKey, state.settings.n).nodes : [];
-  const inspect = (id: NodeId) => {
-    setSelected(id);
-    setTab('Inspector');
-  };
+  const matrix = useMemo(() => beliefMatrix(order, snapshots), [order, snapshots]);
+  const verdicts = Object.fromEntries(order.map((id) => [id, nodeVerdict(id, nodes[id], matrix)]));
+  const unavailable = unavailableNodes(order, nodes, matrix);
+  const replicas = selection.key ? extendedPreferenceList(ring, selection.key, settings.n).nodes : [];
 
   return (
     <main className="lab">
       <header>
         <h1>kvscope</h1>
-        <p className="tagline">
-          A Dynamo-style key-value store in your browser — one Web Worker per node, data on OPFS.
-        </p>
+        <RunControls state={state} cluster={cluster} workload={workload} />
       </header>
-      <RunControls state={state} cluster={cluster} workload={workload} />
       <div className="columns">
         <ClusterPanel
           state={state}
           cluster={cluster}
           flights={rates ? [] : flightsAt(state, displayNow)}
           rates={rates}
-          selected={selected}
+          selected={selection.node}
           onSelect={inspect}
           highlight={replicas}
+          verdicts={verdicts}
         />
         <div className="stack">
           <ClientPanel
             client={client}
-            order={state.order}
-            settings={state.settings}
-            onRequest={(id, key) => {
-              setTraceId(id);
-              setFocusKey(key);
-            }}
+            order={order}
+            settings={settings}
+            selectedKey={selection.key}
+            onRequest={(requestId, key) => onSelect({ requestId, key })}
           />
-          <TracePanel state={state} selected={traceId} onSelect={setTraceId} />
+          <RingPanel
+            state={state}
+            unavailable={unavailable}
+            reducedMotion={reducedMotion}
+            onSelect={(patch) => (patch.node ? inspect(patch.node) : onSelect(patch))}
+          />
         </div>
         <div className="stack">
-          <div role="tablist" aria-label="Lab panels" className="tabs">
-            {tabs.map((t) => (
-              <button
-                key={t}
-                type="button"
-                role="tab"
-                aria-selected={tab === t}
-                onClick={() => setTab(t)}
-                data-testid={`tab-${t.toLowerCase()}`}
-              >
-                {t}
-              </button>
-            ))}
+          <TabBar tab={tab} onTab={setTab} />
+          <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
+            {tab === 'Trace' && <TracePanel state={state} onSelect={onSelect} />}
+            {tab === 'Inspector' && <InspectorPanel state={state} id={selection.node} />}
+            {tab === 'Gossip' && <GossipPanel state={state} onSelect={onSelect} />}
+            {tab === 'Log' && <LogPanel state={state} onSelect={onSelect} />}
+            {tab === 'Faults' && <FaultsPanel state={state} cluster={cluster} onSelect={onSelect} />}
+            {tab === 'Settings' && <SettingsPanel state={state} cluster={cluster} />}
           </div>
-          {tab === 'Faults' && <FaultsPanel state={state} cluster={cluster} />}
-          {tab === 'Inspector' &&
-            (selected ? (
-              <InspectorPanel cluster={cluster} id={selected} node={state.nodes[selected]} />
-            ) : (
-              <p className="panel muted">
-                Click a node (in the picture or the table) to inspect its storage.
-              </p>
-            ))}
-          {tab === 'Settings' && <SettingsPanel state={state} cluster={cluster} />}
-          {tab === 'Log' && <EventLog state={state} />}
         </div>
       </div>
     </main>
   );
 }
 
-function EventLog({ state }: { state: LabState }) {
+/** Tabs as WAI-ARIA describes them: one tab stop, ←/→/Home/End move between tabs. */
+function TabBar({ tab, onTab }: { tab: Tab; onTab: (tab: Tab) => void }) {
+  const refs = useRef<Record<string, HTMLButtonElement | null>>({});
+  const onKeyDown = (e: KeyboardEvent) => {
+    const i = tabs.indexOf(tab);
+    const next =
+      e.key === 'ArrowRight'
+        ? tabs[(i + 1) % tabs.length]
+        : e.key === 'ArrowLeft'
+          ? tabs[(i + tabs.length - 1) % tabs.length]
+          : e.key === 'Home'
+            ? tabs[0]
+            : e.key === 'End'
+              ? tabs[tabs.length - 1]
+              : undefined;
+    if (!next) return;
+    e.preventDefault();
+    onTab(next);
+    refs.current[next]?.focus();
+  };
   return (
-    <section className="panel" aria-label="Event log">
-      <h2>Event log</h2>
-      <ol className="log" data-testid="event-log" aria-live="polite">
-        {state.log
-          .slice(-60)
-          .reverse()
-          .map((line) => (
-            <li key={line.seq}>
-              <time>{new Date(line.at).toLocaleTimeString()}</time> {line.text}
-            </li>
-          ))}
-      </ol>
-    </section>
+    <div role="tablist" aria-label="Lab panels" className="tabs" onKeyDown={onKeyDown}>
+      {tabs.map((t) => (
+        <button
+          key={t}
+          ref={(el) => {
+            refs.current[t] = el;
+          }}
+          type="button"
+          role="tab"
+          id={`tab-${t}`}
+          aria-selected={tab === t}
+          aria-controls={`panel-${t}`}
+          tabIndex={tab === t ? 0 : -1}
+          onClick={() => onTab(t)}
+          data-testid={`tab-${t.toLowerCase()}`}
+        >
+          {t}
+        </button>
+      ))}
+    </div>
   );
 }

@@ -13,7 +13,7 @@ import {
   type NodeId,
   type VectorClock,
 } from '@kvscope/engine';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { type LabClient, textOf } from '../live/labClient.ts';
 import type { ClusterSettings } from '../live/settings.ts';
 
@@ -24,11 +24,16 @@ interface Props {
   client: LabClient;
   order: readonly NodeId[];
   settings: ClusterSettings;
+  /** The linked selection's key: choosing a key on the ring or in the log fills it in here. */
+  selectedKey: string | null;
   onRequest: (requestId: string, key: string) => void;
 }
 
-export function ClientPanel({ client, order, settings, onRequest }: Props) {
+export function ClientPanel({ client, order, settings, selectedKey, onRequest }: Props) {
   const [key, setKey] = useState('apple');
+  useEffect(() => {
+    if (selectedKey) setKey(selectedKey);
+  }, [selectedKey]);
   const [value, setValue] = useState('red');
   const [coordinator, setCoordinator] = useState<string>('');
   const [quorum, setQuorum] = useState<string>('');
@@ -66,11 +71,10 @@ export function ClientPanel({ client, order, settings, onRequest }: Props) {
   const siblings = reply?.ok && reply.type === 'get' ? reply.siblings : [];
   return (
     <section className="panel client" aria-label="Client">
-      <h2>Client: put, get, delete</h2>
-      <div className="form-row">
+      <h2>Client: put, get, delete a key</h2>
+      <div className="form-row wrap">
         <label>
-          Key{' '}
-          <input value={key} onChange={(e) => setKey(e.target.value)} data-testid="client-key" size={10} />
+          Key <input value={key} onChange={(e) => setKey(e.target.value)} data-testid="client-key" size={8} />
         </label>
         <label>
           Value{' '}
@@ -78,19 +82,17 @@ export function ClientPanel({ client, order, settings, onRequest }: Props) {
             value={value}
             onChange={(e) => setValue(e.target.value)}
             data-testid="client-value"
-            size={12}
+            size={8}
           />
         </label>
-      </div>
-      <div className="form-row">
         <label>
-          Coordinator{' '}
+          via{' '}
           <select
             value={coordinator}
             onChange={(e) => setCoordinator(e.target.value)}
             data-testid="client-node"
           >
-            <option value="">any live node</option>
+            <option value="">any node</option>
             {order.map((id) => (
               <option key={id} value={id}>
                 {id}
@@ -102,7 +104,7 @@ export function ClientPanel({ client, order, settings, onRequest }: Props) {
           R/W{' '}
           <select value={quorum} onChange={(e) => setQuorum(e.target.value)} data-testid="client-quorum">
             <option value="">
-              cluster (R={settings.r}, W={settings.w})
+              R={settings.r}, W={settings.w}
             </option>
             {Array.from({ length: settings.n }, (_, i) => i + 1).map((count) => (
               <option key={count} value={count}>

@@ -3,10 +3,15 @@
  * for what single dots cannot show — per-link traffic when the network runs too fast to draw every
  * message, and the slow, lossy and one-way-cut links written on the link — and a table of nodes with
  * their fault buttons (kill / restart, pause / resume, wipe disk).
+ *
+ * A node's state combines what the page knows (crashed, paused, starting) with the live nodes'
+ * failure detectors (suspected, down: gossip.ts), written in words under the node and in the table;
+ * a stand-in holding hints for an absent owner carries a hint badge.
  */
 
 import type { NodeId } from '@kvscope/engine';
 import { ClusterView, circleLayout, type Flight, MessageLegend } from '@kvscope/ui';
+import type { NodeVerdict } from '../live/gossip.ts';
 import type { LabState } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
 import { faultyLinks } from '../live/network.ts';
@@ -22,15 +27,29 @@ interface Props {
   rates: Record<string, number> | null;
   selected: NodeId | null;
   onSelect: (id: NodeId) => void;
+  /** The selected key's preference list, in order. */
   highlight: readonly NodeId[];
+  verdicts: Readonly<Record<string, NodeVerdict>>;
 }
 
-export function ClusterPanel({ state, cluster, flights, rates, selected, onSelect, highlight }: Props) {
+/** Hints a node holds, written as a badge ("holds 3 hints for n3"). */
+function hintBadge(held: Record<string, number> | undefined): string {
+  const owners = Object.entries(held ?? {}).filter(([, count]) => count > 0);
+  if (owners.length === 0) return '';
+  const total = owners.reduce((sum, [, count]) => sum + count, 0);
+  return `✉ ${total} hint${total === 1 ? '' : 's'} for ${owners.map(([owner]) => owner).join(',')}`;
+}
+
+export function ClusterPanel(props: Props) {
+  const { state, cluster, flights, rates, selected, onSelect, highlight, verdicts } = props;
   const faulty = faultyLinks(state.faults, state.order);
   const nodes = state.order.map((id) => {
-    const node = state.nodes[id];
-    const replica = highlight.includes(id) ? `replica ${highlight.indexOf(id) + 1} · ` : '';
-    return { id, status: node?.status ?? 'starting', detail: `${replica}${node?.stored ?? 0} stored` };
+    const verdict = verdicts[id];
+    const replica = highlight.includes(id) ? `replica ${highlight.indexOf(id) + 1}` : '';
+    const hints = hintBadge(state.hints[id]);
+    const doubted = verdict?.doubtedBy.length ? `by ${verdict.doubtedBy.join(',')}` : '';
+    const detail = [replica, hints, doubted].filter(Boolean).join(' · ');
+    return { id, status: verdict?.state ?? 'starting', detail };
   });
   const types = [...new Set(flights.map((f) => f.msg))].sort();
   return (
@@ -60,7 +79,13 @@ export function ClusterPanel({ state, cluster, flights, rates, selected, onSelec
       ) : (
         <MessageLegend {...(types.length ? { types } : {})} />
       )}
-      <NodeTable state={state} cluster={cluster} selected={selected} onSelect={onSelect} />
+      <NodeTable
+        state={state}
+        cluster={cluster}
+        selected={selected}
+        onSelect={onSelect}
+        verdicts={verdicts}
+      />
     </section>
   );
 }
@@ -154,11 +179,13 @@ function NodeTable({
   cluster,
   selected,
   onSelect,
+  verdicts,
 }: {
   state: LabState;
   cluster: LiveCluster;
   selected: NodeId | null;
   onSelect: (id: NodeId) => void;
+  verdicts: Readonly<Record<string, NodeVerdict>>;
 }) {
   return (
     <table className="nodes">
@@ -174,6 +201,8 @@ function NodeTable({
           const node = state.nodes[id];
           const status = node?.status ?? 'starting';
           const crashed = status === 'crashed';
+          const verdict = verdicts[id];
+          const shown = verdict?.state ?? status;
           return (
             <tr key={id} data-testid={`row-${id}`} className={selected === id ? 'selected' : undefined}>
               <th scope="row">
@@ -186,7 +215,9 @@ function NodeTable({
                   {id}
                 </button>
               </th>
-              <td data-testid={`status-${id}`}>{status}</td>
+              <td data-testid={`status-${id}`} className={`state-${shown}`}>
+                {shown}
+              </td>
               <td className="actions">
                 {crashed ? (
                   <button

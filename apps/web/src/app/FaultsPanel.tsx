@@ -6,14 +6,25 @@
  */
 
 import type { NodeId } from '@kvscope/engine';
+import { FaultTimeline, type FaultMarker as TimelineMarker } from '@kvscope/ui';
 import { useState } from 'react';
-import type { FaultMarker, LabState } from '../live/labStore.ts';
+import type { FaultMarker, LabState, Selection } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
 import { isPartitioned } from '../live/network.ts';
+import { sharedNow } from '../shared/workerApi.ts';
+import { formatLabTime } from './formatTime.ts';
 
 const groupNames = ['A', 'B', 'C'];
 
-export function FaultsPanel({ state, cluster }: { state: LabState; cluster: LiveCluster }) {
+export function FaultsPanel({
+  state,
+  cluster,
+  onSelect,
+}: {
+  state: LabState;
+  cluster: LiveCluster;
+  onSelect: (patch: Partial<Selection>) => void;
+}) {
   const { order } = state;
   const [groups, setGroups] = useState<Record<string, number>>({});
   const [from, setFrom] = useState<string>(order[0] ?? '');
@@ -136,40 +147,90 @@ export function FaultsPanel({ state, cluster }: { state: LabState; cluster: Live
           {state.faults.oneWay.length ? ` · ${state.faults.oneWay.length} one-way cut(s)` : ''}
         </span>
       </div>
-      <Timeline markers={state.markers} />
+      <Timeline
+        markers={state.markers}
+        selected={state.selection}
+        onSelect={(fault) => onSelect({ fault })}
+      />
     </section>
   );
 }
 
-const glyph: Record<FaultMarker['kind'], string> = {
-  kill: '✕',
-  restart: '↻',
-  pause: '‖',
-  resume: '▸',
-  partition: '|',
-  'one-way cut': '→',
-  slow: '~',
-  lossy: '≈',
-  wipe: '∅',
-  heal: '+',
-  reset: '↺',
-  settings: '*',
+/** The page's fault kinds in the timeline's vocabulary (timelineModel `faultStyles`). */
+const timelineKind: Record<FaultMarker['kind'], string> = {
+  kill: 'kill',
+  restart: 'restart',
+  pause: 'pause',
+  resume: 'resume',
+  partition: 'partition',
+  'one-way cut': 'cut',
+  slow: 'slow',
+  lossy: 'loss',
+  wipe: 'wipe',
+  heal: 'heal',
+  reset: 'wipe',
+  settings: 'restart',
 };
 
-/** The fault timeline: newest first, each with its time, a glyph and its label. */
-export function Timeline({ markers }: { markers: readonly FaultMarker[] }) {
+/** Faults that last until the next heal are drawn as bands up to it (or up to now). */
+const lasting = new Set<FaultMarker['kind']>(['partition', 'one-way cut', 'slow', 'lossy', 'pause']);
+
+export function timelineMarkers(markers: readonly FaultMarker[], now: number): TimelineMarker[] {
+  return markers.map((m) => {
+    const healedAt = markers.find(
+      (later) =>
+        later.at >= m.at &&
+        later.seq > m.seq &&
+        (later.kind === 'heal' ||
+          (m.kind === 'pause' && later.kind === 'resume' && later.nodes[0] === m.nodes[0])),
+    )?.at;
+    const marker: TimelineMarker = { at: m.at, kind: timelineKind[m.kind], label: m.label, nodes: m.nodes };
+    if (lasting.has(m.kind)) marker.until = healedAt ?? now;
+    return marker;
+  });
+}
+
+/** The fault timeline: every fault injected, where it happened, on one time axis (FaultTimeline). */
+export function Timeline({
+  markers,
+  selected,
+  onSelect,
+}: {
+  markers: readonly FaultMarker[];
+  selected: { node: string | null; fault: number | null };
+  onSelect: (seq: number) => void;
+}) {
+  const now = sharedNow();
+  const drawn = timelineMarkers(markers, now);
+  const chosen = markers.find((m) => m.seq === selected.fault) ?? markers.at(-1);
   return (
-    <>
+    <div data-testid="fault-timeline">
       <h3>Fault timeline</h3>
-      <ol className="timeline" data-testid="fault-timeline">
-        {markers.length === 0 && <li className="muted">No faults yet.</li>}
-        {[...markers].reverse().map((m) => (
-          <li key={m.seq} data-kind={m.kind}>
-            <time>{new Date(m.at).toLocaleTimeString()}</time> <span aria-hidden="true">{glyph[m.kind]}</span>{' '}
-            {m.label}
-          </li>
-        ))}
-      </ol>
-    </>
+      {markers.length === 0 ? (
+        <p className="muted">No faults yet: kill a node, or split the network above.</p>
+      ) : (
+        <>
+          <FaultTimeline
+            faults={drawn}
+            start={Math.min(markers[0]?.at ?? now, now - 30_000)}
+            end={now}
+            now={now}
+            selectedNode={selected.node}
+            onSelectFault={(marker) => {
+              const index = drawn.indexOf(marker);
+              const m = markers[index];
+              if (m) onSelect(m.seq);
+            }}
+            formatTime={formatLabTime}
+            width={640}
+          />
+          {chosen && (
+            <p className="small" data-testid="fault-selected">
+              <time>{formatLabTime(chosen.at)}</time> {chosen.label}
+            </p>
+          )}
+        </>
+      )}
+    </div>
   );
 }

@@ -1,96 +1,86 @@
 /**
- * The node inspector: one node's storage as its worker reports it (a `StorageSnapshot`, polled) —
- * memtable, commit log, SSTables by level with their Bloom filter statistics, block cache, compaction
- * and the recovery of its last start. A wiped node shows empty tables here.
+ * The node inspector (NodeInspector) of the selected node, from its latest polled snapshot: memtable,
+ * commit log, SSTables by level with Bloom filter statistics, cache, compression, compaction, the
+ * recovery of its last start, its membership view (who it believes alive) and the hints it holds.
+ * Below, what the worker's host loop did: how many writes each group commit made durable at once.
  */
 
-import type { NodeId, StorageSnapshot } from '@kvscope/engine';
-import { useEffect, useState } from 'react';
-import type { LiveNode } from '../live/labStore.ts';
-import type { LiveCluster } from '../live/liveCluster.ts';
+import type { NodeId, NodeSnapshot } from '@kvscope/engine';
+import { type HintSummary, isKvNodeSnapshot, type MembershipRow, NodeInspector } from '@kvscope/ui';
+import { membershipOf } from '../live/gossip.ts';
+import type { LabState } from '../live/labStore.ts';
+import { formatLabTime } from './formatTime.ts';
 
-/** How often the inspector asks the worker for a fresh snapshot. */
-export const inspectorPollMs = 1_000;
+/** The worker's own counters, added to the node's snapshot by node.worker.ts. */
+interface HostStats {
+  syncs: number;
+  syncedOutputs: number;
+  syncMs: number;
+}
 
-export function InspectorPanel({
-  cluster,
-  id,
-  node,
-}: {
-  cluster: LiveCluster;
-  id: NodeId | null;
-  node: LiveNode | undefined;
-}) {
-  const [storage, setStorage] = useState<StorageSnapshot | null>(null);
-  const status = node?.status;
-  useEffect(() => {
-    setStorage(null);
-    if (!id || status === 'crashed') return;
-    let live = true;
-    const poll = async () => {
-      const snap = await cluster.snapshot(id);
-      if (live) setStorage((snap?.storage as StorageSnapshot | undefined) ?? null);
-    };
-    void poll();
-    const timer = setInterval(() => void poll(), inspectorPollMs);
-    return () => {
-      live = false;
-      clearInterval(timer);
-    };
-  }, [cluster, id, status]);
-  if (!id) return null;
-  const tables = storage?.levels.flatMap((l) => l.tables) ?? [];
+function hostStatsOf(snapshot: NodeSnapshot): HostStats | null {
+  const host = snapshot.host as HostStats | undefined;
+  return host && typeof host.syncs === 'number' ? host : null;
+}
+
+function membershipRows(snapshot: NodeSnapshot): MembershipRow[] | undefined {
+  const rows = membershipOf(snapshot);
+  return rows?.map((row) => ({
+    member: row.id,
+    status: row.status,
+    heartbeat: row.heartbeat,
+    silentForMs: row.silentForMs,
+    suspectedBy: row.reporters,
+  }));
+}
+
+function hintRows(state: LabState, id: NodeId): HintSummary[] {
+  return Object.entries(state.hints[id] ?? {}).map(([owner, count]) => ({ owner, count }));
+}
+
+export function InspectorPanel({ state, id }: { state: LabState; id: NodeId | null }) {
+  if (!id) {
+    return (
+      <p className="panel muted" data-testid="inspector">
+        Choose a node (click it in the cluster, the ring's legend or the table) to inspect its storage.
+      </p>
+    );
+  }
+  const node = state.nodes[id];
+  const snapshot = state.snapshots[id];
+  const host = snapshot ? hostStatsOf(snapshot) : null;
   return (
     <section className="panel" aria-label={`Inspector of ${id}`} data-testid="inspector">
-      <h2>
-        Node {id} <span className="muted small">{node?.status}</span>
-      </h2>
       {node?.error && <p className="refusal">{node.error}</p>}
-      {!storage ? (
-        <p className="muted">{status === 'crashed' ? 'The node is down: no live snapshot.' : 'Loading…'}</p>
+      {node?.status === 'crashed' || !snapshot || !isKvNodeSnapshot(snapshot) ? (
+        <>
+          <h2>
+            Node {id} <span className="muted small">{node?.status}</span>
+          </h2>
+          <p className="muted" data-testid="inspector-empty">
+            {node?.status === 'crashed'
+              ? `${id} is down (its worker was terminated): no live snapshot. Restart it to watch it recover from its files.`
+              : 'Waiting for the first snapshot…'}
+          </p>
+        </>
       ) : (
-        <dl className="facts">
-          <dt>files</dt>
-          <dd data-testid="inspector-backend">
-            {node?.backend === 'opfs' ? 'OPFS' : 'IndexedDB'} · {storage.label}
-          </dd>
-          <dt>memtable</dt>
-          <dd data-testid="inspector-memtable">
-            {storage.memtable.entries} entries · {storage.memtable.bytes.toLocaleString()} of{' '}
-            {storage.memtable.bytesMax.toLocaleString()} bytes
-          </dd>
-          <dt>commit log</dt>
-          <dd>
-            {storage.log.file} · {storage.log.bytes.toLocaleString()} bytes (
-            {storage.log.syncedBytes.toLocaleString()} synced)
-          </dd>
-          <dt>SSTables</dt>
-          <dd data-testid="inspector-tables">
-            {tables.length} table(s)
-            {tables.map((t) => (
-              <div key={t.id} className="small">
-                L{t.level} {t.file}: {t.entries} entries, {t.smallest}…{t.largest}, Bloom {t.filter.negatives}{' '}
-                skipped · {t.filter.falsePositives} false positives
-              </div>
-            ))}
-          </dd>
-          <dt>cache</dt>
-          <dd>
-            {storage.cache.hits} hits · {storage.cache.misses} misses (
-            {Math.round(storage.cache.hitRate * 100)}%)
-          </dd>
-          <dt>compaction</dt>
-          <dd>
-            {storage.compaction.strategy}: {storage.compaction.done} done, write amplification{' '}
-            {storage.compaction.writeAmplification.toFixed(2)}
-          </dd>
-          <dt>last start</dt>
-          <dd data-testid="inspector-recovery">
-            {node?.recovery?.recovered
-              ? `recovered: ${storage.recovery.recordsReplayed} log records replayed from ${storage.recovery.logsReplayed} log(s)${storage.recovery.truncatedBytes ? `, ${storage.recovery.truncatedBytes} torn bytes cut` : ''}`
-              : 'started on an empty disk'}
-          </dd>
-        </dl>
+        <>
+          <NodeInspector
+            snapshot={snapshot}
+            status={node?.status ?? 'starting'}
+            recovered={node?.recovery?.recovered ?? false}
+            membership={membershipRows(snapshot) ?? []}
+            hints={hintRows(state, id)}
+            formatTime={formatLabTime}
+          />
+          <p className="muted small" data-testid="inspector-host">
+            Files on {node?.backend === 'opfs' ? 'OPFS' : 'IndexedDB'}
+            {node?.recovery?.recovered ? ' · reopened existing files' : ' · started on an empty disk'}
+            {host && host.syncs > 0
+              ? ` · group commit: ${host.syncs} log syncs made ${host.syncedOutputs} outputs durable (${(host.syncedOutputs / host.syncs).toFixed(1)} per sync, ${(host.syncMs / host.syncs).toFixed(2)} ms each)`
+              : ''}
+          </p>
+        </>
       )}
     </section>
   );

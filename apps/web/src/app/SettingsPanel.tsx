@@ -12,10 +12,10 @@ import { type ClusterSettings, quorumNote, requestTimeoutFor, settingsProblem } 
 import type { Workload } from '../live/workload.ts';
 
 export const speeds = [
-  { label: 'Classroom (400 ms per hop)', delayMs: 400 },
-  { label: 'Slow (150 ms per hop)', delayMs: 150 },
-  { label: 'Fast (20 ms per hop)', delayMs: 20 },
-  { label: 'Full speed (no added delay)', delayMs: 0 },
+  { label: 'Classroom · 400 ms/hop', delayMs: 400 },
+  { label: 'Slow · 150 ms/hop', delayMs: 150 },
+  { label: 'Fast · 20 ms/hop', delayMs: 20 },
+  { label: 'Full speed · no delay', delayMs: 0 },
 ];
 
 export function RunControls({
@@ -31,11 +31,12 @@ export function RunControls({
   return (
     <section className="controls" aria-label="Run controls">
       <label>
-        Network speed{' '}
+        Network{' '}
         <select
           value={state.linkDelayMs}
           onChange={(e) => void cluster.setLinkDelay(Number(e.target.value))}
           data-testid="network-speed"
+          title={`The delay on every link; the request timeout follows it (now ${requestTimeoutFor(state.linkDelayMs)} ms)`}
         >
           {speeds.map((s) => (
             <option key={s.delayMs} value={s.delayMs}>
@@ -44,7 +45,6 @@ export function RunControls({
           ))}
         </select>
       </label>
-      <span className="muted small">timeout {requestTimeoutFor(state.linkDelayMs)} ms</span>
       <button
         type="button"
         onClick={() => workload.set({ running: !w.running })}
@@ -96,7 +96,7 @@ export function RunControls({
         </select>
       </label>
       <span className="muted small" data-testid="ops">
-        ops: {state.ops.ok} ok · {state.ops.fail} failed · {state.ops.info} unknown
+        {state.ops.ok} ok · {state.ops.fail} failed · {state.ops.info} unknown
       </span>
     </section>
   );

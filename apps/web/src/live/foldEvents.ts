@@ -1,16 +1,27 @@
 /**
  * Folds the workers' event batches into the lab store: messages in flight (or, when the network runs
  * too fast to see single messages, per-link counts), node states, request traces of the recorded
- * requests, and readable lines for the event log ("put k7 acknowledged by n2, n5 (W=2)").
+ * requests, the hints each node holds, and the event buffer the log and the views read.
+ *
+ * Message sends and deliveries outnumber everything else a hundred to one: they feed the flights,
+ * the link counts and (at classroom speed only) a small buffer for the trace's arrows, never the
+ * event log's buffer.
  */
 
 import type { ClusterEvent } from '@kvscope/engine';
-import { type LabState, type LogLine, logLengthMax, logLine } from './labStore.ts';
+import {
+  appendBounded,
+  eventsKeptMax,
+  type LabEvent,
+  type LabState,
+  type LiveNode,
+  messagesKeptMax,
+} from './labStore.ts';
 
 /** Below this link delay a message lives too briefly to be seen: links show counts instead of dots. */
 export const flightDrawDelayMinMs = 10;
 
-const trace = new Set([
+const traced = new Set([
   'request.started',
   'request.forwarded',
   'replica.answered',
@@ -18,47 +29,20 @@ const trace = new Set([
   'read-repair.sent',
 ]);
 
-function describe(event: ClusterEvent): string | null {
-  switch (event.type) {
-    case 'node.started':
-      return `${event.node} started${event.recovered ? ' and recovered from its files' : ' on an empty disk'}`;
-    case 'node.paused':
-      return `${event.node} paused: it holds every message and timer`;
-    case 'node.resumed':
-      return `${event.node} resumed`;
-    case 'request.completed': {
-      const quorum = `${event.op === 'get' ? 'R' : 'W'}=${event.needed}`;
-      if (event.outcome === 'ok') {
-        const verb = event.op === 'get' ? 'answered' : 'acknowledged';
-        return `${event.op} ${event.key} ${verb} by ${event.answeredBy.join(', ')} (${quorum}) via ${event.node}`;
-      }
-      return `${event.op} ${event.key} failed at ${event.node} (${quorum}): ${event.error ?? event.outcome}`;
-    }
-    case 'request.forwarded':
-      return `${event.node} forwards a write of ${event.key} to ${event.to}, a replica of the key`;
-    case 'read-repair.sent':
-      return `read repair of ${event.key}: ${event.node} sends the newest versions to ${event.replicas.join(', ')}`;
-    case 'storage':
-      return describeStorage(event);
-    default:
-      return null;
-  }
+/** Changes one node's record; `nodes` is the fold's private copy. */
+function bump(nodes: Record<string, LiveNode>, id: string, patch: (node: LiveNode) => Partial<LiveNode>) {
+  const node = nodes[id];
+  if (node) nodes[id] = { ...node, ...patch(node) };
 }
 
-function describeStorage(record: Extract<ClusterEvent, { type: 'storage' }>): string | null {
-  const e = record.event;
-  switch (e.type) {
-    case 'memtable.flushed':
-      return `${record.node} flushed its memtable to ${e.table} (${e.entries} entries)`;
-    case 'compaction.done':
-      return `${record.node} compacted its tables`;
-    case 'recovery.done':
-      return `${record.node} recovery: replayed its commit log`;
-    case 'storage.error':
-      return `${record.node} storage error ${e.code}: ${e.message}`;
-    default:
-      return null;
-  }
+/** Hints held per stand-in and owner: stored adds one, replayed or dropped takes one away. */
+function foldHint(hints: Record<string, Record<string, number>>, event: ClusterEvent): void {
+  if (event.type !== 'hint.stored' && event.type !== 'hint.replayed' && event.type !== 'hint.dropped') return;
+  const held = { ...(hints[event.node] ?? {}) };
+  const count = (held[event.owner] ?? 0) + (event.type === 'hint.stored' ? 1 : -1);
+  if (count > 0) held[event.owner] = count;
+  else delete held[event.owner];
+  hints[event.node] = held;
 }
 
 /** Folds a batch of events into the state (one store update per batch). */
@@ -72,18 +56,22 @@ export function applyEvents(
   const flights = drawFlights ? { ...state.flights } : state.flights;
   const linkCounts = { ...state.linkCounts };
   const counters = { ...state.counters, eventsDropped: state.counters.eventsDropped + dropped };
+  const hints = { ...state.hints };
   let traces = state.traces;
-  const lines: LogLine[] = [];
+  const kept: LabEvent[] = [];
+  const messages: ClusterEvent[] = [];
   for (const event of events) {
-    const line = describe(event);
-    if (line) lines.push(logLine(event.at, line));
-    if (trace.has(event.type) && 'requestId' in event) {
+    if (event.type.startsWith('message.')) {
+      if (drawFlights) messages.push(event);
+    } else kept.push(event);
+    if (traced.has(event.type) && 'requestId' in event) {
       const list = traces[event.requestId];
       if (list) {
         if (traces === state.traces) traces = { ...traces };
         traces[event.requestId] = [...list, event];
       }
     }
+    foldHint(hints, event);
     switch (event.type) {
       case 'message.sent': {
         counters.sent++;
@@ -106,32 +94,34 @@ export function applyEvents(
         counters.delivered++;
         const flight = drawFlights ? flights[`${event.from}:${event.id}`] : undefined;
         if (flight) flights[flight.key] = { ...flight, deliveredAt: event.at };
-        const node = nodes[event.node];
-        if (node) nodes[event.node] = { ...node, delivered: node.delivered + 1 };
+        bump(nodes, event.node, (n) => ({ delivered: n.delivered + 1 }));
         break;
       }
       case 'message.dropped':
         counters.dropped++;
         break;
-      case 'version.stored': {
-        const node = nodes[event.node];
-        if (node) nodes[event.node] = { ...node, stored: node.stored + 1 };
+      case 'version.stored':
+        bump(nodes, event.node, (n) => ({ stored: n.stored + 1 }));
         break;
-      }
-      case 'node.started': {
-        const node = nodes[event.node];
-        if (node) nodes[event.node] = { ...node, status: 'up', starts: node.starts + 1, error: null };
+      case 'node.started':
+        bump(nodes, event.node, (n) => ({ status: 'up', starts: n.starts + 1, error: null }));
         break;
-      }
       case 'node.paused':
-      case 'node.resumed': {
-        const node = nodes[event.node];
-        const status = event.type === 'node.paused' ? 'paused' : 'up';
-        if (node && node.status !== 'crashed') nodes[event.node] = { ...node, status };
+      case 'node.resumed':
+        bump(nodes, event.node, (n) =>
+          n.status === 'crashed' ? {} : { status: event.type === 'node.paused' ? 'paused' : 'up' },
+        );
         break;
-      }
     }
   }
-  const log = lines.length ? [...state.log, ...lines].slice(-logLengthMax) : state.log;
-  return { nodes, flights, linkCounts, counters, log, traces };
+  return {
+    nodes,
+    flights,
+    linkCounts,
+    counters,
+    traces,
+    hints,
+    events: appendBounded(state.events, kept, eventsKeptMax),
+    messages: appendBounded(state.messages, messages, messagesKeptMax),
+  };
 }

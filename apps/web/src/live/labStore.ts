@@ -7,7 +7,14 @@
  * newest entries only.
  */
 
-import type { ClusterEvent, KvOperation, KvReply, NodeId, RecoverySummary } from '@kvscope/engine';
+import type {
+  ClusterEvent,
+  KvOperation,
+  KvReply,
+  NodeId,
+  NodeSnapshot,
+  RecoverySummary,
+} from '@kvscope/engine';
 import { createStore } from 'zustand/vanilla';
 import type { StorageBackend } from '../shared/workerApi.ts';
 import { type NetworkFaults, noFaults } from './network.ts';
@@ -41,11 +48,32 @@ export interface InFlight {
   deliveredAt: number | null;
 }
 
-export interface LogLine {
-  /** Increasing per page: a stable React key. */
-  seq: number;
+/**
+ * A fault or operator action the page itself performed (kill, partition, heal …), as an event in the
+ * same log as the engine's: the engine cannot report its own worker being terminated.
+ */
+export interface LabFaultEvent {
+  type: 'lab.fault';
   at: number;
-  text: string;
+  /** The first node it concerns ('lab' for the whole cluster). */
+  node: string;
+  kind: FaultKind;
+  label: string;
+  nodes: NodeId[];
+  [field: string]: unknown;
+}
+
+/** What the event log and the views read: the engine's events and the page's own faults. */
+export type LabEvent = ClusterEvent | LabFaultEvent;
+
+/** The linked selection: one node, key, request and fault, highlighted in every view. */
+export interface Selection {
+  node: NodeId | null;
+  key: string | null;
+  /** The request shown in the trace; null follows the latest client request. */
+  requestId: string | null;
+  /** The `seq` of the selected fault marker. */
+  fault: number | null;
 }
 
 export type FaultKind =
@@ -104,7 +132,15 @@ export interface LabState {
   /** Messages sent per directed link (`n1->n2`), counted at every speed; drawn when too dense. */
   linkCounts: Record<string, number>;
   counters: { sent: number; delivered: number; dropped: number; eventsDropped: number };
-  log: LogLine[];
+  /** Every non-message event (and the page's faults), oldest first, bounded by `eventsKeptMax`. */
+  events: LabEvent[];
+  /** Recent message events, for the request trace's arrows (kept only when flights are drawn). */
+  messages: ClusterEvent[];
+  /** The latest snapshot of each node, polled from its worker (null while it is not running). */
+  snapshots: Record<string, NodeSnapshot | null>;
+  /** Hints each node holds, per intended owner, from `hint.*` events. */
+  hints: Record<string, Record<string, number>>;
+  selection: Selection;
   markers: FaultMarker[];
   requests: RequestRecord[];
   /** Request-trace events of the recorded requests, by request id. */
@@ -115,8 +151,10 @@ export interface LabState {
   ops: { ok: number; fail: number; info: number };
 }
 
-/** Lines kept in the event log; older ones scroll away. */
-export const logLengthMax = 200;
+/** Events kept for the event log; older ones scroll away. */
+export const eventsKeptMax = 1_500;
+/** Message events kept for the request trace's arrows. */
+export const messagesKeptMax = 600;
 /** Client requests kept (with their traces) for the request list and the trace view. */
 export const requestsKeptMax = 40;
 /** Fault markers kept on the timeline. */
@@ -128,7 +166,11 @@ export const flightForgetMs = 2_000;
 
 let seq = 0;
 export const nextSeq = () => seq++;
-export const logLine = (at: number, text: string): LogLine => ({ seq: nextSeq(), at, text });
+
+/** Appends to a bounded buffer, dropping the oldest entries; the same array when nothing is added. */
+export function appendBounded<T>(buffer: readonly T[], items: readonly T[], max: number): T[] {
+  return items.length === 0 ? (buffer as T[]) : [...buffer, ...items].slice(-max);
+}
 
 export const defaultWorkload: WorkloadSettings = { running: true, rate: 2, keys: 20, readFraction: 0.5 };
 
@@ -142,7 +184,11 @@ export function createLabStore(order: NodeId[], linkDelayMs: number, settings = 
     flights: {},
     linkCounts: {},
     counters: { sent: 0, delivered: 0, dropped: 0, eventsDropped: 0 },
-    log: [],
+    events: [],
+    messages: [],
+    snapshots: {},
+    hints: {},
+    selection: { node: null, key: null, requestId: null, fault: null },
     markers: [],
     requests: [],
     traces: {},
@@ -171,18 +217,19 @@ export function freshNodes(order: readonly NodeId[]): Record<string, LiveNode> {
   return nodes;
 }
 
+/** Sets a node's state as the page knows it; a crash is also logged as the engine's `node.crashed`. */
 export function setNodeStatus(
   state: LabState,
   id: NodeId,
   status: LiveNodeStatus,
   at: number,
-  text: string | null,
 ): Partial<LabState> {
   const node = state.nodes[id];
   if (!node) return {};
+  const crashed: LabEvent[] = status === 'crashed' ? [{ type: 'node.crashed', at, node: id }] : [];
   return {
     nodes: { ...state.nodes, [id]: { ...node, status } },
-    log: text ? [...state.log, logLine(at, text)].slice(-logLengthMax) : state.log,
+    events: appendBounded(state.events, crashed, eventsKeptMax),
   };
 }
 
@@ -191,7 +238,7 @@ export function patchNode(state: LabState, id: NodeId, patch: Partial<LiveNode>)
   return node ? { nodes: { ...state.nodes, [id]: { ...node, ...patch } } } : {};
 }
 
-/** Puts a fault on the timeline and a line in the log. */
+/** Puts a fault on the timeline and in the event log. */
 export function addMarker(
   state: LabState,
   kind: FaultKind,
@@ -200,10 +247,15 @@ export function addMarker(
   at: number,
 ): Partial<LabState> {
   const marker: FaultMarker = { seq: nextSeq(), at, kind, label, nodes };
+  const event: LabFaultEvent = { type: 'lab.fault', at, node: nodes[0] ?? 'lab', kind, label, nodes };
   return {
     markers: [...state.markers, marker].slice(-markersMax),
-    log: [...state.log, logLine(at, label)].slice(-logLengthMax),
+    events: appendBounded(state.events, [event], eventsKeptMax),
   };
+}
+
+export function select(state: LabState, patch: Partial<Selection>): Partial<LabState> {
+  return { selection: { ...state.selection, ...patch } };
 }
 
 /** Records a request the page just sent; its trace events are collected from now on. */

@@ -37,6 +37,9 @@ export const foldIntervalMs = 16;
 interface Running {
   worker: Worker;
   api: Comlink.Remote<NodeWorkerApi>;
+  /** The page's end of the node's request port, and the requests waiting for their reply. */
+  requests: MessagePort;
+  waiting: Map<string, (reply: KvReply) => void>;
 }
 
 export class LiveCluster {
@@ -77,7 +80,10 @@ export class LiveCluster {
   request(id: NodeId, request: KvRequest): Promise<KvReply> {
     const node = this.running.get(id);
     if (!node) return Promise.reject(new Error(`${id} is not running`));
-    return node.api.request(request);
+    return new Promise((resolve) => {
+      node.waiting.set(request.requestId, resolve);
+      node.requests.postMessage(request);
+    });
   }
 
   snapshot(id: NodeId) {
@@ -88,7 +94,7 @@ export class LiveCluster {
   kill(id: NodeId): void {
     if (!this.terminate(id)) return;
     this.mark('kill', `${id} killed (worker terminated)`, [id]);
-    this.store.setState((s) => setNodeStatus(s, id, 'crashed', sharedNow(), null));
+    this.store.setState((s) => setNodeStatus(s, id, 'crashed', sharedNow()));
   }
 
   restart(id: NodeId): Promise<void> {
@@ -245,7 +251,11 @@ export class LiveCluster {
     const node = this.running.get(id);
     if (!node) return false;
     node.worker.terminate();
+    node.requests.close();
     this.running.delete(id);
+    // Requests it was coordinating will never be answered: their outcome is unknown (they may
+    // have been stored), which the client's own timeout reports as `info`.
+    node.waiting.clear();
     return true;
   }
 
@@ -258,7 +268,7 @@ export class LiveCluster {
   }
 
   private async startOne(id: NodeId, wipe: boolean): Promise<void> {
-    this.store.setState((s) => setNodeStatus(s, id, 'starting', sharedNow(), null));
+    this.store.setState((s) => setNodeStatus(s, id, 'starting', sharedNow()));
     const start = await this.spawn(id, wipe);
     await start();
   }
@@ -273,7 +283,14 @@ export class LiveCluster {
     const api = Comlink.wrap<NodeWorkerApi>(worker);
     const events = new MessageChannel();
     events.port1.onmessage = (e: MessageEvent<EventBatch>) => this.enqueue(e.data);
-    this.running.set(id, { worker, api });
+    const requests = new MessageChannel();
+    const waiting = new Map<string, (reply: KvReply) => void>();
+    requests.port1.onmessage = (e: MessageEvent<KvReply>) => {
+      const resolve = waiting.get(e.data.requestId);
+      waiting.delete(e.data.requestId);
+      resolve?.(e.data);
+    };
+    this.running.set(id, { worker, api, requests: requests.port1, waiting });
     await this.pushLinks(id);
     for (const peer of this.ids) {
       const other = peer === id ? undefined : this.running.get(peer);
@@ -292,9 +309,17 @@ export class LiveCluster {
       requestTimeoutMs: requestTimeoutFor(linkDelayMs),
     };
     const peers = this.ids.filter((p) => p !== id);
-    const options = { id, peers, seed: this.seed, config, events: events.port2, wipe };
+    const options = {
+      id,
+      peers,
+      seed: this.seed,
+      config,
+      events: events.port2,
+      requests: requests.port2,
+      wipe,
+    };
     return async () => {
-      const result = await api.start(Comlink.transfer(options, [events.port2]));
+      const result = await api.start(Comlink.transfer(options, [events.port2, requests.port2]));
       this.started(id, worker, result);
     };
   }
@@ -308,9 +333,7 @@ export class LiveCluster {
   private died(id: NodeId, worker: Worker, message: string): void {
     if (this.running.get(id)?.worker !== worker) return;
     this.terminate(id);
-    this.store.setState((s) => ({
-      ...setNodeStatus(s, id, 'crashed', sharedNow(), `${id} crashed: ${message}`),
-    }));
+    this.store.setState((s) => setNodeStatus(s, id, 'crashed', sharedNow()));
     this.store.setState((s) => patchNode(s, id, { error: message }));
   }
 }

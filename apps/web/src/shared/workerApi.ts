@@ -5,15 +5,7 @@
  * page, and events come back in batches over the dedicated `events` port given to `start`.
  */
 
-import type {
-  ClusterEvent,
-  KvReply,
-  KvRequest,
-  LinkState,
-  NodeId,
-  NodeSnapshot,
-  RecoverySummary,
-} from '@kvscope/engine';
+import type { ClusterEvent, LinkState, NodeId, NodeSnapshot, RecoverySummary } from '@kvscope/engine';
 
 /** Where a node keeps its files: OPFS (sync access handles) or the IndexedDB fallback. */
 export type StorageBackend = 'opfs' | 'indexeddb';
@@ -27,6 +19,11 @@ export interface NodeStartOptions {
   config: Record<string, unknown>;
   /** Where the worker posts `EventBatch`es. */
   events: MessagePort;
+  /**
+   * Client requests arrive here as `KvRequest`s and their `KvReply`s leave here: a dedicated port
+   * rather than comlink, whose per-call proxy bookkeeping costs more than the request itself.
+   */
+  requests: MessagePort;
   /** Delete the node's files before opening them: a wiped disk (a permanent failure). */
   wipe?: boolean;
 }
@@ -55,8 +52,6 @@ export interface NodeWorkerApi {
   /** Hands the worker its end of the channel to `peer`, replacing any earlier one. */
   connect(peer: NodeId, port: MessagePort): void;
   setLinks(table: LinkTable): void;
-  /** A client request coordinated by this node; resolves once the reply is durable and sent. */
-  request(request: KvRequest): Promise<KvReply>;
   /** Holds every input (messages, requests, timers) until `resume`: a stalled process. */
   pause(): void;
   resume(): void;

@@ -1,7 +1,7 @@
 /**
  * One storage node in its own dedicated Worker: the real key-value node (`KvNode`) with its LSM on
  * OPFS under the node's folder (IndexedDB where OPFS sync access handles are missing). The page
- * controls it through comlink (`NodeWorkerApi`); the node's traffic to its peers flows over the
+ * controls it through comlink (`NodeWorkerApi`), sends client requests over a dedicated port; the node's traffic to its peers flows over the
  * MessageChannel ports the page hands to `connect`.
  *
  * Terminating this worker is a real crash: volatile state is gone, and a new worker started on the
@@ -13,7 +13,7 @@
  * the node's first messages find their peers connected.
  */
 
-import { createKvNode, type NodeId, Rng } from '@kvscope/engine';
+import { createKvNode, type KvRequest, type NodeId, Rng } from '@kvscope/engine';
 import * as Comlink from 'comlink';
 import type { LinkTable, NodeStartOptions, NodeWorkerApi } from '../shared/workerApi.ts';
 import { sharedNow } from '../shared/workerApi.ts';
@@ -26,11 +26,6 @@ let closeFiles: (() => void) | null = null;
 const earlyPorts = new Map<NodeId, MessagePort>();
 let earlyLinks: LinkTable = {};
 
-function started(): LiveHost {
-  if (!host) throw new Error('the node has not started yet');
-  return host;
-}
-
 const api: NodeWorkerApi = {
   async start(options: NodeStartOptions) {
     const backend = chooseBackend();
@@ -39,12 +34,16 @@ const api: NodeWorkerApi = {
     const recovered = fs.list().length > 0;
     const rng = new Rng(options.seed).fork(`node/${options.id}`);
     const node = createKvNode({ id: options.id, peers: options.peers, rng, fs, config: options.config });
-    host = new LiveHost(node, fs, options.events, rng);
+    const live = new LiveHost(node, fs, options.events, rng);
+    host = live;
     host.setLinks(earlyLinks);
     for (const [peer, port] of earlyPorts) host.connect(peer, port);
     earlyPorts.clear();
-    snapshotOf = () => node.snapshot(sharedNow());
+    snapshotOf = () => ({ ...node.snapshot(sharedNow()), host: { ...live.stats } });
     closeFiles = () => fs.close();
+    options.requests.onmessage = (event: MessageEvent<KvRequest>) => {
+      void live.request(event.data).then((reply) => options.requests.postMessage(reply));
+    };
     host.start(recovered);
     return { backend, recovered, recovery: node.lsm.snapshot().recovery };
   },
@@ -55,9 +54,6 @@ const api: NodeWorkerApi = {
   setLinks(table: LinkTable) {
     earlyLinks = table;
     host?.setLinks(table);
-  },
-  request(request) {
-    return started().request(request);
   },
   pause() {
     host?.pause();

@@ -83,16 +83,32 @@ describe('describeEvent', () => {
     ).toBe('n1 has not heard from n3 for 2,500 ms');
   });
 
-  it('still reads sensibly for an event type this build does not know (a future gossip verdict)', () => {
-    const future = {
+  it("writes failure-handling events and the lab's own faults as sentences", () => {
+    const suspected = {
       type: 'member.suspected',
+      at: 0,
+      node: 'n1',
+      member: 'n3',
+      by: 'n1',
+      silentForMs: 5200,
+    };
+    expect(describeEvent(suspected)).toContain('n1 suspects n3');
+    const hint = { type: 'hint.stored', at: 0, node: 'n4', hintId: 1, owner: 'n3', key: 'k7' };
+    expect(describeEvent(hint)).toBe('n4 stands in for n3: keeps a hint for k7');
+    const fault = { type: 'lab.fault', at: 0, node: 'n3', kind: 'kill', label: 'n3 killed', nodes: ['n3'] };
+    expect(describeEvent(fault)).toBe('n3 killed');
+  });
+
+  it('still reads sensibly for an event type this build does not know (a future protocol)', () => {
+    const future = {
+      type: 'member.whispered',
       at: 0,
       node: 'n1',
       member: 'n3',
       reporters: ['n1', 'n4'],
       detail: { x: 1 },
     };
-    expect(describeEvent(future)).toBe('n1: member.suspected — member n3, reporters n1, n4');
+    expect(describeEvent(future)).toBe('n1: member.whispered — member n3, reporters n1, n4');
   });
 
   it('gives every sample event a sentence that names the node it happened on', () => {

@@ -19,6 +19,7 @@ import {
   listOf,
   plural,
 } from '../shared/format.ts';
+import { describeFailureHandling } from './describeFailureHandling.ts';
 import type { AnyEvent, EventOf, RequestCompleted, StorageEvent } from './eventTypes.ts';
 
 const dropReasons: Record<EventOf<'message.dropped'>['reason'], (to: string) => string> = {
@@ -70,7 +71,7 @@ export function describeEvent(event: AnyEvent): string {
     case 'storage':
       return `${e.node} ${describeStorage(e.event)}`;
     default:
-      return describeUnknown(event);
+      return describeFailureHandling(event) ?? describeUnknown(event);
   }
 }
 
@@ -78,6 +79,7 @@ const storedCause: Record<EventOf<'version.stored'>['cause'], string> = {
   coordinator: 'as coordinator',
   replica: 'as a replica',
   'read-repair': 'from a read repair',
+  'anti-entropy': 'from an anti-entropy exchange',
 };
 
 function describeCompletion(e: RequestCompleted): string {

@@ -40,7 +40,7 @@ export function eventKind(event: AnyEvent): EventKind {
   if (type === 'storage') return 'storage';
   if (type.startsWith('node.')) return 'node';
   if (type.startsWith('peer.') || /^(member|gossip|membership)[.-]/.test(type)) return 'membership';
-  if (type === 'read-repair.sent' || /^(hint|handoff|merkle|anti-entropy)[.-]/.test(type)) return 'repair';
+  if (type === 'read-repair.sent' || /^(hint|handoff|merkle|anti-?entropy)[.-]/.test(type)) return 'repair';
   return 'other';
 }
 

@@ -199,7 +199,7 @@ export function RequestTrace({
         })}
         <TraceMarks model={model} x={x} laneY={laneY} laneHeight={laneHeight} height={height} width={width} />
         <g data-testid="trace-axis" fontSize={13} fill={muted}>
-          {elapsed.ticks(6).map((t) => (
+          {elapsed.ticks(4).map((t) => (
             <g key={t}>
               <line x1={elapsed(t)} x2={elapsed(t)} y1={height - 34} y2={height - 28} stroke={muted} />
               <text x={elapsed(t)} y={height - 14} textAnchor="middle">

@@ -11,7 +11,13 @@
  */
 
 import type { ClusterEvent } from '@kvscope/engine';
-import type { AnyEvent, ReadRepairSent, RequestCompleted, RequestStarted } from '../log/eventTypes.ts';
+import type {
+  AnyEvent,
+  EventOf,
+  ReadRepairSent,
+  RequestCompleted,
+  RequestStarted,
+} from '../log/eventTypes.ts';
 
 export type ReplicaState = 'counted' | 'answered' | 'late' | 'failed' | 'no answer' | 'waiting';
 
@@ -112,6 +118,25 @@ function eventStandIns(started: RequestStarted): Record<string, string> {
   >;
 }
 
+type Answer = Pick<EventOf<'replica.answered'>, 'replica' | 'at' | 'ok' | 'late'>;
+
+/**
+ * The coordinator's own write counts toward W as soon as it is durable, and the engine reports no
+ * `replica.answered` for it: a counted replica without an answer event is that local write, made
+ * when the request started.
+ */
+function localAnswers(
+  started: RequestStarted,
+  mine: readonly ClusterEvent[],
+  counted: ReadonlySet<string> | null,
+): Answer[] {
+  if (!counted) return [];
+  const answered = new Set(mine.flatMap((e) => (e.type === 'replica.answered' ? [e.replica] : [])));
+  return started.replicas
+    .filter((node) => counted.has(node) && !answered.has(node))
+    .map((node) => ({ replica: node, at: started.at, ok: true, late: false }));
+}
+
 function traceReplicas(
   started: RequestStarted,
   mine: readonly ClusterEvent[],
@@ -119,8 +144,11 @@ function traceReplicas(
   readRepair: ReadRepairSent | undefined,
   standIns: Record<string, string>,
 ): TraceReplica[] {
-  const answers = mine.filter((e) => e.type === 'replica.answered');
   const counted = completion ? new Set<string>(completion.answeredBy) : null;
+  const answers = [
+    ...localAnswers(started, mine, counted),
+    ...mine.filter((e) => e.type === 'replica.answered'),
+  ];
   let rank = 0;
   const ranks = new Map<string, number>();
   for (const a of answers) {

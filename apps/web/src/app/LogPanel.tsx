@@ -1,0 +1,37 @@
+/**
+ * The event log (EventLog): every event of the cluster and every fault the page injected, one
+ * sentence each, newest first, filterable by node, key and kind. The linked selection highlights
+ * the lines that name the selected node or key; "show k" selects a key everywhere.
+ */
+
+import { EventLog } from '@kvscope/ui';
+import type { LabState, Selection } from '../live/labStore.ts';
+import { formatLabTime } from './formatTime.ts';
+
+export function LogPanel({
+  state,
+  onSelect,
+}: {
+  state: LabState;
+  onSelect: (patch: Partial<Selection>) => void;
+}) {
+  return (
+    <section className="panel" aria-label="Event log" data-testid="event-log">
+      <h2>
+        Event log{' '}
+        {state.counters.eventsDropped > 0 && (
+          <span className="muted small">({state.counters.eventsDropped} events dropped in bursts)</span>
+        )}
+      </h2>
+      <EventLog
+        events={state.events}
+        nodes={state.order}
+        selectedNode={state.selection.node}
+        selectedKey={state.selection.key}
+        onSelectKey={(key) => onSelect({ key })}
+        formatTime={formatLabTime}
+        height={420}
+      />
+    </section>
+  );
+}
