@@ -70,7 +70,8 @@ export class ReadPath {
   /** Live entries with start ≤ key < end, newest version of each, tombstones hidden; values copied. */
   scan(memtable: Memtable, start?: string, end?: string): [string, Uint8Array][] {
     const startBytes = start === undefined ? undefined : encodeKey(start);
-    const sources: Iterable<Entry>[] = [memtable.range(start, end)];
+    const fromMemtable = memtable.range(start, end);
+    const sources: Iterable<Entry>[] = fromMemtable.length > 0 ? [fromMemtable] : [];
     for (const table of this.tables) {
       if (end !== undefined && compareKeys(table.meta.smallest, end) >= 0) continue;
       if (start !== undefined && compareKeys(table.meta.largest, start) < 0) continue;

@@ -22,6 +22,11 @@ export function* mergeNewest<T extends StoredEntry>(
   sources: Iterable<T>[],
   counts?: MergeCounts,
 ): Generator<T> {
+  if (sources.length === 1) {
+    // One sorted source holds one version per key: nothing to merge (a scan of one table).
+    yield* sources[0] as Iterable<T>;
+    return;
+  }
   const cursors: Cursor<T>[] = sources.map((source) => {
     const iterator = source[Symbol.iterator]();
     return { iterator, current: iterator.next().value as T | undefined };
