@@ -48,11 +48,11 @@ export class DataBlockBuilder {
     else w.varint(entry.deletedAt);
   }
 
-  /** The block's payload; the builder is empty afterwards. */
+  /** The block's payload, a view valid until the next `add`; the builder is empty afterwards. */
   finish(): Uint8Array {
     for (const offset of this.offsets) this.writer.u32(offset);
     this.writer.u32(this.offsets.length);
-    const payload = this.writer.view().slice();
+    const payload = this.writer.view();
     this.writer.reset();
     this.offsets = [];
     return payload;

@@ -4,8 +4,9 @@
  * block index and the footer. `finish()` flushes and closes the file, so a table is durable before
  * the manifest that names it is written. On failure the caller `abandon()`s it (file deleted).
  *
- * Compression policy 'auto': deflate a block and keep the result only if it saves ≥ 25%; after a
- * few blocks that did not pay, try only one block in sixteen, so incompressible data costs little.
+ * Compression policy 'auto': deflate a block and keep the result only if it saves ≥ 25%; after n
+ * blocks in a row that did not pay, try only one block in 2^n (at most 256), so incompressible data
+ * costs little and data that turns compressible is noticed again.
  */
 
 import { assert } from '../../assert.ts';
@@ -153,7 +154,9 @@ export class TableBuilder {
 
   private shouldTryCompression(): boolean {
     if (this.options.compression === 'none') return false;
-    return this.unpaidBlocks < 4 || this.blockNumber % 16 === 0;
+    // Exponential back-off: after n blocks in a row that did not pay, try one block in 2^n (≤ 256).
+    const every = 2 ** Math.min(8, this.unpaidBlocks);
+    return this.blockNumber % every === 0;
   }
 
   private writeOut(): void {
