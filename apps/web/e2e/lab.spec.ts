@@ -89,7 +89,17 @@ test('the lab opens with five live workers and the workload running; a put then 
   await expect(page.getByTestId('client-result')).toContainText('get answered by', { timeout: 10_000 });
   await expect(page.getByTestId('client-sibling')).toHaveText(/red/);
   await expect(page.getByTestId('client-replicas')).toContainText('Replicas of apple');
-  await expect(page.getByTestId('trace')).toContainText('quorum reached');
+  // The ring shows the selected key and its N=3 replicas, the same nodes the client names.
+  const replicas = (await page.getByTestId('client-replicas').textContent())?.match(/: (n\d), (n\d), (n\d)/);
+  expect(replicas).not.toBeNull();
+  await expect(page.getByTestId('ring-view')).toContainText('key apple');
+  await expect(page.getByTestId('ring-centre')).toContainText(
+    new RegExp(`replicas 1·${replicas?.[1]}\\s+2·${replicas?.[2]}\\s+3·${replicas?.[3]}`),
+  );
+  await shot(page, 'lab-key-selected');
+  // The trace shows the latest request of the user: the get, with its quorum.
+  await expect(page.getByTestId('trace')).toContainText('get apple');
+  await expect(page.getByTestId('trace')).toContainText('R=2 reached');
   await shot(page, 'lab-running');
   mkdirSync('docs/screenshots', { recursive: true });
   copyFileSync('test-results/e2e/lab-running.png', 'docs/screenshots/lab.png');
@@ -104,7 +114,8 @@ test('killing a node during writes and restarting it loses no acknowledged write
   await page.getByTestId('kill-n3').click();
   await expect(page.getByTestId('status-n3')).toHaveText('crashed');
   await expect.poll(() => page.workers().length).toBe(4);
-  await shot(page, 'lab-n3-killed');
+  await page.getByTestId('tab-log').click();
+  await expect(page.getByTestId('event-log')).toContainText('n3 killed');
   await page.waitForTimeout(300);
   await page.getByTestId('restart-n3').click();
   await expect(page.getByTestId('status-n3')).toHaveText('up', { timeout: 20_000 });
@@ -112,7 +123,8 @@ test('killing a node during writes and restarting it loses no acknowledged write
   expect(acked.length).toBeGreaterThan(100);
   expect(await missing(page, acked, 3)).toEqual([]);
   await page.getByTestId('row-n3').getByRole('button', { name: 'Inspect n3' }).click();
-  await expect(page.getByTestId('inspector-recovery')).toContainText('recovered');
+  await expect(page.getByTestId('inspector-recovery')).toContainText(/Replayed [1-9]/, { timeout: 5_000 });
+  await expect(page.getByTestId('inspector-host')).toContainText('reopened existing files');
   await shot(page, 'lab-n3-restarted');
   expect(problems).toEqual([]);
 });
@@ -125,12 +137,13 @@ test('a reload keeps the data: the cluster reopens from OPFS', async ({ page }) 
   for (const id of ids) await expect(page.getByTestId(`status-${id}`)).toHaveText('up', { timeout: 20_000 });
   expect(await missing(page, acked, 2)).toEqual([]);
   await page.getByTestId('row-n1').getByRole('button', { name: 'Inspect n1' }).click();
-  await expect(page.getByTestId('inspector-recovery')).toContainText('recovered');
+  await expect(page.getByTestId('inspector-host')).toContainText('reopened existing files');
   await shot(page, 'lab-reloaded');
 });
 
 test('a partition makes quorums fail with a timeout; heal brings them back', async ({ page }) => {
   await open(page, '?delay=20&workload=off');
+  await page.getByTestId('tab-faults').click();
   for (const id of ['n2', 'n3', 'n4', 'n5']) await page.getByTestId(`group-${id}`).selectOption('1');
   await page.getByTestId('partition').click();
   await expect(page.getByTestId('network-state')).toHaveText(/partitioned/);
@@ -138,7 +151,8 @@ test('a partition makes quorums fail with a timeout; heal brings them back', asy
   await page.getByTestId('client-key').fill('island');
   await page.getByTestId('client-put').click();
   await expect(page.getByTestId('client-result')).toContainText('KV_TIMEOUT', { timeout: 15_000 });
-  await expect(page.getByTestId('fault-timeline')).toContainText('partition n1 | n2,n3,n4,n5');
+  await expect(page.getByTestId('faults-timeline')).toContainText('partition n1 | n2,n3,n4,n5');
+  await expect(page.getByTestId('faults-timeline').locator('svg')).toBeVisible();
   await shot(page, 'lab-partitioned');
   await page.getByTestId('heal').click();
   await page.getByTestId('client-put').click();
@@ -149,14 +163,74 @@ test('a wiped node shows empty tables in the inspector', async ({ page }) => {
   await open(page, '?delay=0&workload=off');
   await writeKeys(page, 'wipe-', 40);
   await page.getByTestId('row-n2').getByRole('button', { name: 'Inspect n2' }).click();
-  await expect(page.getByTestId('inspector-memtable')).not.toContainText(/^0 entries/, { timeout: 5_000 });
+  await expect(page.getByTestId('inspector-host')).toContainText('Files on OPFS', { timeout: 5_000 });
   await page.getByTestId('wipe-n2').click();
   await expect(page.getByTestId('status-n2')).toHaveText('up', { timeout: 20_000 });
-  await expect(page.getByTestId('inspector-memtable')).toContainText(/^0 entries/, { timeout: 10_000 });
-  await expect(page.getByTestId('inspector-tables')).toContainText('0 table(s)');
-  await expect(page.getByTestId('inspector-recovery')).toContainText('started on an empty disk');
+  await expect(page.getByTestId('inspector-host')).toContainText('started on an empty disk', {
+    timeout: 10_000,
+  });
+  await expect(page.getByTestId('inspector-recovery')).toContainText('Opened on an empty disk');
   await page.getByTestId('tab-faults').click();
-  await expect(page.getByTestId('fault-timeline')).toContainText("n2's disk wiped");
+  await expect(page.getByTestId('faults-timeline')).toContainText("n2's disk wiped");
   await page.getByTestId('row-n2').getByRole('button', { name: 'Inspect n2' }).click();
   await shot(page, 'lab-n2-wiped');
+});
+
+test('the others come to suspect a killed node; restarted, it is alive again in every view', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, '?delay=0&workload=off');
+  await page.getByTestId('kill-n4').click();
+  await page.getByTestId('tab-gossip').click();
+  // Gossip (1 s rounds, T_fail 5 s): every live node comes to doubt n4; the page knows it crashed.
+  for (const observer of ['n1', 'n2', 'n3', 'n5'])
+    await expect(page.getByTestId(`belief-${observer}-n4`)).toHaveText(/suspected|down/, { timeout: 20_000 });
+  await expect(page.getByTestId('belief-n4-n1')).toHaveText('—');
+  await expect(page.getByTestId('status-n4')).toHaveText('crashed');
+  await shot(page, 'lab-n4-killed-others-view');
+  await page.getByTestId('restart-n4').click();
+  await expect(page.getByTestId('status-n4')).toHaveText('up', { timeout: 20_000 });
+  for (const observer of ['n1', 'n2', 'n3', 'n5'])
+    await expect(page.getByTestId(`belief-${observer}-n4`)).toHaveText(/alive/, { timeout: 10_000 });
+  expect(problems).toEqual([]);
+});
+
+test('keyboard only, with reduced motion: reach the client, the kill buttons and the tabs, each with a visible focus ring', async ({
+  browser,
+}) => {
+  const context = await browser.newContext({
+    reducedMotion: 'reduce',
+    viewport: { width: 1280, height: 720 },
+  });
+  const page = await context.newPage();
+  const problems = watchConsole(page);
+  await open(page, '?delay=20');
+  expect(await page.evaluate(() => matchMedia('(prefers-reduced-motion: reduce)').matches)).toBe(true);
+  const reached = new Set<string>();
+  for (let i = 0; i < 60; i++) {
+    await page.keyboard.press('Tab');
+    const id = await page.evaluate(() => {
+      const el = document.activeElement as HTMLElement | null;
+      if (!el || el === document.body) return '';
+      const visible = getComputedStyle(el).outlineStyle !== 'none' || el.matches(':focus-visible');
+      return `${el.dataset.testid ?? el.getAttribute('aria-label') ?? el.tagName}${visible ? '' : ' (no focus ring)'}`;
+    });
+    reached.add(id);
+  }
+  for (const id of ['client-key', 'client-put', 'kill-n1', 'tab-trace']) expect(reached).toContain(id);
+  expect([...reached].filter((id) => id.endsWith('(no focus ring)'))).toEqual([]);
+  // Enter on the focused tab bar: arrow keys move between tabs, Enter/Space are native buttons.
+  await page.getByTestId('tab-trace').focus();
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('tab-inspector')).toBeFocused();
+  await expect(page.getByTestId('tab-inspector')).toHaveAttribute('aria-selected', 'true');
+  await page.getByTestId('kill-n5').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('status-n5')).toHaveText('crashed');
+  await page.getByTestId('restart-n5').focus();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('status-n5')).toHaveText('up', { timeout: 20_000 });
+  expect(problems).toEqual([]);
+  await context.close();
 });

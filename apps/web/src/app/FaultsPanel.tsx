@@ -204,7 +204,7 @@ export function Timeline({
   const drawn = timelineMarkers(markers, now);
   const chosen = markers.find((m) => m.seq === selected.fault) ?? markers.at(-1);
   return (
-    <div data-testid="fault-timeline">
+    <div data-testid="faults-timeline">
       <h3>Fault timeline</h3>
       {markers.length === 0 ? (
         <p className="muted">No faults yet: kill a node, or split the network above.</p>

@@ -5,6 +5,7 @@
  */
 
 import { EventLog } from '@kvscope/ui';
+import { useMemo } from 'react';
 import type { LabState, Selection } from '../live/labStore.ts';
 import { formatLabTime } from './formatTime.ts';
 
@@ -15,6 +16,8 @@ export function LogPanel({
   state: LabState;
   onSelect: (patch: Partial<Selection>) => void;
 }) {
+  // Notable events last: the log walks from the end, so faults are always among the lines shown.
+  const logEvents = useMemo(() => [...state.events, ...state.notable], [state.events, state.notable]);
   return (
     <section className="panel" aria-label="Event log" data-testid="event-log">
       <h2>
@@ -24,7 +27,7 @@ export function LogPanel({
         )}
       </h2>
       <EventLog
-        events={state.events}
+        events={logEvents}
         nodes={state.order}
         selectedNode={state.selection.node}
         selectedKey={state.selection.key}

@@ -12,10 +12,12 @@ import type { ClusterEvent } from '@kvscope/engine';
 import {
   appendBounded,
   eventsKeptMax,
+  isNotable,
   type LabEvent,
   type LabState,
   type LiveNode,
   messagesKeptMax,
+  notableKeptMax,
 } from './labStore.ts';
 
 /** Below this link delay a message lives too briefly to be seen: links show counts instead of dots. */
@@ -59,11 +61,13 @@ export function applyEvents(
   const hints = { ...state.hints };
   let traces = state.traces;
   const kept: LabEvent[] = [];
+  const notable: LabEvent[] = [];
   const messages: ClusterEvent[] = [];
   for (const event of events) {
     if (event.type.startsWith('message.')) {
       if (drawFlights) messages.push(event);
-    } else kept.push(event);
+    } else if (isNotable(event)) notable.push(event);
+    else kept.push(event);
     if (traced.has(event.type) && 'requestId' in event) {
       const list = traces[event.requestId];
       if (list) {
@@ -122,6 +126,7 @@ export function applyEvents(
     traces,
     hints,
     events: appendBounded(state.events, kept, eventsKeptMax),
+    notable: appendBounded(state.notable, notable, notableKeptMax),
     messages: appendBounded(state.messages, messages, messagesKeptMax),
   };
 }

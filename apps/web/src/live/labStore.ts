@@ -132,8 +132,13 @@ export interface LabState {
   /** Messages sent per directed link (`n1->n2`), counted at every speed; drawn when too dense. */
   linkCounts: Record<string, number>;
   counters: { sent: number; delivered: number; dropped: number; eventsDropped: number };
-  /** Every non-message event (and the page's faults), oldest first, bounded by `eventsKeptMax`. */
+  /** Every non-message event of the cluster, oldest first, bounded by `eventsKeptMax`. */
   events: LabEvent[];
+  /**
+   * Faults, node lifecycle, membership verdicts, hints and repairs, kept apart (bounded by
+   * `notableKeptMax`) so that a burst of requests cannot push a kill out of the log.
+   */
+  notable: LabEvent[];
   /** Recent message events, for the request trace's arrows (kept only when flights are drawn). */
   messages: ClusterEvent[];
   /** The latest snapshot of each node, polled from its worker (null while it is not running). */
@@ -153,6 +158,8 @@ export interface LabState {
 
 /** Events kept for the event log; older ones scroll away. */
 export const eventsKeptMax = 1_500;
+/** Notable events kept (faults, lifecycle, membership, hints, repairs). */
+export const notableKeptMax = 400;
 /** Message events kept for the request trace's arrows. */
 export const messagesKeptMax = 600;
 /** Client requests kept (with their traces) for the request list and the trace view. */
@@ -185,6 +192,7 @@ export function createLabStore(order: NodeId[], linkDelayMs: number, settings = 
     linkCounts: {},
     counters: { sent: 0, delivered: 0, dropped: 0, eventsDropped: 0 },
     events: [],
+    notable: [],
     messages: [],
     snapshots: {},
     hints: {},
@@ -229,7 +237,7 @@ export function setNodeStatus(
   const crashed: LabEvent[] = status === 'crashed' ? [{ type: 'node.crashed', at, node: id }] : [];
   return {
     nodes: { ...state.nodes, [id]: { ...node, status } },
-    events: appendBounded(state.events, crashed, eventsKeptMax),
+    notable: appendBounded(state.notable, crashed, notableKeptMax),
   };
 }
 
@@ -250,8 +258,13 @@ export function addMarker(
   const event: LabFaultEvent = { type: 'lab.fault', at, node: nodes[0] ?? 'lab', kind, label, nodes };
   return {
     markers: [...state.markers, marker].slice(-markersMax),
-    events: appendBounded(state.events, [event], eventsKeptMax),
+    notable: appendBounded(state.notable, [event], notableKeptMax),
   };
+}
+
+/** Events that tell the story of faults and recovery, as opposed to the steady request traffic. */
+export function isNotable(event: LabEvent): boolean {
+  return /^(lab\.|node\.|member\.|hint\.|antientropy\.(done|repaired))/.test(event.type);
 }
 
 export function select(state: LabState, patch: Partial<Selection>): Partial<LabState> {
