@@ -224,8 +224,9 @@ function NodeTable({
                     type="button"
                     onClick={() => void cluster.restart(id)}
                     data-testid={`restart-${id}`}
+                    aria-label={`Restart ${id}`}
                   >
-                    Restart {id}
+                    Restart
                   </button>
                 ) : (
                   <button
@@ -233,9 +234,10 @@ function NodeTable({
                     onClick={() => cluster.kill(id)}
                     disabled={status === 'starting'}
                     data-testid={`kill-${id}`}
+                    aria-label={`Kill ${id}`}
                     title="Terminate the node's Web Worker: a real crash"
                   >
-                    Kill {id}
+                    Kill
                   </button>
                 )}
                 {status === 'paused' ? (
@@ -258,9 +260,10 @@ function NodeTable({
                   onClick={() => void cluster.wipe(id)}
                   disabled={status === 'starting'}
                   data-testid={`wipe-${id}`}
+                  aria-label={`Wipe ${id}'s disk`}
                   title="Kill the node, delete its files, and start it on an empty disk"
                 >
-                  Wipe disk
+                  Wipe
                 </button>
               </td>
             </tr>
