@@ -172,6 +172,9 @@ test('a wiped node shows empty tables in the inspector', async ({ page }) => {
   await expect(page.getByTestId('inspector-recovery')).toContainText('Opened on an empty disk');
   await page.getByTestId('tab-faults').click();
   await expect(page.getByTestId('faults-timeline')).toContainText("n2's disk wiped");
+  // Anti-entropy is what repairs a wiped disk: "Repair now" asks every node for a Merkle exchange.
+  await page.getByTestId('repair-now').click();
+  await expect(page.getByTestId('faults-timeline')).toContainText('repair now');
   await page.getByTestId('row-n2').getByRole('button', { name: 'Inspect n2' }).click();
   await shot(page, 'lab-n2-wiped');
 });

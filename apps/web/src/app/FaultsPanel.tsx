@@ -142,6 +142,14 @@ export function FaultsPanel({
         <button type="button" className="primary" onClick={() => void cluster.healAll()} data-testid="heal">
           Heal all
         </button>
+        <button
+          type="button"
+          onClick={() => void cluster.repairNow()}
+          data-testid="repair-now"
+          title="Anti-entropy now: every node compares Merkle trees with its replicas and copies what differs"
+        >
+          Repair now
+        </button>
         <span className="muted small" data-testid="network-state">
           {isPartitioned(state.faults, order) ? 'partitioned' : 'one network'}
           {state.faults.oneWay.length ? ` · ${state.faults.oneWay.length} one-way cut(s)` : ''}
@@ -170,6 +178,7 @@ const timelineKind: Record<FaultMarker['kind'], string> = {
   heal: 'heal',
   reset: 'wipe',
   settings: 'restart',
+  repair: 'heal',
 };
 
 /** Faults that last until the next heal are drawn as bands up to it (or up to now). */

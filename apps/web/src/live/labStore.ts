@@ -88,7 +88,8 @@ export type FaultKind =
   | 'wipe'
   | 'heal'
   | 'reset'
-  | 'settings';
+  | 'settings'
+  | 'repair';
 
 /** A fault (or an operator action) on the timeline, where and when it happened. */
 export interface FaultMarker {
