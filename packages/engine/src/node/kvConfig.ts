@@ -6,6 +6,8 @@
  */
 
 import {
+  antiEntropyIntervalMs,
+  hintWindowMs,
   readRepairWaitMs,
   replicationFactorDefault,
   requestTimeoutMs,
@@ -17,7 +19,7 @@ import { membershipSettingsFrom } from '../membership/settings.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { checkQuorum, replicasFor } from '../replication/requests.ts';
 import type { RingMember } from '../ring/ring.ts';
-import type { ConflictMode, ConsistencyLevel } from '../scenario/types.ts';
+import type { ConflictMode, ConsistencyLevel, QuorumMode } from '../scenario/types.ts';
 import type { LsmOptions } from '../storage/options.ts';
 
 export interface KvNodeConfig {
@@ -35,6 +37,12 @@ export interface KvNodeConfig {
   storage: Partial<Omit<LsmOptions, 'clock'>>;
   /** Gossip and failure detection: `detector`, `gossipIntervalMs`, `fanout`, `failTimeoutMs`, `cleanupTimeoutMs`, `seeds`. */
   membership: MembershipSettings;
+  /** `sloppy`: stand-ins with hints replace down replicas (Dynamo); `strict`: never (SPEC 1.6). */
+  quorum: QuorumMode;
+  /** Hints older than this are dropped; anti-entropy repairs what they carried. */
+  hintWindowMs: number;
+  /** Background Merkle exchanges every this many ms; 0 means on demand only. */
+  antiEntropyIntervalMs: number;
 }
 
 const pick = <T>(value: unknown, ok: (v: unknown) => boolean, fallback: T): T =>
@@ -65,6 +73,13 @@ export function kvConfigFrom(
     clockEntriesMax: pick<number | undefined>(raw.clockEntriesMax, isPositive, undefined),
     storage: pick(raw.storage, (v) => typeof v === 'object' && v !== null, {}),
     membership,
+    quorum: pick<QuorumMode>(raw.quorum, (v) => v === 'sloppy' || v === 'strict', 'sloppy'),
+    hintWindowMs: pick(raw.hintWindowMs, isPositive, hintWindowMs),
+    antiEntropyIntervalMs: pick(
+      raw.antiEntropyIntervalMs,
+      (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
+      antiEntropyIntervalMs,
+    ),
   };
   for (const [what, level] of [
     ['R', config.r],

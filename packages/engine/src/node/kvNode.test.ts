@@ -103,10 +103,10 @@ describe('KvNode', () => {
 
   it('refuses bad input before anything is sent', () => {
     const { sim, call } = cluster();
-    // Gossip keeps flowing in the background; what must not leave is any request traffic.
+    // Gossip and Merkle exchanges flow in the background; what must not leave is request traffic.
     let sent = 0;
     sim.onEvent((e) => {
-      if (e.type === 'message.sent' && e.msg !== 'gossip') sent++;
+      if (e.type === 'message.sent' && /^(replica-|forward|read-repair|hint-)/.test(e.msg)) sent++;
     });
     expect(call(ids[0] as NodeId, { type: 'put', key: '', value: text('x') })).toMatchObject({
       ok: false,

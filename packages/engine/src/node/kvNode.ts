@@ -8,8 +8,11 @@
  * asks for the commit log to be made durable before any acknowledgement leaves (`syncBeforeSend`).
  */
 
-import { isKvError, type KvError, kvError } from '../errors.ts';
-import type { HintedHandoff } from '../handoff/handoff.ts';
+import { AntiEntropy } from '../antiEntropy/antiEntropy.ts';
+import { isAntiEntropyMessage } from '../antiEntropy/messages.ts';
+import { isKvError, type KvError } from '../errors.ts';
+import { HintedHandoff } from '../handoff/handoff.ts';
+import { HintStore } from '../handoff/hintStore.ts';
 import { Membership } from '../membership/membership.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Envelope, Message } from '../protocol/messages.ts';
@@ -19,6 +22,8 @@ import {
   type CoordinatorSettings,
   type ReplyTo,
 } from '../replication/coordinator.ts';
+import type { VersionStored } from '../replication/events.ts';
+import { Forwarder } from '../replication/forwarder.ts';
 import type { ReplicaPut, ReplicationMessage } from '../replication/messages.ts';
 import { type LocalStore, ReplicaStore } from '../replication/replicaStore.ts';
 import {
@@ -29,7 +34,8 @@ import {
   type KvRequest,
   replicasFor,
 } from '../replication/requests.ts';
-import { preferenceList } from '../ring/preferenceList.ts';
+import { chooseReplicas } from '../replication/sloppyQuorum.ts';
+import { extendedPreferenceList } from '../ring/preferenceList.ts';
 import { buildRing, type Ring } from '../ring/ring.ts';
 import { LsmStore } from '../storage/lsmStore.ts';
 import { ManualClock } from '../time/clock.ts';
@@ -45,13 +51,6 @@ import {
 } from './contract.ts';
 import { type KvNodeConfig, kvConfigFrom } from './kvConfig.ts';
 
-interface PendingForward {
-  requestId: string;
-  request: KvRequest;
-  to: NodeId;
-  deadline: number;
-}
-
 export class KvNode implements StorageNode, CoordinatorHost {
   readonly id: NodeId;
   readonly store: ReplicaStore;
@@ -63,10 +62,11 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private readonly coordinator: Coordinator;
   private readonly coordinatorSettings: CoordinatorSettings;
   private readonly storageClock = new ManualClock(0);
-  /** The stand-in side of hinted handoff (sloppy quorum); wired in with the failure detector. */
-  private readonly handoff: HintedHandoff | null = null;
-  private readonly forwards = new Map<number, PendingForward>();
-  private nextForward = 1;
+  /** The stand-in side of hinted handoff (sloppy quorum), with its own durable hint store. */
+  readonly handoff: HintedHandoff;
+  /** Merkle trees of the ranges this node replicates, and the exchanges that repair them. */
+  readonly antiEntropy: AntiEntropy;
+  private readonly forwarder: Forwarder;
   private nextMessageId = 0;
 
   constructor(env: NodeEnv, config: KvNodeConfig) {
@@ -84,6 +84,19 @@ export class KvNode implements StorageNode, CoordinatorHost {
     this.coordinator = new Coordinator(this, this.coordinatorSettings);
     const known = config.members.map((member) => member.id);
     this.membership = new Membership(this, known, config.membership, env.rng.fork('membership'));
+    this.handoff = new HintedHandoff(this, new HintStore(env.fs), { hintWindowMs: config.hintWindowMs });
+    this.forwarder = new Forwarder(this.id, (to, body, out) => this.send(to, body, out));
+    this.antiEntropy = new AntiEntropy(
+      {
+        self: this.id,
+        send: (to, body, out) => this.send(to, body, out),
+        read: (key) => this.store.read(key),
+        apply: (key, versions, now, out) => this.applyRepair(key, versions, now, out),
+        entries: () => this.store.entries(),
+        isReachable: (peer) => this.isAlive(peer),
+      },
+      { ring: this.ring, placement: config.n, intervalMs: config.antiEntropyIntervalMs },
+    );
   }
 
   get self(): NodeId {
@@ -102,16 +115,20 @@ export class KvNode implements StorageNode, CoordinatorHost {
         this.onClientRequest(input.request, now, out);
         break;
       case 'control':
-        this.configure(input.command.patch);
+        this.configure(input.command.patch, now, out);
         break;
       case 'start':
+        this.handoff.start(now);
+        break;
       case 'tick':
         break;
     }
     if (input.type === 'control' && input.command.patch.leave === true) this.membership.leave(now, out);
     this.membership.tick(now, out);
     this.coordinator.tick(now, out);
-    this.expireForwards(now, out);
+    this.handoff.tick(now, out);
+    this.antiEntropy.tick(now, out);
+    this.forwarder.expire(now, out);
     this.drainStorageEvents(now, out);
     out.wakeAt = this.nextWake(now);
     return out;
@@ -119,6 +136,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
 
   sync(): void {
     this.store.sync();
+    this.handoff.hints.sync();
   }
 
   snapshot(now: number): NodeSnapshot {
@@ -127,21 +145,25 @@ export class KvNode implements StorageNode, CoordinatorHost {
       kind: 'kv',
       at: now,
       inFlight: this.coordinator.inFlight,
-      forwards: this.forwards.size,
+      forwards: this.forwarder.size,
       storage: this.lsm.snapshot(),
+      hints: this.handoff.hints.all().map(({ id, owner, key, storedAt }) => ({ id, owner, key, storedAt })),
+      antiEntropy: this.antiEntropy.snapshot(),
       membership: this.membership.snapshot(now),
     };
   }
 
   close(): void {
     this.lsm.close();
+    this.handoff.hints.close();
   }
 
   /**
    * Operator settings that may change while the node runs: the lab scales the request timeout with
    * its link delay. Applies to requests started afterwards; other fields are ignored.
    */
-  private configure(patch: Record<string, unknown>): void {
+  private configure(patch: Record<string, unknown>, now: number, out: NodeOutput): void {
+    if (patch.antiEntropy === 'trigger') this.antiEntropy.trigger(now, out);
     const timeout = patch.requestTimeoutMs;
     if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0) {
       this.config.requestTimeoutMs = timeout;
@@ -172,7 +194,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
 
   readLocal(key: string): Version[] | KvError {
     const data = this.store.read(key);
-    const hinted = this.handoff?.hints.forKey(key) ?? [];
+    const hinted = this.handoff.hints.forKey(key);
     if (isKvError(data) || hinted.length === 0) return data;
     return hinted.reduce((acc, hint) => syncSiblings(acc, hint.versions), data);
   }
@@ -185,21 +207,36 @@ export class KvNode implements StorageNode, CoordinatorHost {
     now: number,
     out: NodeOutput,
   ): KvError | null {
-    if (hintFor && this.handoff) {
+    if (hintFor) {
       this.handoff.store(hintFor, key, versions, now, out);
       return null;
     }
+    const applied = this.applyRepair(key, versions, now, out, cause);
+    return isKvError(applied) ? applied : null;
+  }
+
+  /** Merges versions into this replica's data, keeps its Merkle tree current and records the change. */
+  private applyRepair(
+    key: string,
+    versions: readonly Version[],
+    now: number,
+    out: NodeOutput,
+    cause: VersionStored['cause'] = 'anti-entropy',
+  ) {
     const applied = this.store.apply(key, versions);
     if (isKvError(applied)) return applied;
     out.syncBeforeSend = true;
-    if (applied.changed) this.recordStored(key, applied.siblings, cause, now, out);
-    return null;
+    if (applied.changed) {
+      this.antiEntropy.onWrite(key, applied.siblings);
+      this.recordStored(key, applied.siblings, cause, now, out);
+    }
+    return applied;
   }
 
   private recordStored(
     key: string,
     siblings: readonly Version[],
-    cause: 'coordinator' | 'replica' | 'read-repair',
+    cause: VersionStored['cause'],
     now: number,
     out: NodeOutput,
   ): void {
@@ -232,19 +269,22 @@ export class KvNode implements StorageNode, CoordinatorHost {
       this.reply(replyTo, failure(request, this.id, 'fail', refused), out);
       return;
     }
-    const replicas = preferenceList(this.ring, request.key, this.config.n).nodes.slice();
+    const list = extendedPreferenceList(this.ring, request.key, this.config.n);
+    const { targets, hintFor } = chooseReplicas(list, this.config.quorum, (node) => this.isAlive(node));
     if (request.type === 'get') {
       const r = replicasFor(request.r ?? this.config.r, this.config.n) as number;
-      this.coordinator.startRead(request, replicas, r, replyTo, now, out);
+      this.coordinator.startRead(request, targets, r, replyTo, now, out, hintFor);
       return;
     }
     // Writes are coordinated by a replica of the key, so clocks name replicas only (Dynamo §4.4).
-    if (!replicas.includes(this.id) && replyTo.kind === 'client') {
-      this.forward(request, replicas, now, out);
+    if (!targets.includes(this.id) && replyTo.kind === 'client') {
+      // The target waits its own request timeout; allow for it plus the two hops of the forward.
+      const to = targets.find((node) => !hintFor.has(node)) ?? (targets[0] as NodeId);
+      this.forwarder.forward(request, to, 2 * this.config.requestTimeoutMs, now, out);
       return;
     }
     const w = replicasFor(request.w ?? this.config.w, this.config.n) as number;
-    this.coordinator.startWrite(request, replicas, w, replyTo, now, out);
+    this.coordinator.startWrite(request, targets, w, replyTo, now, out, hintFor);
   }
 
   /** Bad input, refused before anything is stored or sent (SPEC 1.1). */
@@ -256,36 +296,6 @@ export class KvNode implements StorageNode, CoordinatorHost {
     const count = replicasFor(level, this.config.n);
     if (isKvError(count)) return count;
     return checkQuorum(request.type === 'get' ? 'R' : 'W', count, this.config.n);
-  }
-
-  private forward(request: KvRequest, replicas: NodeId[], now: number, out: NodeOutput): void {
-    const to = replicas[0] as NodeId;
-    const op = this.nextForward++;
-    // The target has its own request timeout; allow for it plus the two hops of the forward.
-    this.forwards.set(op, {
-      requestId: request.requestId,
-      request,
-      to,
-      deadline: now + 2 * this.config.requestTimeoutMs,
-    });
-    out.events.push({
-      type: 'request.forwarded',
-      at: now,
-      node: this.id,
-      requestId: request.requestId,
-      key: request.key,
-      to,
-    });
-    this.send(to, { type: 'forward', op, request }, out);
-  }
-
-  private expireForwards(now: number, out: NodeOutput): void {
-    for (const [op, pending] of this.forwards) {
-      if (now < pending.deadline) continue;
-      this.forwards.delete(op);
-      const error = kvErrorTimeout(pending.to, now - pending.deadline + 2 * this.config.requestTimeoutMs);
-      out.replies.push(failure(pending.request, this.id, 'info', error));
-    }
   }
 
   // ── the replication protocol ────────────────────────────────────────────────────────────────
@@ -305,7 +315,11 @@ export class KvNode implements StorageNode, CoordinatorHost {
       return;
     }
     if (body.type === 'hint-ack') {
-      this.handoff?.onAck(envelope.from, body.hintId, now, out);
+      this.handoff.onAck(envelope.from, body.hintId, now, out);
+      return;
+    }
+    if (isAntiEntropyMessage(body)) {
+      this.antiEntropy.onMessage(envelope.from, body, now, out);
       return;
     }
     this.onReplication(envelope.from, body, now, out);
@@ -334,13 +348,9 @@ export class KvNode implements StorageNode, CoordinatorHost {
       case 'forward':
         this.coordinate(body.request, { kind: 'forward', node: from, op: body.op }, now, out);
         return;
-      case 'forward-reply': {
-        const pending = this.forwards.get(body.op);
-        if (!pending) return;
-        this.forwards.delete(body.op);
-        out.replies.push(body.reply);
+      case 'forward-reply':
+        this.forwarder.onReply(body.op, body.reply, out);
         return;
-      }
     }
   }
 
@@ -356,8 +366,13 @@ export class KvNode implements StorageNode, CoordinatorHost {
     let next = this.coordinator.nextDeadline();
     const membership = this.membership.nextDeadline(now);
     if (membership !== null && (next === null || membership < next)) next = membership;
-    for (const pending of this.forwards.values())
-      if (next === null || pending.deadline < next) next = pending.deadline;
+    for (const deadline of [
+      this.forwarder.nextDeadline(),
+      this.handoff.deadline,
+      this.antiEntropy.nextDeadline(),
+    ]) {
+      if (deadline !== null && (next === null || deadline < next)) next = deadline;
+    }
     return next;
   }
 
@@ -368,15 +383,12 @@ export class KvNode implements StorageNode, CoordinatorHost {
   }
 
   private stats(): Record<string, number> {
-    return { inFlight: this.coordinator.inFlight, forwards: this.forwards.size };
+    return {
+      inFlight: this.coordinator.inFlight,
+      forwards: this.forwarder.size,
+      hints: this.handoff.hints.size,
+    };
   }
-}
-
-function kvErrorTimeout(to: NodeId, waitedMs: number): KvError {
-  return kvError(
-    'KV_TIMEOUT',
-    `the request was forwarded to ${to}, which did not answer within ${waitedMs} ms`,
-  );
 }
 
 /** The node factory for drivers: reads the settings from the environment, refuses bad ones. */

@@ -8,6 +8,7 @@
  * their checks to `messageValidators`.
  */
 
+import { type AntiEntropyMessage, antiEntropyValidators } from '../antiEntropy/messages.ts';
 import { type KvError, kvError } from '../errors.ts';
 import { type HandoffMessage, handoffValidators } from '../handoff/messages.ts';
 import { type GossipMessage, gossipValidators } from '../membership/messages.ts';
@@ -27,7 +28,13 @@ export interface PongMessage {
   seq: number;
 }
 
-export type Message = PingMessage | PongMessage | ReplicationMessage | HandoffMessage | GossipMessage;
+export type Message =
+  | PingMessage
+  | PongMessage
+  | ReplicationMessage
+  | HandoffMessage
+  | GossipMessage
+  | AntiEntropyMessage;
 export type MessageType = Message['type'];
 
 export interface Envelope<M extends Message = Message> {
@@ -48,6 +55,7 @@ export const messageValidators: Record<MessageType, Validator> = {
   pong: (b) => (isCount(b.seq) ? null : 'pong.seq must be a non-negative integer'),
   ...replicationValidators,
   ...handoffValidators,
+  ...antiEntropyValidators,
   ...gossipValidators,
 };
 

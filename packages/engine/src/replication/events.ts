@@ -57,8 +57,8 @@ export interface VersionStored extends EventBase {
   clock: VectorClock;
   /** How many siblings the key has on this replica after the write. */
   siblings: number;
-  /** Why it was written: a coordinator's put, a replica request, a read repair. */
-  cause: 'coordinator' | 'replica' | 'read-repair';
+  /** Why it was written: a coordinator's put, a replica request, a read repair, a Merkle repair. */
+  cause: 'coordinator' | 'replica' | 'read-repair' | 'anti-entropy';
 }
 
 export interface ReadRepairSent extends EventBase {
