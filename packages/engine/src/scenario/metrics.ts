@@ -4,9 +4,10 @@
  * Pure: the same history and counters give the same figures.
  */
 
+import type { ClusterEvent } from '../protocol/events.ts';
 import type { CheckerVerdicts } from '../simulation/checkers/runCheckers.ts';
 import { type HistoryOp, isRead, type OpFunction } from '../simulation/history.ts';
-import type { LatencySummary, OutcomeCounts, RunMetrics } from './report.ts';
+import type { LatencySummary, OutcomeCounts, RepairMetrics, RunMetrics } from './report.ts';
 
 const emptyCounts = (): OutcomeCounts => ({ ok: 0, fail: 0, info: 0, open: 0 });
 
@@ -78,4 +79,82 @@ export function computeMetrics(
     simulatedMs,
     steps: counters.steps,
   };
+}
+
+/**
+ * Counts the failure-handling protocols' work from the nodes' events as the run goes (a simulator
+ * listener), and when a replica last changed by a repair: `convergedAfterMs` is that time minus the
+ * last fault's, the time the cluster took to converge after the heal (an upper bound when nothing
+ * diverged at all).
+ */
+export class RepairTally {
+  private readonly counts: Omit<RepairMetrics, 'lastFaultAtMs' | 'convergedAfterMs'> = {
+    hintsStored: 0,
+    hintsReplayed: 0,
+    hintsDropped: 0,
+    readRepairs: 0,
+    readRepairReplicas: 0,
+    storedByReadRepair: 0,
+    storedByHintReplay: 0,
+    storedByAntiEntropy: 0,
+    antiEntropyExchanges: 0,
+    antiEntropyRepairs: 0,
+    antiEntropyKeysRepaired: 0,
+    antiEntropyBytes: 0,
+    antiEntropyMessages: 0,
+  };
+  private lastRepairAt: number | null = null;
+  /** The message each node is handling: a `version.stored` while it handles a hint replay is a hint repair. */
+  private readonly handling = new Map<string, string>();
+
+  observe(event: ClusterEvent): void {
+    const c = this.counts;
+    switch (event.type) {
+      case 'hint.stored':
+        c.hintsStored++;
+        return;
+      case 'hint.replayed':
+        c.hintsReplayed++;
+        return;
+      case 'hint.dropped':
+        c.hintsDropped++;
+        return;
+      case 'read-repair.sent':
+        c.readRepairs++;
+        c.readRepairReplicas += event.replicas.length;
+        return;
+      case 'message.delivered':
+        this.handling.set(event.node, event.msg);
+        return;
+      case 'antientropy.done':
+        c.antiEntropyExchanges++;
+        c.antiEntropyBytes += event.bytes;
+        c.antiEntropyMessages += event.messages;
+        if (event.keysRepaired > 0) {
+          c.antiEntropyRepairs++;
+          c.antiEntropyKeysRepaired += event.keysRepaired;
+        }
+        return;
+      case 'version.stored':
+        this.onStored(event.at, event.cause, this.handling.get(event.node) === 'hint-replay');
+        return;
+    }
+  }
+
+  private onStored(at: number, cause: string, replaying: boolean): void {
+    const c = this.counts;
+    if (cause === 'read-repair') c.storedByReadRepair++;
+    else if (cause === 'anti-entropy') c.storedByAntiEntropy++;
+    else if (cause === 'replica' && replaying) c.storedByHintReplay++;
+    else return;
+    this.lastRepairAt = at;
+  }
+
+  metrics(lastFaultAtMs: number | null): RepairMetrics {
+    const after =
+      lastFaultAtMs === null || this.lastRepairAt === null
+        ? null
+        : Math.max(0, this.lastRepairAt - lastFaultAtMs);
+    return { ...this.counts, lastFaultAtMs, convergedAfterMs: after };
+  }
 }

@@ -46,6 +46,31 @@ export interface RunMetrics {
   /** Virtual time at the end of the run, and simulation steps taken. */
   simulatedMs: number;
   steps: number;
+  /** What the failure-handling protocols did (hinted handoff, read repair, anti-entropy). */
+  repair?: RepairMetrics;
+}
+
+/** Counted from the nodes' events over the whole run (SPEC 1.6, TESTING T7). */
+export interface RepairMetrics {
+  hintsStored: number;
+  hintsReplayed: number;
+  hintsDropped: number;
+  /** Read repairs sent (one per read that found stale replicas), and replicas they reached. */
+  readRepairs: number;
+  readRepairReplicas: number;
+  /** Versions a replica stored, by cause: how keys got repaired. */
+  storedByReadRepair: number;
+  storedByHintReplay: number;
+  storedByAntiEntropy: number;
+  antiEntropyExchanges: number;
+  /** Exchanges that found differences, the keys whose versions travelled, and their bytes and messages. */
+  antiEntropyRepairs: number;
+  antiEntropyKeysRepaired: number;
+  antiEntropyBytes: number;
+  antiEntropyMessages: number;
+  /** The last fault (usually the heal) and how long after it the last repair changed a replica; null without one. */
+  lastFaultAtMs: number | null;
+  convergedAfterMs: number | null;
 }
 
 export interface RunReport {

@@ -24,6 +24,8 @@ import { createKvNode } from '../node/kvNode.ts';
 import { type NodeId, nodeId } from '../protocol/ids.ts';
 import { Rng } from '../random/rng.ts';
 import type { ReplicaStore } from '../replication/replicaStore.ts';
+import { preferenceList } from '../ring/preferenceList.ts';
+import { buildRing, type RingMember } from '../ring/ring.ts';
 import { checkerConfigOf, type ReplicaStates } from '../simulation/checkers/checker.ts';
 import { historyClock } from '../simulation/checkers/clocks.ts';
 import { runCheckers } from '../simulation/checkers/runCheckers.ts';
@@ -35,7 +37,7 @@ import { startKvWorkload } from '../simulation/workloads/kvWorkload.ts';
 import { startSetWorkload } from '../simulation/workloads/setWorkload.ts';
 import type { RunningWorkload, WorkloadContext } from '../simulation/workloads/workload.ts';
 import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
-import { computeMetrics } from './metrics.ts';
+import { computeMetrics, RepairTally } from './metrics.ts';
 import { type RunReport, reportFormatVersion } from './report.ts';
 import type { FaultType, Scenario } from './types.ts';
 
@@ -87,6 +89,16 @@ export function nodeConfigOf(scenario: Scenario): Record<string, unknown> {
   if (cluster.clockEntriesMax !== undefined) config.clockEntriesMax = cluster.clockEntriesMax;
   if (cluster.timeouts.requestMs !== undefined) config.requestTimeoutMs = cluster.timeouts.requestMs;
   if (cluster.timeouts.readRepairMs !== undefined) config.readRepairWaitMs = cluster.timeouts.readRepairMs;
+  // The protocol modules read their timers by their own names (kvConfig.ts, membership/settings.ts).
+  const timers: [keyof Scenario['cluster']['timeouts'], string][] = [
+    ['gossipIntervalMs', 'gossipIntervalMs'],
+    ['failMs', 'failTimeoutMs'],
+    ['cleanupMs', 'cleanupTimeoutMs'],
+    ['hintWindowMs', 'hintWindowMs'],
+    ['antiEntropyIntervalMs', 'antiEntropyIntervalMs'],
+  ];
+  for (const [from, to] of timers)
+    if (cluster.timeouts[from] !== undefined) config[to] = cluster.timeouts[from];
   return config;
 }
 
@@ -113,6 +125,8 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
     link: { latency: scenario.cluster.latency },
     fileSystem: (id) => new FaultyFileSystem({ label: `disk:${id}`, rng: rng.fork(`disk/${id}`) }),
   });
+  const repairs = new RepairTally();
+  sim.onEvent((event) => repairs.observe(event));
   const nemesis = new Nemesis(sim, scenario.cluster);
   nemesis.configureLinks();
   for (const fault of scenario.faults)
@@ -133,10 +147,14 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
       : startKvWorkload(scenario.workload, context);
   const end = scenario.workload.durationMs + scenario.workload.settleMs;
   const aborted = runToEnd(sim, workload, end);
-  const { states, down } = finalStates(sim, nodes, createNode, config, workload, seed);
-  const verdicts = runCheckers(history.ops, states, checkerConfigOf(scenario));
+  const { states, down, hintsLeft } = finalStates(sim, nodes, createNode, config, workload, seed);
+  const ring = buildRing(config.members as RingMember[], { virtualNodes: scenario.cluster.virtualNodes });
+  const replicasOf = (key: string) => preferenceList(ring, key, scenario.cluster.n).nodes;
+  const convergence = { replicasOf, hintsLeft, down };
+  const verdicts = runCheckers(history.ops, states, checkerConfigOf(scenario), convergence);
   if (aborted !== undefined) verdicts.valid = false;
   const metrics = computeMetrics(history.ops, sim.counters, verdicts, sim.now);
+  metrics.repair = repairs.metrics(nemesis.log.at(-1)?.atMs ?? null);
   const report: RunReport = {
     format: reportFormatVersion,
     name: scenario.name,
@@ -193,9 +211,10 @@ function finalStates(
   config: Record<string, unknown>,
   workload: RunningWorkload,
   seed: number,
-): { states: ReplicaStates; down: string[] } {
+): { states: ReplicaStates; down: string[]; hintsLeft: Record<string, number> } {
   const states: ReplicaStates = {};
   const down: string[] = [];
+  const hintsLeft: Record<string, number> = {};
   for (const id of nodes) {
     let node = sim.node(id);
     if (node === null) {
@@ -210,8 +229,14 @@ function finalStates(
       node = createNode(env);
     }
     states[id] = replicaContents(storeOf(node), workload);
+    hintsLeft[id] = hintsOf(node);
   }
-  return { states, down };
+  return { states, down, hintsLeft };
+}
+
+/** Hints still waiting in a key-value node's hint store. */
+function hintsOf(node: StorageNode | null): number {
+  return (node as { handoff?: { hints: { size: number } } } | null)?.handoff?.hints.size ?? 0;
 }
 
 function replicaContents(
@@ -225,6 +250,7 @@ function replicaContents(
     keys[key] = versions.map((v) => ({
       value: v.value === null ? null : (workload.reportValue(key, v.value) as HistoryValue),
       clock: historyClock(v.clock),
+      ...(v.dot ? { dot: { ...v.dot } } : {}),
     }));
   }
   return keys;

@@ -14,7 +14,7 @@ import type { ConflictMode, ConsistencyLevel, QuorumMode, Scenario } from '../..
 import type { HistoryOp, HistorySibling } from '../history.ts';
 
 /** The properties of TESTING.md that the history checkers judge. */
-export type PropertyId = 'P1' | 'P2' | 'P4' | 'P5' | 'P6' | 'P7' | 'P9' | 'T2';
+export type PropertyId = 'P1' | 'P2' | 'P3' | 'P4' | 'P5' | 'P6' | 'P7' | 'P9' | 'T2';
 
 /** Violations kept per checker: enough to diagnose, bounded so a broken run's report stays small. */
 export const checkerViolationsMax = 20;

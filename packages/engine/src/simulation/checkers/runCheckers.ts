@@ -1,12 +1,14 @@
 /**
  * Every history checker over one run, in property order, for the runner's report and the lab.
- * The Jepsen set checker runs when the history has `add` operations (the set workload).
+ * The Jepsen set checker runs when the history has `add` operations (the set workload); the
+ * convergence checker (P3) when the driver knows the keys' preference lists and the hints left.
  * A run *passes* when every promised property is valid.
  */
 
 import type { HistoryOp } from '../history.ts';
 import { checkBoundedSiblings } from './boundedSiblings.ts';
 import type { CheckerConfig, CheckerResult, ReplicaStates } from './checker.ts';
+import { type ConvergenceInput, checkConvergence } from './convergence.ts';
 import { checkJepsenSet } from './jepsenSet.ts';
 import { checkNoLostWrites } from './lostWrites.ts';
 import { checkNoResurrection } from './resurrection.ts';
@@ -26,6 +28,7 @@ export function runCheckers(
   history: readonly HistoryOp[],
   finalState: ReplicaStates,
   config: CheckerConfig,
+  convergence?: Omit<ConvergenceInput, 'finalState'>,
 ): CheckerVerdicts {
   const staleness = measureStaleness(history, config);
   const { pbs, ...stalenessResult } = staleness;
@@ -38,6 +41,7 @@ export function runCheckers(
     checkBoundedSiblings(history),
     checkNoResurrection(history, config),
   ];
+  if (convergence !== undefined) results.splice(2, 0, checkConvergence({ finalState, ...convergence }));
   if (history.some((op) => op.f === 'add')) results.push(checkJepsenSet(history, config));
   return { valid: results.every((r) => r.valid || !r.promised), results, pbs };
 }

@@ -1,0 +1,81 @@
+/**
+ * P3, convergence (TESTING.md T7): after the faults heal and the cluster has been quiet, every
+ * key's replicas — the N nodes of its preference list — hold identical sibling sets, no node outside
+ * a key's preference list keeps the key in its data (a stand-in's copy belongs in its hint store
+ * and leaves with the handoff), and no hint is still waiting to be handed off.
+ *
+ *   key k1, preference list n2 n4 n1:   n2 {a@[n2:3]}  n4 {a@[n2:3]}  n1 {}      → diverged
+ *   key k1 held by n5 (not in the list)                                       → outside-preference-list
+ *   n5 still holds 3 hints                                                     → hints-left
+ *
+ * A replica that holds nothing for a key counts as holding the empty set, so a replica that missed
+ * every write of a key is a divergence. Sibling sets are compared as sets of (value, clock), in
+ * canonical JSON, independent of order.
+ *
+ * The property is *promised* only when the run ends healed (no node down at the end): a node that
+ * is down cannot converge, and the checker then only counts.
+ */
+
+import { canonicalJson, type HistorySibling } from '../history.ts';
+import { type CheckerResult, type ReplicaStates, ViolationLog } from './checker.ts';
+
+export interface ConvergenceInput {
+  finalState: ReplicaStates;
+  /** The key's preference list (its N replicas). */
+  replicasOf: (key: string) => readonly string[];
+  /** Node → hints still in its hint store at the end. */
+  hintsLeft: Readonly<Record<string, number>>;
+  /** Nodes down at the end (P3 is then not promised). */
+  down: readonly string[];
+}
+
+/** A sibling set as one comparable string: each sibling's (value, clock), sorted. */
+function setIdentity(siblings: readonly HistorySibling[] | undefined): string {
+  const items = (siblings ?? []).map((s) => canonicalJson({ value: s.value, clock: s.clock })).sort();
+  return items.join('\n');
+}
+
+export function checkConvergence(input: ConvergenceInput): CheckerResult {
+  const log = new ViolationLog();
+  const counts = { keys: 0, keysDiverged: 0, keysOutsidePreferenceList: 0, hintsLeft: 0 };
+  const keys = new Set<string>();
+  for (const contents of Object.values(input.finalState))
+    for (const key of Object.keys(contents)) keys.add(key);
+  for (const key of [...keys].sort()) {
+    counts.keys++;
+    const replicas = input.replicasOf(key);
+    const sets = replicas.map((node) => setIdentity(input.finalState[node]?.[key]));
+    if (new Set(sets).size > 1) {
+      counts.keysDiverged++;
+      const sizes = replicas.map((node) => `${node}: ${input.finalState[node]?.[key]?.length ?? 0}`);
+      log.add({
+        rule: 'diverged',
+        key,
+        ops: [],
+        explanation: `the replicas of ${key} (${replicas.join(', ')}) hold different sibling sets after the heal (siblings per replica: ${sizes.join(', ')})`,
+      });
+    }
+    const outside = Object.keys(input.finalState).filter(
+      (node) => !replicas.includes(node) && input.finalState[node]?.[key] !== undefined,
+    );
+    if (outside.length === 0) continue;
+    counts.keysOutsidePreferenceList++;
+    log.add({
+      rule: 'outside-preference-list',
+      key,
+      ops: [],
+      explanation: `${outside.join(', ')} still ${outside.length === 1 ? 'holds' : 'hold'} ${key} in its data, but the key's preference list is ${replicas.join(', ')}`,
+    });
+  }
+  for (const [node, hints] of Object.entries(input.hintsLeft).sort()) {
+    if (hints === 0) continue;
+    counts.hintsLeft += hints;
+    log.add({
+      rule: 'hints-left',
+      key: '',
+      ops: [],
+      explanation: `${node} still holds ${hints} hint${hints === 1 ? '' : 's'} that ${hints === 1 ? 'was' : 'were'} never handed off`,
+    });
+  }
+  return log.result('convergence', 'P3', input.down.length === 0, counts);
+}
