@@ -133,6 +133,9 @@ export class Coordinator {
       this.host.reply(replyTo, failure(request, self, 'fail', refused), out);
       return;
     }
+    // Replicas get the new version with every sibling of ours it does not cover (see ReplicaPut).
+    const after = isReplica ? this.host.readLocal(request.key) : null;
+    const shipped = Array.isArray(after) ? after : [version];
     const write: PendingWrite = {
       kind: 'write',
       ...this.common(request.key, targets, hintFor, w, replyTo, now),
@@ -145,7 +148,7 @@ export class Coordinator {
     for (const target of targets) {
       if (target === self) continue;
       const owner = hintFor.get(target);
-      const put = { type: 'replica-put', op: write.op, key: request.key, version } as const;
+      const put = { type: 'replica-put', op: write.op, key: request.key, versions: shipped } as const;
       this.host.send(target, owner ? { ...put, hintFor: owner } : put, out);
     }
     this.progressWrite(write, now, out);
@@ -273,6 +276,7 @@ export class Coordinator {
         coordinator: this.host.self,
         ok: true,
         clock: write.version.clock,
+        ...(write.version.dot ? { dot: write.version.dot } : {}),
         ackedBy: write.acked.slice(),
       };
       this.complete(write, reply, now, out);

@@ -3,7 +3,7 @@
  * or to return their versions of a key, pushes newer versions to stale replicas after a read (read
  * repair), and forwards a write it may not coordinate to a node of the key's preference list.
  *
- *   coordinator ── replica-put {op, key, version} ──▶ replica ── replica-put-ack {op} ──▶ coordinator
+ *   coordinator ── replica-put {op, key, versions} ─▶ replica ── replica-put-ack {op} ──▶ coordinator
  *   coordinator ── replica-get {op, key} ───────────▶ replica ── replica-get-reply {op, siblings} ──▶
  *   coordinator ── read-repair {key, siblings} ─────▶ stale replica            (no answer)
  *   any node ───── forward {op, request} ───────────▶ preference-list node ── forward-reply {op, reply}
@@ -20,7 +20,13 @@ export interface ReplicaPut {
   type: 'replica-put';
   op: number;
   key: string;
-  version: Version;
+  /**
+   * The coordinator's versions of the key after the write: the new one and every sibling it had not
+   * seen covered. Shipping them together (as Riak ships the whole object) keeps each replica's
+   * knowledge of the coordinator's dots contiguous, so a context read anywhere never claims a dot
+   * its reader did not see (see versioning/siblings.ts).
+   */
+  versions: Version[];
   /** Set when the receiver is a sloppy-quorum stand-in: the replica it keeps the write for (a hint). */
   hintFor?: NodeId;
 }
@@ -113,8 +119,13 @@ const check = (ok: boolean, problem: string) => (ok ? null : problem);
 export const replicationValidators = {
   'replica-put': (b: Body) =>
     check(
-      isOp(b.op) && isKey(b.key) && isVersion(b.version) && (b.hintFor === undefined || isKey(b.hintFor)),
-      'replica-put needs op, key, version (and hintFor, when present, names a node)',
+      isOp(b.op) &&
+        isKey(b.key) &&
+        Array.isArray(b.versions) &&
+        b.versions.length > 0 &&
+        b.versions.every(isVersion) &&
+        (b.hintFor === undefined || isKey(b.hintFor)),
+      'replica-put needs op, key, versions (and hintFor, when present, names a node)',
     ),
   'replica-put-ack': (b: Body) =>
     check(isOp(b.op) && typeof b.ok === 'boolean', 'replica-put-ack needs op and ok'),

@@ -9,7 +9,7 @@
  * `KV_CORRUPTION`, never returned as data.
  */
 
-import type { KvError } from '../errors.ts';
+import { isKvError, type KvError } from '../errors.ts';
 import type { ConflictMode } from '../scenario/types.ts';
 import { syncLastWriteWins } from '../versioning/lastWriteWins.ts';
 import { decodeSiblings, encodeSiblings, syncSiblings, type Version } from '../versioning/siblings.ts';
@@ -56,7 +56,13 @@ export class ReplicaStore {
     const siblings =
       this.mode === 'lww' ? syncLastWriteWins(existing, incoming) : syncSiblings(existing, incoming);
     if (sameSet(existing, siblings)) return { siblings, changed: false };
-    this.local.put(key, encodeSiblings(siblings));
+    try {
+      this.local.put(key, encodeSiblings(siblings));
+    } catch (error) {
+      // The store refuses (a record over its limit, a full disk): an operating error, returned.
+      if (isKvError(error)) return error;
+      throw error;
+    }
     return { siblings, changed: true };
   }
 

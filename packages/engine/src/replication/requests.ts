@@ -16,7 +16,7 @@ import { formatBytes, type KvError, type KvErrorData, kvError } from '../errors.
 import { utf8Length } from '../hashing/utf8.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { ConsistencyLevel } from '../scenario/types.ts';
-import type { Version } from '../versioning/siblings.ts';
+import type { Dot, Version } from '../versioning/siblings.ts';
 import type { VectorClock } from '../versioning/vectorClock.ts';
 
 export interface GetRequest {
@@ -77,6 +77,8 @@ export interface WriteOk extends ReplyBase {
   ok: true;
   /** The clock of the version this write created. */
   clock: VectorClock;
+  /** That version's dot: which write it is (versioning/siblings.ts). */
+  dot?: Dot;
   /** The replicas that acknowledged it durably before the reply (at least W). */
   ackedBy: NodeId[];
 }

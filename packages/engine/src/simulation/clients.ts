@@ -132,6 +132,7 @@ export function historySiblings(
   return siblings.map((v) => ({
     value: v.value === null ? null : decode(v.value),
     clock: historyClock(v.clock),
+    ...(v.dot ? { dot: { ...v.dot } } : {}),
   }));
 }
 
@@ -210,7 +211,11 @@ export class KvClient extends SessionClient {
     this.channel.send(command as KvCommand, this.channel.pickCoordinator(), (reply) => {
       if (!reply.ok) this.failed(handle, reply);
       else if (reply.type !== 'get') {
-        this.history.ok(handle, this.now, { clock: historyClock(reply.clock), node: reply.coordinator });
+        this.history.ok(handle, this.now, {
+          clock: historyClock(reply.clock),
+          ...(reply.dot ? { dot: { ...reply.dot } } : {}),
+          node: reply.coordinator,
+        });
       }
       done();
     });
@@ -252,6 +257,7 @@ export class SetClient extends SessionClient {
         else if (written.type !== 'get') {
           this.history.ok(handle, this.now, {
             clock: historyClock(written.clock),
+            ...(written.dot ? { dot: { ...written.dot } } : {}),
             node: written.coordinator,
           });
         }

@@ -51,9 +51,18 @@ export type HistoryClock = Record<string, number>;
 export type HistoryValue = string | { base64: string } | number | number[] | null;
 
 /** One version as a read returned it, or as a replica holds it in the final state. */
+/** A version's own event (versioning/siblings.ts `Dot`): which write it is, and what it had seen. */
+export interface HistoryDot {
+  node: string;
+  counter: number;
+  base: number;
+}
+
 export interface HistorySibling {
   value: HistoryValue;
   clock: HistoryClock;
+  /** Present for versions a coordinator made; checkers then judge "covers" by it. */
+  dot?: HistoryDot;
 }
 
 export interface HistoryOp {
@@ -72,6 +81,8 @@ export interface HistoryOp {
   error?: KvErrorData;
   /** `ok` of a write: the clock of the version the write created. */
   clock?: HistoryClock;
+  /** `ok` of a write: the dot of the version the write created. */
+  dot?: HistoryDot;
   /** `ok` of a read: every version reconciled, tombstones as `value: null`. */
   siblings?: HistorySibling[];
 }
@@ -108,6 +119,7 @@ export interface OkFields {
   value?: HistoryValue;
   context?: HistoryClock | null;
   clock?: HistoryClock;
+  dot?: HistoryDot;
   siblings?: HistorySibling[];
   node?: string;
 }
@@ -153,7 +165,12 @@ export class History {
       ...completion(invoke, 'ok', time),
       value: fields.value ?? (isReadOp ? null : invoke.value),
       context: fields.context ?? (isReadOp ? null : invoke.context),
-      ...defined({ node: fields.node ?? invoke.node, clock: fields.clock, siblings: fields.siblings }),
+      ...defined({
+        node: fields.node ?? invoke.node,
+        clock: fields.clock,
+        dot: fields.dot,
+        siblings: fields.siblings,
+      }),
     });
   }
 

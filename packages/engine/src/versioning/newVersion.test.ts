@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type NodeId, nodeId } from '../protocol/ids.ts';
 import { Rng } from '../random/rng.ts';
-import { newVersion, writeActor } from './newVersion.ts';
+import { newVersion } from './newVersion.ts';
 import { contextOf, syncSiblings, type Version } from './siblings.ts';
 import { compare, descends, emptyClock, increment, type VectorClock } from './vectorClock.ts';
 
@@ -30,10 +30,12 @@ function run(seed: number, writes: number, strategy: Strategy): { lost: number; 
       strategy === 'actors'
         ? newVersion({ context, coordinator, now: t, value, local, entriesMax: 50 })
         : { clock: increment(context, coordinator, t), value, timestamp: t };
-    stores.set(coordinator, syncSiblings(local, [version]));
+    const afterWrite = syncSiblings(local, [version]);
+    stores.set(coordinator, afterWrite);
+    // Replicas receive the coordinator's whole sibling set for the key, as replica-put ships it.
     for (const other of nodes) {
       if (other !== coordinator && rng.chance(0.5)) {
-        stores.set(other, syncSiblings(stores.get(other) as Version[], [version]));
+        stores.set(other, syncSiblings(stores.get(other) as Version[], afterWrite));
       }
     }
     if (rng.chance(0.3)) {
@@ -66,7 +68,7 @@ describe('newVersion', () => {
     expect(lost).toBeGreaterThan(0);
   });
 
-  it('uses the plain node entry unless a sibling the client has not seen already used it', () => {
+  it('keeps two writes from the same context through one coordinator as siblings, with one clock entry', () => {
     const n1 = nodeId('n1');
     const base = newVersion({ context: emptyClock, coordinator: n1, now: 1, value: null, local: [] });
     expect(base.clock.map((e) => e.node)).toEqual(['n1']);
@@ -86,11 +88,19 @@ describe('newVersion', () => {
       value: Uint8Array.of(2),
       local,
     });
-    expect(second.clock.map((e) => e.node)).toEqual(['n1', 'n1~2']);
-    expect(compare(first.clock, second.clock)).toBe('concurrent');
-    expect(syncSiblings(local, [second])).toHaveLength(2);
-    // A client that read both writes with their merged context under the plain entry again.
-    const merged = contextOf(syncSiblings(local, [second]));
-    expect(writeActor(merged, n1, syncSiblings(local, [second]))).toBe('n1');
+    expect(second.clock.map((e) => e.node)).toEqual(['n1']);
+    expect(second.dot).toEqual({ node: n1, counter: 3, base: 1 });
+    const both = syncSiblings(local, [second]);
+    expect(both.map((v) => v.value)).toEqual([Uint8Array.of(1), Uint8Array.of(2)]);
+    // A client that read both writes replaces them with one version.
+    const merged = newVersion({
+      context: contextOf(both),
+      coordinator: n1,
+      now: 4,
+      value: Uint8Array.of(3),
+      local: both,
+    });
+    expect(syncSiblings(both, [merged])).toEqual([merged]);
+    expect(compare(first.clock, second.clock)).toBe('before');
   });
 });

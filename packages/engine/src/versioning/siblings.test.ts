@@ -134,7 +134,7 @@ describe('sibling-set encoding', () => {
     const bytes = encodeSiblings([v1, v2]); // v2 descends v1: never a valid stored set
     const refused = decodeSiblings(bytes, 'KV_INVALID_MESSAGE');
     expect(isKvError(refused) && refused.message).toMatch(
-      /KV_INVALID_MESSAGE: invalid sibling set: .*not concurrent/,
+      /KV_INVALID_MESSAGE: invalid sibling set: .*covers another/,
     );
     const good = encodeSiblings([v1]);
     for (let n = 0; n < good.length; n++) expect(isKvError(decodeSiblings(good.subarray(0, n)))).toBe(true);

@@ -6,17 +6,45 @@
  * null) and obeys the same rules, so a delete concurrent with a write leaves both as siblings and a
  * stale replica cannot bring a deleted value back: the tombstone descends it.
  *
- * Invariants of a sibling set: pairwise concurrent clocks (no two equal, none descending another),
- * in canonical order (timestamp, then clock, then writer, then value bytes), so equal sets are equal
- * arrays and encode to equal bytes, whatever order the versions arrived in.
+ * Dots. A plain vector clock cannot say "this write saw n1's 3rd write but not its 4th": when two
+ * clients write through the same coordinator from the same context, the second write's clock
+ * descends the first one's and would silently replace it — the lost update Riak fixed with dotted
+ * version vectors (Preguiça et al., "Dotted Version Vectors", 2012). So a coordinator's version
+ * carries its `dot`: its own entry (node, counter) and `base`, the counter its client's context had
+ * for that node. A version *covers* another when its writer had seen the other's dot, and only
+ * covered versions are dropped. The clock itself stays small (one entry per coordinator), so pruning
+ * rarely has to act. Versions without a dot (hand-made ones in tests) use the plain clock order.
+ * The full `clock` (context + dot) is what the lab shows and what a read's context merges.
+ *
+ * Invariants of a sibling set: no version covers another and no write appears twice, in canonical
+ * order (timestamp, then clock, then writer, then value bytes), so equal sets are equal arrays and
+ * encode to equal bytes, whatever order the versions arrived in.
  */
 
 import { type KvError, type KvErrorCode, kvError } from '../errors.ts';
+import type { NodeId } from '../protocol/ids.ts';
 import { ByteReader, ByteWriter, DecodeFailure } from './binary.ts';
-import { compare, descends, mergeAll, readClock, type VectorClock, writeClock } from './vectorClock.ts';
+import {
+  compare,
+  counterOf,
+  descends,
+  mergeAll,
+  readClock,
+  type VectorClock,
+  writeClock,
+} from './vectorClock.ts';
+
+/** A write's own event: `clock` has `node` at `counter`; the writer's context had `base` (< counter). */
+export interface Dot {
+  node: NodeId;
+  counter: number;
+  base: number;
+}
 
 export interface Version {
   clock: VectorClock;
+  /** The write's own event (see the header); absent only on hand-made versions. */
+  dot?: Dot;
   /** The value's bytes; null for a tombstone (a delete). */
   value: Uint8Array | null;
   /** When the coordinator made it (ms on its clock): shown in the lab and used by last-write-wins. */
@@ -58,26 +86,32 @@ export function compareVersions(a: Version, b: Version): number {
   );
 }
 
+/** Whether `a` and `b` are the same write (same dot; equal clocks for versions without dots). */
+export function sameWrite(a: Version, b: Version): boolean {
+  if (a.dot && b.dot) return a.dot.node === b.dot.node && a.dot.counter === b.dot.counter;
+  return compare(a.clock, b.clock) === 'equal';
+}
+
+/** Whether the writer of `v` had seen the write `u`, so that `u` may be dropped where `v` is kept. */
+export function coversWrite(v: Version, u: Version): boolean {
+  if (sameWrite(v, u)) return true;
+  if (!v.dot || !u.dot) return descends(v.clock, u.clock);
+  const seen = v.dot.node === u.dot.node ? v.dot.base : counterOf(v.clock, u.dot.node);
+  return seen >= u.dot.counter;
+}
+
 /**
- * The versions of `existing` and `incoming` that no other one of them strictly descends, with equal
- * clocks kept once (the canonically first: equal clocks name the same write). The result is an
- * antichain in canonical order and does not depend on the order of its inputs. Used for every write
- * a replica applies: a put (`incoming` = [the new version]), a replicated set, a read repair, a hint.
+ * The versions of `existing` and `incoming` that no other write among them covers, each write kept
+ * once (the canonically first copy). The result is an antichain in canonical order and does not
+ * depend on the order of its inputs. Used for every write a replica applies: a put (`incoming` =
+ * [the new version]), a replicated set, a read repair, a hint.
  */
 export function syncSiblings(existing: readonly Version[], incoming: readonly Version[]): Version[] {
   const candidates = [...existing, ...incoming].sort(compareVersions);
   const kept: Version[] = [];
   for (const v of candidates) {
-    let obsolete = false;
-    for (const w of candidates) {
-      const order = compare(w.clock, v.clock);
-      if (order === 'after') {
-        obsolete = true;
-        break;
-      }
-    }
-    if (obsolete) continue;
-    if (kept.some((k) => compare(k.clock, v.clock) === 'equal')) continue; // a duplicate of a kept one
+    if (candidates.some((w) => !sameWrite(w, v) && coversWrite(w, v))) continue;
+    if (kept.some((k) => sameWrite(k, v))) continue; // a duplicate of a kept one
     kept.push(v);
   }
   return kept;
@@ -110,7 +144,7 @@ export function reconcile(answers: readonly (readonly Version[])[]): Reconciliat
   const siblings = answers.reduce<Version[]>((acc, set) => syncSiblings(acc, set), []);
   const staleReplicas: number[] = [];
   answers.forEach((set, index) => {
-    const hasAll = siblings.every((s) => set.some((v) => compare(v.clock, s.clock) === 'equal'));
+    const hasAll = siblings.every((s) => set.some((v) => sameWrite(v, s)));
     if (!hasAll) staleReplicas.push(index);
   });
   return { siblings, context: contextOf(siblings), staleReplicas };
@@ -123,6 +157,7 @@ export function reconcile(answers: readonly (readonly Version[])[]): Reconciliat
 const siblingFormat = 0x01;
 const flagTombstone = 1;
 const flagWriter = 2;
+const flagDot = 4;
 
 export function encodeSiblings(siblings: readonly Version[]): Uint8Array {
   const out = new ByteWriter();
@@ -131,8 +166,16 @@ export function encodeSiblings(siblings: readonly Version[]): Uint8Array {
   for (const v of siblings) {
     writeClock(out, v.clock);
     out.float64(v.timestamp);
-    out.byte((v.value === null ? flagTombstone : 0) | (v.writer !== undefined ? flagWriter : 0));
+    out.byte(
+      (v.value === null ? flagTombstone : 0) |
+        (v.writer !== undefined ? flagWriter : 0) |
+        (v.dot ? flagDot : 0),
+    );
     if (v.writer !== undefined) out.text(v.writer);
+    if (v.dot) {
+      out.text(v.dot.node);
+      out.varint(v.dot.base);
+    }
     if (v.value !== null) out.bytes(v.value);
   }
   return out.finish();
@@ -142,9 +185,18 @@ function readVersion(input: ByteReader): Version {
   const clock = readClock(input);
   const timestamp = input.float64('version timestamp');
   const flags = input.byte('version flags');
-  if (flags & ~(flagTombstone | flagWriter)) throw new DecodeFailure(`unknown version flags ${flags}`);
+  if (flags & ~(flagTombstone | flagWriter | flagDot))
+    throw new DecodeFailure(`unknown version flags ${flags}`);
   const version: Version = { clock, value: null, timestamp };
   if (flags & flagWriter) version.writer = input.text('version writer');
+  if (flags & flagDot) {
+    const node = input.text('dot node') as NodeId;
+    const base = input.varint('dot base');
+    const counter = counterOf(clock, node);
+    if (counter === 0 || base >= counter)
+      throw new DecodeFailure(`dot ${node}:${base}→${counter} does not fit the clock`);
+    version.dot = { node, counter, base };
+  }
   if (!(flags & flagTombstone)) version.value = input.bytes('version value');
   return version;
 }
@@ -179,9 +231,8 @@ function checkAntichain(siblings: readonly Version[]): void {
       throw new DecodeFailure('siblings are not in canonical order');
     }
     for (let j = i + 1; j < siblings.length; j++) {
-      if (compare(a.clock, (siblings[j] as Version).clock) !== 'concurrent') {
-        throw new DecodeFailure('two stored siblings are not concurrent');
-      }
+      const b = siblings[j] as Version;
+      if (coversWrite(a, b) || coversWrite(b, a)) throw new DecodeFailure('a stored sibling covers another');
     }
   }
 }

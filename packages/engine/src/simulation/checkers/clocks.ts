@@ -14,7 +14,7 @@ import {
   type VectorClock,
   vectorClock,
 } from '../../versioning/vectorClock.ts';
-import type { HistoryClock } from '../history.ts';
+import type { HistoryClock, HistoryDot } from '../history.ts';
 
 const cache = new WeakMap<HistoryClock, VectorClock>();
 
@@ -45,6 +45,29 @@ export function order(a: HistoryClock | null | undefined, b: HistoryClock | null
 export function covers(a: HistoryClock | null | undefined, b: HistoryClock | null | undefined): boolean {
   const o = order(a, b);
   return o === 'after' || o === 'equal';
+}
+
+/** A recorded version or write: its clock and, when a coordinator made it, its dot. */
+export interface Dotted {
+  clock?: HistoryClock | null;
+  dot?: HistoryDot;
+}
+
+/** The same write: the same dot (equal clocks when either has no dot). */
+export function sameWriteOf(a: Dotted, b: Dotted): boolean {
+  if (a.dot && b.dot) return a.dot.node === b.dot.node && a.dot.counter === b.dot.counter;
+  return order(a.clock, b.clock) === 'equal';
+}
+
+/**
+ * Whether the writer of `v` had seen the write `u` (the store's `coversWrite`, on recorded data):
+ * with dots, `v`'s context reaches `u`'s dot; without, `v`'s clock descends `u`'s.
+ */
+export function coversVersion(v: Dotted, u: Dotted): boolean {
+  if (sameWriteOf(v, u)) return true;
+  if (!v.dot || !u.dot) return covers(v.clock, u.clock);
+  const seen = v.dot.node === u.dot.node ? v.dot.base : (v.clock?.[u.dot.node] ?? 0);
+  return seen >= u.dot.counter;
 }
 
 export function mergeHistoryClocks(clocks: readonly HistoryClock[]): HistoryClock {

@@ -23,7 +23,7 @@ import {
   type ReplicaStates,
   ViolationLog,
 } from './checker.ts';
-import { covers, order, showClock } from './clocks.ts';
+import { covers, coversVersion, order, sameWriteOf, showClock } from './clocks.ts';
 import { canonicalValue } from './values.ts';
 
 interface Held {
@@ -85,9 +85,10 @@ type Verdict = { kind: 'present' | 'superseded' | 'purgedDeletes' | 'lost'; why:
 
 function judge(ack: HistoryOp, held: Held[]): Verdict {
   const clock = ack.clock;
-  const equal = held.find((h) => order(h.version.clock, clock) === 'equal');
+  const written = { clock, dot: ack.dot };
+  const equal = held.find((h) => sameWriteOf(h.version, written));
   if (equal !== undefined) return { kind: 'present', why: valueMismatch(ack, equal) };
-  if (held.some((h) => order(h.version.clock, clock) === 'after')) return { kind: 'superseded', why: '' };
+  if (held.some((h) => coversVersion(h.version, written))) return { kind: 'superseded', why: '' };
   const what = `${ack.f} ${ack.key}${ack.f === 'put' ? `=${canonicalValue(ack.value)}` : ''}`;
   if (ack.f === 'delete') {
     const undone = held.find((h) => h.version.value !== null && covers(clock, h.version.clock));

@@ -29,7 +29,7 @@ import {
   type ReplicaStates,
   ViolationLog,
 } from './checker.ts';
-import { mergeHistoryClocks, order, showClock } from './clocks.ts';
+import { coversVersion, type Dotted, mergeHistoryClocks, order, sameWriteOf, showClock } from './clocks.ts';
 import { canonicalValue } from './values.ts';
 
 export function checkSiblingSoundness(
@@ -88,17 +88,20 @@ function groupWrites(all: Operation[]): Map<string, KeyWrites> {
 function checkAntichain(
   log: ViolationLog,
   key: string,
-  siblings: readonly { clock: Record<string, number> }[],
+  siblings: readonly Dotted[],
   ops: number[],
   where: string,
 ): void {
   for (let i = 0; i < siblings.length; i++) {
     for (let j = i + 1; j < siblings.length; j++) {
-      const a = siblings[i]!.clock;
-      const b = siblings[j]!.clock;
-      const o = order(a, b);
-      if (o === 'concurrent') continue;
-      const relation = o === 'equal' ? 'equal to' : o === 'after' ? 'descends from' : 'is descended by';
+      const [x, y] = [siblings[i]!, siblings[j]!];
+      const [a, b] = [x.clock, y.clock];
+      if (!coversVersion(x, y) && !coversVersion(y, x)) continue;
+      const relation = sameWriteOf(x, y)
+        ? 'is the same write as'
+        : coversVersion(x, y)
+          ? 'covers'
+          : 'is covered by';
       log.add({
         rule: 'antichain',
         key,
