@@ -23,7 +23,7 @@ import {
   type ReplicaStates,
   ViolationLog,
 } from './checker.ts';
-import { covers, coversVersion, order, sameWriteOf, showClock } from './clocks.ts';
+import { covers, coversVersion, sameWriteOf, showClock } from './clocks.ts';
 import { canonicalValue } from './values.ts';
 
 interface Held {
