@@ -14,7 +14,7 @@
 
 import type { HistoryOp } from '../history.ts';
 import { type CheckerConfig, type CheckerResult, quorumsIntersect, ViolationLog } from './checker.ts';
-import { covers, showClock } from './clocks.ts';
+import { coversVersion, showClock } from './clocks.ts';
 import { canonicalValue } from './values.ts';
 
 export function checkNoResurrection(history: readonly HistoryOp[], config: CheckerConfig): CheckerResult {
@@ -40,7 +40,8 @@ export function checkNoResurrection(history: readonly HistoryOp[], config: Check
     const final = config.finalReadsFromMs !== undefined && invoke.time >= config.finalReadsFromMs;
     if (!final && !quorumsIntersect(config)) continue;
     counts.readsJudged++;
-    const back = (op.siblings ?? []).find((s) => s.value !== null && covers(del.clock, s.clock));
+    const deleted = { clock: del.clock, dot: del.dot };
+    const back = (op.siblings ?? []).find((s) => s.value !== null && coversVersion(deleted, s));
     if (back === undefined) continue;
     counts.resurrections++;
     log.add({
