@@ -267,7 +267,9 @@ export class AntiEntropy implements ExchangeOwner {
   /** Timeouts, background rounds and queued exchanges. Call on every step. */
   tick(now: number, out: NodeOutput): void {
     for (const session of [...this.sessions.values()]) {
-      if (now - session.lastHeardAt >= this.timeoutMs) this.finish(session, 'timed-out', now, out);
+      // The same sum as nextDeadline(): `now - lastHeardAt >= timeoutMs` can round the other way
+      // and leave a node woken at its deadline for ever.
+      if (now >= session.lastHeardAt + this.timeoutMs) this.finish(session, 'timed-out', now, out);
     }
     if (this.intervalMs > 0) {
       if (this.nextRoundAt === null) this.nextRoundAt = now + this.intervalMs;
