@@ -19,7 +19,7 @@ import type { Message } from '../protocol/messages.ts';
 import type { ConflictMode } from '../scenario/types.ts';
 import { resolveLastWriteWins } from '../versioning/lastWriteWins.ts';
 import { newVersion } from '../versioning/newVersion.ts';
-import { reconcile, type Version } from '../versioning/siblings.ts';
+import { contextOf, reconcile, type Version } from '../versioning/siblings.ts';
 import { emptyClock } from '../versioning/vectorClock.ts';
 import type { DeleteRequest, GetRequest, KvReply, PutRequest } from './requests.ts';
 import { failure } from './requests.ts';
@@ -292,8 +292,11 @@ export class Coordinator {
 
   private progressRead(read: PendingRead, now: number, out: NodeOutput): void {
     if (!read.replied && read.answers.size >= read.needed) {
-      const { siblings, context } = reconcile([...read.answers.values()]);
-      const shown = this.settings.conflictMode === 'lww' ? lastWriteWinsView(siblings) : siblings;
+      const reconciled = reconcile([...read.answers.values()]);
+      // Last-write-wins shows one version, and the context is what the client was shown.
+      const lww = this.settings.conflictMode === 'lww';
+      const shown = lww ? lastWriteWinsView(reconciled.siblings) : reconciled.siblings;
+      const context = lww ? contextOf(shown) : reconciled.context;
       const reply: KvReply = {
         type: 'get',
         requestId: read.request.requestId,

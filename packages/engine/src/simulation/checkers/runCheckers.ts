@@ -34,7 +34,7 @@ export function runCheckers(
   const { pbs, ...stalenessResult } = staleness;
   const results = [
     checkNoLostWrites(history, finalState, config),
-    checkSiblingSoundness(history, finalState),
+    checkSiblingSoundness(history, finalState, config),
     checkNoStaleReads(history, config),
     checkSessionGuarantees(history, config),
     stalenessResult,
