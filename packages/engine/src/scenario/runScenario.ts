@@ -21,6 +21,7 @@ import { finalReadsMsMax, requestTimeoutMs as requestTimeoutDefaultMs } from '..
 import { isKvError, type KvError, kvError } from '../errors.ts';
 import type { NodeEnv, NodeFactory, StorageNode } from '../node/contract.ts';
 import { createKvNode } from '../node/kvNode.ts';
+import type { ClusterEvent } from '../protocol/events.ts';
 import { type NodeId, nodeId } from '../protocol/ids.ts';
 import { Rng } from '../random/rng.ts';
 import type { ReplicaStore } from '../replication/replicaStore.ts';
@@ -52,6 +53,8 @@ export interface RunOptions {
   createNode?: NodeFactory;
   /** Extra node settings merged over the ones derived from the scenario (plug-in protocols). */
   nodeConfig?: Record<string, unknown>;
+  /** Sees every cluster event of the run as it happens (tests count verdicts, recoveries …). */
+  onEvent?: (event: ClusterEvent) => void;
 }
 
 /** Fault kinds this runner applies; any other is refused with `KV_UNSUPPORTED`, never ignored. */
@@ -127,6 +130,7 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
   });
   const repairs = new RepairTally();
   sim.onEvent((event) => repairs.observe(event));
+  if (options.onEvent) sim.onEvent(options.onEvent);
   const nemesis = new Nemesis(sim, scenario.cluster);
   nemesis.configureLinks();
   for (const fault of scenario.faults)

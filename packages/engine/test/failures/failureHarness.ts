@@ -5,8 +5,34 @@
  * operation, repair counts) the tests print as tables.
  */
 
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isKvError } from '../../src/errors.ts';
+import type { ClusterEvent } from '../../src/protocol/events.ts';
+import { parseScenario } from '../../src/scenario/parseScenario.ts';
 import type { RunReport } from '../../src/scenario/report.ts';
+import { runScenario } from '../../src/scenario/runScenario.ts';
 import type { HistoryOp } from '../../src/simulation/history.ts';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+
+/** Like the Jepsen harness's `run`, also collecting the run's cluster events; the replay file is written. */
+export function runWithEvents(file: Record<string, unknown> & { name: string }, seed: number) {
+  const path = join('reports', 'replay', `${file.name}.json`);
+  mkdirSync(dirname(join(repoRoot, path)), { recursive: true });
+  writeFileSync(join(repoRoot, path), `${JSON.stringify(file, null, 2)}\n`);
+  const scenario = parseScenario(file);
+  if (isKvError(scenario)) throw scenario;
+  const events: ClusterEvent[] = [];
+  const keep = (e: ClusterEvent) => {
+    if (!e.type.startsWith('message.') && e.type !== 'request.started' && e.type !== 'replica.answered')
+      events.push(e);
+  };
+  const report = runScenario(scenario, { seed, scenarioPath: path, onEvent: keep });
+  if (isKvError(report)) throw report;
+  return { report, events, replay: `seed ${seed} — replay: ${report.replay}` };
+}
 
 export const fiveNodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
 
