@@ -355,7 +355,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
   }
 
   private onReplicaPut(from: NodeId, put: ReplicaPut, now: number, out: NodeOutput): void {
-    const refused = this.writeLocal(put.key, [put.version], 'replica', put.hintFor, now, out);
+    const refused = this.writeLocal(put.key, put.versions, 'replica', put.hintFor, now, out);
     const ack = { type: 'replica-put-ack', op: put.op, ok: refused === null } as const;
     this.send(from, refused ? { ...ack, error: refused.message } : ack, out);
   }
