@@ -9,6 +9,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { isKvError } from '../../src/errors.ts';
+import { nodeId } from '../../src/protocol/ids.ts';
 import { preferenceList } from '../../src/ring/preferenceList.ts';
 import { buildRing } from '../../src/ring/ring.ts';
 import { parseScenario } from '../../src/scenario/parseScenario.ts';
@@ -35,7 +36,8 @@ function scenarioFor(away: string, standIns: string[]) {
 function replicasOfSetKey(): string[] {
   const parsed = parseScenario(scenarioFor('n1', []));
   if (isKvError(parsed)) throw parsed;
-  const ring = buildRing(parsed.cluster.nodes, { virtualNodes: parsed.cluster.virtualNodes });
+  const members = parsed.cluster.nodes.map((node) => ({ ...node, id: nodeId(node.id) }));
+  const ring = buildRing(members, { virtualNodes: parsed.cluster.virtualNodes });
   return [...preferenceList(ring, 'set', parsed.cluster.n).nodes];
 }
 
