@@ -185,3 +185,22 @@ export const membersMax = 256;
  * other); a few more let the lab show who agrees without letting a digest grow with the cluster.
  */
 export const suspicionReportersMax = 4;
+
+// ── membership changes: range streaming (rebalance/) ─────────────────────────────────────────────
+/** Keys per stream batch: a batch is one message, acknowledged before the next (stop-and-wait). */
+export const streamBatchKeysMax = 64;
+/**
+ * Encoded bytes of versions per stream batch (a batch closes early when the next key would pass it).
+ * With keys up to 10 KiB a batch stays a fraction of a megabyte, so a stream never floods a link.
+ */
+export const streamBatchBytesMax = 256 * 1024;
+/** A stream batch (or a stream request) not acknowledged within this long is sent again. */
+export const streamRetryMs = 2_000;
+/**
+ * A node that handed a range over keeps forwarding the writes it stores in that range to the new
+ * owner for this long after its own ring shows the change, so that coordinators still on the old
+ * ring lose nothing (Cassandra's `ring_delay`, 30 s).
+ */
+export const rangeForwardGraceMs = 30_000;
+/** A forward registration whose change never shows in the ring (a joiner that died) ends after this long. */
+export const rangeForwardMaxMs = 10 * 60 * 1000;

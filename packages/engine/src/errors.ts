@@ -22,6 +22,7 @@ export const kvErrorCodes = [
   'KV_IO',
   'KV_CLOSED',
   'KV_UNSUPPORTED',
+  'KV_NOT_SERVING',
 ] as const;
 
 export type KvErrorCode = (typeof kvErrorCodes)[number];

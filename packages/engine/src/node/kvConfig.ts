@@ -43,6 +43,12 @@ export interface KvNodeConfig {
   hintWindowMs: number;
   /** Background Merkle exchanges every this many ms; 0 means on demand only. */
   antiEntropyIntervalMs: number;
+  /**
+   * This node joins a running cluster (SPEC 1.7): `members` lists it with the current members; it
+   * streams the ranges it gains from their holders, then announces itself (to every member when
+   * no seeds are set) and serves.
+   */
+  join: boolean;
 }
 
 const pick = <T>(value: unknown, ok: (v: unknown) => boolean, fallback: T): T =>
@@ -59,8 +65,14 @@ export function kvConfigFrom(
   const members = Array.isArray(raw.members)
     ? (raw.members as RingMember[])
     : [self, ...peers].map((id) => ({ id }));
-  const membership = membershipSettingsFrom(raw);
-  if (isKvError(membership)) return membership;
+  const settings = membershipSettingsFrom(raw);
+  if (isKvError(settings)) return settings;
+  const join = raw.join === true;
+  // A joiner announces itself to every member it knows at once, unless seeds were chosen for it.
+  const membership =
+    join && settings.seeds.length === 0
+      ? { ...settings, seeds: members.map((m) => m.id).filter((id) => id !== self) }
+      : settings;
   const config: KvNodeConfig = {
     members,
     virtualNodes: pick(raw.virtualNodes, isPositive, virtualNodesDefault),
@@ -80,6 +92,7 @@ export function kvConfigFrom(
       (v) => typeof v === 'number' && Number.isFinite(v) && v >= 0,
       antiEntropyIntervalMs,
     ),
+    join,
   };
   for (const [what, level] of [
     ['R', config.r],

@@ -9,6 +9,7 @@
 import type { AntiEntropyEvent } from '../antiEntropy/events.ts';
 import type { HandoffEvent } from '../handoff/events.ts';
 import type { MembershipEvent } from '../membership/events.ts';
+import type { RebalanceEvent } from '../rebalance/events.ts';
 import type { ReplicationEvent } from '../replication/events.ts';
 import type { StorageEvent } from '../storage/events.ts';
 import type { NodeId } from './ids.ts';
@@ -87,6 +88,7 @@ export type ClusterEvent =
   | HandoffEvent
   | MembershipEvent
   | AntiEntropyEvent
+  | RebalanceEvent
   | StorageEventRecord;
 
 export type ClusterEventType = ClusterEvent['type'];

@@ -12,6 +12,7 @@ import { type AntiEntropyMessage, antiEntropyValidators } from '../antiEntropy/m
 import { type KvError, kvError } from '../errors.ts';
 import { type HandoffMessage, handoffValidators } from '../handoff/messages.ts';
 import { type GossipMessage, gossipValidators } from '../membership/messages.ts';
+import { type RebalanceMessage, rebalanceValidators } from '../rebalance/messages.ts';
 import { type ReplicationMessage, replicationValidators } from '../replication/messages.ts';
 import type { NodeId } from './ids.ts';
 
@@ -34,7 +35,8 @@ export type Message =
   | ReplicationMessage
   | HandoffMessage
   | GossipMessage
-  | AntiEntropyMessage;
+  | AntiEntropyMessage
+  | RebalanceMessage;
 export type MessageType = Message['type'];
 
 export interface Envelope<M extends Message = Message> {
@@ -57,6 +59,7 @@ export const messageValidators: Record<MessageType, Validator> = {
   ...handoffValidators,
   ...antiEntropyValidators,
   ...gossipValidators,
+  ...rebalanceValidators,
 };
 
 function isRecord(value: unknown): value is Record<string, unknown> {

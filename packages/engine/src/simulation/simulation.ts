@@ -64,6 +64,8 @@ interface Host {
   inbox: AgendaItem[];
   wakeAt: number | null;
   pendingReplies: Map<string, (reply: ClientReply) => void>;
+  /** Settings of a node added while running (a joiner); the run's `config` otherwise. */
+  config?: Record<string, unknown>;
 }
 
 export class Simulation {
@@ -81,22 +83,43 @@ export class Simulation {
     this.seed = options.seed;
     this.rng = new Rng(options.seed);
     this.network = new SimNetwork(this.rng.fork('network'), { ...defaultLinkConfig, ...options.link });
-    for (const id of options.nodes) {
-      const fs = options.fileSystem?.(id) ?? new MemoryFileSystem(`memory:${id}`);
-      const host: Host = {
-        id,
-        node: null,
-        state: 'crashed',
-        incarnation: 0,
-        fs,
-        skewMs: 0,
-        inbox: [],
-        wakeAt: null,
-        pendingReplies: new Map(),
-      };
-      this.hosts.set(id, host);
-      this.boot(host);
-    }
+    for (const id of options.nodes) this.addHost(id);
+  }
+
+  /**
+   * Starts a node that was not there before (a node joining the cluster, SPEC 1.7), with its own
+   * settings (`config`, e.g. `{ join: true, members }`) over the run's. Its peers are every node.
+   */
+  addNode(id: NodeId, config?: Record<string, unknown>): void {
+    assert(!this.hosts.has(id), `node ${id} exists already`);
+    this.trace.add(`${this.time}|add|${id}`);
+    this.addHost(id, config === undefined ? undefined : { ...this.options.config, ...config });
+  }
+
+  /** An operator command to a running node (`configure`: decommission, leave, settings). */
+  control(id: NodeId, patch: Record<string, unknown>): void {
+    const host = this.host(id);
+    if (host.state !== 'up') return;
+    this.trace.add(`${this.time}|control|${id}`);
+    this.stepNode(host, { type: 'control', now: this.nodeNow(host), command: { type: 'configure', patch } });
+  }
+
+  private addHost(id: NodeId, config?: Record<string, unknown>): void {
+    const fs = this.options.fileSystem?.(id) ?? new MemoryFileSystem(`memory:${id}`);
+    const host: Host = {
+      id,
+      node: null,
+      state: 'crashed',
+      incarnation: 0,
+      fs,
+      skewMs: 0,
+      inbox: [],
+      wakeAt: null,
+      pendingReplies: new Map(),
+    };
+    if (config !== undefined) host.config = config;
+    this.hosts.set(id, host);
+    this.boot(host);
   }
 
   get now(): number {
@@ -221,10 +244,10 @@ export class Simulation {
     const recovered = host.fs.list().length > 0;
     host.node = this.options.createNode({
       id: host.id,
-      peers: this.options.nodes.filter((peer) => peer !== host.id),
+      peers: [...new Set([...this.options.nodes, ...this.hosts.keys()])].filter((peer) => peer !== host.id),
       rng: this.rng.fork(`node/${host.id}/${host.incarnation}`),
       fs: host.fs,
-      config: this.options.config ?? {},
+      config: host.config ?? this.options.config ?? {},
     });
     host.state = 'up';
     this.emit({ type: 'node.started', at: this.time, node: host.id, recovered });

@@ -1,0 +1,61 @@
+/**
+ * What membership changes tell the world (SPEC 1.7): a node's ring changed (who came, who went,
+ * how much of the ring changed hands), and every range stream it opened or received, with the keys
+ * and bytes that travelled. Each is seen by one node (`node`); the lab draws moving ranges from them.
+ */
+
+import type { KeyRange } from '../antiEntropy/ranges.ts';
+import type { EventBase } from '../protocol/events.ts';
+import type { NodeId } from '../protocol/ids.ts';
+
+export interface RingChanged extends EventBase {
+  type: 'ring.changed';
+  added: NodeId[];
+  removed: NodeId[];
+  /** Share of the ring (0…1) whose N-replica preference lists changed. */
+  movedFraction: number;
+  /** How many ranges changed hands. */
+  ranges: number;
+}
+
+export type StreamDirection = 'in' | 'out';
+
+export interface StreamStarted extends EventBase {
+  type: 'stream.started';
+  stream: string;
+  /** The other end: the source of an incoming stream, the destination of an outgoing one. */
+  peer: NodeId;
+  direction: StreamDirection;
+  range: KeyRange;
+}
+
+export interface StreamDone extends EventBase {
+  type: 'stream.done';
+  stream: string;
+  peer: NodeId;
+  direction: StreamDirection;
+  range: KeyRange;
+  /** Keys that travelled in the stream's batches. */
+  keys: number;
+  /** Encoded bytes of their versions. */
+  bytes: number;
+  ms: number;
+}
+
+/** The joiner has its ranges and serves; or the leaving node has handed them over and leaves. */
+export interface RebalanceFinished extends EventBase {
+  type: 'rebalance.finished';
+  kind: 'bootstrap' | 'decommission';
+  streams: number;
+  keys: number;
+  bytes: number;
+  ms: number;
+}
+
+/** A decommission that cannot start (the node is the last one, or already moving ranges). */
+export interface RebalanceRefused extends EventBase {
+  type: 'rebalance.refused';
+  error: string;
+}
+
+export type RebalanceEvent = RingChanged | StreamStarted | StreamDone | RebalanceFinished | RebalanceRefused;

@@ -1,0 +1,168 @@
+/**
+ * Membership changes under load in the simulator (SPEC 1.7, TESTING P1 and T12): a node joins a
+ * running 4-node cluster and a node of a 5-node cluster is decommissioned, while clients keep
+ * reading and writing. Anti-entropy is off, so only the range streams can move data. The final
+ * state is taken from the nodes on the final ring only (a decommissioned node's disk is gone), and
+ * the P1 checker must find no acknowledged write lost. Negative control: a node that simply leaves
+ * without handing its ranges over does lose writes that only it held.
+ */
+import { describe, expect, it } from 'vitest';
+import { createKvNode, type KvNode } from '../node/kvNode.ts';
+import type { ClusterEvent } from '../protocol/events.ts';
+import { type NodeId, nodeIds } from '../protocol/ids.ts';
+import { Rng } from '../random/rng.ts';
+import { ownership } from '../ring/ownership.ts';
+import { preferenceList } from '../ring/preferenceList.ts';
+import { buildRing } from '../ring/ring.ts';
+import type { ReplicaStates } from '../simulation/checkers/checker.ts';
+import { historyClock } from '../simulation/checkers/clocks.ts';
+import { checkNoLostWrites } from '../simulation/checkers/lostWrites.ts';
+import { History, type HistoryValue } from '../simulation/history.ts';
+import { Simulation } from '../simulation/simulation.ts';
+import { startKvWorkload } from '../simulation/workloads/kvWorkload.ts';
+import type { RunningWorkload } from '../simulation/workloads/workload.ts';
+
+interface Run {
+  sim: Simulation;
+  history: History;
+  workload: RunningWorkload;
+  events: ClusterEvent[];
+}
+
+function underLoad(seed: number, nodes: NodeId[], keys: number, config: Record<string, unknown>): Run {
+  const sim = new Simulation({
+    seed,
+    nodes,
+    createNode: createKvNode,
+    config: { n: 3, antiEntropyIntervalMs: 0, members: nodes.map((id) => ({ id })), ...config },
+  });
+  const events: ClusterEvent[] = [];
+  sim.onEvent((event) => {
+    if (!event.type.startsWith('message.') && event.type !== 'storage') events.push(event);
+  });
+  const history = new History();
+  const workload = startKvWorkload(
+    {
+      kind: 'kv',
+      clients: 5,
+      ratePerSecond: 200,
+      durationMs: 20_000,
+      settleMs: 3_000,
+      mix: { get: 0.3, put: 0.7, delete: 0 },
+      keys,
+      keyDistribution: 'uniform',
+      valueBytes: 32,
+    },
+    { sim, history, rng: new Rng(seed, 'workload'), nodes, n: 3, clientTimeoutMs: 3_000 },
+  );
+  return { sim, history, workload, events };
+}
+
+/** What the nodes on the final ring hold, as the P1 checker reads it. */
+function statesOf(run: Run, members: readonly NodeId[]): ReplicaStates {
+  const states: ReplicaStates = {};
+  for (const id of members) {
+    const node = run.sim.node(id) as KvNode;
+    const held: ReplicaStates[string] = {};
+    for (const [key, versions] of node.store.entries()) {
+      if (!Array.isArray(versions)) continue;
+      held[key] = versions.map((v) => ({
+        value: v.value === null ? null : (run.workload.reportValue(key, v.value) as HistoryValue),
+        clock: historyClock(v.clock),
+      }));
+    }
+    states[id] = held;
+  }
+  return states;
+}
+
+function finish(run: Run): void {
+  run.sim.runUntil(23_000);
+  while (!run.workload.finished && run.sim.step()) {}
+}
+
+describe('a node joins under load', () => {
+  const before = nodeIds(4);
+  const joiner = 'n5' as NodeId;
+  const after = [...before, joiner];
+
+  it('streams the ranges it gains before it serves, and no acknowledged write is lost', () => {
+    const run = underLoad(7, before, 300, { r: 2, w: 2 });
+    run.sim.schedule(6_000, 'join n5', () =>
+      run.sim.addNode(joiner, { join: true, members: after.map((id) => ({ id })) }),
+    );
+    finish(run);
+    const finished = run.events.find((e) => e.type === 'rebalance.finished' && e.node === joiner);
+    expect(finished).toMatchObject({ kind: 'bootstrap' });
+    // Every node's ring ends with the joiner on it.
+    const rings = run.events.filter((e) => e.type === 'ring.changed' && e.added.includes(joiner));
+    expect(new Set(rings.map((e) => e.node))).toEqual(new Set(after));
+    // It announced itself only once its streams were done: no one saw it join before that.
+    const firstJoined = run.events.find((e) => e.type === 'member.joined' && e.member === joiner);
+    expect(firstJoined?.at).toBeGreaterThanOrEqual(finished?.at ?? Number.POSITIVE_INFINITY);
+
+    const states = statesOf(run, after);
+    const p1 = checkNoLostWrites(run.history.ops, states);
+    expect(p1.violationCount).toBe(0);
+    expect(p1.counts.acknowledged).toBeGreaterThan(1_000);
+
+    // Stronger: the joiner alone holds every acknowledged write of the keys it now replicates.
+    const ring = buildRing(after.map((id) => ({ id })));
+    const mine = new Set(
+      [...Array(300).keys()]
+        .map((i) => `k${i + 1}`)
+        .filter((k) => preferenceList(ring, k, 3).nodes.includes(joiner)),
+    );
+    const ops = run.history.ops.filter((op) => mine.has(op.key));
+    const alone = checkNoLostWrites(ops, { [joiner]: states[joiner] ?? {} });
+    expect(alone.violationCount).toBe(0);
+
+    // About 1/(n+1) of the stored copies moved: the joiner's share of N copies of every key.
+    const written = new Set(run.history.ops.filter((op) => op.f === 'put').map((op) => op.key));
+    const moved = Object.keys(states[joiner] ?? {}).length / (3 * written.size);
+    const predicted = (ownership(ring, 3).find((o) => o.node === joiner)?.replica ?? 0) / 3;
+    console.log(
+      `join 4→5: ${(moved * 100).toFixed(1)}% of stored copies moved; the ring predicts ${(predicted * 100).toFixed(1)}%; 1/(n+1) = 20%`,
+    );
+    expect(moved).toBeGreaterThan(0.2 * 0.5);
+    expect(moved).toBeLessThan(0.2 * 1.6);
+  });
+});
+
+describe('a node is decommissioned under load', () => {
+  const nodes = nodeIds(5);
+  const leaving = 'n3' as NodeId;
+  const rest = nodes.filter((id) => id !== leaving);
+
+  /**
+   * W = 1 with the leaving node's outbound links lossy, over many keys (so few writes are later
+   * superseded): some acknowledged writes live only on the leaving node.
+   */
+  function scenario(command: 'decommission' | 'leave') {
+    const run = underLoad(11, nodes, 3_000, { r: 1, w: 1 });
+    for (const to of rest) run.sim.network.configureLink(leaving, to, { loss: 0.6 });
+    run.sim.schedule(8_000, 'heal', () => {
+      for (const to of rest) run.sim.network.configureLink(leaving, to, { loss: 0 });
+    });
+    run.sim.schedule(9_000, command, () => run.sim.control(leaving, { [command]: true }));
+    finish(run);
+    return { run, p1: checkNoLostWrites(run.history.ops, statesOf(run, rest)) };
+  }
+
+  it('hands every range over before it leaves, and no acknowledged write is lost', () => {
+    const { run, p1 } = scenario('decommission');
+    const finished = run.events.find((e) => e.type === 'rebalance.finished' && e.node === leaving);
+    expect(finished).toMatchObject({ kind: 'decommission' });
+    const left = run.events.find((e) => e.type === 'member.left' && e.member === leaving);
+    expect(left?.at).toBeGreaterThanOrEqual(finished?.at ?? Number.POSITIVE_INFINITY);
+    const rings = run.events.filter((e) => e.type === 'ring.changed' && e.removed.includes(leaving));
+    expect(new Set(rings.map((e) => e.node))).toEqual(new Set(nodes));
+    expect(p1.counts.acknowledged).toBeGreaterThan(1_000);
+    expect(p1.violationCount).toBe(0);
+  });
+
+  it('negative control: leaving without streaming loses the writes only it held', () => {
+    const { p1 } = scenario('leave');
+    expect(p1.violationCount).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,100 @@
+/**
+ * The range-streaming protocol (SPEC 1.7): how a key range changes hands when a node joins or is
+ * decommissioned. A stream is stop-and-wait: one batch in flight, the next only after its ack, so a
+ * stream never floods a link and a lost batch is simply sent again.
+ *
+ *   pull (a joiner bootstraps)              push (a leaving node hands its ranges over)
+ *   J ── stream-request {stream, range} ─▶ H     D ── stream-batch {stream, seq 0, …} ─▶ G
+ *   J ◀─ stream-batch {seq 0, entries} ─── H     D ◀─ stream-ack {seq 0} ─────────────── G
+ *   J ── stream-ack {seq 0} ─────────────▶ H     …  until a batch with done = true is acked
+ *   …  until a batch with done = true is acked
+ *
+ *   while a stream is open and for a grace period after the ring shows the change, the sender
+ *   also forwards every write it stores in the range:  H ── stream-forward {key, siblings} ─▶ J
+ *
+ * `stream` is `<opener>#<sequence>`, unique per opener, so either side can tell whose stream it is.
+ * Bounds: a batch holds at most `streamBatchKeysMax` keys; the sender also closes it before its
+ * encoded versions pass `streamBatchBytesMax` (a single key is never split).
+ */
+
+import type { KeyRange } from '../antiEntropy/ranges.ts';
+import { streamBatchKeysMax } from '../constants.ts';
+import { isVersion } from '../replication/messages.ts';
+import type { Version } from '../versioning/siblings.ts';
+
+export interface StreamRequest {
+  type: 'stream-request';
+  stream: string;
+  range: KeyRange;
+}
+
+export interface StreamEntry {
+  key: string;
+  siblings: Version[];
+}
+
+export interface StreamBatch {
+  type: 'stream-batch';
+  stream: string;
+  range: KeyRange;
+  /** 0, 1, 2 … per stream; the receiver acknowledges each. */
+  seq: number;
+  entries: StreamEntry[];
+  /** The last batch of the stream. */
+  done: boolean;
+}
+
+export interface StreamAck {
+  type: 'stream-ack';
+  stream: string;
+  seq: number;
+}
+
+/** A write stored in a range that is being (or was just) handed over, copied to its new owner. */
+export interface StreamForward {
+  type: 'stream-forward';
+  key: string;
+  siblings: Version[];
+}
+
+export type RebalanceMessage = StreamRequest | StreamBatch | StreamAck | StreamForward;
+
+const rebalanceTypes: readonly string[] = ['stream-request', 'stream-batch', 'stream-ack', 'stream-forward'];
+
+/** The type guard a node routes streaming messages with. */
+export function isRebalanceMessage(body: { type: string }): body is RebalanceMessage {
+  return rebalanceTypes.includes(body.type);
+}
+
+// ── validation at trust boundaries ──────────────────────────────────────────────────────────────
+
+type Body = Record<string, unknown>;
+const isPosition = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** 32;
+const isRange = (v: unknown) =>
+  typeof v === 'object' && v !== null && isPosition((v as Body).start) && isPosition((v as Body).end);
+const isStream = (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= 256;
+const isSeq = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+const isKey = (v: unknown) => typeof v === 'string' && v.length > 0;
+const isVersions = (v: unknown) => Array.isArray(v) && v.every(isVersion);
+const isEntry = (v: unknown) =>
+  typeof v === 'object' && v !== null && isKey((v as Body).key) && isVersions((v as Body).siblings);
+const check = (ok: boolean, problem: string) => (ok ? null : problem);
+
+export const rebalanceValidators = {
+  'stream-request': (b: Body) =>
+    check(isStream(b.stream) && isRange(b.range), 'stream-request needs stream and range {start, end}'),
+  'stream-batch': (b: Body) =>
+    check(
+      isStream(b.stream) &&
+        isRange(b.range) &&
+        isSeq(b.seq) &&
+        typeof b.done === 'boolean' &&
+        Array.isArray(b.entries) &&
+        b.entries.length <= streamBatchKeysMax &&
+        b.entries.every(isEntry),
+      `stream-batch needs stream, range, seq, done and at most ${streamBatchKeysMax} entries of key and siblings`,
+    ),
+  'stream-ack': (b: Body) => check(isStream(b.stream) && isSeq(b.seq), 'stream-ack needs stream and seq'),
+  'stream-forward': (b: Body) =>
+    check(isKey(b.key) && isVersions(b.siblings), 'stream-forward needs key and siblings'),
+} satisfies Record<RebalanceMessage['type'], (b: Body) => string | null>;

@@ -1,0 +1,364 @@
+/**
+ * Range streaming, both ends (SPEC 1.7): the state machine that moves the keys of one ring range
+ * from a node that holds them to one that now owns them. Pure: stepped with messages, ticks and
+ * `now`; it sends through its host and reads and writes versions through it.
+ *
+ *   sender (outgoing)                                   receiver (incoming)
+ *   open: snapshot the range's keys ─▶ batch seq 0 ───▶ apply entries (durable) ─▶ ack seq 0
+ *   ack k ─▶ batch k+1 (versions read at send time) ──▶ apply ─▶ ack k+1
+ *   ack of the batch marked done ─▶ stream.done          batch marked done ─▶ stream.done
+ *   no ack within streamRetryMs ─▶ the same batch again  (re-applying is idempotent: versions merge)
+ *
+ * Keys written after the snapshot are not lost: from the moment a stream opens, the sender copies
+ * every write it stores in the range to the receiver (`forward`), and keeps doing so until
+ * `rangeForwardGraceMs` after its ring shows the change (`settleForwards`), so that coordinators
+ * still on the old ring are covered too.
+ *
+ * Invariants: at most one batch per stream in flight; a receiver acknowledges a batch only after
+ * every entry in it was applied (the host asks for the sync that makes it durable before the ack
+ * leaves); a stream id (`<opener>@<start>#<n>`) is never reused, not even by a restarted node.
+ */
+
+import type { KeyRange } from '../antiEntropy/ranges.ts';
+import {
+  rangeForwardGraceMs,
+  rangeForwardMaxMs,
+  streamBatchBytesMax,
+  streamBatchKeysMax,
+  streamRetryMs,
+} from '../constants.ts';
+import type { KvError } from '../errors.ts';
+import type { NodeOutput } from '../node/contract.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import type { Message } from '../protocol/messages.ts';
+import { arcContains, keyPosition } from '../ring/ring.ts';
+import { encodeSiblings, type Version } from '../versioning/siblings.ts';
+import type { StreamDirection } from './events.ts';
+import type { RebalanceMessage, StreamBatch, StreamEntry } from './messages.ts';
+
+export interface StreamHost {
+  readonly self: NodeId;
+  send(to: NodeId, body: Message, out: NodeOutput): void;
+  /** This node's versions of `key`. */
+  read(key: string): Version[] | KvError;
+  /** Merges versions into this node's data; asks for the sync that must precede the ack. */
+  apply(key: string, versions: readonly Version[], now: number, out: NodeOutput): KvError | null;
+  /** The keys this node stores in the range, in a stable order (the stream's snapshot). */
+  keysIn(range: KeyRange): string[];
+}
+
+/** A finished stream, as the owner of the streams (the rebalance) learns of it. */
+export interface StreamResult {
+  stream: string;
+  peer: NodeId;
+  direction: StreamDirection;
+  range: KeyRange;
+  keys: number;
+  bytes: number;
+  ms: number;
+}
+
+interface Outgoing {
+  id: string;
+  to: NodeId;
+  range: KeyRange;
+  keys: string[];
+  cursor: number;
+  seq: number;
+  /** The batch awaiting its ack: how many snapshot keys it covers. */
+  inFlight: {
+    seq: number;
+    covers: number;
+    entries: number;
+    bytes: number;
+    done: boolean;
+    sentAt: number;
+  } | null;
+  keysSent: number;
+  bytes: number;
+  startedAt: number;
+}
+
+interface Incoming {
+  id: string;
+  from: NodeId;
+  range: KeyRange;
+  /** The next seq not yet applied (duplicates below it are acked again, not counted). */
+  expected: number;
+  keys: number;
+  bytes: number;
+  startedAt: number;
+  /** When a batch last arrived or the request was last sent: a pull is asked again after silence. */
+  lastHeardAt: number;
+  pulled: boolean;
+}
+
+interface Forward {
+  to: NodeId;
+  range: KeyRange;
+  expiresAt: number;
+}
+
+/** Finished incoming stream ids remembered, so a late duplicate batch is acked, not taken as a new push. */
+const finishedStreamsKept = 1_024;
+
+const sameRange = (a: KeyRange, b: KeyRange) => a.start === b.start && a.end === b.end;
+
+export class RangeStreams {
+  readonly counters = { batchesSent: 0, batchesResent: 0, batchesReceived: 0, forwarded: 0 };
+  private readonly outgoing = new Map<string, Outgoing>();
+  private readonly incoming = new Map<string, Incoming>();
+  private readonly finishedIn = new Set<string>();
+  private forwards: Forward[] = [];
+  private nextStream = 0;
+
+  constructor(
+    private readonly host: StreamHost,
+    /** The node's start time: part of every stream id, so a restarted node never reuses one. */
+    private readonly incarnation: number,
+    private readonly onFinished: (result: StreamResult, now: number, out: NodeOutput) => void,
+  ) {}
+
+  get openStreams(): number {
+    return this.outgoing.size + this.incoming.size;
+  }
+
+  /** Asks `from` to stream the range here (a joiner's bootstrap). Returns the stream id. */
+  pull(from: NodeId, range: KeyRange, now: number, out: NodeOutput): string {
+    const id = this.newId();
+    this.incoming.set(id, this.newIncoming(id, from, range, now, true));
+    this.started(id, from, 'in', range, now, out);
+    this.host.send(from, { type: 'stream-request', stream: id, range }, out);
+    return id;
+  }
+
+  /** Streams this node's keys of the range to `to` (a leaving node's hand-over). Returns the id. */
+  push(to: NodeId, range: KeyRange, now: number, out: NodeOutput): string {
+    const id = this.newId();
+    this.open(id, to, range, now, out);
+    return id;
+  }
+
+  onMessage(from: NodeId, body: RebalanceMessage, now: number, out: NodeOutput): void {
+    switch (body.type) {
+      case 'stream-request': {
+        const open = this.outgoing.get(body.stream);
+        if (open) this.sendBatch(open, now, out, true);
+        else this.open(body.stream, from, body.range, now, out);
+        return;
+      }
+      case 'stream-batch':
+        this.onBatch(from, body, now, out);
+        return;
+      case 'stream-ack':
+        this.onAck(from, body.stream, body.seq, now, out);
+        return;
+      case 'stream-forward':
+        this.host.apply(body.key, body.siblings, now, out);
+        return;
+    }
+  }
+
+  /** Copies a write this node stored to every node a range containing `key` is being handed to. */
+  forward(key: string, siblings: readonly Version[], now: number, out: NodeOutput): void {
+    if (this.forwards.length === 0) return;
+    this.forwards = this.forwards.filter((f) => f.expiresAt > now);
+    const position = keyPosition(key);
+    const sentTo = new Set<NodeId>();
+    for (const f of this.forwards) {
+      if (sentTo.has(f.to) || !arcContains(f.range.start, f.range.end, position)) continue;
+      sentTo.add(f.to);
+      this.counters.forwarded++;
+      this.host.send(f.to, { type: 'stream-forward', key, siblings: siblings.slice() }, out);
+    }
+  }
+
+  /** The ring now shows `to` owning what it was sent: forward to it only for the grace period more. */
+  settleForwards(to: NodeId | null, now: number): void {
+    for (const f of this.forwards) {
+      if (to === null || f.to === to) f.expiresAt = Math.min(f.expiresAt, now + rangeForwardGraceMs);
+    }
+  }
+
+  /** Resends batches and requests that went unanswered. */
+  tick(now: number, out: NodeOutput): void {
+    for (const stream of this.outgoing.values()) {
+      if (stream.inFlight && now - stream.inFlight.sentAt >= streamRetryMs)
+        this.sendBatch(stream, now, out, true);
+    }
+    for (const stream of this.incoming.values()) {
+      if (!stream.pulled || now - stream.lastHeardAt < streamRetryMs) continue;
+      stream.lastHeardAt = now;
+      this.host.send(stream.from, { type: 'stream-request', stream: stream.id, range: stream.range }, out);
+    }
+  }
+
+  nextDeadline(): number | null {
+    let next: number | null = null;
+    const consider = (at: number) => {
+      if (next === null || at < next) next = at;
+    };
+    for (const s of this.outgoing.values()) if (s.inFlight) consider(s.inFlight.sentAt + streamRetryMs);
+    for (const s of this.incoming.values()) if (s.pulled) consider(s.lastHeardAt + streamRetryMs);
+    return next;
+  }
+
+  // ── sender ──────────────────────────────────────────────────────────────────────────────────
+
+  private open(id: string, to: NodeId, range: KeyRange, now: number, out: NodeOutput): void {
+    const stream: Outgoing = {
+      id,
+      to,
+      range,
+      keys: this.host.keysIn(range),
+      cursor: 0,
+      seq: 0,
+      inFlight: null,
+      keysSent: 0,
+      bytes: 0,
+      startedAt: now,
+    };
+    this.outgoing.set(id, stream);
+    this.registerForward(to, range, now);
+    this.started(id, to, 'out', range, now, out);
+    this.sendBatch(stream, now, out, false);
+  }
+
+  /** Sends the batch at the cursor (again, when `resend`): versions are read as they are now. */
+  private sendBatch(stream: Outgoing, now: number, out: NodeOutput, resend: boolean): void {
+    const entries: StreamEntry[] = [];
+    let bytes = 0;
+    let covers = 0;
+    while (stream.cursor + covers < stream.keys.length && entries.length < streamBatchKeysMax) {
+      const key = stream.keys[stream.cursor + covers] as string;
+      const versions = this.host.read(key);
+      const size = Array.isArray(versions) ? encodeSiblings(versions).length : 0;
+      if (entries.length > 0 && bytes + size > streamBatchBytesMax) break;
+      covers++;
+      // A key that vanished or reads corrupt is skipped: anti-entropy repairs the range later.
+      if (!Array.isArray(versions) || versions.length === 0) continue;
+      entries.push({ key, siblings: versions });
+      bytes += size;
+    }
+    const done = stream.cursor + covers >= stream.keys.length;
+    const seq = stream.seq;
+    stream.inFlight = { seq, covers, entries: entries.length, bytes, done, sentAt: now };
+    if (resend) this.counters.batchesResent++;
+    else this.counters.batchesSent++;
+    this.host.send(
+      stream.to,
+      { type: 'stream-batch', stream: stream.id, range: stream.range, seq, entries, done },
+      out,
+    );
+  }
+
+  private onAck(from: NodeId, id: string, seq: number, now: number, out: NodeOutput): void {
+    const stream = this.outgoing.get(id);
+    const batch = stream?.inFlight;
+    if (!stream || !batch || stream.to !== from || batch.seq !== seq) return; // late or duplicate
+    stream.cursor += batch.covers;
+    stream.keysSent += batch.entries;
+    stream.bytes += batch.bytes;
+    stream.inFlight = null;
+    if (!batch.done) {
+      stream.seq++;
+      this.sendBatch(stream, now, out, false);
+      return;
+    }
+    this.outgoing.delete(id);
+    this.finish(
+      {
+        stream: id,
+        peer: stream.to,
+        direction: 'out',
+        range: stream.range,
+        keys: stream.keysSent,
+        bytes: stream.bytes,
+        ms: now - stream.startedAt,
+      },
+      now,
+      out,
+    );
+  }
+
+  // ── receiver ────────────────────────────────────────────────────────────────────────────────
+
+  private onBatch(from: NodeId, batch: StreamBatch, now: number, out: NodeOutput): void {
+    let stream = this.incoming.get(batch.stream);
+    if (!stream && !this.finishedIn.has(batch.stream)) {
+      // The first batch of a push (or of a pull this node forgot by restarting): take it.
+      stream = this.newIncoming(batch.stream, from, batch.range, now, false);
+      this.incoming.set(batch.stream, stream);
+      this.started(batch.stream, from, 'in', batch.range, now, out);
+    }
+    this.counters.batchesReceived++;
+    for (const entry of batch.entries) {
+      // Not applied, not acknowledged: the sender tries again after streamRetryMs.
+      if (this.host.apply(entry.key, entry.siblings, now, out) !== null) return;
+    }
+    this.host.send(from, { type: 'stream-ack', stream: batch.stream, seq: batch.seq }, out);
+    if (!stream || stream.from !== from || batch.seq !== stream.expected) return; // a duplicate
+    stream.expected++;
+    stream.lastHeardAt = now;
+    stream.keys += batch.entries.length;
+    stream.bytes += batch.entries.reduce((sum, e) => sum + encodeSiblings(e.siblings).length, 0);
+    if (!batch.done) return;
+    this.incoming.delete(batch.stream);
+    this.finishedIn.add(batch.stream);
+    if (this.finishedIn.size > finishedStreamsKept)
+      this.finishedIn.delete(this.finishedIn.values().next().value as string);
+    this.finish(
+      {
+        stream: batch.stream,
+        peer: from,
+        direction: 'in',
+        range: stream.range,
+        keys: stream.keys,
+        bytes: stream.bytes,
+        ms: now - stream.startedAt,
+      },
+      now,
+      out,
+    );
+  }
+
+  // ── bookkeeping ─────────────────────────────────────────────────────────────────────────────
+
+  private newId(): string {
+    return `${this.host.self}@${this.incarnation}#${this.nextStream++}`;
+  }
+
+  private newIncoming(id: string, from: NodeId, range: KeyRange, now: number, pulled: boolean): Incoming {
+    return { id, from, range, expected: 0, keys: 0, bytes: 0, startedAt: now, lastHeardAt: now, pulled };
+  }
+
+  private registerForward(to: NodeId, range: KeyRange, now: number): void {
+    const existing = this.forwards.find((f) => f.to === to && sameRange(f.range, range));
+    if (existing) existing.expiresAt = Math.max(existing.expiresAt, now + rangeForwardMaxMs);
+    else this.forwards.push({ to, range, expiresAt: now + rangeForwardMaxMs });
+  }
+
+  private started(
+    stream: string,
+    peer: NodeId,
+    direction: StreamDirection,
+    range: KeyRange,
+    now: number,
+    out: NodeOutput,
+  ): void {
+    out.events.push({
+      type: 'stream.started',
+      at: now,
+      node: this.host.self,
+      stream,
+      peer,
+      direction,
+      range,
+    });
+  }
+
+  private finish(result: StreamResult, now: number, out: NodeOutput): void {
+    out.events.push({ type: 'stream.done', at: now, node: this.host.self, ...result });
+    this.onFinished(result, now, out);
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * Membership changes of one node (SPEC 1.7, Dynamo §4.9): bootstrapping when it joins and handing
+ * its ranges over when it is decommissioned, on top of the range streams (rangeStreams.ts).
+ *
+ *   join:          ranges it gains (rangeMoves(before, after)) ─▶ pull each from every node that
+ *                  held it before ─▶ all streams done ─▶ serve: adopt `after`, announce by gossip
+ *   decommission:  ranges it loses ─▶ push each to every node that gains it ─▶ all done and no
+ *                  hint left to deliver ─▶ announce leave, refuse further writes
+ *
+ * The safety rule (no acknowledged write lost while ranges move):
+ * - a joiner is unknown to every coordinator until it announces itself, so until its streams are
+ *   done every request uses the old owners only; it pulls from *every* old replica of a range, so
+ *   the union it receives holds every write acknowledged by any W of them, even with W = 1;
+ * - a leaving node stays a full replica while it pushes, and only announces `left` (after which it
+ *   refuses writes with ok:false, so no later acknowledgement can depend on it) once every pushed
+ *   batch was acknowledged durable by its receiver;
+ * - a write stored on a sender after its stream's snapshot is forwarded to the receiver
+ *   (`stream-forward`) until `rangeForwardGraceMs` after the sender's ring shows the change.
+ */
+
+import type { KeyRange } from '../antiEntropy/ranges.ts';
+import { type KvError, kvError } from '../errors.ts';
+import type { NodeOutput } from '../node/contract.ts';
+import { type RangeMove, rangeMoves } from '../ring/rangeMoves.ts';
+import type { Ring } from '../ring/ring.ts';
+import { RangeStreams, type StreamHost, type StreamResult } from './rangeStreams.ts';
+
+export type RebalancePhase = 'serving' | 'bootstrapping' | 'decommissioning' | 'left';
+
+export interface RebalanceHost extends StreamHost {
+  /** Hints this node still holds for others: a leaving node delivers them before it goes. */
+  hintsPending(): number;
+}
+
+export interface RebalanceCallbacks {
+  /** The joiner has every range it gains: it may adopt `after` and announce itself. */
+  bootstrapped(after: Ring, now: number, out: NodeOutput): void;
+  /** The leaving node has handed everything over: it may announce its departure. */
+  handedOver(after: Ring, now: number, out: NodeOutput): void;
+}
+
+interface Change {
+  kind: 'bootstrap' | 'decommission';
+  after: Ring;
+  waiting: Set<string>;
+  streams: number;
+  keys: number;
+  bytes: number;
+  startedAt: number;
+}
+
+export class Rebalance {
+  readonly streams: RangeStreams;
+  private current: Change | null = null;
+  private state: RebalancePhase = 'serving';
+
+  constructor(
+    private readonly host: RebalanceHost,
+    incarnation: number,
+    private readonly n: number,
+    private readonly callbacks: RebalanceCallbacks,
+  ) {
+    this.streams = new RangeStreams(host, incarnation, (result, now, out) => this.onStream(result, now, out));
+  }
+
+  get phase(): RebalancePhase {
+    return this.state;
+  }
+
+  /** Streams in every range this node gains from `before` to `after`, from each of its old holders. */
+  bootstrap(before: Ring, after: Ring, now: number, out: NodeOutput): void {
+    const self = this.host.self;
+    const change = this.begin('bootstrap', after, now);
+    this.state = 'bootstrapping';
+    for (const move of this.moves(before, after, (m) => m.gained.includes(self))) {
+      for (const source of move.before) {
+        if (source !== self) change.waiting.add(this.streams.pull(source, rangeOf(move), now, out));
+      }
+    }
+    this.progress(now, out);
+  }
+
+  /** Streams out every range this node loses to each node that gains it, then leaves. */
+  decommission(before: Ring, after: Ring, now: number, out: NodeOutput): KvError | null {
+    if (this.state !== 'serving') {
+      return kvError('KV_INVALID_ARGUMENT', `${this.host.self} cannot be decommissioned while ${this.state}`);
+    }
+    if (after.nodes.length === 0) {
+      return kvError(
+        'KV_INVALID_ARGUMENT',
+        `${this.host.self} is the last node; it cannot hand its data to anyone`,
+      );
+    }
+    const self = this.host.self;
+    const change = this.begin('decommission', after, now);
+    this.state = 'decommissioning';
+    for (const move of this.moves(before, after, (m) => m.lost.includes(self))) {
+      for (const target of move.gained)
+        change.waiting.add(this.streams.push(target, rangeOf(move), now, out));
+    }
+    this.progress(now, out);
+    return null;
+  }
+
+  tick(now: number, out: NodeOutput): void {
+    this.streams.tick(now, out);
+    this.progress(now, out);
+  }
+
+  /** Snapshot for the inspector. */
+  snapshot(): { phase: RebalancePhase; waiting: number; openStreams: number } {
+    return {
+      phase: this.state,
+      waiting: this.current?.waiting.size ?? 0,
+      openStreams: this.streams.openStreams,
+    };
+  }
+
+  private begin(kind: Change['kind'], after: Ring, now: number): Change {
+    this.current = { kind, after, waiting: new Set(), streams: 0, keys: 0, bytes: 0, startedAt: now };
+    return this.current;
+  }
+
+  private moves(before: Ring, after: Ring, mine: (move: RangeMove) => boolean): RangeMove[] {
+    return rangeMoves(before, after, this.n).filter(mine);
+  }
+
+  private onStream(result: StreamResult, now: number, out: NodeOutput): void {
+    const change = this.current;
+    if (!change?.waiting.delete(result.stream)) return;
+    change.streams++;
+    change.keys += result.keys;
+    change.bytes += result.bytes;
+    this.progress(now, out);
+  }
+
+  /** Finishes the change once its streams are done (and, when leaving, its hints delivered). */
+  private progress(now: number, out: NodeOutput): void {
+    const change = this.current;
+    if (!change || change.waiting.size > 0) return;
+    if (change.kind === 'decommission' && this.host.hintsPending() > 0) return;
+    this.current = null;
+    this.state = change.kind === 'bootstrap' ? 'serving' : 'left';
+    const { kind, streams, keys, bytes } = change;
+    const ms = now - change.startedAt;
+    out.events.push({
+      type: 'rebalance.finished',
+      at: now,
+      node: this.host.self,
+      kind,
+      streams,
+      keys,
+      bytes,
+      ms,
+    });
+    if (kind === 'bootstrap') this.callbacks.bootstrapped(change.after, now, out);
+    else this.callbacks.handedOver(change.after, now, out);
+  }
+}
+
+function rangeOf(move: RangeMove): KeyRange {
+  return { start: move.start, end: move.end };
+}
