@@ -10,12 +10,15 @@
 
 import { AntiEntropy } from '../antiEntropy/antiEntropy.ts';
 import { isAntiEntropyMessage } from '../antiEntropy/messages.ts';
-import { isKvError, type KvError } from '../errors.ts';
+import { isKvError, type KvError, kvError } from '../errors.ts';
 import { HintedHandoff } from '../handoff/handoff.ts';
 import { HintStore } from '../handoff/hintStore.ts';
 import { Membership } from '../membership/membership.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Envelope, Message } from '../protocol/messages.ts';
+import { isRebalanceMessage } from '../rebalance/messages.ts';
+import { Rebalance } from '../rebalance/rebalance.ts';
+import { RingMembership } from '../rebalance/ringMembership.ts';
 import {
   Coordinator,
   type CoordinatorHost,
@@ -36,7 +39,7 @@ import {
 } from '../replication/requests.ts';
 import { chooseReplicas } from '../replication/sloppyQuorum.ts';
 import { extendedPreferenceList } from '../ring/preferenceList.ts';
-import { buildRing, type Ring } from '../ring/ring.ts';
+import { arcContains, keyPosition, type Ring } from '../ring/ring.ts';
 import { LsmStore } from '../storage/lsmStore.ts';
 import { ManualClock } from '../time/clock.ts';
 import { syncSiblings, type Version } from '../versioning/siblings.ts';
@@ -58,7 +61,10 @@ export class KvNode implements StorageNode, CoordinatorHost {
   /** Gossip membership and the failure detector: who this node believes alive (SPEC 1.6). */
   readonly membership: Membership;
   private readonly config: KvNodeConfig;
-  private readonly ring: Ring;
+  /** The ring: the configured members, then as gossip reports joins and departures (SPEC 1.7). */
+  private readonly ringMembership: RingMembership;
+  /** Bootstrap when joining, hand-over when decommissioned: range streaming (rebalance/). */
+  readonly rebalance: Rebalance;
   private readonly coordinator: Coordinator;
   private readonly coordinatorSettings: CoordinatorSettings;
   private readonly storageClock = new ManualClock(0);
@@ -72,7 +78,14 @@ export class KvNode implements StorageNode, CoordinatorHost {
   constructor(env: NodeEnv, config: KvNodeConfig) {
     this.id = env.id;
     this.config = config;
-    this.ring = buildRing(config.members, { virtualNodes: config.virtualNodes });
+    this.ringMembership = new RingMembership(
+      this.id,
+      config.members,
+      config.join,
+      config.virtualNodes,
+      config.n,
+      (ring) => this.antiEntropy.setRing(ring),
+    );
     this.lsm = LsmStore.open(env.fs, { ...config.storage, clock: this.storageClock });
     this.store = new ReplicaStore(this.lsm as LocalStore, config.conflictMode);
     this.coordinatorSettings = {
@@ -97,10 +110,15 @@ export class KvNode implements StorageNode, CoordinatorHost {
       },
       { ring: this.ring, placement: config.n, intervalMs: config.antiEntropyIntervalMs },
     );
+    this.rebalance = this.createRebalance(env);
   }
 
   get self(): NodeId {
     return this.id;
+  }
+
+  private get ring(): Ring {
+    return this.ringMembership.ring;
   }
 
   step(input: NodeInput): NodeOutput {
@@ -119,16 +137,21 @@ export class KvNode implements StorageNode, CoordinatorHost {
         break;
       case 'start':
         this.handoff.start(now);
+        if (this.config.join) this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);
         break;
       case 'tick':
         break;
     }
     if (input.type === 'control' && input.command.patch.leave === true) this.membership.leave(now, out);
-    this.membership.tick(now, out);
+    this.rebalance.tick(now, out);
+    // A joiner stays silent until its ranges have arrived: no one routes to it before it announces.
+    if (this.rebalance.phase !== 'bootstrapping') this.membership.tick(now, out);
     this.coordinator.tick(now, out);
     this.handoff.tick(now, out);
     this.antiEntropy.tick(now, out);
     this.forwarder.expire(now, out);
+    for (const joined of this.ringMembership.follow(now, out))
+      this.rebalance.streams.settleForwards(joined, now);
     this.drainStorageEvents(now, out);
     out.wakeAt = this.nextWake(now);
     return out;
@@ -150,6 +173,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
       hints: this.handoff.hints.all().map(({ id, owner, key, storedAt }) => ({ id, owner, key, storedAt })),
       antiEntropy: this.antiEntropy.snapshot(),
       membership: this.membership.snapshot(now),
+      rebalance: this.rebalance.snapshot(),
     };
   }
 
@@ -164,6 +188,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
    */
   private configure(patch: Record<string, unknown>, now: number, out: NodeOutput): void {
     if (patch.antiEntropy === 'trigger') this.antiEntropy.trigger(now, out);
+    if (patch.decommission === true) this.decommission(now, out);
     const timeout = patch.requestTimeoutMs;
     if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0) {
       this.config.requestTimeoutMs = timeout;
@@ -207,6 +232,9 @@ export class KvNode implements StorageNode, CoordinatorHost {
     now: number,
     out: NodeOutput,
   ): KvError | null {
+    if (this.rebalance.phase === 'left') {
+      return kvError('KV_NOT_SERVING', `${this.id} has left the cluster and stores no more writes`);
+    }
     if (hintFor) {
       this.handoff.store(hintFor, key, versions, now, out);
       return null;
@@ -228,6 +256,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
     out.syncBeforeSend = true;
     if (applied.changed) {
       this.antiEntropy.onWrite(key, applied.siblings);
+      this.rebalance.streams.forward(key, applied.siblings, now, out);
       this.recordStored(key, applied.siblings, cause, now, out);
     }
     return applied;
@@ -257,6 +286,17 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private onClientRequest(request: ClientRequest, now: number, out: NodeOutput): void {
     if (request.type === 'stats') {
       out.replies.push({ type: 'stats', requestId: request.requestId, ok: true, stats: this.stats() });
+      return;
+    }
+    const phase = this.rebalance.phase;
+    if (phase === 'bootstrapping' || phase === 'left') {
+      const why =
+        phase === 'left' ? 'has left the cluster' : 'is joining and serves once its ranges have arrived';
+      this.reply(
+        { kind: 'client' },
+        failure(request, this.id, 'fail', kvError('KV_NOT_SERVING', `${this.id} ${why}`)),
+        out,
+      );
       return;
     }
     this.coordinate(request, { kind: 'client' }, now, out);
@@ -318,6 +358,10 @@ export class KvNode implements StorageNode, CoordinatorHost {
       this.handoff.onAck(envelope.from, body.hintId, now, out);
       return;
     }
+    if (isRebalanceMessage(body)) {
+      this.rebalance.streams.onMessage(envelope.from, body, now, out);
+      return;
+    }
     if (isAntiEntropyMessage(body)) {
       this.antiEntropy.onMessage(envelope.from, body, now, out);
       return;
@@ -370,10 +414,46 @@ export class KvNode implements StorageNode, CoordinatorHost {
       this.forwarder.nextDeadline(),
       this.handoff.deadline,
       this.antiEntropy.nextDeadline(),
+      this.rebalance.streams.nextDeadline(),
     ]) {
       if (deadline !== null && (next === null || deadline < next)) next = deadline;
     }
     return next;
+  }
+
+  // ── membership changes (SPEC 1.7) ───────────────────────────────────────────────────────────
+
+  private createRebalance(env: NodeEnv): Rebalance {
+    const host = {
+      self: this.id,
+      send: (to: NodeId, body: Message, out: NodeOutput) => this.send(to, body, out),
+      read: (key: string) => this.store.read(key),
+      apply: (key: string, versions: readonly Version[], now: number, out: NodeOutput) => {
+        const applied = this.applyRepair(key, versions, now, out);
+        return isKvError(applied) ? applied : null;
+      },
+      keysIn: (range: { start: number; end: number }) => {
+        const keys: string[] = [];
+        for (const [key] of this.lsm.scan())
+          if (arcContains(range.start, range.end, keyPosition(key))) keys.push(key);
+        return keys;
+      },
+      hintsPending: () => this.handoff.hints.size,
+    };
+    return new Rebalance(host, env.rng.fork('rebalance').int(0x7fff_ffff), this.config.n, {
+      bootstrapped: (_after, now, out) => this.ringMembership.add(this.id, now, out),
+      handedOver: (_after, now, out) => {
+        this.membership.leave(now, out);
+        this.rebalance.streams.settleForwards(null, now);
+        this.ringMembership.remove(this.id, now, out);
+      },
+    });
+  }
+
+  private decommission(now: number, out: NodeOutput): void {
+    const refused = this.rebalance.decommission(this.ring, this.ringMembership.withoutSelf(), now, out);
+    if (refused)
+      out.events.push({ type: 'rebalance.refused', at: now, node: this.id, error: refused.message });
   }
 
   private drainStorageEvents(now: number, out: NodeOutput): void {
