@@ -115,13 +115,18 @@ export const messageStyles: Record<string, MessageStyle> = {
     shape: 'triangle-down',
     meaning: 'ask for a key range',
   },
-  'stream-batch': { label: 'stream batch', colour: okabeIto.black, shape: 'triangle', meaning: 'keys of a range' },
+  'stream-batch': {
+    label: 'stream batch',
+    colour: okabeIto.black,
+    shape: 'triangle',
+    meaning: 'keys of a range',
+  },
   'stream-ack': { label: 'stream ack', colour: okabeIto.black, shape: 'square', meaning: 'batch stored' },
   'stream-forward': {
     label: 'stream forward',
     colour: okabeIto.black,
     shape: 'chevron',
-    meaning: 'a write passed on to a range's new owner',
+    meaning: 'a write passed on to the range’s new owner',
   },
   merkle: { label: 'Merkle', colour: okabeIto.green, shape: 'plus', meaning: 'anti-entropy exchange' },
   // The anti-entropy exchange (engine antiEntropy/messages.ts): one shape for the family, a shade
