@@ -22,7 +22,7 @@ export interface ScenarioFile {
 }
 
 export interface ClusterFile extends Partial<Omit<ClusterSpec, 'nodes' | 'dataCentres'>> {
-  nodes?: number | { id: string; dataCentre?: string; weight?: number }[];
+  nodes?: number | { id: string; dataCentre?: string; weight?: number; joining?: boolean }[];
 }
 
 type NodeRefs = string | string[];
@@ -52,6 +52,7 @@ function normaliseNodes(nodes: ClusterFile['nodes']): NodeSpec[] {
     id: node.id,
     dataCentre: node.dataCentre ?? d.dataCentre,
     weight: node.weight ?? d.weight,
+    ...(node.joining === true ? { joining: true } : {}),
   }));
 }
 

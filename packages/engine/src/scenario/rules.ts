@@ -135,7 +135,7 @@ function faultReferenceProblems({ cluster }: Scenario, fault: FaultEvent, i: num
   }
 }
 
-type NodeCondition = 'up' | 'down' | 'paused';
+type NodeCondition = 'up' | 'down' | 'paused' | 'joining' | 'left';
 
 /**
  * Fault times lie inside the workload, and the schedule is coherent when replayed in time order:
@@ -150,7 +150,9 @@ function faultTimeProblems({ cluster, workload, faults }: Scenario): string[] {
       );
     }
   });
-  const nodes = new Map<string, NodeCondition>(cluster.nodes.map((node) => [node.id, 'up']));
+  const nodes = new Map<string, NodeCondition>(
+    cluster.nodes.map((node) => [node.id, node.joining === true ? 'joining' : 'up']),
+  );
   const outDcs = new Map<string, 'partition' | 'power'>();
   const order = faults
     .map((fault, i) => ({ fault, i }))
@@ -194,6 +196,10 @@ function applyFault(
       return expect(fault.node, 'paused', 'pause it first', 'up');
     case 'wipe':
       return set(nodes, fault.node, 'up');
+    case 'join':
+      return expect(fault.node, 'joining', 'declare it with "joining": true, and join it once', 'up');
+    case 'decommission':
+      return expect(fault.node, 'up', 'only a running member can be decommissioned', 'left');
     case 'dc-outage': {
       if (outDcs.has(fault.dc)) return `dc-outage ${fault.dc} ${at}, but ${fault.dc} is already out`;
       outDcs.set(fault.dc, fault.mode);

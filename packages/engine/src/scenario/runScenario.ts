@@ -72,13 +72,17 @@ const supportedFaults: ReadonlySet<FaultType> = new Set<FaultType>([
   'dc-outage',
   'dc-restore',
   'skew',
+  'join',
+  'decommission',
 ]);
 
 /** The node settings a scenario implies; `kvConfigFrom` reads the ones the node knows. */
 export function nodeConfigOf(scenario: Scenario): Record<string, unknown> {
   const { cluster } = scenario;
   const config: Record<string, unknown> = {
-    members: cluster.nodes.map((node) => ({ id: node.id, dataCentre: node.dataCentre, weight: node.weight })),
+    members: cluster.nodes
+      .filter((node) => node.joining !== true)
+      .map((node) => ({ id: node.id, dataCentre: node.dataCentre, weight: node.weight })),
     virtualNodes: cluster.virtualNodes,
     n: cluster.n,
     r: cluster.r,
@@ -117,7 +121,7 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
   const seed = options.seed ?? input.seed;
   const scenario: Scenario = { ...input, seed };
   const rng = new Rng(seed);
-  const nodes = scenario.cluster.nodes.map((node) => nodeId(node.id));
+  const nodes = scenario.cluster.nodes.filter((node) => node.joining !== true).map((node) => nodeId(node.id));
   const config = { ...nodeConfigOf(scenario), ...options.nodeConfig };
   const createNode = options.createNode ?? createKvNode;
   const sim = new Simulation({
@@ -151,7 +155,8 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
       : startKvWorkload(scenario.workload, context);
   const end = scenario.workload.durationMs + scenario.workload.settleMs;
   const aborted = runToEnd(sim, workload, end);
-  const { states, down, hintsLeft } = finalStates(sim, nodes, createNode, config, workload, seed);
+  // The final state is that of the nodes on the final ring: a decommissioned node's disk is gone.
+  const { states, down, hintsLeft } = finalStates(sim, nemesis.members, createNode, config, workload, seed);
   const ring = buildRing(config.members as RingMember[], { virtualNodes: scenario.cluster.virtualNodes });
   const replicasOf = (key: string) => preferenceList(ring, key, scenario.cluster.n).nodes;
   const convergence = { replicasOf, hintsLeft, down };

@@ -56,6 +56,7 @@ const nodeSpec = closed(
     id: name,
     dataCentre: name,
     weight: { type: 'number', exclusiveMinimum: 0, maximum: 16 },
+    joining: { type: 'boolean', description: 'not started with the cluster; a join fault adds it' },
   },
   ['id'],
 );
@@ -158,6 +159,8 @@ const faultEvent = {
     fault('dc-outage', { dc: name, mode: { enum: ['partition', 'power'] } }, ['dc']),
     fault('dc-restore', { dc: name }, ['dc']),
     fault('skew', { node: nodeRef, ms: { type: 'number' } }, ['node', 'ms']),
+    fault('join', { node: nodeRef }, ['node']),
+    fault('decommission', { node: nodeRef }, ['node']),
   ],
 } as const;
 

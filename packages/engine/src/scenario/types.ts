@@ -35,6 +35,8 @@ export interface NodeSpec {
   dataCentre: string;
   /** Relative capacity: a node of weight 2 takes twice the virtual nodes (SPEC 1.2). */
   weight: number;
+  /** Not started with the cluster: a `join` fault adds it later (SPEC 1.7). Joiners take weight 1. */
+  joining?: boolean;
 }
 
 /**
@@ -150,7 +152,11 @@ export type FaultEvent =
   /** `partition`: the data centre is cut off from the others; `power`: every node in it is killed. */
   | { atMs: number; type: 'dc-outage'; dc: string; mode: 'partition' | 'power' }
   | { atMs: number; type: 'dc-restore'; dc: string }
-  | { atMs: number; type: 'skew'; node: string; ms: number };
+  | { atMs: number; type: 'skew'; node: string; ms: number }
+  /** A node declared `joining` starts, streams the ranges it gains, then announces itself (SPEC 1.7). */
+  | { atMs: number; type: 'join'; node: string }
+  /** The node hands its ranges to their new owners, then leaves the cluster for good. */
+  | { atMs: number; type: 'decommission'; node: string };
 
 export type FaultType = FaultEvent['type'];
 

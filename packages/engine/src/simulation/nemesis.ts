@@ -13,6 +13,8 @@
  *                                 the scenario's latencies (powered-off nodes stay down)
  *   kill / restart / pause / resume / skew   the simulator's node faults
  *   wipe                          crash, delete every file of the node's disk, restart it empty
+ *   join                          start a node declared `joining`: it streams its ranges, then serves
+ *   decommission                  the node hands its ranges over, then leaves (SPEC 1.7)
  *
  * Partitions and cuts accumulate until a heal. Every applied fault is logged with a sentence, for
  * the report's timeline.
@@ -37,6 +39,8 @@ export class Nemesis {
   private readonly cuts = new Set<string>();
   private readonly cutLinks: [NodeId, NodeId][] = [];
   private readonly outDcs = new Map<string, { mode: 'partition' | 'power'; killed: NodeId[] }>();
+  /** The nodes on the ring as the schedule leaves it: joiners added, decommissioned nodes removed. */
+  readonly members: NodeId[];
 
   constructor(
     private readonly sim: Simulation,
@@ -44,6 +48,7 @@ export class Nemesis {
   ) {
     this.nodes = cluster.nodes.map((node) => asNodeId(node.id));
     for (const node of cluster.nodes) this.dcOf.set(asNodeId(node.id), node.dataCentre);
+    this.members = cluster.nodes.filter((node) => node.joining !== true).map((node) => asNodeId(node.id));
   }
 
   /** Sets the scenario's link latencies: `latency` inside a data centre, `interDcLatency` between. */
@@ -106,6 +111,12 @@ export class Nemesis {
         return this.dcOutage(fault.dc, fault.mode);
       case 'dc-restore':
         return this.dcRestore(fault.dc);
+      case 'join':
+        return this.join(asNodeId(fault.node));
+      case 'decommission':
+        this.members.splice(this.members.indexOf(asNodeId(fault.node)), 1);
+        sim.control(asNodeId(fault.node), { decommission: true });
+        return `decommission ${fault.node}: it hands its ranges over, then leaves`;
     }
   }
 
@@ -171,6 +182,18 @@ export class Nemesis {
     for (const name of files) fs.delete(name);
     this.sim.restart(node);
     return `wipe ${node}: ${files.length} file(s) deleted, restarted empty`;
+  }
+
+  /** Starts a joiner on the ring of the current members plus itself (joiners have weight 1). */
+  private join(node: NodeId): string {
+    const specs = new Map(this.cluster.nodes.map((spec) => [spec.id, spec]));
+    const ring = this.members.map((id) => {
+      const spec = specs.get(id);
+      return spec?.joining === true ? { id } : { id, dataCentre: spec?.dataCentre, weight: spec?.weight };
+    });
+    this.members.push(node);
+    this.sim.addNode(node, { join: true, members: [...ring, { id: node }] });
+    return `join ${node}: it streams the ranges it gains, then serves`;
   }
 
   private dcOutage(dc: string, mode: 'partition' | 'power'): string {
