@@ -204,3 +204,9 @@ export const streamRetryMs = 2_000;
 export const rangeForwardGraceMs = 30_000;
 /** A forward registration whose change never shows in the ring (a joiner that died) ends after this long. */
 export const rangeForwardMaxMs = 10 * 60 * 1000;
+/** Autoscaler: load must stay beyond a threshold this long before a change (bursts scale nothing). */
+export const autoscalerSustainMs = 10_000;
+/** Autoscaler: no change within this long of the last one, so the moved ranges finish streaming first. */
+export const autoscalerCoolDownMs = 30_000;
+/** Autoscaler: how often the runner measures the load per node and asks the policy. */
+export const autoscalerIntervalMs = 1_000;

@@ -45,6 +45,39 @@ describe('membership changes in scenarios', () => {
     expect(failing.filter((p) => p !== 'P3')).toEqual([]);
   });
 
+  it('lets the autoscaler add a node under sustained load, which joins by streaming', () => {
+    const scaling = {
+      ...file,
+      cluster: {
+        ...file.cluster,
+        nodes: 3,
+        autoscaler: { highLoadPerNode: 20, lowLoadPerNode: 1, minNodes: 3, maxNodes: 4, sustainMs: 2_000 },
+      },
+      faults: [],
+    };
+    const scenario = parseScenario(scaling);
+    if (isKvError(scenario)) throw scenario;
+    const report = runScenario(scenario);
+    if (isKvError(report)) throw report;
+    expect(report.faults.map((f) => f.description)).toEqual([
+      'join as1: it streams the ranges it gains, then serves',
+    ]);
+    expect(Object.keys(report.finalState).sort()).toEqual(['as1', 'n1', 'n2', 'n3']);
+    expect(report.checkers.results.find((r) => r.property === 'P1')?.violationCount).toBe(0);
+  });
+
+  it('refuses autoscaler thresholds without a gap', () => {
+    const bad = {
+      ...file,
+      cluster: {
+        ...file.cluster,
+        autoscaler: { highLoadPerNode: 5, lowLoadPerNode: 5, minNodes: 3, maxNodes: 6 },
+      },
+    };
+    const parsed = parseScenario(bad);
+    expect(isKvError(parsed) && parsed.message).toMatch(/cluster\.autoscaler: lowLoadPerNode must be/);
+  });
+
   it('refuses a join of a node not declared joining', () => {
     const bad = { ...file, faults: [{ atMs: 3_000, type: 'join', node: 'n1' }] };
     const parsed = parseScenario(bad);

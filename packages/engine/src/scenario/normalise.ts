@@ -6,10 +6,19 @@
  * rules can name `faults[i]` as written.
  */
 
+import { autoscalerCoolDownMs, autoscalerIntervalMs, autoscalerSustainMs } from '../constants.ts';
 import { nodeIds } from '../protocol/ids.ts';
 import type { LatencyDistribution } from '../simulation/network.ts';
 import { scenarioDefaults as d } from './defaults.ts';
-import type { ClusterSpec, ConsistencyLevel, FaultEvent, NodeSpec, Scenario, WorkloadSpec } from './types.ts';
+import type {
+  AutoscalerSpec,
+  ClusterSpec,
+  ConsistencyLevel,
+  FaultEvent,
+  NodeSpec,
+  Scenario,
+  WorkloadSpec,
+} from './types.ts';
 
 /** The file as the schema admits it: almost everything optional. */
 export interface ScenarioFile {
@@ -21,7 +30,9 @@ export interface ScenarioFile {
   faults?: FaultFile[];
 }
 
-export interface ClusterFile extends Partial<Omit<ClusterSpec, 'nodes' | 'dataCentres'>> {
+export interface ClusterFile extends Partial<Omit<ClusterSpec, 'nodes' | 'dataCentres' | 'autoscaler'>> {
+  autoscaler?: Partial<AutoscalerSpec> &
+    Pick<AutoscalerSpec, 'highLoadPerNode' | 'lowLoadPerNode' | 'minNodes' | 'maxNodes'>;
   nodes?: number | { id: string; dataCentre?: string; weight?: number; joining?: boolean }[];
 }
 
@@ -76,6 +87,14 @@ function normaliseCluster(file: ClusterFile): ClusterSpec {
   };
   if (perDc !== undefined) cluster.replicationPerDc = { ...perDc };
   if (file.clockEntriesMax !== undefined) cluster.clockEntriesMax = file.clockEntriesMax;
+  if (file.autoscaler !== undefined) {
+    cluster.autoscaler = {
+      sustainMs: autoscalerSustainMs,
+      coolDownMs: autoscalerCoolDownMs,
+      intervalMs: autoscalerIntervalMs,
+      ...file.autoscaler,
+    };
+  }
   return cluster;
 }
 

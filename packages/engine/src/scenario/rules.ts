@@ -11,6 +11,7 @@
 import { entryBytesMax, keyBytesMax, tokensPerNodeMax } from '../constants.ts';
 import { formatBytes } from '../errors.ts';
 import { utf8Length } from '../hashing/utf8.ts';
+import { checkAutoscalerSettings } from '../membership/autoscaler.ts';
 import type { ConsistencyLevel, FaultEvent, Scenario } from './types.ts';
 
 export function scenarioRuleProblems(scenario: Scenario): string[] {
@@ -51,6 +52,8 @@ function clusterProblems({ cluster }: Scenario): string[] {
       );
     }
   }
+  const scaling = cluster.autoscaler && checkAutoscalerSettings(cluster.autoscaler);
+  if (scaling) problems.push(`cluster.${scaling.sentence}`);
   problems.push(...levelProblems('cluster.r', 'r', cluster.r, cluster.n));
   problems.push(...levelProblems('cluster.w', 'w', cluster.w, cluster.n));
   return problems;

@@ -24,6 +24,7 @@ import { createKvNode } from '../node/kvNode.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
 import { type NodeId, nodeId } from '../protocol/ids.ts';
 import { Rng } from '../random/rng.ts';
+import { startAutoscaler } from '../rebalance/autoscaling.ts';
 import type { ReplicaStore } from '../replication/replicaStore.ts';
 import { preferenceList } from '../ring/preferenceList.ts';
 import { buildRing, type RingMember } from '../ring/ring.ts';
@@ -139,6 +140,8 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
   nemesis.configureLinks();
   for (const fault of scenario.faults)
     sim.schedule(fault.atMs, `fault ${fault.type}`, () => nemesis.apply(fault));
+  const { autoscaler } = scenario.cluster;
+  if (autoscaler) startAutoscaler(sim, nemesis, autoscaler, scenario.workload.durationMs);
   const history = new History();
   const requestMs = scenario.cluster.timeouts.requestMs ?? requestTimeoutDefaultMs;
   const context: WorkloadContext = {

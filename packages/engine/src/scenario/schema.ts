@@ -82,6 +82,18 @@ const cluster = closed({
   clockEntriesMax: positiveInteger,
   latency,
   interDcLatency: latency,
+  autoscaler: closed(
+    {
+      highLoadPerNode: { type: 'number', exclusiveMinimum: 0 },
+      lowLoadPerNode: { type: 'number', minimum: 0 },
+      minNodes: positiveInteger,
+      maxNodes: { type: 'integer', minimum: 1, maximum: 64 },
+      sustainMs: milliseconds,
+      coolDownMs: milliseconds,
+      intervalMs: { type: 'number', exclusiveMinimum: 0 },
+    },
+    ['highLoadPerNode', 'lowLoadPerNode', 'minNodes', 'maxNodes'],
+  ),
   timeouts: closed({
     requestMs: milliseconds,
     readRepairMs: milliseconds,

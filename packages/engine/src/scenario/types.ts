@@ -78,6 +78,20 @@ export interface ClusterSpec {
   /** One-way latency of a link between data centres (SPEC 1.3: slower than inside one). */
   interDcLatency: LatencyDistribution;
   timeouts: TimeoutsSpec;
+  /** Grow and shrink with the load (SPEC 1.7); absent means a fixed membership. */
+  autoscaler?: AutoscalerSpec;
+}
+
+/** The autoscaler policy's settings (membership/autoscaler.ts) and how often the runner asks it. */
+export interface AutoscalerSpec {
+  /** Operations per second per node (counted where they are coordinated) above which a node is added. */
+  highLoadPerNode: number;
+  lowLoadPerNode: number;
+  minNodes: number;
+  maxNodes: number;
+  sustainMs: number;
+  coolDownMs: number;
+  intervalMs: number;
 }
 
 /** Relative weights of the operations a kv client issues; they need not sum to 1. */
