@@ -1,6 +1,6 @@
 /**
  * @kvscope/ui: React + d3 views that render engine types and plain data. No workers, no storage,
- * no stores: the page (apps/web) owns state and passes slices in. Every view takes the linked
+ * no stores: the page (the lab app) owns state and passes slices in. Every view takes the linked
  * selection (`selectedNode`, `selectedKey`) as props and reports clicks through callbacks.
  */
 

@@ -111,10 +111,10 @@ export class PhiAccrualDetector implements FailureDetector {
   }
 
   heard(member: NodeId, now: number, evidence: Evidence = 'heartbeat'): void {
-    const window = this.windows.get(member);
-    if (!window || evidence === 'direct') return;
+    const arrivals = this.windows.get(member);
+    if (!arrivals || evidence === 'direct') return;
     if (evidence === 'new-incarnation') this.track(member, now);
-    else window.arrived(now);
+    else arrivals.arrived(now);
   }
 
   reported(): void {}
@@ -122,8 +122,8 @@ export class PhiAccrualDetector implements FailureDetector {
   unanswered(): void {}
 
   status(member: NodeId, now: number): DetectorVerdict {
-    const window = this.windows.get(member);
-    return window && now >= this.convictAt(window) ? 'down' : 'alive';
+    const arrivals = this.windows.get(member);
+    return arrivals && now >= this.convictAt(arrivals) ? 'down' : 'alive';
   }
 
   reporters(member: NodeId, now: number): NodeId[] {
@@ -131,26 +131,26 @@ export class PhiAccrualDetector implements FailureDetector {
   }
 
   nextChangeAt(member: NodeId, now: number): number | null {
-    const window = this.windows.get(member);
-    if (!window) return null;
-    const at = this.convictAt(window);
+    const arrivals = this.windows.get(member);
+    if (!arrivals) return null;
+    const at = this.convictAt(arrivals);
     return at > now ? at : null;
   }
 
   silentForMs(member: NodeId, now: number): number {
-    const window = this.windows.get(member);
-    return window ? now - window.lastAt : 0;
+    const arrivals = this.windows.get(member);
+    return arrivals ? now - arrivals.lastAt : 0;
   }
 
   phi(member: NodeId, now: number): number {
-    const window = this.windows.get(member);
-    if (!window) return 0;
-    if (this.exponential) return (now - window.lastAt) / (window.meanMs * Math.LN10);
-    return phiOfDeviation((now - window.lastAt - window.meanMs) / window.stdDevMs);
+    const arrivals = this.windows.get(member);
+    if (!arrivals) return 0;
+    if (this.exponential) return (now - arrivals.lastAt) / (arrivals.meanMs * Math.LN10);
+    return phiOfDeviation((now - arrivals.lastAt - arrivals.meanMs) / arrivals.stdDevMs);
   }
 
-  private convictAt(window: ArrivalWindow): number {
-    if (this.exponential) return window.lastAt + this.settings.phiThreshold * Math.LN10 * window.meanMs;
-    return window.lastAt + window.meanMs + this.convictDeviation * window.stdDevMs;
+  private convictAt(arrivals: ArrivalWindow): number {
+    if (this.exponential) return arrivals.lastAt + this.settings.phiThreshold * Math.LN10 * arrivals.meanMs;
+    return arrivals.lastAt + arrivals.meanMs + this.convictDeviation * arrivals.stdDevMs;
   }
 }

@@ -106,7 +106,7 @@ interface WorkloadCommon {
   clients: number;
   /** Operations per simulated second, over all clients together. */
   ratePerSecond: number;
-  /** The workload runs in [0, durationMs]; faults happen inside this window. */
+  /** The workload runs in [0, durationMs]; faults happen inside that span. */
   durationMs: number;
   /** Quiet time after the workload before final reads and the final state are taken. */
   settleMs: number;
