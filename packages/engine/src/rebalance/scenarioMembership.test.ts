@@ -1,7 +1,7 @@
 /**
  * Membership changes from a scenario file (SPEC §3, 1.7): `join` starts a node declared `joining`
  * and `decommission` hands a node's ranges over; the runner's report judges the nodes on the final
- * ring, with the promised checkers valid (P3 aside: it does not follow ring changes yet) and P1
+ * ring, with the promised checkers valid (P3 aside: old owners keep handed-over ranges) and P1
  * finding no acknowledged write lost. A schedule
  * that joins an undeclared node is refused with a sentence naming the fault.
  */
@@ -39,9 +39,11 @@ describe('membership changes in scenarios', () => {
     const p1 = report.checkers.results.find((r) => r.property === 'P1');
     expect(p1?.violationCount).toBe(0);
     expect(p1?.counts.acknowledged).toBeGreaterThan(500);
-    // P3 (convergence) still judges placement by the declared nodes, not the final ring; every
-    // other promised checker must hold.
+    // P3 judges placement on the final ring; it still fails here because old owners keep the ranges
+    // they handed over (no clean-up after a join yet). Every other promised checker must hold.
     const failing = report.checkers.results.filter((r) => r.promised && !r.valid).map((r) => r.property);
+    const p3 = report.checkers.results.find((r) => r.property === 'P3');
+    console.log('P3 after join + decommission:', JSON.stringify(p3?.counts));
     expect(failing.filter((p) => p !== 'P3')).toEqual([]);
   });
 

@@ -160,7 +160,10 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
   const aborted = runToEnd(sim, workload, end);
   // The final state is that of the nodes on the final ring: a decommissioned node's disk is gone.
   const { states, down, hintsLeft } = finalStates(sim, nemesis.members, createNode, config, workload, seed);
-  const ring = buildRing(config.members as RingMember[], { virtualNodes: scenario.cluster.virtualNodes });
+  // Convergence is judged on the final ring too: joined nodes count, decommissioned ones do not.
+  const declared = config.members as RingMember[];
+  const finalMembers = nemesis.members.map((id) => declared.find((m) => m.id === id) ?? { id });
+  const ring = buildRing(finalMembers, { virtualNodes: scenario.cluster.virtualNodes });
   const replicasOf = (key: string) => preferenceList(ring, key, scenario.cluster.n).nodes;
   const convergence = { replicasOf, hintsLeft, down };
   const verdicts = runCheckers(history.ops, states, checkerConfigOf(scenario), convergence);
