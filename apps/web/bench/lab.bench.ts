@@ -20,21 +20,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright';
 import { build, preview } from 'vite';
 import { type Measure, reportResults } from '../../../packages/engine/nodejs/bench/results.ts';
+import { chromiumArgs, chromiumPath } from './chromium.ts';
 
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
 const load = quick
   ? { latencyOps: 300, throughputMs: 1_500, fpsMs: 3_000 }
   : { latencyOps: 2_000, throughputMs: 5_000, fpsMs: 5_000 };
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface PageFigures {
   putP50: number;
@@ -157,7 +149,7 @@ async function run(): Promise<{ figures: PageFigures; fps: number }> {
   const server = await preview({ ...config, preview: { port: 4391, strictPort: true } });
   const profileDir = mkdtempSync(join(tmpdir(), 'kvscope-lab-profile-'));
   const browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath,
     args: chromiumArgs,
     viewport: { width: 1280, height: 720 },
   });

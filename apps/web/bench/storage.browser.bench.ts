@@ -19,6 +19,7 @@ import { chromium } from 'playwright';
 import { build, preview } from 'vite';
 import { type Measure, reportResults } from '../../../packages/engine/nodejs/bench/results.ts';
 import type { BenchOptions, BenchReply, SubjectFigures } from './benchProtocol.ts';
+import { chromiumArgs, chromiumPath } from './chromium.ts';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
@@ -26,15 +27,6 @@ const quick = process.argv.includes('--quick');
 const options: BenchOptions = quick
   ? { singlePuts: 300, windowPuts: 2_000, gets: 2_000 }
   : { singlePuts: 3_000, windowPuts: 20_000, gets: 20_000 };
-const chromiumArgs = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 async function runInChromium(): Promise<BenchReply & { ok: true }> {
   const outDir = mkdtempSync(join(tmpdir(), 'kvscope-bench-'));
@@ -61,7 +53,7 @@ async function runInChromium(): Promise<BenchReply & { ok: true }> {
   // browser process's memory and every sync-handle call is an IPC round trip (~0.1–0.6 ms, measured).
   const profileDir = mkdtempSync(join(tmpdir(), 'kvscope-bench-profile-'));
   const browser = await chromium.launchPersistentContext(profileDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: chromiumPath,
     args: chromiumArgs,
   });
   try {
