@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright';
 import { build, preview } from 'vite';
 import { type Measure, reportResults } from '../../../packages/engine/nodejs/bench/results.ts';
-import { chromiumArgs, chromiumPath } from './chromium.ts';
+import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.ts';
 
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');

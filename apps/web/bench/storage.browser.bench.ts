@@ -18,8 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright';
 import { build, preview } from 'vite';
 import { type Measure, reportResults } from '../../../packages/engine/nodejs/bench/results.ts';
+import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.ts';
 import type { BenchOptions, BenchReply, SubjectFigures } from './benchProtocol.ts';
-import { chromiumArgs, chromiumPath } from './chromium.ts';
 
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * How the browser benchmarks start Chromium: Debian's binary (CHROMIUM_PATH, default
+ * How every browser run (vitest browser mode, Playwright E2E, the browser benchmarks) starts Chromium: Debian's binary (CHROMIUM_PATH, default
  * /usr/bin/chromium) with the flags that work on this machine kind (TOOLCHAIN.md pitfall 3).
  */
 
