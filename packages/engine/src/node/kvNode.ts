@@ -17,6 +17,7 @@ import { Membership } from '../membership/membership.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Envelope, Message } from '../protocol/messages.ts';
 import { isRebalanceMessage } from '../rebalance/messages.ts';
+import { keysInRange } from '../rebalance/rangeStreams.ts';
 import { Rebalance } from '../rebalance/rebalance.ts';
 import { RingMembership } from '../rebalance/ringMembership.ts';
 import {
@@ -25,21 +26,14 @@ import {
   type CoordinatorSettings,
   type ReplyTo,
 } from '../replication/coordinator.ts';
-import type { VersionStored } from '../replication/events.ts';
+import { type VersionStored, versionStored } from '../replication/events.ts';
 import { Forwarder } from '../replication/forwarder.ts';
 import type { ReplicaPut, ReplicationMessage } from '../replication/messages.ts';
 import { type LocalStore, ReplicaStore } from '../replication/replicaStore.ts';
-import {
-  checkEntry,
-  checkQuorum,
-  failure,
-  type KvReply,
-  type KvRequest,
-  replicasFor,
-} from '../replication/requests.ts';
+import { failure, type KvReply, type KvRequest, refusal, replicasFor } from '../replication/requests.ts';
 import { chooseReplicas } from '../replication/sloppyQuorum.ts';
 import { extendedPreferenceList } from '../ring/preferenceList.ts';
-import { arcContains, keyPosition, type Ring } from '../ring/ring.ts';
+import type { Ring } from '../ring/ring.ts';
 import { LsmStore } from '../storage/lsmStore.ts';
 import { ManualClock } from '../time/clock.ts';
 import { syncSiblings, type Version } from '../versioning/siblings.ts';
@@ -257,28 +251,9 @@ export class KvNode implements StorageNode, CoordinatorHost {
     if (applied.changed) {
       this.antiEntropy.onWrite(key, applied.siblings);
       this.rebalance.streams.forward(key, applied.siblings, now, out);
-      this.recordStored(key, applied.siblings, cause, now, out);
+      out.events.push(versionStored(this.id, key, applied.siblings, cause, now));
     }
     return applied;
-  }
-
-  private recordStored(
-    key: string,
-    siblings: readonly Version[],
-    cause: VersionStored['cause'],
-    now: number,
-    out: NodeOutput,
-  ): void {
-    const newest = siblings[siblings.length - 1];
-    out.events.push({
-      type: 'version.stored',
-      at: now,
-      node: this.id,
-      key,
-      clock: newest?.clock ?? [],
-      siblings: siblings.length,
-      cause,
-    });
   }
 
   // ── client requests ─────────────────────────────────────────────────────────────────────────
@@ -304,7 +279,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
 
   /** Validates a request, then coordinates it here or forwards a write to a replica of its key. */
   private coordinate(request: KvRequest, replyTo: ReplyTo, now: number, out: NodeOutput): void {
-    const refused = this.refusal(request);
+    const refused = refusal(request, this.config.n);
     if (refused) {
       this.reply(replyTo, failure(request, this.id, 'fail', refused), out);
       return;
@@ -325,17 +300,6 @@ export class KvNode implements StorageNode, CoordinatorHost {
     }
     const w = replicasFor(request.w ?? this.config.w, this.config.n) as number;
     this.coordinator.startWrite(request, targets, w, replyTo, now, out, hintFor);
-  }
-
-  /** Bad input, refused before anything is stored or sent (SPEC 1.1). */
-  private refusal(request: KvRequest): KvError | null {
-    const entry = checkEntry(request.key, request.type === 'put' ? request.value : null);
-    if (entry) return entry;
-    const level = request.type === 'get' ? request.r : request.w;
-    if (level === undefined) return null;
-    const count = replicasFor(level, this.config.n);
-    if (isKvError(count)) return count;
-    return checkQuorum(request.type === 'get' ? 'R' : 'W', count, this.config.n);
   }
 
   // ── the replication protocol ────────────────────────────────────────────────────────────────
@@ -432,12 +396,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
         const applied = this.applyRepair(key, versions, now, out);
         return isKvError(applied) ? applied : null;
       },
-      keysIn: (range: { start: number; end: number }) => {
-        const keys: string[] = [];
-        for (const [key] of this.lsm.scan())
-          if (arcContains(range.start, range.end, keyPosition(key))) keys.push(key);
-        return keys;
-      },
+      keysIn: (range: { start: number; end: number }) => keysInRange(this.lsm.scan(), range),
       hintsPending: () => this.handoff.hints.size,
     };
     return new Rebalance(host, env.rng.fork('rebalance').int(0x7fff_ffff), this.config.n, {

@@ -362,3 +362,10 @@ export class RangeStreams {
     this.onFinished(result, now, out);
   }
 }
+
+/** The keys of `entries` (in key order) whose ring position falls in `range`: what a stream sends. */
+export function keysInRange(entries: Iterable<[string, unknown]>, range: KeyRange): string[] {
+  const keys: string[] = [];
+  for (const [key] of entries) if (arcContains(range.start, range.end, keyPosition(key))) keys.push(key);
+  return keys;
+}

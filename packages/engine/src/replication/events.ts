@@ -6,6 +6,7 @@
 
 import type { EventBase } from '../protocol/events.ts';
 import type { NodeId } from '../protocol/ids.ts';
+import type { Version } from '../versioning/siblings.ts';
 import type { VectorClock } from '../versioning/vectorClock.ts';
 import type { KvOperation } from './requests.ts';
 
@@ -76,3 +77,23 @@ export type ReplicationEvent =
   | RequestCompleted
   | VersionStored
   | ReadRepairSent;
+
+/** The event for a replica's stored change of `key`: its newest clock and how many siblings remain. */
+export function versionStored(
+  node: NodeId,
+  key: string,
+  siblings: readonly Version[],
+  cause: VersionStored['cause'],
+  at: number,
+): VersionStored {
+  const newest = siblings[siblings.length - 1];
+  return {
+    type: 'version.stored',
+    at,
+    node,
+    key,
+    clock: newest?.clock ?? [],
+    siblings: siblings.length,
+    cause,
+  };
+}

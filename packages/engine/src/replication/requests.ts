@@ -158,3 +158,14 @@ export function failure(
     error: error.toJSON(),
   };
 }
+
+/** Bad input, refused before anything is stored or sent (SPEC 1.1); `n` is the replication factor. */
+export function refusal(request: KvRequest, n: number): KvError | null {
+  const entry = checkEntry(request.key, request.type === 'put' ? request.value : null);
+  if (entry) return entry;
+  const level = request.type === 'get' ? request.r : request.w;
+  if (level === undefined) return null;
+  const count = replicasFor(level, n);
+  if (typeof count !== 'number') return count;
+  return checkQuorum(request.type === 'get' ? 'R' : 'W', count, n);
+}
