@@ -10,16 +10,14 @@
 
 import { AntiEntropy } from '../antiEntropy/antiEntropy.ts';
 import { isAntiEntropyMessage } from '../antiEntropy/messages.ts';
-import { isKvError, type KvError, kvError } from '../errors.ts';
+import { isKvError, type KvError } from '../errors.ts';
 import { HintedHandoff } from '../handoff/handoff.ts';
 import { HintStore } from '../handoff/hintStore.ts';
 import { Membership } from '../membership/membership.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Envelope, Message } from '../protocol/messages.ts';
 import { isRebalanceMessage } from '../rebalance/messages.ts';
-import { keysInRange } from '../rebalance/rangeStreams.ts';
-import { Rebalance } from '../rebalance/rebalance.ts';
-import { RingMembership } from '../rebalance/ringMembership.ts';
+import { NodeRebalance } from '../rebalance/nodeRebalance.ts';
 import {
   Coordinator,
   type CoordinatorHost,
@@ -55,10 +53,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
   /** Gossip membership and the failure detector: who this node believes alive (SPEC 1.6). */
   readonly membership: Membership;
   private readonly config: KvNodeConfig;
-  /** The ring: the configured members, then as gossip reports joins and departures (SPEC 1.7). */
-  private readonly ringMembership: RingMembership;
-  /** Bootstrap when joining, hand-over when decommissioned: range streaming (rebalance/). */
-  readonly rebalance: Rebalance;
+  /** The ring as gossip changes it; bootstrap when joining, hand-over when decommissioned (SPEC 1.7). */
+  readonly rebalance: NodeRebalance;
   private readonly coordinator: Coordinator;
   private readonly coordinatorSettings: CoordinatorSettings;
   private readonly storageClock = new ManualClock(0);
@@ -72,14 +68,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
   constructor(env: NodeEnv, config: KvNodeConfig) {
     this.id = env.id;
     this.config = config;
-    this.ringMembership = new RingMembership(
-      this.id,
-      config.members,
-      config.join,
-      config.virtualNodes,
-      config.n,
-      (ring) => this.antiEntropy.setRing(ring),
-    );
+    this.rebalance = this.createRebalance(env);
     this.lsm = LsmStore.open(env.fs, { ...config.storage, clock: this.storageClock });
     this.store = new ReplicaStore(this.lsm as LocalStore, config.conflictMode);
     this.coordinatorSettings = {
@@ -104,7 +93,6 @@ export class KvNode implements StorageNode, CoordinatorHost {
       },
       { ring: this.ring, placement: config.n, intervalMs: config.antiEntropyIntervalMs },
     );
-    this.rebalance = this.createRebalance(env);
   }
 
   get self(): NodeId {
@@ -112,7 +100,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
   }
 
   private get ring(): Ring {
-    return this.ringMembership.ring;
+    return this.rebalance.ring;
   }
 
   step(input: NodeInput): NodeOutput {
@@ -131,21 +119,19 @@ export class KvNode implements StorageNode, CoordinatorHost {
         break;
       case 'start':
         this.handoff.start(now);
-        if (this.config.join) this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);
+        this.rebalance.start(now, out);
         break;
       case 'tick':
         break;
     }
     if (input.type === 'control' && input.command.patch.leave === true) this.membership.leave(now, out);
     this.rebalance.tick(now, out);
-    // A joiner stays silent until its ranges have arrived: no one routes to it before it announces.
-    if (this.rebalance.phase !== 'bootstrapping') this.membership.tick(now, out);
+    if (this.rebalance.gossips) this.membership.tick(now, out);
     this.coordinator.tick(now, out);
     this.handoff.tick(now, out);
     this.antiEntropy.tick(now, out);
     this.forwarder.expire(now, out);
-    for (const joined of this.ringMembership.follow(now, out))
-      this.rebalance.streams.settleForwards(joined, now);
+    this.rebalance.follow(now, out);
     this.drainStorageEvents(now, out);
     out.wakeAt = this.nextWake(now);
     return out;
@@ -182,7 +168,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
    */
   private configure(patch: Record<string, unknown>, now: number, out: NodeOutput): void {
     if (patch.antiEntropy === 'trigger') this.antiEntropy.trigger(now, out);
-    if (patch.decommission === true) this.decommission(now, out);
+    if (patch.decommission === true) this.rebalance.decommission(now, out);
     const timeout = patch.requestTimeoutMs;
     if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0) {
       this.config.requestTimeoutMs = timeout;
@@ -226,9 +212,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
     now: number,
     out: NodeOutput,
   ): KvError | null {
-    if (this.rebalance.phase === 'left') {
-      return kvError('KV_NOT_SERVING', `${this.id} has left the cluster and stores no more writes`);
-    }
+    const refused = this.rebalance.refusal('write');
+    if (refused) return refused;
     if (hintFor) {
       this.handoff.store(hintFor, key, versions, now, out);
       return null;
@@ -250,7 +235,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
     out.syncBeforeSend = true;
     if (applied.changed) {
       this.antiEntropy.onWrite(key, applied.siblings);
-      this.rebalance.streams.forward(key, applied.siblings, now, out);
+      this.rebalance.onStored(key, applied.siblings, now, out);
       out.events.push(versionStored(this.id, key, applied.siblings, cause, now));
     }
     return applied;
@@ -263,15 +248,9 @@ export class KvNode implements StorageNode, CoordinatorHost {
       out.replies.push({ type: 'stats', requestId: request.requestId, ok: true, stats: this.stats() });
       return;
     }
-    const phase = this.rebalance.phase;
-    if (phase === 'bootstrapping' || phase === 'left') {
-      const why =
-        phase === 'left' ? 'has left the cluster' : 'is joining and serves once its ranges have arrived';
-      this.reply(
-        { kind: 'client' },
-        failure(request, this.id, 'fail', kvError('KV_NOT_SERVING', `${this.id} ${why}`)),
-        out,
-      );
+    const refused = this.rebalance.refusal('request');
+    if (refused) {
+      this.reply({ kind: 'client' }, failure(request, this.id, 'fail', refused), out);
       return;
     }
     this.coordinate(request, { kind: 'client' }, now, out);
@@ -323,7 +302,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
       return;
     }
     if (isRebalanceMessage(body)) {
-      this.rebalance.streams.onMessage(envelope.from, body, now, out);
+      this.rebalance.onMessage(envelope.from, body, now, out);
       return;
     }
     if (isAntiEntropyMessage(body)) {
@@ -378,7 +357,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
       this.forwarder.nextDeadline(),
       this.handoff.deadline,
       this.antiEntropy.nextDeadline(),
-      this.rebalance.streams.nextDeadline(),
+      this.rebalance.nextDeadline(),
     ]) {
       if (deadline !== null && (next === null || deadline < next)) next = deadline;
     }
@@ -387,7 +366,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
 
   // ── membership changes (SPEC 1.7) ───────────────────────────────────────────────────────────
 
-  private createRebalance(env: NodeEnv): Rebalance {
+  private createRebalance(env: NodeEnv): NodeRebalance {
     const host = {
       self: this.id,
       send: (to: NodeId, body: Message, out: NodeOutput) => this.send(to, body, out),
@@ -396,23 +375,12 @@ export class KvNode implements StorageNode, CoordinatorHost {
         const applied = this.applyRepair(key, versions, now, out);
         return isKvError(applied) ? applied : null;
       },
-      keysIn: (range: { start: number; end: number }) => keysInRange(this.lsm.scan(), range),
+      scan: () => this.lsm.scan(),
       hintsPending: () => this.handoff.hints.size,
+      leave: (now: number, out: NodeOutput) => this.membership.leave(now, out),
+      ringChanged: (ring: Ring) => this.antiEntropy.setRing(ring),
     };
-    return new Rebalance(host, env.rng.fork('rebalance').int(0x7fff_ffff), this.config.n, {
-      bootstrapped: (_after, now, out) => this.ringMembership.add(this.id, now, out),
-      handedOver: (_after, now, out) => {
-        this.membership.leave(now, out);
-        this.rebalance.streams.settleForwards(null, now);
-        this.ringMembership.remove(this.id, now, out);
-      },
-    });
-  }
-
-  private decommission(now: number, out: NodeOutput): void {
-    const refused = this.rebalance.decommission(this.ring, this.ringMembership.withoutSelf(), now, out);
-    if (refused)
-      out.events.push({ type: 'rebalance.refused', at: now, node: this.id, error: refused.message });
+    return new NodeRebalance(host, this.config, env.rng.fork('rebalance'));
   }
 
   private drainStorageEvents(now: number, out: NodeOutput): void {

@@ -1,0 +1,159 @@
+/**
+ * Membership changes as one key-value node sees them (SPEC 1.7): the node's ring (ringMembership.ts),
+ * its bootstrap or hand-over (rebalance.ts) and the range streams under them, wired to the node's
+ * storage, hints and gossip through a small host. The node calls in at a few points:
+ *
+ *   start           a joiner pulls the ranges it gains before it gossips or serves
+ *   step            streams resend, finished changes announce themselves, the ring follows gossip
+ *   onStored        a write stored here is forwarded to ranges being handed over
+ *   refusal         a joiner still bootstrapping, or a node that has left, does not serve
+ *
+ * Invariants: a joiner is off its own ring until every stream it pulled is done; a leaving node
+ * takes itself off the ring (and announces `left`) only after every pushed batch was acknowledged
+ * and its hints delivered; a node that has left stores no more writes.
+ */
+
+import type { KvError } from '../errors.ts';
+import { kvError } from '../errors.ts';
+import type { NodeOutput } from '../node/contract.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import type { Message } from '../protocol/messages.ts';
+import type { Rng } from '../random/rng.ts';
+import type { Ring, RingMember } from '../ring/ring.ts';
+import type { Version } from '../versioning/siblings.ts';
+import type { RebalanceMessage } from './messages.ts';
+import { keysInRange } from './rangeStreams.ts';
+import { Rebalance, type RebalancePhase } from './rebalance.ts';
+import { RingMembership } from './ringMembership.ts';
+
+/** What membership changes need from the node that runs them. */
+export interface NodeRebalanceHost {
+  readonly self: NodeId;
+  send(to: NodeId, body: Message, out: NodeOutput): void;
+  /** This node's stored versions of `key`. */
+  read(key: string): Version[] | KvError;
+  /** Merges streamed versions into this node's data (kept in its Merkle tree, forwarded in turn). */
+  apply(key: string, versions: readonly Version[], now: number, out: NodeOutput): KvError | null;
+  /** Every stored key with its value, in key order (the LSM's scan). */
+  scan(): Iterable<[string, unknown]>;
+  /** Hints this node still holds for others: a leaving node delivers them before it goes. */
+  hintsPending(): number;
+  /** Announces this node's departure through gossip. */
+  leave(now: number, out: NodeOutput): void;
+  /** Told of every new ring (the node hands it to anti-entropy). */
+  ringChanged(ring: Ring): void;
+}
+
+export interface NodeRebalanceSettings {
+  members: RingMember[];
+  join: boolean;
+  virtualNodes: number;
+  n: number;
+}
+
+export class NodeRebalance {
+  private readonly ringMembership: RingMembership;
+  private readonly rebalance: Rebalance;
+
+  constructor(
+    private readonly host: NodeRebalanceHost,
+    private readonly settings: NodeRebalanceSettings,
+    rng: Rng,
+  ) {
+    this.ringMembership = new RingMembership(
+      host.self,
+      settings.members,
+      settings.join,
+      settings.virtualNodes,
+      settings.n,
+      (ring) => host.ringChanged(ring),
+    );
+    const streamHost = {
+      self: host.self,
+      send: (to: NodeId, body: Message, out: NodeOutput) => host.send(to, body, out),
+      read: (key: string) => host.read(key),
+      apply: (key: string, versions: readonly Version[], now: number, out: NodeOutput) =>
+        host.apply(key, versions, now, out),
+      keysIn: (range: { start: number; end: number }) => keysInRange(host.scan(), range),
+      hintsPending: () => host.hintsPending(),
+    };
+    this.rebalance = new Rebalance(streamHost, rng.int(0x7fff_ffff), settings.n, {
+      bootstrapped: (_after, now, out) => this.ringMembership.add(host.self, now, out),
+      handedOver: (_after, now, out) => {
+        host.leave(now, out);
+        this.rebalance.streams.settleForwards(null, now);
+        this.ringMembership.remove(host.self, now, out);
+      },
+    });
+  }
+
+  /** This node's current ring. */
+  get ring(): Ring {
+    return this.ringMembership.ring;
+  }
+
+  get phase(): RebalancePhase {
+    return this.rebalance.phase;
+  }
+
+  /** A joiner stays silent (no gossip) until its ranges have arrived: no one routes to it before. */
+  get gossips(): boolean {
+    return this.rebalance.phase !== 'bootstrapping';
+  }
+
+  /** The node starts: a joiner pulls every range it gains from the nodes that held it. */
+  start(now: number, out: NodeOutput): void {
+    if (this.settings.join) this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);
+  }
+
+  /** The operator's `{decommission: true}`: hand every range over, then leave. */
+  decommission(now: number, out: NodeOutput): void {
+    const refused = this.rebalance.decommission(this.ring, this.ringMembership.withoutSelf(), now, out);
+    if (refused)
+      out.events.push({ type: 'rebalance.refused', at: now, node: this.host.self, error: refused.message });
+  }
+
+  /** Resends unanswered stream batches and finishes a change whose streams are done. */
+  tick(now: number, out: NodeOutput): void {
+    this.rebalance.tick(now, out);
+  }
+
+  /** After the step's gossip: the ring follows joins and departures reported in `out`. */
+  follow(now: number, out: NodeOutput): void {
+    for (const joined of this.ringMembership.follow(now, out))
+      this.rebalance.streams.settleForwards(joined, now);
+  }
+
+  /** A range-streaming message from a peer. */
+  onMessage(from: NodeId, body: RebalanceMessage, now: number, out: NodeOutput): void {
+    this.rebalance.streams.onMessage(from, body, now, out);
+  }
+
+  /** A write this node stored: copied to every node a range holding it is being handed to. */
+  onStored(key: string, siblings: readonly Version[], now: number, out: NodeOutput): void {
+    this.rebalance.streams.forward(key, siblings, now, out);
+  }
+
+  /** Why this node refuses a write (it has left) or a client request (joining or left); else null. */
+  refusal(what: 'write' | 'request'): KvError | null {
+    const phase = this.rebalance.phase;
+    const self = this.host.self;
+    if (phase === 'left') {
+      const why =
+        what === 'write' ? 'has left the cluster and stores no more writes' : 'has left the cluster';
+      return kvError('KV_NOT_SERVING', `${self} ${why}`);
+    }
+    if (phase === 'bootstrapping' && what === 'request')
+      return kvError('KV_NOT_SERVING', `${self} is joining and serves once its ranges have arrived`);
+    return null;
+  }
+
+  nextDeadline(): number | null {
+    return this.rebalance.streams.nextDeadline();
+  }
+
+  /** Snapshot for the inspector. */
+  snapshot(): ReturnType<Rebalance['snapshot']> {
+    return this.rebalance.snapshot();
+  }
+}
