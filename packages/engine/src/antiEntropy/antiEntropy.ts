@@ -29,6 +29,7 @@ import {
   merkleLeafDepthDefault,
 } from '../constants.ts';
 import { isKvError, type KvError, kvError } from '../errors.ts';
+import { digest64 } from '../hashing/digest.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import { compareNodeIds, type NodeId } from '../protocol/ids.ts';
 import type { ApplyResult } from '../replication/replicaStore.ts';
@@ -183,8 +184,13 @@ export class AntiEntropy implements ExchangeOwner {
   }
 
   /** Keeps the trees current: call with a key's versions after every change to them. */
-  onWrite(key: string, siblings: readonly Version[]): void {
-    this.heldOf(key)?.tree.update(key, versionDigest(siblings));
+  onWrite(key: string, siblings: readonly Version[], encoded?: Uint8Array): void {
+    const held = this.heldOf(key);
+    if (held === undefined) return;
+    // The store already encoded the set; digesting those bytes saves encoding it again per write.
+    const digest =
+      encoded === undefined || siblings.length === 0 ? versionDigest(siblings) : digest64(encoded);
+    held.tree.update(key, digest);
   }
 
   get inFlight(): number {

@@ -38,7 +38,7 @@
 
 import { assert } from '../assert.ts';
 import { merkleDepthMax, merkleLeafDepthDefault } from '../constants.ts';
-import { combineDigests, type Digest64, digest64, digest64OfText } from '../hashing/digest.ts';
+import { combineDigests, type Digest64, digest64, digest64LanesOfText } from '../hashing/digest.ts';
 import { arcLength, keyPosition, ringSize } from '../ring/ring.ts';
 import { encodeSiblings, type Version } from '../versioning/siblings.ts';
 import { type KeyRange, rangeContains, wholeRing } from './ranges.ts';
@@ -90,13 +90,13 @@ export class MerkleTree {
   private readonly digests: Digest64[];
   /** Keys per stored node, indexed like `digests` (always current). */
   private readonly counts: Uint32Array;
-  /** 1 where an internal node's digest is out of date (a write below it since it was computed). */
+  /** 1 where a stored node's digest is out of date (a write at or below it since it was computed). */
   private readonly stale: Uint8Array;
   /** Per leaf (index = node − leafCount): the 64-bit sum of its entry digests, as two lanes. */
   private readonly sumHigh: Uint32Array;
   private readonly sumLow: Uint32Array;
-  /** Per leaf: its keys and their entries. */
-  private readonly leaves: Map<string, Entry>[];
+  /** Per leaf: its keys and their entries (a leaf's map is made on its first key). */
+  private readonly leaves: (Map<string, Entry> | undefined)[];
 
   constructor(range: KeyRange = wholeRing, leafDepth = merkleLeafDepthDefault) {
     assert(
@@ -108,10 +108,10 @@ export class MerkleTree {
     this.leafCount = 2 ** leafDepth;
     this.digests = new Array<Digest64>(2 * this.leafCount).fill(emptyDigest);
     this.counts = new Uint32Array(2 * this.leafCount);
-    this.stale = new Uint8Array(this.leafCount);
+    this.stale = new Uint8Array(2 * this.leafCount);
     this.sumHigh = new Uint32Array(this.leafCount);
     this.sumLow = new Uint32Array(this.leafCount);
-    this.leaves = Array.from({ length: this.leafCount }, () => new Map<string, Entry>());
+    this.leaves = new Array<Map<string, Entry> | undefined>(this.leafCount);
   }
 
   /** A tree of `entries` built in one pass: the leaves first, then every parent once. */
@@ -152,7 +152,8 @@ export class MerkleTree {
     const node = this.setEntry(key, digest);
     if (node === null) return false;
     const before = this.counts[node] as number;
-    this.refreshLeaf(node);
+    this.counts[node] = this.leaves[node - this.leafCount]?.size ?? 0;
+    this.stale[node] = 1; // the leaf's digest text is made when it is read
     const delta = (this.counts[node] as number) - before;
     for (let h = Math.floor(node / 2); h >= 1; h = Math.floor(h / 2)) {
       this.counts[h] = (this.counts[h] as number) + delta;
@@ -177,7 +178,10 @@ export class MerkleTree {
   digest(node: MerkleNode): Digest64 {
     const depth = depthOf(node);
     if (depth <= this.leafDepth) {
-      if (this.stale[node]) this.recompute(node);
+      if (this.stale[node]) {
+        if (node >= this.leafCount) this.refreshLeaf(node);
+        else this.recompute(node);
+      }
       return this.digests[node] as Digest64;
     }
     let high = 0;
@@ -211,7 +215,7 @@ export class MerkleTree {
       const span = 2 ** (this.leafDepth - depth);
       const first = node * span - this.leafCount;
       for (let leaf = first; leaf < first + span; leaf++) {
-        for (const [key, entry] of this.leaves[leaf] as Map<string, Entry>)
+        for (const [key, entry] of this.leaves[leaf] ?? [])
           out.push({ key, digest: entry.digest });
       }
     }
@@ -220,7 +224,7 @@ export class MerkleTree {
 
   /** Every key and version digest in the range (any order): the peer's "full digest exchange". */
   *entries(): Iterable<KeyDigest> {
-    for (const leaf of this.leaves) for (const [key, entry] of leaf) yield { key, digest: entry.digest };
+    for (const leaf of this.leaves) for (const [key, entry] of leaf ?? []) yield { key, digest: entry.digest };
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────────────
@@ -240,7 +244,12 @@ export class MerkleTree {
   private setEntry(key: string, digest: Digest64 | null): MerkleNode | null {
     const fraction = this.fractionOf(key);
     const leaf = this.leafOf(fraction);
-    const entries = this.leaves[leaf] as Map<string, Entry>;
+    let entries = this.leaves[leaf];
+    if (entries === undefined) {
+      if (digest === null) return null;
+      entries = new Map<string, Entry>();
+      this.leaves[leaf] = entries;
+    }
     const old = entries.get(key);
     if (old?.digest === digest || (old === undefined && digest === null)) return null;
     if (old) {
@@ -248,13 +257,9 @@ export class MerkleTree {
       entries.delete(key);
     }
     if (digest !== null) {
-      const entryDigest = digest64OfText(digest + key); // the version digest is fixed-length: unambiguous
-      const entry: Entry = {
-        digest,
-        fraction,
-        high: Number.parseInt(entryDigest.slice(0, 8), 16),
-        low: Number.parseInt(entryDigest.slice(8), 16),
-      };
+      // The version digest is fixed-length, so `digest + key` is unambiguous.
+      const { high, low } = digest64LanesOfText(digest + key);
+      const entry: Entry = { digest, fraction, high, low };
       entries.set(key, entry);
       this.addToLeaf(leaf, entry, 1);
     }
@@ -279,8 +284,9 @@ export class MerkleTree {
   /** Sets a leaf's digest and key count from its sum and its map. */
   private refreshLeaf(node: MerkleNode): void {
     const leaf = node - this.leafCount;
-    this.counts[node] = (this.leaves[leaf] as Map<string, Entry>).size;
+    this.counts[node] = this.leaves[leaf]?.size ?? 0;
     this.digests[node] = lanesToDigest(this.sumHigh[leaf] as number, this.sumLow[leaf] as number);
+    this.stale[node] = 0;
   }
 
   /** Recomputes a stale internal node from its children (recomputing stale children first). */
@@ -298,7 +304,7 @@ export class MerkleTree {
     const scale = 2 ** depth;
     const index = node - scale;
     const leaf = Math.floor(index / 2 ** (depth - this.leafDepth));
-    for (const item of this.leaves[leaf] as Map<string, Entry>) {
+    for (const item of this.leaves[leaf] ?? []) {
       if (Math.floor(item[1].fraction * scale) === index) yield item;
     }
   }

@@ -30,6 +30,12 @@ export function digest64OfText(text: string): Digest64 {
   return hex32(a) + hex32(b);
 }
 
+/** `digest64OfText` as its two 32-bit lanes (high, low), for sums without hex round trips. */
+export function digest64LanesOfText(text: string): { high: number; low: number } {
+  const high = murmur3OfText(text, laneSeedA);
+  return { high, low: murmur3OfText(text, (laneSeedB ^ high) >>> 0) };
+}
+
 /**
  * One digest for an ordered list of digests (a Merkle parent from its children). Order matters:
  * children are combined left to right, as the tree stores them.

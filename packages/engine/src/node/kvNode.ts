@@ -234,7 +234,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
     if (isKvError(applied)) return applied;
     out.syncBeforeSend = true;
     if (applied.changed) {
-      this.antiEntropy.onWrite(key, applied.siblings);
+      this.antiEntropy.onWrite(key, applied.siblings, applied.encoded);
       this.rebalance.onStored(key, applied.siblings, now, out);
       out.events.push(versionStored(this.id, key, applied.siblings, cause, now));
     }

@@ -9,6 +9,7 @@
  * `KV_CORRUPTION`, never returned as data.
  */
 
+import { sameBytes } from '../bytes.ts';
 import { isKvError, type KvError } from '../errors.ts';
 import type { ConflictMode } from '../scenario/types.ts';
 import { syncLastWriteWins } from '../versioning/lastWriteWins.ts';
@@ -28,13 +29,8 @@ export interface ApplyResult {
   siblings: Version[];
   /** True when the stored set changed (something new was learnt). */
   changed: boolean;
-}
-
-function sameSet(a: readonly Version[], b: readonly Version[]): boolean {
-  if (a.length !== b.length) return false;
-  const ea = encodeSiblings(a);
-  const eb = encodeSiblings(b);
-  return ea.length === eb.length && ea.every((byte, i) => byte === eb[i]);
+  /** `siblings` encoded, as stored (the Merkle tree digests these bytes instead of re-encoding). */
+  encoded: Uint8Array;
 }
 
 export class ReplicaStore {
@@ -51,19 +47,22 @@ export class ReplicaStore {
 
   /** Merges `incoming` into the stored versions of `key`; the caller syncs before acknowledging. */
   apply(key: string, incoming: readonly Version[]): ApplyResult | KvError {
-    const existing = this.read(key);
+    const stored = this.local.get(key);
+    const existing = stored === undefined ? [] : decodeSiblings(stored);
     if (!Array.isArray(existing)) return existing;
     const siblings =
       this.mode === 'lww' ? syncLastWriteWins(existing, incoming) : syncSiblings(existing, incoming);
-    if (sameSet(existing, siblings)) return { siblings, changed: false };
+    // Encodings are canonical, so equal bytes mean an equal set: nothing new was learnt.
+    const encoded = encodeSiblings(siblings);
+    if (sameBytes(stored, encoded)) return { siblings, changed: false, encoded };
     try {
-      this.local.put(key, encodeSiblings(siblings));
+      this.local.put(key, encoded);
     } catch (error) {
       // The store refuses (a record over its limit, a full disk): an operating error, returned.
       if (isKvError(error)) return error;
       throw error;
     }
-    return { siblings, changed: true };
+    return { siblings, changed: true, encoded };
   }
 
   sync(): void {

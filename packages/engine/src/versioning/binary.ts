@@ -8,9 +8,23 @@
 import { utf8Decode, utf8EncodeInto, utf8Length } from '../hashing/utf8.ts';
 
 export class ByteWriter {
-  private buffer = new Uint8Array(64);
-  private view = new DataView(this.buffer.buffer);
+  private buffer: Uint8Array;
+  private view: DataView;
   length = 0;
+
+  constructor(capacity = 64) {
+    this.buffer = new Uint8Array(capacity);
+    this.view = new DataView(this.buffer.buffer);
+  }
+
+  /**
+   * Empties the writer for the next encoding, keeping its buffer: encoders on the hot path (every
+   * replica write encodes a sibling set) reuse one writer instead of allocating a buffer per call.
+   */
+  reset(): this {
+    this.length = 0;
+    return this;
+  }
 
   private reserve(bytes: number): void {
     if (this.length + bytes <= this.buffer.length) return;

@@ -159,8 +159,11 @@ const flagTombstone = 1;
 const flagWriter = 2;
 const flagDot = 4;
 
+/** Reused by `encodeSiblings` (which never re-enters itself); `finish` copies the bytes out. */
+const siblingWriter = new ByteWriter(1024);
+
 export function encodeSiblings(siblings: readonly Version[]): Uint8Array {
-  const out = new ByteWriter();
+  const out = siblingWriter.reset();
   out.byte(siblingFormat);
   out.varint(siblings.length);
   for (const v of siblings) {

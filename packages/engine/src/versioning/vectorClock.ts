@@ -209,8 +209,11 @@ export function readClock(input: ByteReader): VectorClock {
 }
 
 /** The clock as bytes; `decodeClock(encodeClock(c))` gives back c exactly. */
+/** Reused by `encodeClock`; `finish` copies the bytes out. */
+const clockWriter = new ByteWriter(256);
+
 export function encodeClock(clock: VectorClock): Uint8Array {
-  const out = new ByteWriter();
+  const out = clockWriter.reset();
   writeClock(out, clock);
   return out.finish();
 }

@@ -4,6 +4,7 @@
  * against the validators and copying it as a worker boundary would), until the exchanges are done.
  */
 
+import { sameBytes } from '../../bytes.ts';
 import { isKvError, type KvError } from '../../errors.ts';
 import { emptyOutput, type NodeOutput } from '../../node/contract.ts';
 import type { ClusterEvent } from '../../protocol/events.ts';
@@ -20,10 +21,6 @@ export interface Sent {
   from: NodeId;
   to: NodeId;
   body: AntiEntropyMessage;
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 export class MemoryReplica implements AntiEntropyHost {
@@ -57,9 +54,10 @@ export class MemoryReplica implements AntiEntropyHost {
   apply(key: string, versions: readonly Version[]): ApplyResult | KvError {
     const existing = this.data.get(key) ?? [];
     const siblings = syncSiblings(existing, versions);
-    const changed = !sameBytes(encodeSiblings(existing), encodeSiblings(siblings));
+    const encoded = encodeSiblings(siblings);
+    const changed = !sameBytes(encodeSiblings(existing), encoded);
     if (changed) this.data.set(key, siblings);
-    return { siblings, changed };
+    return { siblings, changed, encoded };
   }
 
   *entries(): Iterable<[string, Version[]]> {

@@ -13,6 +13,7 @@
  * backend with exclusive handles (OPFS) can open the files again from a second instance.
  */
 
+import { sameBytes } from '../../bytes.ts';
 import { isKvError, type KvErrorCode } from '../../errors.ts';
 import type { FileHandle, FileSystem } from './fileSystem.ts';
 
@@ -49,12 +50,6 @@ function pattern(length: number, seed = 0): Uint8Array {
   const out = new Uint8Array(length);
   for (let i = 0; i < length; i++) out[i] = (i + seed) % 251;
   return out;
-}
-
-function sameBytes(actual: Uint8Array, expected: Uint8Array): boolean {
-  if (actual.length !== expected.length) return false;
-  for (let i = 0; i < actual.length; i++) if (actual[i] !== expected[i]) return false;
-  return true;
 }
 
 function checkBytes(actual: Uint8Array, expected: Uint8Array, what: string): void {
