@@ -122,10 +122,13 @@ export class MerkleTree {
   ): MerkleTree {
     const tree = new MerkleTree(range, leafDepth);
     for (const [key, digest] of entries) tree.setEntry(key, digest);
-    for (let node = 2 * tree.leafCount - 1; node >= tree.leafCount; node--) tree.refreshLeaf(node);
+    for (let node = 2 * tree.leafCount - 1; node >= tree.leafCount; node--) {
+      if (tree.leaves[node - tree.leafCount] !== undefined) tree.refreshLeaf(node);
+    }
+    // Empty subtrees keep the empty digest; the others are computed when first read.
     for (let node = tree.leafCount - 1; node >= 1; node--) {
       tree.counts[node] = (tree.counts[2 * node] as number) + (tree.counts[2 * node + 1] as number);
-      tree.stale[node] = 1;
+      tree.stale[node] = tree.counts[node] === 0 ? 0 : 1;
     }
     return tree;
   }
@@ -215,8 +218,7 @@ export class MerkleTree {
       const span = 2 ** (this.leafDepth - depth);
       const first = node * span - this.leafCount;
       for (let leaf = first; leaf < first + span; leaf++) {
-        for (const [key, entry] of this.leaves[leaf] ?? [])
-          out.push({ key, digest: entry.digest });
+        for (const [key, entry] of this.leaves[leaf] ?? []) out.push({ key, digest: entry.digest });
       }
     }
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -224,7 +226,8 @@ export class MerkleTree {
 
   /** Every key and version digest in the range (any order): the peer's "full digest exchange". */
   *entries(): Iterable<KeyDigest> {
-    for (const leaf of this.leaves) for (const [key, entry] of leaf ?? []) yield { key, digest: entry.digest };
+    for (const leaf of this.leaves)
+      for (const [key, entry] of leaf ?? []) yield { key, digest: entry.digest };
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────────────
