@@ -85,6 +85,14 @@ export const readRepairWaitMs = 100;
 /** Requests a node coordinates at once; beyond it new ones are refused (bounded memory). */
 export const coordinatorPendingMax = 10_000;
 /**
+ * A replica remembers each forwarded write it coordinated for this long, so a copy of the `forward`
+ * that a duplicating network delivers later is not coordinated a second time (a second version of
+ * one write). Far above any hop the simulator or a browser tab produces, even on slowed links.
+ */
+export const forwardsRememberedMs = 60_000;
+/** At most this many forwards remembered per node (bounded memory; the oldest are forgotten first). */
+export const forwardsRememberedMax = 20_000;
+/**
  * A simulated client waits this many coordinator timeouts before it gives up on its own: a write
  * forwarded to a replica may take two (the forward's deadline) plus the hops, and a client that
  * gave up sooner would turn answers that are merely slow into `info`.

@@ -333,6 +333,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
         this.writeLocal(body.key, body.siblings, 'read-repair', undefined, now, out);
         return;
       case 'forward':
+        // A duplicating network may deliver one forward twice: coordinate the write once.
+        if (!this.forwarder.firstArrival(from, body.op, body.request.requestId, now)) return;
         this.coordinate(body.request, { kind: 'forward', node: from, op: body.op }, now, out);
         return;
       case 'forward-reply':

@@ -3,8 +3,13 @@
  * to a replica of the key, which coordinates it, and relays the answer to its client. The forwarder
  * waits for the target's own request timeout plus the two hops; if nothing comes back by then the
  * client gets `info` (the write may or may not have happened).
+ *
+ * The receiving side is here too: a network that duplicates messages can deliver one `forward`
+ * twice, and coordinating it twice would store two versions of one write (two dots, a false
+ * sibling). The replica remembers the forwards it took (`firstArrival`) for `forwardsRememberedMs`.
  */
 
+import { forwardsRememberedMax, forwardsRememberedMs } from '../constants.ts';
 import { kvError } from '../errors.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
@@ -21,6 +26,8 @@ interface PendingForward {
 export class Forwarder {
   private readonly pending = new Map<number, PendingForward>();
   private nextOp = 1;
+  /** Forwards coordinated here, by sender, op and request id, with their arrival (oldest first). */
+  private readonly arrived = new Map<string, number>();
 
   constructor(
     private readonly self: NodeId,
@@ -37,6 +44,22 @@ export class Forwarder {
     const { requestId, key } = request;
     out.events.push({ type: 'request.forwarded', at: now, node: this.self, requestId, key, to });
     this.send(to, { type: 'forward', op, request }, out);
+  }
+
+  /**
+   * True the first time a `forward` arrives, false for a copy the network delivered again (it must
+   * not be coordinated twice). The request id is part of its identity because a sender that
+   * restarted numbers its forwards from 1 again.
+   */
+  firstArrival(from: NodeId, op: number, requestId: string, now: number): boolean {
+    for (const [id, at] of this.arrived) {
+      if (now - at < forwardsRememberedMs && this.arrived.size < forwardsRememberedMax) break;
+      this.arrived.delete(id);
+    }
+    const id = `${from} ${op} ${requestId}`;
+    if (this.arrived.has(id)) return false;
+    this.arrived.set(id, now);
+    return true;
   }
 
   /** The target's answer: handed to the client once (a duplicate or late answer is ignored). */
