@@ -14,6 +14,7 @@
 import type { EventBase } from '../protocol/events.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { FailureDetectorKind } from '../scenario/types.ts';
+import type { RingAttributes } from './messages.ts';
 
 export interface MemberSuspected extends EventBase {
   type: 'member.suspected';
@@ -40,7 +41,7 @@ export interface MemberAlive extends EventBase {
   was: 'suspected' | 'down';
 }
 
-export interface MemberJoined extends EventBase {
+export interface MemberJoined extends EventBase, RingAttributes {
   type: 'member.joined';
   member: NodeId;
   /** The node whose digest introduced it (the member itself when it contacted this node). */

@@ -17,8 +17,10 @@
  * Join: a node starts knowing the members it was configured with (placeholders at heartbeat 0,
  * never gossiped) and sends its digest at once to its `seeds`; a node that hears of a member it
  * did not know admits it (`member.joined`) and, when the newcomer contacted it itself, answers with
- * its own digest. Leave: the member bumps its heartbeat, marks itself `left`, tells every member at
- * once and stops gossiping; `left` then spreads like any entry and is removed after T_cleanup.
+ * its own digest. Entries carry ring attributes (weight, data centre; messages.ts), so a joined
+ * member's place on the ring reaches every node with the join itself. Leave: the member bumps its
+ * heartbeat, marks itself `left`, tells every member at once and stops gossiping; `left` then
+ * spreads like any entry and is removed after T_cleanup.
  *
  * Which evidence decides "down" is the `FailureDetector`'s business (failureDetector.ts): gossip
  * agreement (default), local (Dynamo's final design: then heartbeats go to every member, since each
@@ -41,7 +43,13 @@ import {
   type FailureDetector,
   type PhiDistribution,
 } from './failureDetector.ts';
-import type { GossipEntry, GossipMessage, MemberStatus } from './messages.ts';
+import {
+  type GossipEntry,
+  type GossipMessage,
+  type MemberStatus,
+  type RingAttributes,
+  ringAttributesOf,
+} from './messages.ts';
 
 export interface MembershipSettings {
   detector: FailureDetectorKind;
@@ -60,7 +68,7 @@ export interface MembershipHost {
   send(to: NodeId, body: Message, out: NodeOutput): void;
 }
 
-interface MemberRecord {
+interface MemberRecord extends RingAttributes {
   id: NodeId;
   generation: number;
   /** 0 for a configured member not heard of yet (such entries are never gossiped). */
@@ -72,7 +80,7 @@ interface MemberRecord {
 }
 
 /** One row of the lab's membership table (a node snapshot's `membership`). */
-export interface MemberView {
+export interface MemberView extends RingAttributes {
   id: NodeId;
   generation: number;
   heartbeat: number;
@@ -108,6 +116,8 @@ export class Membership {
     private readonly known: readonly NodeId[],
     private readonly settings: MembershipSettings,
     private readonly rng: Rng,
+    /** This node's own ring attributes, announced in its entry of every digest. */
+    private readonly attributes: RingAttributes = {},
   ) {
     this.detector = createDetector(settings.detector, { self: host.self, ...settings });
     this.gossipTimer = new Timeout('gossip', settings.gossipIntervalMs);
@@ -273,7 +283,14 @@ export class Membership {
   private digest(now: number): GossipEntry[] {
     const status = this.left ? 'left' : 'alive';
     const entries: GossipEntry[] = [
-      { id: this.self, generation: this.generation, heartbeat: this.heartbeat, status, suspects: [] },
+      {
+        id: this.self,
+        generation: this.generation,
+        heartbeat: this.heartbeat,
+        status,
+        suspects: [],
+        ...ringAttributesOf(this.attributes),
+      },
     ];
     for (const record of this.members.values()) {
       if (record.heartbeat < 1) continue;
@@ -282,7 +299,14 @@ export class Membership {
           ? []
           : this.detector.reporters(record.id, now).slice(0, suspicionReportersMax);
       const { id, generation, heartbeat } = record;
-      entries.push({ id, generation, heartbeat, status: record.status, suspects });
+      entries.push({
+        id,
+        generation,
+        heartbeat,
+        status: record.status,
+        suspects,
+        ...ringAttributesOf(record),
+      });
     }
     return entries;
   }
@@ -301,6 +325,7 @@ export class Membership {
       record.generation = entry.generation;
       record.heartbeat = entry.heartbeat;
       record.lastGrewAt = now;
+      Object.assign(record, ringAttributesOf(entry));
       if (entry.status === 'left') {
         this.markLeft(record, now, out);
         return false;
@@ -329,10 +354,19 @@ export class Membership {
     }
     this.removed.delete(entry.id);
     const { id, generation, heartbeat } = entry;
-    this.members.set(id, { id, generation, heartbeat, lastGrewAt: now, status: 'alive', since: now });
+    const attributes = ringAttributesOf(entry);
+    this.members.set(id, {
+      id,
+      generation,
+      heartbeat,
+      lastGrewAt: now,
+      status: 'alive',
+      since: now,
+      ...attributes,
+    });
     this.detector.track(id, now);
     this.detector.reported(id, entry.suspects);
-    this.emit({ type: 'member.joined', at: now, node: this.self, member: id, via: from }, out);
+    this.emit({ type: 'member.joined', at: now, node: this.self, member: id, via: from, ...attributes }, out);
     return true;
   }
 

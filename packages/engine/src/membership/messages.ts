@@ -13,19 +13,40 @@
  * (`suspects`, the sender first when it suspects it too). Receivers merge by the larger
  * (generation, heartbeat) and take suspicions only for the heartbeat they also hold.
  *
+ * An entry also carries the member's ring attributes (`weight`, `dataCentre`) when the sender knows
+ * them: a member announces its own, others relay what they learnt. A node joining a running cluster
+ * is known to the others only through gossip, and they need its attributes to build the same ring
+ * (its token count is `virtualNodes × weight`; its data centre decides replica placement).
+ *
  * Bound: a digest has at most `membersMax` entries, each with at most `suspicionReportersMax`
  * suspects, so with short ids a digest stays under about 30 KB even at the limit (a few hundred
  * bytes for the lab's 5-node cluster). The validator refuses anything larger.
  */
 
-import { membersMax, suspicionReportersMax } from '../constants.ts';
+import { membersMax, suspicionReportersMax, tokensPerNodeMax } from '../constants.ts';
 import type { NodeId } from '../protocol/ids.ts';
 
 /** A member's status in one node's eyes. `left` is announced by the member itself and is final. */
 export type MemberStatus = 'alive' | 'suspected' | 'down' | 'left';
 export const memberStatuses: readonly MemberStatus[] = ['alive', 'suspected', 'down', 'left'];
 
-export interface GossipEntry {
+/** A member's place on the ring as it announces it; absent fields take the ring's defaults. */
+export interface RingAttributes {
+  /** Relative capacity: `virtualNodes × weight` tokens. */
+  weight?: number;
+  /** Data-centre label (SPEC 1.3). */
+  dataCentre?: string;
+}
+
+/** Just the ring attributes of `from` (an entry, a member, an event), without undefined fields. */
+export function ringAttributesOf(from: RingAttributes): RingAttributes {
+  const attributes: RingAttributes = {};
+  if (from.weight !== undefined) attributes.weight = from.weight;
+  if (from.dataCentre !== undefined) attributes.dataCentre = from.dataCentre;
+  return attributes;
+}
+
+export interface GossipEntry extends RingAttributes {
   id: NodeId;
   /** The member's incarnation: its start time. Larger wins over any heartbeat of a smaller one. */
   generation: number;
@@ -49,6 +70,12 @@ type Body = Record<string, unknown>;
 const isId = (v: unknown) => typeof v === 'string' && v.length > 0;
 const isTime = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 const isCounter = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+/** Data-centre labels are names, as in scenario files (1 to 64 characters). */
+const dataCentreLengthMax = 64;
+const isWeight = (v: unknown) =>
+  v === undefined || (typeof v === 'number' && Number.isFinite(v) && v > 0 && v <= tokensPerNodeMax);
+const isDataCentre = (v: unknown) =>
+  v === undefined || (typeof v === 'string' && v.length > 0 && v.length <= dataCentreLengthMax);
 
 function isEntry(v: unknown): boolean {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
@@ -60,7 +87,9 @@ function isEntry(v: unknown): boolean {
     memberStatuses.includes(e.status as MemberStatus) &&
     Array.isArray(e.suspects) &&
     e.suspects.length <= suspicionReportersMax &&
-    e.suspects.every(isId)
+    e.suspects.every(isId) &&
+    isWeight(e.weight) &&
+    isDataCentre(e.dataCentre)
   );
 }
 
@@ -71,5 +100,5 @@ export const gossipValidators = {
     b.members.every(isEntry) &&
     typeof b.reply === 'boolean'
       ? null
-      : `gossip needs reply and at most ${membersMax} members, each with id, generation, heartbeat ≥ 1, status and at most ${suspicionReportersMax} suspects`,
+      : `gossip needs reply and at most ${membersMax} members, each with id, generation, heartbeat ≥ 1, status, at most ${suspicionReportersMax} suspects, and optionally a weight in (0, ${tokensPerNodeMax}] and a data centre of 1 to ${dataCentreLengthMax} characters`,
 } satisfies Record<GossipMessage['type'], (b: Body) => string | null>;

@@ -79,7 +79,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
     };
     this.coordinator = new Coordinator(this, this.coordinatorSettings);
     const known = config.members.map((member) => member.id);
-    this.membership = new Membership(this, known, config.membership, env.rng.fork('membership'));
+    const own = config.members.find((member) => member.id === this.id); // its weight and data centre
+    this.membership = new Membership(this, known, config.membership, env.rng.fork('membership'), own);
     this.handoff = new HintedHandoff(this, new HintStore(env.fs), { hintWindowMs: config.hintWindowMs });
     this.forwarder = new Forwarder(this.id, (to, body, out) => this.send(to, body, out));
     this.antiEntropy = new AntiEntropy(

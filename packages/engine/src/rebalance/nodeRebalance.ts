@@ -78,7 +78,7 @@ export class NodeRebalance {
       hintsPending: () => host.hintsPending(),
     };
     this.rebalance = new Rebalance(streamHost, rng.int(0x7fff_ffff), settings.n, {
-      bootstrapped: (_after, now, out) => this.ringMembership.add(host.self, now, out),
+      bootstrapped: (_after, now, out) => this.ringMembership.add({ id: host.self }, now, out),
       handedOver: (_after, now, out) => {
         host.leave(now, out);
         this.rebalance.streams.settleForwards(null, now);

@@ -1,7 +1,8 @@
 /**
  * One node's ring as membership changes it (SPEC 1.7): the ring starts from the configured members
- * and follows what this node's gossip reports — a member that joins is added (weight 1, default
- * data centre: gossip carries no ring attributes yet), a member that announces `left` is removed.
+ * and follows what this node's gossip reports — a member that joins is added with the weight and
+ * data centre its gossip entry carries (membership/messages.ts), a member that announces `left` is
+ * removed. A joiner takes its own attributes from its configured entry.
  * A member that is merely down stays on the ring (Dynamo §4.8.1: an outage is not a departure).
  * Token placement is a function of the member list alone (ring.ts), so every node that has heard
  * of the same joins and departures holds the identical ring.
@@ -9,14 +10,17 @@
  * Each change emits `ring.changed` with the share of the ring whose preference lists changed.
  */
 
+import { ringAttributesOf } from '../membership/messages.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { movedFraction, rangeMoves } from '../ring/rangeMoves.ts';
-import { buildRing, type Ring, type RingMember } from '../ring/ring.ts';
+import { buildRing, checkRingMembers, type Ring, type RingMember } from '../ring/ring.ts';
 
 export class RingMembership {
   private members: RingMember[];
   private current: Ring;
+  /** This node as configured (its weight and data centre), for the ring a joiner is going to. */
+  private readonly selfMember: RingMember;
 
   constructor(
     private readonly self: NodeId,
@@ -28,6 +32,7 @@ export class RingMembership {
     /** Told of every new ring (the node hands it to anti-entropy). */
     private readonly onChange: (ring: Ring) => void,
   ) {
+    this.selfMember = configured.find((m) => m.id === self) ?? { id: self };
     this.members = joining ? configured.filter((m) => m.id !== self) : configured.slice();
     this.current = buildRing(this.members, { virtualNodes });
   }
@@ -42,7 +47,7 @@ export class RingMembership {
 
   /** The ring with this node on it (where a joiner is going). */
   withSelf(): Ring {
-    return this.has(this.self) ? this.current : this.build([...this.members, { id: this.self }]);
+    return this.has(this.self) ? this.current : this.build([...this.members, this.selfMember]);
   }
 
   /** The ring without this node (where a decommission is going). */
@@ -50,8 +55,15 @@ export class RingMembership {
     return this.build(this.members.filter((m) => m.id !== this.self));
   }
 
-  add(member: NodeId, now: number, out: NodeOutput): void {
-    if (!this.has(member)) this.adopt([...this.members, { id: member }], now, out);
+  /** Adds `member` (this node's own configured entry when it is this node). */
+  add(member: RingMember, now: number, out: NodeOutput): void {
+    if (this.has(member.id)) return;
+    const members = [...this.members, member.id === this.self ? this.selfMember : member];
+    // Gossip is validated, but a weight can still be too large for this ring's virtual nodes.
+    const refused = checkRingMembers(members, { virtualNodes: this.virtualNodes });
+    if (refused)
+      out.events.push({ type: 'rebalance.refused', at: now, node: this.self, error: refused.message });
+    else this.adopt(members, now, out);
   }
 
   remove(member: NodeId, now: number, out: NodeOutput): void {
@@ -73,8 +85,8 @@ export class RingMembership {
       const event = out.events[i] as (typeof out.events)[number];
       if (event.node !== this.self) continue;
       if (event.type === 'member.joined' && !this.has(event.member)) {
-        this.add(event.member, now, out);
-        added.push(event.member);
+        this.add({ id: event.member, ...ringAttributesOf(event) }, now, out);
+        if (this.has(event.member)) added.push(event.member);
       } else if (event.type === 'member.left') {
         this.remove(event.member, now, out);
       }
