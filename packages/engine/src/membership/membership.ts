@@ -214,16 +214,14 @@ export class Membership {
 
   /** The earliest time something changes without new input: a gossip round, a verdict, a cleanup. */
   nextDeadline(now: number): number | null {
+    // Runs after every step of the node: a plain loop, no closure per call.
     let next = this.gossipTimer.deadlineAt;
-    const consider = (at: number | null) => {
-      if (at !== null && at > now && (next === null || at < next)) next = at;
-    };
     for (const record of this.members.values()) {
-      if (record.status === 'down' || record.status === 'left') {
-        consider(record.since + this.settings.cleanupTimeoutMs);
-      } else {
-        consider(this.detector.nextChangeAt(record.id, now));
-      }
+      const at =
+        record.status === 'down' || record.status === 'left'
+          ? record.since + this.settings.cleanupTimeoutMs
+          : this.detector.nextChangeAt(record.id, now);
+      if (at !== null && at > now && (next === null || at < next)) next = at;
     }
     return next;
   }

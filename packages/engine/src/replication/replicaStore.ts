@@ -33,7 +33,17 @@ export interface ApplyResult {
   encoded: Uint8Array;
 }
 
+/** How many decoded sibling sets a replica keeps (a memo, not a cache of data: see `decoded`). */
+const decodedSetsMax = 4_096;
+
 export class ReplicaStore {
+  /**
+   * The last decoding of each recently read key, with the bytes it came from. A read still asks the
+   * store and uses the memo only when the stored bytes are the same, so a write through any path
+   * (or a wiped disk) can never be hidden by it; it saves decoding the same set again and again.
+   */
+  private readonly decoded = new Map<string, { bytes: Uint8Array; siblings: Version[] }>();
+
   constructor(
     private readonly local: LocalStore,
     private readonly mode: ConflictMode,
@@ -41,14 +51,24 @@ export class ReplicaStore {
 
   /** The stored versions of `key` (none for a key never written). */
   read(key: string): Version[] | KvError {
-    const bytes = this.local.get(key);
-    return bytes === undefined ? [] : decodeSiblings(bytes);
+    return this.decode(key, this.local.get(key));
+  }
+
+  private decode(key: string, bytes: Uint8Array | undefined): Version[] | KvError {
+    if (bytes === undefined) return [];
+    const memo = this.decoded.get(key);
+    if (memo !== undefined && sameBytes(memo.bytes, bytes)) return [...memo.siblings];
+    const siblings = decodeSiblings(bytes);
+    if (!Array.isArray(siblings)) return siblings;
+    if (this.decoded.size >= decodedSetsMax) this.decoded.clear();
+    this.decoded.set(key, { bytes, siblings });
+    return [...siblings];
   }
 
   /** Merges `incoming` into the stored versions of `key`; the caller syncs before acknowledging. */
   apply(key: string, incoming: readonly Version[]): ApplyResult | KvError {
     const stored = this.local.get(key);
-    const existing = stored === undefined ? [] : decodeSiblings(stored);
+    const existing = this.decode(key, stored);
     if (!Array.isArray(existing)) return existing;
     const siblings =
       this.mode === 'lww' ? syncLastWriteWins(existing, incoming) : syncSiblings(existing, incoming);
@@ -62,6 +82,7 @@ export class ReplicaStore {
       if (isKvError(error)) return error;
       throw error;
     }
+    this.decoded.set(key, { bytes: encoded, siblings: [...siblings] });
     return { siblings, changed: true, encoded };
   }
 
