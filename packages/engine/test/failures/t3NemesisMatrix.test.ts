@@ -9,78 +9,14 @@
 import { describe, expect, it } from 'vitest';
 import { checker, run, seedsFor } from '../jepsen/harness.ts';
 import { availability, missingOnReplicas, ms, pct, setScenario, table } from './failureHarness.ts';
-
-const faultAt = 4_000;
-const healAt = 10_000;
-
-/** A random split of the five nodes into two halves, chosen by the seed. */
-function randomHalves(seed: number): string[][] {
-  const nodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
-  let x = seed * 2_654_435_761;
-  for (let i = nodes.length - 1; i > 0; i--) {
-    x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
-    const j = x % (i + 1);
-    [nodes[i], nodes[j]] = [nodes[j]!, nodes[i]!];
-  }
-  return [nodes.slice(0, 2), nodes.slice(2)];
-}
-
-const faults: [string, (seed: number) => Record<string, unknown>][] = [
-  ['random halves', (seed) => ({ type: 'partition', groups: randomHalves(seed) })],
-  [
-    'majority/minority',
-    () => ({
-      type: 'partition',
-      groups: [
-        ['n1', 'n2', 'n3'],
-        ['n4', 'n5'],
-      ],
-    }),
-  ],
-  [
-    'bridge',
-    () => ({
-      type: 'partition',
-      groups: [
-        ['n1', 'n2', 'n3'],
-        ['n3', 'n4', 'n5'],
-      ],
-    }),
-  ],
-  [
-    'ring of majorities',
-    () => ({
-      type: 'partition',
-      groups: [
-        ['n1', 'n2', 'n3'],
-        ['n2', 'n3', 'n4'],
-        ['n3', 'n4', 'n5'],
-        ['n4', 'n5', 'n1'],
-        ['n5', 'n1', 'n2'],
-      ],
-    }),
-  ],
-  ['isolate one', () => ({ type: 'partition', groups: [['n1'], ['n2', 'n3', 'n4', 'n5']] })],
-  ['one-way cut', () => ({ type: 'cut', from: ['n1', 'n2'], to: ['n3', 'n4', 'n5'] })],
-  [
-    '20% loss, dup, reorder',
-    () => ({
-      type: 'loss',
-      from: ['n1', 'n2', 'n3', 'n4', 'n5'],
-      to: ['n1', 'n2', 'n3', 'n4', 'n5'],
-      probability: 0.2,
-      duplicate: 0.2,
-      reorder: 0.2,
-    }),
-  ],
-];
+import { faultAt, healAt, nemeses, slug } from './nemesisMatrix.ts';
 
 describe('T3 nemesis matrix (set workload, sloppy R=W=2)', () => {
   const rows: string[][] = [];
   for (const seed of seedsFor([1])) {
-    for (const [label, fault] of faults) {
+    for (const [label, fault] of nemeses) {
       it(`${label}, seed ${seed}: no acked add lost on any replica, replicas converge`, () => {
-        const name = `t3-${label.replace(/[^a-z0-9]+/g, '-')}`;
+        const name = `t3-${slug(label)}`;
         const file = setScenario(name, [
           { atMs: faultAt, ...fault(seed) },
           { atMs: healAt, type: 'heal' },
