@@ -5,15 +5,16 @@
  * the arcs whose preference list names it. Its peers for that range are the list's other nodes.
  *
  *      t3 ──(arc of t4)── t4 ──(arc of t5)── t5          arc of t4: keys in (t3, t4],
- *                                                        replicas: preferenceListOfToken(t4, N)
+ *                                                        replicas: replicasOfToken(t4, placement)
  *
- * Pure functions of the ring and the placement (N, or N per data centre); nothing is cached beyond
- * what the ring already caches. A range is named by its two ends, not its token index, so two nodes
- * that hold the same ring name the same range the same way in their messages.
+ * Pure functions of the ring and the placement (N, or N per data centre), through the same
+ * `replicasOfToken` the coordinator uses (ring/placement.ts), so the two never disagree. A range is
+ * named by its two ends, not its token index, so two nodes that hold the same ring name the same
+ * range the same way in their messages.
  */
 
 import type { NodeId } from '../protocol/ids.ts';
-import { clockwiseWalk, preferenceListOfToken } from '../ring/preferenceList.ts';
+import { type Placement, replicasOfToken } from '../ring/placement.ts';
 import { arcContains, keyPosition, type Ring, type RingPosition, tokenIndexAt } from '../ring/ring.ts';
 
 /** The arc (start, end] of the ring; start === end is the whole ring (a ring with one token). */
@@ -34,8 +35,8 @@ export interface ReplicatedRange extends KeyRange {
   peers: readonly NodeId[];
 }
 
-/** N replicas per key, or N per data centre (SPEC 1.3). */
-export type Placement = number | Readonly<Record<string, number>>;
+/** N replicas per key, or N per data centre (SPEC 1.3): ring/placement.ts, shared by every module. */
+export type { Placement } from '../ring/placement.ts';
 
 /** A printable, comparable name of a range: `start-end`. */
 export function rangeId(range: KeyRange): string {
@@ -58,23 +59,6 @@ export function tokenArc(ring: Ring, tokenIndex: number): KeyRange {
   return { start, end };
 }
 
-/** The replicas of every key on token `tokenIndex`'s arc. */
-export function replicasOfToken(ring: Ring, tokenIndex: number, placement: Placement): readonly NodeId[] {
-  if (typeof placement === 'number') return preferenceListOfToken(ring, tokenIndex, placement).nodes;
-  // Per data centre: the first N_dc nodes of each data centre on the same clockwise walk (ring/dataCentres.ts).
-  const dataCentreOf = new Map(ring.nodes.map((node) => [node.id, node.dataCentre]));
-  const chosen = new Map<string, number>();
-  const replicas: NodeId[] = [];
-  for (const id of clockwiseWalk(ring, tokenIndex)) {
-    const dc = dataCentreOf.get(id) as string;
-    const taken = chosen.get(dc) ?? 0;
-    if (taken >= (placement[dc] ?? 0)) continue;
-    chosen.set(dc, taken + 1);
-    replicas.push(id);
-  }
-  return replicas;
-}
-
 /**
  * The ranges `self` replicates, in token order, with the peers it shares each with. Arcs of zero
  * length (two tokens hashed to one position) hold no key and are left out.
@@ -85,7 +69,7 @@ export function replicatedRanges(ring: Ring, placement: Placement, self: NodeId)
   for (let i = 0; i < count; i++) {
     const arc = tokenArc(ring, i);
     if (count > 1 && arc.start === arc.end) continue;
-    const replicas = replicasOfToken(ring, i, placement);
+    const replicas = replicasOfToken(ring, i, placement).nodes;
     if (!replicas.includes(self)) continue;
     ranges.push({ ...arc, tokenIndex: i, replicas, peers: replicas.filter((id) => id !== self) });
   }

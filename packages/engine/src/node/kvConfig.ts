@@ -17,7 +17,8 @@ import { isKvError, type KvError, kvError } from '../errors.ts';
 import type { MembershipSettings } from '../membership/membership.ts';
 import { membershipSettingsFrom } from '../membership/settings.ts';
 import type { NodeId } from '../protocol/ids.ts';
-import { checkQuorum, replicasFor } from '../replication/requests.ts';
+import { checkQuorum, replicaCountOf } from '../replication/requests.ts';
+import { type Placement, placementOf, replicationFactorOf } from '../ring/placement.ts';
 import type { RingMember } from '../ring/ring.ts';
 import type { ConflictMode, ConsistencyLevel, QuorumMode } from '../scenario/types.ts';
 import type { LsmOptions } from '../storage/options.ts';
@@ -27,6 +28,10 @@ export interface KvNodeConfig {
   members: RingMember[];
   virtualNodes: number;
   n: number;
+  /** Replicas per data centre (SPEC 1.3); absent: N replicas anywhere on the ring. */
+  replicationPerDc?: Record<string, number>;
+  /** Where a key's replicas live: `replicationPerDc` when set, else `n` (ring/placement.ts). */
+  placement: Placement;
   r: ConsistencyLevel;
   w: ConsistencyLevel;
   conflictMode: ConflictMode;
@@ -77,6 +82,7 @@ export function kvConfigFrom(
     members,
     virtualNodes: pick(raw.virtualNodes, isPositive, virtualNodesDefault),
     n: pick(raw.n, isPositive, replicationFactorDefault),
+    placement: pick(raw.n, isPositive, replicationFactorDefault),
     r: pick<ConsistencyLevel>(raw.r, isLevel, 'QUORUM'),
     w: pick<ConsistencyLevel>(raw.w, isLevel, 'QUORUM'),
     conflictMode: pick<ConflictMode>(raw.conflictMode, (v) => v === 'siblings' || v === 'lww', 'siblings'),
@@ -94,14 +100,40 @@ export function kvConfigFrom(
     ),
     join,
   };
+  const perDc = replicationPerDcFrom(raw, config);
+  if (isKvError(perDc)) return perDc;
   for (const [what, level] of [
     ['R', config.r],
     ['W', config.w],
   ] as const) {
-    const count = replicasFor(level, config.n);
-    if (typeof count !== 'number') return count;
+    const count = replicaCountOf(level, config.n);
     const problem = checkQuorum(what, count, config.n);
     if (problem) return kvError('KV_INVALID_ARGUMENT', problem.sentence);
   }
   return config;
+}
+
+/**
+ * Reads `replicationPerDc` ({ dc: replicas }) into the config: N becomes its sum (a configured N
+ * must agree) and the placement per data centre. Every count is a whole number ≥ 1.
+ */
+function replicationPerDcFrom(raw: Record<string, unknown>, config: KvNodeConfig): KvError | null {
+  const perDc = raw.replicationPerDc;
+  if (perDc === undefined) return null;
+  const entries = typeof perDc === 'object' && perDc !== null ? Object.entries(perDc) : [];
+  if (entries.length === 0 || !entries.every(([, k]) => Number.isInteger(k) && (k as number) >= 1)) {
+    return kvError(
+      'KV_INVALID_ARGUMENT',
+      'replicationPerDc must map each data centre to a whole number of replicas ≥ 1',
+    );
+  }
+  const replicationPerDc = Object.fromEntries(entries) as Record<string, number>;
+  const n = replicationFactorOf(replicationPerDc);
+  if (raw.n !== undefined && raw.n !== n) {
+    return kvError('KV_INVALID_ARGUMENT', `n=${raw.n} must equal the sum of replicationPerDc (${n})`);
+  }
+  config.n = n;
+  config.replicationPerDc = replicationPerDc;
+  config.placement = placementOf(n, replicationPerDc);
+  return null;
 }

@@ -28,9 +28,8 @@ import { type VersionStored, versionStored } from '../replication/events.ts';
 import { Forwarder } from '../replication/forwarder.ts';
 import type { ReplicaPut, ReplicationMessage } from '../replication/messages.ts';
 import { type LocalStore, ReplicaStore } from '../replication/replicaStore.ts';
-import { failure, type KvReply, type KvRequest, refusal, replicasFor } from '../replication/requests.ts';
-import { chooseReplicas } from '../replication/sloppyQuorum.ts';
-import { extendedPreferenceList } from '../ring/preferenceList.ts';
+import { planRequest } from '../replication/requestPlan.ts';
+import { failure, type KvReply, type KvRequest } from '../replication/requests.ts';
 import type { Ring } from '../ring/ring.ts';
 import { LsmStore } from '../storage/lsmStore.ts';
 import { ManualClock } from '../time/clock.ts';
@@ -92,7 +91,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
         entries: () => this.store.entries(),
         isReachable: (peer) => this.isAlive(peer),
       },
-      { ring: this.ring, placement: config.n, intervalMs: config.antiEntropyIntervalMs },
+      { ring: this.ring, placement: config.placement, intervalMs: config.antiEntropyIntervalMs },
     );
   }
 
@@ -177,6 +176,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
     }
   }
 
+  private readonly alive = (member: NodeId): boolean => this.isAlive(member);
+
   /** This node's failure detector's view: not down, not left, not removed (a suspicion is not a verdict). */
   isAlive(member: NodeId): boolean {
     return this.membership.isAlive(member);
@@ -257,29 +258,18 @@ export class KvNode implements StorageNode, CoordinatorHost {
     this.coordinate(request, { kind: 'client' }, now, out);
   }
 
-  /** Validates a request, then coordinates it here or forwards a write to a replica of its key. */
+  /** Plans a request (requestPlan.ts), then refuses it, forwards it to a replica or coordinates it. */
   private coordinate(request: KvRequest, replyTo: ReplyTo, now: number, out: NodeOutput): void {
-    const refused = refusal(request, this.config.n);
-    if (refused) {
-      this.reply(replyTo, failure(request, this.id, 'fail', refused), out);
-      return;
-    }
-    const list = extendedPreferenceList(this.ring, request.key, this.config.n);
-    const { targets, hintFor } = chooseReplicas(list, this.config.quorum, (node) => this.isAlive(node));
-    if (request.type === 'get') {
-      const r = replicasFor(request.r ?? this.config.r, this.config.n) as number;
-      this.coordinator.startRead(request, targets, r, replyTo, now, out, hintFor);
-      return;
-    }
-    // Writes are coordinated by a replica of the key, so clocks name replicas only (Dynamo §4.4).
-    if (!targets.includes(this.id) && replyTo.kind === 'client') {
-      // The target waits its own request timeout; allow for it plus the two hops of the forward.
-      const to = targets.find((node) => !hintFor.has(node)) ?? (targets[0] as NodeId);
-      this.forwarder.forward(request, to, 2 * this.config.requestTimeoutMs, now, out);
-      return;
-    }
-    const w = replicasFor(request.w ?? this.config.w, this.config.n) as number;
-    this.coordinator.startWrite(request, targets, w, replyTo, now, out, hintFor);
+    const { config } = this;
+    const { placement, quorum, r, w } = config;
+    const view = { self: this.id, ring: this.ring, placement, quorum, r, w, isAlive: this.alive };
+    const plan = planRequest(request, view, replyTo.kind === 'forward');
+    if (isKvError(plan)) this.reply(replyTo, failure(request, this.id, 'fail', plan), out);
+    // The target waits its own request timeout; allow for it plus the two hops of the forward.
+    else if (plan.forwardTo !== null)
+      this.forwarder.forward(plan.request, plan.forwardTo, 2 * config.requestTimeoutMs, now, out);
+    else if (request.type === 'get') this.coordinator.startRead(request, plan, replyTo, now, out);
+    else this.coordinator.startWrite(request, plan, replyTo, now, out);
   }
 
   // ── the replication protocol ────────────────────────────────────────────────────────────────

@@ -9,7 +9,9 @@
  *                 └──────────────── deadline ──▶ reply fail/info ────────────────────────────────▶ done
  *
  * The coordinator holds no I/O: it is handed `now` and an output to fill, and its host (the node)
- * supplies the preference list, the local replica store and the way to send and reply.
+ * supplies the targets (requestPlan.ts), the local replica store and the way to send and reply.
+ * Answers are counted by the request's quorum rule (consistency.ts): over all targets for ONE,
+ * QUORUM, ALL and numbers, per data centre for LOCAL_QUORUM and EACH_QUORUM.
  */
 
 import { type KvError, kvError } from '../errors.ts';
@@ -21,6 +23,13 @@ import { resolveLastWriteWins } from '../versioning/lastWriteWins.ts';
 import { newVersion } from '../versioning/newVersion.ts';
 import { contextOf, reconcile, type Version } from '../versioning/siblings.ts';
 import { emptyClock } from '../versioning/vectorClock.ts';
+import {
+  describeQuorum,
+  type QuorumRule,
+  quorumMet,
+  quorumReachable,
+  type TargetDataCentre,
+} from './consistency.ts';
 import type { DeleteRequest, GetRequest, KvReply, PutRequest } from './requests.ts';
 import { failure } from './requests.ts';
 
@@ -54,13 +63,26 @@ export interface CoordinatorHost {
   ): KvError | null;
 }
 
+/** Whom to ask and what counts as success: a plan's part the coordinator needs (requestPlan.ts). */
+export interface Quorum {
+  targets: NodeId[];
+  /** Stand-ins among the targets → the replica each stands in for (sloppy quorum). */
+  hintFor: ReadonlyMap<NodeId, NodeId>;
+  rule: QuorumRule;
+  /** The data centre each target answers for, for per-DC rules. */
+  dcOf: TargetDataCentre;
+}
+
 interface PendingCommon {
   op: number;
   key: string;
   targets: NodeId[];
   /** Stand-ins among the targets → the replica each stands in for (sloppy quorum). */
   hintFor: ReadonlyMap<NodeId, NodeId>;
+  /** Total answers the rule needs (for events); `rule` decides. */
   needed: number;
+  rule: QuorumRule;
+  dcOf: TargetDataCentre;
   startedAt: number;
   deadline: number;
   replyTo: ReplyTo;
@@ -102,14 +124,13 @@ export class Coordinator {
   /** A put or delete: make the new version, store it locally, send it to the other replicas. */
   startWrite(
     request: PutRequest | DeleteRequest,
-    targets: NodeId[],
-    w: number,
+    quorum: Quorum,
     replyTo: ReplyTo,
     now: number,
     out: NodeOutput,
-    hintFor: ReadonlyMap<NodeId, NodeId> = new Map(),
   ): void {
     const { self } = this.host;
+    const { targets, hintFor } = quorum;
     const local = this.host.readLocal(request.key);
     if (!Array.isArray(local)) {
       this.host.reply(replyTo, failure(request, self, 'fail', local), out);
@@ -138,7 +159,7 @@ export class Coordinator {
     const shipped = Array.isArray(after) ? after : [version];
     const write: PendingWrite = {
       kind: 'write',
-      ...this.common(request.key, targets, hintFor, w, replyTo, now),
+      ...this.common(request.key, quorum, replyTo, now),
       request,
       version,
       acked: isReplica ? [self] : [],
@@ -155,18 +176,11 @@ export class Coordinator {
   }
 
   /** A get: read locally when this node is a replica, and ask the others. */
-  startRead(
-    request: GetRequest,
-    targets: NodeId[],
-    r: number,
-    replyTo: ReplyTo,
-    now: number,
-    out: NodeOutput,
-    hintFor: ReadonlyMap<NodeId, NodeId> = new Map(),
-  ): void {
+  startRead(request: GetRequest, quorum: Quorum, replyTo: ReplyTo, now: number, out: NodeOutput): void {
+    const { targets } = quorum;
     const read: PendingRead = {
       kind: 'read',
-      ...this.common(request.key, targets, hintFor, r, replyTo, now),
+      ...this.common(request.key, quorum, replyTo, now),
       request,
       answers: new Map(),
       repairAt: null,
@@ -221,17 +235,24 @@ export class Coordinator {
 
   // ── internals ───────────────────────────────────────────────────────────────────────────────
 
-  private common(
-    key: string,
-    targets: NodeId[],
-    hintFor: ReadonlyMap<NodeId, NodeId>,
-    needed: number,
-    replyTo: ReplyTo,
-    now: number,
-  ): PendingCommon {
+  private common(key: string, quorum: Quorum, replyTo: ReplyTo, now: number): PendingCommon {
     const op = this.nextOp++;
     const deadline = now + this.settings.requestTimeoutMs;
-    return { op, key, targets, hintFor, needed, startedAt: now, deadline, replyTo, replied: false };
+    const { targets, hintFor, rule, dcOf } = quorum;
+    const needed = rule.needed;
+    return {
+      op,
+      key,
+      targets,
+      hintFor,
+      needed,
+      rule,
+      dcOf,
+      startedAt: now,
+      deadline,
+      replyTo,
+      replied: false,
+    };
   }
 
   private started(
@@ -268,7 +289,7 @@ export class Coordinator {
   }
 
   private progressWrite(write: PendingWrite, now: number, out: NodeOutput): void {
-    if (!write.replied && write.acked.length >= write.needed) {
+    if (!write.replied && quorumMet(write.rule, write.acked, write.dcOf)) {
       const { request } = write;
       const reply: KvReply = {
         type: request.type,
@@ -280,10 +301,11 @@ export class Coordinator {
         ackedBy: write.acked.slice(),
       };
       this.complete(write, reply, now, out);
-    } else if (!write.replied && write.targets.length - write.refused.length < write.needed) {
+    } else if (!write.replied && !quorumReachable(write.rule, write.targets, write.refused, write.dcOf)) {
+      const quorum = describeQuorum('W', write.rule, write.acked, write.dcOf);
       const error = kvError(
         'KV_QUORUM_FAILED',
-        `${write.refused.length} of ${write.targets.length} replicas refused the write; W=${write.needed} cannot be reached`,
+        `${write.refused.length} of ${write.targets.length} replicas refused the write; ${quorum} cannot be reached`,
       );
       this.complete(write, failure(write.request, this.host.self, 'info', error), now, out);
     }
@@ -291,7 +313,7 @@ export class Coordinator {
   }
 
   private progressRead(read: PendingRead, now: number, out: NodeOutput): void {
-    if (!read.replied && read.answers.size >= read.needed) {
+    if (!read.replied && quorumMet(read.rule, [...read.answers.keys()], read.dcOf)) {
       const reconciled = reconcile([...read.answers.values()]);
       // Last-write-wins shows one version, and the context is what the client was shown.
       const lww = this.settings.conflictMode === 'lww';
@@ -362,12 +384,12 @@ export class Coordinator {
   private expire(entry: Pending, now: number, out: NodeOutput): void {
     this.pending.delete(entry.op);
     if (entry.replied) return;
-    const answered = entry.kind === 'write' ? entry.acked.length : entry.answers.size;
+    const answered = entry.kind === 'write' ? entry.acked : [...entry.answers.keys()];
     const verb = entry.kind === 'write' ? 'acknowledged' : 'answered';
-    const quorum = entry.kind === 'write' ? `W=${entry.needed}` : `R=${entry.needed}`;
+    const quorum = describeQuorum(entry.kind === 'write' ? 'W' : 'R', entry.rule, answered, entry.dcOf);
     const error = kvError(
       'KV_TIMEOUT',
-      `only ${answered} of ${entry.targets.length} replicas ${verb} within ${this.settings.requestTimeoutMs} ms; ${quorum}`,
+      `only ${answered.length} of ${entry.targets.length} replicas ${verb} within ${this.settings.requestTimeoutMs} ms; ${quorum}`,
     );
     // A write may have been stored by some replicas (indeterminate: info); a read changed nothing (fail).
     this.complete(

@@ -18,6 +18,9 @@ import type { NodeId } from '../protocol/ids.ts';
 import type { ConsistencyLevel } from '../scenario/types.ts';
 import type { Dot, Version } from '../versioning/siblings.ts';
 import type { VectorClock } from '../versioning/vectorClock.ts';
+import { checkQuorum, replicaCountOf } from './consistency.ts';
+
+export { checkQuorum, replicaCountOf } from './consistency.ts';
 
 export interface GetRequest {
   type: 'get';
@@ -36,6 +39,8 @@ export interface PutRequest {
   context?: VectorClock;
   /** Replicas that must acknowledge; the cluster's W when absent. */
   w?: ConsistencyLevel;
+  /** The data centre whose replicas LOCAL_QUORUM counts; set on a forward, the coordinator's own when absent. */
+  localDc?: string;
 }
 
 export interface DeleteRequest {
@@ -44,6 +49,7 @@ export interface DeleteRequest {
   key: string;
   context?: VectorClock;
   w?: ConsistencyLevel;
+  localDc?: string;
 }
 
 export type KvRequest = GetRequest | PutRequest | DeleteRequest;
@@ -92,35 +98,6 @@ export interface KvFailure extends ReplyBase {
 
 export type KvReply = GetOk | WriteOk | KvFailure;
 
-/** Resolves a consistency level to a replica count for replication factor `n`. */
-export function replicasFor(level: ConsistencyLevel, n: number): number | KvError {
-  if (typeof level === 'number') return level;
-  switch (level) {
-    case 'ONE':
-      return 1;
-    case 'QUORUM':
-    case 'LOCAL_QUORUM':
-      return Math.floor(n / 2) + 1;
-    case 'ALL':
-    case 'EACH_QUORUM':
-      return n;
-  }
-}
-
-/** Checks a quorum size against N; `what` is 'R' or 'W', for the sentence. */
-export function checkQuorum(what: 'R' | 'W', count: number, n: number): KvError | null {
-  if (!Number.isInteger(count) || count < 1) {
-    return kvError('KV_INVALID_ARGUMENT', `${what} must be a whole number of replicas ≥ 1 (got ${count})`);
-  }
-  if (count > n) {
-    return kvError(
-      'KV_QUORUM_IMPOSSIBLE',
-      `${what}=${count} is more replicas than N=${n}; ${what} must be ≤ N`,
-    );
-  }
-  return null;
-}
-
 /** The limits of SPEC 1.1, checked before anything is stored or sent. */
 export function checkEntry(key: string, value: Uint8Array | null): KvError | null {
   if (typeof key !== 'string' || key.length === 0)
@@ -165,7 +142,6 @@ export function refusal(request: KvRequest, n: number): KvError | null {
   if (entry) return entry;
   const level = request.type === 'get' ? request.r : request.w;
   if (level === undefined) return null;
-  const count = replicasFor(level, n);
-  if (typeof count !== 'number') return count;
+  const count = replicaCountOf(level, n);
   return checkQuorum(request.type === 'get' ? 'R' : 'W', count, n);
 }

@@ -45,3 +45,34 @@ describe('chooseReplicas', () => {
     expect(choice.hintFor.size).toBe(0);
   });
 });
+
+describe('chooseReplicas with data centres', () => {
+  const [w1, w2, w3, e1, e2] = ['w1', 'w2', 'w3', 'e1', 'e2'].map(nodeId) as [
+    NodeId,
+    NodeId,
+    NodeId,
+    NodeId,
+    NodeId,
+  ];
+  const dataCentreOf = new Map<NodeId, string>([
+    [w1, 'west'],
+    [w2, 'west'],
+    [w3, 'west'],
+    [e1, 'east'],
+    [e2, 'east'],
+  ]);
+  // Walk order e2 w3 e1 w1 w2 with { west: 2, east: 1 }: replicas e2 w3 w1, stand-ins e1 w2.
+  const dcList = { nodes: [e2, w3, w1], fallbacks: [e1, w2], dataCentreOf };
+
+  it('takes a stand-in from the data centre of the replica it replaces, not the next in the walk', () => {
+    const choice = chooseReplicas(dcList, 'sloppy', aliveExcept(w3));
+    expect(choice.targets).toEqual([e2, w2, w1]);
+    expect(choice.hintFor.get(w2)).toBe(w3);
+  });
+
+  it('takes no stand-in when the replica’s data centre has no healthy node left', () => {
+    const choice = chooseReplicas(dcList, 'sloppy', aliveExcept(e2, e1));
+    expect(choice.targets).toEqual([e2, w3, w1]);
+    expect(choice.hintFor.size).toBe(0);
+  });
+});

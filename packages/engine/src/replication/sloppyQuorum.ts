@@ -7,11 +7,22 @@
  *
  *   preference list  n2  n4  n1 | n5  n3      (n4 down)
  *   sloppy targets   n2  n5  n1                n5 holds a hint "for n4"
+ *
+ * With replication per data centre a stand-in comes from the data centre of the replica it replaces
+ * (the extended list within that DC), so each DC keeps its own copies and LOCAL_QUORUM counts the
+ * stand-in where the replica was; when that DC has no healthy node left, no stand-in is taken.
  */
 
 import type { NodeId } from '../protocol/ids.ts';
-import type { ExtendedPreferenceList } from '../ring/preferenceList.ts';
 import type { QuorumMode } from '../scenario/types.ts';
+
+/** A key's replicas and stand-ins (ring/placement.ts `ReplicaList`, or a plain preference list). */
+export interface ReplicaCandidates {
+  nodes: readonly NodeId[];
+  fallbacks: readonly NodeId[];
+  /** With data centres: every node's data centre (stand-ins stay in their replica's DC). */
+  dataCentreOf?: ReadonlyMap<NodeId, string> | null;
+}
 
 export interface ReplicaChoice {
   /** The nodes to ask, in preference order. */
@@ -21,7 +32,7 @@ export interface ReplicaChoice {
 }
 
 export function chooseReplicas(
-  list: ExtendedPreferenceList,
+  list: ReplicaCandidates,
   mode: QuorumMode,
   isAlive: (node: NodeId) => boolean,
 ): ReplicaChoice {
@@ -29,11 +40,14 @@ export function chooseReplicas(
   const hintFor = new Map<NodeId, NodeId>();
   if (mode === 'strict') return { targets, hintFor };
   const standIns = list.fallbacks.filter(isAlive);
+  const dcOf = list.dataCentreOf ?? null;
   for (let i = 0; i < targets.length; i++) {
     const owner = targets[i] as NodeId;
     if (isAlive(owner)) continue;
-    const standIn = standIns.shift();
-    if (!standIn) break; // fewer healthy nodes than N: ask the down replica anyway
+    // The first healthy stand-in not yet taken — inside the owner's data centre when there are DCs.
+    const at = dcOf === null ? 0 : standIns.findIndex((node) => dcOf.get(node) === dcOf.get(owner));
+    if (at < 0 || at >= standIns.length) continue; // none: ask the down replica anyway
+    const standIn = standIns.splice(at, 1)[0] as NodeId;
     targets[i] = standIn;
     hintFor.set(standIn, owner);
   }

@@ -4,8 +4,13 @@
  * nodes *of each data centre* met on the same clockwise walk as the single-DC preference list. So a
  * data centre keeps whole copies of its keys and a DC failure leaves the others serving.
  *
- * Pure and uncached (one walk over the physical nodes); `fallbacks` are the remaining nodes of each
- * listed data centre in walk order, so a stand-in is chosen inside the DC that lost a replica.
+ *   walk from the key:  w2  e1  w3  e3  w1  e2        { west: 2, east: 2 }
+ *   replicas:           w2  e1  w3  e3                 fallbacks: w1 (west), e2 (east)
+ *
+ * Pure; the walk is the ring's cached one (preferenceList.ts), and placement.ts caches the lists.
+ * `fallbacks` are the remaining nodes of each listed data centre in walk order, so a stand-in is
+ * chosen inside the DC that lost a replica; nodes of data centres that hold no replicas of the
+ * keyspace are neither replicas nor stand-ins.
  */
 
 import type { NodeId } from '../protocol/ids.ts';
@@ -23,10 +28,10 @@ export interface DataCentrePreferenceList {
   underReplicated: boolean;
 }
 
-/** The replicas of `key` with `replicasPerDataCentre[dc]` copies in each data centre listed. */
-export function preferenceListPerDataCentre(
+/** The replicas of every key on token `tokenIndex`'s arc, `replicasPerDataCentre[dc]` per data centre. */
+export function preferenceListPerDataCentreOfToken(
   ring: Ring,
-  key: string,
+  tokenIndex: number,
   replicasPerDataCentre: Readonly<Record<string, number>>,
 ): DataCentrePreferenceList {
   const byDataCentre: Record<string, NodeId[]> = {};
@@ -35,7 +40,7 @@ export function preferenceListPerDataCentre(
   const fallbacks: NodeId[] = [];
   if (ring.positions.length > 0) {
     const dcOf = new Map<NodeId, RingNode>(ring.nodes.map((n) => [n.id, n]));
-    for (const id of clockwiseWalk(ring, tokenIndexAt(ring, keyPosition(key)))) {
+    for (const id of clockwiseWalk(ring, tokenIndex)) {
       const dc = (dcOf.get(id) as RingNode).dataCentre;
       const chosen = byDataCentre[dc];
       if (!chosen) continue; // a data centre with no replicas of this keyspace
@@ -49,4 +54,18 @@ export function preferenceListPerDataCentre(
     ([dc, n]) => (byDataCentre[dc]?.length ?? 0) < n,
   );
   return { nodes, byDataCentre, fallbacks, underReplicated };
+}
+
+/** The replicas of `key` with `replicasPerDataCentre[dc]` copies in each data centre listed. */
+export function preferenceListPerDataCentre(
+  ring: Ring,
+  key: string,
+  replicasPerDataCentre: Readonly<Record<string, number>>,
+): DataCentrePreferenceList {
+  if (ring.positions.length === 0) return preferenceListPerDataCentreOfToken(ring, 0, replicasPerDataCentre);
+  return preferenceListPerDataCentreOfToken(
+    ring,
+    tokenIndexAt(ring, keyPosition(key)),
+    replicasPerDataCentre,
+  );
 }

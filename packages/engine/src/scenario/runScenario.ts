@@ -26,7 +26,7 @@ import { type NodeId, nodeId } from '../protocol/ids.ts';
 import { Rng } from '../random/rng.ts';
 import { startAutoscaler } from '../rebalance/autoscaling.ts';
 import type { ReplicaStore } from '../replication/replicaStore.ts';
-import { preferenceList } from '../ring/preferenceList.ts';
+import { placementOf, replicasFor } from '../ring/placement.ts';
 import { buildRing, type RingMember } from '../ring/ring.ts';
 import { checkerConfigOf, type ReplicaStates } from '../simulation/checkers/checker.ts';
 import { historyClock } from '../simulation/checkers/clocks.ts';
@@ -164,7 +164,8 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
   const declared = config.members as RingMember[];
   const finalMembers = nemesis.members.map((id) => declared.find((m) => m.id === id) ?? { id });
   const ring = buildRing(finalMembers, { virtualNodes: scenario.cluster.virtualNodes });
-  const replicasOf = (key: string) => preferenceList(ring, key, scenario.cluster.n).nodes;
+  const placement = placementOf(scenario.cluster.n, scenario.cluster.replicationPerDc);
+  const replicasOf = (key: string) => replicasFor(ring, key, placement).nodes;
   const convergence = { replicasOf, hintsLeft, down };
   const verdicts = runCheckers(history.ops, states, checkerConfigOf(scenario), convergence);
   if (aborted !== undefined) verdicts.valid = false;

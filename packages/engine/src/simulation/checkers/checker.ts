@@ -8,6 +8,11 @@
  * under strict quorums with R + W > N, TESTING.md): a checker always runs and counts, so that an
  * R=W=1 run shows its stale reads (P10: linearizability is never claimed), but only a promised
  * property makes a run fail.
+ *
+ * With replication per data centre "R + W > N" becomes "every read quorum meets every write quorum"
+ * (`levelsIntersect`): LOCAL_QUORUM reads and writes meet only when both are in the same data
+ * centre, so across data centres they promise nothing; EACH_QUORUM on either side meets a
+ * LOCAL_QUORUM on the other; counts over all N meet a per-DC quorum when they cannot avoid it.
  */
 
 import type { ConflictMode, ConsistencyLevel, QuorumMode, Scenario } from '../../scenario/types.ts';
@@ -48,6 +53,12 @@ export interface CheckerConfig {
   w: number;
   quorum: QuorumMode;
   conflictMode: ConflictMode;
+  /** Replicas per data centre, with the named levels: quorums are then judged per data centre. */
+  dataCentres?: {
+    replicationPerDc: Readonly<Record<string, number>>;
+    r: ConsistencyLevel;
+    w: ConsistencyLevel;
+  };
   /**
    * Reads invoked at or after this simulated time are *final* reads, taken after the faults healed
    * and the cluster settled (P9 holds for them under any R/W). Absent: no read is final.
@@ -55,29 +66,96 @@ export interface CheckerConfig {
   finalReadsFromMs?: number;
 }
 
-/** R and W as replica counts: named levels resolved against N (LOCAL/EACH_QUORUM as QUORUM). */
-export function replicaCount(level: ConsistencyLevel, n: number): number {
+const majority = (k: number) => Math.floor(k / 2) + 1;
+
+/**
+ * R and W as replica counts. Without data centres LOCAL/EACH_QUORUM are QUORUM (as the node treats
+ * them); with them, EACH_QUORUM is the sum of every DC's majority and LOCAL_QUORUM the smallest DC
+ * majority (the fewest answers a request at that level can complete with).
+ */
+export function replicaCount(
+  level: ConsistencyLevel,
+  n: number,
+  replicationPerDc?: Readonly<Record<string, number>>,
+): number {
   if (typeof level === 'number') return level;
   if (level === 'ONE') return 1;
   if (level === 'ALL') return n;
-  return Math.floor(n / 2) + 1;
+  const perDc = Object.values(replicationPerDc ?? {}).filter((k) => k > 0);
+  if (level === 'QUORUM' || perDc.length === 0) return majority(n);
+  const majorities = perDc.map(majority);
+  return level === 'EACH_QUORUM' ? majorities.reduce((a, b) => a + b, 0) : Math.min(...majorities);
 }
 
 export function checkerConfigOf(scenario: Scenario): CheckerConfig {
   const { cluster, workload } = scenario;
+  const r = workload.r ?? cluster.r;
+  const w = workload.w ?? cluster.w;
+  const perDc = cluster.replicationPerDc;
   return {
     n: cluster.n,
-    r: replicaCount(workload.r ?? cluster.r, cluster.n),
-    w: replicaCount(workload.w ?? cluster.w, cluster.n),
+    r: replicaCount(r, cluster.n, perDc),
+    w: replicaCount(w, cluster.n, perDc),
     quorum: cluster.quorum,
     conflictMode: cluster.conflictMode,
+    ...(perDc === undefined ? {} : { dataCentres: { replicationPerDc: perDc, r, w } }),
     finalReadsFromMs: workload.durationMs + workload.settleMs,
   };
 }
 
-/** Strict quorums with R + W > N: a read quorum always meets the last write quorum (SPEC 1.4). */
+/**
+ * Strict quorums whose read quorum always meets the last write quorum (SPEC 1.4): R + W > N, or
+ * with data centres `levelsIntersect`.
+ */
 export function quorumsIntersect(config: CheckerConfig): boolean {
-  return config.quorum === 'strict' && config.r + config.w > config.n;
+  if (config.quorum !== 'strict') return false;
+  const dcs = config.dataCentres;
+  if (dcs === undefined) return config.r + config.w > config.n;
+  return levelsIntersect(dcs.r, dcs.w, dcs.replicationPerDc);
+}
+
+/** What one request at a level needs: a count over all N, or a count in each of some data centres. */
+type QuorumShape = { total: number } | { perDc: Record<string, number> };
+
+/** Every shape a level can take: LOCAL_QUORUM takes one per data centre its coordinator may be in. */
+function shapesOf(level: ConsistencyLevel, perDc: Readonly<Record<string, number>>): QuorumShape[] {
+  const dcs = Object.entries(perDc).filter(([, k]) => k > 0);
+  const n = dcs.reduce((sum, [, k]) => sum + k, 0);
+  if (level === 'EACH_QUORUM')
+    return [{ perDc: Object.fromEntries(dcs.map(([dc, k]) => [dc, majority(k)])) }];
+  if (level === 'LOCAL_QUORUM') return dcs.map(([dc, k]) => ({ perDc: { [dc]: majority(k) } }));
+  return [{ total: replicaCount(level, n) }];
+}
+
+/** Whether any two replica sets meeting `a` and `b` must share a replica. */
+function shapesMeet(a: QuorumShape, b: QuorumShape, perDc: Readonly<Record<string, number>>): boolean {
+  const n = Object.values(perDc).reduce((sum, k) => sum + k, 0);
+  const size = (s: { perDc: Record<string, number> }) => Object.values(s.perDc).reduce((x, y) => x + y, 0);
+  if ('total' in a && 'total' in b) return a.total + b.total > n;
+  if ('total' in a && 'perDc' in b) return a.total + size(b) > n;
+  if ('perDc' in a && 'total' in b) return size(a) + b.total > n;
+  const x = a as { perDc: Record<string, number> };
+  const y = b as { perDc: Record<string, number> };
+  // Inside one data centre two sets can avoid each other unless their sizes exceed its replicas.
+  return Object.entries(x.perDc).some(([dc, q]) => {
+    const other = y.perDc[dc];
+    return other !== undefined && q + other > (perDc[dc] ?? 0);
+  });
+}
+
+/**
+ * With replication per data centre, whether every read at `r` meets every write at `w` wherever
+ * their coordinators are. LOCAL_QUORUM with LOCAL_QUORUM is strict only within one data centre, so
+ * (with two or more DCs) it is not promised.
+ */
+export function levelsIntersect(
+  r: ConsistencyLevel,
+  w: ConsistencyLevel,
+  replicationPerDc: Readonly<Record<string, number>>,
+): boolean {
+  const writes = shapesOf(w, replicationPerDc);
+  const reads = shapesOf(r, replicationPerDc);
+  return writes.every((a) => reads.every((b) => shapesMeet(a, b, replicationPerDc)));
 }
 
 /**

@@ -1,0 +1,89 @@
+/**
+ * What a node does with a client request (SPEC 1.3, 1.4, 1.6): refuse it, forward it to a replica,
+ * or coordinate it — and then which nodes to ask and how many answers, from which data centres,
+ * make it succeed. A pure function of the request, the node's ring and placement, its settings and
+ * its failure detector's view; the node (kvNode.ts) only carries the plan out.
+ *
+ *   request ─▶ refusal? ─▶ replicasFor(key) ─▶ sloppy stand-ins ─▶ quorum rule ─▶ forward? ─▶ plan
+ *
+ * Data centres shape the plan in three places: a write is forwarded to a replica in the client's own
+ * data centre (so LOCAL_QUORUM means the client's DC, and the forward carries it as `localDc`); a
+ * LOCAL_QUORUM read asks only the local DC's replicas (remote ones could not count, and the WAN is
+ * the slow link); and the rule counts answers per DC (consistency.ts).
+ */
+
+import { isKvError, type KvError } from '../errors.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import { type Placement, type ReplicaList, replicasFor, replicationFactorOf } from '../ring/placement.ts';
+import type { Ring } from '../ring/ring.ts';
+import type { ConsistencyLevel, QuorumMode } from '../scenario/types.ts';
+import { type QuorumRule, quorumRule, type TargetDataCentre } from './consistency.ts';
+import { type KvRequest, refusal } from './requests.ts';
+import { chooseReplicas } from './sloppyQuorum.ts';
+
+/** What the node knows when it plans. */
+export interface PlanView {
+  self: NodeId;
+  ring: Ring;
+  placement: Placement;
+  quorum: QuorumMode;
+  /** The cluster's R and W, for requests that name none. */
+  r: ConsistencyLevel;
+  w: ConsistencyLevel;
+  isAlive(node: NodeId): boolean;
+}
+
+export interface RequestPlan {
+  /** The request as it goes on (a forwarded write carries the client's data centre). */
+  request: KvRequest;
+  /** A replica of the key to hand the write to, or null to coordinate it here. */
+  forwardTo: NodeId | null;
+  targets: NodeId[];
+  /** Stand-ins among the targets → the replica each stands in for. */
+  hintFor: Map<NodeId, NodeId>;
+  rule: QuorumRule;
+  /** The data centre each target answers for (a stand-in: its replica's). */
+  dcOf: TargetDataCentre;
+}
+
+/** Plans `request`; `forwarded` when another node already handed it here. */
+export function planRequest(request: KvRequest, view: PlanView, forwarded: boolean): RequestPlan | KvError {
+  const replicas = replicasFor(view.ring, request.key, view.placement);
+  const refused = refusal(request, replicationFactorOf(view.placement));
+  if (refused) return refused;
+  const selfDc = replicas.dataCentreOf?.get(view.self);
+  const localDc = request.type === 'get' ? selfDc : (request.localDc ?? selfDc);
+  const what = request.type === 'get' ? 'R' : 'W';
+  const level =
+    (request.type === 'get' ? request.r : request.w) ?? (request.type === 'get' ? view.r : view.w);
+  const rule = quorumRule(what, level, view.placement, localDc);
+  if (isKvError(rule)) return rule;
+  const choice = chooseReplicas(localCandidates(request, replicas, rule, localDc), view.quorum, (node) =>
+    view.isAlive(node),
+  );
+  const { targets, hintFor } = choice;
+  const dcMap = replicas.dataCentreOf;
+  const dcOf: TargetDataCentre = (target) => dcMap?.get(hintFor.get(target) ?? target);
+  const plan = { request, forwardTo: null, targets, hintFor, rule, dcOf };
+  // Writes are coordinated by a replica of the key, so clocks name replicas only (Dynamo §4.4).
+  if (request.type === 'get' || forwarded || targets.includes(view.self)) return plan;
+  const owners = targets.filter((node) => !hintFor.has(node));
+  const sameDc = owners.find((node) => dcMap?.get(node) === selfDc);
+  const forwardTo = sameDc ?? owners[0] ?? (targets[0] as NodeId);
+  const carried = dcMap !== null && localDc !== undefined ? { ...request, localDc } : request;
+  return { ...plan, request: carried, forwardTo };
+}
+
+/** A LOCAL_QUORUM read asks the local data centre's replicas only; everything else asks all. */
+function localCandidates(
+  request: KvRequest,
+  replicas: ReplicaList,
+  rule: QuorumRule,
+  localDc: string | undefined,
+): ReplicaList {
+  const dcOf = replicas.dataCentreOf;
+  if (request.type !== 'get' || rule.level !== 'LOCAL_QUORUM' || dcOf === null || localDc === undefined)
+    return replicas;
+  const local = (node: NodeId) => dcOf.get(node) === localDc;
+  return { ...replicas, nodes: replicas.nodes.filter(local), fallbacks: replicas.fallbacks.filter(local) };
+}
