@@ -37,6 +37,7 @@ export * from './replication/messages.ts';
 export * from './replication/requests.ts';
 export * from './ring/dataCentres.ts';
 export * from './ring/ownership.ts';
+export * from './ring/placement.ts';
 export * from './ring/preferenceList.ts';
 export * from './ring/rangeMoves.ts';
 export * from './ring/ring.ts';
