@@ -9,7 +9,10 @@
  *   - quorum put and get latency, one at a time (p50, p99), beside the peer: a MessageChannel round
  *     trip between the page and an echo worker, measured in the same page;
  *   - quorum puts per second with 64 in flight;
- *   - the page's frame rate with the default workload at classroom speed.
+ *   - where a put's time goes: the workers' host counters (time in `node.step`, in `sync` and in
+ *     OPFS `flush`, in `postMessage`, held for a group commit) summed over every worker, per put;
+ *   - the page's frame rate with the default workload at classroom speed (5 nodes), and with 16
+ *     nodes (`?nodes=16`) at 500 operations per second.
  * Writes bench/results/lab.json through the shared `reportResults`. `--quick` runs a small load.
  */
 
@@ -28,6 +31,9 @@ const load = quick
   ? { latencyOps: 300, throughputMs: 1_500, fpsMs: 3_000 }
   : { latencyOps: 2_000, throughputMs: 5_000, fpsMs: 5_000 };
 
+/** The workers' host counters (HostStats plus OPFS flush counts), summed over every node. */
+type HostTotals = Record<string, number>;
+
 interface PageFigures {
   putP50: number;
   putP99: number;
@@ -37,12 +43,30 @@ interface PageFigures {
   rttP99: number;
   putsPerSecond: number;
   failed: number;
+  /** Host counters spent during the one-at-a-time puts and during the 64-in-flight run. */
+  latencyHost: HostTotals;
+  throughputHost: HostTotals;
+  puts: number;
+  throughputPuts: number;
 }
 
 /** Runs in the page: latency one at a time, then throughput with 64 in flight. */
 async function measureInPage(page: Page): Promise<PageFigures> {
   return page.evaluate(async ({ latencyOps, throughputMs }) => {
-    const { client } = window.kvscope;
+    const { client, cluster, store } = window.kvscope;
+    // Sums every running node's host counters (liveHost.ts HostStats, plus OPFS flush counts).
+    const hostTotals = async () => {
+      const totals: Record<string, number> = {};
+      const snaps = await Promise.all(store.getState().order.map((id) => cluster.snapshot(id)));
+      for (const snap of snaps) {
+        const host = (snap as { host?: Record<string, number> } | null)?.host ?? {};
+        for (const [k, v] of Object.entries(host))
+          if (typeof v === 'number') totals[k] = (totals[k] ?? 0) + v;
+      }
+      return totals;
+    };
+    const minus = (a: Record<string, number>, b: Record<string, number>) =>
+      Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v - (b[k] ?? 0)]));
     const pct = (xs: number[], p: number) => {
       const sorted = [...xs].sort((a, b) => a - b);
       return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -77,10 +101,12 @@ async function measureInPage(page: Page): Promise<PageFigures> {
     echo.terminate();
     const opts = (key: string) => ({ coordinator: client.replicaOf(key), record: false });
     const puts: number[] = [];
+    const beforePuts = await hostTotals();
     for (let i = 0; i < latencyOps; i++) {
       const key = `lat-${i}`;
       puts.push(await timed(() => client.put(key, value, opts(key))));
     }
+    const latencyHost = minus(await hostTotals(), beforePuts);
     const gets: number[] = [];
     for (let i = 0; i < latencyOps; i++) {
       const key = `lat-${i}`;
@@ -97,9 +123,11 @@ async function measureInPage(page: Page): Promise<PageFigures> {
         else failed++;
       }
     };
+    const beforeLanes = await hostTotals();
     const t0 = performance.now();
     await Promise.all(Array.from({ length: 64 }, lane));
     const seconds = (performance.now() - t0) / 1000;
+    const throughputHost = minus(await hostTotals(), beforeLanes);
     return {
       putP50: pct(puts, 50),
       putP99: pct(puts, 99),
@@ -109,6 +137,10 @@ async function measureInPage(page: Page): Promise<PageFigures> {
       rttP99: pct(rtts, 99),
       putsPerSecond: done / seconds,
       failed,
+      latencyHost,
+      throughputHost,
+      puts: latencyOps,
+      throughputPuts: done,
     };
   }, load);
 }
@@ -131,18 +163,38 @@ function framesPerSecond(page: Page, ms: number): Promise<number> {
   );
 }
 
-async function allUp(page: Page): Promise<void> {
+async function allUp(page: Page, count = 5): Promise<void> {
   await page.waitForFunction(
-    () => {
+    (count) => {
       const s = window.kvscope?.store.getState();
-      return !!s && s.order.every((id) => s.nodes[id]?.status === 'up');
+      return !!s && s.order.length === count && s.order.every((id) => s.nodes[id]?.status === 'up');
     },
-    undefined,
-    { timeout: 30_000 },
+    count,
+    { timeout: 60_000 },
   );
 }
 
-async function run(): Promise<{ figures: PageFigures; fps: number }> {
+/** Frame rate with 16 nodes and the workload at 500 ops/s; also the rate the workload reached. */
+async function sixteenNodes(page: Page, url: string): Promise<{ fps16: number; opsPerSecond16: number }> {
+  await page.goto(`${url}?nodes=16&delay=0`);
+  await allUp(page, 16);
+  await page.evaluate(() => window.kvscope.workload.set({ rate: 500, running: true }));
+  await page.waitForTimeout(1_000);
+  // Client requests the workers answered (liveHost.ts HostStats.requests), summed over the nodes.
+  const opsDone = () =>
+    page.evaluate(async () => {
+      const { cluster, store } = window.kvscope;
+      const snaps = await Promise.all(store.getState().order.map((id) => cluster.snapshot(id)));
+      const n = snaps.reduce((sum, snap) => sum + ((snap?.host as { requests?: number })?.requests ?? 0), 0);
+      return { n, at: performance.now() };
+    });
+  const before = await opsDone();
+  const fps16 = await framesPerSecond(page, load.fpsMs);
+  const after = await opsDone();
+  return { fps16, opsPerSecond16: ((after.n - before.n) * 1000) / (after.at - before.at) };
+}
+
+async function run(): Promise<{ figures: PageFigures; fps: number; fps16: number; opsPerSecond16: number }> {
   const outDir = mkdtempSync(join(tmpdir(), 'kvscope-lab-bench-'));
   const config = { root: webRoot, logLevel: 'warn' as const, build: { outDir, emptyOutDir: true } };
   await build(config);
@@ -168,7 +220,7 @@ async function run(): Promise<{ figures: PageFigures; fps: number }> {
     await allUp(page);
     await page.waitForTimeout(1_000);
     const fps = await framesPerSecond(page, load.fpsMs);
-    return { figures, fps };
+    return { figures, fps, ...(await sixteenNodes(page, url)) };
   } finally {
     await browser.close();
     await server.close();
@@ -177,8 +229,30 @@ async function run(): Promise<{ figures: PageFigures; fps: number }> {
   }
 }
 
-const { figures, fps } = await run();
-console.log(`in-page figures (ms, ops/s): ${JSON.stringify(figures)}; frame rate ${fps.toFixed(1)} fps`);
+/** Prints where a put's time went: host counters summed over the workers, divided per put. */
+function printBreakdown(label: string, host: HostTotals, puts: number): void {
+  const per = (k: string) => (host[k] ?? 0) / Math.max(1, puts);
+  const each = (ms: string, n: string) => (host[ms] ?? 0) / Math.max(1, host[n] ?? 0);
+  const f = (x: number) => x.toFixed(3);
+  console.log(
+    `${label}, per put (summed over all workers): step ${f(per('stepMs'))} ms in ${per('steps').toFixed(1)} steps; ` +
+      `sync ${f(per('syncMs'))} ms in ${per('syncs').toFixed(2)} syncs (${f(each('syncMs', 'syncs'))} ms each, ` +
+      `${(host.syncs ? (host.syncedOutputs ?? 0) / host.syncs : 0).toFixed(1)} outputs per sync); ` +
+      `OPFS flush ${f(per('flushMs'))} ms in ${per('flushes').toFixed(2)} flushes (${f(each('flushMs', 'flushes'))} ms each, ` +
+      `${per('cleanFlushes').toFixed(2)} clean ones skipped); postMessage ${f(per('sendMs'))} ms in ${per('sends').toFixed(1)} sends; ` +
+      `held for group commit ${f(each('heldMs', 'heldOutputs'))} ms per held output (${per('heldOutputs').toFixed(1)} per put), ` +
+      `commit scheduling delay ${f(per('commitDelayMs'))} ms; coordinator's request time in its worker ${f(each('requestMs', 'requests'))} ms`,
+  );
+}
+
+const { figures, fps, fps16, opsPerSecond16 } = await run();
+const { latencyHost, throughputHost, ...headline } = figures;
+console.log(`in-page figures (ms, ops/s): ${JSON.stringify(headline)}; frame rate ${fps.toFixed(1)} fps`);
+printBreakdown('one put at a time', latencyHost, figures.puts);
+printBreakdown('64 in flight', throughputHost, figures.throughputPuts);
+console.log(
+  `16 nodes: ${fps16.toFixed(1)} fps with the workload reaching ${opsPerSecond16.toFixed(0)} ops/s (set to 500)`,
+);
 const peerName = 'MessageChannel round trip, page ↔ worker';
 const latency = (ours: number, peer: number): Measure => ({
   ours,
@@ -203,6 +277,13 @@ reportResults('lab', {
     ours: fps,
     peer: 55,
     peerName: 'target from the issue (55 fps)',
+    unit: 'fps',
+    better: 'higher',
+  },
+  'page frame rate, 16 nodes, workload at 500 ops/s': {
+    ours: fps16,
+    peer: 30,
+    peerName: 'target from the issue (30 fps)',
     unit: 'fps',
     better: 'higher',
   },

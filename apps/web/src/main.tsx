@@ -1,8 +1,8 @@
 /**
- * Entry point: starts the cluster (5 nodes by default, or the settings saved by the last visit), each
- * node in its own Web Worker reopening its files from OPFS, the lab's client and a gentle workload,
- * and renders the lab. The cluster lives outside React so that StrictMode's double effects do not
- * start it twice.
+ * Entry point: starts the cluster (5 nodes by default, the settings saved by the last visit, or the
+ * node count of a `?nodes=16` link), each node in its own Web Worker reopening its files from OPFS,
+ * the lab's client and a gentle workload, and renders the lab. The cluster lives outside React so
+ * that StrictMode's double effects do not start it twice.
  *
  * `window.kvscope` exposes the client, the cluster and the store to tests and the benchmark.
  */
@@ -14,13 +14,20 @@ import { App } from './app/App.tsx';
 import { LabClient } from './live/labClient.ts';
 import { createLabStore } from './live/labStore.ts';
 import { LiveCluster } from './live/liveCluster.ts';
-import { loadSettings } from './live/settings.ts';
+import { loadSettings, settingsProblem } from './live/settings.ts';
 import { SnapshotPoller } from './live/snapshots.ts';
 import { Workload } from './live/workload.ts';
 import './app/lab.css';
 
 const params = new URLSearchParams(location.search);
-const settings = loadSettings();
+/** Nodes a `?nodes=` link may start: the 16 the issue asks the page to carry, with room to spare. */
+const urlNodesMax = 32;
+const saved = loadSettings();
+// `?nodes=16` starts a larger cluster (a link a teacher can share); a count that cannot run is ignored.
+const askedNodes = Number(params.get('nodes'));
+const asked = { ...saved, nodes: askedNodes };
+const settings =
+  Number.isInteger(askedNodes) && askedNodes <= urlNodesMax && !settingsProblem(asked) ? asked : saved;
 const store = createLabStore(nodeIds(settings.nodes), Number(params.get('delay') ?? 400), settings);
 if (params.get('workload') === 'off')
   store.setState((s) => ({ workload: { ...s.workload, running: false } }));

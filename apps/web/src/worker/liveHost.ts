@@ -62,12 +62,37 @@ export interface HostStats {
   syncs: number;
   syncedOutputs: number;
   syncMs: number;
+  /** Outputs held for a group commit, and their milliseconds from being stepped to being released. */
+  heldOutputs: number;
+  heldMs: number;
+  /** Milliseconds from a commit being scheduled to it running (inputs stepped ahead of it). */
+  commitDelayMs: number;
+  /** Messages posted to peers and the milliseconds spent in `postMessage`. */
+  sends: number;
+  sendMs: number;
+  /** Client requests answered and their milliseconds in this worker, arrival to reply. */
+  requests: number;
+  requestMs: number;
   /** Events emitted to the page. */
   events: number;
 }
 
 export class LiveHost {
-  readonly stats: HostStats = { steps: 0, stepMs: 0, syncs: 0, syncedOutputs: 0, syncMs: 0, events: 0 };
+  readonly stats: HostStats = {
+    steps: 0,
+    stepMs: 0,
+    syncs: 0,
+    syncedOutputs: 0,
+    syncMs: 0,
+    heldOutputs: 0,
+    heldMs: 0,
+    commitDelayMs: 0,
+    sends: 0,
+    sendMs: 0,
+    requests: 0,
+    requestMs: 0,
+    events: 0,
+  };
   private readonly ports = new Map<NodeId, MessagePort>();
   private links: LinkTable = {};
   private readonly linkRng: Rng;
@@ -82,8 +107,11 @@ export class LiveHost {
   private tickHeld = false;
   /** Outputs waiting for the next group commit, in step order. */
   private pending: NodeOutput[] = [];
+  /** When each pending output was stepped (`performance.now()`), for `heldMs`. */
+  private pendingAt: number[] = [];
   private pendingSync = false;
   private flushScheduled = false;
+  private commitScheduledAt = 0;
   private lastCommitOutputs = 0;
   private readonly flushChannel = new MessageChannel();
   /** The latest asynchronous durability wait (IndexedDB); later outputs queue behind it. */
@@ -119,8 +147,13 @@ export class LiveHost {
 
   /** Steps a client request; resolves with its reply once that reply has been released. */
   request(request: KvRequest): Promise<KvReply> {
+    const t0 = performance.now();
     return new Promise((resolve) => {
-      this.waiting.set(request.requestId, resolve);
+      this.waiting.set(request.requestId, (reply) => {
+        this.stats.requests++;
+        this.stats.requestMs += performance.now() - t0;
+        resolve(reply);
+      });
       this.input(() => this.step({ type: 'request', now: sharedNow(), request }));
     });
   }
@@ -200,9 +233,11 @@ export class LiveHost {
       return;
     }
     this.pending.push(out);
+    this.pendingAt.push(performance.now());
     if (out.syncBeforeSend) this.pendingSync = true;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
+      this.commitScheduledAt = performance.now();
       if (this.lastCommitOutputs > 1 && groupCommitWaitMs > 0)
         setTimeout(() => this.groupCommit(), groupCommitWaitMs);
       else this.flushChannel.port2.postMessage(null);
@@ -213,9 +248,12 @@ export class LiveHost {
   private groupCommit(): void {
     this.flushScheduled = false;
     if (this.stopped) return;
+    this.stats.commitDelayMs += performance.now() - this.commitScheduledAt;
     const outputs = this.pending;
+    const heldSince = this.pendingAt;
     const sync = this.pendingSync;
     this.pending = [];
+    this.pendingAt = [];
     this.pendingSync = false;
     this.lastCommitOutputs = outputs.length;
     if (sync) {
@@ -226,7 +264,11 @@ export class LiveHost {
       this.stats.syncMs += performance.now() - t0;
     }
     const releaseAll = () => {
-      if (!this.stopped) for (const out of outputs) this.release(out);
+      if (this.stopped) return;
+      const now = performance.now();
+      for (const at of heldSince) this.stats.heldMs += now - at;
+      this.stats.heldOutputs += outputs.length;
+      for (const out of outputs) this.release(out);
     };
     if (!sync && this.durableTail === null) {
       releaseAll();
@@ -263,8 +305,14 @@ export class LiveHost {
       return;
     }
     this.emit({ type: 'message.sent', ...base, deliverAt: now + link.delayMs });
-    if (link.delayMs > 0) setTimeout(() => port.postMessage(envelope), link.delayMs);
-    else port.postMessage(envelope);
+    if (link.delayMs > 0) {
+      setTimeout(() => port.postMessage(envelope), link.delayMs);
+      return;
+    }
+    const t0 = performance.now();
+    port.postMessage(envelope);
+    this.stats.sends++;
+    this.stats.sendMs += performance.now() - t0;
   }
 
   private scheduleWake(wakeAt: number | null): void {

@@ -19,6 +19,7 @@ import type { LinkTable, NodeStartOptions, NodeWorkerApi } from '../shared/worke
 import { sharedNow } from '../shared/workerApi.ts';
 import { LiveHost } from './liveHost.ts';
 import { chooseBackend, openNodeFileSystem, wipeNodeFileSystem } from './storage/chooseFileSystem.ts';
+import type { OpfsFileSystem } from './storage/opfsFileSystem.ts';
 
 let host: LiveHost | null = null;
 let snapshotOf: (() => ReturnType<NodeWorkerApi['snapshot']>) | null = null;
@@ -39,7 +40,8 @@ const api: NodeWorkerApi = {
     host.setLinks(earlyLinks);
     for (const [peer, port] of earlyPorts) host.connect(peer, port);
     earlyPorts.clear();
-    snapshotOf = () => ({ ...node.snapshot(sharedNow()), host: { ...live.stats } });
+    const io = 'flushStats' in fs ? (fs as OpfsFileSystem).flushStats : null;
+    snapshotOf = () => ({ ...node.snapshot(sharedNow()), host: { ...live.stats, ...io } });
     closeFiles = () => fs.close();
     options.requests.onmessage = (event: MessageEvent<KvRequest>) => {
       void live.request(event.data).then((reply) => options.requests.postMessage(reply));

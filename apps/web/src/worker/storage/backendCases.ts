@@ -9,7 +9,7 @@ import { type FileSystem, isKvError } from '@kvscope/engine';
 import { type BrowserFileSystem, chooseBackend } from './chooseFileSystem.ts';
 import { IndexedDbFileSystem } from './indexedDbFileSystem.ts';
 import { catalogCopyNames, decodeCatalog } from './opfsCatalog.ts';
-import type { OpfsOpenOptions } from './opfsFileSystem.ts';
+import type { OpfsFileSystem, OpfsOpenOptions } from './opfsFileSystem.ts';
 import type { TestBackend } from './storageTestProtocol.ts';
 
 export interface BackendCaseContext {
@@ -184,6 +184,36 @@ export const backendCases: readonly BackendCase[] = [
         'the second instance sees the flushed file',
       );
       fs.close();
+    },
+  },
+  {
+    name: 'a flush reaches the disk only when something was written since the last one',
+    backends: ['opfs'],
+    async run({ open }) {
+      const fs = (await open()) as OpfsFileSystem;
+      const log = fs.open('commit.log', { create: true });
+      const hints = fs.open('hints.log', { create: true });
+      log.flush();
+      hints.flush(); // both start dirty: a predecessor may have left unflushed bytes
+      const { flushes } = fs.flushStats;
+      const syncBoth = () => {
+        log.flush();
+        hints.flush();
+      };
+      log.append(pattern(40, 1));
+      syncBoth();
+      check(fs.flushStats.flushes === flushes + 1, 'a node sync after one append flushes once');
+      hints.truncate(0);
+      syncBoth();
+      check(fs.flushStats.flushes === flushes + 2, 'a truncate makes the next flush reach the disk');
+      syncBoth();
+      check(fs.flushStats.flushes === flushes + 2, 'a sync with nothing written flushes nothing');
+      log.write(0, pattern(8, 2));
+      syncBoth();
+      check(fs.flushStats.flushes === flushes + 3, 'an overwrite makes the next flush reach the disk');
+      const fresh = await open();
+      check(sameBytes(readAll(fresh, 'commit.log').subarray(0, 8), pattern(8, 2)), 'the bytes are there');
+      fresh.close();
     },
   },
 ];

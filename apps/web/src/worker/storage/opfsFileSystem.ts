@@ -41,7 +41,7 @@
 import { type FileHandle, type FileSystem, kvError, type OpenOptions } from '@kvscope/engine';
 import { Catalog, type CatalogFiles, catalogCopyNames } from './opfsCatalog.ts';
 import { folderAt, openSlots, syncHandleOf, whileLocked } from './opfsFolder.ts';
-import { OpfsSlot } from './opfsSlot.ts';
+import { emptyFlushStats, type FlushStats, OpfsSlot } from './opfsSlot.ts';
 import { asKvError, checkFileName } from './storageErrors.ts';
 
 /** Spare slots kept ready by default: more than an LSM flush plus a compaction create at once. */
@@ -54,6 +54,8 @@ export interface OpfsOpenOptions {
 
 export class OpfsFileSystem implements FileSystem {
   readonly label: string;
+  /** Flushes of every slot of this folder (what a durable write costs; see opfsSlot.ts). */
+  readonly flushStats: FlushStats = emptyFlushStats();
   private readonly files = new Map<string, OpfsSlot>();
   private readonly spares: OpfsSlot[] = [];
   private refilling: Promise<void> | null = null;
@@ -223,8 +225,8 @@ export class OpfsFileSystem implements FileSystem {
     const nameOf = new Map([...files].map(([name, number]) => [number, name]));
     for (const [number, handle] of slots) {
       const name = nameOf.get(number);
-      if (name === undefined) this.spares.push(new OpfsSlot(number, handle));
-      else this.files.set(name, new OpfsSlot(number, handle));
+      if (name === undefined) this.spares.push(new OpfsSlot(number, handle, this.flushStats));
+      else this.files.set(name, new OpfsSlot(number, handle, this.flushStats));
     }
     for (const [name, number] of files) {
       if (!slots.has(number)) {
@@ -246,7 +248,7 @@ export class OpfsFileSystem implements FileSystem {
       opened.forEach((result, i) => {
         if (result.status === 'rejected') failure ??= result.reason;
         else if (this.closed) result.value.close();
-        else this.spares.push(new OpfsSlot(numbers[i]!, result.value));
+        else this.spares.push(new OpfsSlot(numbers[i]!, result.value, this.flushStats));
       });
       this.refillFailure = failure;
       if (failure) throw failure;
