@@ -372,6 +372,9 @@ export class KvNode implements StorageNode, CoordinatorHost {
       hintsPending: () => this.handoff.hints.size,
       leave: (now: number, out: NodeOutput) => this.membership.leave(now, out),
       ringChanged: (ring: Ring) => this.antiEntropy.setRing(ring),
+      replicates: (key: string) => this.antiEntropy.heldOf(key) !== undefined,
+      holdsHint: (key: string) => this.handoff.hints.forKey(key).length > 0,
+      remove: (key: string) => this.lsm.delete(key),
     };
     return new NodeRebalance(host, this.config, env.rng.fork('rebalance'));
   }

@@ -1,7 +1,8 @@
 /**
  * What membership changes tell the world (SPEC 1.7): a node's ring changed (who came, who went,
  * how much of the ring changed hands), and every range stream it opened or received, with the keys
- * and bytes that travelled. Each is seen by one node (`node`); the lab draws moving ranges from them.
+ * and bytes that travelled, and the copies it deleted after a join. Each is seen by one node (`node`);
+ * the lab draws moving ranges from them.
  */
 
 import type { KeyRange } from '../antiEntropy/ranges.ts';
@@ -58,4 +59,25 @@ export interface RebalanceRefused extends EventBase {
   error: string;
 }
 
-export type RebalanceEvent = RingChanged | StreamStarted | StreamDone | RebalanceFinished | RebalanceRefused;
+/**
+ * After a join: this node deleted the keys of a range it handed to `peer` and no longer replicates
+ * (rangeCleanup.ts). `keysKept` are keys it could not prove the peer holds (stored again after the
+ * last re-send) or holds hints for: left in place, never deleted unsafely.
+ */
+export interface RangeCleaned extends EventBase {
+  type: 'range.cleaned';
+  peer: NodeId;
+  range: KeyRange;
+  keysRemoved: number;
+  keysKept: number;
+  /** Sweeps it took: 1, plus one per re-send of keys stored during the hand-over. */
+  rounds: number;
+}
+
+export type RebalanceEvent =
+  | RingChanged
+  | StreamStarted
+  | StreamDone
+  | RebalanceFinished
+  | RebalanceRefused
+  | RangeCleaned;

@@ -3,10 +3,13 @@
  * running 4-node cluster and a node of a 5-node cluster is decommissioned, while clients keep
  * reading and writing. Anti-entropy is off, so only the range streams can move data. The final
  * state is taken from the nodes on the final ring only (a decommissioned node's disk is gone), and
- * the P1 checker must find no acknowledged write lost. Negative control: a node that simply leaves
+ * the P1 checker must find no acknowledged write lost. After the join, once the forwarding grace
+ * period is over, the old owners delete what they handed over: every key then sits on its
+ * preference list only, still without a lost write. Negative control: a node that simply leaves
  * without handing its ranges over does lose writes that only it held.
  */
 import { describe, expect, it } from 'vitest';
+import { rangeForwardGraceMs } from '../constants.ts';
 import { createKvNode, type KvNode } from '../node/kvNode.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
 import { type NodeId, nodeIds } from '../protocol/ids.ts';
@@ -92,6 +95,7 @@ describe('a node joins under load', () => {
       run.sim.addNode(joiner, { join: true, members: after.map((id) => ({ id })) }),
     );
     finish(run);
+    run.sim.runUntil(run.sim.now + rangeForwardGraceMs + 5_000); // the old owners clean up
     const finished = run.events.find((e) => e.type === 'rebalance.finished' && e.node === joiner);
     expect(finished).toMatchObject({ kind: 'bootstrap' });
     // Every node's ring ends with the joiner on it.
@@ -116,6 +120,23 @@ describe('a node joins under load', () => {
     const ops = run.history.ops.filter((op) => mine.has(op.key));
     const alone = checkNoLostWrites(ops, { [joiner]: states[joiner] ?? {} });
     expect(alone.violationCount).toBe(0);
+
+    // The old owners cleaned up, each no sooner than the grace period after its ring showed the
+    // joiner, and now hold only keys they replicate: P1 above already saw the cleaned-up states.
+    const cleaned = run.events.filter((e) => e.type === 'range.cleaned');
+    expect(
+      cleaned.reduce((sum, e) => sum + (e.type === 'range.cleaned' ? e.keysRemoved : 0), 0),
+    ).toBeGreaterThan(0);
+    for (const event of cleaned) {
+      const showed = rings.find((e) => e.node === event.node)?.at ?? Number.POSITIVE_INFINITY;
+      expect(event.at).toBeGreaterThanOrEqual(showed + rangeForwardGraceMs);
+    }
+    for (const [node, held] of Object.entries(states)) {
+      const outside = Object.keys(held).filter(
+        (key) => !preferenceList(ring, key, 3).nodes.includes(node as NodeId),
+      );
+      expect(outside).toEqual([]);
+    }
 
     // About 1/(n+1) of the stored copies moved: the joiner's share of N copies of every key.
     const written = new Set(run.history.ops.filter((op) => op.f === 'put').map((op) => op.key));

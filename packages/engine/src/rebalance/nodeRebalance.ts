@@ -8,6 +8,9 @@
  *   onStored        a write stored here is forwarded to ranges being handed over
  *   refusal         a joiner still bootstrapping, or a node that has left, does not serve
  *
+ * After a join, the old owners delete the copies they handed over and no longer replicate
+ * (rangeCleanup.ts), once the joiner acknowledged them and the forwarding grace period is over.
+ *
  * Invariants: a joiner is off its own ring until every stream it pulled is done; a leaving node
  * takes itself off the ring (and announces `left`) only after every pushed batch was acknowledged
  * and its hints delivered; a node that has left stores no more writes.
@@ -19,10 +22,12 @@ import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Message } from '../protocol/messages.ts';
 import type { Rng } from '../random/rng.ts';
+import { type Placement, replicasFor } from '../ring/placement.ts';
 import type { Ring, RingMember } from '../ring/ring.ts';
 import type { Version } from '../versioning/siblings.ts';
 import type { RebalanceMessage } from './messages.ts';
-import { keysInRange } from './rangeStreams.ts';
+import { RangeCleanup } from './rangeCleanup.ts';
+import { keysInRange, type StreamResult } from './rangeStreams.ts';
 import { Rebalance, type RebalancePhase } from './rebalance.ts';
 import { RingMembership } from './ringMembership.ts';
 
@@ -42,6 +47,12 @@ export interface NodeRebalanceHost {
   leave(now: number, out: NodeOutput): void;
   /** Told of every new ring (the node hands it to anti-entropy). */
   ringChanged(ring: Ring): void;
+  /** True when the node's placement (anti-entropy's ranges) has it replicate `key`. */
+  replicates(key: string): boolean;
+  /** True when the node holds a hint carrying `key`. */
+  holdsHint(key: string): boolean;
+  /** Deletes `key` from the node's data (clean-up after a join). */
+  remove(key: string): void;
 }
 
 export interface NodeRebalanceSettings {
@@ -49,11 +60,14 @@ export interface NodeRebalanceSettings {
   join: boolean;
   virtualNodes: number;
   n: number;
+  /** Where keys' replicas live (N, or N per data centre); `n` when absent. */
+  placement?: Placement;
 }
 
 export class NodeRebalance {
   private readonly ringMembership: RingMembership;
   private readonly rebalance: Rebalance;
+  private readonly cleanup: RangeCleanup;
 
   constructor(
     private readonly host: NodeRebalanceHost,
@@ -85,6 +99,7 @@ export class NodeRebalance {
         this.ringMembership.remove(host.self, now, out);
       },
     });
+    this.cleanup = this.createCleanup(streamHost.keysIn);
   }
 
   /** This node's current ring. */
@@ -111,17 +126,34 @@ export class NodeRebalance {
     const refused = this.rebalance.decommission(this.ring, this.ringMembership.withoutSelf(), now, out);
     if (refused)
       out.events.push({ type: 'rebalance.refused', at: now, node: this.host.self, error: refused.message });
+    else this.cleanup.abandon(); // its data leaves with it: nothing to clean up
   }
 
-  /** Resends unanswered stream batches and finishes a change whose streams are done. */
+  /** Resends unanswered stream batches, finishes a change whose streams are done, cleans up. */
   tick(now: number, out: NodeOutput): void {
     this.rebalance.tick(now, out);
+    if (this.rebalance.phase === 'serving') this.cleanup.tick(now, out);
   }
 
-  /** After the step's gossip: the ring follows joins and departures reported in `out`. */
+  /**
+   * After the step: the ring follows joins and departures reported in `out`, and the clean-up
+   * learns of the streams to joiners that opened or finished.
+   */
   follow(now: number, out: NodeOutput): void {
-    for (const joined of this.ringMembership.follow(now, out))
+    for (const joined of this.ringMembership.follow(now, out)) {
       this.rebalance.streams.settleForwards(joined, now);
+      this.cleanup.joined(joined, now);
+    }
+    const self = this.host.self;
+    for (let i = 0; i < out.events.length; i++) {
+      const event = out.events[i] as (typeof out.events)[number];
+      if (event.node !== self || (event.type !== 'stream.started' && event.type !== 'stream.done')) continue;
+      if (event.direction !== 'out') continue;
+      // A leaving node's own pushes hand everything over; only a serving node cleans up after them.
+      if (event.type === 'stream.started' && this.rebalance.phase === 'serving')
+        this.cleanup.opened(event.stream, event.peer, event.range);
+      else if (event.type === 'stream.done') this.cleanup.finished(event as StreamResult, now, out);
+    }
   }
 
   /** A range-streaming message from a peer. */
@@ -132,6 +164,7 @@ export class NodeRebalance {
   /** A write this node stored: copied to every node a range holding it is being handed to. */
   onStored(key: string, siblings: readonly Version[], now: number, out: NodeOutput): void {
     this.rebalance.streams.forward(key, siblings, now, out);
+    this.cleanup.stored(key);
   }
 
   /** Why this node refuses a write (it has left) or a client request (joining or left); else null. */
@@ -149,11 +182,29 @@ export class NodeRebalance {
   }
 
   nextDeadline(): number | null {
-    return this.rebalance.streams.nextDeadline();
+    const streams = this.rebalance.streams.nextDeadline();
+    const cleanup = this.cleanup.nextDeadline();
+    return streams === null || (cleanup !== null && cleanup < streams) ? cleanup : streams;
   }
 
   /** Snapshot for the inspector. */
-  snapshot(): ReturnType<Rebalance['snapshot']> {
-    return this.rebalance.snapshot();
+  snapshot(): ReturnType<Rebalance['snapshot']> & { cleanupsPending: number } {
+    return { ...this.rebalance.snapshot(), cleanupsPending: this.cleanup.pending };
+  }
+
+  private createCleanup(keysIn: (range: { start: number; end: number }) => string[]): RangeCleanup {
+    const { host, settings } = this;
+    return new RangeCleanup({
+      self: host.self,
+      keysIn,
+      // Both views must agree that it is not a replica: the node's held ranges and its placement.
+      replicates: (key) =>
+        host.replicates(key) ||
+        replicasFor(this.ring, key, settings.placement ?? settings.n).nodes.includes(host.self),
+      holdsHint: (key) => host.holdsHint(key),
+      onRing: (node) => this.ring.nodes.some((member) => member.id === node),
+      remove: (key) => host.remove(key),
+      push: (to, range, keys, now, out) => this.rebalance.streams.push(to, range, now, out, keys),
+    });
   }
 }

@@ -132,10 +132,14 @@ export class RangeStreams {
     return id;
   }
 
-  /** Streams this node's keys of the range to `to` (a leaving node's hand-over). Returns the id. */
-  push(to: NodeId, range: KeyRange, now: number, out: NodeOutput): string {
+  /**
+   * Streams this node's keys of the range to `to` (a leaving node's hand-over). Returns the id.
+   * With `keys`, streams exactly those (the clean-up's re-send of keys stored after a hand-over),
+   * without forwarding later writes: the caller tracks those itself.
+   */
+  push(to: NodeId, range: KeyRange, now: number, out: NodeOutput, keys?: string[]): string {
     const id = this.newId();
-    this.open(id, to, range, now, out);
+    this.open(id, to, range, now, out, keys);
     return id;
   }
 
@@ -205,12 +209,12 @@ export class RangeStreams {
 
   // ── sender ──────────────────────────────────────────────────────────────────────────────────
 
-  private open(id: string, to: NodeId, range: KeyRange, now: number, out: NodeOutput): void {
+  private open(id: string, to: NodeId, range: KeyRange, now: number, out: NodeOutput, keys?: string[]): void {
     const stream: Outgoing = {
       id,
       to,
       range,
-      keys: this.host.keysIn(range),
+      keys: keys ?? this.host.keysIn(range),
       cursor: 0,
       seq: 0,
       inFlight: null,
@@ -219,7 +223,7 @@ export class RangeStreams {
       startedAt: now,
     };
     this.outgoing.set(id, stream);
-    this.registerForward(to, range, now);
+    if (keys === undefined) this.registerForward(to, range, now);
     this.started(id, to, 'out', range, now, out);
     this.sendBatch(stream, now, out, false);
   }
