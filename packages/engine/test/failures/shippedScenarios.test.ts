@@ -2,8 +2,9 @@
  * Every scenario shipped in public/scenarios/ parses against the schema, is named after its file,
  * and run with its own seed keeps every promise: each promised checker valid, no aborted run. The
  * three failure scenarios also show what their descriptions promise: hints stored and replayed
- * (kill-under-load), Merkle repair restoring a wiped node (wipe-repair), a data centre down and the
- * store still serving (dc-outage). Prints each run's repair figures.
+ * (kill-under-load), Merkle repair restoring a wiped node (wipe-repair), a data centre cut off and
+ * the store still serving from each data centre's own replicas, then catching it up, with every key's
+ * replicas spread over both data centres (dc-outage). Prints each run's repair figures.
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isKvError } from '../../src/errors.ts';
+import type { ClusterEvent } from '../../src/protocol/events.ts';
 import { parseScenario } from '../../src/scenario/parseScenario.ts';
 import type { RunReport } from '../../src/scenario/report.ts';
 import { runScenario } from '../../src/scenario/runScenario.ts';
@@ -21,8 +23,8 @@ const files = readdirSync(dir)
   .filter((f) => f.endsWith('.json') && f !== 'scenario.schema.json')
   .sort();
 
-/** What each failure scenario's description promises, beyond the checkers. */
-const promises: Record<string, (report: RunReport) => void> = {
+/** What each failure scenario's description promises, beyond the checkers (`events`: the run's). */
+const promises: Record<string, (report: RunReport, events: readonly ClusterEvent[]) => void> = {
   'kill-under-load': (report) => {
     const repair = report.metrics.repair!;
     expect(repair.hintsStored).toBeGreaterThan(0);
@@ -32,9 +34,39 @@ const promises: Record<string, (report: RunReport) => void> = {
     expect(report.metrics.repair!.storedByAntiEntropy).toBeGreaterThan(0);
     expect(Object.keys(report.finalState.n2 ?? {}).length).toBeGreaterThan(0);
   },
-  'dc-outage': (report) => {
+  'dc-outage': (report, events) => {
     const [out, back] = report.faults.map((f) => f.atMs) as [number, number];
     expect(availability(report.history, out, back)).toBeGreaterThan(0.95);
+    const dcOf = new Map(report.scenario.cluster.nodes.map((node) => [node.id, node.dataCentre]));
+    // During the outage each side's writes are acknowledged by its own data centre's replicas only.
+    const writes = events.filter(
+      (e) =>
+        e.type === 'request.completed' && e.op !== 'get' && e.outcome === 'ok' && e.at > out && e.at < back,
+    );
+    const crossing = writes.filter(
+      (e) => e.type === 'request.completed' && e.answeredBy.some((id) => dcOf.get(id) !== dcOf.get(e.node)),
+    );
+    expect(writes.filter((e) => dcOf.get(e.node) === 'west').length).toBeGreaterThan(100);
+    expect(crossing).toEqual([]);
+    // After it, east catches up by repair (hints cannot help: no stand-in crosses a data centre).
+    const caughtUp = events.filter(
+      (e) =>
+        e.type === 'version.stored' &&
+        e.at >= back &&
+        dcOf.get(e.node) === 'east' &&
+        (e.cause === 'anti-entropy' || e.cause === 'read-repair'),
+    );
+    expect(caughtUp.length).toBeGreaterThan(0);
+    expect(report.metrics.repair!.hintsStored).toBe(0);
+    // Every key's replicas are two in each data centre (P3 has judged that they hold the same).
+    const holders = new Map<string, string[]>();
+    for (const [node, keys] of Object.entries(report.finalState))
+      for (const key of Object.keys(keys)) holders.set(key, [...(holders.get(key) ?? []), node]);
+    expect(holders.size).toBeGreaterThan(20);
+    for (const [key, nodes] of holders) {
+      const spread = ['west', 'east'].map((dc) => nodes.filter((id) => dcOf.get(id) === dc).length);
+      expect(spread, key).toEqual([2, 2]);
+    }
   },
 };
 
@@ -46,7 +78,12 @@ describe('shipped scenarios', () => {
       const scenario = parseScenario(json);
       if (isKvError(scenario)) throw new Error(`${file}: ${scenario.message}`);
       expect(`${scenario.name}.json`).toBe(file);
-      const report = runScenario(scenario, { scenarioPath: `public/scenarios/${file}` });
+      const events: ClusterEvent[] = [];
+      const watched = promises[scenario.name] !== undefined;
+      const onEvent = (e: ClusterEvent) => {
+        if (watched && (e.type === 'request.completed' || e.type === 'version.stored')) events.push(e);
+      };
+      const report = runScenario(scenario, { scenarioPath: `public/scenarios/${file}`, onEvent });
       if (isKvError(report)) throw new Error(`${file}: ${report.message}`);
       const broken = report.checkers.results.filter((r) => r.promised && !r.valid);
       expect(
@@ -54,7 +91,7 @@ describe('shipped scenarios', () => {
         report.replay,
       ).toEqual([]);
       expect(report.aborted, report.replay).toBeUndefined();
-      promises[scenario.name]?.(report);
+      promises[scenario.name]?.(report, events);
       const repair = report.metrics.repair!;
       const faults = report.faults.map((f) => f.atMs);
       rows.push([
