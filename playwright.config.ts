@@ -5,6 +5,9 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from './scripts/chromium.ts';
 
+/** The preview server's port; set KVSCOPE_E2E_PORT to run two E2E suites side by side. */
+const port = Number(process.env.KVSCOPE_E2E_PORT ?? 4173);
+
 export default defineConfig({
   testDir: 'apps/web/e2e',
   outputDir: 'test-results/e2e',
@@ -13,7 +16,7 @@ export default defineConfig({
   retries: 0,
   reporter: [['list'], ['json', { outputFile: 'reports/playwright.json' }]],
   use: {
-    baseURL: 'http://127.0.0.1:4173',
+    baseURL: `http://127.0.0.1:${port}`,
     viewport: { width: 1280, height: 720 },
     launchOptions: {
       executablePath: chromiumPath,
@@ -21,8 +24,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npm run build -w @kvscope/web && npm run preview -w @kvscope/web',
-    url: 'http://127.0.0.1:4173',
+    command: `npm run build -w @kvscope/web && npm run preview -w @kvscope/web -- --port ${port} --strictPort`,
+    url: `http://127.0.0.1:${port}`,
     reuseExistingServer: false,
     timeout: 120_000,
   },

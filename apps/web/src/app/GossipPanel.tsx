@@ -69,7 +69,14 @@ export function GossipPanel({
                       className={look?.className ?? 'belief-none'}
                       data-testid={`belief-${observer}-${member}`}
                     >
-                      {look ? `${look.glyph} ${belief}` : '—'}
+                      {look ? (
+                        <>
+                          <span aria-hidden="true">{look.glyph}</span>
+                          <span className="belief-word"> {belief}</span>
+                        </>
+                      ) : (
+                        '—'
+                      )}
                     </td>
                   );
                 })}
