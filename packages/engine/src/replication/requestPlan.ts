@@ -84,6 +84,19 @@ function localCandidates(
   const dcOf = replicas.dataCentreOf;
   if (request.type !== 'get' || rule.level !== 'LOCAL_QUORUM' || dcOf === null || localDc === undefined)
     return replicas;
-  const local = (node: NodeId) => dcOf.get(node) === localDc;
-  return { ...replicas, nodes: replicas.nodes.filter(local), fallbacks: replicas.fallbacks.filter(local) };
+  let byDc = localLists.get(replicas);
+  if (!byDc) {
+    byDc = new Map();
+    localLists.set(replicas, byDc);
+  }
+  let list = byDc.get(localDc);
+  if (!list) {
+    const local = (node: NodeId) => dcOf.get(node) === localDc;
+    list = { ...replicas, nodes: replicas.nodes.filter(local), fallbacks: replicas.fallbacks.filter(local) };
+    byDc.set(localDc, list);
+  }
+  return list;
 }
+
+/** Per (cached, immutable) replica list, per data centre: its local part (collected with the list). */
+const localLists = new WeakMap<ReplicaList, Map<string, ReplicaList>>();

@@ -39,11 +39,12 @@ export function chooseReplicas(
   const targets = list.nodes.slice();
   const hintFor = new Map<NodeId, NodeId>();
   if (mode === 'strict') return { targets, hintFor };
-  const standIns = list.fallbacks.filter(isAlive);
   const dcOf = list.dataCentreOf ?? null;
+  let standIns: NodeId[] | null = null; // the healthy fallbacks, looked up once a replica is down
   for (let i = 0; i < targets.length; i++) {
     const owner = targets[i] as NodeId;
     if (isAlive(owner)) continue;
+    standIns ??= list.fallbacks.filter(isAlive);
     // The first healthy stand-in not yet taken — inside the owner's data centre when there are DCs.
     const at = dcOf === null ? 0 : standIns.findIndex((node) => dcOf.get(node) === dcOf.get(owner));
     if (at < 0 || at >= standIns.length) continue; // none: ask the down replica anyway
