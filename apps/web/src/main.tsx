@@ -14,6 +14,7 @@ import { App } from './app/App.tsx';
 import { LabClient } from './live/labClient.ts';
 import { createLabStore } from './live/labStore.ts';
 import { LiveCluster } from './live/liveCluster.ts';
+import { initialMembership, loadMembers } from './live/membership.ts';
 import { loadSettings, settingsProblem } from './live/settings.ts';
 import { SnapshotPoller } from './live/snapshots.ts';
 import { Workload } from './live/workload.ts';
@@ -28,7 +29,11 @@ const askedNodes = Number(params.get('nodes'));
 const asked = { ...saved, nodes: askedNodes };
 const settings =
   Number.isInteger(askedNodes) && askedNodes <= urlNodesMax && !settingsProblem(asked) ? asked : saved;
-const store = createLabStore(nodeIds(settings.nodes), Number(params.get('delay') ?? 400), settings);
+// The member list saved by the last add or remove reopens the same cluster (unless a link asks for a size).
+const members = params.get('nodes') === null ? loadMembers() : null;
+const order = members?.members ?? nodeIds(settings.nodes);
+const store = createLabStore(order, Number(params.get('delay') ?? 400), { ...settings, nodes: order.length });
+if (members) store.setState({ membership: initialMembership(order, members.retired) });
 if (params.get('workload') === 'off')
   store.setState((s) => ({ workload: { ...s.workload, running: false } }));
 const cluster = new LiveCluster(store, 1);

@@ -15,6 +15,7 @@ export * from './errors.ts';
 export * from './hashing/digest.ts';
 export * from './hashing/murmur3.ts';
 export * from './hashing/utf8.ts';
+export * from './membership/autoscaler.ts';
 export * from './membership/events.ts';
 export * from './membership/failureDetector.ts';
 export * from './membership/gossipDetector.ts';

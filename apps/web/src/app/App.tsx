@@ -29,6 +29,7 @@ import { FaultsPanel } from './FaultsPanel.tsx';
 import { GossipPanel } from './GossipPanel.tsx';
 import { InspectorPanel } from './InspectorPanel.tsx';
 import { LogPanel } from './LogPanel.tsx';
+import { MembershipPanel } from './MembershipPanel.tsx';
 import { RingPanel } from './RingPanel.tsx';
 import { RunControls, SettingsPanel } from './SettingsPanel.tsx';
 import { TracePanel } from './TracePanel.tsx';
@@ -98,13 +99,14 @@ export function App({ store, cluster, client, workload }: Props) {
     onSelect({ node: id });
     setTab('Inspector');
   };
+  const members = state.membership.ring;
   const ring = useMemo(
     () =>
       buildRing(
-        order.map((id) => ({ id })),
+        members.map((id) => ({ id })),
         { virtualNodes: settings.virtualNodes },
       ),
-    [order, settings.virtualNodes],
+    [members, settings.virtualNodes],
   );
   const matrix = useMemo(() => beliefMatrix(order, snapshots), [order, snapshots]);
   const verdicts = Object.fromEntries(order.map((id) => [id, nodeVerdict(id, nodes[id], matrix)]));
@@ -118,16 +120,19 @@ export function App({ store, cluster, client, workload }: Props) {
         <RunControls state={state} cluster={cluster} workload={workload} />
       </header>
       <div className="columns">
-        <ClusterPanel
-          state={state}
-          cluster={cluster}
-          flights={rates ? [] : flightsAt(state, displayNow)}
-          rates={rates}
-          selected={selection.node}
-          onSelect={inspect}
-          highlight={replicas}
-          verdicts={verdicts}
-        />
+        <div className="stack">
+          <ClusterPanel
+            state={state}
+            cluster={cluster}
+            flights={rates ? [] : flightsAt(state, displayNow)}
+            rates={rates}
+            selected={selection.node}
+            onSelect={inspect}
+            highlight={replicas}
+            verdicts={verdicts}
+          />
+          <MembershipPanel state={state} cluster={cluster} />
+        </div>
         <div className="stack">
           <ClientPanel
             client={client}

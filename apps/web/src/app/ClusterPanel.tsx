@@ -32,6 +32,12 @@ interface Props {
   verdicts: Readonly<Record<string, NodeVerdict>>;
 }
 
+/** A membership change the node is making: it joins, or leaves, once its ranges have moved. */
+function changeOf(state: LabState, id: NodeId): string {
+  if (state.membership.joining.includes(id)) return 'joining';
+  return state.membership.leaving.includes(id) ? 'leaving' : '';
+}
+
 /** Hints a node holds, written as a badge ("holds 3 hints for n3"). */
 function hintBadge(held: Record<string, number> | undefined): string {
   const owners = Object.entries(held ?? {}).filter(([, count]) => count > 0);
@@ -48,7 +54,8 @@ export function ClusterPanel(props: Props) {
     const replica = highlight.includes(id) ? `replica ${highlight.indexOf(id) + 1}` : '';
     const hints = hintBadge(state.hints[id]);
     const doubted = verdict?.doubtedBy.length ? `by ${verdict.doubtedBy.join(',')}` : '';
-    const detail = [replica, hints, doubted].filter(Boolean).join(' · ');
+    const change = changeOf(state, id);
+    const detail = [change, replica, hints, doubted].filter(Boolean).join(' · ');
     return { id, status: verdict?.state ?? 'starting', detail };
   });
   const types = [...new Set(flights.map((f) => f.msg))].sort();
@@ -202,7 +209,8 @@ function NodeTable({
           const status = node?.status ?? 'starting';
           const crashed = status === 'crashed';
           const verdict = verdicts[id];
-          const shown = verdict?.state ?? status;
+          const change = changeOf(state, id);
+          const shown = change || (verdict?.state ?? status);
           return (
             <tr key={id} data-testid={`row-${id}`} className={selected === id ? 'selected' : undefined}>
               <th scope="row">

@@ -179,6 +179,9 @@ const timelineKind: Record<FaultMarker['kind'], string> = {
   reset: 'wipe',
   settings: 'restart',
   repair: 'heal',
+  add: 'add',
+  remove: 'remove',
+  autoscaler: 'autoscaler',
 };
 
 /** Faults that last until the next heal are drawn as bands up to it (or up to now). */

@@ -3,12 +3,19 @@
  * selected key's preference list with its fallbacks. Nodes that are crashed, or held down by a live
  * node's failure detector, are crossed out, so a reader sees which replicas a request can reach.
  * Selecting a key here selects it everywhere (the client, the log, the cluster's replica labels).
+ *
+ * The ring's members come from the nodes' own `ring.changed` reports (store `membership`), so a
+ * joining node appears when it has its ranges and announces itself. For `movesShownMs` after a
+ * change the view also gets the ring before it: the moved ranges are highlighted in the colour of
+ * the node that receives them and the tokens animate in or out.
  */
 
 import { buildRing, type NodeId } from '@kvscope/engine';
 import { RingView } from '@kvscope/ui';
 import { useMemo } from 'react';
 import type { LabState, Selection } from '../live/labStore.ts';
+import { movesShownMs } from '../live/membership.ts';
+import { sharedNow } from '../shared/workerApi.ts';
 
 interface Props {
   state: LabState;
@@ -17,23 +24,36 @@ interface Props {
   onSelect: (patch: Partial<Selection>) => void;
 }
 
+const ringOf = (members: readonly NodeId[], virtualNodes: number) =>
+  buildRing(
+    members.map((id) => ({ id })),
+    { virtualNodes },
+  );
+
 export function RingPanel({ state, unavailable, reducedMotion, onSelect }: Props) {
-  const { order, settings, keys, selection } = state;
+  const { settings, keys, selection, membership } = state;
   const ring = useMemo(
-    () =>
-      buildRing(
-        order.map((id) => ({ id })),
-        { virtualNodes: settings.virtualNodes },
-      ),
-    [order, settings.virtualNodes],
+    () => ringOf(membership.ring, settings.virtualNodes),
+    [membership.ring, settings.virtualNodes],
+  );
+  const recent = membership.changedAt !== null && sharedNow() - membership.changedAt < movesShownMs;
+  const previous = recent ? membership.previous : null;
+  const previousRing = useMemo(
+    () => (previous ? ringOf(previous, settings.virtualNodes) : null),
+    [previous, settings.virtualNodes],
   );
   const shown = selection.key && !keys.includes(selection.key) ? [...keys, selection.key] : keys;
+  const changing = membership.joining[0] ?? membership.leaving[0];
   return (
     <section className="panel ring-panel" aria-label="Hash ring" data-testid="ring-panel">
       <h2>
         Hash ring{' '}
         <span className="muted small">
           N={settings.n} · {settings.virtualNodes} tokens per node
+          {changing &&
+            (membership.joining.length
+              ? ` · ${changing} joins once its ranges arrive`
+              : ` · ${changing} is handing its ranges over`)}
         </span>
       </h2>
       <RingView
@@ -42,6 +62,7 @@ export function RingPanel({ state, unavailable, reducedMotion, onSelect }: Props
         keys={shown}
         selectedKey={selection.key}
         selectedNode={selection.node}
+        previousRing={previousRing}
         unavailable={unavailable}
         onSelectKey={(key) => onSelect({ key })}
         onSelectNode={(id) => onSelect({ node: id as NodeId })}

@@ -1,7 +1,8 @@
 /**
  * Folds the workers' event batches into the lab store: messages in flight (or, when the network runs
  * too fast to see single messages, per-link counts), node states, request traces of the recorded
- * requests, the hints each node holds, and the event buffer the log and the views read.
+ * requests, the hints each node holds, the ring's members (from the nodes' `ring.changed` reports),
+ * and the event buffer the log and the views read.
  *
  * Message sends and deliveries outnumber everything else a hundred to one: they feed the flights,
  * the link counts and (at classroom speed only) a small buffer for the trace's arrows, never the
@@ -19,6 +20,7 @@ import {
   messagesKeptMax,
   notableKeptMax,
 } from './labStore.ts';
+import { foldRingChange } from './membership.ts';
 
 /** Below this link delay a message lives too briefly to be seen: links show counts instead of dots. */
 export const flightDrawDelayMinMs = 10;
@@ -60,6 +62,7 @@ export function applyEvents(
   const counters = { ...state.counters, eventsDropped: state.counters.eventsDropped + dropped };
   const hints = { ...state.hints };
   let traces = state.traces;
+  let membership = state.membership;
   const kept: LabEvent[] = [];
   const notable: LabEvent[] = [];
   const messages: ClusterEvent[] = [];
@@ -104,6 +107,9 @@ export function applyEvents(
       case 'message.dropped':
         counters.dropped++;
         break;
+      case 'ring.changed':
+        membership = foldRingChange(membership, event.added, event.removed, event.at);
+        break;
       case 'version.stored':
         bump(nodes, event.node, (n) => ({ stored: n.stored + 1 }));
         break;
@@ -125,6 +131,7 @@ export function applyEvents(
     counters,
     traces,
     hints,
+    membership,
     events: appendBounded(state.events, kept, eventsKeptMax),
     notable: appendBounded(state.notable, notable, notableKeptMax),
     messages: appendBounded(state.messages, messages, messagesKeptMax),

@@ -47,7 +47,7 @@ export class LabClient {
   private next = 0;
   /** The id of the last request sent (for the trace view and tests). */
   lastRequestId: string | null = null;
-  private ring: { order: readonly NodeId[]; virtualNodes: number; ring: Ring } | null = null;
+  private ring: { members: readonly NodeId[]; virtualNodes: number; ring: Ring } | null = null;
 
   constructor(
     private readonly cluster: LiveCluster,
@@ -76,13 +76,14 @@ export class LabClient {
 
   /** The key's first replica (a partition-aware client's choice: no forwarding hop for writes). */
   replicaOf(key: string): NodeId {
-    const { order, settings } = this.store.getState();
-    if (this.ring?.order !== order || this.ring.virtualNodes !== settings.virtualNodes) {
+    const { membership, settings } = this.store.getState();
+    const members = membership.ring;
+    if (this.ring?.members !== members || this.ring.virtualNodes !== settings.virtualNodes) {
       const ring = buildRing(
-        order.map((id) => ({ id })),
+        members.map((id) => ({ id })),
         { virtualNodes: settings.virtualNodes },
       );
-      this.ring = { order, virtualNodes: settings.virtualNodes, ring };
+      this.ring = { members, virtualNodes: settings.virtualNodes, ring };
     }
     return preferenceList(this.ring.ring, key, settings.n).nodes[0] as NodeId;
   }

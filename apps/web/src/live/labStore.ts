@@ -17,6 +17,8 @@ import type {
 } from '@kvscope/engine';
 import { createStore } from 'zustand/vanilla';
 import type { StorageBackend } from '../shared/workerApi.ts';
+import { type AutoscalerView, autoscalerOff } from './autoscaler.ts';
+import { initialMembership, type MembershipView } from './membership.ts';
 import { type NetworkFaults, noFaults } from './network.ts';
 import { type ClusterSettings, defaultSettings } from './settings.ts';
 
@@ -89,7 +91,10 @@ export type FaultKind =
   | 'heal'
   | 'reset'
   | 'settings'
-  | 'repair';
+  | 'repair'
+  | 'add'
+  | 'remove'
+  | 'autoscaler';
 
 /** A fault (or an operator action) on the timeline, where and when it happened. */
 export interface FaultMarker {
@@ -155,6 +160,9 @@ export interface LabState {
   keys: string[];
   workload: WorkloadSettings;
   ops: { ok: number; fail: number; info: number };
+  /** The ring's members as the engine reports them, and the join or departure in progress. */
+  membership: MembershipView;
+  autoscaler: AutoscalerView;
 }
 
 /** Events kept for the event log; older ones scroll away. */
@@ -204,6 +212,8 @@ export function createLabStore(order: NodeId[], linkDelayMs: number, settings = 
     keys: [],
     workload: defaultWorkload,
     ops: { ok: 0, fail: 0, info: 0 },
+    membership: initialMembership(order),
+    autoscaler: autoscalerOff,
   }));
 }
 
@@ -265,7 +275,9 @@ export function addMarker(
 
 /** Events that tell the story of faults and recovery, as opposed to the steady request traffic. */
 export function isNotable(event: LabEvent): boolean {
-  return /^(lab\.|node\.|member\.|hint\.|antientropy\.(done|repaired))/.test(event.type);
+  return /^(lab\.|node\.|member\.|hint\.|antientropy\.(done|repaired)|ring\.changed|rebalance\.)/.test(
+    event.type,
+  );
 }
 
 export function select(state: LabState, patch: Partial<Selection>): Partial<LabState> {

@@ -11,14 +11,15 @@
  * starts a fresh worker on the same files (a recovery); wipe terminates it and starts one that
  * deletes the node's folder first (a lost disk); pause holds the worker's inputs. Network faults are
  * a `NetworkFaults` value in the store, turned into a link table per worker on every change.
- * Every fault is put on the store's timeline.
+ * Every fault is put on the store's timeline. Membership changes (add, remove, the autoscaler) are
+ * driven by `membership` (membershipChanges.ts) through `startJoiner`, `configureNode` and `retire`.
  */
 
 import type { KvReply, KvRequest, NodeId } from '@kvscope/engine';
-import { nodeIds } from '@kvscope/engine';
 import * as Comlink from 'comlink';
 import type { EventBatch, NodeStartResult, NodeWorkerApi } from '../shared/workerApi.ts';
 import { sharedNow } from '../shared/workerApi.ts';
+import { LiveAutoscaler } from './autoscaler.ts';
 import { applyEvents } from './foldEvents.ts';
 import {
   addMarker,
@@ -28,6 +29,8 @@ import {
   patchNode,
   setNodeStatus,
 } from './labStore.ts';
+import { initialMembership } from './membership.ts';
+import { MembershipChanges } from './membershipChanges.ts';
 import { describeGroups, linkTable, type NetworkFaults, noFaults, pairKey } from './network.ts';
 import { type ClusterSettings, requestTimeoutFor, saveSettings, settingsProblem } from './settings.ts';
 
@@ -48,11 +51,17 @@ export class LiveCluster {
   private queue: Promise<unknown> = Promise.resolve();
   private batches: EventBatch[] = [];
   private foldTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Adding and removing nodes, for the buttons and the autoscaler. */
+  readonly membership: MembershipChanges;
+  readonly autoscaler: LiveAutoscaler;
 
   constructor(
     private readonly store: LabStore,
     private readonly seed: number,
-  ) {}
+  ) {
+    this.membership = new MembershipChanges(this, store);
+    this.autoscaler = new LiveAutoscaler(store, this.membership);
+  }
 
   get ids(): readonly NodeId[] {
     return this.store.getState().order;
@@ -71,15 +80,20 @@ export class LiveCluster {
     return this.running.has(id);
   }
 
+  /** Running nodes that serve requests: up, and neither joining nor leaving. */
   liveIds(): NodeId[] {
-    const nodes = this.store.getState().nodes;
-    return this.ids.filter((id) => this.running.has(id) && nodes[id]?.status === 'up');
+    const { nodes, membership } = this.store.getState();
+    const changing = [...membership.joining, ...membership.leaving];
+    return this.ids.filter(
+      (id) => this.running.has(id) && nodes[id]?.status === 'up' && !changing.includes(id),
+    );
   }
 
   /** A client request coordinated by `id`; rejects if the node is not running. */
   request(id: NodeId, request: KvRequest): Promise<KvReply> {
     const node = this.running.get(id);
     if (!node) return Promise.reject(new Error(`${id} is not running`));
+    this.autoscaler.countRequest(id);
     return new Promise((resolve) => {
       node.waiting.set(request.requestId, resolve);
       node.requests.postMessage(request);
@@ -93,6 +107,7 @@ export class LiveCluster {
   /** Terminates the node's worker: a crash, with no chance to clean up. */
   kill(id: NodeId): void {
     if (!this.terminate(id)) return;
+    this.membership.interrupted(id);
     this.mark('kill', `${id} killed (worker terminated)`, [id]);
     this.store.setState((s) => setNodeStatus(s, id, 'crashed', sharedNow()));
   }
@@ -128,19 +143,30 @@ export class LiveCluster {
   /** Stops every worker, wipes every node's files, and starts a fresh cluster. */
   reset(): Promise<void> {
     for (const id of this.ids) this.terminate(id);
-    this.store.setState({ faults: noFaults, nodes: freshNodes(this.ids), flights: {}, linkCounts: {} });
+    const { joining, retired } = this.store.getState().membership;
+    const order = this.ids.filter((id) => !joining.includes(id));
+    const membership = initialMembership(order, retired);
+    this.store.setState({ faults: noFaults, nodes: freshNodes(order), flights: {}, linkCounts: {} });
+    this.store.setState({ order, membership });
     this.mark('reset', 'cluster reset: every disk wiped, every node restarted empty', [...this.ids]);
     return this.startAll({ wipe: true });
   }
 
   /** Restarts every worker with new settings (the data stays on disk). Returns a refusal sentence. */
   async applySettings(settings: ClusterSettings): Promise<string | null> {
-    const problem = settingsProblem(settings);
+    const { membership } = this.store.getState();
+    const changing = [...membership.joining, ...membership.leaving][0];
+    if (changing) return `${changing} is still moving its ranges; apply the settings once it has finished.`;
+    const problem = settingsProblem({ ...settings, nodes: this.ids.length });
     if (problem) return problem;
     await Promise.all([...this.running.keys()].map((id) => this.stopGracefully(id)));
     saveSettings(settings);
-    const order = nodeIds(settings.nodes);
-    this.store.setState({ settings, order, nodes: freshNodes(order), flights: {} });
+    const order = [...this.ids];
+    this.store.setState({
+      settings: { ...settings, nodes: order.length },
+      nodes: freshNodes(order),
+      flights: {},
+    });
     const text = `settings: N=${settings.n} R=${settings.r} W=${settings.w}, ${settings.virtualNodes} virtual nodes, ${settings.conflictMode}`;
     this.mark('settings', `${text} — every node restarted`, [...order]);
     await this.startAll();
@@ -208,7 +234,31 @@ export class LiveCluster {
   }
 
   stopAll(): void {
+    this.autoscaler.stop();
     for (const id of [...this.running.keys()]) this.terminate(id);
+  }
+
+  /** Starts a new node on an empty disk as a joiner (`membership` put it in `order` and `joining`). */
+  startJoiner(id: NodeId): Promise<void> {
+    return this.serially(() => this.startOne(id, true));
+  }
+
+  /** Sends the node an operator command (`{ decommission: true }`). */
+  async configureNode(id: NodeId, patch: Record<string, unknown>): Promise<void> {
+    await this.running.get(id)?.api.configure(patch);
+  }
+
+  /** Closes and terminates a node that left (or a cancelled joiner) and drops it from every view. */
+  retire(id: NodeId): Promise<void> {
+    return this.serially(async () => {
+      await this.stopGracefully(id);
+      this.store.setState((s) => {
+        const { [id]: _node, ...nodes } = s.nodes;
+        const { [id]: _snapshot, ...snapshots } = s.snapshots;
+        const selection = s.selection.node === id ? { ...s.selection, node: null } : s.selection;
+        return { order: s.order.filter((m) => m !== id), nodes, snapshots, selection };
+      });
+    });
   }
 
   // ── internals ───────────────────────────────────────────────────────────────────────────────
@@ -219,6 +269,7 @@ export class LiveCluster {
 
   /** Batches from every worker are folded into the store together, once per display frame. */
   private enqueue(batch: EventBatch): void {
+    this.membership.observe(batch.events);
     this.batches.push(batch);
     if (this.foldTimer !== null) return;
     this.foldTimer = setTimeout(() => {
@@ -309,8 +360,10 @@ export class LiveCluster {
       await api.connect(peer, Comlink.transfer(channel.port1, [channel.port1]));
       await other.api.connect(id, Comlink.transfer(channel.port2, [channel.port2]));
     }
-    const { settings, linkDelayMs } = this.store.getState();
+    const { settings, linkDelayMs, membership } = this.store.getState();
     const config = {
+      // A joiner (also one restarted mid-join) streams its ranges in before it serves.
+      join: membership.joining.includes(id),
       n: settings.n,
       r: settings.r,
       w: settings.w,
@@ -318,7 +371,8 @@ export class LiveCluster {
       conflictMode: settings.conflictMode,
       requestTimeoutMs: requestTimeoutFor(linkDelayMs),
     };
-    const peers = this.ids.filter((p) => p !== id);
+    // The ring is the members the engine reports, not every worker: a joiner is not on it yet.
+    const peers = membership.ring.filter((p) => p !== id);
     const options = {
       id,
       peers,
@@ -343,6 +397,7 @@ export class LiveCluster {
   private died(id: NodeId, worker: Worker, message: string): void {
     if (this.running.get(id)?.worker !== worker) return;
     this.terminate(id);
+    this.membership.interrupted(id);
     this.store.setState((s) => setNodeStatus(s, id, 'crashed', sharedNow()));
     this.store.setState((s) => patchNode(s, id, { error: message }));
   }

@@ -8,8 +8,8 @@
  *
  * `CentreText` — the words in the middle of the ring: the ring's size; or the selected key with its
  * preference list and fallbacks in writing; or the selected node's tokens and shares; and how much
- * of the ring moves after a membership change. Props: `ring`, `n`, `selectedKey`, `selectedNode`,
- * `shares` (engine `ownership`), `movedShare` (0…1), `moveCount`.
+ * of the ring moves after a membership change, and to whom. Props: `ring`, `n`, `selectedKey`,
+ * `selectedNode`, `shares` (engine `ownership`), `movedShare` (0…1), `moveCount`, `moveSummary`.
  */
 
 import { extendedPreferenceList, type NodeOwnership, type Ring, type RingPosition } from '@kvscope/engine';
@@ -94,6 +94,8 @@ export interface CentreTextProps {
   shares: readonly NodeOwnership[];
   movedShare: number;
   moveCount: number;
+  /** Who receives the moved ranges, from whom ("to n6 from n1, n3"). */
+  moveSummary?: string | null;
 }
 
 export function CentreText({
@@ -104,6 +106,7 @@ export function CentreText({
   shares,
   movedShare,
   moveCount,
+  moveSummary,
 }: CentreTextProps) {
   const lines: { text: string; size: number; weight?: number; fill?: string }[] = [];
   if (selectedKey && ring.tokens.length) {
@@ -133,6 +136,7 @@ export function CentreText({
       fill: '#8a4b00',
       weight: 600,
     });
+    if (moveSummary) lines.push({ text: truncate(moveSummary, 30), size: 14, fill: '#8a4b00' });
   }
   const top = -((lines.length - 1) * 22) / 2;
   return (

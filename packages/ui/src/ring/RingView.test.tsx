@@ -1,4 +1,4 @@
-import { buildRing, extendedPreferenceList, nodeIds } from '@kvscope/engine';
+import { buildRing, extendedPreferenceList, nodeIds, rangeMoves } from '@kvscope/engine';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { RingView } from './RingView.tsx';
@@ -31,13 +31,25 @@ describe('RingView', () => {
     expect(count(html, 'data-change="enters"')).toBe(8);
     expect(html).toMatch(/\d+ ranges move · [\d.]+%/);
     expect(html.includes('class="kv-moved"')).toBe(true);
-    expect(html.includes('class="kv-token-enter"')).toBe(true);
     const still = renderToStaticMarkup(
       <RingView ring={ring(6)} previousRing={ring(5)} n={3} reducedMotion />,
     );
-    expect(still.includes('class="kv-token-enter"')).toBe(false);
     expect(count(still, 'data-change="enters"')).toBe(8);
     expect(still.includes('class="kv-moved"')).toBe(false);
+  });
+
+  it('says to whom the ranges move: the joiner receives every one, from the nodes that give them up', () => {
+    const before = ring(5);
+    const after = ring(6);
+    const moves = rangeMoves(before, after, 3).filter((m) => m.gained.length > 0);
+    const html = renderToStaticMarkup(<RingView ring={after} previousRing={before} n={3} />);
+    expect(count(html, 'data-receiver="n6"')).toBe(moves.length);
+    const givers = [...new Set(moves.flatMap((m) => m.lost))].sort();
+    expect(html).toContain(`to n6 from ${givers.join(', ')}`);
+    const leave = renderToStaticMarkup(<RingView ring={before} previousRing={after} n={3} />);
+    expect(count(leave, 'data-change="leaves"')).toBe(8);
+    expect(leave).not.toContain('data-receiver="n6"');
+    expect(leave).toMatch(/to (n\d, )*n\d from n6/);
   });
 
   it('says the cluster is under-replicated when N exceeds the nodes', () => {

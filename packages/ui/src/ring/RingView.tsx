@@ -7,8 +7,10 @@
  *   - keys as dots at their positions; the selected key's preference list (badges 1…N at the first
  *     token of each distinct node, clockwise) and its fallbacks (hollow, dashed: F1, F2 …);
  *   - with `previousRing`, the ranges whose preference lists differ (engine `rangeMoves`) hatched
- *     outside the circle, entering tokens growing in and leaving tokens fading to hollow ghosts
- *     (no animation under `prefers-reduced-motion` or `reducedMotion`);
+ *     outside the circle in the colour of the node that receives them, with "to n6 from n2, n4" in
+ *     the centre; entering tokens fly in and leaving ones drift out as hollow ghosts, and the moved
+ *     ranges sweep open (d3 transitions, ringTransition.ts; none under `prefers-reduced-motion` or
+ *     `reducedMotion`);
  *   - an "under-replicated" notice when N exceeds the number of nodes.
  *
  * Props:
@@ -28,7 +30,7 @@
 
 import { keyPosition, movedFraction, ownership, type Ring, rangeMoves } from '@kvscope/engine';
 import { arc as d3Arc } from 'd3';
-import { useId, useMemo } from 'react';
+import { useId, useMemo, useRef } from 'react';
 import { Shape } from '../cluster/Shape.tsx';
 import { svgId } from '../shared/format.ts';
 import { nodeStyles, styleOf } from '../shared/nodeStyle.ts';
@@ -46,6 +48,7 @@ import {
   tokenChanges,
 } from './ringGeometry.ts';
 import { ringCss } from './ringStyles.ts';
+import { useRingTransition } from './ringTransition.ts';
 
 export interface RingViewProps {
   ring: Ring;
@@ -96,10 +99,15 @@ export function RingView(props: RingViewProps) {
   const underReplicated = n > ring.nodes.length;
   const band = d3Arc<{ startAngle: number; endAngle: number }>();
   const dim = (node: string) => (selectedNode && selectedNode !== node ? 0.3 : 1);
+  const svgRef = useRef<SVGSVGElement>(null);
+  const movedBand = { inner: radius + 5, outer: radius + 17 };
+  useRingTransition(svgRef, ring, previousRing, animate, movedBand);
+  const receivers = [...new Set(moves.flatMap((m) => m.gained))];
 
   return (
     <figure style={{ margin: 0 }} data-testid="ring-view">
       <svg
+        ref={svgRef}
         viewBox={`0 0 ${size} ${size}`}
         width="100%"
         style={{ maxWidth: size, display: 'block' }}
@@ -118,6 +126,19 @@ export function RingView(props: RingViewProps) {
             <rect width={7} height={7} fill={movedFill} />
             <line x1={0} y1={0} x2={0} y2={7} stroke={movedStroke} strokeWidth={2.5} />
           </pattern>
+          {receivers.map((node) => (
+            <pattern
+              key={node}
+              id={svgId(reactId, `moved-to-${node}`)}
+              width={7}
+              height={7}
+              patternUnits="userSpaceOnUse"
+              patternTransform="rotate(45)"
+            >
+              <rect width={7} height={7} fill={styleOf(styles, node).colour} />
+              <line x1={0} y1={0} x2={0} y2={7} stroke={ink} strokeWidth={2} />
+            </pattern>
+          ))}
         </defs>
         <g transform={`translate(${c},${c})`}>
           <g data-testid="ownership">
@@ -140,9 +161,12 @@ export function RingView(props: RingViewProps) {
               <path
                 key={`${move.start}-${move.end}`}
                 className={animate ? 'kv-moved' : undefined}
-                d={band.innerRadius(radius + 5).outerRadius(radius + 17)(span) ?? ''}
-                fill={`url(#${hatchId})`}
-                stroke={movedStroke}
+                d={band.innerRadius(movedBand.inner).outerRadius(movedBand.outer)(span) ?? ''}
+                data-moved-start={span.startAngle}
+                data-moved-end={span.endAngle}
+                data-receiver={move.gained[0]}
+                fill={`url(#${move.gained[0] ? svgId(reactId, `moved-to-${move.gained[0]}`) : hatchId})`}
+                stroke={move.gained[0] ? ink : movedStroke}
                 strokeWidth={1}
               >
                 <title>{`Moves (${formatShare(move.fraction)} of the ring): ${move.before.join(', ')} → ${move.after.join(', ')}${move.gained.length ? `; ${move.gained.join(', ')} receive it` : ''}${move.lost.length ? `; ${move.lost.join(', ')} hand it over` : ''}`}</title>
@@ -154,19 +178,11 @@ export function RingView(props: RingViewProps) {
               const style = styleOf(styles, t.node);
               const at = pointAt(angleOf(t.position), radius);
               const chosen = selectedNode === t.node;
-              const className = !animate
-                ? undefined
-                : t.change === 'enters'
-                  ? 'kv-token-enter'
-                  : t.change === 'leaves'
-                    ? 'kv-token-leave'
-                    : undefined;
               const label = pointAt(angleOf(t.position), radius - 44);
               return (
                 // biome-ignore lint/a11y/noStaticElementInteractions: tokens are a pointer shortcut; the legend's buttons are the keyboard path to the same action.
                 <g
                   key={t.id}
-                  className={className}
                   data-token={t.id}
                   data-change={t.change}
                   opacity={t.change === 'leaves' ? 0.6 : dim(t.node)}
@@ -225,6 +241,7 @@ export function RingView(props: RingViewProps) {
             shares={shares}
             movedShare={movedFraction(moves)}
             moveCount={moves.length}
+            moveSummary={moveSummary(moves)}
           />
         </g>
       </svg>
@@ -256,6 +273,14 @@ const noticeStyle = {
   borderRadius: 6,
   fontSize: 15,
 } as const;
+
+/** Who receives the moved ranges and who gives them up: "to n6 from n1, n3, n5". */
+function moveSummary(moves: ReturnType<typeof rangeMoves>): string | null {
+  const to = [...new Set(moves.flatMap((m) => m.gained))].sort();
+  const from = [...new Set(moves.flatMap((m) => m.lost))].sort();
+  if (to.length === 0) return null;
+  return `to ${to.join(', ')}${from.length ? ` from ${from.join(', ')}` : ''}`;
+}
 
 function ringSummary(ring: Ring, n: number, moves: number): string {
   return `Hash ring: ${ring.nodes.length} nodes, ${ring.tokens.length} tokens, N = ${n}${moves ? `, ${moves} ranges move` : ''}`;

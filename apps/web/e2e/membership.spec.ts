@@ -1,0 +1,157 @@
+/**
+ * Membership changes in the live lab, end to end on the built app in Chromium: adding a node under
+ * writes (a new worker joins, streams the ranges it will own, appears on the ring, and no
+ * acknowledged write is lost), removing one (it hands its ranges over, leaves, its worker stops,
+ * and the data stays readable), both surviving a reload, and a removal refused with a sentence when
+ * it would leave fewer nodes than N. Checks go through the page's own client (`window.kvscope`).
+ * Screenshots of the add and remove states go to docs/screenshots/.
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { expect, type Page, test } from '@playwright/test';
+
+const shot = async (page: Page, name: string) => {
+  await page.screenshot({ path: `test-results/e2e/${name}.png` });
+  mkdirSync('docs/screenshots', { recursive: true });
+  copyFileSync(`test-results/e2e/${name}.png`, `docs/screenshots/${name}.png`);
+};
+
+function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(err.message));
+  return problems;
+}
+
+async function waitUp(page: Page, ids: string[]): Promise<void> {
+  for (const id of ids) await expect(page.getByTestId(`status-${id}`)).toHaveText('up', { timeout: 20_000 });
+}
+
+/** Opens the lab at full network speed without the background workload (the tests write their own). */
+async function open(page: Page, ids: string[]): Promise<void> {
+  await page.goto('/?delay=0&workload=off');
+  await waitUp(page, ids);
+}
+
+/** Puts keys `prefix0…` from the page's client, 4 at a time; returns the acknowledged ones. */
+async function writeKeys(page: Page, prefix: string, count: number): Promise<string[]> {
+  return page.evaluate(
+    async ({ prefix, count }) => {
+      const { client } = window.kvscope;
+      const acked: string[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < count) {
+          const key = `${prefix}${next++}`;
+          const reply = await client.put(key, `v-${key}`, { record: false });
+          if (reply.ok) acked.push(key);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, worker));
+      return acked;
+    },
+    { prefix, count },
+  );
+}
+
+/** Reads each key with `r` through `coordinator` (or any node); returns those missing their value. */
+async function missing(page: Page, keys: string[], r: number, coordinator?: string): Promise<string[]> {
+  return page.evaluate(
+    async ({ keys, r, coordinator }) => {
+      const { client } = window.kvscope;
+      const decoder = new TextDecoder();
+      const lost: string[] = [];
+      for (const key of keys) {
+        const options = { r, record: false, ...(coordinator ? { coordinator: coordinator as never } : {}) };
+        const reply = await client.get(key, options);
+        const values =
+          reply.ok && reply.type === 'get'
+            ? reply.siblings.map((v) => (v.value ? decoder.decode(v.value) : null))
+            : [];
+        if (!values.includes(`v-${key}`))
+          lost.push(`${key}: ${JSON.stringify(reply.ok ? values : reply.error)}`);
+      }
+      return lost;
+    },
+    { keys, r, coordinator },
+  );
+}
+
+const ringMembers = (page: Page) =>
+  page.evaluate(() => [...window.kvscope.store.getState().membership.ring].sort());
+
+test('adding a node under writes: a sixth worker joins, takes its tokens on the ring, and no acknowledged write is lost', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, ['n1', 'n2', 'n3', 'n4', 'n5']);
+  const before = await writeKeys(page, 'pre-', 120);
+  expect(before.length).toBeGreaterThan(100);
+  const during = writeKeys(page, 'join-', 200);
+  await page.waitForTimeout(200);
+  await page.getByTestId('add-node').click();
+  await expect.poll(() => page.workers().length).toBe(6);
+  await expect(page.getByTestId('row-n6')).toBeVisible();
+  await expect(page.getByTestId('status-n6')).toHaveText('up', { timeout: 30_000 });
+  expect(await ringMembers(page)).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
+  // The ring shows n6's eight tokens and, for a while, the ranges that moved to it.
+  const ring = page.getByTestId('ring-view');
+  await expect(ring.locator('[data-token^="n6#"]')).toHaveCount(8);
+  await expect(ring.locator('[data-receiver="n6"]').first()).toBeVisible();
+  await expect(page.getByTestId('ring-centre')).toContainText(/to n6 from n\d/);
+  await page.getByTestId('tab-log').click();
+  const joined = page.getByTestId('event-log').getByText(/n6 joined: replica for \d+% of the ring/);
+  await expect(joined).toBeVisible();
+  await expect(joined).toContainText(/taken from n\d.*; [1-9]\d* keys streamed/);
+  const acked = await during;
+  expect(acked.length).toBeGreaterThan(150);
+  expect(await missing(page, [...before, ...acked], 3)).toEqual([]);
+  await shot(page, 'lab-node-added');
+  // The new member survives a reload: six workers reopen from OPFS and the data is still there.
+  await page.reload();
+  await waitUp(page, ['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
+  expect(page.workers().length).toBe(6);
+  expect(await missing(page, before.slice(0, 40), 2)).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
+test('removing a node: it hands its ranges over and leaves, its worker stops, the data stays readable, and the cluster stays smaller after a reload', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, ['n1', 'n2', 'n3', 'n4', 'n5']);
+  const acked = await writeKeys(page, 'leave-', 150);
+  expect(acked.length).toBe(150);
+  await page.getByTestId('remove-which').selectOption('n2');
+  await page.getByTestId('remove-node').click();
+  await expect(page.getByTestId('row-n2')).toHaveCount(0, { timeout: 30_000 });
+  await expect.poll(() => page.workers().length).toBe(4);
+  expect(await ringMembers(page)).toEqual(['n1', 'n3', 'n4', 'n5']);
+  await expect(page.getByTestId('ring-view').locator('[data-change="leaves"]')).toHaveCount(8);
+  await page.getByTestId('tab-log').click();
+  const log = page.getByTestId('event-log');
+  await expect(log.getByText(/n2 decommissioning: it hands its ranges to n\d/)).toBeVisible();
+  await expect(log.getByText(/n2 left: handed [1-9]\d* keys \(its \d+% of the ring\) to n\d/)).toBeVisible();
+  expect(await missing(page, acked, 3)).toEqual([]);
+  await shot(page, 'lab-node-removed');
+  // Down to N=3 nodes, another removal is refused with a sentence before it is tried.
+  await page.getByTestId('remove-which').selectOption('n5');
+  await page.getByTestId('remove-node').click();
+  await expect(page.getByTestId('row-n5')).toHaveCount(0, { timeout: 30_000 });
+  await page.getByTestId('remove-which').selectOption('n4');
+  await expect(page.getByTestId('remove-node')).toBeDisabled();
+  await expect(page.getByTestId('membership-note')).toHaveText(
+    'Removing n4 would leave 2 nodes, fewer than N=3 replicas.',
+  );
+  await page.getByTestId('tab-faults').click();
+  await expect(page.getByTestId('faults-timeline')).toContainText('n5 left');
+  await shot(page, 'lab-remove-refused');
+  await page.reload();
+  await waitUp(page, ['n1', 'n3', 'n4']);
+  expect(page.workers().length).toBe(3);
+  await expect(page.getByTestId('row-n2')).toHaveCount(0);
+  expect(await missing(page, acked, 3)).toEqual([]);
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,231 @@
+/**
+ * Adding and removing nodes in the live lab (SPEC 1.7, §2 "add/remove node"), for the buttons and
+ * the autoscaler alike.
+ *
+ *   add:     next free id ─▶ new Worker, ports to every running worker, started as a joiner
+ *            (`join: true`): it pulls every range it will own from each old replica, then announces
+ *            itself ─▶ `rebalance.finished` (bootstrap) ─▶ saved member list, log sentence
+ *   remove:  configure {decommission: true} ─▶ it pushes every range it loses to the nodes that gain
+ *            them, delivers its hints, announces `left` ─▶ `rebalance.finished` (decommission) ─▶
+ *            every running member's ring has dropped it (or a timeout) ─▶ its worker is closed and
+ *            terminated, the views drop it, the member list is saved
+ *
+ * A change is refused with a sentence when it cannot work (membership.ts). Removing a node that is
+ * still joining cancels the join: no one routes to a joiner before it announces itself. A leaving
+ * node that crashes stays a member (it never announced `left`); the change is abandoned.
+ */
+
+import type { ClusterEvent, NodeId } from '@kvscope/engine';
+import { sharedNow } from '../shared/workerApi.ts';
+import { beliefMatrix, nodeVerdict } from './gossip.ts';
+import { addMarker, type FaultKind, freshNodes, type LabStore } from './labStore.ts';
+import type { LiveCluster } from './liveCluster.ts';
+import {
+  type Availability,
+  addProblem,
+  type ChangeSummary,
+  describeJoin,
+  describeLeave,
+  nextNodeId,
+  type RebalanceTotals,
+  removeProblem,
+  saveMembers,
+  summariseChange,
+} from './membership.ts';
+
+/**
+ * After a leaving node has handed its ranges over, the page waits at most this long (plus four link
+ * delays) for every running member to drop it from its ring before terminating its worker: its
+ * `left` announcement must leave the worker first.
+ */
+export const leaveSettleMs = 3_000;
+
+interface Leaving {
+  id: NodeId;
+  summary: ChangeSummary;
+  totals: RebalanceTotals | null;
+  /** Running members whose ring has dropped it. */
+  dropped: Set<NodeId>;
+  timer: ReturnType<typeof setTimeout> | null;
+}
+
+export class MembershipChanges {
+  private leavingNow: Leaving | null = null;
+
+  constructor(
+    private readonly cluster: LiveCluster,
+    private readonly store: LabStore,
+  ) {}
+
+  /** Each node's availability: the page's own knowledge combined with the live failure detectors. */
+  states(): Record<string, Availability> {
+    const { order, nodes, snapshots } = this.store.getState();
+    const matrix = beliefMatrix(order, snapshots);
+    return Object.fromEntries(order.map((id) => [id, nodeVerdict(id, nodes[id], matrix).state]));
+  }
+
+  addProblem(): string | null {
+    return addProblem(this.store.getState().membership, this.states());
+  }
+
+  removeProblem(id: NodeId): string | null {
+    const { membership, settings } = this.store.getState();
+    if (membership.joining.includes(id)) return null;
+    return removeProblem(membership, id, settings.n, this.states());
+  }
+
+  /** Starts a new node as a joiner; returns a refusal sentence, or null once it is under way. */
+  add(by = ''): string | null {
+    const problem = this.addProblem();
+    if (problem) return problem;
+    const { order, membership } = this.store.getState();
+    const id = nextNodeId(order, membership.retired);
+    this.store.setState((s) => ({
+      order: [...s.order, id],
+      nodes: { ...s.nodes, ...freshNodes([id]) },
+      membership: { ...s.membership, joining: [id] },
+    }));
+    const who = by ? `${by}: ` : '';
+    this.note(
+      'add',
+      `${who}${id} joining: it pulls the ranges it will own from their replicas, then serves`,
+      [id],
+    );
+    void this.cluster.startJoiner(id);
+    return null;
+  }
+
+  /** Decommissions `id` (or cancels its join); returns a refusal sentence, or null once under way. */
+  remove(id: NodeId, by = ''): string | null {
+    const { membership, settings } = this.store.getState();
+    if (membership.joining.includes(id)) {
+      this.cancelJoin(id);
+      return null;
+    }
+    const problem = this.removeProblem(id);
+    if (problem) return problem;
+    const after = membership.ring.filter((m) => m !== id);
+    const summary = summariseChange(membership.ring, after, id, settings.n, settings.virtualNodes);
+    this.leavingNow = { id, summary, totals: null, dropped: new Set(), timer: null };
+    this.store.setState((s) => ({ membership: { ...s.membership, leaving: [id] } }));
+    const who = by ? `${by}: ` : '';
+    const to = summary.counterparts.join(', ');
+    this.note('remove', `${who}${id} decommissioning: it hands its ranges to ${to}, then leaves`, [id]);
+    void this.cluster.configureNode(id, { decommission: true });
+    return null;
+  }
+
+  /** Reads every batch of engine events for the ends of the change in progress. */
+  observe(events: readonly ClusterEvent[]): void {
+    const { joining, leaving } = this.store.getState().membership;
+    if (joining.length === 0 && leaving.length === 0) return;
+    for (const event of events) {
+      if (event.type === 'rebalance.finished' && event.kind === 'bootstrap' && joining.includes(event.node))
+        this.joined(event.node, event);
+      else if (event.type === 'rebalance.finished' && event.kind === 'decommission')
+        this.handedOver(event.node, event);
+      else if (event.type === 'rebalance.refused') this.refused(event.node, event.error);
+      else if (event.type === 'ring.changed') this.ringDropped(event.node, event.removed);
+    }
+  }
+
+  /** The node crashed or was killed: a leaving node stays a member; a joiner re-joins on restart. */
+  interrupted(id: NodeId): void {
+    if (this.leavingNow?.id !== id || this.leavingNow.totals) return;
+    this.clearLeaving();
+    this.note(
+      'remove',
+      `${id}'s decommission interrupted: it stopped before handing everything over and stays a member`,
+      [id],
+    );
+  }
+
+  /** Puts an operator action on the timeline and in the log. */
+  note(kind: FaultKind, label: string, nodes: NodeId[]): void {
+    this.store.setState((s) => addMarker(s, kind, label, nodes, sharedNow()));
+  }
+
+  private joined(id: NodeId, totals: RebalanceTotals): void {
+    const { membership, settings } = this.store.getState();
+    const after = membership.ring.includes(id) ? membership.ring : [...membership.ring, id];
+    const before = after.filter((m) => m !== id);
+    const summary = summariseChange(before, after, id, settings.n, settings.virtualNodes);
+    this.store.setState((s) => ({
+      membership: { ...s.membership, joining: [] },
+      settings: { ...s.settings, nodes: s.order.length },
+    }));
+    this.save();
+    this.note('add', describeJoin(id, summary, totals), [id]);
+  }
+
+  private handedOver(id: NodeId, totals: RebalanceTotals): void {
+    const leaving = this.leavingNow;
+    if (leaving?.id !== id || leaving.totals) return;
+    leaving.totals = totals;
+    const { linkDelayMs } = this.store.getState();
+    leaving.timer = setTimeout(() => void this.retire(), leaveSettleMs + 4 * linkDelayMs);
+    this.retireOnceKnown();
+  }
+
+  private ringDropped(reporter: NodeId, removed: readonly NodeId[]): void {
+    const leaving = this.leavingNow;
+    if (!leaving || !removed.includes(leaving.id)) return;
+    leaving.dropped.add(reporter);
+    this.retireOnceKnown();
+  }
+
+  /** Retires the leaving node once it has handed over and every running member has dropped it. */
+  private retireOnceKnown(): void {
+    const leaving = this.leavingNow;
+    if (!leaving?.totals) return;
+    const others = this.cluster.liveIds().filter((m) => m !== leaving.id);
+    if (others.every((m) => leaving.dropped.has(m))) void this.retire();
+  }
+
+  private refused(id: NodeId, error: string): void {
+    if (this.leavingNow?.id !== id) return;
+    this.clearLeaving();
+    this.note('remove', `${id}'s decommission refused: ${error}`, [id]);
+  }
+
+  /** The leaving node has handed everything over and its peers know: stop it and forget it. */
+  private async retire(): Promise<void> {
+    const leaving = this.leavingNow;
+    if (!leaving?.totals) return;
+    this.clearLeaving();
+    const { id, summary, totals } = leaving;
+    await this.cluster.retire(id);
+    this.store.setState((s) => ({
+      membership: {
+        ...s.membership,
+        ring: s.membership.ring.filter((m) => m !== id),
+        retired: [...s.membership.retired, id],
+      },
+      settings: { ...s.settings, nodes: s.order.length },
+    }));
+    this.save();
+    this.note('remove', describeLeave(id, summary, totals), [id]);
+  }
+
+  private cancelJoin(id: NodeId): void {
+    void this.cluster.retire(id);
+    this.store.setState((s) => ({ membership: { ...s.membership, joining: [] } }));
+    this.note('remove', `${id}'s join cancelled: it never announced itself, so no request was routed to it`, [
+      id,
+    ]);
+  }
+
+  private clearLeaving(): void {
+    if (this.leavingNow?.timer) clearTimeout(this.leavingNow.timer);
+    this.leavingNow = null;
+    this.store.setState((s) => ({ membership: { ...s.membership, leaving: [] } }));
+  }
+
+  private save(): void {
+    const { order, membership } = this.store.getState();
+    saveMembers({
+      members: order.filter((id) => !membership.joining.includes(id)),
+      retired: membership.retired,
+    });
+  }
+}
