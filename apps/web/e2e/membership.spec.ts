@@ -79,6 +79,13 @@ async function missing(page: Page, keys: string[], r: number, coordinator?: stri
   );
 }
 
+/** Hides request and storage traffic in the event log, so the membership sentences are in view. */
+async function quietLog(page: Page): Promise<void> {
+  const log = page.getByTestId('event-log');
+  await log.getByRole('checkbox', { name: /request/ }).uncheck();
+  await log.getByRole('checkbox', { name: /storage/ }).uncheck();
+}
+
 const ringMembers = (page: Page) =>
   page.evaluate(() => [...window.kvscope.store.getState().membership.ring].sort());
 
@@ -102,6 +109,7 @@ test('adding a node under writes: a sixth worker joins, takes its tokens on the 
   await expect(ring.locator('[data-receiver="n6"]').first()).toBeVisible();
   await expect(page.getByTestId('ring-centre')).toContainText(/to n6 from n\d/);
   await page.getByTestId('tab-log').click();
+  await quietLog(page);
   const joined = page.getByTestId('event-log').getByText(/n6 joined: replica for \d+% of the ring/);
   await expect(joined).toBeVisible();
   await expect(joined).toContainText(/taken from n\d.*; [1-9]\d* keys streamed/);
@@ -131,6 +139,7 @@ test('removing a node: it hands its ranges over and leaves, its worker stops, th
   expect(await ringMembers(page)).toEqual(['n1', 'n3', 'n4', 'n5']);
   await expect(page.getByTestId('ring-view').locator('[data-change="leaves"]')).toHaveCount(8);
   await page.getByTestId('tab-log').click();
+  await quietLog(page);
   const log = page.getByTestId('event-log');
   await expect(log.getByText(/n2 decommissioning: it hands its ranges to n\d/)).toBeVisible();
   await expect(log.getByText(/n2 left: handed [1-9]\d* keys \(its \d+% of the ring\) to n\d/)).toBeVisible();
@@ -153,5 +162,38 @@ test('removing a node: it hands its ranges over and leaves, its worker stops, th
   expect(page.workers().length).toBe(3);
   await expect(page.getByTestId('row-n2')).toHaveCount(0);
   expect(await missing(page, acked, 3)).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
+test('the autoscaler removes the least loaded node under sustained low load, down to its minimum, and says why', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, ['n1', 'n2', 'n3', 'n4', 'n5']);
+  // A minimum below N is refused with a sentence before the switch can be turned on.
+  await page.getByTestId('autoscaler-minNodes').fill('2');
+  await expect(page.getByTestId('autoscaler-note')).toHaveText(
+    'The minimum size 2 is below N=3: shrinking to it would leave keys with fewer than N replicas.',
+  );
+  await expect(page.getByTestId('autoscaler-switch')).toBeDisabled();
+  await page.getByTestId('autoscaler-minNodes').fill('4');
+  await page.getByTestId('autoscaler-sustainMs').fill('1');
+  await page.getByTestId('autoscaler-coolDownMs').fill('1');
+  await page.getByTestId('autoscaler-switch').check();
+  // No workload: 0 ops/s per node stays below the threshold, so the least loaded node goes (ties:
+  // the last by id), and then the autoscaler holds at its minimum of 4.
+  await expect(page.getByTestId('row-n5')).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.getByTestId('autoscaler-note')).toContainText('hold: at the minimum of 4 nodes', {
+    timeout: 10_000,
+  });
+  expect(page.workers().length).toBe(4);
+  await page.getByTestId('tab-faults').click();
+  await expect(page.getByTestId('faults-timeline')).toContainText('n5 left');
+  await page.getByTestId('tab-log').click();
+  await quietLog(page);
+  await expect(
+    page.getByTestId('event-log').getByText(/autoscaler \(load 0\.0 ops\/s per node stayed below 1/),
+  ).toBeVisible();
+  await shot(page, 'lab-autoscaler');
   expect(problems).toEqual([]);
 });

@@ -175,7 +175,7 @@ export interface RebalanceTotals {
 }
 
 const percent = (f: number) => `${Math.round(f * 100)}%`;
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /** "n6 joined: replica for 48% of the ring (primary for 16%), taken from n2, n4; 212 keys …" */
