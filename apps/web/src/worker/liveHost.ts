@@ -8,10 +8,14 @@
  *                                                             replies  ─▶ the page's waiting request
  *   events ─▶ batch ─▶ events port to the page
  *
- * Group commit: an output that asks for `syncBeforeSend` is not sent at once. Every input already
- * queued in the worker's event loop is stepped first (a flush is scheduled behind them through a
- * private MessageChannel), then the log is synced once and every held output leaves in order. An
- * output that needs no sync still waits behind held ones, so nothing overtakes an unsynced write.
+ * Group commit, adaptive (leader/follower, no fixed wait): an output that asks for `syncBeforeSend`
+ * is not sent before a sync. A quiet node (idle, since its last sync ended, for longer than that
+ * sync took: nothing can have queued up behind it) whose backend is durable once `sync` returns
+ * (OPFS) syncs at once, and the output leaves: a lone request pays no scheduling hop. Otherwise
+ * every input already queued in the worker's event loop — what arrived while the previous sync ran
+ * — is stepped first (the commit is scheduled behind them through a private MessageChannel), then
+ * the log is synced once and every held output leaves in order. An output that needs no sync still
+ * waits behind held ones, so nothing overtakes an unsynced write.
  *
  * Pause holds inputs (messages, requests, timer ticks) in a bounded queue until resume: a stalled
  * process whose peers keep sending. Messages already on the wire (delayed by the link) still land.
@@ -45,13 +49,6 @@ import {
 
 /** Inputs held while paused; beyond this the oldest are dropped (a stalled process's full buffer). */
 export const pausedInputsMax = 10_000;
-/**
- * Under load (the last group commit released more than one output) the next commit waits this long
- * for more inputs before it syncs: an OPFS flush costs ~1 ms alone and ~4–5 ms when five workers
- * flush at once, so fewer, larger commits raise throughput (PostgreSQL's commit_delay). A lone
- * request never waits.
- */
-export const groupCommitWaitMs = 2;
 
 /** What the host loop spent its time on, for the inspector and for profiling the request path. */
 export interface HostStats {
@@ -112,7 +109,9 @@ export class LiveHost {
   private pendingSync = false;
   private flushScheduled = false;
   private commitScheduledAt = 0;
-  private lastCommitOutputs = 0;
+  /** When the last commit ended and how long its sync took (`performance.now()` ms). */
+  private lastCommitEnd = Number.NEGATIVE_INFINITY;
+  private lastSyncMs = 0;
   private readonly flushChannel = new MessageChannel();
   /** The latest asynchronous durability wait (IndexedDB); later outputs queue behind it. */
   private durableTail: Promise<void> | null = null;
@@ -123,6 +122,8 @@ export class LiveHost {
     private readonly fs: FileSystem,
     private readonly eventsPort: MessagePort,
     rng: Rng,
+    /** True when `node.sync()` alone makes writes durable (OPFS): a quiet node may commit inline. */
+    private readonly durableOnSync = false,
   ) {
     this.linkRng = rng.fork('links');
     this.batchTimer = setInterval(() => this.flushEvents(), eventBatchIntervalMs);
@@ -238,8 +239,8 @@ export class LiveHost {
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       this.commitScheduledAt = performance.now();
-      if (this.lastCommitOutputs > 1 && groupCommitWaitMs > 0)
-        setTimeout(() => this.groupCommit(), groupCommitWaitMs);
+      const quiet = performance.now() - this.lastCommitEnd > this.lastSyncMs;
+      if (this.durableOnSync && quiet && this.durableTail === null) this.groupCommit();
       else this.flushChannel.port2.postMessage(null);
     }
   }
@@ -255,13 +256,14 @@ export class LiveHost {
     this.pending = [];
     this.pendingAt = [];
     this.pendingSync = false;
-    this.lastCommitOutputs = outputs.length;
     if (sync) {
       const t0 = performance.now();
       this.node.sync();
+      this.lastCommitEnd = performance.now();
+      this.lastSyncMs = this.lastCommitEnd - t0;
       this.stats.syncs++;
       this.stats.syncedOutputs += outputs.length;
-      this.stats.syncMs += performance.now() - t0;
+      this.stats.syncMs += this.lastSyncMs;
     }
     const releaseAll = () => {
       if (this.stopped) return;
@@ -270,7 +272,7 @@ export class LiveHost {
       this.stats.heldOutputs += outputs.length;
       for (const out of outputs) this.release(out);
     };
-    if (!sync && this.durableTail === null) {
+    if ((!sync || this.durableOnSync) && this.durableTail === null) {
       releaseAll();
       return;
     }

@@ -35,7 +35,7 @@ const api: NodeWorkerApi = {
     const recovered = fs.list().length > 0;
     const rng = new Rng(options.seed).fork(`node/${options.id}`);
     const node = createKvNode({ id: options.id, peers: options.peers, rng, fs, config: options.config });
-    const live = new LiveHost(node, fs, options.events, rng);
+    const live = new LiveHost(node, fs, options.events, rng, backend === 'opfs');
     host = live;
     host.setLinks(earlyLinks);
     for (const [peer, port] of earlyPorts) host.connect(peer, port);
