@@ -78,11 +78,12 @@ export function kvConfigFrom(
     join && settings.seeds.length === 0
       ? { ...settings, seeds: members.map((m) => m.id).filter((id) => id !== self) }
       : settings;
+  const n = pick(raw.n, isPositive, replicationFactorDefault);
   const config: KvNodeConfig = {
     members,
     virtualNodes: pick(raw.virtualNodes, isPositive, virtualNodesDefault),
-    n: pick(raw.n, isPositive, replicationFactorDefault),
-    placement: pick(raw.n, isPositive, replicationFactorDefault),
+    n,
+    placement: n, // N per data centre instead when replicationPerDc is set (below)
     r: pick<ConsistencyLevel>(raw.r, isLevel, 'QUORUM'),
     w: pick<ConsistencyLevel>(raw.w, isLevel, 'QUORUM'),
     conflictMode: pick<ConflictMode>(raw.conflictMode, (v) => v === 'siblings' || v === 'lww', 'siblings'),

@@ -6,6 +6,8 @@
  * centre; LOCAL_QUORUM without data centres is QUORUM, and from a DC without replicas it is refused.
  */
 import { describe, expect, it } from 'vitest';
+import { isKvError } from '../errors.ts';
+import { kvConfigFrom } from '../node/kvConfig.ts';
 import { createKvNode } from '../node/kvNode.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
 import { type NodeId, nodeId } from '../protocol/ids.ts';
@@ -143,6 +145,13 @@ describe('data-centre quorums in the simulator', () => {
     expect(call(owner, { type: 'put', key: 'lime', value: text('sour') }).ok).toBe(true);
     const started = events.find((e) => e.type === 'request.started');
     expect(started?.type === 'request.started' && started.needed).toBe(2);
+  });
+
+  it('refuses a node configuration whose N disagrees with its replicas per data centre', () => {
+    const refused = kvConfigFrom({ members, n: 3, replicationPerDc: placement }, nodeId('w1'), []);
+    expect(isKvError(refused) && refused.sentence).toBe('n=3 must equal the sum of replicationPerDc (4)');
+    const config = kvConfigFrom({ members, replicationPerDc: placement }, nodeId('w1'), []);
+    expect(!isKvError(config) && [config.n, config.placement]).toEqual([4, placement]);
   });
 
   it('refuses LOCAL_QUORUM from a data centre that holds no replicas', () => {
