@@ -362,6 +362,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private createRebalance(env: NodeEnv): NodeRebalance {
     const host = {
       self: this.id,
+      fs: env.fs,
       send: (to: NodeId, body: Message, out: NodeOutput) => this.send(to, body, out),
       read: (key: string) => this.store.read(key),
       apply: (key: string, versions: readonly Version[], now: number, out: NodeOutput) => {

@@ -74,8 +74,22 @@ export interface RangeCleaned extends EventBase {
   rounds: number;
 }
 
+/**
+ * A node (re)started over files that hold a saved ring (ringFile.ts): it took that ring (`disk`),
+ * or could not trust it and fell back to its configured members (`config`, with the `problem`).
+ */
+export interface RingRestored extends EventBase {
+  type: 'ring.restored';
+  from: 'disk' | 'config';
+  members: NodeId[];
+  /** The saved ring says this node had left: it stays off the ring and does not serve. */
+  left: boolean;
+  problem?: string;
+}
+
 export type RebalanceEvent =
   | RingChanged
+  | RingRestored
   | StreamStarted
   | StreamDone
   | RebalanceFinished

@@ -8,6 +8,9 @@
  *   onStored        a write stored here is forwarded to ranges being handed over
  *   refusal         a joiner still bootstrapping, or a node that has left, does not serve
  *
+ * The ring is saved on the node's disk at every change (ringFile.ts), so a restarted node comes
+ * back with the ring it had, and a node that left stays left instead of rejoining empty.
+ *
  * After a join, the old owners delete the copies they handed over and no longer replicate
  * (rangeCleanup.ts), once the joiner acknowledged them and the forwarding grace period is over.
  *
@@ -16,24 +19,27 @@
  * and its hints delivered; a node that has left stores no more writes.
  */
 
-import type { KvError } from '../errors.ts';
-import { kvError } from '../errors.ts';
+import { isKvError, type KvError, kvError } from '../errors.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Message } from '../protocol/messages.ts';
 import type { Rng } from '../random/rng.ts';
 import { type Placement, replicasFor } from '../ring/placement.ts';
 import type { Ring, RingMember } from '../ring/ring.ts';
+import type { FileSystem } from '../storage/files/fileSystem.ts';
 import type { Version } from '../versioning/siblings.ts';
 import type { RebalanceMessage } from './messages.ts';
 import { RangeCleanup } from './rangeCleanup.ts';
 import { keysInRange, type StreamResult } from './rangeStreams.ts';
 import { Rebalance, type RebalancePhase } from './rebalance.ts';
+import { readRing, type SavedRing, writeRing } from './ringFile.ts';
 import { RingMembership } from './ringMembership.ts';
 
 /** What membership changes need from the node that runs them. */
 export interface NodeRebalanceHost {
   readonly self: NodeId;
+  /** The node's files: the ring is saved there. */
+  readonly fs: FileSystem;
   send(to: NodeId, body: Message, out: NodeOutput): void;
   /** This node's stored versions of `key`. */
   read(key: string): Version[] | KvError;
@@ -68,19 +74,34 @@ export class NodeRebalance {
   private readonly ringMembership: RingMembership;
   private readonly rebalance: Rebalance;
   private readonly cleanup: RangeCleanup;
+  /** What the disk held at construction: a saved ring, none (null), or why it was unusable. */
+  private readonly saved: SavedRing | null | KvError;
+  private readonly joining: boolean;
 
   constructor(
     private readonly host: NodeRebalanceHost,
     private readonly settings: NodeRebalanceSettings,
     rng: Rng,
   ) {
+    const self = host.self;
+    this.saved = readRing(host.fs, settings.virtualNodes);
+    const saved = isKvError(this.saved) ? null : this.saved;
+    const configured = settings.join ? settings.members.filter((m) => m.id !== self) : settings.members;
+    const start = saved?.members ?? configured;
+    const selfMember = settings.members.find((m) => m.id === self) ??
+      start.find((m) => m.id === self) ?? { id: self };
+    // A joiner whose saved ring already holds it finished its bootstrap before the restart.
+    this.joining = settings.join && saved?.left !== true && !start.some((m) => m.id === self);
     this.ringMembership = new RingMembership(
-      host.self,
-      settings.members,
-      settings.join,
+      self,
+      start,
+      selfMember,
       settings.virtualNodes,
       settings.n,
-      (ring) => host.ringChanged(ring),
+      (ring, members) => {
+        host.ringChanged(ring);
+        this.save(members);
+      },
     );
     const streamHost = {
       self: host.self,
@@ -97,8 +118,10 @@ export class NodeRebalance {
         host.leave(now, out);
         this.rebalance.streams.settleForwards(null, now);
         this.ringMembership.remove(host.self, now, out);
+        this.save(this.ringMembership.memberList);
       },
     });
+    if (saved?.left) this.rebalance.restoreLeft();
     this.cleanup = this.createCleanup(streamHost.keysIn);
   }
 
@@ -116,9 +139,14 @@ export class NodeRebalance {
     return this.rebalance.phase !== 'bootstrapping';
   }
 
-  /** The node starts: a joiner pulls every range it gains from the nodes that held it. */
+  /**
+   * The node starts: a joiner pulls every range it gains from the nodes that held it; a node whose
+   * saved ring says it left announces `left` again (its new incarnation must not read as a join).
+   */
   start(now: number, out: NodeOutput): void {
-    if (this.settings.join) this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);
+    this.reportRestored(now, out);
+    if (this.rebalance.phase === 'left') this.host.leave(now, out);
+    if (this.joining) this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);
   }
 
   /** The operator's `{decommission: true}`: hand every range over, then leave. */
@@ -190,6 +218,22 @@ export class NodeRebalance {
   /** Snapshot for the inspector. */
   snapshot(): ReturnType<Rebalance['snapshot']> & { cleanupsPending: number } {
     return { ...this.rebalance.snapshot(), cleanupsPending: this.cleanup.pending };
+  }
+
+  private save(members: readonly RingMember[]): void {
+    writeRing(this.host.fs, { members: members.slice(), left: this.rebalance.phase === 'left' });
+  }
+
+  private reportRestored(now: number, out: NodeOutput): void {
+    const saved = this.saved;
+    if (saved === null) return;
+    const base = { type: 'ring.restored', at: now, node: this.host.self } as const;
+    if (isKvError(saved)) {
+      const members = this.ring.nodes.map((m) => m.id);
+      out.events.push({ ...base, from: 'config', members, left: false, problem: saved.message });
+    } else {
+      out.events.push({ ...base, from: 'disk', members: saved.members.map((m) => m.id), left: saved.left });
+    }
   }
 
   private createCleanup(keysIn: (range: { start: number; end: number }) => string[]): RangeCleanup {

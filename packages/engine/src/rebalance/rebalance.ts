@@ -67,6 +67,12 @@ export class Rebalance {
     return this.state;
   }
 
+  /** A node that had left before it restarted (its saved ring says so) stays left. */
+  restoreLeft(): void {
+    this.current = null;
+    this.state = 'left';
+  }
+
   /** Streams in every range this node gains from `before` to `after`, from each of its old holders. */
   bootstrap(before: Ring, after: Ring, now: number, out: NodeOutput): void {
     const self = this.host.self;

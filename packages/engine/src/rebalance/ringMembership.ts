@@ -24,21 +24,27 @@ export class RingMembership {
 
   constructor(
     private readonly self: NodeId,
-    configured: readonly RingMember[],
-    /** A joiner starts off the ring and adds itself once its ranges have arrived. */
-    joining: boolean,
+    /** The ring to start from: the configured members (a joiner without itself), or the saved ring. */
+    start: readonly RingMember[],
+    /** This node with its weight and data centre, as it places itself when it joins. */
+    selfMember: RingMember,
     private readonly virtualNodes: number,
     private readonly n: number,
-    /** Told of every new ring (the node hands it to anti-entropy). */
-    private readonly onChange: (ring: Ring) => void,
+    /** Told of every new ring (the node hands it to anti-entropy and saves it). */
+    private readonly onChange: (ring: Ring, members: readonly RingMember[]) => void,
   ) {
-    this.selfMember = configured.find((m) => m.id === self) ?? { id: self };
-    this.members = joining ? configured.filter((m) => m.id !== self) : configured.slice();
+    this.selfMember = selfMember;
+    this.members = start.slice();
     this.current = buildRing(this.members, { virtualNodes });
   }
 
   get ring(): Ring {
     return this.current;
+  }
+
+  /** The members the ring is built from, with their attributes. */
+  get memberList(): readonly RingMember[] {
+    return this.members;
   }
 
   has(member: NodeId): boolean {
@@ -106,7 +112,7 @@ export class RingMembership {
     const has = new Set(members.map((m) => m.id));
     this.members = members;
     this.current = after;
-    this.onChange(after);
+    this.onChange(after, members);
     out.events.push({
       type: 'ring.changed',
       at: now,

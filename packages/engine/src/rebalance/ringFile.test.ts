@@ -1,0 +1,51 @@
+/**
+ * The saved ring on its own (ringFile.ts): what is written is read back with every attribute; a
+ * flipped bit, a torn temporary file or an impossible membership is reported, never trusted; and a
+ * power loss right after the write keeps it (it is flushed before the rename).
+ */
+import { describe, expect, it } from 'vitest';
+import { isKvError } from '../errors.ts';
+import { nodeId } from '../protocol/ids.ts';
+import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
+import { MemoryFileSystem } from '../storage/files/memoryFileSystem.ts';
+import { encodeRing, readRing, ringFileName, writeRing } from './ringFile.ts';
+
+const members = [{ id: nodeId('n1') }, { id: nodeId('n5'), weight: 2, dataCentre: 'east' }];
+
+describe('the saved ring', () => {
+  it('reads back what was written, attributes included, and survives a power loss', () => {
+    const fs = new FaultyFileSystem({ label: 'disk:n1' });
+    expect(readRing(fs, 8)).toBeNull();
+    writeRing(fs, { members, left: false });
+    writeRing(fs, { members: members.slice(1), left: true });
+    fs.crash('power');
+    expect(readRing(fs, 8)).toEqual({ members: members.slice(1), left: true });
+    expect(fs.list()).toEqual([ringFileName]);
+  });
+
+  it('ignores a temporary file a crash left behind', () => {
+    const fs = new MemoryFileSystem('memory:n1');
+    writeRing(fs, { members, left: false });
+    const torn = fs.open('RING.tmp', { create: true });
+    torn.append(encodeRing({ members: [], left: true }).subarray(0, 5));
+    torn.close();
+    expect(readRing(fs, 8)).toEqual({ members, left: false });
+    writeRing(fs, { members: members.slice(0, 1), left: false }); // and replaces it on the next save
+    expect(readRing(fs, 8)).toEqual({ members: members.slice(0, 1), left: false });
+  });
+
+  it('reports a flipped bit and an impossible membership as corruption', () => {
+    const fs = new FaultyFileSystem({ label: 'disk:n1' });
+    writeRing(fs, { members, left: false });
+    fs.flipBit(ringFileName, 20, 3);
+    const flipped = readRing(fs, 8);
+    expect(isKvError(flipped) && flipped.code).toBe('KV_CORRUPTION');
+    expect(isKvError(flipped) && flipped.message).toMatch(
+      /RING in disk:n1: the saved ring fails its checksum/,
+    );
+
+    writeRing(fs, { members: [{ id: nodeId('n1'), weight: 500 }], left: false });
+    const impossible = readRing(fs, 8); // 500 × 8 tokens is over the per-node limit
+    expect(isKvError(impossible) && impossible.message).toMatch(/the saved ring is impossible/);
+  });
+});

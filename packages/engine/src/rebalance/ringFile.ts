@@ -1,0 +1,94 @@
+/**
+ * The ring a node last adopted, on its own disk (SPEC 1.7): a node that restarts after joins and
+ * decommissions comes back with the ring it had, not the one in its boot configuration, and a node
+ * that was decommissioned comes back as one that has left (it must not rejoin with no data).
+ *
+ *   RING = u32 crc32c(rest) · u32 length · JSON {version, members: [{id, weight?, dataCentre?}], left}
+ *
+ * The framing is the storage manifest's (storage/manifest/manifest.ts), and so is the switch: the
+ * whole file is written to RING.tmp, flushed, then renamed over RING, so after a crash RING holds
+ * the old ring or the new one, never a mixture; a RING.tmp left by a crash is ignored and replaced.
+ * A file that fails its checksum or holds an impossible membership is reported, never trusted.
+ */
+
+import { isKvError, type KvError, kvError } from '../errors.ts';
+import { utf8Decode, utf8Encode } from '../hashing/utf8.ts';
+import { checkRingMembers, type RingMember } from '../ring/ring.ts';
+import type { FileSystem } from '../storage/files/fileSystem.ts';
+import { readU32, writeU32 } from '../storage/format/bytes.ts';
+import { crc32c } from '../storage/format/crc32c.ts';
+
+export const ringFileName = 'RING';
+const ringTempFileName = 'RING.tmp';
+const ringFileVersion = 1;
+
+export interface SavedRing {
+  /** The ring's members, with their weights and data centres. */
+  members: RingMember[];
+  /** This node handed its ranges over and left: it must not serve, nor announce itself again. */
+  left: boolean;
+}
+
+export function encodeRing(saved: SavedRing): Uint8Array {
+  const members = saved.members.map(({ id, weight, dataCentre }) => ({ id, weight, dataCentre }));
+  const json = utf8Encode(JSON.stringify({ version: ringFileVersion, members, left: saved.left }));
+  const bytes = new Uint8Array(8 + json.length);
+  bytes.set(json, 8);
+  writeU32(bytes, 4, json.length);
+  writeU32(bytes, 0, crc32c(bytes, 4));
+  return bytes;
+}
+
+/** Decodes a RING file's bytes; `KV_CORRUPTION` with a sentence when they cannot be trusted. */
+export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: number): SavedRing | KvError {
+  if (bytes.length < 8 || readU32(bytes, 4) !== bytes.length - 8 || crc32c(bytes, 4) !== readU32(bytes, 0)) {
+    return kvError('KV_CORRUPTION', `${where}: the saved ring fails its checksum`);
+  }
+  let parsed: { version?: unknown; members?: unknown; left?: unknown };
+  try {
+    parsed = JSON.parse(utf8Decode(bytes, 8) ?? '');
+  } catch (error) {
+    return kvError('KV_CORRUPTION', `${where}: the saved ring is not valid JSON`, error);
+  }
+  if (
+    parsed.version !== ringFileVersion ||
+    !Array.isArray(parsed.members) ||
+    typeof parsed.left !== 'boolean'
+  ) {
+    return kvError(
+      'KV_CORRUPTION',
+      `${where}: saved ring version ${String(parsed.version)} is not supported`,
+    );
+  }
+  const members = parsed.members as RingMember[];
+  const problem = checkRingMembers(members, { virtualNodes });
+  if (problem) return kvError('KV_CORRUPTION', `${where}: the saved ring is impossible: ${problem.message}`);
+  return { members, left: parsed.left };
+}
+
+/** The saved ring, null when none was ever saved, or why the saved one cannot be used. */
+export function readRing(fs: FileSystem, virtualNodes: number): SavedRing | null | KvError {
+  if (!fs.exists(ringFileName)) return null;
+  const handle = fs.open(ringFileName);
+  try {
+    return decodeRing(handle.read(0, handle.size()), `${ringFileName} in ${fs.label}`, virtualNodes);
+  } catch (error) {
+    if (isKvError(error)) return error; // the backend could not read it: reported like corruption
+    throw error;
+  } finally {
+    handle.close();
+  }
+}
+
+/** Saves `saved` durably and switches to it atomically. */
+export function writeRing(fs: FileSystem, saved: SavedRing): void {
+  const handle = fs.open(ringTempFileName, { create: true });
+  try {
+    handle.truncate(0);
+    handle.write(0, encodeRing(saved));
+    handle.flush();
+  } finally {
+    handle.close();
+  }
+  fs.rename(ringTempFileName, ringFileName);
+}

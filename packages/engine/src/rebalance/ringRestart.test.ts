@@ -1,0 +1,126 @@
+/**
+ * Ring membership survives restarts (SPEC 1.7, TESTING T4's crash/restart): after a join and a
+ * decommission, a node that loses power and restarts comes back with the ring it had — the joiner
+ * with its weight and data centre, without the node that left — before it has heard any gossip,
+ * not with the ring of its boot configuration. A joiner that restarts does not bootstrap again; a
+ * decommissioned node that restarts stays left (refuses requests, and no one puts it back on the
+ * ring). Controls: without the saved ring a restart falls back to the boot configuration, and a
+ * damaged one is reported and not trusted.
+ */
+import { describe, expect, it } from 'vitest';
+import type { KvReply, KvRequest } from '../index.ts';
+import { createKvNode, type KvNode } from '../node/kvNode.ts';
+import type { ClusterEvent } from '../protocol/events.ts';
+import { type NodeId, nodeIds } from '../protocol/ids.ts';
+import { Rng } from '../random/rng.ts';
+import type { Ring } from '../ring/ring.ts';
+import { Simulation } from '../simulation/simulation.ts';
+import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
+import { ringFileName } from './ringFile.ts';
+
+const before = nodeIds(4);
+const joiner = 'n5' as NodeId;
+const leaving = 'n3' as NodeId;
+
+const ringOf = (sim: Simulation, id: NodeId): Ring => (sim.node(id) as KvNode).rebalance.ring;
+const idsOf = (ring: Ring) => ring.nodes.map((node) => node.id);
+const fingerprint = (ring: Ring) => JSON.stringify({ nodes: ring.nodes, tokens: ring.tokens });
+
+/** n5 (weight 2, "east") joins n1…n4 at 2 s, n3 is decommissioned at 15 s; runs to 30 s. */
+function grownAndShrunk(seed: number) {
+  const members = before.map((id) => ({ id }));
+  const disks = new Map<NodeId, FaultyFileSystem>();
+  const sim = new Simulation({
+    seed,
+    nodes: before,
+    createNode: createKvNode,
+    config: { n: 3, antiEntropyIntervalMs: 0, members },
+    fileSystem: (id) => {
+      const disk = new FaultyFileSystem({ label: `disk:${id}`, rng: new Rng(seed, `disk/${id}`) });
+      disks.set(id, disk);
+      return disk;
+    },
+  });
+  const events: ClusterEvent[] = [];
+  sim.onEvent((event) => {
+    if (!event.type.startsWith('message.') && event.type !== 'storage') events.push(event);
+  });
+  sim.schedule(2_000, 'join n5', () =>
+    sim.addNode(joiner, { join: true, members: [...members, { id: joiner, weight: 2, dataCentre: 'east' }] }),
+  );
+  sim.schedule(15_000, 'decommission n3', () => sim.control(leaving, { decommission: true }));
+  sim.runUntil(30_000);
+  return { sim, events, disks };
+}
+
+/** Powers `id` off and on again, and returns the ring it starts with (before any message arrives). */
+function powerCycle(sim: Simulation, id: NodeId): Ring {
+  sim.crash(id, 'power');
+  sim.restart(id);
+  return ringOf(sim, id);
+}
+
+describe('ring membership across restarts', () => {
+  it('brings a restarted member back with the ring it had, not its boot configuration', () => {
+    const { sim, events } = grownAndShrunk(4);
+    const final = ringOf(sim, 'n1' as NodeId);
+    expect(idsOf(final)).toEqual(['n1', 'n2', 'n4', 'n5']);
+    for (const id of ['n1', 'n2', 'n4', joiner] as NodeId[]) {
+      expect(fingerprint(powerCycle(sim, id))).toBe(fingerprint(final));
+    }
+    const restored = events.filter((e) => e.type === 'ring.restored');
+    expect(restored).toHaveLength(4);
+    expect(restored.every((e) => e.type === 'ring.restored' && e.from === 'disk' && !e.left)).toBe(true);
+
+    // The joiner did not bootstrap again, and serves at once.
+    const bootstraps = () =>
+      events.filter((e) => e.type === 'rebalance.finished' && e.node === joiner && e.kind === 'bootstrap');
+    expect(bootstraps()).toHaveLength(1);
+    sim.runFor(10_000);
+    expect(bootstraps()).toHaveLength(1);
+    expect((sim.node(joiner) as KvNode).rebalance.phase).toBe('serving');
+    for (const id of ['n1', 'n2', 'n4', joiner] as NodeId[])
+      expect(fingerprint(ringOf(sim, id))).toBe(fingerprint(final));
+  });
+
+  it('keeps a decommissioned node left after it restarts', () => {
+    const { sim, events } = grownAndShrunk(5);
+    expect(idsOf(powerCycle(sim, leaving))).not.toContain(leaving);
+    const node = sim.node(leaving) as KvNode;
+    expect(node.rebalance.phase).toBe('left');
+    let reply: KvReply | undefined;
+    const put = { type: 'put', requestId: 'r1', key: 'k1', value: new Uint8Array([1]), context: null };
+    sim.request(leaving, put as unknown as KvRequest, (r) => {
+      reply = r as KvReply;
+    });
+    const restartedAt = sim.now;
+    sim.runFor(20_000);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'KV_NOT_SERVING' } });
+    // Its new incarnation announced `left`, so no member took it for a newcomer.
+    const rejoined = events.filter(
+      (e) => e.type === 'member.joined' && e.member === leaving && e.at >= restartedAt,
+    );
+    expect(rejoined).toEqual([]);
+    for (const id of ['n1', 'n2', 'n4', joiner] as NodeId[])
+      expect(idsOf(ringOf(sim, id))).not.toContain(leaving);
+  });
+
+  it('control: without the saved ring a restart falls back to the boot configuration', () => {
+    const { sim, disks } = grownAndShrunk(4);
+    sim.crash('n1' as NodeId, 'power');
+    disks.get('n1' as NodeId)?.delete(ringFileName);
+    sim.restart('n1' as NodeId);
+    expect(idsOf(ringOf(sim, 'n1' as NodeId))).toEqual(['n1', 'n2', 'n3', 'n4']);
+  });
+
+  it('reports a damaged saved ring and falls back to the boot configuration', () => {
+    const { sim, disks, events } = grownAndShrunk(4);
+    sim.crash('n2' as NodeId, 'power');
+    disks.get('n2' as NodeId)?.flipBit(ringFileName, 12, 1);
+    sim.restart('n2' as NodeId);
+    expect(idsOf(ringOf(sim, 'n2' as NodeId))).toEqual(['n1', 'n2', 'n3', 'n4']);
+    expect(events.at(-1)).toMatchObject({ type: 'ring.restored', node: 'n2', from: 'config' });
+    const restored = events.filter((e) => e.type === 'ring.restored');
+    expect(restored.at(-1)).toMatchObject({ problem: expect.stringMatching(/fails its checksum/) });
+  });
+});
