@@ -32,7 +32,7 @@ import {
 import { initialMembership } from './membership.ts';
 import { MembershipChanges } from './membershipChanges.ts';
 import { describeGroups, linkTable, type NetworkFaults, noFaults, pairKey } from './network.ts';
-import { type ClusterSettings, requestTimeoutFor, saveSettings, settingsProblem } from './settings.ts';
+import { type ClusterSettings, nodeTimersFor, saveSettings, settingsProblem } from './settings.ts';
 
 /** How often event batches are folded into the store: one store update (and render) per frame. */
 export const foldIntervalMs = 16;
@@ -173,10 +173,10 @@ export class LiveCluster {
     return null;
   }
 
-  /** Sets the one-way delay of every link (the "network speed"); the request timeout follows. */
+  /** Sets the one-way delay of every link (the "network speed"); the request timeout and gossip timers follow. */
   async setLinkDelay(delayMs: number): Promise<void> {
     this.store.setState({ linkDelayMs: delayMs, flights: {} });
-    const patch = { requestTimeoutMs: requestTimeoutFor(delayMs) };
+    const patch = nodeTimersFor(delayMs);
     await Promise.all([...this.running.values()].map((n) => n.api.configure(patch)));
     await this.pushAllLinks();
   }
@@ -352,7 +352,9 @@ export class LiveCluster {
       resolve?.(e.data);
     };
     this.running.set(id, { worker, api, requests: requests.port1, waiting });
-    await this.pushLinks(id);
+    // A joiner is new to every link table: the others' links to it get the network's delay too.
+    const { membership } = this.store.getState();
+    await (membership.joining.includes(id) ? this.pushAllLinks() : this.pushLinks(id));
     for (const peer of this.ids) {
       const other = peer === id ? undefined : this.running.get(peer);
       if (!other) continue;
@@ -360,7 +362,7 @@ export class LiveCluster {
       await api.connect(peer, Comlink.transfer(channel.port1, [channel.port1]));
       await other.api.connect(id, Comlink.transfer(channel.port2, [channel.port2]));
     }
-    const { settings, linkDelayMs, membership } = this.store.getState();
+    const { settings, linkDelayMs } = this.store.getState();
     const config = {
       // A joiner (also one restarted mid-join) streams its ranges in before it serves.
       join: membership.joining.includes(id),
@@ -369,7 +371,9 @@ export class LiveCluster {
       w: settings.w,
       virtualNodes: settings.virtualNodes,
       conflictMode: settings.conflictMode,
-      requestTimeoutMs: requestTimeoutFor(linkDelayMs),
+      // The node reads its gossip timers from the top level of its settings.
+      ...nodeTimersFor(linkDelayMs).membership,
+      requestTimeoutMs: nodeTimersFor(linkDelayMs).requestTimeoutMs,
     };
     // The ring is the members the engine reports, not every worker: a joiner is not on it yet.
     const peers = membership.ring.filter((p) => p !== id);

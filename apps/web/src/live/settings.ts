@@ -59,6 +59,24 @@ export function requestTimeoutFor(linkDelayMs: number): number {
   return 6 * linkDelayMs + 200;
 }
 
+/**
+ * The node timers for a given one-way link delay (the "network speed"): the request timeout, and
+ * the gossip interval with `T_fail` and `T_cleanup` scaled by the same factor, so that slowing the
+ * links down for the classroom does not make live nodes look dead. At full speed these are the
+ * engine's defaults (1 s rounds, T_fail 5 s, T_cleanup 30 s); at 300 ms per hop, 2.2 s rounds.
+ */
+export function nodeTimersFor(linkDelayMs: number) {
+  const gossipIntervalMs = 1_000 + 4 * linkDelayMs;
+  return {
+    requestTimeoutMs: requestTimeoutFor(linkDelayMs),
+    membership: {
+      gossipIntervalMs,
+      failTimeoutMs: 5 * gossipIntervalMs,
+      cleanupTimeoutMs: 30 * gossipIntervalMs,
+    },
+  };
+}
+
 const storageKey = 'kvscope.settings';
 
 export function loadSettings(): ClusterSettings {

@@ -16,6 +16,7 @@ import type { FailureDetectorKind } from '../scenario/types.ts';
 import { Membership, type MembershipSettings } from './membership.ts';
 import type { GossipEntry, GossipMessage } from './messages.ts';
 import { deviationForPhi, phiOfDeviation } from './phiAccrual.ts';
+import { membershipTimersOf } from './settings.ts';
 
 const [A, B, C, M, N] = ['a', 'b', 'c', 'm', 'n'].map(nodeId) as [NodeId, NodeId, NodeId, NodeId, NodeId];
 const T_FAIL = 5_000;
@@ -97,6 +98,30 @@ describe('Membership (gossip detector)', () => {
     expect(a.m.statusOf(M)).toBe('suspected');
     expect(a.m.isAlive(M)).toBe(true);
     expect(a.m.nextDeadline(1_000 + T_FAIL)).not.toBe(1_000 + T_FAIL);
+  });
+
+  it('retimed for a slow network (the lab), waits the new T_fail before suspecting and gossips at the new interval', () => {
+    const a = member(A, [A, M]);
+    a.start(0);
+    a.receive(B, [entry(M, 4)], 1_000);
+    a.m.retime(
+      membershipTimersOf({
+        gossipIntervalMs: 3_000,
+        failTimeoutMs: 3 * T_FAIL,
+        fanout: 9,
+        cleanupTimeoutMs: -1,
+      }),
+    );
+    a.tick(1_000 + T_FAIL);
+    expect(a.about(M)).toEqual([]);
+    a.tick(1_000 + 3 * T_FAIL);
+    expect(a.about(M)).toEqual(['member.suspected']);
+    // Rounds now come every 3 s: a round sends a digest and schedules the next one 3 s later.
+    const sent = a.sent.length;
+    const round = a.m.nextDeadline(1_000 + 3 * T_FAIL) as number;
+    a.tick(round);
+    expect(a.sent.length).toBeGreaterThan(sent);
+    expect(a.m.nextDeadline(round)).toBe(round + 3_000);
   });
 
   it('declares down only when a second member reports a suspicion at the same heartbeat', () => {

@@ -39,6 +39,7 @@ import { Timeout } from '../time/clock.ts';
 import type { MembershipEvent } from './events.ts';
 import {
   createDetector,
+  type DetectorSettings,
   type DetectorVerdict,
   type FailureDetector,
   type PhiDistribution,
@@ -99,8 +100,14 @@ export function compareIncarnations(a: Incarnation, b: Incarnation): number {
   return a.generation !== b.generation ? a.generation - b.generation : a.heartbeat - b.heartbeat;
 }
 
+/** The timers `retime` may change, each a positive number of milliseconds. */
+export const membershipTimerNames = ['gossipIntervalMs', 'failTimeoutMs', 'cleanupTimeoutMs'] as const;
+export type MembershipTimers = Partial<Record<(typeof membershipTimerNames)[number], number>>;
+
 export class Membership {
   readonly detector: FailureDetector;
+  /** The detector's own copy of the settings, kept so `retime` reaches it too. */
+  private readonly detectorSettings: DetectorSettings & MembershipSettings;
   readonly counters = { digestsSent: 0, digestsReceived: 0, membersIgnored: 0 };
   private readonly members = new Map<NodeId, MemberRecord>();
   /** Incarnations of removed members: gossip about them at or below these is stale. */
@@ -119,8 +126,24 @@ export class Membership {
     /** This node's own ring attributes, announced in its entry of every digest. */
     private readonly attributes: RingAttributes = {},
   ) {
-    this.detector = createDetector(settings.detector, { self: host.self, ...settings });
+    this.detectorSettings = { self: host.self, ...settings };
+    this.detector = createDetector(settings.detector, this.detectorSettings);
     this.gossipTimer = new Timeout('gossip', settings.gossipIntervalMs);
+  }
+
+  /**
+   * Changes the gossip timers while the node runs: the lab slows its links down to a visible speed
+   * and scales the gossip interval, `T_fail` and `T_cleanup` with them, so a slow network is not
+   * mistaken for a dead one. The next round is scheduled with the new interval.
+   */
+  retime(timers: MembershipTimers): void {
+    for (const name of membershipTimerNames) {
+      const ms = timers[name];
+      if (ms === undefined) continue;
+      this.settings[name] = ms;
+      this.detectorSettings[name] = ms;
+    }
+    this.gossipTimer.periodMs = this.settings.gossipIntervalMs;
   }
 
   get self(): NodeId {

@@ -25,7 +25,7 @@ import {
 import { type KvError, kvError } from '../errors.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { type FailureDetectorKind, failureDetectors } from '../scenario/types.ts';
-import type { MembershipSettings } from './membership.ts';
+import { type MembershipSettings, type MembershipTimers, membershipTimerNames } from './membership.ts';
 
 const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const positive = (v: unknown, fallback: number) => (isPositive(v) ? v : fallback);
@@ -66,4 +66,18 @@ export function membershipSettingsFrom(raw: Record<string, unknown>): Membership
     phiDistribution,
     seeds: seeds as NodeId[],
   };
+}
+
+/**
+ * The gossip timers in a control patch (`configure {membership: {gossipIntervalMs: 2000, …}}`): the
+ * ones given as positive finite numbers; anything else in the patch is left out.
+ */
+export function membershipTimersOf(raw: unknown): MembershipTimers {
+  const timers: MembershipTimers = {};
+  if (typeof raw !== 'object' || raw === null) return timers;
+  for (const name of membershipTimerNames) {
+    const ms = (raw as Record<string, unknown>)[name];
+    if (typeof ms === 'number' && Number.isFinite(ms) && ms > 0) timers[name] = ms;
+  }
+  return timers;
 }

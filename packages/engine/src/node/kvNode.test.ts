@@ -149,4 +149,21 @@ describe('KvNode', () => {
     const get = call(replicas[1] as NodeId, { type: 'get', key: 'date', r: 3 });
     expect(get.ok && get.type === 'get' && get.siblings.map((v) => decode(v.value))).toEqual(['brown']);
   });
+
+  it('takes new gossip timers from a control patch: with T_fail raised to 20 s a crashed peer is not suspected at 8 s', () => {
+    const suspicionsBy = (retimed: boolean) => {
+      const { sim } = cluster(3);
+      const suspected: string[] = [];
+      sim.onEvent((e: ClusterEvent) => {
+        if (e.type === 'member.suspected' && e.node === ids[0]) suspected.push(String(e.member));
+      });
+      sim.runFor(2_000);
+      if (retimed) sim.control(ids[0] as NodeId, { membership: { failTimeoutMs: 20_000 } });
+      sim.crash(ids[4] as NodeId, 'process');
+      sim.runFor(8_000);
+      return suspected;
+    };
+    expect(suspicionsBy(false)).toContain(ids[4]);
+    expect(suspicionsBy(true)).toEqual([]);
+  });
 });

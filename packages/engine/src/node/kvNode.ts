@@ -14,6 +14,7 @@ import { isKvError, type KvError } from '../errors.ts';
 import { HintedHandoff } from '../handoff/handoff.ts';
 import { HintStore } from '../handoff/hintStore.ts';
 import { Membership } from '../membership/membership.ts';
+import { membershipTimersOf } from '../membership/settings.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Envelope, Message } from '../protocol/messages.ts';
 import { isRebalanceMessage } from '../rebalance/messages.ts';
@@ -169,6 +170,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private configure(patch: Record<string, unknown>, now: number, out: NodeOutput): void {
     if (patch.antiEntropy === 'trigger') this.antiEntropy.trigger(now, out);
     if (patch.decommission === true) this.rebalance.decommission(now, out);
+    if (patch.membership !== undefined) this.membership.retime(membershipTimersOf(patch.membership));
     const timeout = patch.requestTimeoutMs;
     if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0) {
       this.config.requestTimeoutMs = timeout;
