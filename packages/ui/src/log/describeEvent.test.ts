@@ -139,4 +139,32 @@ describe('selectEvents', () => {
     expect(storage.map((e) => e.type)).toEqual(Array(storage.length).fill('storage'));
     expect(storage).toHaveLength(5);
   });
+  it('describes the clean-up after a join and a ring restored from disk', () => {
+    const range = { start: 10, end: 20 };
+    const base = { at: 0, node: n('n1') };
+    const cleaned: ClusterEvent = {
+      ...base,
+      type: 'range.cleaned',
+      peer: n('n5'),
+      range,
+      keysRemoved: 12,
+      keysKept: 1,
+      rounds: 2,
+    };
+    expect(describeEvent(cleaned)).toBe(
+      'n1 deletes 12 keys it handed to n5 and no longer replicates (keeps 1)',
+    );
+    const members = [n('n1'), n('n2'), n('n5')];
+    const restored: ClusterEvent = { ...base, type: 'ring.restored', from: 'disk', members, left: false };
+    expect(describeEvent(restored)).toBe('n1 restarts with its saved ring (n1, n2 and n5)');
+    const changed: ClusterEvent = {
+      ...base,
+      type: 'ring.changed',
+      added: [n('n5')],
+      removed: [],
+      movedFraction: 0.25,
+      ranges: 9,
+    };
+    expect(describeEvent(changed)).toBe("n1's ring changes (+n5): 25% of it moves");
+  });
 });

@@ -1,17 +1,19 @@
 /**
- * Sentences for the failure-handling events (membership verdicts, hinted handoff, anti-entropy) and
+ * Sentences for the failure-handling events (membership verdicts, hinted handoff, anti-entropy,
+ * membership changes) and
  * for the faults the lab page injects itself (`lab.fault`, carrying its own label), so the event
  * log reads "n1 suspects n3 (silent for 5.2 s)" rather than a field dump. Returns null for any other
  * type, which describeEvent handles or writes with its fallback.
  */
 
-import { formatMs, formatSize, listOf, plural } from '../shared/format.ts';
+import { formatMs, formatPercent, formatSize, listOf, plural } from '../shared/format.ts';
 import type { AnyEvent } from './eventTypes.ts';
 
 type Fields = Record<string, unknown>;
 const str = (v: unknown) => String(v);
 const num = (v: unknown) => (typeof v === 'number' ? v : 0);
-const list = (v: unknown) => (Array.isArray(v) ? listOf(v.map(str)) : '');
+const ids = (v: unknown) => (Array.isArray(v) ? v.map(str) : []);
+const list = (v: unknown) => listOf(ids(v));
 
 const sentences: Record<string, (e: Fields) => string> = {
   'member.suspected': (e) => `${e.node} suspects ${e.member} (silent for ${formatMs(num(e.silentForMs))})`,
@@ -32,6 +34,18 @@ const sentences: Record<string, (e: Fields) => string> = {
     e.outcome === 'in-sync'
       ? `${e.node} and ${e.peer} are in sync (${plural(num(e.messages), 'message')}, ${formatSize(num(e.bytes))})`
       : `${e.node} ↔ ${e.peer} anti-entropy ${e.outcome}: ${plural(num(e.keysRepaired), 'key')} moved, ${formatSize(num(e.bytes))} in ${formatMs(num(e.durationMs))}`,
+  'ring.changed': (e) => {
+    const changes = [...ids(e.added).map((id) => `+${id}`), ...ids(e.removed).map((id) => `−${id}`)];
+    return `${e.node}'s ring changes (${changes.join(' ')}): ${formatPercent(num(e.movedFraction))} of it moves`;
+  },
+  'ring.restored': (e) =>
+    e.from === 'disk'
+      ? `${e.node} restarts with its saved ring (${list(e.members)})${e.left ? ' and stays left' : ''}`
+      : `${e.node} cannot trust its saved ring (${e.problem}); it starts from its configuration`,
+  'rebalance.finished': (e) =>
+    `${e.node} ${e.kind === 'bootstrap' ? 'has its ranges and serves' : 'has handed its ranges over and leaves'}: ${plural(num(e.keys), 'key')} in ${plural(num(e.streams), 'stream')}, ${formatMs(num(e.ms))}`,
+  'range.cleaned': (e) =>
+    `${e.node} deletes ${plural(num(e.keysRemoved), 'key')} it handed to ${e.peer} and no longer replicates${num(e.keysKept) > 0 ? ` (keeps ${num(e.keysKept)})` : ''}`,
   'lab.fault': (e) => str(e.label),
 };
 
