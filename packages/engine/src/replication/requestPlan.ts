@@ -68,7 +68,7 @@ export function planRequest(request: KvRequest, view: PlanView, forwarded: boole
   // Writes are coordinated by a replica of the key, so clocks name replicas only (Dynamo §4.4).
   if (request.type === 'get' || forwarded || targets.includes(view.self)) return plan;
   const owners = targets.filter((node) => !hintFor.has(node));
-  const sameDc = owners.find((node) => dcMap?.get(node) === selfDc);
+  const sameDc = dcMap === null ? undefined : owners.find((node) => dcMap.get(node) === localDc);
   const forwardTo = sameDc ?? owners[0] ?? (targets[0] as NodeId);
   const carried = dcMap !== null && localDc !== undefined ? { ...request, localDc } : request;
   return { ...plan, request: carried, forwardTo };
