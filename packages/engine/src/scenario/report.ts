@@ -95,7 +95,8 @@ export interface RunReport {
   scenario: Scenario;
   history: HistoryOp[];
   /** Wall-clock figures, when the driver measured them: not part of a run's identity. */
-  wall?: { ms: number; operationsPerSecond: number };
+  /** `simulateMs`: the simulation up to the final reads; `checkMs`: final contents, checkers, report. */
+  wall?: { ms: number; operationsPerSecond: number; simulateMs: number; checkMs: number };
 }
 
 /**

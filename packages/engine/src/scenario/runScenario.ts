@@ -158,11 +158,14 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
       : startKvWorkload(scenario.workload, context);
   const end = scenario.workload.durationMs + scenario.workload.settleMs;
   const aborted = runToEnd(sim, workload, end);
+  const simulatedAt = options.wallClock?.();
   // The final state is that of the nodes on the final ring: a decommissioned node's disk is gone.
   const { states, down, hintsLeft } = finalStates(sim, nemesis.members, createNode, config, workload, seed);
   // Convergence is judged on the final ring too: joined nodes count, decommissioned ones do not.
   const declared = config.members as RingMember[];
-  const finalMembers = nemesis.members.map((id) => declared.find((m) => m.id === id) ?? { id });
+  const finalMembers = nemesis.members.map(
+    (id) => declared.find((m) => m.id === id) ?? nemesis.ringMemberOf(id),
+  );
   const ring = buildRing(finalMembers, { virtualNodes: scenario.cluster.virtualNodes });
   const placement = placementOf(scenario.cluster.n, scenario.cluster.replicationPerDc);
   const replicasOf = (key: string) => replicasFor(ring, key, placement).nodes;
@@ -187,10 +190,16 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
     scenario,
     history: history.ops.slice(),
   };
-  if (options.wallClock && startedAt !== undefined) {
+  if (options.wallClock && startedAt !== undefined && simulatedAt !== undefined) {
     const ms = options.wallClock() - startedAt;
     const operations = metrics.operations.total;
-    report.wall = { ms, operationsPerSecond: ms > 0 ? (operations * 1_000) / ms : 0 };
+    const simulateMs = simulatedAt - startedAt;
+    report.wall = {
+      ms,
+      operationsPerSecond: ms > 0 ? (operations * 1_000) / ms : 0,
+      simulateMs,
+      checkMs: ms - simulateMs,
+    };
   }
   return report;
 }
