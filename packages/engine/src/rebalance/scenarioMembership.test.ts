@@ -15,7 +15,7 @@ const file = {
   name: 'grow-and-shrink',
   seed: 5,
   cluster: {
-    nodes: [{ id: 'n1' }, { id: 'n2' }, { id: 'n3' }, { id: 'n4' }, { id: 'n5', joining: true }],
+    nodes: [{ id: 'n1' }, { id: 'n2' }, { id: 'n3' }, { id: 'n4' }, { id: 'n5', joining: true, weight: 2 }],
     n: 3,
     r: 2,
     w: 2,

@@ -22,6 +22,7 @@
 
 import { nodeId as asNodeId, type NodeId } from '../protocol/ids.ts';
 import { linkKey } from '../protocol/transport.ts';
+import type { RingMember } from '../ring/ring.ts';
 import type { ClusterSpec, FaultEvent, LinkSelector } from '../scenario/types.ts';
 import type { SimLinkConfig } from './network.ts';
 import type { Simulation } from './simulation.ts';
@@ -184,15 +185,17 @@ export class Nemesis {
     return `wipe ${node}: ${files.length} file(s) deleted, restarted empty`;
   }
 
-  /** Starts a joiner on the ring of the current members plus itself (joiners have weight 1). */
+  /** A member as the scenario declares it, with its weight and data centre (joiners too: gossip carries them). */
+  ringMemberOf(id: NodeId): RingMember {
+    const spec = this.cluster.nodes.find((node) => node.id === id);
+    return spec ? { id, dataCentre: spec.dataCentre, weight: spec.weight } : { id };
+  }
+
+  /** Starts a joiner on the ring of the current members plus itself. */
   private join(node: NodeId): string {
-    const specs = new Map(this.cluster.nodes.map((spec) => [spec.id, spec]));
-    const ring = this.members.map((id) => {
-      const spec = specs.get(id);
-      return spec?.joining === true ? { id } : { id, dataCentre: spec?.dataCentre, weight: spec?.weight };
-    });
+    const ring = this.members.map((id) => this.ringMemberOf(id));
     this.members.push(node);
-    this.sim.addNode(node, { join: true, members: [...ring, { id: node }] });
+    this.sim.addNode(node, { join: true, members: [...ring, this.ringMemberOf(node)] });
     return `join ${node}: it streams the ranges it gains, then serves`;
   }
 

@@ -10,8 +10,9 @@
  *
  * It runs once per change (the effect's dependencies are the two ring states), never on the page's
  * ordinary re-renders, and is interrupted cleanly by the next change or unmount. d3 only touches
- * `transform`, the `opacity` *style* and a moved range's `d` during the tween, and hands each back
- * (removed, or the final path) at the end, so it never fights React over an attribute.
+ * `transform`, the `opacity` and `stroke-opacity` *styles* and a moved range's `d` during the tween,
+ * and hands each back (removed, or the final path) at the end, so it never fights React over an
+ * attribute.
  */
 
 import type { Ring } from '@kvscope/engine';
@@ -72,6 +73,8 @@ export function useRingTransition(
         const { start } = span(this);
         return sweep({ startAngle: start, endAngle: start }) ?? '';
       })
+      // A closed arc would still show its outline as a radial tick: hide it until it opens.
+      .style('stroke-opacity', '0')
       .transition(change)
       .delay(Math.min(count, 16) * tokenStaggerMs + tokenFlightMs / 2)
       .duration(rangeSweepMs)
@@ -79,6 +82,10 @@ export function useRingTransition(
         const { start, end } = span(this);
         const at = interpolateNumber(start, end);
         return (t: number) => sweep({ startAngle: start, endAngle: at(t) }) ?? '';
+      })
+      .style('stroke-opacity', '1')
+      .on('end interrupt', function end() {
+        select(this).style('stroke-opacity', null);
       });
     return () => {
       view.selectAll('[data-change], [data-moved-start]').interrupt('ring-change');
