@@ -43,6 +43,8 @@ interface PageFigures {
   rttP99: number;
   putsPerSecond: number;
   failed: number;
+  /** The first failed reply, for the console. */
+  firstFailure: string;
   /** Host counters spent during the one-at-a-time puts and during the 64-in-flight run. */
   latencyHost: HostTotals;
   throughputHost: HostTotals;
@@ -73,10 +75,16 @@ async function measureInPage(page: Page): Promise<PageFigures> {
     };
     const value = new Uint8Array(100).fill(7);
     let failed = 0;
+    let firstFailure = '';
+    const count = (reply: { ok: boolean }) => {
+      if (reply.ok) return true;
+      failed++;
+      firstFailure ||= JSON.stringify(reply).slice(0, 300);
+      return false;
+    };
     const timed = async (run: () => Promise<{ ok: boolean }>) => {
       const t0 = performance.now();
-      const reply = await run();
-      if (!reply.ok) failed++;
+      count(await run());
       return performance.now() - t0;
     };
     // The peer: a MessageChannel round trip between this page and an echo worker.
@@ -118,9 +126,7 @@ async function measureInPage(page: Page): Promise<PageFigures> {
     const lane = async () => {
       while (performance.now() < end) {
         const key = `tp-${next++ % 10_000}`;
-        const reply = await client.put(key, value, opts(key));
-        if (reply.ok) done++;
-        else failed++;
+        if (count(await client.put(key, value, opts(key)))) done++;
       }
     };
     const beforeLanes = await hostTotals();
@@ -137,6 +143,7 @@ async function measureInPage(page: Page): Promise<PageFigures> {
       rttP99: pct(rtts, 99),
       putsPerSecond: done / seconds,
       failed,
+      firstFailure,
       latencyHost,
       throughputHost,
       puts: latencyOps,
@@ -174,11 +181,30 @@ async function allUp(page: Page, count = 5): Promise<void> {
   );
 }
 
-/** Frame rate with 16 nodes and the workload at 500 ops/s; also the rate the workload reached. */
+/**
+ * Frame rate with 16 nodes at full speed and 500 ops/s; also the rate the workers really served.
+ * The load comes from a driver in the page (every 10 ms, the requests due at 500/s through the
+ * page's client, half reads, 200 keys), not from the lab's workload generator: that one schedules one request per
+ * timer, and Chromium clamps chained timers to 4 ms, so it tops out near 250 ops/s.
+ */
 async function sixteenNodes(page: Page, url: string): Promise<{ fps16: number; opsPerSecond16: number }> {
-  await page.goto(`${url}?nodes=16&delay=0`);
+  await page.goto(`${url}?nodes=16&delay=0&workload=off`);
   await allUp(page, 16);
-  await page.evaluate(() => window.kvscope.workload.set({ rate: 500, running: true }));
+  await page.evaluate(() => {
+    const { client } = window.kvscope;
+    const value = new Uint8Array(100).fill(5);
+    let i = 0;
+    const t0 = performance.now();
+    setInterval(() => {
+      // Catch up to 500 ops/s whatever the timer's real period on a busy main thread.
+      const due = Math.floor((performance.now() - t0) / 2);
+      for (; i < due; i++) {
+        const key = `fps-${(i * 7919) % 200}`;
+        if (i % 2 === 0) void client.get(key, { record: false });
+        else void client.put(key, value, { record: false });
+      }
+    }, 10);
+  });
   await page.waitForTimeout(1_000);
   // Client requests the workers answered (liveHost.ts HostStats.requests), summed over the nodes.
   const opsDone = () =>
@@ -251,7 +277,7 @@ console.log(`in-page figures (ms, ops/s): ${JSON.stringify(headline)}; frame rat
 printBreakdown('one put at a time', latencyHost, figures.puts);
 printBreakdown('64 in flight', throughputHost, figures.throughputPuts);
 console.log(
-  `16 nodes: ${fps16.toFixed(1)} fps with the workload reaching ${opsPerSecond16.toFixed(0)} ops/s (set to 500)`,
+  `16 nodes: ${fps16.toFixed(1)} fps while the workers served ${opsPerSecond16.toFixed(0)} client ops/s (driven at 500)`,
 );
 const peerName = 'MessageChannel round trip, page ↔ worker';
 const latency = (ours: number, peer: number): Measure => ({
@@ -280,7 +306,7 @@ reportResults('lab', {
     unit: 'fps',
     better: 'higher',
   },
-  'page frame rate, 16 nodes, workload at 500 ops/s': {
+  'page frame rate, 16 nodes, 500 ops/s': {
     ours: fps16,
     peer: 30,
     peerName: 'target from the issue (30 fps)',
@@ -288,4 +314,5 @@ reportResults('lab', {
     better: 'higher',
   },
 });
-if (figures.failed > 0) console.log(`${figures.failed} requests failed during the run`);
+if (figures.failed > 0)
+  console.log(`${figures.failed} requests failed during the run; the first: ${figures.firstFailure}`);
