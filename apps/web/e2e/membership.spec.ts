@@ -197,3 +197,27 @@ test('the autoscaler removes the least loaded node under sustained low load, dow
   await shot(page, 'lab-autoscaler');
   expect(problems).toEqual([]);
 });
+
+test.describe('with prefers-reduced-motion', () => {
+  test.use({ reducedMotion: 'reduce' });
+
+  test('the ring shows the change at once: the moved ranges are highlighted but nothing animates', async ({
+    page,
+  }) => {
+    await page.goto('/?delay=20&workload=off');
+    await waitUp(page, ['n1', 'n2', 'n3', 'n4', 'n5']);
+    await page.getByTestId('add-node').click();
+    const ring = page.getByTestId('ring-view');
+    await expect(ring.locator('[data-token^="n6#"]')).toHaveCount(8, { timeout: 30_000 });
+    await expect(ring.locator('[data-receiver="n6"]').first()).toBeVisible();
+    // No d3 transition moved a token or closed an arc, and the pulse class is off.
+    const animated = await ring.evaluate(
+      (view) =>
+        [...view.querySelectorAll<SVGElement>('[data-token], [data-moved-start]')].filter(
+          (el) => el.hasAttribute('transform') || el.style.opacity !== '' || el.style.strokeOpacity !== '',
+        ).length,
+    );
+    expect(animated).toBe(0);
+    expect(await ring.locator('.kv-moved').count()).toBe(0);
+  });
+});

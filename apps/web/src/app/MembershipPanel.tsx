@@ -67,7 +67,7 @@ export function MembershipPanel({ state, cluster }: { state: LabState; cluster: 
           {target && membership.joining.includes(target) ? 'Cancel join' : `− Remove ${target ?? ''}`}
         </button>
       </div>
-      <p className="small" role="status" data-testid="membership-status">
+      <p className="small status-line" role="status" data-testid="membership-status">
         {joining
           ? `${joining} is joining: it pulls each range it will own from the range's replicas, then announces itself.`
           : leaving
