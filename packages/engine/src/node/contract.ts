@@ -13,6 +13,16 @@
  * `syncBeforeSend` is true, the driver must call `node.sync()` (and, for an asynchronous backend,
  * await `fs.durable()`) before any message or reply of that output leaves the node. A driver may
  * step a node several times and sync once before sending all of their outputs: that is group commit.
+ *
+ * This covers requests as well as acknowledgements. Sending a coordinator's replica-puts before its
+ * own sync (so that its flush and the replicas' overlap) would look safe — the client reply and the
+ * acks counted toward W would still wait — but the new version carries the coordinator's dot
+ * (node, counter), chosen past the counters in its *local* sibling set. A coordinator that crashed
+ * after the send and before its sync restarts without that version and issues the same dot for its
+ * next write of the key: replicas that stored the first take the second for a duplicate
+ * (`sameWrite`), and a context read from the first covers the second, so an acknowledged write can
+ * vanish (P1). Overlapping the flushes needs dots that survive a crash first, e.g. a per-incarnation
+ * actor id as Riak's vnode epochs give.
  */
 
 import type { ClusterEvent } from '../protocol/events.ts';
