@@ -10,6 +10,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 
 const shot = async (page: Page, name: string) => {
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `test-results/e2e/${name}.png` });
   mkdirSync('docs/screenshots', { recursive: true });
   copyFileSync(`test-results/e2e/${name}.png`, `docs/screenshots/${name}.png`);
@@ -171,6 +172,7 @@ test('the autoscaler removes the least loaded node under sustained low load, dow
   const problems = watchConsole(page);
   await open(page, ['n1', 'n2', 'n3', 'n4', 'n5']);
   // A minimum below N is refused with a sentence before the switch can be turned on.
+  await page.getByTestId('autoscaler-settings').click();
   await page.getByTestId('autoscaler-minNodes').fill('2');
   await expect(page.getByTestId('autoscaler-note')).toHaveText(
     'The minimum size 2 is below N=3: shrinking to it would leave keys with fewer than N replicas.',
@@ -179,6 +181,8 @@ test('the autoscaler removes the least loaded node under sustained low load, dow
   await page.getByTestId('autoscaler-minNodes').fill('4');
   await page.getByTestId('autoscaler-sustainMs').fill('1');
   await page.getByTestId('autoscaler-coolDownMs').fill('1');
+  await page.getByTestId('autoscaler-apply').click();
+  await expect(page.getByTestId('autoscaler')).toContainText('4–8 nodes');
   await page.getByTestId('autoscaler-switch').check();
   // No workload: 0 ops/s per node stays below the threshold, so the least loaded node goes (ties:
   // the last by id), and then the autoscaler holds at its minimum of 4.
@@ -220,4 +224,36 @@ test.describe('with prefers-reduced-motion', () => {
     expect(animated).toBe(0);
     expect(await ring.locator('.kv-moved').count()).toBe(0);
   });
+});
+
+test('at classroom speed the new node is shown joining while its ranges stream, and a join can be cancelled before it serves', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await page.goto('/?workload=off');
+  await waitUp(page, ['n1', 'n2', 'n3', 'n4', 'n5']);
+  await writeKeys(page, 'class-', 12);
+  await page.getByTestId('add-node').click();
+  await expect(page.getByTestId('status-n6')).toHaveText('joining', { timeout: 20_000 });
+  await expect(page.getByTestId('membership-status')).toContainText('n6 is joining');
+  // Not on the ring yet: the ring follows the nodes' own reports, and n6 has not announced itself.
+  expect(await ringMembers(page)).toEqual(['n1', 'n2', 'n3', 'n4', 'n5']);
+  await shot(page, 'lab-node-joining');
+  await expect(page.getByTestId('status-n6')).toHaveText('up', { timeout: 30_000 });
+  await expect(page.getByTestId('ring-view').locator('[data-token^="n6#"]')).toHaveCount(8);
+  await page.waitForTimeout(600);
+  await shot(page, 'lab-node-joined-animating');
+
+  // Slow every link by 3 s so the next join is still streaming when it is cancelled.
+  await page.evaluate(() => window.kvscope.cluster.slowLink('*', null, 3_000));
+  await page.getByTestId('add-node').click();
+  await expect(page.getByTestId('status-n7')).toHaveText('joining', { timeout: 20_000 });
+  await page.getByTestId('remove-which').selectOption('n7');
+  await page.getByTestId('remove-node').click();
+  await expect(page.getByTestId('row-n7')).toHaveCount(0);
+  await expect.poll(() => page.workers().length).toBe(6);
+  expect(await ringMembers(page)).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
+  await page.getByTestId('tab-log').click();
+  await expect(page.getByTestId('event-log').getByText(/n7's join cancelled/)).toBeVisible();
+  expect(problems).toEqual([]);
 });

@@ -99,9 +99,10 @@ function AutoscalerControls({ state, cluster }: { state: LabState; cluster: Live
   const [refusal, setRefusal] = useState<string | null>(null);
   const problem = autoscalerProblem(draft, settings.n);
   const apply = (enabled: boolean) => setRefusal(cluster.autoscaler.configure({ enabled, settings: draft }));
+  const s = autoscaler.settings;
   return (
-    <fieldset data-testid="autoscaler">
-      <legend>
+    <div className="autoscaler" data-testid="autoscaler">
+      <div className="form-row wrap">
         <label>
           <input
             type="checkbox"
@@ -114,28 +115,10 @@ function AutoscalerControls({ state, cluster }: { state: LabState; cluster: Live
           />{' '}
           Autoscaler {autoscaler.enabled ? 'on' : 'off'}
         </label>
-      </legend>
-      <div className="form-row wrap autoscaler-fields">
-        {fields.map(({ field, label, scale, unit }) => (
-          <label key={field} title={unit}>
-            {label}{' '}
-            <input
-              type="number"
-              min={0}
-              step={field.endsWith('Node') ? 0.5 : 1}
-              value={draft[field] / scale}
-              onChange={(e) => setDraft({ ...draft, [field]: Number(e.target.value) * scale })}
-              data-testid={`autoscaler-${field}`}
-              style={{ width: '3.5em' }}
-            />{' '}
-            <span className="muted small">{unit === 'ops/s per node' ? 'ops/s' : unit}</span>
-          </label>
-        ))}
-        {autoscaler.enabled && (
-          <button type="button" onClick={() => apply(true)} disabled={problem !== null}>
-            Apply
-          </button>
-        )}
+        <span className="muted small">
+          {s.minNodes}–{s.maxNodes} nodes · add above {s.highLoadPerNode}, remove below {s.lowLoadPerNode}{' '}
+          ops/s per node
+        </span>
       </div>
       <p
         className={problem || refusal ? 'refusal' : 'muted small'}
@@ -148,6 +131,34 @@ function AutoscalerControls({ state, cluster }: { state: LabState; cluster: Live
             ? (autoscaler.decision ?? 'measuring the load…')
             : 'Adds a node under sustained high load and removes the least loaded one under low load.')}
       </p>
-    </fieldset>
+      <details>
+        <summary data-testid="autoscaler-settings">Autoscaler settings</summary>
+        <div className="form-row wrap">
+          {fields.map(({ field, label, scale, unit }) => (
+            <label key={field} title={unit}>
+              {label}{' '}
+              <input
+                type="number"
+                min={0}
+                step={field.endsWith('Node') ? 0.5 : 1}
+                value={draft[field] / scale}
+                onChange={(e) => setDraft({ ...draft, [field]: Number(e.target.value) * scale })}
+                data-testid={`autoscaler-${field}`}
+                style={{ width: '3.5em' }}
+              />{' '}
+              <span className="muted small">{unit === 'ops/s per node' ? 'ops/s' : unit}</span>
+            </label>
+          ))}
+          <button
+            type="button"
+            onClick={() => apply(autoscaler.enabled)}
+            disabled={problem !== null}
+            data-testid="autoscaler-apply"
+          >
+            Apply
+          </button>
+        </div>
+      </details>
+    </div>
   );
 }

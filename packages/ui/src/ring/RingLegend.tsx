@@ -117,7 +117,7 @@ export function RingLegend({ nodes, styles, selectedNode, onSelectNode, showMove
               <rect width={22} height={14} fill={movedFill} stroke={movedStroke} />
               <path d="M0,14L8,0M7,14L15,0M14,14L22,0" stroke={movedStroke} strokeWidth={1.5} />
             </svg>{' '}
-            range that moves
+            range that moves, in its receiver's colour
           </li>
         )}
       </ul>
