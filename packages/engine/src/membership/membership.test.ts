@@ -124,6 +124,29 @@ describe('Membership (gossip detector)', () => {
     expect(a.m.nextDeadline(round)).toBe(round + 3_000);
   });
 
+  it('convicts a configured member that crashed before its first heartbeat, once a second node suspects it too', () => {
+    const a = member(A, [A, B, M]);
+    const b = member(B, [A, B, M]);
+    a.start(0);
+    b.start(0);
+    a.receive(B, [entry(B, 1)], 100);
+    b.receive(A, [entry(A, 1)], 100);
+    a.tick(T_FAIL);
+    b.tick(T_FAIL);
+    expect(a.m.statusOf(M)).toBe('suspected');
+    // B's digest carries M at heartbeat 0 with B's suspicion; A convicts, and never admits M from it.
+    a.tick(T_FAIL + 1_000);
+    b.tick(T_FAIL + 1_000);
+    const fromB = b.sent.at(-1)?.body.members ?? [];
+    expect(fromB.find((e) => e.id === M)).toMatchObject({ heartbeat: 0, suspects: [B] });
+    a.receive(B, fromB, T_FAIL + 1_001);
+    expect(a.m.statusOf(M)).toBe('down');
+    const c = member(C, [C]);
+    c.start(0);
+    c.receive(B, fromB, 10);
+    expect(c.m.snapshot(10).map((r) => r.id)).not.toContain(M);
+  });
+
   it('declares down only when a second member reports a suspicion at the same heartbeat', () => {
     const a = member(A, [A, B, M]);
     a.start(0);
@@ -296,7 +319,7 @@ describe('the gossip message', () => {
     const ok = { type: 'gossip', members: [entry(A, 1, [B])], reply: false };
     expect(isKvError(validateEnvelope(envelope(ok)))).toBe(false);
     const bad = [
-      { ...ok, members: [{ ...entry(A, 1), heartbeat: 0 }] },
+      { ...ok, members: [{ ...entry(A, 1), heartbeat: -1 }] },
       { ...ok, members: [{ ...entry(A, 1), status: 'zombie' }] },
       { ...ok, members: [entry(A, 1, [A, B, C, M, N])] },
       { ...ok, members: Array.from({ length: membersMax + 1 }, (_, i) => entry(nodeId(`n${i}`), 1)) },

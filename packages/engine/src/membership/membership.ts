@@ -15,7 +15,7 @@
  * counter last grew, its status in this node's eyes and who reported it (`reporters`).
  *
  * Join: a node starts knowing the members it was configured with (placeholders at heartbeat 0,
- * never gossiped) and sends its digest at once to its `seeds`; a node that hears of a member it
+ * gossiped only to pass on a suspicion of them, never admitted from gossip) and sends its digest at once to its `seeds`; a node that hears of a member it
  * did not know admits it (`member.joined`) and, when the newcomer contacted it itself, answers with
  * its own digest. Entries carry ring attributes (weight, data centre; messages.ts), so a joined
  * member's place on the ring reaches every node with the join itself. Leave: the member bumps its
@@ -72,7 +72,7 @@ export interface MembershipHost {
 interface MemberRecord extends RingAttributes {
   id: NodeId;
   generation: number;
-  /** 0 for a configured member not heard of yet (such entries are never gossiped). */
+  /** 0 for a configured member not heard of yet (gossiped only with suspicions of it). */
   heartbeat: number;
   lastGrewAt: number;
   status: MemberStatus;
@@ -314,11 +314,13 @@ export class Membership {
       },
     ];
     for (const record of this.members.values()) {
-      if (record.heartbeat < 1) continue;
       const suspects =
         record.status === 'left'
           ? []
           : this.detector.reporters(record.id, now).slice(0, suspicionReportersMax);
+      // A configured member never heard from goes out only with suspicions, so that a node that
+      // crashed before its first heartbeat is still convicted by two reporters.
+      if (record.heartbeat < 1 && suspects.length === 0) continue;
       const { id, generation, heartbeat } = record;
       entries.push({
         id,
@@ -366,7 +368,9 @@ export class Membership {
   }
 
   private admit(entry: GossipEntry, from: NodeId, now: number, out: NodeOutput): boolean {
-    if (entry.status === 'left') return false;
+    // Only a member someone has heard from joins (or the sender itself, which is evidently alive):
+    // a third party's entry at heartbeat 0 carries suspicions, not a member.
+    if (entry.status === 'left' || (entry.heartbeat < 1 && entry.id !== from)) return false;
     const tombstone = this.removed.get(entry.id);
     if (tombstone && compareIncarnations(entry, tombstone) <= 0) return false;
     if (this.members.size + 1 >= membersMax) {

@@ -69,7 +69,8 @@ export interface GossipMessage {
 type Body = Record<string, unknown>;
 const isId = (v: unknown) => typeof v === 'string' && v.length > 0;
 const isTime = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
-const isCounter = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
+/** Heartbeat 0 is a configured member the sender never heard from: sent only to pass on suspicions. */
+const isCounter = (v: unknown) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 /** Data-centre labels are names, as in scenario files (1 to 64 characters). */
 const dataCentreLengthMax = 64;
 const isWeight = (v: unknown) =>
@@ -100,5 +101,5 @@ export const gossipValidators = {
     b.members.every(isEntry) &&
     typeof b.reply === 'boolean'
       ? null
-      : `gossip needs reply and at most ${membersMax} members, each with id, generation, heartbeat ≥ 1, status, at most ${suspicionReportersMax} suspects, and optionally a weight in (0, ${tokensPerNodeMax}] and a data centre of 1 to ${dataCentreLengthMax} characters`,
+      : `gossip needs reply and at most ${membersMax} members, each with id, generation, heartbeat ≥ 0, status, at most ${suspicionReportersMax} suspects, and optionally a weight in (0, ${tokensPerNodeMax}] and a data centre of 1 to ${dataCentreLengthMax} characters`,
 } satisfies Record<GossipMessage['type'], (b: Body) => string | null>;
