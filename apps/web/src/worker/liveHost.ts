@@ -55,6 +55,9 @@ export interface HostStats {
   /** Inputs stepped (messages, requests, ticks) and the milliseconds spent in `node.step`. */
   steps: number;
   stepMs: number;
+  /** The longest single step and sync (ms): a memtable flush or compaction stalls the node. */
+  stepMsMax: number;
+  syncMsMax: number;
   /** Group commits that synced the log, the outputs they released, and the milliseconds in `sync`. */
   syncs: number;
   syncedOutputs: number;
@@ -78,6 +81,8 @@ export class LiveHost {
   readonly stats: HostStats = {
     steps: 0,
     stepMs: 0,
+    stepMsMax: 0,
+    syncMsMax: 0,
     syncs: 0,
     syncedOutputs: 0,
     syncMs: 0,
@@ -226,7 +231,9 @@ export class LiveHost {
     const t0 = performance.now();
     const out = this.node.step(input);
     this.stats.steps++;
-    this.stats.stepMs += performance.now() - t0;
+    const stepMs = performance.now() - t0;
+    this.stats.stepMs += stepMs;
+    if (stepMs > this.stats.stepMsMax) this.stats.stepMsMax = stepMs;
     for (const event of out.events) this.emit(event);
     this.scheduleWake(out.wakeAt);
     if (!out.syncBeforeSend && this.pending.length === 0 && this.durableTail === null) {
@@ -264,6 +271,7 @@ export class LiveHost {
       this.stats.syncs++;
       this.stats.syncedOutputs += outputs.length;
       this.stats.syncMs += this.lastSyncMs;
+      if (this.lastSyncMs > this.stats.syncMsMax) this.stats.syncMsMax = this.lastSyncMs;
     }
     const releaseAll = () => {
       if (this.stopped) return;
