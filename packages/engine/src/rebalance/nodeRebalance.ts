@@ -98,9 +98,9 @@ export class NodeRebalance {
       selfMember,
       settings.virtualNodes,
       settings.n,
-      (ring, members) => {
+      (ring) => {
         host.ringChanged(ring);
-        this.save(members);
+        this.save();
       },
     );
     const streamHost = {
@@ -118,7 +118,7 @@ export class NodeRebalance {
         host.leave(now, out);
         this.rebalance.streams.settleForwards(null, now);
         this.ringMembership.remove(host.self, now, out);
-        this.save(this.ringMembership.memberList);
+        this.save();
       },
     });
     if (saved?.left) this.rebalance.restoreLeft();
@@ -141,11 +141,13 @@ export class NodeRebalance {
 
   /**
    * The node starts: a joiner pulls every range it gains from the nodes that held it; a node whose
-   * saved ring says it left announces `left` again (its new incarnation must not read as a join).
+   * saved ring says it left announces `left` again (its new incarnation must not read as a join);
+   * hand-overs saved before a restart are taken up again by the clean-up.
    */
   start(now: number, out: NodeOutput): void {
     this.reportRestored(now, out);
     if (this.rebalance.phase === 'left') this.host.leave(now, out);
+    else if (this.saved !== null && !isKvError(this.saved)) this.cleanup.restore(this.saved.handovers, now);
     if (this.joining) this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);
   }
 
@@ -220,8 +222,11 @@ export class NodeRebalance {
     return { ...this.rebalance.snapshot(), cleanupsPending: this.cleanup.pending };
   }
 
-  private save(members: readonly RingMember[]): void {
-    writeRing(this.host.fs, { members: members.slice(), left: this.rebalance.phase === 'left' });
+  /** Saves the ring, whether this node left, and the hand-overs still to clean up (ringFile.ts). */
+  private save(): void {
+    const left = this.rebalance.phase === 'left';
+    const members = this.ringMembership.memberList.slice();
+    writeRing(this.host.fs, { members, left, handovers: left ? [] : this.cleanup.acknowledged() });
   }
 
   private reportRestored(now: number, out: NodeOutput): void {
@@ -249,6 +254,7 @@ export class NodeRebalance {
       onRing: (node) => this.ring.nodes.some((member) => member.id === node),
       remove: (key) => host.remove(key),
       push: (to, range, keys, now, out) => this.rebalance.streams.push(to, range, now, out, keys),
+      changed: () => this.save(),
     });
   }
 }

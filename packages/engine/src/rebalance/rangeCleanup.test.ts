@@ -21,6 +21,7 @@ function setup(keys: string[], replicated: string[] = [], hinted: string[] = [])
   const pushes: { to: NodeId; keys: string[]; id: string }[] = [];
   const events: ClusterEvent[] = [];
   let onRing = false;
+  let saves = 0;
   const cleanup = new RangeCleanup({
     self: nodeId('n1'),
     keysIn: () => [...stored].sort(),
@@ -32,6 +33,9 @@ function setup(keys: string[], replicated: string[] = [], hinted: string[] = [])
       const id = `resend#${pushes.length}`;
       pushes.push({ to, keys: pushed, id });
       return id;
+    },
+    changed: () => {
+      saves++;
     },
   });
   const step = (f: (out: NodeOutput) => void) => {
@@ -61,7 +65,7 @@ function setup(keys: string[], replicated: string[] = [], hinted: string[] = [])
     stored.add(key);
     cleanup.stored(key);
   };
-  return { cleanup, stored, pushes, events, step, done, showJoiner, write };
+  return { cleanup, stored, pushes, events, step, done, showJoiner, write, saves: () => saves };
 }
 
 describe('clean-up after a join', () => {
@@ -142,5 +146,27 @@ describe('clean-up after a join', () => {
     t.step((out) => t.cleanup.tick(1_000 + rangeForwardGraceMs, out));
     expect([...t.stored]).toEqual(['a']);
     expect(t.events).toEqual([]);
+  });
+  it('saves acknowledged hand-overs, and after a restart re-sends every key before deleting', () => {
+    const t = setup(['a', 'b']);
+    t.cleanup.opened('n5@1#0', joiner, whole);
+    expect(t.cleanup.acknowledged()).toEqual([]);
+    t.done('n5@1#0', 1_000);
+    expect(t.saves()).toBe(1);
+    expect(t.cleanup.acknowledged()).toEqual([{ peer: joiner, range: whole }]);
+
+    // A fresh clean-up after the restart, with nothing known of what was stored meanwhile.
+    const after = setup(['a', 'b']);
+    after.showJoiner(0);
+    after.cleanup.restore(t.cleanup.acknowledged(), 5_000);
+    after.step((out) => after.cleanup.tick(5_000 + rangeForwardGraceMs, out));
+    expect(after.stored.size).toBe(2);
+    expect(after.pushes).toEqual([{ to: joiner, keys: ['a', 'b'], id: 'resend#0' }]);
+    after.done('resend#0', 5_000 + rangeForwardGraceMs + 10);
+    expect(after.stored.size).toBe(0);
+    expect(after.events).toEqual([
+      expect.objectContaining({ type: 'range.cleaned', keysRemoved: 2, rounds: 2 }),
+    ]);
+    expect(after.cleanup.acknowledged()).toEqual([]);
   });
 });

@@ -17,6 +17,10 @@
  * (2) this node does not replicate it on its current ring (asked at deletion time, so a later
  * membership change that gives the range back keeps it), and (3) it holds no hint for it. Keys that
  * stay dirty after the last round are kept (and counted): a surplus copy, never a lost one.
+ *
+ * Acknowledged hand-overs are saved with the node's ring (ringFile.ts). A node that restarts before
+ * its sweep no longer knows which keys were stored after the stream, so it counts every key of a
+ * restored hand-over as dirty: the first sweep re-sends them all, and deletes them once acknowledged.
  */
 
 import type { KeyRange } from '../antiEntropy/ranges.ts';
@@ -25,6 +29,7 @@ import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { arcContains, keyPosition } from '../ring/ring.ts';
 import type { StreamResult } from './rangeStreams.ts';
+import type { SavedHandover } from './ringFile.ts';
 
 /**
  * Sweeps per handed-over range. Each round re-sends only the keys stored during the one before, so
@@ -47,6 +52,8 @@ export interface CleanupHost {
   remove(key: string): void;
   /** Streams exactly `keys` of `range` to `to`; returns the stream id. */
   push(to: NodeId, range: KeyRange, keys: string[], now: number, out: NodeOutput): string;
+  /** The acknowledged hand-overs changed: save them (`acknowledged()`). */
+  changed(): void;
 }
 
 interface Handover {
@@ -54,6 +61,8 @@ interface Handover {
   range: KeyRange;
   /** Keys stored here in the range since the stream covering them opened. */
   dirty: Set<string>;
+  /** Restored after a restart: which keys changed is unknown, so every key counts as dirty. */
+  allDirty: boolean;
   /** When the sweep is due; null until the peer acknowledged and the ring shows it. */
   dueAt: number | null;
   acknowledged: boolean;
@@ -80,6 +89,7 @@ export class RangeCleanup {
       peer,
       range,
       dirty: new Set(),
+      allDirty: false,
       dueAt: null,
       acknowledged: false,
       verifying: null,
@@ -101,6 +111,34 @@ export class RangeCleanup {
     }
     handover.acknowledged = true;
     if (this.host.onRing(handover.peer)) handover.dueAt = now + rangeForwardGraceMs;
+    this.host.changed();
+  }
+
+  /** The acknowledged hand-overs not yet cleaned up, to be saved. */
+  acknowledged(): SavedHandover[] {
+    const saved = new Map<string, SavedHandover>();
+    for (const { acknowledged, peer, range } of this.handovers.values()) {
+      if (acknowledged) saved.set(`${peer}@${range.start}-${range.end}`, { peer, range });
+    }
+    return [...saved.values()];
+  }
+
+  /** Takes up hand-overs saved before a restart: swept a grace period from now, every key re-sent. */
+  restore(saved: readonly SavedHandover[], now: number): void {
+    saved.forEach(({ peer, range }, i) => {
+      const handover: Handover = {
+        peer,
+        range,
+        dirty: new Set(),
+        allDirty: true,
+        dueAt: this.host.onRing(peer) ? now + rangeForwardGraceMs : null,
+        acknowledged: true,
+        verifying: null,
+        rounds: 0,
+        removed: 0,
+      };
+      this.handovers.set(`restored#${i}`, handover);
+    });
   }
 
   /** This node's ring now shows `peer`: its ranges are swept after the grace period. */
@@ -155,7 +193,7 @@ export class RangeCleanup {
     for (const key of this.host.keysIn(handover.range)) {
       if (this.host.replicates(key)) continue;
       if (this.host.holdsHint(key)) kept++;
-      else if (handover.dirty.has(key)) resend.push(key);
+      else if (handover.allDirty || handover.dirty.has(key)) resend.push(key);
       else {
         this.host.remove(key);
         handover.removed++;
@@ -163,10 +201,12 @@ export class RangeCleanup {
     }
     if (resend.length > 0 && handover.rounds < cleanupRoundsMax && this.host.onRing(handover.peer)) {
       handover.dirty = new Set();
+      handover.allDirty = false;
       handover.verifying = this.host.push(handover.peer, handover.range, resend, now, out);
       this.handovers.set(handover.verifying, handover);
       return;
     }
+    this.host.changed();
     out.events.push({
       type: 'range.cleaned',
       at: now,

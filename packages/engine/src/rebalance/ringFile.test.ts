@@ -13,30 +13,31 @@ import { encodeRing, readRing, ringFileName, writeRing } from './ringFile.ts';
 const members = [{ id: nodeId('n1') }, { id: nodeId('n5'), weight: 2, dataCentre: 'east' }];
 
 describe('the saved ring', () => {
-  it('reads back what was written, attributes included, and survives a power loss', () => {
+  it('reads back what was written, attributes and hand-overs included, and survives a power loss', () => {
     const fs = new FaultyFileSystem({ label: 'disk:n1' });
     expect(readRing(fs, 8)).toBeNull();
-    writeRing(fs, { members, left: false });
-    writeRing(fs, { members: members.slice(1), left: true });
+    writeRing(fs, { members, left: false, handovers: [] });
+    const handovers = [{ peer: nodeId('n5'), range: { start: 4_000_000_000, end: 12 } }];
+    writeRing(fs, { members: members.slice(1), left: false, handovers });
     fs.crash('power');
-    expect(readRing(fs, 8)).toEqual({ members: members.slice(1), left: true });
+    expect(readRing(fs, 8)).toEqual({ members: members.slice(1), left: false, handovers });
     expect(fs.list()).toEqual([ringFileName]);
   });
 
   it('ignores a temporary file a crash left behind', () => {
     const fs = new MemoryFileSystem('memory:n1');
-    writeRing(fs, { members, left: false });
+    writeRing(fs, { members, left: false, handovers: [] });
     const torn = fs.open('RING.tmp', { create: true });
-    torn.append(encodeRing({ members: [], left: true }).subarray(0, 5));
+    torn.append(encodeRing({ members: [], left: true, handovers: [] }).subarray(0, 5));
     torn.close();
-    expect(readRing(fs, 8)).toEqual({ members, left: false });
-    writeRing(fs, { members: members.slice(0, 1), left: false }); // and replaces it on the next save
-    expect(readRing(fs, 8)).toEqual({ members: members.slice(0, 1), left: false });
+    expect(readRing(fs, 8)).toEqual({ members, left: false, handovers: [] });
+    writeRing(fs, { members: members.slice(0, 1), left: false, handovers: [] }); // and replaces it on the next save
+    expect(readRing(fs, 8)).toEqual({ members: members.slice(0, 1), left: false, handovers: [] });
   });
 
   it('reports a flipped bit and an impossible membership as corruption', () => {
     const fs = new FaultyFileSystem({ label: 'disk:n1' });
-    writeRing(fs, { members, left: false });
+    writeRing(fs, { members, left: false, handovers: [] });
     fs.flipBit(ringFileName, 20, 3);
     const flipped = readRing(fs, 8);
     expect(isKvError(flipped) && flipped.code).toBe('KV_CORRUPTION');
@@ -44,7 +45,7 @@ describe('the saved ring', () => {
       /RING in disk:n1: the saved ring fails its checksum/,
     );
 
-    writeRing(fs, { members: [{ id: nodeId('n1'), weight: 500 }], left: false });
+    writeRing(fs, { members: [{ id: nodeId('n1'), weight: 500 }], left: false, handovers: [] });
     const impossible = readRing(fs, 8); // 500 × 8 tokens is over the per-node limit
     expect(isKvError(impossible) && impossible.message).toMatch(/the saved ring is impossible/);
   });

@@ -3,7 +3,11 @@
  * decommissions comes back with the ring it had, not the one in its boot configuration, and a node
  * that was decommissioned comes back as one that has left (it must not rejoin with no data).
  *
- *   RING = u32 crc32c(rest) · u32 length · JSON {version, members: [{id, weight?, dataCentre?}], left}
+ *   RING = u32 crc32c(rest) · u32 length · JSON {version, members: [{id, weight?, dataCentre?}], left,
+ *                                                 handovers: [{peer, range: {start, end}}]}
+ *
+ * `handovers` are the ranges this node streamed to joiners, acknowledged, and not yet cleaned up
+ * (rangeCleanup.ts): after a restart the clean-up still happens, re-sending those ranges first.
  *
  * The framing is the storage manifest's (storage/manifest/manifest.ts), and so is the switch: the
  * whole file is written to RING.tmp, flushed, then renamed over RING, so after a crash RING holds
@@ -11,9 +15,11 @@
  * A file that fails its checksum or holds an impossible membership is reported, never trusted.
  */
 
+import type { KeyRange } from '../antiEntropy/ranges.ts';
 import { isKvError, type KvError, kvError } from '../errors.ts';
 import { utf8Decode, utf8Encode } from '../hashing/utf8.ts';
-import { checkRingMembers, type RingMember } from '../ring/ring.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import { checkRingMembers, type RingMember, ringSize } from '../ring/ring.ts';
 import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { readU32, writeU32 } from '../storage/format/bytes.ts';
 import { crc32c } from '../storage/format/crc32c.ts';
@@ -27,11 +33,32 @@ export interface SavedRing {
   members: RingMember[];
   /** This node handed its ranges over and left: it must not serve, nor announce itself again. */
   left: boolean;
+  /** Ranges handed to joiners and acknowledged, still to be cleaned up here. */
+  handovers: SavedHandover[];
 }
+
+export interface SavedHandover {
+  peer: NodeId;
+  range: KeyRange;
+}
+
+const isPosition = (v: unknown) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < ringSize;
+const isHandover = (v: unknown) => {
+  const h = v as Partial<SavedHandover> | null;
+  return (
+    typeof h === 'object' &&
+    h !== null &&
+    typeof h.peer === 'string' &&
+    h.peer !== '' &&
+    isPosition(h.range?.start) &&
+    isPosition(h.range?.end)
+  );
+};
 
 export function encodeRing(saved: SavedRing): Uint8Array {
   const members = saved.members.map(({ id, weight, dataCentre }) => ({ id, weight, dataCentre }));
-  const json = utf8Encode(JSON.stringify({ version: ringFileVersion, members, left: saved.left }));
+  const { left, handovers } = saved;
+  const json = utf8Encode(JSON.stringify({ version: ringFileVersion, members, left, handovers }));
   const bytes = new Uint8Array(8 + json.length);
   bytes.set(json, 8);
   writeU32(bytes, 4, json.length);
@@ -44,7 +71,7 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
   if (bytes.length < 8 || readU32(bytes, 4) !== bytes.length - 8 || crc32c(bytes, 4) !== readU32(bytes, 0)) {
     return kvError('KV_CORRUPTION', `${where}: the saved ring fails its checksum`);
   }
-  let parsed: { version?: unknown; members?: unknown; left?: unknown };
+  let parsed: { version?: unknown; members?: unknown; left?: unknown; handovers?: unknown };
   try {
     parsed = JSON.parse(utf8Decode(bytes, 8) ?? '');
   } catch (error) {
@@ -63,7 +90,11 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
   const members = parsed.members as RingMember[];
   const problem = checkRingMembers(members, { virtualNodes });
   if (problem) return kvError('KV_CORRUPTION', `${where}: the saved ring is impossible: ${problem.message}`);
-  return { members, left: parsed.left };
+  const handovers = parsed.handovers ?? [];
+  if (!Array.isArray(handovers) || !handovers.every(isHandover)) {
+    return kvError('KV_CORRUPTION', `${where}: the saved hand-overs are not a list of {peer, range}`);
+  }
+  return { members, left: parsed.left, handovers: handovers as SavedHandover[] };
 }
 
 /** The saved ring, null when none was ever saved, or why the saved one cannot be used. */

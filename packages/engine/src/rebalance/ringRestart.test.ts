@@ -4,15 +4,18 @@
  * with its weight and data centre, without the node that left — before it has heard any gossip,
  * not with the ring of its boot configuration. A joiner that restarts does not bootstrap again; a
  * decommissioned node that restarts stays left (refuses requests, and no one puts it back on the
- * ring). Controls: without the saved ring a restart falls back to the boot configuration, and a
- * damaged one is reported and not trusted.
+ * ring). An old owner that restarts before it cleaned up what it handed to the joiner still cleans
+ * up, losing nothing. Controls: without the saved ring a restart falls back to the boot
+ * configuration, and a damaged one is reported and not trusted.
  */
 import { describe, expect, it } from 'vitest';
+import { rangeForwardGraceMs } from '../constants.ts';
 import type { KvReply, KvRequest } from '../index.ts';
 import { createKvNode, type KvNode } from '../node/kvNode.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
 import { type NodeId, nodeIds } from '../protocol/ids.ts';
 import { Rng } from '../random/rng.ts';
+import { preferenceList } from '../ring/preferenceList.ts';
 import type { Ring } from '../ring/ring.ts';
 import { Simulation } from '../simulation/simulation.ts';
 import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
@@ -26,7 +29,9 @@ const ringOf = (sim: Simulation, id: NodeId): Ring => (sim.node(id) as KvNode).r
 const idsOf = (ring: Ring) => ring.nodes.map((node) => node.id);
 const fingerprint = (ring: Ring) => JSON.stringify({ nodes: ring.nodes, tokens: ring.tokens });
 
-/** n5 (weight 2, "east") joins n1…n4 at 2 s, n3 is decommissioned at 15 s; runs to 30 s. */
+const keys = Array.from({ length: 60 }, (_, i) => `k${i}`);
+
+/** 60 keys written at 1 s; n5 (weight 2, "east") joins n1…n4 at 2 s, n3 is decommissioned at 15 s; runs to 30 s. */
 function grownAndShrunk(seed: number) {
   const members = before.map((id) => ({ id }));
   const disks = new Map<NodeId, FaultyFileSystem>();
@@ -45,12 +50,21 @@ function grownAndShrunk(seed: number) {
   sim.onEvent((event) => {
     if (!event.type.startsWith('message.') && event.type !== 'storage') events.push(event);
   });
+  const acked = new Set<string>();
+  sim.schedule(1_000, 'writes', () => {
+    for (const key of keys) {
+      const put = { type: 'put', requestId: key, key, value: new Uint8Array([1]), w: 3 } as KvRequest;
+      sim.request('n1' as NodeId, put, (reply) => {
+        if (reply.ok) acked.add(key);
+      });
+    }
+  });
   sim.schedule(2_000, 'join n5', () =>
     sim.addNode(joiner, { join: true, members: [...members, { id: joiner, weight: 2, dataCentre: 'east' }] }),
   );
   sim.schedule(15_000, 'decommission n3', () => sim.control(leaving, { decommission: true }));
   sim.runUntil(30_000);
-  return { sim, events, disks };
+  return { sim, events, disks, acked };
 }
 
 /** Powers `id` off and on again, and returns the ring it starts with (before any message arrives). */
@@ -103,6 +117,26 @@ describe('ring membership across restarts', () => {
     expect(rejoined).toEqual([]);
     for (const id of ['n1', 'n2', 'n4', joiner] as NodeId[])
       expect(idsOf(ringOf(sim, id))).not.toContain(leaving);
+  });
+
+  it('cleans up after a restart during the grace period, and loses nothing', () => {
+    const { sim, events, acked } = grownAndShrunk(6);
+    expect(acked.size).toBe(keys.length);
+    // At 30 s the old owners have not swept yet (the joiner showed up at about 3 s, plus 30 s).
+    expect(events.some((e) => e.type === 'range.cleaned')).toBe(false);
+    const survivors = ['n1', 'n2', 'n4'] as NodeId[];
+    for (const id of survivors) powerCycle(sim, id);
+    const restartedAt = sim.now;
+    sim.runFor(rangeForwardGraceMs + 15_000);
+    const cleaned = events.filter((e) => e.type === 'range.cleaned' && e.at >= restartedAt);
+    expect(
+      cleaned.reduce((sum, e) => sum + (e.type === 'range.cleaned' ? e.keysRemoved : 0), 0),
+    ).toBeGreaterThan(0);
+    const ring = ringOf(sim, 'n1' as NodeId);
+    for (const id of [...survivors, joiner]) {
+      const held = new Set([...(sim.node(id) as KvNode).store.entries()].map(([key]) => key));
+      for (const key of keys) expect(held.has(key)).toBe(preferenceList(ring, key, 3).nodes.includes(id));
+    }
   });
 
   it('control: without the saved ring a restart falls back to the boot configuration', () => {
