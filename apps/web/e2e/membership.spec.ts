@@ -87,6 +87,17 @@ async function quietLog(page: Page): Promise<void> {
   await log.getByRole('checkbox', { name: /storage/ }).uncheck();
 }
 
+/** The node folders on OPFS (`kvscope/<id>`), sorted. */
+const nodeFolders = (page: Page) =>
+  page.evaluate(async () => {
+    const root = await navigator.storage.getDirectory();
+    const folder = await root.getDirectoryHandle('kvscope');
+    const names: string[] = [];
+    for await (const name of (folder as unknown as { keys(): AsyncIterable<string> }).keys())
+      names.push(name);
+    return names.filter((name) => /^n\d+$/.test(name)).sort();
+  });
+
 const ringMembers = (page: Page) =>
   page.evaluate(() => [...window.kvscope.store.getState().membership.ring].sort());
 
@@ -145,6 +156,8 @@ test('removing a node: it hands its ranges over and leaves, its worker stops, th
   await expect(log.getByText(/n2 decommissioning: it hands its ranges to n\d/)).toBeVisible();
   await expect(log.getByText(/n2 left: handed [1-9]\d* keys \(its \d+% of the ring\) to n\d/)).toBeVisible();
   expect(await missing(page, acked, 3)).toEqual([]);
+  // Its files are deleted (it handed them over; its id is never reused); the others' remain.
+  expect(await nodeFolders(page)).toEqual(['n1', 'n3', 'n4', 'n5']);
   await shot(page, 'lab-node-removed');
   // Down to N=3 nodes, another removal is refused with a sentence before it is tried.
   await page.getByTestId('remove-which').selectOption('n5');

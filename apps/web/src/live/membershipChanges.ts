@@ -8,7 +8,7 @@
  *   remove:  configure {decommission: true} ─▶ it pushes every range it loses to the nodes that gain
  *            them, delivers its hints, announces `left` ─▶ `rebalance.finished` (decommission) ─▶
  *            every running member's ring has dropped it (or a timeout) ─▶ its worker is closed and
- *            terminated, the views drop it, the member list is saved
+ *            terminated, its files deleted, the views drop it, the member list is saved
  *
  * A change is refused with a sentence when it cannot work (membership.ts). Removing a node that is
  * still joining cancels the join: no one routes to a joiner before it announces itself. A leaving
@@ -32,6 +32,7 @@ import {
   saveMembers,
   summariseChange,
 } from './membership.ts';
+import { deleteNodeFiles } from './nodeFiles.ts';
 
 /**
  * After a leaving node has handed its ranges over, the page waits at most this long (plus four link
@@ -194,7 +195,7 @@ export class MembershipChanges {
     if (!leaving?.totals) return;
     this.clearLeaving();
     const { id, summary, totals } = leaving;
-    await this.cluster.retire(id);
+    await this.retireWorker(id);
     this.store.setState((s) => ({
       membership: {
         ...s.membership,
@@ -207,8 +208,15 @@ export class MembershipChanges {
     this.note('remove', describeLeave(id, summary, totals), [id]);
   }
 
+  /** Stops the node's worker, drops it from the views and deletes its files. */
+  private async retireWorker(id: NodeId): Promise<void> {
+    const backend = this.store.getState().nodes[id]?.backend;
+    await this.cluster.retire(id);
+    if (backend) await deleteNodeFiles(id, backend);
+  }
+
   private cancelJoin(id: NodeId): void {
-    void this.cluster.retire(id);
+    void this.retireWorker(id);
     this.store.setState((s) => ({ membership: { ...s.membership, joining: [] } }));
     this.note('remove', `${id}'s join cancelled: it never announced itself, so no request was routed to it`, [
       id,
