@@ -2,12 +2,17 @@
  * Ring attributes travel with a join (SPEC 1.3, 1.7): a node joining with weight 2 in data centre
  * "east" is known to the running members only through gossip, and they must place it on their rings
  * exactly as it places itself — the same tokens everywhere — even the members that heard of it from
- * another member rather than from the joiner itself.
+ * another member rather than from the joiner itself. Attributes that could not be placed on a ring
+ * (a weight of 0 or beyond the token limit, an empty or overlong data centre) are refused at the
+ * message boundary.
  */
 import { describe, expect, it } from 'vitest';
+import { tokensPerNodeMax } from '../constants.ts';
+import { isKvError } from '../errors.ts';
 import { createKvNode, type KvNode } from '../node/kvNode.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
 import { type NodeId, nodeIds } from '../protocol/ids.ts';
+import { validateEnvelope } from '../protocol/messages.ts';
 import type { Ring } from '../ring/ring.ts';
 import { Simulation } from '../simulation/simulation.ts';
 
@@ -52,5 +57,27 @@ describe('ring attributes of a joined node', () => {
     for (const ring of rings) expect(fingerprint(ring)).toBe(fingerprint(rings[4] as Ring));
     // Some members did hear of it second-hand, so the relay path was exercised.
     expect(joins.some((event) => event.type === 'member.joined' && event.via !== joiner)).toBe(true);
+  });
+
+  it('refuses gossip whose attributes could not be placed on a ring', () => {
+    const entry = { id: joiner, generation: 1, heartbeat: 1, status: 'alive', suspects: [] };
+    const gossip = (attributes: Record<string, unknown>) => ({
+      from: joiner,
+      to: 'n1',
+      id: 0,
+      body: { type: 'gossip', members: [{ ...entry, ...attributes }], reply: false },
+    });
+    expect(isKvError(validateEnvelope(gossip({})))).toBe(false);
+    expect(isKvError(validateEnvelope(gossip({ weight: 2, dataCentre: 'east' })))).toBe(false);
+    for (const bad of [
+      { weight: 0 },
+      { weight: tokensPerNodeMax + 1 },
+      { weight: Number.NaN },
+      { dataCentre: '' },
+      { dataCentre: 'x'.repeat(65) },
+      { dataCentre: 7 },
+    ]) {
+      expect(validateEnvelope(gossip(bad))).toMatchObject({ code: 'KV_INVALID_MESSAGE' });
+    }
   });
 });
