@@ -142,12 +142,15 @@ export class NodeRebalance {
   /**
    * The node starts: a joiner pulls every range it gains from the nodes that held it; a node whose
    * saved ring says it left announces `left` again (its new incarnation must not read as a join);
-   * hand-overs saved before a restart are taken up again by the clean-up.
+   * hand-overs saved before a restart are taken up again by the clean-up, and a decommission cut
+   * short by the restart resumes.
    */
   start(now: number, out: NodeOutput): void {
     this.reportRestored(now, out);
+    const saved = isKvError(this.saved) ? null : this.saved;
     if (this.rebalance.phase === 'left') this.host.leave(now, out);
-    else if (this.saved !== null && !isKvError(this.saved)) this.cleanup.restore(this.saved.handovers, now);
+    else if (saved?.decommissioning) this.decommission(now, out);
+    else if (saved) this.cleanup.restore(saved.handovers, now);
     if (this.joining) this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);
   }
 
@@ -156,7 +159,10 @@ export class NodeRebalance {
     const refused = this.rebalance.decommission(this.ring, this.ringMembership.withoutSelf(), now, out);
     if (refused)
       out.events.push({ type: 'rebalance.refused', at: now, node: this.host.self, error: refused.message });
-    else this.cleanup.abandon(); // its data leaves with it: nothing to clean up
+    else {
+      this.cleanup.abandon(); // its data leaves with it: nothing to clean up
+      this.save();
+    }
   }
 
   /** Resends unanswered stream batches, finishes a change whose streams are done, cleans up. */
@@ -224,9 +230,12 @@ export class NodeRebalance {
 
   /** Saves the ring, whether this node left, and the hand-overs still to clean up (ringFile.ts). */
   private save(): void {
-    const left = this.rebalance.phase === 'left';
+    const { phase } = this.rebalance;
+    const left = phase === 'left';
     const members = this.ringMembership.memberList.slice();
-    writeRing(this.host.fs, { members, left, handovers: left ? [] : this.cleanup.acknowledged() });
+    const decommissioning = phase === 'decommissioning';
+    const handovers = left || decommissioning ? [] : this.cleanup.acknowledged();
+    writeRing(this.host.fs, { members, left, decommissioning, handovers });
   }
 
   private reportRestored(now: number, out: NodeOutput): void {

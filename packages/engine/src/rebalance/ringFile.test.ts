@@ -8,36 +8,43 @@ import { isKvError } from '../errors.ts';
 import { nodeId } from '../protocol/ids.ts';
 import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
 import { MemoryFileSystem } from '../storage/files/memoryFileSystem.ts';
-import { encodeRing, readRing, ringFileName, writeRing } from './ringFile.ts';
+import { encodeRing, readRing, ringFileName, type SavedRing, writeRing } from './ringFile.ts';
 
 const members = [{ id: nodeId('n1') }, { id: nodeId('n5'), weight: 2, dataCentre: 'east' }];
+const ring = (over: Partial<SavedRing> = {}): SavedRing => ({
+  members,
+  left: false,
+  decommissioning: false,
+  handovers: [],
+  ...over,
+});
 
 describe('the saved ring', () => {
   it('reads back what was written, attributes and hand-overs included, and survives a power loss', () => {
     const fs = new FaultyFileSystem({ label: 'disk:n1' });
     expect(readRing(fs, 8)).toBeNull();
-    writeRing(fs, { members, left: false, handovers: [] });
+    writeRing(fs, ring());
     const handovers = [{ peer: nodeId('n5'), range: { start: 4_000_000_000, end: 12 } }];
-    writeRing(fs, { members: members.slice(1), left: false, handovers });
+    writeRing(fs, ring({ members: members.slice(1), decommissioning: true, handovers }));
     fs.crash('power');
-    expect(readRing(fs, 8)).toEqual({ members: members.slice(1), left: false, handovers });
+    expect(readRing(fs, 8)).toEqual(ring({ members: members.slice(1), decommissioning: true, handovers }));
     expect(fs.list()).toEqual([ringFileName]);
   });
 
   it('ignores a temporary file a crash left behind', () => {
     const fs = new MemoryFileSystem('memory:n1');
-    writeRing(fs, { members, left: false, handovers: [] });
+    writeRing(fs, ring());
     const torn = fs.open('RING.tmp', { create: true });
-    torn.append(encodeRing({ members: [], left: true, handovers: [] }).subarray(0, 5));
+    torn.append(encodeRing(ring({ members: [], left: true })).subarray(0, 5));
     torn.close();
-    expect(readRing(fs, 8)).toEqual({ members, left: false, handovers: [] });
-    writeRing(fs, { members: members.slice(0, 1), left: false, handovers: [] }); // and replaces it on the next save
-    expect(readRing(fs, 8)).toEqual({ members: members.slice(0, 1), left: false, handovers: [] });
+    expect(readRing(fs, 8)).toEqual(ring());
+    writeRing(fs, ring({ left: true })); // and replaces it on the next save
+    expect(readRing(fs, 8)).toEqual(ring({ left: true }));
   });
 
   it('reports a flipped bit and an impossible membership as corruption', () => {
     const fs = new FaultyFileSystem({ label: 'disk:n1' });
-    writeRing(fs, { members, left: false, handovers: [] });
+    writeRing(fs, ring());
     fs.flipBit(ringFileName, 20, 3);
     const flipped = readRing(fs, 8);
     expect(isKvError(flipped) && flipped.code).toBe('KV_CORRUPTION');
@@ -45,7 +52,7 @@ describe('the saved ring', () => {
       /RING in disk:n1: the saved ring fails its checksum/,
     );
 
-    writeRing(fs, { members: [{ id: nodeId('n1'), weight: 500 }], left: false, handovers: [] });
+    writeRing(fs, ring({ members: [{ id: nodeId('n1'), weight: 500 }] }));
     const impossible = readRing(fs, 8); // 500 × 8 tokens is over the per-node limit
     expect(isKvError(impossible) && impossible.message).toMatch(/the saved ring is impossible/);
   });

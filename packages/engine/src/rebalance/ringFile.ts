@@ -4,7 +4,10 @@
  * that was decommissioned comes back as one that has left (it must not rejoin with no data).
  *
  *   RING = u32 crc32c(rest) · u32 length · JSON {version, members: [{id, weight?, dataCentre?}], left,
- *                                                 handovers: [{peer, range: {start, end}}]}
+ *                                                 decommissioning, handovers: [{peer, range}]}
+ *
+ * `decommissioning` is set while this node hands its ranges over: a node that restarts in the middle
+ * of a decommission resumes it (streams start again; receivers merge what they already have).
  *
  * `handovers` are the ranges this node streamed to joiners, acknowledged, and not yet cleaned up
  * (rangeCleanup.ts): after a restart the clean-up still happens, re-sending those ranges first.
@@ -33,6 +36,8 @@ export interface SavedRing {
   members: RingMember[];
   /** This node handed its ranges over and left: it must not serve, nor announce itself again. */
   left: boolean;
+  /** This node was handing its ranges over when it stopped: it resumes on restart. */
+  decommissioning: boolean;
   /** Ranges handed to joiners and acknowledged, still to be cleaned up here. */
   handovers: SavedHandover[];
 }
@@ -57,8 +62,9 @@ const isHandover = (v: unknown) => {
 
 export function encodeRing(saved: SavedRing): Uint8Array {
   const members = saved.members.map(({ id, weight, dataCentre }) => ({ id, weight, dataCentre }));
-  const { left, handovers } = saved;
-  const json = utf8Encode(JSON.stringify({ version: ringFileVersion, members, left, handovers }));
+  const { left, decommissioning, handovers } = saved;
+  const body = { version: ringFileVersion, members, left, decommissioning, handovers };
+  const json = utf8Encode(JSON.stringify(body));
   const bytes = new Uint8Array(8 + json.length);
   bytes.set(json, 8);
   writeU32(bytes, 4, json.length);
@@ -71,7 +77,13 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
   if (bytes.length < 8 || readU32(bytes, 4) !== bytes.length - 8 || crc32c(bytes, 4) !== readU32(bytes, 0)) {
     return kvError('KV_CORRUPTION', `${where}: the saved ring fails its checksum`);
   }
-  let parsed: { version?: unknown; members?: unknown; left?: unknown; handovers?: unknown };
+  let parsed: {
+    version?: unknown;
+    members?: unknown;
+    left?: unknown;
+    decommissioning?: unknown;
+    handovers?: unknown;
+  };
   try {
     parsed = JSON.parse(utf8Decode(bytes, 8) ?? '');
   } catch (error) {
@@ -94,7 +106,8 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
   if (!Array.isArray(handovers) || !handovers.every(isHandover)) {
     return kvError('KV_CORRUPTION', `${where}: the saved hand-overs are not a list of {peer, range}`);
   }
-  return { members, left: parsed.left, handovers: handovers as SavedHandover[] };
+  const decommissioning = parsed.decommissioning === true;
+  return { members, left: parsed.left, decommissioning, handovers: handovers as SavedHandover[] };
 }
 
 /** The saved ring, null when none was ever saved, or why the saved one cannot be used. */

@@ -4,7 +4,7 @@
  * with its weight and data centre, without the node that left — before it has heard any gossip,
  * not with the ring of its boot configuration. A joiner that restarts does not bootstrap again; a
  * decommissioned node that restarts stays left (refuses requests, and no one puts it back on the
- * ring). An old owner that restarts before it cleaned up what it handed to the joiner still cleans
+ * ring), and one that loses power in the middle of its decommission resumes it. An old owner that restarts before it cleaned up what it handed to the joiner still cleans
  * up, losing nothing. Controls: without the saved ring a restart falls back to the boot
  * configuration, and a damaged one is reported and not trusted.
  */
@@ -32,7 +32,7 @@ const fingerprint = (ring: Ring) => JSON.stringify({ nodes: ring.nodes, tokens: 
 const keys = Array.from({ length: 60 }, (_, i) => `k${i}`);
 
 /** 60 keys written at 1 s; n5 (weight 2, "east") joins n1…n4 at 2 s, n3 is decommissioned at 15 s; runs to 30 s. */
-function grownAndShrunk(seed: number) {
+function grownAndShrunk(seed: number, options: { crashLeavingAt?: number } = {}) {
   const members = before.map((id) => ({ id }));
   const disks = new Map<NodeId, FaultyFileSystem>();
   const sim = new Simulation({
@@ -63,6 +63,18 @@ function grownAndShrunk(seed: number) {
     sim.addNode(joiner, { join: true, members: [...members, { id: joiner, weight: 2, dataCentre: 'east' }] }),
   );
   sim.schedule(15_000, 'decommission n3', () => sim.control(leaving, { decommission: true }));
+  const { crashLeavingAt } = options;
+  if (crashLeavingAt !== undefined) {
+    // Its batches mostly get lost, so the hand-over is still running when the power goes.
+    const others = [...before, joiner].filter((id) => id !== leaving);
+    const loss = (value: number) => () => {
+      for (const to of others) sim.network.configureLink(leaving, to, { loss: value });
+    };
+    sim.schedule(14_000, 'lossy n3', loss(0.9));
+    sim.schedule(crashLeavingAt, 'power off n3', () => sim.crash(leaving, 'power'));
+    sim.schedule(crashLeavingAt + 1_000, 'restart n3', () => sim.restart(leaving));
+    sim.schedule(crashLeavingAt + 3_000, 'heal n3', loss(0));
+  }
   sim.runUntil(30_000);
   return { sim, events, disks, acked };
 }
@@ -117,6 +129,26 @@ describe('ring membership across restarts', () => {
     expect(rejoined).toEqual([]);
     for (const id of ['n1', 'n2', 'n4', joiner] as NodeId[])
       expect(idsOf(ringOf(sim, id))).not.toContain(leaving);
+  });
+
+  it('resumes a decommission that a power loss cut short', () => {
+    const crashAt = 15_500;
+    const { sim, events, acked } = grownAndShrunk(7, { crashLeavingAt: crashAt });
+    expect(acked.size).toBe(keys.length);
+    const finished = events.filter((e) => e.type === 'rebalance.finished' && e.node === leaving);
+    expect(finished).toHaveLength(1); // not before the crash: only the resumed hand-over finished
+    expect(finished[0]?.at).toBeGreaterThan(crashAt + 1_000);
+    expect((sim.node(leaving) as KvNode).rebalance.phase).toBe('left');
+    const final = ['n1', 'n2', 'n4', joiner] as NodeId[];
+    const ring = ringOf(sim, 'n1' as NodeId);
+    expect(idsOf(ring)).toEqual(final);
+    for (const id of final) expect(fingerprint(ringOf(sim, id))).toBe(fingerprint(ring));
+    // Every key is on each of its replicas on the final ring (it was written with W = 3 before).
+    for (const id of final) {
+      const held = new Set([...(sim.node(id) as KvNode).store.entries()].map(([key]) => key));
+      for (const key of keys)
+        if (preferenceList(ring, key, 3).nodes.includes(id)) expect(held.has(key)).toBe(true);
+    }
   });
 
   it('cleans up after a restart during the grace period, and loses nothing', () => {
