@@ -21,7 +21,7 @@
  * Counts: the largest sibling count seen and the largest bound, for the report.
  */
 
-import type { HistoryOp } from '../history.ts';
+import type { HistoryOp, HistorySibling } from '../history.ts';
 import { type CheckerResult, type Operation, operations, ViolationLog } from './checker.ts';
 import { covers, showClock } from './clocks.ts';
 
@@ -30,11 +30,17 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
   const all = operations(history);
   const counts = { reads: 0, siblingsMax: 0, boundMax: 0, falseConflicts: 0 };
   const chainHeadsBefore = chainHeadCounter(all);
-  const ackedByClock = new Map<string, Operation>(); // `key clock` → the write that created it
-  for (const op of all) {
-    if (op.invoke.f === 'get' || op.invoke.f === 'read' || op.completion?.type !== 'ok') continue;
-    ackedByClock.set(`${op.invoke.key} ${showClock(op.completion.clock)}`, op);
-  }
+  let ackedByClock: Map<string, Operation> | undefined; // `key clock` → the write that created it
+  const writerOf = (key: string, sibling: HistorySibling): Operation | undefined => {
+    if (ackedByClock === undefined) {
+      ackedByClock = new Map();
+      for (const op of all) {
+        if (op.invoke.f === 'get' || op.invoke.f === 'read' || op.completion?.type !== 'ok') continue;
+        ackedByClock.set(`${op.invoke.key} ${showClock(op.completion.clock)}`, op);
+      }
+    }
+    return ackedByClock.get(`${key} ${showClock(sibling.clock)}`);
+  };
   for (const op of all) {
     const done = op.completion;
     if (done?.type !== 'ok' || (op.invoke.f !== 'get' && op.invoke.f !== 'read')) continue;
@@ -51,7 +57,8 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
         explanation: `the read of ${done.key} at ${done.time} ms returned ${siblings.length} siblings, but at most ${bound} of the writes before it were concurrent`,
       });
     }
-    const writers = siblings.map((s) => ackedByClock.get(`${done.key} ${showClock(s.clock)}`));
+    if (siblings.length < 2) continue; // a false conflict needs two siblings
+    const writers = siblings.map((s) => writerOf(done.key, s));
     for (let i = 0; i < writers.length; i++) {
       for (let j = 0; j < writers.length; j++) {
         const a = writers[i];
@@ -76,7 +83,7 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
  * before it are chain heads (not linked to a predecessor). A write's predecessor was acknowledged
  * before the write's context existed, so it lies in every invoke-order prefix that holds the write.
  */
-function chainHeadCounter(all: Operation[]): (key: string, before: number) => number {
+function chainHeadCounter(all: readonly Operation[]): (key: string, before: number) => number {
   const heads = new Map<string, number[]>(); // key → invoke indexes of chain heads, ascending
   const linkable = new Map<string, Operation[]>(); // key → acknowledged writes not yet anyone's predecessor
   for (const op of all) {

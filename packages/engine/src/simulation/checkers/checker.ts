@@ -198,8 +198,22 @@ export interface Operation {
   completion: HistoryOp | null;
 }
 
+/**
+ * Pairs of a history seen already, for the checkers of one run that each ask: kept while the history
+ * array lives, and redone when records were appended since (a history only ever grows).
+ */
+const paired = new WeakMap<readonly HistoryOp[], { length: number; all: readonly Operation[] }>();
+
 /** Pairs every invoke with its completion (the next record of the same process), in invoke order. */
-export function operations(history: readonly HistoryOp[]): Operation[] {
+export function operations(history: readonly HistoryOp[]): readonly Operation[] {
+  const seen = paired.get(history);
+  if (seen !== undefined && seen.length === history.length) return seen.all;
+  const all = pair(history);
+  paired.set(history, { length: history.length, all });
+  return all;
+}
+
+function pair(history: readonly HistoryOp[]): Operation[] {
   const open = new Map<number, Operation>();
   const all: Operation[] = [];
   for (const op of history) {

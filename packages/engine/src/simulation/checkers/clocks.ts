@@ -1,33 +1,50 @@
 /**
- * The bridge between a history's plain-JSON clocks (`{ n1: 2, n3: 1 }`) and the versioning
- * module's `VectorClock`, so every checker compares clocks with the same `compare`/`descends`/
- * `merge` the store uses (no second implementation to disagree with). Conversions are cached per
- * clock object: a checker compares the same clocks many times. Entries whose counter is not a
- * positive integer are dropped (a history never needs them: a missing entry means 0).
+ * Clocks for the checkers: a history records clocks as plain JSON (`{ n1: 2, n3: 1 }`), and the
+ * checkers order them where they lie, without converting each to the versioning module's
+ * `VectorClock` first. The checkers compare some ten clocks per operation; converting them (and
+ * keeping the conversions for the run) was most of their cost and most of the garbage they left.
+ *
+ * The order is the store's: `order` computes exactly `compare(toVectorClock(a), toVectorClock(b))`
+ * of versioning/vectorClock.ts, which stays the reference — clocks.test.ts checks the two agree on
+ * generated clocks, zero, negative and fractional counters included. An entry whose counter is not
+ * a positive safe integer counts as absent (0): a history never needs one, and `toVectorClock`
+ * drops it. `toVectorClock`/`mergeHistoryClocks` bridge to the store's type where a `VectorClock`
+ * is wanted (conversions cached per clock object).
  */
 
 import { nodeId } from '../../protocol/ids.ts';
 import {
+  type ClockEntry,
   type ClockOrder,
-  compare,
+  emptyClock,
   mergeAll,
   type VectorClock,
-  vectorClock,
 } from '../../versioning/vectorClock.ts';
 import type { HistoryClock, HistoryDot } from '../history.ts';
 
 const cache = new WeakMap<HistoryClock, VectorClock>();
 
 export function toVectorClock(clock: HistoryClock | null | undefined): VectorClock {
-  if (clock === null || clock === undefined) return vectorClock([]);
-  const cached = cache.get(clock);
-  if (cached !== undefined) return cached;
-  const entries = Object.entries(clock)
-    .filter(([, counter]) => Number.isSafeInteger(counter) && counter >= 1)
-    .map(([node, counter]) => ({ node: nodeId(node), counter, timestamp: 0 }));
-  const converted = vectorClock(entries);
-  cache.set(clock, converted);
+  if (clock === null || clock === undefined) return emptyClock;
+  let converted = cache.get(clock);
+  if (converted === undefined) {
+    converted = convert(clock);
+    cache.set(clock, converted);
+  }
   return converted;
+}
+
+const byNode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** `vectorClock`'s canonical form (frozen, sorted by node id), built in one pass over the keys. */
+function convert(clock: HistoryClock): VectorClock {
+  const entries: ClockEntry[] = [];
+  for (const node of Object.keys(clock)) {
+    const n = counterIn(clock, node);
+    if (n > 0) entries.push(Object.freeze({ node: nodeId(node), counter: n, timestamp: 0 }));
+  }
+  entries.sort((a, b) => byNode(a.node, b.node));
+  return Object.freeze(entries);
 }
 
 /** The plain-JSON form producers record (timestamps are left out: they play no part in order). */
@@ -37,14 +54,45 @@ export function historyClock(clock: VectorClock): HistoryClock {
   return out;
 }
 
+/** `node`'s counter in `clock` as the store would hold it: a positive safe integer, else 0. */
+function counterIn(clock: HistoryClock, node: string): number {
+  if (!Object.hasOwn(clock, node)) return 0;
+  const n = clock[node];
+  return Number.isSafeInteger(n) && (n as number) >= 1 ? (n as number) : 0;
+}
+
+const noClock: HistoryClock = Object.freeze({});
+
+/** How `a` relates to `b` (`after`: a descends b strictly), as the store's `compare` would say. */
 export function order(a: HistoryClock | null | undefined, b: HistoryClock | null | undefined): ClockOrder {
-  return compare(toVectorClock(a), toVectorClock(b));
+  const x = a ?? noClock;
+  const y = b ?? noClock;
+  let aAhead = false;
+  let bAhead = false;
+  for (const node in x) {
+    const m = counterIn(x, node);
+    const n = counterIn(y, node);
+    if (m > n) aAhead = true;
+    else if (n > m) bAhead = true;
+  }
+  if (!bAhead) {
+    for (const node in y) {
+      if (counterIn(y, node) > counterIn(x, node)) {
+        bAhead = true;
+        break;
+      }
+    }
+  }
+  if (aAhead && bAhead) return 'concurrent';
+  return aAhead ? 'after' : bAhead ? 'before' : 'equal';
 }
 
 /** a ≥ b: a has seen everything b has. */
 export function covers(a: HistoryClock | null | undefined, b: HistoryClock | null | undefined): boolean {
-  const o = order(a, b);
-  return o === 'after' || o === 'equal';
+  if (b === null || b === undefined) return true;
+  const x = a ?? noClock;
+  for (const node in b) if (counterIn(b, node) > counterIn(x, node)) return false;
+  return true;
 }
 
 /** A recorded version or write: its clock and, when a coordinator made it, its dot. */
@@ -74,9 +122,44 @@ export function mergeHistoryClocks(clocks: readonly HistoryClock[]): HistoryCloc
   return historyClock(mergeAll(clocks.map(toVectorClock)));
 }
 
-/** `{n1:2, n3:1}` as text for explanations. */
+/**
+ * `mergeHistoryClocks` without the round trip through `VectorClock`: the same entries (the largest
+ * positive safe-integer counter per node), set by assignment the same way, in no particular order.
+ */
+export function mergeClocks(clocks: readonly (HistoryClock | null | undefined)[]): HistoryClock {
+  const out: HistoryClock = {};
+  for (const clock of clocks) mergeInto(out, clock);
+  return out;
+}
+
+/**
+ * Raises `out`'s counters to `clock`'s (by assignment: a prototype-less `out` keeps even a node
+ * named `__proto__`, which assignment to a plain object drops). Returns `out`.
+ */
+export function mergeInto(out: HistoryClock, clock: HistoryClock | null | undefined): HistoryClock {
+  if (clock === null || clock === undefined) return out;
+  for (const node in clock) {
+    const n = counterIn(clock, node);
+    if (n > counterIn(out, node)) out[node] = n;
+  }
+  return out;
+}
+
+/**
+ * `{n1:2, n3:1}` as text for explanations. Every entry is shown, zero counters included, so two
+ * clocks show the same text only when they hold the same entries: the checkers also use it as a
+ * clock's identity in maps.
+ */
 export function showClock(clock: HistoryClock | null | undefined): string {
   if (clock === null || clock === undefined) return '{}';
-  const entries = Object.entries(clock).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([node, counter]) => `${node}:${counter}`).join(', ')}}`;
+  const nodes = Object.keys(clock);
+  for (let i = 1; i < nodes.length; i++) {
+    if (nodes[i - 1]! > nodes[i]!) {
+      nodes.sort(byNode);
+      break;
+    }
+  }
+  let text = '{';
+  for (let i = 0; i < nodes.length; i++) text += `${i === 0 ? '' : ', '}${nodes[i]}:${clock[nodes[i]!]}`;
+  return `${text}}`;
 }

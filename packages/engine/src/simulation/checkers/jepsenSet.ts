@@ -92,7 +92,7 @@ export function checkJepsenSet(
   return log.result('jepsen-set', 'T2', (config?.conflictMode ?? 'siblings') === 'siblings', { ...table });
 }
 
-function lastOkRead(all: Operation[]): Operation | null {
+function lastOkRead(all: readonly Operation[]): Operation | null {
   for (let i = all.length - 1; i >= 0; i--) {
     const op = all[i]!;
     if (op.invoke.f === 'read' && op.completion?.type === 'ok') return op;

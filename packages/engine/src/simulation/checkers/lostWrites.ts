@@ -24,7 +24,7 @@ import {
   ViolationLog,
 } from './checker.ts';
 import { covers, coversVersion, sameWriteOf, showClock } from './clocks.ts';
-import { canonicalValue } from './values.ts';
+import { canonicalValue, sameValue } from './values.ts';
 
 interface Held {
   node: string;
@@ -39,9 +39,9 @@ export function checkNoLostWrites(
   const log = new ViolationLog();
   const counts = { acknowledged: 0, present: 0, superseded: 0, purgedDeletes: 0, lost: 0 };
   const heldByKey = indexFinalState(finalState);
-  const acks = operations(history)
-    .map((op) => op.completion)
-    .filter((done): done is HistoryOp => done?.type === 'ok' && ['put', 'delete', 'add'].includes(done.f));
+  const acks: HistoryOp[] = [];
+  for (const { completion: done } of operations(history))
+    if (done?.type === 'ok' && (done.f === 'put' || done.f === 'delete' || done.f === 'add')) acks.push(done);
   // Purged tombstones stand in for their deletes: what a purged delete superseded is not lost.
   const purged = new Set<number>();
   for (const ack of acks) {
@@ -72,10 +72,13 @@ export function checkNoLostWrites(
 function indexFinalState(finalState: ReplicaStates): Map<string, Held[]> {
   const byKey = new Map<string, Held[]>();
   for (const [node, keys] of Object.entries(finalState)) {
-    for (const [key, versions] of Object.entries(keys)) {
-      const list = byKey.get(key) ?? [];
-      for (const version of versions) list.push({ node, version });
-      byKey.set(key, list);
+    for (const key of Object.keys(keys)) {
+      let list = byKey.get(key);
+      if (list === undefined) {
+        list = [];
+        byKey.set(key, list);
+      }
+      for (const version of keys[key]!) list.push({ node, version });
     }
   }
   return byKey;
@@ -106,6 +109,6 @@ function judge(ack: HistoryOp, held: Held[]): Verdict {
 }
 
 function valueMismatch(ack: HistoryOp, held: Held): string {
-  if (ack.f !== 'put' || canonicalValue(held.version.value) === canonicalValue(ack.value)) return '';
+  if (ack.f !== 'put' || sameValue(held.version.value, ack.value)) return '';
   return `put ${ack.key}=${canonicalValue(ack.value)} acknowledged with clock ${showClock(ack.clock)}, but ${held.node} holds ${canonicalValue(held.version.value)} under that clock`;
 }

@@ -31,6 +31,7 @@ export function checkNoResurrection(history: readonly HistoryOp[], config: Check
   }
   counts.finalDeletes = finalDeletes.size;
   const invokes = new Map<number, HistoryOp>();
+  const strict = quorumsIntersect(config);
   for (const op of history) {
     if (op.type === 'invoke') invokes.set(op.process, op);
     if (op.type !== 'ok' || (op.f !== 'get' && op.f !== 'read')) continue;
@@ -38,7 +39,7 @@ export function checkNoResurrection(history: readonly HistoryOp[], config: Check
     const invoke = invokes.get(op.process);
     if (del === undefined || invoke === undefined || invoke.index < del.index) continue;
     const final = config.finalReadsFromMs !== undefined && invoke.time >= config.finalReadsFromMs;
-    if (!final && !quorumsIntersect(config)) continue;
+    if (!final && !strict) continue;
     counts.readsJudged++;
     const deleted = { clock: del.clock, dot: del.dot };
     const back = (op.siblings ?? []).find((s) => s.value !== null && coversVersion(deleted, s));

@@ -19,10 +19,11 @@ import {
   quorumsIntersect,
   ViolationLog,
 } from './checker.ts';
-import { covers, showClock } from './clocks.ts';
+import { covers, mergeInto, showClock } from './clocks.ts';
 
 interface Session {
-  writes: Map<string, HistoryOp[]>;
+  /** Per key: the session's `ok` writes, and the merge of their clocks (covering it is covering all). */
+  writes: Map<string, { acked: HistoryOp[]; merged: HistoryClock }>;
   lastRead: Map<string, HistoryOp>;
 }
 
@@ -36,17 +37,25 @@ export function checkSessionGuarantees(history: readonly HistoryOp[], config: Ch
     sessions.set(invoke.process, session);
     const key = invoke.key;
     if (invoke.f !== 'get' && invoke.f !== 'read') {
-      const own = session.writes.get(key) ?? [];
-      own.push(completion);
-      session.writes.set(key, own);
+      const own = session.writes.get(key);
+      if (own === undefined) {
+        // Prototype-less, so that the merge keeps every node id the clocks may hold.
+        session.writes.set(key, {
+          acked: [completion],
+          merged: mergeInto(Object.create(null), completion.clock),
+        });
+      } else {
+        own.acked.push(completion);
+        mergeInto(own.merged, completion.clock);
+      }
       continue;
     }
     counts.reads++;
     const context: HistoryClock | null = completion.context;
-    const missed = (session.writes.get(key) ?? []).filter((w) => !covers(context, w.clock));
-    if (missed.length > 0) {
+    const own = session.writes.get(key);
+    const w = own === undefined || covers(context, own.merged) ? undefined : lastMissed(own.acked, context);
+    if (w !== undefined) {
       counts.readYourWritesViolations++;
-      const w = missed[missed.length - 1]!;
       log.add({
         rule: 'read-your-writes',
         key,
@@ -67,4 +76,10 @@ export function checkSessionGuarantees(history: readonly HistoryOp[], config: Ch
     session.lastRead.set(key, completion);
   }
   return log.result('session-guarantees', 'P5', quorumsIntersect(config), counts);
+}
+
+/** The latest of a session's own writes that `context` does not cover. */
+function lastMissed(writes: readonly HistoryOp[], context: HistoryClock | null): HistoryOp | undefined {
+  for (let i = writes.length - 1; i >= 0; i--) if (!covers(context, writes[i]!.clock)) return writes[i];
+  return undefined;
 }

@@ -21,7 +21,7 @@
  * reached the replicas asked); P1 judges it at the end, from the final state.
  */
 
-import type { HistoryOp } from '../history.ts';
+import type { HistoryClock, HistoryOp } from '../history.ts';
 import {
   type CheckerConfig,
   type CheckerResult,
@@ -30,8 +30,8 @@ import {
   type ReplicaStates,
   ViolationLog,
 } from './checker.ts';
-import { coversVersion, type Dotted, mergeHistoryClocks, order, sameWriteOf, showClock } from './clocks.ts';
-import { canonicalValue } from './values.ts';
+import { coversVersion, type Dotted, mergeInto, order, sameWriteOf, showClock } from './clocks.ts';
+import { canonicalValue, sameValue } from './values.ts';
 
 export function checkSiblingSoundness(
   history: readonly HistoryOp[],
@@ -50,7 +50,8 @@ export function checkSiblingSoundness(
       counts.reads++;
       if (siblings.length > 1) counts.readsWithSiblings++;
       counts.siblingsMax = Math.max(counts.siblingsMax, siblings.length);
-      checkAntichain(log, done.key, siblings, [done.index], `the read at ${done.time} ms`);
+      if (siblings.length > 1)
+        checkAntichain(log, done.key, siblings, [done.index], `the read at ${done.time} ms`);
       checkContext(log, done);
       checkProvenance(log, done, writesByKey.get(done.key) ?? noWrites);
     } else {
@@ -60,30 +61,35 @@ export function checkSiblingSoundness(
   }
   checkUniqueClocks(log, writesByKey);
   for (const [node, keys] of Object.entries(finalState ?? {})) {
-    for (const [key, versions] of Object.entries(keys)) {
+    for (const key of Object.keys(keys)) {
       counts.finalSiblingLists++;
-      checkAntichain(log, key, versions, [], `${node}'s final state`);
+      const versions = keys[key]!;
+      if (versions.length > 1) checkAntichain(log, key, versions, [], `${node}'s final state`);
     }
   }
   // Last-write-wins keeps one version by timestamp; its clocks are informational, so P2 is measured only.
   return log.result('sibling-soundness', 'P2', (config?.conflictMode ?? 'siblings') === 'siblings', counts);
 }
 
-function groupWrites(all: Operation[]): Map<string, KeyWrites> {
+function groupWrites(all: readonly Operation[]): Map<string, KeyWrites> {
   const byKey = new Map<string, KeyWrites>();
   for (const op of all) {
     if (op.invoke.f === 'get' || op.invoke.f === 'read') continue;
-    const writes: KeyWrites = byKey.get(op.invoke.key) ?? { all: [], byClock: new Map(), unacknowledged: [] };
-    byKey.set(op.invoke.key, writes);
-    writes.all.push(op);
+    let writes = byKey.get(op.invoke.key);
+    if (writes === undefined) {
+      writes = { acked: [], ids: [], byClock: new Map(), unacknowledged: [] };
+      byKey.set(op.invoke.key, writes);
+    }
     if (op.completion?.type !== 'ok') {
       writes.unacknowledged.push(op);
       continue;
     }
     const id = showClock(op.completion.clock);
-    const list = writes.byClock.get(id) ?? [];
-    list.push(op);
-    writes.byClock.set(id, list);
+    writes.acked.push(op);
+    writes.ids.push(id);
+    const list = writes.byClock.get(id);
+    if (list === undefined) writes.byClock.set(id, [op]);
+    else list.push(op);
   }
   return byKey;
 }
@@ -116,7 +122,8 @@ function checkAntichain(
 }
 
 function checkContext(log: ViolationLog, read: HistoryOp): void {
-  const expected = mergeHistoryClocks((read.siblings ?? []).map((s) => s.clock));
+  const expected: HistoryClock = {};
+  for (const sibling of read.siblings ?? []) mergeInto(expected, sibling.clock);
   const o = order(read.context, expected);
   if (o === 'equal') return;
   const problem =
@@ -131,23 +138,26 @@ function checkContext(log: ViolationLog, read: HistoryOp): void {
   });
 }
 
-/** A key's writes: acknowledged ones by clock (`showClock`), and those that did not complete ok. */
+/**
+ * A key's writes, in invoke order: acknowledged ones with their clock's identity (`showClock`), also
+ * grouped by it, and those that did not complete ok.
+ */
 interface KeyWrites {
-  all: Operation[];
+  acked: Operation[];
+  /** `ids[i]` is `showClock` of `acked[i]`'s clock. */
+  ids: string[];
   byClock: Map<string, Operation[]>;
   unacknowledged: Operation[];
 }
 
-const noWrites: KeyWrites = { all: [], byClock: new Map(), unacknowledged: [] };
+const noWrites: KeyWrites = { acked: [], ids: [], byClock: new Map(), unacknowledged: [] };
 
 function checkProvenance(log: ViolationLog, read: HistoryOp, writes: KeyWrites): void {
   for (const sibling of read.siblings ?? []) {
-    const sameClock = writes.byClock.get(showClock(sibling.clock)) ?? [];
-    const acked = sameClock.find((w) => w.invoke.index < read.index);
-    const shown = `${canonicalValue(sibling.value)} ${showClock(sibling.clock)}`;
+    const acked = firstBefore(writes.byClock.get(showClock(sibling.clock)), read.index);
     if (acked !== undefined) {
-      const valueMatches = canonicalValue(acked.invoke.value) === canonicalValue(sibling.value);
-      if (acked.invoke.f !== 'put' || valueMatches) continue;
+      if (acked.invoke.f !== 'put' || sameValue(acked.invoke.value, sibling.value)) continue;
+      const shown = `${canonicalValue(sibling.value)} ${showClock(sibling.clock)}`;
       log.add({
         rule: 'provenance',
         key: read.key,
@@ -160,6 +170,7 @@ function checkProvenance(log: ViolationLog, read: HistoryOp, writes: KeyWrites):
       (w) => w.invoke.index < read.index && couldHaveWritten(w.invoke, sibling.value),
     );
     if (explained) continue;
+    const shown = `${canonicalValue(sibling.value)} ${showClock(sibling.clock)}`;
     log.add({
       rule: 'provenance',
       key: read.key,
@@ -169,10 +180,17 @@ function checkProvenance(log: ViolationLog, read: HistoryOp, writes: KeyWrites):
   }
 }
 
+/** The first write (in invoke order) invoked before record `index`. */
+function firstBefore(writes: readonly Operation[] | undefined, index: number): Operation | undefined {
+  if (writes === undefined) return undefined;
+  for (const w of writes) if (w.invoke.index < index) return w;
+  return undefined;
+}
+
 function couldHaveWritten(write: HistoryOp, value: HistoryOp['value']): boolean {
   if (write.f === 'add') return true;
   if (write.f === 'delete') return value === null;
-  return canonicalValue(write.value) === canonicalValue(value);
+  return sameValue(write.value, value);
 }
 
 function checkWriteClock(log: ViolationLog, invoke: HistoryOp, done: HistoryOp): void {
@@ -187,15 +205,11 @@ function checkWriteClock(log: ViolationLog, invoke: HistoryOp, done: HistoryOp):
 
 function checkUniqueClocks(log: ViolationLog, writesByKey: Map<string, KeyWrites>): void {
   for (const [key, writes] of writesByKey) {
-    const seen = new Map<string, HistoryOp>();
-    for (const { completion } of writes.all) {
-      if (completion?.type !== 'ok') continue;
-      const id = showClock(completion.clock);
-      const earlier = seen.get(id);
-      if (earlier === undefined) {
-        seen.set(id, completion);
-        continue;
-      }
+    for (let i = 0; i < writes.acked.length; i++) {
+      const id = writes.ids[i]!;
+      const first = writes.byClock.get(id)![0]!; // the earliest write that created this clock
+      if (first === writes.acked[i]) continue;
+      const [earlier, completion] = [first.completion!, writes.acked[i]!.completion!];
       log.add({
         rule: 'write-clock',
         key,

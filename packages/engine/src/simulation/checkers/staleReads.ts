@@ -15,15 +15,17 @@
 
 import type { HistoryClock, HistoryOp } from '../history.ts';
 import { type CheckerConfig, type CheckerResult, quorumsIntersect, ViolationLog } from './checker.ts';
-import { covers, mergeHistoryClocks, showClock } from './clocks.ts';
+import { covers, mergeClocks, showClock } from './clocks.ts';
 
 export function checkNoStaleReads(history: readonly HistoryOp[], config: CheckerConfig): CheckerResult {
   const merges = new Map<string, HistoryClock[]>(); // key → merge of the first i+1 completed writes
   const mergedPrefix = (key: string, writes: HistoryOp[], count: number): HistoryClock => {
-    const list = merges.get(key) ?? [];
-    merges.set(key, list);
-    for (let i = list.length; i < count; i++)
-      list.push(mergeHistoryClocks([list[i - 1] ?? {}, writes[i]!.clock!]));
+    let list = merges.get(key);
+    if (list === undefined) {
+      list = [];
+      merges.set(key, list);
+    }
+    for (let i = list.length; i < count; i++) list.push(mergeClocks([list[i - 1], writes[i]!.clock]));
     return list[count - 1]!;
   };
   const log = new ViolationLog();

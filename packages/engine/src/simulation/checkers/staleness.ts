@@ -73,6 +73,7 @@ export function measureStaleness(
   const counts = { reads: 0, readsAfterWrites: 0, staleReads: 0 };
   const acked = new Map<string, HistoryOp[]>();
   const invokes = new Map<number, HistoryOp>();
+  const strict = quorumsIntersect(config);
   for (const op of history) {
     if (op.type === 'invoke') invokes.set(op.process, op);
     if (op.type !== 'ok') continue;
@@ -103,7 +104,7 @@ export function measureStaleness(
     }
     if (consistent) continue;
     counts.staleReads++;
-    if (!quorumsIntersect(config)) continue;
+    if (!strict) continue;
     log.add({
       rule: 'stale-read',
       key: op.key,
@@ -113,7 +114,7 @@ export function measureStaleness(
   }
   for (const bin of bins) bin.probability = bin.reads === 0 ? null : bin.consistent / bin.reads;
   for (const entry of ks) entry.probability = entry.reads === 0 ? null : entry.within / entry.reads;
-  const result = log.result('staleness', 'P6', quorumsIntersect(config), counts);
+  const result = log.result('staleness', 'P6', strict, counts);
   return { ...result, pbs: { tVisibility: bins, kStaleness: ks } };
 }
 
