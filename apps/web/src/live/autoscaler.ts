@@ -52,7 +52,11 @@ export const autoscalerOff: AutoscalerView = { enabled: false, settings: autosca
 /** Why these settings cannot run with N replicas, in one sentence; null when they can. */
 export function autoscalerProblem(s: AutoscalerSettings, n: number): string | null {
   const engine = checkAutoscalerSettings(s);
-  if (engine) return `${engine.message}.`;
+  if (engine && s.lowLoadPerNode >= s.highLoadPerNode)
+    return `Remove below ${s.lowLoadPerNode} ops/s must be under add above ${s.highLoadPerNode} ops/s, or each change would call for the next.`;
+  if (engine && s.minNodes > s.maxNodes)
+    return `The minimum size ${s.minNodes} is above the maximum size ${s.maxNodes}.`;
+  if (engine) return `${engine.sentence[0]?.toUpperCase()}${engine.sentence.slice(1)}.`;
   if (s.minNodes < n)
     return `The minimum size ${s.minNodes} is below N=${n}: shrinking to it would leave keys with fewer than N replicas.`;
   if (s.maxNodes > labNodesMax) return `The maximum size is at most ${labNodesMax} nodes in this lab.`;

@@ -2,11 +2,13 @@
  * The page's membership rules (membership.ts), without workers: the ring follows the first
  * `ring.changed` report of a change, ids are never reused, changes that cannot work are refused with
  * their sentence, the join and leave sentences name the right shares and nodes (checked against the
- * engine's own ownership), and the saved member list round-trips through localStorage.
+ * engine's own ownership), the autoscaler's settings are refused in sentences, and the saved member
+ * list round-trips through localStorage.
  */
 
 import { buildRing, type NodeId, nodeIds, ownership } from '@kvscope/engine';
 import { afterEach, describe, expect, it } from 'vitest';
+import { autoscalerDefaults, autoscalerProblem } from './autoscaler.ts';
 import {
   type Availability,
   addProblem,
@@ -93,6 +95,24 @@ describe('sentences', () => {
     expect(summary.moves.every((m) => m.lost.includes(n('n2')) && m.gained.length === 1)).toBe(true);
     expect(describeLeave(n('n2'), summary, { streams: 1, keys: 1, ms: 2_500 })).toMatch(
       /^n2 left: handed 1 key \(its \d+% of the ring\) to n\d(, n\d)* in 1 stream in 2\.5 s$/,
+    );
+  });
+});
+
+describe('autoscaler settings', () => {
+  it('refuses thresholds without a gap, a minimum below N and a maximum past the lab, each in a sentence', () => {
+    expect(autoscalerProblem(autoscalerDefaults, 3)).toBeNull();
+    expect(autoscalerProblem({ ...autoscalerDefaults, lowLoadPerNode: 10 }, 3)).toBe(
+      'Remove below 10 ops/s must be under add above 10 ops/s, or each change would call for the next.',
+    );
+    expect(autoscalerProblem({ ...autoscalerDefaults, minNodes: 9 }, 3)).toBe(
+      'The minimum size 9 is above the maximum size 8.',
+    );
+    expect(autoscalerProblem({ ...autoscalerDefaults, minNodes: 2 }, 3)).toBe(
+      'The minimum size 2 is below N=3: shrinking to it would leave keys with fewer than N replicas.',
+    );
+    expect(autoscalerProblem({ ...autoscalerDefaults, maxNodes: 13 }, 3)).toBe(
+      'The maximum size is at most 12 nodes in this lab.',
     );
   });
 });
