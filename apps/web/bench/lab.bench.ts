@@ -186,10 +186,11 @@ async function allUp(page: Page, count = 5): Promise<void> {
 /**
  * Frame rate with 16 nodes at full speed and 500 ops/s; also the rate the workers really served.
  * The load comes from a driver in the page (every 10 ms, the requests due at 500/s through the
- * page's client, half reads, 200 keys), not from the lab's workload generator: that one schedules one request per
- * timer, and Chromium clamps chained timers to 4 ms, so it tops out near 250 ops/s.
+ * page's client, half reads, 200 keys), not from the lab's workload generator: that one schedules
+ * one request per timer, and Chromium clamps chained timers to 4 ms, so it tops out near 250 ops/s.
+ * Also returns the events per second the workers sent the page (what the page must fold and draw).
  */
-async function sixteenNodes(page: Page, url: string): Promise<{ fps16: number; opsPerSecond16: number }> {
+async function sixteenNodes(page: Page, url: string): Promise<Sixteen> {
   await page.goto(`${url}?nodes=16&delay=0&workload=off`);
   await allUp(page, 16);
   await page.evaluate(() => {
@@ -208,21 +209,29 @@ async function sixteenNodes(page: Page, url: string): Promise<{ fps16: number; o
     }, 10);
   });
   await page.waitForTimeout(1_000);
-  // Client requests the workers answered (liveHost.ts HostStats.requests), summed over the nodes.
-  const opsDone = () =>
+  // Client requests answered and events emitted (liveHost.ts HostStats), summed over the nodes.
+  const counted = () =>
     page.evaluate(async () => {
       const { cluster, store } = window.kvscope;
       const snaps = await Promise.all(store.getState().order.map((id) => cluster.snapshot(id)));
-      const n = snaps.reduce((sum, snap) => sum + ((snap?.host as { requests?: number })?.requests ?? 0), 0);
-      return { n, at: performance.now() };
+      const sum = (k: 'requests' | 'events') =>
+        snaps.reduce((n, snap) => n + ((snap?.host as Record<string, number> | undefined)?.[k] ?? 0), 0);
+      return { requests: sum('requests'), events: sum('events'), at: performance.now() };
     });
-  const before = await opsDone();
+  const before = await counted();
   const fps16 = await framesPerSecond(page, load.fpsMs);
-  const after = await opsDone();
-  return { fps16, opsPerSecond16: ((after.n - before.n) * 1000) / (after.at - before.at) };
+  const after = await counted();
+  const perSecond = (k: 'requests' | 'events') => ((after[k] - before[k]) * 1000) / (after.at - before.at);
+  return { fps16, opsPerSecond16: perSecond('requests'), eventsPerSecond16: perSecond('events') };
 }
 
-async function run(): Promise<{ figures: PageFigures; fps: number; fps16: number; opsPerSecond16: number }> {
+interface Sixteen {
+  fps16: number;
+  opsPerSecond16: number;
+  eventsPerSecond16: number;
+}
+
+async function run(): Promise<{ figures: PageFigures; fps: number } & Sixteen> {
   const outDir = mkdtempSync(join(tmpdir(), 'kvscope-lab-bench-'));
   const config = { root: webRoot, logLevel: 'warn' as const, build: { outDir, emptyOutDir: true } };
   await build(config);
@@ -274,13 +283,14 @@ function printBreakdown(label: string, host: HostTotals, puts: number): void {
   );
 }
 
-const { figures, fps, fps16, opsPerSecond16 } = await run();
+const { figures, fps, fps16, opsPerSecond16, eventsPerSecond16 } = await run();
 const { latencyHost, throughputHost, ...headline } = figures;
 console.log(`in-page figures (ms, ops/s): ${JSON.stringify(headline)}; frame rate ${fps.toFixed(1)} fps`);
 printBreakdown('one put at a time', latencyHost, figures.puts);
 printBreakdown('64 in flight', throughputHost, figures.throughputPuts);
 console.log(
-  `16 nodes: ${fps16.toFixed(1)} fps while the workers served ${opsPerSecond16.toFixed(0)} client ops/s (driven at 500)`,
+  `16 nodes: ${fps16.toFixed(1)} fps while the workers served ${opsPerSecond16.toFixed(0)} client ops/s (driven at 500) ` +
+    `and sent the page ${eventsPerSecond16.toFixed(0)} events/s`,
 );
 const peerName = 'MessageChannel round trip, page ↔ worker';
 const latency = (ours: number, peer: number): Measure => ({
