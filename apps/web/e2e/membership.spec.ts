@@ -255,7 +255,7 @@ test('at classroom speed the new node is shown joining while its ranges stream, 
   await expect(page.getByTestId('status-n6')).toHaveText('up', { timeout: 30_000 });
   await expect(page.getByTestId('ring-view').locator('[data-token^="n6#"]')).toHaveCount(8);
   await page.waitForTimeout(600);
-  await shot(page, 'lab-node-joined-animating');
+  await shot(page, 'lab-node-joined-classroom');
 
   // Slow every link by 3 s so the next join is still streaming when it is cancelled.
   await page.evaluate(() => window.kvscope.cluster.slowLink('*', null, 3_000));
