@@ -66,8 +66,11 @@ export function planRequest(request: KvRequest, view: PlanView, forwarded: boole
   const dcOf: TargetDataCentre = (target) => dcMap?.get(hintFor.get(target) ?? target);
   const plan = { request, forwardTo: null, targets, hintFor, rule, dcOf };
   // Writes are coordinated by a replica of the key, so clocks name replicas only (Dynamo §4.4).
-  if (request.type === 'get' || forwarded || targets.includes(view.self)) return plan;
+  // Not by a stand-in while a replica is reachable: it keeps the key only as hints, deleted after
+  // the handoff, and would issue the same dot again to its next write of the key (one lost).
   const owners = targets.filter((node) => !hintFor.has(node));
+  const standInOnly = hintFor.has(view.self) && owners.length > 0;
+  if (request.type === 'get' || forwarded || (targets.includes(view.self) && !standInOnly)) return plan;
   const sameDc = dcMap === null ? undefined : owners.find((node) => dcMap.get(node) === localDc);
   const forwardTo = sameDc ?? owners[0] ?? (targets[0] as NodeId);
   const carried = dcMap !== null && localDc !== undefined ? { ...request, localDc } : request;
