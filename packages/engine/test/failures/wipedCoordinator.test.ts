@@ -5,8 +5,10 @@
  * *own stored siblings* or the client's context; after a wipe its store is empty, so a client whose
  * context predates the coordinator's last write of the key gets that write's clock and dot again.
  * Replicas then take the two different writes for one version: an acknowledged put is lost (P1),
- * or a delete and a put share a clock and the deleted value comes back (P9). Riak avoids this by
- * giving a vnode a new actor id whenever it starts without its data.
+ * or a delete and a put share a clock and the deleted value comes back (P9). Riak avoids this with
+ * a per-vnode counter kept on disk (leased ahead in blocks) and a new actor id whenever a vnode
+ * starts without its data. The same root once hit stand-ins, which forgot their counters with their
+ * handed-off hints; they no longer coordinate while a replica is reachable (standInCoordinator.test.ts).
  *
  * `it.fails` keeps the suite green while the bug stands and turns red once it is fixed: then make
  * it a plain `it`.
