@@ -270,3 +270,32 @@ test('at classroom speed the new node is shown joining while its ranges stream, 
   await expect(page.getByTestId('event-log').getByText(/n7's join cancelled/)).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test('a node killed while it hands its ranges over takes the hand-over up again when restarted, and then leaves', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await page.goto('/?delay=20&workload=off');
+  await waitUp(page, ['n1', 'n2', 'n3', 'n4', 'n5']);
+  const acked = await writeKeys(page, 'crash-leave-', 60);
+  // Slow every link by 2 s so the hand-over is still under way when the node is killed.
+  await page.evaluate(() => window.kvscope.cluster.slowLink('*', null, 2_000));
+  await page.getByTestId('remove-which').selectOption('n4');
+  await page.getByTestId('remove-node').click();
+  await expect(page.getByTestId('status-n4')).toHaveText('leaving');
+  await page.getByTestId('kill-n4').click();
+  await expect(page.getByTestId('membership-status')).toContainText('n4 is leaving');
+  await page.getByTestId('restart-n4').click();
+  await page.getByTestId('tab-faults').click();
+  await page.getByTestId('heal').click();
+  await expect(page.getByTestId('row-n4')).toHaveCount(0, { timeout: 45_000 });
+  expect(await ringMembers(page)).toEqual(['n1', 'n2', 'n3', 'n5']);
+  expect(await missing(page, acked, 3)).toEqual([]);
+  await page.getByTestId('tab-log').click();
+  await quietLog(page);
+  await expect(
+    page.getByTestId('event-log').getByText(/n4 stopped while handing its ranges over/),
+  ).toBeVisible();
+  await expect(page.getByTestId('event-log').getByText(/n4 left: handed/)).toBeVisible();
+  expect(problems).toEqual([]);
+});

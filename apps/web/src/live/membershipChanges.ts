@@ -12,7 +12,7 @@
  *
  * A change is refused with a sentence when it cannot work (membership.ts). Removing a node that is
  * still joining cancels the join: no one routes to a joiner before it announces itself. A leaving
- * node that crashes stays a member (it never announced `left`); the change is abandoned.
+ * node that crashes resumes its hand-over when restarted (the engine saves that it was leaving).
  */
 
 import type { ClusterEvent, NodeId } from '@kvscope/engine';
@@ -130,13 +130,16 @@ export class MembershipChanges {
     }
   }
 
-  /** The node crashed or was killed: a leaving node stays a member; a joiner re-joins on restart. */
+  /**
+   * The node crashed or was killed mid-change. Either way the change stays in progress: a joiner
+   * restarted bootstraps again, and a leaving node restarted takes its hand-over up again (its disk
+   * records that it was leaving), so the page keeps waiting for it.
+   */
   interrupted(id: NodeId): void {
     if (this.leavingNow?.id !== id || this.leavingNow.totals) return;
-    this.clearLeaving();
     this.note(
       'remove',
-      `${id}'s decommission interrupted: it stopped before handing everything over and stays a member`,
+      `${id} stopped while handing its ranges over; restart it and it takes the hand-over up again from its disk`,
       [id],
     );
   }
