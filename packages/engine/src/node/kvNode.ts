@@ -368,7 +368,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
       send: (to: NodeId, body: Message, out: NodeOutput) => this.send(to, body, out),
       read: (key: string) => this.store.read(key),
       apply: (key: string, versions: readonly Version[], now: number, out: NodeOutput) => {
-        const applied = this.applyRepair(key, versions, now, out);
+        const applied = this.applyRepair(key, versions, now, out, 'stream');
         return isKvError(applied) ? applied : null;
       },
       scan: () => this.lsm.scan(),

@@ -58,8 +58,11 @@ export interface VersionStored extends EventBase {
   clock: VectorClock;
   /** How many siblings the key has on this replica after the write. */
   siblings: number;
-  /** Why it was written: a coordinator's put, a replica request, a read repair, a Merkle repair. */
-  cause: 'coordinator' | 'replica' | 'read-repair' | 'anti-entropy';
+  /**
+   * Why it was written: a coordinator's put, a replica request, a read repair, a Merkle repair, or a
+   * range stream of a membership change (a joiner's bootstrap, a hand-over, a stream-forward).
+   */
+  cause: 'coordinator' | 'replica' | 'read-repair' | 'anti-entropy' | 'stream';
 }
 
 export interface ReadRepairSent extends EventBase {

@@ -80,6 +80,7 @@ const storedCause: Record<EventOf<'version.stored'>['cause'], string> = {
   replica: 'as a replica',
   'read-repair': 'from a read repair',
   'anti-entropy': 'from an anti-entropy exchange',
+  stream: 'from a range stream (a node joining or leaving)',
 };
 
 function describeCompletion(e: RequestCompleted): string {
