@@ -10,7 +10,7 @@
  *          clean ones (acknowledged in the stream, unchanged since) ─▶ deleted
  *          dirty ones (only forwarded, never acknowledged) ─▶ pushed again as a stream of those
  *          keys; once acknowledged, swept again (at most `cleanupRoundsMax` rounds)
- *   done ─▶ `range.cleaned` with the keys removed and the keys kept
+ *   done ─▶ `range.cleaned` with the keys removed and the keys kept (when there were any)
  *
  * Safety: a key is deleted only when (1) the joiner acknowledged it durable in a stream whose
  * snapshot or key list held it, and it was not stored here again after that stream opened, and
@@ -207,6 +207,8 @@ export class RangeCleanup {
       return;
     }
     this.host.changed();
+    // A joiner pulls each range from every old replica, and all but one keep it: nothing to report.
+    if (handover.removed === 0 && kept + resend.length === 0) return;
     out.events.push({
       type: 'range.cleaned',
       at: now,

@@ -4,7 +4,9 @@
  * three failure scenarios also show what their descriptions promise: hints stored and replayed
  * (kill-under-load), Merkle repair restoring a wiped node (wipe-repair), a data centre cut off and
  * the store still serving from each data centre's own replicas, then catching it up, with every key's
- * replicas spread over both data centres (dc-outage). Prints each run's repair figures.
+ * replicas spread over both data centres (dc-outage), a join and a decommission finished under load
+ * and the old owners cleaning up what they handed over (grow-and-shrink). Prints each run's repair
+ * figures.
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -23,12 +25,23 @@ const files = readdirSync(dir)
   .filter((f) => f.endsWith('.json') && f !== 'scenario.schema.json')
   .sort();
 
+/** The event types the promises below look at. */
+const kept = new Set(['request.completed', 'version.stored', 'rebalance.finished', 'range.cleaned']);
+
 /** What each failure scenario's description promises, beyond the checkers (`events`: the run's). */
 const promises: Record<string, (report: RunReport, events: readonly ClusterEvent[]) => void> = {
   'kill-under-load': (report) => {
     const repair = report.metrics.repair!;
     expect(repair.hintsStored).toBeGreaterThan(0);
     expect(repair.hintsReplayed).toBe(repair.hintsStored);
+  },
+  'grow-and-shrink': (report, events) => {
+    const finished = events.flatMap((e) => (e.type === 'rebalance.finished' ? [`${e.node} ${e.kind}`] : []));
+    expect(finished).toEqual(['n6 bootstrap', 'n2 decommission']);
+    const removed = events.reduce((sum, e) => sum + (e.type === 'range.cleaned' ? e.keysRemoved : 0), 0);
+    expect(removed).toBeGreaterThan(0);
+    const p3 = report.checkers.results.find((r) => r.property === 'P3');
+    expect(p3?.counts).toMatchObject({ keysOutsidePreferenceList: 0, keysDiverged: 0 });
   },
   'wipe-repair': (report) => {
     expect(report.metrics.repair!.storedByAntiEntropy).toBeGreaterThan(0);
@@ -81,7 +94,7 @@ describe('shipped scenarios', () => {
       const events: ClusterEvent[] = [];
       const watched = promises[scenario.name] !== undefined;
       const onEvent = (e: ClusterEvent) => {
-        if (watched && (e.type === 'request.completed' || e.type === 'version.stored')) events.push(e);
+        if (watched && kept.has(e.type)) events.push(e);
       };
       const report = runScenario(scenario, { scenarioPath: `public/scenarios/${file}`, onEvent });
       if (isKvError(report)) throw new Error(`${file}: ${report.message}`);
