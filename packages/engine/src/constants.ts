@@ -32,6 +32,13 @@ export const virtualNodesDefault = 8;
  */
 export const tokensPerNodeMax = 1_024;
 /**
+ * Dot counters a coordinator may issue per millisecond of its life before a restart could reuse
+ * one: a node starts its counters at this many per ms since the cluster's origin (`dotOriginMs`),
+ * so a node that lost writes it had not synced, or its whole disk, never issues a dot it issued
+ * before. Ten per ms per key is far beyond any workload here; counters stay small until a restart.
+ */
+export const dotCountersPerMs = 10;
+/**
  * SPEC 1.5, Dynamo §4.4: a vector clock keeps at most this many (node, counter) entries; beyond it the
  * oldest by timestamp are pruned (which can only create false conflicts, see vectorClock.ts).
  */

@@ -32,7 +32,13 @@ import {
 import { initialMembership } from './membership.ts';
 import { MembershipChanges } from './membershipChanges.ts';
 import { describeGroups, linkTable, type NetworkFaults, noFaults, pairKey } from './network.ts';
-import { type ClusterSettings, nodeTimersFor, saveSettings, settingsProblem } from './settings.ts';
+import {
+  type ClusterSettings,
+  clusterOriginMs,
+  nodeTimersFor,
+  saveSettings,
+  settingsProblem,
+} from './settings.ts';
 
 /** How often event batches are folded into the store: one store update (and render) per frame. */
 export const foldIntervalMs = 16;
@@ -149,6 +155,7 @@ export class LiveCluster {
     this.store.setState({ faults: noFaults, nodes: freshNodes(order), flights: {}, linkCounts: {} });
     this.store.setState({ order, membership });
     this.mark('reset', 'cluster reset: every disk wiped, every node restarted empty', [...this.ids]);
+    clusterOriginMs(true); // no data is left anywhere: counters may start small again
     return this.startAll({ wipe: true });
   }
 
@@ -374,6 +381,7 @@ export class LiveCluster {
       // The node reads its gossip timers from the top level of its settings.
       ...nodeTimersFor(linkDelayMs).membership,
       requestTimeoutMs: nodeTimersFor(linkDelayMs).requestTimeoutMs,
+      dotOriginMs: clusterOriginMs(),
     };
     // The ring is the members the engine reports, not every worker: a joiner is not on it yet.
     const peers = membership.ring.filter((p) => p !== id);

@@ -92,3 +92,18 @@ export function loadSettings(): ClusterSettings {
 export function saveSettings(s: ClusterSettings): void {
   localStorage.setItem(storageKey, JSON.stringify(s));
 }
+
+const originKey = 'kvscope.origin';
+
+/**
+ * The cluster's origin (epoch ms), kept across reloads: the nodes start their dot counters at ten
+ * per ms since it (engine `dotOriginMs`), so vector clocks read n1:3 in a young cluster and a node
+ * that restarts — after a kill or a wipe — never reuses a counter. A reset starts a new origin.
+ */
+export function clusterOriginMs(fresh = false): number {
+  const saved = Number(localStorage.getItem(originKey));
+  if (!fresh && Number.isFinite(saved) && saved > 0) return saved;
+  const origin = Math.floor(Date.now());
+  localStorage.setItem(originKey, String(origin));
+  return origin;
+}

@@ -54,6 +54,11 @@ export interface KvNodeConfig {
    * no seeds are set) and serves.
    */
   join: boolean;
+  /**
+   * The cluster's origin on the nodes' clocks (ms): dot counters start at `dotCountersPerMs` per ms
+   * since it (constants.ts), so they are small in a young cluster and never reused after a restart.
+   */
+  dotOriginMs: number;
 }
 
 const pick = <T>(value: unknown, ok: (v: unknown) => boolean, fallback: T): T =>
@@ -100,6 +105,7 @@ export function kvConfigFrom(
       antiEntropyIntervalMs,
     ),
     join,
+    dotOriginMs: pick(raw.dotOriginMs, (v) => typeof v === 'number' && Number.isFinite(v), 0),
   };
   const perDc = replicationPerDcFrom(raw, config);
   if (isKvError(perDc)) return perDc;

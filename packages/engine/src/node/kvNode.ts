@@ -34,6 +34,7 @@ import { failure, type KvReply, type KvRequest } from '../replication/requests.t
 import type { Ring } from '../ring/ring.ts';
 import { LsmStore } from '../storage/lsmStore.ts';
 import { ManualClock } from '../time/clock.ts';
+import { counterFloorAt } from '../versioning/newVersion.ts';
 import { syncSiblings, type Version } from '../versioning/siblings.ts';
 import {
   type ClientRequest,
@@ -108,6 +109,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
     const out = emptyOutput();
     const now = input.now;
     if (now > this.storageClock.now()) this.storageClock.set(now);
+    this.coordinatorSettings.counterFloor ??= counterFloorAt(now, this.config.dotOriginMs);
     switch (input.type) {
       case 'message':
         this.onMessage(input.envelope, now, out);

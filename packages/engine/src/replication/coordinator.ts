@@ -38,6 +38,8 @@ export interface CoordinatorSettings {
   readRepairWaitMs: number;
   conflictMode: ConflictMode;
   clockEntriesMax?: number;
+  /** Counters of new dots start above this (newVersion's `counterFloor`); the node sets it at start. */
+  counterFloor?: number;
 }
 
 /** Where a reply goes: to the node's own client, or back to the node that forwarded the request. */
@@ -144,6 +146,7 @@ export class Coordinator {
       writer: self,
       local,
       entriesMax: this.settings.clockEntriesMax,
+      counterFloor: this.settings.counterFloor,
     });
     // W counts the coordinator's own write once it is durable (writeLocal asks for the sync).
     const isReplica = targets.includes(self);

@@ -1,17 +1,14 @@
 /**
- * KNOWN BUG (reported to the lead; found by the kv variant of T7, seed 1, with the stand-in wiped
- * at 13 s while the workload still ran): a coordinator whose disk was wiped issues a dot it had
- * already issued. newVersion() raises the coordinator's counter past the highest it finds in its
- * *own stored siblings* or the client's context; after a wipe its store is empty, so a client whose
- * context predates the coordinator's last write of the key gets that write's clock and dot again.
- * Replicas then take the two different writes for one version: an acknowledged put is lost (P1),
- * or a delete and a put share a clock and the deleted value comes back (P9). Riak avoids this with
- * a per-vnode counter kept on disk (leased ahead in blocks) and a new actor id whenever a vnode
- * starts without its data. The same root once hit stand-ins, which forgot their counters with their
- * handed-off hints; they no longer coordinate while a replica is reachable (standInCoordinator.test.ts).
- *
- * `it.fails` keeps the suite green while the bug stands and turns red once it is fixed: then make
- * it a plain `it`.
+ * A coordinator whose disk was wiped must not issue a dot it issued before the wipe (found by the
+ * kv variant of T7, seed 1, with the stand-in wiped at 13 s while the workload still ran).
+ * newVersion() raises the coordinator's counter past the highest it finds in its own stored
+ * siblings or the client's context; after a wipe its store is empty, so without more a client whose
+ * context predates the coordinator's last write of the key got that write's clock and dot again, and
+ * replicas took the two different writes for one version: an acknowledged put lost (P1), or a
+ * delete and a put sharing a clock and the deleted value back (P9). Riak avoids this with a counter
+ * leased on disk and a new actor id for a vnode that starts without its data; we start every
+ * incarnation's counters at a floor above all it can have issued (`counterFloorAt`, newVersion.ts).
+ * The negative control takes the floor away (a cluster origin in the future) and loses the write.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -28,8 +25,13 @@ const config = { members: ids.map((id) => ({ id })), virtualNodes: 8, n: 3, r: 2
 const text = (s: string) => new TextEncoder().encode(s);
 
 describe('a coordinator whose disk was wiped', () => {
-  it.fails('keeps two concurrent writes as two siblings (does not reissue a dot it issued before the wipe)', () => {
-    const sim = new Simulation({ seed: 1, nodes: ids, createNode: createKvNode, config });
+  const run = (dotOriginMs: number) => {
+    const sim = new Simulation({
+      seed: 1,
+      nodes: ids,
+      createNode: createKvNode,
+      config: { ...config, dotOriginMs },
+    });
     const key = 'contested';
     const [coordinator, other] = preferenceList(buildRing(config.members, { virtualNodes: 8 }), key, 3)
       .nodes as NodeId[];
@@ -55,7 +57,16 @@ describe('a coordinator whose disk was wiped', () => {
     sim.runFor(500); // restarted, anti-entropy has not run yet
     // The waiting client writes v3 from its context {v1}: concurrent with v2, so both must stay.
     expect(call(coordinator!, { type: 'put', key, value: text('v3'), context: seenV1, w: 2 }).ok).toBe(true);
-    const values = read(other!).siblings.map((s) => new TextDecoder().decode(s.value ?? new Uint8Array()));
-    expect(values.sort()).toEqual(['v2', 'v3']);
+    return read(other!)
+      .siblings.map((s) => new TextDecoder().decode(s.value ?? new Uint8Array()))
+      .sort();
+  };
+
+  it('keeps two concurrent writes as two siblings (does not reissue a dot it issued before the wipe)', () => {
+    expect(run(0)).toEqual(['v2', 'v3']);
+  });
+
+  it('negative control: with no counter floor (origin in the future) the reissued dot loses v2', () => {
+    expect(run(1e12)).not.toEqual(['v2', 'v3']);
   });
 });
