@@ -70,6 +70,19 @@ function sameEntries(a: HistorySibling['clock'], b: HistorySibling['clock']): bo
   return true;
 }
 
+/** The nodes (of `nodes`, whose data is `contents`) that hold `key` but are not among `replicas`. */
+function holdersOutside(
+  nodes: readonly string[],
+  contents: readonly (ReplicaStates[string] | undefined)[],
+  replicas: readonly string[],
+  key: string,
+): string[] {
+  const outside: string[] = [];
+  for (let i = 0; i < nodes.length; i++)
+    if (contents[i]?.[key] !== undefined && !replicas.includes(nodes[i]!)) outside.push(nodes[i]!);
+  return outside;
+}
+
 export function checkConvergence(input: ConvergenceInput): CheckerResult {
   const log = new ViolationLog();
   const counts = { keys: 0, keysDiverged: 0, keysOutsidePreferenceList: 0, hintsLeft: 0 };
@@ -77,6 +90,7 @@ export function checkConvergence(input: ConvergenceInput): CheckerResult {
   for (const contents of Object.values(input.finalState))
     for (const key of Object.keys(contents)) keys.add(key);
   const nodes = Object.keys(input.finalState);
+  const contents = nodes.map((node) => input.finalState[node]);
   for (const key of [...keys].sort()) {
     counts.keys++;
     const replicas = input.replicasOf(key);
@@ -90,9 +104,7 @@ export function checkConvergence(input: ConvergenceInput): CheckerResult {
         explanation: `the replicas of ${key} (${replicas.join(', ')}) hold different sibling sets after the heal (siblings per replica: ${sizes.join(', ')})`,
       });
     }
-    const outside = nodes.filter(
-      (node) => !replicas.includes(node) && input.finalState[node]?.[key] !== undefined,
-    );
+    const outside = holdersOutside(nodes, contents, replicas, key);
     if (outside.length === 0) continue;
     counts.keysOutsidePreferenceList++;
     log.add({

@@ -103,19 +103,16 @@ function checkAntichain(
 ): void {
   for (let i = 0; i < siblings.length; i++) {
     for (let j = i + 1; j < siblings.length; j++) {
-      const [x, y] = [siblings[i]!, siblings[j]!];
-      const [a, b] = [x.clock, y.clock];
-      if (!coversVersion(x, y) && !coversVersion(y, x)) continue;
-      const relation = sameWriteOf(x, y)
-        ? 'is the same write as'
-        : coversVersion(x, y)
-          ? 'covers'
-          : 'is covered by';
+      const x = siblings[i]!;
+      const y = siblings[j]!;
+      const xCoversY = coversVersion(x, y);
+      if (!xCoversY && !coversVersion(y, x)) continue;
+      const relation = sameWriteOf(x, y) ? 'is the same write as' : xCoversY ? 'covers' : 'is covered by';
       log.add({
         rule: 'antichain',
         key,
         ops,
-        explanation: `${where} of ${key} holds sibling ${showClock(a)} which ${relation} sibling ${showClock(b)}; siblings must be concurrent`,
+        explanation: `${where} of ${key} holds sibling ${showClock(x.clock)} which ${relation} sibling ${showClock(y.clock)}; siblings must be concurrent`,
       });
     }
   }
