@@ -166,5 +166,17 @@ describe('selectEvents', () => {
       ranges: 9,
     };
     expect(describeEvent(changed)).toBe("n1's ring changes (+n5): 25% of it moves");
+    const done: ClusterEvent = {
+      ...base,
+      type: 'stream.done',
+      stream: 'n5@1#0',
+      peer: n('n5'),
+      direction: 'out',
+      range,
+      keys: 64,
+      bytes: 2048,
+      ms: 120,
+    };
+    expect(describeEvent(done)).toBe('n1 sent 64 keys (2.0 KiB) to n5 in 120 ms');
   });
 });

@@ -44,6 +44,13 @@ const sentences: Record<string, (e: Fields) => string> = {
       : `${e.node} cannot trust its saved ring (${e.problem}); it starts from its configuration`,
   'rebalance.finished': (e) =>
     `${e.node} ${e.kind === 'bootstrap' ? 'has its ranges and serves' : 'has handed its ranges over and leaves'}: ${plural(num(e.keys), 'key')} in ${plural(num(e.streams), 'stream')}, ${formatMs(num(e.ms))}`,
+  'stream.started': (e) =>
+    e.direction === 'in'
+      ? `${e.node} starts receiving a range from ${e.peer} (stream ${e.stream})`
+      : `${e.node} starts streaming a range to ${e.peer} (stream ${e.stream})`,
+  'stream.done': (e) =>
+    `${e.node} ${e.direction === 'in' ? 'received' : 'sent'} ${plural(num(e.keys), 'key')} (${formatSize(num(e.bytes))}) ${e.direction === 'in' ? 'from' : 'to'} ${e.peer} in ${formatMs(num(e.ms))}`,
+  'rebalance.refused': (e) => `${e.node} refuses the membership change: ${e.error}`,
   'range.cleaned': (e) =>
     `${e.node} deletes ${plural(num(e.keysRemoved), 'key')} it handed to ${e.peer} and no longer replicates${num(e.keysKept) > 0 ? ` (keeps ${num(e.keysKept)})` : ''}`,
   'lab.fault': (e) => str(e.label),
