@@ -30,7 +30,7 @@ export function describeKvMatrix(quorum: 'sloppy' | 'strict', seeds: readonly nu
       for (const [label, fault] of nemeses) {
         it(`${label}, seed ${seed}: every promised property holds`, () => {
           const file = kvScenario(
-            `t3-kv-${quorum}-${slug(label)}`,
+            `t3-kv-${quorum}-${slug(label)}-seed${seed}`, // per seed: random halves differ
             [
               { atMs: faultAt, ...fault(seed) },
               { atMs: healAt, type: 'heal' },

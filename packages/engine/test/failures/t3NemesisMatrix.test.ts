@@ -16,7 +16,7 @@ describe('T3 nemesis matrix (set workload, sloppy R=W=2)', () => {
   for (const seed of seedsFor([1])) {
     for (const [label, fault] of nemeses) {
       it(`${label}, seed ${seed}: no acked add lost on any replica, replicas converge`, () => {
-        const name = `t3-${slug(label)}`;
+        const name = `t3-${slug(label)}-seed${seed}`; // per seed: random halves differ
         const file = setScenario(name, [
           { atMs: faultAt, ...fault(seed) },
           { atMs: healAt, type: 'heal' },
