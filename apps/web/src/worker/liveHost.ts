@@ -15,7 +15,8 @@
  * every input already queued in the worker's event loop — what arrived while the previous sync ran
  * — is stepped first (the commit is scheduled behind them through a private MessageChannel), then
  * the log is synced once and every held output leaves in order. An output that needs no sync still
- * waits behind held ones, so nothing overtakes an unsynced write.
+ * waits behind held ones, so nothing overtakes an unsynced write — except an output's `early`
+ * messages (a coordinator's replica-puts), which the node contract lets leave before the sync.
  *
  * Pause holds inputs (messages, requests, timer ticks) in a bounded queue until resume: a stalled
  * process whose peers keep sending. Messages already on the wire (delayed by the link) still land.
@@ -236,6 +237,8 @@ export class LiveHost {
     if (stepMs > this.stats.stepMsMax) this.stats.stepMsMax = stepMs;
     for (const event of out.events) this.emit(event);
     this.scheduleWake(out.wakeAt);
+    // A coordinator's replica-puts leave now: the replicas flush while this node does.
+    for (const envelope of out.early ?? []) this.send(envelope);
     if (!out.syncBeforeSend && this.pending.length === 0 && this.durableTail === null) {
       this.release(out);
       return;

@@ -14,15 +14,14 @@
  * await `fs.durable()`) before any message or reply of that output leaves the node. A driver may
  * step a node several times and sync once before sending all of their outputs: that is group commit.
  *
- * This covers requests as well as acknowledgements. Sending a coordinator's replica-puts before its
- * own sync (so that its flush and the replicas' overlap) would look safe — the client reply and the
- * acks counted toward W would still wait — but the new version carries the coordinator's dot
- * (node, counter), chosen past the counters in its *local* sibling set. A coordinator that crashed
- * after the send and before its sync restarts without that version and issues the same dot for its
- * next write of the key: replicas that stored the first take the second for a duplicate
- * (`sameWrite`), and a context read from the first covers the second, so an acknowledged write can
- * vanish (P1). Overlapping the flushes needs dots that survive a crash first, e.g. a per-incarnation
- * actor id as Riak's vnode epochs give.
+ * The one exception is `early`: messages that promise nothing about this step's writes and may
+ * leave before the sync — a coordinator's replica-puts, so that its flush and the replicas' overlap
+ * (one flush on a put's path instead of two). The client reply and every ack counted toward W still
+ * wait. It is safe because a new version's dot (node, counter) never repeats: a coordinator that
+ * crashed after sending a replica-put and before its sync has lost that version, but it restarts
+ * with its counters above every counter it issued before (`counterFloorAt`, newVersion.ts), so its
+ * next write of the key cannot take the lost write's dot (which replicas would take for a duplicate,
+ * losing an acknowledged write).
  */
 
 import type { ClusterEvent } from '../protocol/events.ts';
@@ -55,6 +54,8 @@ export type NodeInput =
 export interface NodeOutput {
   /** Writes of this step must be made durable (`node.sync()`) before messages or replies leave. */
   syncBeforeSend: boolean;
+  /** Messages that may leave before the sync (see the ordering rule above); sent before `messages`. */
+  early?: Envelope[];
   messages: Envelope[];
   replies: ClientReply[];
   events: ClusterEvent[];

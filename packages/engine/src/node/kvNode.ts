@@ -194,8 +194,11 @@ export class KvNode implements StorageNode, CoordinatorHost {
 
   // ── CoordinatorHost ─────────────────────────────────────────────────────────────────────────
 
-  send(to: NodeId, body: Message, out: NodeOutput): void {
-    out.messages.push({ from: this.id, to, id: this.nextMessageId++, body });
+  /** Queues a message; `early` ones may leave before this step's sync (contract.ts). */
+  send(to: NodeId, body: Message, out: NodeOutput, early = false): void {
+    const envelope = { from: this.id, to, id: this.nextMessageId++, body };
+    if (early) (out.early ??= []).push(envelope);
+    else out.messages.push(envelope);
   }
 
   reply(replyTo: ReplyTo, reply: KvReply, out: NodeOutput): void {

@@ -47,7 +47,8 @@ export type ReplyTo = { kind: 'client' } | { kind: 'forward'; node: NodeId; op: 
 
 export interface CoordinatorHost {
   readonly self: NodeId;
-  send(to: NodeId, body: Message, out: NodeOutput): void;
+  /** `early`: the message may leave before this step's sync (the node contract's `early`). */
+  send(to: NodeId, body: Message, out: NodeOutput, early?: boolean): void;
   reply(replyTo: ReplyTo, reply: KvReply, out: NodeOutput): void;
   /** This node's versions of `key`: its own data plus any hints it holds for the key. */
   readLocal(key: string): Version[] | KvError;
@@ -173,7 +174,8 @@ export class Coordinator {
       if (target === self) continue;
       const owner = hintFor.get(target);
       const put = { type: 'replica-put', op: write.op, key: request.key, versions: shipped } as const;
-      this.host.send(target, owner ? { ...put, hintFor: owner } : put, out);
+      // Early: the replicas store and flush while this node flushes its own copy (contract.ts).
+      this.host.send(target, owner ? { ...put, hintFor: owner } : put, out, true);
     }
     this.progressWrite(write, now, out);
   }

@@ -324,6 +324,7 @@ export class Simulation {
     assert(node, `stepping node ${host.id} while it is ${host.state}`);
     this.counters.steps++;
     const out = node.step(input);
+    for (const envelope of out.early ?? []) this.send(envelope);
     if (out.syncBeforeSend) node.sync();
     for (const event of out.events) this.emit(event);
     for (const envelope of out.messages) this.send(envelope);
