@@ -34,8 +34,10 @@ import { MembershipChanges } from './membershipChanges.ts';
 import { describeGroups, linkTable, type NetworkFaults, noFaults, pairKey } from './network.ts';
 import {
   type ClusterSettings,
-  clusterOriginMs,
+  dotOriginFor,
+  forgetDotOrigins,
   nodeTimersFor,
+  recordDotOrigin,
   saveSettings,
   settingsProblem,
 } from './settings.ts';
@@ -155,7 +157,7 @@ export class LiveCluster {
     this.store.setState({ faults: noFaults, nodes: freshNodes(order), flights: {}, linkCounts: {} });
     this.store.setState({ order, membership });
     this.mark('reset', 'cluster reset: every disk wiped, every node restarted empty', [...this.ids]);
-    clusterOriginMs(true); // no data is left anywhere: counters may start small again
+    forgetDotOrigins(); // no data is left anywhere: counters may start small again
     return this.startAll({ wipe: true });
   }
 
@@ -381,7 +383,7 @@ export class LiveCluster {
       // The node reads its gossip timers from the top level of its settings.
       ...nodeTimersFor(linkDelayMs).membership,
       requestTimeoutMs: nodeTimersFor(linkDelayMs).requestTimeoutMs,
-      dotOriginMs: clusterOriginMs(),
+      dotOriginMs: dotOriginFor(id),
     };
     // The ring is the members the engine reports, not every worker: a joiner is not on it yet.
     const peers = membership.ring.filter((p) => p !== id);
@@ -402,6 +404,7 @@ export class LiveCluster {
 
   private started(id: NodeId, worker: Worker, result: NodeStartResult): void {
     if (this.running.get(id)?.worker !== worker) return;
+    recordDotOrigin(id, Date.now());
     const recovery = { ...result.recovery, recovered: result.recovered };
     this.store.setState((s) => patchNode(s, id, { backend: result.backend, recovery, status: 'up' }));
   }

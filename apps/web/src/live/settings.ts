@@ -93,17 +93,38 @@ export function saveSettings(s: ClusterSettings): void {
   localStorage.setItem(storageKey, JSON.stringify(s));
 }
 
-const originKey = 'kvscope.origin';
+const originsKey = 'kvscope.dotOrigins';
+
+function savedOrigins(): Record<string, number> {
+  try {
+    const raw = JSON.parse(localStorage.getItem(originsKey) ?? '{}') as Record<string, unknown>;
+    return Object.fromEntries(
+      Object.entries(raw).filter(([, v]) => typeof v === 'number' && v > 0),
+    ) as Record<string, number>;
+  } catch {
+    return {};
+  }
+}
 
 /**
- * The cluster's origin (epoch ms), kept across reloads: the nodes start their dot counters at ten
- * per ms since it (engine `dotOriginMs`), so vector clocks read n1:3 in a young cluster and a node
- * that restarts — after a kill or a wipe — never reuses a counter. A reset starts a new origin.
+ * The origin of a node's dot counters (engine `dotOriginMs`): the time its first incarnation
+ * started, kept across reloads. Every later start — after a kill, a wipe or a reload — begins its
+ * counters at ten per ms since then, above every counter it can have issued, so a restarted node
+ * never reuses a dot. The first incarnation has no floor (an origin in the far future), so clocks
+ * read n1:3 in a young cluster.
  */
-export function clusterOriginMs(fresh = false): number {
-  const saved = Number(localStorage.getItem(originKey));
-  if (!fresh && Number.isFinite(saved) && saved > 0) return saved;
-  const origin = Math.floor(Date.now());
-  localStorage.setItem(originKey, String(origin));
-  return origin;
+export function dotOriginFor(id: string): number {
+  return savedOrigins()[id] ?? Number.MAX_SAFE_INTEGER;
+}
+
+/** Records when a node's first incarnation started (later starts keep the first). */
+export function recordDotOrigin(id: string, startedAtMs: number): void {
+  const origins = savedOrigins();
+  if (origins[id] !== undefined) return;
+  localStorage.setItem(originsKey, JSON.stringify({ ...origins, [id]: Math.floor(startedAtMs) }));
+}
+
+/** A reset wipes every disk: no counter survives anywhere, so the origins go too. */
+export function forgetDotOrigins(): void {
+  localStorage.removeItem(originsKey);
 }

@@ -55,8 +55,9 @@ export interface KvNodeConfig {
    */
   join: boolean;
   /**
-   * The cluster's origin on the nodes' clocks (ms): dot counters start at `dotCountersPerMs` per ms
-   * since it (constants.ts), so they are small in a young cluster and never reused after a restart.
+   * The origin of this node's dot counters on its clock (ms; the simulator's 0, the lab's time of
+   * the node's first start): each incarnation starts its counters at `dotCountersPerMs` per ms since
+   * it (constants.ts), so they are never reused after a restart. Default 0.
    */
   dotOriginMs: number;
 }
