@@ -68,7 +68,8 @@ export function planRequest(request: KvRequest, view: PlanView, forwarded: boole
   // Writes are coordinated by a replica of the key, so clocks name replicas only (Dynamo §4.4).
   // Not by a stand-in while a replica is reachable: it keeps the key only as hints, deleted after
   // the handoff, and would issue the same dot again to its next write of the key (one lost).
-  const owners = targets.filter((node) => !hintFor.has(node));
+  // A replica believed down stays a target only when stand-ins ran out: never forward to it.
+  const owners = targets.filter((node) => !hintFor.has(node) && view.isAlive(node));
   const standInOnly = hintFor.has(view.self) && owners.length > 0;
   if (request.type === 'get' || forwarded || (targets.includes(view.self) && !standInOnly)) return plan;
   const sameDc = dcMap === null ? undefined : owners.find((node) => dcMap.get(node) === localDc);
