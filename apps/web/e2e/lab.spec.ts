@@ -5,68 +5,8 @@
  * the first test refreshes the README's picture (docs/screenshots/lab.png).
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { expect, type Page, test } from '@playwright/test';
-
-const ids = ['n1', 'n2', 'n3', 'n4', 'n5'];
-const shot = (page: Page, name: string) => page.screenshot({ path: `test-results/e2e/${name}.png` });
-
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(err.message));
-  return problems;
-}
-
-async function open(page: Page, query = ''): Promise<void> {
-  await page.goto(`/${query}`);
-  for (const id of ids) await expect(page.getByTestId(`status-${id}`)).toHaveText('up', { timeout: 20_000 });
-}
-
-/** Puts keys `prefix0…` from the page's client, `inFlight` at a time, until `count` or `stop`. */
-async function writeKeys(page: Page, prefix: string, count: number): Promise<string[]> {
-  return page.evaluate(
-    async ({ prefix, count }) => {
-      const { client } = window.kvscope;
-      const acked: string[] = [];
-      let next = 0;
-      const worker = async () => {
-        while (next < count) {
-          const key = `${prefix}${next++}`;
-          const reply = await client.put(key, `v-${key}`, { record: false });
-          if (reply.ok) acked.push(key);
-          await new Promise((r) => setTimeout(r, 5));
-        }
-      };
-      await Promise.all(Array.from({ length: 4 }, worker));
-      return acked;
-    },
-    { prefix, count },
-  );
-}
-
-/** Reads each key with `r` and returns the ones whose value is missing or wrong. */
-async function missing(page: Page, keys: string[], r: number): Promise<string[]> {
-  return page.evaluate(
-    async ({ keys, r }) => {
-      const { client } = window.kvscope;
-      const decoder = new TextDecoder();
-      const lost: string[] = [];
-      for (const key of keys) {
-        const reply = await client.get(key, { r, record: false });
-        const values =
-          reply.ok && reply.type === 'get'
-            ? reply.siblings.map((v) => (v.value ? decoder.decode(v.value) : null))
-            : [];
-        if (!values.includes(`v-${key}`))
-          lost.push(`${key}: ${JSON.stringify(reply.ok ? values : reply.error)}`);
-      }
-      return lost;
-    },
-    { keys, r },
-  );
-}
+import { expect, test } from '@playwright/test';
+import { fiveNodes, missing, open, shot, waitUp, watchConsole, writeKeys } from './labPage.ts';
 
 test('the lab opens with five live workers and the workload running; a put then a get returns the value', async ({
   page,
@@ -136,7 +76,7 @@ test('a reload keeps the data: the cluster reopens from OPFS', async ({ page }) 
   const acked = await writeKeys(page, 'reload-', 60);
   expect(acked.length).toBe(60);
   await page.reload();
-  for (const id of ids) await expect(page.getByTestId(`status-${id}`)).toHaveText('up', { timeout: 20_000 });
+  await waitUp(page, fiveNodes);
   expect(await missing(page, acked, 2)).toEqual([]);
   await page.getByTestId('row-n1').getByRole('button', { name: 'Inspect n1' }).click();
   await expect(page.getByTestId('inspector-host')).toContainText('reopened existing files');

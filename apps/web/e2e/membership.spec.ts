@@ -6,79 +6,14 @@
  * it would leave fewer nodes than N. Checks go through the page's own client (`window.kvscope`).
  * Screenshots of the add and remove states go to docs/screenshots/.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
+import { fiveNodes, missing, open, shot as saveShot, waitUp, watchConsole, writeKeys } from './labPage.ts';
 
-const shot = async (page: Page, name: string) => {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: `test-results/e2e/${name}.png` });
-  mkdirSync('docs/screenshots', { recursive: true });
-  copyFileSync(`test-results/e2e/${name}.png`, `docs/screenshots/${name}.png`);
-};
-
-function watchConsole(page: Page): string[] {
-  const problems: string[] = [];
-  page.on('console', (msg) => {
-    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(err.message));
-  return problems;
-}
-
-async function waitUp(page: Page, ids: string[]): Promise<void> {
-  for (const id of ids) await expect(page.getByTestId(`status-${id}`)).toHaveText('up', { timeout: 20_000 });
-}
+/** This spec's pictures are the docs' (docs/screenshots/). */
+const shot = (page: Page, name: string) => saveShot(page, name, true);
 
 /** Opens the lab at full network speed without the background workload (the tests write their own). */
-async function open(page: Page, ids: string[]): Promise<void> {
-  await page.goto('/?delay=0&workload=off');
-  await waitUp(page, ids);
-}
-
-/** Puts keys `prefix0…` from the page's client, 4 at a time; returns the acknowledged ones. */
-async function writeKeys(page: Page, prefix: string, count: number): Promise<string[]> {
-  return page.evaluate(
-    async ({ prefix, count }) => {
-      const { client } = window.kvscope;
-      const acked: string[] = [];
-      let next = 0;
-      const worker = async () => {
-        while (next < count) {
-          const key = `${prefix}${next++}`;
-          const reply = await client.put(key, `v-${key}`, { record: false });
-          if (reply.ok) acked.push(key);
-          await new Promise((r) => setTimeout(r, 10));
-        }
-      };
-      await Promise.all(Array.from({ length: 4 }, worker));
-      return acked;
-    },
-    { prefix, count },
-  );
-}
-
-/** Reads each key with `r` through `coordinator` (or any node); returns those missing their value. */
-async function missing(page: Page, keys: string[], r: number, coordinator?: string): Promise<string[]> {
-  return page.evaluate(
-    async ({ keys, r, coordinator }) => {
-      const { client } = window.kvscope;
-      const decoder = new TextDecoder();
-      const lost: string[] = [];
-      for (const key of keys) {
-        const options = { r, record: false, ...(coordinator ? { coordinator: coordinator as never } : {}) };
-        const reply = await client.get(key, options);
-        const values =
-          reply.ok && reply.type === 'get'
-            ? reply.siblings.map((v) => (v.value ? decoder.decode(v.value) : null))
-            : [];
-        if (!values.includes(`v-${key}`))
-          lost.push(`${key}: ${JSON.stringify(reply.ok ? values : reply.error)}`);
-      }
-      return lost;
-    },
-    { keys, r, coordinator },
-  );
-}
+const openQuiet = (page: Page) => open(page, '?delay=0&workload=off');
 
 /** Hides request and storage traffic in the event log, so the membership sentences are in view. */
 async function quietLog(page: Page): Promise<void> {
@@ -105,7 +40,7 @@ test('adding a node under writes: a sixth worker joins, takes its tokens on the 
   page,
 }) => {
   const problems = watchConsole(page);
-  await open(page, ['n1', 'n2', 'n3', 'n4', 'n5']);
+  await openQuiet(page);
   const before = await writeKeys(page, 'pre-', 120);
   expect(before.length).toBeGreaterThan(100);
   const during = writeKeys(page, 'join-', 200);
@@ -141,7 +76,7 @@ test('removing a node: it hands its ranges over and leaves, its worker stops, th
   page,
 }) => {
   const problems = watchConsole(page);
-  await open(page, ['n1', 'n2', 'n3', 'n4', 'n5']);
+  await openQuiet(page);
   const acked = await writeKeys(page, 'leave-', 150);
   expect(acked.length).toBe(150);
   await page.getByTestId('remove-which').selectOption('n2');
@@ -183,7 +118,7 @@ test('the autoscaler removes the least loaded node under sustained low load, dow
   page,
 }) => {
   const problems = watchConsole(page);
-  await open(page, ['n1', 'n2', 'n3', 'n4', 'n5']);
+  await openQuiet(page);
   // A minimum below N is refused with a sentence before the switch can be turned on.
   await page.getByTestId('autoscaler-settings').click();
   await page.getByTestId('autoscaler-minNodes').fill('2');
@@ -222,7 +157,7 @@ test.describe('with prefers-reduced-motion', () => {
     page,
   }) => {
     await page.goto('/?delay=20&workload=off');
-    await waitUp(page, ['n1', 'n2', 'n3', 'n4', 'n5']);
+    await waitUp(page, fiveNodes);
     await page.getByTestId('add-node').click();
     const ring = page.getByTestId('ring-view');
     await expect(ring.locator('[data-token^="n6#"]')).toHaveCount(8, { timeout: 30_000 });
@@ -244,7 +179,7 @@ test('at classroom speed the new node is shown joining while its ranges stream, 
 }) => {
   const problems = watchConsole(page);
   await page.goto('/?workload=off');
-  await waitUp(page, ['n1', 'n2', 'n3', 'n4', 'n5']);
+  await waitUp(page, fiveNodes);
   await writeKeys(page, 'class-', 12);
   await page.getByTestId('add-node').click();
   await expect(page.getByTestId('status-n6')).toHaveText('joining', { timeout: 20_000 });
@@ -276,7 +211,7 @@ test('a node killed while it hands its ranges over takes the hand-over up again 
 }) => {
   const problems = watchConsole(page);
   await page.goto('/?delay=20&workload=off');
-  await waitUp(page, ['n1', 'n2', 'n3', 'n4', 'n5']);
+  await waitUp(page, fiveNodes);
   const acked = await writeKeys(page, 'crash-leave-', 60);
   // Slow every link by 2 s so the hand-over is still under way when the node is killed.
   await page.evaluate(() => window.kvscope.cluster.slowLink('*', null, 2_000));

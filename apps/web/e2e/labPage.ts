@@ -1,0 +1,88 @@
+/**
+ * What every E2E spec does with the lab page: open it and wait for the nodes, watch the console,
+ * write keys and read them back through the page's own client (`window.kvscope`), and save
+ * screenshots (to test-results/e2e/, and to docs/screenshots/ for the pictures the docs show).
+ */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { expect, type Page } from '@playwright/test';
+
+export const fiveNodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
+
+/** Saves a screenshot of the page's top; `docs` also copies it to docs/screenshots/. */
+export async function shot(page: Page, name: string, docs = false): Promise<void> {
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: `test-results/e2e/${name}.png` });
+  if (!docs) return;
+  mkdirSync('docs/screenshots', { recursive: true });
+  copyFileSync(`test-results/e2e/${name}.png`, `docs/screenshots/${name}.png`);
+}
+
+/** Collects console errors, warnings and uncaught exceptions (a test expects none). */
+export function watchConsole(page: Page): string[] {
+  const problems: string[] = [];
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(err.message));
+  return problems;
+}
+
+export async function waitUp(page: Page, ids: string[]): Promise<void> {
+  for (const id of ids) await expect(page.getByTestId(`status-${id}`)).toHaveText('up', { timeout: 20_000 });
+}
+
+/** Opens the lab with `query` (e.g. `?delay=0&workload=off`) and waits until `ids` are up. */
+export async function open(page: Page, query = '', ids = fiveNodes): Promise<void> {
+  await page.goto(`/${query}`);
+  await waitUp(page, ids);
+}
+
+/** Puts keys `prefix0…` with values `v-<key>`, 4 at a time; returns the acknowledged ones. */
+export async function writeKeys(page: Page, prefix: string, count: number): Promise<string[]> {
+  return page.evaluate(
+    async ({ prefix, count }) => {
+      const { client } = window.kvscope;
+      const acked: string[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < count) {
+          const key = `${prefix}${next++}`;
+          const reply = await client.put(key, `v-${key}`, { record: false });
+          if (reply.ok) acked.push(key);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      };
+      await Promise.all(Array.from({ length: 4 }, worker));
+      return acked;
+    },
+    { prefix, count },
+  );
+}
+
+/** Reads each key with `r` through `coordinator` (or any node); returns those missing `v-<key>`. */
+export async function missing(
+  page: Page,
+  keys: string[],
+  r: number,
+  coordinator?: string,
+): Promise<string[]> {
+  return page.evaluate(
+    async ({ keys, r, coordinator }) => {
+      const { client } = window.kvscope;
+      const decoder = new TextDecoder();
+      const lost: string[] = [];
+      for (const key of keys) {
+        const options = { r, record: false, ...(coordinator ? { coordinator: coordinator as never } : {}) };
+        const reply = await client.get(key, options);
+        const values =
+          reply.ok && reply.type === 'get'
+            ? reply.siblings.map((v) => (v.value ? decoder.decode(v.value) : null))
+            : [];
+        if (!values.includes(`v-${key}`))
+          lost.push(`${key}: ${JSON.stringify(reply.ok ? values : reply.error)}`);
+      }
+      return lost;
+    },
+    { keys, r, coordinator },
+  );
+}
