@@ -383,6 +383,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
       replicates: (key: string) => this.antiEntropy.heldOf(key) !== undefined,
       holdsHint: (key: string) => this.handoff.hints.forKey(key).length > 0,
       remove: (key: string) => this.lsm.delete(key),
+      heardAlive: (member: NodeId) =>
+        this.membership.snapshot(0).some((m) => m.id === member && m.heartbeat > 0 && m.status !== 'left'),
     };
     return new NodeRebalance(host, this.config, env.rng.fork('rebalance'));
   }

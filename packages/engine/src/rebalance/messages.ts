@@ -12,13 +12,20 @@
  *   while a stream is open and for a grace period after the ring shows the change, the sender
  *   also forwards every write it stores in the range:  H ── stream-forward {key, siblings} ─▶ J
  *
+ * A node that restarts asks the members of its ring which members left while it was away (a
+ * departure is announced by gossip only for T_cleanup, and a node down longer would keep the
+ * departed node on its ring for ever):
+ *
+ *   R ── ring-state-request ─▶ P      R ◀─ ring-state {departed} ── P   ─▶ R removes those it holds
+ *
  * `stream` is `<opener>#<sequence>`, unique per opener, so either side can tell whose stream it is.
  * Bounds: a batch holds at most `streamBatchKeysMax` keys; the sender also closes it before its
  * encoded versions pass `streamBatchBytesMax` (a single key is never split).
  */
 
 import type { KeyRange } from '../antiEntropy/ranges.ts';
-import { streamBatchKeysMax } from '../constants.ts';
+import { membersMax, streamBatchKeysMax } from '../constants.ts';
+import type { NodeId } from '../protocol/ids.ts';
 import { isVersion } from '../replication/messages.ts';
 import type { Version } from '../versioning/siblings.ts';
 
@@ -57,13 +64,32 @@ export interface StreamForward {
   siblings: Version[];
 }
 
-export type RebalanceMessage = StreamRequest | StreamBatch | StreamAck | StreamForward;
+/** A restarted node asks which members left while it was down. */
+export interface RingStateRequest {
+  type: 'ring-state-request';
+}
 
-const rebalanceTypes: readonly string[] = ['stream-request', 'stream-batch', 'stream-ack', 'stream-forward'];
+/** The members that left the sender's ring (at most `membersMax`, the most recent). */
+export interface RingState {
+  type: 'ring-state';
+  departed: NodeId[];
+}
+
+export type StreamMessage = StreamRequest | StreamBatch | StreamAck | StreamForward;
+export type RebalanceMessage = StreamMessage | RingStateRequest | RingState;
+
+const rebalanceTypes: ReadonlySet<string> = new Set([
+  'stream-request',
+  'stream-batch',
+  'stream-ack',
+  'stream-forward',
+  'ring-state-request',
+  'ring-state',
+]);
 
 /** The type guard a node routes streaming messages with. */
 export function isRebalanceMessage(body: { type: string }): body is RebalanceMessage {
-  return rebalanceTypes.includes(body.type);
+  return rebalanceTypes.has(body.type);
 }
 
 // ── validation at trust boundaries ──────────────────────────────────────────────────────────────
@@ -97,4 +123,10 @@ export const rebalanceValidators = {
   'stream-ack': (b: Body) => check(isStream(b.stream) && isSeq(b.seq), 'stream-ack needs stream and seq'),
   'stream-forward': (b: Body) =>
     check(isKey(b.key) && isVersions(b.siblings), 'stream-forward needs key and siblings'),
+  'ring-state-request': () => null,
+  'ring-state': (b: Body) =>
+    check(
+      Array.isArray(b.departed) && b.departed.length <= membersMax && b.departed.every(isKey),
+      `ring-state needs departed: at most ${membersMax} node ids`,
+    ),
 } satisfies Record<RebalanceMessage['type'], (b: Body) => string | null>;

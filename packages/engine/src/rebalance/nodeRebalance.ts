@@ -9,7 +9,9 @@
  *   refusal         a joiner still bootstrapping, or a node that has left, does not serve
  *
  * The ring is saved on the node's disk at every change (ringFile.ts), so a restarted node comes
- * back with the ring it had, and a node that left stays left instead of rejoining empty.
+ * back with the ring it had, and a node that left stays left instead of rejoining empty. A restarted
+ * node also asks its ring's members which members left while it was down (`ring-state`): gossip
+ * announces a departure only until T_cleanup.
  *
  * After a join, the old owners delete the copies they handed over and no longer replicate
  * (rangeCleanup.ts), once the joiner acknowledged them and the forwarding grace period is over.
@@ -28,7 +30,7 @@ import { type Placement, replicasFor } from '../ring/placement.ts';
 import type { Ring, RingMember } from '../ring/ring.ts';
 import type { FileSystem } from '../storage/files/fileSystem.ts';
 import type { Version } from '../versioning/siblings.ts';
-import type { RebalanceMessage } from './messages.ts';
+import type { RebalanceMessage, RingState } from './messages.ts';
 import { RangeCleanup } from './rangeCleanup.ts';
 import { keysInRange, type StreamResult } from './rangeStreams.ts';
 import { Rebalance, type RebalancePhase } from './rebalance.ts';
@@ -59,6 +61,8 @@ export interface NodeRebalanceHost {
   holdsHint(key: string): boolean;
   /** Deletes `key` from the node's data (clean-up after a join). */
   remove(key: string): void;
+  /** True when gossip reported `member` alive since this node started (it is a member now). */
+  heardAlive(member: NodeId): boolean;
 }
 
 export interface NodeRebalanceSettings {
@@ -102,6 +106,7 @@ export class NodeRebalance {
         host.ringChanged(ring);
         this.save();
       },
+      saved?.departed,
     );
     const streamHost = {
       self: host.self,
@@ -147,10 +152,13 @@ export class NodeRebalance {
    */
   start(now: number, out: NodeOutput): void {
     this.reportRestored(now, out);
+    // Saved from the first start on, so that every restart knows it is one and asks who left.
+    if (this.saved === null) this.save();
     const saved = isKvError(this.saved) ? null : this.saved;
     if (this.rebalance.phase === 'left') this.host.leave(now, out);
     else if (saved?.decommissioning) this.decommission(now, out);
     else if (saved) this.cleanup.restore(saved.handovers, now);
+    if (this.saved !== null && this.rebalance.phase !== 'left') this.askWhoLeft(out);
     if (this.joining) this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);
   }
 
@@ -192,9 +200,16 @@ export class NodeRebalance {
     }
   }
 
-  /** A range-streaming message from a peer. */
+  /** A range-streaming or ring-state message from a peer. */
   onMessage(from: NodeId, body: RebalanceMessage, now: number, out: NodeOutput): void {
-    this.rebalance.streams.onMessage(from, body, now, out);
+    if (body.type === 'ring-state-request') {
+      const departed = this.ringMembership.departed.slice();
+      this.host.send(from, { type: 'ring-state', departed }, out);
+    } else if (body.type === 'ring-state') {
+      this.learnWhoLeft(body, now, out);
+    } else {
+      this.rebalance.streams.onMessage(from, body, now, out);
+    }
   }
 
   /** A write this node stored: copied to every node a range holding it is being handed to. */
@@ -235,7 +250,25 @@ export class NodeRebalance {
     const members = this.ringMembership.memberList.slice();
     const decommissioning = phase === 'decommissioning';
     const handovers = left || decommissioning ? [] : this.cleanup.acknowledged();
-    writeRing(this.host.fs, { members, left, decommissioning, handovers });
+    const departed = this.ringMembership.departed.slice();
+    writeRing(this.host.fs, { members, left, decommissioning, handovers, departed });
+  }
+
+  /** After a restart: asks every other member of the ring which members left meanwhile. */
+  private askWhoLeft(out: NodeOutput): void {
+    for (const member of this.ring.nodes) {
+      if (member.id !== this.host.self) this.host.send(member.id, { type: 'ring-state-request' }, out);
+    }
+  }
+
+  /**
+   * Takes a peer's departures off this node's ring. A member heard from since this node started is
+   * a member now, whatever a peer remembers, and this node never takes itself off this way.
+   */
+  private learnWhoLeft(state: RingState, now: number, out: NodeOutput): void {
+    for (const id of state.departed) {
+      if (id !== this.host.self && !this.host.heardAlive(id)) this.ringMembership.remove(id, now, out);
+    }
   }
 
   private reportRestored(now: number, out: NodeOutput): void {

@@ -12,7 +12,7 @@ import type { NodeId } from '../protocol/ids.ts';
 import type { Envelope } from '../protocol/messages.ts';
 import { arcContains, keyPosition } from '../ring/ring.ts';
 import type { Version } from '../versioning/siblings.ts';
-import type { RebalanceMessage } from './messages.ts';
+import type { StreamMessage } from './messages.ts';
 import { RangeStreams, type StreamResult } from './rangeStreams.ts';
 
 const version = (text: string): Version => ({
@@ -57,12 +57,7 @@ function pair() {
       const envelope = wire.shift() as Envelope;
       if (lose(envelope)) continue;
       delivered.push(envelope);
-      ends[envelope.to]?.streams.onMessage(
-        envelope.from,
-        envelope.body as RebalanceMessage,
-        now,
-        emptyOutput(),
-      );
+      ends[envelope.to]?.streams.onMessage(envelope.from, envelope.body as StreamMessage, now, emptyOutput());
     }
     return delivered;
   };

@@ -34,7 +34,7 @@ import type { Message } from '../protocol/messages.ts';
 import { arcContains, keyPosition } from '../ring/ring.ts';
 import { encodeSiblings, type Version } from '../versioning/siblings.ts';
 import type { StreamDirection } from './events.ts';
-import type { RebalanceMessage, StreamBatch, StreamEntry } from './messages.ts';
+import type { StreamBatch, StreamEntry, StreamMessage } from './messages.ts';
 
 export interface StreamHost {
   readonly self: NodeId;
@@ -143,7 +143,7 @@ export class RangeStreams {
     return id;
   }
 
-  onMessage(from: NodeId, body: RebalanceMessage, now: number, out: NodeOutput): void {
+  onMessage(from: NodeId, body: StreamMessage, now: number, out: NodeOutput): void {
     switch (body.type) {
       case 'stream-request': {
         const open = this.outgoing.get(body.stream);
@@ -198,13 +198,11 @@ export class RangeStreams {
   }
 
   nextDeadline(): number | null {
-    let next: number | null = null;
-    const consider = (at: number) => {
-      if (next === null || at < next) next = at;
-    };
-    for (const s of this.outgoing.values()) if (s.inFlight) consider(s.inFlight.sentAt + streamRetryMs);
-    for (const s of this.incoming.values()) if (s.pulled) consider(s.lastHeardAt + streamRetryMs);
-    return next;
+    // Asked after every step of the node: plain loops, no closure per call.
+    let next = Number.POSITIVE_INFINITY;
+    for (const s of this.outgoing.values()) if (s.inFlight) next = Math.min(next, s.inFlight.sentAt + streamRetryMs);
+    for (const s of this.incoming.values()) if (s.pulled) next = Math.min(next, s.lastHeardAt + streamRetryMs);
+    return next === Number.POSITIVE_INFINITY ? null : next;
   }
 
   // ── sender ──────────────────────────────────────────────────────────────────────────────────

@@ -16,6 +16,7 @@ const ring = (over: Partial<SavedRing> = {}): SavedRing => ({
   left: false,
   decommissioning: false,
   handovers: [],
+  departed: [],
   ...over,
 });
 
@@ -25,9 +26,12 @@ describe('the saved ring', () => {
     expect(readRing(fs, 8)).toBeNull();
     writeRing(fs, ring());
     const handovers = [{ peer: nodeId('n5'), range: { start: 4_000_000_000, end: 12 } }];
-    writeRing(fs, ring({ members: members.slice(1), decommissioning: true, handovers }));
+    const departed = [nodeId('n3')];
+    writeRing(fs, ring({ members: members.slice(1), decommissioning: true, handovers, departed }));
     fs.crash('power');
-    expect(readRing(fs, 8)).toEqual(ring({ members: members.slice(1), decommissioning: true, handovers }));
+    expect(readRing(fs, 8)).toEqual(
+      ring({ members: members.slice(1), decommissioning: true, handovers, departed }),
+    );
     expect(fs.list()).toEqual([ringFileName]);
   });
 

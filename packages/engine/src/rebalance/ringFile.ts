@@ -4,7 +4,7 @@
  * that was decommissioned comes back as one that has left (it must not rejoin with no data).
  *
  *   RING = u32 crc32c(rest) · u32 length · JSON {version, members: [{id, weight?, dataCentre?}], left,
- *                                                 decommissioning, handovers: [{peer, range}]}
+ *                                                 decommissioning, handovers: [{peer, range}], departed}
  *
  * `decommissioning` is set while this node hands its ranges over: a node that restarts in the middle
  * of a decommission resumes it (streams start again; receivers merge what they already have).
@@ -40,6 +40,8 @@ export interface SavedRing {
   decommissioning: boolean;
   /** Ranges handed to joiners and acknowledged, still to be cleaned up here. */
   handovers: SavedHandover[];
+  /** Members that left the ring (ringMembership.ts), told to peers that restart. */
+  departed: NodeId[];
 }
 
 export interface SavedHandover {
@@ -62,8 +64,8 @@ const isHandover = (v: unknown) => {
 
 export function encodeRing(saved: SavedRing): Uint8Array {
   const members = saved.members.map(({ id, weight, dataCentre }) => ({ id, weight, dataCentre }));
-  const { left, decommissioning, handovers } = saved;
-  const body = { version: ringFileVersion, members, left, decommissioning, handovers };
+  const { left, decommissioning, handovers, departed } = saved;
+  const body = { version: ringFileVersion, members, left, decommissioning, handovers, departed };
   const json = utf8Encode(JSON.stringify(body));
   const bytes = new Uint8Array(8 + json.length);
   bytes.set(json, 8);
@@ -83,6 +85,7 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
     left?: unknown;
     decommissioning?: unknown;
     handovers?: unknown;
+    departed?: unknown;
   };
   try {
     parsed = JSON.parse(utf8Decode(bytes, 8) ?? '');
@@ -106,8 +109,18 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
   if (!Array.isArray(handovers) || !handovers.every(isHandover)) {
     return kvError('KV_CORRUPTION', `${where}: the saved hand-overs are not a list of {peer, range}`);
   }
+  const departed = parsed.departed ?? [];
+  if (!Array.isArray(departed) || !departed.every((id) => typeof id === 'string' && id !== '')) {
+    return kvError('KV_CORRUPTION', `${where}: the saved departed members are not a list of node ids`);
+  }
   const decommissioning = parsed.decommissioning === true;
-  return { members, left: parsed.left, decommissioning, handovers: handovers as SavedHandover[] };
+  return {
+    members,
+    left: parsed.left,
+    decommissioning,
+    handovers: handovers as SavedHandover[],
+    departed: departed as NodeId[],
+  };
 }
 
 /** The saved ring, null when none was ever saved, or why the saved one cannot be used. */

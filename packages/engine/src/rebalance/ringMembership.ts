@@ -2,7 +2,8 @@
  * One node's ring as membership changes it (SPEC 1.7): the ring starts from the configured members
  * and follows what this node's gossip reports — a member that joins is added with the weight and
  * data centre its gossip entry carries (membership/messages.ts), a member that announces `left` is
- * removed. A joiner takes its own attributes from its configured entry.
+ * removed. A joiner takes its own attributes from its configured entry. The members that left are
+ * remembered (`departed`), so that a peer that was down while they left can learn it on restart.
  * A member that is merely down stays on the ring (Dynamo §4.8.1: an outage is not a departure).
  * Token placement is a function of the member list alone (ring.ts), so every node that has heard
  * of the same joins and departures holds the identical ring.
@@ -10,6 +11,7 @@
  * Each change emits `ring.changed` with the share of the ring whose preference lists changed.
  */
 
+import { membersMax } from '../constants.ts';
 import { ringAttributesOf } from '../membership/messages.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
@@ -21,6 +23,8 @@ export class RingMembership {
   private current: Ring;
   /** This node as configured (its weight and data centre), for the ring a joiner is going to. */
   private readonly selfMember: RingMember;
+  /** Members that left this ring, oldest first, at most `membersMax`. */
+  private departedIds: NodeId[];
 
   constructor(
     private readonly self: NodeId,
@@ -32,7 +36,9 @@ export class RingMembership {
     private readonly n: number,
     /** Told of every new ring (the node hands it to anti-entropy and saves it). */
     private readonly onChange: (ring: Ring, members: readonly RingMember[]) => void,
+    departed: readonly NodeId[] = [],
   ) {
+    this.departedIds = departed.slice(-membersMax);
     this.selfMember = selfMember;
     this.members = start.slice();
     this.current = buildRing(this.members, { virtualNodes });
@@ -40,6 +46,11 @@ export class RingMembership {
 
   get ring(): Ring {
     return this.current;
+  }
+
+  /** The members that left this ring (a departure is final: ids are not reused). */
+  get departed(): readonly NodeId[] {
+    return this.departedIds;
   }
 
   /** The members the ring is built from, with their attributes. */
@@ -67,18 +78,23 @@ export class RingMembership {
     const members = [...this.members, member.id === this.self ? this.selfMember : member];
     // Gossip is validated, but a weight can still be too large for this ring's virtual nodes.
     const refused = checkRingMembers(members, { virtualNodes: this.virtualNodes });
-    if (refused)
+    if (refused) {
       out.events.push({ type: 'rebalance.refused', at: now, node: this.self, error: refused.message });
-    else this.adopt(members, now, out);
+      return;
+    }
+    this.departedIds = this.departedIds.filter((id) => id !== member.id);
+    this.adopt(members, now, out);
   }
 
   remove(member: NodeId, now: number, out: NodeOutput): void {
-    if (this.has(member))
-      this.adopt(
-        this.members.filter((m) => m.id !== member),
-        now,
-        out,
-      );
+    if (!this.has(member)) return;
+    if (member !== this.self)
+      this.departedIds = [...this.departedIds.filter((id) => id !== member), member].slice(-membersMax);
+    this.adopt(
+      this.members.filter((m) => m.id !== member),
+      now,
+      out,
+    );
   }
 
   /**

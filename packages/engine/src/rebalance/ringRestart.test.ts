@@ -4,7 +4,8 @@
  * with its weight and data centre, without the node that left — before it has heard any gossip,
  * not with the ring of its boot configuration. A joiner that restarts does not bootstrap again; a
  * decommissioned node that restarts stays left (refuses requests, and no one puts it back on the
- * ring), and one that loses power in the middle of its decommission resumes it. An old owner that restarts before it cleaned up what it handed to the joiner still cleans
+ * ring), and one that loses power in the middle of its decommission resumes it. A member that was
+ * down while a node left, for longer than gossip announces a departure, learns it from its peers. An old owner that restarts before it cleaned up what it handed to the joiner still cleans
  * up, losing nothing. Controls: without the saved ring a restart falls back to the boot
  * configuration, and a damaged one is reported and not trusted.
  */
@@ -16,7 +17,8 @@ import type { ClusterEvent } from '../protocol/events.ts';
 import { type NodeId, nodeIds } from '../protocol/ids.ts';
 import { Rng } from '../random/rng.ts';
 import { preferenceList } from '../ring/preferenceList.ts';
-import type { Ring } from '../ring/ring.ts';
+import { rangeMoves } from '../ring/rangeMoves.ts';
+import { buildRing, type Ring } from '../ring/ring.ts';
 import { Simulation } from '../simulation/simulation.ts';
 import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
 import { ringFileName } from './ringFile.ts';
@@ -32,7 +34,10 @@ const fingerprint = (ring: Ring) => JSON.stringify({ nodes: ring.nodes, tokens: 
 const keys = Array.from({ length: 60 }, (_, i) => `k${i}`);
 
 /** 60 keys written at 1 s; n5 (weight 2, "east") joins n1…n4 at 2 s, n3 is decommissioned at 15 s; runs to 30 s. */
-function grownAndShrunk(seed: number, options: { crashLeavingAt?: number } = {}) {
+function grownAndShrunk(
+  seed: number,
+  options: { crashLeavingAt?: number; powerOff?: [NodeId, number] } = {},
+) {
   const members = before.map((id) => ({ id }));
   const disks = new Map<NodeId, FaultyFileSystem>();
   const sim = new Simulation({
@@ -149,6 +154,38 @@ describe('ring membership across restarts', () => {
       for (const key of keys)
         if (preferenceList(ring, key, 3).nodes.includes(id)) expect(held.has(key)).toBe(true);
     }
+  });
+
+  it('learns, once restarted, of a departure that gossip stopped announcing while it was down', () => {
+    // One token each: most members gain nothing when n3 leaves, so n3 need not wait for them.
+    const nodes = nodeIds(8);
+    const members = nodes.map((id) => ({ id }));
+    const ringOf1 = (list: typeof members) => buildRing(list, { virtualNodes: 1 });
+    const without = members.filter((m) => m.id !== leaving);
+    const gaining = new Set(rangeMoves(ringOf1(members), ringOf1(without), 3).flatMap((move) => move.gained));
+    const bystander = nodes.find((id) => id !== leaving && !gaining.has(id)) as NodeId;
+    expect(bystander).toBeDefined();
+    const sim = new Simulation({
+      seed: 8,
+      nodes,
+      createNode: createKvNode,
+      config: { n: 3, virtualNodes: 1, antiEntropyIntervalMs: 0, members },
+    });
+    const events: ClusterEvent[] = [];
+    sim.onEvent((event) => {
+      if (event.type === 'member.removed') events.push(event);
+    });
+    // Down from 5 s, before n3's decommission at 10 s, and for longer than T_cleanup after it.
+    sim.schedule(5_000, 'power off', () => sim.crash(bystander, 'power'));
+    sim.schedule(10_000, 'decommission n3', () => sim.control(leaving, { decommission: true }));
+    sim.runUntil(60_000);
+    expect(events.some((e) => e.type === 'member.removed' && e.member === leaving)).toBe(true);
+    sim.restart(bystander);
+    expect(idsOf(ringOf(sim, bystander))).toContain(leaving); // what it knew when it went down
+    sim.runFor(5_000);
+    const settled = ringOf(sim, nodes.find((id) => id !== bystander && id !== leaving) as NodeId);
+    expect(idsOf(settled)).not.toContain(leaving);
+    expect(fingerprint(ringOf(sim, bystander))).toBe(fingerprint(settled));
   });
 
   it('cleans up after a restart during the grace period, and loses nothing', () => {
