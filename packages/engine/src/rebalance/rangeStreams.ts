@@ -200,8 +200,10 @@ export class RangeStreams {
   nextDeadline(): number | null {
     // Asked after every step of the node: plain loops, no closure per call.
     let next = Number.POSITIVE_INFINITY;
-    for (const s of this.outgoing.values()) if (s.inFlight) next = Math.min(next, s.inFlight.sentAt + streamRetryMs);
-    for (const s of this.incoming.values()) if (s.pulled) next = Math.min(next, s.lastHeardAt + streamRetryMs);
+    for (const s of this.outgoing.values())
+      if (s.inFlight) next = Math.min(next, s.inFlight.sentAt + streamRetryMs);
+    for (const s of this.incoming.values())
+      if (s.pulled) next = Math.min(next, s.lastHeardAt + streamRetryMs);
     return next === Number.POSITIVE_INFINITY ? null : next;
   }
 
