@@ -128,6 +128,18 @@ export const messageStyles: Record<string, MessageStyle> = {
     shape: 'chevron',
     meaning: 'a write passed on to the range’s new owner',
   },
+  'ring-state-request': {
+    label: 'ring state request',
+    colour: okabeIto.black,
+    shape: 'hexagon',
+    meaning: 'a restarted node asks who left while it was down',
+  },
+  'ring-state': {
+    label: 'ring state',
+    colour: okabeIto.black,
+    shape: 'ring',
+    meaning: 'the members that left the ring',
+  },
   merkle: { label: 'Merkle', colour: okabeIto.green, shape: 'plus', meaning: 'anti-entropy exchange' },
   // The anti-entropy exchange (engine antiEntropy/messages.ts): one shape for the family, a shade
   // of green per step, from the roots down to the versions.
