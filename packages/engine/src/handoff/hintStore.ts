@@ -105,6 +105,7 @@ export class HintStore {
   }
 
   forKey(key: string): Hint[] {
+    if (this.hints.size === 0) return []; // every replica read asks; almost always none are held
     return this.all().filter((h) => h.key === key);
   }
 

@@ -17,7 +17,8 @@ import { decodeSiblings, encodeSiblings, syncSiblings, type Version } from '../v
 
 /** What a replica needs of its node's storage engine. `LsmStore` provides it. */
 export interface LocalStore {
-  get(key: string): Uint8Array | undefined;
+  /** The stored bytes of `key`; the caller only reads them (`LsmStore.getShared`). */
+  getShared(key: string): Uint8Array | undefined;
   put(key: string, value: Uint8Array): void;
   /** The durability point: every put before it survives a crash once it returns. */
   sync(): void;
@@ -51,13 +52,14 @@ export class ReplicaStore {
 
   /** The stored versions of `key` (none for a key never written). */
   read(key: string): Version[] | KvError {
-    return this.decode(key, this.local.get(key));
+    return this.decode(key, this.local.getShared(key));
   }
 
   private decode(key: string, bytes: Uint8Array | undefined): Version[] | KvError {
     if (bytes === undefined) return [];
     const memo = this.decoded.get(key);
-    if (memo !== undefined && sameBytes(memo.bytes, bytes)) return [...memo.siblings];
+    if (memo !== undefined && (memo.bytes === bytes || sameBytes(memo.bytes, bytes)))
+      return [...memo.siblings];
     const siblings = decodeSiblings(bytes);
     if (!Array.isArray(siblings)) return siblings;
     if (this.decoded.size >= decodedSetsMax) this.decoded.clear();
@@ -67,7 +69,7 @@ export class ReplicaStore {
 
   /** Merges `incoming` into the stored versions of `key`; the caller syncs before acknowledging. */
   apply(key: string, incoming: readonly Version[]): ApplyResult | KvError {
-    const stored = this.local.get(key);
+    const stored = this.local.getShared(key);
     const existing = this.decode(key, stored);
     if (!Array.isArray(existing)) return existing;
     const siblings =

@@ -112,10 +112,20 @@ export class LsmStore {
   }
 
   get(key: string): Uint8Array | undefined {
+    return this.getShared(key)?.slice();
+  }
+
+  /**
+   * `get` without the copy, for callers that only read the bytes (the replica store, on every
+   * replica write and read): a memtable value is returned as stored (values are never modified
+   * after a put), a table value as a copy of its block.
+   */
+  getShared(key: string): Uint8Array | undefined {
     this.checkOpen();
     const keyBytes = checkKey(key, this.options.keyBytesMax);
     const entry = this.reads.get(key, keyBytes, this.memtable);
-    return entry && entry.kind === EntryKind.Put ? entry.value.slice() : undefined;
+    if (!entry || entry.kind !== EntryKind.Put) return undefined;
+    return this.memtable.get(key) === entry ? entry.value : entry.value.slice();
   }
 
   /** Live entries with start ≤ key < end in key order: a consistent view as of the call. */

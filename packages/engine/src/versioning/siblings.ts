@@ -107,11 +107,13 @@ export function coversWrite(v: Version, u: Version): boolean {
  * [the new version]), a replicated set, a read repair, a hint.
  */
 export function syncSiblings(existing: readonly Version[], incoming: readonly Version[]): Version[] {
+  if (existing.length === 0 && incoming.length === 1) return [incoming[0] as Version]; // a first write
   const candidates = [...existing, ...incoming].sort(compareVersions);
   const kept: Version[] = [];
-  for (const v of candidates) {
-    if (candidates.some((w) => !sameWrite(w, v) && coversWrite(w, v))) continue;
-    if (kept.some((k) => sameWrite(k, v))) continue; // a duplicate of a kept one
+  // Plain loops: this runs on every replica write and every read's reconciliation.
+  next: for (const v of candidates) {
+    for (const w of candidates) if (!sameWrite(w, v) && coversWrite(w, v)) continue next;
+    for (const k of kept) if (sameWrite(k, v)) continue next; // a duplicate of a kept one
     kept.push(v);
   }
   return kept;
