@@ -13,6 +13,8 @@ export * from './log/describeEvent.ts';
 export * from './log/EventLog.tsx';
 export * from './log/eventFilter.ts';
 export * from './log/eventTypes.ts';
+export * from './merkle/MerkleDiff.tsx';
+export * from './merkle/merkleModel.ts';
 export * from './ring/RingView.tsx';
 export {
   angleOf,

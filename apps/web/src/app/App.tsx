@@ -3,7 +3,7 @@
  *
  *   ┌ kvscope · network speed · workload ─────────────────────────────────────────────┐
  *   │ Cluster (nodes, messages)   │ Client: put / get / delete  │ [Trace|Inspector|Gossip│
- *   │ nodes table: Kill / Restart │ Hash ring (tokens, keys,    │  |Log|Faults|Settings] │
+ *   │ nodes table: Kill / Restart │ Hash ring (tokens, keys,    │  |Merkle|Log|Faults|…] │
  *   │ Pause / Wipe                │  the key's replicas)        │  one tab at a time     │
  *   └──────────────────────────────────────────────────────────────────────────────────┘
  *
@@ -30,13 +30,14 @@ import { GossipPanel } from './GossipPanel.tsx';
 import { InspectorPanel } from './InspectorPanel.tsx';
 import { LogPanel } from './LogPanel.tsx';
 import { MembershipPanel } from './MembershipPanel.tsx';
+import { MerklePanel } from './MerklePanel.tsx';
 import { RingPanel } from './RingPanel.tsx';
 import { RunControls, SettingsPanel } from './SettingsPanel.tsx';
 import { TracePanel } from './TracePanel.tsx';
 import { useDisplayClock } from './useDisplayClock.ts';
 import { useReducedMotion } from './useReducedMotion.ts';
 
-const tabs = ['Trace', 'Inspector', 'Gossip', 'Log', 'Faults', 'Settings'] as const;
+const tabs = ['Trace', 'Inspector', 'Gossip', 'Merkle', 'Log', 'Faults', 'Settings'] as const;
 type Tab = (typeof tabs)[number];
 
 /** Per-link messages per second, sampled every second from the store's counts (full speed only). */
@@ -154,6 +155,7 @@ export function App({ store, cluster, client, workload }: Props) {
             {tab === 'Trace' && <TracePanel state={state} onSelect={onSelect} />}
             {tab === 'Inspector' && <InspectorPanel state={state} id={selection.node} />}
             {tab === 'Gossip' && <GossipPanel state={state} onSelect={onSelect} />}
+            {tab === 'Merkle' && <MerklePanel state={state} cluster={cluster} />}
             {tab === 'Log' && <LogPanel state={state} onSelect={onSelect} />}
             {tab === 'Faults' && <FaultsPanel state={state} cluster={cluster} onSelect={onSelect} />}
             {tab === 'Settings' && <SettingsPanel state={state} cluster={cluster} />}

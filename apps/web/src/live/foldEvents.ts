@@ -2,7 +2,7 @@
  * Folds the workers' event batches into the lab store: messages in flight (or, when the network runs
  * too fast to see single messages, per-link counts), node states, request traces of the recorded
  * requests, the hints each node holds, the ring's members (from the nodes' `ring.changed` reports),
- * and the event buffer the log and the views read.
+ * the recent Merkle exchanges (merkleExchanges.ts), and the event buffer the log and the views read.
  *
  * Message sends and deliveries outnumber everything else a hundred to one: they feed the flights,
  * the link counts and (at classroom speed only) a small buffer for the trace's arrows, never the
@@ -21,6 +21,7 @@ import {
   notableKeptMax,
 } from './labStore.ts';
 import { foldRingChange } from './membership.ts';
+import { foldExchanges } from './merkleExchanges.ts';
 
 /** Below this link delay a message lives too briefly to be seen: links show counts instead of dots. */
 export const flightDrawDelayMinMs = 10;
@@ -132,6 +133,7 @@ export function applyEvents(
     traces,
     hints,
     membership,
+    exchanges: foldExchanges(state.exchanges, events),
     events: appendBounded(state.events, kept, eventsKeptMax),
     notable: appendBounded(state.notable, notable, notableKeptMax),
     messages: appendBounded(state.messages, messages, messagesKeptMax),

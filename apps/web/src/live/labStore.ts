@@ -19,6 +19,7 @@ import { createStore } from 'zustand/vanilla';
 import type { StorageBackend } from '../shared/workerApi.ts';
 import { type AutoscalerView, autoscalerOff } from './autoscaler.ts';
 import { initialMembership, type MembershipView } from './membership.ts';
+import type { MerkleExchange } from './merkleExchanges.ts';
 import { type NetworkFaults, noFaults } from './network.ts';
 import { type ClusterSettings, defaultSettings } from './settings.ts';
 
@@ -163,6 +164,8 @@ export interface LabState {
   /** The ring's members as the engine reports them, and the join or departure in progress. */
   membership: MembershipView;
   autoscaler: AutoscalerView;
+  /** Recent Merkle exchanges (anti-entropy), oldest first, from `antientropy.*` events. */
+  exchanges: MerkleExchange[];
 }
 
 /** Events kept for the event log; older ones scroll away. */
@@ -214,6 +217,7 @@ export function createLabStore(order: NodeId[], linkDelayMs: number, settings = 
     ops: { ok: 0, fail: 0, info: 0 },
     membership: initialMembership(order),
     autoscaler: autoscalerOff,
+    exchanges: [],
   }));
 }
 
