@@ -197,8 +197,9 @@ export class KvNode implements StorageNode, CoordinatorHost {
   /** Queues a message; `early` ones may leave before this step's sync (contract.ts). */
   send(to: NodeId, body: Message, out: NodeOutput, early = false): void {
     const envelope = { from: this.id, to, id: this.nextMessageId++, body };
-    if (early) (out.early ??= []).push(envelope);
-    else out.messages.push(envelope);
+    if (!early) out.messages.push(envelope);
+    else if (out.early) out.early.push(envelope);
+    else out.early = [envelope];
   }
 
   reply(replyTo: ReplyTo, reply: KvReply, out: NodeOutput): void {

@@ -149,8 +149,12 @@ export class Coordinator {
       entriesMax: this.settings.clockEntriesMax,
       counterFloor: this.settings.counterFloor,
     });
-    // W counts the coordinator's own write once it is durable (writeLocal asks for the sync).
+    // A stand-in keeps its copy only as a hint, handed off later: it would forget this counter, so
+    // its floor rises past it and no later write of the key through it can reissue the dot.
     const isReplica = targets.includes(self);
+    if (!isReplica || hintFor.has(self))
+      this.settings.counterFloor = Math.max(this.settings.counterFloor ?? 0, version.dot?.counter ?? 0);
+    // W counts the coordinator's own write once it is durable (writeLocal asks for the sync).
     const refused = isReplica
       ? this.host.writeLocal(request.key, [version], 'coordinator', hintFor.get(self), now, out)
       : null;
