@@ -24,23 +24,14 @@
 import type { HistoryOp, HistorySibling } from '../history.ts';
 import { type CheckerResult, type Operation, operations, ViolationLog } from './checker.ts';
 import { covers, showClock } from './clocks.ts';
+import { writesIndex } from './keyWrites.ts';
 
 export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResult {
   const log = new ViolationLog();
   const all = operations(history);
   const counts = { reads: 0, siblingsMax: 0, boundMax: 0, falseConflicts: 0 };
   const chainHeadsBefore = chainHeadCounter(all);
-  let ackedByClock: Map<string, Operation> | undefined; // `key clock` → the write that created it
-  const writerOf = (key: string, sibling: HistorySibling): Operation | undefined => {
-    if (ackedByClock === undefined) {
-      ackedByClock = new Map();
-      for (const op of all) {
-        if (op.invoke.f === 'get' || op.invoke.f === 'read' || op.completion?.type !== 'ok') continue;
-        ackedByClock.set(`${op.invoke.key} ${showClock(op.completion.clock)}`, op);
-      }
-    }
-    return ackedByClock.get(`${key} ${showClock(sibling.clock)}`);
-  };
+  const writerOf = writerLookup(history);
   for (const op of all) {
     const done = op.completion;
     if (done?.type !== 'ok' || (op.invoke.f !== 'get' && op.invoke.f !== 'read')) continue;
@@ -76,6 +67,25 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
     }
   }
   return log.result('bounded-siblings', 'P7', true, counts);
+}
+
+/**
+ * The acknowledged write that created a version: the last, in invoke order, whose key and clock
+ * text match — exactly the writer a map keyed by the text "key clock" would give, which is what it
+ * is when some key could make two such texts equal (`keysMayJoinAmbiguously`).
+ */
+function writerLookup(
+  history: readonly HistoryOp[],
+): (key: string, sibling: HistorySibling) => Operation | undefined {
+  const index = writesIndex(history);
+  if (!index.keysMayJoinAmbiguously)
+    return (key, sibling) => index.byKey.get(key)?.byClock.get(showClock(sibling.clock))?.at(-1);
+  const byText = new Map<string, Operation>(); // `key clock` → the write that created it
+  for (const op of operations(history)) {
+    if (op.invoke.f === 'get' || op.invoke.f === 'read' || op.completion?.type !== 'ok') continue;
+    byText.set(`${op.invoke.key} ${showClock(op.completion.clock)}`, op);
+  }
+  return (key, sibling) => byText.get(`${key} ${showClock(sibling.clock)}`);
 }
 
 /**

@@ -31,6 +31,7 @@ import {
   ViolationLog,
 } from './checker.ts';
 import { coversVersion, type Dotted, mergeInto, order, sameWriteOf, showClock } from './clocks.ts';
+import { type KeyWrites, noWrites, writesIndex } from './keyWrites.ts';
 import { canonicalValue, sameValue } from './values.ts';
 
 export function checkSiblingSoundness(
@@ -41,7 +42,7 @@ export function checkSiblingSoundness(
   const log = new ViolationLog();
   const all = operations(history);
   const counts = { reads: 0, readsWithSiblings: 0, siblingsMax: 0, writes: 0, finalSiblingLists: 0 };
-  const writesByKey = groupWrites(all);
+  const writesByKey = writesIndex(history).byKey;
   for (const op of all) {
     const done = op.completion;
     if (done?.type !== 'ok') continue;
@@ -50,8 +51,7 @@ export function checkSiblingSoundness(
       counts.reads++;
       if (siblings.length > 1) counts.readsWithSiblings++;
       counts.siblingsMax = Math.max(counts.siblingsMax, siblings.length);
-      if (siblings.length > 1)
-        checkAntichain(log, done.key, siblings, [done.index], `the read at ${done.time} ms`);
+      if (siblings.length > 1) checkAntichain(log, done.key, siblings, done);
       checkContext(log, done);
       checkProvenance(log, done, writesByKey.get(done.key) ?? noWrites);
     } else {
@@ -64,42 +64,19 @@ export function checkSiblingSoundness(
     for (const key of Object.keys(keys)) {
       counts.finalSiblingLists++;
       const versions = keys[key]!;
-      if (versions.length > 1) checkAntichain(log, key, versions, [], `${node}'s final state`);
+      if (versions.length > 1) checkAntichain(log, key, versions, node);
     }
   }
   // Last-write-wins keeps one version by timestamp; its clocks are informational, so P2 is measured only.
   return log.result('sibling-soundness', 'P2', (config?.conflictMode ?? 'siblings') === 'siblings', counts);
 }
 
-function groupWrites(all: readonly Operation[]): Map<string, KeyWrites> {
-  const byKey = new Map<string, KeyWrites>();
-  for (const op of all) {
-    if (op.invoke.f === 'get' || op.invoke.f === 'read') continue;
-    let writes = byKey.get(op.invoke.key);
-    if (writes === undefined) {
-      writes = { acked: [], ids: [], byClock: new Map(), unacknowledged: [] };
-      byKey.set(op.invoke.key, writes);
-    }
-    if (op.completion?.type !== 'ok') {
-      writes.unacknowledged.push(op);
-      continue;
-    }
-    const id = showClock(op.completion.clock);
-    writes.acked.push(op);
-    writes.ids.push(id);
-    const list = writes.byClock.get(id);
-    if (list === undefined) writes.byClock.set(id, [op]);
-    else list.push(op);
-  }
-  return byKey;
-}
-
+/** Siblings pairwise concurrent, of a read or (`holder`, a node id) of a replica's final state. */
 function checkAntichain(
   log: ViolationLog,
   key: string,
   siblings: readonly Dotted[],
-  ops: number[],
-  where: string,
+  holder: HistoryOp | string,
 ): void {
   for (let i = 0; i < siblings.length; i++) {
     for (let j = i + 1; j < siblings.length; j++) {
@@ -108,10 +85,11 @@ function checkAntichain(
       const xCoversY = coversVersion(x, y);
       if (!xCoversY && !coversVersion(y, x)) continue;
       const relation = sameWriteOf(x, y) ? 'is the same write as' : xCoversY ? 'covers' : 'is covered by';
+      const where = typeof holder === 'string' ? `${holder}'s final state` : `the read at ${holder.time} ms`;
       log.add({
         rule: 'antichain',
         key,
-        ops,
+        ops: typeof holder === 'string' ? [] : [holder.index],
         explanation: `${where} of ${key} holds sibling ${showClock(x.clock)} which ${relation} sibling ${showClock(y.clock)}; siblings must be concurrent`,
       });
     }
@@ -134,20 +112,6 @@ function checkContext(log: ViolationLog, read: HistoryOp): void {
     explanation: `the read of ${read.key} at ${read.time} ms returned context ${showClock(read.context)}, not the merge ${showClock(expected)} of its siblings: it ${problem}`,
   });
 }
-
-/**
- * A key's writes, in invoke order: acknowledged ones with their clock's identity (`showClock`), also
- * grouped by it, and those that did not complete ok.
- */
-interface KeyWrites {
-  acked: Operation[];
-  /** `ids[i]` is `showClock` of `acked[i]`'s clock. */
-  ids: string[];
-  byClock: Map<string, Operation[]>;
-  unacknowledged: Operation[];
-}
-
-const noWrites: KeyWrites = { acked: [], ids: [], byClock: new Map(), unacknowledged: [] };
 
 function checkProvenance(log: ViolationLog, read: HistoryOp, writes: KeyWrites): void {
   for (const sibling of read.siblings ?? []) {
@@ -200,7 +164,7 @@ function checkWriteClock(log: ViolationLog, invoke: HistoryOp, done: HistoryOp):
   });
 }
 
-function checkUniqueClocks(log: ViolationLog, writesByKey: Map<string, KeyWrites>): void {
+function checkUniqueClocks(log: ViolationLog, writesByKey: ReadonlyMap<string, KeyWrites>): void {
   for (const [key, writes] of writesByKey) {
     for (let i = 0; i < writes.acked.length; i++) {
       const id = writes.ids[i]!;

@@ -1,0 +1,68 @@
+/**
+ * A history's writes grouped by key, with each acknowledged write's clock as text (`showClock`): the
+ * index the checkers use to find the write that created a version (P2 provenance, P7 causal
+ * siblings). Built once per history, like `operations`, and shared by the checkers of a run.
+ */
+
+import type { HistoryOp } from '../history.ts';
+import { type Operation, operations } from './checker.ts';
+import { showClock } from './clocks.ts';
+
+/** One key's writes, in invoke order. */
+export interface KeyWrites {
+  /** Those that completed `ok`. */
+  acked: Operation[];
+  /** `ids[i]` is `showClock` of `acked[i]`'s clock. */
+  ids: string[];
+  /** The acknowledged writes by clock text, in invoke order. */
+  byClock: Map<string, Operation[]>;
+  /** Those that did not complete `ok` (failed, indeterminate, or never completed). */
+  unacknowledged: Operation[];
+}
+
+export interface WritesIndex {
+  byKey: ReadonlyMap<string, KeyWrites>;
+  /**
+   * Some key holds " {": only then can "key clock" texts of two different (key, clock) pairs be
+   * equal, so only then does a lookup by that joined text differ from a lookup by key, then clock.
+   */
+  keysMayJoinAmbiguously: boolean;
+}
+
+export const noWrites: KeyWrites = { acked: [], ids: [], byClock: new Map(), unacknowledged: [] };
+
+const indexed = new WeakMap<readonly HistoryOp[], { length: number; index: WritesIndex }>();
+
+export function writesIndex(history: readonly HistoryOp[]): WritesIndex {
+  const seen = indexed.get(history);
+  if (seen !== undefined && seen.length === history.length) return seen.index;
+  const index = build(operations(history));
+  indexed.set(history, { length: history.length, index });
+  return index;
+}
+
+function build(all: readonly Operation[]): WritesIndex {
+  const byKey = new Map<string, KeyWrites>();
+  let keysMayJoinAmbiguously = false;
+  for (const op of all) {
+    const key = op.invoke.key;
+    if (key.includes(' {')) keysMayJoinAmbiguously = true;
+    if (op.invoke.f === 'get' || op.invoke.f === 'read') continue;
+    let writes = byKey.get(key);
+    if (writes === undefined) {
+      writes = { acked: [], ids: [], byClock: new Map(), unacknowledged: [] };
+      byKey.set(key, writes);
+    }
+    if (op.completion?.type !== 'ok') {
+      writes.unacknowledged.push(op);
+      continue;
+    }
+    const id = showClock(op.completion.clock);
+    writes.acked.push(op);
+    writes.ids.push(id);
+    const list = writes.byClock.get(id);
+    if (list === undefined) writes.byClock.set(id, [op]);
+    else list.push(op);
+  }
+  return { byKey, keysMayJoinAmbiguously };
+}
