@@ -101,7 +101,7 @@ export class NodeRebalance {
       start,
       selfMember,
       settings.virtualNodes,
-      settings.n,
+      settings.placement ?? settings.n,
       (ring) => {
         host.ringChanged(ring);
         this.save();
@@ -117,7 +117,7 @@ export class NodeRebalance {
       keysIn: (range: { start: number; end: number }) => keysInRange(host.scan(), range),
       hintsPending: () => host.hintsPending(),
     };
-    this.rebalance = new Rebalance(streamHost, rng.int(0x7fff_ffff), settings.n, {
+    this.rebalance = new Rebalance(streamHost, rng.int(0x7fff_ffff), settings.placement ?? settings.n, {
       bootstrapped: (_after, now, out) => this.ringMembership.add({ id: host.self }, now, out),
       handedOver: (_after, now, out) => {
         host.leave(now, out);

@@ -21,6 +21,7 @@
 import type { KeyRange } from '../antiEntropy/ranges.ts';
 import { type KvError, kvError } from '../errors.ts';
 import type { NodeOutput } from '../node/contract.ts';
+import type { Placement } from '../ring/placement.ts';
 import { type RangeMove, rangeMoves } from '../ring/rangeMoves.ts';
 import type { Ring } from '../ring/ring.ts';
 import { RangeStreams, type StreamHost, type StreamResult } from './rangeStreams.ts';
@@ -57,7 +58,8 @@ export class Rebalance {
   constructor(
     private readonly host: RebalanceHost,
     incarnation: number,
-    private readonly n: number,
+    /** N, or N per data centre: which ranges move with a membership change. */
+    private readonly placement: Placement,
     private readonly callbacks: RebalanceCallbacks,
   ) {
     this.streams = new RangeStreams(host, incarnation, (result, now, out) => this.onStream(result, now, out));
@@ -128,7 +130,7 @@ export class Rebalance {
   }
 
   private moves(before: Ring, after: Ring, mine: (move: RangeMove) => boolean): RangeMove[] {
-    return rangeMoves(before, after, this.n).filter(mine);
+    return rangeMoves(before, after, this.placement).filter(mine);
   }
 
   private onStream(result: StreamResult, now: number, out: NodeOutput): void {

@@ -15,6 +15,7 @@ import { membersMax } from '../constants.ts';
 import { ringAttributesOf } from '../membership/messages.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
+import type { Placement } from '../ring/placement.ts';
 import { movedFraction, rangeMoves } from '../ring/rangeMoves.ts';
 import { buildRing, checkRingMembers, type Ring, type RingMember } from '../ring/ring.ts';
 
@@ -33,7 +34,8 @@ export class RingMembership {
     /** This node with its weight and data centre, as it places itself when it joins. */
     selfMember: RingMember,
     private readonly virtualNodes: number,
-    private readonly n: number,
+    /** N, or N per data centre (ring/placement.ts). */
+    private readonly placement: Placement,
     /** Told of every new ring (the node hands it to anti-entropy and saves it). */
     private readonly onChange: (ring: Ring, members: readonly RingMember[]) => void,
     departed: readonly NodeId[] = [],
@@ -123,7 +125,7 @@ export class RingMembership {
   private adopt(members: RingMember[], now: number, out: NodeOutput): void {
     const before = this.current;
     const after = this.build(members);
-    const moves = rangeMoves(before, after, this.n);
+    const moves = rangeMoves(before, after, this.placement);
     const had = new Set(this.members.map((m) => m.id));
     const has = new Set(members.map((m) => m.id));
     this.members = members;

@@ -11,7 +11,7 @@
  */
 
 import type { NodeId } from '../protocol/ids.ts';
-import { preferenceListAt } from './preferenceList.ts';
+import { type Placement, replicasAt } from './placement.ts';
 import { arcLength, type Ring, type RingPosition, ringSize } from './ring.ts';
 
 export interface RangeMove {
@@ -44,14 +44,14 @@ function boundaries(before: Ring, after: Ring): number[] {
  * position 0. A replica set that only changes order (a new primary among the same nodes) counts as a
  * move with empty `gained` and `lost`, since the coordinator of those keys changes.
  */
-export function rangeMoves(before: Ring, after: Ring, n: number): RangeMove[] {
+export function rangeMoves(before: Ring, after: Ring, placement: Placement): RangeMove[] {
   const cuts = boundaries(before, after);
   const moves: RangeMove[] = [];
   for (let k = 0; k < cuts.length; k++) {
     const end = cuts[k] as number;
     const start = cuts[(k - 1 + cuts.length) % cuts.length] as number;
-    const was = preferenceListAt(before, end, n).nodes;
-    const now = preferenceListAt(after, end, n).nodes;
+    const was = replicasAt(before, end, placement).nodes;
+    const now = replicasAt(after, end, placement).nodes;
     if (sameList(was, now)) continue;
     const last = moves[moves.length - 1];
     if (last && last.end === start && sameList(last.before, was) && sameList(last.after, now)) {

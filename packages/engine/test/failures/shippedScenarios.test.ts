@@ -71,17 +71,31 @@ const promises: Record<string, (report: RunReport, events: readonly ClusterEvent
     );
     expect(caughtUp.length).toBeGreaterThan(0);
     expect(report.metrics.repair!.hintsStored).toBe(0);
-    // Every key's replicas are two in each data centre (P3 has judged that they hold the same).
-    const holders = new Map<string, string[]>();
-    for (const [node, keys] of Object.entries(report.finalState))
-      for (const key of Object.keys(keys)) holders.set(key, [...(holders.get(key) ?? []), node]);
-    expect(holders.size).toBeGreaterThan(20);
-    for (const [key, nodes] of holders) {
-      const spread = ['west', 'east'].map((dc) => nodes.filter((id) => dcOf.get(id) === dc).length);
-      expect(spread, key).toEqual([2, 2]);
-    }
+    expectTwoPerDataCentre(report);
+  },
+  'dc-join': (report, events) => {
+    const finished = events.flatMap((e) => (e.type === 'rebalance.finished' ? [`${e.node} ${e.kind}`] : []));
+    expect(finished).toEqual(['e4 bootstrap']);
+    // Only east moved: the joiner took its ranges from east nodes, which cleaned up after it.
+    const cleaned = events.flatMap((e) => (e.type === 'range.cleaned' && e.keysRemoved > 0 ? [e.node] : []));
+    expect(cleaned.length).toBeGreaterThan(0);
+    expect(cleaned.every((node) => node.startsWith('e'))).toBe(true);
+    expectTwoPerDataCentre(report);
   },
 };
+
+/** Every key's replicas are two in west and two in east (P3 has judged that they hold the same). */
+function expectTwoPerDataCentre(report: RunReport): void {
+  const dcOf = new Map(report.scenario.cluster.nodes.map((node) => [node.id, node.dataCentre]));
+  const holders = new Map<string, string[]>();
+  for (const [node, keys] of Object.entries(report.finalState))
+    for (const key of Object.keys(keys)) holders.set(key, [...(holders.get(key) ?? []), node]);
+  expect(holders.size).toBeGreaterThan(20);
+  for (const [key, nodes] of holders) {
+    const spread = ['west', 'east'].map((dc) => nodes.filter((id) => dcOf.get(id) === dc).length);
+    expect(spread, key).toEqual([2, 2]);
+  }
+}
 
 describe('shipped scenarios', () => {
   const rows: string[][] = [];
