@@ -133,8 +133,8 @@ export function mergeClocks(clocks: readonly (HistoryClock | null | undefined)[]
 }
 
 /**
- * Raises `out`'s counters to `clock`'s (by assignment: a prototype-less `out` keeps even a node
- * named `__proto__`, which assignment to a plain object drops). Returns `out`.
+ * Raises `out`'s counters to `clock`'s, by assignment, as `historyClock` sets them (so a node named
+ * `__proto__` is dropped, as there). Returns `out`.
  */
 export function mergeInto(out: HistoryClock, clock: HistoryClock | null | undefined): HistoryClock {
   if (clock === null || clock === undefined) return out;

@@ -22,9 +22,16 @@ import {
 import { covers, mergeInto, showClock } from './clocks.ts';
 
 interface Session {
-  /** Per key: the session's `ok` writes, and the merge of their clocks (covering it is covering all). */
-  writes: Map<string, { acked: HistoryOp[]; merged: HistoryClock }>;
+  writes: Map<string, OwnWrites>;
   lastRead: Map<string, HistoryOp>;
+}
+
+/** A session's `ok` writes of one key, and the merge of their clocks: covering it is covering all. */
+interface OwnWrites {
+  acked: HistoryOp[];
+  merged: HistoryClock;
+  /** The merge holds every entry (assignment drops a node named `__proto__`; then check each write). */
+  whole: boolean;
 }
 
 export function checkSessionGuarantees(history: readonly HistoryOp[], config: CheckerConfig): CheckerResult {
@@ -37,23 +44,21 @@ export function checkSessionGuarantees(history: readonly HistoryOp[], config: Ch
     sessions.set(invoke.process, session);
     const key = invoke.key;
     if (invoke.f !== 'get' && invoke.f !== 'read') {
-      const own = session.writes.get(key);
+      let own = session.writes.get(key);
       if (own === undefined) {
-        // Prototype-less, so that the merge keeps every node id the clocks may hold.
-        session.writes.set(key, {
-          acked: [completion],
-          merged: mergeInto(Object.create(null), completion.clock),
-        });
-      } else {
-        own.acked.push(completion);
-        mergeInto(own.merged, completion.clock);
+        own = { acked: [], merged: {}, whole: true };
+        session.writes.set(key, own);
       }
+      own.acked.push(completion);
+      mergeInto(own.merged, completion.clock);
+      if (completion.clock !== undefined && Object.hasOwn(completion.clock, '__proto__')) own.whole = false;
       continue;
     }
     counts.reads++;
     const context: HistoryClock | null = completion.context;
     const own = session.writes.get(key);
-    const w = own === undefined || covers(context, own.merged) ? undefined : lastMissed(own.acked, context);
+    const seenAll = own === undefined || (own.whole && covers(context, own.merged));
+    const w = seenAll ? undefined : lastMissed(own.acked, context);
     if (w !== undefined) {
       counts.readYourWritesViolations++;
       log.add({
