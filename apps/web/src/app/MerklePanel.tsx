@@ -4,6 +4,9 @@
  * have cost. Background rounds between equal replicas are hidden unless asked for: they run every
  * few seconds and say only "the roots were equal".
  *
+ * Shown first: the newest repair whose comparison went below the root, else the newest repair, else
+ * the newest exchange; a click on the list chooses another.
+ *
  * Until some exchange has found a difference, the tab says how to make one (wipe a node, or
  * partition and heal, then repair), with the Repair-now button right there.
  */
@@ -12,12 +15,19 @@ import { MerkleDiff, rangeLabel } from '@kvscope/ui';
 import { useState } from 'react';
 import type { LabState } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
-import { averageKeyBytes, keysInRange, type MerkleExchange, newestFirst } from '../live/merkleExchanges.ts';
+import {
+  averageKeyBytes,
+  keysInRange,
+  type MerkleExchange,
+  newestFirst,
+  isQuiet as quiet,
+} from '../live/merkleExchanges.ts';
 
 /** The key length assumed for the full-exchange estimate when the page has seen no key. */
 const keyBytesFallback = 8;
 
-const quiet = (x: MerkleExchange) => x.done?.outcome === 'in-sync';
+/** The comparison went below the root: the most telling exchange to show first. */
+const descended = (x: MerkleExchange) => x.levels.some((l) => l.depth > 0 && l.differing > 0);
 
 function summary(x: MerkleExchange): string {
   const where = rangeLabel(x.range).replace(' of the ring', '');
@@ -40,11 +50,9 @@ export function MerklePanel({ state, cluster }: { state: LabState; cluster: Live
   const all = newestFirst(state.exchanges);
   const listed = showInSync ? all : all.filter((x) => !quiet(x));
   const found = all.some((x) => x.done?.outcome === 'repaired' || x.levels.some((l) => l.differing > 0));
+  const repaired = listed.filter((x) => x.done?.outcome === 'repaired');
   const shown =
-    listed.find((x) => x.key === chosen) ??
-    listed.find((x) => x.done?.outcome === 'repaired') ??
-    listed[0] ??
-    null;
+    listed.find((x) => x.key === chosen) ?? repaired.find(descended) ?? repaired[0] ?? listed[0] ?? null;
   return (
     <section className="panel merkle-panel" aria-label="Merkle diff" data-testid="merkle-panel">
       <h2>Merkle diff</h2>
@@ -83,6 +91,7 @@ export function MerklePanel({ state, cluster }: { state: LabState; cluster: Live
                 aria-pressed={x === shown}
                 onClick={() => setChosen(x.key)}
                 data-testid="merkle-exchange"
+                data-key={x.key}
                 data-outcome={x.done?.outcome ?? 'running'}
               >
                 {summary(x)}

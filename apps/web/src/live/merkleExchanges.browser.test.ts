@@ -90,10 +90,22 @@ describe('Merkle exchanges', () => {
     const events = exchangeEvents('n1#7', 'n1', 'n3', 10, 2);
     const first = foldExchanges([], events.slice(0, 2));
     expect(first[0]?.done).toBeNull();
-    const unrelated: ClusterEvent[] = [{ type: 'node.started', at: 11, node: n('n1') } as ClusterEvent];
+    const unrelated: ClusterEvent[] = [{ type: 'node.paused', at: 11, node: n('n1') } as ClusterEvent];
     expect(foldExchanges(first, unrelated)).toBe(first);
     const all = foldExchanges(first, events.slice(2));
     expect(all).toHaveLength(1);
+    expect(all[0]?.done?.outcome).toBe('repaired');
+  });
+
+  it('joins the responder’s events that arrive before the initiator’s start to that exchange', () => {
+    const events = exchangeEvents('n3#2', 'n3', 'n1', 10, 4);
+    const [started, responderLevel, ...rest] = events as [ClusterEvent, ClusterEvent, ...ClusterEvent[]];
+    const early = foldExchanges([], [responderLevel]);
+    expect(early[0]?.startedAt).toBeNull();
+    const all = foldExchanges(foldExchanges(early, [started]), rest);
+    expect(all).toHaveLength(1);
+    expect(all[0]).toMatchObject({ initiator: 'n3', peer: 'n1', startedAt: 10, trigger: 'manual' });
+    expect(all[0]?.levels.map((l) => l.depth)).toEqual([0, 1]);
     expect(all[0]?.done?.outcome).toBe('repaired');
   });
 
@@ -104,6 +116,22 @@ describe('Merkle exchanges', () => {
     expect(newestFirst(after).map((x) => [x.peer, x.done?.outcome])).toEqual([
       ['n2', 'in-sync'],
       ['n1', 'repaired'],
+    ]);
+  });
+
+  it('gives a restarted initiator’s reused name to a new exchange, even when the responder speaks first', () => {
+    const before = foldExchanges([], exchangeEvents('n2#1', 'n2', 'n1', 10, 0));
+    const restart: ClusterEvent[] = [{ type: 'node.started', at: 100, node: n('n2') } as ClusterEvent];
+    const [started, responderLevel, ...rest] = exchangeEvents('n2#1', 'n2', 'n3', 500, 6) as [
+      ClusterEvent,
+      ClusterEvent,
+      ...ClusterEvent[],
+    ];
+    let list = foldExchanges(before, restart);
+    for (const batch of [[responderLevel], [started], rest]) list = foldExchanges(list, batch);
+    expect(list.map((x) => [x.peer, x.levels.length, x.done?.outcome])).toEqual([
+      ['n1', 1, 'in-sync'],
+      ['n3', 2, 'repaired'],
     ]);
   });
 

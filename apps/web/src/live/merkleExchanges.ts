@@ -4,13 +4,17 @@
  * differing nodes (from whichever side compared it), the keys each side received, and how it ended.
  *
  * An exchange is named `initiator#sequence` by the engine; the sequence restarts when a node does,
- * so a `started` for a name already in the list begins a new entry (keyed by name and start time).
- * Events of an exchange whose `started` was not seen (older than the page, or dropped) still make an
- * entry, without a start.
+ * so the initiator's `node.started` closes its entries (later events of the name are a new
+ * exchange's), and a `started` for a name already in the list begins a new entry (keyed by name and
+ * start time).
+ * Events reach the page in per-worker batches, so the responder's first `level` can arrive before
+ * the initiator's `started`: it makes an entry without a start, which the `started` then completes
+ * (and an entry whose `started` is never seen — older than the page, or dropped — stays so).
  *
  * Bounded (`exchangesKeptMax`), and biased to what a student came to see: background rounds between
  * equal replicas run every few seconds and would push a repair out within a minute, so the oldest
- * finished exchange that found nothing (in-sync, refused) goes first, then the oldest of any kind.
+ * exchange that found nothing (`isQuiet`) goes first, then the oldest of any kind; and a late event
+ * of an exchange already dropped starts no entry unless it shows a difference.
  */
 
 import type {
@@ -22,11 +26,14 @@ import type {
 } from '@kvscope/engine';
 import type { MerkleExchangeView, MerkleLevelView } from '@kvscope/ui';
 
-/** An exchange as the lab keeps it: the view's shape. */
-export type MerkleExchange = MerkleExchangeView;
+/**
+ * An exchange as the lab keeps it: the view's shape, and whether its initiator has restarted since
+ * (`closed`: its name may be reused, so later events with that name belong to a new exchange).
+ */
+export type MerkleExchange = MerkleExchangeView & { closed?: true };
 
 /** Exchanges kept for the Merkle-diff list. */
-export const exchangesKeptMax = 40;
+export const exchangesKeptMax = 60;
 
 function isAntiEntropy(event: ClusterEvent): event is AntiEntropyEvent {
   return event.type.startsWith('antientropy.');
@@ -80,12 +87,33 @@ function foldOne(exchange: MerkleExchange, event: AntiEntropyEvent): MerkleExcha
   }
 }
 
-/** Drops the oldest finished exchange that found nothing, else the oldest, until within `max`. */
+/**
+ * An exchange that found nothing: it ended in-sync or refused, or (seen only from its responder's
+ * late events, its start already dropped) it shows no difference. A running one is not quiet.
+ */
+export function isQuiet(x: MerkleExchange): boolean {
+  if (x.levels.some((l) => l.differing > 0) || x.repairs.some((r) => r.keys > 0)) return false;
+  return x.done ? x.done.outcome === 'in-sync' || x.done.outcome === 'refused' : x.startedAt === null;
+}
+
+/** An event that would only start an entry with nothing to show (its exchange was dropped). */
+function startsNothing(event: AntiEntropyEvent): boolean {
+  switch (event.type) {
+    case 'antientropy.started':
+      return false;
+    case 'antientropy.level':
+      return event.differing === 0;
+    case 'antientropy.repaired':
+      return event.keys === 0;
+    case 'antientropy.done':
+      return event.outcome === 'in-sync' || event.outcome === 'refused';
+  }
+}
+
+/** Drops the oldest exchange that found nothing, else the oldest, until within `max`. */
 function bound(list: MerkleExchange[], max: number): MerkleExchange[] {
   while (list.length > max) {
-    const quiet = list.findIndex(
-      (x) => x.done !== null && (x.done.outcome === 'in-sync' || x.done.outcome === 'refused'),
-    );
+    const quiet = list.findIndex(isQuiet);
     list.splice(Math.max(quiet, 0), 1); // none quiet (-1): the oldest
   }
   return list;
@@ -100,13 +128,26 @@ export function foldExchanges(
   events: readonly ClusterEvent[],
   max = exchangesKeptMax,
 ): MerkleExchange[] {
-  const relevant = events.filter(isAntiEntropy);
+  const relevant = events.filter((e) => isAntiEntropy(e) || e.type === 'node.started');
   if (relevant.length === 0) return exchanges as MerkleExchange[];
   const list = exchanges.slice();
   for (const event of relevant) {
-    // The newest entry of that name: an older one is a previous incarnation's.
+    if (!isAntiEntropy(event)) {
+      // A (re)started node names its exchanges from #1 again: close the previous incarnation's.
+      list.forEach((x, i) => {
+        if (x.initiator === event.node && !x.closed) list[i] = { ...x, closed: true };
+      });
+      continue;
+    }
     let index = list.length - 1;
-    while (index >= 0 && list[index]?.exchange !== event.exchange) index--;
+    while (index >= 0 && (list[index]?.exchange !== event.exchange || list[index]?.closed)) index--;
+    const entry = list[index];
+    if (event.type === 'antientropy.started' && entry && entry.startedAt === null && entry.done === null) {
+      // The responder's events came first (another worker's batch): this is their start.
+      list[index] = { ...entry, key: fresh(event).key, trigger: event.trigger, startedAt: event.at };
+      continue;
+    }
+    if (index < 0 && startsNothing(event)) continue;
     if (event.type === 'antientropy.started' || index < 0) {
       list.push(fresh(event));
       index = list.length - 1;

@@ -43,10 +43,14 @@ describe('MerkleDiff', () => {
 
   it('puts the traffic beside the estimated full digest list, and the repairs by direction', () => {
     const html = renderToStaticMarkup(<MerkleDiff exchange={repaired} rangeKeys={200} keyBytes={6} />);
-    expect(html).toContain('1.4 KiB in 6 messages, 12 ms');
+    // 1,400 bytes, of which the repaired events received 840 as versions.
+    expect(html).toContain('1.4 KiB in 6 messages, 12 ms: ≈ 560 B comparing trees + 840 B versions');
     // 200 keys × (6 + 8) bytes = 2,800 B.
-    expect(html).toContain('≈ 2.7 KiB (estimate: 200 keys × (6 B key + 8 B digest))');
-    expect(html).toContain('n2 ← n1: 7 keys (840 B)');
+    expect(html).toContain(
+      '≈ 2.7 KiB of digests (estimate: 200 keys × (6 B key + 8 B digest)) + the same versions',
+    );
+    expect(html).toContain('of 200 in the range (versions sent)');
+    expect(html).toContain('n2 ← n1: 7 changed, 840 B received');
   });
 
   it('summarises depths below the drawing and says when a level named only some differing nodes', () => {

@@ -34,6 +34,7 @@ import {
   rangeLabel,
   rangeShare,
   repairDirections,
+  trafficSplit,
   treeRows,
   truncatedLevels,
 } from './merkleModel.ts';
@@ -201,42 +202,47 @@ function Legend() {
 
 function Traffic({ exchange, rangeKeys, keyBytes }: Omit<MerkleDiffProps, 'width'>) {
   const done = exchange.done;
+  const split = trafficSplit(exchange);
   const full = rangeKeys === null ? null : fullDigestListBytes(rangeKeys, keyBytes);
   const scale = scaleLinear()
-    .domain([0, Math.max(1, done?.bytes ?? 0, full ?? 0)])
+    .domain([0, Math.max(1, split.total, (full ?? 0) + split.versions)])
     .range([0, 100]);
+  const versions: Segment = { bytes: split.versions, colour: '#9cd1ff', name: 'versions' };
   const directions = repairDirections(exchange.repairs);
   return (
     <div className="merkle-traffic" data-testid="merkle-traffic">
       <Bar
         testId="merkle-bytes"
         label="This exchange"
-        percent={scale(done?.bytes ?? 0)}
-        colour="#0969da"
+        scale={scale}
+        segments={[{ bytes: split.comparing, colour: '#0969da', name: 'comparing' }, versions]}
         text={
           done
-            ? `${formatSize(done.bytes)} in ${formatCount(done.messages)} message${done.messages === 1 ? '' : 's'}, ${formatMs(done.durationMs)}`
+            ? `${formatSize(done.bytes)} in ${formatCount(done.messages)} message${done.messages === 1 ? '' : 's'}, ${formatMs(done.durationMs)}: ≈ ${formatSize(split.comparing)} comparing trees + ${formatSize(split.versions)} versions`
             : 'still running'
         }
       />
       <Bar
         testId="merkle-full-estimate"
-        label="Every key's digest"
-        percent={full === null ? 0 : scale(full)}
-        colour="#8c959f"
+        label="Sending every key's digest instead"
+        scale={scale}
+        segments={[{ bytes: full ?? 0, colour: '#6e7781', name: 'digest list' }, versions]}
         text={
           full === null
             ? 'key count not known yet (snapshot pending)'
-            : `≈ ${formatSize(full)} (estimate: ${formatCount(rangeKeys ?? 0)} keys × (${Math.round(keyBytes)} B key + ${digestBytesPerKey} B digest))`
+            : `≈ ${formatSize(full)} of digests (estimate: ${formatCount(rangeKeys ?? 0)} keys × (${Math.round(keyBytes)} B key + ${digestBytesPerKey} B digest)) + the same versions`
         }
       />
       <p className="small" style={{ margin: '4px 0' }} data-testid="merkle-keys-repaired">
         Keys repaired: <strong>{formatCount(done?.keysRepaired ?? 0)}</strong>
+        {rangeKeys === null
+          ? ' (versions sent)'
+          : ` of ${formatCount(rangeKeys)} in the range (versions sent)`}
         {directions.length > 0
-          ? ` — ${directions
+          ? ` · ${directions
               .map(
                 (d) =>
-                  `${d.node} ← ${d.from}: ${formatCount(d.keys)} key${d.keys === 1 ? '' : 's'} (${formatSize(d.bytes)})`,
+                  `${d.node} ← ${d.from}: ${formatCount(d.keys)} changed, ${formatSize(d.bytes)} received`,
               )
               .join('; ')}`
           : ''}
@@ -245,17 +251,23 @@ function Traffic({ exchange, rangeKeys, keyBytes }: Omit<MerkleDiffProps, 'width
   );
 }
 
+interface Segment {
+  bytes: number;
+  colour: string;
+  name: string;
+}
+
 function Bar({
   testId,
   label,
-  percent,
-  colour,
+  scale,
+  segments,
   text,
 }: {
   testId: string;
   label: string;
-  percent: number;
-  colour: string;
+  scale: (bytes: number) => number;
+  segments: Segment[];
   text: string;
 }) {
   return (
@@ -263,10 +275,14 @@ function Bar({
       <div className="small">
         <strong>{label}</strong>: {text}
       </div>
-      <div style={{ background: '#f6f8fa', border: '1px solid #d0d7de', height: 10 }}>
-        <div
-          style={{ width: `${percent}%`, minWidth: percent > 0 ? 2 : 0, height: '100%', background: colour }}
-        />
+      <div style={{ display: 'flex', background: '#f6f8fa', border: '1px solid #d0d7de', height: 10 }}>
+        {segments.map((seg) => (
+          <div
+            key={seg.name}
+            title={`${seg.name}: ${formatSize(seg.bytes)}`}
+            style={{ width: `${scale(seg.bytes)}%`, height: '100%', background: seg.colour }}
+          />
+        ))}
       </div>
     </div>
   );

@@ -174,3 +174,16 @@ export function repairDirections(repairs: readonly MerkleRepairView[]): MerkleRe
   }
   return [...by.values()];
 }
+
+/**
+ * An exchange's bytes split into the versions it carried (the `repaired` events' received bytes,
+ * both directions) and the rest: the comparing of trees, which a full digest list would replace.
+ */
+export function trafficSplit(x: MerkleExchangeView): { total: number; versions: number; comparing: number } {
+  const total = x.done?.bytes ?? 0;
+  const versions = Math.min(
+    total,
+    x.repairs.reduce((sum, r) => sum + r.bytes, 0),
+  );
+  return { total, versions, comparing: total - versions };
+}
