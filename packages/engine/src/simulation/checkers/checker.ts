@@ -202,21 +202,39 @@ export interface Operation {
  * Pairs of a history seen already, for the checkers of one run that each ask: kept while the history
  * array lives, and redone when records were appended since (a history only ever grows).
  */
-const paired = new WeakMap<readonly HistoryOp[], { length: number; all: readonly Operation[] }>();
+const paired = new WeakMap<readonly HistoryOp[], Paired>();
+
+interface Paired {
+  length: number;
+  all: readonly Operation[];
+  /** Some record is an `add` (the set workload's history). */
+  adds: boolean;
+}
 
 /** Pairs every invoke with its completion (the next record of the same process), in invoke order. */
 export function operations(history: readonly HistoryOp[]): readonly Operation[] {
-  const seen = paired.get(history);
-  if (seen !== undefined && seen.length === history.length) return seen.all;
-  const all = pair(history);
-  paired.set(history, { length: history.length, all });
-  return all;
+  return pairedOf(history).all;
 }
 
-function pair(history: readonly HistoryOp[]): Operation[] {
+/** Whether some record of the history is an `add`: `history.some((op) => op.f === 'add')`. */
+export function hasAdds(history: readonly HistoryOp[]): boolean {
+  return pairedOf(history).adds;
+}
+
+function pairedOf(history: readonly HistoryOp[]): Paired {
+  const seen = paired.get(history);
+  if (seen !== undefined && seen.length === history.length) return seen;
+  const fresh = pair(history);
+  paired.set(history, fresh);
+  return fresh;
+}
+
+function pair(history: readonly HistoryOp[]): Paired {
   const open = new Map<number, Operation>();
   const all: Operation[] = [];
+  let adds = false;
   for (const op of history) {
+    if (op.f === 'add') adds = true;
     if (op.type === 'invoke') {
       const operation = { invoke: op, completion: null };
       open.set(op.process, operation);
@@ -228,7 +246,7 @@ function pair(history: readonly HistoryOp[]): Operation[] {
     operation.completion = op;
     open.delete(op.process);
   }
-  return all;
+  return { length: history.length, all, adds };
 }
 
 export function outcome(operation: Operation): 'ok' | 'fail' | 'info' {

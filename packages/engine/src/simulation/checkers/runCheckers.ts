@@ -7,7 +7,7 @@
 
 import type { HistoryOp } from '../history.ts';
 import { checkBoundedSiblings } from './boundedSiblings.ts';
-import type { CheckerConfig, CheckerResult, ReplicaStates } from './checker.ts';
+import { type CheckerConfig, type CheckerResult, hasAdds, type ReplicaStates } from './checker.ts';
 import { type ConvergenceInput, checkConvergence } from './convergence.ts';
 import { checkJepsenSet } from './jepsenSet.ts';
 import { checkNoLostWrites } from './lostWrites.ts';
@@ -42,6 +42,6 @@ export function runCheckers(
     checkNoResurrection(history, config),
   ];
   if (convergence !== undefined) results.splice(2, 0, checkConvergence({ finalState, ...convergence }));
-  if (history.some((op) => op.f === 'add')) results.push(checkJepsenSet(history, config));
+  if (hasAdds(history)) results.push(checkJepsenSet(history, config));
   return { valid: results.every((r) => r.valid || !r.promised), results, pbs };
 }

@@ -51,7 +51,7 @@ export function checkSessionGuarantees(history: readonly HistoryOp[], config: Ch
       }
       own.acked.push(completion);
       mergeInto(own.merged, completion.clock);
-      if (completion.clock !== undefined && Object.hasOwn(completion.clock, '__proto__')) own.whole = false;
+      if (completion.clock && Object.hasOwn(completion.clock, '__proto__')) own.whole = false;
       continue;
     }
     counts.reads++;
