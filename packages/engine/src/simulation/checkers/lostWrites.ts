@@ -26,10 +26,13 @@ import {
 import { covers, coversVersion, sameWriteOf, showClock } from './clocks.ts';
 import { canonicalValue, sameValue } from './values.ts';
 
+/** What the replicas hold of one key at the end: `versions[i]` is held by node `nodes[i]`. */
 interface Held {
-  node: string;
-  version: HistorySibling;
+  nodes: string[];
+  versions: HistorySibling[];
 }
+
+const nothingHeld: Held = { nodes: [], versions: [] };
 
 export function checkNoLostWrites(
   history: readonly HistoryOp[],
@@ -45,40 +48,47 @@ export function checkNoLostWrites(
   // Purged tombstones stand in for their deletes: what a purged delete superseded is not lost.
   const purged = new Set<number>();
   for (const ack of acks) {
-    if (ack.f !== 'delete' || judge(ack, heldByKey.get(ack.key) ?? []).kind !== 'purgedDeletes') continue;
+    if (ack.f !== 'delete' || judge(ack, heldByKey.get(ack.key) ?? nothingHeld).kind !== 'purgedDeletes')
+      continue;
     purged.add(ack.index);
-    heldByKey.set(ack.key, [
-      ...(heldByKey.get(ack.key) ?? []),
-      { node: 'purged', version: { value: null, clock: ack.clock! } },
-    ]);
+    const held = heldByKey.get(ack.key) ?? { nodes: [], versions: [] };
+    held.nodes.push('purged');
+    held.versions.push({ value: null, clock: ack.clock! });
+    heldByKey.set(ack.key, held);
   }
   for (const completion of acks) {
-    const invoke = completion;
     counts.acknowledged++;
-    const held = heldByKey.get(invoke.key) ?? [];
-    const verdict: Verdict = purged.has(completion.index)
-      ? { kind: 'purgedDeletes', why: '' }
-      : judge(completion, held);
+    const verdict = purged.has(completion.index)
+      ? purgedVerdict
+      : judge(completion, heldByKey.get(completion.key) ?? nothingHeld);
     counts[verdict.kind]++;
     if (verdict.kind === 'lost')
-      log.add({ rule: 'lost-write', key: invoke.key, ops: [completion.index], explanation: verdict.why });
+      log.add({ rule: 'lost-write', key: completion.key, ops: [completion.index], explanation: verdict.why });
     if (verdict.kind === 'present' && verdict.why !== '') {
-      log.add({ rule: 'value-mismatch', key: invoke.key, ops: [completion.index], explanation: verdict.why });
+      log.add({
+        rule: 'value-mismatch',
+        key: completion.key,
+        ops: [completion.index],
+        explanation: verdict.why,
+      });
     }
   }
   return log.result('no-lost-writes', 'P1', (config?.conflictMode ?? 'siblings') === 'siblings', counts);
 }
 
-function indexFinalState(finalState: ReplicaStates): Map<string, Held[]> {
-  const byKey = new Map<string, Held[]>();
+function indexFinalState(finalState: ReplicaStates): Map<string, Held> {
+  const byKey = new Map<string, Held>();
   for (const [node, keys] of Object.entries(finalState)) {
     for (const key of Object.keys(keys)) {
-      let list = byKey.get(key);
-      if (list === undefined) {
-        list = [];
-        byKey.set(key, list);
+      let held = byKey.get(key);
+      if (held === undefined) {
+        held = { nodes: [], versions: [] };
+        byKey.set(key, held);
       }
-      for (const version of keys[key]!) list.push({ node, version });
+      for (const version of keys[key]!) {
+        held.nodes.push(node);
+        held.versions.push(version);
+      }
     }
   }
   return byKey;
@@ -86,29 +96,37 @@ function indexFinalState(finalState: ReplicaStates): Map<string, Held[]> {
 
 type Verdict = { kind: 'present' | 'superseded' | 'purgedDeletes' | 'lost'; why: string };
 
-function judge(ack: HistoryOp, held: Held[]): Verdict {
+const presentVerdict: Verdict = { kind: 'present', why: '' };
+const supersededVerdict: Verdict = { kind: 'superseded', why: '' };
+const purgedVerdict: Verdict = { kind: 'purgedDeletes', why: '' };
+
+/** The acknowledged write `ack` (its clock and dot) against what the replicas hold of its key. */
+function judge(ack: HistoryOp, held: Held): Verdict {
+  const { nodes, versions } = held;
   const clock = ack.clock;
-  const written = { clock, dot: ack.dot };
-  const equal = held.find((h) => sameWriteOf(h.version, written));
-  if (equal !== undefined) return { kind: 'present', why: valueMismatch(ack, equal) };
-  if (held.some((h) => coversVersion(h.version, written))) return { kind: 'superseded', why: '' };
+  for (let i = 0; i < versions.length; i++) {
+    if (!sameWriteOf(versions[i]!, ack)) continue;
+    const why = valueMismatch(ack, nodes[i]!, versions[i]!);
+    return why === '' ? presentVerdict : { kind: 'present', why };
+  }
+  for (const version of versions) if (coversVersion(version, ack)) return supersededVerdict;
   const what = `${ack.f} ${ack.key}${ack.f === 'put' ? `=${canonicalValue(ack.value)}` : ''}`;
   if (ack.f === 'delete') {
-    const undone = held.find((h) => h.version.value !== null && covers(clock, h.version.clock));
-    if (undone === undefined) return { kind: 'purgedDeletes', why: '' };
+    const undone = versions.findIndex((v) => v.value !== null && covers(clock, v.clock));
+    if (undone === -1) return purgedVerdict;
     return {
       kind: 'lost',
-      why: `${what} was acknowledged at ${ack.time} ms with clock ${showClock(clock)}, but its tombstone is gone and ${undone.node} still holds the value it deleted (${showClock(undone.version.clock)})`,
+      why: `${what} was acknowledged at ${ack.time} ms with clock ${showClock(clock)}, but its tombstone is gone and ${nodes[undone]} still holds the value it deleted (${showClock(versions[undone]!.clock)})`,
     };
   }
-  const holders = held.map((h) => `${h.node} ${showClock(h.version.clock)}`).join(', ');
+  const holders = versions.map((v, i) => `${nodes[i]} ${showClock(v.clock)}`).join(', ');
   return {
     kind: 'lost',
     why: `${what} was acknowledged at ${ack.time} ms with clock ${showClock(clock)}, but no replica holds it or a version descending it (replicas hold: ${holders === '' ? 'nothing' : holders})`,
   };
 }
 
-function valueMismatch(ack: HistoryOp, held: Held): string {
-  if (ack.f !== 'put' || sameValue(held.version.value, ack.value)) return '';
-  return `put ${ack.key}=${canonicalValue(ack.value)} acknowledged with clock ${showClock(ack.clock)}, but ${held.node} holds ${canonicalValue(held.version.value)} under that clock`;
+function valueMismatch(ack: HistoryOp, node: string, version: HistorySibling): string {
+  if (ack.f !== 'put' || sameValue(version.value, ack.value)) return '';
+  return `put ${ack.key}=${canonicalValue(ack.value)} acknowledged with clock ${showClock(ack.clock)}, but ${node} holds ${canonicalValue(version.value)} under that clock`;
 }
