@@ -1,11 +1,35 @@
 /**
  * The Merkle-diff tab end to end: with nothing to repair it says how to make a difference; after a
  * node's disk is wiped, "Repair now" shows exchanges that repaired keys, the comparison descending
- * into differing branches below the root, and the bytes they cost beside a full digest list.
- * Refreshes docs/screenshots/lab-merkle-diff.png.
+ * into differing branches below the root, and the bytes they cost beside a full digest list; after a
+ * lossy link made one replica miss a few writes, the comparison descends several levels through the
+ * one differing branch and stops at the equal ones. Refreshes docs/screenshots/lab-merkle-diff.png
+ * (the wipe) and lab-merkle-diff-few-keys.png (the lossy link).
  */
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { open, shot, watchConsole, writeKeys } from './labPage.ts';
+
+/**
+ * The newest exchange that repaired keys with a difference found at `depth` or deeper (and, with
+ * `skipped`, an equal node found below the root: a branch it did not descend), or null.
+ */
+function repairedDownTo(page: Page, depth: number, skipped = false): Promise<string | null> {
+  return page.evaluate(
+    ({ depth, skipped }) =>
+      window.kvscope.store
+        .getState()
+        .exchanges.filter(
+          (x) =>
+            x.done?.outcome === 'repaired' &&
+            x.done.keysRepaired > 0 &&
+            x.levels.some((l) => l.depth >= depth && l.differing > 0) &&
+            (!skipped || x.levels.some((l) => l.depth >= 1 && l.differing < l.compared)),
+        )
+        .map((x) => x.key)
+        .at(-1) ?? null,
+    { depth, skipped },
+  );
+}
 
 test('a wiped node repaired by anti-entropy shows the differing branches and the bytes exchanged', async ({
   page,
@@ -23,23 +47,9 @@ test('a wiped node repaired by anti-entropy shows the differing branches and the
   await expect(page.getByTestId('status-n2')).toHaveText('up', { timeout: 20_000 });
   await page.getByTestId('merkle-repair-now').click();
 
-  const descended = () =>
-    page.evaluate(
-      () =>
-        window.kvscope.store
-          .getState()
-          .exchanges.filter(
-            (x) =>
-              x.done?.outcome === 'repaired' &&
-              x.done.keysRepaired > 0 &&
-              x.levels.some((l) => l.depth >= 1 && l.differing > 0),
-          )
-          .map((x) => x.key)
-          .at(-1) ?? null,
-    );
-  await expect.poll(descended, { timeout: 20_000 }).not.toBeNull();
+  await expect.poll(() => repairedDownTo(page, 1), { timeout: 20_000 }).not.toBeNull();
   await expect(page.getByTestId('merkle-empty')).toHaveCount(0);
-  const key = (await descended()) as string;
+  const key = (await repairedDownTo(page, 1)) as string;
   await page.locator(`[data-testid="merkle-exchange"][data-key="${key}"]`).click();
 
   await expect(page.getByTestId('merkle-outcome')).toHaveText('repaired');
@@ -53,5 +63,34 @@ test('a wiped node repaired by anti-entropy shows the differing branches and the
   await expect(page.getByTestId('merkle-bytes')).toContainText(/\d[\d.,]* (B|KiB) in \d+ messages/);
   await expect(page.getByTestId('merkle-full-estimate')).toContainText(/estimate: \d+ keys/);
   await shot(page, 'lab-merkle-diff', true);
+  expect(problems).toEqual([]);
+});
+
+test('a few writes lost on a lossy link: the comparison descends only the differing branch', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, '?delay=0&workload=off');
+  await writeKeys(page, 'merkle-', 300);
+  // Half the messages between n1 and n2 are lost: some replica writes never arrive (W=2 still acks).
+  await page.evaluate(() => window.kvscope.cluster.lossyLink('n1' as never, 'n2' as never, 0.5));
+  await writeKeys(page, 'lossy-', 80);
+  await page.evaluate(() => window.kvscope.cluster.healAll());
+  await page.getByTestId('tab-merkle').click();
+  await page.getByTestId('merkle-repair-now').click();
+  await expect.poll(() => repairedDownTo(page, 1, true), { timeout: 20_000 }).not.toBeNull();
+  const key = (await repairedDownTo(page, 1, true)) as string;
+  await page.locator(`[data-testid="merkle-exchange"][data-key="${key}"]`).click();
+  await expect(page.getByTestId('merkle-outcome')).toHaveText('repaired');
+  expect(
+    await page.locator('[data-testid="merkle-row-1"] [data-verdict="differing"]').count(),
+  ).toBeGreaterThan(0);
+  // Few keys differ: below the root the comparison found an equal node and did not go below it.
+  expect(await page.locator('[data-verdict="equal"]').count()).toBeGreaterThan(0);
+  expect(
+    await page.locator('[data-testid="merkle-row-2"] [data-verdict="not compared"]').count(),
+  ).toBeGreaterThan(0);
+  await expect(page.getByTestId('merkle-full-estimate')).toContainText(/estimate: \d+ keys/);
+  await shot(page, 'lab-merkle-diff-few-keys', true);
   expect(problems).toEqual([]);
 });

@@ -33,7 +33,7 @@ function summary(x: MerkleExchange): string {
   const where = rangeLabel(x.range).replace(' of the ring', '');
   if (!x.done) return `${x.initiator} ↔ ${x.peer} · ${where} · running…`;
   const d = x.done;
-  return `${x.initiator} ↔ ${x.peer} · ${where} · ${d.outcome} · ${d.keysRepaired} keys · ${d.bytes} B · ${d.messages} msg · ${Math.round(d.durationMs)} ms`;
+  return `${x.initiator} ↔ ${x.peer} · ${where} · ${d.outcome} · ${d.keysRepaired} key${d.keysRepaired === 1 ? '' : 's'} · ${d.bytes} B · ${d.messages} msg · ${Math.round(d.durationMs)} ms`;
 }
 
 /** Keys in the range: the larger of the two replicas' counts in their latest snapshots. */
