@@ -38,6 +38,7 @@ describe('MerkleDiff', () => {
     expect(html).toContain('data-testid="merkle-cell-6" data-verdict="differing"');
     expect(html).toContain('data-testid="merkle-row-3" data-compared="no"');
     expect(html).toContain('1 of 2 differ');
+    expect(html).toContain('depth 1, compared by n1: 1 of 2 differ; depth 2, compared by n2: 2 of 2 differ');
     expect(html).not.toContain('data-testid="merkle-deeper"');
   });
 

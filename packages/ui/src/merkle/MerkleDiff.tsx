@@ -30,6 +30,7 @@ import {
   fullDigestListBytes,
   levelNodesNamedMax,
   type MerkleExchangeView,
+  type MerkleRow,
   merkleDrawnDepths,
   rangeLabel,
   rangeShare,
@@ -79,7 +80,7 @@ export function MerkleDiff({ exchange, rangeKeys, keyBytes, width = 420 }: Merkl
         viewBox={`0 0 ${width} ${height}`}
         width="100%"
         role="img"
-        aria-label={`Merkle tree comparison of ${exchange.initiator} and ${exchange.peer}, depth 0 to ${rows.length - 1}`}
+        aria-label={`Merkle tree comparison of ${exchange.initiator} and ${exchange.peer}: ${describeLevels(exchange)}`}
       >
         <defs>
           <pattern
@@ -93,59 +94,9 @@ export function MerkleDiff({ exchange, rangeKeys, keyBytes, width = 420 }: Merkl
             <line x1="0" y1="0" x2="0" y2="5" stroke={look.differing.stroke} strokeWidth="1.6" />
           </pattern>
         </defs>
-        {rows.map((row) => {
-          const y = 2 + row.depth * rowHeight;
-          const cellWidth = treeWidth / 2 ** row.depth;
-          return (
-            <g
-              key={row.depth}
-              data-testid={`merkle-row-${row.depth}`}
-              data-compared={row.level ? 'yes' : 'no'}
-              data-differing={row.level?.differing ?? 0}
-            >
-              <text x={0} y={y + 12} fontSize={11} fill={row.level ? ink : muted}>
-                depth {row.depth}
-                {row.level ? ` · by ${row.level.by}` : ''}
-              </text>
-              <text x={0} y={y + 25} fontSize={10} fill={muted}>
-                {row.level ? `${row.level.differing} of ${row.level.compared} differ` : 'not compared'}
-              </text>
-              {row.cells.map((cell) => {
-                const style = look[cell.verdict];
-                const x = labelWidth + cell.index * cellWidth;
-                return (
-                  <g key={cell.node} data-testid={`merkle-cell-${cell.node}`} data-verdict={cell.verdict}>
-                    <title>{`node ${cell.node} (depth ${cell.depth}): ${cell.verdict}`}</title>
-                    <rect
-                      x={x + 0.5}
-                      y={y + 2}
-                      width={Math.max(1, cellWidth - 1)}
-                      height={rowHeight - 6}
-                      fill={cell.verdict === 'differing' ? `url(#${hatchId})` : style.fill}
-                      stroke={style.stroke}
-                      strokeWidth={cell.verdict === 'differing' ? 1.5 : 0.75}
-                    />
-                    {style.mark && cellWidth >= 14 ? (
-                      <text
-                        x={x + cellWidth / 2}
-                        y={y + 19}
-                        fontSize={cellWidth >= 24 ? 13 : 10}
-                        fontWeight={700}
-                        textAnchor="middle"
-                        fill={ink}
-                        style={{ paintOrder: 'stroke' }}
-                        stroke="#ffffff"
-                        strokeWidth={cell.verdict === 'differing' ? 3 : 0}
-                      >
-                        {style.mark}
-                      </text>
-                    ) : null}
-                  </g>
-                );
-              })}
-            </g>
-          );
-        })}
+        {rows.map((row) => (
+          <TreeRow key={row.depth} row={row} treeWidth={treeWidth} hatchId={hatchId} />
+        ))}
       </svg>
       <Legend />
       {deeper ? (
@@ -163,6 +114,68 @@ export function MerkleDiff({ exchange, rangeKeys, keyBytes, width = 420 }: Merkl
       <Traffic exchange={exchange} rangeKeys={rangeKeys} keyBytes={keyBytes} />
     </figure>
   );
+}
+
+/** One depth of the tree: its label (who compared it, how many differed) and its 2^depth cells. */
+function TreeRow({ row, treeWidth, hatchId }: { row: MerkleRow; treeWidth: number; hatchId: string }) {
+  const y = 2 + row.depth * rowHeight;
+  const cellWidth = treeWidth / 2 ** row.depth;
+  return (
+    <g
+      data-testid={`merkle-row-${row.depth}`}
+      data-compared={row.level ? 'yes' : 'no'}
+      data-differing={row.level?.differing ?? 0}
+    >
+      <text x={0} y={y + 12} fontSize={11} fill={row.level ? ink : muted}>
+        depth {row.depth}
+        {row.level ? ` · by ${row.level.by}` : ''}
+      </text>
+      <text x={0} y={y + 25} fontSize={10} fill={muted}>
+        {row.level ? `${row.level.differing} of ${row.level.compared} differ` : 'not compared'}
+      </text>
+      {row.cells.map((cell) => {
+        const style = look[cell.verdict];
+        const x = labelWidth + cell.index * cellWidth;
+        return (
+          <g key={cell.node} data-testid={`merkle-cell-${cell.node}`} data-verdict={cell.verdict}>
+            <title>{`node ${cell.node} (depth ${cell.depth}): ${cell.verdict}`}</title>
+            <rect
+              x={x + 0.5}
+              y={y + 2}
+              width={Math.max(1, cellWidth - 1)}
+              height={rowHeight - 6}
+              fill={cell.verdict === 'differing' ? `url(#${hatchId})` : style.fill}
+              stroke={style.stroke}
+              strokeWidth={cell.verdict === 'differing' ? 1.5 : 0.75}
+            />
+            {style.mark && cellWidth >= 14 ? (
+              <text
+                x={x + cellWidth / 2}
+                y={y + 19}
+                fontSize={cellWidth >= 24 ? 13 : 10}
+                fontWeight={700}
+                textAnchor="middle"
+                fill={ink}
+                style={{ paintOrder: 'stroke' }}
+                stroke="#ffffff"
+                strokeWidth={cell.verdict === 'differing' ? 3 : 0}
+              >
+                {style.mark}
+              </text>
+            ) : null}
+          </g>
+        );
+      })}
+    </g>
+  );
+}
+
+/** The tree in words, for screen readers: each compared depth, who compared it, how many differed. */
+function describeLevels(exchange: MerkleExchangeView): string {
+  if (exchange.levels.length === 0) return 'no depth compared yet';
+  return exchange.levels
+    .map((l) => `depth ${l.depth}, compared by ${l.by}: ${l.differing} of ${l.compared} differ`)
+    .join('; ');
 }
 
 function Legend() {
