@@ -36,11 +36,14 @@ export function runWithEvents(file: Record<string, unknown> & { name: string }, 
 
 export const fiveNodes = ['n1', 'n2', 'n3', 'n4', 'n5'];
 
-/** A set-workload scenario: `elements` adds over `durationMs`, then a quiet `settleMs`. */
-export function setScenario(
+type Overrides = { cluster?: Record<string, unknown>; workload?: Record<string, unknown> };
+
+/** The failure tests' cluster (five nodes, N=3, R=W=2, sloppy, gossip) with `workload` and `faults`. */
+export function failureScenario(
   name: string,
+  workload: Record<string, unknown>,
   faults: Record<string, unknown>[],
-  overrides: { cluster?: Record<string, unknown>; workload?: Record<string, unknown> } = {},
+  overrides: Overrides = {},
 ) {
   return {
     name,
@@ -56,18 +59,23 @@ export function setScenario(
       timeouts: { antiEntropyIntervalMs: 2_000 },
       ...overrides.cluster,
     },
-    workload: {
-      kind: 'set',
-      key: 'set',
-      clients: 5,
-      elements: 300,
-      ratePerSecond: 20,
-      durationMs: 16_000,
-      settleMs: 12_000,
-      ...overrides.workload,
-    },
+    workload: { ...workload, ...overrides.workload },
     faults,
   };
+}
+
+/** A set-workload scenario: `elements` adds over `durationMs`, then a quiet `settleMs`. */
+export function setScenario(name: string, faults: Record<string, unknown>[], overrides: Overrides = {}) {
+  const workload = {
+    kind: 'set',
+    key: 'set',
+    clients: 5,
+    elements: 300,
+    ratePerSecond: 20,
+    durationMs: 16_000,
+    settleMs: 12_000,
+  };
+  return failureScenario(name, workload, faults, overrides);
 }
 
 /** Acknowledged elements missing from each replica of the set key, by node (P1 on every replica). */

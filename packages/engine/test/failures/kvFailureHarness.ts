@@ -9,7 +9,7 @@
  */
 
 import type { RunReport } from '../../src/scenario/report.ts';
-import { availability, ms, pct } from './failureHarness.ts';
+import { availability, failureScenario, ms, pct } from './failureHarness.ts';
 
 export const kvKeys = 8;
 
@@ -17,35 +17,19 @@ export const kvKeys = 8;
 export function kvScenario(
   name: string,
   faults: Record<string, unknown>[],
-  overrides: { cluster?: Record<string, unknown>; workload?: Record<string, unknown> } = {},
+  overrides: Parameters<typeof failureScenario>[3] = {},
 ) {
-  return {
-    name,
-    description: `failure test ${name}`,
-    seed: 1,
-    cluster: {
-      nodes: 5,
-      n: 3,
-      r: 2,
-      w: 2,
-      quorum: 'sloppy',
-      detector: 'gossip',
-      timeouts: { antiEntropyIntervalMs: 2_000 },
-      ...overrides.cluster,
-    },
-    workload: {
-      kind: 'kv',
-      clients: 5,
-      keys: kvKeys,
-      mix: { get: 0.5, put: 0.35, delete: 0.15 },
-      valueBytes: 24,
-      ratePerSecond: 30,
-      durationMs: 14_000,
-      settleMs: 8_000,
-      ...overrides.workload,
-    },
-    faults,
+  const workload = {
+    kind: 'kv',
+    clients: 5,
+    keys: kvKeys,
+    mix: { get: 0.5, put: 0.35, delete: 0.15 },
+    valueBytes: 24,
+    ratePerSecond: 30,
+    durationMs: 14_000,
+    settleMs: 8_000,
   };
+  return failureScenario(name, workload, faults, overrides);
 }
 
 /** Every violation of a promised property, one line each ("P2 provenance k1: …"). */
