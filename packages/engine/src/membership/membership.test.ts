@@ -13,10 +13,10 @@ import { type NodeId, nodeId } from '../protocol/ids.ts';
 import { type Message, validateEnvelope } from '../protocol/messages.ts';
 import { Rng } from '../random/rng.ts';
 import type { FailureDetectorKind } from '../scenario/types.ts';
-import { Membership, type MembershipSettings } from './membership.ts';
+import { Membership } from './membership.ts';
 import type { GossipEntry, GossipMessage } from './messages.ts';
 import { deviationForPhi, phiOfDeviation } from './phiAccrual.ts';
-import { membershipTimersOf } from './settings.ts';
+import { type MembershipSettings, membershipTimersOf } from './settings.ts';
 
 const [A, B, C, M, N] = ['a', 'b', 'c', 'm', 'n'].map(nodeId) as [NodeId, NodeId, NodeId, NodeId, NodeId];
 const T_FAIL = 5_000;

@@ -34,7 +34,6 @@ import type { NodeOutput } from '../node/contract.ts';
 import { compareNodeIds, type NodeId } from '../protocol/ids.ts';
 import type { Message } from '../protocol/messages.ts';
 import type { Rng } from '../random/rng.ts';
-import type { FailureDetectorKind } from '../scenario/types.ts';
 import { Timeout } from '../time/clock.ts';
 import type { MembershipEvent } from './events.ts';
 import {
@@ -42,7 +41,6 @@ import {
   type DetectorSettings,
   type DetectorVerdict,
   type FailureDetector,
-  type PhiDistribution,
 } from './failureDetector.ts';
 import {
   type GossipEntry,
@@ -51,18 +49,7 @@ import {
   type RingAttributes,
   ringAttributesOf,
 } from './messages.ts';
-
-export interface MembershipSettings {
-  detector: FailureDetectorKind;
-  gossipIntervalMs: number;
-  fanout: number;
-  failTimeoutMs: number;
-  cleanupTimeoutMs: number;
-  phiThreshold: number;
-  phiDistribution: PhiDistribution;
-  /** Nodes a starting node sends its digest to at once, to be known (SPEC 1.6 "seeds"). */
-  seeds: readonly NodeId[];
-}
+import { type MembershipSettings, type MembershipTimers, membershipTimerNames } from './settings.ts';
 
 export interface MembershipHost {
   readonly self: NodeId;
@@ -99,10 +86,6 @@ type Incarnation = Pick<GossipEntry, 'generation' | 'heartbeat'>;
 export function compareIncarnations(a: Incarnation, b: Incarnation): number {
   return a.generation !== b.generation ? a.generation - b.generation : a.heartbeat - b.heartbeat;
 }
-
-/** The timers `retime` may change, each a positive number of milliseconds. */
-export const membershipTimerNames = ['gossipIntervalMs', 'failTimeoutMs', 'cleanupTimeoutMs'] as const;
-export type MembershipTimers = Partial<Record<(typeof membershipTimerNames)[number], number>>;
 
 export class Membership {
   readonly detector: FailureDetector;

@@ -25,7 +25,23 @@ import {
 import { type KvError, kvError } from '../errors.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { type FailureDetectorKind, failureDetectors } from '../scenario/types.ts';
-import { type MembershipSettings, type MembershipTimers, membershipTimerNames } from './membership.ts';
+import type { PhiDistribution } from './failureDetector.ts';
+
+export interface MembershipSettings {
+  detector: FailureDetectorKind;
+  gossipIntervalMs: number;
+  fanout: number;
+  failTimeoutMs: number;
+  cleanupTimeoutMs: number;
+  phiThreshold: number;
+  phiDistribution: PhiDistribution;
+  /** Nodes a starting node sends its digest to at once, to be known (SPEC 1.6 "seeds"). */
+  seeds: readonly NodeId[];
+}
+
+/** The timers `retime` may change, each a positive number of milliseconds. */
+export const membershipTimerNames = ['gossipIntervalMs', 'failTimeoutMs', 'cleanupTimeoutMs'] as const;
+export type MembershipTimers = Partial<Record<(typeof membershipTimerNames)[number], number>>;
 
 const isPositive = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const positive = (v: unknown, fallback: number) => (isPositive(v) ? v : fallback);

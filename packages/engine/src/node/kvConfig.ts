@@ -14,7 +14,7 @@ import {
   virtualNodesDefault,
 } from '../constants.ts';
 import { isKvError, type KvError, kvError } from '../errors.ts';
-import type { MembershipSettings } from '../membership/membership.ts';
+import type { MembershipSettings } from '../membership/settings.ts';
 import { membershipSettingsFrom } from '../membership/settings.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { checkQuorum, replicaCountOf } from '../replication/requests.ts';
