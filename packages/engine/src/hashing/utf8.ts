@@ -70,6 +70,10 @@ export function utf8Encode(text: string): Uint8Array {
 
 /** Decodes strict UTF-8; null when the bytes are not well-formed UTF-8. */
 export function utf8Decode(bytes: Uint8Array, start = 0, end = bytes.length): string | null {
+  // Fast path for short ASCII (node ids, keys, most values): one string, no per-byte objects.
+  if (end - start <= asciiFastPathBytesMax && isAscii(bytes, start, end)) {
+    return String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  }
   const units: number[] = [];
   let text = '';
   let i = start;
@@ -87,6 +91,14 @@ export function utf8Decode(bytes: Uint8Array, start = 0, end = bytes.length): st
     }
   }
   return text + String.fromCharCode(...units);
+}
+
+/** Longest ASCII run decoded in one `String.fromCharCode` call (well under engines' argument limits). */
+const asciiFastPathBytesMax = 4_096;
+
+function isAscii(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if ((bytes[i] as number) >= 0x80) return false;
+  return true;
 }
 
 function decodePoint(bytes: Uint8Array, i: number, end: number): { code: number; length: number } | null {

@@ -283,7 +283,7 @@ export class Simulation {
       return;
     }
     this.counters.delivered++;
-    this.trace.add(`${this.time}|d|${envelope.from}>${envelope.to}#${envelope.id}:${envelope.body.type}`);
+    this.trace.addFields(this.time, 'd', envelope.from, envelope.to, envelope.id, envelope.body.type);
     if (this.listeners.length > 0) {
       this.emit({
         type: 'message.delivered',
@@ -303,7 +303,7 @@ export class Simulation {
     if (host.wakeAt !== null && host.wakeAt > this.time) return; // superseded by a later schedule
     host.wakeAt = null;
     if (host.state === 'paused') return; // resume() ticks the node
-    this.trace.add(`${this.time}|w|${id}`);
+    this.trace.addFields(this.time, 'w', id, '', '', '');
     this.stepNode(host, { type: 'tick', now: this.nodeNow(host) });
   }
 
@@ -314,7 +314,7 @@ export class Simulation {
       return;
     }
     if (host.state === 'crashed') return; // the client sees nothing: its own timeout decides
-    this.trace.add(`${this.time}|r|${item.node}|${item.request.requestId}`);
+    this.trace.addFields(this.time, 'r', item.node, '', item.request.requestId, '');
     host.pendingReplies.set(item.request.requestId, item.onReply);
     this.stepNode(host, { type: 'request', now: this.nodeNow(host), request: item.request });
   }
