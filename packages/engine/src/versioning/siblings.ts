@@ -108,15 +108,42 @@ export function coversWrite(v: Version, u: Version): boolean {
  */
 export function syncSiblings(existing: readonly Version[], incoming: readonly Version[]): Version[] {
   if (existing.length === 0 && incoming.length === 1) return [incoming[0] as Version]; // a first write
-  const candidates = [...existing, ...incoming].sort(compareVersions);
+  const candidates = sortedCandidates(existing, incoming);
   const kept: Version[] = [];
-  // Plain loops: this runs on every replica write and every read's reconciliation.
-  next: for (const v of candidates) {
-    for (const w of candidates) if (!sameWrite(w, v) && coversWrite(w, v)) continue next;
-    for (const k of kept) if (sameWrite(k, v)) continue next; // a duplicate of a kept one
+  // Index loops and an insertion sort: this runs on every replica write and every read's
+  // reconciliation, on sets of a handful of versions, and should allocate only its result.
+  for (let i = 0; i < candidates.length; i++) {
+    const v = candidates[i] as Version;
+    if (coveredByAnother(candidates, v) || includesWrite(kept, v)) continue;
     kept.push(v);
   }
   return kept;
+}
+
+/** `existing` then `incoming` in canonical order (insertion sort: the sets are small). */
+function sortedCandidates(existing: readonly Version[], incoming: readonly Version[]): Version[] {
+  const all = existing.concat(incoming);
+  for (let i = 1; i < all.length; i++) {
+    const v = all[i] as Version;
+    let j = i - 1;
+    for (; j >= 0 && compareVersions(all[j] as Version, v) > 0; j--) all[j + 1] = all[j] as Version;
+    all[j + 1] = v;
+  }
+  return all;
+}
+
+function coveredByAnother(versions: readonly Version[], v: Version): boolean {
+  for (let i = 0; i < versions.length; i++) {
+    const w = versions[i] as Version;
+    if (!sameWrite(w, v) && coversWrite(w, v)) return true;
+  }
+  return false;
+}
+
+/** Whether `versions` holds `v`'s write already (a duplicate of a kept one). */
+function includesWrite(versions: readonly Version[], v: Version): boolean {
+  for (let i = 0; i < versions.length; i++) if (sameWrite(versions[i] as Version, v)) return true;
+  return false;
 }
 
 /** Whether a client context has seen `clock`: a put or delete with it replaces that version. */
