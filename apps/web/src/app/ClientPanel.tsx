@@ -4,6 +4,10 @@
  * write back, which replicas answered — plus the key's preference list (its N replicas on the ring).
  * When a get returns siblings, "Merge" writes one value back with the merged context, so the new
  * version descends from all of them (SPEC 1.5).
+ *
+ * With two data centres the replicas are listed per data centre (the engine's `replicasFor` with the
+ * same placement as the nodes), R/W offers LOCAL_QUORUM and EACH_QUORUM, and the answer counts the
+ * acknowledging replicas per data centre.
  */
 
 import {
@@ -11,9 +15,11 @@ import {
   extendedPreferenceList,
   type KvReply,
   type NodeId,
+  replicasFor,
   type VectorClock,
 } from '@kvscope/engine';
 import { useEffect, useMemo, useState } from 'react';
+import { dataCentreMap, placementFor, ringMembers } from '../live/dataCentres.ts';
 import { type LabClient, textOf } from '../live/labClient.ts';
 import type { ClusterSettings } from '../live/settings.ts';
 
@@ -40,20 +46,23 @@ export function ClientPanel({ client, order, settings, selectedKey, onRequest }:
   const [reply, setReply] = useState<KvReply | null>(null);
   const [busy, setBusy] = useState(false);
   const ring = useMemo(
-    () =>
-      buildRing(
-        order.map((id) => ({ id })),
-        { virtualNodes: settings.virtualNodes },
-      ),
-    [order, settings.virtualNodes],
+    () => buildRing(ringMembers(settings, order), { virtualNodes: settings.virtualNodes }),
+    [order, settings],
   );
-  const replicas = key ? extendedPreferenceList(ring, key, settings.n) : null;
+  const twoDcs = settings.dataCentres === 2;
+  const dcOf = dataCentreMap(settings, order);
+  const replicas = !key
+    ? null
+    : twoDcs
+      ? replicasFor(ring, key, placementFor(settings))
+      : extendedPreferenceList(ring, key, settings.n);
+  const levels = twoDcs ? ['LOCAL_QUORUM', 'EACH_QUORUM'] : [];
 
   const run = async (op: 'get' | 'put' | 'delete' | 'merge') => {
     setBusy(true);
     const options = {
       ...(coordinator ? { coordinator: coordinator as NodeId } : {}),
-      ...(quorum ? { r: Number(quorum), w: Number(quorum) } : {}),
+      ...(quorum ? levelOptions(quorum) : {}),
     };
     const context = reply?.ok && reply.type === 'get' ? reply.context : undefined;
     const pending =
@@ -111,6 +120,11 @@ export function ClientPanel({ client, order, settings, selectedKey, onRequest }:
                 {count}
               </option>
             ))}
+            {levels.map((level) => (
+              <option key={level} value={level}>
+                {level}
+              </option>
+            ))}
           </select>
         </label>
       </div>
@@ -147,17 +161,42 @@ export function ClientPanel({ client, order, settings, selectedKey, onRequest }:
       </div>
       {replicas && (
         <p className="replicas" data-testid="client-replicas">
-          Replicas of <b>{key}</b>: {replicas.nodes.join(', ')}
+          Replicas of <b>{key}</b>:{' '}
+          {'byDataCentre' in replicas && replicas.byDataCentre
+            ? Object.entries(replicas.byDataCentre)
+                .map(([dc, nodes]) => `${dc} ${nodes.join(', ')}`)
+                .join(' · ')
+            : replicas.nodes.join(', ')}
           {replicas.underReplicated ? ' (under-replicated: N exceeds the nodes)' : ''}
           <span className="muted"> · fallbacks {replicas.fallbacks.join(', ') || 'none'}</span>
         </p>
       )}
-      <ReplyView reply={reply} />
+      <ReplyView reply={reply} dcOf={dcOf} />
     </section>
   );
 }
 
-function ReplyView({ reply }: { reply: KvReply | null }) {
+/** The request's R and W: a count, or a data-centre level. */
+function levelOptions(quorum: string) {
+  const level = /^\d+$/.test(quorum) ? Number(quorum) : (quorum as 'LOCAL_QUORUM' | 'EACH_QUORUM');
+  return { r: level, w: level };
+}
+
+/** " (west 2, east 1)": how many of `nodes` are in each data centre; empty with one. */
+function perDc(nodes: readonly string[], dcOf: Record<string, string> | null): string {
+  if (!dcOf) return '';
+  const counts = new Map<string, number>([
+    ['west', 0],
+    ['east', 0],
+  ]);
+  for (const id of nodes) {
+    const dc = dcOf[id];
+    if (dc) counts.set(dc, (counts.get(dc) ?? 0) + 1);
+  }
+  return ` (${[...counts].map(([dc, k]) => `${dc} ${k}`).join(', ')})`;
+}
+
+function ReplyView({ reply, dcOf }: { reply: KvReply | null; dcOf: Record<string, string> | null }) {
   if (!reply) return <p className="muted">No request yet. Put a key, then get it back.</p>;
   if (!reply.ok) {
     return (
@@ -170,14 +209,15 @@ function ReplyView({ reply }: { reply: KvReply | null }) {
   if (reply.type !== 'get') {
     return (
       <output className="reply ok" data-testid="client-result">
-        ✓ {reply.type} acknowledged by {reply.ackedBy.join(', ')} via {reply.coordinator}; new clock{' '}
-        {formatClock(reply.clock)}
+        ✓ {reply.type} acknowledged by {reply.ackedBy.join(', ')}
+        {perDc(reply.ackedBy, dcOf)} via {reply.coordinator}; new clock {formatClock(reply.clock)}
       </output>
     );
   }
   return (
     <output className="reply ok" data-testid="client-result">
-      ✓ get answered by {reply.answeredBy.join(', ')} via {reply.coordinator}:{' '}
+      ✓ get answered by {reply.answeredBy.join(', ')}
+      {perDc(reply.answeredBy, dcOf)} via {reply.coordinator}:{' '}
       {reply.siblings.length === 0 ? 'not found' : `${reply.siblings.length} version(s)`}
       <ul className="siblings">
         {reply.siblings.map((v) => (

@@ -7,10 +7,14 @@
  * A node's state combines what the page knows (crashed, paused, starting) with the live nodes'
  * failure detectors (suspected, down: gossip.ts), written in words under the node and in the table;
  * a stand-in holding hints for an absent owner carries a hint badge.
+ *
+ * With two data centres the nodes are grouped in a band per data centre, links between them dotted
+ * and labelled with their extra delay, and the selected key's replicas are its per-DC replicas.
  */
 
-import type { NodeId } from '@kvscope/engine';
-import { ClusterView, circleLayout, type Flight, MessageLegend } from '@kvscope/ui';
+import { buildRing, type NodeId, replicasFor } from '@kvscope/engine';
+import { ClusterView, clusterLayout, type Flight, MessageLegend } from '@kvscope/ui';
+import { dataCentreMap, interDcDelayMs, placementFor, ringMembers } from '../live/dataCentres.ts';
 import type { NodeVerdict } from '../live/gossip.ts';
 import type { LabState } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
@@ -47,8 +51,10 @@ function hintBadge(held: Record<string, number> | undefined): string {
 }
 
 export function ClusterPanel(props: Props) {
-  const { state, cluster, flights, rates, selected, onSelect, highlight, verdicts } = props;
+  const { state, cluster, flights, rates, selected, onSelect, verdicts } = props;
   const faulty = faultyLinks(state.faults, state.order);
+  const dcOf = dataCentreMap(state.settings, state.order);
+  const highlight = dcOf ? dcReplicas(state) : props.highlight;
   const nodes = state.order.map((id) => {
     const verdict = verdicts[id];
     const replica = highlight.includes(id) ? `replica ${highlight.indexOf(id) + 1}` : '';
@@ -76,8 +82,10 @@ export function ClusterPanel(props: Props) {
           onSelect={(id) => onSelect(id as NodeId)}
           width={viewWidth}
           height={viewHeight}
+          dataCentreOf={dcOf}
+          interDcLabel={`┈┈ dotted: links between data centres, +${interDcDelayMs(state.linkDelayMs)} ms`}
         />
-        <LinkOverlay order={state.order} rates={rates} faulty={faulty} />
+        <LinkOverlay order={state.order} rates={rates} faulty={faulty} dcOf={dcOf} />
       </div>
       {rates ? (
         <p className="muted small" data-testid="aggregated-note">
@@ -97,17 +105,27 @@ export function ClusterPanel(props: Props) {
   );
 }
 
+/** The selected key's replicas under the per-DC placement, in the same order as the nodes'. */
+function dcReplicas(state: LabState): NodeId[] {
+  const key = state.selection.key;
+  if (!key) return [];
+  const members = ringMembers(state.settings, state.membership.ring);
+  const ring = buildRing(members, { virtualNodes: state.settings.virtualNodes });
+  return [...replicasFor(ring, key, placementFor(state.settings)).nodes];
+}
+
 function LinkOverlay({
   order,
   rates,
   faulty,
+  dcOf,
 }: {
   order: readonly NodeId[];
   rates: Record<string, number> | null;
   faulty: ReturnType<typeof faultyLinks>;
+  dcOf: Record<string, string> | null;
 }) {
-  const radius = Math.min(viewWidth, viewHeight) / 2 - 60;
-  const at = circleLayout([...order], viewWidth / 2, viewHeight / 2, radius);
+  const at = clusterLayout(order, viewWidth, viewHeight, dcOf).positions;
   const lines: {
     key: string;
     x1: number;
@@ -222,6 +240,9 @@ function NodeTable({
                 >
                   {id}
                 </button>
+                {state.settings.dataCentres === 2 && (
+                  <span className="muted small"> {dataCentreMap(state.settings, state.order)?.[id]}</span>
+                )}
               </th>
               <td data-testid={`status-${id}`} className={`state-${shown}`}>
                 {shown}

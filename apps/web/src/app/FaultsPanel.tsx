@@ -2,7 +2,8 @@
  * Fault injection on the network: partition the cluster into groups (a select box per node), cut one
  * direction of a link, slow or lossy links (one pair or every link), heal all — and the timeline of
  * every fault injected so far, with its time and label. Node faults (kill, pause, wipe) sit next to
- * each node in the cluster panel.
+ * each node in the cluster panel. With two data centres: cut one off (a partition by data centre,
+ * "dc-outage east" on the timeline), power one off (kill every node of it), and restore.
  */
 
 import type { NodeId } from '@kvscope/engine';
@@ -12,6 +13,7 @@ import type { FaultMarker, LabState, Selection } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
 import { isPartitioned } from '../live/network.ts';
 import { sharedNow } from '../shared/workerApi.ts';
+import { DataCentreFaults } from './DataCentreFaults.tsx';
 import { formatLabTime } from './formatTime.ts';
 
 const groupNames = ['A', 'B', 'C'];
@@ -36,6 +38,7 @@ export function FaultsPanel({
   return (
     <section className="panel" aria-label="Network faults">
       <h2>Break the network</h2>
+      {state.settings.dataCentres === 2 && <DataCentreFaults state={state} cluster={cluster} />}
       <fieldset>
         <legend>Partition into groups</legend>
         <div className="form-row wrap">

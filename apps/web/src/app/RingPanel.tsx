@@ -8,11 +8,16 @@
  * joining node appears when it has its ranges and announces itself. For `movesShownMs` after a
  * change the view also gets the ring before it: the moved ranges are highlighted in the colour of
  * the node that receives them and the tokens animate in or out.
+ *
+ * With two data centres the heading gives the replicas per data centre and a line under the ring
+ * names the selected key's replicas in each (the engine's `replicasFor`, as the nodes place them);
+ * the ring's own badges still number the first N distinct nodes of the walk.
  */
 
-import { buildRing, type NodeId } from '@kvscope/engine';
+import { buildRing, type NodeId, replicasFor } from '@kvscope/engine';
 import { RingView } from '@kvscope/ui';
 import { useMemo } from 'react';
+import { describeReplication, placementFor, ringMembers } from '../live/dataCentres.ts';
 import type { LabState, Selection } from '../live/labStore.ts';
 import { movesShownMs } from '../live/membership.ts';
 import { sharedNow } from '../shared/workerApi.ts';
@@ -44,12 +49,20 @@ export function RingPanel({ state, unavailable, reducedMotion, onSelect }: Props
   );
   const shown = selection.key && !keys.includes(selection.key) ? [...keys, selection.key] : keys;
   const changing = membership.joining[0] ?? membership.leaving[0];
+  const perDc =
+    settings.dataCentres === 2 && selection.key
+      ? replicasFor(
+          buildRing(ringMembers(settings, membership.ring), { virtualNodes: settings.virtualNodes }),
+          selection.key,
+          placementFor(settings),
+        ).byDataCentre
+      : null;
   return (
     <section className="panel ring-panel" aria-label="Hash ring" data-testid="ring-panel">
       <h2>
         Hash ring{' '}
         <span className="muted small">
-          N={settings.n} · {settings.virtualNodes} tokens per node
+          N={describeReplication(settings)} · {settings.virtualNodes} tokens per node
           {changing &&
             (membership.joining.length
               ? ` · ${changing} joins once its ranges arrive`
@@ -69,6 +82,14 @@ export function RingPanel({ state, unavailable, reducedMotion, onSelect }: Props
         reducedMotion={reducedMotion}
         size={460}
       />
+      {perDc && (
+        <p className="small" data-testid="ring-dc-replicas">
+          Replicas of <b>{selection.key}</b> per data centre:{' '}
+          {Object.entries(perDc)
+            .map(([dc, nodes]) => `${dc} ${nodes.join(', ')}`)
+            .join(' · ')}
+        </p>
+      )}
     </section>
   );
 }

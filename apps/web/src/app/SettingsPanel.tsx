@@ -2,10 +2,12 @@
  * How the lab runs: the network speed (the delay on every link, from classroom speed to full speed;
  * the request timeout follows it), the background workload (rate, keys, read/write mix, pause), and
  * the cluster settings (N, R, W, virtual nodes, conflict mode), applied by restarting every node and
- * refused with a sentence when impossible. "Reset cluster" wipes every disk.
+ * refused with a sentence when impossible. "Reset cluster" wipes every disk. With two data centres,
+ * N is the sum of the replicas per data centre (shown, not typed).
  */
 
 import { useState } from 'react';
+import { type DataCentreName, dataCentreNames, evenSplit, layoutChanged } from '../live/dataCentres.ts';
 import type { LabState } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
 import { type ClusterSettings, quorumNote, requestTimeoutFor, settingsProblem } from '../live/settings.ts';
@@ -107,6 +109,54 @@ const conflictModes = [
   { value: 'lww', label: 'last write wins' },
 ] as const;
 
+/** One or two data centres, and with two the replicas each keeps (N is their sum). */
+function DataCentreFields({
+  draft,
+  setDraft,
+}: {
+  draft: ClusterSettings;
+  setDraft: (s: ClusterSettings) => void;
+}) {
+  const setReplicas = (dc: DataCentreName, k: number) => {
+    const replicasPerDc = { ...draft.replicasPerDc, [dc]: k };
+    setDraft({ ...draft, replicasPerDc, n: replicasPerDc.west + replicasPerDc.east });
+  };
+  return (
+    <div className="form-row wrap">
+      <label>
+        data centres{' '}
+        <select
+          value={draft.dataCentres}
+          onChange={(e) => {
+            if (e.target.value === '1') return setDraft({ ...draft, dataCentres: 1 });
+            const replicasPerDc = evenSplit(draft.n);
+            setDraft({ ...draft, dataCentres: 2, replicasPerDc, n: replicasPerDc.west + replicasPerDc.east });
+          }}
+          data-testid="setting-dataCentres"
+        >
+          <option value="1">one</option>
+          <option value="2">two: west and east</option>
+        </select>
+      </label>
+      {draft.dataCentres === 2 &&
+        dataCentreNames.map((dc) => (
+          <label key={dc}>
+            replicas in {dc}{' '}
+            <input
+              type="number"
+              min={1}
+              max={9}
+              value={draft.replicasPerDc[dc]}
+              onChange={(e) => setReplicas(dc, Number(e.target.value))}
+              data-testid={`setting-replicas-${dc}`}
+              style={{ width: '4em' }}
+            />
+          </label>
+        ))}
+    </div>
+  );
+}
+
 export function SettingsPanel({ state, cluster }: { state: LabState; cluster: LiveCluster }) {
   const [draft, setDraft] = useState<ClusterSettings>(state.settings);
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -128,8 +178,24 @@ export function SettingsPanel({ state, cluster }: { state: LabState; cluster: Li
   return (
     <section className="panel" aria-label="Cluster settings">
       <h2>Cluster settings</h2>
+      <DataCentreFields draft={draft} setDraft={setDraft} />
+      {layoutChanged(state.settings, draft, state.order) && (
+        <p className="small" data-testid="settings-dc-wipe">
+          A new data-centre layout starts every node on an empty disk: a node keeps the data centres saved
+          with its ring on disk, so the keys stored so far are dropped.
+        </p>
+      )}
       <div className="form-row wrap">
-        {number('n', 'N', 9)}
+        {draft.dataCentres === 2 ? (
+          <label title="With two data centres, N is the sum of the replicas per data centre">
+            N{' '}
+            <output data-testid="setting-n-sum">
+              {draft.n} = {draft.replicasPerDc.west} + {draft.replicasPerDc.east}
+            </output>
+          </label>
+        ) : (
+          number('n', 'N', 9)
+        )}
         {number('r', 'R', 9)}
         {number('w', 'W', 9)}
         {number('virtualNodes', 'virtual nodes', 64)}

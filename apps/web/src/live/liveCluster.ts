@@ -20,6 +20,13 @@ import * as Comlink from 'comlink';
 import type { EventBatch, NodeStartResult, NodeWorkerApi } from '../shared/workerApi.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 import { LiveAutoscaler } from './autoscaler.ts';
+import {
+  assignDataCentres,
+  dataCentreConfig,
+  dataCentreMap,
+  interDcDelayMs,
+  layoutChanged,
+} from './dataCentres.ts';
 import { applyEvents } from './foldEvents.ts';
 import {
   addMarker,
@@ -161,7 +168,10 @@ export class LiveCluster {
     return this.startAll({ wipe: true });
   }
 
-  /** Restarts every worker with new settings (the data stays on disk). Returns a refusal sentence. */
+  /**
+   * Restarts every worker with new settings (the data stays on disk, except when the data-centre
+   * layout changes: dataCentres.ts `layoutChanged`). Returns a refusal sentence.
+   */
   async applySettings(settings: ClusterSettings): Promise<string | null> {
     const { membership } = this.store.getState();
     const changing = [...membership.joining, ...membership.leaving][0];
@@ -169,16 +179,24 @@ export class LiveCluster {
     const problem = settingsProblem({ ...settings, nodes: this.ids.length });
     if (problem) return problem;
     await Promise.all([...this.running.keys()].map((id) => this.stopGracefully(id)));
-    saveSettings(settings);
     const order = [...this.ids];
+    // Two data centres: the first ⌈n/2⌉ nodes in west, the rest in east (dataCentres.ts).
+    const nodeDc = settings.dataCentres === 2 ? assignDataCentres(order) : {};
+    const wipe = layoutChanged(this.store.getState().settings, { ...settings, nodeDc }, order);
+    saveSettings({ ...settings, nodeDc });
     this.store.setState({
-      settings: { ...settings, nodes: order.length },
+      settings: { ...settings, nodes: order.length, nodeDc },
       nodes: freshNodes(order),
       flights: {},
     });
-    const text = `settings: N=${settings.n} R=${settings.r} W=${settings.w}, ${settings.virtualNodes} virtual nodes, ${settings.conflictMode}`;
-    this.mark('settings', `${text} — every node restarted`, [...order]);
-    await this.startAll();
+    const dcs =
+      settings.dataCentres === 2
+        ? ` (west ${settings.replicasPerDc.west} + east ${settings.replicasPerDc.east})`
+        : '';
+    const text = `settings: N=${settings.n}${dcs} R=${settings.r} W=${settings.w}, ${settings.virtualNodes} virtual nodes, ${settings.conflictMode}`;
+    const how = wipe ? ' on an empty disk (a new data-centre layout)' : '';
+    this.mark('settings', `${text} — every node restarted${how}`, [...order]);
+    await this.startAll({ wipe });
     return null;
   }
 
@@ -191,9 +209,9 @@ export class LiveCluster {
   }
 
   /** Splits the cluster into groups (`groups[id]` = group number); links between groups are cut. */
-  partition(groups: Record<string, number>): Promise<void> {
+  partition(groups: Record<string, number>, label?: string, kind: FaultKind = 'partition'): Promise<void> {
     const faults = { ...this.store.getState().faults, groups };
-    this.mark('partition', `partition ${describeGroups(groups, this.ids)}`, [...this.ids]);
+    this.mark(kind, label ?? `partition ${describeGroups(groups, this.ids)}`, [...this.ids]);
     return this.setFaults(faults);
   }
 
@@ -313,8 +331,10 @@ export class LiveCluster {
   }
 
   private async pushLinks(id: NodeId): Promise<void> {
-    const { faults, linkDelayMs } = this.store.getState();
-    await this.running.get(id)?.api.setLinks(linkTable(faults, linkDelayMs, id, this.ids));
+    const { faults, linkDelayMs, settings } = this.store.getState();
+    const dcOf = dataCentreMap(settings, this.ids);
+    const interDc = dcOf && { dcOf, extraMs: interDcDelayMs(linkDelayMs) };
+    await this.running.get(id)?.api.setLinks(linkTable(faults, linkDelayMs, id, this.ids, interDc));
   }
 
   private terminate(id: NodeId): boolean {
@@ -387,6 +407,8 @@ export class LiveCluster {
     };
     // The ring is the members the engine reports, not every worker: a joiner is not on it yet.
     const peers = membership.ring.filter((p) => p !== id);
+    // With two data centres: every member's data centre and the replicas per data centre.
+    Object.assign(config, dataCentreConfig(settings, id, peers));
     const options = {
       id,
       peers,

@@ -10,6 +10,10 @@
  *            every running member's ring has dropped it (or a timeout) ─▶ its worker is closed and
  *            terminated, its files deleted, the views drop it, the member list is saved
  *
+ * With two data centres a new node goes to the one with fewer nodes (its member entry carries that
+ * data centre, saved with the settings), and a removal that would leave a data centre with fewer
+ * nodes than its replicas is refused.
+ *
  * A change is refused with a sentence when it cannot work (membership.ts). Removing a node that is
  * still joining cancels the join: no one routes to a joiner before it announces itself. A leaving
  * node that crashes resumes its hand-over when restarted (the engine saves that it was leaving).
@@ -17,6 +21,7 @@
 
 import type { ClusterEvent, NodeId } from '@kvscope/engine';
 import { sharedNow } from '../shared/workerApi.ts';
+import { dataCentreForJoiner, dataCentreMap } from './dataCentres.ts';
 import { beliefMatrix, nodeVerdict } from './gossip.ts';
 import { addMarker, type FaultKind, freshNodes, type LabStore } from './labStore.ts';
 import type { LiveCluster } from './liveCluster.ts';
@@ -33,6 +38,7 @@ import {
   summariseChange,
 } from './membership.ts';
 import { deleteNodeFiles } from './nodeFiles.ts';
+import { saveSettings } from './settings.ts';
 
 /**
  * After a leaving node has handed its ranges over, the page waits at most this long (plus four link
@@ -72,6 +78,14 @@ export class MembershipChanges {
   removeProblem(id: NodeId): string | null {
     const { membership, settings } = this.store.getState();
     if (membership.joining.includes(id)) return null;
+    const dcOf = dataCentreMap(settings, membership.ring);
+    const dc = dcOf?.[id];
+    if (dcOf && dc) {
+      const left = Object.entries(dcOf).filter(([m, d]) => d === dc && m !== id).length;
+      const wanted = settings.replicasPerDc[dc];
+      if (left < wanted)
+        return `Removing ${id} would leave ${dc} with ${left} node${left === 1 ? '' : 's'} for ${wanted} replicas of every key.`;
+    }
     return removeProblem(membership, id, settings.n, this.states());
   }
 
@@ -81,6 +95,13 @@ export class MembershipChanges {
     if (problem) return problem;
     const { order, membership } = this.store.getState();
     const id = nextNodeId(order, membership.retired);
+    const { settings } = this.store.getState();
+    const dc = settings.dataCentres === 2 ? dataCentreForJoiner(settings, order) : null;
+    if (dc) {
+      const next = { ...settings, nodeDc: { ...settings.nodeDc, [id]: dc } };
+      this.store.setState({ settings: next });
+      saveSettings(next);
+    }
     this.store.setState((s) => ({
       order: [...s.order, id],
       nodes: { ...s.nodes, ...freshNodes([id]) },
@@ -89,7 +110,7 @@ export class MembershipChanges {
     const who = by ? `${by}: ` : '';
     this.note(
       'add',
-      `${who}${id} joining: it pulls the ranges it will own from their replicas, then serves`,
+      `${who}${id} joining${dc ? ` ${dc}` : ''}: it pulls the ranges it will own from their replicas, then serves`,
       [id],
     );
     void this.cluster.startJoiner(id);

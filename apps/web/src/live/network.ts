@@ -7,6 +7,9 @@
  *   one-way cut       n1->n3             → n1's messages to n3 are dropped; n3 still reaches n1
  *   slow  {n1-n2: +300 ms} or {*: …}     → added to the network speed's delay, both directions
  *   lossy {n1-n2: 0.3}     or {*: …}     → that fraction of messages dropped, both directions
+ *
+ * With data centres (dataCentres.ts) a link between two of them carries `InterDc.extraMs` more
+ * delay, both ways; that is the topology, not a fault, so `faultyLinks` does not list it.
  */
 
 import { type LinkState, linkKey, type NodeId } from '@kvscope/engine';
@@ -34,13 +37,26 @@ export function isPartitioned(faults: NetworkFaults, ids: readonly NodeId[]): bo
   return new Set(ids.map((id) => faults.groups[id] ?? 0)).size > 1;
 }
 
-export function linkState(faults: NetworkFaults, baseDelayMs: number, from: NodeId, to: NodeId): LinkState {
+/** The data centre of each node and the extra one-way delay between two of them. */
+export interface InterDc {
+  dcOf: Readonly<Record<string, string>>;
+  extraMs: number;
+}
+
+export function linkState(
+  faults: NetworkFaults,
+  baseDelayMs: number,
+  from: NodeId,
+  to: NodeId,
+  interDc: InterDc | null = null,
+): LinkState {
   const apart = (faults.groups[from] ?? 0) !== (faults.groups[to] ?? 0);
   const cut = apart || faults.oneWay.includes(linkKey(from, to));
   const pair = pairKey(from, to);
   const extra = faults.slow[pair] ?? faults.slow['*'] ?? 0;
   const loss = faults.lossy[pair] ?? faults.lossy['*'] ?? 0;
-  return { cut, delayMs: baseDelayMs + extra, loss };
+  const crossing = interDc && (interDc.dcOf[from] ?? '') !== (interDc.dcOf[to] ?? '') ? interDc.extraMs : 0;
+  return { cut, delayMs: baseDelayMs + crossing + extra, loss };
 }
 
 /** The outgoing links of `from` to every other node. */
@@ -49,9 +65,10 @@ export function linkTable(
   baseDelayMs: number,
   from: NodeId,
   ids: readonly NodeId[],
+  interDc: InterDc | null = null,
 ): LinkTable {
   const table: LinkTable = {};
-  for (const to of ids) if (to !== from) table[to] = linkState(faults, baseDelayMs, from, to);
+  for (const to of ids) if (to !== from) table[to] = linkState(faults, baseDelayMs, from, to, interDc);
   return table;
 }
 
@@ -88,4 +105,9 @@ export function describeGroups(groups: Record<string, number>, ids: readonly Nod
     .sort(([a], [b]) => a - b)
     .map(([, members]) => members.join(','))
     .join(' | ');
+}
+
+/** Partition groups that cut data centre `dc` off from the rest: its nodes in group 1. */
+export function dataCentreGroups(dcOf: Readonly<Record<string, string>>, dc: string): Record<string, number> {
+  return Object.fromEntries(Object.entries(dcOf).map(([id, d]) => [id, d === dc ? 1 : 0]));
 }

@@ -1,14 +1,16 @@
 /**
- * The cluster settings a user can change in the lab (N, R, W, virtual nodes, conflict mode), their
- * validation in sentences, and how the request timeout follows the network speed.
+ * The cluster settings a user can change in the lab (N, R, W, virtual nodes, conflict mode, one or
+ * two data centres with replicas per data centre: dataCentres.ts), their validation in sentences,
+ * and how the request timeout follows the network speed.
  *
  * Settings are applied by restarting every worker with the new config (the data stays on disk), and
  * they are remembered in localStorage so that a reload reopens the same cluster.
  */
 
 import { type ConflictMode, virtualNodesDefault } from '@kvscope/engine';
+import { type DataCentreSettings, dataCentreProblem, evenSplit } from './dataCentres.ts';
 
-export interface ClusterSettings {
+export interface ClusterSettings extends DataCentreSettings {
   nodes: number;
   n: number;
   r: number;
@@ -24,6 +26,9 @@ export const defaultSettings: ClusterSettings = {
   w: 2,
   virtualNodes: virtualNodesDefault,
   conflictMode: 'siblings',
+  dataCentres: 1,
+  replicasPerDc: evenSplit(3),
+  nodeDc: {},
 };
 
 /** Tokens per node the lab offers: enough to show balance improving, few enough to draw. */
@@ -32,6 +37,8 @@ export const virtualNodesMax = 64;
 /** Says what is wrong with `s` in one sentence, or null when the settings can run. */
 export function settingsProblem(s: ClusterSettings): string | null {
   const whole = (v: number) => Number.isInteger(v) && v >= 1;
+  const dcProblem = dataCentreProblem(s, s.nodes);
+  if (dcProblem) return dcProblem;
   if (!whole(s.n)) return `N must be a whole number of replicas ≥ 1 (got ${s.n}).`;
   if (!whole(s.r)) return `R must be a whole number ≥ 1 (got ${s.r}).`;
   if (!whole(s.w)) return `W must be a whole number ≥ 1 (got ${s.w}).`;

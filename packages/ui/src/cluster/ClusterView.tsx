@@ -2,9 +2,11 @@
  * The cluster and its messages: nodes on a circle with their state written under them (not only
  * coloured), links between every pair, and each message in flight drawn along its link by type
  * (colour and shape). Renders plain data; the page decides what is in flight and how far along.
+ * With `dataCentreOf` naming two or more data centres, each is a labelled band with its own circle,
+ * and links between data centres are dotted (not only coloured), with `interDcLabel` written on them.
  */
 
-import { alongLink, circleLayout, type Point } from './layout.ts';
+import { alongLink, clusterLayout, type DataCentreBand, type Point } from './layout.ts';
 import { messageStyle, messageStyles } from './messageStyle.ts';
 import { Shape } from './Shape.tsx';
 
@@ -43,6 +45,10 @@ export interface ClusterViewProps {
   onSelect?: (id: string) => void;
   width?: number;
   height?: number;
+  /** Each node's data centre; absent, or one data centre: a single circle as always. */
+  dataCentreOf?: Readonly<Record<string, string>> | null;
+  /** Written where the links between data centres cross, e.g. "between DCs: +20 ms". */
+  interDcLabel?: string;
 }
 
 const statusStyle: Record<NodeStatus, { fill: string; stroke: string; dash?: string }> = {
@@ -62,14 +68,16 @@ export function ClusterView({
   onSelect,
   width = 560,
   height = 440,
+  dataCentreOf = null,
+  interDcLabel,
 }: ClusterViewProps) {
-  const radius = Math.min(width, height) / 2 - 60;
-  const positions = circleLayout(
+  const { positions, bands } = clusterLayout(
     nodes.map((n) => n.id),
-    width / 2,
-    height / 2,
-    radius,
+    width,
+    height,
+    dataCentreOf,
   );
+  const crosses = (a: string, b: string) => bands.length > 0 && dataCentreOf?.[a] !== dataCentreOf?.[b];
   const cut = new Set(cutLinks.filter((l) => l.cut).map((l) => `${l.from}->${l.to}`));
   const pairs: [string, string][] = [];
   nodes.forEach((a, i) => {
@@ -80,14 +88,18 @@ export function ClusterView({
       viewBox={`0 0 ${width} ${height}`}
       width="100%"
       role="img"
-      aria-label={`Cluster of ${nodes.length} nodes with ${flights.length} messages in flight`}
+      aria-label={`Cluster of ${nodes.length} nodes${bands.length ? ` in ${bands.length} data centres` : ''} with ${flights.length} messages in flight`}
       data-testid="cluster-view"
     >
+      {bands.map((band) => (
+        <Band key={band.name} band={band} />
+      ))}
       <g>
         {pairs.map(([a, b]) => {
           const pa = positions.get(a) as Point;
           const pb = positions.get(b) as Point;
           const isCut = cut.has(`${a}->${b}`) || cut.has(`${b}->${a}`);
+          const between = crosses(a, b);
           return (
             <line
               key={`${a}-${b}`}
@@ -95,13 +107,30 @@ export function ClusterView({
               y1={pa.y}
               x2={pb.x}
               y2={pb.y}
-              stroke={isCut ? '#cf222e' : '#d0d7de'}
-              strokeDasharray={isCut ? '6 4' : undefined}
-              strokeWidth={isCut ? 2 : 1}
+              stroke={isCut ? '#cf222e' : between ? '#8c959f' : '#d0d7de'}
+              strokeDasharray={isCut ? '6 4' : between ? '1 4' : undefined}
+              strokeLinecap={between && !isCut ? 'round' : undefined}
+              strokeWidth={isCut ? 2 : between ? 1.5 : 1}
+              data-link={between ? 'inter-dc' : 'local'}
             />
           );
         })}
       </g>
+      {bands.length > 1 && interDcLabel && (
+        <text
+          x={width / 2}
+          y={height - 10}
+          textAnchor="middle"
+          fontSize={18}
+          fill="#24292f"
+          stroke="#fff"
+          strokeWidth={4}
+          paintOrder="stroke"
+          data-testid="inter-dc-label"
+        >
+          {interDcLabel}
+        </text>
+      )}
       <g data-testid="flights">
         {flights.map((f) => {
           const from = positions.get(f.from);
@@ -165,6 +194,30 @@ export function ClusterView({
         })}
       </g>
     </svg>
+  );
+}
+
+/** A data centre's band: a light box with its name and node count at the top. */
+function Band({ band }: { band: DataCentreBand }) {
+  return (
+    <g data-testid={`dc-${band.name}`}>
+      <rect
+        x={band.x}
+        y={band.y}
+        width={band.width}
+        height={band.height}
+        rx={10}
+        fill="#f6f8fa"
+        stroke="#8c959f"
+        strokeDasharray="8 4"
+      />
+      <text x={band.x + 12} y={band.y + 24} fontSize={18} fontWeight={600} fill="#24292f">
+        {band.name}
+        <tspan fontWeight={400} fill="#57606a">
+          {` · data centre · ${band.nodes} node${band.nodes === 1 ? '' : 's'}`}
+        </tspan>
+      </text>
+    </g>
   );
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alongLink, circleLayout } from './layout.ts';
+import { alongLink, circleLayout, clusterLayout } from './layout.ts';
 
 describe('cluster layout', () => {
   it('puts the first node at the top and spaces nodes evenly', () => {
@@ -15,5 +15,35 @@ describe('cluster layout', () => {
     expect(alongLink(a, b, 0.5, 0)).toEqual({ x: 50, y: 0 });
     expect(alongLink(a, b, 2, 0)).toEqual({ x: 100, y: 0 });
     expect(alongLink(a, b, 0.5).y).toBe(-alongLink(b, a, 0.5).y);
+  });
+});
+
+describe('cluster layout with data centres', () => {
+  const ids = ['n1', 'n2', 'n3', 'n4', 'n5'];
+  const dcOf = { n1: 'west', n2: 'west', n3: 'west', n4: 'east', n5: 'east' };
+
+  it('keeps the single circle when there is one data centre or none', () => {
+    const plain = clusterLayout(ids, 560, 440);
+    expect(plain.bands).toEqual([]);
+    expect(plain.positions).toEqual(circleLayout(ids, 280, 220, 160));
+    const one = clusterLayout(ids, 560, 440, { n1: 'dc1', n2: 'dc1', n3: 'dc1', n4: 'dc1', n5: 'dc1' });
+    expect(one.positions).toEqual(plain.positions);
+  });
+
+  it('puts each data centre in its own band, west on the left, every node inside its band', () => {
+    const { positions, bands } = clusterLayout(ids, 560, 440, dcOf);
+    expect(bands.map((b) => [b.name, b.nodes])).toEqual([
+      ['west', 3],
+      ['east', 2],
+    ]);
+    for (const id of ids) {
+      const p = positions.get(id) as { x: number; y: number };
+      const band = bands.find((b) => b.name === dcOf[id as keyof typeof dcOf]);
+      expect(band).toBeDefined();
+      if (!band) continue;
+      expect(p.x).toBeGreaterThan(band.x + 30);
+      expect(p.x).toBeLessThan(band.x + band.width - 30);
+      expect(p.y).toBeGreaterThan(band.y + 30);
+    }
   });
 });
