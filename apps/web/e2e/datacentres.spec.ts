@@ -4,8 +4,10 @@
  * cutting east off keeps LOCAL_QUORUM writes through a west node acknowledged by west's replicas
  * while EACH_QUORUM, which needs east, times out; restoring the links brings EACH_QUORUM back.
  * The screenshot docs/screenshots/lab-datacentres.png shows the cluster with east cut off.
+ * Every node places keys as the page does (EACH_QUORUM is acknowledged by exactly the replicas the
+ * page lists), and powering east off keeps west serving LOCAL_QUORUM.
  */
-import { expect, test } from '@playwright/test';
+import { expect, type Page, test } from '@playwright/test';
 import { fiveNodes, open, shot, waitUp, watchConsole } from './labPage.ts';
 
 test('two data centres: cut off east, LOCAL_QUORUM in west still succeeds while EACH_QUORUM times out', async ({
@@ -61,5 +63,54 @@ test('two data centres: cut off east, LOCAL_QUORUM in west still succeeds while 
   await page.getByTestId('client-put').click();
   await expect(page.getByTestId('client-result')).toContainText('put acknowledged by', { timeout: 10_000 });
   await expect(page.getByTestId('client-result')).toContainText('east 1');
+  expect(problems).toEqual([]);
+});
+
+/** Puts `key` through n1 at `level` from the client panel; returns the result's text. */
+async function putVia(page: Page, key: string, level: string): Promise<string> {
+  await page.getByTestId('client-key').fill(key);
+  await page.getByTestId('client-node').selectOption('n1');
+  await page.getByTestId('client-quorum').selectOption(level);
+  const before = await page.evaluate(() => window.kvscope.client.lastRequestId);
+  await page.getByTestId('client-put').click();
+  await page.waitForFunction((before) => {
+    const { client, store } = window.kvscope;
+    const id = client.lastRequestId;
+    return (
+      id !== before && store.getState().requests.some((r) => r.requestId === id && r.finishedAt !== null)
+    );
+  }, before);
+  await expect(page.getByTestId('client-put')).toBeEnabled();
+  return (await page.getByTestId('client-result').textContent()) ?? '';
+}
+
+test('with two data centres the nodes place keys as the page does, and west serves while east is powered off', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, '?delay=0&workload=off');
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('setting-dataCentres').selectOption('2');
+  await page.getByTestId('apply-settings').click();
+  await expect(page.getByTestId('dc-west')).toBeVisible({ timeout: 10_000 });
+  await waitUp(page, fiveNodes);
+  await expect(page.getByTestId('row-n4')).toContainText('east');
+  // EACH_QUORUM with west 2 + east 1 is acknowledged by exactly the key's replicas: the ones the
+  // page lists, so every node has the same data centres and placement as the page.
+  for (const key of ['apple', 'pear', 'plum', 'fig', 'kiwi']) {
+    await page.getByTestId('client-key').fill(key);
+    const listed = (await page.getByTestId('client-replicas').textContent()) ?? '';
+    const replicas = listed.match(/n\d/g)?.slice(0, 3) ?? [];
+    const result = await putVia(page, key, 'EACH_QUORUM');
+    expect(result).toContain('put acknowledged by');
+    const acked = result.match(/acknowledged by ([n\d, ]+)/)?.[1]?.match(/n\d/g) ?? [];
+    expect([...acked].sort()).toEqual([...replicas].sort());
+  }
+  await page.getByTestId('tab-faults').click();
+  await page.getByTestId('power-off-east').click();
+  for (const id of ['n4', 'n5']) await expect(page.getByTestId(`status-${id}`)).toHaveText('crashed');
+  expect(await putVia(page, 'apple', 'LOCAL_QUORUM')).toContain('(west 2, east 0)');
+  await page.getByTestId('dc-restore').click();
+  await waitUp(page, ['n4', 'n5']);
   expect(problems).toEqual([]);
 });
