@@ -114,3 +114,29 @@ test('with two data centres the nodes place keys as the page does, and west serv
   await waitUp(page, ['n4', 'n5']);
   expect(problems).toEqual([]);
 });
+
+test('a node added to two data centres joins the one with fewer nodes, and the nodes place keys with it as the page does', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, '?delay=0&workload=off');
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('setting-dataCentres').selectOption('2');
+  await page.getByTestId('apply-settings').click();
+  await expect(page.getByTestId('dc-west')).toBeVisible({ timeout: 10_000 });
+  await waitUp(page, fiveNodes);
+  await page.getByTestId('add-node').click();
+  await expect(page.getByTestId('status-n6')).toHaveText('up', { timeout: 30_000 });
+  await expect(page.getByTestId('row-n6')).toContainText('east');
+  await expect(page.getByTestId('dc-east')).toContainText('3 nodes');
+  for (const key of ['apple', 'pear', 'plum', 'fig', 'kiwi']) {
+    await page.getByTestId('client-key').fill(key);
+    const listed = (await page.getByTestId('client-replicas').textContent()) ?? '';
+    const replicas = listed.match(/n\d/g)?.slice(0, 3) ?? [];
+    const result = await putVia(page, key, 'EACH_QUORUM');
+    expect(result).toContain('put acknowledged by');
+    const acked = result.match(/acknowledged by ([n\d, ]+)/)?.[1]?.match(/n\d/g) ?? [];
+    expect([...acked].sort()).toEqual([...replicas].sort());
+  }
+  expect(problems).toEqual([]);
+});
