@@ -16,7 +16,7 @@
  * Writes bench/results/lab.json through the shared `reportResults`. `--quick` runs a small load.
  */
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,11 +50,73 @@ interface PageFigures {
   throughputHost: HostTotals;
   puts: number;
   throughputPuts: number;
+  /** Browser CPU milliseconds (page main thread, node workers, other threads) during the 64-in-flight run. */
+  throughputCpu: Record<string, number>;
+}
+
+/**
+ * CPU milliseconds used so far by the browser this benchmark started (every descendant process of
+ * this one), by thread kind: the renderer's main thread (the page), the node workers
+ * (`DedicatedWorker`), and everything else. Read from /proc (Linux): on a 2-core machine shared with
+ * other work, CPU per put is steadier than puts/s, and says which thread bounds the throughput.
+ */
+function browserCpuMs(): Record<string, number> {
+  const stat = (path: string) => {
+    try {
+      const text = readFileSync(path, 'utf8');
+      const close = text.lastIndexOf(')');
+      const name = text.slice(text.indexOf('(') + 1, close);
+      const fields = text.slice(close + 2).split(' ');
+      // Fields after the name: state(0) ppid(1) … utime(11) stime(12), in clock ticks (100/s).
+      return { name, ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * 10 };
+    } catch {
+      return null; // the process or thread ended meanwhile
+    }
+  };
+  const parent = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    const pid = Number(entry);
+    const s = Number.isInteger(pid) ? stat(`/proc/${pid}/stat`) : null;
+    if (s) parent.set(pid, s.ppid);
+  }
+  const ours = (pid: number): boolean => {
+    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p))
+      if (p === process.pid) return true;
+    return false;
+  };
+  const totals: Record<string, number> = { page: 0, workers: 0, other: 0 };
+  for (const pid of parent.keys()) {
+    if (!ours(pid)) continue;
+    let tids: string[] = [];
+    try {
+      tids = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    const isRenderer = readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
+    for (const tid of tids) {
+      const s = stat(`/proc/${pid}/task/${tid}/stat`);
+      if (!s) continue;
+      const kind =
+        s.name === 'DedicatedWorker' ? 'workers' : isRenderer && tid === String(pid) ? 'page' : 'other';
+      totals[kind] = (totals[kind] ?? 0) + s.ms;
+    }
+  }
+  return totals;
 }
 
 /** Runs in the page: latency one at a time, then throughput with 64 in flight. */
 async function measureInPage(page: Page): Promise<PageFigures> {
-  return page.evaluate(async ({ latencyOps, throughputMs }) => {
+  let cpuAtStart: Record<string, number> = {};
+  let throughputCpu: Record<string, number> = {};
+  await page.exposeFunction('benchCpuMark', (phase: 'start' | 'end') => {
+    const now = browserCpuMs();
+    if (phase === 'start') cpuAtStart = now;
+    else
+      throughputCpu = Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (cpuAtStart[k] ?? 0)]));
+  });
+  const figures = await page.evaluate(async ({ latencyOps, throughputMs }) => {
+    const cpuMark = (window as unknown as { benchCpuMark: (phase: string) => Promise<void> }).benchCpuMark;
     const { client, cluster, store } = window.kvscope;
     // Sums every running node's host counters (liveHost.ts HostStats, plus OPFS flush counts).
     const hostTotals = async () => {
@@ -132,9 +194,11 @@ async function measureInPage(page: Page): Promise<PageFigures> {
       }
     };
     const beforeLanes = await hostTotals();
+    await cpuMark('start');
     const t0 = performance.now();
     await Promise.all(Array.from({ length: 64 }, lane));
     const seconds = (performance.now() - t0) / 1000;
+    await cpuMark('end');
     const throughputHost = minus(await hostTotals(), beforeLanes);
     return {
       putP50: pct(puts, 50),
@@ -152,6 +216,7 @@ async function measureInPage(page: Page): Promise<PageFigures> {
       throughputPuts: done,
     };
   }, load);
+  return { ...figures, throughputCpu };
 }
 
 /** Frames per second over `ms`, counted with requestAnimationFrame in the page. */
@@ -284,10 +349,15 @@ function printBreakdown(label: string, host: HostTotals, puts: number): void {
 }
 
 const { figures, fps, fps16, opsPerSecond16, eventsPerSecond16 } = await run();
-const { latencyHost, throughputHost, ...headline } = figures;
+const { latencyHost, throughputHost, throughputCpu, ...headline } = figures;
 console.log(`in-page figures (ms, ops/s): ${JSON.stringify(headline)}; frame rate ${fps.toFixed(1)} fps`);
 printBreakdown('one put at a time', latencyHost, figures.puts);
 printBreakdown('64 in flight', throughputHost, figures.throughputPuts);
+const cpuPerPut = (k: string) => ((throughputCpu[k] ?? 0) / Math.max(1, figures.throughputPuts)).toFixed(3);
+console.log(
+  `64 in flight, browser CPU per put: page main thread ${cpuPerPut('page')} ms, node workers ${cpuPerPut('workers')} ms, ` +
+    `other browser threads ${cpuPerPut('other')} ms (${JSON.stringify(throughputCpu)} ms in all)`,
+);
 console.log(
   `16 nodes: ${fps16.toFixed(1)} fps while the workers served ${opsPerSecond16.toFixed(0)} client ops/s (driven at 500) ` +
     `and sent the page ${eventsPerSecond16.toFixed(0)} events/s`,
