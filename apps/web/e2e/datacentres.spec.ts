@@ -17,7 +17,7 @@ test('two data centres: cut off east, LOCAL_QUORUM in west still succeeds while 
   await open(page, '?delay=20&workload=off');
   await page.getByTestId('tab-settings').click();
   await page.getByTestId('setting-dataCentres').selectOption('2');
-  await expect(page.getByTestId('setting-n-sum')).toHaveText('3 = 2 + 1');
+  await expect(page.getByTestId('setting-n-sum')).toHaveText('= 3 (west 2 + east 1)');
   // Three replicas in east, which has two nodes, is refused with a sentence.
   await page.getByTestId('setting-replicas-east').fill('3');
   await expect(page.getByTestId('settings-note')).toHaveText(
@@ -30,8 +30,8 @@ test('two data centres: cut off east, LOCAL_QUORUM in west still succeeds while 
   await waitUp(page, fiveNodes);
 
   // The cluster view: a band per data centre, dotted links between them.
-  await expect(page.getByTestId('dc-west')).toContainText('west · data centre · 3 nodes');
-  await expect(page.getByTestId('dc-east')).toContainText('east · data centre · 2 nodes');
+  await expect(page.getByTestId('dc-west')).toContainText('west data centre · 3 nodes');
+  await expect(page.getByTestId('dc-east')).toContainText('east data centre · 2 nodes');
   await expect(page.locator('[data-link="inter-dc"]')).toHaveCount(6);
 
   await page.getByTestId('client-key').fill('apple');

@@ -190,7 +190,7 @@ export function SettingsPanel({ state, cluster }: { state: LabState; cluster: Li
           <label title="With two data centres, N is the sum of the replicas per data centre">
             N{' '}
             <output data-testid="setting-n-sum">
-              {draft.n} = {draft.replicasPerDc.west} + {draft.replicasPerDc.east}
+              = {draft.n} (west {draft.replicasPerDc.west} + east {draft.replicasPerDc.east})
             </output>
           </label>
         ) : (

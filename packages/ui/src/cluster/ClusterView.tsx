@@ -211,10 +211,10 @@ function Band({ band }: { band: DataCentreBand }) {
         stroke="#8c959f"
         strokeDasharray="8 4"
       />
-      <text x={band.x + 12} y={band.y + 24} fontSize={18} fontWeight={600} fill="#24292f">
+      <text x={band.x + 10} y={band.y + 24} fontSize={17} fontWeight={600} fill="#24292f">
         {band.name}
         <tspan fontWeight={400} fill="#57606a">
-          {` · data centre · ${band.nodes} node${band.nodes === 1 ? '' : 's'}`}
+          {` data centre · ${band.nodes} node${band.nodes === 1 ? '' : 's'}`}
         </tspan>
       </text>
     </g>
