@@ -112,6 +112,11 @@ test('with two data centres the nodes place keys as the page does, and west serv
   expect(await putVia(page, 'apple', 'LOCAL_QUORUM')).toContain('(west 2, east 0)');
   await page.getByTestId('dc-restore').click();
   await waitUp(page, ['n4', 'n5']);
+  // A reload reopens the same two data centres: the settings are saved, the rings on disk agree.
+  await page.reload();
+  await waitUp(page, fiveNodes);
+  await expect(page.getByTestId('dc-east')).toContainText('2 nodes');
+  expect(await putVia(page, 'apple', 'EACH_QUORUM')).toContain('(west 2, east 1)');
   expect(problems).toEqual([]);
 });
 

@@ -7,6 +7,7 @@ import {
   dataCentreMap,
   evenSplit,
   interDcDelayMs,
+  layoutChanged,
   placementFor,
   ringMembers,
 } from './dataCentres.ts';
@@ -79,5 +80,15 @@ describe('data centres in the lab', () => {
     const cut = linkTable({ ...noFaults, groups }, 0, 'n1', ids, interDc);
     expect([cut.n2?.cut, cut.n4?.cut, cut.n5?.cut]).toEqual([false, true, true]);
     expect(linkTable({ ...noFaults, groups }, 0, 'n4', ids).n5?.cut).toBe(false);
+  });
+});
+
+describe('a new data-centre layout', () => {
+  it('is one that moves a node or changes the replicas per data centre, not one that keeps them', () => {
+    expect(layoutChanged(defaultSettings, { ...defaultSettings, n: 2 }, ids)).toBe(false);
+    expect(layoutChanged(defaultSettings, twoDcs, ids)).toBe(true);
+    expect(layoutChanged(twoDcs, { ...twoDcs, r: 1 }, ids)).toBe(false);
+    expect(layoutChanged(twoDcs, { ...twoDcs, replicasPerDc: { west: 1, east: 1 }, n: 2 }, ids)).toBe(true);
+    expect(layoutChanged(twoDcs, defaultSettings, ids)).toBe(true);
   });
 });
