@@ -72,6 +72,7 @@ export function RingPanel({ state, unavailable, reducedMotion, onSelect }: Props
       <RingView
         ring={ring}
         n={settings.n}
+        placement={placementFor(settings)}
         keys={shown}
         selectedKey={selection.key}
         selectedNode={selection.node}

@@ -12,7 +12,13 @@
  * `selectedNode`, `shares` (engine `ownership`), `movedShare` (0…1), `moveCount`, `moveSummary`.
  */
 
-import { extendedPreferenceList, type NodeOwnership, type Ring, type RingPosition } from '@kvscope/engine';
+import {
+  type NodeOwnership,
+  type Placement,
+  type Ring,
+  type RingPosition,
+  replicasFor,
+} from '@kvscope/engine';
 import type { KeyboardEvent } from 'react';
 import { angleOf, formatShare, pointAt, stepKey } from './ringGeometry.ts';
 
@@ -89,6 +95,7 @@ function cssId(key: string): string {
 export interface CentreTextProps {
   ring: Ring;
   n: number;
+  placement?: Placement;
   selectedKey?: string | null;
   selectedNode?: string | null;
   shares: readonly NodeOwnership[];
@@ -101,6 +108,7 @@ export interface CentreTextProps {
 export function CentreText({
   ring,
   n,
+  placement,
   selectedKey,
   selectedNode,
   shares,
@@ -110,7 +118,7 @@ export function CentreText({
 }: CentreTextProps) {
   const lines: { text: string; size: number; weight?: number; fill?: string }[] = [];
   if (selectedKey && ring.tokens.length) {
-    const list = extendedPreferenceList(ring, selectedKey, n);
+    const list = replicasFor(ring, selectedKey, placement ?? n);
     lines.push({ text: `key ${truncate(selectedKey, 18)}`, size: 18, weight: 700 });
     lines.push({ text: `replicas ${list.nodes.map((id, i) => `${i + 1}·${id}`).join('  ')}`, size: 15 });
     if (list.fallbacks.length)

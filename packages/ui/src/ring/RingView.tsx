@@ -28,7 +28,14 @@
  *   keysMax         most keys drawn (default 400)
  */
 
-import { keyPosition, movedFraction, ownership, type Ring, rangeMoves } from '@kvscope/engine';
+import {
+  keyPosition,
+  movedFraction,
+  ownership,
+  type Placement,
+  type Ring,
+  rangeMoves,
+} from '@kvscope/engine';
 import { arc as d3Arc } from 'd3';
 import { useId, useMemo, useRef } from 'react';
 import { Shape } from '../cluster/Shape.tsx';
@@ -53,6 +60,8 @@ import { useRingTransition } from './ringTransition.ts';
 export interface RingViewProps {
   ring: Ring;
   n: number;
+  /** Where replicas live when it is not a plain N (N per data centre): the badges follow it. */
+  placement?: Placement;
   keys?: readonly string[];
   selectedKey?: string | null;
   selectedNode?: string | null;
@@ -94,7 +103,7 @@ export function RingView(props: RingViewProps) {
       ? keysClockwise([...drawn.map((k) => k.key), selectedKey])
       : drawn;
   }, [keys, props.keysMax, selectedKey]);
-  const walk = selectedKey ? preferenceWalk(ring, selectedKey, n) : [];
+  const walk = selectedKey ? preferenceWalk(ring, selectedKey, props.placement ?? n) : [];
   const unavailable = new Set(props.unavailable ?? []);
   const underReplicated = n > ring.nodes.length;
   const band = d3Arc<{ startAngle: number; endAngle: number }>();
@@ -236,6 +245,7 @@ export function RingView(props: RingViewProps) {
           <CentreText
             ring={ring}
             n={n}
+            placement={props.placement}
             selectedKey={selectedKey}
             selectedNode={selectedNode}
             shares={shares}

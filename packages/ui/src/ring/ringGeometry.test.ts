@@ -1,4 +1,12 @@
-import { buildRing, extendedPreferenceList, keyPosition, nodeIds, ringSize } from '@kvscope/engine';
+import {
+  buildRing,
+  extendedPreferenceList,
+  keyPosition,
+  type NodeId,
+  nodeIds,
+  replicasFor,
+  ringSize,
+} from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import {
   angleOf,
@@ -89,5 +97,23 @@ describe('ring geometry', () => {
     expect((spread[1] as number) - (spread[0] as number)).toBeGreaterThanOrEqual(0.2 - 1e-9);
     expect(spread[2]).toBe(3);
     expect(spreadAngles([0.5, 0.1], 0.1)).toEqual([0.5, 0.1]);
+  });
+
+  it('with replicas per data centre, marks as replicas exactly the nodes the placement chooses', () => {
+    const dc = (id: string, dataCentre: string) => ({ id: id as NodeId, dataCentre });
+    const ring = buildRing([
+      dc('n1', 'west'),
+      dc('n2', 'west'),
+      dc('n3', 'west'),
+      dc('n4', 'east'),
+      dc('n5', 'east'),
+    ]);
+    const placement = { west: 2, east: 1 };
+    for (const key of ['apple', 'pear', 'k1', 'k2', 'k3', 'k4']) {
+      const replicas = replicasFor(ring, key, placement).nodes;
+      const walk = preferenceWalk(ring, key, placement);
+      const marked = walk.filter((s) => s.role === 'replica').sort((a, b) => a.rank - b.rank);
+      expect(marked.map((s) => s.node)).toEqual([...replicas]);
+    }
   });
 });

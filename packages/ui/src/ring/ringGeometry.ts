@@ -12,9 +12,11 @@ import {
   arcLength,
   keyPosition,
   type NodeId,
+  type Placement,
   type RangeMove,
   type Ring,
   type RingPosition,
+  replicasFor,
   ringSize,
   tokenIndexAt,
 } from '@kvscope/engine';
@@ -91,9 +93,11 @@ export interface WalkStop {
  * distinct node met, ranked. The first N stops are the preference list, the rest the fallbacks —
  * the same order as the engine's `extendedPreferenceList` (the tests check it).
  */
-export function preferenceWalk(ring: Ring, key: string, n: number): WalkStop[] {
+export function preferenceWalk(ring: Ring, key: string, placement: Placement): WalkStop[] {
   const count = ring.tokens.length;
   if (count === 0) return [];
+  // With N per data centre the replicas are not simply the first N nodes met: ask the placement.
+  const replicas = replicasFor(ring, key, placement).nodes;
   const start = tokenIndexAt(ring, keyPosition(key));
   const seen = new Set<NodeId>();
   const stops: WalkStop[] = [];
@@ -102,13 +106,14 @@ export function preferenceWalk(ring: Ring, key: string, n: number): WalkStop[] {
     const token = ring.tokens[tokenIndex];
     if (!token || seen.has(token.node)) continue;
     seen.add(token.node);
-    const rank = stops.length + 1;
+    const replicaRank = replicas.indexOf(token.node) + 1;
+    const fallbacks = stops.filter((s) => s.role === 'fallback').length;
     stops.push({
       node: token.node,
       tokenIndex,
       position: token.position,
-      rank,
-      role: rank <= n ? 'replica' : 'fallback',
+      rank: replicaRank > 0 ? replicaRank : replicas.length + fallbacks + 1,
+      role: replicaRank > 0 ? 'replica' : 'fallback',
     });
   }
   return stops;
