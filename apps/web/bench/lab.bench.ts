@@ -11,6 +11,10 @@
  *   - quorum puts per second with 64 in flight;
  *   - where a put's time goes: the workers' host counters (time in `node.step`, in `sync` and in
  *     OPFS `flush`, in `postMessage`, held for a group commit) summed over every worker, per put;
+ *   - the browser's CPU per put during the 64-in-flight run, by thread (the page's main thread, the
+ *     node workers, every other browser thread; from /proc): on 2 cores it shows the throughput is
+ *     bound by CPU (~0.6–0.7 ms of browser CPU per put), not by the disk (five workers alone flush
+ *     OPFS ~16,000–20,000 times per second);
  *   - the page's frame rate with the default workload at classroom speed (5 nodes), and with 16
  *     nodes (`?nodes=16`) at 500 operations per second.
  * Writes bench/results/lab.json through the shared `reportResults`. `--quick` runs a small load.

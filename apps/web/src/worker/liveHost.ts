@@ -14,11 +14,7 @@
  * (OPFS) syncs at once, and the output leaves: a lone request pays no scheduling hop. Otherwise
  * every input already queued in the worker's event loop — what arrived while the previous sync ran
  * — is stepped first (the commit is scheduled behind them through a private MessageChannel), then
- * the log is synced once and every held output leaves in order. On OPFS a busy node's commit waits
- * `busyCommitWaitMs` more (a timer instead of the channel), so that the replica-puts, acks and
- * requests the other workers send meanwhile share its flush: with 64 puts in flight a flush then
- * covers ~11 outputs instead of ~7, and the cluster makes ~35% fewer flushes per put (see
- * `busyCommitWaitMs`). A quiet node still commits inline, so a lone request pays no wait. An output that needs no sync still
+ * the log is synced once and every held output leaves in order. An output that needs no sync still
  * waits behind held ones, so nothing overtakes an unsynced write — except an output's `early`
  * messages (a coordinator's replica-puts), which the node contract lets leave before the sync.
  *
@@ -54,17 +50,6 @@ import {
 
 /** Inputs held while paused; beyond this the oldest are dropped (a stalled process's full buffer). */
 export const pausedInputsMax = 10_000;
-
-/**
- * How long a busy OPFS node's group commit waits for more inputs before it syncs (ms; a timer, so
- * at least this long). Why: the lab's throughput with 64 puts in flight is bound by CPU (2 cores for
- * five workers and the page, ~0.6 ms of browser CPU per put), and each flush costs CPU and blocks
- * its worker. Measured with `npm run bench:lab`, four runs each, interleaved: 0.62 → 0.40 flushes
- * per put, 7 → 11 outputs per flush, worker CPU per put 0.34 → 0.31 ms, puts/s 2,183 → 2,985 on
- * average (runs vary ±30% with the machine's other load); the one-at-a-time put p50 is unchanged,
- * since a quiet node commits inline. IndexedDB nodes do not wait: they never commit inline.
- */
-export const busyCommitWaitMs = 1;
 
 /** What the host loop spent its time on, for the inspector and for profiling the request path. */
 export interface HostStats {
@@ -266,7 +251,6 @@ export class LiveHost {
       this.commitScheduledAt = performance.now();
       const quiet = performance.now() - this.lastCommitEnd > this.lastSyncMs;
       if (this.durableOnSync && quiet && this.durableTail === null) this.groupCommit();
-      else if (this.durableOnSync) setTimeout(() => this.groupCommit(), busyCommitWaitMs);
       else this.flushChannel.port2.postMessage(null);
     }
   }
