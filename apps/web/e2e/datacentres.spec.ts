@@ -84,6 +84,19 @@ async function putVia(page: Page, key: string, level: string): Promise<string> {
   return (await page.getByTestId('client-result').textContent()) ?? '';
 }
 
+/** EACH_QUORUM puts of five keys are acknowledged by exactly the replicas the page lists for each. */
+async function expectAcksFromListedReplicas(page: Page): Promise<void> {
+  for (const key of ['apple', 'pear', 'plum', 'fig', 'kiwi']) {
+    await page.getByTestId('client-key').fill(key);
+    const listed = (await page.getByTestId('client-replicas').textContent()) ?? '';
+    const replicas = listed.match(/n\d/g)?.slice(0, 3) ?? [];
+    const result = await putVia(page, key, 'EACH_QUORUM');
+    expect(result).toContain('put acknowledged by');
+    const acked = result.match(/acknowledged by ([n\d, ]+)/)?.[1]?.match(/n\d/g) ?? [];
+    expect([...acked].sort()).toEqual([...replicas].sort());
+  }
+}
+
 test('with two data centres the nodes place keys as the page does, and west serves while east is powered off', async ({
   page,
 }) => {
@@ -97,15 +110,7 @@ test('with two data centres the nodes place keys as the page does, and west serv
   await expect(page.getByTestId('row-n4')).toContainText('east');
   // EACH_QUORUM with west 2 + east 1 is acknowledged by exactly the key's replicas: the ones the
   // page lists, so every node has the same data centres and placement as the page.
-  for (const key of ['apple', 'pear', 'plum', 'fig', 'kiwi']) {
-    await page.getByTestId('client-key').fill(key);
-    const listed = (await page.getByTestId('client-replicas').textContent()) ?? '';
-    const replicas = listed.match(/n\d/g)?.slice(0, 3) ?? [];
-    const result = await putVia(page, key, 'EACH_QUORUM');
-    expect(result).toContain('put acknowledged by');
-    const acked = result.match(/acknowledged by ([n\d, ]+)/)?.[1]?.match(/n\d/g) ?? [];
-    expect([...acked].sort()).toEqual([...replicas].sort());
-  }
+  await expectAcksFromListedReplicas(page);
   await page.getByTestId('tab-faults').click();
   await page.getByTestId('power-off-east').click();
   for (const id of ['n4', 'n5']) await expect(page.getByTestId(`status-${id}`)).toHaveText('crashed');
@@ -134,14 +139,6 @@ test('a node added to two data centres joins the one with fewer nodes, and the n
   await expect(page.getByTestId('status-n6')).toHaveText('up', { timeout: 30_000 });
   await expect(page.getByTestId('row-n6')).toContainText('east');
   await expect(page.getByTestId('dc-east')).toContainText('3 nodes');
-  for (const key of ['apple', 'pear', 'plum', 'fig', 'kiwi']) {
-    await page.getByTestId('client-key').fill(key);
-    const listed = (await page.getByTestId('client-replicas').textContent()) ?? '';
-    const replicas = listed.match(/n\d/g)?.slice(0, 3) ?? [];
-    const result = await putVia(page, key, 'EACH_QUORUM');
-    expect(result).toContain('put acknowledged by');
-    const acked = result.match(/acknowledged by ([n\d, ]+)/)?.[1]?.match(/n\d/g) ?? [];
-    expect([...acked].sort()).toEqual([...replicas].sort());
-  }
+  await expectAcksFromListedReplicas(page);
   expect(problems).toEqual([]);
 });
