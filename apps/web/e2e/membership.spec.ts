@@ -147,6 +147,11 @@ test('the autoscaler removes the least loaded node under sustained low load, dow
     page.getByTestId('event-log').getByText(/autoscaler \(load 0\.0 ops\/s per node stayed below 1/),
   ).toBeVisible();
   await shot(page, 'lab-autoscaler');
+  // A reload keeps the autoscaler on, with its settings, and the cluster at its minimum.
+  await page.reload();
+  await waitUp(page, ['n1', 'n2', 'n3', 'n4']);
+  await expect(page.getByTestId('autoscaler-switch')).toBeChecked({ timeout: 10_000 });
+  await expect(page.getByTestId('autoscaler')).toContainText('4–8 nodes');
   expect(problems).toEqual([]);
 });
 

@@ -43,6 +43,7 @@ const snapshots = new SnapshotPoller(cluster, store);
 void cluster.startAll().then(() => {
   workload.start();
   snapshots.start();
+  cluster.autoscaler.restore(); // a reload keeps the autoscaler as it was
 });
 window.addEventListener('pagehide', () => cluster.stopAll());
 

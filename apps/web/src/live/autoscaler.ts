@@ -65,6 +65,37 @@ export function autoscalerProblem(s: AutoscalerSettings, n: number): string | nu
 
 const rate = (v: number) => `${v.toFixed(1)} ops/s per node`;
 
+const savedKey = 'kvscope.autoscaler';
+const settingNames = [
+  'highLoadPerNode',
+  'lowLoadPerNode',
+  'minNodes',
+  'maxNodes',
+  'sustainMs',
+  'coolDownMs',
+] as const;
+
+/** The switch and settings saved by the last change, so a reload keeps them; null when none or unreadable. */
+export function savedAutoscaler(): { enabled: boolean; settings: AutoscalerSettings } | null {
+  try {
+    const raw = JSON.parse(localStorage.getItem(savedKey) ?? 'null') as {
+      enabled?: unknown;
+      settings?: Record<string, unknown>;
+    } | null;
+    if (!raw || typeof raw.enabled !== 'boolean' || typeof raw.settings !== 'object' || raw.settings === null)
+      return null;
+    const settings = { ...autoscalerDefaults };
+    for (const name of settingNames) {
+      const v = raw.settings[name];
+      if (typeof v !== 'number' || !Number.isFinite(v)) return null;
+      settings[name] = v;
+    }
+    return { enabled: raw.enabled, settings };
+  } catch {
+    return null;
+  }
+}
+
 export class LiveAutoscaler {
   private timer: ReturnType<typeof setInterval> | null = null;
   private state: AutoscalerState = autoscalerStart;
@@ -75,6 +106,12 @@ export class LiveAutoscaler {
     private readonly store: LabStore,
     private readonly membership: MembershipChanges,
   ) {}
+
+  /** Takes up the saved switch and settings after a reload (refused settings stay off). */
+  restore(): void {
+    const saved = savedAutoscaler();
+    if (saved) this.configure(saved);
+  }
 
   /** Counts a client request sent to `coordinator` (the load the policy reads). */
   countRequest(coordinator: NodeId): void {
@@ -89,6 +126,7 @@ export class LiveAutoscaler {
     const problem = autoscalerProblem(settings, this.store.getState().settings.n);
     if (problem && enabled) return problem;
     this.store.setState({ autoscaler: { ...current, enabled, settings } });
+    localStorage.setItem(savedKey, JSON.stringify({ enabled, settings }));
     if (enabled && !this.timer) this.start();
     if (!enabled && this.timer) this.stop();
     if (patch.enabled !== undefined && patch.enabled !== current.enabled) {

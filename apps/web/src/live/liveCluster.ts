@@ -161,7 +161,13 @@ export class LiveCluster {
     const { joining, retired } = this.store.getState().membership;
     const order = this.ids.filter((id) => !joining.includes(id));
     const membership = initialMembership(order, retired);
-    this.store.setState({ faults: noFaults, nodes: freshNodes(order), flights: {}, linkCounts: {} });
+    this.store.setState({
+      faults: noFaults,
+      nodes: freshNodes(order),
+      flights: {},
+      linkCounts: {},
+      exchanges: [],
+    });
     this.store.setState({ order, membership });
     this.mark('reset', 'cluster reset: every disk wiped, every node restarted empty', [...this.ids]);
     forgetDotOrigins(); // no data is left anywhere: counters may start small again

@@ -8,7 +8,7 @@
 
 import { buildRing, type NodeId, nodeIds, ownership } from '@kvscope/engine';
 import { afterEach, describe, expect, it } from 'vitest';
-import { autoscalerDefaults, autoscalerProblem } from './autoscaler.ts';
+import { autoscalerDefaults, autoscalerProblem, savedAutoscaler } from './autoscaler.ts';
 import {
   type Availability,
   addProblem,
@@ -114,6 +114,24 @@ describe('autoscaler settings', () => {
     expect(autoscalerProblem({ ...autoscalerDefaults, maxNodes: 13 }, 3)).toBe(
       'The maximum size is at most 12 nodes in this lab.',
     );
+  });
+});
+
+describe('saved autoscaler', () => {
+  afterEach(() => localStorage.removeItem('kvscope.autoscaler'));
+
+  it('reads back a saved switch and settings, and nothing from garbage', () => {
+    expect(savedAutoscaler()).toBeNull();
+    const settings = { ...autoscalerDefaults, maxNodes: 6 };
+    localStorage.setItem('kvscope.autoscaler', JSON.stringify({ enabled: true, settings }));
+    expect(savedAutoscaler()).toEqual({ enabled: true, settings });
+    localStorage.setItem(
+      'kvscope.autoscaler',
+      JSON.stringify({ enabled: true, settings: { maxNodes: 'x' } }),
+    );
+    expect(savedAutoscaler()).toBeNull();
+    localStorage.setItem('kvscope.autoscaler', '{not json');
+    expect(savedAutoscaler()).toBeNull();
   });
 });
 
