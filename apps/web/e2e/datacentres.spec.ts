@@ -84,6 +84,16 @@ async function putVia(page: Page, key: string, level: string): Promise<string> {
   return (await page.getByTestId('client-result').textContent()) ?? '';
 }
 
+/** Opens the lab at full speed, switches it to two data centres (west 2 + east 1) and waits for the nodes. */
+async function openTwoDataCentres(page: Page): Promise<void> {
+  await open(page, '?delay=0&workload=off');
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('setting-dataCentres').selectOption('2');
+  await page.getByTestId('apply-settings').click();
+  await expect(page.getByTestId('dc-west')).toBeVisible({ timeout: 10_000 });
+  await waitUp(page, fiveNodes);
+}
+
 /** EACH_QUORUM puts of five keys are acknowledged by exactly the replicas the page lists for each. */
 async function expectAcksFromListedReplicas(page: Page): Promise<void> {
   for (const key of ['apple', 'pear', 'plum', 'fig', 'kiwi']) {
@@ -101,12 +111,7 @@ test('with two data centres the nodes place keys as the page does, and west serv
   page,
 }) => {
   const problems = watchConsole(page);
-  await open(page, '?delay=0&workload=off');
-  await page.getByTestId('tab-settings').click();
-  await page.getByTestId('setting-dataCentres').selectOption('2');
-  await page.getByTestId('apply-settings').click();
-  await expect(page.getByTestId('dc-west')).toBeVisible({ timeout: 10_000 });
-  await waitUp(page, fiveNodes);
+  await openTwoDataCentres(page);
   await expect(page.getByTestId('row-n4')).toContainText('east');
   // EACH_QUORUM with west 2 + east 1 is acknowledged by exactly the key's replicas: the ones the
   // page lists, so every node has the same data centres and placement as the page.
@@ -129,12 +134,7 @@ test('a node added to two data centres joins the one with fewer nodes, and the n
   page,
 }) => {
   const problems = watchConsole(page);
-  await open(page, '?delay=0&workload=off');
-  await page.getByTestId('tab-settings').click();
-  await page.getByTestId('setting-dataCentres').selectOption('2');
-  await page.getByTestId('apply-settings').click();
-  await expect(page.getByTestId('dc-west')).toBeVisible({ timeout: 10_000 });
-  await waitUp(page, fiveNodes);
+  await openTwoDataCentres(page);
   await page.getByTestId('add-node').click();
   await expect(page.getByTestId('status-n6')).toHaveText('up', { timeout: 30_000 });
   await expect(page.getByTestId('row-n6')).toContainText('east');

@@ -30,8 +30,8 @@ export interface StreamStarted extends EventBase {
   range: KeyRange;
 }
 
-export interface StreamDone extends EventBase {
-  type: 'stream.done';
+/** A finished stream, as the owner of the streams (the rebalance) learns of it and reports it. */
+export interface StreamResult {
   stream: string;
   peer: NodeId;
   direction: StreamDirection;
@@ -41,6 +41,10 @@ export interface StreamDone extends EventBase {
   /** Encoded bytes of their versions. */
   bytes: number;
   ms: number;
+}
+
+export interface StreamDone extends EventBase, StreamResult {
+  type: 'stream.done';
 }
 
 /** The joiner has its ranges and serves; or the leaving node has handed them over and leaves. */

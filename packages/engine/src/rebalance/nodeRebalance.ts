@@ -32,7 +32,7 @@ import type { FileSystem } from '../storage/files/fileSystem.ts';
 import type { Version } from '../versioning/siblings.ts';
 import type { RebalanceMessage, RingState } from './messages.ts';
 import { RangeCleanup } from './rangeCleanup.ts';
-import { keysInRange, type StreamResult } from './rangeStreams.ts';
+import { keysInRange } from './rangeStreams.ts';
 import { Rebalance, type RebalancePhase } from './rebalance.ts';
 import { readRing, type SavedRing, writeRing } from './ringFile.ts';
 import { RingMembership } from './ringMembership.ts';
@@ -196,7 +196,7 @@ export class NodeRebalance {
       // A leaving node's own pushes hand everything over; only a serving node cleans up after them.
       if (event.type === 'stream.started' && this.rebalance.phase === 'serving')
         this.cleanup.opened(event.stream, event.peer, event.range);
-      else if (event.type === 'stream.done') this.cleanup.finished(event as StreamResult, now, out);
+      else if (event.type === 'stream.done') this.cleanup.finished(event, now, out);
     }
   }
 

@@ -10,8 +10,8 @@ import { rangeForwardGraceMs } from '../constants.ts';
 import { emptyOutput, type NodeOutput } from '../node/contract.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
 import { type NodeId, nodeId } from '../protocol/ids.ts';
+import type { StreamResult } from './events.ts';
 import { RangeCleanup } from './rangeCleanup.ts';
-import type { StreamResult } from './rangeStreams.ts';
 
 const joiner = nodeId('n5');
 const whole = { start: 7, end: 7 }; // start === end: the whole circle, so every key is in range

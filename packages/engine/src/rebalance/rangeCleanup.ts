@@ -28,7 +28,7 @@ import { rangeForwardGraceMs } from '../constants.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { arcContains, keyPosition } from '../ring/ring.ts';
-import type { StreamResult } from './rangeStreams.ts';
+import type { StreamResult } from './events.ts';
 import type { SavedHandover } from './ringFile.ts';
 
 /**

@@ -12,8 +12,9 @@ import type { NodeId } from '../protocol/ids.ts';
 import type { Envelope } from '../protocol/messages.ts';
 import { arcContains, keyPosition } from '../ring/ring.ts';
 import type { Version } from '../versioning/siblings.ts';
+import type { StreamResult } from './events.ts';
 import type { StreamMessage } from './messages.ts';
-import { RangeStreams, type StreamResult } from './rangeStreams.ts';
+import { RangeStreams } from './rangeStreams.ts';
 
 const version = (text: string): Version => ({
   clock: [{ node: 'n1' as NodeId, counter: 1, timestamp: 0 }],

@@ -33,7 +33,7 @@ import type { NodeId } from '../protocol/ids.ts';
 import type { Message } from '../protocol/messages.ts';
 import { arcContains, keyPosition } from '../ring/ring.ts';
 import { encodeSiblings, type Version } from '../versioning/siblings.ts';
-import type { StreamDirection } from './events.ts';
+import type { StreamDirection, StreamResult } from './events.ts';
 import type { StreamBatch, StreamEntry, StreamMessage } from './messages.ts';
 
 export interface StreamHost {
@@ -45,17 +45,6 @@ export interface StreamHost {
   apply(key: string, versions: readonly Version[], now: number, out: NodeOutput): KvError | null;
   /** The keys this node stores in the range, in a stable order (the stream's snapshot). */
   keysIn(range: KeyRange): string[];
-}
-
-/** A finished stream, as the owner of the streams (the rebalance) learns of it. */
-export interface StreamResult {
-  stream: string;
-  peer: NodeId;
-  direction: StreamDirection;
-  range: KeyRange;
-  keys: number;
-  bytes: number;
-  ms: number;
 }
 
 interface Outgoing {

@@ -24,7 +24,8 @@ import type { NodeOutput } from '../node/contract.ts';
 import type { Placement } from '../ring/placement.ts';
 import { type RangeMove, rangeMoves } from '../ring/rangeMoves.ts';
 import type { Ring } from '../ring/ring.ts';
-import { RangeStreams, type StreamHost, type StreamResult } from './rangeStreams.ts';
+import type { StreamResult } from './events.ts';
+import { RangeStreams, type StreamHost } from './rangeStreams.ts';
 
 export type RebalancePhase = 'serving' | 'bootstrapping' | 'decommissioning' | 'left';
 
