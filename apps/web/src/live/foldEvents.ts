@@ -6,10 +6,12 @@
  *
  * Message sends and deliveries outnumber everything else a hundred to one: they feed the flights,
  * the link counts and (at classroom speed only) a small buffer for the trace's arrows, never the
- * event log's buffer.
+ * event log's buffer. At full speed the workers count them instead of sending an event each
+ * (`EventBatch.messages`): the counts feed the same link counts and counters.
  */
 
 import type { ClusterEvent } from '@kvscope/engine';
+import type { EventBatch, MessageCounts } from '../shared/workerApi.ts';
 import {
   appendBounded,
   eventsKeptMax,
@@ -50,12 +52,37 @@ function foldHint(hints: Record<string, Record<string, number>>, event: ClusterE
   hints[event.node] = held;
 }
 
-/** Folds a batch of events into the state (one store update per batch). */
-export function applyEvents(
-  state: LabState,
-  events: readonly ClusterEvent[],
-  dropped: number,
-): Partial<LabState> {
+/** The sum of a count row (per type or per reason). */
+function total(row: Record<string, number>): number {
+  let n = 0;
+  for (const kind in row) n += row[kind] ?? 0;
+  return n;
+}
+
+/** Folds a worker's message counts into the fold's private copies of the counters and link counts. */
+function foldMessageCounts(
+  node: string,
+  counts: MessageCounts,
+  counters: LabState['counters'],
+  linkCounts: Record<string, number>,
+  nodes: Record<string, LiveNode>,
+): void {
+  for (const to in counts.sent) {
+    const n = total(counts.sent[to] ?? {});
+    counters.sent += n;
+    const link = `${node}->${to}`;
+    linkCounts[link] = (linkCounts[link] ?? 0) + n;
+  }
+  let delivered = 0;
+  for (const from in counts.delivered) delivered += total(counts.delivered[from] ?? {});
+  counters.delivered += delivered;
+  if (delivered > 0) bump(nodes, node, (n) => ({ delivered: n.delivered + delivered }));
+  for (const to in counts.dropped) counters.dropped += total(counts.dropped[to] ?? {});
+}
+
+/** Folds a worker's batch of events (and message counts) into the state. */
+export function applyEvents(state: LabState, batch: EventBatch): Partial<LabState> {
+  const { events, dropped } = batch;
   const nodes = { ...state.nodes };
   const drawFlights = state.linkDelayMs >= flightDrawDelayMinMs;
   const flights = drawFlights ? { ...state.flights } : state.flights;
@@ -67,6 +94,7 @@ export function applyEvents(
   const kept: LabEvent[] = [];
   const notable: LabEvent[] = [];
   const messages: ClusterEvent[] = [];
+  if (batch.messages) foldMessageCounts(batch.node, batch.messages, counters, linkCounts, nodes);
   for (const event of events) {
     if (event.type.startsWith('message.')) {
       if (drawFlights) messages.push(event);

@@ -13,20 +13,14 @@
  * a `NetworkFaults` value in the store, turned into a link table per worker on every change.
  * Every fault is put on the store's timeline. Membership changes (add, remove, the autoscaler) are
  * driven by `membership` (membershipChanges.ts) through `startJoiner`, `configureNode` and `retire`.
+ * Spawning and starting one node's worker is nodeStartup.ts.
  */
 
 import type { KvReply, KvRequest, NodeId } from '@kvscope/engine';
-import * as Comlink from 'comlink';
-import type { EventBatch, NodeStartResult, NodeWorkerApi } from '../shared/workerApi.ts';
+import type { EventBatch } from '../shared/workerApi.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 import { LiveAutoscaler } from './autoscaler.ts';
-import {
-  assignDataCentres,
-  dataCentreConfig,
-  dataCentreMap,
-  interDcDelayMs,
-  layoutChanged,
-} from './dataCentres.ts';
+import { assignDataCentres, dataCentreMap, interDcDelayMs, layoutChanged } from './dataCentres.ts';
 import { applyEvents } from './foldEvents.ts';
 import {
   addMarker,
@@ -39,26 +33,17 @@ import {
 import { initialMembership } from './membership.ts';
 import { MembershipChanges } from './membershipChanges.ts';
 import { describeGroups, linkTable, type NetworkFaults, noFaults, pairKey } from './network.ts';
+import { messageEventsFor, type Running, type StartupContext, spawnNode } from './nodeStartup.ts';
 import {
   type ClusterSettings,
-  dotOriginFor,
   forgetDotOrigins,
   nodeTimersFor,
-  recordDotOrigin,
   saveSettings,
   settingsProblem,
 } from './settings.ts';
 
 /** How often event batches are folded into the store: one store update (and render) per frame. */
 export const foldIntervalMs = 16;
-
-interface Running {
-  worker: Worker;
-  api: Comlink.Remote<NodeWorkerApi>;
-  /** The page's end of the node's request port, and the requests waiting for their reply. */
-  requests: MessagePort;
-  waiting: Map<string, (reply: KvReply) => void>;
-}
 
 export class LiveCluster {
   private readonly running = new Map<NodeId, Running>();
@@ -69,13 +54,25 @@ export class LiveCluster {
   /** Adding and removing nodes, for the buttons and the autoscaler. */
   readonly membership: MembershipChanges;
   readonly autoscaler: LiveAutoscaler;
+  /** What nodeStartup.ts needs to start a node's worker. */
+  private readonly startup: StartupContext;
 
   constructor(
     private readonly store: LabStore,
-    private readonly seed: number,
+    seed: number,
   ) {
     this.membership = new MembershipChanges(this, store);
     this.autoscaler = new LiveAutoscaler(store, this.membership);
+    this.startup = {
+      store,
+      seed,
+      running: this.running,
+      ids: () => this.ids,
+      pushLinks: (id) => this.pushLinks(id),
+      pushAllLinks: () => this.pushAllLinks(),
+      enqueue: (batch) => this.enqueue(batch),
+      died: (id, worker, message) => this.died(id, worker, message),
+    };
   }
 
   get ids(): readonly NodeId[] {
@@ -86,7 +83,7 @@ export class LiveCluster {
   startAll(options: { wipe?: boolean } = {}): Promise<void> {
     return this.serially(async () => {
       const starts: (() => Promise<void>)[] = [];
-      for (const id of this.ids) starts.push(await this.spawn(id, options.wipe ?? false));
+      for (const id of this.ids) starts.push(await spawnNode(this.startup, id, options.wipe ?? false));
       await Promise.all(starts.map((start) => start()));
     });
   }
@@ -210,7 +207,12 @@ export class LiveCluster {
   async setLinkDelay(delayMs: number): Promise<void> {
     this.store.setState({ linkDelayMs: delayMs, flights: {} });
     const patch = nodeTimersFor(delayMs);
-    await Promise.all([...this.running.values()].map((n) => n.api.configure(patch)));
+    const messageEvents = messageEventsFor(delayMs);
+    await Promise.all(
+      [...this.running.values()].map((n) =>
+        Promise.all([n.api.configure(patch), n.api.setMessageEvents(messageEvents)]),
+      ),
+    );
     await this.pushAllLinks();
   }
 
@@ -311,7 +313,7 @@ export class LiveCluster {
       this.batches = [];
       this.store.setState((s) => {
         let next = s;
-        for (const b of batches) next = { ...next, ...applyEvents(next, b.events, b.dropped) };
+        for (const b of batches) next = { ...next, ...applyEvents(next, b) };
         return next;
       });
     }, foldIntervalMs);
@@ -365,76 +367,8 @@ export class LiveCluster {
 
   private async startOne(id: NodeId, wipe: boolean): Promise<void> {
     this.store.setState((s) => setNodeStatus(s, id, 'starting', sharedNow()));
-    const start = await this.spawn(id, wipe);
+    const start = await spawnNode(this.startup, id, wipe);
     await start();
-  }
-
-  /** Creates the node's worker and its channels to every running peer; returns the start step. */
-  private async spawn(id: NodeId, wipe: boolean): Promise<() => Promise<void>> {
-    const worker = new Worker(new URL('../worker/node.worker.ts', import.meta.url), {
-      type: 'module',
-      name: id,
-    });
-    worker.addEventListener('error', (e) => this.died(id, worker, e.message || 'worker error'));
-    const api = Comlink.wrap<NodeWorkerApi>(worker);
-    const events = new MessageChannel();
-    events.port1.onmessage = (e: MessageEvent<EventBatch>) => this.enqueue(e.data);
-    const requests = new MessageChannel();
-    const waiting = new Map<string, (reply: KvReply) => void>();
-    requests.port1.onmessage = (e: MessageEvent<KvReply>) => {
-      const resolve = waiting.get(e.data.requestId);
-      waiting.delete(e.data.requestId);
-      resolve?.(e.data);
-    };
-    this.running.set(id, { worker, api, requests: requests.port1, waiting });
-    // A joiner is new to every link table: the others' links to it get the network's delay too.
-    const { membership } = this.store.getState();
-    await (membership.joining.includes(id) ? this.pushAllLinks() : this.pushLinks(id));
-    for (const peer of this.ids) {
-      const other = peer === id ? undefined : this.running.get(peer);
-      if (!other) continue;
-      const channel = new MessageChannel();
-      await api.connect(peer, Comlink.transfer(channel.port1, [channel.port1]));
-      await other.api.connect(id, Comlink.transfer(channel.port2, [channel.port2]));
-    }
-    const { settings, linkDelayMs } = this.store.getState();
-    const config = {
-      // A joiner (also one restarted mid-join) streams its ranges in before it serves.
-      join: membership.joining.includes(id),
-      n: settings.n,
-      r: settings.r,
-      w: settings.w,
-      virtualNodes: settings.virtualNodes,
-      conflictMode: settings.conflictMode,
-      // The node reads its gossip timers from the top level of its settings.
-      ...nodeTimersFor(linkDelayMs).membership,
-      requestTimeoutMs: nodeTimersFor(linkDelayMs).requestTimeoutMs,
-      dotOriginMs: dotOriginFor(id),
-    };
-    // The ring is the members the engine reports, not every worker: a joiner is not on it yet.
-    const peers = membership.ring.filter((p) => p !== id);
-    // With two data centres: every member's data centre and the replicas per data centre.
-    Object.assign(config, dataCentreConfig(settings, id, peers));
-    const options = {
-      id,
-      peers,
-      seed: this.seed,
-      config,
-      events: events.port2,
-      requests: requests.port2,
-      wipe,
-    };
-    return async () => {
-      const result = await api.start(Comlink.transfer(options, [events.port2, requests.port2]));
-      this.started(id, worker, result);
-    };
-  }
-
-  private started(id: NodeId, worker: Worker, result: NodeStartResult): void {
-    if (this.running.get(id)?.worker !== worker) return;
-    recordDotOrigin(id, Date.now());
-    const recovery = { ...result.recovery, recovered: result.recovered };
-    this.store.setState((s) => patchNode(s, id, { backend: result.backend, recovery, status: 'up' }));
   }
 
   private died(id: NodeId, worker: Worker, message: string): void {

@@ -59,6 +59,16 @@ describe('workers in a real browser', () => {
     const get = await client.get('fig', { coordinator: ids[2], r: 3 });
     expect(get.ok && get.type === 'get' && get.siblings.map((v) => textOf(v.value))).toEqual(['sweet']);
     expect(Object.values(store.getState().nodes).map((n) => n.status)).toEqual(['up', 'up', 'up']);
+    // At full speed the nodes count their messages instead of an event each: the coordinator's
+    // replica-puts still reach the page as traffic on its links, and no message events come.
+    const replicaLinks = () => {
+      const { linkCounts } = store.getState();
+      return Math.min(linkCounts[`${ids[0]}->${ids[1]}`] ?? 0, linkCounts[`${ids[0]}->${ids[2]}`] ?? 0);
+    };
+    await expect.poll(replicaLinks).toBeGreaterThan(0);
+    const { linkCounts, counters, messages } = store.getState();
+    expect(counters.sent).toBe(Object.values(linkCounts).reduce((a, b) => a + b, 0));
+    expect(messages).toEqual([]);
     cluster.stopAll();
   });
 });

@@ -42,6 +42,22 @@ export interface EventBatch {
   events: ClusterEvent[];
   /** Events dropped because the batch overflowed `eventBatchLengthMax` (the page shows the count). */
   dropped: number;
+  /**
+   * The node's messages since the last batch, counted instead of sent as `message.*` events when the
+   * page does not draw single messages (`setMessageEvents(false)`); absent when nothing was counted.
+   */
+  messages?: MessageCounts;
+}
+
+/**
+ * Messages counted per peer and per type (drops per peer and per reason): what a node's traffic
+ * was, without one event object per message. `sent` and `dropped` are keyed by the destination,
+ * `delivered` by the sender.
+ */
+export interface MessageCounts {
+  sent: Record<string, Record<string, number>>;
+  delivered: Record<string, Record<string, number>>;
+  dropped: Record<string, Record<string, number>>;
 }
 
 /** Outgoing link faults, keyed by destination node. Missing peers are healthy links. */
@@ -52,6 +68,11 @@ export interface NodeWorkerApi {
   /** Hands the worker its end of the channel to `peer`, replacing any earlier one. */
   connect(peer: NodeId, port: MessagePort): void;
   setLinks(table: LinkTable): void;
+  /**
+   * True: a `message.sent` / `delivered` / `dropped` event per message (the page draws each one);
+   * false: per-peer counts in each batch instead (full speed, where links show rates). Default true.
+   */
+  setMessageEvents(on: boolean): void;
   /** Holds every input (messages, requests, timers) until `resume`: a stalled process. */
   pause(): void;
   resume(): void;

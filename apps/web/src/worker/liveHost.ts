@@ -23,10 +23,15 @@
  *
  * Link faults are applied here, at the sending side, from the link table the page pushes: a cut
  * link drops, a lossy one drops with its probability, a slow one holds the message for its delay.
+ *
+ * Messages sent, delivered and dropped are `message.*` events while the page draws each message
+ * (classroom speed); at full speed they are counted per peer and type (messageTally.ts) and the
+ * counts ride in the event batch instead.
  */
 
 import {
   type ClusterEvent,
+  type DropReason,
   type Envelope,
   type FileSystem,
   healthyLink,
@@ -47,6 +52,7 @@ import {
   type LinkTable,
   sharedNow,
 } from '../shared/workerApi.ts';
+import { MessageTally } from './messageTally.ts';
 
 /** Inputs held while paused; beyond this the oldest are dropped (a stalled process's full buffer). */
 export const pausedInputsMax = 10_000;
@@ -100,6 +106,9 @@ export class LiveHost {
   private links: LinkTable = {};
   private readonly linkRng: Rng;
   private batch: ClusterEvent[] = [];
+  /** Per-message events (true) or per-peer counts in the batch (false). */
+  private messageEvents = true;
+  private readonly tally = new MessageTally();
   private droppedEvents = 0;
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
   private wakeAt: number | null = null;
@@ -150,6 +159,10 @@ export class LiveHost {
 
   setLinks(table: LinkTable): void {
     this.links = table;
+  }
+
+  setMessageEvents(on: boolean): void {
+    this.messageEvents = on;
   }
 
   /** Steps a client request; resolves with its reply once that reply has been released. */
@@ -222,7 +235,9 @@ export class LiveHost {
         return;
       }
       const { from, id, body } = envelope;
-      this.emit({ type: 'message.delivered', at: now, node: this.node.id, from, id, msg: body.type });
+      if (this.messageEvents)
+        this.emit({ type: 'message.delivered', at: now, node: this.node.id, from, id, msg: body.type });
+      else this.tally.delivered(from, body.type);
       this.step({ type: 'message', now, envelope });
     });
   }
@@ -308,16 +323,14 @@ export class LiveHost {
   }
 
   private send(envelope: Envelope): void {
-    const now = sharedNow();
     const port = this.ports.get(envelope.to);
     const link = this.links[envelope.to] ?? healthyLink;
-    const base = { at: now, node: this.node.id, to: envelope.to, id: envelope.id, msg: envelope.body.type };
     const reason = !port ? 'unknown-peer' : link.cut ? 'cut' : this.linkRng.chance(link.loss) ? 'loss' : null;
     if (reason || !port) {
-      this.emit({ type: 'message.dropped', ...base, reason: reason ?? 'unknown-peer' });
+      this.noteSend(envelope, reason ?? 'unknown-peer', link.delayMs);
       return;
     }
-    this.emit({ type: 'message.sent', ...base, deliverAt: now + link.delayMs });
+    this.noteSend(envelope, null, link.delayMs);
     if (link.delayMs > 0) {
       setTimeout(() => port.postMessage(envelope), link.delayMs);
       return;
@@ -326,6 +339,19 @@ export class LiveHost {
     port.postMessage(envelope);
     this.stats.sends++;
     this.stats.sendMs += performance.now() - t0;
+  }
+
+  /** A message sent (`dropped` null) or dropped at the sender: an event, or a count at full speed. */
+  private noteSend(envelope: Envelope, dropped: DropReason | null, delayMs: number): void {
+    const { to, id, body } = envelope;
+    if (!this.messageEvents) {
+      if (dropped) this.tally.dropped(to, dropped);
+      else this.tally.sent(to, body.type);
+      return;
+    }
+    const base = { at: sharedNow(), node: this.node.id, to, id, msg: body.type };
+    if (dropped) this.emit({ type: 'message.dropped', ...base, reason: dropped });
+    else this.emit({ type: 'message.sent', ...base, deliverAt: base.at + delayMs });
   }
 
   private scheduleWake(wakeAt: number | null): void {
@@ -356,8 +382,10 @@ export class LiveHost {
   }
 
   private flushEvents(): void {
-    if (this.batch.length === 0 && this.droppedEvents === 0) return;
+    const messages = this.tally.take();
+    if (this.batch.length === 0 && this.droppedEvents === 0 && !messages) return;
     const batch: EventBatch = { node: this.node.id, events: this.batch, dropped: this.droppedEvents };
+    if (messages) batch.messages = messages;
     this.batch = [];
     this.droppedEvents = 0;
     this.eventsPort.postMessage(batch);

@@ -26,6 +26,7 @@ let snapshotOf: (() => ReturnType<NodeWorkerApi['snapshot']>) | null = null;
 let closeFiles: (() => void) | null = null;
 const earlyPorts = new Map<NodeId, MessagePort>();
 let earlyLinks: LinkTable = {};
+let earlyMessageEvents = true;
 
 const api: NodeWorkerApi = {
   async start(options: NodeStartOptions) {
@@ -38,6 +39,7 @@ const api: NodeWorkerApi = {
     const live = new LiveHost(node, fs, options.events, rng, backend === 'opfs');
     host = live;
     host.setLinks(earlyLinks);
+    host.setMessageEvents(earlyMessageEvents);
     for (const [peer, port] of earlyPorts) host.connect(peer, port);
     earlyPorts.clear();
     const io = 'flushStats' in fs ? (fs as OpfsFileSystem).flushStats : null;
@@ -56,6 +58,10 @@ const api: NodeWorkerApi = {
   setLinks(table: LinkTable) {
     earlyLinks = table;
     host?.setLinks(table);
+  },
+  setMessageEvents(on: boolean) {
+    earlyMessageEvents = on;
+    host?.setMessageEvents(on);
   },
   pause() {
     host?.pause();

@@ -1,0 +1,89 @@
+/**
+ * The fold of the workers' batches: at full speed a worker counts its messages instead of sending a
+ * `message.*` event each, and the page must show the same traffic either way (the cluster's
+ * counters, the per-link counts the link rates are drawn from, each node's deliveries).
+ */
+import type { ClusterEvent, NodeId } from '@kvscope/engine';
+import { describe, expect, it } from 'vitest';
+import type { EventBatch } from '../shared/workerApi.ts';
+import { applyEvents } from './foldEvents.ts';
+import { createLabStore, type LabState } from './labStore.ts';
+
+const [n1, n2, n3] = ['n1', 'n2', 'n3'] as NodeId[];
+function fold(state: LabState, batches: EventBatch[]): LabState {
+  let next = state;
+  for (const b of batches) next = { ...next, ...applyEvents(next, b) };
+  return next;
+}
+const traffic = (s: LabState) => ({
+  counters: s.counters,
+  linkCounts: s.linkCounts,
+  delivered: Object.values(s.nodes).map((n) => n.delivered),
+});
+
+describe('folding message traffic into the lab store', () => {
+  it('gives the same counters, link counts and deliveries from counts as from the events they replace', () => {
+    const state = createLabStore([n1, n2, n3], 0).getState();
+    const sent = (node: NodeId, to: NodeId, id: number): ClusterEvent => ({
+      type: 'message.sent',
+      at: 1,
+      node,
+      to,
+      id,
+      msg: 'replica-put',
+      deliverAt: 1,
+    });
+    const delivered = (node: NodeId, from: NodeId, id: number): ClusterEvent => ({
+      type: 'message.delivered',
+      at: 2,
+      node,
+      from,
+      id,
+      msg: 'replica-put',
+    });
+    const fromEvents = fold(state, [
+      {
+        node: n1,
+        events: [
+          sent(n1, n2, 1),
+          sent(n1, n3, 2),
+          sent(n1, n2, 3),
+          { type: 'message.dropped', at: 1, node: n1, to: n3, id: 4, msg: 'replica-put', reason: 'loss' },
+        ],
+        dropped: 0,
+      },
+      { node: n2, events: [delivered(n2, n1, 1), delivered(n2, n1, 3)], dropped: 0 },
+      { node: n3, events: [delivered(n3, n1, 2)], dropped: 0 },
+    ]);
+    const fromCounts = fold(state, [
+      {
+        node: n1,
+        events: [],
+        dropped: 0,
+        messages: {
+          sent: { n2: { 'replica-put': 2 }, n3: { 'replica-put': 1 } },
+          delivered: {},
+          dropped: { n3: { loss: 1 } },
+        },
+      },
+      {
+        node: n2,
+        events: [],
+        dropped: 0,
+        messages: { sent: {}, delivered: { n1: { 'replica-put': 2 } }, dropped: {} },
+      },
+      {
+        node: n3,
+        events: [],
+        dropped: 0,
+        messages: { sent: {}, delivered: { n1: { 'replica-put': 1 } }, dropped: {} },
+      },
+    ]);
+    expect(traffic(fromCounts)).toEqual(traffic(fromEvents));
+    expect(traffic(fromCounts)).toEqual({
+      counters: { sent: 3, delivered: 3, dropped: 1, eventsDropped: 0 },
+      linkCounts: { 'n1->n2': 2, 'n1->n3': 1 },
+      delivered: [0, 2, 1],
+    });
+  });
+});

@@ -1,0 +1,121 @@
+/**
+ * Starting one node's worker, for the live cluster (liveCluster.ts): the Worker itself, its events
+ * and request ports, its link table, a MessageChannel to every running peer, and the settings the
+ * node starts with. Spawning (worker and channels) is split from starting (the node opens its files
+ * and runs), so `startAll` can connect every worker before any node sends its first message.
+ */
+
+import type { KvReply, NodeId } from '@kvscope/engine';
+import * as Comlink from 'comlink';
+import type { EventBatch, NodeStartResult, NodeWorkerApi } from '../shared/workerApi.ts';
+import { dataCentreConfig } from './dataCentres.ts';
+import { flightDrawDelayMinMs } from './foldEvents.ts';
+import { type LabStore, patchNode } from './labStore.ts';
+import { dotOriginFor, nodeTimersFor, recordDotOrigin } from './settings.ts';
+
+/** A node's running worker, as the page holds it. */
+export interface Running {
+  worker: Worker;
+  api: Comlink.Remote<NodeWorkerApi>;
+  /** The page's end of the node's request port, and the requests waiting for their reply. */
+  requests: MessagePort;
+  waiting: Map<string, (reply: KvReply) => void>;
+}
+
+/** What starting a node needs from the cluster. */
+export interface StartupContext {
+  readonly store: LabStore;
+  readonly seed: number;
+  /** The cluster's running workers: a spawned node is added at once. */
+  readonly running: Map<NodeId, Running>;
+  ids(): readonly NodeId[];
+  pushLinks(id: NodeId): Promise<void>;
+  pushAllLinks(): Promise<void>;
+  /** Receives the node's event batches. */
+  enqueue(batch: EventBatch): void;
+  /** Called when the worker dies of an error. */
+  died(id: NodeId, worker: Worker, message: string): void;
+}
+
+/** Per-message events when the page draws each message (the link delay makes them visible). */
+export function messageEventsFor(linkDelayMs: number): boolean {
+  return linkDelayMs >= flightDrawDelayMinMs;
+}
+
+/** Creates the node's worker and its channels to every running peer; returns the start step. */
+export async function spawnNode(
+  ctx: StartupContext,
+  id: NodeId,
+  wipe: boolean,
+): Promise<() => Promise<void>> {
+  const worker = new Worker(new URL('../worker/node.worker.ts', import.meta.url), {
+    type: 'module',
+    name: id,
+  });
+  worker.addEventListener('error', (e) => ctx.died(id, worker, e.message || 'worker error'));
+  const api = Comlink.wrap<NodeWorkerApi>(worker);
+  const events = new MessageChannel();
+  events.port1.onmessage = (e: MessageEvent<EventBatch>) => ctx.enqueue(e.data);
+  const requests = new MessageChannel();
+  const waiting = new Map<string, (reply: KvReply) => void>();
+  requests.port1.onmessage = (e: MessageEvent<KvReply>) => {
+    const resolve = waiting.get(e.data.requestId);
+    waiting.delete(e.data.requestId);
+    resolve?.(e.data);
+  };
+  ctx.running.set(id, { worker, api, requests: requests.port1, waiting });
+  // A joiner is new to every link table: the others' links to it get the network's delay too.
+  const { membership, linkDelayMs } = ctx.store.getState();
+  await (membership.joining.includes(id) ? ctx.pushAllLinks() : ctx.pushLinks(id));
+  await api.setMessageEvents(messageEventsFor(linkDelayMs));
+  for (const peer of ctx.ids()) {
+    const other = peer === id ? undefined : ctx.running.get(peer);
+    if (!other) continue;
+    const channel = new MessageChannel();
+    await api.connect(peer, Comlink.transfer(channel.port1, [channel.port1]));
+    await other.api.connect(id, Comlink.transfer(channel.port2, [channel.port2]));
+  }
+  const options = {
+    id,
+    // The ring is the members the engine reports, not every worker: a joiner is not on it yet.
+    peers: ctx.store.getState().membership.ring.filter((p) => p !== id),
+    seed: ctx.seed,
+    config: nodeConfig(ctx.store, id),
+    events: events.port2,
+    requests: requests.port2,
+    wipe,
+  };
+  return async () => {
+    const result = await api.start(Comlink.transfer(options, [events.port2, requests.port2]));
+    started(ctx, id, worker, result);
+  };
+}
+
+/** The protocol settings a node starts with (`NodeEnv.config`), from the lab's settings. */
+function nodeConfig(store: LabStore, id: NodeId): Record<string, unknown> {
+  const { settings, linkDelayMs, membership } = store.getState();
+  const timers = nodeTimersFor(linkDelayMs);
+  const config = {
+    // A joiner (also one restarted mid-join) streams its ranges in before it serves.
+    join: membership.joining.includes(id),
+    n: settings.n,
+    r: settings.r,
+    w: settings.w,
+    virtualNodes: settings.virtualNodes,
+    conflictMode: settings.conflictMode,
+    // The node reads its gossip timers from the top level of its settings.
+    ...timers.membership,
+    requestTimeoutMs: timers.requestTimeoutMs,
+    dotOriginMs: dotOriginFor(id),
+  };
+  // With two data centres: every member's data centre and the replicas per data centre.
+  const peers = membership.ring.filter((p) => p !== id);
+  return Object.assign(config, dataCentreConfig(settings, id, peers));
+}
+
+function started(ctx: StartupContext, id: NodeId, worker: Worker, result: NodeStartResult): void {
+  if (ctx.running.get(id)?.worker !== worker) return;
+  recordDotOrigin(id, Date.now());
+  const recovery = { ...result.recovery, recovered: result.recovered };
+  ctx.store.setState((s) => patchNode(s, id, { backend: result.backend, recovery, status: 'up' }));
+}
