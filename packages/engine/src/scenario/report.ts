@@ -95,8 +95,18 @@ export interface RunReport {
   scenario: Scenario;
   history: HistoryOp[];
   /** Wall-clock figures, when the driver measured them: not part of a run's identity. */
-  /** `simulateMs`: the simulation up to the final reads; `checkMs`: final contents, checkers, report. */
-  wall?: { ms: number; operationsPerSecond: number; simulateMs: number; checkMs: number };
+  /**
+   * `simulateMs`: the simulation up to the final reads; `checkMs`: final contents, checkers, report,
+   * and of it `finalStateMs` (every replica's final contents) and `checkersMs` (the checkers).
+   */
+  wall?: {
+    ms: number;
+    operationsPerSecond: number;
+    simulateMs: number;
+    checkMs: number;
+    finalStateMs: number;
+    checkersMs: number;
+  };
 }
 
 /**

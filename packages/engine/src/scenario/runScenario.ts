@@ -161,6 +161,7 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
   const simulatedAt = options.wallClock?.();
   // The final state is that of the nodes on the final ring: a decommissioned node's disk is gone.
   const { states, down, hintsLeft } = finalStates(sim, nemesis.members, createNode, config, workload, seed);
+  const contentsAt = options.wallClock?.();
   // Convergence is judged on the final ring too: joined nodes count, decommissioned ones do not.
   const declared = config.members as RingMember[];
   const finalMembers = nemesis.members.map(
@@ -172,6 +173,7 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
   const convergence = { replicasOf, hintsLeft, down };
   const verdicts = runCheckers(history.ops, states, checkerConfigOf(scenario), convergence);
   if (aborted !== undefined) verdicts.valid = false;
+  const checkedAt = options.wallClock?.();
   const metrics = computeMetrics(history.ops, sim.counters, verdicts, sim.now);
   metrics.repair = repairs.metrics(nemesis.log.at(-1)?.atMs ?? null);
   const report: RunReport = {
@@ -199,6 +201,8 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
       operationsPerSecond: ms > 0 ? (operations * 1_000) / ms : 0,
       simulateMs,
       checkMs: ms - simulateMs,
+      finalStateMs: (contentsAt ?? simulatedAt) - simulatedAt,
+      checkersMs: (checkedAt ?? simulatedAt) - (contentsAt ?? simulatedAt),
     };
   }
   return report;

@@ -23,6 +23,7 @@
 import { assert } from '../assert.ts';
 import { clientTimeoutFactor } from '../constants.ts';
 import { kvError } from '../errors.ts';
+import type { ClientReply } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Rng } from '../random/rng.ts';
 import type { KvCommand, KvFailure, KvReply, KvRequest } from '../replication/requests.ts';
@@ -65,16 +66,38 @@ export interface ClientOptions {
 /** What a request came back with: the store's reply, or nothing before the client's timeout. */
 type Outcome = KvReply | KvFailure;
 
+/** The request a channel is waiting on. */
+interface OpenRequest {
+  requestId: string;
+  type: KvCommand['type'];
+  node: NodeId;
+  /** Simulated time at which the client gives up. */
+  deadline: number;
+  done: (outcome: Outcome) => void;
+}
+
 /**
  * Sends one request at a time and delivers exactly one outcome per request: the coordinator's reply,
  * or a timeout failure made up by the client when none came in time (a crashed coordinator answers
  * nothing). A reply arriving after the client gave up is ignored.
+ *
+ * The timeout is one timer per client, not one per request: requests are one at a time and their
+ * deadlines only grow, so a single pending timer at or before the open request's deadline suffices.
+ * When it fires it times the request out if the deadline has come, and otherwise moves on to the
+ * deadline of the request now open. Most requests are answered long before it, and cost no event.
  */
 export class ClientChannel {
   private sequence = 0;
-  private open: string | null = null;
+  private open: OpenRequest | null = null;
+  /** When the pending timer fires, or null when none is pending. */
+  private timerAt: number | null = null;
+  private readonly timerLabel: string;
+  private readonly onReply = (reply: ClientReply) => this.finish(reply.requestId, reply as KvReply);
+  private readonly onTimer = () => this.timerFired();
 
-  constructor(readonly options: ClientOptions) {}
+  constructor(readonly options: ClientOptions) {
+    this.timerLabel = `timeout c${options.process}`;
+  }
 
   get busy(): boolean {
     return this.open !== null;
@@ -85,32 +108,51 @@ export class ClientChannel {
     return choice.kind === 'bound' ? choice.node : this.options.rng.pick(choice.nodes);
   }
 
+  /** Sends `command` (which the channel takes over: it gets the request id) to `node`. */
   send(command: KvCommand, node: NodeId, done: (outcome: Outcome) => void): void {
     assert(this.open === null, `client ${this.options.process} sent a request while one is open`);
     const { sim, timeoutMs } = this.options;
-    const requestId = `c${this.options.process}.${this.sequence++}`;
-    this.open = requestId;
-    const finish = (outcome: Outcome) => {
-      if (this.open !== requestId) return; // already timed out or answered
-      this.open = null;
-      done(outcome);
-    };
-    sim.request(node, { ...command, requestId } as KvRequest, (reply) => finish(reply as KvReply));
-    sim.schedule(sim.now + timeoutMs, `timeout ${requestId}`, () => {
-      if (this.open !== requestId) return; // answered in time
-      const error = kvError(
-        'KV_TIMEOUT',
-        `the client heard nothing from ${node} within ${timeoutMs} ms`,
-      ).toJSON();
-      finish({
-        type: command.type,
-        requestId,
-        coordinator: node,
-        ok: false,
-        outcome: command.type === 'get' ? 'fail' : 'info',
-        error,
-      });
+    const request = command as KvRequest;
+    request.requestId = `c${this.options.process}.${this.sequence++}`;
+    const deadline = sim.now + timeoutMs;
+    this.open = { requestId: request.requestId, type: command.type, node, deadline, done };
+    sim.request(node, request, this.onReply);
+    if (this.timerAt === null) this.arm(deadline);
+  }
+
+  private arm(at: number): void {
+    this.timerAt = at;
+    this.options.sim.schedule(at, this.timerLabel, this.onTimer);
+  }
+
+  private timerFired(): void {
+    this.timerAt = null;
+    const open = this.open;
+    if (open === null) return;
+    if (open.deadline > this.options.sim.now) {
+      this.arm(open.deadline);
+      return;
+    }
+    const { timeoutMs } = this.options;
+    const error = kvError(
+      'KV_TIMEOUT',
+      `the client heard nothing from ${open.node} within ${timeoutMs} ms`,
+    ).toJSON();
+    this.finish(open.requestId, {
+      type: open.type,
+      requestId: open.requestId,
+      coordinator: open.node,
+      ok: false,
+      outcome: open.type === 'get' ? 'fail' : 'info',
+      error,
     });
+  }
+
+  private finish(requestId: string, outcome: Outcome): void {
+    const open = this.open;
+    if (open === null || open.requestId !== requestId) return; // already timed out or answered
+    this.open = null;
+    open.done(outcome);
   }
 }
 
@@ -191,8 +233,15 @@ export class KvClient extends SessionClient {
     });
   }
 
-  put(key: string, value: Uint8Array, w: ConsistencyLevel | undefined, done: () => void): void {
-    this.write({ type: 'put', key, value }, historyValueOfBytes(value), w, done);
+  /** Puts `value`; `shown` is its history form, when the caller has it (else decoded from the bytes). */
+  put(
+    key: string,
+    value: Uint8Array,
+    w: ConsistencyLevel | undefined,
+    done: () => void,
+    shown: HistoryValue = historyValueOfBytes(value),
+  ): void {
+    this.write({ type: 'put', key, value }, shown, w, done);
   }
 
   delete(key: string, w: ConsistencyLevel | undefined, done: () => void): void {

@@ -129,19 +129,24 @@ export interface FailFields {
   node?: string;
 }
 
-/** The recorder the workloads write to. Records are appended in real-time order. */
+/**
+ * The recorder the workloads write to. Records are appended in real-time order. A run records two
+ * records per operation, so each is built in one object literal with no intermediate copies, and
+ * the handle `invoke` returns is the invoke record itself (read through `OpHandle`'s fields).
+ */
 export class History {
   private readonly records: HistoryOp[] = [];
+  /** Process → its open invoke: a process runs one operation at a time. */
   private readonly open = new Map<number, HistoryOp>();
-  private readonly busy = new Set<number>();
 
   get ops(): readonly HistoryOp[] {
     return this.records;
   }
 
   invoke(fields: InvokeFields, time: number): OpHandle {
-    assert(!this.busy.has(fields.process), `process ${fields.process} invoked while an operation is open`);
-    const op = this.append({
+    assert(!this.open.has(fields.process), `process ${fields.process} invoked while an operation is open`);
+    const op: HistoryOp = {
+      index: this.records.length,
       type: 'invoke',
       process: fields.process,
       f: fields.f,
@@ -149,86 +154,86 @@ export class History {
       value: fields.value ?? null,
       context: fields.context ?? null,
       time,
-      ...(fields.node === undefined ? {} : { node: fields.node }),
-    });
-    this.open.set(op.index, op);
-    this.busy.add(op.process);
-    return { index: op.index, process: op.process, f: op.f, key: op.key };
+    };
+    if (fields.node !== undefined) op.node = fields.node;
+    this.records.push(op);
+    this.open.set(op.process, op);
+    return op;
   }
 
   ok(handle: OpHandle, time: number, fields: OkFields = {}): HistoryOp {
-    const isReadOp = readFunctions.includes(handle.f);
+    const isReadOp = handle.f === 'get' || handle.f === 'read';
     if (!isReadOp) assert(fields.clock !== undefined, `ok ${handle.f} needs its clock`);
     if (isReadOp) assert(fields.siblings !== undefined, `ok ${handle.f} needs siblings`);
-    const invoke = this.close(handle);
-    return this.append({
-      ...completion(invoke, 'ok', time),
-      value: fields.value ?? (isReadOp ? null : invoke.value),
-      context: fields.context ?? (isReadOp ? null : invoke.context),
-      ...defined({
-        node: fields.node ?? invoke.node,
-        clock: fields.clock,
-        dot: fields.dot,
-        siblings: fields.siblings,
-      }),
-    });
+    const invoke = this.close(handle, time);
+    const op = this.completion(invoke, 'ok', time);
+    if (fields.value !== undefined && fields.value !== null) op.value = fields.value;
+    else if (isReadOp) op.value = null;
+    if (fields.context !== undefined && fields.context !== null) op.context = fields.context;
+    else if (isReadOp) op.context = null;
+    const node = fields.node ?? invoke.node;
+    if (node !== undefined) op.node = node;
+    if (fields.clock !== undefined) op.clock = fields.clock;
+    if (fields.dot !== undefined) op.dot = fields.dot;
+    if (fields.siblings !== undefined) op.siblings = fields.siblings;
+    return op;
   }
 
   fail(handle: OpHandle, time: number, fields: FailFields): HistoryOp {
-    return this.append({
-      ...completion(this.close(handle), 'fail', time),
-      ...defined({ error: fields.error, node: fields.node }),
-    });
+    return this.failed(handle, 'fail', time, fields);
   }
 
   info(handle: OpHandle, time: number, fields: Partial<FailFields> = {}): HistoryOp {
-    return this.append({
-      ...completion(this.close(handle), 'info', time),
-      ...defined({ error: fields.error, node: fields.node }),
-    });
+    return this.failed(handle, 'info', time, fields);
   }
 
   /** Operations invoked and never completed (the run ended first): Jepsen treats them as `info`. */
   openOps(): readonly HistoryOp[] {
-    return [...this.open.values()];
+    return [...this.open.values()].sort((a, b) => a.index - b.index);
   }
 
   serialize(): string {
     return serializeHistory(this.records);
   }
 
-  private append(op: Omit<HistoryOp, 'index'>): HistoryOp {
-    const record = { index: this.records.length, ...op } as HistoryOp;
-    this.records.push(record);
-    return record;
+  private failed(
+    handle: OpHandle,
+    type: 'fail' | 'info',
+    time: number,
+    fields: Partial<FailFields>,
+  ): HistoryOp {
+    const op = this.completion(this.close(handle, time), type, time);
+    if (fields.error !== undefined) op.error = fields.error;
+    if (fields.node !== undefined) op.node = fields.node;
+    return op;
   }
 
-  private close(handle: OpHandle): HistoryOp {
-    const invoke = this.open.get(handle.index);
-    assert(invoke !== undefined, `operation ${handle.index} completed twice or never invoked`);
-    this.open.delete(handle.index);
-    this.busy.delete(invoke.process);
+  /** Appends the completion of `invoke`: its fields repeated, with the outcome and the time. */
+  private completion(invoke: HistoryOp, type: OpType, time: number): HistoryOp {
+    const op: HistoryOp = {
+      index: this.records.length,
+      type,
+      process: invoke.process,
+      f: invoke.f,
+      key: invoke.key,
+      value: invoke.value,
+      context: invoke.context,
+      time,
+    };
+    this.records.push(op);
+    return op;
+  }
+
+  private close(handle: OpHandle, time: number): HistoryOp {
+    const invoke = this.open.get(handle.process);
+    assert(
+      invoke !== undefined && invoke.index === handle.index,
+      `operation ${handle.index} completed twice or never invoked`,
+    );
+    assert(time >= invoke.time, `operation ${invoke.index} completes at ${time}, before its invoke`);
+    this.open.delete(invoke.process);
     return invoke;
   }
-}
-
-function completion(invoke: HistoryOp, type: OpType, time: number): Omit<HistoryOp, 'index'> {
-  assert(time >= invoke.time, `operation ${invoke.index} completes at ${time}, before its invoke`);
-  return {
-    type,
-    process: invoke.process,
-    f: invoke.f,
-    key: invoke.key,
-    value: invoke.value,
-    context: invoke.context,
-    time,
-  };
-}
-
-function defined<T extends Record<string, unknown>>(fields: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(fields)) if (v !== undefined) out[k as keyof T] = v as T[keyof T];
-  return out;
 }
 
 /** A value's JSON form: valid UTF-8 as text, anything else as base64 (so equal bytes → equal JSON). */

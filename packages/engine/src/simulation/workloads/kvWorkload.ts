@@ -24,12 +24,13 @@ import {
 
 const filler = 'abcdefghijklmnopqrstuvwxyz0123456789';
 
-/** A unique, readable value of exactly `bytes` bytes (shorter when `bytes` is below the label). */
-function valueText(process: number, sequence: number, bytes: number): Uint8Array {
-  const label = `p${process}.${sequence}:`;
-  let text = label;
-  while (text.length < bytes) text += filler;
-  return utf8Encode(text.slice(0, Math.max(bytes, 1)));
+/**
+ * A unique, readable ASCII value of exactly `bytes` bytes (at least 1): the label `p<process>.<n>:`
+ * then the filler repeated, cut to length. `padding` is the filler repeated to at least `bytes`.
+ * ASCII, so the text is the value's history form as it is (no decoding of the bytes back).
+ */
+function valueText(process: number, sequence: number, bytes: number, padding: string): string {
+  return `p${process}.${sequence}:${padding}`.slice(0, Math.max(bytes, 1));
 }
 
 export function startKvWorkload(spec: KvWorkload, context: WorkloadContext): RunningWorkload {
@@ -39,6 +40,7 @@ export function startKvWorkload(spec: KvWorkload, context: WorkloadContext): Run
   const state = { finished: false };
   const { get, put } = spec.mix;
   const total = spec.mix.get + spec.mix.put + spec.mix.delete;
+  const padding = filler.repeat(Math.ceil(spec.valueBytes / filler.length));
   for (let i = 0; i < spec.clients; i++) {
     const clientRng = rng.fork(`client/${i}`);
     const chooseKey =
@@ -64,8 +66,10 @@ export function startKvWorkload(spec: KvWorkload, context: WorkloadContext): Run
         const pick = clientRng.float() * total;
         if (pick < get) return client.get(key, spec.r, done);
         written.add(key);
-        if (pick < get + put)
-          return client.put(key, valueText(client.process, sequence++, spec.valueBytes), spec.w, done);
+        if (pick < get + put) {
+          const text = valueText(client.process, sequence++, spec.valueBytes, padding);
+          return client.put(key, utf8Encode(text), spec.w, done, text);
+        }
         client.delete(key, spec.w, done);
       },
     );
