@@ -345,7 +345,7 @@ function printBreakdown(label: string, host: HostTotals, puts: number): void {
       `sync ${f(per('syncMs'))} ms in ${per('syncs').toFixed(2)} syncs (${f(each('syncMs', 'syncs'))} ms each, ` +
       `${(host.syncs ? (host.syncedOutputs ?? 0) / host.syncs : 0).toFixed(1)} outputs per sync); ` +
       `OPFS flush ${f(per('flushMs'))} ms in ${per('flushes').toFixed(2)} flushes (${f(each('flushMs', 'flushes'))} ms each, ` +
-      `${per('cleanFlushes').toFixed(2)} clean ones skipped); postMessage ${f(per('sendMs'))} ms in ${per('sends').toFixed(1)} sends; ` +
+      `${per('cleanFlushes').toFixed(2)} clean ones skipped); postMessage ${f(per('sendMs'))} ms for ${per('sends').toFixed(1)} messages in ${per('posts').toFixed(2)} posts; ` +
       `held for group commit ${f(each('heldMs', 'heldOutputs'))} ms per held output (${per('heldOutputs').toFixed(1)} per put), ` +
       `commit scheduling delay ${f(per('commitDelayMs'))} ms; coordinator's request time in its worker ${f(each('requestMs', 'requests'))} ms; ` +
       `longest step ${f(host.stepMsMax ?? 0)} ms, longest sync ${f(host.syncMsMax ?? 0)} ms (any worker, since it started)`,

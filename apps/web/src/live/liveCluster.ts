@@ -108,7 +108,7 @@ export class LiveCluster {
     this.autoscaler.countRequest(id);
     return new Promise((resolve) => {
       node.waiting.set(request.requestId, resolve);
-      node.requests.postMessage(request);
+      node.send(request);
     });
   }
 

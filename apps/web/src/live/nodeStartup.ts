@@ -5,7 +5,7 @@
  * and runs), so `startAll` can connect every worker before any node sends its first message.
  */
 
-import type { KvReply, NodeId } from '@kvscope/engine';
+import type { KvReply, KvRequest, NodeId } from '@kvscope/engine';
 import * as Comlink from 'comlink';
 import type { EventBatch, NodeStartResult, NodeWorkerApi } from '../shared/workerApi.ts';
 import { dataCentreConfig } from './dataCentres.ts';
@@ -20,6 +20,11 @@ export interface Running {
   /** The page's end of the node's request port, and the requests waiting for their reply. */
   requests: MessagePort;
   waiting: Map<string, (reply: KvReply) => void>;
+  /**
+   * Sends a client request: the requests of one task leave in one `postMessage` of an array at the
+   * task's end, and the worker answers with arrays too (worker/replyBatch.ts).
+   */
+  send(request: KvRequest): void;
 }
 
 /** What starting a node needs from the cluster. */
@@ -58,12 +63,23 @@ export async function spawnNode(
   events.port1.onmessage = (e: MessageEvent<EventBatch>) => ctx.enqueue(e.data);
   const requests = new MessageChannel();
   const waiting = new Map<string, (reply: KvReply) => void>();
-  requests.port1.onmessage = (e: MessageEvent<KvReply>) => {
-    const resolve = waiting.get(e.data.requestId);
-    waiting.delete(e.data.requestId);
-    resolve?.(e.data);
+  requests.port1.onmessage = (e: MessageEvent<KvReply[]>) => {
+    for (const reply of e.data) {
+      const resolve = waiting.get(reply.requestId);
+      waiting.delete(reply.requestId);
+      resolve?.(reply);
+    }
   };
-  ctx.running.set(id, { worker, api, requests: requests.port1, waiting });
+  let outgoing: KvRequest[] = [];
+  const send = (request: KvRequest) => {
+    outgoing.push(request);
+    if (outgoing.length > 1) return;
+    queueMicrotask(() => {
+      requests.port1.postMessage(outgoing);
+      outgoing = [];
+    });
+  };
+  ctx.running.set(id, { worker, api, requests: requests.port1, waiting, send });
   // A joiner is new to every link table: the others' links to it get the network's delay too.
   const { membership, linkDelayMs } = ctx.store.getState();
   await (membership.joining.includes(id) ? ctx.pushAllLinks() : ctx.pushLinks(id));

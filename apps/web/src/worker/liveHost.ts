@@ -24,9 +24,10 @@
  * Link faults are applied here, at the sending side, from the link table the page pushes: a cut
  * link drops, a lossy one drops with its probability, a slow one holds the message for its delay.
  *
- * Messages sent, delivered and dropped are `message.*` events while the page draws each message
- * (classroom speed); at full speed they are counted per peer and type (messageTally.ts) and the
- * counts ride in the event batch instead.
+ * What one task sends to a peer leaves in one `postMessage` at the end of the task, or before a
+ * sync (peerOutbox.ts). Messages sent, delivered and dropped are `message.*` events while the page
+ * draws each message (classroom speed); at full speed they are counted per peer and type
+ * (messageTally.ts) and the counts ride in the event batch instead.
  */
 
 import {
@@ -52,56 +53,15 @@ import {
   type LinkTable,
   sharedNow,
 } from '../shared/workerApi.ts';
+import { freshHostStats, type HostStats } from './hostStats.ts';
 import { MessageTally } from './messageTally.ts';
+import { PeerOutbox } from './peerOutbox.ts';
 
 /** Inputs held while paused; beyond this the oldest are dropped (a stalled process's full buffer). */
 export const pausedInputsMax = 10_000;
 
-/** What the host loop spent its time on, for the inspector and for profiling the request path. */
-export interface HostStats {
-  /** Inputs stepped (messages, requests, ticks) and the milliseconds spent in `node.step`. */
-  steps: number;
-  stepMs: number;
-  /** The longest single step and sync (ms): a memtable flush or compaction stalls the node. */
-  stepMsMax: number;
-  syncMsMax: number;
-  /** Group commits that synced the log, the outputs they released, and the milliseconds in `sync`. */
-  syncs: number;
-  syncedOutputs: number;
-  syncMs: number;
-  /** Outputs held for a group commit, and their milliseconds from being stepped to being released. */
-  heldOutputs: number;
-  heldMs: number;
-  /** Milliseconds from a commit being scheduled to it running (inputs stepped ahead of it). */
-  commitDelayMs: number;
-  /** Messages posted to peers and the milliseconds spent in `postMessage`. */
-  sends: number;
-  sendMs: number;
-  /** Client requests answered and their milliseconds in this worker, arrival to reply. */
-  requests: number;
-  requestMs: number;
-  /** Events emitted to the page. */
-  events: number;
-}
-
 export class LiveHost {
-  readonly stats: HostStats = {
-    steps: 0,
-    stepMs: 0,
-    stepMsMax: 0,
-    syncMsMax: 0,
-    syncs: 0,
-    syncedOutputs: 0,
-    syncMs: 0,
-    heldOutputs: 0,
-    heldMs: 0,
-    commitDelayMs: 0,
-    sends: 0,
-    sendMs: 0,
-    requests: 0,
-    requestMs: 0,
-    events: 0,
-  };
+  readonly stats: HostStats = freshHostStats();
   private readonly ports = new Map<NodeId, MessagePort>();
   private links: LinkTable = {};
   private readonly linkRng: Rng;
@@ -109,6 +69,7 @@ export class LiveHost {
   /** Per-message events (true) or per-peer counts in the batch (false). */
   private messageEvents = true;
   private readonly tally = new MessageTally();
+  private readonly outbox = new PeerOutbox(this.stats);
   private droppedEvents = 0;
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
   private wakeAt: number | null = null;
@@ -154,7 +115,12 @@ export class LiveHost {
   connect(peer: NodeId, port: MessagePort): void {
     this.ports.get(peer)?.close();
     this.ports.set(peer, port);
-    port.onmessage = (event: MessageEvent) => this.receive(event.data);
+    // A peer posts the envelopes of one task as an array (peerOutbox.ts), a delayed one alone.
+    port.onmessage = (event: MessageEvent) => {
+      const data: unknown = event.data;
+      if (!Array.isArray(data)) this.receive(data);
+      else for (const raw of data) this.receive(raw);
+    };
   }
 
   setLinks(table: LinkTable): void {
@@ -207,6 +173,7 @@ export class LiveHost {
     this.stopped = true;
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
     clearInterval(this.batchTimer);
+    this.outbox.flush();
     this.flushEvents();
     for (const port of this.ports.values()) port.close();
     this.flushChannel.port1.close();
@@ -282,6 +249,8 @@ export class LiveHost {
     this.pendingAt = [];
     this.pendingSync = false;
     if (sync) {
+      // What was sent before the sync (a coordinator's early replica-puts) leaves before it blocks.
+      this.outbox.flush();
       const t0 = performance.now();
       this.node.sync();
       this.lastCommitEnd = performance.now();
@@ -335,10 +304,7 @@ export class LiveHost {
       setTimeout(() => port.postMessage(envelope), link.delayMs);
       return;
     }
-    const t0 = performance.now();
-    port.postMessage(envelope);
-    this.stats.sends++;
-    this.stats.sendMs += performance.now() - t0;
+    this.outbox.add(port, envelope);
   }
 
   /** A message sent (`dropped` null) or dropped at the sender: an event, or a count at full speed. */

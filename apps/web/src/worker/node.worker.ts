@@ -18,6 +18,7 @@ import * as Comlink from 'comlink';
 import type { LinkTable, NodeStartOptions, NodeWorkerApi } from '../shared/workerApi.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 import { LiveHost } from './liveHost.ts';
+import { ReplyBatch } from './replyBatch.ts';
 import { chooseBackend, openNodeFileSystem, wipeNodeFileSystem } from './storage/chooseFileSystem.ts';
 import type { OpfsFileSystem } from './storage/opfsFileSystem.ts';
 
@@ -45,8 +46,9 @@ const api: NodeWorkerApi = {
     const io = 'flushStats' in fs ? (fs as OpfsFileSystem).flushStats : null;
     snapshotOf = () => ({ ...node.snapshot(sharedNow()), host: { ...live.stats, ...io } });
     closeFiles = () => fs.close();
-    options.requests.onmessage = (event: MessageEvent<KvRequest>) => {
-      void live.request(event.data).then((reply) => options.requests.postMessage(reply));
+    const replies = new ReplyBatch(options.requests);
+    options.requests.onmessage = (event: MessageEvent<KvRequest[]>) => {
+      for (const request of event.data) void live.request(request).then((reply) => replies.add(reply));
     };
     host.start(recovered);
     return { backend, recovered, recovery: node.lsm.snapshot().recovery };
