@@ -272,7 +272,8 @@ export class AntiEntropy implements ExchangeOwner {
 
   /** Timeouts, background rounds and queued exchanges. Call on every step. */
   tick(now: number, out: NodeOutput): void {
-    for (const session of [...this.sessions.values()]) {
+    // Runs after every step of the node: copy the sessions only when there are some.
+    for (const session of this.sessions.size === 0 ? [] : [...this.sessions.values()]) {
       // The same sum as nextDeadline(): `now - lastHeardAt >= timeoutMs` can round the other way
       // and leave a node woken at its deadline for ever.
       if (now >= session.lastHeardAt + this.timeoutMs) this.finish(session, 'timed-out', now, out);

@@ -351,18 +351,13 @@ export class KvNode implements StorageNode, CoordinatorHost {
   // ── bookkeeping ─────────────────────────────────────────────────────────────────────────────
 
   private nextWake(now: number): number | null {
+    // Runs after every step: plain comparisons, nothing allocated.
     let next = this.coordinator.nextDeadline();
-    const membership = this.membership.nextDeadline(now);
-    if (membership !== null && (next === null || membership < next)) next = membership;
-    for (const deadline of [
-      this.forwarder.nextDeadline(),
-      this.handoff.deadline,
-      this.antiEntropy.nextDeadline(),
-      this.rebalance.nextDeadline(),
-    ]) {
-      if (deadline !== null && (next === null || deadline < next)) next = deadline;
-    }
-    return next;
+    next = earlier(next, this.membership.nextDeadline(now));
+    next = earlier(next, this.forwarder.nextDeadline());
+    next = earlier(next, this.handoff.deadline);
+    next = earlier(next, this.antiEntropy.nextDeadline());
+    return earlier(next, this.rebalance.nextDeadline());
   }
 
   // ── membership changes (SPEC 1.7) ───────────────────────────────────────────────────────────
@@ -403,6 +398,11 @@ export class KvNode implements StorageNode, CoordinatorHost {
       hints: this.handoff.hints.size,
     };
   }
+}
+
+/** The earlier of two deadlines, null meaning none. */
+function earlier(a: number | null, b: number | null): number | null {
+  return a === null || (b !== null && b < a) ? b : a;
 }
 
 /** The node factory for drivers: reads the settings from the environment, refuses bad ones. */

@@ -164,6 +164,7 @@ export class RangeCleanup {
   }
 
   tick(now: number, out: NodeOutput): void {
+    if (this.handovers.size === 0) return; // the usual case: runs after every step of the node
     for (const [stream, handover] of [...this.handovers]) {
       if (handover.verifying !== null && !this.host.onRing(handover.peer)) {
         // The joiner left before acknowledging the re-sent keys: keep them.

@@ -114,6 +114,8 @@ type Pending = PendingWrite | PendingRead;
 export class Coordinator {
   private readonly pending = new Map<number, Pending>();
   private nextOp = 1;
+  /** `nextDeadline()`'s answer, or undefined once a request started, ended or set its repair time. */
+  private earliest: number | null | undefined = null;
 
   constructor(
     private readonly host: CoordinatorHost,
@@ -225,6 +227,8 @@ export class Coordinator {
 
   /** Fires deadlines and read-repair windows. */
   tick(now: number, out: NodeOutput): void {
+    const next = this.nextDeadline();
+    if (next === null || now < next) return; // nothing due: most steps end here
     for (const entry of [...this.pending.values()]) {
       if (entry.kind === 'read' && entry.repairAt !== null && now >= entry.repairAt)
         this.finishRead(entry, out);
@@ -232,17 +236,25 @@ export class Coordinator {
     }
   }
 
-  /** The earliest deadline or repair time among pending requests. */
+  /** The earliest deadline or read-repair time of the requests in flight (memoised until they change). */
   nextDeadline(): number | null {
+    if (this.earliest !== undefined) return this.earliest;
     let next: number | null = null;
     for (const entry of this.pending.values()) {
-      const at = entry.kind === 'read' && entry.repairAt !== null ? entry.repairAt : entry.deadline;
+      // A read past its deadline expires even while it waits to repair (see `tick`).
+      const at =
+        entry.kind === 'read' && entry.repairAt !== null
+          ? Math.min(entry.repairAt, entry.deadline)
+          : entry.deadline;
       if (next === null || at < next) next = at;
     }
+    this.earliest = next;
     return next;
   }
 
-  // ── internals ───────────────────────────────────────────────────────────────────────────────
+  private forget(op: number): void {
+    if (this.pending.delete(op)) this.earliest = undefined;
+  }
 
   private common(key: string, quorum: Quorum, replyTo: ReplyTo, now: number): PendingCommon {
     const op = this.nextOp++;
@@ -272,6 +284,7 @@ export class Coordinator {
     out: NodeOutput,
   ): void {
     this.pending.set(entry.op, entry);
+    this.earliest = undefined;
     out.events.push({
       type: 'request.started',
       at: now,
@@ -318,7 +331,7 @@ export class Coordinator {
       );
       this.complete(write, failure(write.request, this.host.self, 'info', error), now, out);
     }
-    if (write.acked.length + write.refused.length === write.targets.length) this.pending.delete(write.op);
+    if (write.acked.length + write.refused.length === write.targets.length) this.forget(write.op);
   }
 
   private progressRead(read: PendingRead, now: number, out: NodeOutput): void {
@@ -339,6 +352,7 @@ export class Coordinator {
       };
       this.complete(read, reply, now, out);
       read.repairAt = now + this.settings.readRepairWaitMs;
+      this.earliest = undefined;
     }
     if (read.replied && read.answers.size === read.targets.length) this.finishRead(read, out);
   }
@@ -365,7 +379,7 @@ export class Coordinator {
 
   /** Read repair (SPEC 1.4): replicas that answered with less than the reconciled set get it. */
   private finishRead(read: PendingRead, out: NodeOutput): void {
-    this.pending.delete(read.op);
+    this.forget(read.op);
     const replicas = [...read.answers.keys()];
     const { siblings, staleReplicas } = reconcile([...read.answers.values()]);
     // Stand-ins are not repaired: what they hold is handed off to the owner, not kept.
@@ -391,7 +405,7 @@ export class Coordinator {
   }
 
   private expire(entry: Pending, now: number, out: NodeOutput): void {
-    this.pending.delete(entry.op);
+    this.forget(entry.op);
     if (entry.replied) return;
     const answered = entry.kind === 'write' ? entry.acked : [...entry.answers.keys()];
     const verb = entry.kind === 'write' ? 'acknowledged' : 'answered';

@@ -19,7 +19,8 @@ import { decodeSiblings, encodeSiblings, syncSiblings, type Version } from '../v
 export interface LocalStore {
   /** The stored bytes of `key`; the caller only reads them (`LsmStore.getShared`). */
   getShared(key: string): Uint8Array | undefined;
-  put(key: string, value: Uint8Array): void;
+  /** Stores `value` itself: the caller never modifies it afterwards (`LsmStore.putOwned`). */
+  putOwned(key: string, value: Uint8Array): void;
   /** The durability point: every put before it survives a crash once it returns. */
   sync(): void;
   scan(start?: string, end?: string): Iterable<[string, Uint8Array]>;
@@ -78,7 +79,7 @@ export class ReplicaStore {
     const encoded = encodeSiblings(siblings);
     if (sameBytes(stored, encoded)) return { siblings, changed: false, encoded };
     try {
-      this.local.put(key, encoded);
+      this.local.putOwned(key, encoded);
     } catch (error) {
       // The store refuses (a record over its limit, a full disk): an operating error, returned.
       if (isKvError(error)) return error;

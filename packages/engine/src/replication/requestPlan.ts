@@ -30,7 +30,7 @@ export interface PlanView {
   /** The cluster's R and W, for requests that name none. */
   r: ConsistencyLevel;
   w: ConsistencyLevel;
-  isAlive(node: NodeId): boolean;
+  isAlive: (node: NodeId) => boolean;
 }
 
 export interface RequestPlan {
@@ -40,7 +40,7 @@ export interface RequestPlan {
   forwardTo: NodeId | null;
   targets: NodeId[];
   /** Stand-ins among the targets → the replica each stands in for. */
-  hintFor: Map<NodeId, NodeId>;
+  hintFor: ReadonlyMap<NodeId, NodeId>;
   rule: QuorumRule;
   /** The data centre each target answers for (a stand-in: its replica's). */
   dcOf: TargetDataCentre;
@@ -58,25 +58,28 @@ export function planRequest(request: KvRequest, view: PlanView, forwarded: boole
     (request.type === 'get' ? request.r : request.w) ?? (request.type === 'get' ? view.r : view.w);
   const rule = quorumRule(what, level, view.placement, localDc);
   if (isKvError(rule)) return rule;
-  const choice = chooseReplicas(localCandidates(request, replicas, rule, localDc), view.quorum, (node) =>
-    view.isAlive(node),
-  );
+  const choice = chooseReplicas(localCandidates(request, replicas, rule, localDc), view.quorum, view.isAlive);
   const { targets, hintFor } = choice;
   const dcMap = replicas.dataCentreOf;
-  const dcOf: TargetDataCentre = (target) => dcMap?.get(hintFor.get(target) ?? target);
+  const dcOf: TargetDataCentre =
+    dcMap === null ? noDataCentre : (target) => dcMap.get(hintFor.get(target) ?? target);
   const plan = { request, forwardTo: null, targets, hintFor, rule, dcOf };
+  if (request.type === 'get' || forwarded) return plan;
   // Writes are coordinated by a replica of the key, so clocks name replicas only (Dynamo §4.4).
   // Not by a stand-in while a replica is reachable: it keeps the key only as hints, deleted after
   // the handoff, and would issue the same dot again to its next write of the key (one lost).
   // A replica believed down stays a target only when stand-ins ran out: never forward to it.
   const owners = targets.filter((node) => !hintFor.has(node) && view.isAlive(node));
   const standInOnly = hintFor.has(view.self) && owners.length > 0;
-  if (request.type === 'get' || forwarded || (targets.includes(view.self) && !standInOnly)) return plan;
+  if (targets.includes(view.self) && !standInOnly) return plan;
   const sameDc = dcMap === null ? undefined : owners.find((node) => dcMap.get(node) === localDc);
   const forwardTo = sameDc ?? owners[0] ?? (targets[0] as NodeId);
   const carried = dcMap !== null && localDc !== undefined ? { ...request, localDc } : request;
   return { ...plan, request: carried, forwardTo };
 }
+
+/** Without data centres no target has one (shared: most plans need no closure of their own). */
+const noDataCentre: TargetDataCentre = () => undefined;
 
 /** A LOCAL_QUORUM read asks the local data centre's replicas only; everything else asks all. */
 function localCandidates(

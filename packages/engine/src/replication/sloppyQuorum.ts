@@ -28,8 +28,11 @@ export interface ReplicaChoice {
   /** The nodes to ask, in preference order. */
   targets: NodeId[];
   /** Stand-in → the top-N replica it replaces (only for sloppy quorums). */
-  hintFor: Map<NodeId, NodeId>;
+  hintFor: ReadonlyMap<NodeId, NodeId>;
 }
+
+/** The choice of almost every request: no stand-in. Shared, so a healthy request allocates no map. */
+const noStandIns: ReadonlyMap<NodeId, NodeId> = new Map();
 
 export function chooseReplicas(
   list: ReplicaCandidates,
@@ -37,9 +40,9 @@ export function chooseReplicas(
   isAlive: (node: NodeId) => boolean,
 ): ReplicaChoice {
   const targets = list.nodes.slice();
-  const hintFor = new Map<NodeId, NodeId>();
-  if (mode === 'strict') return { targets, hintFor };
+  if (mode === 'strict') return { targets, hintFor: noStandIns };
   const dcOf = list.dataCentreOf ?? null;
+  let hintFor: Map<NodeId, NodeId> | null = null;
   let standIns: NodeId[] | null = null; // the healthy fallbacks, looked up once a replica is down
   for (let i = 0; i < targets.length; i++) {
     const owner = targets[i] as NodeId;
@@ -50,7 +53,8 @@ export function chooseReplicas(
     if (at < 0 || at >= standIns.length) continue; // none: ask the down replica anyway
     const standIn = standIns.splice(at, 1)[0] as NodeId;
     targets[i] = standIn;
+    hintFor ??= new Map();
     hintFor.set(standIn, owner);
   }
-  return { targets, hintFor };
+  return { targets, hintFor: hintFor ?? noStandIns };
 }

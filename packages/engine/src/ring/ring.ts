@@ -83,8 +83,19 @@ export interface RingOptions {
 
 /** The ring position of a key: MurmurHash3_x86_32 (seed 0) of its UTF-8 bytes. */
 export function keyPosition(key: string): RingPosition {
-  return murmur3OfText(key, 0);
+  // Asked several times per write (placement, the Merkle tree, range checks): memoised, bounded.
+  let position = keyPositions.get(key);
+  if (position === undefined) {
+    if (keyPositions.size >= keyPositionsMax) keyPositions.clear();
+    position = murmur3OfText(key, 0);
+    keyPositions.set(key, position);
+  }
+  return position;
 }
+
+/** Recently hashed keys' positions (a pure function's memo, so sharing it across nodes is safe). */
+const keyPositions = new Map<string, RingPosition>();
+const keyPositionsMax = 65_536;
 
 /** The position of `node`'s `index`-th token. */
 export function tokenPosition(node: NodeId, index: number): RingPosition {

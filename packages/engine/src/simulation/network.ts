@@ -100,8 +100,13 @@ export class SimNetwork {
 
   /** Decides the fate of one message sent at `now`: when it arrives (maybe twice), or why not. */
   route(from: NodeId, to: NodeId, now: number): RouteResult {
-    if (this.cuts.has(linkKey(from, to))) return { dropped: 'cut' };
-    const link = this.link(from, to);
+    // Called for every message: the link's key is built only when some link differs from the rest.
+    let link = this.defaults;
+    if (this.cuts.size > 0 || this.links.size > 0) {
+      const key = linkKey(from, to);
+      if (this.cuts.has(key)) return { dropped: 'cut' };
+      link = this.links.get(key) ?? this.defaults;
+    }
     if (this.rng.chance(link.loss)) return { dropped: 'loss' };
     const delivered = [now + this.delay(link)];
     if (this.rng.chance(link.duplicate)) delivered.push(now + this.delay(link));

@@ -93,12 +93,17 @@ export class LsmStore {
   }
 
   put(key: string, value: Uint8Array): void {
+    this.putOwned(key, value.slice());
+  }
+
+  /**
+   * `put` without the copy: the store keeps `value` itself, so the caller must never modify it
+   * afterwards (the replica store hands over each freshly encoded sibling set).
+   */
+  putOwned(key: string, value: Uint8Array): void {
     this.checkOpen();
     const keyBytes = checkEntry(key, value, this.options);
-    this.write(
-      { key, seq: this.lastSeq + 1, kind: EntryKind.Put, value: value.slice(), deletedAt: 0, keyBytes },
-      keyBytes,
-    );
+    this.write({ key, seq: this.lastSeq + 1, kind: EntryKind.Put, value, deletedAt: 0, keyBytes }, keyBytes);
   }
 
   delete(key: string): void {
@@ -122,10 +127,16 @@ export class LsmStore {
    */
   getShared(key: string): Uint8Array | undefined {
     this.checkOpen();
+    // A key the memtable holds is valid (it was checked when written): no need to encode it again.
+    const recent = key.length > 0 ? this.memtable.get(key) : undefined;
+    if (recent !== undefined) {
+      this.reads.servedByMemtable(key);
+      return recent.kind === EntryKind.Put ? recent.value : undefined;
+    }
     const keyBytes = checkKey(key, this.options.keyBytesMax);
     const entry = this.reads.get(key, keyBytes, this.memtable);
     if (!entry || entry.kind !== EntryKind.Put) return undefined;
-    return this.memtable.get(key) === entry ? entry.value : entry.value.slice();
+    return entry.value.slice();
   }
 
   /** Live entries with start ≤ key < end in key order: a consistent view as of the call. */

@@ -31,6 +31,11 @@ export class ReadPath {
     this.tables = tables;
   }
 
+  /** A read the memtable answered without `get` (the store's shortcut): traced like one. */
+  servedByMemtable(key: string): void {
+    if (this.trace) this.events.emit({ type: 'read.traced', key, source: 'memtable', tables: [] });
+  }
+
   get(key: string, keyBytes: Uint8Array, memtable: Memtable): Entry | undefined {
     const outcomes: { table: string; outcome: BloomOutcome }[] | null = this.trace ? [] : null;
     const fromMemtable = memtable.get(key);

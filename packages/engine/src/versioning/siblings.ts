@@ -28,6 +28,8 @@ import {
   compare,
   counterOf,
   descends,
+  emptyClock,
+  merge,
   mergeAll,
   readClock,
   type VectorClock,
@@ -170,13 +172,22 @@ export interface Reconciliation {
  * coordinator … performs syntactic reconciliation").
  */
 export function reconcile(answers: readonly (readonly Version[])[]): Reconciliation {
-  const siblings = answers.reduce<Version[]>((acc, set) => syncSiblings(acc, set), []);
+  // Index loops: every read runs this once or twice.
+  let siblings: Version[] = [];
+  for (let i = 0; i < answers.length; i++) siblings = syncSiblings(siblings, answers[i] as Version[]);
   const staleReplicas: number[] = [];
-  answers.forEach((set, index) => {
-    const hasAll = siblings.every((s) => set.some((v) => sameWrite(v, s)));
-    if (!hasAll) staleReplicas.push(index);
-  });
-  return { siblings, context: contextOf(siblings), staleReplicas };
+  for (let i = 0; i < answers.length; i++) {
+    const set = answers[i] as readonly Version[];
+    for (let k = 0; k < siblings.length; k++) {
+      if (!includesWrite(set, siblings[k] as Version)) {
+        staleReplicas.push(i);
+        break;
+      }
+    }
+  }
+  let context = emptyClock;
+  for (let k = 0; k < siblings.length; k++) context = merge(context, (siblings[k] as Version).clock);
+  return { siblings, context, staleReplicas };
 }
 
 // ── Binary encoding: what a replica stores as the LSM value of a key ───────────────────────────────
@@ -195,7 +206,8 @@ export function encodeSiblings(siblings: readonly Version[]): Uint8Array {
   const out = siblingWriter.reset();
   out.byte(siblingFormat);
   out.varint(siblings.length);
-  for (const v of siblings) {
+  for (let i = 0; i < siblings.length; i++) {
+    const v = siblings[i] as Version;
     writeClock(out, v.clock);
     out.float64(v.timestamp);
     out.byte(

@@ -59,7 +59,10 @@ export function vectorClock(entries: readonly ClockEntry[]): VectorClock {
 
 /** The counter of `node` in `clock` (0 when absent). */
 export function counterOf(clock: VectorClock, node: NodeId): number {
-  for (const e of clock) if (e.node === node) return e.counter;
+  for (let i = 0; i < clock.length; i++) {
+    const e = clock[i] as ClockEntry;
+    if (e.node === node) return e.counter;
+  }
   return 0;
 }
 
@@ -180,7 +183,8 @@ export function formatClock(clock: VectorClock): string {
 /** Appends `clock` to `out` (used inside the sibling-set encoding too). */
 export function writeClock(out: ByteWriter, clock: VectorClock): void {
   out.varint(clock.length);
-  for (const e of clock) {
+  for (let i = 0; i < clock.length; i++) {
+    const e = clock[i] as ClockEntry;
     out.text(e.node);
     out.varint(e.counter);
     out.float64(e.timestamp);
