@@ -41,12 +41,13 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
     counts.siblingsMax = Math.max(counts.siblingsMax, siblings.length);
     counts.boundMax = Math.max(counts.boundMax, bound);
     if (siblings.length > bound) {
-      log.add({
-        rule: 'sibling-bound',
-        key: done.key,
-        ops: [done.index],
-        explanation: `the read of ${done.key} at ${done.time} ms returned ${siblings.length} siblings, but at most ${bound} of the writes before it were concurrent`,
-      });
+      log.add(
+        'sibling-bound',
+        done.key,
+        [done.index],
+        () =>
+          `the read of ${done.key} at ${done.time} ms returned ${siblings.length} siblings, but at most ${bound} of the writes before it were concurrent`,
+      );
     }
     if (siblings.length < 2) continue; // a false conflict needs two siblings
     const writers = siblings.map((s) => writerOf(done.key, s));
@@ -57,12 +58,13 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
         if (i === j || a === undefined || b === undefined || !covers(b.invoke.context, a.completion!.clock))
           continue;
         counts.falseConflicts++;
-        log.add({
-          rule: 'causal-siblings',
-          key: done.key,
-          ops: [done.index, a.completion!.index, b.completion!.index],
-          explanation: `the read of ${done.key} at ${done.time} ms returned ${showClock(a.completion!.clock)} and ${showClock(b.completion!.clock)} as siblings, but the second was written with context ${showClock(b.invoke.context)}, which had seen the first`,
-        });
+        log.add(
+          'causal-siblings',
+          done.key,
+          [done.index, a.completion!.index, b.completion!.index],
+          () =>
+            `the read of ${done.key} at ${done.time} ms returned ${showClock(a.completion!.clock)} and ${showClock(b.completion!.clock)} as siblings, but the second was written with context ${showClock(b.invoke.context)}, which had seen the first`,
+        );
       }
     }
   }

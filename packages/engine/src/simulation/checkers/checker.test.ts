@@ -5,7 +5,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { ConsistencyLevel } from '../../scenario/types.ts';
-import { type CheckerConfig, levelsIntersect, quorumsIntersect, replicaCount } from './checker.ts';
+import {
+  type CheckerConfig,
+  checkerViolationsMax,
+  levelsIntersect,
+  quorumsIntersect,
+  replicaCount,
+  ViolationLog,
+} from './checker.ts';
 
 const twoDcs = { west: 2, east: 2 };
 const meets = (r: ConsistencyLevel, w: ConsistencyLevel, perDc: Record<string, number> = twoDcs) =>
@@ -50,5 +57,24 @@ describe('quorum intersection with data centres', () => {
     expect(replicaCount('LOCAL_QUORUM', 5, { west: 3, east: 2 })).toBe(2);
     expect(replicaCount('EACH_QUORUM', 5, { west: 3, east: 2 })).toBe(4);
     expect(replicaCount('QUORUM', 5, { west: 3, east: 2 })).toBe(3);
+  });
+});
+
+describe('ViolationLog', () => {
+  it('counts every violation but keeps, and explains, only the first few', () => {
+    const log = new ViolationLog();
+    const explained: number[] = [];
+    for (let i = 0; i < checkerViolationsMax + 5; i++)
+      log.add('stale-read', `k${i}`, [i], () => {
+        explained.push(i);
+        return `read ${i} was stale`;
+      });
+    const result = log.result('no-stale-reads', 'P4', true, {});
+    expect(result.violationCount).toBe(checkerViolationsMax + 5);
+    expect(result.valid).toBe(false);
+    expect(result.violations.map((v) => v.explanation)).toEqual(
+      Array.from({ length: checkerViolationsMax }, (_, i) => `read ${i} was stale`),
+    );
+    expect(explained).toHaveLength(checkerViolationsMax);
   });
 });

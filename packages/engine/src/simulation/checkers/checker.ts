@@ -169,9 +169,16 @@ export class ViolationLog {
   readonly kept: Violation[] = [];
   count = 0;
 
-  add(violation: Violation): void {
+  /**
+   * Counts a violation, and keeps it while fewer than `checkerViolationsMax` are kept. The
+   * explanation may be a function, called only for a kept violation: a broken run can have
+   * thousands, and only the first few are ever read.
+   */
+  add(rule: string, key: string, ops: number[], explanation: string | (() => string)): void {
     this.count++;
-    if (this.kept.length < checkerViolationsMax) this.kept.push(violation);
+    if (this.kept.length >= checkerViolationsMax) return;
+    const text = typeof explanation === 'string' ? explanation : explanation();
+    this.kept.push({ rule, key, ops, explanation: text });
   }
 
   result(

@@ -97,32 +97,35 @@ export function checkConvergence(input: ConvergenceInput): CheckerResult {
     if (!sameSets(replicas.map((node) => input.finalState[node]?.[key]))) {
       counts.keysDiverged++;
       const sizes = replicas.map((node) => `${node}: ${input.finalState[node]?.[key]?.length ?? 0}`);
-      log.add({
-        rule: 'diverged',
+      log.add(
+        'diverged',
         key,
-        ops: [],
-        explanation: `the replicas of ${key} (${replicas.join(', ')}) hold different sibling sets after the heal (siblings per replica: ${sizes.join(', ')})`,
-      });
+        [],
+        () =>
+          `the replicas of ${key} (${replicas.join(', ')}) hold different sibling sets after the heal (siblings per replica: ${sizes.join(', ')})`,
+      );
     }
     const outside = holdersOutside(nodes, contents, replicas, key);
     if (outside.length === 0) continue;
     counts.keysOutsidePreferenceList++;
-    log.add({
-      rule: 'outside-preference-list',
+    log.add(
+      'outside-preference-list',
       key,
-      ops: [],
-      explanation: `${outside.join(', ')} still ${outside.length === 1 ? 'holds' : 'hold'} ${key} in its data, but the key's preference list is ${replicas.join(', ')}`,
-    });
+      [],
+      () =>
+        `${outside.join(', ')} still ${outside.length === 1 ? 'holds' : 'hold'} ${key} in its data, but the key's preference list is ${replicas.join(', ')}`,
+    );
   }
   for (const [node, hints] of Object.entries(input.hintsLeft).sort()) {
     if (hints === 0) continue;
     counts.hintsLeft += hints;
-    log.add({
-      rule: 'hints-left',
-      key: '',
-      ops: [],
-      explanation: `${node} still holds ${hints} hint${hints === 1 ? '' : 's'} that ${hints === 1 ? 'was' : 'were'} never handed off`,
-    });
+    log.add(
+      'hints-left',
+      '',
+      [],
+      () =>
+        `${node} still holds ${hints} hint${hints === 1 ? '' : 's'} that ${hints === 1 ? 'was' : 'were'} never handed off`,
+    );
   }
   return log.result('convergence', 'P3', input.down.length === 0, counts);
 }

@@ -47,12 +47,7 @@ export function checkJepsenSet(
   const key = finalRead?.invoke.key ?? adds[0]?.invoke.key ?? '';
   const found = new Set(finalRead === null ? [] : elementsOf(finalRead.completion as HistoryOp));
   if (finalRead === null && adds.length > 0) {
-    log.add({
-      rule: 'no-final-read',
-      key,
-      ops: [],
-      explanation: `no read of ${key} completed ok, so no add can be confirmed`,
-    });
+    log.add('no-final-read', key, [], `no read of ${key} completed ok, so no add can be confirmed`);
   }
   const attempted = new Set<number>();
   let acknowledged = 0;
@@ -65,7 +60,7 @@ export function checkJepsenSet(
     if (acked) acknowledged++;
     if (acked && !found.has(element)) {
       acknowledgedLost++;
-      if (finalRead !== null) log.add(lost(add, finalRead, element));
+      if (finalRead !== null) logLost(log, add, finalRead, element);
     }
     if (!acked && found.has(element)) unacknowledgedFound++;
   }
@@ -73,12 +68,12 @@ export function checkJepsenSet(
   for (const element of found) {
     if (attempted.has(element)) continue;
     unexpected++;
-    log.add({
-      rule: 'unexpected-element',
+    log.add(
+      'unexpected-element',
       key,
-      ops: [finalRead?.completion?.index ?? -1],
-      explanation: `the final read returned ${element}, which no add ever attempted`,
-    });
+      [finalRead?.completion?.index ?? -1],
+      `the final read returned ${element}, which no add ever attempted`,
+    );
   }
   const table: JepsenSetTable = {
     attempted: adds.length,
@@ -104,14 +99,16 @@ function elementsOf(read: HistoryOp): number[] {
   return Array.isArray(read.value) ? read.value : [];
 }
 
-function lost(add: Operation, finalRead: Operation, element: number) {
+function logLost(log: ViolationLog, add: Operation, finalRead: Operation, element: number): void {
   const ack = add.completion as HistoryOp;
-  return {
-    rule: 'acknowledged-add-lost',
-    key: add.invoke.key,
-    ops: [ack.index, (finalRead.completion as HistoryOp).index],
-    explanation: `add ${element} was acknowledged at ${ack.time} ms (process ${ack.process}) but the final read at ${(finalRead.completion as HistoryOp).time} ms does not contain it`,
-  };
+  const read = finalRead.completion as HistoryOp;
+  log.add(
+    'acknowledged-add-lost',
+    add.invoke.key,
+    [ack.index, read.index],
+    () =>
+      `add ${element} was acknowledged at ${ack.time} ms (process ${ack.process}) but the final read at ${read.time} ms does not contain it`,
+  );
 }
 
 /** The table's numbers back from a checker result. */

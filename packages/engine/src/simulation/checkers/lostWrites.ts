@@ -62,16 +62,10 @@ export function checkNoLostWrites(
       ? purgedVerdict
       : judge(completion, heldByKey.get(completion.key) ?? nothingHeld);
     counts[verdict.kind]++;
-    if (verdict.kind === 'lost')
-      log.add({ rule: 'lost-write', key: completion.key, ops: [completion.index], explanation: verdict.why });
-    if (verdict.kind === 'present' && verdict.why !== '') {
-      log.add({
-        rule: 'value-mismatch',
-        key: completion.key,
-        ops: [completion.index],
-        explanation: verdict.why,
-      });
-    }
+    if (verdict.at === -1 && verdict.kind !== 'lost') continue;
+    const held = heldByKey.get(completion.key) ?? nothingHeld;
+    const rule = verdict.kind === 'lost' ? 'lost-write' : 'value-mismatch';
+    log.add(rule, completion.key, [completion.index], () => explain(completion, held, verdict));
   }
   return log.result('no-lost-writes', 'P1', (config?.conflictMode ?? 'siblings') === 'siblings', counts);
 }
@@ -94,39 +88,43 @@ function indexFinalState(finalState: ReplicaStates): Map<string, Held> {
   return byKey;
 }
 
-type Verdict = { kind: 'present' | 'superseded' | 'purgedDeletes' | 'lost'; why: string };
+/**
+ * A write's fate. `at` is the held version the explanation names: for `present`, one with another
+ * value under the write's clock (a value mismatch); for a lost delete, the live value it deleted;
+ * -1 otherwise.
+ */
+type Verdict = { kind: 'present' | 'superseded' | 'purgedDeletes' | 'lost'; at: number };
 
-const presentVerdict: Verdict = { kind: 'present', why: '' };
-const supersededVerdict: Verdict = { kind: 'superseded', why: '' };
-const purgedVerdict: Verdict = { kind: 'purgedDeletes', why: '' };
+const presentVerdict: Verdict = { kind: 'present', at: -1 };
+const supersededVerdict: Verdict = { kind: 'superseded', at: -1 };
+const purgedVerdict: Verdict = { kind: 'purgedDeletes', at: -1 };
+const lostVerdict: Verdict = { kind: 'lost', at: -1 };
 
 /** The acknowledged write `ack` (its clock and dot) against what the replicas hold of its key. */
 function judge(ack: HistoryOp, held: Held): Verdict {
-  const { nodes, versions } = held;
-  const clock = ack.clock;
+  const { versions } = held;
   for (let i = 0; i < versions.length; i++) {
     if (!sameWriteOf(versions[i]!, ack)) continue;
-    const why = valueMismatch(ack, nodes[i]!, versions[i]!);
-    return why === '' ? presentVerdict : { kind: 'present', why };
+    if (ack.f !== 'put' || sameValue(versions[i]!.value, ack.value)) return presentVerdict;
+    return { kind: 'present', at: i };
   }
   for (const version of versions) if (coversVersion(version, ack)) return supersededVerdict;
-  const what = `${ack.f} ${ack.key}${ack.f === 'put' ? `=${canonicalValue(ack.value)}` : ''}`;
-  if (ack.f === 'delete') {
-    const undone = versions.findIndex((v) => v.value !== null && covers(clock, v.clock));
-    if (undone === -1) return purgedVerdict;
-    return {
-      kind: 'lost',
-      why: `${what} was acknowledged at ${ack.time} ms with clock ${showClock(clock)}, but its tombstone is gone and ${nodes[undone]} still holds the value it deleted (${showClock(versions[undone]!.clock)})`,
-    };
-  }
-  const holders = versions.map((v, i) => `${nodes[i]} ${showClock(v.clock)}`).join(', ');
-  return {
-    kind: 'lost',
-    why: `${what} was acknowledged at ${ack.time} ms with clock ${showClock(clock)}, but no replica holds it or a version descending it (replicas hold: ${holders === '' ? 'nothing' : holders})`,
-  };
+  if (ack.f !== 'delete') return lostVerdict;
+  const undone = versions.findIndex((v) => v.value !== null && covers(ack.clock, v.clock));
+  return undone === -1 ? purgedVerdict : { kind: 'lost', at: undone };
 }
 
-function valueMismatch(ack: HistoryOp, node: string, version: HistorySibling): string {
-  if (ack.f !== 'put' || sameValue(version.value, ack.value)) return '';
-  return `put ${ack.key}=${canonicalValue(ack.value)} acknowledged with clock ${showClock(ack.clock)}, but ${node} holds ${canonicalValue(version.value)} under that clock`;
+/** The sentence for a lost write or a value mismatch (only for the violations a log keeps). */
+function explain(ack: HistoryOp, held: Held, verdict: Verdict): string {
+  const { nodes, versions } = held;
+  const clock = ack.clock;
+  if (verdict.kind === 'present') {
+    const [node, version] = [nodes[verdict.at]!, versions[verdict.at]!];
+    return `put ${ack.key}=${canonicalValue(ack.value)} acknowledged with clock ${showClock(clock)}, but ${node} holds ${canonicalValue(version.value)} under that clock`;
+  }
+  const what = `${ack.f} ${ack.key}${ack.f === 'put' ? `=${canonicalValue(ack.value)}` : ''}`;
+  if (verdict.at !== -1)
+    return `${what} was acknowledged at ${ack.time} ms with clock ${showClock(clock)}, but its tombstone is gone and ${nodes[verdict.at]} still holds the value it deleted (${showClock(versions[verdict.at]!.clock)})`;
+  const holders = versions.map((v, i) => `${nodes[i]} ${showClock(v.clock)}`).join(', ');
+  return `${what} was acknowledged at ${ack.time} ms with clock ${showClock(clock)}, but no replica holds it or a version descending it (replicas hold: ${holders === '' ? 'nothing' : holders})`;
 }

@@ -45,12 +45,13 @@ export function checkNoResurrection(history: readonly HistoryOp[], config: Check
     const back = (op.siblings ?? []).find((s) => s.value !== null && coversVersion(deleted, s));
     if (back === undefined) continue;
     counts.resurrections++;
-    log.add({
-      rule: 'resurrected',
-      key: op.key,
-      ops: [op.index, del.index],
-      explanation: `the ${final ? 'final ' : ''}read of ${op.key} at ${op.time} ms returned ${canonicalValue(back.value)} ${showClock(back.clock)}, which the delete acknowledged at ${del.time} ms with clock ${showClock(del.clock)} had removed, and nothing wrote ${op.key} since`,
-    });
+    log.add(
+      'resurrected',
+      op.key,
+      [op.index, del.index],
+      () =>
+        `the ${final ? 'final ' : ''}read of ${op.key} at ${op.time} ms returned ${canonicalValue(back.value)} ${showClock(back.clock)}, which the delete acknowledged at ${del.time} ms with clock ${showClock(del.clock)} had removed, and nothing wrote ${op.key} since`,
+    );
   }
   return log.result('no-resurrection', 'P9', true, counts);
 }

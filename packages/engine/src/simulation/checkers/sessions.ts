@@ -61,22 +61,24 @@ export function checkSessionGuarantees(history: readonly HistoryOp[], config: Ch
     const w = seenAll ? undefined : lastMissed(own.acked, context);
     if (w !== undefined) {
       counts.readYourWritesViolations++;
-      log.add({
-        rule: 'read-your-writes',
+      log.add(
+        'read-your-writes',
         key,
-        ops: [completion.index, w.index],
-        explanation: `process ${invoke.process} read ${key} at ${completion.time} ms with context ${showClock(context)}, missing its own ${w.f} acknowledged at ${w.time} ms with clock ${showClock(w.clock)}`,
-      });
+        [completion.index, w.index],
+        () =>
+          `process ${invoke.process} read ${key} at ${completion.time} ms with context ${showClock(context)}, missing its own ${w.f} acknowledged at ${w.time} ms with clock ${showClock(w.clock)}`,
+      );
     }
     const previous = session.lastRead.get(key);
     if (previous !== undefined && !covers(context, previous.context)) {
       counts.monotonicReadViolations++;
-      log.add({
-        rule: 'monotonic-reads',
+      log.add(
+        'monotonic-reads',
         key,
-        ops: [completion.index, previous.index],
-        explanation: `process ${invoke.process} read ${key} at ${completion.time} ms with context ${showClock(context)}, older than or concurrent with its previous read's ${showClock(previous.context)} at ${previous.time} ms`,
-      });
+        [completion.index, previous.index],
+        () =>
+          `process ${invoke.process} read ${key} at ${completion.time} ms with context ${showClock(context)}, older than or concurrent with its previous read's ${showClock(previous.context)} at ${previous.time} ms`,
+      );
     }
     session.lastRead.set(key, completion);
   }

@@ -86,12 +86,13 @@ function checkAntichain(
       if (!xCoversY && !coversVersion(y, x)) continue;
       const relation = sameWriteOf(x, y) ? 'is the same write as' : xCoversY ? 'covers' : 'is covered by';
       const where = typeof holder === 'string' ? `${holder}'s final state` : `the read at ${holder.time} ms`;
-      log.add({
-        rule: 'antichain',
+      log.add(
+        'antichain',
         key,
-        ops: typeof holder === 'string' ? [] : [holder.index],
-        explanation: `${where} of ${key} holds sibling ${showClock(x.clock)} which ${relation} sibling ${showClock(y.clock)}; siblings must be concurrent`,
-      });
+        typeof holder === 'string' ? [] : [holder.index],
+        () =>
+          `${where} of ${key} holds sibling ${showClock(x.clock)} which ${relation} sibling ${showClock(y.clock)}; siblings must be concurrent`,
+      );
     }
   }
 }
@@ -110,12 +111,13 @@ function checkContext(log: ViolationLog, read: HistoryOp): void {
     o === 'after'
       ? 'claims versions the read did not return (a write with it would silently supersede them)'
       : 'does not cover every sibling returned (a write with it would come back as a false sibling)';
-  log.add({
-    rule: 'context',
-    key: read.key,
-    ops: [read.index],
-    explanation: `the read of ${read.key} at ${read.time} ms returned context ${showClock(read.context)}, not the merge ${showClock(expected)} of its siblings: it ${problem}`,
-  });
+  log.add(
+    'context',
+    read.key,
+    [read.index],
+    () =>
+      `the read of ${read.key} at ${read.time} ms returned context ${showClock(read.context)}, not the merge ${showClock(expected)} of its siblings: it ${problem}`,
+  );
 }
 
 function checkProvenance(log: ViolationLog, read: HistoryOp, writes: KeyWrites): void {
@@ -124,12 +126,13 @@ function checkProvenance(log: ViolationLog, read: HistoryOp, writes: KeyWrites):
     if (acked !== undefined) {
       if (acked.invoke.f !== 'put' || sameValue(acked.invoke.value, sibling.value)) continue;
       const shown = `${canonicalValue(sibling.value)} ${showClock(sibling.clock)}`;
-      log.add({
-        rule: 'provenance',
-        key: read.key,
-        ops: [read.index, acked.completion!.index],
-        explanation: `the read of ${read.key} at ${read.time} ms returned ${shown}, but the put that created that clock wrote ${canonicalValue(acked.invoke.value)}`,
-      });
+      log.add(
+        'provenance',
+        read.key,
+        [read.index, acked.completion!.index],
+        () =>
+          `the read of ${read.key} at ${read.time} ms returned ${shown}, but the put that created that clock wrote ${canonicalValue(acked.invoke.value)}`,
+      );
       continue;
     }
     const explained = writes.unacknowledged.some(
@@ -137,12 +140,13 @@ function checkProvenance(log: ViolationLog, read: HistoryOp, writes: KeyWrites):
     );
     if (explained) continue;
     const shown = `${canonicalValue(sibling.value)} ${showClock(sibling.clock)}`;
-    log.add({
-      rule: 'provenance',
-      key: read.key,
-      ops: [read.index],
-      explanation: `the read of ${read.key} at ${read.time} ms returned ${shown}, which no write of ${read.key} invoked before it could have created`,
-    });
+    log.add(
+      'provenance',
+      read.key,
+      [read.index],
+      () =>
+        `the read of ${read.key} at ${read.time} ms returned ${shown}, which no write of ${read.key} invoked before it could have created`,
+    );
   }
 }
 
@@ -161,12 +165,13 @@ function couldHaveWritten(write: HistoryOp, value: HistoryOp['value']): boolean 
 
 function checkWriteClock(log: ViolationLog, invoke: HistoryOp, done: HistoryOp): void {
   if (invoke.context === null || order(done.clock, invoke.context) === 'after') return;
-  log.add({
-    rule: 'write-clock',
-    key: invoke.key,
-    ops: [done.index],
-    explanation: `${invoke.f} ${invoke.key} with context ${showClock(invoke.context)} created clock ${showClock(done.clock)}, which does not strictly descend the context`,
-  });
+  log.add(
+    'write-clock',
+    invoke.key,
+    [done.index],
+    () =>
+      `${invoke.f} ${invoke.key} with context ${showClock(invoke.context)} created clock ${showClock(done.clock)}, which does not strictly descend the context`,
+  );
 }
 
 function checkUniqueClocks(log: ViolationLog, writesByKey: ReadonlyMap<string, KeyWrites>): void {
@@ -176,12 +181,13 @@ function checkUniqueClocks(log: ViolationLog, writesByKey: ReadonlyMap<string, K
       const first = writes.byClock.get(id)![0]!; // the earliest write that created this clock
       if (first === writes.acked[i]) continue;
       const [earlier, completion] = [first.completion!, writes.acked[i]!.completion!];
-      log.add({
-        rule: 'write-clock',
+      log.add(
+        'write-clock',
         key,
-        ops: [completion.index, earlier.index],
-        explanation: `two acknowledged writes of ${key} (at ${earlier.time} ms and ${completion.time} ms) both created clock ${id}`,
-      });
+        [completion.index, earlier.index],
+        () =>
+          `two acknowledged writes of ${key} (at ${earlier.time} ms and ${completion.time} ms) both created clock ${id}`,
+      );
     }
   }
 }

@@ -53,18 +53,25 @@ export function checkNoStaleReads(history: readonly HistoryOp[], config: Checker
     if (prefix > 0) counts.readsAfterWrites++;
     // Covering the merge of the earlier writes is covering each of them (the merge is their lub).
     if (prefix === 0 || covers(op.context, mergedPrefix(op.key, writes, prefix))) continue;
-    const missed = writes.slice(0, prefix).filter((w) => !covers(op.context, w.clock));
-    if (missed.length === 0) continue;
+    const latest = lastMissed(writes, prefix, op.context);
+    if (latest === undefined) continue;
     counts.staleReads++;
-    const latest = missed[missed.length - 1]!;
-    log.add({
-      rule: 'stale-read',
-      key: op.key,
-      ops: [op.index, latest.index],
-      explanation: `the read of ${op.key} invoked at ${invoke.time} ms (process ${op.process}) returned context ${showClock(op.context)}, which misses ${missed.length} write(s) completed before it, latest the ${latest.f} acknowledged at ${latest.time} ms with clock ${showClock(latest.clock)}`,
+    log.add('stale-read', op.key, [op.index, latest.index], () => {
+      const missed = writes.slice(0, prefix).filter((w) => !covers(op.context, w.clock)).length;
+      return `the read of ${op.key} invoked at ${invoke.time} ms (process ${op.process}) returned context ${showClock(op.context)}, which misses ${missed} write(s) completed before it, latest the ${latest.f} acknowledged at ${latest.time} ms with clock ${showClock(latest.clock)}`;
     });
   }
   return log.result('no-stale-reads', 'P4', quorumsIntersect(config), counts);
+}
+
+/** The latest of the first `prefix` writes that `context` does not cover. */
+function lastMissed(
+  writes: readonly HistoryOp[],
+  prefix: number,
+  context: HistoryClock | null,
+): HistoryOp | undefined {
+  for (let i = prefix - 1; i >= 0; i--) if (!covers(context, writes[i]!.clock)) return writes[i];
+  return undefined;
 }
 
 /** How many of `writes` (in history order) were acknowledged before record `index`: a binary search. */

@@ -105,12 +105,13 @@ export function measureStaleness(
     if (consistent) continue;
     counts.staleReads++;
     if (!strict) continue;
-    log.add({
-      rule: 'stale-read',
-      key: op.key,
-      ops: [op.index, latest.index],
-      explanation: `with R+W>N the read of ${op.key} ${invoke.time - latest.time} ms after the write acknowledged with ${showClock(latest.clock)} did not see it`,
-    });
+    log.add(
+      'stale-read',
+      op.key,
+      [op.index, latest.index],
+      () =>
+        `with R+W>N the read of ${op.key} ${invoke.time - latest.time} ms after the write acknowledged with ${showClock(latest.clock)} did not see it`,
+    );
   }
   for (const bin of bins) bin.probability = bin.reads === 0 ? null : bin.consistent / bin.reads;
   for (const entry of ks) entry.probability = entry.reads === 0 ? null : entry.within / entry.reads;
