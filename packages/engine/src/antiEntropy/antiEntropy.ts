@@ -29,12 +29,11 @@ import {
   merkleLeafDepthDefault,
 } from '../constants.ts';
 import { isKvError, type KvError, kvError } from '../errors.ts';
-import { digest64 } from '../hashing/digest.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import { compareNodeIds, type NodeId } from '../protocol/ids.ts';
 import type { ApplyResult } from '../replication/replicaStore.ts';
 import { keyPosition, type Ring, tokenIndexAt } from '../ring/ring.ts';
-import type { Version } from '../versioning/siblings.ts';
+import { encodeSiblings, type Version } from '../versioning/siblings.ts';
 import type { AntiEntropyOutcome, AntiEntropyTrigger } from './events.ts';
 import { type ExchangeOwner, ExchangeSteps } from './exchange.ts';
 import { MerkleTree, versionDigest } from './merkleTree.ts';
@@ -187,10 +186,8 @@ export class AntiEntropy implements ExchangeOwner {
   onWrite(key: string, siblings: readonly Version[], encoded?: Uint8Array): void {
     const held = this.heldOf(key);
     if (held === undefined) return;
-    // The store already encoded the set; digesting those bytes saves encoding it again per write.
-    const digest =
-      encoded === undefined || siblings.length === 0 ? versionDigest(siblings) : digest64(encoded);
-    held.tree.update(key, digest);
+    // The store already encoded the set; the tree digests those bytes when it is next read.
+    held.tree.updateLater(key, siblings.length === 0 ? null : (encoded ?? encodeSiblings(siblings)));
   }
 
   get inFlight(): number {

@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { keyPosition } from '../ring/ring.ts';
+import { encodeSiblings } from '../versioning/siblings.ts';
 import { childrenOf, emptyDigest, MerkleTree, versionDigest } from './merkleTree.ts';
 import type { KeyRange } from './ranges.ts';
 import { versionOf } from './testing/memoryReplica.ts';
 
+const wholeRange: KeyRange = { start: 0, end: 0 };
 const digestOf = (n: number) => versionDigest([versionOf('n1', n + 1, `v${n}`)]) as string;
 
 /** Every stored digest of a tree, level by level, plus a few nodes below the leaves. */
@@ -49,6 +51,30 @@ describe('MerkleTree', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('writes noted with updateLater, read at any point, give the tree of immediate updates', () => {
+    const op = fc.record({
+      key: fc.integer({ min: 0, max: 30 }),
+      value: fc.option(fc.integer({ min: 0, max: 5 })),
+      read: fc.boolean(),
+    });
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 100 }), (ops) => {
+        const eager = new MerkleTree(wholeRange, 3);
+        const lazy = new MerkleTree(wholeRange, 3);
+        for (const { key, value, read } of ops) {
+          const versions = value === null ? [] : [versionOf('n1', value + 1, `v${value}`)];
+          eager.update(`key-${key}`, versionDigest(versions));
+          lazy.updateLater(`key-${key}`, versions.length === 0 ? null : encodeSiblings(versions));
+          if (read) expect(lazy.root()).toBe(eager.root());
+        }
+        expect(picture(lazy)).toEqual(picture(eager));
+        expect(lazy.size).toBe(eager.size);
+        expect(lazy.keysIn(1)).toEqual(eager.keysIn(1));
+      }),
+      { numRuns: 200 },
     );
   });
 

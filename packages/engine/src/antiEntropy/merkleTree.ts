@@ -16,6 +16,10 @@
  * level, a node an exchange asks for). So a write costs O(1) hashes and O(k) flag checks, and an
  * exchange rehashes only the paths written since the last one — at most once per node, however
  * many writes shared it. Nothing is ever rebuilt. Invariant: a stale node's ancestors are stale.
+ * A replica's writes go through `updateLater(key, encoded)`, which only notes the key's newest
+ * stored bytes; they are digested when the tree is next read (every public reader settles first),
+ * so a key written many times between two exchanges is hashed once, and a tree nobody reads costs
+ * a map entry per written key.
  *
  * **Order-independent leaves.** A leaf's digest is the *sum modulo 2^64* of its keys' entry digests
  * (entry digest = digest64 of the version digest followed by the key), so adding, changing or
@@ -97,6 +101,8 @@ export class MerkleTree {
   private readonly sumLow: Uint32Array;
   /** Per leaf: its keys and their entries (a leaf's map is made on its first key). */
   private readonly leaves: (Map<string, Entry> | undefined)[];
+  /** Keys written since the tree was last read → their stored sibling-set bytes (null: none). */
+  private readonly unsettled = new Map<string, Uint8Array | null>();
 
   constructor(range: KeyRange = wholeRing, leafDepth = merkleLeafDepthDefault) {
     assert(
@@ -135,6 +141,7 @@ export class MerkleTree {
 
   /** Keys in the range with at least one version. */
   get size(): number {
+    this.settle();
     return this.counts[1] as number;
   }
 
@@ -152,6 +159,26 @@ export class MerkleTree {
    * path to the root; returns false when nothing changed.
    */
   update(key: string, digest: Digest64 | null): boolean {
+    this.settle();
+    return this.apply(key, digest);
+  }
+
+  /**
+   * Records that `key`'s stored sibling set is now `encoded` (null: no versions), to be digested
+   * when the tree is next read. `encoded` must not change afterwards (stored bytes never do).
+   */
+  updateLater(key: string, encoded: Uint8Array | null): void {
+    this.unsettled.set(key, encoded);
+  }
+
+  /** Folds the writes noted by `updateLater` into the tree: each key's newest bytes, digested once. */
+  private settle(): void {
+    if (this.unsettled.size === 0) return;
+    for (const [key, encoded] of this.unsettled) this.apply(key, encoded === null ? null : digest64(encoded));
+    this.unsettled.clear();
+  }
+
+  private apply(key: string, digest: Digest64 | null): boolean {
     const node = this.setEntry(key, digest);
     if (node === null) return false;
     const before = this.counts[node] as number;
@@ -167,6 +194,7 @@ export class MerkleTree {
 
   /** The version digest this tree holds for `key`, or undefined. */
   digestOf(key: string): Digest64 | undefined {
+    this.settle();
     return this.leaves[this.leafOf(this.fractionOf(key))]?.get(key)?.digest;
   }
 
@@ -179,6 +207,7 @@ export class MerkleTree {
 
   /** The digest of any node: stored down to the leaves, computed from a leaf's keys below them. */
   digest(node: MerkleNode): Digest64 {
+    this.settle();
     const depth = depthOf(node);
     if (depth <= this.leafDepth) {
       if (this.stale[node]) {
@@ -199,6 +228,7 @@ export class MerkleTree {
 
   /** How many keys lie under `node`. */
   keyCount(node: MerkleNode): number {
+    this.settle();
     const depth = depthOf(node);
     if (depth <= this.leafDepth) return this.counts[node] as number;
     let count = 0;
@@ -208,6 +238,7 @@ export class MerkleTree {
 
   /** The keys under `node` with their version digests, sorted by key. */
   keysIn(node: MerkleNode): KeyDigest[] {
+    this.settle();
     const depth = depthOf(node);
     assert(depth <= merkleDepthMax, `node ${node} is deeper than ${merkleDepthMax}`);
     const out: KeyDigest[] = [];
@@ -226,6 +257,7 @@ export class MerkleTree {
 
   /** Every key and version digest in the range (any order): the peer's "full digest exchange". */
   *entries(): Iterable<KeyDigest> {
+    this.settle();
     for (const leaf of this.leaves)
       for (const [key, entry] of leaf ?? []) yield { key, digest: entry.digest };
   }

@@ -381,7 +381,8 @@ export class Membership {
   // ── verdicts ────────────────────────────────────────────────────────────────────────────────
 
   private evaluate(now: number, out: NodeOutput): void {
-    for (const record of [...this.members.values()]) {
+    // After every step: iterates the map itself (a member removed on the way is simply passed).
+    for (const record of this.members.values()) {
       if (record.status === 'down' || record.status === 'left') {
         if (now >= record.since + this.settings.cleanupTimeoutMs) this.remove(record, now, out);
         if (record.status === 'left') continue;
