@@ -10,11 +10,10 @@ import { applyEvents } from './foldEvents.ts';
 import { createLabStore, type LabState } from './labStore.ts';
 
 const [n1, n2, n3] = ['n1', 'n2', 'n3'] as NodeId[];
-function fold(state: LabState, batches: EventBatch[]): LabState {
-  let next = state;
-  for (const b of batches) next = { ...next, ...applyEvents(next, b) };
-  return next;
-}
+const fold = (state: LabState, batches: EventBatch[]): LabState => ({
+  ...state,
+  ...applyEvents(state, batches),
+});
 const traffic = (s: LabState) => ({
   counters: s.counters,
   linkCounts: s.linkCounts,

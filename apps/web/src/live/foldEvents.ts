@@ -15,6 +15,7 @@ import type { EventBatch, MessageCounts } from '../shared/workerApi.ts';
 import {
   appendBounded,
   eventsKeptMax,
+  type InFlight,
   isNotable,
   type LabEvent,
   type LabState,
@@ -59,14 +60,26 @@ function total(row: Record<string, number>): number {
   return n;
 }
 
-/** Folds a worker's message counts into the fold's private copies of the counters and link counts. */
-function foldMessageCounts(
-  node: string,
-  counts: MessageCounts,
-  counters: LabState['counters'],
-  linkCounts: Record<string, number>,
-  nodes: Record<string, LiveNode>,
-): void {
+/** The fold's private copies of what a fold changes, and what it collects for the buffers. */
+interface Fold {
+  nodes: Record<string, LiveNode>;
+  drawFlights: boolean;
+  flights: Record<string, InFlight>;
+  linkCounts: Record<string, number>;
+  counters: LabState['counters'];
+  hints: Record<string, Record<string, number>>;
+  /** The state's traces until a traced event needs a copy. */
+  traces: Record<string, ClusterEvent[]>;
+  tracesCopied: boolean;
+  membership: LabState['membership'];
+  kept: LabEvent[];
+  notable: LabEvent[];
+  messages: ClusterEvent[];
+}
+
+/** Folds a worker's message counts (sent and dropped by `node`, delivered to it). */
+function foldMessageCounts(fold: Fold, node: string, counts: MessageCounts): void {
+  const { counters, linkCounts } = fold;
   for (const to in counts.sent) {
     const n = total(counts.sent[to] ?? {});
     counters.sent += n;
@@ -76,83 +89,103 @@ function foldMessageCounts(
   let delivered = 0;
   for (const from in counts.delivered) delivered += total(counts.delivered[from] ?? {});
   counters.delivered += delivered;
-  if (delivered > 0) bump(nodes, node, (n) => ({ delivered: n.delivered + delivered }));
+  if (delivered > 0) bump(fold.nodes, node, (n) => ({ delivered: n.delivered + delivered }));
   for (const to in counts.dropped) counters.dropped += total(counts.dropped[to] ?? {});
 }
 
-/** Folds a worker's batch of events (and message counts) into the state. */
-export function applyEvents(state: LabState, batch: EventBatch): Partial<LabState> {
-  const { events, dropped } = batch;
-  const nodes = { ...state.nodes };
-  const drawFlights = state.linkDelayMs >= flightDrawDelayMinMs;
-  const flights = drawFlights ? { ...state.flights } : state.flights;
-  const linkCounts = { ...state.linkCounts };
-  const counters = { ...state.counters, eventsDropped: state.counters.eventsDropped + dropped };
-  const hints = { ...state.hints };
-  let traces = state.traces;
-  let membership = state.membership;
-  const kept: LabEvent[] = [];
-  const notable: LabEvent[] = [];
-  const messages: ClusterEvent[] = [];
-  if (batch.messages) foldMessageCounts(batch.node, batch.messages, counters, linkCounts, nodes);
-  for (const event of events) {
-    if (event.type.startsWith('message.')) {
-      if (drawFlights) messages.push(event);
-    } else if (isNotable(event)) notable.push(event);
-    else kept.push(event);
-    if (traced.has(event.type) && 'requestId' in event) {
-      const list = traces[event.requestId];
-      if (list) {
-        if (traces === state.traces) traces = { ...traces };
-        traces[event.requestId] = [...list, event];
-      }
-    }
-    foldHint(hints, event);
-    switch (event.type) {
-      case 'message.sent': {
-        counters.sent++;
-        const link = `${event.node}->${event.to}`;
-        linkCounts[link] = (linkCounts[link] ?? 0) + 1;
-        if (!drawFlights) break;
-        const key = `${event.node}:${event.id}`;
-        flights[key] = {
-          key,
-          from: event.node,
-          to: event.to,
-          msg: event.msg,
-          sentAt: event.at,
-          deliverAt: event.deliverAt ?? event.at,
-          deliveredAt: null,
-        };
-        break;
-      }
-      case 'message.delivered': {
-        counters.delivered++;
-        const flight = drawFlights ? flights[`${event.from}:${event.id}`] : undefined;
-        if (flight) flights[flight.key] = { ...flight, deliveredAt: event.at };
-        bump(nodes, event.node, (n) => ({ delivered: n.delivered + 1 }));
-        break;
-      }
-      case 'message.dropped':
-        counters.dropped++;
-        break;
-      case 'ring.changed':
-        membership = foldRingChange(membership, event.added, event.removed, event.at);
-        break;
-      case 'version.stored':
-        bump(nodes, event.node, (n) => ({ stored: n.stored + 1 }));
-        break;
-      case 'node.started':
-        bump(nodes, event.node, (n) => ({ status: 'up', starts: n.starts + 1, error: null }));
-        break;
-      case 'node.paused':
-      case 'node.resumed':
-        bump(nodes, event.node, (n) =>
-          n.status === 'crashed' ? {} : { status: event.type === 'node.paused' ? 'paused' : 'up' },
-        );
-        break;
+/** A message event: the counters, the link counts and (when drawn) the flights. */
+function foldMessage(fold: Fold, event: ClusterEvent): void {
+  const { counters, flights, drawFlights } = fold;
+  if (event.type === 'message.sent') {
+    counters.sent++;
+    const link = `${event.node}->${event.to}`;
+    fold.linkCounts[link] = (fold.linkCounts[link] ?? 0) + 1;
+    if (!drawFlights) return;
+    const key = `${event.node}:${event.id}`;
+    const deliverAt = event.deliverAt ?? event.at;
+    flights[key] = {
+      key,
+      from: event.node,
+      to: event.to,
+      msg: event.msg,
+      sentAt: event.at,
+      deliverAt,
+      deliveredAt: null,
+    };
+  } else if (event.type === 'message.delivered') {
+    counters.delivered++;
+    const flight = drawFlights ? flights[`${event.from}:${event.id}`] : undefined;
+    if (flight) flights[flight.key] = { ...flight, deliveredAt: event.at };
+    bump(fold.nodes, event.node, (n) => ({ delivered: n.delivered + 1 }));
+  } else if (event.type === 'message.dropped') counters.dropped++;
+}
+
+/** Any other event: the buffers, the traces, the hints, the ring and the nodes' records. */
+function foldEvent(fold: Fold, event: ClusterEvent): void {
+  if (isNotable(event)) fold.notable.push(event);
+  else fold.kept.push(event);
+  if (traced.has(event.type) && 'requestId' in event) {
+    const list = fold.traces[event.requestId];
+    if (list) {
+      if (!fold.tracesCopied) fold.traces = { ...fold.traces };
+      fold.tracesCopied = true;
+      fold.traces[event.requestId] = [...list, event];
     }
   }
+  foldHint(fold.hints, event);
+  const { nodes } = fold;
+  switch (event.type) {
+    case 'ring.changed':
+      fold.membership = foldRingChange(fold.membership, event.added, event.removed, event.at);
+      break;
+    case 'version.stored':
+      bump(nodes, event.node, (n) => ({ stored: n.stored + 1 }));
+      break;
+    case 'node.started':
+      bump(nodes, event.node, (n) => ({ status: 'up', starts: n.starts + 1, error: null }));
+      break;
+    case 'node.paused':
+    case 'node.resumed':
+      bump(nodes, event.node, (n) =>
+        n.status === 'crashed' ? {} : { status: event.type === 'node.paused' ? 'paused' : 'up' },
+      );
+      break;
+  }
+}
+
+/** Folds the workers' batches of events (and message counts) into the state: one store update. */
+export function applyEvents(state: LabState, batches: readonly EventBatch[]): Partial<LabState> {
+  const drawFlights = state.linkDelayMs >= flightDrawDelayMinMs;
+  const fold: Fold = {
+    nodes: { ...state.nodes },
+    drawFlights,
+    flights: drawFlights ? { ...state.flights } : state.flights,
+    linkCounts: { ...state.linkCounts },
+    counters: { ...state.counters },
+    hints: { ...state.hints },
+    traces: state.traces,
+    tracesCopied: false,
+    membership: state.membership,
+    kept: [],
+    notable: [],
+    messages: [],
+  };
+  /** Every event but the messages, in order, for the Merkle exchanges. */
+  const others: ClusterEvent[] = [];
+  for (const batch of batches) {
+    fold.counters.eventsDropped += batch.dropped;
+    if (batch.messages) foldMessageCounts(fold, batch.node, batch.messages);
+    for (const event of batch.events) {
+      if (!event.type.startsWith('message.')) {
+        foldEvent(fold, event);
+        others.push(event);
+      } else {
+        foldMessage(fold, event);
+        if (drawFlights) fold.messages.push(event);
+      }
+    }
+  }
+  const { nodes, flights, linkCounts, counters, traces, hints, membership } = fold;
   return {
     nodes,
     flights,
@@ -161,9 +194,9 @@ export function applyEvents(state: LabState, batch: EventBatch): Partial<LabStat
     traces,
     hints,
     membership,
-    exchanges: foldExchanges(state.exchanges, events),
-    events: appendBounded(state.events, kept, eventsKeptMax),
-    notable: appendBounded(state.notable, notable, notableKeptMax),
-    messages: appendBounded(state.messages, messages, messagesKeptMax),
+    exchanges: foldExchanges(state.exchanges, others),
+    events: appendBounded(state.events, fold.kept, eventsKeptMax),
+    notable: appendBounded(state.notable, fold.notable, notableKeptMax),
+    messages: appendBounded(state.messages, fold.messages, messagesKeptMax),
   };
 }

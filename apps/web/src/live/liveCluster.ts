@@ -42,8 +42,15 @@ import {
   settingsProblem,
 } from './settings.ts';
 
-/** How often event batches are folded into the store: one store update (and render) per frame. */
-export const foldIntervalMs = 16;
+/**
+ * How often event batches are folded into the store (each fold is a store update and a render):
+ * every frame while single messages are drawn moving; ten times a second at full speed, where the
+ * page shows counts and rates, and a render per frame cost as much of the page's main thread as
+ * the client's requests themselves.
+ */
+export function foldIntervalFor(linkDelayMs: number): number {
+  return messageEventsFor(linkDelayMs) ? 16 : 100;
+}
 
 export class LiveCluster {
   private readonly running = new Map<NodeId, Running>();
@@ -302,7 +309,7 @@ export class LiveCluster {
     if (this.store.getState().nodes[id]?.status === 'paused') void this.running.get(id)?.api.resume();
   }
 
-  /** Batches from every worker are folded into the store together, once per display frame. */
+  /** Batches from every worker are folded into the store together (`foldIntervalFor`). */
   private enqueue(batch: EventBatch): void {
     this.membership.observe(batch.events);
     this.batches.push(batch);
@@ -311,12 +318,8 @@ export class LiveCluster {
       this.foldTimer = null;
       const batches = this.batches;
       this.batches = [];
-      this.store.setState((s) => {
-        let next = s;
-        for (const b of batches) next = { ...next, ...applyEvents(next, b) };
-        return next;
-      });
-    }, foldIntervalMs);
+      this.store.setState((s) => applyEvents(s, batches));
+    }, foldIntervalFor(this.store.getState().linkDelayMs));
   }
 
   private mark(kind: FaultKind, label: string, nodes: NodeId[]): void {
