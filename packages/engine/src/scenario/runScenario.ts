@@ -31,7 +31,7 @@ import { buildRing, type RingMember } from '../ring/ring.ts';
 import { checkerConfigOf, type ReplicaStates } from '../simulation/checkers/checker.ts';
 import { historyClock } from '../simulation/checkers/clocks.ts';
 import { runCheckers } from '../simulation/checkers/runCheckers.ts';
-import { clientTimeoutFor } from '../simulation/clients.ts';
+import { clientTimeoutFor, historyDot } from '../simulation/clients.ts';
 import { History, type HistorySibling, type HistoryValue } from '../simulation/history.ts';
 import { Nemesis } from '../simulation/nemesis.ts';
 import { Simulation } from '../simulation/simulation.ts';
@@ -279,7 +279,7 @@ function replicaContents(
     keys[key] = versions.map((v) => ({
       value: v.value === null ? null : (workload.reportValue(key, v.value) as HistoryValue),
       clock: historyClock(v.clock),
-      ...(v.dot ? { dot: { ...v.dot } } : {}),
+      dot: historyDot(v.dot),
     }));
   }
   return keys;

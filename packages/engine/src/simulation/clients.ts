@@ -28,11 +28,12 @@ import type { NodeId } from '../protocol/ids.ts';
 import type { Rng } from '../random/rng.ts';
 import type { KvCommand, KvFailure, KvReply, KvRequest } from '../replication/requests.ts';
 import type { ConsistencyLevel } from '../scenario/types.ts';
-import type { Version } from '../versioning/siblings.ts';
+import type { Dot, Version } from '../versioning/siblings.ts';
 import type { VectorClock } from '../versioning/vectorClock.ts';
 import { historyClock } from './checkers/clocks.ts';
 import {
   type History,
+  type HistoryDot,
   type HistorySibling,
   type HistoryValue,
   historyValueOfBytes,
@@ -110,7 +111,7 @@ export class ClientChannel {
 
   /** Sends `command` (which the channel takes over: it gets the request id) to `node`. */
   send(command: KvCommand, node: NodeId, done: (outcome: Outcome) => void): void {
-    assert(this.open === null, `client ${this.options.process} sent a request while one is open`);
+    if (this.open !== null) assert(false, `client ${this.options.process} sent a request while one is open`);
     const { sim, timeoutMs } = this.options;
     const request = command as KvRequest;
     request.requestId = `c${this.options.process}.${this.sequence++}`;
@@ -171,11 +172,17 @@ export function historySiblings(
   siblings: readonly Version[],
   decode: (bytes: Uint8Array) => HistoryValue,
 ): HistorySibling[] {
+  // Every sibling has the same three fields (`dot` undefined when there is none): one shape.
   return siblings.map((v) => ({
     value: v.value === null ? null : decode(v.value),
     clock: historyClock(v.clock),
-    ...(v.dot ? { dot: { ...v.dot } } : {}),
+    dot: historyDot(v.dot),
   }));
+}
+
+/** A version's dot as a history records it (a copy), or undefined without one. */
+export function historyDot(dot: Dot | undefined): HistoryDot | undefined {
+  return dot ? { node: dot.node, counter: dot.counter, base: dot.base } : undefined;
 }
 
 /** The part both clients share: the channel, the process number, the session's read contexts. */
@@ -256,13 +263,16 @@ export class KvClient extends SessionClient {
   ): void {
     const context = this.contexts.get(base.key);
     const handle = this.invoke(base.type, base.key, value, context);
-    const command = { ...base, ...(context ? { context } : {}), ...(w === undefined ? {} : { w }) };
-    this.channel.send(command as KvCommand, this.channel.pickCoordinator(), (reply) => {
+    // `base` is this call's own object: the context and level go straight onto it.
+    const command = base as KvCommand & { context?: VectorClock; w?: ConsistencyLevel };
+    if (context) command.context = context;
+    if (w !== undefined) command.w = w;
+    this.channel.send(command, this.channel.pickCoordinator(), (reply) => {
       if (!reply.ok) this.failed(handle, reply);
       else if (reply.type !== 'get') {
         this.history.ok(handle, this.now, {
           clock: historyClock(reply.clock),
-          ...(reply.dot ? { dot: { ...reply.dot } } : {}),
+          dot: historyDot(reply.dot),
           node: reply.coordinator,
         });
       }
@@ -306,7 +316,7 @@ export class SetClient extends SessionClient {
         else if (written.type !== 'get') {
           this.history.ok(handle, this.now, {
             clock: historyClock(written.clock),
-            ...(written.dot ? { dot: { ...written.dot } } : {}),
+            dot: historyDot(written.dot),
             node: written.coordinator,
           });
         }

@@ -130,6 +130,36 @@ export interface FailFields {
 }
 
 /**
+ * A record with every field present, the optional ones `undefined` (serialisation drops them): all
+ * records then share one shape, so the checkers' many passes over a history read their fields
+ * from one hidden class instead of one per combination of optional fields.
+ */
+function record(
+  index: number,
+  type: OpType,
+  process: number,
+  f: OpFunction,
+  key: string,
+  time: number,
+): HistoryOp {
+  return {
+    index,
+    type,
+    process,
+    f,
+    key,
+    value: null,
+    context: null,
+    time,
+    node: undefined,
+    error: undefined,
+    clock: undefined,
+    dot: undefined,
+    siblings: undefined,
+  };
+}
+
+/**
  * The recorder the workloads write to. Records are appended in real-time order. A run records two
  * records per operation, so each is built in one object literal with no intermediate copies, and
  * the handle `invoke` returns is the invoke record itself (read through `OpHandle`'s fields).
@@ -144,18 +174,13 @@ export class History {
   }
 
   invoke(fields: InvokeFields, time: number): OpHandle {
-    assert(!this.open.has(fields.process), `process ${fields.process} invoked while an operation is open`);
-    const op: HistoryOp = {
-      index: this.records.length,
-      type: 'invoke',
-      process: fields.process,
-      f: fields.f,
-      key: fields.key,
-      value: fields.value ?? null,
-      context: fields.context ?? null,
-      time,
-    };
-    if (fields.node !== undefined) op.node = fields.node;
+    // Messages are built only on failure (`if`, not an eager template): these run twice per operation.
+    if (this.open.has(fields.process))
+      assert(false, `process ${fields.process} invoked while an operation is open`);
+    const op = record(this.records.length, 'invoke', fields.process, fields.f, fields.key, time);
+    op.value = fields.value ?? null;
+    op.context = fields.context ?? null;
+    op.node = fields.node;
     this.records.push(op);
     this.open.set(op.process, op);
     return op;
@@ -163,19 +188,18 @@ export class History {
 
   ok(handle: OpHandle, time: number, fields: OkFields = {}): HistoryOp {
     const isReadOp = handle.f === 'get' || handle.f === 'read';
-    if (!isReadOp) assert(fields.clock !== undefined, `ok ${handle.f} needs its clock`);
-    if (isReadOp) assert(fields.siblings !== undefined, `ok ${handle.f} needs siblings`);
+    if (!isReadOp && fields.clock === undefined) assert(false, `ok ${handle.f} needs its clock`);
+    if (isReadOp && fields.siblings === undefined) assert(false, `ok ${handle.f} needs siblings`);
     const invoke = this.close(handle, time);
     const op = this.completion(invoke, 'ok', time);
     if (fields.value !== undefined && fields.value !== null) op.value = fields.value;
     else if (isReadOp) op.value = null;
     if (fields.context !== undefined && fields.context !== null) op.context = fields.context;
     else if (isReadOp) op.context = null;
-    const node = fields.node ?? invoke.node;
-    if (node !== undefined) op.node = node;
-    if (fields.clock !== undefined) op.clock = fields.clock;
-    if (fields.dot !== undefined) op.dot = fields.dot;
-    if (fields.siblings !== undefined) op.siblings = fields.siblings;
+    op.node = fields.node ?? invoke.node;
+    op.clock = fields.clock;
+    op.dot = fields.dot;
+    op.siblings = fields.siblings;
     return op;
   }
 
@@ -203,34 +227,26 @@ export class History {
     fields: Partial<FailFields>,
   ): HistoryOp {
     const op = this.completion(this.close(handle, time), type, time);
-    if (fields.error !== undefined) op.error = fields.error;
-    if (fields.node !== undefined) op.node = fields.node;
+    op.error = fields.error;
+    op.node = fields.node;
     return op;
   }
 
   /** Appends the completion of `invoke`: its fields repeated, with the outcome and the time. */
   private completion(invoke: HistoryOp, type: OpType, time: number): HistoryOp {
-    const op: HistoryOp = {
-      index: this.records.length,
-      type,
-      process: invoke.process,
-      f: invoke.f,
-      key: invoke.key,
-      value: invoke.value,
-      context: invoke.context,
-      time,
-    };
+    const op = record(this.records.length, type, invoke.process, invoke.f, invoke.key, time);
+    op.value = invoke.value;
+    op.context = invoke.context;
     this.records.push(op);
     return op;
   }
 
   private close(handle: OpHandle, time: number): HistoryOp {
     const invoke = this.open.get(handle.process);
-    assert(
-      invoke !== undefined && invoke.index === handle.index,
-      `operation ${handle.index} completed twice or never invoked`,
-    );
-    assert(time >= invoke.time, `operation ${invoke.index} completes at ${time}, before its invoke`);
+    if (invoke === undefined || invoke.index !== handle.index)
+      assert(false, `operation ${handle.index} completed twice or never invoked`);
+    if (time < invoke.time)
+      assert(false, `operation ${invoke.index} completes at ${time}, before its invoke`);
     this.open.delete(invoke.process);
     return invoke;
   }
