@@ -13,7 +13,13 @@ import { sameBytes } from '../bytes.ts';
 import { isKvError, type KvError } from '../errors.ts';
 import type { ConflictMode } from '../scenario/types.ts';
 import { syncLastWriteWins } from '../versioning/lastWriteWins.ts';
-import { decodeSiblings, encodeSiblings, syncSiblings, type Version } from '../versioning/siblings.ts';
+import {
+  decodeSiblings,
+  encodeSiblings,
+  sameSiblings,
+  syncSiblings,
+  type Version,
+} from '../versioning/siblings.ts';
 
 /** What a replica needs of its node's storage engine. `LsmStore` provides it. */
 export interface LocalStore {
@@ -73,6 +79,9 @@ export class ReplicaStore {
     const stored = this.local.getShared(key);
     const existing = this.decode(key, stored);
     if (!Array.isArray(existing)) return existing;
+    // A replica sent the set it already holds (replicas that agree): nothing to merge or store.
+    if (stored !== undefined && this.mode !== 'lww' && sameSiblings(existing, incoming))
+      return { siblings: existing, changed: false, encoded: stored };
     const siblings =
       this.mode === 'lww' ? syncLastWriteWins(existing, incoming) : syncSiblings(existing, incoming);
     // Encodings are canonical, so equal bytes mean an equal set: nothing new was learnt.

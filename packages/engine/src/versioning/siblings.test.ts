@@ -14,6 +14,7 @@ import {
   encodeSiblings,
   isTombstone,
   reconcile,
+  sameSiblings,
   syncSiblings,
   type Version,
 } from './siblings.ts';
@@ -104,6 +105,27 @@ describe('reconcile (a read)', () => {
     expect(context).toEqual(merge(d3.clock, d4.clock));
     expect(staleReplicas).toEqual([0, 1]);
     expect(reconcile([]).siblings).toEqual([]);
+  });
+
+  it('answers from replicas that agree give the same result as syncing them one by one', () => {
+    fc.assert(
+      fc.property(
+        fc.array(arbVersion, { maxLength: 6 }),
+        fc.array(arbVersion, { maxLength: 6 }),
+        (xs, ys) => {
+          const held = syncSiblings([], xs);
+          const copy = decodeSiblings(encodeSiblings(held)) as Version[]; // equal, not the same objects
+          const other = syncSiblings([], ys);
+          expect(sameSiblings(held, copy)).toBe(true);
+          expect(sameSiblings(held, other)).toBe(
+            held.length === other.length && encodeSiblings(held).join() === encodeSiblings(other).join(),
+          );
+          const answers = [held, copy, other];
+          const folded = answers.reduce<Version[]>((acc, set) => syncSiblings(acc, set), []);
+          expect(reconcile(answers).siblings).toEqual(folded);
+        },
+      ),
+    );
   });
 });
 

@@ -148,6 +148,21 @@ function includesWrite(versions: readonly Version[], v: Version): boolean {
   return false;
 }
 
+/**
+ * Whether `a` and `b` hold the very same versions in the same order. When `a` is a sibling set
+ * (a canonical antichain), so is such a `b`, and syncing them gives `a` back: the common case of
+ * replicas that agree, answered without sorting or cover checks.
+ */
+export function sameSiblings(a: readonly Version[], b: readonly Version[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as Version;
+    const y = b[i] as Version;
+    if (x !== y && compareVersions(x, y) !== 0) return false;
+  }
+  return true;
+}
+
 /** Whether a client context has seen `clock`: a put or delete with it replaces that version. */
 export function contextCovers(context: VectorClock, clock: VectorClock): boolean {
   return descends(context, clock);
@@ -174,7 +189,10 @@ export interface Reconciliation {
 export function reconcile(answers: readonly (readonly Version[])[]): Reconciliation {
   // Index loops: every read runs this once or twice.
   let siblings: Version[] = [];
-  for (let i = 0; i < answers.length; i++) siblings = syncSiblings(siblings, answers[i] as Version[]);
+  for (let i = 0; i < answers.length; i++) {
+    const set = answers[i] as Version[];
+    if (i === 0 || !sameSiblings(siblings, set)) siblings = syncSiblings(siblings, set);
+  }
   const staleReplicas: number[] = [];
   for (let i = 0; i < answers.length; i++) {
     const set = answers[i] as readonly Version[];
