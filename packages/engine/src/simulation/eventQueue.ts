@@ -38,33 +38,44 @@ export class EventQueue<T> {
     return top;
   }
 
-  private less(a: Scheduled<T>, b: Scheduled<T>): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-
+  /**
+   * Sifts move a hole instead of swapping pairs: each step copies one entry, and the moving entry is
+   * written once at the end (the agenda is pushed and popped a few times per simulated operation).
+   */
   private siftUp(index: number): void {
     const heap = this.heap;
+    const entry = heap[index]!;
     let i = index;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(heap[i]!, heap[parent]!)) break;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      const above = heap[parent]!;
+      if (!before(entry, above)) break;
+      heap[i] = above;
       i = parent;
     }
+    heap[i] = entry;
   }
 
   private siftDown(index: number): void {
     const heap = this.heap;
+    const length = heap.length;
+    const entry = heap[index]!;
     let i = index;
     for (;;) {
       const left = 2 * i + 1;
+      if (left >= length) break;
       const right = left + 1;
-      let smallest = i;
-      if (left < heap.length && this.less(heap[left]!, heap[smallest]!)) smallest = left;
-      if (right < heap.length && this.less(heap[right]!, heap[smallest]!)) smallest = right;
-      if (smallest === i) return;
-      [heap[i], heap[smallest]] = [heap[smallest]!, heap[i]!];
-      i = smallest;
+      const child = right < length && before(heap[right]!, heap[left]!) ? right : left;
+      const below = heap[child]!;
+      if (!before(below, entry)) break;
+      heap[i] = below;
+      i = child;
     }
+    heap[i] = entry;
   }
+}
+
+/** `a` runs before `b`: earlier, or at the same time and pushed first. */
+function before<T>(a: Scheduled<T>, b: Scheduled<T>): boolean {
+  return a.at < b.at || (a.at === b.at && a.seq < b.seq);
 }
