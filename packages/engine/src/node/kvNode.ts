@@ -300,15 +300,19 @@ export class KvNode implements StorageNode, CoordinatorHost {
       this.handoff.onAck(envelope.from, body.hintId, now, out);
       return;
     }
-    if (isRebalanceMessage(body)) {
-      this.rebalance.onMessage(envelope.from, body, now, out);
-      return;
+    switch (body.type) {
+      case 'replica-put':
+      case 'replica-put-ack':
+      case 'replica-get':
+      case 'replica-get-reply':
+      case 'read-repair':
+      case 'forward':
+      case 'forward-reply':
+        this.onReplication(envelope.from, body, now, out); // the bulk of the traffic: routed first
+        return;
     }
-    if (isAntiEntropyMessage(body)) {
-      this.antiEntropy.onMessage(envelope.from, body, now, out);
-      return;
-    }
-    this.onReplication(envelope.from, body, now, out);
+    if (isRebalanceMessage(body)) this.rebalance.onMessage(envelope.from, body, now, out);
+    else if (isAntiEntropyMessage(body)) this.antiEntropy.onMessage(envelope.from, body, now, out);
   }
 
   private onReplication(from: NodeId, body: ReplicationMessage, now: number, out: NodeOutput): void {

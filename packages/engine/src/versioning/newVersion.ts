@@ -20,7 +20,7 @@
 import { dotCountersPerMs } from '../constants.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Version } from './siblings.ts';
-import { counterOf, type PruneOptions, prune, type VectorClock, vectorClock } from './vectorClock.ts';
+import { counterOf, type PruneOptions, prune, type VectorClock, withEntry } from './vectorClock.ts';
 
 export interface NewVersionInput {
   /** The client's context: the merged clock of the siblings it read (empty for a blind write). */
@@ -49,11 +49,10 @@ export function newVersion(input: NewVersionInput): Version {
   const { context, coordinator: self, now } = input;
   const base = counterOf(context, self);
   let highest = Math.max(base, input.counterFloor ?? 0);
-  for (const v of input.local) highest = Math.max(highest, counterOf(v.clock, self));
+  const local = input.local;
+  for (let i = 0; i < local.length; i++) highest = Math.max(highest, counterOf((local[i] as Version).clock, self));
   const counter = highest + 1;
-  const entries = context.filter((e) => e.node !== self);
-  entries.push({ node: self, counter, timestamp: now });
-  const clock = prune(vectorClock(entries), { entriesMax: input.entriesMax, keep: self });
+  const clock = prune(withEntry(context, self, counter, now), { entriesMax: input.entriesMax, keep: self });
   const version: Version = { clock, dot: { node: self, counter, base }, value: input.value, timestamp: now };
   if (input.writer !== undefined) version.writer = input.writer;
   return version;

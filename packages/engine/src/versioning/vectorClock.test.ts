@@ -21,6 +21,7 @@ import {
   merge,
   type VectorClock,
   vectorClock,
+  withEntry,
 } from './vectorClock.ts';
 
 const nodes = ['a', 'b', 'c', 'd', 'e'].map(nodeId);
@@ -138,6 +139,27 @@ describe('increment', () => {
         expect(counterOf(next, n)).toBe(counterOf(a, n) + 1);
         expect(next.find((e) => e.node === n)?.timestamp).toBe(now);
       }),
+    );
+  });
+});
+
+describe('withEntry', () => {
+  it('sets one entry and keeps the clock canonical, as sorting a fresh clock would', () => {
+    fc.assert(
+      fc.property(
+        arbClock,
+        fc.constantFrom(...nodes, nodeId('0'), nodeId('z')),
+        fc.integer({ min: 1 }),
+        (a, n, k) => {
+          const expected = vectorClock([
+            ...a.filter((e) => e.node !== n),
+            { node: n, counter: k, timestamp: 7 },
+          ]);
+          expect(withEntry(a, n, k, 7)).toEqual(expected);
+          const shuffled = [...a].reverse(); // not canonical: taken the general way
+          expect(withEntry(shuffled, n, k, 7)).toEqual(expected);
+        },
+      ),
     );
   });
 });

@@ -66,6 +66,34 @@ export function counterOf(clock: VectorClock, node: NodeId): number {
   return 0;
 }
 
+/**
+ * `clock` with `node`'s entry set to (`counter`, `now`), added in its sorted place when absent: the
+ * new version's clock on every write, built in one pass over the already canonical clock.
+ */
+export function withEntry(clock: VectorClock, node: NodeId, counter: number, now: number): VectorClock {
+  assert(Number.isSafeInteger(counter) && counter >= 1, `clock entry ${node}: counter ${counter}`);
+  const out: ClockEntry[] = [];
+  let placed = false;
+  for (let i = 0; i < clock.length; i++) {
+    const e = clock[i] as ClockEntry;
+    if (
+      !(Number.isSafeInteger(e.counter) && e.counter >= 1) ||
+      (i > 0 && (clock[i - 1] as ClockEntry).node >= e.node)
+    ) {
+      // Not canonical (a hand-made context): sort and check it the general way (which asserts).
+      return vectorClock([...clock.filter((x) => x.node !== node), { node, counter, timestamp: now }]);
+    }
+    if (!placed && e.node >= node) {
+      out.push(Object.freeze({ node, counter, timestamp: now }));
+      placed = true;
+      if (e.node === node) continue;
+    }
+    out.push(e);
+  }
+  if (!placed) out.push(Object.freeze({ node, counter, timestamp: now }));
+  return Object.freeze(out);
+}
+
 /** The clock of a write coordinated by `node` at `now` that has seen `clock` (adds (node, 1) if absent). */
 export function increment(clock: VectorClock, node: NodeId, now: number): VectorClock {
   const entries = clock.filter((e) => e.node !== node);
