@@ -5,8 +5,9 @@
  */
 
 import type { ClusterEvent } from '../protocol/events.ts';
+import { invokesOf } from '../simulation/checkers/checker.ts';
 import type { CheckerVerdicts } from '../simulation/checkers/runCheckers.ts';
-import { type HistoryOp, isRead, type OpFunction } from '../simulation/history.ts';
+import type { HistoryOp, OpFunction } from '../simulation/history.ts';
 import type { LatencySummary, OutcomeCounts, RepairMetrics, RunMetrics } from './report.ts';
 
 const emptyCounts = (): OutcomeCounts => ({ ok: 0, fail: 0, info: 0, open: 0 });
@@ -40,14 +41,19 @@ export function computeMetrics(
 ): RunMetrics {
   const totals = emptyCounts();
   const byFunction: Partial<Record<OpFunction, OutcomeCounts>> = {};
-  const latencies = new Map<OpFunction | 'all', number[]>([['all', []]]);
-  const invokes = new Map<number, HistoryOp>();
+  const latencies = new Map<OpFunction | 'all', number[]>();
+  const all: number[] = [];
+  latencies.set('all', all);
+  const invokes = invokesOf(history); // the invoke each completion closes, paired once per history
   const siblings = { reads: 0, readsWithSiblings: 0, max: 0 };
-  for (const op of history) {
-    const counts = byFunction[op.f] ?? emptyCounts();
-    byFunction[op.f] = counts;
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
+    let counts = byFunction[op.f];
+    if (counts === undefined) {
+      counts = emptyCounts();
+      byFunction[op.f] = counts;
+    }
     if (op.type === 'invoke') {
-      invokes.set(op.process, op);
       counts.open++;
       totals.open++;
       continue;
@@ -56,14 +62,16 @@ export function computeMetrics(
     totals.open--;
     counts[op.type]++;
     totals[op.type]++;
-    const invoke = invokes.get(op.process);
-    invokes.delete(op.process);
+    const invoke = invokes[i];
     if (op.type !== 'ok' || invoke === undefined) continue;
-    const list = latencies.get(op.f) ?? [];
+    let list = latencies.get(op.f);
+    if (list === undefined) {
+      list = [];
+      latencies.set(op.f, list);
+    }
     list.push(op.time - invoke.time);
-    latencies.set(op.f, list);
-    latencies.get('all')?.push(op.time - invoke.time);
-    if (!isRead(op)) continue;
+    all.push(op.time - invoke.time);
+    if (op.f !== 'get' && op.f !== 'read') continue;
     const count = op.siblings?.length ?? 0;
     siblings.reads++;
     if (count > 1) siblings.readsWithSiblings++;

@@ -214,6 +214,10 @@ const paired = new WeakMap<readonly HistoryOp[], Paired>();
 interface Paired {
   length: number;
   all: readonly Operation[];
+  /** `invokeAt[i]`: the invoke that history record `i` completes (undefined for an invoke). */
+  invokeAt: readonly (HistoryOp | undefined)[];
+  /** Every write completed `ok`, by key, in history order. */
+  okWrites: ReadonlyMap<string, readonly HistoryOp[]>;
   /** Some record is an `add` (the set workload's history). */
   adds: boolean;
 }
@@ -221,6 +225,16 @@ interface Paired {
 /** Pairs every invoke with its completion (the next record of the same process), in invoke order. */
 export function operations(history: readonly HistoryOp[]): readonly Operation[] {
   return pairedOf(history).all;
+}
+
+/** For each history record, the invoke it completes (undefined for invokes and unpaired records). */
+export function invokesOf(history: readonly HistoryOp[]): readonly (HistoryOp | undefined)[] {
+  return pairedOf(history).invokeAt;
+}
+
+/** The writes that completed `ok`, by key, in history order (shared by the checkers of a run). */
+export function okWritesByKey(history: readonly HistoryOp[]): ReadonlyMap<string, readonly HistoryOp[]> {
+  return pairedOf(history).okWrites;
 }
 
 /** Whether some record of the history is an `add`: `history.some((op) => op.f === 'add')`. */
@@ -239,8 +253,11 @@ function pairedOf(history: readonly HistoryOp[]): Paired {
 function pair(history: readonly HistoryOp[]): Paired {
   const open = new Map<number, Operation>();
   const all: Operation[] = [];
+  const invokeAt: (HistoryOp | undefined)[] = new Array(history.length).fill(undefined);
+  const okWrites = new Map<string, HistoryOp[]>();
   let adds = false;
-  for (const op of history) {
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
     if (op.f === 'add') adds = true;
     if (op.type === 'invoke') {
       const operation = { invoke: op, completion: null };
@@ -248,12 +265,18 @@ function pair(history: readonly HistoryOp[]): Paired {
       all.push(operation);
       continue;
     }
+    if (op.type === 'ok' && op.f !== 'get' && op.f !== 'read') {
+      const list = okWrites.get(op.key);
+      if (list === undefined) okWrites.set(op.key, [op]);
+      else list.push(op);
+    }
     const operation = open.get(op.process);
     if (operation === undefined) continue;
     operation.completion = op;
+    invokeAt[i] = operation.invoke;
     open.delete(op.process);
   }
-  return { length: history.length, all, adds };
+  return { length: history.length, all, invokeAt, okWrites, adds };
 }
 
 export function outcome(operation: Operation): 'ok' | 'fail' | 'info' {

@@ -13,30 +13,35 @@
  */
 
 import type { HistoryOp } from '../history.ts';
-import { type CheckerConfig, type CheckerResult, quorumsIntersect, ViolationLog } from './checker.ts';
+import {
+  type CheckerConfig,
+  type CheckerResult,
+  invokesOf,
+  quorumsIntersect,
+  ViolationLog,
+} from './checker.ts';
 import { coversVersion, showClock } from './clocks.ts';
 import { canonicalValue } from './values.ts';
 
 export function checkNoResurrection(history: readonly HistoryOp[], config: CheckerConfig): CheckerResult {
   const log = new ViolationLog();
   const counts = { deletes: 0, finalDeletes: 0, readsJudged: 0, resurrections: 0 };
+  const deletes = history.filter((op) => op.type === 'ok' && op.f === 'delete');
+  counts.deletes = deletes.length;
+  if (deletes.length === 0) return log.result('no-resurrection', 'P9', true, counts);
   const lastWriteInvoke = new Map<string, number>();
   for (const op of history)
     if (op.type === 'invoke' && op.f !== 'get' && op.f !== 'read') lastWriteInvoke.set(op.key, op.index);
   const finalDeletes = new Map<string, HistoryOp>();
-  for (const op of history) {
-    if (op.type !== 'ok' || op.f !== 'delete') continue;
-    counts.deletes++;
-    if ((lastWriteInvoke.get(op.key) ?? -1) < op.index) finalDeletes.set(op.key, op);
-  }
+  for (const op of deletes) if ((lastWriteInvoke.get(op.key) ?? -1) < op.index) finalDeletes.set(op.key, op);
   counts.finalDeletes = finalDeletes.size;
-  const invokes = new Map<number, HistoryOp>();
+  const invokes = invokesOf(history);
   const strict = quorumsIntersect(config);
-  for (const op of history) {
-    if (op.type === 'invoke') invokes.set(op.process, op);
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
     if (op.type !== 'ok' || (op.f !== 'get' && op.f !== 'read')) continue;
     const del = finalDeletes.get(op.key);
-    const invoke = invokes.get(op.process);
+    const invoke = invokes[i];
     if (del === undefined || invoke === undefined || invoke.index < del.index) continue;
     const final = config.finalReadsFromMs !== undefined && invoke.time >= config.finalReadsFromMs;
     if (!final && !strict) continue;

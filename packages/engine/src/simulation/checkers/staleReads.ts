@@ -14,12 +14,22 @@
  */
 
 import type { HistoryClock, HistoryOp } from '../history.ts';
-import { type CheckerConfig, type CheckerResult, quorumsIntersect, ViolationLog } from './checker.ts';
+import {
+  type CheckerConfig,
+  type CheckerResult,
+  invokesOf,
+  okWritesByKey,
+  quorumsIntersect,
+  ViolationLog,
+} from './checker.ts';
+
+const noWrites: readonly HistoryOp[] = [];
+
 import { covers, mergeClocks, showClock } from './clocks.ts';
 
 export function checkNoStaleReads(history: readonly HistoryOp[], config: CheckerConfig): CheckerResult {
   const merges = new Map<string, HistoryClock[]>(); // key → merge of the first i+1 completed writes
-  const mergedPrefix = (key: string, writes: HistoryOp[], count: number): HistoryClock => {
+  const mergedPrefix = (key: string, writes: readonly HistoryOp[], count: number): HistoryClock => {
     let list = merges.get(key);
     if (list === undefined) {
       list = [];
@@ -30,25 +40,15 @@ export function checkNoStaleReads(history: readonly HistoryOp[], config: Checker
   };
   const log = new ViolationLog();
   const counts = { reads: 0, readsAfterWrites: 0, staleReads: 0 };
-  const completedWrites = new Map<string, HistoryOp[]>();
-  const invokedReads = new Map<number, HistoryOp>();
-  for (const op of history) {
-    const isRead = op.f === 'get' || op.f === 'read';
-    if (op.type === 'invoke') {
-      if (isRead) invokedReads.set(op.process, op);
-      continue;
-    }
-    if (op.type !== 'ok') continue;
-    if (!isRead) {
-      const list = completedWrites.get(op.key) ?? [];
-      list.push(op);
-      completedWrites.set(op.key, list);
-      continue;
-    }
-    const invoke = invokedReads.get(op.process);
+  const completedWrites = okWritesByKey(history);
+  const invokes = invokesOf(history);
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
+    if (op.type !== 'ok' || (op.f !== 'get' && op.f !== 'read')) continue;
+    const invoke = invokes[i];
     if (invoke === undefined) continue;
     counts.reads++;
-    const writes = completedWrites.get(op.key) ?? [];
+    const writes = completedWrites.get(op.key) ?? noWrites;
     const prefix = writesBefore(writes, invoke.index);
     if (prefix > 0) counts.readsAfterWrites++;
     // Covering the merge of the earlier writes is covering each of them (the merge is their lub).

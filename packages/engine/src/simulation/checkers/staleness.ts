@@ -14,7 +14,14 @@
  */
 
 import type { HistoryOp } from '../history.ts';
-import { type CheckerConfig, type CheckerResult, quorumsIntersect, ViolationLog } from './checker.ts';
+import {
+  type CheckerConfig,
+  type CheckerResult,
+  invokesOf,
+  okWritesByKey,
+  quorumsIntersect,
+  ViolationLog,
+} from './checker.ts';
 import { covers, showClock } from './clocks.ts';
 import { writesBefore } from './staleReads.ts';
 
@@ -48,6 +55,7 @@ export interface StalenessOptions {
 }
 
 const defaultBinEdgesMs = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000];
+const noWrites: readonly HistoryOp[] = [];
 
 export function measureStaleness(
   history: readonly HistoryOp[],
@@ -71,22 +79,16 @@ export function measureStaleness(
   }));
   const log = new ViolationLog();
   const counts = { reads: 0, readsAfterWrites: 0, staleReads: 0 };
-  const acked = new Map<string, HistoryOp[]>();
-  const invokes = new Map<number, HistoryOp>();
+  const acked = okWritesByKey(history);
+  const invokes = invokesOf(history);
   const strict = quorumsIntersect(config);
-  for (const op of history) {
-    if (op.type === 'invoke') invokes.set(op.process, op);
-    if (op.type !== 'ok') continue;
-    if (op.f !== 'get' && op.f !== 'read') {
-      const list = acked.get(op.key) ?? [];
-      list.push(op);
-      acked.set(op.key, list);
-      continue;
-    }
-    const invoke = invokes.get(op.process);
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
+    if (op.type !== 'ok' || (op.f !== 'get' && op.f !== 'read')) continue;
+    const invoke = invokes[i];
     if (invoke === undefined) continue;
     counts.reads++;
-    const writes = acked.get(op.key) ?? [];
+    const writes = acked.get(op.key) ?? noWrites;
     const prefix = writesBefore(writes, invoke.index);
     const latest = writes[prefix - 1];
     if (latest === undefined) continue;
