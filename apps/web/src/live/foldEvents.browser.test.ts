@@ -7,7 +7,7 @@ import type { ClusterEvent, NodeId } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import type { EventBatch } from '../shared/workerApi.ts';
 import { applyEvents } from './foldEvents.ts';
-import { createLabStore, type LabState } from './labStore.ts';
+import { createLabStore, type LabState, setNodeStatus } from './labStore.ts';
 
 const [n1, n2, n3] = ['n1', 'n2', 'n3'] as NodeId[];
 const fold = (state: LabState, batches: EventBatch[]): LabState => ({
@@ -84,5 +84,22 @@ describe('folding message traffic into the lab store', () => {
       linkCounts: { 'n1->n2': 2, 'n1->n3': 1 },
       delivered: [0, 2, 1],
     });
+  });
+
+  it('keeps a killed node crashed when its last batch, with its start, is folded after the kill', () => {
+    const store = createLabStore([n1, n2], 0);
+    store.setState((s) => setNodeStatus(s, n1, 'up', 1));
+    const started: EventBatch = {
+      node: n1,
+      events: [{ type: 'node.started', at: 1, node: n1, recovered: false }],
+      dropped: 0,
+    };
+    store.setState((s) => setNodeStatus(s, n1, 'crashed', 2));
+    store.setState((s) => applyEvents(s, [started]));
+    expect(store.getState().nodes[n1]?.status).toBe('crashed');
+    // A restart marks it starting; the new incarnation's start brings it up.
+    store.setState((s) => setNodeStatus(s, n1, 'starting', 3));
+    store.setState((s) => applyEvents(s, [{ ...started, events: [{ ...started.events[0]!, at: 4 }] }]));
+    expect(store.getState().nodes[n1]?.status).toBe('up');
   });
 });

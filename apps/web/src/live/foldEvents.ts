@@ -142,7 +142,13 @@ function foldEvent(fold: Fold, event: ClusterEvent): void {
       bump(nodes, event.node, (n) => ({ stored: n.stored + 1 }));
       break;
     case 'node.started':
-      bump(nodes, event.node, (n) => ({ status: 'up', starts: n.starts + 1, error: null }));
+      // A killed worker's last batch may be folded after the kill: it stays crashed (a restart
+      // marks the node starting first, so a new incarnation's start is never mistaken for it).
+      bump(nodes, event.node, (n) =>
+        n.status === 'crashed'
+          ? { starts: n.starts + 1 }
+          : { status: 'up', starts: n.starts + 1, error: null },
+      );
       break;
     case 'node.paused':
     case 'node.resumed':
