@@ -217,7 +217,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
   writeLocal(
     key: string,
     versions: Version[],
-    cause: 'coordinator' | 'replica' | 'read-repair',
+    cause: 'coordinator' | 'replica' | 'hint-replay' | 'read-repair',
     hintFor: NodeId | undefined,
     now: number,
     out: NodeOutput,
@@ -292,7 +292,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
     if (body.type === 'ping' || body.type === 'pong') return;
     if (body.type === 'hint-replay') {
       // This node is the owner a stand-in kept the write for: store it durably, then acknowledge.
-      const refused = this.writeLocal(body.key, body.siblings, 'replica', undefined, now, out);
+      const refused = this.writeLocal(body.key, body.siblings, 'hint-replay', undefined, now, out);
       if (!refused) this.send(envelope.from, { type: 'hint-ack', hintId: body.hintId }, out);
       return;
     }

@@ -62,7 +62,7 @@ export interface VersionStored extends EventBase {
    * Why it was written: a coordinator's put, a replica request, a read repair, a Merkle repair, or a
    * range stream of a membership change (a joiner's bootstrap, a hand-over, a stream-forward).
    */
-  cause: 'coordinator' | 'replica' | 'read-repair' | 'anti-entropy' | 'stream';
+  cause: 'coordinator' | 'replica' | 'hint-replay' | 'read-repair' | 'anti-entropy' | 'stream';
 }
 
 export interface ReadRepairSent extends EventBase {

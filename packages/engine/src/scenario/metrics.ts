@@ -114,8 +114,6 @@ export class RepairTally {
     antiEntropyMessages: 0,
   };
   private lastRepairAt: number | null = null;
-  /** The message each node is handling: a `version.stored` while it handles a hint replay is a hint repair. */
-  private readonly handling = new Map<string, string>();
 
   observe(event: ClusterEvent): void {
     const c = this.counts;
@@ -133,9 +131,6 @@ export class RepairTally {
         c.readRepairs++;
         c.readRepairReplicas += event.replicas.length;
         return;
-      case 'message.delivered':
-        this.handling.set(event.node, event.msg);
-        return;
       case 'antientropy.done':
         c.antiEntropyExchanges++;
         c.antiEntropyBytes += event.bytes;
@@ -146,16 +141,16 @@ export class RepairTally {
         }
         return;
       case 'version.stored':
-        this.onStored(event.at, event.cause, this.handling.get(event.node) === 'hint-replay');
+        this.onStored(event.at, event.cause);
         return;
     }
   }
 
-  private onStored(at: number, cause: string, replaying: boolean): void {
+  private onStored(at: number, cause: string): void {
     const c = this.counts;
     if (cause === 'read-repair') c.storedByReadRepair++;
     else if (cause === 'anti-entropy') c.storedByAntiEntropy++;
-    else if (cause === 'replica' && replaying) c.storedByHintReplay++;
+    else if (cause === 'hint-replay') c.storedByHintReplay++;
     else return;
     this.lastRepairAt = at;
   }

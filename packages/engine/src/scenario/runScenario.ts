@@ -134,7 +134,7 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
     fileSystem: (id) => new FaultyFileSystem({ label: `disk:${id}`, rng: rng.fork(`disk/${id}`) }),
   });
   const repairs = new RepairTally();
-  sim.onEvent((event) => repairs.observe(event));
+  sim.onEvent((event) => repairs.observe(event), { messages: false });
   if (options.onEvent) sim.onEvent(options.onEvent);
   const nemesis = new Nemesis(sim, scenario.cluster);
   nemesis.configureLinks();

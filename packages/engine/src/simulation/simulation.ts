@@ -76,6 +76,8 @@ export class Simulation {
   private readonly agenda = new EventQueue<AgendaItem>();
   private readonly hosts = new Map<NodeId, Host>();
   private readonly listeners: ((event: ClusterEvent) => void)[] = [];
+  /** Listeners that asked for the per-message events too (message.sent, message.delivered). */
+  private messageListeners = 0;
   private time = 0;
   readonly counters = { delivered: 0, dropped: 0, sent: 0, steps: 0 };
 
@@ -134,8 +136,14 @@ export class Simulation {
     return this.trace.hex();
   }
 
-  onEvent(listener: (event: ClusterEvent) => void): void {
+  /**
+   * Calls `listener` with every cluster event. `messages: false` says it does not need the two
+   * events every message makes (sent, delivered; drops are always reported): when no listener needs
+   * them, the simulator does not build them at all — two objects per message.
+   */
+  onEvent(listener: (event: ClusterEvent) => void, options: { messages?: boolean } = {}): void {
     this.listeners.push(listener);
+    if (options.messages !== false) this.messageListeners++;
   }
 
   node(id: NodeId): StorageNode | null {
@@ -284,7 +292,7 @@ export class Simulation {
     }
     this.counters.delivered++;
     this.trace.addFields(this.time, 'd', envelope.from, envelope.to, envelope.id, envelope.body.type);
-    if (this.listeners.length > 0) {
+    if (this.messageListeners > 0) {
       this.emit({
         type: 'message.delivered',
         at: this.time,
@@ -355,7 +363,7 @@ export class Simulation {
       return;
     }
     for (const at of route.delivered) this.agenda.push(at, { kind: 'deliver', envelope });
-    if (this.listeners.length > 0) {
+    if (this.messageListeners > 0) {
       this.emit({
         type: 'message.sent',
         at: this.time,

@@ -34,6 +34,8 @@ const promises: Record<string, (report: RunReport, events: readonly ClusterEvent
     const repair = report.metrics.repair!;
     expect(repair.hintsStored).toBeGreaterThan(0);
     expect(repair.hintsReplayed).toBe(repair.hintsStored);
+    // The owner stored what the hints carried (a version.stored with cause 'hint-replay').
+    expect(repair.storedByHintReplay).toBeGreaterThan(0);
   },
   'grow-and-shrink': (report, events) => {
     const finished = events.flatMap((e) => (e.type === 'rebalance.finished' ? [`${e.node} ${e.kind}`] : []));

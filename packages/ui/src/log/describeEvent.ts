@@ -78,6 +78,7 @@ export function describeEvent(event: AnyEvent): string {
 const storedCause: Record<EventOf<'version.stored'>['cause'], string> = {
   coordinator: 'as coordinator',
   replica: 'as a replica',
+  'hint-replay': 'from a hint a stand-in handed back',
   'read-repair': 'from a read repair',
   'anti-entropy': 'from an anti-entropy exchange',
   stream: 'from a range stream (a node joining or leaving)',
