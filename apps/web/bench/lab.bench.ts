@@ -12,9 +12,11 @@
  *   - where a put's time goes: the workers' host counters (time in `node.step`, in `sync` and in
  *     OPFS `flush`, in `postMessage`, held for a group commit) summed over every worker, per put;
  *   - the browser's CPU per put during the 64-in-flight run, by thread (the page's main thread, the
- *     node workers, every other browser thread; from /proc): on 2 cores it shows the throughput is
- *     bound by CPU (~0.6–0.7 ms of browser CPU per put), not by the disk (five workers alone flush
- *     OPFS ~16,000–20,000 times per second);
+ *     node workers, every other browser thread; from /proc), and the share of the run the workers
+ *     spent blocked in `sync`: on a quiet 2-core machine the run is bound by CPU (five workers alone
+ *     flush OPFS ~16,000–20,000 times per second), but when another program keeps the disk busy a
+ *     flush takes milliseconds, the workers spend most of the run in `sync` (70–75% measured) and
+ *     the throughput follows the disk, whatever the CPU per put;
  *   - the page's frame rate with the default workload at classroom speed (5 nodes), and with 16
  *     nodes (`?nodes=16`) at 500 operations per second.
  * Writes bench/results/lab.json through the shared `reportResults`. `--quick` runs a small load.
@@ -348,6 +350,7 @@ function printBreakdown(label: string, host: HostTotals, puts: number): void {
       `${per('cleanFlushes').toFixed(2)} clean ones skipped); postMessage ${f(per('sendMs'))} ms for ${per('sends').toFixed(1)} messages in ${per('posts').toFixed(2)} posts; ` +
       `held for group commit ${f(each('heldMs', 'heldOutputs'))} ms per held output (${per('heldOutputs').toFixed(1)} per put), ` +
       `commit scheduling delay ${f(per('commitDelayMs'))} ms; coordinator's request time in its worker ${f(each('requestMs', 'requests'))} ms; ` +
+      `${per('events').toFixed(1)} events to the page; ` +
       `longest step ${f(host.stepMsMax ?? 0)} ms, longest sync ${f(host.syncMsMax ?? 0)} ms (any worker, since it started)`,
   );
 }
@@ -358,9 +361,15 @@ console.log(`in-page figures (ms, ops/s): ${JSON.stringify(headline)}; frame rat
 printBreakdown('one put at a time', latencyHost, figures.puts);
 printBreakdown('64 in flight', throughputHost, figures.throughputPuts);
 const cpuPerPut = (k: string) => ((throughputCpu[k] ?? 0) / Math.max(1, figures.throughputPuts)).toFixed(3);
+// Wall time the workers spent blocked in `sync` (OPFS flush and write), as a share of the run: near
+// 100% the run was bound by the disk's flush latency (another program's I/O on the machine shows
+// here), well below it by the browser's CPU (the line above).
+const runSeconds = figures.throughputPuts / Math.max(1e-9, figures.putsPerSecond);
+const syncShare = (throughputHost.syncMs ?? 0) / 1000 / (5 * runSeconds);
 console.log(
   `64 in flight, browser CPU per put: page main thread ${cpuPerPut('page')} ms, node workers ${cpuPerPut('workers')} ms, ` +
-    `other browser threads ${cpuPerPut('other')} ms (${JSON.stringify(throughputCpu)} ms in all)`,
+    `other browser threads ${cpuPerPut('other')} ms (${JSON.stringify(throughputCpu)} ms in all); ` +
+    `the workers spent ${(syncShare * 100).toFixed(0)}% of the run in sync`,
 );
 console.log(
   `16 nodes: ${fps16.toFixed(1)} fps while the workers served ${opsPerSecond16.toFixed(0)} client ops/s (driven at 500) ` +
