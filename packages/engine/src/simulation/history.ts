@@ -166,8 +166,11 @@ function record(
  */
 export class History {
   private readonly records: HistoryOp[] = [];
-  /** Process → its open invoke: a process runs one operation at a time. */
-  private readonly open = new Map<number, HistoryOp>();
+  /**
+   * Process → its open invoke, or undefined once completed (set to undefined rather than deleted:
+   * a run's few processes open and close an operation each time, and a Map delete can rehash).
+   */
+  private readonly open = new Map<number, HistoryOp | undefined>();
 
   get ops(): readonly HistoryOp[] {
     return this.records;
@@ -175,7 +178,7 @@ export class History {
 
   invoke(fields: InvokeFields, time: number): OpHandle {
     // Messages are built only on failure (`if`, not an eager template): these run twice per operation.
-    if (this.open.has(fields.process))
+    if (this.open.get(fields.process) !== undefined)
       assert(false, `process ${fields.process} invoked while an operation is open`);
     const op = record(this.records.length, 'invoke', fields.process, fields.f, fields.key, time);
     op.value = fields.value ?? null;
@@ -213,7 +216,8 @@ export class History {
 
   /** Operations invoked and never completed (the run ended first): Jepsen treats them as `info`. */
   openOps(): readonly HistoryOp[] {
-    return [...this.open.values()].sort((a, b) => a.index - b.index);
+    const open = [...this.open.values()].filter((op): op is HistoryOp => op !== undefined);
+    return open.sort((a, b) => a.index - b.index);
   }
 
   serialize(): string {
@@ -247,7 +251,7 @@ export class History {
       assert(false, `operation ${handle.index} completed twice or never invoked`);
     if (time < invoke.time)
       assert(false, `operation ${invoke.index} completes at ${time}, before its invoke`);
-    this.open.delete(invoke.process);
+    this.open.set(invoke.process, undefined);
     return invoke;
   }
 }

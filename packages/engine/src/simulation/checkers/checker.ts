@@ -251,7 +251,7 @@ function pairedOf(history: readonly HistoryOp[]): Paired {
 }
 
 function pair(history: readonly HistoryOp[]): Paired {
-  const open = new Map<number, Operation>();
+  const open = new Map<number, Operation | undefined>(); // closed: undefined (no delete, no rehash)
   const all: Operation[] = [];
   const invokeAt: (HistoryOp | undefined)[] = new Array(history.length).fill(undefined);
   const okWrites = new Map<string, HistoryOp[]>();
@@ -274,7 +274,7 @@ function pair(history: readonly HistoryOp[]): Paired {
     if (operation === undefined) continue;
     operation.completion = op;
     invokeAt[i] = operation.invoke;
-    open.delete(op.process);
+    open.set(op.process, undefined);
   }
   return { length: history.length, all, invokeAt, okWrites, adds };
 }

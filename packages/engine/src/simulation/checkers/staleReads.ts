@@ -25,7 +25,7 @@ import {
 
 const noWrites: readonly HistoryOp[] = [];
 
-import { covers, mergeClocks, showClock } from './clocks.ts';
+import { covers, mergeInto, showClock } from './clocks.ts';
 
 export function checkNoStaleReads(history: readonly HistoryOp[], config: CheckerConfig): CheckerResult {
   const merges = new Map<string, HistoryClock[]>(); // key → merge of the first i+1 completed writes
@@ -35,7 +35,10 @@ export function checkNoStaleReads(history: readonly HistoryOp[], config: Checker
       list = [];
       merges.set(key, list);
     }
-    for (let i = list.length; i < count; i++) list.push(mergeClocks([list[i - 1], writes[i]!.clock]));
+    for (let i = list.length; i < count; i++) {
+      const merged = i === 0 ? {} : mergeInto({}, list[i - 1]);
+      list.push(mergeInto(merged, writes[i]!.clock));
+    }
     return list[count - 1]!;
   };
   const log = new ViolationLog();
