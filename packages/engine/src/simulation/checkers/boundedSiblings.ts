@@ -32,7 +32,8 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
   const counts = { reads: 0, siblingsMax: 0, boundMax: 0, falseConflicts: 0 };
   const chainHeadsBefore = chainHeadCounter(all);
   const writerOf = writerLookup(history);
-  for (const op of all) {
+  for (let r = 0; r < all.length; r++) {
+    const op = all[r]!;
     const done = op.completion;
     if (done?.type !== 'ok' || (op.invoke.f !== 'get' && op.invoke.f !== 'read')) continue;
     counts.reads++;
@@ -98,7 +99,8 @@ function writerLookup(
 function chainHeadCounter(all: readonly Operation[]): (key: string, before: number) => number {
   const heads = new Map<string, number[]>(); // key → invoke indexes of chain heads, ascending
   const linkable = new Map<string, Operation[]>(); // key → acknowledged writes not yet anyone's predecessor
-  for (const op of all) {
+  for (let w = 0; w < all.length; w++) {
+    const op = all[w]!;
     const { invoke, completion } = op;
     if (invoke.f === 'get' || invoke.f === 'read') continue;
     const open = linkable.get(invoke.key) ?? [];

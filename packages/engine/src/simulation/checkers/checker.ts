@@ -13,6 +13,12 @@
  * (`levelsIntersect`): LOCAL_QUORUM reads and writes meet only when both are in the same data
  * centre, so across data centres they promise nothing; EACH_QUORUM on either side meets a
  * LOCAL_QUORUM on the other; counts over all N meet a per-DC quorum when they cannot avoid it.
+ *
+ * Cost: the checkers run once per run, over every record, so most of their work happens before
+ * the JIT has optimised them. Their per-record loops are indexed (`for (let i …)`), because an
+ * unoptimised `for … of` allocates an iterator result per step; the passes share one pairing of
+ * the history (`operations`, `invokesOf`, `okWritesByKey`) and one index of its writes
+ * (keyWrites.ts); and a violation's sentence is built only for the violations kept.
  */
 
 import type { ConflictMode, ConsistencyLevel, QuorumMode, Scenario } from '../../scenario/types.ts';

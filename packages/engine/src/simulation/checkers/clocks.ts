@@ -50,7 +50,7 @@ function convert(clock: HistoryClock): VectorClock {
 /** The plain-JSON form producers record (timestamps are left out: they play no part in order). */
 export function historyClock(clock: VectorClock): HistoryClock {
   const out: HistoryClock = {};
-  for (const entry of clock) out[entry.node] = entry.counter;
+  for (let i = 0; i < clock.length; i++) out[clock[i]!.node] = clock[i]!.counter;
   return out;
 }
 
@@ -128,7 +128,7 @@ export function mergeHistoryClocks(clocks: readonly HistoryClock[]): HistoryCloc
  */
 export function mergeClocks(clocks: readonly (HistoryClock | null | undefined)[]): HistoryClock {
   const out: HistoryClock = {};
-  for (const clock of clocks) mergeInto(out, clock);
+  for (let i = 0; i < clocks.length; i++) mergeInto(out, clocks[i]);
   return out;
 }
 

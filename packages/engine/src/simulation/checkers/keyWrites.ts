@@ -44,7 +44,8 @@ export function writesIndex(history: readonly HistoryOp[]): WritesIndex {
 function build(all: readonly Operation[]): WritesIndex {
   const byKey = new Map<string, KeyWrites>();
   let keysMayJoinAmbiguously = false;
-  for (const op of all) {
+  for (let i = 0; i < all.length; i++) {
+    const op = all[i]!;
     const key = op.invoke.key;
     if (key.includes(' {')) keysMayJoinAmbiguously = true;
     if (op.invoke.f === 'get' || op.invoke.f === 'read') continue;

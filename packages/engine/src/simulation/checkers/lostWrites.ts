@@ -43,11 +43,15 @@ export function checkNoLostWrites(
   const counts = { acknowledged: 0, present: 0, superseded: 0, purgedDeletes: 0, lost: 0 };
   const heldByKey = indexFinalState(finalState);
   const acks: HistoryOp[] = [];
-  for (const { completion: done } of operations(history))
+  const all = operations(history);
+  for (let i = 0; i < all.length; i++) {
+    const done = all[i]!.completion;
     if (done?.type === 'ok' && (done.f === 'put' || done.f === 'delete' || done.f === 'add')) acks.push(done);
+  }
   // Purged tombstones stand in for their deletes: what a purged delete superseded is not lost.
   const purged = new Set<number>();
-  for (const ack of acks) {
+  for (let i = 0; i < acks.length; i++) {
+    const ack = acks[i]!;
     if (ack.f !== 'delete' || judge(ack, heldByKey.get(ack.key) ?? nothingHeld).kind !== 'purgedDeletes')
       continue;
     purged.add(ack.index);
@@ -56,7 +60,8 @@ export function checkNoLostWrites(
     held.versions.push({ value: null, clock: ack.clock! });
     heldByKey.set(ack.key, held);
   }
-  for (const completion of acks) {
+  for (let i = 0; i < acks.length; i++) {
+    const completion = acks[i]!;
     counts.acknowledged++;
     const verdict = purged.has(completion.index)
       ? purgedVerdict
@@ -79,9 +84,10 @@ function indexFinalState(finalState: ReplicaStates): Map<string, Held> {
         held = { nodes: [], versions: [] };
         byKey.set(key, held);
       }
-      for (const version of keys[key]!) {
+      const versions = keys[key]!;
+      for (let i = 0; i < versions.length; i++) {
         held.nodes.push(node);
-        held.versions.push(version);
+        held.versions.push(versions[i]!);
       }
     }
   }
@@ -108,7 +114,7 @@ function judge(ack: HistoryOp, held: Held): Verdict {
     if (ack.f !== 'put' || sameValue(versions[i]!.value, ack.value)) return presentVerdict;
     return { kind: 'present', at: i };
   }
-  for (const version of versions) if (coversVersion(version, ack)) return supersededVerdict;
+  for (let i = 0; i < versions.length; i++) if (coversVersion(versions[i]!, ack)) return supersededVerdict;
   if (ack.f !== 'delete') return lostVerdict;
   const undone = versions.findIndex((v) => v.value !== null && covers(ack.clock, v.clock));
   return undone === -1 ? purgedVerdict : { kind: 'lost', at: undone };

@@ -30,8 +30,10 @@ export function checkNoResurrection(history: readonly HistoryOp[], config: Check
   counts.deletes = deletes.length;
   if (deletes.length === 0) return log.result('no-resurrection', 'P9', true, counts);
   const lastWriteInvoke = new Map<string, number>();
-  for (const op of history)
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
     if (op.type === 'invoke' && op.f !== 'get' && op.f !== 'read') lastWriteInvoke.set(op.key, op.index);
+  }
   const finalDeletes = new Map<string, HistoryOp>();
   for (const op of deletes) if ((lastWriteInvoke.get(op.key) ?? -1) < op.index) finalDeletes.set(op.key, op);
   counts.finalDeletes = finalDeletes.size;

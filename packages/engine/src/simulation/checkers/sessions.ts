@@ -38,7 +38,9 @@ export function checkSessionGuarantees(history: readonly HistoryOp[], config: Ch
   const log = new ViolationLog();
   const counts = { reads: 0, readYourWritesViolations: 0, monotonicReadViolations: 0 };
   const sessions = new Map<number, Session>();
-  for (const { invoke, completion } of operations(history)) {
+  const all = operations(history);
+  for (let i = 0; i < all.length; i++) {
+    const { invoke, completion } = all[i]!;
     if (completion?.type !== 'ok') continue;
     const session: Session = sessions.get(invoke.process) ?? { writes: new Map(), lastRead: new Map() };
     sessions.set(invoke.process, session);

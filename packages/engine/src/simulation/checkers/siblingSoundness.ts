@@ -43,7 +43,8 @@ export function checkSiblingSoundness(
   const all = operations(history);
   const counts = { reads: 0, readsWithSiblings: 0, siblingsMax: 0, writes: 0, finalSiblingLists: 0 };
   const writesByKey = writesIndex(history).byKey;
-  for (const op of all) {
+  for (let i = 0; i < all.length; i++) {
+    const op = all[i]!;
     const done = op.completion;
     if (done?.type !== 'ok') continue;
     if (op.invoke.f === 'get' || op.invoke.f === 'read') {
@@ -104,7 +105,7 @@ function checkContext(log: ViolationLog, read: HistoryOp): void {
   if (only !== undefined && !Object.hasOwn(only, '__proto__') && order(read.context, only) === 'equal')
     return;
   const expected: HistoryClock = {};
-  for (const sibling of siblings) mergeInto(expected, sibling.clock);
+  for (let i = 0; i < siblings.length; i++) mergeInto(expected, siblings[i]!.clock);
   const o = order(read.context, expected);
   if (o === 'equal') return;
   const problem =
@@ -121,7 +122,9 @@ function checkContext(log: ViolationLog, read: HistoryOp): void {
 }
 
 function checkProvenance(log: ViolationLog, read: HistoryOp, writes: KeyWrites): void {
-  for (const sibling of read.siblings ?? []) {
+  const siblings = read.siblings ?? [];
+  for (let i = 0; i < siblings.length; i++) {
+    const sibling = siblings[i]!;
     const acked = firstBefore(writes.byClock.get(showClock(sibling.clock)), read.index);
     if (acked !== undefined) {
       if (acked.invoke.f !== 'put' || sameValue(acked.invoke.value, sibling.value)) continue;
@@ -153,7 +156,7 @@ function checkProvenance(log: ViolationLog, read: HistoryOp, writes: KeyWrites):
 /** The first write (in invoke order) invoked before record `index`. */
 function firstBefore(writes: readonly Operation[] | undefined, index: number): Operation | undefined {
   if (writes === undefined) return undefined;
-  for (const w of writes) if (w.invoke.index < index) return w;
+  for (let i = 0; i < writes.length; i++) if (writes[i]!.invoke.index < index) return writes[i];
   return undefined;
 }
 

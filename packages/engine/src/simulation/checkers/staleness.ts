@@ -99,7 +99,8 @@ export function measureStaleness(
       bin.reads++;
       if (consistent) bin.consistent++;
     }
-    for (const entry of ks) {
+    for (let k = 0; k < ks.length; k++) {
+      const entry = ks[k]!;
       entry.reads++;
       const kth = prefix - entry.k >= 0 ? writes[prefix - entry.k] : undefined;
       if (kth === undefined || covers(op.context, kth.clock)) entry.within++;
@@ -123,6 +124,6 @@ export function measureStaleness(
 
 function lastBinAtOrBelow(bins: VisibilityBin[], t: number): VisibilityBin | undefined {
   let found: VisibilityBin | undefined;
-  for (const bin of bins) if (bin.fromMs <= t) found = bin;
+  for (let i = 0; i < bins.length; i++) if (bins[i]!.fromMs <= t) found = bins[i];
   return found;
 }
