@@ -21,6 +21,7 @@ import {
   type VectorClock,
 } from '@kvscope/engine';
 import { sharedNow } from '../shared/workerApi.ts';
+import { Deadlines } from './deadlines.ts';
 import { finishRequest, type LabStore, recordRequest } from './labStore.ts';
 import type { LiveCluster } from './liveCluster.ts';
 import { requestTimeoutFor } from './settings.ts';
@@ -48,6 +49,8 @@ export class LabClient {
   /** The id of the last request sent (for the trace view and tests). */
   lastRequestId: string | null = null;
   private ring: { members: readonly NodeId[]; virtualNodes: number; ring: Ring } | null = null;
+  /** Every pending request's client-side timeout, on one timer. */
+  private readonly deadlines = new Deadlines();
 
   constructor(
     private readonly cluster: LiveCluster,
@@ -117,20 +120,21 @@ export class LabClient {
       );
     }
     const timeoutMs = options.timeoutMs ?? 2 * requestTimeoutFor(this.store.getState().linkDelayMs) + 500;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<KvReply>((resolve) => {
-      timer = setTimeout(() => {
+    const reply = await new Promise<KvReply>((resolve) => {
+      const deadline = this.deadlines.add(performance.now() + timeoutMs, () => {
         const why = `${coordinator} did not answer within ${timeoutMs} ms (the client gave up)`;
         resolve(failed(sent, coordinator, 'info', why));
-      }, timeoutMs);
+      });
+      const settle = (reply: KvReply) => {
+        this.deadlines.cancel(deadline);
+        resolve(reply);
+      };
+      this.cluster
+        .request(coordinator, sent)
+        .then(settle, (error: unknown) =>
+          settle(failed(sent, coordinator, 'fail', String((error as Error).message ?? error))),
+        );
     });
-    const answer = this.cluster
-      .request(coordinator, sent)
-      .catch((error: unknown) =>
-        failed(sent, coordinator, 'fail', String((error as Error).message ?? error)),
-      );
-    const reply = await Promise.race([answer, timeout]);
-    clearTimeout(timer);
     return this.finish(reply, record);
   }
 
