@@ -38,7 +38,7 @@ export function summarizeReport(report: RunReport): string {
     `messages sent ${m.messages.sent}, delivered ${m.messages.delivered}, dropped ${m.messages.dropped} · stale reads ${m.staleReads} · reads with siblings ${m.siblings.readsWithSiblings} (max ${m.siblings.max})`,
     `simulated ${(m.simulatedMs / 1_000).toFixed(1)} s` +
       (report.wall
-        ? ` in ${report.wall.ms.toFixed(0)} ms wall (${Math.round(report.wall.operationsPerSecond).toLocaleString('en-US')} operations/s; simulation ${report.wall.simulateMs.toFixed(0)} ms, checking ${report.wall.checkMs.toFixed(0)} ms)`
+        ? ` in ${report.wall.ms.toFixed(0)} ms wall (${Math.round(report.wall.operationsPerSecond).toLocaleString('en-US')} operations/s; simulation ${report.wall.simulateMs.toFixed(0)} ms, checking ${report.wall.checkMs.toFixed(0)} ms: final contents ${report.wall.finalStateMs.toFixed(0)} ms, checkers ${report.wall.checkersMs.toFixed(0)} ms)`
         : ''),
     `faults: ${report.faults.length === 0 ? 'none' : report.faults.map((f) => `${f.atMs} ms ${f.description}`).join('; ')}`,
     `seed ${report.seed} · replay: ${report.replay}`,
