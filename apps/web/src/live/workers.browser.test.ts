@@ -69,6 +69,12 @@ describe('workers in a real browser', () => {
     const { linkCounts, counters, messages } = store.getState();
     expect(counters.sent).toBe(Object.values(linkCounts).reduce((a, b) => a + b, 0));
     expect(messages).toEqual([]);
+    // Slowed to a visible speed, the nodes send an event per message again: the page draws each one.
+    await cluster.setLinkDelay(20);
+    expect(await client.put('fig', 'ripe', { coordinator: ids[0] })).toMatchObject({ ok: true });
+    const replicaPut = (e: { type: string; node: string; msg?: string }) =>
+      e.type === 'message.sent' && e.node === ids[0] && e.msg === 'replica-put';
+    await expect.poll(() => store.getState().messages.filter(replicaPut).length).toBeGreaterThanOrEqual(2);
     cluster.stopAll();
   });
 });
