@@ -54,8 +54,11 @@ export function checkNoStaleReads(history: readonly HistoryOp[], config: Checker
     const writes = completedWrites.get(op.key) ?? noWrites;
     const prefix = writesBefore(writes, invoke.index);
     if (prefix > 0) counts.readsAfterWrites++;
-    // Covering the merge of the earlier writes is covering each of them (the merge is their lub).
-    if (prefix === 0 || covers(op.context, mergedPrefix(op.key, writes, prefix))) continue;
+    if (prefix === 0) continue;
+    // Missing the latest earlier write is a stale read at once; otherwise covering the merge of the
+    // earlier writes is covering each of them (the merge is their least upper bound).
+    const missesLatest = !covers(op.context, writes[prefix - 1]!.clock);
+    if (!missesLatest && covers(op.context, mergedPrefix(op.key, writes, prefix))) continue;
     const latest = lastMissed(writes, prefix, op.context);
     if (latest === undefined) continue;
     counts.staleReads++;
