@@ -53,6 +53,13 @@ function foldHint(hints: Record<string, Record<string, number>>, event: ClusterE
   hints[event.node] = held;
 }
 
+/** Rare events the page acts on as they arrive (ring changes, rebalancing, node lifecycle). */
+export function foldsAtOnce(event: ClusterEvent): boolean {
+  return (
+    event.type === 'ring.changed' || event.type.startsWith('rebalance.') || event.type.startsWith('node.')
+  );
+}
+
 /** The sum of a count row (per type or per reason). */
 function total(row: Record<string, number>): number {
   let n = 0;

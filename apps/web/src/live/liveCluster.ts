@@ -21,7 +21,7 @@ import type { EventBatch } from '../shared/workerApi.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 import { LiveAutoscaler } from './autoscaler.ts';
 import { assignDataCentres, dataCentreMap, interDcDelayMs, layoutChanged } from './dataCentres.ts';
-import { applyEvents } from './foldEvents.ts';
+import { applyEvents, foldsAtOnce } from './foldEvents.ts';
 import {
   addMarker,
   type FaultKind,
@@ -309,17 +309,26 @@ export class LiveCluster {
     if (this.store.getState().nodes[id]?.status === 'paused') void this.running.get(id)?.api.resume();
   }
 
-  /** Batches from every worker are folded into the store together (`foldIntervalFor`). */
+  /**
+   * Batches from every worker are folded into the store together (`foldIntervalFor`), except that
+   * a batch with a change of the ring or of a node's life is folded at once: the membership changes
+   * act on those events as they arrive (retiring a node that left), and the store must have them
+   * first.
+   */
   private enqueue(batch: EventBatch): void {
-    this.membership.observe(batch.events);
     this.batches.push(batch);
-    if (this.foldTimer !== null) return;
-    this.foldTimer = setTimeout(() => {
-      this.foldTimer = null;
-      const batches = this.batches;
-      this.batches = [];
-      this.store.setState((s) => applyEvents(s, batches));
-    }, foldIntervalFor(this.store.getState().linkDelayMs));
+    if (batch.events.some(foldsAtOnce)) this.fold();
+    else if (this.foldTimer === null)
+      this.foldTimer = setTimeout(() => this.fold(), foldIntervalFor(this.store.getState().linkDelayMs));
+    this.membership.observe(batch.events);
+  }
+
+  private fold(): void {
+    if (this.foldTimer !== null) clearTimeout(this.foldTimer);
+    this.foldTimer = null;
+    const batches = this.batches;
+    this.batches = [];
+    this.store.setState((s) => applyEvents(s, batches));
   }
 
   private mark(kind: FaultKind, label: string, nodes: NodeId[]): void {
