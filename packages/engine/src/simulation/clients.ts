@@ -41,7 +41,7 @@ import {
   type OpHandle,
 } from './history.ts';
 import type { Simulation } from './simulation.ts';
-import { decodeElements, encodeElements } from './workloads/setElements.ts';
+import { decodeElements, unionOfElements } from './workloads/setElements.ts';
 
 /** The client timeout for a cluster whose coordinators time out after `requestTimeoutMs`. */
 export function clientTimeoutFor(requestTimeoutMs: number): number {
@@ -303,7 +303,7 @@ export class SetClient extends SessionClient {
         done();
         return;
       }
-      const value = encodeElements([...unionOfSiblings(read.siblings), element]);
+      const value = unionOfElements(valuesOf(read.siblings), element);
       const put = {
         type: 'put',
         key,
@@ -336,7 +336,7 @@ export class SetClient extends SessionClient {
         return;
       }
       this.history.ok(handle, this.now, {
-        value: [...unionOfSiblings(reply.siblings)].sort((a, b) => a - b),
+        value: decodeElements(unionOfElements(valuesOf(reply.siblings))),
         siblings: historySiblings(reply.siblings, decodeElements),
         context: historyClock(reply.context),
         node: reply.coordinator,
@@ -346,11 +346,6 @@ export class SetClient extends SessionClient {
   }
 }
 
-function unionOfSiblings(siblings: readonly Version[]): Set<number> {
-  const union = new Set<number>();
-  for (const version of siblings) {
-    if (version.value === null) continue;
-    for (const element of decodeElements(version.value)) union.add(element);
-  }
-  return union;
+function valuesOf(siblings: readonly Version[]): (Uint8Array | null)[] {
+  return siblings.map((version) => version.value);
 }

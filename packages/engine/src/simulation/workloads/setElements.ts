@@ -23,3 +23,22 @@ export function decodeElements(bytes: Uint8Array): number[] {
   }
   return out;
 }
+
+/**
+ * The bitmap of the union of `bitmaps` (null: a tombstone, no elements) and `extra`, byte for byte
+ * what `encodeElements` makes of those elements: a bitwise OR, so a Jepsen add's read-union-write
+ * costs a pass over bytes instead of decoding every sibling's elements into a set.
+ */
+export function unionOfElements(bitmaps: readonly (Uint8Array | null)[], extra?: number): Uint8Array {
+  let length = extra === undefined ? 0 : (extra >> 3) + 1;
+  for (const bitmap of bitmaps) if (bitmap !== null && bitmap.length > length) length = bitmap.length;
+  const out = new Uint8Array(length);
+  for (const bitmap of bitmaps) {
+    if (bitmap === null) continue;
+    for (let i = 0; i < bitmap.length; i++) out[i] = (out[i] as number) | (bitmap[i] as number);
+  }
+  if (extra !== undefined) out[extra >> 3] = (out[extra >> 3] as number) | (1 << (extra & 7));
+  let end = length;
+  while (end > 0 && out[end - 1] === 0) end--; // as encodeElements: no trailing empty bytes
+  return end === length ? out : out.slice(0, end);
+}
