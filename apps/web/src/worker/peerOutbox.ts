@@ -46,9 +46,4 @@ export class PeerOutbox {
     this.queued.clear();
     this.stats.sendMs += performance.now() - t0;
   }
-
-  /** Forgets what was queued (the node stopped: a crash loses what was not yet sent). */
-  clear(): void {
-    this.queued.clear();
-  }
 }
