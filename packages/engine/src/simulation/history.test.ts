@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { base64Encode, canonicalJson, History, historyValueOfBytes, parseHistory } from './history.ts';
 
@@ -48,6 +49,23 @@ describe('History', () => {
       '{"context":null,"f":"put","index":0,"key":"k","process":1,"time":10,"type":"invoke","value":"a"},',
     );
     expect(parseHistory(text)).toEqual(JSON.parse(JSON.stringify(sampleRun().ops)));
+  });
+
+  it('serialises any JSON value to the same value, whatever order its keys were set in', () => {
+    const reversed = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(reversed);
+      if (v === null || typeof v !== 'object') return v;
+      const entries = Object.entries(v).reverse();
+      return Object.fromEntries(entries.map(([k, x]) => [k, reversed(x)]));
+    };
+    fc.assert(
+      fc.property(fc.jsonValue(), (value) => {
+        const text = canonicalJson(value);
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
+        expect(canonicalJson(reversed(value))).toBe(text);
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('refuses a second operation on a busy process, a double completion and a write ok without its clock', () => {
