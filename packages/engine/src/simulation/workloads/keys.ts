@@ -12,8 +12,21 @@ export function keyName(i: number): string {
   return `k${i + 1}`;
 }
 
+/** The names `keyNames` built last (every client of a run asks for the same count). */
+let lastNames: readonly string[] = [];
+
+/**
+ * The names of keys 0 … count − 1, built once: a run names the same keys thousands of times, and
+ * one string per key also lets every map keyed by it (the node's, the checkers') hash it once.
+ */
+export function keyNames(count: number): readonly string[] {
+  if (lastNames.length !== count) lastNames = Array.from({ length: count }, (_, i) => keyName(i));
+  return lastNames;
+}
+
 export function uniformKeys(count: number, rng: Rng): KeyChooser {
-  return () => keyName(rng.int(count));
+  const names = keyNames(count);
+  return () => names[rng.int(count)] as string;
 }
 
 /** Zipf(1) over `count` keys by inverse transform on the cumulative weights (a binary search). */
@@ -24,6 +37,7 @@ export function zipfKeys(count: number, rng: Rng): KeyChooser {
     total += 1 / (i + 1);
     cumulative[i] = total;
   }
+  const names = keyNames(count);
   return () => {
     const target = rng.float() * total;
     let lo = 0;
@@ -33,6 +47,6 @@ export function zipfKeys(count: number, rng: Rng): KeyChooser {
       if ((cumulative[mid] as number) <= target) lo = mid + 1;
       else hi = mid;
     }
-    return keyName(lo);
+    return names[lo] as string;
   };
 }

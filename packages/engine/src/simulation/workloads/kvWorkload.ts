@@ -12,7 +12,7 @@ import type { NodeId } from '../../protocol/ids.ts';
 import type { KvWorkload } from '../../scenario/types.ts';
 import { KvClient } from '../clients.ts';
 import { historyValueOfBytes } from '../history.ts';
-import { keyName, uniformKeys, zipfKeys } from './keys.ts';
+import { keyNames, uniformKeys, zipfKeys } from './keys.ts';
 import {
   meanGapMs,
   ProcessNumbers,
@@ -75,7 +75,7 @@ export function startKvWorkload(spec: KvWorkload, context: WorkloadContext): Run
     );
   }
   sim.schedule(spec.durationMs + spec.settleMs, 'final reads', () => {
-    const keys = [...Array(spec.keys).keys()].map(keyName).filter((key) => written.has(key));
+    const keys = keyNames(spec.keys).filter((key) => written.has(key));
     finalReads(keys, context, spec.r, processes.take(), () => {
       state.finished = true;
     });
