@@ -106,7 +106,8 @@ export interface AntiEntropyTotals {
 }
 
 export interface AntiEntropySnapshot {
-  ranges: { range: KeyRange; peers: readonly NodeId[]; root: string; keys: number }[];
+  /** `root` is null while the range's latest writes wait to be digested (the next exchange does it). */
+  ranges: { range: KeyRange; peers: readonly NodeId[]; root: string | null; keys: number }[];
   inFlight: { exchange: string; peer: NodeId; range: KeyRange; messages: number; bytes: number }[];
   queued: number;
   totals: AntiEntropyTotals;
@@ -300,7 +301,7 @@ export class AntiEntropy implements ExchangeOwner {
       ranges: [...this.held.values()].map(({ range, tree }) => ({
         range: { start: range.start, end: range.end },
         peers: range.peers,
-        root: tree.root(),
+        root: tree.settledRoot(), // a snapshot (the lab polls them) never pays for digesting
         keys: tree.size,
       })),
       inFlight: [...this.sessions.values()].map((s) => ({

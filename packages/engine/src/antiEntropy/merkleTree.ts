@@ -66,7 +66,7 @@ export function versionDigest(siblings: readonly Version[]): Digest64 | null {
 
 /** The depth of `node`: 0 for the root. */
 export function depthOf(node: MerkleNode): number {
-  assert(Number.isSafeInteger(node) && node >= 1, `not a Merkle node: ${node}`);
+  if (!Number.isSafeInteger(node) || node < 1) assert(false, `not a Merkle node: ${node}`);
   let depth = 0;
   while (node >= 2 ** (depth + 1)) depth++;
   return depth;
@@ -141,8 +141,18 @@ export class MerkleTree {
 
   /** Keys in the range with at least one version. */
   get size(): number {
-    this.settle();
-    return this.counts[1] as number;
+    // Exact without digesting anything: the settled count, corrected by the writes noted since.
+    let size = this.counts[1] as number;
+    for (const [key, encoded] of this.unsettled) {
+      const held = this.leaves[this.leafOf(this.fractionOf(key))]?.has(key) === true;
+      size += (encoded === null ? 0 : 1) - (held ? 1 : 0);
+    }
+    return size;
+  }
+
+  /** The root digest, or null while writes noted by `updateLater` wait to be digested. */
+  settledRoot(): Digest64 | null {
+    return this.unsettled.size === 0 ? this.root() : null;
   }
 
   root(): Digest64 {
@@ -240,7 +250,7 @@ export class MerkleTree {
   keysIn(node: MerkleNode): KeyDigest[] {
     this.settle();
     const depth = depthOf(node);
-    assert(depth <= merkleDepthMax, `node ${node} is deeper than ${merkleDepthMax}`);
+    if (depth > merkleDepthMax) assert(false, `node ${node} is deeper than ${merkleDepthMax}`);
     const out: KeyDigest[] = [];
     if (depth > this.leafDepth) {
       for (const [key, entry] of this.entriesWithKeysBelow(node, depth))
@@ -266,7 +276,8 @@ export class MerkleTree {
 
   private fractionOf(key: string): number {
     const position = keyPosition(key);
-    assert(rangeContains(this.range, position), `key ${JSON.stringify(key)} is outside the tree's range`);
+    if (!rangeContains(this.range, position))
+      assert(false, `key ${JSON.stringify(key)} is outside the tree's range`);
     const offset = (position - this.range.start - 1 + ringSize) % ringSize; // (start, end] → [0, length)
     return Math.min(offset / arcLength(this.range.start, this.range.end), 1 - 2 ** -53);
   }
@@ -335,7 +346,7 @@ export class MerkleTree {
 
   /** The entries of a node below the leaves (depth > leafDepth), with their keys. */
   private *entriesWithKeysBelow(node: MerkleNode, depth: number): Iterable<[string, Entry]> {
-    assert(depth <= merkleDepthMax, `node ${node} is deeper than ${merkleDepthMax}`);
+    if (depth > merkleDepthMax) assert(false, `node ${node} is deeper than ${merkleDepthMax}`);
     const scale = 2 ** depth;
     const index = node - scale;
     const leaf = Math.floor(index / 2 ** (depth - this.leafDepth));

@@ -104,6 +104,7 @@ export class ReplicaStore {
 
   /** Every key with its versions, in key order (final-state reports, anti-entropy). */
   *entries(start?: string, end?: string): Iterable<[string, Version[] | KvError]> {
-    for (const [key, bytes] of this.local.scan(start, end)) yield [key, decodeSiblings(bytes)];
+    // Through the memo: a final-contents pass over a store just written decodes little again.
+    for (const [key, bytes] of this.local.scan(start, end)) yield [key, this.decode(key, bytes)];
   }
 }

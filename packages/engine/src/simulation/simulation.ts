@@ -165,7 +165,7 @@ export class Simulation {
 
   /** Runs `run` at virtual time `at` (fault schedules, workloads, checks). */
   schedule(at: number, label: string, run: () => void): void {
-    assert(at >= this.time, `cannot schedule "${label}" in the past (${at} < ${this.time})`);
+    if (!(at >= this.time)) assert(false, `cannot schedule "${label}" in the past (${at} < ${this.time})`);
     this.agenda.push(at, { kind: 'action', label, run });
   }
 
@@ -240,7 +240,7 @@ export class Simulation {
 
   private host(id: NodeId): Host {
     const host = this.hosts.get(id);
-    assert(host, `unknown node ${id}`);
+    if (!host) assert(false, `unknown node ${id}`);
     return host;
   }
 
@@ -329,7 +329,7 @@ export class Simulation {
 
   private stepNode(host: Host, input: NodeInput): void {
     const node = host.node;
-    assert(node, `stepping node ${host.id} while it is ${host.state}`);
+    if (!node) assert(false, `stepping node ${host.id} while it is ${host.state}`);
     this.counters.steps++;
     const out = node.step(input);
     for (const envelope of out.early ?? []) this.send(envelope);

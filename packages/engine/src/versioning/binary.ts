@@ -109,20 +109,23 @@ export class ByteReader {
     return this.source[this.offset++] as number;
   }
 
-  varint(what: string): number {
+  /** `suffix` completes `what` in an error ("… length"), so callers build no text when all is well. */
+  varint(what: string, suffix = ''): number {
     let value = 0;
     let scale = 1;
     for (let i = 0; i < 8; i++) {
-      const b = this.byte(what);
+      if (this.offset >= this.end)
+        throw new DecodeFailure(`truncated ${what}${suffix} at byte ${this.offset}`);
+      const b = this.source[this.offset++] as number;
       value += (b & 0x7f) * scale;
       if (b < 0x80) {
-        if (!Number.isSafeInteger(value)) throw new DecodeFailure(`${what} is out of range`);
-        if (i > 0 && b === 0) throw new DecodeFailure(`${what} is not minimally encoded`);
+        if (!Number.isSafeInteger(value)) throw new DecodeFailure(`${what}${suffix} is out of range`);
+        if (i > 0 && b === 0) throw new DecodeFailure(`${what}${suffix} is not minimally encoded`);
         return value;
       }
       scale *= 0x80;
     }
-    throw new DecodeFailure(`${what} is too long`);
+    throw new DecodeFailure(`${what}${suffix} is too long`);
   }
 
   float64(what: string): number {
@@ -142,11 +145,35 @@ export class ByteReader {
   }
 
   text(what: string): string {
-    const length = this.varint(`${what} length`);
+    const length = this.varint(what, ' length');
     this.need(length, what);
-    const value = utf8Decode(this.source, this.offset, this.offset + length);
-    if (value === null) throw new DecodeFailure(`${what} is not valid UTF-8`);
+    const value = length <= 3 ? shortText(this.source, this.offset, length) : null;
+    const text = value ?? utf8Decode(this.source, this.offset, this.offset + length);
+    if (text === null) throw new DecodeFailure(`${what} is not valid UTF-8`);
     this.offset += length;
-    return value;
+    return text;
   }
 }
+
+/**
+ * Short ASCII texts (node ids such as "n1", read several times per stored version) from a table,
+ * so decoding a sibling set does not make the same little strings again; null for anything else.
+ */
+function shortText(bytes: Uint8Array, start: number, length: number): string | null {
+  let code = length;
+  for (let i = 0; i < length; i++) {
+    const b = bytes[start + i] as number;
+    if (b === 0 || b >= 0x80) return null;
+    code = code * 128 + b;
+  }
+  let text = shortTexts.get(code);
+  if (text === undefined) {
+    text = String.fromCharCode.apply(null, bytes.subarray(start, start + length) as unknown as number[]);
+    if (shortTexts.size < shortTextsMax) shortTexts.set(code, text);
+  }
+  return text;
+}
+
+/** The short ASCII texts seen so far, up to `shortTextsMax` (node ids and client ids, in practice). */
+const shortTexts = new Map<number, string>();
+const shortTextsMax = 4_096;

@@ -51,8 +51,9 @@ export function vectorClock(entries: readonly ClockEntry[]): VectorClock {
   const sorted = [...entries].sort(byNode);
   for (let i = 0; i < sorted.length; i++) {
     const e = sorted[i] as ClockEntry;
-    assert(Number.isSafeInteger(e.counter) && e.counter >= 1, `clock entry ${e.node}: counter ${e.counter}`);
-    assert(i === 0 || (sorted[i - 1] as ClockEntry).node !== e.node, `clock lists ${e.node} twice`);
+    if (!Number.isSafeInteger(e.counter) || e.counter < 1)
+      assert(false, `clock entry ${e.node}: counter ${e.counter}`);
+    if (i > 0 && (sorted[i - 1] as ClockEntry).node === e.node) assert(false, `clock lists ${e.node} twice`);
   }
   return Object.freeze(sorted.map((e) => Object.freeze({ ...e })));
 }
@@ -71,7 +72,7 @@ export function counterOf(clock: VectorClock, node: NodeId): number {
  * new version's clock on every write, built in one pass over the already canonical clock.
  */
 export function withEntry(clock: VectorClock, node: NodeId, counter: number, now: number): VectorClock {
-  assert(Number.isSafeInteger(counter) && counter >= 1, `clock entry ${node}: counter ${counter}`);
+  if (!Number.isSafeInteger(counter) || counter < 1) assert(false, `clock entry ${node}: counter ${counter}`);
   const out: ClockEntry[] = [];
   let placed = false;
   for (let i = 0; i < clock.length; i++) {
