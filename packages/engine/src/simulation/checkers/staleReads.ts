@@ -22,10 +22,9 @@ import {
   quorumsIntersect,
   ViolationLog,
 } from './checker.ts';
+import { covers, mergeInto, showClock } from './clocks.ts';
 
 const noWrites: readonly HistoryOp[] = [];
-
-import { covers, mergeInto, showClock } from './clocks.ts';
 
 export function checkNoStaleReads(history: readonly HistoryOp[], config: CheckerConfig): CheckerResult {
   const merges = new Map<string, HistoryClock[]>(); // key → merge of the first i+1 completed writes
