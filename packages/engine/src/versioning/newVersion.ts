@@ -50,7 +50,8 @@ export function newVersion(input: NewVersionInput): Version {
   const base = counterOf(context, self);
   let highest = Math.max(base, input.counterFloor ?? 0);
   const local = input.local;
-  for (let i = 0; i < local.length; i++) highest = Math.max(highest, counterOf((local[i] as Version).clock, self));
+  for (let i = 0; i < local.length; i++)
+    highest = Math.max(highest, counterOf((local[i] as Version).clock, self));
   const counter = highest + 1;
   const clock = prune(withEntry(context, self, counter, now), { entriesMax: input.entriesMax, keep: self });
   const version: Version = { clock, dot: { node: self, counter, base }, value: input.value, timestamp: now };
