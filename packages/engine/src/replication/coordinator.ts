@@ -30,6 +30,7 @@ import {
   quorumReachable,
   type TargetDataCentre,
 } from './consistency.ts';
+import type { RequestCompleted } from './events.ts';
 import type { DeleteRequest, GetRequest, KvReply, PutRequest } from './requests.ts';
 import { failure } from './requests.ts';
 
@@ -360,7 +361,7 @@ export class Coordinator {
   private complete(entry: Pending, reply: KvReply, now: number, out: NodeOutput): void {
     entry.replied = true;
     const answeredBy = entry.kind === 'write' ? entry.acked.slice() : [...entry.answers.keys()];
-    out.events.push({
+    const event: RequestCompleted = {
       type: 'request.completed',
       at: now,
       node: this.host.self,
@@ -371,9 +372,10 @@ export class Coordinator {
       answeredBy,
       needed: entry.needed,
       latencyMs: now - entry.startedAt,
-      ...(reply.ok && 'clock' in reply ? { clock: reply.clock } : {}),
-      ...(reply.ok ? {} : { error: reply.error.message }),
-    });
+    };
+    if (!reply.ok) event.error = reply.error.message;
+    else if ('clock' in reply) event.clock = reply.clock;
+    out.events.push(event);
     this.host.reply(entry.replyTo, reply, out);
   }
 

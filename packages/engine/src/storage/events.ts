@@ -65,6 +65,8 @@ export type StorageEvent =
 export type StorageEventType = StorageEvent['type'];
 
 /** A bounded list of events between two drains (constants.ts `storageEventsMax`). */
+const noStorageEvents: readonly StorageEvent[] = [];
+
 export class StorageEventLog {
   private events: StorageEvent[] = [];
   private dropped = 0;
@@ -76,7 +78,9 @@ export class StorageEventLog {
     else this.dropped++;
   }
 
-  drain(): StorageEvent[] {
+  drain(): readonly StorageEvent[] {
+    // Drained after every step of the node, and usually empty: no new array then.
+    if (this.events.length === 0 && this.dropped === 0) return noStorageEvents;
     const out = this.events;
     if (this.dropped > 0) out.push({ type: 'events.dropped', count: this.dropped });
     this.events = [];

@@ -183,7 +183,7 @@ export class LsmStore {
   }
 
   /** Events since the last drain, with the Bloom-filter and cache counts of the period folded in. */
-  drainEvents(): StorageEvent[] {
+  drainEvents(): readonly StorageEvent[] {
     this.reads.emitCounts(this.cache);
     return this.events.drain();
   }
