@@ -258,9 +258,17 @@ export class History {
 
 /** A value's JSON form: valid UTF-8 as text, anything else as base64 (so equal bytes → equal JSON). */
 export function historyValueOfBytes(bytes: Uint8Array): HistoryValue {
-  const text = utf8Decode(bytes);
-  return text ?? { base64: base64Encode(bytes) };
+  // Reads return the stored value objects again and again (every read of a version, the final
+  // contents): each is decoded once. Values are never modified once written, so the memo holds.
+  let value = valuesSeen.get(bytes);
+  if (value === undefined) {
+    value = utf8Decode(bytes) ?? { base64: base64Encode(bytes) };
+    valuesSeen.set(bytes, value);
+  }
+  return value;
 }
+
+const valuesSeen = new WeakMap<Uint8Array, HistoryValue>();
 
 /** RFC 4648 base64 with padding. */
 const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
