@@ -42,7 +42,7 @@ const row = {
 
 export function RingLegend({ nodes, styles, selectedNode, onSelectNode, showMoves }: RingLegendProps) {
   return (
-    <div style={{ fontSize: 14 }}>
+    <div style={{ fontSize: 'var(--ring-legend-font-size, 14px)' }}>
       <ul aria-label="Nodes on the ring" style={row}>
         {nodes.map((n) => {
           const style = styleOf(styles, n.id);
