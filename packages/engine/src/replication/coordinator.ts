@@ -253,6 +253,9 @@ export class Coordinator {
     return next;
   }
 
+  // ── internals ───────────────────────────────────────────────────────────────────────────────
+
+  /** Drops a finished request; the memoised next deadline is recomputed when next asked. */
   private forget(op: number): void {
     if (this.pending.delete(op)) this.earliest = undefined;
   }
