@@ -62,13 +62,14 @@ export class ReplicaStore {
     return this.decode(key, this.local.getShared(key));
   }
 
-  private decode(key: string, bytes: Uint8Array | undefined): Version[] | KvError {
+  /** `remember: false` for scans over every key: they use the memo but must not flush it. */
+  private decode(key: string, bytes: Uint8Array | undefined, remember = true): Version[] | KvError {
     if (bytes === undefined) return [];
     const memo = this.decoded.get(key);
     if (memo !== undefined && (memo.bytes === bytes || sameBytes(memo.bytes, bytes)))
       return [...memo.siblings];
     const siblings = decodeSiblings(bytes);
-    if (!Array.isArray(siblings)) return siblings;
+    if (!Array.isArray(siblings) || !remember) return siblings;
     if (this.decoded.size >= decodedSetsMax) this.decoded.clear();
     this.decoded.set(key, { bytes, siblings });
     return [...siblings];
@@ -105,6 +106,6 @@ export class ReplicaStore {
   /** Every key with its versions, in key order (final-state reports, anti-entropy). */
   *entries(start?: string, end?: string): Iterable<[string, Version[] | KvError]> {
     // Through the memo: a final-contents pass over a store just written decodes little again.
-    for (const [key, bytes] of this.local.scan(start, end)) yield [key, this.decode(key, bytes)];
+    for (const [key, bytes] of this.local.scan(start, end)) yield [key, this.decode(key, bytes, false)];
   }
 }
