@@ -19,6 +19,8 @@ import type { Placement } from '../ring/placement.ts';
 import { movedFraction, rangeMoves } from '../ring/rangeMoves.ts';
 import { buildRing, checkRingMembers, type Ring, type RingMember } from '../ring/ring.ts';
 
+const noneJoined: readonly NodeId[] = [];
+
 export class RingMembership {
   private members: RingMember[];
   private current: Ring;
@@ -103,19 +105,22 @@ export class RingMembership {
    * Applies the joins and departures this node's membership reported in this step's output.
    * Returns the members added (their senders may stop forwarding after a grace period).
    */
-  follow(now: number, out: NodeOutput): NodeId[] {
-    const added: NodeId[] = [];
+  follow(now: number, out: NodeOutput): readonly NodeId[] {
+    let added: NodeId[] | null = null; // after every step of the node, and almost always none
     for (let i = 0; i < out.events.length; i++) {
       const event = out.events[i] as (typeof out.events)[number];
       if (event.node !== this.self) continue;
       if (event.type === 'member.joined' && !this.has(event.member)) {
         this.add({ id: event.member, ...ringAttributesOf(event) }, now, out);
-        if (this.has(event.member)) added.push(event.member);
+        if (this.has(event.member)) {
+          added ??= [];
+          added.push(event.member);
+        }
       } else if (event.type === 'member.left') {
         this.remove(event.member, now, out);
       }
     }
-    return added;
+    return added ?? noneJoined;
   }
 
   private build(members: readonly RingMember[]): Ring {
