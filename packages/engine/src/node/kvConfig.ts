@@ -1,7 +1,7 @@
 /**
  * The settings of a key-value node, read from the untyped `NodeEnv.config` a driver passes (the
  * simulator and the runner from a scenario, the lab from its settings panel), with defaults from
- * constants.ts. Impossible settings (R or W > N, unknown conflict mode) are refused with a
+ * constants.ts. Impossible settings (R or W > N, an unknown read-repair mode) are refused with a
  * `KV_INVALID_ARGUMENT` sentence before a node starts.
  */
 
@@ -20,7 +20,13 @@ import type { NodeId } from '../protocol/ids.ts';
 import { checkQuorum, replicaCountOf } from '../replication/requests.ts';
 import { type Placement, placementOf, replicationFactorOf } from '../ring/placement.ts';
 import type { RingMember } from '../ring/ring.ts';
-import type { ConflictMode, ConsistencyLevel, QuorumMode } from '../scenario/types.ts';
+import {
+  type ConflictMode,
+  type ConsistencyLevel,
+  type QuorumMode,
+  type ReadRepairMode,
+  readRepairModes,
+} from '../scenario/types.ts';
 import type { LsmOptions } from '../storage/options.ts';
 
 export interface KvNodeConfig {
@@ -37,6 +43,12 @@ export interface KvNodeConfig {
   conflictMode: ConflictMode;
   requestTimeoutMs: number;
   readRepairWaitMs: number;
+  /**
+   * `before-reply` (default): a read whose result is not yet on enough replicas writes it back before
+   * replying, so every later read quorum meets it (replication/readRepair.ts); `after-reply`: the
+   * repair follows the reply (SPEC 1.4) and monotonic reads may fail.
+   */
+  readRepair: ReadRepairMode;
   clockEntriesMax?: number;
   /** LSM settings (memtable size, compaction strategy …); the storage defaults where absent. */
   storage: Partial<Omit<LsmOptions, 'clock'>>;
@@ -66,6 +78,7 @@ const pick = <T>(value: unknown, ok: (v: unknown) => boolean, fallback: T): T =>
   ok(value) ? (value as T) : fallback;
 const isPositive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
 const isLevel = (v: unknown) => typeof v === 'number' || typeof v === 'string';
+const isReadRepairMode = (v: unknown) => (readRepairModes as readonly unknown[]).includes(v);
 
 /** Reads a node's settings; `self` and `peers` make up the membership when none is configured. */
 export function kvConfigFrom(
@@ -95,6 +108,7 @@ export function kvConfigFrom(
     conflictMode: pick<ConflictMode>(raw.conflictMode, (v) => v === 'siblings' || v === 'lww', 'siblings'),
     requestTimeoutMs: pick(raw.requestTimeoutMs, isPositive, requestTimeoutMs),
     readRepairWaitMs: pick(raw.readRepairWaitMs, isPositive, readRepairWaitMs),
+    readRepair: pick<ReadRepairMode>(raw.readRepair, isReadRepairMode, 'before-reply'),
     clockEntriesMax: pick<number | undefined>(raw.clockEntriesMax, isPositive, undefined),
     storage: pick(raw.storage, (v) => typeof v === 'object' && v !== null, {}),
     membership,
@@ -108,6 +122,12 @@ export function kvConfigFrom(
     join,
     dotOriginMs: pick(raw.dotOriginMs, (v) => typeof v === 'number' && Number.isFinite(v), 0),
   };
+  if (raw.readRepair !== undefined && !isReadRepairMode(raw.readRepair)) {
+    return kvError(
+      'KV_INVALID_ARGUMENT',
+      `readRepair must be one of ${readRepairModes.join(', ')} (got ${JSON.stringify(raw.readRepair)})`,
+    );
+  }
   const perDc = replicationPerDcFrom(raw, config);
   if (isKvError(perDc)) return perDc;
   for (const [what, level] of [

@@ -75,6 +75,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
     this.coordinatorSettings = {
       requestTimeoutMs: config.requestTimeoutMs,
       readRepairWaitMs: config.readRepairWaitMs,
+      readRepair: config.readRepair,
       conflictMode: config.conflictMode,
       clockEntriesMax: config.clockEntriesMax,
     };
@@ -347,7 +348,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
   }
 
   private onReplicaPut(from: NodeId, put: ReplicaPut, now: number, out: NodeOutput): void {
-    const refused = this.writeLocal(put.key, put.versions, 'replica', put.hintFor, now, out);
+    const cause = put.readRepair ? 'read-repair' : 'replica'; // a read's write-back (readRepair.ts)
+    const refused = this.writeLocal(put.key, put.versions, cause, put.hintFor, now, out);
     const ack = { type: 'replica-put-ack', op: put.op, ok: refused === null } as const;
     this.send(from, refused ? { ...ack, error: refused.message } : ack, out);
   }

@@ -2,11 +2,12 @@
  * The coordinator of get, put and delete requests (Dynamo §4.5, SPEC 1.4). Any node coordinates;
  * it asks the key's N replicas (itself included, answering locally and durably), answers the client
  * once R reads or W acknowledgements are in, and gives up at a deadline with an error that says how
- * many answered. After replying to a read it keeps listening for late answers for a short while and
- * then pushes the reconciled versions to the replicas that returned stale ones (read repair).
+ * many answered. A read whose result is not yet on enough replicas writes it back before replying
+ * (readRepair.ts, `before-reply`); after replying it keeps listening for late answers for a short
+ * while and then pushes the reconciled versions to the replicas that returned stale ones.
  *
- *   start ─▶ ask replicas ─▶ answers ≥ needed ─▶ reply ok ─▶ (read) late answers ─▶ read repair ─▶ done
- *                 └──────────────── deadline ──▶ reply fail/info ────────────────────────────────▶ done
+ *   start ─▶ ask replicas ─▶ answers ≥ needed ─▶ (read) write-back ─▶ reply ok ─▶ late answers ─▶ read repair
+ *                 └──────────────── deadline ──▶ reply fail/info ─────────────────────────────────────▶ done
  *
  * The coordinator holds no I/O: it is handed `now` and an output to fill, and its host (the node)
  * supplies the targets (requestPlan.ts), the local replica store and the way to send and reply.
@@ -18,10 +19,9 @@ import { type KvError, kvError } from '../errors.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Message } from '../protocol/messages.ts';
-import type { ConflictMode } from '../scenario/types.ts';
-import { resolveLastWriteWins } from '../versioning/lastWriteWins.ts';
+import type { ConflictMode, ReadRepairMode } from '../scenario/types.ts';
 import { newVersion } from '../versioning/newVersion.ts';
-import { contextOf, reconcile, type Version } from '../versioning/siblings.ts';
+import type { Version } from '../versioning/siblings.ts';
 import { emptyClock } from '../versioning/vectorClock.ts';
 import {
   describeQuorum,
@@ -31,12 +31,15 @@ import {
   type TargetDataCentre,
 } from './consistency.ts';
 import type { RequestCompleted } from './events.ts';
+import { holdersNeeded, readResult, repairAfterReply, WriteBack } from './readRepair.ts';
 import type { DeleteRequest, GetRequest, KvReply, PutRequest } from './requests.ts';
 import { failure } from './requests.ts';
 
 export interface CoordinatorSettings {
   requestTimeoutMs: number;
   readRepairWaitMs: number;
+  /** Whether a read writes its result back before replying when it must (readRepair.ts). */
+  readRepair: ReadRepairMode;
   conflictMode: ConflictMode;
   clockEntriesMax?: number;
   /** Counters of new dots start above this (newVersion's `counterFloor`); the node sets it at start. */
@@ -108,6 +111,10 @@ interface PendingRead extends PendingCommon {
   answers: Map<NodeId, Version[]>;
   /** After the reply: when to stop waiting for late answers and repair. */
   repairAt: number | null;
+  /** The write-back before the reply, once the quorum showed it is needed. */
+  writeBack: WriteBack | null;
+  /** The reply the write-back holds back until enough replicas hold its result. */
+  held: KvReply | null;
 }
 
 type Pending = PendingWrite | PendingRead;
@@ -196,6 +203,8 @@ export class Coordinator {
       request,
       answers: new Map(),
       repairAt: null,
+      writeBack: null,
+      held: null,
     };
     this.started(read, request.requestId, 'get', now, out);
     for (const target of targets) {
@@ -211,6 +220,11 @@ export class Coordinator {
 
   onPutAck(from: NodeId, op: number, ok: boolean, now: number, out: NodeOutput): void {
     const write = this.pending.get(op);
+    if (write?.kind === 'read' && write.writeBack !== null) {
+      write.writeBack.onAck(from, ok, now, out); // a read's write-back (readRepair.ts)
+      this.progressRead(write, now, out);
+      return;
+    }
     if (write?.kind !== 'write' || !write.targets.includes(from)) return;
     if (write.acked.includes(from) || write.refused.includes(from)) return; // a duplicate message
     (ok ? write.acked : write.refused).push(from);
@@ -223,6 +237,7 @@ export class Coordinator {
     if (read?.kind !== 'read' || !read.targets.includes(from) || read.answers.has(from)) return;
     read.answers.set(from, siblings);
     this.answered(read, from, true, now, out);
+    if (!read.replied) read.writeBack?.onAnswer(from, siblings, now, out);
     this.progressRead(read, now, out);
   }
 
@@ -339,13 +354,9 @@ export class Coordinator {
   }
 
   private progressRead(read: PendingRead, now: number, out: NodeOutput): void {
-    if (!read.replied && quorumMet(read.rule, [...read.answers.keys()], read.dcOf)) {
-      const reconciled = reconcile([...read.answers.values()]);
-      // Last-write-wins shows one version, and the context is what the client was shown.
-      const lww = this.settings.conflictMode === 'lww';
-      const shown = lww ? lastWriteWinsView(reconciled.siblings) : reconciled.siblings;
-      const context = lww ? contextOf(shown) : reconciled.context;
-      const reply: KvReply = {
+    if (read.held === null && !read.replied && quorumMet(read.rule, [...read.answers.keys()], read.dcOf)) {
+      const { shown, context } = readResult(read.answers.values(), this.settings.conflictMode);
+      read.held = {
         type: 'get',
         requestId: read.request.requestId,
         coordinator: this.host.self,
@@ -354,7 +365,14 @@ export class Coordinator {
         context,
         answeredBy: [...read.answers.keys()],
       };
-      this.complete(read, reply, now, out);
+      const needs = this.settings.readRepair === 'before-reply' ? holdersNeeded(read) : null;
+      if (needs !== null) {
+        read.writeBack = new WriteBack(this.host, read, shown, needs);
+        read.writeBack.begin(now, out);
+      }
+    }
+    if (read.held !== null && !read.replied && (read.writeBack?.enough ?? true)) {
+      this.complete(read, read.held, now, out);
       read.repairAt = now + this.settings.readRepairWaitMs;
       this.earliest = undefined;
     }
@@ -382,31 +400,11 @@ export class Coordinator {
     this.host.reply(entry.replyTo, reply, out);
   }
 
-  /** Read repair (SPEC 1.4): replicas that answered with less than the reconciled set get it. */
+  /** Read repair after the reply (readRepair.ts), stamped with the end of the wait; the request is done. */
   private finishRead(read: PendingRead, out: NodeOutput): void {
     this.forget(read.op);
-    const replicas = [...read.answers.keys()];
-    const { siblings, staleReplicas } = reconcile([...read.answers.values()]);
-    // Stand-ins are not repaired: what they hold is handed off to the owner, not kept.
-    const stale = staleReplicas.map((i) => replicas[i] as NodeId).filter((node) => !read.hintFor.has(node));
-    if (stale.length === 0) return;
-    const now = read.repairAt ?? read.deadline;
-    for (const replica of stale) {
-      if (replica === this.host.self) {
-        this.host.writeLocal(read.key, siblings, 'read-repair', undefined, now, out);
-      } else {
-        this.host.send(replica, { type: 'read-repair', key: read.key, siblings }, out);
-      }
-    }
-    const requestId = read.request.requestId;
-    out.events.push({
-      type: 'read-repair.sent',
-      at: now,
-      node: this.host.self,
-      requestId,
-      key: read.key,
-      replicas: stale,
-    });
+    const at = read.repairAt ?? read.deadline;
+    repairAfterReply(read, read.writeBack, this.settings.conflictMode, this.host, at, out);
   }
 
   private expire(entry: Pending, now: number, out: NodeOutput): void {
@@ -415,9 +413,12 @@ export class Coordinator {
     const answered = entry.kind === 'write' ? entry.acked : [...entry.answers.keys()];
     const verb = entry.kind === 'write' ? 'acknowledged' : 'answered';
     const quorum = describeQuorum(entry.kind === 'write' ? 'W' : 'R', entry.rule, answered, entry.dcOf);
+    const writeBack = entry.kind === 'read' && entry.held !== null ? entry.writeBack : null;
     const error = kvError(
       'KV_TIMEOUT',
-      `only ${answered.length} of ${entry.targets.length} replicas ${verb} within ${this.settings.requestTimeoutMs} ms; ${quorum}`,
+      writeBack
+        ? `the read met ${quorum}, but after writing its result back for ${this.settings.requestTimeoutMs} ms only ${writeBack.describe()}`
+        : `only ${answered.length} of ${entry.targets.length} replicas ${verb} within ${this.settings.requestTimeoutMs} ms; ${quorum}`,
     );
     // A write may have been stored by some replicas (indeterminate: info); a read changed nothing (fail).
     this.complete(
@@ -427,10 +428,4 @@ export class Coordinator {
       out,
     );
   }
-}
-
-/** In last-write-wins mode a read shows one version: the latest by timestamp. */
-function lastWriteWinsView(siblings: Version[]): Version[] {
-  const { winner } = resolveLastWriteWins(siblings);
-  return winner ? [winner] : [];
 }

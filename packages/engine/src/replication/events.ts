@@ -1,7 +1,8 @@
 /**
  * What the replication layer tells the world (DESIGN.md rule 4): enough to draw a request trace —
  * who coordinated, which replicas were asked, who answered and when the quorum was reached, how the
- * request ended, and the read repair after it — and each version a replica stored.
+ * request ended, the write-back before a read's reply and the read repair after it — and each
+ * version a replica stored.
  */
 
 import type { EventBase } from '../protocol/events.ts';
@@ -73,13 +74,40 @@ export interface ReadRepairSent extends EventBase {
   replicas: NodeId[];
 }
 
+/**
+ * A read wrote its result back before replying (readRepair.ts, `before-reply`): sent to `replicas`
+ * because only `holders` were known to hold it and the reply waits for `needed` holders.
+ */
+export interface WriteBackSent extends EventBase {
+  type: 'write-back.sent';
+  requestId: string;
+  key: string;
+  replicas: NodeId[];
+  /** The replicas known to hold the result when these were sent (answers equal to it, acks). */
+  holders: NodeId[];
+  /** Holders the reply waits for: N − R + 1, so that every later read quorum meets one. */
+  needed: number;
+}
+
+/** A replica acknowledged a write-back once it was durable (`ok`), or refused it. */
+export interface WriteBackAcked extends EventBase {
+  type: 'write-back.acked';
+  requestId: string;
+  replica: NodeId;
+  ok: boolean;
+  /** Holders of the result after this answer. */
+  holders: number;
+}
+
 export type ReplicationEvent =
   | RequestStarted
   | RequestForwarded
   | ReplicaAnswered
   | RequestCompleted
   | VersionStored
-  | ReadRepairSent;
+  | ReadRepairSent
+  | WriteBackSent
+  | WriteBackAcked;
 
 /** The event for a replica's stored change of `key`: its newest clock and how many siblings remain. */
 export function versionStored(

@@ -6,6 +6,8 @@
  *   coordinator ── replica-put {op, key, versions} ─▶ replica ── replica-put-ack {op} ──▶ coordinator
  *   coordinator ── replica-get {op, key} ───────────▶ replica ── replica-get-reply {op, siblings} ──▶
  *   coordinator ── read-repair {key, siblings} ─────▶ stale replica            (no answer)
+ *   coordinator ── replica-put {op, key, versions, readRepair} ─▶ replica ── replica-put-ack {op}
+ *                  (a read's write-back before its reply: the ack says the result is durable there)
  *   any node ───── forward {op, request} ───────────▶ preference-list node ── forward-reply {op, reply}
  *
  * `op` numbers are the coordinator's own; answers carry them back so it can match them. Payloads
@@ -29,6 +31,11 @@ export interface ReplicaPut {
   versions: Version[];
   /** Set when the receiver is a sloppy-quorum stand-in: the replica it keeps the write for (a hint). */
   hintFor?: NodeId;
+  /**
+   * Set when a read writes its result back before replying (readRepair.ts): `op` is the read's, and
+   * the replica records the versions as a read repair. Its ack means they are durable there.
+   */
+  readRepair?: true;
 }
 
 export interface ReplicaPutAck {
@@ -124,8 +131,9 @@ export const replicationValidators = {
         Array.isArray(b.versions) &&
         b.versions.length > 0 &&
         b.versions.every(isVersion) &&
-        (b.hintFor === undefined || isKey(b.hintFor)),
-      'replica-put needs op, key, versions (and hintFor, when present, names a node)',
+        (b.hintFor === undefined || isKey(b.hintFor)) &&
+        (b.readRepair === undefined || b.readRepair === true),
+      'replica-put needs op, key, versions (and hintFor, when present, names a node; readRepair is true or absent)',
     ),
   'replica-put-ack': (b: Body) =>
     check(isOp(b.op) && typeof b.ok === 'boolean', 'replica-put-ack needs op and ok'),

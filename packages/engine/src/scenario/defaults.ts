@@ -25,6 +25,8 @@ export const scenarioDefaults = {
   detector: 'gossip',
   conflictMode: 'siblings',
   quorum: 'sloppy',
+  /** Keeps monotonic reads under strict quorums (replication/readRepair.ts). */
+  readRepair: 'before-reply',
   latency: defaultLinkConfig.latency,
   /** Between data centres: tens of milliseconds, an order of magnitude above a LAN hop. */
   interDcLatency: { kind: 'exponential', meanMs: 30, minMs: 20 } as LatencyDistribution,

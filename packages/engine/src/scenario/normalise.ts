@@ -81,6 +81,7 @@ function normaliseCluster(file: ClusterFile): ClusterSpec {
     detector: file.detector ?? d.detector,
     conflictMode: file.conflictMode ?? d.conflictMode,
     quorum: file.quorum ?? d.quorum,
+    readRepair: file.readRepair ?? d.readRepair,
     latency: file.latency ?? d.latency,
     interDcLatency: file.interDcLatency ?? d.interDcLatency,
     timeouts: { ...(file.timeouts ?? {}) },

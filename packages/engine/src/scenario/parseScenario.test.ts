@@ -29,6 +29,7 @@ describe('parseScenario: defaults', () => {
       detector: 'gossip',
       conflictMode: 'siblings',
       quorum: 'sloppy',
+      readRepair: 'before-reply',
     });
     expect(scenario.workload.kind).toBe('kv');
     expect(scenario.faults).toEqual([]);
@@ -93,6 +94,11 @@ const invalidFiles: [string, unknown, string][] = [
     'cluster.w: must be a replica count ≥ 1 or one of ONE',
   ],
   ['unknown detector', { name: 'x', cluster: { detector: 'oracle' } }, 'cluster.detector: must be one of'],
+  [
+    'unknown read-repair mode',
+    { name: 'x', cluster: { readRepair: 'never' } },
+    'cluster.readRepair: must be one of "before-reply", "after-reply" (got "never")',
+  ],
   [
     'bad latency kind',
     { name: 'x', cluster: { latency: { kind: 'normal' } } },

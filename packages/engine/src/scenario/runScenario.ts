@@ -90,6 +90,7 @@ export function nodeConfigOf(scenario: Scenario): Record<string, unknown> {
     w: cluster.w,
     conflictMode: cluster.conflictMode,
     quorum: cluster.quorum,
+    readRepair: cluster.readRepair,
     detector: cluster.detector,
     timeouts: cluster.timeouts,
   };

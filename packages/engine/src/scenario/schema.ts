@@ -10,7 +10,7 @@
  * them in after validation.
  */
 
-import { conflictModes, consistencyLevels, failureDetectors, quorumModes } from './types.ts';
+import { conflictModes, consistencyLevels, failureDetectors, quorumModes, readRepairModes } from './types.ts';
 
 const positiveInteger = { type: 'integer', minimum: 1 } as const;
 const milliseconds = { type: 'number', minimum: 0 } as const;
@@ -79,6 +79,11 @@ const cluster = closed({
   detector: { enum: [...failureDetectors] },
   conflictMode: { enum: [...conflictModes] },
   quorum: { enum: [...quorumModes] },
+  readRepair: {
+    enum: [...readRepairModes],
+    description:
+      'before-reply: a read writes its result back to stale replicas before answering (monotonic reads); after-reply: it answers at once and repairs afterwards',
+  },
   clockEntriesMax: positiveInteger,
   latency,
   interDcLatency: latency,

@@ -30,6 +30,15 @@ export type ConflictMode = (typeof conflictModes)[number];
 export const quorumModes = ['sloppy', 'strict'] as const;
 export type QuorumMode = (typeof quorumModes)[number];
 
+/**
+ * When a read that met disagreeing replicas repairs them (replication/readRepair.ts): `before-reply`
+ * writes its result back until enough replicas hold it that every later read quorum meets it
+ * (monotonic reads under strict quorums), then replies; `after-reply` replies at once and repairs
+ * afterwards (SPEC 1.4, Dynamo's read repair), so a session may see a version and then miss it.
+ */
+export const readRepairModes = ['before-reply', 'after-reply'] as const;
+export type ReadRepairMode = (typeof readRepairModes)[number];
+
 export interface NodeSpec {
   id: string;
   dataCentre: string;
@@ -71,6 +80,8 @@ export interface ClusterSpec {
   detector: FailureDetectorKind;
   conflictMode: ConflictMode;
   quorum: QuorumMode;
+  /** When a read repairs the replicas it found stale: before its reply (default) or after it. */
+  readRepair: ReadRepairMode;
   /** Vector-clock pruning threshold; absent means the versioning module's default (SPEC 1.5). */
   clockEntriesMax?: number;
   /** One-way latency of a link inside a data centre. */

@@ -21,7 +21,13 @@
  * (keyWrites.ts); and a violation's sentence is built only for the violations kept.
  */
 
-import type { ConflictMode, ConsistencyLevel, QuorumMode, Scenario } from '../../scenario/types.ts';
+import type {
+  ConflictMode,
+  ConsistencyLevel,
+  QuorumMode,
+  ReadRepairMode,
+  Scenario,
+} from '../../scenario/types.ts';
 import type { HistoryOp, HistorySibling } from '../history.ts';
 
 /** The properties of TESTING.md that the history checkers judge. */
@@ -59,6 +65,8 @@ export interface CheckerConfig {
   w: number;
   quorum: QuorumMode;
   conflictMode: ConflictMode;
+  /** When reads repair stale replicas (monotonic reads are promised only before the reply); absent: `before-reply`, the store's default. */
+  readRepair?: ReadRepairMode;
   /** Replicas per data centre, with the named levels: quorums are then judged per data centre. */
   dataCentres?: {
     replicationPerDc: Readonly<Record<string, number>>;
@@ -104,6 +112,7 @@ export function checkerConfigOf(scenario: Scenario): CheckerConfig {
     w: replicaCount(w, cluster.n, perDc),
     quorum: cluster.quorum,
     conflictMode: cluster.conflictMode,
+    readRepair: cluster.readRepair,
     ...(perDc === undefined ? {} : { dataCentres: { replicationPerDc: perDc, r, w } }),
     finalReadsFromMs: workload.durationMs + workload.settleMs,
   };

@@ -1,6 +1,6 @@
 /** P4 (stale reads), P5 (sessions), P6 (staleness measures), P9 (resurrection) on synthetic histories. */
 import { describe, expect, it } from 'vitest';
-import type { CheckerConfig } from './checker.ts';
+import type { CheckerConfig, CheckerResult } from './checker.ts';
 import { checkNoResurrection } from './resurrection.ts';
 import { checkSessionGuarantees } from './sessions.ts';
 import { measureStaleness } from './staleness.ts';
@@ -54,9 +54,14 @@ describe('checkNoStaleReads (P4)', () => {
 });
 
 describe('checkSessionGuarantees (P5)', () => {
+  const rules = (results: readonly CheckerResult[]) =>
+    results.flatMap((r) => r.violations.map((v) => v.rule));
+
   it('negative control: a process that does not read its own write', () => {
     const s = new Script().put(1, 'k', 'a', a.clock).get(1, 'k', []);
-    expect(checkSessionGuarantees(s.ops, strict).violations.map((v) => v.rule)).toEqual(['read-your-writes']);
+    const [ryw, monotonic] = checkSessionGuarantees(s.ops, strict);
+    expect(rules([ryw, monotonic])).toEqual(['read-your-writes']);
+    expect([ryw.valid, monotonic.valid]).toEqual([false, true]);
   });
 
   it('negative control: a process whose second read goes back in time', () => {
@@ -65,12 +70,30 @@ describe('checkSessionGuarantees (P5)', () => {
       .put(2, 'k', 'b', b.clock, a.clock)
       .get(1, 'k', [b])
       .get(1, 'k', [a]);
-    expect(checkSessionGuarantees(s.ops, strict).violations.map((v) => v.rule)).toEqual(['monotonic-reads']);
+    const [ryw, monotonic] = checkSessionGuarantees(s.ops, strict);
+    expect(rules([ryw, monotonic])).toEqual(['monotonic-reads']);
+    expect({ name: monotonic.name, valid: monotonic.valid, promised: monotonic.promised }).toEqual({
+      name: 'monotonic-reads',
+      valid: false,
+      promised: true,
+    });
   });
 
   it("passes when a session sees its writes and never goes back; another process's staleness is not its concern", () => {
     const s = staleRun().get(1, 'k', [b]).get(1, 'k', [b]);
-    expect(checkSessionGuarantees(s.ops, strict).valid).toBe(true);
+    expect(checkSessionGuarantees(s.ops, strict).every((r) => r.valid)).toBe(true);
+  });
+
+  it('says which guarantee is promised: monotonic reads need the write-back before the reply, a majority R and siblings', () => {
+    const promised = (config: CheckerConfig) => checkSessionGuarantees([], config).map((r) => r.promised);
+    expect(promised(strict)).toEqual([true, true]);
+    expect(promised({ ...strict, readRepair: 'before-reply' })).toEqual([true, true]);
+    expect(promised({ ...strict, readRepair: 'after-reply' })).toEqual([true, false]);
+    expect(promised({ ...strict, r: 1, w: 3 })).toEqual([true, false]); // R=1: no write-back can keep it
+    expect(promised({ ...strict, conflictMode: 'lww' })).toEqual([true, false]);
+    expect(promised(partial)).toEqual([false, false]);
+    const eachQuorum = { replicationPerDc: { a: 3, b: 3 }, r: 'EACH_QUORUM', w: 'EACH_QUORUM' } as const;
+    expect(promised({ ...strict, n: 6, r: 4, w: 4, dataCentres: eachQuorum })).toEqual([true, true]);
   });
 });
 

@@ -36,7 +36,7 @@ export function runCheckers(
     checkNoLostWrites(history, finalState, config),
     checkSiblingSoundness(history, finalState, config),
     checkNoStaleReads(history, config),
-    checkSessionGuarantees(history, config),
+    ...checkSessionGuarantees(history, config), // P5: read-your-writes, then monotonic reads
     stalenessResult,
     checkBoundedSiblings(history),
     checkNoResurrection(history, config),

@@ -7,8 +7,17 @@
  * - monotonic reads: a read's context descends the context of the same process's previous `ok`
  *   read of that key (a session never sees the key go back in time).
  *
- * Promised with strict quorums and R + W > N; counted in every configuration (sloppy and partial
- * quorums may violate them, and the lab shows how often).
+ * Two results, one per guarantee, each saying whether it is promised; both are counted in every
+ * configuration (sloppy and partial quorums may violate them, and the lab shows how often):
+ *
+ * - read-your-writes is promised with strict quorums and R + W > N: a completed write is on W
+ *   replicas, and every read quorum meets one of them;
+ * - monotonic reads need more, because a read may show a version whose write reached fewer replicas
+ *   (it never completed, or not yet): promised when, besides, reads write their result back before
+ *   replying (`readRepair: before-reply`, replication/readRepair.ts) and R is a majority of N (in each
+ *   data centre for per-DC levels), so the result is on N − R + 1 replicas before the session sees it;
+ *   and only with siblings — last-write-wins may replace a version the session saw by a concurrent
+ *   one with a later timestamp, which no read repair can undo.
  */
 
 import type { HistoryClock, HistoryOp } from '../history.ts';
@@ -34,8 +43,23 @@ interface OwnWrites {
   whole: boolean;
 }
 
-export function checkSessionGuarantees(history: readonly HistoryOp[], config: CheckerConfig): CheckerResult {
+/** Whether the store promises monotonic reads in `config` (see the header). */
+export function monotonicReadsPromised(config: CheckerConfig): boolean {
+  if (!quorumsIntersect(config) || (config.readRepair ?? 'before-reply') !== 'before-reply') return false;
+  if (config.conflictMode !== 'siblings') return false;
+  const level = config.dataCentres?.r;
+  if (level === 'QUORUM' || level === 'LOCAL_QUORUM' || level === 'EACH_QUORUM' || level === 'ALL')
+    return true;
+  return 2 * config.r > config.n;
+}
+
+/** P5 as two results: read-your-writes, then monotonic reads. */
+export function checkSessionGuarantees(
+  history: readonly HistoryOp[],
+  config: CheckerConfig,
+): [CheckerResult, CheckerResult] {
   const log = new ViolationLog();
+  const monotonic = new ViolationLog();
   const counts = { reads: 0, readYourWritesViolations: 0, monotonicReadViolations: 0 };
   const sessions = new Map<number, Session>();
   const all = operations(history);
@@ -74,7 +98,7 @@ export function checkSessionGuarantees(history: readonly HistoryOp[], config: Ch
     const previous = session.lastRead.get(key);
     if (previous !== undefined && !covers(context, previous.context)) {
       counts.monotonicReadViolations++;
-      log.add(
+      monotonic.add(
         'monotonic-reads',
         key,
         [completion.index, previous.index],
@@ -84,7 +108,14 @@ export function checkSessionGuarantees(history: readonly HistoryOp[], config: Ch
     }
     session.lastRead.set(key, completion);
   }
-  return log.result('session-guarantees', 'P5', quorumsIntersect(config), counts);
+  const { reads, readYourWritesViolations, monotonicReadViolations } = counts;
+  return [
+    log.result('read-your-writes', 'P5', quorumsIntersect(config), { reads, readYourWritesViolations }),
+    monotonic.result('monotonic-reads', 'P5', monotonicReadsPromised(config), {
+      reads,
+      monotonicReadViolations,
+    }),
+  ];
 }
 
 /** The latest of a session's own writes that `context` does not cover. */
