@@ -109,6 +109,18 @@ const conflictModes = [
   { value: 'lww', label: 'last write wins' },
 ] as const;
 
+const readRepairModes = [
+  { value: 'before-reply', label: 'before the reply' },
+  { value: 'after-reply', label: 'after the reply' },
+] as const;
+
+/** One line on what the read-repair choice means for a reader. */
+function readRepairNote(mode: ClusterSettings['readRepair']): string {
+  return mode === 'before-reply'
+    ? 'A read that finds stale replicas first copies what it will show to enough of them, so your next read cannot go back in time.'
+    : 'A read answers at once and fixes stale replicas afterwards; if that fix is lost, your next read may show an older value.';
+}
+
 /** One or two data centres, and with two the replicas each keeps (N is their sum). */
 function DataCentreFields({
   draft,
@@ -215,7 +227,27 @@ export function SettingsPanel({ state, cluster }: { state: LabState; cluster: Li
             ))}
           </select>
         </label>
+        <label>
+          read repair{' '}
+          <select
+            value={draft.readRepair}
+            onChange={(e) =>
+              setDraft({ ...draft, readRepair: e.target.value as ClusterSettings['readRepair'] })
+            }
+            aria-describedby="read-repair-note"
+            data-testid="setting-readRepair"
+          >
+            {readRepairModes.map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
+      <p className="muted small" id="read-repair-note" data-testid="read-repair-note">
+        {readRepairNote(draft.readRepair)}
+      </p>
       <p
         className={problem ? 'refusal' : 'muted small'}
         role={problem ? 'alert' : undefined}

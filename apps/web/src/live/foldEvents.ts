@@ -35,6 +35,8 @@ const traced = new Set([
   'replica.answered',
   'request.completed',
   'read-repair.sent',
+  'write-back.sent',
+  'write-back.acked',
 ]);
 
 /** Changes one node's record; `nodes` is the fold's private copy. */

@@ -1,13 +1,14 @@
 /**
- * The cluster settings a user can change in the lab (N, R, W, virtual nodes, conflict mode, one or
- * two data centres with replicas per data centre: dataCentres.ts), their validation in sentences,
+ * The cluster settings a user can change in the lab (N, R, W, virtual nodes, conflict mode, read
+ * repair before or after the reply, one or two data centres with replicas per data centre:
+ * dataCentres.ts), their validation in sentences,
  * and how the request timeout follows the network speed.
  *
  * Settings are applied by restarting every worker with the new config (the data stays on disk), and
  * they are remembered in localStorage so that a reload reopens the same cluster.
  */
 
-import { type ConflictMode, virtualNodesDefault } from '@kvscope/engine';
+import { type ConflictMode, type ReadRepairMode, virtualNodesDefault } from '@kvscope/engine';
 import { type DataCentreSettings, dataCentreProblem, evenSplit } from './dataCentres.ts';
 
 export interface ClusterSettings extends DataCentreSettings {
@@ -17,6 +18,8 @@ export interface ClusterSettings extends DataCentreSettings {
   w: number;
   virtualNodes: number;
   conflictMode: ConflictMode;
+  /** Whether a read writes its result back to stale replicas before answering (the engine's default). */
+  readRepair: ReadRepairMode;
 }
 
 export const defaultSettings: ClusterSettings = {
@@ -26,6 +29,7 @@ export const defaultSettings: ClusterSettings = {
   w: 2,
   virtualNodes: virtualNodesDefault,
   conflictMode: 'siblings',
+  readRepair: 'before-reply',
   dataCentres: 1,
   replicasPerDc: evenSplit(3),
   nodeDc: {},

@@ -68,6 +68,12 @@ export function describeEvent(event: AnyEvent): string {
       return `${e.node} stored a version of ${e.key} ${formatClock(e.clock)}${e.siblings > 1 ? ` (${e.siblings} siblings)` : ''} ${storedCause[e.cause]}`;
     case 'read-repair.sent':
       return `${e.node} repaired ${e.key} on ${listOf(e.replicas)}, which returned stale versions`;
+    case 'write-back.sent':
+      return `${e.node} writes the result of its read of ${e.key} back to ${listOf(e.replicas)} before replying: ${e.holders.length} of the ${e.needed} replicas needed hold it`;
+    case 'write-back.acked':
+      return e.ok
+        ? `${e.replica} stored the write-back of request ${e.requestId} durably: ${e.holders} replicas hold the result`
+        : `${e.replica} refused the write-back of request ${e.requestId}`;
     case 'storage':
       return `${e.node} ${describeStorage(e.event)}`;
     default:

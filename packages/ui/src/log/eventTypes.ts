@@ -14,6 +14,8 @@ export type RequestStarted = EventOf<'request.started'>;
 export type RequestCompleted = EventOf<'request.completed'>;
 export type ReplicaAnswered = EventOf<'replica.answered'>;
 export type ReadRepairSent = EventOf<'read-repair.sent'>;
+export type WriteBackSent = EventOf<'write-back.sent'>;
+export type WriteBackAcked = EventOf<'write-back.acked'>;
 export type RequestForwarded = EventOf<'request.forwarded'>;
 
 /** Groups for filtering. `membership` covers the ping protocol now and gossip when it lands. */
@@ -40,7 +42,8 @@ export function eventKind(event: AnyEvent): EventKind {
   if (type === 'storage') return 'storage';
   if (type.startsWith('node.')) return 'node';
   if (type.startsWith('peer.') || /^(member|gossip|membership)[.-]/.test(type)) return 'membership';
-  if (type === 'read-repair.sent' || /^(hint|handoff|merkle|anti-?entropy)[.-]/.test(type)) return 'repair';
+  if (type === 'read-repair.sent' || /^(write-back|hint|handoff|merkle|anti-?entropy)[.-]/.test(type))
+    return 'repair';
   return 'other';
 }
 

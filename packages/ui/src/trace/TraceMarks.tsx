@@ -1,7 +1,8 @@
 /**
  * The request trace's marks on top of its lanes: the start, each replica's answer (numbered when it
  * counted, hollow when late, a cross when failed, a stopwatch when it never came), the reply line
- * with the quorum it reached, and the read repair. Props: `model` (traceModel), `x` (time → px),
+ * with the quorum it reached, a read's write-back before the reply (a square on each replica it was
+ * sent to: hollow while unanswered, filled once stored, red when refused), and the read repair. Props: `model` (traceModel), `x` (time → px),
  * `laneY` (node → lane centre), `laneHeight`, `height` (of the drawing, for the reply line).
  */
 
@@ -95,6 +96,29 @@ export function TraceMarks({ model, x, laneY, laneHeight, height, width }: Trace
           laneHeight={laneHeight}
         />
       ))}
+      {model.writeBack?.writes.map((w) => {
+        const at = x(w.answeredAt ?? w.sentAt);
+        const y = laneY(w.node);
+        const colour = w.ok === false ? bad : '#0072B2';
+        const what =
+          w.ok === undefined ? 'write-back sent' : w.ok ? 'write-back stored' : 'write-back refused';
+        return (
+          <g key={w.node} data-testid={`trace-write-back-${w.node}`} data-stored={w.ok === true}>
+            <rect
+              x={at - 8}
+              y={y - 8}
+              width={16}
+              height={16}
+              fill={w.ok ? colour : '#ffffff'}
+              stroke={colour}
+              strokeWidth={2}
+            />
+            <text x={at + 12} y={y - 10} fontSize={13} fill={colour} fontWeight={600}>
+              {what}
+            </text>
+          </g>
+        );
+      })}
       {model.readRepair?.replicas.map((id) => {
         const answer = model.replicas.find((r) => r.node === id)?.answeredAt;
         const sentAt = x((model.readRepair as { at: number }).at);

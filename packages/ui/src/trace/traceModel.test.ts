@@ -54,6 +54,48 @@ describe('buildTrace', () => {
     ).toBe(true);
   });
 
+  it('shows a read’s write-back before its reply: who held the result, who stored it, then the reply', () => {
+    const base = { node: 'n1', requestId: 'r1' };
+    const events = [
+      {
+        ...base,
+        type: 'request.started',
+        at: 0,
+        op: 'get',
+        key: 'k',
+        replicas: ['n1', 'n2', 'n3'],
+        needed: 2,
+      },
+      { ...base, type: 'replica.answered', at: 8, replica: 'n2', ok: true, late: false },
+      { ...base, type: 'write-back.sent', at: 8, key: 'k', replicas: ['n2'], holders: ['n1'], needed: 2 },
+      { ...base, type: 'write-back.acked', at: 17, replica: 'n2', ok: true, holders: 2 },
+      {
+        ...base,
+        type: 'request.completed',
+        at: 17,
+        op: 'get',
+        key: 'k',
+        outcome: 'ok',
+        answeredBy: ['n1', 'n2'],
+        needed: 2,
+        latencyMs: 17,
+      },
+    ] as const;
+    const trace = buildTrace('r1', events);
+    if (!trace) throw new Error('no trace');
+    expect(trace.writeBack).toEqual({
+      at: 8,
+      holders: ['n1'],
+      needed: 2,
+      writes: [{ node: 'n2', sentAt: 8, answeredAt: 17, ok: true }],
+    });
+    expect(traceSteps(trace).slice(-3)).toEqual([
+      'Write-back before the reply: only n1 held the result; n1 sent it to n2 and replies once 2 replicas hold it, so that every later read meets one.',
+      'n2 stored the result durably after 9 ms.',
+      'R=2 reached: replied ok after 17 ms.',
+    ]);
+  });
+
   it('returns null for a request whose start it has not seen', () => {
     expect(buildTrace('nope', sampleEvents)).toBeNull();
   });

@@ -1,7 +1,8 @@
 /**
  * One request's story, assembled from its events (SPEC §2 "request trace"): who coordinated it
  * (and who forwarded it there), the replicas asked, which answered in time and counted toward R/W
- * (ranked in answer order, with latency), which answered late, failed or never answered, the outcome,
+ * (ranked in answer order, with latency), which answered late, failed or never answered, a read's
+ * write-back before its reply (the replicas it was sent to and when each stored it), the outcome,
  * and the read repair after the reply. Optionally the replication messages exchanged, paired
  * sent → delivered/dropped. Pure, so it is unit-tested; the view only draws it.
  *
@@ -17,6 +18,8 @@ import type {
   ReadRepairSent,
   RequestCompleted,
   RequestStarted,
+  WriteBackAcked,
+  WriteBackSent,
 } from '../log/eventTypes.ts';
 
 export type ReplicaState = 'counted' | 'answered' | 'late' | 'failed' | 'no answer' | 'waiting';
@@ -33,6 +36,24 @@ export interface TraceReplica {
   /** The owner this node stands in for, holding a hint (sloppy quorum). */
   standInFor?: string;
   repaired: boolean;
+}
+
+/** One replica a read wrote its result back to before replying, and its answer. */
+export interface TraceWriteBack {
+  node: string;
+  sentAt: number;
+  /** When it stored the result durably (`ok`) or refused it; absent while unanswered. */
+  answeredAt?: number;
+  ok?: boolean;
+}
+
+/** A read's write-back before its reply: who held the result, who was sent it, how many it needs. */
+export interface TraceWriteBackPhase {
+  at: number;
+  /** Replicas whose answer was the result already when the write-back started. */
+  holders: string[];
+  needed: number;
+  writes: TraceWriteBack[];
 }
 
 export interface TraceMessage {
@@ -55,6 +76,7 @@ export interface RequestTraceModel {
   forwardedFrom?: { node: string; at: number };
   replicas: TraceReplica[];
   completion?: RequestCompleted;
+  writeBack?: TraceWriteBackPhase;
   readRepair?: ReadRepairSent;
   messages: TraceMessage[];
   /** Time of the last thing drawn. */
@@ -85,6 +107,7 @@ export function buildTrace(
   if (!started) return null;
   const completion = mine.find((e): e is RequestCompleted => e.type === 'request.completed');
   const readRepair = mine.find((e): e is ReadRepairSent => e.type === 'read-repair.sent');
+  const writeBack = writeBackPhase(mine);
   const forward = mine.find((e) => e.type === 'request.forwarded');
   const standIns = { ...eventStandIns(started), ...options.standIns };
   const replicas = traceReplicas(started, mine, completion, readRepair, standIns);
@@ -103,10 +126,26 @@ export function buildTrace(
     ...(forward ? { forwardedFrom: { node: forward.node, at: forward.at } } : {}),
     replicas,
     ...(completion ? { completion } : {}),
+    ...(writeBack ? { writeBack } : {}),
     ...(readRepair ? { readRepair } : {}),
     messages,
     endAt,
   };
+}
+
+/** The write-back's sends (one, or more after a refusal) and acks, in time order. */
+function writeBackPhase(mine: readonly ClusterEvent[]): TraceWriteBackPhase | undefined {
+  const sent = mine.filter((e): e is WriteBackSent => e.type === 'write-back.sent');
+  const first = sent[0];
+  if (!first) return undefined;
+  const writes = sent.flatMap((e) => e.replicas.map((node): TraceWriteBack => ({ node, sentAt: e.at })));
+  for (const ack of mine.filter((e): e is WriteBackAcked => e.type === 'write-back.acked')) {
+    const write = writes.find((w) => w.node === ack.replica && w.answeredAt === undefined);
+    if (write) Object.assign(write, { answeredAt: ack.at, ok: ack.ok });
+  }
+  // The coordinator's own copy is stored at once: it sends itself no message and no ack.
+  for (const w of writes) if (w.node === first.node) Object.assign(w, { answeredAt: w.sentAt, ok: true });
+  return { at: first.at, holders: first.holders, needed: first.needed, writes };
 }
 
 function eventStandIns(started: RequestStarted): Record<string, string> {
@@ -252,6 +291,18 @@ export function traceSteps(model: RequestTraceModel): string[] {
     else if (r.state === 'answered') steps.push(`${who} answered${rel(r.latencyMs)}.`);
     else if (r.state === 'no answer') steps.push(`${who} never answered.`);
     else steps.push(`${who} has not answered yet.`);
+  }
+  const wb = model.writeBack;
+  if (wb) {
+    const held = wb.holders.length === 0 ? 'no replica' : `only ${wb.holders.join(', ')}`;
+    steps.push(
+      `Write-back before the reply: ${held} held the result; ${model.coordinator} sent it to ${wb.writes.map((w) => w.node).join(', ')} and replies once ${wb.needed} replicas hold it, so that every later read meets one.`,
+    );
+    for (const w of wb.writes) {
+      if (w.ok === true)
+        steps.push(`${w.node} stored the result durably${rel((w.answeredAt ?? wb.at) - wb.at)}.`);
+      else if (w.ok === false) steps.push(`${w.node} refused the write-back.`);
+    }
   }
   const c = model.completion;
   if (!c) steps.push('The request is still in flight.');
