@@ -3,7 +3,7 @@
  * report.
  *
  *   Scenario ─▶ Simulation (members by data centre and weight, link latencies, faulty disks seeded
- *               from the run's seed) ─▶ workload clients + nemesis (the fault schedule)
+ *               from the run's seed when a fault cuts the power) ─▶ workload clients + nemesis (the fault schedule)
  *            ─▶ run to the end of the workload + settle time, then the workload's final reads
  *            ─▶ every replica's final contents ─▶ checkers ─▶ metrics ─▶ RunReport
  *
@@ -39,6 +39,7 @@ import { startKvWorkload } from '../simulation/workloads/kvWorkload.ts';
 import { startSetWorkload } from '../simulation/workloads/setWorkload.ts';
 import type { RunningWorkload, WorkloadContext } from '../simulation/workloads/workload.ts';
 import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
+import { MemoryFileSystem } from '../storage/files/memoryFileSystem.ts';
 import { computeMetrics, RepairTally } from './metrics.ts';
 import { type RunReport, reportFormatVersion } from './report.ts';
 import type { FaultType, Scenario } from './types.ts';
@@ -132,7 +133,9 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
     createNode,
     config,
     link: { latency: scenario.cluster.latency },
-    fileSystem: (id) => new FaultyFileSystem({ label: `disk:${id}`, rng: rng.fork(`disk/${id}`) }),
+    fileSystem: losesPower(scenario)
+      ? (id) => new FaultyFileSystem({ label: `disk:${id}`, rng: rng.fork(`disk/${id}`) })
+      : (id) => new MemoryFileSystem(`disk:${id}`),
   });
   const repairs = new RepairTally();
   sim.onEvent((event) => repairs.observe(event), { messages: false });
@@ -207,6 +210,15 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
     };
   }
   return report;
+}
+
+/**
+ * Whether a fault can cut a node's power, the one fault that tells a faulty disk from a plain one:
+ * a process crash keeps every written byte either way. Without it each node gets a memory disk,
+ * which copies a write once instead of three times (volatile, pending, durable).
+ */
+function losesPower(scenario: Scenario): boolean {
+  return scenario.faults.some((fault) => 'mode' in fault && fault.mode === 'power');
 }
 
 /**
