@@ -35,6 +35,8 @@ export type Evidence = 'heartbeat' | 'new-incarnation' | 'direct';
 
 export interface FailureDetector {
   readonly kind: FailureDetectorKind;
+  /** Whether `direct` evidence counts; when not, `heard(…, 'direct')` changes nothing. */
+  readonly takesDirectEvidence: boolean;
   /** Starts watching `member` as if it had just been heard from. */
   track(member: NodeId, now: number): void;
   forget(member: NodeId): void;

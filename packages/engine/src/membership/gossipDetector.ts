@@ -29,6 +29,7 @@ interface Watch {
 
 export class GossipDetector implements FailureDetector {
   readonly kind = 'gossip';
+  readonly takesDirectEvidence = false;
   private readonly watches = new Map<NodeId, Watch>();
 
   constructor(private readonly settings: DetectorSettings) {}

@@ -22,6 +22,7 @@ interface Watch {
 
 export class LocalDetector implements FailureDetector {
   readonly kind = 'local';
+  readonly takesDirectEvidence = true;
   private readonly watches = new Map<NodeId, Watch>();
 
   constructor(private readonly settings: DetectorSettings) {}

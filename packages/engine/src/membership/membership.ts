@@ -99,6 +99,12 @@ export class Membership {
   private generation = 0;
   private heartbeat = 0;
   private started = false;
+  /**
+   * The members' next verdict or cleanup time as last computed (null: none), or undefined once
+   * evidence, the members or their statuses changed. Until then `status` is a function of time alone
+   * (failureDetector.ts), so before that time a step's `evaluate` would change nothing.
+   */
+  private quietUntil: number | null | undefined;
   private left = false;
 
   constructor(
@@ -127,6 +133,7 @@ export class Membership {
       this.detectorSettings[name] = ms;
     }
     this.gossipTimer.periodMs = this.settings.gossipIntervalMs;
+    this.quietUntil = undefined;
   }
 
   get self(): NodeId {
@@ -137,6 +144,7 @@ export class Membership {
   start(now: number, out: NodeOutput): void {
     if (this.started) return;
     this.started = true;
+    this.quietUntil = undefined;
     this.generation = now;
     for (const id of this.known) {
       if (id === this.self || this.members.has(id)) continue;
@@ -158,11 +166,13 @@ export class Membership {
       this.gossipRound(now, out);
       this.gossipTimer.start(now);
     }
-    this.evaluate(now, out);
+    if (this.quietUntil === undefined || (this.quietUntil !== null && now >= this.quietUntil))
+      this.evaluate(now, out);
   }
 
   onGossip(from: NodeId, message: GossipMessage, now: number, out: NodeOutput): void {
     this.start(now, out);
+    this.quietUntil = undefined;
     this.counters.digestsReceived++;
     let senderIsNew = false;
     for (const entry of message.members) {
@@ -177,14 +187,17 @@ export class Membership {
 
   /** Any message from `member` reached this node: direct evidence (the local detector's kind). */
   heardFrom(member: NodeId, now: number): void {
+    if (!this.detector.takesDirectEvidence) return;
     const record = this.members.get(member);
     if (record && record.status !== 'left') this.detector.heard(member, now, 'direct');
+    this.quietUntil = undefined;
   }
 
   /** A request to `member` went unanswered (the coordinator may report it; the local detector convicts). */
   unanswered(member: NodeId, now: number, out: NodeOutput): void {
     this.start(now, out);
     if (this.members.has(member)) this.detector.unanswered(member, now);
+    this.quietUntil = undefined;
     this.evaluate(now, out);
   }
 
@@ -193,6 +206,7 @@ export class Membership {
     this.start(now, out);
     if (this.left) return;
     this.left = true;
+    this.quietUntil = undefined;
     this.heartbeat++;
     this.gossipTimer.stop();
     const everyone = [...this.members.values()].filter((m) => m.status !== 'left').map((m) => m.id);
@@ -220,8 +234,18 @@ export class Membership {
 
   /** The earliest time something changes without new input: a gossip round, a verdict, a cleanup. */
   nextDeadline(now: number): number | null {
-    // Runs after every step of the node: a plain loop, no closure per call.
-    let next = this.gossipTimer.deadlineAt;
+    const next = this.gossipTimer.deadlineAt;
+    const quiet =
+      this.quietUntil === undefined || (this.quietUntil !== null && now >= this.quietUntil)
+        ? this.nextChange(now)
+        : this.quietUntil;
+    return next === null || (quiet !== null && quiet < next) ? quiet : next;
+  }
+
+  /** The members' next verdict or cleanup time after `now` (remembered in `quietUntil`). */
+  private nextChange(now: number): number | null {
+    // Runs after a step that changed evidence: a plain loop, no closure per call.
+    let next: number | null = null;
     for (const record of this.members.values()) {
       const at =
         record.status === 'down' || record.status === 'left'
@@ -229,6 +253,7 @@ export class Membership {
           : this.detector.nextChangeAt(record.id, now);
       if (at !== null && at > now && (next === null || at < next)) next = at;
     }
+    this.quietUntil = next;
     return next;
   }
 
@@ -381,6 +406,7 @@ export class Membership {
   // ── verdicts ────────────────────────────────────────────────────────────────────────────────
 
   private evaluate(now: number, out: NodeOutput): void {
+    this.quietUntil = undefined;
     // After every step: iterates the map itself (a member removed on the way is simply passed).
     for (const record of this.members.values()) {
       if (record.status === 'down' || record.status === 'left') {

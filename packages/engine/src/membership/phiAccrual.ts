@@ -92,6 +92,7 @@ class ArrivalWindow {
 
 export class PhiAccrualDetector implements FailureDetector {
   readonly kind = 'phi';
+  readonly takesDirectEvidence = false;
   private readonly windows = new Map<NodeId, ArrivalWindow>();
   private readonly convictDeviation: number;
 
