@@ -4,10 +4,12 @@
  * randomness only from the seeded `Rng` it is given.
  *
  *   every gossipIntervalMs:  heartbeat += 1 ─▶ digest ─▶ `fanout` random live members
- *                                              (+ now and then a down one, so a healed node hears)
+ *                                              (+ now and then a down one: gossipDigest.ts)
  *   digest received:         per member keep the larger (generation, heartbeat) ─▶ detector.heard
  *                            same heartbeat ─▶ detector.reported(suspects)
- *   every step:              detector.status ─▶ suspected / down / alive events
+ *   a step after new evidence, or once a verdict is due (never before: status is a function of
+ *   time between two pieces of evidence):
+ *                            detector.status ─▶ suspected / down / alive events
  *                            down or left for T_cleanup ─▶ removed (and not re-admitted by stale gossip)
  *
  * For each member the table keeps its id, heartbeat counter (with its incarnation, `generation`:
@@ -29,7 +31,7 @@
  * `membersMax` members (further ones are ignored and counted); a digest never exceeds that.
  */
 
-import { membersMax, suspicionReportersMax } from '../constants.ts';
+import { membersMax } from '../constants.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import { compareNodeIds, type NodeId } from '../protocol/ids.ts';
 import type { Message } from '../protocol/messages.ts';
@@ -42,6 +44,7 @@ import {
   type DetectorVerdict,
   type FailureDetector,
 } from './failureDetector.ts';
+import { buildDigest, gossipTargets } from './gossipDigest.ts';
 import {
   type GossipEntry,
   type GossipMessage,
@@ -56,7 +59,8 @@ export interface MembershipHost {
   send(to: NodeId, body: Message, out: NodeOutput): void;
 }
 
-interface MemberRecord extends RingAttributes {
+/** One row of this node's member table. */
+export interface MemberRecord extends RingAttributes {
   id: NodeId;
   generation: number;
   /** 0 for a configured member not heard of yet (gossiped only with suspicions of it). */
@@ -277,27 +281,12 @@ export class Membership {
   private gossipRound(now: number, out: NodeOutput): void {
     if (this.left) return;
     this.heartbeat++;
-    this.sendDigest(this.gossipTargets(), false, now, out);
-  }
-
-  /**
-   * `fanout` random live members; in local mode every member (each node judges only what it hears
-   * directly). Like Cassandra, also one down member with probability down/(live+1), so a member
-   * back from a partition is heard, and the seeds when no one else is left to talk to.
-   */
-  private gossipTargets(): NodeId[] {
-    const others = [...this.members.values()].filter((m) => m.status !== 'left');
-    if (this.settings.detector === 'local') return others.map((m) => m.id);
-    const live = others.filter((m) => m.status !== 'down').map((m) => m.id);
-    const down = others.filter((m) => m.status === 'down').map((m) => m.id);
-    const targets = this.rng.sample(live, this.settings.fanout);
-    if (down.length > 0 && this.rng.chance(down.length / (live.length + 1)))
-      targets.push(this.rng.pick(down));
-    if (live.length === 0) {
-      for (const seed of this.settings.seeds)
-        if (seed !== this.self && !targets.includes(seed)) targets.push(seed);
-    }
-    return targets;
+    this.sendDigest(
+      gossipTargets(this.members.values(), this.settings, this.rng, this.self),
+      false,
+      now,
+      out,
+    );
   }
 
   private sendDigest(to: readonly NodeId[], reply: boolean, now: number, out: NodeOutput): void {
@@ -310,36 +299,15 @@ export class Membership {
   }
 
   private digest(now: number): GossipEntry[] {
-    const status = this.left ? 'left' : 'alive';
-    const entries: GossipEntry[] = [
-      {
-        id: this.self,
-        generation: this.generation,
-        heartbeat: this.heartbeat,
-        status,
-        suspects: [],
-        ...ringAttributesOf(this.attributes),
-      },
-    ];
-    for (const record of this.members.values()) {
-      const suspects =
-        record.status === 'left'
-          ? []
-          : this.detector.reporters(record.id, now).slice(0, suspicionReportersMax);
-      // A configured member never heard from goes out only with suspicions, so that a node that
-      // crashed before its first heartbeat is still convicted by two reporters.
-      if (record.heartbeat < 1 && suspects.length === 0) continue;
-      const { id, generation, heartbeat } = record;
-      entries.push({
-        id,
-        generation,
-        heartbeat,
-        status: record.status,
-        suspects,
-        ...ringAttributesOf(record),
-      });
-    }
-    return entries;
+    const own: GossipEntry = {
+      id: this.self,
+      generation: this.generation,
+      heartbeat: this.heartbeat,
+      status: this.left ? 'left' : 'alive',
+      suspects: [],
+      ...ringAttributesOf(this.attributes),
+    };
+    return buildDigest(own, this.members.values(), this.detector, now);
   }
 
   // ── merge ───────────────────────────────────────────────────────────────────────────────────
