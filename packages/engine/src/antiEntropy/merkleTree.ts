@@ -90,8 +90,8 @@ export class MerkleTree {
   readonly range: KeyRange;
   readonly leafDepth: number;
   readonly leafCount: number;
-  /** Digest per stored node, indexed by heap number (index 0 unused). */
-  private readonly digests: Digest64[];
+  /** Digest per stored node, indexed by heap number (index 0 unused; a hole is the empty digest). */
+  private readonly digests: (Digest64 | undefined)[];
   /** Keys per stored node, indexed like `digests` (always current). */
   private readonly counts: Uint32Array;
   /** 1 where a stored node's digest is out of date (a write at or below it since it was computed). */
@@ -112,7 +112,7 @@ export class MerkleTree {
     this.range = Object.freeze({ start: range.start, end: range.end });
     this.leafDepth = leafDepth;
     this.leafCount = 2 ** leafDepth;
-    this.digests = new Array<Digest64>(2 * this.leafCount).fill(emptyDigest);
+    this.digests = new Array<Digest64 | undefined>(2 * this.leafCount);
     this.counts = new Uint32Array(2 * this.leafCount);
     this.stale = new Uint8Array(2 * this.leafCount);
     this.sumHigh = new Uint32Array(this.leafCount);
@@ -127,7 +127,12 @@ export class MerkleTree {
     leafDepth = merkleLeafDepthDefault,
   ): MerkleTree {
     const tree = new MerkleTree(range, leafDepth);
-    for (const [key, digest] of entries) tree.setEntry(key, digest);
+    let empty = true;
+    for (const [key, digest] of entries) {
+      tree.setEntry(key, digest);
+      empty = false;
+    }
+    if (empty) return tree; // a new replica's ranges: every node already empty and settled
     for (let node = 2 * tree.leafCount - 1; node >= tree.leafCount; node--) {
       if (tree.leaves[node - tree.leafCount] !== undefined) tree.refreshLeaf(node);
     }
@@ -224,7 +229,7 @@ export class MerkleTree {
         if (node >= this.leafCount) this.refreshLeaf(node);
         else this.recompute(node);
       }
-      return this.digests[node] as Digest64;
+      return this.digests[node] ?? emptyDigest;
     }
     let high = 0;
     let low = 0;
