@@ -29,7 +29,8 @@ export interface LocalStore {
   putOwned(key: string, value: Uint8Array): void;
   /** The durability point: every put before it survives a crash once it returns. */
   sync(): void;
-  scan(start?: string, end?: string): Iterable<[string, Uint8Array]>;
+  /** Every stored key in order with its bytes; the caller only reads them (`LsmStore.scanShared`). */
+  scanShared(start?: string, end?: string): Iterable<[string, Uint8Array]>;
 }
 
 export interface ApplyResult {
@@ -106,6 +107,6 @@ export class ReplicaStore {
   /** Every key with its versions, in key order (final-state reports, anti-entropy). */
   *entries(start?: string, end?: string): Iterable<[string, Version[] | KvError]> {
     // Through the memo: a final-contents pass over a store just written decodes little again.
-    for (const [key, bytes] of this.local.scan(start, end)) yield [key, this.decode(key, bytes, false)];
+    for (const [key, bytes] of this.local.scanShared(start, end)) yield [key, this.decode(key, bytes, false)];
   }
 }

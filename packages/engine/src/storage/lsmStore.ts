@@ -145,6 +145,12 @@ export class LsmStore {
     return this.reads.scan(this.memtable, start, end);
   }
 
+  /** `scan` without copying memtable values, for callers that only read them (like `getShared`). */
+  scanShared(start?: string, end?: string): Iterable<[string, Uint8Array]> {
+    this.checkOpen();
+    return this.reads.scan(this.memtable, start, end, true);
+  }
+
   /** The durability point (group commit): every put and delete before it is durable after it. */
   sync(): void {
     this.checkOpen();

@@ -72,8 +72,12 @@ export class ReadPath {
     return undefined;
   }
 
-  /** Live entries with start ≤ key < end, newest version of each, tombstones hidden; values copied. */
-  scan(memtable: Memtable, start?: string, end?: string): [string, Uint8Array][] {
+  /**
+   * Live entries with start ≤ key < end, newest version of each, tombstones hidden. Values are copies
+   * unless `shared`: then a value stored whole (the memtable's) is returned as stored, and only a
+   * view into a bigger buffer (a table block) is copied, so that no caller pins a block.
+   */
+  scan(memtable: Memtable, start?: string, end?: string, shared = false): [string, Uint8Array][] {
     const startBytes = start === undefined ? undefined : encodeKey(start);
     const fromMemtable = memtable.range(start, end);
     const sources: Iterable<Entry>[] = fromMemtable.length > 0 ? [fromMemtable] : [];
@@ -85,7 +89,10 @@ export class ReadPath {
     const out: [string, Uint8Array][] = [];
     for (const entry of mergeNewest(sources)) {
       if (end !== undefined && compareKeys(entry.key, end) >= 0) break;
-      if (entry.kind === EntryKind.Put) out.push([entry.key, entry.value.slice()]);
+      if (entry.kind !== EntryKind.Put) continue;
+      const value = entry.value;
+      const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
+      out.push([entry.key, shared && whole ? value : value.slice()]);
     }
     return out;
   }
