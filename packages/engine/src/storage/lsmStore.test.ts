@@ -49,6 +49,19 @@ describe('LsmStore', () => {
     },
   );
 
+  it('scanShared returns memtable values as stored and table values as copies of their blocks', () => {
+    const store = LsmStore.open(new MemoryFileSystem(), small);
+    const owned = bytes('owned');
+    store.putOwned('a', owned);
+    expect([...store.scanShared()][0]?.[1]).toBe(owned);
+    expect([...store.scan()][0]?.[1]).not.toBe(owned);
+    store.flush();
+    const [[key, value]] = [...store.scanShared()] as [[string, Uint8Array]];
+    expect([key, text(value)]).toEqual(['a', 'owned']);
+    // A copy of just the value: it does not keep the table's block alive.
+    expect(value.byteLength).toBe(value.buffer.byteLength);
+  });
+
   it('scans in key order without tombstones, within [start, end)', () => {
     const store = LsmStore.open(new MemoryFileSystem(), small);
     fill(store, 600);
