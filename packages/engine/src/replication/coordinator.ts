@@ -31,7 +31,7 @@ import {
   type TargetDataCentre,
 } from './consistency.ts';
 import type { RequestCompleted } from './events.ts';
-import { holdersNeeded, readResult, repairAfterReply, WriteBack } from './readRepair.ts';
+import { answersAgree, holdersNeeded, readResult, repairAfterReply, WriteBack } from './readRepair.ts';
 import type { DeleteRequest, GetRequest, KvReply, PutRequest } from './requests.ts';
 import { failure } from './requests.ts';
 
@@ -365,7 +365,9 @@ export class Coordinator {
         context,
         answeredBy: [...read.answers.keys()],
       };
-      const needs = this.settings.readRepair === 'before-reply' ? holdersNeeded(read) : null;
+      // Agreeing answers are R holders, enough for a majority R: no write-back (and no allocation).
+      const writeBack = this.settings.readRepair === 'before-reply' && !answersAgree(read.answers, shown);
+      const needs = writeBack ? holdersNeeded(read) : null;
       if (needs !== null) {
         read.writeBack = new WriteBack(this.host, read, shown, needs);
         read.writeBack.begin(now, out);

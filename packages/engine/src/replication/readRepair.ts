@@ -94,6 +94,12 @@ function lastWriteWinsView(siblings: Version[]): Version[] {
   return winner ? [winner] : [];
 }
 
+/** Every answer is the result: the common case, where nothing needs writing back. */
+export function answersAgree(answers: ReadonlyMap<NodeId, Version[]>, result: readonly Version[]): boolean {
+  for (const answer of answers.values()) if (!sameSiblings(answer, result)) return false;
+  return true;
+}
+
 /**
  * Holders needed before the reply: N − R + 1 over the targets, or per data centre for per-DC
  * levels; null when no write-back can keep the promise (see the header).

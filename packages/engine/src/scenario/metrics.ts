@@ -104,6 +104,8 @@ export class RepairTally {
     hintsDropped: 0,
     readRepairs: 0,
     readRepairReplicas: 0,
+    writeBacks: 0,
+    writeBackReplicas: 0,
     storedByReadRepair: 0,
     storedByHintReplay: 0,
     storedByAntiEntropy: 0,
@@ -130,6 +132,10 @@ export class RepairTally {
       case 'read-repair.sent':
         c.readRepairs++;
         c.readRepairReplicas += event.replicas.length;
+        return;
+      case 'write-back.sent':
+        c.writeBacks++;
+        c.writeBackReplicas += event.replicas.length;
         return;
       case 'antientropy.done':
         c.antiEntropyExchanges++;

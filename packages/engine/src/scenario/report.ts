@@ -58,6 +58,9 @@ export interface RepairMetrics {
   /** Read repairs sent (one per read that found stale replicas), and replicas they reached. */
   readRepairs: number;
   readRepairReplicas: number;
+  /** Write-backs before a read's reply (readRepair: before-reply; a read sends again after a refusal), and replicas sent them. */
+  writeBacks: number;
+  writeBackReplicas: number;
   /** Versions a replica stored, by cause: how keys got repaired. */
   storedByReadRepair: number;
   storedByHintReplay: number;

@@ -3,11 +3,11 @@
  * parallel and each stays short): the kv workload (kvFailureHarness.ts) under every nemesis of the
  * matrix from 4 s to 10 s, then the heal and a quiet period; every checker judges every run. Sloppy
  * R=W=2 promises P1, P2, P3, P7 and P9; strict R=W=2 (R + W > N) promises P4 and P5 as well (both
- * session guarantees: reads write their result back before replying, readRepair.ts). The
- * table shows availability during the fault, siblings seen by reads and held at the end, the final
- * reads of deleted keys P9 judged, stale reads (counted, promised only under strict), hints, the
- * convergence time after the heal ("–": nothing needed repair after it) and the violations; a
- * failing run's seed and replay command follow the table.
+ * session guarantees: reads write their result back before replying, readRepair.ts). The table
+ * shows availability during the fault, siblings seen by reads and held at the end, the final reads
+ * of deleted keys P9 judged, stale reads (counted, promised only under strict), replicas written
+ * back before a read's reply, hints, the convergence time after the heal ("–": nothing needed
+ * repair after it) and the violations; a failing run's seed and replay command follow the table.
  */
 
 import { describe, expect, it } from 'vitest';
