@@ -10,7 +10,8 @@
  *     trip between the page and an echo worker, measured in the same page;
  *   - quorum puts per second with 64 in flight;
  *   - where a put's time goes: the workers' host counters (time in `node.step`, in `sync` and in
- *     OPFS `flush`, in `postMessage`, held for a group commit) summed over every worker, per put;
+ *     OPFS `write` and `flush`, in `postMessage`, held for a group commit) summed over every worker,
+ *     per put (`npm run profile:lab -- --timeline` shows when each phase of one put happens);
  *   - the browser's CPU per put during the 64-in-flight run, by thread (the page's main thread, the
  *     node workers, every other browser thread; from /proc), and the share of the run the workers
  *     spent blocked in `sync`: on a quiet 2-core machine the run is bound by CPU (five workers alone
@@ -347,7 +348,7 @@ function printBreakdown(label: string, host: HostTotals, puts: number): void {
       `sync ${f(per('syncMs'))} ms in ${per('syncs').toFixed(2)} syncs (${f(each('syncMs', 'syncs'))} ms each, ` +
       `${(host.syncs ? (host.syncedOutputs ?? 0) / host.syncs : 0).toFixed(1)} outputs per sync); ` +
       `OPFS flush ${f(per('flushMs'))} ms in ${per('flushes').toFixed(2)} flushes (${f(each('flushMs', 'flushes'))} ms each, ` +
-      `${per('cleanFlushes').toFixed(2)} clean ones skipped); postMessage ${f(per('sendMs'))} ms for ${per('sends').toFixed(1)} messages in ${per('posts').toFixed(2)} posts; ` +
+      `${per('cleanFlushes').toFixed(2)} clean ones skipped); OPFS write ${f(per('writeMs'))} ms in ${per('writes').toFixed(2)} writes (${f(each('writeMs', 'writes'))} ms each); postMessage ${f(per('sendMs'))} ms for ${per('sends').toFixed(1)} messages in ${per('posts').toFixed(2)} posts; ` +
       `held for group commit ${f(each('heldMs', 'heldOutputs'))} ms per held output (${per('heldOutputs').toFixed(1)} per put), ` +
       `commit scheduling delay ${f(per('commitDelayMs'))} ms; coordinator's request time in its worker ${f(each('requestMs', 'requests'))} ms; ` +
       `${per('events').toFixed(1)} events to the page; ` +

@@ -12,6 +12,9 @@
  *
  * Workers are reached with the page's CDP session in non-flattened auto-attach mode
  * (`Target.sendMessageToTarget`): Playwright gives no CDP session for a dedicated worker.
+ *
+ * `--timeline` profiles latency instead: puts one at a time with every worker's host timeline on,
+ * and when each phase of a put happened (lab.timeline.ts); `--puts <n>` sets how many (default 1500).
  */
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,12 +24,16 @@ import { fileURLToPath } from 'node:url';
 import { type CDPSession, chromium, type Page } from 'playwright';
 import { build, preview } from 'vite';
 import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.ts';
+import { printPutTimelines, recordPutTimelines } from './lab.timeline.ts';
 
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
 const outArg = process.argv.indexOf('--out');
 const outDir =
   outArg > 0 ? (process.argv[outArg + 1] as string) : mkdtempSync(join(tmpdir(), 'kvscope-profile-'));
 const loadMs = 4_000;
+const timelineMode = process.argv.includes('--timeline');
+const putsArg = process.argv.indexOf('--puts');
+const timelinePuts = putsArg > 0 ? Number(process.argv[putsArg + 1]) : 1_500;
 const samplingUs = 200;
 /** The host's paths whose inclusive time is printed (function names in the unminified build). */
 const paths = [
@@ -188,6 +195,10 @@ async function run(): Promise<void> {
     await page.evaluate(() => window.kvscope.cluster.reset());
     await allUp(page);
     await page.waitForTimeout(500);
+    if (timelineMode) {
+      printPutTimelines(await recordPutTimelines(page, timelinePuts));
+      return;
+    }
     const nodes = workers.ids.slice(-5); // the reset's workers
     for (const id of nodes) {
       await workers.call(id, 'Profiler.enable');

@@ -54,6 +54,7 @@ import {
   sharedNow,
 } from '../shared/workerApi.ts';
 import { freshHostStats, type HostStats } from './hostStats.ts';
+import { hostTimeline } from './hostTimeline.ts';
 import { MessageTally } from './messageTally.ts';
 import { PeerOutbox } from './peerOutbox.ts';
 
@@ -140,7 +141,10 @@ export class LiveHost {
         this.stats.requestMs += performance.now() - t0;
         resolve(reply);
       });
-      this.input(() => this.step({ type: 'request', now: sharedNow(), request }));
+      this.input(() => {
+        hostTimeline.mark('request', request.type);
+        this.step({ type: 'request', now: sharedNow(), request });
+      });
     });
   }
 
@@ -202,6 +206,7 @@ export class LiveHost {
         return;
       }
       const { from, id, body } = envelope;
+      hostTimeline.mark('message', body.type, from);
       if (this.messageEvents)
         this.emit({ type: 'message.delivered', at: now, node: this.node.id, from, id, msg: body.type });
       else this.tally.delivered(from, body.type);
@@ -213,6 +218,7 @@ export class LiveHost {
     if (this.stopped) return;
     const t0 = performance.now();
     const out = this.node.step(input);
+    hostTimeline.mark('stepped');
     this.stats.steps++;
     const stepMs = performance.now() - t0;
     this.stats.stepMs += stepMs;
@@ -251,8 +257,10 @@ export class LiveHost {
     if (sync) {
       // What was sent before the sync (a coordinator's early replica-puts) leaves before it blocks.
       this.outbox.flush();
+      hostTimeline.mark('sync');
       const t0 = performance.now();
       this.node.sync();
+      hostTimeline.mark('synced');
       this.lastCommitEnd = performance.now();
       this.lastSyncMs = this.lastCommitEnd - t0;
       this.stats.syncs++;
@@ -285,6 +293,7 @@ export class LiveHost {
     for (const envelope of out.messages) this.send(envelope);
     for (const reply of out.replies) {
       if (!('requestId' in reply) || reply.type === 'stats') continue;
+      hostTimeline.mark('reply', reply.type);
       const resolve = this.waiting.get(reply.requestId);
       this.waiting.delete(reply.requestId);
       resolve?.(reply);

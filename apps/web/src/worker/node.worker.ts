@@ -17,6 +17,7 @@ import { createKvNode, type KvRequest, type NodeId, Rng } from '@kvscope/engine'
 import * as Comlink from 'comlink';
 import type { LinkTable, NodeStartOptions, NodeWorkerApi } from '../shared/workerApi.ts';
 import { sharedNow } from '../shared/workerApi.ts';
+import { hostTimeline } from './hostTimeline.ts';
 import { LiveHost } from './liveHost.ts';
 import { ReplyBatch } from './replyBatch.ts';
 import { chooseBackend, openNodeFileSystem, wipeNodeFileSystem } from './storage/chooseFileSystem.ts';
@@ -44,7 +45,10 @@ const api: NodeWorkerApi = {
     for (const [peer, port] of earlyPorts) host.connect(peer, port);
     earlyPorts.clear();
     const io = 'flushStats' in fs ? (fs as OpfsFileSystem).flushStats : null;
-    snapshotOf = () => ({ ...node.snapshot(sharedNow()), host: { ...live.stats, ...io } });
+    snapshotOf = () => {
+      const timeline = hostTimeline.recorded();
+      return { ...node.snapshot(sharedNow()), host: { ...live.stats, ...io, ...(timeline && { timeline }) } };
+    };
     closeFiles = () => fs.close();
     const replies = new ReplyBatch(options.requests);
     options.requests.onmessage = (event: MessageEvent<KvRequest[]>) => {
@@ -72,7 +76,11 @@ const api: NodeWorkerApi = {
     host?.resume();
   },
   configure(patch) {
-    host?.configure(patch);
+    // A latency study's recording (hostTimeline.ts), not a node setting.
+    if (patch.timeline === 'start') hostTimeline.start();
+    else if (patch.timeline === 'stop') hostTimeline.stop();
+    else if (patch.timeline === 'clear') hostTimeline.clear();
+    else host?.configure(patch);
   },
   snapshot() {
     return snapshotOf?.() ?? null;

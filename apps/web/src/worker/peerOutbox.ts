@@ -11,6 +11,7 @@
  */
 
 import type { Envelope } from '@kvscope/engine';
+import { hostTimeline } from './hostTimeline.ts';
 
 /** What the outbox counts: envelopes sent, `postMessage` calls, and the milliseconds spent in them. */
 export interface OutboxStats {
@@ -41,7 +42,9 @@ export class PeerOutbox {
     this.scheduled = false;
     if (this.queued.size === 0) return;
     const t0 = performance.now();
+    hostTimeline.mark('post');
     for (const [port, envelopes] of this.queued) port.postMessage(envelopes);
+    hostTimeline.mark('posted');
     this.stats.posts += this.queued.size;
     this.queued.clear();
     this.stats.sendMs += performance.now() - t0;

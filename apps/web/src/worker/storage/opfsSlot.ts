@@ -24,6 +24,7 @@
  */
 
 import { ByteBuffer } from '@kvscope/engine';
+import { hostTimeline } from '../hostTimeline.ts';
 
 /** Appends held before they are written anyway: bounds memory and the bytes one call writes. */
 const pendingBytesMax = 1 << 20;
@@ -35,10 +36,13 @@ export interface FlushStats {
   flushMs: number;
   /** Flushes skipped because nothing was written since the last one. */
   cleanFlushes: number;
+  /** Writes that reached OPFS (coalesced appends count once), and the milliseconds they took. */
+  writes: number;
+  writeMs: number;
 }
 
 export function emptyFlushStats(): FlushStats {
-  return { flushes: 0, flushMs: 0, cleanFlushes: 0 };
+  return { flushes: 0, flushMs: 0, cleanFlushes: 0, writes: 0, writeMs: 0 };
 }
 
 export class OpfsSlot {
@@ -92,11 +96,13 @@ export class OpfsSlot {
       this.stats.cleanFlushes++;
       return;
     }
+    hostTimeline.mark('flush');
     const t0 = performance.now();
     this.handle.flush();
     this.dirty = false;
     this.stats.flushes++;
     this.stats.flushMs += performance.now() - t0;
+    hostTimeline.mark('flushed');
   }
 
   /** Empties the file durably, so a crash cannot give its old bytes to the file that takes it next. */
@@ -119,7 +125,12 @@ export class OpfsSlot {
   }
 
   private writeFile(offset: number, data: Uint8Array): void {
+    hostTimeline.mark('write');
+    const t0 = performance.now();
     const written = this.handle.write(data, { at: offset });
+    this.stats.writes++;
+    this.stats.writeMs += performance.now() - t0;
+    hostTimeline.mark('written');
     if (written !== data.length) {
       this.handle.truncate(this.physicalSize); // undo a partial extension; pending bytes stay pending
       throw new Error(`short write: ${written} of ${data.length} bytes`);
