@@ -1,8 +1,8 @@
 /**
  * The request trace (RequestTrace): pick one of the recent requests (yours or the workload's) and see
  * it as swim lanes — the coordinator, the replicas asked, who answered within R/W and when, stand-ins
- * holding hints, the reply or the timeout, and the read repair after it. The latest request you made
- * is shown until you pick another.
+ * holding hints, a read's write-back before its reply, the reply or the timeout, and the read repair
+ * after it. The latest request you made is shown until you pick another.
  */
 
 import type { NodeId } from '@kvscope/engine';
