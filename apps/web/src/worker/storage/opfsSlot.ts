@@ -15,9 +15,15 @@
  * without it), so every durable put paid two flushes per node. A slot starts dirty, so bytes a killed
  * predecessor wrote but never flushed are made durable by the first flush.
  *
- * Preallocating a log (zeros ahead of the end, its length in a header) so that a flush does not grow
- * the file was measured too and not kept: ~0.1 ms saved per flush with one writer, nothing with three
- * writers flushing at once (Chromium 156 on ext4), for a new on-disk layout.
+ * What the calls cost (strace of Chromium 156 on Linux): `flush` is one `fdatasync` on the worker's
+ * own thread, with no IPC, and costs what a raw `fdatasync` costs at the same spacing; `write` is
+ * `fstat`, `pwrite` and one message to the browser process. A flush after an idle moment costs far
+ * more than one back to back (0.1–1 ms against 0.05 ms here, in Chromium and in Node alike), which is
+ * the machine's, not the browser's (bench/opfsFlush.experiment.ts measures both side by side).
+ *
+ * Preallocating a log (zeros ahead of the end) so that a flush does not grow the file was measured
+ * twice and not kept: overwriting a zero-filled, flushed region is no faster to flush than appending,
+ * and slower with 3–5 writers or after a pause (Chromium 156 on ext4; opfsFlush.experiment.ts).
  *
  * Invariant: `size === physicalSize + pending.length`, and pending bytes belong right after
  * `physicalSize`. The cached sizes are exact because this is the only handle on the file.
