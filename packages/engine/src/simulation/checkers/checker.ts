@@ -129,6 +129,16 @@ export function quorumsIntersect(config: CheckerConfig): boolean {
   return levelsIntersect(dcs.r, dcs.w, dcs.replicationPerDc);
 }
 
+/**
+ * Whether a read is promised to see every write acknowledged before it (P4, and P5's read-your-
+ * writes): intersecting strict quorums in siblings mode. Under last-write-wins a concurrent write
+ * with a later timestamp (or a skewed clock) replaces an acknowledged write by design — the lab's
+ * contrast — so there both are measured, not promised.
+ */
+export function freshReadsPromised(config: CheckerConfig): boolean {
+  return quorumsIntersect(config) && config.conflictMode === 'siblings';
+}
+
 /** What one request at a level needs: a count over all N, or a count in each of some data centres. */
 type QuorumShape = { total: number } | { perDc: Record<string, number> };
 

@@ -51,6 +51,14 @@ describe('checkNoStaleReads (P4)', () => {
       .get(2, 'k', [a]);
     expect(checkNoStaleReads(s.ops, strict).counts.staleReads).toBe(1);
   });
+
+  it('counts stale reads under last-write-wins but does not promise none: a later timestamp wins by design', () => {
+    const lww: CheckerConfig = { ...strict, conflictMode: 'lww' };
+    const result = checkNoStaleReads(staleRun().ops, lww);
+    expect({ valid: result.valid, promised: result.promised }).toEqual({ valid: false, promised: false });
+    expect(measureStaleness(staleRun().ops, lww).promised).toBe(false); // P6's R+W>N claim likewise
+    expect(measureStaleness(staleRun().ops, strict).promised).toBe(true);
+  });
 });
 
 describe('checkSessionGuarantees (P5)', () => {
@@ -84,13 +92,13 @@ describe('checkSessionGuarantees (P5)', () => {
     expect(checkSessionGuarantees(s.ops, strict).every((r) => r.valid)).toBe(true);
   });
 
-  it('says which guarantee is promised: monotonic reads need the write-back before the reply, a majority R and siblings', () => {
+  it('says which guarantee is promised: monotonic reads need the write-back before the reply, a majority R and siblings; both need siblings', () => {
     const promised = (config: CheckerConfig) => checkSessionGuarantees([], config).map((r) => r.promised);
     expect(promised(strict)).toEqual([true, true]);
     expect(promised({ ...strict, readRepair: 'before-reply' })).toEqual([true, true]);
     expect(promised({ ...strict, readRepair: 'after-reply' })).toEqual([true, false]);
     expect(promised({ ...strict, r: 1, w: 3 })).toEqual([true, false]); // R=1: no write-back can keep it
-    expect(promised({ ...strict, conflictMode: 'lww' })).toEqual([true, false]);
+    expect(promised({ ...strict, conflictMode: 'lww' })).toEqual([false, false]); // timestamps decide
     expect(promised(partial)).toEqual([false, false]);
     const eachQuorum = { replicationPerDc: { a: 3, b: 3 }, r: 'EACH_QUORUM', w: 'EACH_QUORUM' } as const;
     expect(promised({ ...strict, n: 6, r: 4, w: 4, dataCentres: eachQuorum })).toEqual([true, true]);
