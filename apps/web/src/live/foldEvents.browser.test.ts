@@ -1,7 +1,8 @@
 /**
  * The fold of the workers' batches: at full speed a worker counts its messages instead of sending a
  * `message.*` event each, and the page must show the same traffic either way (the cluster's
- * counters, the per-link counts the link rates are drawn from, each node's deliveries).
+ * counters, the per-link counts the link rates are drawn from, each node's deliveries); the same
+ * holds for the versions ordinary writes store, which are counted at full speed too.
  */
 import type { ClusterEvent, NodeId } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
@@ -84,6 +85,32 @@ describe('folding message traffic into the lab store', () => {
       linkCounts: { 'n1->n2': 2, 'n1->n3': 1 },
       delivered: [0, 2, 1],
     });
+  });
+
+  it('counts the versions writes stored as the events they replace would, without their log lines', () => {
+    const state = createLabStore([n1, n2, n3], 0).getState();
+    const stored = (node: NodeId, cause: 'coordinator' | 'replica'): ClusterEvent => ({
+      type: 'version.stored',
+      at: 1,
+      node,
+      key: 'fig',
+      clock: [{ node: n1, counter: 1, timestamp: 1 }],
+      siblings: 1,
+      cause,
+    });
+    const fromEvents = fold(state, [
+      { node: n1, events: [stored(n1, 'coordinator'), stored(n1, 'coordinator')], dropped: 0 },
+      { node: n2, events: [stored(n2, 'replica')], dropped: 0 },
+    ]);
+    const fromCounts = fold(state, [
+      { node: n1, events: [], dropped: 0, stored: 2 },
+      { node: n2, events: [], dropped: 0, stored: 1 },
+    ]);
+    const storedBy = (s: LabState) => Object.values(s.nodes).map((n) => n.stored);
+    expect(storedBy(fromCounts)).toEqual(storedBy(fromEvents));
+    expect(storedBy(fromCounts)).toEqual([2, 1, 0]);
+    expect(fromEvents.events.filter((e) => e.type === 'version.stored')).toHaveLength(3);
+    expect(fromCounts.events).toEqual([]);
   });
 
   it('keeps a killed node crashed when its last batch, with its start, is folded after the kill', () => {

@@ -7,7 +7,9 @@
  * Message sends and deliveries outnumber everything else a hundred to one: they feed the flights,
  * the link counts and (at classroom speed only) a small buffer for the trace's arrows, never the
  * event log's buffer. At full speed the workers count them instead of sending an event each
- * (`EventBatch.messages`): the counts feed the same link counts and counters.
+ * (`EventBatch.messages`): the counts feed the same link counts and counters. The versions ordinary
+ * writes store (three per put) are counted at full speed too (`EventBatch.stored`): the count feeds
+ * each node's `stored`, and the log shows those stores one by one at classroom speed.
  */
 
 import type { ClusterEvent } from '@kvscope/engine';
@@ -190,6 +192,8 @@ export function applyEvents(state: LabState, batches: readonly EventBatch[]): Pa
   for (const batch of batches) {
     fold.counters.eventsDropped += batch.dropped;
     if (batch.messages) foldMessageCounts(fold, batch.node, batch.messages);
+    const stored = batch.stored ?? 0;
+    if (stored > 0) bump(fold.nodes, batch.node, (n) => ({ stored: n.stored + stored }));
     for (const event of batch.events) {
       if (!event.type.startsWith('message.')) {
         foldEvent(fold, event);

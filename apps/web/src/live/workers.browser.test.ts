@@ -69,12 +69,19 @@ describe('workers in a real browser', () => {
     const { linkCounts, counters, messages } = store.getState();
     expect(counters.sent).toBe(Object.values(linkCounts).reduce((a, b) => a + b, 0));
     expect(messages).toEqual([]);
-    // Slowed to a visible speed, the nodes send an event per message again: the page draws each one.
+    // The put's versions, stored on all three replicas, are counted too rather than logged one by one.
+    const storedTotal = () => Object.values(store.getState().nodes).reduce((n, node) => n + node.stored, 0);
+    await expect.poll(storedTotal).toBe(3);
+    const stores = () => store.getState().events.filter((e) => e.type === 'version.stored').length;
+    expect(stores()).toBe(0);
+    // Slowed to a visible speed, the nodes send an event per message again: the page draws each one,
+    // and the log shows each replica storing the new version.
     await cluster.setLinkDelay(20);
     expect(await client.put('fig', 'ripe', { coordinator: ids[0] })).toMatchObject({ ok: true });
     const replicaPut = (e: { type: string; node: string; msg?: string }) =>
       e.type === 'message.sent' && e.node === ids[0] && e.msg === 'replica-put';
     await expect.poll(() => store.getState().messages.filter(replicaPut).length).toBeGreaterThanOrEqual(2);
+    await expect.poll(stores).toBeGreaterThanOrEqual(2);
     cluster.stopAll();
   });
 });

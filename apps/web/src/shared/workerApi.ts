@@ -47,6 +47,12 @@ export interface EventBatch {
    * page does not draw single messages (`setMessageEvents(false)`); absent when nothing was counted.
    */
   messages?: MessageCounts;
+  /**
+   * Versions the node stored as a write's coordinator or replica since the last batch, counted
+   * instead of sent as `version.stored` events under the same switch (three per put: at full speed
+   * most of a batch); stores from repairs, hints, anti-entropy and streams stay events. Absent when 0.
+   */
+  stored?: number;
 }
 
 /**
@@ -70,7 +76,8 @@ export interface NodeWorkerApi {
   setLinks(table: LinkTable): void;
   /**
    * True: a `message.sent` / `delivered` / `dropped` event per message (the page draws each one);
-   * false: per-peer counts in each batch instead (full speed, where links show rates). Default true.
+   * false: per-peer counts in each batch instead (full speed, where links show rates), and a count
+   * of the versions stored by ordinary writes instead of their `version.stored` events. Default true.
    */
   setMessageEvents(on: boolean): void;
   /** Holds every input (messages, requests, timers) until `resume`: a stalled process. */

