@@ -130,7 +130,7 @@ export class LabClient {
         resolve(reply);
       };
       this.cluster
-        .request(coordinator, sent)
+        .request(coordinator, sent, record)
         .then(settle, (error: unknown) =>
           settle(failed(sent, coordinator, 'fail', String((error as Error).message ?? error))),
         );

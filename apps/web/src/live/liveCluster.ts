@@ -108,14 +108,14 @@ export class LiveCluster {
     );
   }
 
-  /** A client request coordinated by `id`; rejects if the node is not running. */
-  request(id: NodeId, request: KvRequest): Promise<KvReply> {
+  /** A client request coordinated by `id` (`traced`: the page records it); rejects if `id` is down. */
+  request(id: NodeId, request: KvRequest, traced = true): Promise<KvReply> {
     const node = this.running.get(id);
     if (!node) return Promise.reject(new Error(`${id} is not running`));
     this.autoscaler.countRequest(id);
     return new Promise((resolve) => {
       node.waiting.set(request.requestId, resolve);
-      node.send(request);
+      node.send(request, traced);
     });
   }
 

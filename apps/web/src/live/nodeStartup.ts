@@ -7,7 +7,7 @@
 
 import type { KvReply, KvRequest, NodeId } from '@kvscope/engine';
 import * as Comlink from 'comlink';
-import type { EventBatch, NodeStartResult, NodeWorkerApi } from '../shared/workerApi.ts';
+import type { ClientRequest, EventBatch, NodeStartResult, NodeWorkerApi } from '../shared/workerApi.ts';
 import { dataCentreConfig } from './dataCentres.ts';
 import { flightDrawDelayMinMs } from './foldEvents.ts';
 import { type LabStore, patchNode } from './labStore.ts';
@@ -24,7 +24,7 @@ export interface Running {
    * Sends a client request: the requests of one task leave in one `postMessage` of an array at the
    * task's end, and the worker answers with arrays too (worker/replyBatch.ts).
    */
-  send(request: KvRequest): void;
+  send(request: KvRequest, traced: boolean): void;
 }
 
 /** What starting a node needs from the cluster. */
@@ -70,9 +70,9 @@ export async function spawnNode(
       resolve?.(reply);
     }
   };
-  let outgoing: KvRequest[] = [];
-  const send = (request: KvRequest) => {
-    outgoing.push(request);
+  let outgoing: ClientRequest[] = [];
+  const send = (request: KvRequest, traced: boolean) => {
+    outgoing.push({ request, traced });
     if (outgoing.length > 1) return;
     queueMicrotask(() => {
       requests.port1.postMessage(outgoing);

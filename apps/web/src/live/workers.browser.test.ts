@@ -74,6 +74,16 @@ describe('workers in a real browser', () => {
     await expect.poll(storedTotal).toBe(3);
     const stores = () => store.getState().events.filter((e) => e.type === 'version.stored').length;
     expect(stores()).toBe(0);
+    // A request the page does not record sends no trace events at full speed; a recorded one does.
+    expect(await client.put('plum', 'tart', { coordinator: ids[0], record: false })).toMatchObject({
+      ok: true,
+    });
+    expect(await client.put('pear', 'soft', { coordinator: ids[0] })).toMatchObject({ ok: true });
+    const completedFor = (key: string) => () =>
+      store.getState().events.filter((e) => e.type === 'request.completed' && e.key === key).length;
+    await expect.poll(completedFor('pear')).toBe(1);
+    expect(completedFor('plum')()).toBe(0);
+    expect(store.getState().events.some((e) => e.type === 'request.started' && e.key === 'plum')).toBe(false);
     // Slowed to a visible speed, the nodes send an event per message again: the page draws each one,
     // and the log shows each replica storing the new version.
     await cluster.setLinkDelay(20);

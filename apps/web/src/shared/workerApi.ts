@@ -5,7 +5,14 @@
  * page, and events come back in batches over the dedicated `events` port given to `start`.
  */
 
-import type { ClusterEvent, LinkState, NodeId, NodeSnapshot, RecoverySummary } from '@kvscope/engine';
+import type {
+  ClusterEvent,
+  KvRequest,
+  LinkState,
+  NodeId,
+  NodeSnapshot,
+  RecoverySummary,
+} from '@kvscope/engine';
 
 /** Where a node keeps its files: OPFS (sync access handles) or the IndexedDB fallback. */
 export type StorageBackend = 'opfs' | 'indexeddb';
@@ -20,7 +27,7 @@ export interface NodeStartOptions {
   /** Where the worker posts `EventBatch`es. */
   events: MessagePort;
   /**
-   * Client requests arrive here as `KvRequest`s and their `KvReply`s leave here: a dedicated port
+   * Client requests arrive here as `ClientRequest`s and their `KvReply`s leave here: a dedicated port
    * rather than comlink, whose per-call proxy bookkeeping costs more than the request itself.
    */
   requests: MessagePort;
@@ -36,6 +43,16 @@ export interface NodeStartResult {
   recovery: RecoverySummary;
 }
 
+/** A client request as the page sends it to its coordinator. */
+export interface ClientRequest {
+  request: KvRequest;
+  /**
+   * Whether the page records it (the trace view, the log): false for a workload too fast to read
+   * and for benchmarks, whose trace events the worker leaves out at full speed.
+   */
+  traced: boolean;
+}
+
 /** What the worker posts on its events port, at most every `eventBatchIntervalMs`. */
 export interface EventBatch {
   node: NodeId;
@@ -49,8 +66,9 @@ export interface EventBatch {
   messages?: MessageCounts;
   /**
    * Versions the node stored as a write's coordinator or replica since the last batch, counted
-   * instead of sent as `version.stored` events under the same switch (three per put: at full speed
-   * most of a batch); stores from repairs, hints, anti-entropy and streams stay events. Absent when 0.
+   * instead of sent as `version.stored` events under the same switch (three per put, the largest
+   * share of a batch at full speed); stores from repairs, hints, anti-entropy and streams stay
+   * events. Absent when 0.
    */
   stored?: number;
 }
@@ -76,8 +94,9 @@ export interface NodeWorkerApi {
   setLinks(table: LinkTable): void;
   /**
    * True: a `message.sent` / `delivered` / `dropped` event per message (the page draws each one);
-   * false: per-peer counts in each batch instead (full speed, where links show rates), and a count
-   * of the versions stored by ordinary writes instead of their `version.stored` events. Default true.
+   * false: per-peer counts in each batch instead (full speed, where links show rates), a count of the
+   * versions stored by ordinary writes, and no trace events for untraced requests
+   * (worker/fullSpeedEvents.ts). Default true.
    */
   setMessageEvents(on: boolean): void;
   /** Holds every input (messages, requests, timers) until `resume`: a stalled process. */

@@ -28,9 +28,8 @@
  * sync (peerOutbox.ts). Messages sent, delivered and dropped are `message.*` events while the page
  * draws each message (classroom speed); at full speed they are counted per peer and type
  * (messageTally.ts) and the counts ride in the event batch instead. The same switch counts the
- * `version.stored` events of ordinary writes (three of the ~7.5 events per put at full speed; counting
- * them cut the browser's CPU per put by a median 8% and raised puts/s with 64 in flight by 7%, over
- * 8 interleaved runs), while stores by repairs, hints, anti-entropy and streams stay events.
+ * versions ordinary writes store and leaves out the trace events of requests the page does not
+ * record (fullSpeedEvents.ts).
  */
 
 import {
@@ -56,6 +55,7 @@ import {
   type LinkTable,
   sharedNow,
 } from '../shared/workerApi.ts';
+import { FullSpeedEvents } from './fullSpeedEvents.ts';
 import { freshHostStats, type HostStats } from './hostStats.ts';
 import { hostTimeline } from './hostTimeline.ts';
 import { MessageTally } from './messageTally.ts';
@@ -73,8 +73,7 @@ export class LiveHost {
   /** Per-message events (true) or per-peer counts in the batch (false); also for writes' stores. */
   private messageEvents = true;
   private readonly tally = new MessageTally();
-  /** Versions stored by writes (coordinator or replica) since the last batch, while counting. */
-  private storedCount = 0;
+  private readonly fullSpeed = new FullSpeedEvents();
   private readonly outbox = new PeerOutbox(this.stats);
   private droppedEvents = 0;
   private wakeTimer: ReturnType<typeof setTimeout> | null = null;
@@ -137,9 +136,13 @@ export class LiveHost {
     this.messageEvents = on;
   }
 
-  /** Steps a client request; resolves with its reply once that reply has been released. */
-  request(request: KvRequest): Promise<KvReply> {
+  /**
+   * Steps a client request; resolves with its reply once that reply has been released. `traced`
+   * false: the page does not record it, so at full speed its trace events are left out.
+   */
+  request(request: KvRequest, traced = true): Promise<KvReply> {
     const t0 = performance.now();
+    if (!traced) this.fullSpeed.untrace(request.requestId);
     return new Promise((resolve) => {
       this.waiting.set(request.requestId, (reply) => {
         this.stats.requests++;
@@ -353,10 +356,7 @@ export class LiveHost {
   }
 
   private emit(event: ClusterEvent): void {
-    if (!this.messageEvents && isWriteStore(event)) {
-      this.storedCount++;
-      return;
-    }
+    if (!this.messageEvents && this.fullSpeed.absorbs(event)) return;
     this.stats.events++;
     if (this.batch.length >= eventBatchLengthMax) {
       this.batch.shift();
@@ -367,23 +367,13 @@ export class LiveHost {
 
   private flushEvents(): void {
     const messages = this.tally.take();
-    const stored = this.storedCount;
+    const stored = this.fullSpeed.takeStored();
     if (this.batch.length === 0 && this.droppedEvents === 0 && !messages && stored === 0) return;
     const batch: EventBatch = { node: this.node.id, events: this.batch, dropped: this.droppedEvents };
     if (messages) batch.messages = messages;
     if (stored > 0) batch.stored = stored;
-    this.storedCount = 0;
     this.batch = [];
     this.droppedEvents = 0;
     this.eventsPort.postMessage(batch);
   }
-}
-
-/**
- * A version stored by an ordinary write, as its coordinator or as a replica: three per put, so at full
- * speed they are counted (`EventBatch.stored`) rather than sent; the rarer stores that explain
- * something (a repair, a replayed hint, an anti-entropy or range transfer) stay events.
- */
-function isWriteStore(event: ClusterEvent): boolean {
-  return event.type === 'version.stored' && (event.cause === 'coordinator' || event.cause === 'replica');
 }

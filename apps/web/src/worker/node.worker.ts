@@ -13,9 +13,9 @@
  * the node's first messages find their peers connected.
  */
 
-import { createKvNode, type KvRequest, type NodeId, Rng } from '@kvscope/engine';
+import { createKvNode, type NodeId, Rng } from '@kvscope/engine';
 import * as Comlink from 'comlink';
-import type { LinkTable, NodeStartOptions, NodeWorkerApi } from '../shared/workerApi.ts';
+import type { ClientRequest, LinkTable, NodeStartOptions, NodeWorkerApi } from '../shared/workerApi.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 import { hostTimeline } from './hostTimeline.ts';
 import { LiveHost } from './liveHost.ts';
@@ -51,8 +51,9 @@ const api: NodeWorkerApi = {
     };
     closeFiles = () => fs.close();
     const replies = new ReplyBatch(options.requests);
-    options.requests.onmessage = (event: MessageEvent<KvRequest[]>) => {
-      for (const request of event.data) void live.request(request).then((reply) => replies.add(reply));
+    options.requests.onmessage = (event: MessageEvent<ClientRequest[]>) => {
+      for (const { request, traced } of event.data)
+        void live.request(request, traced).then((reply) => replies.add(reply));
     };
     host.start(recovered);
     return { backend, recovered, recovery: node.lsm.snapshot().recovery };

@@ -1,0 +1,63 @@
+/**
+ * The events a node worker counts or leaves out instead of sending while the page does not draw
+ * single messages (full speed, `setMessageEvents(false)`), beyond the messages themselves
+ * (messageTally.ts): at 64 puts in flight a put made ~7.5 events, each built, cloned to the page and
+ * folded there, and together they were a fifth of the browser's CPU per put.
+ *
+ *   - `version.stored` by an ordinary write (as coordinator or replica, three per put) is counted:
+ *     the count rides in the batch (`EventBatch.stored`) and feeds each node's stored total;
+ *   - the request-trace events of a request the page does not record (`request.started`,
+ *     `replica.answered`, a successful `request.completed`) are left out: no view shows them (the
+ *     trace view follows recorded requests only, and the page records no request of a workload too
+ *     fast to read, nor the benchmark's), so the log shows the requests the lab records.
+ *
+ * Everything that explains something stays an event: stores by repairs, hints, anti-entropy and
+ * streams, forwarded requests, read repairs and write-backs, a request that failed, and every event
+ * of a recorded request. At classroom speed nothing is counted or left out.
+ *
+ * Invariant: the untraced set is bounded (`untracedRequestsMax`, oldest forgotten first); a late
+ * answer to a request forgotten that long ago is sent as an event, which is harmless.
+ */
+
+import type { ClusterEvent } from '@kvscope/engine';
+
+/** Unrecorded requests remembered: far more than are ever in flight, with their late answers. */
+export const untracedRequestsMax = 4_096;
+
+export class FullSpeedEvents {
+  /** Versions stored by ordinary writes since the last `takeStored`. */
+  private stored = 0;
+  private readonly untraced = new Set<string>();
+
+  /** Notes that the page does not record `requestId`: its trace events need not reach it. */
+  untrace(requestId: string): void {
+    this.untraced.add(requestId);
+    if (this.untraced.size <= untracedRequestsMax) return;
+    const oldest = this.untraced.values().next();
+    if (!oldest.done) this.untraced.delete(oldest.value);
+  }
+
+  /** True when `event` is counted or left out rather than sent (only asked at full speed). */
+  absorbs(event: ClusterEvent): boolean {
+    switch (event.type) {
+      case 'version.stored':
+        if (event.cause !== 'coordinator' && event.cause !== 'replica') return false;
+        this.stored++;
+        return true;
+      case 'request.started':
+      case 'replica.answered':
+        return this.untraced.has(event.requestId);
+      case 'request.completed':
+        return event.outcome === 'ok' && this.untraced.has(event.requestId);
+      default:
+        return false;
+    }
+  }
+
+  /** The stores counted since the last call. */
+  takeStored(): number {
+    const stored = this.stored;
+    this.stored = 0;
+    return stored;
+  }
+}
