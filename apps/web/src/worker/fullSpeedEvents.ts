@@ -28,13 +28,21 @@ export class FullSpeedEvents {
   /** Versions stored by ordinary writes since the last `takeStored`. */
   private stored = 0;
   private readonly untraced = new Set<string>();
+  /** The untraced ids in the order noted, as a ring: `oldest` is the next to forget. */
+  private readonly order: string[] = [];
+  private oldest = 0;
 
   /** Notes that the page does not record `requestId`: its trace events need not reach it. */
   untrace(requestId: string): void {
+    if (this.untraced.has(requestId)) return;
     this.untraced.add(requestId);
-    if (this.untraced.size <= untracedRequestsMax) return;
-    const oldest = this.untraced.values().next();
-    if (!oldest.done) this.untraced.delete(oldest.value);
+    if (this.order.length < untracedRequestsMax) {
+      this.order.push(requestId);
+      return;
+    }
+    this.untraced.delete(this.order[this.oldest] as string);
+    this.order[this.oldest] = requestId;
+    this.oldest = (this.oldest + 1) % untracedRequestsMax;
   }
 
   /** True when `event` is counted or left out rather than sent (only asked at full speed). */

@@ -7,9 +7,10 @@
  * happened (bench/lab.timeline.ts). Counters (HostStats) say how much time went where in total; only
  * a timeline shows whether the coordinator's sync and a replica's overlap.
  *
- * Off by default, so the marks can stay in the hot paths: a mark is then one boolean test, and the
- * caller passes its detail as separate strings so that nothing is concatenated while off. A recording
- * keeps at most `timelineMarksMax` marks (later ones are dropped and counted).
+ * Off by default, so the marks can stay in the hot paths: callers test `on` before calling `mark`
+ * (the lab profile showed the calls themselves when they were unconditional), and pass the detail as
+ * separate strings so that nothing is concatenated while off. A recording keeps at most
+ * `timelineMarksMax` marks (later ones are dropped and counted).
  *
  * One timeline per worker (a module-level instance): the host, its outbox and its OPFS slots all mark
  * into it. The page controls it through the node's `configure` patch `{ timeline: 'start' | 'stop' |

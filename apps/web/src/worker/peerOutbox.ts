@@ -42,9 +42,9 @@ export class PeerOutbox {
     this.scheduled = false;
     if (this.queued.size === 0) return;
     const t0 = performance.now();
-    hostTimeline.mark('post');
+    if (hostTimeline.on) hostTimeline.mark('post');
     for (const [port, envelopes] of this.queued) port.postMessage(envelopes);
-    hostTimeline.mark('posted');
+    if (hostTimeline.on) hostTimeline.mark('posted');
     this.stats.posts += this.queued.size;
     this.queued.clear();
     this.stats.sendMs += performance.now() - t0;

@@ -102,13 +102,13 @@ export class OpfsSlot {
       this.stats.cleanFlushes++;
       return;
     }
-    hostTimeline.mark('flush');
+    if (hostTimeline.on) hostTimeline.mark('flush');
     const t0 = performance.now();
     this.handle.flush();
     this.dirty = false;
     this.stats.flushes++;
     this.stats.flushMs += performance.now() - t0;
-    hostTimeline.mark('flushed');
+    if (hostTimeline.on) hostTimeline.mark('flushed');
   }
 
   /** Empties the file durably, so a crash cannot give its old bytes to the file that takes it next. */
@@ -131,12 +131,12 @@ export class OpfsSlot {
   }
 
   private writeFile(offset: number, data: Uint8Array): void {
-    hostTimeline.mark('write');
+    if (hostTimeline.on) hostTimeline.mark('write');
     const t0 = performance.now();
     const written = this.handle.write(data, { at: offset });
     this.stats.writes++;
     this.stats.writeMs += performance.now() - t0;
-    hostTimeline.mark('written');
+    if (hostTimeline.on) hostTimeline.mark('written');
     if (written !== data.length) {
       this.handle.truncate(this.physicalSize); // undo a partial extension; pending bytes stay pending
       throw new Error(`short write: ${written} of ${data.length} bytes`);
