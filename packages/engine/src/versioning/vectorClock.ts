@@ -19,8 +19,10 @@
  * names the new event, and with it no other version can wrongly descend the new one; losing the
  * other entries can only make descends-checks fail, never succeed. The tests check both directions.
  *
- * Representation: a frozen array of entries sorted by node id (UTF-16 code-unit order), node ids
- * unique, counters ≥ 1. Timestamps play no part in comparison. Functions never mutate their inputs.
+ * Representation: an array of entries sorted by node id (UTF-16 code-unit order), node ids unique,
+ * counters ≥ 1. Timestamps play no part in comparison. Functions never mutate their inputs, and the
+ * readonly types keep every caller from doing so; clocks are not frozen at run time, because every
+ * write and every decoded version builds one, and freezing tripled the cost of building it.
  */
 
 import { assert } from '../assert.ts';
@@ -55,7 +57,7 @@ export function vectorClock(entries: readonly ClockEntry[]): VectorClock {
       assert(false, `clock entry ${e.node}: counter ${e.counter}`);
     if (i > 0 && (sorted[i - 1] as ClockEntry).node === e.node) assert(false, `clock lists ${e.node} twice`);
   }
-  return Object.freeze(sorted.map((e) => Object.freeze({ ...e })));
+  return sorted.map((e) => ({ node: e.node, counter: e.counter, timestamp: e.timestamp }));
 }
 
 /** The counter of `node` in `clock` (0 when absent). */
@@ -85,14 +87,14 @@ export function withEntry(clock: VectorClock, node: NodeId, counter: number, now
       return vectorClock([...clock.filter((x) => x.node !== node), { node, counter, timestamp: now }]);
     }
     if (!placed && e.node >= node) {
-      out.push(Object.freeze({ node, counter, timestamp: now }));
+      out.push({ node, counter, timestamp: now });
       placed = true;
       if (e.node === node) continue;
     }
     out.push(e);
   }
-  if (!placed) out.push(Object.freeze({ node, counter, timestamp: now }));
-  return Object.freeze(out);
+  if (!placed) out.push({ node, counter, timestamp: now });
+  return out;
 }
 
 /** The clock of a write coordinated by `node` at `now` that has seen `clock` (adds (node, 1) if absent). */
@@ -168,7 +170,7 @@ export function merge(a: VectorClock, b: VectorClock): VectorClock {
       j++;
     }
   }
-  return Object.freeze(out);
+  return out;
 }
 
 /** The least upper bound of any number of clocks (the empty clock for none). */
@@ -197,7 +199,7 @@ export function prune(clock: VectorClock, options: PruneOptions = {}): VectorClo
     .filter((e) => e.node !== options.keep)
     .sort((a, b) => a.timestamp - b.timestamp || byNode(a, b));
   const dropped = new Set(candidates.slice(0, clock.length - entriesMax).map((e) => e.node));
-  return Object.freeze(clock.filter((e) => !dropped.has(e.node)));
+  return clock.filter((e) => !dropped.has(e.node));
 }
 
 /** `[n1:3, n2:1]`: for the lab, logs and test messages. */
@@ -236,9 +238,9 @@ export function readClock(input: ByteReader): VectorClock {
     const previous = entries[k - 1];
     if (previous && previous.node >= node)
       throw new DecodeFailure('clock entries are not in canonical order');
-    entries.push(Object.freeze({ node, counter, timestamp }));
+    entries.push({ node, counter, timestamp });
   }
-  return Object.freeze(entries);
+  return entries;
 }
 
 /** The clock as bytes; `decodeClock(encodeClock(c))` gives back c exactly. */
