@@ -2,11 +2,17 @@
  * The event log (EventLog): every event of the cluster and every fault the page injected, one
  * sentence each, newest first, filterable by node, key and kind. The linked selection highlights
  * the lines that name the selected node or key; "show k" selects a key everywhere.
+ *
+ * While the page does not draw single messages (full speed) the workers count what needs no
+ * sentence — messages, ordinary stores, and the steps of workload requests too fast to record
+ * (fullSpeedEvents.ts) — and the panel says so, so a quiet log is not mistaken for an idle cluster.
  */
 
 import { EventLog } from '@kvscope/ui';
 import { useMemo } from 'react';
 import type { LabState, Selection } from '../live/labStore.ts';
+import { messageEventsFor } from '../live/nodeStartup.ts';
+import { workloadRecordRateMax } from '../live/workload.ts';
 import { formatLabTime } from './formatTime.ts';
 
 export function LogPanel({
@@ -26,6 +32,15 @@ export function LogPanel({
           <span className="muted small">({state.counters.eventsDropped} events dropped in bursts)</span>
         )}
       </h2>
+      {!messageEventsFor(state.linkDelayMs) && (
+        <p className="muted small" data-testid="log-counted">
+          Full speed: messages and ordinary version stores
+          {state.workload.rate > workloadRecordRateMax
+            ? `, and most steps of a workload faster than ${workloadRecordRateMax} ops/s (tallied in the header),`
+            : ''}{' '}
+          are counted, not listed. Failures, repairs and your own requests are still logged.
+        </p>
+      )}
       <EventLog
         events={logEvents}
         nodes={state.order}

@@ -2,7 +2,8 @@
  * The lab's client, in the page: get/put/delete sent to a chosen coordinator (or a random live one)
  * with a client-side timeout, returning the node's reply — siblings with their clocks and the
  * context for a get, the new version's clock for a write. Each request is recorded in the store so
- * the request list and the trace view can show it.
+ * the request list and the trace view can show it; one sent with `record: false` (a workload too
+ * fast to read, the benchmark) is only counted in the outcome tally, a few times a second.
  *
  * The client-side timeout covers what the coordinator's own timeout cannot: a coordinator that was
  * killed or paused never answers. Its outcome is `info` (the write may or may not have happened).
@@ -39,6 +40,9 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
+/** How often unrecorded outcomes reach the store: often enough to read, rarely enough to cost nothing. */
+const tallyFlushMs = 200;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 export const textOf = (value: Uint8Array | null): string | null =>
@@ -51,6 +55,9 @@ export class LabClient {
   private ring: { members: readonly NodeId[]; virtualNodes: number; ring: Ring } | null = null;
   /** Every pending request's client-side timeout, on one timer. */
   private readonly deadlines = new Deadlines();
+  /** Outcomes of unrecorded requests not yet added to the store's tally. */
+  private readonly untallied = { ok: 0, fail: 0, info: 0 };
+  private tallyTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly cluster: LiveCluster,
@@ -140,7 +147,22 @@ export class LabClient {
 
   private finish(reply: KvReply, record: boolean): KvReply {
     if (record) this.store.setState((s) => finishRequest(s, reply, sharedNow()));
+    else this.tally(reply.ok ? 'ok' : reply.outcome);
     return reply;
+  }
+
+  /** Counts an unrecorded request's outcome; the store takes the counts in every `tallyFlushMs`. */
+  private tally(outcome: 'ok' | 'fail' | 'info'): void {
+    this.untallied[outcome]++;
+    if (this.tallyTimer !== null) return;
+    this.tallyTimer = setTimeout(() => {
+      this.tallyTimer = null;
+      const { ok, fail, info } = this.untallied;
+      this.untallied.ok = this.untallied.fail = this.untallied.info = 0;
+      this.store.setState((s) => ({
+        ops: { ok: s.ops.ok + ok, fail: s.ops.fail + fail, info: s.ops.info + info },
+      }));
+    }, tallyFlushMs);
   }
 }
 

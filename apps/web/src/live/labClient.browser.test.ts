@@ -1,0 +1,53 @@
+/**
+ * The page's client counts every outcome in the header's tally: a recorded request at once (with
+ * its entry in the request list), an unrecorded one (a fast workload, the benchmark) a moment later
+ * in a batch, and never in the request list.
+ */
+
+import type { KvReply, KvRequest, NodeId } from '@kvscope/engine';
+import { describe, expect, it } from 'vitest';
+import { LabClient } from './labClient.ts';
+import { createLabStore } from './labStore.ts';
+import type { LiveCluster } from './liveCluster.ts';
+
+/** A cluster of one node that answers every put at once, and refuses keys starting with `bad`. */
+function answeringCluster(): LiveCluster {
+  const cluster = {
+    liveIds: () => ['n1' as NodeId],
+    request: async (_id: NodeId, request: KvRequest): Promise<KvReply> =>
+      request.key.startsWith('bad')
+        ? {
+            type: request.type,
+            requestId: request.requestId,
+            coordinator: 'n1' as NodeId,
+            ok: false,
+            outcome: 'fail',
+            error: { code: 'KV_QUORUM_FAILED', message: 'refused' },
+          }
+        : {
+            type: 'put',
+            requestId: request.requestId,
+            coordinator: 'n1' as NodeId,
+            ok: true,
+            clock: [],
+            ackedBy: ['n1' as NodeId],
+          },
+  };
+  return cluster as unknown as LiveCluster;
+}
+
+describe('the lab client tallies every outcome', () => {
+  it('counts unrecorded requests in batches, without listing them', async () => {
+    const store = createLabStore(['n1' as NodeId], 0);
+    const client = new LabClient(answeringCluster(), store);
+    await client.put('k1', 'v', { coordinator: 'n1' as NodeId });
+    expect(store.getState().ops).toEqual({ ok: 1, fail: 0, info: 0 });
+    await Promise.all([
+      client.put('k2', 'v', { coordinator: 'n1' as NodeId, record: false }),
+      client.put('k3', 'v', { coordinator: 'n1' as NodeId, record: false }),
+      client.put('bad', 'v', { coordinator: 'n1' as NodeId, record: false }),
+    ]);
+    await expect.poll(() => store.getState().ops, { timeout: 2_000 }).toEqual({ ok: 3, fail: 1, info: 0 });
+    expect(store.getState().requests.map((r) => r.key)).toEqual(['k1']);
+  });
+});
