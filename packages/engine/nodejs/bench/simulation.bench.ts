@@ -23,44 +23,8 @@ import { parseScenario } from '../../src/scenario/parseScenario.ts';
 import type { RunReport } from '../../src/scenario/report.ts';
 import { type RunOptions, runScenario } from '../../src/scenario/runScenario.ts';
 import type { Scenario } from '../../src/scenario/types.ts';
+import { benchKvScenario, benchSetScenario } from './benchScenarios.ts';
 import { type Measure, median, reportResults } from './results.ts';
-
-const kvFile = {
-  name: 'bench-kv',
-  cluster: { nodes: 5, n: 3, r: 2, w: 2, quorum: 'strict' },
-  workload: {
-    kind: 'kv',
-    clients: 10,
-    keys: 1_000,
-    mix: { get: 0.5, put: 0.5, delete: 0 },
-    ratePerSecond: 1_000,
-    durationMs: 5_000,
-    settleMs: 500,
-  },
-};
-const setFile = {
-  name: 'bench-set',
-  cluster: { nodes: 5, n: 3, r: 2, w: 2 },
-  workload: {
-    kind: 'set',
-    clients: 5,
-    elements: 2_000,
-    ratePerSecond: 105,
-    durationMs: 20_000,
-    settleMs: 5_000,
-  },
-  faults: [
-    {
-      atMs: 5_000,
-      type: 'partition',
-      groups: [
-        ['n1', 'n2'],
-        ['n3', 'n4', 'n5'],
-      ],
-    },
-    { atMs: 15_000, type: 'heal' },
-  ],
-};
 
 /** The peer's node: a Map, answering every request at once, with no messages and no disk. */
 function createMapNode(env: NodeEnv): StorageNode {
@@ -103,8 +67,8 @@ function timedRun(file: object, options: RunOptions = {}): { report: RunReport; 
  * still unoptimised after one; the cold figure is the fresh-process Jepsen run's.
  */
 function operationsPerSecond(options: RunOptions): { whole: number; simulation: number } {
-  for (const seed of [101, 102, 103]) timedRun(kvFile, { ...options, seed }); // warm-up
-  const runs = [1, 2, 3].map((seed) => timedRun(kvFile, { ...options, seed }).report);
+  for (const seed of [101, 102, 103]) timedRun(benchKvScenario, { ...options, seed }); // warm-up
+  const runs = [1, 2, 3].map((seed) => timedRun(benchKvScenario, { ...options, seed }).report);
   const rate = (ms: (r: RunReport) => number) =>
     median(runs.map((r) => (r.metrics.operations.total * 1_000) / ms(r)));
   return { whole: rate((r) => r.wall?.ms ?? 0), simulation: rate((r) => r.wall?.simulateMs ?? 0) };
@@ -130,7 +94,7 @@ function coldJepsenRunMs(): number {
 const cold = median([coldJepsenRunMs(), coldJepsenRunMs(), coldJepsenRunMs()]);
 const ours = operationsPerSecond({});
 const peer = operationsPerSecond({ createNode: createMapNode });
-const jepsen = median([42, 43, 44].map((seed) => timedRun(setFile, { seed }).ms));
+const jepsen = median([42, 43, 44].map((seed) => timedRun(benchSetScenario, { seed }).ms));
 const peerName = 'same runner, Map-backed node without replication or storage';
 const measures: Record<string, Measure> = {
   'kv ops per wall-second (5 nodes, N=3, R=W=2)': {
