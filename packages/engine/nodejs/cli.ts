@@ -88,4 +88,10 @@ function main(argv: string[]): number {
   return report.valid ? 0 : 1;
 }
 
+// Printed into a reader that stops early (`kvscope run … | head`): the closed pipe ends the printing,
+// not the command with a stack trace. The report file is written before anything is printed.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(process.exitCode ?? 0);
+});
 process.exitCode = main(process.argv.slice(2));

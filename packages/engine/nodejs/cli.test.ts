@@ -1,0 +1,53 @@
+/**
+ * The `kvscope` command as a user runs it (issue 4's "done when"): a shipped scenario with a seed
+ * writes a report whose history is byte-identical on a second run; an invalid scenario file exits
+ * with 2 and a sentence naming the field; a reader that closes the pipe early gets no stack trace.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('./bin/kvscope.mjs', import.meta.url));
+const scenario = fileURLToPath(new URL('../../../public/scenarios/quorum-basics.json', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'kvscope-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function kvscope(...args: string[]) {
+  return spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+}
+
+describe('kvscope run', () => {
+  it('writes a report, and the same seed gives a byte-identical history', () => {
+    const outs = ['a.json', 'b.json'].map((name) => join(dir, name));
+    for (const out of outs) {
+      const run = kvscope('run', scenario, '--seed', '1', '--out', out);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout).toContain('seed 1');
+      expect(run.stdout).toContain(`report: ${out}`);
+    }
+    const [a, b] = outs.map((out) => JSON.parse(readFileSync(out, 'utf8')));
+    expect(a.history.length).toBeGreaterThan(0);
+    expect(JSON.stringify(a.history)).toBe(JSON.stringify(b.history));
+    expect(a.traceHash).toBe(b.traceHash);
+  });
+
+  it('refuses an invalid scenario with exit code 2 and a sentence naming the field', () => {
+    const bad = join(dir, 'bad.json');
+    const workload = { kind: 'kv', clients: 1, keys: 1, ratePerSecond: 1, durationMs: 1 };
+    writeFileSync(bad, JSON.stringify({ name: 'bad', cluster: { nodes: 5, n: 3, r: 4, w: 2 }, workload }));
+    const run = kvscope('run', bad);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/KV_INVALID_SCENARIO: cluster\.r: must be ≤ cluster\.n/);
+  });
+
+  it('stops quietly when the reader closes the pipe early', () => {
+    const out = join(dir, 'piped.json');
+    const shell = `node '${cli}' run '${scenario}' --seed 1 --out '${out}' | head -c 10`;
+    const run = spawnSync('sh', ['-c', shell], { encoding: 'utf8' });
+    expect(run.stderr).not.toMatch(/EPIPE|Error/);
+    expect(JSON.parse(readFileSync(out, 'utf8')).seed).toBe(1);
+  });
+});
