@@ -3,7 +3,7 @@
  * with a client-side timeout, returning the node's reply — siblings with their clocks and the
  * context for a get, the new version's clock for a write. Each request is recorded in the store so
  * the request list and the trace view can show it; one sent with `record: false` (a workload too
- * fast to read, the benchmark) is only counted in the outcome tally, a few times a second.
+ * fast to read, the benchmark) is only counted in the outcome tally, once a second.
  *
  * The client-side timeout covers what the coordinator's own timeout cannot: a coordinator that was
  * killed or paused never answers. Its outcome is `info` (the write may or may not have happened).
@@ -40,8 +40,11 @@ export interface RequestOptions {
   timeoutMs?: number;
 }
 
-/** How often unrecorded outcomes reach the store: often enough to read, rarely enough to cost nothing. */
-const tallyFlushMs = 200;
+/**
+ * How often unrecorded outcomes reach the store: once a second is often enough to read, and each
+ * update re-renders the page (which already folds the workers' events ten times a second).
+ */
+const tallyFlushMs = 1_000;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
