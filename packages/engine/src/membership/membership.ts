@@ -170,8 +170,7 @@ export class Membership {
       this.gossipRound(now, out);
       this.gossipTimer.start(now);
     }
-    if (this.quietUntil === undefined || (this.quietUntil !== null && now >= this.quietUntil))
-      this.evaluate(now, out);
+    if (this.verdictsDue(now)) this.evaluate(now, out);
   }
 
   onGossip(from: NodeId, message: GossipMessage, now: number, out: NodeOutput): void {
@@ -239,11 +238,15 @@ export class Membership {
   /** The earliest time something changes without new input: a gossip round, a verdict, a cleanup. */
   nextDeadline(now: number): number | null {
     const next = this.gossipTimer.deadlineAt;
+    // (`verdictsDue` covers undefined; the second test only narrows the type.)
     const quiet =
-      this.quietUntil === undefined || (this.quietUntil !== null && now >= this.quietUntil)
-        ? this.nextChange(now)
-        : this.quietUntil;
+      this.verdictsDue(now) || this.quietUntil === undefined ? this.nextChange(now) : this.quietUntil;
     return next === null || (quiet !== null && quiet < next) ? quiet : next;
+  }
+
+  /** Evidence changed since the last verdict pass, or a verdict or cleanup is due by `now`. */
+  private verdictsDue(now: number): boolean {
+    return this.quietUntil === undefined || (this.quietUntil !== null && now >= this.quietUntil);
   }
 
   /** The members' next verdict or cleanup time after `now` (remembered in `quietUntil`). */
