@@ -27,7 +27,6 @@ import {
   type CheckerResult,
   freshReadsPromised,
   operations,
-  quorumsIntersect,
   ViolationLog,
 } from './checker.ts';
 import { covers, mergeInto, showClock } from './clocks.ts';
@@ -47,8 +46,8 @@ interface OwnWrites {
 
 /** Whether the store promises monotonic reads in `config` (see the header). */
 export function monotonicReadsPromised(config: CheckerConfig): boolean {
-  if (!quorumsIntersect(config) || (config.readRepair ?? 'before-reply') !== 'before-reply') return false;
-  if (config.conflictMode !== 'siblings') return false;
+  // Fresh reads first (strict intersecting quorums, siblings), then the write-back before the reply.
+  if (!freshReadsPromised(config) || (config.readRepair ?? 'before-reply') !== 'before-reply') return false;
   const level = config.dataCentres?.r;
   if (level === 'QUORUM' || level === 'LOCAL_QUORUM' || level === 'EACH_QUORUM' || level === 'ALL')
     return true;
