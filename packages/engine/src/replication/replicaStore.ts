@@ -9,7 +9,7 @@
  * `KV_CORRUPTION`, never returned as data.
  */
 
-import { sameBytes } from '../bytes.ts';
+import { ByteSlab, sameBytes } from '../bytes.ts';
 import { isKvError, type KvError } from '../errors.ts';
 import type { ConflictMode } from '../scenario/types.ts';
 import { syncLastWriteWins } from '../versioning/lastWriteWins.ts';
@@ -29,7 +29,7 @@ export interface LocalStore {
   putOwned(key: string, value: Uint8Array): void;
   /** The durability point: every put before it survives a crash once it returns. */
   sync(): void;
-  /** Every stored key in order with its bytes; the caller only reads them (`LsmStore.scanShared`). */
+  /** Every stored key in order with its bytes, each read at once and not kept (`LsmStore.scanShared`). */
   scanShared(start?: string, end?: string): Iterable<[string, Uint8Array]>;
 }
 
@@ -52,6 +52,8 @@ export class ReplicaStore {
    * (or a wiped disk) can never be hidden by it; it saves decoding the same set again and again.
    */
   private readonly decoded = new Map<string, { bytes: Uint8Array; siblings: Version[] }>();
+  /** Where encoded sets are made: the memtable holds them until its flush frees them together. */
+  private readonly slab = new ByteSlab();
 
   constructor(
     private readonly local: LocalStore,
@@ -67,8 +69,11 @@ export class ReplicaStore {
   private decode(key: string, bytes: Uint8Array | undefined, remember = true): Version[] | KvError {
     if (bytes === undefined) return [];
     const memo = this.decoded.get(key);
-    if (memo !== undefined && (memo.bytes === bytes || sameBytes(memo.bytes, bytes)))
+    if (memo !== undefined && (memo.bytes === bytes || sameBytes(memo.bytes, bytes))) {
+      // Keep the current copy, so a flushed memtable's slab chunk is not pinned (scans keep none).
+      if (remember) memo.bytes = bytes;
       return [...memo.siblings];
+    }
     const siblings = decodeSiblings(bytes);
     if (!Array.isArray(siblings) || !remember) return siblings;
     if (this.decoded.size >= decodedSetsMax) this.decoded.clear();
@@ -87,7 +92,7 @@ export class ReplicaStore {
     const siblings =
       this.mode === 'lww' ? syncLastWriteWins(existing, incoming) : syncSiblings(existing, incoming);
     // Encodings are canonical, so equal bytes mean an equal set: nothing new was learnt.
-    const encoded = encodeSiblings(siblings);
+    const encoded = encodeSiblings(siblings, this.slab);
     if (sameBytes(stored, encoded)) return { siblings, changed: false, encoded };
     try {
       this.local.putOwned(key, encoded);

@@ -145,7 +145,7 @@ export class LsmStore {
     return this.reads.scan(this.memtable, start, end);
   }
 
-  /** `scan` without copying memtable values, for callers that only read them (like `getShared`). */
+  /** `scan` without copying values, for callers that read each at once and keep none. */
   scanShared(start?: string, end?: string): Iterable<[string, Uint8Array]> {
     this.checkOpen();
     return this.reads.scan(this.memtable, start, end, true);

@@ -74,8 +74,9 @@ export class ReadPath {
 
   /**
    * Live entries with start ≤ key < end, newest version of each, tombstones hidden. Values are copies
-   * unless `shared`: then a value stored whole (the memtable's) is returned as stored, and only a
-   * view into a bigger buffer (a table block) is copied, so that no caller pins a block.
+   * unless `shared`: then each is returned as stored, a memtable's value itself and a table's as a
+   * view into its block, for a caller that reads them at once and keeps none (a kept view would pin
+   * its block or its slab chunk, bytes.ts).
    */
   scan(memtable: Memtable, start?: string, end?: string, shared = false): [string, Uint8Array][] {
     const startBytes = start === undefined ? undefined : encodeKey(start);
@@ -90,9 +91,7 @@ export class ReadPath {
     for (const entry of mergeNewest(sources)) {
       if (end !== undefined && compareKeys(entry.key, end) >= 0) break;
       if (entry.kind !== EntryKind.Put) continue;
-      const value = entry.value;
-      const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
-      out.push([entry.key, shared && whole ? value : value.slice()]);
+      out.push([entry.key, shared ? entry.value : entry.value.slice()]);
     }
     return out;
   }

@@ -5,6 +5,7 @@
  * the bytes they read come from disk or from a peer and may be garbage.
  */
 
+import type { ByteSlab } from '../bytes.ts';
 import { utf8Decode, utf8EncodeInto, utf8Length } from '../hashing/utf8.ts';
 
 export class ByteWriter {
@@ -72,9 +73,9 @@ export class ByteWriter {
     this.length = utf8EncodeInto(value, this.buffer, this.length);
   }
 
-  /** The bytes written (a copy, so the writer can be dropped). */
-  finish(): Uint8Array {
-    return this.buffer.slice(0, this.length);
+  /** The bytes written (a copy, so the writer can be dropped), in `slab` when one is given. */
+  finish(slab?: ByteSlab): Uint8Array {
+    return slab ? slab.copy(this.buffer, 0, this.length) : this.buffer.slice(0, this.length);
   }
 }
 

@@ -21,6 +21,7 @@
  * encode to equal bytes, whatever order the versions arrived in.
  */
 
+import type { ByteSlab } from '../bytes.ts';
 import { type KvError, type KvErrorCode, kvError } from '../errors.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { ByteReader, ByteWriter, DecodeFailure } from './binary.ts';
@@ -220,7 +221,8 @@ const flagDot = 4;
 /** Reused by `encodeSiblings` (which never re-enters itself); `finish` copies the bytes out. */
 const siblingWriter = new ByteWriter(1024);
 
-export function encodeSiblings(siblings: readonly Version[]): Uint8Array {
+/** `slab`: where the bytes go, for an owner whose byte strings die together (bytes.ts). */
+export function encodeSiblings(siblings: readonly Version[], slab?: ByteSlab): Uint8Array {
   const out = siblingWriter.reset();
   out.byte(siblingFormat);
   out.varint(siblings.length);
@@ -240,7 +242,7 @@ export function encodeSiblings(siblings: readonly Version[]): Uint8Array {
     }
     if (v.value !== null) out.bytes(v.value);
   }
-  return out.finish();
+  return out.finish(slab);
 }
 
 function readVersion(input: ByteReader): Version {
