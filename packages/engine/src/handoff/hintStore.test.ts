@@ -6,10 +6,23 @@ import { describe, expect, it } from 'vitest';
 import { nodeId } from '../protocol/ids.ts';
 import { Rng } from '../random/rng.ts';
 import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
-import { HintStore } from './hintStore.ts';
+import { syncSiblings, type Version } from '../versioning/siblings.ts';
+import { increment } from '../versioning/vectorClock.ts';
+import { type Hint, HintStore } from './hintStore.ts';
 import { nextVersionForTest } from './testing/versions.ts';
 
 const n3 = nodeId('n3');
+const n4 = nodeId('n4');
+
+/** A version written at `node` on top of `after` (a client that read `after` first). */
+function writtenAt(node: string, value: string, after?: Version): Version {
+  const clock = increment(after?.clock ?? [], nodeId(node), 1);
+  return { clock, value: new TextEncoder().encode(value), timestamp: clock.length };
+}
+
+/** What a replica read made of a key's hints before they were merged once: a sync per hint. */
+const syncedOneByOne = (hints: readonly Hint[]) =>
+  hints.reduce<Version[]>((acc, hint) => syncSiblings(acc, hint.versions), []);
 const disk = () => new FaultyFileSystem({ rng: new Rng(1, 'disk') });
 
 describe('HintStore', () => {
@@ -61,5 +74,32 @@ describe('HintStore', () => {
     const before = fs.open('hints.log').size();
     expect(before).toBeLessThan(300 * 20);
     expect(new HintStore(fs).all().map((h) => h.key)).toEqual(['kept']);
+  });
+
+  it("lists a key's hints and their merged versions, current through adds, removals and reopening", () => {
+    const fs = disk();
+    const store = new HintStore(fs);
+    const a = writtenAt('n1', 'a');
+    const b = writtenAt('n2', 'b'); // concurrent with a: siblings
+    const c = writtenAt('n1', 'c', a); // supersedes a
+    const first = store.add(n3, 'k', [a], 1);
+    store.add(n4, 'k', [a], 1);
+    store.add(n3, 'other', [b], 2);
+    store.add(n3, 'k', [b], 3);
+    expect(store.forKey('k').map((h) => h.id)).toEqual([1, 2, 4]);
+    expect(store.versionsForKey('k')).toEqual(syncedOneByOne(store.forKey('k')));
+    expect(store.versionsForKey('k').map((v) => v.value)).toHaveLength(2);
+    store.add(n4, 'k', [c], 4);
+    expect(store.versionsForKey('k')).toEqual(syncSiblings([b], [c]));
+    store.remove(first.id, 'delivered');
+    expect(store.forKey('k').map((h) => h.id)).toEqual([2, 4, 5]);
+    store.sync();
+    const reopened = new HintStore(fs);
+    expect(reopened.forKey('k').map((h) => h.id)).toEqual([2, 4, 5]);
+    expect(reopened.versionsForKey('k')).toEqual(syncedOneByOne(reopened.forKey('k')));
+    expect(reopened.versionsForKey('none')).toEqual([]);
+    for (const hint of reopened.forKey('k')) reopened.remove(hint.id, 'delivered');
+    expect(reopened.forKey('k')).toEqual([]);
+    expect(reopened.versionsForKey('k')).toEqual([]);
   });
 });

@@ -20,7 +20,7 @@ import type { NodeId } from '../protocol/ids.ts';
 import type { FileHandle, FileSystem } from '../storage/files/fileSystem.ts';
 import { ByteReader, ByteWriter, readU32, TruncatedInput, writeU32 } from '../storage/format/bytes.ts';
 import { crc32c } from '../storage/format/crc32c.ts';
-import { decodeSiblings, encodeSiblings, type Version } from '../versioning/siblings.ts';
+import { decodeSiblings, encodeSiblings, syncSiblings, type Version } from '../versioning/siblings.ts';
 
 export interface Hint {
   id: number;
@@ -39,6 +39,7 @@ const recordDelivered = 2;
 const recordDropped = 3;
 /** Rewrite the file when it holds this many dead records and they outnumber the live ones. */
 const deadRecordsBeforeRewrite = 256;
+const noHints: readonly Hint[] = [];
 
 function text(out: ByteWriter, value: string): void {
   out.chunk(utf8Encode(value));
@@ -77,6 +78,14 @@ export interface HintRecovery {
 
 export class HintStore {
   private readonly hints = new Map<number, Hint>();
+  /**
+   * The hints of each key, in the order they were stored (as `all()` lists them): every replica read
+   * asks for its key's, and a stand-in through a long outage holds hundreds of hints for other keys.
+   */
+  private readonly byKey = new Map<string, Hint[]>();
+  /** Per key, the versions its hints hold together (their sync): kept up by adds, made anew on the
+   * first ask after a removal. */
+  private readonly merged = new Map<string, Version[]>();
   private handle: FileHandle;
   private nextId = 1;
   private deadRecords = 0;
@@ -104,22 +113,38 @@ export class HintStore {
     return this.all().filter((h) => h.owner === owner);
   }
 
-  forKey(key: string): Hint[] {
-    if (this.hints.size === 0) return []; // every replica read asks; almost always none are held
-    return this.all().filter((h) => h.key === key);
+  /** The hints held for `key`, oldest first; the caller only reads the list. */
+  forKey(key: string): readonly Hint[] {
+    return this.byKey.get(key) ?? noHints;
+  }
+
+  /**
+   * The versions the hints of `key` hold together: syncing each hint's versions into the node's own
+   * in turn gives the same set as syncing this once (a sibling sync is a join: associative and
+   * order-free), and a replica read asks on every read of a key a stand-in holds hints for.
+   */
+  versionsForKey(key: string): readonly Version[] {
+    const hints = this.byKey.get(key);
+    if (!hints) return [];
+    let versions = this.merged.get(key);
+    if (!versions) {
+      versions = hints.reduce<Version[]>((acc, hint) => syncSiblings(acc, hint.versions), []);
+      this.merged.set(key, versions);
+    }
+    return versions;
   }
 
   /** Appends a hint (not yet durable: the node syncs before acknowledging). */
   add(owner: NodeId, key: string, versions: Version[], now: number): Hint {
     const hint: Hint = { id: this.nextId++, owner, key, versions, storedAt: now };
     this.handle.append(storedRecord(hint));
-    this.hints.set(hint.id, hint);
+    this.hold(hint);
     return hint;
   }
 
   /** Forgets a hint the owner acknowledged (`delivered`) or that outlived the window (`dropped`). */
   remove(id: number, why: 'delivered' | 'dropped'): void {
-    if (!this.hints.delete(id)) return;
+    if (!this.forget(id)) return;
     const payload = new ByteWriter();
     payload.u8(why === 'delivered' ? recordDelivered : recordDropped);
     payload.varint(id);
@@ -134,6 +159,27 @@ export class HintStore {
 
   close(): void {
     this.handle.close();
+  }
+
+  private hold(hint: Hint): void {
+    this.hints.set(hint.id, hint);
+    const merged = this.merged.get(hint.key);
+    if (merged) this.merged.set(hint.key, syncSiblings(merged, hint.versions));
+    const held = this.byKey.get(hint.key);
+    if (held) held.push(hint);
+    else this.byKey.set(hint.key, [hint]);
+  }
+
+  /** Drops hint `id` from memory; false when it is not held. */
+  private forget(id: number): boolean {
+    const hint = this.hints.get(id);
+    if (!hint) return false;
+    this.hints.delete(id);
+    this.merged.delete(hint.key);
+    const rest = (this.byKey.get(hint.key) ?? noHints).filter((h) => h.id !== id);
+    if (rest.length > 0) this.byKey.set(hint.key, rest);
+    else this.byKey.delete(hint.key);
+    return true;
   }
 
   /** Reads every record; stops at the first torn or corrupt one and truncates the file there. */
@@ -159,7 +205,7 @@ export class HintStore {
       const id = input.varint();
       this.nextId = Math.max(this.nextId, id + 1);
       if (kind !== recordStored) {
-        this.hints.delete(id);
+        this.forget(id);
         this.deadRecords += 2;
         return kind === recordDelivered || kind === recordDropped;
       }
@@ -168,7 +214,7 @@ export class HintStore {
       const storedAt = Number(readText(input));
       const versions = decodeSiblings(input.chunk());
       if (!Array.isArray(versions)) return false;
-      this.hints.set(id, { id, owner, key, versions, storedAt });
+      this.hold({ id, owner, key, versions, storedAt });
       return true;
     } catch (error) {
       if (error instanceof TruncatedInput) return false;

@@ -210,9 +210,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
 
   readLocal(key: string): Version[] | KvError {
     const data = this.store.read(key);
-    const hinted = this.handoff.hints.forKey(key);
-    if (isKvError(data) || hinted.length === 0) return data;
-    return hinted.reduce((acc, hint) => syncSiblings(acc, hint.versions), data);
+    const hinted = this.handoff.hints.versionsForKey(key);
+    return isKvError(data) || hinted.length === 0 ? data : syncSiblings(data, hinted);
   }
 
   writeLocal(

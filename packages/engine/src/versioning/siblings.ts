@@ -72,7 +72,8 @@ function compareBytes(a: Uint8Array | null, b: Uint8Array | null): number {
 function compareClocksLexically(a: VectorClock, b: VectorClock): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const [x, y] = [a[i] as VectorClock[number], b[i] as VectorClock[number]];
+    const x = a[i] as VectorClock[number];
+    const y = b[i] as VectorClock[number];
     if (x.node !== y.node) return x.node < y.node ? -1 : 1;
     if (x.counter !== y.counter) return x.counter - y.counter;
   }
@@ -81,6 +82,7 @@ function compareClocksLexically(a: VectorClock, b: VectorClock): number {
 
 /** A total order on versions: the canonical order of a sibling set, and the tie-break for duplicates. */
 export function compareVersions(a: Version, b: Version): number {
+  if (a === b) return 0; // one object met twice (a hint per owner of one write): skip its bytes
   return (
     a.timestamp - b.timestamp ||
     compareClocksLexically(a.clock, b.clock) ||
