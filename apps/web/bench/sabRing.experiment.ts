@@ -1,6 +1,7 @@
 /**
  * Would SharedArrayBuffer rings lift the live lab's throughput (issue 6)? `npx tsx
- * apps/web/bench/sabRing.experiment.ts [--rounds n] [--ms ms] [--only port,sab] [--opfs both|on|off]`.
+ * apps/web/bench/sabRing.experiment.ts [--rounds n] [--ms ms] [--only port,sab] [--opfs both|on|off]
+ * [--work µs] [--ring bytes] [--threads]`.
  *
  * Five dedicated "node" workers and the page as their client move one quorum put's messages, with
  * no engine: page → coordinator (request), coordinator → the next 2 nodes (replica-put, a 64-byte
@@ -15,20 +16,59 @@
  *   - `sab`: an SPSC ring per directed link in a SharedArrayBuffer (sabRing/ring.ts: wraparound,
  *     spill when full, doorbell per endpoint, `Atomics.waitAsync` with check-after-arm, notify only
  *     when the consumer waits), batches hand-encoded into it, every ring drained per wake.
- * Each runs with and without an OPFS group commit (a worker writes a 150-byte record per put it
- * stores and flushes once per arriving batch before anything leaves), interleaved `--rounds` times
- * (default 3; the order reverses every other round). Per run: a page ↔ worker ping round trip,
- * puts one at a time, then `--ms` (default 3000) of 64 in flight: puts/s, latency p50/p99, and
- * browser CPU per put by thread (page main thread, DedicatedWorker threads, every other browser
- * thread; from /proc, as lab.bench.ts does). Before the browser, selfCheck.ts runs the ring and
- * the codec in one thread (wraparound, full ring, int32 counter wrap, every shape round-trips).
+ * Each runs with and without an OPFS group commit (a 150-byte record written per put a worker
+ * stores, one flush per commit, acks and replies held until it; scheduled behind queued inputs
+ * through a private MessageChannel over ports as liveHost.ts does, at the end of each drain over
+ * rings), interleaved `--rounds` times (default 3; the order reverses every other round), after one
+ * short unrecorded warm-up run of each. Per run: 5,000 page ↔ worker ping round trips, 500 puts
+ * one at a time, then `--ms` (default 3000) of 64 in flight: puts/s, latency p50/p99, and browser
+ * CPU per put by thread (page main thread, DedicatedWorker threads, every other browser thread;
+ * from /proc as lab.bench.ts does, but per thread). `--work 18` adds 18 µs of busy CPU per message a
+ * worker handles, a stand-in for the lab's ~0.09 ms of `node.step` per put. Every reply is checked
+ * (coordinator, two acks). Before the browser, selfCheck.ts runs the ring and the codec in one
+ * thread (wraparound, full ring, int32 counter wrap, every shape round-trips).
  *
  * Typecheck (no existing tsconfig includes these files): from apps/web, `npx tsc --noEmit --strict
  * --noUncheckedIndexedAccess --target ES2022 --module ESNext --moduleResolution Bundler
  * --allowImportingTsExtensions --verbatimModuleSyntax --isolatedModules --skipLibCheck
  * --lib ES2022,ES2024.SharedMemory,DOM,DOM.Iterable --types node bench/sabRing.experiment.ts`.
  *
- * Findings: see FINDINGS below (filled in after running it).
+ * Found (2026-11-26, Chromium 156, this 2-core host shared with other work, load average 3–4;
+ * `--rounds 5 --ms 3000`, median [min–max] of 5 interleaved rounds; ms of browser CPU per put):
+ *
+ *   transport            puts/s                CPU/put               page    workers  other
+ *   port                 11,313 [7,139–13,059]  0.145 [0.132–0.180]   0.027   0.102    0.011
+ *   port-binary           8,802 [8,157–13,771]  0.132 [0.114–0.164]   0.025   0.093    0.015
+ *   sab                  75,049 [67,820–78,049] 0.014 [0.013–0.024]   0.004   0.008    0.003
+ *   port + OPFS           6,054 [5,352–6,342]   0.184 [0.171–0.201]   0.032   0.115    0.033
+ *   port-binary + OPFS    5,479 [4,609–5,998]   0.215 [0.198–0.240]   0.032   0.133    0.049
+ *   sab + OPFS           22,591 [17,738–23,195] 0.054 [0.049–0.067]   0.008   0.026    0.020
+ *
+ * Two more invocations agree in shape: one minutes earlier (port 10,304 puts/s at 0.138 ms, sab
+ * 73,797 at 0.015; + OPFS 6,463 at 0.165 and 22,247 at 0.051) and one on a busier host (load 5–6,
+ * before the warm-up run existed: port 6,115 at 0.166, sab 38,522 at 0.024; + OPFS 4,188 at 0.228
+ * and 14,063 at 0.069). With `--work 18 --opfs on` (a stand-in engine): port 3,432 [3,309–5,878]
+ * puts/s at 0.327 [0.293–0.336] ms per put (workers 0.235), sab 6,100 [5,957–7,351] at 0.177
+ * [0.174–0.186] (workers 0.133): the lab's regime (0.43 ms, 3.1k–5.2k puts/s) and a 1.8× lift.
+ *
+ *   - The cost is per arriving task, not per byte: without structured clone (`port-binary`) the
+ *     CPU per put does not move beyond the noise. Over ports every message arrives as its own task
+ *     (1.0 messages per arriving batch; 1.3 with the group commit), and a worker pays ~20 µs of CPU
+ *     per arriving batch (handling and sending included). A ring wake costs about the same (~16 µs)
+ *     but drains ~10 messages (5 with OPFS): the gain is that batching, which ports cannot give a
+ *     receiver, not cheaper copying.
+ *   - Latency one at a time does not change: round trip p50 0.030–0.035 ms both ways, a put one at
+ *     a time 0.125 (sab) vs 0.145 ms (port); CPU per ping round trip ~34 vs ~44 µs. The loaded p50
+ *     falls with the queueing (port 5.5 ms, sab 0.57 ms; + OPFS 9.7 vs 2.3 ms).
+ *   - Mojo/IO-thread routing of ports is cheap here: without OPFS, other browser threads cost
+ *     0.011 ms per put over ports, the IO threads (Chrome_IOThread, Chrome_ChildIOThread) under
+ *     0.001 of it; most is ThreadPoolForegroundWorker (`--threads` names them). With OPFS the
+ *     browser's IO thread and main thread (`chromium`) appear, ~0.02 ms per put over ports: each
+ *     `write` messages the browser process. Rings cut other threads' CPU from 0.033 to 0.020 ms
+ *     per put with OPFS, partly by committing less often (0.27–0.29 flushes per put instead of
+ *     0.46–0.48: one drain gathers more records).
+ *   - The full-ring path holds under load: `--ring 1024 --only sab` ran 38,275 puts/s with 41,665
+ *     batches spilled (12,910 with OPFS, 6,284 spilled), every put answered and checked.
  */
 
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -54,6 +94,11 @@ const opfsModes = { both: [false, true], on: [true], off: [false] }[arg('opfs') 
 const showThreads = process.argv.includes('--threads');
 /** Bytes of each ring's data; a small one (2048) exercises the full-ring path under load. */
 const ringBytes = Number(arg('ring') ?? 1 << 16);
+/**
+ * Busy CPU per message a worker handles, in µs: a stand-in for the engine (the lab's workers spend
+ * ~0.09 ms per put in `node.step`, over the 5 messages a put brings its 3 nodes: `--work 18`).
+ */
+const workUs = Number(arg('work') ?? 0);
 const port = 4395;
 
 /** One browser thread's CPU milliseconds so far and the totals it counts in. */
@@ -193,6 +238,7 @@ async function main(): Promise<void> {
         throughputMs: 300,
         inFlight: 64,
         ringBytes,
+        workUs,
       };
       await tab.evaluate((c) => window.sabRing.run(c), warm);
     }
@@ -207,6 +253,7 @@ async function main(): Promise<void> {
           throughputMs,
           inFlight: 64,
           ringBytes,
+          workUs,
         };
         const figures = await tab.evaluate((c) => window.sabRing.run(c), config);
         const row = { figures, cpu: spent(''), rttCpu: spent('rtt-'), rtts: config.rtts };

@@ -19,6 +19,8 @@ export interface RunConfig {
   throughputMs: number;
   inFlight: number;
   ringBytes: number;
+  /** Busy CPU per message a worker handles (µs), standing in for the engine's step. */
+  workUs: number;
 }
 
 export interface RunFigures {
@@ -88,7 +90,7 @@ async function run(config: RunConfig): Promise<RunFigures> {
   const next = (w: Worker) => new Promise<unknown>((resolve) => (w.onmessage = (e) => resolve(e.data)));
   const ready = workers.map(next);
   workers.forEach((w, i) => {
-    const init: WorkerInit = { links: links[i + 1]!, opfs: config.opfs };
+    const init: WorkerInit = { links: links[i + 1]!, opfs: config.opfs, workUs: config.workUs };
     w.postMessage(init, transfers[i + 1]!);
   });
   await Promise.all(ready);

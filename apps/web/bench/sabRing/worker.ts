@@ -2,8 +2,8 @@
  * One "node" worker of the experiment: no engine, only a put's messages. As a coordinator it
  * answers a page request by sending a replica-put to the next two nodes and replies to the page
  * once one of them acks (two acks with its own, W=2); as a replica it acks each replica-put.
- * With `opfs`, each arriving batch ends in a group commit before anything leaves: one OPFS
- * `write` of a 150-byte record per put it stores, and one `flush` (as the lab's log does).
+ * With `opfs`, what it stores goes through a group commit (GroupCommit below) before its acks and
+ * replies leave; `workUs` adds busy CPU per message, a stand-in for the engine's step.
  */
 
 import {
@@ -21,6 +21,8 @@ import { type Endpoint, type Links, openEndpoint } from './transport.ts';
 export interface WorkerInit {
   links: Links;
   opfs: boolean;
+  /** Microseconds of busy CPU per message handled: a stand-in for the engine's step. */
+  workUs: number;
 }
 
 /** What a worker reports when it stops. */
@@ -155,6 +157,10 @@ async function start(init: WorkerInit): Promise<void> {
   let ops = 0;
   let ids = 0;
   const deliver = (m: Message) => {
+    if (init.workUs > 0) {
+      const until = performance.now() + init.workUs / 1000;
+      while (performance.now() < until) {}
+    }
     if ('request' in m) {
       const op = ++ops;
       const now = Date.now();
