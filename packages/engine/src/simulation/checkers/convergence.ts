@@ -18,6 +18,7 @@
 
 import { canonicalJson, type HistorySibling } from '../history.ts';
 import { type CheckerResult, type ReplicaStates, ViolationLog } from './checker.ts';
+import { holdingsOf } from './replicaHoldings.ts';
 
 export interface ConvergenceInput {
   finalState: ReplicaStates;
@@ -86,12 +87,9 @@ function holdersOutside(
 export function checkConvergence(input: ConvergenceInput): CheckerResult {
   const log = new ViolationLog();
   const counts = { keys: 0, keysDiverged: 0, keysOutsidePreferenceList: 0, hintsLeft: 0 };
-  const keys = new Set<string>();
-  for (const contents of Object.values(input.finalState))
-    for (const key of Object.keys(contents)) keys.add(key);
-  const nodes = Object.keys(input.finalState);
+  const { nodes, byKey } = holdingsOf(input.finalState);
   const contents = nodes.map((node) => input.finalState[node]);
-  for (const key of [...keys].sort()) {
+  for (const key of [...byKey.keys()].sort()) {
     counts.keys++;
     const replicas = input.replicasOf(key);
     if (!sameSets(replicas.map((node) => input.finalState[node]?.[key]))) {

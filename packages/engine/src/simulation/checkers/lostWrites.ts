@@ -15,7 +15,7 @@
  * last-write-wins, which loses concurrent writes by design (the lab's contrast).
  */
 
-import type { HistoryOp, HistorySibling } from '../history.ts';
+import type { HistoryOp } from '../history.ts';
 import {
   type CheckerConfig,
   type CheckerResult,
@@ -24,13 +24,8 @@ import {
   ViolationLog,
 } from './checker.ts';
 import { covers, coversVersion, sameWriteOf, showClock } from './clocks.ts';
+import { type Held, holdingsOf } from './replicaHoldings.ts';
 import { canonicalValue, sameValue } from './values.ts';
-
-/** What the replicas hold of one key at the end: `versions[i]` is held by node `nodes[i]`. */
-interface Held {
-  nodes: string[];
-  versions: HistorySibling[];
-}
 
 const nothingHeld: Held = { nodes: [], versions: [] };
 
@@ -41,7 +36,10 @@ export function checkNoLostWrites(
 ): CheckerResult {
   const log = new ViolationLog();
   const counts = { acknowledged: 0, present: 0, superseded: 0, purgedDeletes: 0, lost: 0 };
-  const heldByKey = indexFinalState(finalState);
+  // The shared holdings, and copies of the keys that purged tombstones are added to.
+  const shared = holdingsOf(finalState).byKey;
+  const withPurged = new Map<string, Held>();
+  const heldOf = (key: string) => withPurged.get(key) ?? shared.get(key) ?? nothingHeld;
   const acks: HistoryOp[] = [];
   const all = operations(history);
   for (let i = 0; i < all.length; i++) {
@@ -52,46 +50,28 @@ export function checkNoLostWrites(
   const purged = new Set<number>();
   for (let i = 0; i < acks.length; i++) {
     const ack = acks[i]!;
-    if (ack.f !== 'delete' || judge(ack, heldByKey.get(ack.key) ?? nothingHeld).kind !== 'purgedDeletes')
-      continue;
+    if (ack.f !== 'delete' || judge(ack, heldOf(ack.key)).kind !== 'purgedDeletes') continue;
     purged.add(ack.index);
-    const held = heldByKey.get(ack.key) ?? { nodes: [], versions: [] };
+    let held = withPurged.get(ack.key);
+    if (held === undefined) {
+      const { nodes, versions } = shared.get(ack.key) ?? nothingHeld;
+      held = { nodes: nodes.slice(), versions: versions.slice() };
+      withPurged.set(ack.key, held);
+    }
     held.nodes.push('purged');
     held.versions.push({ value: null, clock: ack.clock! });
-    heldByKey.set(ack.key, held);
   }
   for (let i = 0; i < acks.length; i++) {
     const completion = acks[i]!;
     counts.acknowledged++;
-    const verdict = purged.has(completion.index)
-      ? purgedVerdict
-      : judge(completion, heldByKey.get(completion.key) ?? nothingHeld);
+    const verdict = purged.has(completion.index) ? purgedVerdict : judge(completion, heldOf(completion.key));
     counts[verdict.kind]++;
     if (verdict.at === -1 && verdict.kind !== 'lost') continue;
-    const held = heldByKey.get(completion.key) ?? nothingHeld;
+    const held = heldOf(completion.key);
     const rule = verdict.kind === 'lost' ? 'lost-write' : 'value-mismatch';
     log.add(rule, completion.key, [completion.index], () => explain(completion, held, verdict));
   }
   return log.result('no-lost-writes', 'P1', (config?.conflictMode ?? 'siblings') === 'siblings', counts);
-}
-
-function indexFinalState(finalState: ReplicaStates): Map<string, Held> {
-  const byKey = new Map<string, Held>();
-  for (const [node, keys] of Object.entries(finalState)) {
-    for (const key of Object.keys(keys)) {
-      let held = byKey.get(key);
-      if (held === undefined) {
-        held = { nodes: [], versions: [] };
-        byKey.set(key, held);
-      }
-      const versions = keys[key]!;
-      for (let i = 0; i < versions.length; i++) {
-        held.nodes.push(node);
-        held.versions.push(versions[i]!);
-      }
-    }
-  }
-  return byKey;
 }
 
 /**

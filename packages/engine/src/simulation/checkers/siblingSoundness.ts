@@ -32,6 +32,7 @@ import {
 } from './checker.ts';
 import { coversVersion, type Dotted, mergeInto, order, sameWriteOf, showClock } from './clocks.ts';
 import { type KeyWrites, noWrites, writesIndex } from './keyWrites.ts';
+import { holdingsOf } from './replicaHoldings.ts';
 import { canonicalValue, sameValue } from './values.ts';
 
 export function checkSiblingSoundness(
@@ -61,15 +62,27 @@ export function checkSiblingSoundness(
     }
   }
   checkUniqueClocks(log, writesByKey);
-  for (const [node, keys] of Object.entries(finalState ?? {})) {
-    for (const key of Object.keys(keys)) {
-      counts.finalSiblingLists++;
-      const versions = keys[key]!;
-      if (versions.length > 1) checkAntichain(log, key, versions, node);
-    }
-  }
+  if (finalState !== undefined) checkFinalAntichains(log, finalState, counts);
   // Last-write-wins keeps one version by timestamp; its clocks are informational, so P2 is measured only.
   return log.result('sibling-soundness', 'P2', (config?.conflictMode ?? 'siblings') === 'siblings', counts);
+}
+
+/** Every replica's final sibling lists are antichains too (node by node, in the state's order). */
+function checkFinalAntichains(
+  log: ViolationLog,
+  finalState: ReplicaStates,
+  counts: { finalSiblingLists: number },
+): void {
+  const { nodes, keysOf } = holdingsOf(finalState);
+  for (let n = 0; n < nodes.length; n++) {
+    const contents = finalState[nodes[n]!]!;
+    const keys = keysOf[n]!;
+    counts.finalSiblingLists += keys.length;
+    for (let k = 0; k < keys.length; k++) {
+      const versions = contents[keys[k]!]!;
+      if (versions.length > 1) checkAntichain(log, keys[k]!, versions, nodes[n]!);
+    }
+  }
 }
 
 /** Siblings pairwise concurrent, of a read or (`holder`, a node id) of a replica's final state. */
