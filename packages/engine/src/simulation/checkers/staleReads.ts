@@ -28,19 +28,7 @@ import { covers, mergeInto, showClock } from './clocks.ts';
 const noWrites: readonly HistoryOp[] = [];
 
 export function checkNoStaleReads(history: readonly HistoryOp[], config: CheckerConfig): CheckerResult {
-  const merges = new Map<string, HistoryClock[]>(); // key → merge of the first i+1 completed writes
-  const mergedPrefix = (key: string, writes: readonly HistoryOp[], count: number): HistoryClock => {
-    let list = merges.get(key);
-    if (list === undefined) {
-      list = [];
-      merges.set(key, list);
-    }
-    for (let i = list.length; i < count; i++) {
-      const merged = i === 0 ? {} : mergeInto({}, list[i - 1]);
-      list.push(mergeInto(merged, writes[i]!.clock));
-    }
-    return list[count - 1]!;
-  };
+  const merges: Merges = new Map();
   const log = new ViolationLog();
   const counts = { reads: 0, readsAfterWrites: 0, staleReads: 0 };
   const completedWrites = okWritesByKey(history);
@@ -58,7 +46,7 @@ export function checkNoStaleReads(history: readonly HistoryOp[], config: Checker
     // Missing the latest earlier write is a stale read at once; otherwise covering the merge of the
     // earlier writes is covering each of them (the merge is their least upper bound).
     const missesLatest = !covers(op.context, writes[prefix - 1]!.clock);
-    if (!missesLatest && covers(op.context, mergedPrefix(op.key, writes, prefix))) continue;
+    if (!missesLatest && covers(op.context, mergedPrefix(merges, op.key, writes, prefix))) continue;
     const latest = lastMissed(writes, prefix, op.context);
     if (latest === undefined) continue;
     counts.staleReads++;
@@ -68,6 +56,32 @@ export function checkNoStaleReads(history: readonly HistoryOp[], config: Checker
     });
   }
   return log.result('no-stale-reads', 'P4', freshReadsPromised(config), counts);
+}
+
+/** Key → `i` → the merge of the clocks of the key's first i + 1 completed writes. */
+type Merges = Map<string, HistoryClock[]>;
+
+/**
+ * The merge of the first `count` of a key's completed writes, from `merges` or added to it. A
+ * module function, not a closure made per run: the optimised checker would see a new callee each
+ * run, and throw its code away for it.
+ */
+function mergedPrefix(
+  merges: Merges,
+  key: string,
+  writes: readonly HistoryOp[],
+  count: number,
+): HistoryClock {
+  let list = merges.get(key);
+  if (list === undefined) {
+    list = [];
+    merges.set(key, list);
+  }
+  for (let i = list.length; i < count; i++) {
+    const merged = i === 0 ? {} : mergeInto({}, list[i - 1]);
+    list.push(mergeInto(merged, writes[i]!.clock));
+  }
+  return list[count - 1]!;
 }
 
 /** The latest of the first `prefix` writes that `context` does not cover. */
