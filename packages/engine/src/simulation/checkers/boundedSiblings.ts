@@ -24,21 +24,21 @@
 import type { HistoryOp, HistorySibling } from '../history.ts';
 import { type CheckerResult, type Operation, operations, ViolationLog } from './checker.ts';
 import { covers, showClock } from './clocks.ts';
-import { writesIndex } from './keyWrites.ts';
+import { type WritesIndex, writesIndex } from './keyWrites.ts';
 
 export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResult {
   const log = new ViolationLog();
   const all = operations(history);
   const counts = { reads: 0, siblingsMax: 0, boundMax: 0, falseConflicts: 0 };
-  const chainHeadsBefore = chainHeadCounter(all);
-  const writerOf = writerLookup(history);
+  const heads = chainHeads(all);
+  const writers = writerIndex(history);
   for (let r = 0; r < all.length; r++) {
     const op = all[r]!;
     const done = op.completion;
     if (done?.type !== 'ok' || (op.invoke.f !== 'get' && op.invoke.f !== 'read')) continue;
     counts.reads++;
     const siblings = done.siblings ?? [];
-    const bound = chainHeadsBefore(done.key, done.index);
+    const bound = chainHeadsBefore(heads, done.key, done.index);
     counts.siblingsMax = Math.max(counts.siblingsMax, siblings.length);
     counts.boundMax = Math.max(counts.boundMax, bound);
     if (siblings.length > bound) {
@@ -51,11 +51,12 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
       );
     }
     if (siblings.length < 2) continue; // a false conflict needs two siblings
-    const writers = siblings.map((s) => writerOf(done.key, s));
-    for (let i = 0; i < writers.length; i++) {
-      for (let j = 0; j < writers.length; j++) {
-        const a = writers[i];
-        const b = writers[j];
+    const writtenBy: (Operation | undefined)[] = [];
+    for (let i = 0; i < siblings.length; i++) writtenBy.push(writerOf(writers, done.key, siblings[i]!));
+    for (let i = 0; i < writtenBy.length; i++) {
+      for (let j = 0; j < writtenBy.length; j++) {
+        const a = writtenBy[i];
+        const b = writtenBy[j];
         if (i === j || a === undefined || b === undefined || !covers(b.invoke.context, a.completion!.clock))
           continue;
         counts.falseConflicts++;
@@ -73,30 +74,43 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
 }
 
 /**
- * The acknowledged write that created a version: the last, in invoke order, whose key and clock
- * text match — exactly the writer a map keyed by the text "key clock" would give, which is what it
- * is when some key could make two such texts equal (`keysMayJoinAmbiguously`).
+ * The acknowledged writes by key and clock text, and, when some key could make two "key clock"
+ * texts equal (`keysMayJoinAmbiguously`), by that joined text.
  */
-function writerLookup(
-  history: readonly HistoryOp[],
-): (key: string, sibling: HistorySibling) => Operation | undefined {
+interface WriterIndex {
+  index: WritesIndex;
+  byText: Map<string, Operation> | undefined;
+}
+
+function writerIndex(history: readonly HistoryOp[]): WriterIndex {
   const index = writesIndex(history);
-  if (!index.keysMayJoinAmbiguously)
-    return (key, sibling) => index.byKey.get(key)?.byClock.get(showClock(sibling.clock))?.at(-1);
+  if (!index.keysMayJoinAmbiguously) return { index, byText: undefined };
   const byText = new Map<string, Operation>(); // `key clock` → the write that created it
   for (const op of operations(history)) {
     if (op.invoke.f === 'get' || op.invoke.f === 'read' || op.completion?.type !== 'ok') continue;
     byText.set(`${op.invoke.key} ${showClock(op.completion.clock)}`, op);
   }
-  return (key, sibling) => byText.get(`${key} ${showClock(sibling.clock)}`);
+  return { index, byText };
 }
 
 /**
- * Greedy matching over *follows*, then: for a key and a history position, how many writes invoked
- * before it are chain heads (not linked to a predecessor). A write's predecessor was acknowledged
- * before the write's context existed, so it lies in every invoke-order prefix that holds the write.
+ * The acknowledged write that created a version: the last, in invoke order, whose key and clock
+ * text match — exactly the writer a map keyed by the text "key clock" would give, which is what it
+ * is when some key could make two such texts equal. Module functions, not closures made per run,
+ * here and below: the optimised checker keeps its code from one run to the next only while its
+ * callees stay the same functions.
  */
-function chainHeadCounter(all: readonly Operation[]): (key: string, before: number) => number {
+function writerOf(writers: WriterIndex, key: string, sibling: HistorySibling): Operation | undefined {
+  if (writers.byText !== undefined) return writers.byText.get(`${key} ${showClock(sibling.clock)}`);
+  return writers.index.byKey.get(key)?.byClock.get(showClock(sibling.clock))?.at(-1);
+}
+
+/**
+ * Greedy matching over *follows*: for each key, the invoke indexes (ascending) of the writes not
+ * linked to a predecessor, the chain heads. A write's predecessor was acknowledged before the
+ * write's context existed, so it lies in every invoke-order prefix that holds the write.
+ */
+function chainHeads(all: readonly Operation[]): Map<string, number[]> {
   const heads = new Map<string, number[]>(); // key → invoke indexes of chain heads, ascending
   const linkable = new Map<string, Operation[]>(); // key → acknowledged writes not yet anyone's predecessor
   for (let w = 0; w < all.length; w++) {
@@ -121,15 +135,20 @@ function chainHeadCounter(all: readonly Operation[]): (key: string, before: numb
     if (completion?.type === 'ok') open.push(op);
     linkable.set(invoke.key, open);
   }
-  return (key, before) => {
-    const list = heads.get(key) ?? [];
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (list[mid]! < before) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  return heads;
 }
+
+/** How many of `key`'s chain heads were invoked before history position `before`. */
+function chainHeadsBefore(heads: ReadonlyMap<string, number[]>, key: string, before: number): number {
+  const list = heads.get(key) ?? noHeads;
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]! < before) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const noHeads: number[] = [];

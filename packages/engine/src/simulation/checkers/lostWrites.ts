@@ -39,7 +39,6 @@ export function checkNoLostWrites(
   // The shared holdings, and copies of the keys that purged tombstones are added to.
   const shared = holdingsOf(finalState).byKey;
   const withPurged = new Map<string, Held>();
-  const heldOf = (key: string) => withPurged.get(key) ?? shared.get(key) ?? nothingHeld;
   const acks: HistoryOp[] = [];
   const all = operations(history);
   for (let i = 0; i < all.length; i++) {
@@ -50,7 +49,8 @@ export function checkNoLostWrites(
   const purged = new Set<number>();
   for (let i = 0; i < acks.length; i++) {
     const ack = acks[i]!;
-    if (ack.f !== 'delete' || judge(ack, heldOf(ack.key)).kind !== 'purgedDeletes') continue;
+    if (ack.f !== 'delete' || judge(ack, heldOf(withPurged, shared, ack.key)).kind !== 'purgedDeletes')
+      continue;
     purged.add(ack.index);
     let held = withPurged.get(ack.key);
     if (held === undefined) {
@@ -64,14 +64,21 @@ export function checkNoLostWrites(
   for (let i = 0; i < acks.length; i++) {
     const completion = acks[i]!;
     counts.acknowledged++;
-    const verdict = purged.has(completion.index) ? purgedVerdict : judge(completion, heldOf(completion.key));
+    const verdict = purged.has(completion.index)
+      ? purgedVerdict
+      : judge(completion, heldOf(withPurged, shared, completion.key));
     counts[verdict.kind]++;
     if (verdict.at === -1 && verdict.kind !== 'lost') continue;
-    const held = heldOf(completion.key);
+    const held = heldOf(withPurged, shared, completion.key);
     const rule = verdict.kind === 'lost' ? 'lost-write' : 'value-mismatch';
     log.add(rule, completion.key, [completion.index], () => explain(completion, held, verdict));
   }
   return log.result('no-lost-writes', 'P1', (config?.conflictMode ?? 'siblings') === 'siblings', counts);
+}
+
+/** What the replicas hold of `key`, purged tombstones included (a module function: see staleReads.ts). */
+function heldOf(withPurged: ReadonlyMap<string, Held>, shared: ReadonlyMap<string, Held>, key: string): Held {
+  return withPurged.get(key) ?? shared.get(key) ?? nothingHeld;
 }
 
 /**
