@@ -23,7 +23,7 @@
  * Writes bench/results/lab.json through the shared `reportResults`. `--quick` runs a small load.
  */
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,6 +31,7 @@ import { chromium, type Page } from 'playwright';
 import { build, preview } from 'vite';
 import { type Measure, reportResults } from '../../../packages/engine/nodejs/bench/results.ts';
 import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.ts';
+import { browserThreadsCpu, cpuBetween, type ThreadCpu } from './browserCpu.ts';
 
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
 const quick = process.argv.includes('--quick');
@@ -61,66 +62,14 @@ interface PageFigures {
   throughputCpu: Record<string, number>;
 }
 
-/**
- * CPU milliseconds used so far by the browser this benchmark started (every descendant process of
- * this one), by thread kind: the renderer's main thread (the page), the node workers
- * (`DedicatedWorker`), and everything else. Read from /proc (Linux): on a 2-core machine shared with
- * other work, CPU per put is steadier than puts/s, and says which thread bounds the throughput.
- */
-function browserCpuMs(): Record<string, number> {
-  const stat = (path: string) => {
-    try {
-      const text = readFileSync(path, 'utf8');
-      const close = text.lastIndexOf(')');
-      const name = text.slice(text.indexOf('(') + 1, close);
-      const fields = text.slice(close + 2).split(' ');
-      // Fields after the name: state(0) ppid(1) … utime(11) stime(12), in clock ticks (100/s).
-      return { name, ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * 10 };
-    } catch {
-      return null; // the process or thread ended meanwhile
-    }
-  };
-  const parent = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    const s = Number.isInteger(pid) ? stat(`/proc/${pid}/stat`) : null;
-    if (s) parent.set(pid, s.ppid);
-  }
-  const ours = (pid: number): boolean => {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p))
-      if (p === process.pid) return true;
-    return false;
-  };
-  const totals: Record<string, number> = { page: 0, workers: 0, other: 0 };
-  for (const pid of parent.keys()) {
-    if (!ours(pid)) continue;
-    let tids: string[] = [];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    const isRenderer = readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
-    for (const tid of tids) {
-      const s = stat(`/proc/${pid}/task/${tid}/stat`);
-      if (!s) continue;
-      const kind =
-        s.name === 'DedicatedWorker' ? 'workers' : isRenderer && tid === String(pid) ? 'page' : 'other';
-      totals[kind] = (totals[kind] ?? 0) + s.ms;
-    }
-  }
-  return totals;
-}
-
 /** Runs in the page: latency one at a time, then throughput with 64 in flight. */
 async function measureInPage(page: Page): Promise<PageFigures> {
-  let cpuAtStart: Record<string, number> = {};
+  let cpuAtStart: ThreadCpu | undefined;
   let throughputCpu: Record<string, number> = {};
   await page.exposeFunction('benchCpuMark', (phase: 'start' | 'end') => {
-    const now = browserCpuMs();
+    const now = browserThreadsCpu();
     if (phase === 'start') cpuAtStart = now;
-    else
-      throughputCpu = Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (cpuAtStart[k] ?? 0)]));
+    else throughputCpu = cpuBetween(cpuAtStart, now);
   });
   const figures = await page.evaluate(async ({ latencyOps, throughputMs }) => {
     const cpuMark = (window as unknown as { benchCpuMark: (phase: string) => Promise<void> }).benchCpuMark;

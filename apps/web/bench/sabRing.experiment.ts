@@ -28,10 +28,7 @@
  * (coordinator, two acks). Before the browser, selfCheck.ts runs the ring and the codec in one
  * thread (wraparound, full ring, int32 counter wrap, every shape round-trips).
  *
- * Typecheck (no existing tsconfig includes these files): from apps/web, `npx tsc --noEmit --strict
- * --noUncheckedIndexedAccess --target ES2022 --module ESNext --moduleResolution Bundler
- * --allowImportingTsExtensions --verbatimModuleSyntax --isolatedModules --skipLibCheck
- * --lib ES2022,ES2024.SharedMemory,DOM,DOM.Iterable --types node bench/sabRing.experiment.ts`.
+ * Typechecked with the web app (`npm run typecheck`) through bench/tsconfig.sab.json.
  *
  * Found (2026-11-26, Chromium 156, this 2-core host shared with other work, load average 3–4;
  * `--rounds 5 --ms 3000`, median [min–max] of 5 interleaved rounds; ms of browser CPU per put):
@@ -71,7 +68,7 @@
  *     batches spilled (12,910 with OPFS, 6,284 spilled), every put answered and checked.
  */
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -79,6 +76,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium } from 'playwright';
 import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.ts';
+import { browserThreadsCpu, cpuBetween, type ThreadCpu } from './browserCpu.ts';
 import type { RunConfig, RunFigures } from './sabRing/page.ts';
 import { checkCodec, checkRing } from './sabRing/selfCheck.ts';
 import type { TransportName } from './sabRing/transport.ts';
@@ -102,72 +100,6 @@ const workUs = Number(arg('work') ?? 0);
 const port = 4395;
 
 /** One browser thread's CPU milliseconds so far and the totals it counts in. */
-type ThreadCpu = Map<string, { kinds: string[]; ms: number }>;
-
-/**
- * CPU milliseconds used so far by each thread of the browser this script started (keyed by
- * pid/tid), with its kind: the renderer's main thread (the page), `DedicatedWorker` threads,
- * everything else. Read from /proc as lab.bench.ts's `browserCpuMs` does (copied: that module runs
- * its benchmark when imported), but per thread: the workers of the previous run end while a run
- * starts, and a sum over threads would lose their CPU between two readings.
- */
-function browserCpuMs(): ThreadCpu {
-  const stat = (path: string) => {
-    try {
-      const text = readFileSync(path, 'utf8');
-      const close = text.lastIndexOf(')');
-      const name = text.slice(text.indexOf('(') + 1, close);
-      const fields = text.slice(close + 2).split(' ');
-      // Fields after the name: state(0) ppid(1) … utime(11) stime(12), in clock ticks (100/s).
-      return { name, ppid: Number(fields[1]), ms: (Number(fields[11]) + Number(fields[12])) * 10 };
-    } catch {
-      return null; // the process or thread ended meanwhile
-    }
-  };
-  const parent = new Map<number, number>();
-  for (const entry of readdirSync('/proc')) {
-    const pid = Number(entry);
-    const s = Number.isInteger(pid) ? stat(`/proc/${pid}/stat`) : null;
-    if (s) parent.set(pid, s.ppid);
-  }
-  const ours = (pid: number): boolean => {
-    for (let p = parent.get(pid); p !== undefined && p > 1; p = parent.get(p))
-      if (p === process.pid) return true;
-    return false;
-  };
-  const threads: ThreadCpu = new Map();
-  for (const pid of parent.keys()) {
-    if (!ours(pid)) continue;
-    let tids: string[] = [];
-    try {
-      tids = readdirSync(`/proc/${pid}/task`);
-    } catch {
-      continue;
-    }
-    const isRenderer = readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer');
-    for (const tid of tids) {
-      const s = stat(`/proc/${pid}/task/${tid}/stat`);
-      if (!s) continue;
-      const kind =
-        s.name === 'DedicatedWorker' ? 'workers' : isRenderer && tid === String(pid) ? 'page' : 'other';
-      // With --threads, the other threads by name too (`other:` prefix), to see which of them work.
-      const kinds = kind === 'other' && showThreads ? [kind, `other:${s.name}`] : [kind];
-      threads.set(`${pid}/${tid}`, { kinds, ms: s.ms });
-    }
-  }
-  return threads;
-}
-
-/** CPU milliseconds by kind between two readings, over the threads alive at the second. */
-function cpuBetween(start: ThreadCpu | undefined, end: ThreadCpu | undefined): Record<string, number> {
-  const totals: Record<string, number> = { page: 0, workers: 0, other: 0 };
-  for (const [key, { kinds, ms }] of end ?? new Map()) {
-    const spent = ms - (start?.get(key)?.ms ?? 0);
-    for (const kind of kinds) totals[kind] = (totals[kind] ?? 0) + spent;
-  }
-  return totals;
-}
-
 /** The page and worker scripts, bundled from sabRing/*.ts. */
 async function bundle(): Promise<Record<string, string>> {
   const dir = fileURLToPath(new URL('./sabRing/', import.meta.url));
@@ -221,9 +153,9 @@ async function main(): Promise<void> {
     tab.on('console', (m) => console.log(`[page] ${m.text()}`));
     // The page marks the start and end of its ping round trips (`rtt-`) and of its loaded run.
     const cpuAt: Record<string, ThreadCpu> = {};
-    const spent = (phase: string) => cpuBetween(cpuAt[`${phase}start`], cpuAt[`${phase}end`]);
+    const spent = (phase: string) => cpuBetween(cpuAt[`${phase}start`], cpuAt[`${phase}end`], showThreads);
     await tab.exposeFunction('benchCpuMark', (phase: string) => {
-      cpuAt[phase] = browserCpuMs();
+      cpuAt[phase] = browserThreadsCpu();
     });
     await tab.goto(`http://127.0.0.1:${port}/`);
     await tab.waitForFunction(() => 'sabRing' in window);
