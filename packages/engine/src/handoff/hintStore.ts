@@ -83,8 +83,10 @@ export class HintStore {
    * asks for its key's, and a stand-in through a long outage holds hundreds of hints for other keys.
    */
   private readonly byKey = new Map<string, Hint[]>();
-  /** Per key, the versions its hints hold together (their sync): kept up by adds, made anew on the
-   * first ask after a removal. */
+  /**
+   * Per key, the versions its hints hold together (their sync): kept up by adds, made anew on the
+   * first ask after a removal.
+   */
   private readonly merged = new Map<string, Version[]>();
   private handle: FileHandle;
   private nextId = 1;
