@@ -18,7 +18,7 @@ export interface HostStats {
   /** Outputs held for a group commit, and their milliseconds from being stepped to being released. */
   heldOutputs: number;
   heldMs: number;
-  /** Milliseconds from a commit being scheduled to it running (inputs stepped ahead of it). */
+  /** Milliseconds from a commit being scheduled to it running (a busy node's commit delay, and inputs stepped ahead of it). */
   commitDelayMs: number;
   /** Messages sent to peers, the `postMessage` calls that carried them, and their milliseconds. */
   sends: number;
