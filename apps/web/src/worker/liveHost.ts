@@ -16,9 +16,10 @@
  * MessageChannel) — and when the last sync made more than one write durable (writes are arriving
  * together), the commit waits `commitDelayMs` for more to join it, as PostgreSQL's `commit_delay`
  * waits only while other transactions are active. Then the log is synced once and every held output
- * leaves in order. An output that needs no sync still waits behind held
- * ones, so nothing overtakes an unsynced write — except an output's `early` messages (a
- * coordinator's replica-puts), which the node contract lets leave before the sync.
+ * leaves in order. An output that needs no sync still waits behind held ones, so nothing overtakes
+ * an unsynced write — except an output's `early` messages (a coordinator's replica-puts), which the
+ * node contract lets leave before the sync: at once, or, when the commit waits, as it starts (one
+ * post per peer for all of the commit's replica-puts instead of one per task).
  *
  * Pause holds inputs (messages, requests, timer ticks) in a bounded queue until resume: a stalled
  * process whose peers keep sending. Messages already on the wire (delayed by the link) still land.
@@ -106,6 +107,8 @@ export class LiveHost {
   /** When the last commit ended and how long its sync took (`performance.now()` ms). */
   private lastCommitEnd = Number.NEGATIVE_INFINITY;
   private lastSyncMs = 0;
+  /** Early messages (replica-puts) held for the waiting commit, in step order. */
+  private heldEarly: Envelope[] = [];
   /** How many writes the last sync made durable: more than one means writes arrive together. */
   private lastCommitWrites = 0;
   private readonly flushChannel = new MessageChannel();
@@ -250,9 +253,14 @@ export class LiveHost {
     if (stepMs > this.stats.stepMsMax) this.stats.stepMsMax = stepMs;
     for (const event of out.events) this.emit(event);
     this.scheduleWake(out.wakeAt);
-    // A coordinator's replica-puts leave now: the replicas flush while this node does.
-    for (const envelope of out.early ?? []) this.send(envelope);
-    if (!out.syncBeforeSend && this.pending.length === 0 && this.durableTail === null) {
+    const releaseNow = !out.syncBeforeSend && this.pending.length === 0 && this.durableTail === null;
+    // A coordinator's replica-puts leave before the sync: at once, so that the replicas flush while
+    // this node does — or, when the commit will wait for more writes anyway, as the commit starts,
+    // so that a commit's replica-puts reach each peer in one post rather than one per task.
+    if (!releaseNow && this.lastCommitWrites > 1)
+      for (const envelope of out.early ?? []) this.heldEarly.push(envelope);
+    else for (const envelope of out.early ?? []) this.send(envelope);
+    if (releaseNow) {
       this.release(out);
       return;
     }
@@ -282,6 +290,9 @@ export class LiveHost {
     this.pending = [];
     this.pendingAt = [];
     this.pendingWrites = 0;
+    const early = this.heldEarly;
+    this.heldEarly = [];
+    for (const envelope of early) this.send(envelope);
     if (sync) {
       // What was sent before the sync (a coordinator's early replica-puts) leaves before it blocks.
       this.outbox.flush();
