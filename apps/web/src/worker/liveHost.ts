@@ -67,10 +67,10 @@ import { PeerOutbox } from './peerOutbox.ts';
 /**
  * How long a busy node's commit waits for more writes to join it (ms). Each sync costs the worker and
  * the browser process ~80 µs of CPU whatever it carries, and the workers share two cores: with 64
- * puts in flight, waiting 1 ms instead of committing right behind the inputs already queued halved
- * the syncs per put (0.53 → 0.27) and raised puts per second by about a quarter (alternating A/B
- * runs of bench:lab's throughput window, 2026-11-26). Puts one at a time never wait: each sync
- * carries one write.
+ * puts in flight, waiting 1 ms instead of committing right behind the inputs already queued cut the
+ * syncs per put from 0.53 to 0.30, and with them the CPU a put costs; puts per second rose in most
+ * alternating A/B runs of bench:lab's throughput window (2026-11-26). Puts one at a time never
+ * wait: each sync carries one write.
  */
 export const commitDelayMs = 1;
 
