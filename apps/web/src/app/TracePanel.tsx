@@ -2,27 +2,20 @@
  * The request trace (RequestTrace): pick one of the recent requests (yours or the workload's) and see
  * it as swim lanes — the coordinator, the replicas asked, who answered within R/W and when, stand-ins
  * holding hints, a read's write-back before its reply, the reply or the timeout, and the read repair
- * after it. The latest request you made is shown until you pick another.
+ * after it. The latest request you made is shown until you pick another; without one, the view
+ * follows the workload's requests one at a time (followedRequest.ts).
  */
 
 import type { NodeId } from '@kvscope/engine';
 import { RequestTrace } from '@kvscope/ui';
+import { useRef } from 'react';
 import type { LabState, RequestRecord, Selection } from '../live/labStore.ts';
+import { sharedNow } from '../shared/workerApi.ts';
+import { followedRequest, traceBegun } from './followedRequest.ts';
 
 function summary(r: RequestRecord): string {
   const state = r.reply ? (r.reply.ok ? 'ok' : r.reply.outcome === 'info' ? 'unknown' : 'failed') : '…';
   return `${r.requestId} ${r.op} ${r.key} via ${r.coordinator} — ${state}${r.source === 'workload' ? ' (workload)' : ''}`;
-}
-
-/** The request to show: the chosen one, else your latest, else the latest of the workload's. */
-export function shownRequest(state: LabState): RequestRecord | null {
-  const { requests, selection } = state;
-  return (
-    requests.find((r) => r.requestId === selection.requestId) ??
-    [...requests].reverse().find((r) => r.source === 'user') ??
-    requests.at(-1) ??
-    null
-  );
 }
 
 export function TracePanel({
@@ -32,7 +25,9 @@ export function TracePanel({
   state: LabState;
   onSelect: (patch: Partial<Selection>) => void;
 }) {
-  const chosen = shownRequest(state);
+  const followed = useRef<string | null>(null);
+  const chosen = followedRequest(state, followed.current, sharedNow());
+  followed.current = chosen?.requestId ?? null;
   return (
     <section className="panel" aria-label="Request trace">
       <h2>Request trace</h2>
@@ -56,7 +51,12 @@ export function TracePanel({
         </select>
       </label>
       <div data-testid="trace">
-        {chosen ? (
+        {chosen && !chosen.reply && !traceBegun(state, chosen.requestId) ? (
+          <p className="muted" data-testid="request-trace">
+            {chosen.requestId} ({chosen.op} {chosen.key}) is on its way to {chosen.coordinator}: its trace
+            starts when {chosen.coordinator} receives it.
+          </p>
+        ) : chosen ? (
           <RequestTrace
             requestId={chosen.requestId}
             events={state.traces[chosen.requestId] ?? []}
