@@ -103,7 +103,7 @@ export function addProblem(
     return `The cluster already has ${v.ring.length} nodes, the most this lab runs (one Worker each).`;
   const stalled = stalledBy(v, states);
   if (stalled)
-    return `${stalled} is ${states[stalled] ?? 'starting'}: a joining node pulls each range from every replica, so bring ${stalled} back first.`;
+    return `Adding a node needs ${stalled} up (it is ${states[stalled] ?? 'starting'}): a joining node pulls each range from every replica.`;
   return null;
 }
 
@@ -125,7 +125,7 @@ export function removeProblem(
     return `${id} is ${state}: a decommission streams its ranges out, so ${id} must be up (restart or resume it first).`;
   const stalled = stalledBy(v, states, id);
   if (stalled)
-    return `${stalled} is ${states[stalled] ?? 'starting'}: it would receive some of ${id}'s ranges, so bring it back first.`;
+    return `Removing ${id} needs ${stalled} up (it is ${states[stalled] ?? 'starting'}): ${stalled} would receive some of ${id}'s ranges.`;
   return null;
 }
 

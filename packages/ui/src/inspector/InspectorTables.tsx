@@ -15,7 +15,7 @@ import {
   levelSummaries,
   type MembershipRow,
 } from './inspectorModel.ts';
-import { cellStyle, numStyle, Section, tableStyle } from './parts.tsx';
+import { cellStyle, numStyle, Section, scrollStyle, tableStyle } from './parts.tsx';
 
 const verdictMark: Record<BloomStatus, string> = {
   'no checks yet': '–',
@@ -42,90 +42,93 @@ export function InspectorTables({
       <Section
         title={`SSTables: ${formatCount(levels.reduce((n, l) => n + l.tables, 0))} in ${levels.length} level${levels.length === 1 ? '' : 's'}`}
       >
-        <table style={tableStyle} data-testid="inspector-tables">
-          <thead>
-            <tr>
-              {[
-                'level',
-                'table',
-                'keys',
-                'size',
-                'entries',
-                'tombstones',
-                'compression',
-                'Bloom: absent checks',
-                'true +',
-                'false +',
-                'FP rate (target)',
-              ].map((h) => (
-                <th key={h} scope="col" style={cellStyle}>
-                  {h}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {storage.levels.flatMap((level) =>
-              level.tables.map((t) => {
-                const v = bloomVerdict(t.filter);
-                return (
-                  <tr key={t.id} data-table={t.file}>
-                    <td style={cellStyle}>L{t.level}</td>
-                    <td style={cellStyle}>{t.file.replace(/\.sst$/, '')}</td>
-                    <td style={cellStyle}>
-                      {t.smallest} … {t.largest}
-                    </td>
-                    <td style={numStyle}>{formatSize(t.bytes)}</td>
-                    <td style={numStyle}>{formatCount(t.entries)}</td>
-                    <td style={numStyle}>{formatCount(t.tombstones)}</td>
-                    <td style={numStyle}>{t.compressionRatio.toFixed(2)}×</td>
-                    <td style={numStyle}>{formatCount(v.absentChecks)}</td>
-                    <td style={numStyle}>{formatCount(t.filter.truePositives)}</td>
-                    <td style={numStyle}>{formatCount(t.filter.falsePositives)}</td>
-                    <td style={cellStyle} data-verdict={v.status}>
-                      {verdictMark[v.status]} {v.measured === null ? 'n/a' : formatPercent(v.measured)} (
-                      {formatPercent(v.target)}) · {v.status}
-                    </td>
+        {levels.length === 0 ? (
+          <p style={{ margin: '4px 0', color: '#57606a' }} data-testid="inspector-tables">
+            No tables yet: everything is still in the memtable and the commit log.
+          </p>
+        ) : (
+          // Eleven columns are wider than the panel: the table keeps each row on one line and scrolls
+          // sideways inside it.
+          <section style={scrollStyle} aria-label="SSTables table">
+            <table style={{ ...tableStyle, whiteSpace: 'nowrap' }} data-testid="inspector-tables">
+              <thead>
+                <tr>
+                  {[
+                    'level',
+                    'table',
+                    'keys',
+                    'size',
+                    'entries',
+                    'tombstones',
+                    'compression',
+                    'Bloom: absent checks',
+                    'true +',
+                    'false +',
+                    'FP rate (target)',
+                  ].map((h) => (
+                    <th key={h} scope="col" style={cellStyle}>
+                      {h}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {storage.levels.flatMap((level) =>
+                  level.tables.map((t) => {
+                    const v = bloomVerdict(t.filter);
+                    return (
+                      <tr key={t.id} data-table={t.file}>
+                        <td style={cellStyle}>L{t.level}</td>
+                        <td style={cellStyle}>{t.file.replace(/\.sst$/, '')}</td>
+                        <td style={cellStyle}>
+                          {t.smallest} … {t.largest}
+                        </td>
+                        <td style={numStyle}>{formatSize(t.bytes)}</td>
+                        <td style={numStyle}>{formatCount(t.entries)}</td>
+                        <td style={numStyle}>{formatCount(t.tombstones)}</td>
+                        <td style={numStyle}>{t.compressionRatio.toFixed(2)}×</td>
+                        <td style={numStyle}>{formatCount(v.absentChecks)}</td>
+                        <td style={numStyle}>{formatCount(t.filter.truePositives)}</td>
+                        <td style={numStyle}>{formatCount(t.filter.falsePositives)}</td>
+                        <td style={cellStyle} data-verdict={v.status}>
+                          {verdictMark[v.status]} {v.measured === null ? 'n/a' : formatPercent(v.measured)} (
+                          {formatPercent(v.target)}) · {v.status}
+                        </td>
+                      </tr>
+                    );
+                  }),
+                )}
+              </tbody>
+              <tfoot>
+                {levels.map((l) => (
+                  <tr key={l.level} style={{ color: '#57606a' }}>
+                    <th scope="row" style={cellStyle}>
+                      L{l.level} total
+                    </th>
+                    <td style={cellStyle}>{formatCount(l.tables)} tables</td>
+                    <td style={cellStyle}>{l.smallest === null ? '' : `${l.smallest} … ${l.largest}`}</td>
+                    <td style={numStyle}>{formatSize(l.bytes)}</td>
+                    <td style={numStyle}>{formatCount(l.entries)}</td>
+                    <td colSpan={6} style={cellStyle} />
                   </tr>
-                );
-              }),
-            )}
-            {levels.length === 0 && (
-              <tr>
-                <td colSpan={11} style={cellStyle}>
-                  No tables yet: everything is still in the memtable and the commit log.
-                </td>
-              </tr>
-            )}
-          </tbody>
-          <tfoot>
-            {levels.map((l) => (
-              <tr key={l.level} style={{ color: '#57606a' }}>
-                <th scope="row" style={cellStyle}>
-                  L{l.level} total
-                </th>
-                <td style={cellStyle}>{formatCount(l.tables)} tables</td>
-                <td style={cellStyle}>{l.smallest === null ? '' : `${l.smallest} … ${l.largest}`}</td>
-                <td style={numStyle}>{formatSize(l.bytes)}</td>
-                <td style={numStyle}>{formatCount(l.entries)}</td>
-                <td colSpan={6} style={cellStyle} />
-              </tr>
-            ))}
-            <tr>
-              <th scope="row" colSpan={7} style={cellStyle}>
-                All Bloom filters
-              </th>
-              <td style={numStyle}>{formatCount(totals.verdict.absentChecks)}</td>
-              <td style={numStyle}>{formatCount(totals.truePositives)}</td>
-              <td style={numStyle}>{formatCount(totals.falsePositives)}</td>
-              <td style={cellStyle} data-testid="inspector-bloom-total">
-                {verdictMark[totals.verdict.status]}{' '}
-                {totals.verdict.measured === null ? 'n/a' : formatPercent(totals.verdict.measured)} ·{' '}
-                {totals.verdict.status}
-              </td>
-            </tr>
-          </tfoot>
-        </table>
+                ))}
+                <tr>
+                  <th scope="row" colSpan={7} style={cellStyle}>
+                    All Bloom filters
+                  </th>
+                  <td style={numStyle}>{formatCount(totals.verdict.absentChecks)}</td>
+                  <td style={numStyle}>{formatCount(totals.truePositives)}</td>
+                  <td style={numStyle}>{formatCount(totals.falsePositives)}</td>
+                  <td style={cellStyle} data-testid="inspector-bloom-total">
+                    {verdictMark[totals.verdict.status]}{' '}
+                    {totals.verdict.measured === null ? 'n/a' : formatPercent(totals.verdict.measured)} ·{' '}
+                    {totals.verdict.status}
+                  </td>
+                </tr>
+              </tfoot>
+            </table>
+          </section>
+        )}
       </Section>
       {membership && (
         <Section title="Membership (this node's view)">

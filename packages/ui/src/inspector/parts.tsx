@@ -60,6 +60,9 @@ export const tableStyle = {
   fontSize: 14,
   fontVariantNumeric: 'tabular-nums',
 } as const;
+/** A box that scrolls a wide table sideways instead of letting it spill out of its panel. */
+export const scrollStyle = { overflowX: 'auto', maxWidth: '100%' } as const;
+
 export const cellStyle = {
   borderBottom: '1px solid #eaeef2',
   padding: '3px 6px',
