@@ -273,21 +273,10 @@ export function SettingsPanel({ state, cluster }: { state: LabState; cluster: Li
         >
           Reset cluster
         </button>
-        <button
-          type="button"
-          disabled
-          title="Adding and removing nodes needs membership changes, which are not built yet"
-        >
-          Add node
-        </button>
-        <button
-          type="button"
-          disabled
-          title="Adding and removing nodes needs membership changes, which are not built yet"
-        >
-          Remove node
-        </button>
       </div>
+      <p className="muted small">
+        To add or remove one node while the cluster runs, use Membership (under the cluster).
+      </p>
     </section>
   );
 }

@@ -12,9 +12,9 @@
  * and seed give a byte-identical history and report. The runner reads no clock: a driver that has
  * one (the CLI) passes `wallClock` to have wall time measured, and it stays out of the compared part.
  *
- * Protocol modules that are not built yet (gossip, hinted handoff, anti-entropy) plug in through the
- * node configuration: the runner passes every cluster setting of the scenario on, and does not
- * depend on any of them.
+ * The protocol modules (gossip, hinted handoff, anti-entropy, membership changes) are configured
+ * through the node configuration: the runner passes every cluster setting of the scenario on
+ * (`nodeConfigOf`) and reads back only what the report needs (replica contents, hints left).
  */
 
 import { finalReadsMsMax, requestTimeoutMs as requestTimeoutDefaultMs } from '../constants.ts';
