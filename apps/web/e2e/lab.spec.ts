@@ -54,6 +54,10 @@ test('the lab opens with five live workers and the workload running; a put then 
   await shot(page, 'lab-running');
   mkdirSync('docs/screenshots', { recursive: true });
   copyFileSync('test-results/e2e/lab-running.png', 'docs/screenshots/lab.png');
+  // Bad input gets a typed error in a sentence, refused before anything is sent.
+  await page.getByTestId('client-key').fill('');
+  await page.getByTestId('client-put').click();
+  await expect(page.getByTestId('client-result')).toContainText('KV_KEY_EMPTY');
   expect(problems).toEqual([]);
 });
 

@@ -129,28 +129,13 @@ export function ClientPanel({ client, order, settings, selectedKey, onRequest }:
         </label>
       </div>
       <div className="form-row">
-        <button
-          type="button"
-          disabled={busy || !key}
-          onClick={() => void run('put')}
-          data-testid="client-put"
-        >
+        <button type="button" disabled={busy} onClick={() => void run('put')} data-testid="client-put">
           Put
         </button>
-        <button
-          type="button"
-          disabled={busy || !key}
-          onClick={() => void run('get')}
-          data-testid="client-get"
-        >
+        <button type="button" disabled={busy} onClick={() => void run('get')} data-testid="client-get">
           Get
         </button>
-        <button
-          type="button"
-          disabled={busy || !key}
-          onClick={() => void run('delete')}
-          data-testid="client-delete"
-        >
+        <button type="button" disabled={busy} onClick={() => void run('delete')} data-testid="client-delete">
           Delete
         </button>
         {siblings.length > 1 && (

@@ -12,6 +12,8 @@
 import {
   buildRing,
   type ConsistencyLevel,
+  failure,
+  type KvError,
   type KvFailure,
   type KvReply,
   type KvRequest,
@@ -19,9 +21,12 @@ import {
   type NodeId,
   preferenceList,
   type Ring,
+  refusal,
+  replicationFactorOf,
   type VectorClock,
 } from '@kvscope/engine';
 import { sharedNow } from '../shared/workerApi.ts';
+import { placementFor } from './dataCentres.ts';
 import { Deadlines } from './deadlines.ts';
 import { finishRequest, type LabStore, recordRequest } from './labStore.ts';
 import type { LiveCluster } from './liveCluster.ts';
@@ -110,8 +115,14 @@ export class LabClient {
   private async send(request: KvRequest, options: RequestOptions): Promise<KvReply> {
     const requestId = `${this.prefix}${this.next++}`;
     const sent = { ...request, requestId } as KvRequest;
-    const coordinator = options.coordinator ?? this.pickCoordinator();
     const record = options.record ?? true;
+    const refused = this.refusalOf(sent, options.coordinator);
+    if (refused) {
+      // Nothing was sent, so there is no trace to show: the request stays out of the list.
+      if (record) this.lastRequestId = null;
+      return this.finish(failure(sent, options.coordinator ?? ('n?' as NodeId), 'fail', refused), false);
+    }
+    const coordinator = options.coordinator ?? this.pickCoordinator();
     if (record) this.lastRequestId = requestId;
     if (!coordinator)
       return this.finish(failed(sent, 'n?', 'fail', 'no node is up to coordinate it'), record);
@@ -146,6 +157,21 @@ export class LabClient {
         );
     });
     return this.finish(reply, record);
+  }
+
+  /**
+   * Bad input, refused in the page before anything is sent (SPEC 1.1): an empty or over-size key or
+   * value, R or W above the replicas a key has, a coordinator that is not in the cluster. The node
+   * applies the same rules (requests.ts `refusal`) to what other clients send it.
+   */
+  private refusalOf(request: KvRequest, coordinator: NodeId | undefined): KvError | null {
+    const { settings, order } = this.store.getState();
+    if (coordinator !== undefined && !order.includes(coordinator))
+      return kvError(
+        'KV_UNKNOWN_NODE',
+        `there is no node ${coordinator} in the cluster (${order.join(', ')})`,
+      );
+    return refusal(request, replicationFactorOf(placementFor(settings)));
   }
 
   private finish(reply: KvReply, record: boolean): KvReply {

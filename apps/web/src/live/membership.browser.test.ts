@@ -63,9 +63,13 @@ describe('refusals', () => {
     expect(removeProblem(busy, n('n1'), 3, allUp(five))).toMatch(/^n6 is still joining/);
     const view = initialMembership(five);
     const n3down = { ...allUp(five), n3: 'crashed' as const };
-    expect(addProblem(view, n3down)).toMatch(/^Adding a node needs n3 up \(it is crashed\): a joining node pulls each range/);
+    expect(addProblem(view, n3down)).toMatch(
+      /^Adding a node needs n3 up \(it is crashed\): a joining node pulls each range/,
+    );
     expect(removeProblem(view, n('n3'), 3, n3down)).toMatch(/^n3 is crashed: a decommission streams/);
-    expect(removeProblem(view, n('n1'), 3, n3down)).toMatch(/^Removing n1 needs n3 up \(it is crashed\): n3 would receive some of n1's ranges/);
+    expect(removeProblem(view, n('n1'), 3, n3down)).toMatch(
+      /^Removing n1 needs n3 up \(it is crashed\): n3 would receive some of n1's ranges/,
+    );
     expect(addProblem(view, allUp(five), 5)).toMatch(/already has 5 nodes/);
     expect(addProblem(view, allUp(five))).toBeNull();
   });
