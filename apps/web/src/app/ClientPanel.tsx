@@ -212,6 +212,12 @@ function ReplyView({ reply, dcOf }: { reply: KvReply | null; dcOf: Record<string
         ))}
       </ul>
       <span className="muted">context {formatClock(reply.context)}</span>
+      {reply.siblings.length > 1 && (
+        <span className="muted small block" data-testid="client-siblings-why">
+          Siblings: concurrent writes, neither clock descends the other, so the replicas keep both. A Put
+          carries no context and adds one more; Merge writes one value with this context and replaces them.
+        </span>
+      )}
     </output>
   );
 }
