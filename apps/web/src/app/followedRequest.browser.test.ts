@@ -12,7 +12,16 @@ const n1 = 'n1' as NodeId;
 
 function record(requestId: string, source: RequestRecord['source'], finishedAt: number | null = null) {
   const reply = finishedAt === null ? null : ({ ok: true, requestId } as unknown as KvReply);
-  return { requestId, op: 'put', key: 'k', coordinator: n1, source, startedAt: 0, finishedAt, reply };
+  return {
+    requestId,
+    op: 'put',
+    key: 'k',
+    coordinator: n1,
+    source,
+    startedAt: 0,
+    finishedAt,
+    reply,
+  };
 }
 
 function started(requestId: string): ClusterEvent {
@@ -22,6 +31,7 @@ function started(requestId: string): ClusterEvent {
     node: n1,
     requestId,
     op: 'put',
+    opNumber: 1,
     key: 'k',
     replicas: [n1],
     needed: 1,

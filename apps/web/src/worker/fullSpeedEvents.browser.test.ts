@@ -23,6 +23,7 @@ const started = (requestId: string): ClusterEvent => ({
   at: 1,
   node: n1,
   requestId,
+  opNumber: 1,
   op: 'put',
   key: 'fig',
   replicas: [n1],

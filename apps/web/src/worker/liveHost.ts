@@ -47,6 +47,7 @@ import {
   type NodeId,
   type NodeInput,
   type NodeOutput,
+  opNumberOf,
   type Rng,
   type StorageNode,
   validateEnvelope,
@@ -364,7 +365,15 @@ export class LiveHost {
       else this.tally.sent(to, body.type);
       return;
     }
-    const base = { at: sharedNow(), node: this.node.id, to, id, msg: body.type };
+    const opNumber = opNumberOf(body);
+    const base = {
+      at: sharedNow(),
+      node: this.node.id,
+      to,
+      id,
+      msg: body.type,
+      ...(opNumber === undefined ? {} : { opNumber }),
+    };
     if (dropped) this.emit({ type: 'message.dropped', ...base, reason: dropped });
     else this.emit({ type: 'message.sent', ...base, deliverAt: base.at + delayMs });
   }

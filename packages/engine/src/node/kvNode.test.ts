@@ -77,6 +77,27 @@ describe('KvNode', () => {
     expect(events.some((e) => e.type === 'request.forwarded')).toBe(true);
   });
 
+  it('numbers a request’s messages with its op, so a trace can tell them from other requests’', () => {
+    const { sim, call } = cluster();
+    const events: ClusterEvent[] = [];
+    sim.onEvent((e) => events.push(e));
+    call(outsider('plum'), { type: 'put', key: 'plum', value: text('purple') });
+    const started = events.find((e) => e.type === 'request.started');
+    const forwarded = events.find((e) => e.type === 'request.forwarded');
+    if (started?.type !== 'request.started' || forwarded?.type !== 'request.forwarded')
+      throw new Error('no trace');
+    const sent = events.filter((e) => e.type === 'message.sent');
+    const numbered = (types: string[]) => sent.filter((e) => types.includes(e.msg)).map((e) => e.opNumber);
+    expect(numbered(['replica-put', 'replica-put-ack'])).toEqual([
+      started.opNumber,
+      started.opNumber,
+      started.opNumber,
+      started.opNumber,
+    ]);
+    expect(numbered(['forward', 'forward-reply'])).toEqual([forwarded.opNumber, forwarded.opNumber]);
+    expect(sent.filter((e) => e.msg === 'gossip').every((e) => e.opNumber === undefined)).toBe(true);
+  });
+
   it('deletes with a tombstone that a later read returns as such', () => {
     const { call } = cluster();
     const [a] = replicasOf('fig') as [NodeId];

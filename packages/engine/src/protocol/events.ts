@@ -31,6 +31,8 @@ export interface MessageSent extends EventBase {
   msg: MessageType;
   /** When the driver expects to deliver it (for animation); null when unknown. */
   deliverAt: number | null;
+  /** The request it belongs to, by the sender's numbering (`opNumberOf`); absent for the rest. */
+  opNumber?: number;
 }
 
 export interface MessageDelivered extends EventBase {
@@ -46,6 +48,8 @@ export interface MessageDropped extends EventBase {
   id: number;
   msg: MessageType | 'unknown';
   reason: DropReason;
+  /** As on `message.sent`. */
+  opNumber?: number;
 }
 
 export interface NodeStarted extends EventBase {

@@ -39,6 +39,16 @@ export type Message =
   | RebalanceMessage;
 export type MessageType = Message['type'];
 
+/**
+ * The request a message belongs to, as its sender numbers them: the `op` of a replication message
+ * (a coordinator's request to its replicas and their answers, a forward and its reply). Message
+ * events carry it so that a request's trace draws its own messages only. Undefined for the rest.
+ */
+export function opNumberOf(body: Message): number | undefined {
+  const op = (body as { op?: unknown }).op;
+  return typeof op === 'number' ? op : undefined;
+}
+
 export interface Envelope<M extends Message = Message> {
   from: NodeId;
   to: NodeId;

@@ -310,6 +310,7 @@ export class Coordinator {
       node: this.host.self,
       requestId,
       op,
+      opNumber: entry.op,
       key: entry.key,
       replicas: entry.targets,
       needed: entry.needed,

@@ -15,6 +15,8 @@ export interface RequestStarted extends EventBase {
   type: 'request.started';
   requestId: string;
   op: KvOperation;
+  /** The coordinator's number for it: the `op` of its replica requests and their answers. */
+  opNumber: number;
   key: string;
   /** The replicas asked (the key's preference list, or its healthy stand-ins). */
   replicas: NodeId[];
@@ -27,6 +29,8 @@ export interface RequestForwarded extends EventBase {
   requestId: string;
   key: string;
   to: NodeId;
+  /** The forwarding node's number for it: the `op` of the forward and of its reply. */
+  opNumber: number;
 }
 
 export interface ReplicaAnswered extends EventBase {

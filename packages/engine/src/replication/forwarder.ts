@@ -42,7 +42,15 @@ export class Forwarder {
     const op = this.nextOp++;
     this.pending.set(op, { request, to, sentAt: now, deadline: now + waitMs });
     const { requestId, key } = request;
-    out.events.push({ type: 'request.forwarded', at: now, node: this.self, requestId, key, to });
+    out.events.push({
+      type: 'request.forwarded',
+      at: now,
+      node: this.self,
+      requestId,
+      key,
+      to,
+      opNumber: op,
+    });
     this.send(to, { type: 'forward', op, request }, out);
   }
 

@@ -18,7 +18,7 @@ import { assert } from '../assert.ts';
 import type { ClientReply, ClientRequest, NodeFactory, NodeInput, StorageNode } from '../node/contract.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
 import type { NodeId } from '../protocol/ids.ts';
-import type { Envelope } from '../protocol/messages.ts';
+import { type Envelope, opNumberOf } from '../protocol/messages.ts';
 import { Rng } from '../random/rng.ts';
 import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { MemoryFileSystem } from '../storage/files/memoryFileSystem.ts';
@@ -372,6 +372,7 @@ export class Simulation {
         id: envelope.id,
         msg: envelope.body.type,
         deliverAt: route.delivered[0] ?? null,
+        ...requestOf(envelope),
       });
     }
   }
@@ -387,10 +388,17 @@ export class Simulation {
       id: envelope.id,
       msg: envelope.body.type,
       reason,
+      ...requestOf(envelope),
     });
   }
 
   private emit(event: ClusterEvent): void {
     for (const listener of this.listeners) listener(event);
   }
+}
+
+/** A message event's `opNumber` field, when the message belongs to a request (replication). */
+function requestOf(envelope: Envelope): { opNumber?: number } {
+  const opNumber = opNumberOf(envelope.body);
+  return opNumber === undefined ? {} : { opNumber };
 }

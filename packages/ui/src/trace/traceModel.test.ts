@@ -1,3 +1,4 @@
+import type { ClusterEvent, MessageType, NodeId } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import { getK17WithRepair, putK17, putTimesOut, sampleEvents } from '../fixtures/sampleData.ts';
 import { buildTrace, traceLanes, traceSteps } from './traceModel.ts';
@@ -22,6 +23,59 @@ describe('buildTrace', () => {
       ['replica-put-ack', 'n4', 'n1', 1_401, 1_801],
       ['replica-put-ack', 'n2', 'n1', 1_402, 1_990],
     ]);
+  });
+
+  it('leaves out another request’s messages between the same nodes at the same time, by their op number', () => {
+    const n = (id: string) => id as NodeId;
+    const sent = (from: string, to: string, id: number, msg: MessageType, at: number, opNumber?: number) =>
+      ({
+        type: 'message.sent',
+        at,
+        node: n(from),
+        to: n(to),
+        id,
+        msg,
+        deliverAt: at + 400,
+        ...(opNumber === undefined ? {} : { opNumber }),
+      }) as ClusterEvent;
+    const events = [
+      ...putK17,
+      sent('n1', 'n4', 90, 'replica-get', 1_100, 8), // n1's next request: not c7's
+      sent('n4', 'n1', 91, 'replica-put-ack', 1_200, 3), // an answer to an older request of n1's
+      sent('n1', 'n2', 92, 'replica-put', 1_300, 7), // numbered with c7: c7's
+      sent('n4', 'n2', 93, 'forward', 1_300, 7), // a forward numbered 7 by n4, not c7's coordinator
+    ];
+    const trace = buildTrace('c7', events, { messages: events });
+    expect(trace?.messages.filter((m) => m.id >= 90).map((m) => m.id)).toEqual([92]);
+  });
+
+  it('draws a forward and its reply when numbered with the forwarder’s op', () => {
+    const at = (t: number) => ({ at: t });
+    const events = [
+      ...getK17WithRepair,
+      {
+        type: 'message.sent',
+        ...at(3_000),
+        node: 'n5',
+        to: 'n4',
+        id: 1,
+        msg: 'forward',
+        deliverAt: 3_400,
+        opNumber: 2,
+      },
+      {
+        type: 'message.sent',
+        ...at(3_001),
+        node: 'n5',
+        to: 'n4',
+        id: 2,
+        msg: 'forward',
+        deliverAt: 3_401,
+        opNumber: 5,
+      },
+    ] as ClusterEvent[];
+    const trace = buildTrace('c9', events, { messages: events });
+    expect(trace?.messages.filter((m) => m.msg === 'forward').map((m) => m.id)).toEqual([1]);
   });
 
   it('shows the forwarding node first, then the read repair sent to the stale replica', () => {

@@ -17,6 +17,7 @@ import type {
   EventOf,
   ReadRepairSent,
   RequestCompleted,
+  RequestForwarded,
   RequestStarted,
   WriteBackAcked,
   WriteBackSent,
@@ -108,13 +109,15 @@ export function buildTrace(
   const completion = mine.find((e): e is RequestCompleted => e.type === 'request.completed');
   const readRepair = mine.find((e): e is ReadRepairSent => e.type === 'read-repair.sent');
   const writeBack = writeBackPhase(mine);
-  const forward = mine.find((e) => e.type === 'request.forwarded');
+  const forward = mine.find((e): e is RequestForwarded => e.type === 'request.forwarded');
   const standIns = { ...eventStandIns(started), ...options.standIns };
   const replicas = traceReplicas(started, mine, completion, readRepair, standIns);
   const participants = new Set([started.node, ...started.replicas, ...(forward ? [forward.node] : [])]);
   const from = forward ? forward.at : started.at;
   const lastEvent = Math.max(...mine.map((e) => e.at));
-  const messages = pairMessages(options.messages ?? [], participants, from, lastEvent);
+  const owner: TraceOwner = { coordinator: started.node, opNumber: started.opNumber };
+  if (forward) owner.forward = { node: forward.node, opNumber: forward.opNumber };
+  const messages = pairMessages(options.messages ?? [], participants, from, lastEvent, owner);
   const endAt = Math.max(lastEvent, ...messages.map((m) => m.deliveredAt ?? m.sentAt));
   return {
     requestId,
@@ -220,40 +223,66 @@ function traceReplicas(
   });
 }
 
-/** Replication messages between the participants from `from` on, sent paired with their fate. */
+/**
+ * Which messages are this request's: the ones numbered with it (its coordinator's replica requests
+ * and their answers carry the coordinator's `opNumber`; a forward and its reply, the forwarder's).
+ * Other requests' messages between the same nodes at the same time are left out. A message with no
+ * number (a read repair, or an event from a driver that does not number them) is kept when it
+ * runs between the participants inside the request's time span, as before numbering.
+ */
+/** A sent or dropped message event. */
+type MessageEvent = EventOf<'message.sent'> | EventOf<'message.dropped'>;
+
+export interface TraceOwner {
+  coordinator: string;
+  opNumber?: number;
+  forward?: { node: string; opNumber?: number };
+}
+
+function belongs(e: MessageEvent, owner: TraceOwner | undefined): boolean {
+  if (owner === undefined || e.opNumber === undefined) return true;
+  const { coordinator, forward } = owner;
+  if (e.msg === 'forward' || e.msg === 'forward-reply') {
+    const ends: string[] = [e.node, e.to];
+    return (
+      forward !== undefined &&
+      ends.includes(forward.node) &&
+      ends.includes(coordinator) &&
+      e.opNumber === forward.opNumber
+    );
+  }
+  return (e.node === coordinator || e.to === coordinator) && e.opNumber === owner.opNumber;
+}
+
+/** The request's replication messages (see `belongs`) from `from` to `until`, paired with their fate. */
 export function pairMessages(
   events: readonly AnyEvent[],
   participants: ReadonlySet<string>,
   from: number,
   until: number,
+  owner?: TraceOwner,
 ): TraceMessage[] {
   const byId = new Map<string, TraceMessage>();
+  const drawn = (e: MessageEvent) =>
+    e.at >= from &&
+    e.at <= until &&
+    traceMessageTypes.has(e.msg) &&
+    participants.has(e.node) &&
+    participants.has(e.to) &&
+    belongs(e, owner);
   for (const e of events as ClusterEvent[]) {
     if (e.type === 'message.sent') {
-      if (e.at < from || e.at > until || !traceMessageTypes.has(e.msg)) continue;
-      if (!participants.has(e.node) || !participants.has(e.to)) continue;
-      byId.set(`${e.node}:${e.id}`, { from: e.node, to: e.to, msg: e.msg, id: e.id, sentAt: e.at });
+      if (drawn(e))
+        byId.set(`${e.node}:${e.id}`, { from: e.node, to: e.to, msg: e.msg, id: e.id, sentAt: e.at });
     } else if (e.type === 'message.delivered') {
       const m = byId.get(`${e.from}:${e.id}`);
       if (m) m.deliveredAt = e.at;
     } else if (e.type === 'message.dropped') {
       const m = byId.get(`${e.node}:${e.id}`);
       if (m) m.dropped = e.reason;
-      else if (
-        e.at >= from &&
-        e.at <= until &&
-        participants.has(e.node) &&
-        participants.has(e.to) &&
-        traceMessageTypes.has(e.msg)
-      ) {
-        byId.set(`${e.node}:${e.id}`, {
-          from: e.node,
-          to: e.to,
-          msg: e.msg,
-          id: e.id,
-          sentAt: e.at,
-          dropped: e.reason,
-        });
+      else if (drawn(e)) {
+        const dropped = { from: e.node, to: e.to, msg: e.msg, id: e.id, sentAt: e.at, dropped: e.reason };
+        byId.set(`${e.node}:${e.id}`, dropped);
       }
     }
   }
