@@ -16,11 +16,12 @@
 
 import { buildRing, type NodeId, replicasFor } from '@kvscope/engine';
 import { RingView } from '@kvscope/ui';
-import { useMemo } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import { describeReplication, placementFor, ringMembers } from '../live/dataCentres.ts';
 import type { LabState, Selection } from '../live/labStore.ts';
 import { movesShownMs } from '../live/membership.ts';
 import { sharedNow } from '../shared/workerApi.ts';
+import { sameDrawing } from './sameDrawing.ts';
 
 interface Props {
   state: LabState;
@@ -35,8 +36,14 @@ const ringOf = (members: readonly NodeId[], virtualNodes: number) =>
     { virtualNodes },
   );
 
+/** The ring drawn again only when what it shows changed, not on every event batch (sameDrawing.ts). */
+const StableRingView = memo(RingView, sameDrawing);
+
 export function RingPanel({ state, unavailable, reducedMotion, onSelect }: Props) {
   const { settings, keys, selection, membership } = state;
+  // The memoised view keeps the callbacks it was first given: they call the latest handler.
+  const latest = useRef(onSelect);
+  latest.current = onSelect;
   const ring = useMemo(
     () => ringOf(membership.ring, settings.virtualNodes),
     [membership.ring, settings.virtualNodes],
@@ -69,7 +76,7 @@ export function RingPanel({ state, unavailable, reducedMotion, onSelect }: Props
               : ` · ${changing} is handing its ranges over`)}
         </span>
       </h2>
-      <RingView
+      <StableRingView
         ring={ring}
         n={settings.n}
         placement={placementFor(settings)}
@@ -78,8 +85,8 @@ export function RingPanel({ state, unavailable, reducedMotion, onSelect }: Props
         selectedNode={selection.node}
         previousRing={previousRing}
         unavailable={unavailable}
-        onSelectKey={(key) => onSelect({ key })}
-        onSelectNode={(id) => onSelect({ node: id as NodeId })}
+        onSelectKey={(key) => latest.current({ key })}
+        onSelectNode={(id) => latest.current({ node: id as NodeId })}
         reducedMotion={reducedMotion}
         size={460}
       />
