@@ -17,8 +17,10 @@
  * Cost: the checkers run once per run, over every record, so most of their work happens before
  * the JIT has optimised them. Their per-record loops are indexed (`for (let i …)`), because an
  * unoptimised `for … of` allocates an iterator result per step; the passes share one pairing of
- * the history (`operations`, `invokesOf`, `okWritesByKey`) and one index of its writes
- * (keyWrites.ts); and a violation's sentence is built only for the violations kept.
+ * the history (`operations`, `invokesOf`, `okWritesByKey`, `okReads`) and one index of its writes
+ * (keyWrites.ts); and a violation's sentence is built only for the violations kept. Most of their
+ * time is spent waiting on memory (a run's records do not fit in cache, and each pass walks them
+ * again), so a pass that needs only the reads walks `okReads`, not every record.
  */
 
 import type {
@@ -243,8 +245,24 @@ interface Paired {
   invokeAt: readonly (HistoryOp | undefined)[];
   /** Every write completed `ok`, by key, in history order. */
   okWrites: ReadonlyMap<string, readonly HistoryOp[]>;
+  /** Every paired read completed `ok`, in history order, with the writes it follows. */
+  okReads: readonly OkRead[];
   /** Some record is an `add` (the set workload's history). */
   adds: boolean;
+}
+
+/**
+ * An `ok` read with the `ok` writes of its key that completed before it was invoked: what P4 and
+ * P6 judge it against. Found while pairing, when the key's latest writes are the ones just read.
+ */
+export interface OkRead {
+  /** The read's `ok` record. */
+  read: HistoryOp;
+  invoke: HistoryOp;
+  /** The key's `ok` writes in history order; only the first `before` concern this read. */
+  writes: readonly HistoryOp[];
+  /** How many of `writes` completed before the read was invoked. */
+  before: number;
 }
 
 /** Pairs every invoke with its completion (the next record of the same process), in invoke order. */
@@ -260,6 +278,11 @@ export function invokesOf(history: readonly HistoryOp[]): readonly (HistoryOp | 
 /** The writes that completed `ok`, by key, in history order (shared by the checkers of a run). */
 export function okWritesByKey(history: readonly HistoryOp[]): ReadonlyMap<string, readonly HistoryOp[]> {
   return pairedOf(history).okWrites;
+}
+
+/** The `ok` reads that close an invoke, in history order, each with the writes before it. */
+export function okReads(history: readonly HistoryOp[]): readonly OkRead[] {
+  return pairedOf(history).okReads;
 }
 
 /** Whether some record of the history is an `add`: `history.some((op) => op.f === 'add')`. */
@@ -280,6 +303,7 @@ function pair(history: readonly HistoryOp[]): Paired {
   const all: Operation[] = [];
   const invokeAt: (HistoryOp | undefined)[] = new Array(history.length).fill(undefined);
   const okWrites = new Map<string, HistoryOp[]>();
+  const okReads: OkRead[] = [];
   let adds = false;
   for (let i = 0; i < history.length; i++) {
     const op = history[i]!;
@@ -300,8 +324,48 @@ function pair(history: readonly HistoryOp[]): Paired {
     operation.completion = op;
     invokeAt[i] = operation.invoke;
     open.set(op.process, undefined);
+    if (op.type === 'ok' && (op.f === 'get' || op.f === 'read')) {
+      const writes = okWrites.get(op.key) ?? noWrites;
+      okReads.push({
+        read: op,
+        invoke: operation.invoke,
+        writes,
+        before: countBefore(writes, operation.invoke.index),
+      });
+    }
   }
-  return { length: history.length, all, invokeAt, okWrites, adds };
+  return { length: history.length, all, invokeAt, okWrites, okReads, adds };
+}
+
+const noWrites: readonly HistoryOp[] = [];
+
+/** Steps back over writes that completed while a read was open, before searching the rest. */
+const concurrentWritesScanMax = 8;
+
+/**
+ * How many of `writes` (in history order, all completed before the read did) completed before its
+ * invoke, record `index`. The others completed while the read was open: they are the last few, and
+ * were just paired. Step back over them, and search only when there are many.
+ */
+function countBefore(writes: readonly HistoryOp[], index: number): number {
+  let count = writes.length;
+  for (let steps = 0; count > 0 && writes[count - 1]!.index > index; steps++) {
+    if (steps === concurrentWritesScanMax) return writesBefore(writes, index);
+    count--;
+  }
+  return count;
+}
+
+/** How many of `writes` (in history order) were acknowledged before record `index`: a binary search. */
+function writesBefore(writes: readonly HistoryOp[], index: number): number {
+  let lo = 0;
+  let hi = writes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (writes[mid]!.index < index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 export function outcome(operation: Operation): 'ok' | 'fail' | 'info' {

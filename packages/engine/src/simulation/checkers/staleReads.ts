@@ -19,34 +19,27 @@ import {
   type CheckerConfig,
   type CheckerResult,
   freshReadsPromised,
-  invokesOf,
-  okWritesByKey,
+  okReads,
   ViolationLog,
 } from './checker.ts';
 import { covers, mergeInto, showClock } from './clocks.ts';
-
-const noWrites: readonly HistoryOp[] = [];
 
 export function checkNoStaleReads(history: readonly HistoryOp[], config: CheckerConfig): CheckerResult {
   const merges: Merges = new Map();
   const log = new ViolationLog();
   const counts = { reads: 0, readsAfterWrites: 0, staleReads: 0 };
-  const completedWrites = okWritesByKey(history);
-  const invokes = invokesOf(history);
-  for (let i = 0; i < history.length; i++) {
-    const op = history[i]!;
-    if (op.type !== 'ok' || (op.f !== 'get' && op.f !== 'read')) continue;
-    const invoke = invokes[i];
-    if (invoke === undefined) continue;
+  const reads = okReads(history);
+  for (let i = 0; i < reads.length; i++) {
+    const { read: op, invoke, writes, before: prefix } = reads[i]!;
     counts.reads++;
-    const writes = completedWrites.get(op.key) ?? noWrites;
-    const prefix = writesBefore(writes, invoke.index);
-    if (prefix > 0) counts.readsAfterWrites++;
     if (prefix === 0) continue;
+    counts.readsAfterWrites++;
     // Missing the latest earlier write is a stale read at once; otherwise covering the merge of the
-    // earlier writes is covering each of them (the merge is their least upper bound).
+    // earlier writes is covering each of them (the merge is their least upper bound; with one
+    // earlier write, that write is the merge).
     const missesLatest = !covers(op.context, writes[prefix - 1]!.clock);
-    if (!missesLatest && covers(op.context, mergedPrefix(merges, op.key, writes, prefix))) continue;
+    if (!missesLatest && (prefix === 1 || covers(op.context, mergedPrefix(merges, op.key, writes, prefix))))
+      continue;
     const latest = lastMissed(writes, prefix, op.context);
     if (latest === undefined) continue;
     counts.staleReads++;
@@ -92,16 +85,4 @@ function lastMissed(
 ): HistoryOp | undefined {
   for (let i = prefix - 1; i >= 0; i--) if (!covers(context, writes[i]!.clock)) return writes[i];
   return undefined;
-}
-
-/** How many of `writes` (in history order) were acknowledged before record `index`: a binary search. */
-export function writesBefore(writes: readonly HistoryOp[], index: number): number {
-  let lo = 0;
-  let hi = writes.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (writes[mid]!.index < index) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

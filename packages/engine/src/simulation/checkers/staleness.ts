@@ -19,12 +19,10 @@ import {
   type CheckerConfig,
   type CheckerResult,
   freshReadsPromised,
-  invokesOf,
-  okWritesByKey,
+  okReads,
   ViolationLog,
 } from './checker.ts';
 import { covers, showClock } from './clocks.ts';
-import { writesBefore } from './staleReads.ts';
 
 export interface VisibilityBin {
   fromMs: number;
@@ -56,7 +54,6 @@ export interface StalenessOptions {
 }
 
 const defaultBinEdgesMs = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1_000];
-const noWrites: readonly HistoryOp[] = [];
 
 export function measureStaleness(
   history: readonly HistoryOp[],
@@ -80,19 +77,13 @@ export function measureStaleness(
   }));
   const log = new ViolationLog();
   const counts = { reads: 0, readsAfterWrites: 0, staleReads: 0 };
-  const acked = okWritesByKey(history);
-  const invokes = invokesOf(history);
+  const reads = okReads(history);
   const strict = freshReadsPromised(config);
-  for (let i = 0; i < history.length; i++) {
-    const op = history[i]!;
-    if (op.type !== 'ok' || (op.f !== 'get' && op.f !== 'read')) continue;
-    const invoke = invokes[i];
-    if (invoke === undefined) continue;
+  for (let i = 0; i < reads.length; i++) {
+    const { read: op, invoke, writes, before: prefix } = reads[i]!;
     counts.reads++;
-    const writes = acked.get(op.key) ?? noWrites;
-    const prefix = writesBefore(writes, invoke.index);
-    const latest = writes[prefix - 1];
-    if (latest === undefined) continue;
+    if (prefix === 0) continue;
+    const latest = writes[prefix - 1]!;
     counts.readsAfterWrites++;
     const consistent = covers(op.context, latest.clock);
     const bin = lastBinAtOrBelow(bins, invoke.time - latest.time);
@@ -100,12 +91,7 @@ export function measureStaleness(
       bin.reads++;
       if (consistent) bin.consistent++;
     }
-    for (let k = 0; k < ks.length; k++) {
-      const entry = ks[k]!;
-      entry.reads++;
-      const kth = prefix - entry.k >= 0 ? writes[prefix - entry.k] : undefined;
-      if (kth === undefined || covers(op.context, kth.clock)) entry.within++;
-    }
+    countWithinK(ks, op, writes, prefix, consistent);
     if (consistent) continue;
     counts.staleReads++;
     if (!strict) continue;
@@ -121,6 +107,22 @@ export function measureStaleness(
   for (const entry of ks) entry.probability = entry.reads === 0 ? null : entry.within / entry.reads;
   const result = log.result('staleness', 'P6', strict, counts);
   return { ...result, pbs: { tVisibility: bins, kStaleness: ks } };
+}
+
+/** Adds a read to every k's tally: within k when it saw the k-th latest earlier write (k = 1: `latest`). */
+function countWithinK(
+  ks: KStaleness[],
+  read: HistoryOp,
+  writes: readonly HistoryOp[],
+  prefix: number,
+  seesLatest: boolean,
+): void {
+  for (let k = 0; k < ks.length; k++) {
+    const entry = ks[k]!;
+    entry.reads++;
+    const at = prefix - entry.k;
+    if (at < 0 || (entry.k === 1 ? seesLatest : covers(read.context, writes[at]!.clock))) entry.within++;
+  }
 }
 
 function lastBinAtOrBelow(bins: VisibilityBin[], t: number): VisibilityBin | undefined {
