@@ -52,7 +52,7 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
     }
     if (siblings.length < 2) continue; // a false conflict needs two siblings
     const writtenBy: (Operation | undefined)[] = [];
-    for (let i = 0; i < siblings.length; i++) writtenBy.push(writerOf(writers, done.key, siblings[i]!));
+    for (let i = 0; i < siblings.length; i++) writtenBy.push(writerOf(writers, r, done.key, siblings, i));
     for (let i = 0; i < writtenBy.length; i++) {
       for (let j = 0; j < writtenBy.length; j++) {
         const a = writtenBy[i];
@@ -94,15 +94,21 @@ function writerIndex(history: readonly HistoryOp[]): WriterIndex {
 }
 
 /**
- * The acknowledged write that created a version: the last, in invoke order, whose key and clock
- * text match — exactly the writer a map keyed by the text "key clock" would give, which is what it
- * is when some key could make two such texts equal. Module functions, not closures made per run,
- * here and below: the optimised checker keeps its code from one run to the next only while its
- * callees stay the same functions.
+ * The acknowledged write that created sibling `s` of the read that is operation `o`: the last, in
+ * invoke order, whose key and clock text match — exactly the writer a map keyed by the text "key
+ * clock" would give, which is what it is when some key could make two such texts equal. Module
+ * functions, not closures made per run, here and below: the optimised checker keeps its code from
+ * one run to the next only while its callees stay the same functions.
  */
-function writerOf(writers: WriterIndex, key: string, sibling: HistorySibling): Operation | undefined {
-  if (writers.byText !== undefined) return writers.byText.get(`${key} ${showClock(sibling.clock)}`);
-  return writers.index.byKey.get(key)?.byClock.get(showClock(sibling.clock))?.at(-1);
+function writerOf(
+  writers: WriterIndex,
+  o: number,
+  key: string,
+  siblings: readonly HistorySibling[],
+  s: number,
+): Operation | undefined {
+  if (writers.byText !== undefined) return writers.byText.get(`${key} ${showClock(siblings[s]!.clock)}`);
+  return writers.index.versionWriters[o]![s]?.at(-1);
 }
 
 /**

@@ -43,7 +43,7 @@ export function checkSiblingSoundness(
   const log = new ViolationLog();
   const all = operations(history);
   const counts = { reads: 0, readsWithSiblings: 0, siblingsMax: 0, writes: 0, finalSiblingLists: 0 };
-  const writesByKey = writesIndex(history).byKey;
+  const { byKey: writesByKey, versionWriters } = writesIndex(history);
   for (let i = 0; i < all.length; i++) {
     const op = all[i]!;
     const done = op.completion;
@@ -55,7 +55,7 @@ export function checkSiblingSoundness(
       counts.siblingsMax = Math.max(counts.siblingsMax, siblings.length);
       if (siblings.length > 1) checkAntichain(log, done.key, siblings, done);
       checkContext(log, done);
-      checkProvenance(log, done, writesByKey.get(done.key) ?? noWrites);
+      checkProvenance(log, done, versionWriters[i]!, writesByKey);
     } else {
       counts.writes++;
       checkWriteClock(log, op.invoke, done);
@@ -134,11 +134,17 @@ function checkContext(log: ViolationLog, read: HistoryOp): void {
   );
 }
 
-function checkProvenance(log: ViolationLog, read: HistoryOp, writes: KeyWrites): void {
+/** `writers[i]`: the acknowledged writes with sibling i's clock (keyWrites.ts `versionWriters`). */
+function checkProvenance(
+  log: ViolationLog,
+  read: HistoryOp,
+  writers: readonly (readonly Operation[] | undefined)[],
+  writesByKey: ReadonlyMap<string, KeyWrites>,
+): void {
   const siblings = read.siblings ?? [];
   for (let i = 0; i < siblings.length; i++) {
     const sibling = siblings[i]!;
-    const acked = firstBefore(writes.byClock.get(showClock(sibling.clock)), read.index);
+    const acked = firstBefore(writers[i], read.index);
     if (acked !== undefined) {
       if (acked.invoke.f !== 'put' || sameValue(acked.invoke.value, sibling.value)) continue;
       const shown = `${canonicalValue(sibling.value)} ${showClock(sibling.clock)}`;
@@ -151,7 +157,7 @@ function checkProvenance(log: ViolationLog, read: HistoryOp, writes: KeyWrites):
       );
       continue;
     }
-    const explained = writes.unacknowledged.some(
+    const explained = (writesByKey.get(read.key) ?? noWrites).unacknowledged.some(
       (w) => w.invoke.index < read.index && couldHaveWritten(w.invoke, sibling.value),
     );
     if (explained) continue;
