@@ -21,17 +21,30 @@
  * Counts: the largest sibling count seen and the largest bound, for the report.
  */
 
-import type { HistoryOp, HistorySibling } from '../history.ts';
+import type { HistoryOp } from '../history.ts';
 import { type CheckerResult, type Operation, operations, ViolationLog } from './checker.ts';
 import { covers, showClock } from './clocks.ts';
-import { type WritesIndex, writesIndex } from './keyWrites.ts';
+import { type WritesIndex, writersOfVersions, writesIndex } from './keyWrites.ts';
 
 export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResult {
   const log = new ViolationLog();
   const all = operations(history);
   const counts = { reads: 0, siblingsMax: 0, boundMax: 0, falseConflicts: 0 };
-  const heads = chainHeads(all);
-  const writers = writerIndex(history);
+  judgeReads(all, chainHeads(all), writerIndex(history), log, counts);
+  return log.result('bounded-siblings', 'P7', true, counts);
+}
+
+/**
+ * Rules 1 and 2 on every `ok` read, in invoke order. The loop is alone in its function (see
+ * checker.ts, Cost): code after it would deoptimise the loop's kept code on every run.
+ */
+function judgeReads(
+  all: readonly Operation[],
+  heads: ReadonlyMap<string, number[]>,
+  writers: WriterIndex,
+  log: ViolationLog,
+  counts: { reads: number; siblingsMax: number; boundMax: number; falseConflicts: number },
+): void {
   for (let r = 0; r < all.length; r++) {
     const op = all[r]!;
     const done = op.completion;
@@ -52,7 +65,7 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
     }
     if (siblings.length < 2) continue; // a false conflict needs two siblings
     const writtenBy: (Operation | undefined)[] = [];
-    for (let i = 0; i < siblings.length; i++) writtenBy.push(writerOf(writers, r, done.key, siblings, i));
+    for (let i = 0; i < siblings.length; i++) writtenBy.push(writerOf(writers, r, done, i));
     for (let i = 0; i < writtenBy.length; i++) {
       for (let j = 0; j < writtenBy.length; j++) {
         const a = writtenBy[i];
@@ -70,7 +83,6 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
       }
     }
   }
-  return log.result('bounded-siblings', 'P7', true, counts);
 }
 
 /**
@@ -100,15 +112,10 @@ function writerIndex(history: readonly HistoryOp[]): WriterIndex {
  * functions, not closures made per run, here and below: the optimised checker keeps its code from
  * one run to the next only while its callees stay the same functions.
  */
-function writerOf(
-  writers: WriterIndex,
-  o: number,
-  key: string,
-  siblings: readonly HistorySibling[],
-  s: number,
-): Operation | undefined {
-  if (writers.byText !== undefined) return writers.byText.get(`${key} ${showClock(siblings[s]!.clock)}`);
-  return writers.index.versionWriters[o]![s]?.at(-1);
+function writerOf(writers: WriterIndex, o: number, read: HistoryOp, s: number): Operation | undefined {
+  if (writers.byText !== undefined)
+    return writers.byText.get(`${read.key} ${showClock(read.siblings![s]!.clock)}`);
+  return writersOfVersions(writers.index, o, read)[s]?.at(-1);
 }
 
 /**

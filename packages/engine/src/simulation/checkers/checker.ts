@@ -20,7 +20,11 @@
  * the history (`operations`, `invokesOf`, `okWritesByKey`, `okReads`) and one index of its writes
  * (keyWrites.ts); and a violation's sentence is built only for the violations kept. Most of their
  * time is spent waiting on memory (a run's records do not fit in cache, and each pass walks them
- * again), so a pass that needs only the reads walks `okReads`, not every record.
+ * again), so a pass that needs only the reads walks `okReads`, not every record. A long loop that
+ * runs once per run is optimised while it runs (on-stack replacement), and V8 keeps that code for
+ * the next run; code after the loop that had not run yet when it was compiled then deoptimises it
+ * at the end of every run. So each checker's main loop is alone in a function that returns when
+ * the loop ends.
  */
 
 import type {
@@ -245,24 +249,23 @@ interface Paired {
   invokeAt: readonly (HistoryOp | undefined)[];
   /** Every write completed `ok`, by key, in history order. */
   okWrites: ReadonlyMap<string, readonly HistoryOp[]>;
-  /** Every paired read completed `ok`, in history order, with the writes it follows. */
+  /** Every paired read completed `ok`, in history order, with its key's writes. */
   okReads: readonly OkRead[];
   /** Some record is an `add` (the set workload's history). */
   adds: boolean;
 }
 
 /**
- * An `ok` read with the `ok` writes of its key that completed before it was invoked: what P4 and
- * P6 judge it against. Found while pairing, when the key's latest writes are the ones just read.
+ * An `ok` read with the `ok` writes of its key: P4 and P6 judge it against those that completed
+ * before it was invoked (`writesBefore`). Listed while pairing, so that those passes walk the reads
+ * alone instead of every record.
  */
 export interface OkRead {
   /** The read's `ok` record. */
   read: HistoryOp;
   invoke: HistoryOp;
-  /** The key's `ok` writes in history order; only the first `before` concern this read. */
+  /** The key's `ok` writes in history order; only the first `writesBefore(read)` concern it. */
   writes: readonly HistoryOp[];
-  /** How many of `writes` completed before the read was invoked. */
-  before: number;
 }
 
 /** Pairs every invoke with its completion (the next record of the same process), in invoke order. */
@@ -280,7 +283,7 @@ export function okWritesByKey(history: readonly HistoryOp[]): ReadonlyMap<string
   return pairedOf(history).okWrites;
 }
 
-/** The `ok` reads that close an invoke, in history order, each with the writes before it. */
+/** The `ok` reads that close an invoke, in history order, each with its key's writes. */
 export function okReads(history: readonly HistoryOp[]): readonly OkRead[] {
   return pairedOf(history).okReads;
 }
@@ -326,12 +329,7 @@ function pair(history: readonly HistoryOp[]): Paired {
     open.set(op.process, undefined);
     if (op.type === 'ok' && (op.f === 'get' || op.f === 'read')) {
       const writes = okWrites.get(op.key) ?? noWrites;
-      okReads.push({
-        read: op,
-        invoke: operation.invoke,
-        writes,
-        before: countBefore(writes, operation.invoke.index),
-      });
+      okReads.push({ read: op, invoke: operation.invoke, writes });
     }
   }
   return { length: history.length, all, invokeAt, okWrites, okReads, adds };
@@ -343,21 +341,22 @@ const noWrites: readonly HistoryOp[] = [];
 const concurrentWritesScanMax = 8;
 
 /**
- * How many of `writes` (in history order, all completed before the read did) completed before its
- * invoke, record `index`. The others completed while the read was open: they are the last few, and
- * were just paired. Step back over them, and search only when there are many.
+ * How many of the writes of `read`'s key completed before it was invoked. Those that did not
+ * completed while it was open: they are the last few, and the ones the checker reads next. Step
+ * back over them, and search only when there are many.
  */
-function countBefore(writes: readonly HistoryOp[], index: number): number {
+export function writesBefore(read: OkRead): number {
+  const { writes, invoke } = read;
   let count = writes.length;
-  for (let steps = 0; count > 0 && writes[count - 1]!.index > index; steps++) {
-    if (steps === concurrentWritesScanMax) return writesBefore(writes, index);
+  for (let steps = 0; count > 0 && writes[count - 1]!.index > invoke.index; steps++) {
+    if (steps === concurrentWritesScanMax) return searchBefore(writes, invoke.index);
     count--;
   }
   return count;
 }
 
 /** How many of `writes` (in history order) were acknowledged before record `index`: a binary search. */
-function writesBefore(writes: readonly HistoryOp[], index: number): number {
+function searchBefore(writes: readonly HistoryOp[], index: number): number {
   let lo = 0;
   let hi = writes.length;
   while (lo < hi) {

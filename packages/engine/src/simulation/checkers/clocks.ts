@@ -54,11 +54,15 @@ export function historyClock(clock: VectorClock): HistoryClock {
   return out;
 }
 
-/** `node`'s counter in `clock` as the store would hold it: a positive safe integer, else 0. */
+/**
+ * `node`'s counter in `clock` as the store would hold it: a positive safe integer, else 0. The value
+ * is read first and the ownership asked last: most lookups miss or hold a counter, and an absent
+ * entry then costs no `hasOwn` (only an inherited property, e.g. `toString`, needs it to count as 0).
+ */
 function counterIn(clock: HistoryClock, node: string): number {
-  if (!Object.hasOwn(clock, node)) return 0;
   const n = clock[node];
-  return Number.isSafeInteger(n) && (n as number) >= 1 ? (n as number) : 0;
+  if (typeof n !== 'number' || !(n >= 1) || !Number.isSafeInteger(n)) return 0;
+  return Object.hasOwn(clock, node) ? n : 0;
 }
 
 const noClock: HistoryClock = Object.freeze({});
@@ -112,7 +116,14 @@ export function sameWriteOf(a: Dotted, b: Dotted): boolean {
  * with dots, `v`'s context reaches `u`'s dot; without, `v`'s clock descends `u`'s.
  */
 export function coversVersion(v: Dotted, u: Dotted): boolean {
-  if (sameWriteOf(v, u)) return true;
+  return sameWriteOf(v, u) || coversOtherWrite(v, u);
+}
+
+/**
+ * `coversVersion(v, u)` for two versions already known not to be the same write (`sameWriteOf`
+ * false), for loops that ask that first: it is not asked again.
+ */
+export function coversOtherWrite(v: Dotted, u: Dotted): boolean {
   if (!v.dot || !u.dot) return covers(v.clock, u.clock);
   const seen = v.dot.node === u.dot.node ? v.dot.base : (v.clock?.[u.dot.node] ?? 0);
   return seen >= u.dot.counter;

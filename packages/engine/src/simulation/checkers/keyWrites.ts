@@ -20,6 +20,8 @@ export interface KeyWrites {
   byClock: Map<string, Operation[]>;
   /** Those that did not complete `ok` (failed, indeterminate, or never completed). */
   unacknowledged: Operation[];
+  /** Two acknowledged writes created one clock (a `byClock` list holds more than one). */
+  clocksShared: boolean;
 }
 
 export interface WritesIndex {
@@ -32,14 +34,20 @@ export interface WritesIndex {
   /**
    * `versionWriters[o][s]`, for the `ok` read that is operation `o` of `operations(history)`: the
    * acknowledged writes of its key (`byClock`, in invoke order) with the clock text of its sibling
-   * `s`, undefined when none. Undefined for an operation that is not an `ok` read.
+   * `s`, undefined when none. Filled by `writersOfVersions` as the checkers ask.
    */
-  versionWriters: readonly (readonly VersionWriters[] | undefined)[];
+  versionWriters: (readonly VersionWriters[] | undefined)[];
 }
 
 type VersionWriters = readonly Operation[] | undefined;
 
-export const noWrites: KeyWrites = { acked: [], ids: [], byClock: new Map(), unacknowledged: [] };
+export const noWrites: KeyWrites = {
+  acked: [],
+  ids: [],
+  byClock: new Map(),
+  unacknowledged: [],
+  clocksShared: false,
+};
 
 const indexed = new WeakMap<readonly HistoryOp[], { length: number; index: WritesIndex }>();
 
@@ -48,7 +56,7 @@ export function writesIndex(history: readonly HistoryOp[]): WritesIndex {
   if (seen !== undefined && seen.length === history.length) return seen.index;
   const all = operations(history);
   const { byKey, keysMayJoinAmbiguously } = build(all);
-  const versionWriters = writersOfVersions(all, byKey);
+  const versionWriters = new Array<readonly VersionWriters[] | undefined>(all.length).fill(undefined);
   const index = { byKey, keysMayJoinAmbiguously, versionWriters };
   indexed.set(history, { length: history.length, index });
   return index;
@@ -56,26 +64,24 @@ export function writesIndex(history: readonly HistoryOp[]): WritesIndex {
 
 const noVersions: readonly VersionWriters[] = [];
 
-/** Every `ok` read's siblings' writers (see `versionWriters`), by operation. */
-function writersOfVersions(
-  all: readonly Operation[],
-  byKey: ReadonlyMap<string, KeyWrites>,
-): (readonly VersionWriters[] | undefined)[] {
-  const found: (readonly VersionWriters[] | undefined)[] = new Array(all.length).fill(undefined);
-  for (let i = 0; i < all.length; i++) {
-    const { invoke, completion: read } = all[i]!;
-    if (read?.type !== 'ok' || (invoke.f !== 'get' && invoke.f !== 'read')) continue;
-    const siblings = read.siblings ?? [];
-    const byClock = byKey.get(read.key)?.byClock;
-    if (siblings.length === 0 || byClock === undefined) {
-      found[i] = noVersions;
-      continue;
-    }
-    const writers: VersionWriters[] = new Array(siblings.length);
-    for (let s = 0; s < siblings.length; s++) writers[s] = byClock.get(showClock(siblings[s]!.clock));
-    found[i] = writers;
+/**
+ * The writers of the siblings of `read`, the `ok` read that is operation `o` (see
+ * `versionWriters`): looked up the first time a checker asks, during its own pass over the reads,
+ * where the read's record is in cache already, and kept for the next.
+ */
+export function writersOfVersions(index: WritesIndex, o: number, read: HistoryOp): readonly VersionWriters[] {
+  const known = index.versionWriters[o];
+  if (known !== undefined) return known;
+  const siblings = read.siblings ?? [];
+  const byClock = index.byKey.get(read.key)?.byClock;
+  let writers: readonly VersionWriters[] = noVersions;
+  if (siblings.length > 0 && byClock !== undefined) {
+    const found: VersionWriters[] = new Array(siblings.length);
+    for (let s = 0; s < siblings.length; s++) found[s] = byClock.get(showClock(siblings[s]!.clock));
+    writers = found;
   }
-  return found;
+  index.versionWriters[o] = writers;
+  return writers;
 }
 
 function build(all: readonly Operation[]): Omit<WritesIndex, 'versionWriters'> {
@@ -88,7 +94,7 @@ function build(all: readonly Operation[]): Omit<WritesIndex, 'versionWriters'> {
     if (op.invoke.f === 'get' || op.invoke.f === 'read') continue;
     let writes = byKey.get(key);
     if (writes === undefined) {
-      writes = { acked: [], ids: [], byClock: new Map(), unacknowledged: [] };
+      writes = { acked: [], ids: [], byClock: new Map(), unacknowledged: [], clocksShared: false };
       byKey.set(key, writes);
     }
     if (op.completion?.type !== 'ok') {
@@ -99,8 +105,12 @@ function build(all: readonly Operation[]): Omit<WritesIndex, 'versionWriters'> {
     writes.acked.push(op);
     writes.ids.push(id);
     const list = writes.byClock.get(id);
-    if (list === undefined) writes.byClock.set(id, [op]);
-    else list.push(op);
+    if (list === undefined) {
+      writes.byClock.set(id, [op]);
+      continue;
+    }
+    list.push(op);
+    writes.clocksShared = true;
   }
   return { byKey, keysMayJoinAmbiguously };
 }

@@ -23,7 +23,7 @@ import {
   type ReplicaStates,
   ViolationLog,
 } from './checker.ts';
-import { covers, coversVersion, sameWriteOf, showClock } from './clocks.ts';
+import { covers, coversOtherWrite, sameWriteOf, showClock } from './clocks.ts';
 import { type Held, holdingsOf } from './replicaHoldings.ts';
 import { canonicalValue, sameValue } from './values.ts';
 
@@ -101,7 +101,8 @@ function judge(ack: HistoryOp, held: Held): Verdict {
     if (ack.f !== 'put' || sameValue(versions[i]!.value, ack.value)) return presentVerdict;
     return { kind: 'present', at: i };
   }
-  for (let i = 0; i < versions.length; i++) if (coversVersion(versions[i]!, ack)) return supersededVerdict;
+  // None is the same write: only a later one can cover it.
+  for (let i = 0; i < versions.length; i++) if (coversOtherWrite(versions[i]!, ack)) return supersededVerdict;
   if (ack.f !== 'delete') return lostVerdict;
   const undone = versions.findIndex((v) => v.value !== null && covers(ack.clock, v.clock));
   return undone === -1 ? purgedVerdict : { kind: 'lost', at: undone };

@@ -20,6 +20,8 @@ export interface ReplicaHoldings {
   nodes: string[];
   /** `keysOf[i]`: the keys node `nodes[i]` holds, in its order. */
   keysOf: string[][];
+  /** `listsOf[i][k]`: what node `nodes[i]` holds of key `keysOf[i][k]` (its sibling list). */
+  listsOf: (readonly HistorySibling[])[][];
   /** Every key held anywhere (first by node, then by key order), with what the replicas hold of it. */
   byKey: ReadonlyMap<string, Held>;
 }
@@ -39,12 +41,15 @@ export function holdingsOf(finalState: ReplicaStates): ReplicaHoldings {
 function collect(finalState: ReplicaStates): ReplicaHoldings {
   const nodes = Object.keys(finalState);
   const keysOf: string[][] = [];
+  const listsOf: (readonly HistorySibling[])[][] = [];
   const byKey = new Map<string, Held>();
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n]!;
     const contents = finalState[node]!;
     const keys = Object.keys(contents);
+    const lists: (readonly HistorySibling[])[] = new Array(keys.length);
     keysOf.push(keys);
+    listsOf.push(lists);
     for (let k = 0; k < keys.length; k++) {
       const key = keys[k]!;
       let held = byKey.get(key);
@@ -53,11 +58,12 @@ function collect(finalState: ReplicaStates): ReplicaHoldings {
         byKey.set(key, held);
       }
       const versions = contents[key]!;
+      lists[k] = versions;
       for (let i = 0; i < versions.length; i++) {
         held.nodes.push(node);
         held.versions.push(versions[i]!);
       }
     }
   }
-  return { nodes, keysOf, byKey };
+  return { nodes, keysOf, listsOf, byKey };
 }

@@ -26,22 +26,25 @@ import {
   type CheckerConfig,
   type CheckerResult,
   freshReadsPromised,
+  type Operation,
   operations,
   ViolationLog,
 } from './checker.ts';
 import { covers, mergeInto, showClock } from './clocks.ts';
 
-interface Session {
-  writes: Map<string, OwnWrites>;
-  lastRead: Map<string, HistoryOp>;
-}
+/** A session's keys: what it wrote and last read of each (one lookup per operation). */
+type Session = Map<string, SessionKey>;
 
-/** A session's `ok` writes of one key, and the merge of their clocks: covering it is covering all. */
-interface OwnWrites {
+/**
+ * A session's `ok` writes of one key, and the merge of their clocks (covering it is covering all);
+ * and its last `ok` read of the key.
+ */
+interface SessionKey {
   acked: HistoryOp[];
   merged: HistoryClock;
   /** The merge holds every entry (assignment drops a node named `__proto__`; then check each write). */
   whole: boolean;
+  lastRead: HistoryOp | undefined;
 }
 
 /** Whether the store promises monotonic reads in `config` (see the header). */
@@ -62,30 +65,43 @@ export function checkSessionGuarantees(
   const log = new ViolationLog();
   const monotonic = new ViolationLog();
   const counts = { reads: 0, readYourWritesViolations: 0, monotonicReadViolations: 0 };
+  judgeSessions(operations(history), log, monotonic, counts);
+  const { reads, readYourWritesViolations, monotonicReadViolations } = counts;
+  return [
+    log.result('read-your-writes', 'P5', freshReadsPromised(config), { reads, readYourWritesViolations }),
+    monotonic.result('monotonic-reads', 'P5', monotonicReadsPromised(config), {
+      reads,
+      monotonicReadViolations,
+    }),
+  ];
+}
+
+/**
+ * Every `ok` operation of every session, in invoke order. The loop is alone in its function (see
+ * checker.ts, Cost): code after it would deoptimise the loop's kept code on every run.
+ */
+function judgeSessions(
+  all: readonly Operation[],
+  log: ViolationLog,
+  monotonic: ViolationLog,
+  counts: { reads: number; readYourWritesViolations: number; monotonicReadViolations: number },
+): void {
   const sessions = new Map<number, Session>();
-  const all = operations(history);
   for (let i = 0; i < all.length; i++) {
     const { invoke, completion } = all[i]!;
     if (completion?.type !== 'ok') continue;
-    const session: Session = sessions.get(invoke.process) ?? { writes: new Map(), lastRead: new Map() };
-    sessions.set(invoke.process, session);
     const key = invoke.key;
+    const seen = sessionKeyOf(sessions, invoke.process, key);
     if (invoke.f !== 'get' && invoke.f !== 'read') {
-      let own = session.writes.get(key);
-      if (own === undefined) {
-        own = { acked: [], merged: {}, whole: true };
-        session.writes.set(key, own);
-      }
-      own.acked.push(completion);
-      mergeInto(own.merged, completion.clock);
-      if (completion.clock && Object.hasOwn(completion.clock, '__proto__')) own.whole = false;
+      seen.acked.push(completion);
+      mergeInto(seen.merged, completion.clock);
+      if (completion.clock && Object.hasOwn(completion.clock, '__proto__')) seen.whole = false;
       continue;
     }
     counts.reads++;
     const context: HistoryClock | null = completion.context;
-    const own = session.writes.get(key);
-    const seenAll = own === undefined || (own.whole && covers(context, own.merged));
-    const w = seenAll ? undefined : lastMissed(own.acked, context);
+    const seenAll = seen.acked.length === 0 || (seen.whole && covers(context, seen.merged));
+    const w = seenAll ? undefined : lastMissed(seen.acked, context);
     if (w !== undefined) {
       counts.readYourWritesViolations++;
       log.add(
@@ -96,7 +112,7 @@ export function checkSessionGuarantees(
           `process ${invoke.process} read ${key} at ${completion.time} ms with context ${showClock(context)}, missing its own ${w.f} acknowledged at ${w.time} ms with clock ${showClock(w.clock)}`,
       );
     }
-    const previous = session.lastRead.get(key);
+    const previous = seen.lastRead;
     if (previous !== undefined && !covers(context, previous.context)) {
       counts.monotonicReadViolations++;
       monotonic.add(
@@ -107,16 +123,23 @@ export function checkSessionGuarantees(
           `process ${invoke.process} read ${key} at ${completion.time} ms with context ${showClock(context)}, older than or concurrent with its previous read's ${showClock(previous.context)} at ${previous.time} ms`,
       );
     }
-    session.lastRead.set(key, completion);
+    seen.lastRead = completion;
   }
-  const { reads, readYourWritesViolations, monotonicReadViolations } = counts;
-  return [
-    log.result('read-your-writes', 'P5', freshReadsPromised(config), { reads, readYourWritesViolations }),
-    monotonic.result('monotonic-reads', 'P5', monotonicReadsPromised(config), {
-      reads,
-      monotonicReadViolations,
-    }),
-  ];
+}
+
+/** What session `process` wrote and read of `key`, added empty the first time. */
+function sessionKeyOf(sessions: Map<number, Session>, process: number, key: string): SessionKey {
+  let session = sessions.get(process);
+  if (session === undefined) {
+    session = new Map();
+    sessions.set(process, session);
+  }
+  let seen = session.get(key);
+  if (seen === undefined) {
+    seen = { acked: [], merged: {}, whole: true, lastRead: undefined };
+    session.set(key, seen);
+  }
+  return seen;
 }
 
 /** The latest of a session's own writes that `context` does not cover. */

@@ -19,8 +19,10 @@ import {
   type CheckerConfig,
   type CheckerResult,
   freshReadsPromised,
+  type OkRead,
   okReads,
   ViolationLog,
+  writesBefore,
 } from './checker.ts';
 import { covers, showClock } from './clocks.ts';
 
@@ -77,10 +79,33 @@ export function measureStaleness(
   }));
   const log = new ViolationLog();
   const counts = { reads: 0, readsAfterWrites: 0, staleReads: 0 };
-  const reads = okReads(history);
   const strict = freshReadsPromised(config);
+  tallyReads(okReads(history), { bins, ks, log, counts, strict });
+  for (const bin of bins) bin.probability = bin.reads === 0 ? null : bin.consistent / bin.reads;
+  for (const entry of ks) entry.probability = entry.reads === 0 ? null : entry.within / entry.reads;
+  const result = log.result('staleness', 'P6', strict, counts);
+  return { ...result, pbs: { tVisibility: bins, kStaleness: ks } };
+}
+
+/** What `tallyReads` adds to. */
+interface Tally {
+  bins: VisibilityBin[];
+  ks: KStaleness[];
+  log: ViolationLog;
+  counts: { reads: number; readsAfterWrites: number; staleReads: number };
+  /** Stale reads are violations (`freshReadsPromised`). */
+  strict: boolean;
+}
+
+/**
+ * Every `ok` read into the t and k tallies, and the stale ones into the log. The loop is alone in
+ * its function (see checker.ts, Cost): code after it would deoptimise the loop's kept code on
+ * every run.
+ */
+function tallyReads(reads: readonly OkRead[], { bins, ks, log, counts, strict }: Tally): void {
   for (let i = 0; i < reads.length; i++) {
-    const { read: op, invoke, writes, before: prefix } = reads[i]!;
+    const { read: op, invoke, writes } = reads[i]!;
+    const prefix = writesBefore(reads[i]!);
     counts.reads++;
     if (prefix === 0) continue;
     const latest = writes[prefix - 1]!;
@@ -103,10 +128,6 @@ export function measureStaleness(
         `with R+W>N the read of ${op.key} ${invoke.time - latest.time} ms after the write acknowledged with ${showClock(latest.clock)} did not see it`,
     );
   }
-  for (const bin of bins) bin.probability = bin.reads === 0 ? null : bin.consistent / bin.reads;
-  for (const entry of ks) entry.probability = entry.reads === 0 ? null : entry.within / entry.reads;
-  const result = log.result('staleness', 'P6', strict, counts);
-  return { ...result, pbs: { tVisibility: bins, kStaleness: ks } };
 }
 
 /** Adds a read to every k's tally: within k when it saw the k-th latest earlier write (k = 1: `latest`). */
