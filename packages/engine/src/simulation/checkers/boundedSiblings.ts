@@ -22,7 +22,7 @@
  */
 
 import type { HistoryOp } from '../history.ts';
-import { type CheckerResult, type Operation, operations, ViolationLog } from './checker.ts';
+import { type CheckerResult, type Operation, operations, operationsByKind, ViolationLog } from './checker.ts';
 import { covers, showClock } from './clocks.ts';
 import { type WritesIndex, writersOfVersions, writesIndex } from './keyWrites.ts';
 
@@ -30,25 +30,27 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
   const log = new ViolationLog();
   const all = operations(history);
   const counts = { reads: 0, siblingsMax: 0, boundMax: 0, falseConflicts: 0 };
-  judgeReads(all, chainHeads(all), writerIndex(history), log, counts);
+  const { reads, writes } = operationsByKind(history);
+  judgeReads(all, reads, chainHeads(all, writes), writerIndex(history), log, counts);
   return log.result('bounded-siblings', 'P7', true, counts);
 }
 
 /**
- * Rules 1 and 2 on every `ok` read, in invoke order. The loop is alone in its function (see
+ * Rules 1 and 2 on every `ok` read (`reads`: the reads' indexes in `all`), in invoke order. The loop is alone in its function (see
  * checker.ts, Cost): code after it would deoptimise the loop's kept code on every run.
  */
 function judgeReads(
   all: readonly Operation[],
+  reads: readonly number[],
   heads: ReadonlyMap<string, number[]>,
   writers: WriterIndex,
   log: ViolationLog,
   counts: { reads: number; siblingsMax: number; boundMax: number; falseConflicts: number },
 ): void {
-  for (let r = 0; r < all.length; r++) {
-    const op = all[r]!;
-    const done = op.completion;
-    if (done?.type !== 'ok' || (op.invoke.f !== 'get' && op.invoke.f !== 'read')) continue;
+  for (let k = 0; k < reads.length; k++) {
+    const r = reads[k]!;
+    const done = all[r]!.completion;
+    if (done?.type !== 'ok') continue;
     counts.reads++;
     const siblings = done.siblings ?? [];
     const bound = chainHeadsBefore(heads, done.key, done.index);
@@ -123,13 +125,12 @@ function writerOf(writers: WriterIndex, o: number, read: HistoryOp, s: number): 
  * linked to a predecessor, the chain heads. A write's predecessor was acknowledged before the
  * write's context existed, so it lies in every invoke-order prefix that holds the write.
  */
-function chainHeads(all: readonly Operation[]): Map<string, number[]> {
+function chainHeads(all: readonly Operation[], writes: readonly number[]): Map<string, number[]> {
   const heads = new Map<string, number[]>(); // key → invoke indexes of chain heads, ascending
   const linkable = new Map<string, Operation[]>(); // key → acknowledged writes not yet anyone's predecessor
-  for (let w = 0; w < all.length; w++) {
-    const op = all[w]!;
+  for (let w = 0; w < writes.length; w++) {
+    const op = all[writes[w]!]!;
     const { invoke, completion } = op;
-    if (invoke.f === 'get' || invoke.f === 'read') continue;
     const open = linkable.get(invoke.key) ?? [];
     let linked = false;
     for (let i = open.length - 1; i >= 0 && invoke.context !== null; i--) {

@@ -251,6 +251,11 @@ interface Paired {
   okWrites: ReadonlyMap<string, readonly HistoryOp[]>;
   /** Every paired read completed `ok`, in history order, with its key's writes. */
   okReads: readonly OkRead[];
+  /** Indexes into `all` of the reads (`get`, `read`), and of the writes, whatever their outcome. */
+  readOps: readonly number[];
+  writeOps: readonly number[];
+  /** Some invoke's key holds " {" (keyWrites.ts `keysMayJoinAmbiguously`). */
+  bracedKeys: boolean;
   /** Some record is an `add` (the set workload's history). */
   adds: boolean;
 }
@@ -288,6 +293,24 @@ export function okReads(history: readonly HistoryOp[]): readonly OkRead[] {
   return pairedOf(history).okReads;
 }
 
+/**
+ * The operations that are reads, and those that are writes (by their invoke's `f`), as indexes into
+ * `operations(history)` in invoke order: a pass over one kind skips the other without reading its
+ * records (which, out of cache, is most of what skipping costs).
+ */
+export function operationsByKind(history: readonly HistoryOp[]): {
+  reads: readonly number[];
+  writes: readonly number[];
+} {
+  const { readOps, writeOps } = pairedOf(history);
+  return { reads: readOps, writes: writeOps };
+}
+
+/** Whether some invoke of the history has a key holding " {" (keyWrites.ts `keysMayJoinAmbiguously`). */
+export function hasBracedKeys(history: readonly HistoryOp[]): boolean {
+  return pairedOf(history).bracedKeys;
+}
+
 /** Whether some record of the history is an `add`: `history.some((op) => op.f === 'add')`. */
 export function hasAdds(history: readonly HistoryOp[]): boolean {
   return pairedOf(history).adds;
@@ -307,13 +330,19 @@ function pair(history: readonly HistoryOp[]): Paired {
   const invokeAt: (HistoryOp | undefined)[] = new Array(history.length).fill(undefined);
   const okWrites = new Map<string, HistoryOp[]>();
   const okReads: OkRead[] = [];
+  const readOps: number[] = [];
+  const writeOps: number[] = [];
   let adds = false;
+  let bracedKeys = false;
   for (let i = 0; i < history.length; i++) {
     const op = history[i]!;
     if (op.f === 'add') adds = true;
     if (op.type === 'invoke') {
+      if (op.key.includes(' {')) bracedKeys = true;
       const operation = { invoke: op, completion: null };
       open.set(op.process, operation);
+      if (op.f === 'get' || op.f === 'read') readOps.push(all.length);
+      else writeOps.push(all.length);
       all.push(operation);
       continue;
     }
@@ -332,7 +361,7 @@ function pair(history: readonly HistoryOp[]): Paired {
       okReads.push({ read: op, invoke: operation.invoke, writes });
     }
   }
-  return { length: history.length, all, invokeAt, okWrites, okReads, adds };
+  return { length: history.length, all, invokeAt, okWrites, okReads, readOps, writeOps, bracedKeys, adds };
 }
 
 const noWrites: readonly HistoryOp[] = [];

@@ -7,7 +7,7 @@
  */
 
 import type { HistoryOp } from '../history.ts';
-import { type Operation, operations } from './checker.ts';
+import { hasBracedKeys, type Operation, operations, operationsByKind } from './checker.ts';
 import { showClock } from './clocks.ts';
 
 /** One key's writes, in invoke order. */
@@ -55,7 +55,8 @@ export function writesIndex(history: readonly HistoryOp[]): WritesIndex {
   const seen = indexed.get(history);
   if (seen !== undefined && seen.length === history.length) return seen.index;
   const all = operations(history);
-  const { byKey, keysMayJoinAmbiguously } = build(all);
+  const byKey = build(all, operationsByKind(history).writes);
+  const keysMayJoinAmbiguously = hasBracedKeys(history);
   const versionWriters = new Array<readonly VersionWriters[] | undefined>(all.length).fill(undefined);
   const index = { byKey, keysMayJoinAmbiguously, versionWriters };
   indexed.set(history, { length: history.length, index });
@@ -84,14 +85,11 @@ export function writersOfVersions(index: WritesIndex, o: number, read: HistoryOp
   return writers;
 }
 
-function build(all: readonly Operation[]): Omit<WritesIndex, 'versionWriters'> {
+function build(all: readonly Operation[], writeOps: readonly number[]): Map<string, KeyWrites> {
   const byKey = new Map<string, KeyWrites>();
-  let keysMayJoinAmbiguously = false;
-  for (let i = 0; i < all.length; i++) {
-    const op = all[i]!;
+  for (let w = 0; w < writeOps.length; w++) {
+    const op = all[writeOps[w]!]!;
     const key = op.invoke.key;
-    if (key.includes(' {')) keysMayJoinAmbiguously = true;
-    if (op.invoke.f === 'get' || op.invoke.f === 'read') continue;
     let writes = byKey.get(key);
     if (writes === undefined) {
       writes = { acked: [], ids: [], byClock: new Map(), unacknowledged: [], clocksShared: false };
@@ -112,5 +110,5 @@ function build(all: readonly Operation[]): Omit<WritesIndex, 'versionWriters'> {
     list.push(op);
     writes.clocksShared = true;
   }
-  return { byKey, keysMayJoinAmbiguously };
+  return byKey;
 }
