@@ -36,8 +36,9 @@ export function checkBoundedSiblings(history: readonly HistoryOp[]): CheckerResu
 }
 
 /**
- * Rules 1 and 2 on every `ok` read (`reads`: the reads' indexes in `all`), in invoke order. The loop is alone in its function (see
- * checker.ts, Cost): code after it would deoptimise the loop's kept code on every run.
+ * Rules 1 and 2 on every `ok` read (`reads`: the reads' indexes in `all`), in invoke order. The
+ * loop is alone in its function (see checker.ts, Cost): code after it would deoptimise the loop's
+ * kept code on every run.
  */
 function judgeReads(
   all: readonly Operation[],

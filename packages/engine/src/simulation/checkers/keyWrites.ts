@@ -2,8 +2,8 @@
  * A history's writes grouped by key, with each acknowledged write's clock as text (`showClock`): the
  * index the checkers use to find the write that created a version (P2 provenance, P7 causal
  * siblings). Built once per history, like `operations`, and shared by the checkers of a run; so is
- * the lookup of every read sibling's writers, which both checkers ask for (a clock's text and two
- * map lookups per sibling were a tenth of the checkers' time when each made them).
+ * the lookup of each read sibling's writers (a clock's text and two map lookups), which both
+ * checkers ask for: the first to ask makes it.
  */
 
 import type { HistoryOp } from '../history.ts';
