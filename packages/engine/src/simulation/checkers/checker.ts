@@ -17,10 +17,12 @@
  * Cost: the checkers run once per run, over every record, so most of their work happens before
  * the JIT has optimised them. Their per-record loops are indexed (`for (let i …)`), because an
  * unoptimised `for … of` allocates an iterator result per step; the passes share one pairing of
- * the history (`operations`, `invokesOf`, `okWritesByKey`, `okReads`) and one index of its writes
- * (keyWrites.ts); and a violation's sentence is built only for the violations kept. Most of their
- * time is spent waiting on memory (a run's records do not fit in cache, and each pass walks them
- * again), so a pass that needs only the reads walks `okReads`, not every record. A long loop that
+ * the history (`operations`, `invokesOf`, `okWritesByKey`, `okReads`, `operationsByKind`) and one
+ * index of its writes (keyWrites.ts); and a violation's sentence is built only for the violations
+ * kept. Much of their time is spent waiting on memory (a run's records do not fit in the core's
+ * cache, and each pass reads them again: profiles put the first read of each record among the
+ * costliest lines), so a pass that needs one kind of operation walks `okReads` or
+ * `operationsByKind`, not every record. A long loop that
  * runs once per run is optimised while it runs (on-stack replacement), and V8 keeps that code for
  * the next run; code after the loop that had not run yet when it was compiled then deoptimises it
  * at the end of every run. So each checker's main loop is alone in a function that returns when
