@@ -20,7 +20,15 @@ import { scaleLinear } from 'd3';
 import { useId } from 'react';
 import { Shape } from '../cluster/Shape.tsx';
 import { svgId } from '../shared/format.ts';
-import { type FaultMarker, faultLabel, faultStyle, markerRows, type Sparkline } from './timelineModel.ts';
+import {
+  drawnLabel,
+  type FaultMarker,
+  faultLabel,
+  faultStyle,
+  labelOnLeft,
+  markerRows,
+  type Sparkline,
+} from './timelineModel.ts';
 
 export interface FaultTimelineProps {
   faults: readonly FaultMarker[];
@@ -54,8 +62,8 @@ export function FaultTimeline(props: FaultTimelineProps) {
   const x = scaleLinear()
     .domain([start, end])
     .range([left + 8, width - 140]);
-  const labelWidth = (m: FaultMarker) => 26 + faultLabel(m).length * 8.2;
-  const rows = markerRows(faults, x, labelWidth);
+  const labelWidth = (m: FaultMarker) => 26 + drawnLabel(faultLabel(m)).length * 8.2;
+  const rows = markerRows(faults, x, labelWidth, 6, width);
   const rowCount = Math.max(1, ...rows.map((r) => r + 1));
   const sparkTop = 6;
   const axisY = sparkTop + sparklines.length * (sparkHeight + 8) + 10;
@@ -91,6 +99,7 @@ export function FaultTimeline(props: FaultTimelineProps) {
           const y = axisY + 24 + row * rowHeight + 14;
           const linked = !!selectedNode && (m.nodes ?? []).includes(selectedNode);
           const label = faultLabel(m);
+          const onLeft = labelOnLeft(x(m.at), labelWidth(m), width);
           return (
             // biome-ignore lint/a11y/useSemanticElements: an SVG group cannot be a <button>; it takes the role and keyboard handling instead.
             <g
@@ -139,8 +148,15 @@ export function FaultTimeline(props: FaultTimelineProps) {
               <text x={x(m.at)} y={y + 4.5} textAnchor="middle" fontSize={12} fontWeight={700} fill="#ffffff">
                 {style.glyph}
               </text>
-              <text x={x(m.at) + 15} y={y + 5} fontSize={15} fontWeight={linked ? 700 : 500} fill={ink}>
-                {label}
+              <text
+                x={onLeft ? x(m.at) - 15 : x(m.at) + 15}
+                y={y + 5}
+                textAnchor={onLeft ? 'end' : 'start'}
+                fontSize={15}
+                fontWeight={linked ? 700 : 500}
+                fill={ink}
+              >
+                {drawnLabel(label)}
               </text>
             </g>
           );

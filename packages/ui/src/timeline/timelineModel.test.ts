@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { sampleEvents } from '../fixtures/sampleData.ts';
-import { faultLabel, faultStyle, faultStyles, faultsFromEvents, markerRows } from './timelineModel.ts';
+import {
+  drawnLabel,
+  drawnLabelMax,
+  faultLabel,
+  faultStyle,
+  faultStyles,
+  faultsFromEvents,
+  labelOnLeft,
+  markerRows,
+} from './timelineModel.ts';
 
 describe('fault timeline model', () => {
   it('gives every fault kind a distinct shape-and-glyph pair and words, so colour is not needed', () => {
@@ -22,6 +31,43 @@ describe('fault timeline model', () => {
     ];
     expect(markerRows(markers, x, width)).toEqual([0, 1, 2, 0]);
     expect(markerRows([...markers].reverse(), x, width)).toEqual([0, 2, 1, 0]);
+  });
+
+  it('writes a label that would pass the right edge to the left of its marker, and stacks by that span', () => {
+    const x = (t: number) => t;
+    const width = () => 100;
+    expect(drawnLabel('kill n2')).toBe('kill n2');
+    const long = drawnLabel('settings: N=3 (west 2 + east 1) R=2 W=2, 8 virtual nodes, siblings');
+    expect(long.length).toBe(drawnLabelMax);
+    expect(long.endsWith('…')).toBe(true);
+    expect(labelOnLeft(400, 100, 480)).toBe(true);
+    expect(labelOnLeft(300, 100, 480)).toBe(false);
+    // 300's label spans 290–390; 450's, written leftwards, 362–462: they overlap, so two rows.
+    expect(
+      markerRows(
+        [
+          { at: 300, kind: 'kill' },
+          { at: 450, kind: 'heal' },
+        ],
+        x,
+        width,
+        6,
+        480,
+      ),
+    ).toEqual([0, 1]);
+    // 150's label ends at 240, before 450's begins at 362: one row.
+    expect(
+      markerRows(
+        [
+          { at: 150, kind: 'kill' },
+          { at: 450, kind: 'heal' },
+        ],
+        x,
+        width,
+        6,
+        480,
+      ),
+    ).toEqual([0, 0]);
   });
 
   it('reads kills and restarts off node lifecycle events', () => {

@@ -70,25 +70,47 @@ export function faultLabel(marker: FaultMarker): string {
   return marker.nodes?.length ? `${verb} ${marker.nodes.join(', ')}` : verb;
 }
 
+/** Characters of a label drawn beside its marker; a longer one is cut with "…" (its title has it all). */
+export const drawnLabelMax = 36;
+
+/** `label` as drawn beside its marker: whole up to `drawnLabelMax` characters, else cut with "…". */
+export function drawnLabel(label: string): string {
+  return label.length <= drawnLabelMax ? label : `${label.slice(0, drawnLabelMax - 1).trimEnd()}…`;
+}
+
+/**
+ * Whether a marker's label goes to the left of it: when, written to the right, it would run past
+ * `rightPx` (the drawing's right edge), as a long label near "now" did.
+ */
+export function labelOnLeft(at: number, label: number, rightPx: number): boolean {
+  return at - 10 + label > rightPx;
+}
+
 /**
  * A row per marker (0 = nearest the axis): a marker goes to the lowest row whose last marker ends
  * at least `gapPx` to its left, so labels never overlap however dense the faults. `x` maps time to
- * px; `widthPx` estimates a marker's width (its label).
+ * px; `widthPx` estimates a marker's width (its label), which runs right of it, or left of it when
+ * it would pass `rightPx` (`labelOnLeft`).
  */
 export function markerRows(
   markers: readonly FaultMarker[],
   x: (t: number) => number,
   widthPx: (m: FaultMarker) => number,
   gapPx = 6,
+  rightPx = Number.POSITIVE_INFINITY,
 ): number[] {
   const order = markers.map((m, i) => ({ m, i })).sort((a, b) => a.m.at - b.m.at);
   const rowEnds: number[] = [];
   const rows = new Array<number>(markers.length).fill(0);
   for (const { m, i } of order) {
-    const left = x(m.at) - 10;
+    const at = x(m.at);
+    const width = widthPx(m);
+    const [left, right] = labelOnLeft(at, width, rightPx)
+      ? [at + 12 - width, at + 12]
+      : [at - 10, at - 10 + width];
     let row = rowEnds.findIndex((end) => end + gapPx <= left);
     if (row < 0) row = rowEnds.length;
-    rowEnds[row] = Math.max(x(m.at) + 12, left + widthPx(m));
+    rowEnds[row] = Math.max(rowEnds[row] ?? Number.NEGATIVE_INFINITY, at + 12, right);
     rows[i] = row;
   }
   return rows;
