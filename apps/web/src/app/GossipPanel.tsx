@@ -9,6 +9,9 @@ import type { NodeId } from '@kvscope/engine';
 import { type Belief, beliefMatrix } from '../live/gossip.ts';
 import type { LabState, Selection } from '../live/labStore.ts';
 
+/** More nodes than this draw the matrix with compact cells (16 fit a 1280×720 screen). */
+const denseFrom = 8;
+
 const cell: Record<Belief, { glyph: string; className: string }> = {
   alive: { glyph: '✓', className: 'belief-alive' },
   suspected: { glyph: '?', className: 'belief-suspected' },
@@ -33,57 +36,63 @@ export function GossipPanel({
           No membership tables yet: they appear once the nodes gossip (engine membership).
         </p>
       ) : (
-        <table className="matrix" data-testid="gossip-matrix">
-          <caption className="muted small">
-            Row: the node that believes; column: the node it believes about. ✓ alive · ? suspected · ✕ down ·
-            — no opinion (crashed or not yet heard of).
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">thinks ↓ about →</th>
-              {state.order.map((id) => (
-                <th key={id} scope="col">
-                  {id}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {state.order.map((observer) => (
-              <tr key={observer} className={state.selection.node === observer ? 'selected' : undefined}>
-                <th scope="row">
-                  <button
-                    type="button"
-                    className="link"
-                    onClick={() => onSelect({ node: observer as NodeId })}
-                  >
-                    {observer}
-                  </button>
-                </th>
-                {state.order.map((member) => {
-                  const belief = matrix[observer]?.[member];
-                  const look = belief ? cell[belief] : null;
-                  return (
-                    <td
-                      key={member}
-                      className={look?.className ?? 'belief-none'}
-                      data-testid={`belief-${observer}-${member}`}
-                    >
-                      {look ? (
-                        <>
-                          <span aria-hidden="true">{look.glyph}</span>
-                          <span className="belief-word"> {belief}</span>
-                        </>
-                      ) : (
-                        '—'
-                      )}
-                    </td>
-                  );
-                })}
+        // Past eight nodes the cells shrink to fit the panel; past sixteen the table scrolls sideways.
+        <div className="matrix-box">
+          <table
+            className={state.order.length > denseFrom ? 'matrix dense' : 'matrix'}
+            data-testid="gossip-matrix"
+          >
+            <caption className="muted small">
+              Row: the node that believes; column: the node it believes about. ✓ alive · ? suspected · ✕ down
+              · — no opinion (crashed or not yet heard of).
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">thinks ↓ about →</th>
+                {state.order.map((id) => (
+                  <th key={id} scope="col">
+                    {id}
+                  </th>
+                ))}
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {state.order.map((observer) => (
+                <tr key={observer} className={state.selection.node === observer ? 'selected' : undefined}>
+                  <th scope="row">
+                    <button
+                      type="button"
+                      className="link"
+                      onClick={() => onSelect({ node: observer as NodeId })}
+                    >
+                      {observer}
+                    </button>
+                  </th>
+                  {state.order.map((member) => {
+                    const belief = matrix[observer]?.[member];
+                    const look = belief ? cell[belief] : null;
+                    return (
+                      <td
+                        key={member}
+                        className={look?.className ?? 'belief-none'}
+                        data-testid={`belief-${observer}-${member}`}
+                      >
+                        {look ? (
+                          <>
+                            <span aria-hidden="true">{look.glyph}</span>
+                            <span className="belief-word"> {belief}</span>
+                          </>
+                        ) : (
+                          '—'
+                        )}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );
