@@ -15,7 +15,7 @@ import {
   levelSummaries,
   type MembershipRow,
 } from './inspectorModel.ts';
-import { cellStyle, numStyle, Section, scrollStyle, tableStyle } from './parts.tsx';
+import { ColumnHeads, cellStyle, numStyle, Section, scrollStyle, tableStyle } from './parts.tsx';
 
 const verdictMark: Record<BloomStatus, string> = {
   'no checks yet': '–',
@@ -51,27 +51,21 @@ export function InspectorTables({
           // sideways inside it.
           <section style={scrollStyle} aria-label="SSTables table">
             <table style={{ ...tableStyle, whiteSpace: 'nowrap' }} data-testid="inspector-tables">
-              <thead>
-                <tr>
-                  {[
-                    'level',
-                    'table',
-                    'keys',
-                    'size',
-                    'entries',
-                    'tombstones',
-                    'compression',
-                    'Bloom: absent checks',
-                    'true +',
-                    'false +',
-                    'FP rate (target)',
-                  ].map((h) => (
-                    <th key={h} scope="col" style={cellStyle}>
-                      {h}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
+              <ColumnHeads
+                names={[
+                  'level',
+                  'table',
+                  'keys',
+                  'size',
+                  'entries',
+                  'tombstones',
+                  'compression',
+                  'Bloom: absent checks',
+                  'true +',
+                  'false +',
+                  'FP rate (target)',
+                ]}
+              />
               <tbody>
                 {storage.levels.flatMap((level) =>
                   level.tables.map((t) => {
@@ -133,15 +127,7 @@ export function InspectorTables({
       {membership && (
         <Section title="Membership (this node's view)">
           <table style={tableStyle} data-testid="inspector-membership">
-            <thead>
-              <tr>
-                {['member', 'status', 'heartbeat', 'silent for', 'suspected by'].map((h) => (
-                  <th key={h} scope="col" style={cellStyle}>
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <ColumnHeads names={['member', 'status', 'heartbeat', 'silent for', 'suspected by']} />
             <tbody>
               {membership.map((m) => (
                 <tr key={m.member}>
@@ -159,15 +145,7 @@ export function InspectorTables({
       {hints && (
         <Section title={`Hint store: ${formatCount(hints.reduce((n, h) => n + h.count, 0))} hints`}>
           <table style={tableStyle} data-testid="inspector-hints">
-            <thead>
-              <tr>
-                {['for owner', 'hints', 'size', 'oldest', 'replay'].map((h) => (
-                  <th key={h} scope="col" style={cellStyle}>
-                    {h}
-                  </th>
-                ))}
-              </tr>
-            </thead>
+            <ColumnHeads names={['for owner', 'hints', 'size', 'oldest', 'replay']} />
             <tbody>
               {hints.map((h) => (
                 <tr key={h.owner}>

@@ -69,3 +69,18 @@ export const cellStyle = {
   textAlign: 'left',
 } as const;
 export const numStyle = { ...cellStyle, textAlign: 'right' } as const;
+
+/** A table's head: one column heading per name. */
+export function ColumnHeads({ names }: { names: readonly string[] }) {
+  return (
+    <thead>
+      <tr>
+        {names.map((h) => (
+          <th key={h} scope="col" style={cellStyle}>
+            {h}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}

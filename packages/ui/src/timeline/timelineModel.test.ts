@@ -42,32 +42,18 @@ describe('fault timeline model', () => {
     expect(long.endsWith('…')).toBe(true);
     expect(labelOnLeft(400, 100, 480)).toBe(true);
     expect(labelOnLeft(300, 100, 480)).toBe(false);
+    const rowsOf = (ats: number[]) =>
+      markerRows(
+        ats.map((at) => ({ at, kind: 'kill' })),
+        x,
+        width,
+        6,
+        480,
+      );
     // 300's label spans 290–390; 450's, written leftwards, 362–462: they overlap, so two rows.
-    expect(
-      markerRows(
-        [
-          { at: 300, kind: 'kill' },
-          { at: 450, kind: 'heal' },
-        ],
-        x,
-        width,
-        6,
-        480,
-      ),
-    ).toEqual([0, 1]);
+    expect(rowsOf([300, 450])).toEqual([0, 1]);
     // 150's label ends at 240, before 450's begins at 362: one row.
-    expect(
-      markerRows(
-        [
-          { at: 150, kind: 'kill' },
-          { at: 450, kind: 'heal' },
-        ],
-        x,
-        width,
-        6,
-        480,
-      ),
-    ).toEqual([0, 0]);
+    expect(rowsOf([150, 450])).toEqual([0, 0]);
   });
 
   it('reads kills and restarts off node lifecycle events', () => {
