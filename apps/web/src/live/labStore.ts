@@ -166,6 +166,11 @@ export interface LabState {
   autoscaler: AutoscalerView;
   /** Recent Merkle exchanges (anti-entropy), oldest first, from `antientropy.*` events. */
   exchanges: MerkleExchange[];
+  /**
+   * How many times every disk was wiped at once (a reset, a new data-centre layout): a client's
+   * read contexts from before one name versions no node holds any more.
+   */
+  clusterWipes: number;
 }
 
 /** Events kept for the event log; older ones scroll away. */
@@ -218,6 +223,7 @@ export function createLabStore(order: NodeId[], linkDelayMs: number, settings = 
     membership: initialMembership(order),
     autoscaler: autoscalerOff,
     exchanges: [],
+    clusterWipes: 0,
   }));
 }
 

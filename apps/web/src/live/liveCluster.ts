@@ -172,7 +172,7 @@ export class LiveCluster {
       linkCounts: {},
       exchanges: [],
     });
-    this.store.setState({ order, membership });
+    this.store.setState((s) => ({ order, membership, clusterWipes: s.clusterWipes + 1 }));
     this.mark('reset', 'cluster reset: every disk wiped, every node restarted empty', [...this.ids]);
     forgetDotOrigins(); // no data is left anywhere: counters may start small again
     return this.startAll({ wipe: true });
@@ -194,11 +194,12 @@ export class LiveCluster {
     const nodeDc = settings.dataCentres === 2 ? assignDataCentres(order) : {};
     const wipe = layoutChanged(this.store.getState().settings, { ...settings, nodeDc }, order);
     saveSettings({ ...settings, nodeDc });
-    this.store.setState({
+    this.store.setState((s) => ({
       settings: { ...settings, nodes: order.length, nodeDc },
       nodes: freshNodes(order),
       flights: {},
-    });
+      clusterWipes: s.clusterWipes + (wipe ? 1 : 0),
+    }));
     const dcs =
       settings.dataCentres === 2
         ? ` (west ${settings.replicasPerDc.west} + east ${settings.replicasPerDc.east})`

@@ -5,6 +5,8 @@
  *
  * Puts carry the context of the last read or write of their key, as a well-behaved client does, so
  * the workload itself does not pile up siblings; values say who wrote them and when ("w17 @12:03:04").
+ * When every disk is wiped at once (a reset), the contexts go too: they would stamp the new
+ * cluster's first versions with counters of the wiped one.
  */
 
 import type { VectorClock } from '@kvscope/engine';
@@ -21,6 +23,8 @@ export class Workload {
   private inFlight = 0;
   private written = 0;
   private readonly contexts = new Map<string, VectorClock>();
+  /** The store's `clusterWipes` when the contexts were started. */
+  private wipesSeen = 0;
 
   constructor(
     private readonly client: LabClient,
@@ -52,7 +56,11 @@ export class Workload {
   }
 
   private fire(): void {
-    const settings = this.store.getState().workload;
+    const { workload: settings, clusterWipes } = this.store.getState();
+    if (clusterWipes !== this.wipesSeen) {
+      this.contexts.clear();
+      this.wipesSeen = clusterWipes;
+    }
     if (!settings.running || this.inFlight >= workloadInFlightMax) return;
     const key = `k${Math.floor(Math.random() * settings.keys)}`;
     const record = settings.rate <= workloadRecordRateMax;
