@@ -65,6 +65,13 @@ export function ClusterPanel(props: Props) {
     return { id, status: verdict?.state ?? 'starting', detail };
   });
   const types = [...new Set(flights.map((f) => f.msg))].sort();
+  // The key lists the types in flight; with none, one line rather than every type (23 lines).
+  const legend =
+    types.length > 0 ? (
+      <MessageLegend types={types} />
+    ) : (
+      <p className="muted small">No messages in flight.</p>
+    );
   return (
     <section className="panel" aria-label="Cluster">
       <h2>
@@ -92,7 +99,7 @@ export function ClusterPanel(props: Props) {
           Full speed: too many messages to draw one by one — each link shows its messages per second.
         </p>
       ) : (
-        <MessageLegend {...(types.length ? { types } : {})} />
+        legend
       )}
       <NodeTable
         state={state}
