@@ -137,4 +137,23 @@ describe('range streams', () => {
     expect(b.data.size).toBe(keys.filter(inRange).length);
     expect(finished.map((f) => f.direction).sort()).toEqual(['in', 'out']);
   });
+
+  it('resends at exactly the deadline it reports, even where now − sentAt rounds below the retry time', () => {
+    // 1933.4434068905814 + 2000 = 3933.443406890581, but 3933.443406890581 − 1933.4434068905814 is
+    // 1999.9999999999998: a node woken at its deadline that compared the difference never resent,
+    // and the simulator woke it at the same instant for ever.
+    const sentAt = 1933.4434068905814;
+    const { a, b, wire } = pair();
+    for (const key of keys) a.data.set(key, [version(key)]);
+    a.streams.push('b' as NodeId, range, sentAt, emptyOutput());
+    b.streams.pull('a' as NodeId, { start: 2 ** 31, end: 0 }, sentAt, emptyOutput());
+    wire.length = 0; // the first batch and the request are lost
+    const deadline = a.streams.nextDeadline() as number;
+    expect(deadline - sentAt).toBeLessThan(streamRetryMs);
+    a.streams.tick(deadline, emptyOutput());
+    b.streams.tick(deadline, emptyOutput());
+    expect(wire.map((e) => e.body.type).sort()).toEqual(['stream-batch', 'stream-request']);
+    expect(a.streams.nextDeadline()).toBeGreaterThan(deadline);
+    expect(b.streams.nextDeadline()).toBeGreaterThan(deadline);
+  });
 });

@@ -175,12 +175,14 @@ export class RangeStreams {
 
   /** Resends batches and requests that went unanswered. */
   tick(now: number, out: NodeOutput): void {
+    // The same sums as nextDeadline(): `now - sentAt >= streamRetryMs` can round the other way and
+    // leave the node woken at its deadline for ever (a random compound-fault run hung so).
     for (const stream of this.outgoing.values()) {
-      if (stream.inFlight && now - stream.inFlight.sentAt >= streamRetryMs)
+      if (stream.inFlight && now >= stream.inFlight.sentAt + streamRetryMs)
         this.sendBatch(stream, now, out, true);
     }
     for (const stream of this.incoming.values()) {
-      if (!stream.pulled || now - stream.lastHeardAt < streamRetryMs) continue;
+      if (!stream.pulled || now < stream.lastHeardAt + streamRetryMs) continue;
       stream.lastHeardAt = now;
       this.host.send(stream.from, { type: 'stream-request', stream: stream.id, range: stream.range }, out);
     }
