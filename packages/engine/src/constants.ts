@@ -217,6 +217,12 @@ export const streamRetryMs = 2_000;
  * ring lose nothing (Cassandra's `ring_delay`, 30 s).
  */
 export const rangeForwardGraceMs = 30_000;
+/**
+ * How long after a ring change (or a restart) a node looks for stray keys: keys of ranges it no
+ * longer replicates that no hand-over covers (rebalance/strayKeys.ts). Long enough for a restarted
+ * node to hear the current ring from gossip and its peers' ring-state answers first.
+ */
+export const strayCheckDelayMs = 5_000;
 /** A forward registration whose change never shows in the ring (a joiner that died) ends after this long. */
 export const rangeForwardMaxMs = 10 * 60 * 1000;
 /** Autoscaler: load must stay beyond a threshold this long before a change (bursts scale nothing). */

@@ -129,4 +129,28 @@ describe('folding message traffic into the lab store', () => {
     store.setState((s) => applyEvents(s, [{ ...started, events: [{ ...started.events[0]!, at: 4 }] }]));
     expect(store.getState().nodes[n1]?.status).toBe('up');
   });
+
+  it('moves a hint whose owner left to the new replica, or off the count when the stand-in stored it', () => {
+    const state = createLabStore([n1, n2, n3], 0).getState();
+    const hint = (type: 'hint.stored' | 'hint.replayed', hintId: number, owner: NodeId): ClusterEvent =>
+      type === 'hint.stored'
+        ? { type, at: 1, node: n1, hintId, owner, key: `k${hintId}` }
+        : { type, at: 2, node: n1, hintId, owner, key: `k${hintId}`, heldMs: 1 };
+    const rerouted = (hintId: number, to: NodeId): ClusterEvent => ({
+      type: 'hint.rerouted',
+      at: 3,
+      node: n1,
+      hintId,
+      owner: 'n4' as NodeId,
+      to,
+      key: `k${hintId}`,
+    });
+    const events = [hint('hint.stored', 1, 'n4' as NodeId), hint('hint.stored', 2, 'n4' as NodeId)];
+    const held = fold(state, [{ node: n1, events, dropped: 0 }]);
+    expect(held.hints[n1]).toEqual({ n4: 2 });
+    const moved = fold(held, [{ node: n1, events: [rerouted(1, n2), rerouted(2, n1)], dropped: 0 }]);
+    expect(moved.hints[n1]).toEqual({ n2: 1 }); // one went to n2's count, one into n1's own data
+    const replayed = fold(moved, [{ node: n1, events: [hint('hint.replayed', 3, n2)], dropped: 0 }]);
+    expect(replayed.hints[n1]).toEqual({});
+  });
 });

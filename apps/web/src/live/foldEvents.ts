@@ -47,14 +47,24 @@ function bump(nodes: Record<string, LiveNode>, id: string, patch: (node: LiveNod
   if (node) nodes[id] = { ...node, ...patch(node) };
 }
 
-/** Hints held per stand-in and owner: stored adds one, replayed or dropped takes one away. */
+/**
+ * Hints held per stand-in and owner: stored adds one, replayed or dropped takes one away, rerouted
+ * (the owner left) moves one to the key's new replica, or away when the stand-in stored it itself.
+ */
 function foldHint(hints: Record<string, Record<string, number>>, event: ClusterEvent): void {
-  if (event.type !== 'hint.stored' && event.type !== 'hint.replayed' && event.type !== 'hint.dropped') return;
-  const held = { ...(hints[event.node] ?? {}) };
-  const count = (held[event.owner] ?? 0) + (event.type === 'hint.stored' ? 1 : -1);
-  if (count > 0) held[event.owner] = count;
-  else delete held[event.owner];
-  hints[event.node] = held;
+  if (event.type !== 'hint.stored' && event.type !== 'hint.replayed' && event.type !== 'hint.dropped') {
+    if (event.type !== 'hint.rerouted') return;
+    if (event.to !== event.node) countHint(hints, event.node, event.to, 1);
+  }
+  countHint(hints, event.node, event.owner, event.type === 'hint.stored' ? 1 : -1);
+}
+
+function countHint(hints: Record<string, Record<string, number>>, node: string, owner: string, by: number) {
+  const held = { ...(hints[node] ?? {}) };
+  const count = (held[owner] ?? 0) + by;
+  if (count > 0) held[owner] = count;
+  else delete held[owner];
+  hints[node] = held;
 }
 
 /** Rare events the page acts on as they arrive (ring changes, rebalancing, node lifecycle). */

@@ -1,4 +1,4 @@
-/** What hinted handoff tells the lab: hints stored by stand-ins, replayed to owners, or dropped. */
+/** What hinted handoff tells the lab: hints stored by stand-ins, replayed to owners, rerouted or dropped. */
 
 import type { EventBase } from '../protocol/events.ts';
 import type { NodeId } from '../protocol/ids.ts';
@@ -27,4 +27,16 @@ export interface HintDropped extends EventBase {
   ageMs: number;
 }
 
-export type HandoffEvent = HintStored | HintReplayed | HintDropped;
+/**
+ * The owner left the ring before its hint reached it: the hint now goes to a replica of the key on
+ * the current ring (`to`), or, when this node is one itself, its versions are stored here.
+ */
+export interface HintRerouted extends EventBase {
+  type: 'hint.rerouted';
+  hintId: number;
+  owner: NodeId;
+  to: NodeId;
+  key: string;
+}
+
+export type HandoffEvent = HintStored | HintReplayed | HintDropped | HintRerouted;

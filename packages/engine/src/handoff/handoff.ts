@@ -3,21 +3,30 @@
  * store; every `hintCheckIntervalMs` the node drops hints older than the hint window and replays
  * the others to owners that the failure detector says are alive, at most `hintReplayInFlightMax` at a
  * time per owner (the throttle); a hint is forgotten once the owner acknowledges it, and replayed
- * again if no acknowledgement comes within `hintReplayRetryMs`.
+ * again if no acknowledgement comes within `hintReplayRetryMs`. A hint whose owner has left the ring
+ * (decommissioned) can never be replayed to it: it goes to a replica of its key on the current ring
+ * instead, or into this node's own data when this node is one.
  */
 
 import { hintCheckIntervalMs, hintReplayInFlightMax, hintReplayRetryMs, hintWindowMs } from '../constants.ts';
+import type { KvError } from '../errors.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Message } from '../protocol/messages.ts';
 import { Timeout } from '../time/clock.ts';
 import type { Version } from '../versioning/siblings.ts';
-import type { HintStore } from './hintStore.ts';
+import type { Hint, HintStore } from './hintStore.ts';
 
 export interface HandoffHost {
   readonly self: NodeId;
   isAlive(node: NodeId): boolean;
   send(to: NodeId, body: Message, out: NodeOutput): void;
+  /** Is `node` on this node's current ring? */
+  onRing(node: NodeId): boolean;
+  /** A replica of `key` on the current ring: this node when it is one, else the key's primary. */
+  replicaOf(key: string): NodeId;
+  /** Stores versions in this node's own data (durable at the step's sync); an error if it cannot. */
+  storeOwn(key: string, versions: Version[], now: number, out: NodeOutput): KvError | null;
 }
 
 export interface HandoffSettings {
@@ -78,6 +87,10 @@ export class HintedHandoff {
       else inFlightPerOwner.set(owner, (inFlightPerOwner.get(owner) ?? 0) + 1);
     }
     for (const hint of this.hints.all()) {
+      if (!this.host.onRing(hint.owner)) {
+        this.reroute(hint, now, out);
+        continue;
+      }
       if (now - hint.storedAt > this.settings.hintWindowMs) {
         this.drop(hint.id, hint.owner, hint.key, now - hint.storedAt, now, out);
         continue;
@@ -95,6 +108,21 @@ export class HintedHandoff {
     }
     if (this.hints.size > 0) this.check.start(now);
     else this.check.stop();
+  }
+
+  /** The owner left: the hint goes to a current replica of its key (a new hint), or into this node. */
+  private reroute(hint: Hint, now: number, out: NodeOutput): void {
+    const to = this.host.replicaOf(hint.key);
+    if (to === this.host.self) {
+      if (this.host.storeOwn(hint.key, hint.versions, now, out) !== null) return; // kept for later
+    } else {
+      this.hints.add(to, hint.key, hint.versions, now);
+    }
+    this.hints.remove(hint.id, 'delivered');
+    this.inFlight.delete(hint.id);
+    out.syncBeforeSend = true;
+    const { id: hintId, owner, key } = hint;
+    out.events.push({ type: 'hint.rerouted', at: now, node: this.host.self, hintId, owner, to, key });
   }
 
   private drop(

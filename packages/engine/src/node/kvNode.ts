@@ -31,6 +31,7 @@ import type { ReplicaPut, ReplicationMessage } from '../replication/messages.ts'
 import { type LocalStore, ReplicaStore } from '../replication/replicaStore.ts';
 import { planRequest } from '../replication/requestPlan.ts';
 import { failure, type KvReply, type KvRequest } from '../replication/requests.ts';
+import { replicasFor } from '../ring/placement.ts';
 import type { Ring } from '../ring/ring.ts';
 import { LsmStore } from '../storage/lsmStore.ts';
 import { ManualClock } from '../time/clock.ts';
@@ -186,6 +187,21 @@ export class KvNode implements StorageNode, CoordinatorHost {
   /** This node's failure detector's view: not down, not left, not removed (a suspicion is not a verdict). */
   isAlive(member: NodeId): boolean {
     return this.membership.isAlive(member);
+  }
+
+  // ── HandoffHost (besides isAlive and send) ──────────────────────────────────────────────────
+
+  onRing(node: NodeId): boolean {
+    return this.ring.nodes.some((member) => member.id === node);
+  }
+
+  replicaOf(key: string): NodeId {
+    const replicas = replicasFor(this.ring, key, this.config.placement).nodes;
+    return replicas.includes(this.id) ? this.id : (replicas[0] ?? this.id);
+  }
+
+  storeOwn(key: string, versions: Version[], now: number, out: NodeOutput): KvError | null {
+    return this.writeLocal(key, versions, 'hint-replay', undefined, now, out);
   }
 
   /** The members this node believes alive, itself included, in a stable order. */

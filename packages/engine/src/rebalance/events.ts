@@ -79,6 +79,19 @@ export interface RangeCleaned extends EventBase {
 }
 
 /**
+ * This node holds keys of ranges it no longer replicates that no hand-over covers (the ring changed
+ * while it was away, rebalance/strayKeys.ts): it streams them to a current replica of each range,
+ * and the clean-up deletes them once acknowledged (`range.cleaned`).
+ */
+export interface StrayKeysFound extends EventBase {
+  type: 'range.strays';
+  keys: number;
+  /** The replicas the keys go to, one stream per range. */
+  to: NodeId[];
+  streams: number;
+}
+
+/**
  * A node (re)started over files that hold a saved ring (ringFile.ts): it took that ring (`disk`),
  * or could not trust it and fell back to its configured members (`config`, with the `problem`).
  */
@@ -98,4 +111,5 @@ export type RebalanceEvent =
   | StreamDone
   | RebalanceFinished
   | RebalanceRefused
-  | RangeCleaned;
+  | RangeCleaned
+  | StrayKeysFound;

@@ -14,13 +14,16 @@
  * announces a departure only until T_cleanup.
  *
  * After a join, the old owners delete the copies they handed over and no longer replicate
- * (rangeCleanup.ts), once the joiner acknowledged them and the forwarding grace period is over.
+ * (rangeCleanup.ts), once the joiner acknowledged them and the forwarding grace period is over. An
+ * old owner the joiner could not reach (down, paused, cut off) hands its copies over itself when it
+ * next sees the ring change, or restarts (strayKeys.ts), and the same clean-up deletes them.
  *
  * Invariants: a joiner is off its own ring until every stream it pulled is done; a leaving node
  * takes itself off the ring (and announces `left`) only after every pushed batch was acknowledged
  * and its hints delivered; a node that has left stores no more writes.
  */
 
+import { strayCheckDelayMs } from '../constants.ts';
 import { isKvError, type KvError, kvError } from '../errors.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
@@ -36,6 +39,7 @@ import { keysInRange } from './rangeStreams.ts';
 import { Rebalance, type RebalancePhase } from './rebalance.ts';
 import { readRing, type SavedRing, writeRing } from './ringFile.ts';
 import { RingMembership } from './ringMembership.ts';
+import { strayHandovers } from './strayKeys.ts';
 
 /** What membership changes need from the node that runs them. */
 export interface NodeRebalanceHost {
@@ -81,6 +85,8 @@ export class NodeRebalance {
   /** What the disk held at construction: a saved ring, none (null), or why it was unusable. */
   private readonly saved: SavedRing | null | KvError;
   private readonly joining: boolean;
+  /** When to look for stray keys (strayKeys.ts); null when no ring change or restart asks for it. */
+  private strayCheckAt: number | null = null;
 
   constructor(
     private readonly host: NodeRebalanceHost,
@@ -157,7 +163,10 @@ export class NodeRebalance {
     const saved = isKvError(this.saved) ? null : this.saved;
     if (this.rebalance.phase === 'left') this.host.leave(now, out);
     else if (saved?.decommissioning) this.decommission(now, out);
-    else if (saved) this.cleanup.restore(saved.handovers, now);
+    else if (saved) {
+      this.cleanup.restore(saved.handovers, now);
+      this.strayCheckAt = now + strayCheckDelayMs;
+    }
     if (this.saved !== null && this.rebalance.phase !== 'left') this.askWhoLeft(out);
     if (this.joining) this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);
   }
@@ -176,7 +185,12 @@ export class NodeRebalance {
   /** Resends unanswered stream batches, finishes a change whose streams are done, cleans up. */
   tick(now: number, out: NodeOutput): void {
     this.rebalance.tick(now, out);
-    if (this.rebalance.phase === 'serving') this.cleanup.tick(now, out);
+    const serving = this.rebalance.phase === 'serving';
+    if (this.strayCheckAt !== null && now >= this.strayCheckAt) {
+      this.strayCheckAt = null; // a joiner has no strays yet, a leaving node hands everything over
+      if (serving) this.handOverStrays(now, out);
+    }
+    if (serving) this.cleanup.tick(now, out);
   }
 
   /**
@@ -191,7 +205,12 @@ export class NodeRebalance {
     const self = this.host.self;
     for (let i = 0; i < out.events.length; i++) {
       const event = out.events[i] as (typeof out.events)[number];
-      if (event.node !== self || (event.type !== 'stream.started' && event.type !== 'stream.done')) continue;
+      if (event.node !== self) continue;
+      // A new ring may take ranges from this node, and a stream in (a leaving node's push, on its
+      // own view of the ring) may bring keys of ranges this node does not hold: look for strays.
+      if (event.type === 'ring.changed' || (event.type === 'stream.done' && event.direction === 'in'))
+        this.strayCheckAt ??= now + strayCheckDelayMs;
+      if (event.type !== 'stream.started' && event.type !== 'stream.done') continue;
       if (event.direction !== 'out') continue;
       // A leaving node's own pushes hand everything over; only a serving node cleans up after them.
       if (event.type === 'stream.started' && this.rebalance.phase === 'serving')
@@ -233,14 +252,37 @@ export class NodeRebalance {
   }
 
   nextDeadline(): number | null {
-    const streams = this.rebalance.streams.nextDeadline();
-    const cleanup = this.cleanup.nextDeadline();
-    return streams === null || (cleanup !== null && cleanup < streams) ? cleanup : streams;
+    let next = this.rebalance.streams.nextDeadline();
+    for (const due of [this.cleanup.nextDeadline(), this.strayCheckAt])
+      if (due !== null && (next === null || due < next)) next = due;
+    return next;
   }
 
   /** Snapshot for the inspector. */
   snapshot(): ReturnType<Rebalance['snapshot']> & { cleanupsPending: number } {
     return { ...this.rebalance.snapshot(), cleanupsPending: this.cleanup.pending };
+  }
+
+  /** Streams the stray keys this node holds to a current replica of each; the clean-up deletes them. */
+  private handOverStrays(now: number, out: NodeOutput): void {
+    const { host, settings } = this;
+    const keeps = (key: string) => this.cleanup.covers(key) || this.replicates(key) || host.holdsHint(key);
+    const placement = settings.placement ?? settings.n;
+    const handovers = strayHandovers(host.scan(), this.ring, placement, host.self, keeps);
+    if (handovers.length === 0) return;
+    let keys = 0;
+    for (const { to, range, keys: strays } of handovers) {
+      this.rebalance.streams.push(to, range, now, out, strays);
+      keys += strays.length;
+    }
+    const to = [...new Set(handovers.map((h) => h.to))];
+    out.events.push({ type: 'range.strays', at: now, node: host.self, keys, to, streams: handovers.length });
+  }
+
+  /** Both views must agree that this node is not a replica of `key`: its held ranges and its placement. */
+  private replicates(key: string): boolean {
+    const placement = this.settings.placement ?? this.settings.n;
+    return this.host.replicates(key) || replicasFor(this.ring, key, placement).nodes.includes(this.host.self);
   }
 
   /** Saves the ring, whether this node left, and the hand-overs still to clean up (ringFile.ts). */
@@ -284,18 +326,18 @@ export class NodeRebalance {
   }
 
   private createCleanup(keysIn: (range: { start: number; end: number }) => string[]): RangeCleanup {
-    const { host, settings } = this;
+    const { host } = this;
     return new RangeCleanup({
       self: host.self,
       keysIn,
-      // Both views must agree that it is not a replica: the node's held ranges and its placement.
-      replicates: (key) =>
-        host.replicates(key) ||
-        replicasFor(this.ring, key, settings.placement ?? settings.n).nodes.includes(host.self),
+      replicates: (key) => this.replicates(key),
       holdsHint: (key) => host.holdsHint(key),
       onRing: (node) => this.ring.nodes.some((member) => member.id === node),
       remove: (key) => host.remove(key),
       push: (to, range, keys, now, out) => this.rebalance.streams.push(to, range, now, out, keys),
+      kept: (now) => {
+        this.strayCheckAt ??= now + strayCheckDelayMs;
+      },
       changed: () => this.save(),
     });
   }

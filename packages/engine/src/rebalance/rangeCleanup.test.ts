@@ -22,6 +22,7 @@ function setup(keys: string[], replicated: string[] = [], hinted: string[] = [])
   const events: ClusterEvent[] = [];
   let onRing = false;
   let saves = 0;
+  const strayChecks: number[] = [];
   const cleanup = new RangeCleanup({
     self: nodeId('n1'),
     keysIn: () => [...stored].sort(),
@@ -33,6 +34,9 @@ function setup(keys: string[], replicated: string[] = [], hinted: string[] = [])
       const id = `resend#${pushes.length}`;
       pushes.push({ to, keys: pushed, id });
       return id;
+    },
+    kept: (now) => {
+      strayChecks.push(now);
     },
     changed: () => {
       saves++;
@@ -65,7 +69,22 @@ function setup(keys: string[], replicated: string[] = [], hinted: string[] = [])
     stored.add(key);
     cleanup.stored(key);
   };
-  return { cleanup, stored, pushes, events, step, done, showJoiner, write, saves: () => saves };
+  const joinerLeaves = () => {
+    onRing = false;
+  };
+  return {
+    cleanup,
+    stored,
+    pushes,
+    events,
+    step,
+    done,
+    showJoiner,
+    joinerLeaves,
+    write,
+    strayChecks,
+    saves: () => saves,
+  };
 }
 
 describe('clean-up after a join', () => {
@@ -135,6 +154,23 @@ describe('clean-up after a join', () => {
     expect(t.events).toEqual([
       expect.objectContaining({ type: 'range.cleaned', keysRemoved: 1, keysKept: 1 }),
     ]);
+    expect(t.strayChecks).toEqual([now]); // a kept key is stray: the node looks for strays again
+  });
+
+  it('keeps every key when the joiner left before the sweep, and stops covering them', () => {
+    const t = setup(['a', 'b']);
+    t.cleanup.opened('n5@1#0', joiner, whole);
+    t.done('n5@1#0', 1_000);
+    t.showJoiner(1_000);
+    expect(t.cleanup.covers('a')).toBe(true);
+    t.joinerLeaves(); // decommissioned: its disk, with what it acknowledged, is gone
+    expect(t.cleanup.covers('a')).toBe(false);
+    t.step((out) => t.cleanup.tick(1_000 + rangeForwardGraceMs, out));
+    expect([...t.stored]).toEqual(['a', 'b']);
+    expect(t.events).toEqual([
+      expect.objectContaining({ type: 'range.cleaned', keysRemoved: 0, keysKept: 2 }),
+    ]);
+    expect(t.strayChecks).toEqual([1_000 + rangeForwardGraceMs]);
   });
 
   it('forgets its hand-overs when the node itself leaves', () => {

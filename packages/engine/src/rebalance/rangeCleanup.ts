@@ -52,6 +52,8 @@ export interface CleanupHost {
   remove(key: string): void;
   /** Streams exactly `keys` of `range` to `to`; returns the stream id. */
   push(to: NodeId, range: KeyRange, keys: string[], now: number, out: NodeOutput): string;
+  /** A sweep left keys this node does not replicate: they are stray now (strayKeys.ts). */
+  kept(now: number): void;
   /** The acknowledged hand-overs changed: save them (`acknowledged()`). */
   changed(): void;
 }
@@ -158,6 +160,15 @@ export class RangeCleanup {
     }
   }
 
+  /** True when a hand-over to a member still on the ring covers `key`: its clean-up deals with it. */
+  covers(key: string): boolean {
+    if (this.handovers.size === 0) return false;
+    const position = keyPosition(key);
+    for (const { range, peer } of this.handovers.values())
+      if (arcContains(range.start, range.end, position) && this.host.onRing(peer)) return true;
+    return false;
+  }
+
   /** Forgets every handover (the node is leaving: its data goes with it). */
   abandon(): void {
     this.handovers.clear();
@@ -191,9 +202,12 @@ export class RangeCleanup {
     this.handovers.delete(stream);
     const resend: string[] = [];
     let kept = 0;
+    // A peer that left since it acknowledged took its disk with it: keep every key, to be handed
+    // over again to a current replica as a stray.
+    const peerLeft = !this.host.onRing(handover.peer);
     for (const key of this.host.keysIn(handover.range)) {
       if (this.host.replicates(key)) continue;
-      if (this.host.holdsHint(key)) kept++;
+      if (peerLeft || this.host.holdsHint(key)) kept++;
       else if (handover.allDirty || handover.dirty.has(key)) resend.push(key);
       else {
         this.host.remove(key);
@@ -208,6 +222,7 @@ export class RangeCleanup {
       return;
     }
     this.host.changed();
+    if (kept + resend.length > 0) this.host.kept(now);
     // A joiner pulls each range from every old replica, and all but one keep it: nothing to report.
     if (handover.removed === 0 && kept + resend.length === 0) return;
     out.events.push({

@@ -25,6 +25,10 @@ const sentences: Record<string, (e: Fields) => string> = {
   'hint.stored': (e) => `${e.node} stands in for ${e.owner}: keeps a hint for ${e.key}`,
   'hint.replayed': (e) =>
     `${e.node} hands ${e.key} back to ${e.owner} (the hint waited ${formatMs(num(e.heldMs))})`,
+  'hint.rerouted': (e) =>
+    e.to === e.node
+      ? `${e.node} stores its hint for ${e.key} itself: ${e.owner} left the ring, and ${e.node} is a replica of ${e.key} now`
+      : `${e.node} hands its hint for ${e.key} to ${e.to}: ${e.owner} left the ring`,
   'hint.dropped': (e) =>
     `${e.node} drops its hint for ${e.key} meant for ${e.owner} (${formatMs(num(e.ageMs))} old)`,
   'antientropy.started': (e) => `${e.node} compares a Merkle tree with ${e.peer} (${e.trigger})`,
@@ -53,6 +57,8 @@ const sentences: Record<string, (e: Fields) => string> = {
   'rebalance.refused': (e) => `${e.node} refuses the membership change: ${e.error}`,
   'range.cleaned': (e) =>
     `${e.node} deletes ${plural(num(e.keysRemoved), 'key')} it handed to ${e.peer} and no longer replicates${num(e.keysKept) > 0 ? ` (keeps ${num(e.keysKept)})` : ''}`,
+  'range.strays': (e) =>
+    `${e.node} holds ${plural(num(e.keys), 'key')} of ranges it no longer replicates (the ring changed while it was away): it hands them to ${list(e.to)}, then deletes them`,
   'lab.fault': (e) => str(e.label),
 };
 
