@@ -1,8 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { emptyOutput, type NodeFactory } from '../node/contract.ts';
 import { createPingNode } from '../node/pingNode.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
 import { nodeIds } from '../protocol/ids.ts';
-import { Simulation, type SimulationOptions } from './simulation.ts';
+import { livelockWakesMax, Simulation, type SimulationOptions } from './simulation.ts';
 
 const ids = nodeIds(5);
 const [n1, n2, n3, n4, n5] = ids as [
@@ -164,5 +165,18 @@ describe('Simulation network and node faults', () => {
     sim.skew(n1, 5_000);
     sim.runUntil(3_000);
     expect(sim.counters.delivered).toBeGreaterThan(0);
+  });
+
+  it('stops a node that asks to be woken at the same instant for ever, naming it', () => {
+    // A deadline the node's tick never clears: without the check the run would never end.
+    const stuck: NodeFactory = (env) => ({
+      id: env.id,
+      step: (input) => ({ ...emptyOutput(), wakeAt: Math.max(input.now, 1_000) }),
+      sync: () => {},
+      snapshot: (at) => ({ id: env.id, kind: 'stuck', at }),
+      close: () => {},
+    });
+    const sim = new Simulation({ seed: 1, nodes: [n1], createNode: stuck });
+    expect(() => sim.runUntil(2_000)).toThrow(`n1 asked to be woken at 1000 ms ${livelockWakesMax} times`);
   });
 });

@@ -28,6 +28,12 @@ import { TraceHash } from './traceHash.ts';
 
 export type NodeState = 'up' | 'crashed' | 'paused';
 
+/**
+ * Timer wakes of one node at one simulated instant before the simulator calls it a livelock. A node
+ * is woken at one instant a handful of times at most; a bug wakes it millions of times.
+ */
+export const livelockWakesMax = 10_000;
+
 /** A file system the simulator can crash: the faulty backend implements this. */
 export interface CrashableFileSystem extends FileSystem {
   crash(kind: 'process' | 'power'): void;
@@ -63,6 +69,9 @@ interface Host {
   /** Inputs that arrived while paused, processed in order on resume. */
   inbox: AgendaItem[];
   wakeAt: number | null;
+  /** The instant of the node's last timer wake, and how many wakes in a row came at that instant. */
+  lastWakeTime: number;
+  wakesAtOneInstant: number;
   pendingReplies: Map<string, (reply: ClientReply) => void>;
   /** Settings of a node added while running (a joiner); the run's `config` otherwise. */
   config?: Record<string, unknown>;
@@ -117,6 +126,8 @@ export class Simulation {
       skewMs: 0,
       inbox: [],
       wakeAt: null,
+      lastWakeTime: Number.NaN,
+      wakesAtOneInstant: 0,
       pendingReplies: new Map(),
     };
     if (config !== undefined) host.config = config;
@@ -311,8 +322,24 @@ export class Simulation {
     if (host.wakeAt !== null && host.wakeAt > this.time) return; // superseded by a later schedule
     host.wakeAt = null;
     if (host.state === 'paused') return; // resume() ticks the node
+    this.checkLivelock(host);
     this.trace.addFields(this.time, 'w', id, '', '', '');
     this.stepNode(host, { type: 'tick', now: this.nodeNow(host) });
+  }
+
+  /**
+   * A node that keeps asking to be woken at the instant it is woken, its clock never moving, would
+   * hold the simulation at that instant for ever (a deadline its tick does not clear): say so.
+   */
+  private checkLivelock(host: Host): void {
+    if (host.lastWakeTime !== this.time) {
+      host.lastWakeTime = this.time;
+      host.wakesAtOneInstant = 0;
+    } else if (++host.wakesAtOneInstant > livelockWakesMax) {
+      throw new Error(
+        `${host.id} asked to be woken at ${this.time} ms ${livelockWakesMax} times in a row without its clock moving: a deadline its tick never clears`,
+      );
+    }
   }
 
   private deliverRequest(item: AgendaItem & { kind: 'request' }): void {
