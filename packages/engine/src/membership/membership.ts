@@ -95,7 +95,7 @@ export class Membership {
   readonly detector: FailureDetector;
   /** The detector's own copy of the settings, kept so `retime` reaches it too. */
   private readonly detectorSettings: DetectorSettings & MembershipSettings;
-  readonly counters = { digestsSent: 0, digestsReceived: 0, membersIgnored: 0 };
+  readonly counters = { digestsSent: 0, digestsReceived: 0, membersIgnored: 0, generationsOutlived: 0 };
   private readonly members = new Map<NodeId, MemberRecord>();
   /** Incarnations of removed members: gossip about them at or below these is stale. */
   private readonly removed = new Map<NodeId, Incarnation>();
@@ -179,13 +179,28 @@ export class Membership {
     this.counters.digestsReceived++;
     let senderIsNew = false;
     for (const entry of message.members) {
-      if (entry.id === this.self) continue;
+      if (entry.id === this.self) {
+        this.outlive(entry);
+        continue;
+      }
       const admitted = this.merge(entry, from, now, out);
       if (admitted && entry.id === from) senderIsNew = true;
     }
     // A newcomer learns the cluster from the answer, not only from the next random round.
     if (senderIsNew && !message.reply && !this.left) this.sendDigest([from], true, now, out);
     this.evaluate(now, out);
+  }
+
+  /**
+   * A peer holds an incarnation of this node newer than the one it runs: an earlier incarnation
+   * whose clock read later (this node restarted with its clock set back, or skewed). Its peers
+   * would ignore every digest of the current one and keep it down for ever, so it takes a
+   * generation past the old one (SWIM's refutation: a node outbids what is said about it).
+   */
+  private outlive(entry: GossipEntry): void {
+    if (compareIncarnations(entry, { generation: this.generation, heartbeat: this.heartbeat }) <= 0) return;
+    this.generation = entry.generation + 1;
+    this.counters.generationsOutlived++;
   }
 
   /** Any message from `member` reached this node: direct evidence (the local detector's kind). */

@@ -282,6 +282,18 @@ export class KvNode implements StorageNode, CoordinatorHost {
     this.coordinate(request, { kind: 'client' }, now, out);
   }
 
+  /**
+   * A request another node forwarded here to coordinate. A joiner still bootstrapping (or a node
+   * that left) refuses it as it refuses a client: it would coordinate on a ring without itself, and
+   * write to nodes that do not replicate the key.
+   */
+  private onForward(from: NodeId, op: number, request: KvRequest, now: number, out: NodeOutput): void {
+    const replyTo: ReplyTo = { kind: 'forward', node: from, op };
+    const refused = this.rebalance.refusal('request');
+    if (refused) this.reply(replyTo, failure(request, this.id, 'fail', refused), out);
+    else this.coordinate(request, replyTo, now, out);
+  }
+
   /** Plans a request (requestPlan.ts), then refuses it, forwards it to a replica or coordinates it. */
   private coordinate(request: KvRequest, replyTo: ReplyTo, now: number, out: NodeOutput): void {
     const { config } = this;
@@ -354,7 +366,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
       case 'forward':
         // A duplicating network may deliver one forward twice: coordinate the write once.
         if (!this.forwarder.firstArrival(from, body.op, body.request.requestId, now)) return;
-        this.coordinate(body.request, { kind: 'forward', node: from, op: body.op }, now, out);
+        this.onForward(from, body.op, body.request, now, out);
         return;
       case 'forward-reply':
         this.forwarder.onReply(body.op, body.reply, out);
@@ -374,7 +386,9 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private nextWake(now: number): number | null {
     // Runs after every step: plain comparisons, nothing allocated.
     let next = this.coordinator.nextDeadline();
-    next = earlier(next, this.membership.nextDeadline(now));
+    // A joiner does not tick its membership until its ranges have arrived (step): nor wake for it,
+    // or a deadline already due would wake it at the same instant for ever.
+    if (this.rebalance.gossips) next = earlier(next, this.membership.nextDeadline(now));
     next = earlier(next, this.forwarder.nextDeadline());
     next = earlier(next, this.handoff.deadline);
     next = earlier(next, this.antiEntropy.nextDeadline());
