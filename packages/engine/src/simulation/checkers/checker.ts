@@ -86,6 +86,8 @@ export interface CheckerConfig {
    * and the cluster settled (P9 holds for them under any R/W). Absent: no read is final.
    */
   finalReadsFromMs?: number;
+  /** The run joins or decommissions nodes (by its faults or its autoscaler): fresh reads are then not promised. */
+  membershipChanges?: boolean;
 }
 
 const majority = (k: number) => Math.floor(k / 2) + 1;
@@ -123,6 +125,9 @@ export function checkerConfigOf(scenario: Scenario): CheckerConfig {
     readRepair: cluster.readRepair,
     ...(perDc === undefined ? {} : { dataCentres: { replicationPerDc: perDc, r, w } }),
     finalReadsFromMs: workload.durationMs + workload.settleMs,
+    membershipChanges:
+      cluster.autoscaler !== undefined ||
+      scenario.faults.some((fault) => fault.type === 'join' || fault.type === 'decommission'),
   };
 }
 
@@ -142,9 +147,17 @@ export function quorumsIntersect(config: CheckerConfig): boolean {
  * writes): intersecting strict quorums in siblings mode. Under last-write-wins a concurrent write
  * with a later timestamp (or a skewed clock) replaces an acknowledged write by design — the lab's
  * contrast — so there both are measured, not promised.
+ *
+ * Nor are they promised across membership changes. While a range moves, its read and write quorums
+ * are taken from different preference lists: a coordinator that has not yet heard of the change
+ * (cut off, paused) still uses the old one, and a leaving node's forward of a write to the range's
+ * new owner is not retried, so a new owner can serve a read before it holds every acknowledged
+ * write. Random compound-fault runs showed both (4 of 500 strict runs with a join and a decommission read stale). Cassandra documents the
+ * same limit for range movements; acknowledged writes are still never lost (P1) and replicas
+ * converge (P3).
  */
 export function freshReadsPromised(config: CheckerConfig): boolean {
-  return quorumsIntersect(config) && config.conflictMode === 'siblings';
+  return quorumsIntersect(config) && config.conflictMode === 'siblings' && config.membershipChanges !== true;
 }
 
 /** What one request at a level needs: a count over all N, or a count in each of some data centres. */
