@@ -139,6 +139,25 @@ describe('selectEvents', () => {
     expect(storage.map((e) => e.type)).toEqual(Array(storage.length).fill('storage'));
     expect(storage).toHaveLength(5);
   });
+  it('describes stray keys handed over and hints rerouted when their owner left', () => {
+    const base = { at: 0, node: n('n5') };
+    const strays: ClusterEvent = {
+      ...base,
+      type: 'range.strays',
+      keys: 3,
+      to: [n('n6'), n('n2')],
+      streams: 2,
+    };
+    expect(describeEvent(strays)).toBe(
+      'n5 holds 3 keys of ranges it no longer replicates (the ring changed while it was away): it hands them to n6 and n2, then deletes them',
+    );
+    const hint = { ...base, type: 'hint.rerouted', hintId: 4, owner: n('n4'), key: 'k2' } as const;
+    expect(describeEvent({ ...hint, to: n('n1') })).toBe('n5 hands its hint for k2 to n1: n4 left the ring');
+    expect(describeEvent({ ...hint, to: n('n5') })).toBe(
+      'n5 stores its hint for k2 itself: n4 left the ring, and n5 is a replica of k2 now',
+    );
+  });
+
   it('describes the clean-up after a join and a ring restored from disk', () => {
     const range = { start: 10, end: 20 };
     const base = { at: 0, node: n('n1') };
