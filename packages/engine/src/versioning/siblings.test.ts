@@ -142,6 +142,12 @@ describe('sibling-set encoding', () => {
     );
   });
 
+  it('round-trips the smallest version: a tombstone with an empty clock (10 bytes)', () => {
+    // fast-check found it: the decoder assumed at least 11 bytes per sibling and refused it.
+    const tombstone = [{ clock: emptyClock, value: null, timestamp: 0 }];
+    expect(decodeSiblings(encodeSiblings(tombstone))).toEqual(tombstone);
+  });
+
   it('refuses garbage, truncation and sets that are not antichains, without throwing', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 80 }), (bytes) => {

@@ -277,7 +277,8 @@ export function decodeSiblings(bytes: Uint8Array, code: KvErrorCode = 'KV_CORRUP
     const format = input.byte('sibling-set format');
     if (format !== siblingFormat) throw new DecodeFailure(`unknown sibling-set format ${format}`);
     const count = input.varint('sibling count');
-    if (count * 11 > input.remaining)
+    // The smallest version: an empty clock (1 byte), its timestamp (8) and its flags (1), a tombstone.
+    if (count * 10 > input.remaining)
       throw new DecodeFailure(`claims ${count} siblings in ${input.remaining} bytes`);
     const siblings: Version[] = [];
     for (let k = 0; k < count; k++) siblings.push(readVersion(input));

@@ -21,7 +21,8 @@ export interface RandomFaultOptions {
   members: boolean;
 }
 
-type Fault = Record<string, unknown> & { atMs: number; type: string };
+type FaultBody = Record<string, unknown> & { type: string };
+type Fault = FaultBody & { atMs: number };
 
 /** The cluster nodes a schedule with `members` needs: n1 … n5, and n6 joining. */
 export const joiningCluster = {
@@ -50,20 +51,20 @@ export function randomFaults(seed: number, options: RandomFaultOptions): Fault[]
   for (const node of paused) faults.push({ atMs: options.endMs, type: 'resume', node });
   return faults;
 
-  function join() {
+  function join(): FaultBody {
     joined = true;
     members.push('n6');
     return { type: 'join', node: 'n6' };
   }
 
-  function leave() {
+  function leave(): FaultBody {
     left = true;
     const node = rng.pick(members.filter((id) => !down.has(id) && !paused.has(id)));
     members.splice(members.indexOf(node), 1);
     return { type: 'decommission', node };
   }
 
-  function drawFault(): Omit<Fault, 'atMs'> | null {
+  function drawFault(): FaultBody | null {
     const up = members.filter((id) => !down.has(id));
     switch (rng.int(11)) {
       case 0: {
