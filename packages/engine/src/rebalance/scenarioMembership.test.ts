@@ -7,6 +7,8 @@
  * that joins an undeclared node is refused with a sentence naming the fault.
  */
 import { describe, expect, it } from 'vitest';
+import { kvScenario } from '../../test/failures/kvFailureHarness.ts';
+import { joiningCluster } from '../../test/failures/randomFaults.ts';
 import { isKvError } from '../errors.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
 import { parseScenario } from '../scenario/parseScenario.ts';
@@ -56,46 +58,20 @@ describe('membership changes in scenarios', () => {
     // ring, which does not show n6 yet: n5 receives keys of ranges that n6 owns by the time it
     // serves again. No join hands them over, so n5 finds them itself and hands them to n6
     // (strayKeys.ts). Without that, P3 finds them outside their preference lists.
-    const concurrent = {
-      name: 'stray-keys',
-      seed: 7,
-      cluster: {
-        nodes: [
-          { id: 'n1' },
-          { id: 'n2' },
-          { id: 'n3' },
-          { id: 'n4' },
-          { id: 'n5' },
-          { id: 'n6', joining: true },
-        ],
-        n: 3,
-        r: 2,
-        w: 2,
-        quorum: 'strict',
-        detector: 'gossip',
-        timeouts: { antiEntropyIntervalMs: 2_000 },
-      },
-      workload: {
-        kind: 'kv',
-        clients: 5,
-        keys: 8,
-        mix: { get: 0.5, put: 0.35, delete: 0.15 },
-        valueBytes: 24,
-        ratePerSecond: 30,
-        durationMs: 14_000,
-        settleMs: 45_000,
-      },
-      faults: [
+    const concurrent = kvScenario(
+      'stray-keys',
+      [
         { atMs: 2_769, type: 'pause', node: 'n5' },
         { atMs: 5_834, type: 'join', node: 'n6' },
         { atMs: 8_632, type: 'decommission', node: 'n4' },
         { atMs: 12_000, type: 'resume', node: 'n5' },
       ],
-    };
+      { cluster: { quorum: 'strict', ...joiningCluster }, workload: { settleMs: 45_000 } },
+    );
     const scenario = parseScenario(concurrent);
     if (isKvError(scenario)) throw scenario;
     const events: ClusterEvent[] = [];
-    const report = runScenario(scenario, { onEvent: (e) => events.push(e) });
+    const report = runScenario(scenario, { seed: 7, onEvent: (e) => events.push(e) });
     if (isKvError(report)) throw report;
     const strays = events.flatMap((e) =>
       e.type === 'range.strays' ? [`${e.node} → ${e.to.join(' ')}`] : [],
@@ -114,29 +90,9 @@ describe('membership changes in scenarios', () => {
   it("sends the hints kept for a decommissioned node to its keys' replicas instead", () => {
     // n4 and n3 are cut off from the rest while n4 is asked to leave: stand-ins on the other side
     // keep hints for n4 (sloppy quorum), and n4 leaves right after the heal, before they replay.
-    const leaving = {
-      name: 'hints-for-a-leaver',
-      seed: 1,
-      cluster: {
-        nodes: 5,
-        n: 3,
-        r: 2,
-        w: 2,
-        quorum: 'sloppy',
-        detector: 'gossip',
-        timeouts: { antiEntropyIntervalMs: 2_000 },
-      },
-      workload: {
-        kind: 'kv',
-        clients: 5,
-        keys: 8,
-        mix: { get: 0.5, put: 0.35, delete: 0.15 },
-        valueBytes: 24,
-        ratePerSecond: 30,
-        durationMs: 14_000,
-        settleMs: 20_000,
-      },
-      faults: [
+    const leaving = kvScenario(
+      'hints-for-a-leaver',
+      [
         {
           atMs: 1_000,
           type: 'partition',
@@ -148,7 +104,8 @@ describe('membership changes in scenarios', () => {
         { atMs: 4_000, type: 'decommission', node: 'n4' },
         { atMs: 10_000, type: 'heal' },
       ],
-    };
+      { workload: { settleMs: 20_000 } },
+    );
     const scenario = parseScenario(leaving);
     if (isKvError(scenario)) throw scenario;
     const events: ClusterEvent[] = [];
