@@ -266,9 +266,16 @@ export class NodeRebalance {
   /** Streams the stray keys this node holds to a current replica of each; the clean-up deletes them. */
   private handOverStrays(now: number, out: NodeOutput): void {
     const { host, settings } = this;
-    const keeps = (key: string) => this.cleanup.covers(key) || this.replicates(key) || host.holdsHint(key);
+    let hinted = false;
+    const keeps = (key: string) => {
+      if (this.cleanup.covers(key) || this.replicates(key)) return true;
+      if (!host.holdsHint(key)) return false;
+      hinted = true; // a stray with a hint still to hand off: look again once it has gone
+      return true;
+    };
     const placement = settings.placement ?? settings.n;
     const handovers = strayHandovers(host.scan(), this.ring, placement, host.self, keeps);
+    if (hinted) this.strayCheckAt = now + strayCheckDelayMs;
     if (handovers.length === 0) return;
     let keys = 0;
     for (const { to, range, keys: strays } of handovers) {
