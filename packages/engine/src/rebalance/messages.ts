@@ -57,11 +57,20 @@ export interface StreamAck {
   seq: number;
 }
 
-/** A write stored in a range that is being (or was just) handed over, copied to its new owner. */
+/**
+ * A write stored in a range that is being (or was just) handed over, copied to its new owner; `id`
+ * (the sender's sequence) is acknowledged once the owner stored it durably, and sent again until.
+ */
 export interface StreamForward {
   type: 'stream-forward';
+  id: number;
   key: string;
   siblings: Version[];
+}
+
+export interface StreamForwardAck {
+  type: 'stream-forward-ack';
+  id: number;
 }
 
 /** A restarted node asks which members left while it was down. */
@@ -75,7 +84,7 @@ export interface RingState {
   departed: NodeId[];
 }
 
-export type StreamMessage = StreamRequest | StreamBatch | StreamAck | StreamForward;
+export type StreamMessage = StreamRequest | StreamBatch | StreamAck | StreamForward | StreamForwardAck;
 export type RebalanceMessage = StreamMessage | RingStateRequest | RingState;
 
 const rebalanceTypes: ReadonlySet<string> = new Set([
@@ -83,6 +92,7 @@ const rebalanceTypes: ReadonlySet<string> = new Set([
   'stream-batch',
   'stream-ack',
   'stream-forward',
+  'stream-forward-ack',
   'ring-state-request',
   'ring-state',
 ]);
@@ -122,7 +132,8 @@ export const rebalanceValidators = {
     ),
   'stream-ack': (b: Body) => check(isStream(b.stream) && isSeq(b.seq), 'stream-ack needs stream and seq'),
   'stream-forward': (b: Body) =>
-    check(isKey(b.key) && isVersions(b.siblings), 'stream-forward needs key and siblings'),
+    check(isSeq(b.id) && isKey(b.key) && isVersions(b.siblings), 'stream-forward needs id, key and siblings'),
+  'stream-forward-ack': (b: Body) => check(isSeq(b.id), 'stream-forward-ack needs id'),
   'ring-state-request': () => null,
   'ring-state': (b: Body) =>
     check(

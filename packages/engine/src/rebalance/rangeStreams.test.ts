@@ -126,6 +126,27 @@ describe('range streams', () => {
     expect(b.data.has(key)).toBe(false);
   });
 
+  it('sends a lost forward again until the new owner acknowledges it', () => {
+    const { a, b, pump } = pair();
+    a.streams.push('b' as NodeId, range, 0, emptyOutput());
+    pump(0);
+    const key = keys.find(inRange) as string;
+    a.streams.forward(key, [version('late')], 10, emptyOutput());
+    pump(10, (e) => e.body.type === 'stream-forward'); // lost on the way
+    expect(b.data.has(key)).toBe(false);
+    expect(a.streams.forwardsUnacked).toBe(1);
+    const retry = a.streams.nextDeadline() as number;
+    expect(retry).toBe(10 + streamRetryMs);
+    a.streams.tick(retry, emptyOutput());
+    pump(retry, (e) => e.body.type === 'stream-forward-ack'); // stored, but the ack is lost
+    expect(b.data.get(key)?.map((v) => new TextDecoder().decode(v.value as Uint8Array))).toEqual(['late']);
+    expect(a.streams.forwardsUnacked).toBe(1);
+    a.streams.tick(retry + streamRetryMs, emptyOutput());
+    pump(retry + streamRetryMs);
+    expect(a.streams.forwardsUnacked).toBe(0);
+    expect(a.streams.nextDeadline()).toBeNull();
+  });
+
   it('pulls a range on request, asking again when the holder stays silent', () => {
     const { a, b, pump, finished } = pair();
     for (const key of keys) a.data.set(key, [version(key)]);

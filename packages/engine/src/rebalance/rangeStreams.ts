@@ -12,7 +12,9 @@
  * Keys written after the snapshot are not lost: from the moment a stream opens, the sender copies
  * every write it stores in the range to the receiver (`forward`), and keeps doing so until
  * `rangeForwardGraceMs` after its ring shows the change (`settleForwards`), so that coordinators
- * still on the old ring are covered too.
+ * still on the old ring are covered too. The receiver acknowledges each forward once stored, and the
+ * sender sends it again until it does (a leaving node does not leave before): a lost forward would
+ * leave the new owner without an acknowledged write until anti-entropy found it.
  *
  * Invariants: at most one batch per stream in flight; a receiver acknowledges a batch only after
  * every entry in it was applied (the host asks for the sync that makes it durable before the ack
@@ -88,6 +90,16 @@ interface Forward {
   expiresAt: number;
 }
 
+/** A forwarded write its receiver has not acknowledged yet. */
+interface UnackedForward {
+  to: NodeId;
+  key: string;
+  siblings: Version[];
+  sentAt: number;
+  /** Given up after this (a receiver gone for good); anti-entropy is then the only way left. */
+  expiresAt: number;
+}
+
 /** Finished incoming stream ids remembered, so a late duplicate batch is acked, not taken as a new push. */
 const finishedStreamsKept = 1_024;
 
@@ -99,7 +111,9 @@ export class RangeStreams {
   private readonly incoming = new Map<string, Incoming>();
   private readonly finishedIn = new Set<string>();
   private forwards: Forward[] = [];
+  private readonly unacked = new Map<number, UnackedForward>();
   private nextStream = 0;
+  private nextForward = 0;
 
   constructor(
     private readonly host: StreamHost,
@@ -110,6 +124,11 @@ export class RangeStreams {
 
   get openStreams(): number {
     return this.outgoing.size + this.incoming.size;
+  }
+
+  /** Forwarded writes not acknowledged yet: a leaving node waits for them. */
+  get forwardsUnacked(): number {
+    return this.unacked.size;
   }
 
   /** Asks `from` to stream the range here (a joiner's bootstrap). Returns the stream id. */
@@ -147,7 +166,12 @@ export class RangeStreams {
         this.onAck(from, body.stream, body.seq, now, out);
         return;
       case 'stream-forward':
-        this.host.apply(body.key, body.siblings, now, out);
+        // Acknowledged after the step's sync (the host asks for it), as a batch is.
+        if (this.host.apply(body.key, body.siblings, now, out) === null)
+          this.host.send(from, { type: 'stream-forward-ack', id: body.id }, out);
+        return;
+      case 'stream-forward-ack':
+        if (this.unacked.get(body.id)?.to === from) this.unacked.delete(body.id);
         return;
     }
   }
@@ -162,7 +186,16 @@ export class RangeStreams {
       if (sentTo.has(f.to) || !arcContains(f.range.start, f.range.end, position)) continue;
       sentTo.add(f.to);
       this.counters.forwarded++;
-      this.host.send(f.to, { type: 'stream-forward', key, siblings: siblings.slice() }, out);
+      const forward = {
+        to: f.to,
+        key,
+        siblings: siblings.slice(),
+        sentAt: now,
+        expiresAt: now + rangeForwardMaxMs,
+      };
+      this.nextForward++;
+      this.unacked.set(this.nextForward, forward);
+      this.sendForward(this.nextForward, forward, out);
     }
   }
 
@@ -181,6 +214,13 @@ export class RangeStreams {
       if (stream.inFlight && now >= stream.inFlight.sentAt + streamRetryMs)
         this.sendBatch(stream, now, out, true);
     }
+    for (const [id, forward] of this.unacked) {
+      if (now >= forward.expiresAt) this.unacked.delete(id);
+      else if (now >= forward.sentAt + streamRetryMs) {
+        forward.sentAt = now;
+        this.sendForward(id, forward, out);
+      }
+    }
     for (const stream of this.incoming.values()) {
       if (!stream.pulled || now < stream.lastHeardAt + streamRetryMs) continue;
       stream.lastHeardAt = now;
@@ -195,7 +235,13 @@ export class RangeStreams {
       if (s.inFlight) next = Math.min(next, s.inFlight.sentAt + streamRetryMs);
     for (const s of this.incoming.values())
       if (s.pulled) next = Math.min(next, s.lastHeardAt + streamRetryMs);
+    for (const f of this.unacked.values()) next = Math.min(next, f.sentAt + streamRetryMs);
     return next === Number.POSITIVE_INFINITY ? null : next;
+  }
+
+  private sendForward(id: number, forward: UnackedForward, out: NodeOutput): void {
+    const { to, key, siblings } = forward;
+    this.host.send(to, { type: 'stream-forward', id, key, siblings }, out);
   }
 
   // ── sender ──────────────────────────────────────────────────────────────────────────────────

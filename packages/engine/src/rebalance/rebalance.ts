@@ -147,7 +147,9 @@ export class Rebalance {
   private progress(now: number, out: NodeOutput): void {
     const change = this.current;
     if (!change || change.waiting.size > 0) return;
-    if (change.kind === 'decommission' && this.host.hintsPending() > 0) return;
+    // A leaving node also waits until its hints are delivered and its forwarded writes acknowledged.
+    if (change.kind === 'decommission' && (this.host.hintsPending() > 0 || this.streams.forwardsUnacked > 0))
+      return;
     this.current = null;
     this.state = change.kind === 'bootstrap' ? 'serving' : 'left';
     const { kind, streams, keys, bytes } = change;

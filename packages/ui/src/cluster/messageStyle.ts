@@ -128,6 +128,12 @@ export const messageStyles: Record<string, MessageStyle> = {
     shape: 'chevron',
     meaning: 'a write passed on to the range’s new owner',
   },
+  'stream-forward-ack': {
+    label: 'stream forward ack',
+    colour: '#5f5f5f', // a lighter black: the stream family's ack shape, told apart from stream ack
+    shape: 'square',
+    meaning: 'the new owner stored a passed-on write',
+  },
   'ring-state-request': {
     label: 'ring state request',
     colour: okabeIto.black,

@@ -150,11 +150,11 @@ export function quorumsIntersect(config: CheckerConfig): boolean {
  *
  * Nor are they promised across membership changes. While a range moves, its read and write quorums
  * are taken from different preference lists: a coordinator that has not yet heard of the change
- * (cut off, paused) still uses the old one, and a leaving node's forward of a write to the range's
- * new owner is not retried, so a new owner can serve a read before it holds every acknowledged
- * write. Random compound-fault runs showed both (4 of 500 strict runs with a join and a decommission read stale). Cassandra documents the
- * same limit for range movements; acknowledged writes are still never lost (P1) and replicas
- * converge (P3).
+ * (cut off, paused) still reads the old one, so it can miss a write acknowledged on the new one.
+ * Random compound-fault runs showed it (4 of 500 strict runs with a join and a decommission read
+ * stale; some of those were lost forwards of late writes, which are now acknowledged and resent).
+ * Cassandra documents the same limit for range movements; acknowledged writes are still never lost
+ * (P1) and replicas converge (P3).
  */
 export function freshReadsPromised(config: CheckerConfig): boolean {
   return quorumsIntersect(config) && config.conflictMode === 'siblings' && config.membershipChanges !== true;
