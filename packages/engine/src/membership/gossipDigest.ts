@@ -19,6 +19,13 @@ import type { MemberRecord } from './membership.ts';
 import { type GossipEntry, ringAttributesOf } from './messages.ts';
 import type { MembershipSettings } from './settings.ts';
 
+export type Incarnation = Pick<GossipEntry, 'generation' | 'heartbeat'>;
+
+/** Orders two (generation, heartbeat) pairs: the merge keeps the larger. */
+export function compareIncarnations(a: Incarnation, b: Incarnation): number {
+  return a.generation !== b.generation ? a.generation - b.generation : a.heartbeat - b.heartbeat;
+}
+
 /**
  * `fanout` random live members; in local mode every member. Like Cassandra, also one down member
  * with probability down/(live+1), so a member back from a partition is heard, and the seeds when no

@@ -44,7 +44,7 @@ import {
   type DetectorVerdict,
   type FailureDetector,
 } from './failureDetector.ts';
-import { buildDigest, gossipTargets } from './gossipDigest.ts';
+import { buildDigest, compareIncarnations, gossipTargets, type Incarnation } from './gossipDigest.ts';
 import {
   type GossipEntry,
   type GossipMessage,
@@ -82,13 +82,6 @@ export interface MemberView extends RingAttributes {
   reporters: NodeId[];
   silentForMs: number;
   phi?: number;
-}
-
-type Incarnation = Pick<GossipEntry, 'generation' | 'heartbeat'>;
-
-/** Orders two (generation, heartbeat) pairs: the merge keeps the larger. */
-export function compareIncarnations(a: Incarnation, b: Incarnation): number {
-  return a.generation !== b.generation ? a.generation - b.generation : a.heartbeat - b.heartbeat;
 }
 
 export class Membership {
@@ -192,10 +185,8 @@ export class Membership {
   }
 
   /**
-   * A peer holds an incarnation of this node newer than the one it runs: an earlier incarnation
-   * whose clock read later (this node restarted with its clock set back, or skewed). Its peers
-   * would ignore every digest of the current one and keep it down for ever, so it takes a
-   * generation past the old one (SWIM's refutation: a node outbids what is said about it).
+   * A peer holds an incarnation of this node newer than its own (it restarted with its clock set
+   * back): peers would ignore it for ever, so it takes a generation past that one (SWIM's refutation).
    */
   private outlive(entry: GossipEntry): void {
     if (compareIncarnations(entry, { generation: this.generation, heartbeat: this.heartbeat }) <= 0) return;
