@@ -19,8 +19,8 @@
  * next sees the ring change, or restarts (strayKeys.ts), and the same clean-up deletes them.
  *
  * Invariants: a joiner is off its own ring until every stream it pulled is done; a leaving node
- * takes itself off the ring (and announces `left`) only after every pushed batch was acknowledged
- * and its hints delivered; a node that has left stores no more writes.
+ * takes itself off the ring (and announces `left`) only after every pushed batch and forwarded
+ * write was acknowledged and its hints delivered; a node that has left stores no more writes.
  */
 
 import { strayCheckDelayMs } from '../constants.ts';
@@ -252,10 +252,12 @@ export class NodeRebalance {
   }
 
   nextDeadline(): number | null {
-    let next = this.rebalance.streams.nextDeadline();
-    for (const due of [this.cleanup.nextDeadline(), this.strayCheckAt])
-      if (due !== null && (next === null || due < next)) next = due;
-    return next;
+    // Asked after every step of the node: plain comparisons, nothing allocated.
+    const streams = this.rebalance.streams.nextDeadline();
+    const cleanup = this.cleanup.nextDeadline();
+    const next = streams === null || (cleanup !== null && cleanup < streams) ? cleanup : streams;
+    const strays = this.strayCheckAt;
+    return next === null || (strays !== null && strays < next) ? strays : next;
   }
 
   /** Snapshot for the inspector. */
