@@ -153,8 +153,8 @@ export function quorumsIntersect(config: CheckerConfig): boolean {
  * (cut off, paused) still reads the old one, so it can miss a write acknowledged on the new one.
  * Random compound-fault runs showed it (4 of 500 strict runs with a join and a decommission read
  * stale; some of those were lost forwards of late writes, which are now acknowledged and resent).
- * Cassandra documents the same limit for range movements; acknowledged writes are still never lost
- * (P1) and replicas converge (P3).
+ * Cassandra documents the same limit for range movements; P1 (no acknowledged write lost) and P3
+ * (convergence) stay promised.
  */
 export function freshReadsPromised(config: CheckerConfig): boolean {
   return quorumsIntersect(config) && config.conflictMode === 'siblings' && config.membershipChanges !== true;
