@@ -192,7 +192,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
   // ── HandoffHost (besides isAlive and send) ──────────────────────────────────────────────────
 
   onRing(node: NodeId): boolean {
-    return this.ring.nodes.some((member) => member.id === node);
+    return this.rebalance.onRing(node);
   }
 
   replicaOf(key: string): NodeId {

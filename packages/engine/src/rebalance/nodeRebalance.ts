@@ -141,6 +141,11 @@ export class NodeRebalance {
     return this.ringMembership.ring;
   }
 
+  /** Is `node` on this node's current ring? */
+  onRing(node: NodeId): boolean {
+    return this.ring.nodes.some((member) => member.id === node);
+  }
+
   get phase(): RebalancePhase {
     return this.rebalance.phase;
   }
@@ -341,7 +346,7 @@ export class NodeRebalance {
       keysIn,
       replicates: (key) => this.replicates(key),
       holdsHint: (key) => host.holdsHint(key),
-      onRing: (node) => this.ring.nodes.some((member) => member.id === node),
+      onRing: (node) => this.onRing(node),
       remove: (key) => host.remove(key),
       push: (to, range, keys, now, out) => this.rebalance.streams.push(to, range, now, out, keys),
       kept: (now) => {

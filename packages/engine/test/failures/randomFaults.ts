@@ -64,6 +64,14 @@ export function randomFaults(seed: number, options: RandomFaultOptions): Fault[]
     return { type: 'decommission', node };
   }
 
+  /** Restarts a node that is down, or resumes a paused one, chosen at random. */
+  function bringBack(nodes: Set<string>, type: 'restart' | 'resume'): FaultBody | null {
+    if (nodes.size === 0) return null;
+    const node = rng.pick([...nodes]);
+    nodes.delete(node);
+    return { type, node };
+  }
+
   function drawFault(): FaultBody | null {
     const up = members.filter((id) => !down.has(id));
     switch (rng.int(11)) {
@@ -85,12 +93,8 @@ export function randomFaults(seed: number, options: RandomFaultOptions): Fault[]
         paused.delete(node);
         return { type: 'kill', node, mode: rng.chance(0.5) ? 'power' : 'process' };
       }
-      case 4: {
-        if (down.size === 0) return null;
-        const node = rng.pick([...down]);
-        down.delete(node);
-        return { type: 'restart', node };
-      }
+      case 4:
+        return bringBack(down, 'restart');
       case 5: {
         const running = up.filter((id) => !paused.has(id));
         if (paused.size > 0 || running.length === 0) return null;
@@ -98,12 +102,8 @@ export function randomFaults(seed: number, options: RandomFaultOptions): Fault[]
         paused.add(node);
         return { type: 'pause', node };
       }
-      case 6: {
-        if (paused.size === 0) return null;
-        const node = rng.pick([...paused]);
-        paused.delete(node);
-        return { type: 'resume', node };
-      }
+      case 6:
+        return bringBack(paused, 'resume');
       case 7: {
         const [probability, duplicate, reorder] = [
           0.1 + rng.float() * 0.2,
