@@ -169,6 +169,8 @@ test('a wiped node shows empty tables in the inspector', async ({ page }) => {
     timeout: 10_000,
   });
   await expect(page.getByTestId('inspector-recovery')).toContainText('Opened on an empty disk');
+  // Its old writes live on in n2's clock entries elsewhere: its new ones carry a new name.
+  await expect(page.getByTestId('inspector-actor')).toContainText('n2~');
   await page.getByTestId('tab-faults').click();
   await expect(page.getByTestId('faults-timeline')).toContainText("n2's disk wiped");
   // Anti-entropy is what repairs a wiped disk: "Repair now" asks every node for a Merkle exchange.

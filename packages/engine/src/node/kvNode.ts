@@ -33,8 +33,10 @@ import { planRequest } from '../replication/requestPlan.ts';
 import { failure, type KvReply, type KvRequest } from '../replication/requests.ts';
 import { replicasFor } from '../ring/placement.ts';
 import type { Ring } from '../ring/ring.ts';
+import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { LsmStore } from '../storage/lsmStore.ts';
 import { ManualClock } from '../time/clock.ts';
+import { openActor } from '../versioning/actor.ts';
 import { counterFloorAt } from '../versioning/newVersion.ts';
 import { syncSiblings, type Version } from '../versioning/siblings.ts';
 import {
@@ -66,9 +68,11 @@ export class KvNode implements StorageNode, CoordinatorHost {
   readonly antiEntropy: AntiEntropy;
   private readonly forwarder: Forwarder;
   private nextMessageId = 0;
+  private readonly fs: FileSystem;
 
   constructor(env: NodeEnv, config: KvNodeConfig) {
     this.id = env.id;
+    this.fs = env.fs;
     this.config = config;
     this.rebalance = this.createRebalance(env);
     this.lsm = LsmStore.open(env.fs, { ...config.storage, clock: this.storageClock });
@@ -107,11 +111,31 @@ export class KvNode implements StorageNode, CoordinatorHost {
     return this.rebalance.ring;
   }
 
+  /**
+   * At its first step, the node learns the name its dots carry and where their counters start: an
+   * incarnation that kept its actor starts above every counter it can have issued (a crash may have
+   * lost unsynced ones); a new actor has issued nothing and starts at 1 (versioning/actor.ts).
+   */
+  private takeActor(now: number, out: NodeOutput): void {
+    const floor = counterFloorAt(now, this.config.dotOriginMs);
+    const actor = openActor(this.fs, this.id, floor);
+    this.coordinatorSettings.actor = actor.name;
+    this.coordinatorSettings.counterFloor = actor.origin === 'kept' ? floor : 0;
+    if (actor.origin === 'no-record' || actor.origin === 'unreadable-record')
+      out.events.push({
+        type: 'actor.renamed',
+        at: now,
+        node: this.id,
+        actor: actor.name,
+        reason: actor.origin,
+      });
+  }
+
   step(input: NodeInput): NodeOutput {
     const out = emptyOutput();
     const now = input.now;
     if (now > this.storageClock.now()) this.storageClock.set(now);
-    this.coordinatorSettings.counterFloor ??= counterFloorAt(now, this.config.dotOriginMs);
+    if (this.coordinatorSettings.actor === undefined) this.takeActor(now, out);
     switch (input.type) {
       case 'message':
         this.onMessage(input.envelope, now, out);
@@ -152,6 +176,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
       id: this.id,
       kind: 'kv',
       at: now,
+      actor: this.coordinatorSettings.actor ?? this.id,
       inFlight: this.coordinator.inFlight,
       forwards: this.forwarder.size,
       storage: this.lsm.snapshot(),

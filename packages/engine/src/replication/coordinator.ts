@@ -44,6 +44,8 @@ export interface CoordinatorSettings {
   clockEntriesMax?: number;
   /** Counters of new dots start above this (newVersion's `counterFloor`); the node sets it at start. */
   counterFloor?: number;
+  /** The name new dots carry (versioning/actor.ts); the node's id until the node sets it at start. */
+  actor?: NodeId;
 }
 
 /** Where a reply goes: to the node's own client, or back to the node that forwarded the request. */
@@ -151,7 +153,7 @@ export class Coordinator {
     }
     const version = newVersion({
       context: request.context ?? emptyClock,
-      coordinator: self,
+      coordinator: this.settings.actor ?? self,
       now,
       value: request.type === 'put' ? request.value : null,
       writer: self,

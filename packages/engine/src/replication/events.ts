@@ -103,7 +103,18 @@ export interface WriteBackAcked extends EventBase {
   holders: number;
 }
 
+/**
+ * A coordinator took a new actor name at its start (versioning/actor.ts): its disk had no record of
+ * the name its earlier incarnations wrote under, so its new counters must not be compared with theirs.
+ */
+export interface ActorRenamed extends EventBase {
+  type: 'actor.renamed';
+  actor: NodeId;
+  reason: 'no-record' | 'unreadable-record';
+}
+
 export type ReplicationEvent =
+  | ActorRenamed
   | RequestStarted
   | RequestForwarded
   | ReplicaAnswered

@@ -1,14 +1,23 @@
 /**
- * A coordinator whose disk was wiped must not issue a dot it issued before the wipe (found by the
- * kv variant of T7, seed 1, with the stand-in wiped at 13 s while the workload still ran).
- * newVersion() raises the coordinator's counter past the highest it finds in its own stored
- * siblings or the client's context; after a wipe its store is empty, so without more a client whose
- * context predates the coordinator's last write of the key got that write's clock and dot again, and
- * replicas took the two different writes for one version: an acknowledged put lost (P1), or a
- * delete and a put sharing a clock and the deleted value back (P9). Riak avoids this with a counter
- * leased on disk and a new actor id for a vnode that starts without its data; we start every
- * incarnation's counters at a floor above all it can have issued (`counterFloorAt`, newVersion.ts).
- * The negative control takes the floor away (a cluster origin in the future) and loses the write.
+ * A coordinator whose disk was wiped must neither reissue a dot it issued before the wipe nor issue
+ * counters that seem to cover writes it no longer knows.
+ *
+ * 1. Reissued dots (found by the kv variant of T7, seed 1, with the stand-in wiped at 13 s while the
+ *    workload still ran). newVersion() raises the coordinator's counter past the highest it finds in
+ *    its own stored siblings or the client's context; after a wipe its store is empty, so a client
+ *    whose context predates the coordinator's last write of the key got that write's clock and dot
+ *    again, and replicas took the two different writes for one version: an acknowledged put lost
+ *    (P1), or a delete and a put sharing a clock and the deleted value back (P9). Every incarnation
+ *    starts its counters at a floor above all it can have issued (`counterFloorAt`, newVersion.ts).
+ * 2. Covered writes (found by T3's random faults, set sloppy, seed 440, with a replica wiped). The
+ *    floor makes the new counters large: a client that read only the wiped node's new write carried
+ *    a context whose entry for that node exceeded the counter of an old acknowledged write it had
+ *    never seen, so its next write "covered" the old one and every replica dropped it (P1). A node
+ *    that starts without its actor file now writes under a new name (versioning/actor.ts), whose
+ *    counters are never compared with the old name's, as Riak gives a vnode a new actor id.
+ *
+ * Each negative control wipes everything but the actor file, with the floor of case 1 taken away
+ * (an origin in the future) or kept: the old behaviour, and the write is lost.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -23,50 +32,83 @@ import { Simulation } from '../../src/simulation/simulation.ts';
 const ids = ['n1', 'n2', 'n3', 'n4', 'n5'].map(nodeId);
 const config = { members: ids.map((id) => ({ id })), virtualNodes: 8, n: 3, r: 2, w: 2 };
 const text = (s: string) => new TextEncoder().encode(s);
+const key = 'contested';
+const [coordinator, other] = preferenceList(buildRing(config.members, { virtualNodes: 8 }), key, 3)
+  .nodes as NodeId[];
+
+/** A 5-node cluster with a client that waits for each reply, and a wipe that may spare the actor file. */
+function cluster(dotOriginMs: number) {
+  const sim = new Simulation({
+    seed: 1,
+    nodes: ids,
+    createNode: createKvNode,
+    config: { ...config, dotOriginMs },
+  });
+  let next = 0;
+  const call = (via: NodeId, command: KvCommand): ClientReply => {
+    let reply: ClientReply | null = null;
+    sim.request(via, { ...command, requestId: `wipe-${next++}` } as never, (r) => {
+      reply = r;
+    });
+    for (let i = 0; reply === null && i < 100_000; i++) sim.step();
+    if (reply === null) throw new Error(`no reply to ${command.type} ${key}`);
+    return reply;
+  };
+  const put = (value: string, w: number, context?: GetOk['context']) =>
+    expect(call(coordinator!, { type: 'put', key, value: text(value), w, context }).ok).toBe(true);
+  const read = (via: NodeId, r: number) => call(via, { type: 'get', key, r }) as GetOk;
+  const values = (reply: GetOk) =>
+    reply.siblings.map((s) => new TextDecoder().decode(s.value ?? new Uint8Array())).sort();
+  const wipe = (node: NodeId, spare: string[]) => {
+    sim.crash(node, 'process');
+    const disk = sim.fileSystem(node);
+    for (const name of disk.list()) if (!spare.includes(name)) disk.delete(name);
+    sim.restart(node);
+  };
+  sim.runFor(3_000);
+  return { sim, put, read, values, wipe };
+}
 
 describe('a coordinator whose disk was wiped', () => {
-  const run = (dotOriginMs: number) => {
-    const sim = new Simulation({
-      seed: 1,
-      nodes: ids,
-      createNode: createKvNode,
-      config: { ...config, dotOriginMs },
-    });
-    const key = 'contested';
-    const [coordinator, other] = preferenceList(buildRing(config.members, { virtualNodes: 8 }), key, 3)
-      .nodes as NodeId[];
-    let next = 0;
-    const call = (via: NodeId, command: KvCommand): ClientReply => {
-      let reply: ClientReply | null = null;
-      sim.request(via, { ...command, requestId: `wipe-${next++}` } as never, (r) => {
-        reply = r;
-      });
-      for (let i = 0; reply === null && i < 100_000; i++) sim.step();
-      if (reply === null) throw new Error(`no reply to ${command.type} ${key}`);
-      return reply;
-    };
-    const read = (via: NodeId) => call(via, { type: 'get', key, r: 3 }) as GetOk;
-    sim.runFor(3_000);
-    expect(call(coordinator!, { type: 'put', key, value: text('v1'), w: 3 }).ok).toBe(true);
-    const seenV1 = read(coordinator!).context; // a second client reads v1, then waits
-    expect(call(coordinator!, { type: 'put', key, value: text('v2'), context: seenV1, w: 3 }).ok).toBe(true);
-    sim.crash(coordinator!, 'process');
-    const disk = sim.fileSystem(coordinator!);
-    for (const name of disk.list()) disk.delete(name);
-    sim.restart(coordinator!);
+  const reissue = (dotOriginMs: number, spare: string[]) => {
+    const { sim, put, read, values, wipe } = cluster(dotOriginMs);
+    put('v1', 3);
+    const seenV1 = read(coordinator!, 2).context; // a second client reads v1, then waits
+    put('v2', 3, seenV1);
+    wipe(coordinator!, spare);
     sim.runFor(500); // restarted, anti-entropy has not run yet
     // The waiting client writes v3 from its context {v1}: concurrent with v2, so both must stay.
-    expect(call(coordinator!, { type: 'put', key, value: text('v3'), context: seenV1, w: 2 }).ok).toBe(true);
-    return read(other!)
-      .siblings.map((s) => new TextDecoder().decode(s.value ?? new Uint8Array()))
-      .sort();
+    put('v3', 2, seenV1);
+    return values(read(other!, 2));
   };
 
   it('keeps two concurrent writes as two siblings (does not reissue a dot it issued before the wipe)', () => {
-    expect(run(0)).toEqual(['v2', 'v3']);
+    expect(reissue(0, [])).toEqual(['v2', 'v3']);
+    expect(reissue(0, ['ACTOR'])).toEqual(['v2', 'v3']); // the floor alone prevents it too
   });
 
-  it('negative control: with no counter floor (origin in the future) the reissued dot loses v2', () => {
-    expect(run(1e12)).not.toEqual(['v2', 'v3']);
+  it('negative control: with its old name and no counter floor, the reissued dot loses v2', () => {
+    expect(reissue(1e12, ['ACTOR'])).not.toEqual(['v2', 'v3']);
+  });
+
+  const cover = (spare: string[]) => {
+    const { sim, put, read, values, wipe } = cluster(0);
+    put('old', 3); // acknowledged by all three replicas; the coordinator's copy is then wiped
+    wipe(coordinator!, spare);
+    sim.runFor(500);
+    put('new', 1); // a blind write through the wiped node: concurrent with "old"
+    const seen = read(coordinator!, 1); // answered by the coordinator alone, which has only "new"
+    expect(values(seen)).toEqual(['new']);
+    put('newer', 2, seen.context); // replaces "new"; its writer never saw "old"
+    sim.runFor(2_000); // read repair and replica-puts settle
+    return values(read(other!, 3));
+  };
+
+  it('keeps an old write beside a new one whose writer read only the wiped node (its new name)', () => {
+    expect(cover([])).toEqual(['newer', 'old']);
+  });
+
+  it('negative control: under its old name, the new counters cover the old write and lose it', () => {
+    expect(cover(['ACTOR'])).toEqual(['newer']);
   });
 });

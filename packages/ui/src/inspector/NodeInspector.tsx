@@ -116,6 +116,12 @@ export function NodeInspector({
               ? `Replayed ${formatCount(r.recordsReplayed)} records from ${formatCount(r.logsReplayed)} commit log${r.logsReplayed === 1 ? '' : 's'}; truncated ${formatSize(r.truncatedBytes)} of torn tail${r.orphansDeleted.length ? `; deleted orphans ${r.orphansDeleted.join(', ')}` : ''}.`
               : 'Opened on an empty disk: nothing to replay.'}
           </p>
+          {snapshot.actor !== undefined && snapshot.actor !== snapshot.id ? (
+            <p data-testid="inspector-actor" style={{ margin: '4px 0 0' }}>
+              Writes as <code>{snapshot.actor}</code> in vector clocks: it started without the record of its
+              earlier name, so its new counters are kept apart from the old ones.
+            </p>
+          ) : null}
         </Section>
       </div>
       <InspectorTables storage={s} membership={membership} hints={hints} />

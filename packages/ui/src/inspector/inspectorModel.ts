@@ -15,6 +15,8 @@ export interface KvNodeSnapshot {
   id: NodeId;
   kind: 'kv';
   at: number;
+  /** The name its writes' clock entries carry: its id, or a new name after a start without its disk. */
+  actor?: string;
   /** Requests this node coordinates that have not completed. */
   inFlight: number;
   /** Requests forwarded to another coordinator, awaiting its answer. */

@@ -55,6 +55,19 @@ describe('describeEvent', () => {
     );
   });
 
+  it('says why a restarted node writes under a new name', () => {
+    const renamed: ClusterEvent = {
+      type: 'actor.renamed',
+      at: 0,
+      node: n('n4'),
+      actor: n('n4~1kp4'),
+      reason: 'no-record',
+    };
+    expect(describeEvent(renamed)).toBe(
+      'n4 has no record of the name its writes carried: it writes as n4~1kp4 from now on, so its new clock entries are never taken for its old ones',
+    );
+  });
+
   it('describes flushes, compactions, Bloom counts and recovery in the storage engine', () => {
     const lines = storageStory.map(describeEvent);
     expect(lines).toContain('n4 flushed its memtable to table 000012 (1,204 entries)');

@@ -56,6 +56,8 @@ export function describeEvent(event: AnyEvent): string {
       return `${e.node} has not heard from ${e.peer} for ${formatMs(e.silentForMs)}`;
     case 'peer.heard-again':
       return `${e.node} hears ${e.peer} again`;
+    case 'actor.renamed':
+      return `${e.node} has ${e.reason === 'no-record' ? 'no record of' : 'a damaged record of'} the name its writes carried: it writes as ${e.actor} from now on, so its new clock entries are never taken for its old ones`;
     case 'request.started':
       return `${e.node} coordinates ${e.op} ${e.key}: asks ${listOf(e.replicas)}, needs ${quorumName(e.op)}=${e.needed}`;
     case 'request.forwarded':
