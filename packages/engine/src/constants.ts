@@ -32,12 +32,11 @@ export const virtualNodesDefault = 8;
  */
 export const tokensPerNodeMax = 1_024;
 /**
- * Dot counters a coordinator may issue per millisecond of its life before a restart could reuse
- * one: a node starts its counters at this many per ms since the cluster's origin (`dotOriginMs`),
- * so a node that lost writes it had not synced, or its whole disk, never issues a dot it issued
- * before. Ten per ms per key is far beyond any workload here; counters stay small until a restart.
+ * How far a coordinator raises the lease on its dot counters when a counter passes it
+ * (versioning/actor.ts): one small durable write per this many counters, and a restarted node's
+ * counters start at most this far above the highest it issued.
  */
-export const dotCountersPerMs = 10;
+export const counterLeaseStep = 1_000;
 /**
  * SPEC 1.5, Dynamo §4.4: a vector clock keeps at most this many (node, counter) entries; beyond it the
  * oldest by timestamp are pruned (which can only create false conflicts, see vectorClock.ts).

@@ -36,7 +36,7 @@ import { describeGroups, linkTable, type NetworkFaults, noFaults, pairKey } from
 import { messageEventsFor, type Running, type StartupContext, spawnNode } from './nodeStartup.ts';
 import {
   type ClusterSettings,
-  forgetDotOrigins,
+  forgetStarts,
   nodeTimersFor,
   saveSettings,
   settingsProblem,
@@ -174,7 +174,7 @@ export class LiveCluster {
     });
     this.store.setState((s) => ({ order, membership, clusterWipes: s.clusterWipes + 1 }));
     this.mark('reset', 'cluster reset: every disk wiped, every node restarted empty', [...this.ids]);
-    forgetDotOrigins(); // no data is left anywhere: counters may start small again
+    forgetStarts(); // no data is left anywhere: nodes may write under their plain ids again
     return this.startAll({ wipe: true });
   }
 
@@ -207,6 +207,7 @@ export class LiveCluster {
     const text = `settings: N=${settings.n}${dcs} R=${settings.r} W=${settings.w}, ${settings.virtualNodes} virtual nodes, ${settings.conflictMode}, read repair ${settings.readRepair}`;
     const how = wipe ? ' on an empty disk (a new data-centre layout)' : '';
     this.mark('settings', `${text} — every node restarted${how}`, [...order]);
+    if (wipe) forgetStarts();
     await this.startAll({ wipe });
     return null;
   }

@@ -11,7 +11,7 @@ import type { ClientRequest, EventBatch, NodeStartResult, NodeWorkerApi } from '
 import { dataCentreConfig } from './dataCentres.ts';
 import { flightDrawDelayMinMs } from './foldEvents.ts';
 import { type LabStore, patchNode } from './labStore.ts';
-import { dotOriginFor, nodeTimersFor, recordDotOrigin } from './settings.ts';
+import { isFirstStart, nodeTimersFor, recordStart } from './settings.ts';
 
 /** A node's running worker, as the page holds it. */
 export interface Running {
@@ -123,7 +123,7 @@ function nodeConfig(store: LabStore, id: NodeId): Record<string, unknown> {
     // The node reads its gossip timers from the top level of its settings.
     ...timers.membership,
     requestTimeoutMs: timers.requestTimeoutMs,
-    dotOriginMs: dotOriginFor(id),
+    firstStart: isFirstStart(id),
   };
   // With two data centres: every member's data centre and the replicas per data centre.
   const peers = membership.ring.filter((p) => p !== id);
@@ -132,7 +132,7 @@ function nodeConfig(store: LabStore, id: NodeId): Record<string, unknown> {
 
 function started(ctx: StartupContext, id: NodeId, worker: Worker, result: NodeStartResult): void {
   if (ctx.running.get(id)?.worker !== worker) return;
-  recordDotOrigin(id, Date.now());
+  recordStart(id, Date.now());
   const recovery = { ...result.recovery, recovered: result.recovered };
   ctx.store.setState((s) => patchNode(s, id, { backend: result.backend, recovery, status: 'up' }));
 }

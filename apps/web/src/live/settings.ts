@@ -104,11 +104,12 @@ export function saveSettings(s: ClusterSettings): void {
   localStorage.setItem(storageKey, JSON.stringify(s));
 }
 
-const originsKey = 'kvscope.dotOrigins';
+/** Nodes that have started since the last reset (the key's name predates its present use). */
+const startsKey = 'kvscope.dotOrigins';
 
-function savedOrigins(): Record<string, number> {
+function savedStarts(): Record<string, number> {
   try {
-    const raw = JSON.parse(localStorage.getItem(originsKey) ?? '{}') as Record<string, unknown>;
+    const raw = JSON.parse(localStorage.getItem(startsKey) ?? '{}') as Record<string, unknown>;
     return Object.fromEntries(
       Object.entries(raw).filter(([, v]) => typeof v === 'number' && v > 0),
     ) as Record<string, number>;
@@ -118,24 +119,23 @@ function savedOrigins(): Record<string, number> {
 }
 
 /**
- * The origin of a node's dot counters (engine `dotOriginMs`): the time its first incarnation
- * started, kept across reloads. Every later start — after a kill, a wipe or a reload — begins its
- * counters at ten per ms since then, above every counter it can have issued, so a restarted node
- * never reuses a dot. The first incarnation has no floor (an origin in the far future), so clocks
- * read n1:3 in a young cluster.
+ * Whether this is a node's first start since the cluster was made or reset (engine `firstStart`).
+ * Only then does a node on an empty disk write under its plain id, so clocks read n1:3 in a young
+ * cluster; a node that has started before and finds its disk empty (a wipe) takes a new name, so
+ * its new counters are never compared with the old ones that live on elsewhere.
  */
-export function dotOriginFor(id: string): number {
-  return savedOrigins()[id] ?? Number.MAX_SAFE_INTEGER;
+export function isFirstStart(id: string): boolean {
+  return savedStarts()[id] === undefined;
 }
 
-/** Records when a node's first incarnation started (later starts keep the first). */
-export function recordDotOrigin(id: string, startedAtMs: number): void {
-  const origins = savedOrigins();
-  if (origins[id] !== undefined) return;
-  localStorage.setItem(originsKey, JSON.stringify({ ...origins, [id]: Math.floor(startedAtMs) }));
+/** Records that a node has started (when it first did). */
+export function recordStart(id: string, startedAtMs: number): void {
+  const starts = savedStarts();
+  if (starts[id] !== undefined) return;
+  localStorage.setItem(startsKey, JSON.stringify({ ...starts, [id]: Math.floor(startedAtMs) }));
 }
 
-/** A reset wipes every disk: no counter survives anywhere, so the origins go too. */
-export function forgetDotOrigins(): void {
-  localStorage.removeItem(originsKey);
+/** Every disk is wiped (a reset, a new data-centre layout): no old version is left anywhere. */
+export function forgetStarts(): void {
+  localStorage.removeItem(startsKey);
 }

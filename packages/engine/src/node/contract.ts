@@ -19,9 +19,10 @@
  * (one flush on a put's path instead of two). The client reply and every ack counted toward W still
  * wait. It is safe because a new version's dot (node, counter) never repeats: a coordinator that
  * crashed after sending a replica-put and before its sync has lost that version, but it restarts
- * with its counters above every counter it issued before (`counterFloorAt`, newVersion.ts), so its
- * next write of the key cannot take the lost write's dot (which replicas would take for a duplicate,
- * losing an acknowledged write).
+ * with its counters above its lease, which was on disk before that counter was issued
+ * (versioning/actor.ts), so its next write of the key cannot take the lost write's dot (which
+ * replicas would take for a duplicate, losing an acknowledged write). A write whose counter needed
+ * a new lease is not sent early.
  */
 
 import type { ClusterEvent } from '../protocol/events.ts';

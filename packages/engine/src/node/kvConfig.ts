@@ -67,11 +67,11 @@ export interface KvNodeConfig {
    */
   join: boolean;
   /**
-   * The origin of this node's dot counters on its clock (ms; the simulator's 0, the lab's time of
-   * the node's first start): each incarnation starts its counters at `dotCountersPerMs` per ms since
-   * it (constants.ts), so they are never reused after a restart. Default 0.
+   * This is the node's first start ever, as its driver knows (the simulator's first boot of it, the
+   * lab's first since a reset): on an empty disk it writes under its plain id; any later start
+   * without its actor record takes a new name (versioning/actor.ts). Default true.
    */
-  dotOriginMs: number;
+  firstStart: boolean;
 }
 
 const pick = <T>(value: unknown, ok: (v: unknown) => boolean, fallback: T): T =>
@@ -120,7 +120,7 @@ export function kvConfigFrom(
       antiEntropyIntervalMs,
     ),
     join,
-    dotOriginMs: pick(raw.dotOriginMs, (v) => typeof v === 'number' && Number.isFinite(v), 0),
+    firstStart: raw.firstStart !== false,
   };
   if (raw.readRepair !== undefined && !isReadRepairMode(raw.readRepair)) {
     return kvError(

@@ -17,6 +17,7 @@ import { Membership } from '../membership/membership.ts';
 import { membershipTimersOf } from '../membership/settings.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Envelope, Message } from '../protocol/messages.ts';
+import type { Rng } from '../random/rng.ts';
 import { isRebalanceMessage } from '../rebalance/messages.ts';
 import { NodeRebalance } from '../rebalance/nodeRebalance.ts';
 import {
@@ -36,8 +37,7 @@ import type { Ring } from '../ring/ring.ts';
 import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { LsmStore } from '../storage/lsmStore.ts';
 import { ManualClock } from '../time/clock.ts';
-import { openActor } from '../versioning/actor.ts';
-import { counterFloorAt } from '../versioning/newVersion.ts';
+import { Actor } from '../versioning/actor.ts';
 import { syncSiblings, type Version } from '../versioning/siblings.ts';
 import {
   type ClientRequest,
@@ -69,10 +69,14 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private readonly forwarder: Forwarder;
   private nextMessageId = 0;
   private readonly fs: FileSystem;
+  /** Opened at the first step (it needs the clock); null before. */
+  private actor: Actor | null = null;
+  private readonly actorRng: Rng;
 
   constructor(env: NodeEnv, config: KvNodeConfig) {
     this.id = env.id;
     this.fs = env.fs;
+    this.actorRng = env.rng.fork('actor');
     this.config = config;
     this.rebalance = this.createRebalance(env);
     this.lsm = LsmStore.open(env.fs, { ...config.storage, clock: this.storageClock });
@@ -112,15 +116,19 @@ export class KvNode implements StorageNode, CoordinatorHost {
   }
 
   /**
-   * At its first step, the node learns the name its dots carry and where their counters start: an
-   * incarnation that kept its actor starts above every counter it can have issued (a crash may have
-   * lost unsynced ones); a new actor has issued nothing and starts at 1 (versioning/actor.ts).
+   * At its first step, the node opens its actor (versioning/actor.ts): the name its dots carry, and
+   * the lease its counters start above (a crash may have lost counters it issued; a new name has
+   * issued none).
    */
-  private takeActor(now: number, out: NodeOutput): void {
-    const floor = counterFloorAt(now, this.config.dotOriginMs);
-    const actor = openActor(this.fs, this.id, floor);
+  private takeActor(now: number, out: NodeOutput): Actor {
+    const actor = Actor.open(this.fs, this.id, {
+      firstStart: this.config.firstStart,
+      now,
+      rng: this.actorRng,
+    });
+    this.actor = actor;
     this.coordinatorSettings.actor = actor.name;
-    this.coordinatorSettings.counterFloor = actor.origin === 'kept' ? floor : 0;
+    this.coordinatorSettings.counterFloor = actor.lease;
     if (actor.origin === 'no-record' || actor.origin === 'unreadable-record')
       out.events.push({
         type: 'actor.renamed',
@@ -129,13 +137,24 @@ export class KvNode implements StorageNode, CoordinatorHost {
         actor: actor.name,
         reason: actor.origin,
       });
+    return actor;
+  }
+
+  /** CoordinatorHost: raises the actor's lease past `counter` before a dot with it is issued. */
+  reserveCounter(counter: number): boolean | KvError {
+    try {
+      return (this.actor as Actor).reserve(counter);
+    } catch (error) {
+      if (isKvError(error)) return error;
+      throw error;
+    }
   }
 
   step(input: NodeInput): NodeOutput {
     const out = emptyOutput();
     const now = input.now;
     if (now > this.storageClock.now()) this.storageClock.set(now);
-    if (this.coordinatorSettings.actor === undefined) this.takeActor(now, out);
+    if (this.actor === null) this.takeActor(now, out);
     switch (input.type) {
       case 'message':
         this.onMessage(input.envelope, now, out);

@@ -15,7 +15,7 @@
  * QUORUM, ALL and numbers, per data centre for LOCAL_QUORUM and EACH_QUORUM.
  */
 
-import { type KvError, kvError } from '../errors.ts';
+import { isKvError, type KvError, kvError } from '../errors.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Message } from '../protocol/messages.ts';
@@ -58,6 +58,11 @@ export interface CoordinatorHost {
   reply(replyTo: ReplyTo, reply: KvReply, out: NodeOutput): void;
   /** This node's versions of `key`: its own data plus any hints it holds for the key. */
   readLocal(key: string): Version[] | KvError;
+  /**
+   * Makes a dot counter safe to issue (versioning/actor.ts `reserve`): true when that wrote the
+   * actor's lease to disk, which is only durable at the step's sync on some backends.
+   */
+  reserveCounter(counter: number): boolean | KvError;
   /**
    * Stores versions on this node — as a hint for `hintFor` when it stands in for that replica — and
    * asks for a sync before anything is sent (`out.syncBeforeSend`).
@@ -161,6 +166,11 @@ export class Coordinator {
       entriesMax: this.settings.clockEntriesMax,
       counterFloor: this.settings.counterFloor,
     });
+    const leased = this.host.reserveCounter(version.dot?.counter ?? 0);
+    if (isKvError(leased)) {
+      this.host.reply(replyTo, failure(request, self, 'fail', leased), out);
+      return;
+    }
     // A stand-in keeps its copy only as a hint, handed off later: it would forget this counter, so
     // its floor rises past it and no later write of the key through it can reissue the dot.
     const isReplica = targets.includes(self);
@@ -190,8 +200,9 @@ export class Coordinator {
       if (target === self) continue;
       const owner = hintFor.get(target);
       const put = { type: 'replica-put', op: write.op, key: request.key, versions: shipped } as const;
-      // Early: the replicas store and flush while this node flushes its own copy (contract.ts).
-      this.host.send(target, owner ? { ...put, hintFor: owner } : put, out, true);
+      // Early: the replicas store and flush while this node flushes its own copy (contract.ts) —
+      // unless the dot needed a new lease, which must be durable before the dot leaves.
+      this.host.send(target, owner ? { ...put, hintFor: owner } : put, out, !leased);
     }
     this.progressWrite(write, now, out);
   }

@@ -266,7 +266,8 @@ export class Simulation {
       peers: [...new Set([...this.options.nodes, ...this.hosts.keys()])].filter((peer) => peer !== host.id),
       rng: this.rng.fork(`node/${host.id}/${host.incarnation}`),
       fs: host.fs,
-      config: host.config ?? this.options.config ?? {},
+      // Only its first boot may write under its plain id (kvConfig `firstStart`, versioning/actor.ts).
+      config: { ...(host.config ?? this.options.config), firstStart: host.incarnation === 0 },
     });
     host.state = 'up';
     this.emit({ type: 'node.started', at: this.time, node: host.id, recovered });

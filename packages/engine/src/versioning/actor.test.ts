@@ -1,37 +1,54 @@
 /**
- * The actor file: a node keeps its name across restarts, even power loss right after it took it, and
- * takes a new one — never an earlier incarnation's — when its disk has no readable record.
+ * The actor record: a node keeps its name and lease across restarts, even a power cut right after it
+ * wrote them; it takes a new name — never an earlier incarnation's — when its disk has no readable
+ * record; and it never issues a counter above a lease that is not on disk.
  */
 import { describe, expect, it } from 'vitest';
 import { nodeId } from '../protocol/ids.ts';
+import { Rng } from '../random/rng.ts';
 import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
-import { openActor } from './actor.ts';
+import { Actor } from './actor.ts';
 
 const n4 = nodeId('n4');
+const start = (firstStart: boolean, now = 0, seed = 1) => ({ firstStart, now, rng: new Rng(seed, 'actor') });
 
-describe('openActor', () => {
-  it('gives the first incarnation the plain node id and keeps it across a power loss', () => {
+describe('Actor', () => {
+  it('gives the first start the plain node id and keeps it, with its lease, across a power cut', () => {
     const fs = new FaultyFileSystem();
-    expect(openActor(fs, n4, 0)).toEqual({ name: 'n4', origin: 'first' });
+    const first = Actor.open(fs, n4, start(true));
+    expect([first.name, first.origin, first.lease]).toEqual(['n4', 'first', 0]);
+    expect(first.reserve(1)).toBe(true); // the first counter raises the lease on disk
+    expect(first.reserve(2)).toBe(false);
     fs.crash('power', 'drop');
-    expect(openActor(fs, n4, 52_000)).toEqual({ name: 'n4', origin: 'kept' });
+    const again = Actor.open(fs, n4, start(false, 52_000));
+    expect([again.name, again.origin]).toEqual(['n4', 'kept']);
+    expect(again.lease).toBeGreaterThanOrEqual(2); // a restart's counters start above every one issued
   });
 
-  it('names a start on an empty disk after the origin by its counter floor, and keeps that name', () => {
+  it('names a later start on an empty disk by its time and three random characters, and keeps that name', () => {
     const fs = new FaultyFileSystem();
-    expect(openActor(fs, n4, 73_480)).toEqual({ name: 'n4~1kp4', origin: 'no-record' });
-    expect(openActor(fs, n4, 90_000)).toEqual({ name: 'n4~1kp4', origin: 'kept' });
-    for (const name of fs.list()) fs.delete(name); // a second wipe: another name again
-    expect(openActor(fs, n4, 90_000).name).toBe('n4~1xg0');
+    const wiped = Actor.open(fs, n4, start(false, 7_348));
+    expect(wiped.name).toMatch(/^n4~5o4[0-9a-z]{3}$/);
+    expect([wiped.origin, wiped.lease]).toEqual(['no-record', 0]);
+    expect(Actor.open(fs, n4, start(false, 9_000)).name).toBe(wiped.name);
+  });
+
+  it('gives two wiped incarnations different names even when the clock was set back to the same instant', () => {
+    const names = new Set<string>();
+    for (let incarnation = 1; incarnation <= 8; incarnation++)
+      names.add(Actor.open(new FaultyFileSystem(), n4, start(false, 0, incarnation)).name);
+    expect(names.size).toBe(8);
   });
 
   it('takes a new name when the record is damaged, and says so', () => {
     const fs = new FaultyFileSystem();
-    openActor(fs, n4, 0);
+    Actor.open(fs, n4, start(true));
     const handle = fs.open('ACTOR');
-    handle.write(5, Uint8Array.of(0x21)); // one byte of the name, so its checksum no longer matches
+    handle.write(5, Uint8Array.of(0x21)); // a byte of the body: the checksum no longer matches
     handle.flush();
     handle.close();
-    expect(openActor(fs, n4, 12_000)).toEqual({ name: 'n4~99c', origin: 'unreadable-record' });
+    const renamed = Actor.open(fs, n4, start(false, 12_000));
+    expect(renamed.origin).toBe('unreadable-record');
+    expect(renamed.name).toMatch(/^n4~99c/);
   });
 });

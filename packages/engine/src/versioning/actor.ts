@@ -1,56 +1,66 @@
 /**
- * The actor: the name a coordinator's dots and clock entries carry (SPEC 1.5). A vector clock says
- * "this writer had seen n4's writes up to counter c", which is only true while n4's counters are one
- * unbroken sequence. A node that lost its disk cannot continue that sequence: its old writes live on
- * elsewhere, it no longer knows them, and a client that read only its new writes would carry a
- * context whose n4 entry seems to cover old ones it never saw — replicas would drop them, losing
- * acknowledged writes (P1; found by T3's random faults, seed 440, a wiped replica).
+ * The actor: the name a coordinator's dots and clock entries carry, and the lease on its counters
+ * (SPEC 1.5). Riak keeps both on disk for each vnode, for the two reasons below.
  *
- * So a node keeps its actor name in a file of its own, and a node that starts without that file
- * (a wiped disk, or one too damaged to read it) takes a new name, `n4~<epoch>`, whose counters are
- * never compared with the old name's: the two writers' versions stay siblings until a client
- * resolves them. Riak gives a vnode a new actor id when it starts without its data for the same
- * reason. The first incarnation (counter floor 0: it starts at its cluster's origin) keeps the
- * plain node id, so a young cluster's clocks read n1:3. The epoch is the counter floor, which rises
- * with the node's clock, so two incarnations of one node never share a name (under the same
- * assumption as the floor: a node's clock does not run back across a restart).
+ * A name. A vector clock says "this writer had seen n4's writes up to counter c", which is only true
+ * while n4's counters are one unbroken sequence. A node that lost its disk cannot continue that
+ * sequence: its old writes live on elsewhere, it no longer knows them, and a client that read only
+ * its new writes would carry a context whose n4 entry seems to cover old ones it never saw —
+ * replicas would drop them, losing acknowledged writes (P1; T3's random faults, seed 440). So a node
+ * that starts without its record (a wiped disk, or one too damaged to read it) takes a new name,
+ * `n4~<epoch>`, whose counters are never compared with the old name's. Only a node's very first
+ * start — which its driver knows, `firstStart` — takes the plain id, so a young cluster's clocks
+ * read n1:3. The epoch is the start time in base 36 and three random characters: two incarnations of
+ * one node share a name only if they start in the same millisecond and draw the same characters.
  *
- * File `ACTOR`: u32 crc32c(name) · name (UTF-8). Written and flushed before the name is used.
+ * A lease. A restarted node must never reissue a dot (node, counter) it issued before, though it
+ * may have forgotten it: a version it sent to replicas before its own sync and then lost in a power
+ * cut (contract.ts `early`), or one it kept only as a hint for another node and handed off. So no
+ * counter above the lease is issued before the lease has been raised on disk, and a restart starts
+ * its counters at the lease (`counterFloor`). Unlike a floor taken from the clock, this holds when
+ * a node's clock is set back across its restart (T3 seed 1363 did that to a wiped node).
+ *
+ * File `ACTOR`: u32 crc32c(body) · body, body = UTF-8 "<name>\n<lease>". Replaced atomically
+ * (temporary file, flush, rename) and flushed before the name or lease is relied on.
  */
 
+import { counterLeaseStep } from '../constants.ts';
 import { utf8Decode, utf8Encode } from '../hashing/utf8.ts';
 import { type NodeId, nodeId } from '../protocol/ids.ts';
+import type { Rng } from '../random/rng.ts';
 import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { readU32, writeU32 } from '../storage/format/bytes.ts';
 import { crc32c } from '../storage/format/crc32c.ts';
 
 const actorFile = 'ACTOR';
-const actorFileMaxBytes = 4 + 256;
+const actorFileMaxBytes = 4 + 512;
 
 /** How a node came by its actor name at this start. */
 export type ActorOrigin = 'kept' | 'first' | 'no-record' | 'unreadable-record';
 
-export interface Actor {
+interface Stored {
   name: NodeId;
-  origin: ActorOrigin;
+  lease: number;
 }
 
-/** The stored name, or null when the file is missing or damaged. */
-function readActor(fs: FileSystem): string | null {
+/** The stored name and lease, or null when the file is missing or damaged. */
+function readActor(fs: FileSystem): Stored | null {
   const handle = fs.open(actorFile);
   try {
     const bytes = handle.read(0, actorFileMaxBytes);
-    if (bytes.length <= 4) return null;
-    const body = bytes.subarray(4);
-    return crc32c(body) === readU32(bytes, 0) ? utf8Decode(body) || null : null;
+    if (bytes.length <= 4 || crc32c(bytes, 4) !== readU32(bytes, 0)) return null;
+    const [name, lease] = (utf8Decode(bytes, 4) ?? '').split('\n');
+    const counter = Number(lease);
+    if (!name || !Number.isSafeInteger(counter) || counter < 0) return null;
+    return { name: nodeId(name), lease: counter };
   } finally {
     handle.close();
   }
 }
 
-/** Writes the name to a temporary file, flushes it and renames it into place (atomic everywhere). */
-function writeActor(fs: FileSystem, name: NodeId): void {
-  const body = utf8Encode(name);
+/** Replaces the record: a temporary file, flushed, renamed into place (atomic in every backend). */
+export function writeActor(fs: FileSystem, stored: Stored): void {
+  const body = utf8Encode(`${stored.name}\n${stored.lease}`);
   const bytes = new Uint8Array(4 + body.length);
   writeU32(bytes, 0, crc32c(body));
   bytes.set(body, 4);
@@ -66,15 +76,51 @@ function writeActor(fs: FileSystem, name: NodeId): void {
   fs.rename(temp, actorFile);
 }
 
-/**
- * The actor of node `self` starting now, whose counter floor (`counterFloorAt`) is `floor`: the
- * stored name, or a new one written to disk before it is returned.
- */
-export function openActor(fs: FileSystem, self: NodeId, floor: number): Actor {
-  const recorded = fs.exists(actorFile);
-  const stored = recorded ? readActor(fs) : null;
-  if (stored !== null) return { name: nodeId(stored), origin: 'kept' };
-  const name = floor === 0 ? self : nodeId(`${self}~${Math.floor(floor).toString(36)}`);
-  writeActor(fs, name);
-  return { name, origin: floor === 0 ? 'first' : recorded ? 'unreadable-record' : 'no-record' };
+export interface ActorStart {
+  /** True only for the node's first start ever (its driver knows): it may take the plain id. */
+  firstStart: boolean;
+  /** The node's clock, ms: part of a new name. */
+  now: number;
+  rng: Rng;
+}
+
+/** A node's actor for this incarnation: its name, and the lease it raises before issuing past it. */
+export class Actor {
+  private constructor(
+    private readonly fs: FileSystem,
+    readonly name: NodeId,
+    private leased: number,
+    readonly origin: ActorOrigin,
+  ) {}
+
+  /** The stored actor of node `self`, or a new one, written to disk before it is returned. */
+  static open(fs: FileSystem, self: NodeId, start: ActorStart): Actor {
+    const recorded = fs.exists(actorFile);
+    const stored = recorded ? readActor(fs) : null;
+    if (stored !== null) return new Actor(fs, stored.name, stored.lease, 'kept');
+    const epoch = `${Math.floor(Math.max(0, start.now)).toString(36)}${start.rng
+      .int(36 ** 3)
+      .toString(36)
+      .padStart(3, '0')}`;
+    const name = start.firstStart ? self : nodeId(`${self}~${epoch}`);
+    writeActor(fs, { name, lease: 0 });
+    return new Actor(fs, name, 0, start.firstStart ? 'first' : recorded ? 'unreadable-record' : 'no-record');
+  }
+
+  /** Counters up to this may be issued without touching the disk; a restart starts above it. */
+  get lease(): number {
+    return this.leased;
+  }
+
+  /**
+   * Makes `counter` safe to issue: when it is above the lease, raises the lease past it and flushes
+   * the record first. Returns true when it wrote (rarely: once per `counterLeaseStep` counters).
+   */
+  reserve(counter: number): boolean {
+    if (counter <= this.leased) return false;
+    const lease = counter + counterLeaseStep;
+    writeActor(this.fs, { name: this.name, lease });
+    this.leased = lease;
+    return true;
+  }
 }

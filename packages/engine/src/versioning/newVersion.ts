@@ -8,7 +8,7 @@
  *
  * So the new version gets a *dot* (siblings.ts): the coordinator's counter is raised past every
  * counter it has issued for this key (the highest in its stored siblings, the context's, or the
- * floor it took at its start, for counters a crash or a wiped disk made it forget), and the
+ * floor it took at its start, its actor's lease, for counters a crash made it forget), and the
  * version records the context's own counter as the dot's `base`. Replicas then drop a version only
  * when a writer had really seen it (`covers`), so both writes above survive as siblings, while the
  * clock keeps one entry per coordinator (dotted version vectors, as Riak 2.0 does).
@@ -17,7 +17,6 @@
  * new version is stored locally (durably) before it is acknowledged, so the next write sees it.
  */
 
-import { dotCountersPerMs } from '../constants.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Version } from './siblings.ts';
 import { counterOf, type PruneOptions, prune, type VectorClock, withEntry } from './vectorClock.ts';
@@ -37,9 +36,9 @@ export interface NewVersionInput {
   /** Pruning threshold (`vectorClockEntriesMax` by default). */
   entriesMax?: PruneOptions['entriesMax'];
   /**
-   * The lowest counter this coordinator may reuse: set at its start above every counter it issued
-   * before (kvNode, `dotCountersPerMs`), because a coordinator that lost data it had not synced —
-   * or its disk — no longer sees those counters in `local`.
+   * Counters start above this: at a start, the lease of its actor (versioning/actor.ts), above every
+   * counter it issued before, because a coordinator that lost data it had not synced no longer sees
+   * those counters in `local`.
    */
   counterFloor?: number;
 }
@@ -57,14 +56,4 @@ export function newVersion(input: NewVersionInput): Version {
   const version: Version = { clock, dot: { node: self, counter, base }, value: input.value, timestamp: now };
   if (input.writer !== undefined) version.writer = input.writer;
   return version;
-}
-
-/**
- * The counter floor of a coordinator that starts at `now` (its clock, ms) in a cluster whose origin
- * is `originMs`: above every counter it can have issued since the origin, at up to
- * `dotCountersPerMs` per ms, so a restart after a crash or a wiped disk never reuses a dot. It
- * assumes the node's clock does not run back across the restart.
- */
-export function counterFloorAt(now: number, originMs: number): number {
-  return Math.floor(dotCountersPerMs * Math.max(0, now - originMs));
 }

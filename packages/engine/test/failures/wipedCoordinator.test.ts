@@ -7,17 +7,17 @@
  *    its own stored siblings or the client's context; after a wipe its store is empty, so a client
  *    whose context predates the coordinator's last write of the key got that write's clock and dot
  *    again, and replicas took the two different writes for one version: an acknowledged put lost
- *    (P1), or a delete and a put sharing a clock and the deleted value back (P9). Every incarnation
- *    starts its counters at a floor above all it can have issued (`counterFloorAt`, newVersion.ts).
+ *    (P1), or a delete and a put sharing a clock and the deleted value back (P9).
  * 2. Covered writes (found by T3's random faults, set sloppy, seed 440, with a replica wiped). The
- *    floor makes the new counters large: a client that read only the wiped node's new write carried
- *    a context whose entry for that node exceeded the counter of an old acknowledged write it had
- *    never seen, so its next write "covered" the old one and every replica dropped it (P1). A node
- *    that starts without its actor file now writes under a new name (versioning/actor.ts), whose
- *    counters are never compared with the old name's, as Riak gives a vnode a new actor id.
+ *    wiped node then issued counters from a floor above its old ones: a client that read only its
+ *    new write carried a context whose entry for that node exceeded the counter of an old
+ *    acknowledged write it had never seen, so its next write "covered" the old one and every
+ *    replica dropped it (P1).
  *
- * Each negative control wipes everything but the actor file, with the floor of case 1 taken away
- * (an origin in the future) or kept: the old behaviour, and the write is lost.
+ * A node that starts without its actor record now writes under a new name (versioning/actor.ts),
+ * whose counters are never compared with the old name's, as Riak gives a vnode a new actor id. Each
+ * negative control wipes everything but that record — for case 1 with its lease reset as well —
+ * and the write is lost.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,7 @@ import type { GetOk, KvCommand } from '../../src/replication/requests.ts';
 import { preferenceList } from '../../src/ring/preferenceList.ts';
 import { buildRing } from '../../src/ring/ring.ts';
 import { Simulation } from '../../src/simulation/simulation.ts';
+import { writeActor } from '../../src/versioning/actor.ts';
 
 const ids = ['n1', 'n2', 'n3', 'n4', 'n5'].map(nodeId);
 const config = { members: ids.map((id) => ({ id })), virtualNodes: 8, n: 3, r: 2, w: 2 };
@@ -36,14 +37,12 @@ const key = 'contested';
 const [coordinator, other] = preferenceList(buildRing(config.members, { virtualNodes: 8 }), key, 3)
   .nodes as NodeId[];
 
-/** A 5-node cluster with a client that waits for each reply, and a wipe that may spare the actor file. */
-function cluster(dotOriginMs: number) {
-  const sim = new Simulation({
-    seed: 1,
-    nodes: ids,
-    createNode: createKvNode,
-    config: { ...config, dotOriginMs },
-  });
+/** How much of the wiped node's actor record survives: none (a real wipe), all, or its name only. */
+type Spared = 'nothing' | 'actor' | 'name';
+
+/** A 5-node cluster with a client that waits for each reply, and a wipe that may spare the actor record. */
+function cluster() {
+  const sim = new Simulation({ seed: 1, nodes: ids, createNode: createKvNode, config });
   let next = 0;
   const call = (via: NodeId, command: KvCommand): ClientReply => {
     let reply: ClientReply | null = null;
@@ -59,10 +58,11 @@ function cluster(dotOriginMs: number) {
   const read = (via: NodeId, r: number) => call(via, { type: 'get', key, r }) as GetOk;
   const values = (reply: GetOk) =>
     reply.siblings.map((s) => new TextDecoder().decode(s.value ?? new Uint8Array())).sort();
-  const wipe = (node: NodeId, spare: string[]) => {
+  const wipe = (node: NodeId, spared: Spared) => {
     sim.crash(node, 'process');
     const disk = sim.fileSystem(node);
-    for (const name of disk.list()) if (!spare.includes(name)) disk.delete(name);
+    for (const name of disk.list()) if (spared === 'nothing' || name !== 'ACTOR') disk.delete(name);
+    if (spared === 'name') writeActor(disk, { name: node, lease: 0 });
     sim.restart(node);
   };
   sim.runFor(3_000);
@@ -70,12 +70,12 @@ function cluster(dotOriginMs: number) {
 }
 
 describe('a coordinator whose disk was wiped', () => {
-  const reissue = (dotOriginMs: number, spare: string[]) => {
-    const { sim, put, read, values, wipe } = cluster(dotOriginMs);
+  const reissue = (spared: Spared) => {
+    const { sim, put, read, values, wipe } = cluster();
     put('v1', 3);
     const seenV1 = read(coordinator!, 2).context; // a second client reads v1, then waits
     put('v2', 3, seenV1);
-    wipe(coordinator!, spare);
+    wipe(coordinator!, spared);
     sim.runFor(500); // restarted, anti-entropy has not run yet
     // The waiting client writes v3 from its context {v1}: concurrent with v2, so both must stay.
     put('v3', 2, seenV1);
@@ -83,18 +83,18 @@ describe('a coordinator whose disk was wiped', () => {
   };
 
   it('keeps two concurrent writes as two siblings (does not reissue a dot it issued before the wipe)', () => {
-    expect(reissue(0, [])).toEqual(['v2', 'v3']);
-    expect(reissue(0, ['ACTOR'])).toEqual(['v2', 'v3']); // the floor alone prevents it too
+    expect(reissue('nothing')).toEqual(['v2', 'v3']);
+    expect(reissue('actor')).toEqual(['v2', 'v3']); // the lease alone prevents it too
   });
 
-  it('negative control: with its old name and no counter floor, the reissued dot loses v2', () => {
-    expect(reissue(1e12, ['ACTOR'])).not.toEqual(['v2', 'v3']);
+  it('negative control: under its old name with its lease reset, the reissued dot loses v2', () => {
+    expect(reissue('name')).not.toEqual(['v2', 'v3']);
   });
 
-  const cover = (spare: string[]) => {
-    const { sim, put, read, values, wipe } = cluster(0);
+  const cover = (spared: Spared) => {
+    const { sim, put, read, values, wipe } = cluster();
     put('old', 3); // acknowledged by all three replicas; the coordinator's copy is then wiped
-    wipe(coordinator!, spare);
+    wipe(coordinator!, spared);
     sim.runFor(500);
     put('new', 1); // a blind write through the wiped node: concurrent with "old"
     const seen = read(coordinator!, 1); // answered by the coordinator alone, which has only "new"
@@ -105,10 +105,10 @@ describe('a coordinator whose disk was wiped', () => {
   };
 
   it('keeps an old write beside a new one whose writer read only the wiped node (its new name)', () => {
-    expect(cover([])).toEqual(['newer', 'old']);
+    expect(cover('nothing')).toEqual(['newer', 'old']);
   });
 
   it('negative control: under its old name, the new counters cover the old write and lose it', () => {
-    expect(cover(['ACTOR'])).toEqual(['newer']);
+    expect(cover('actor')).toEqual(['newer']);
   });
 });

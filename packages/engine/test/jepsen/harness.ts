@@ -4,7 +4,8 @@
  * message carries the seed and the one command that replays the run; the scenario itself is written
  * to `reports/replay/<name>.json` (git-ignored) so that the command works as printed.
  *
- * `KVSCOPE_SEEDS=N` runs N seeds per test instead of the default (longer runs, same assertions).
+ * `KVSCOPE_SEEDS=N` runs N seeds per test instead of the default (longer runs, same assertions),
+ * counting up from `KVSCOPE_SEED_FROM` when it is set (to sweep seeds an earlier sweep did not run).
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -17,11 +18,12 @@ import { runScenario } from '../../src/scenario/runScenario.ts';
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
 
-/** Seeds a test runs: `defaults`, or `KVSCOPE_SEEDS` of them counting up from the first. */
+/** Seeds a test runs: `defaults`, or `KVSCOPE_SEEDS` of them counting up from `KVSCOPE_SEED_FROM` or the first. */
 export function seedsFor(defaults: readonly number[]): number[] {
   const count = Number(process.env.KVSCOPE_SEEDS ?? 0);
   if (!Number.isInteger(count) || count <= defaults.length) return [...defaults];
-  const first = defaults[0] ?? 1;
+  const from = Number(process.env.KVSCOPE_SEED_FROM);
+  const first = Number.isInteger(from) ? from : (defaults[0] ?? 1);
   return Array.from({ length: count }, (_, i) => first + i);
 }
 
