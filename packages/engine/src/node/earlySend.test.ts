@@ -70,7 +70,7 @@ describe('early replica-puts', () => {
   it('negative control: with its lease forgotten, the restarted coordinator reuses the lost dot', () => {
     const fs = new FaultyFileSystem({ rng: new Rng(3, 'disk') });
     const lost = lostWrite(fs);
-    writeActor(fs, { name: n1, lease: 0 });
+    writeActor(fs, { name: n1, lease: 0, starts: 1 });
     const next = putAt(startAt(fs, 1_050), 1_050, 'next');
     expect(dotOf(next.puts, 'next')).toEqual(dotOf(lost, 'lost'));
   });

@@ -116,9 +116,9 @@ export class KvNode implements StorageNode, CoordinatorHost {
   }
 
   /**
-   * At its first step, the node opens its actor (versioning/actor.ts): the name its dots carry, and
-   * the lease its counters start above (a crash may have lost counters it issued; a new name has
-   * issued none).
+   * At its first step, the node opens its actor (versioning/actor.ts): the name its dots carry, the
+   * lease its counters start above (a crash may have lost counters it issued; a new name has issued
+   * none), and where its request numbers start (above every earlier incarnation's).
    */
   private takeActor(now: number, out: NodeOutput): Actor {
     const actor = Actor.open(this.fs, this.id, {
@@ -129,6 +129,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
     this.actor = actor;
     this.coordinatorSettings.actor = actor.name;
     this.coordinatorSettings.counterFloor = actor.lease;
+    this.coordinator.numberOpsFrom(actor.opBase + 1);
+    this.forwarder.numberOpsFrom(actor.opBase + 1);
     if (actor.origin === 'no-record' || actor.origin === 'unreadable-record')
       out.events.push({
         type: 'actor.renamed',

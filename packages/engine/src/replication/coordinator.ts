@@ -129,6 +129,11 @@ type Pending = PendingWrite | PendingRead;
 export class Coordinator {
   private readonly pending = new Map<number, Pending>();
   private nextOp = 1;
+
+  /** Numbers this incarnation's requests from `first` on (versioning/actor.ts `opBase`). */
+  numberOpsFrom(first: number): void {
+    this.nextOp = first;
+  }
   /** `nextDeadline()`'s answer, or undefined once a request started, ended or set its repair time. */
   private earliest: number | null | undefined = null;
 

@@ -34,6 +34,11 @@ export class Forwarder {
     private readonly send: (to: NodeId, body: Message, out: NodeOutput) => void,
   ) {}
 
+  /** Numbers this incarnation's forwards from `first` on (versioning/actor.ts `opBase`). */
+  numberOpsFrom(first: number): void {
+    this.nextOp = first;
+  }
+
   get size(): number {
     return this.pending.size;
   }

@@ -20,8 +20,17 @@
  * its counters at the lease (`counterFloor`). Unlike a floor taken from the clock, this holds when
  * a node's clock is set back across its restart (T3 seed 1363 did that to a wiped node).
  *
- * File `ACTOR`: u32 crc32c(body) · body, body = UTF-8 "<name>\n<lease>". Replaced atomically
- * (temporary file, flush, rename) and flushed before the name or lease is relied on.
+ * A start count. Replies find their request by its op number (coordinator.ts, forwarder.ts), and a
+ * reply can outlive the incarnation that sent the request: a restarted node numbering its requests
+ * from 1 again took a peer's late answer to its previous incarnation's read of one key for an answer
+ * to its new read of another, and wrote that key's version into this one (a multi-data-centre sweep,
+ * seed 138). So every start is counted here, and an incarnation numbers its requests from
+ * `opBase`, 2^32 × its start count: a new name starts its count at random (an earlier name's
+ * replies may still be in flight), the very first start at 0.
+ *
+ * File `ACTOR`: u32 crc32c(body) · body, body = UTF-8 "<name>\n<lease>\n<starts>". Replaced
+ * atomically (temporary file, flush, rename) at every start, and whenever the lease rises, before
+ * the name, lease or count is relied on.
  */
 
 import { counterLeaseStep } from '../constants.ts';
@@ -41,7 +50,11 @@ export type ActorOrigin = 'kept' | 'first' | 'no-record' | 'unreadable-record';
 interface Stored {
   name: NodeId;
   lease: number;
+  starts: number;
 }
+
+/** Start counts wrap here, so that `opBase` stays a safe integer (2^21 × 2^32 = 2^53). */
+const startsWrap = 2 ** 21;
 
 /** The stored name and lease, or null when the file is missing or damaged. */
 function readActor(fs: FileSystem): Stored | null {
@@ -49,10 +62,12 @@ function readActor(fs: FileSystem): Stored | null {
   try {
     const bytes = handle.read(0, actorFileMaxBytes);
     if (bytes.length <= 4 || crc32c(bytes, 4) !== readU32(bytes, 0)) return null;
-    const [name, lease] = (utf8Decode(bytes, 4) ?? '').split('\n');
+    const [name, lease, starts] = (utf8Decode(bytes, 4) ?? '').split('\n');
     const counter = Number(lease);
+    const count = Number(starts);
     if (!name || !Number.isSafeInteger(counter) || counter < 0) return null;
-    return { name: nodeId(name), lease: counter };
+    if (!Number.isSafeInteger(count) || count < 0) return null;
+    return { name: nodeId(name), lease: counter, starts: count };
   } finally {
     handle.close();
   }
@@ -60,7 +75,7 @@ function readActor(fs: FileSystem): Stored | null {
 
 /** Replaces the record: a temporary file, flushed, renamed into place (atomic in every backend). */
 export function writeActor(fs: FileSystem, stored: Stored): void {
-  const body = utf8Encode(`${stored.name}\n${stored.lease}`);
+  const body = utf8Encode(`${stored.name}\n${stored.lease}\n${stored.starts}`);
   const bytes = new Uint8Array(4 + body.length);
   writeU32(bytes, 0, crc32c(body));
   bytes.set(body, 4);
@@ -76,6 +91,15 @@ export function writeActor(fs: FileSystem, stored: Stored): void {
   fs.rename(temp, actorFile);
 }
 
+/** A new name's epoch: the start time in base 36, then three random base-36 characters. */
+function epochOf(start: ActorStart): string {
+  const random = start.rng
+    .int(36 ** 3)
+    .toString(36)
+    .padStart(3, '0');
+  return `${Math.floor(Math.max(0, start.now)).toString(36)}${random}`;
+}
+
 export interface ActorStart {
   /** True only for the node's first start ever (its driver knows): it may take the plain id. */
   firstStart: boolean;
@@ -84,27 +108,39 @@ export interface ActorStart {
   rng: Rng;
 }
 
-/** A node's actor for this incarnation: its name, and the lease it raises before issuing past it. */
+/**
+ * A node's actor for this incarnation: its name, the lease it raises before issuing past it, and
+ * the count of its starts.
+ */
 export class Actor {
   private constructor(
     private readonly fs: FileSystem,
     readonly name: NodeId,
     private leased: number,
+    /** This start's count (mod 2^21). */
+    readonly starts: number,
     readonly origin: ActorOrigin,
   ) {}
 
-  /** The stored actor of node `self`, or a new one, written to disk before it is returned. */
+  /** The stored actor of node `self` counting one more start, or a new one; written before it is returned. */
   static open(fs: FileSystem, self: NodeId, start: ActorStart): Actor {
     const recorded = fs.exists(actorFile);
     const stored = recorded ? readActor(fs) : null;
-    if (stored !== null) return new Actor(fs, stored.name, stored.lease, 'kept');
-    const epoch = `${Math.floor(Math.max(0, start.now)).toString(36)}${start.rng
-      .int(36 ** 3)
-      .toString(36)
-      .padStart(3, '0')}`;
-    const name = start.firstStart ? self : nodeId(`${self}~${epoch}`);
-    writeActor(fs, { name, lease: 0 });
-    return new Actor(fs, name, 0, start.firstStart ? 'first' : recorded ? 'unreadable-record' : 'no-record');
+    if (stored !== null) {
+      const starts = (stored.starts + 1) % startsWrap;
+      writeActor(fs, { ...stored, starts });
+      return new Actor(fs, stored.name, stored.lease, starts, 'kept');
+    }
+    const name = start.firstStart ? self : nodeId(`${self}~${epochOf(start)}`);
+    const starts = start.firstStart ? 0 : start.rng.int(startsWrap);
+    writeActor(fs, { name, lease: 0, starts });
+    const origin = start.firstStart ? 'first' : recorded ? 'unreadable-record' : 'no-record';
+    return new Actor(fs, name, 0, starts, origin);
+  }
+
+  /** This incarnation numbers its requests from here: no earlier incarnation's reply can match them. */
+  get opBase(): number {
+    return this.starts * 2 ** 32;
   }
 
   /** Counters up to this may be issued without touching the disk; a restart starts above it. */
@@ -119,7 +155,7 @@ export class Actor {
   reserve(counter: number): boolean {
     if (counter <= this.leased) return false;
     const lease = counter + counterLeaseStep;
-    writeActor(this.fs, { name: this.name, lease });
+    writeActor(this.fs, { name: this.name, lease, starts: this.starts });
     this.leased = lease;
     return true;
   }

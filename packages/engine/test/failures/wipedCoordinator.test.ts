@@ -62,7 +62,7 @@ function cluster() {
     sim.crash(node, 'process');
     const disk = sim.fileSystem(node);
     for (const name of disk.list()) if (spared === 'nothing' || name !== 'ACTOR') disk.delete(name);
-    if (spared === 'name') writeActor(disk, { name: node, lease: 0 });
+    if (spared === 'name') writeActor(disk, { name: node, lease: 0, starts: 1 });
     sim.restart(node);
   };
   sim.runFor(3_000);

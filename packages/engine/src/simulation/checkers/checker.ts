@@ -88,6 +88,8 @@ export interface CheckerConfig {
   finalReadsFromMs?: number;
   /** The run joins or decommissions nodes (by its faults or its autoscaler): fresh reads are then not promised. */
   membershipChanges?: boolean;
+  /** The clock pruning threshold (absent: `vectorClockEntriesMax`); see pruning.ts. */
+  clockEntriesMax?: number;
 }
 
 const majority = (k: number) => Math.floor(k / 2) + 1;
@@ -125,6 +127,7 @@ export function checkerConfigOf(scenario: Scenario): CheckerConfig {
     readRepair: cluster.readRepair,
     ...(perDc === undefined ? {} : { dataCentres: { replicationPerDc: perDc, r, w } }),
     finalReadsFromMs: workload.durationMs + workload.settleMs,
+    ...(cluster.clockEntriesMax === undefined ? {} : { clockEntriesMax: cluster.clockEntriesMax }),
     membershipChanges:
       cluster.autoscaler !== undefined ||
       scenario.faults.some((fault) => fault.type === 'join' || fault.type === 'decommission'),
