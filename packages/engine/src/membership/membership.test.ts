@@ -255,6 +255,19 @@ describe('Membership join and leave', () => {
     expect(a.about(M)).toEqual(['member.left', 'member.removed']);
     expect(a.events.at(-1)).toMatchObject({ was: 'left' });
   });
+
+  it('reports the departure of a member it never tracked once (its ring may hold it), and a later rejoin', () => {
+    // A restarted node whose saved ring holds M first hears of M when M has left (T3 seed 1783).
+    const a = member(A, [A, B]);
+    a.start(0);
+    const left = { ...entry(M, 13, [], 2_081), status: 'left' } as const;
+    a.receive(B, [left], 100);
+    a.receive(B, [left], 200); // the same news again, as gossip repeats it
+    expect(a.about(M)).toEqual(['member.left']);
+    expect(a.m.statusOf(M)).toBe('unknown');
+    a.receive(M, [entry(M, 1, [], 9_000)], 300); // a new incarnation of M joins again
+    expect(a.about(M)).toEqual(['member.left', 'member.joined']);
+  });
 });
 
 describe('local and phi detectors', () => {

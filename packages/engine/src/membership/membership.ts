@@ -355,7 +355,11 @@ export class Membership {
   private admit(entry: GossipEntry, from: NodeId, now: number, out: NodeOutput): boolean {
     // Only a member someone has heard from joins (or the sender itself, which is evidently alive):
     // a third party's entry at heartbeat 0 carries suspicions, not a member.
-    if (entry.status === 'left' || (entry.heartbeat < 1 && entry.id !== from)) return false;
+    if (entry.status === 'left') {
+      this.departedUnknown(entry, now, out);
+      return false;
+    }
+    if (entry.heartbeat < 1 && entry.id !== from) return false;
     const tombstone = this.removed.get(entry.id);
     if (tombstone && compareIncarnations(entry, tombstone) <= 0) return false;
     if (this.members.size + 1 >= membersMax) {
@@ -423,10 +427,28 @@ export class Membership {
     this.emit({ type: 'member.left', at: now, node: this.self, member: record.id }, out);
   }
 
+  /**
+   * A member this node does not track has left: one that joined and left while this node was down
+   * or cut off (T3 seed 1783: a node restarted during a decommission, and first heard of the leaver
+   * when it had left). Its ring may still hold it, from before the restart, and would keep it for
+   * ever, so the departure is reported once for that incarnation (ringMembership.ts follows it).
+   */
+  private departedUnknown(entry: GossipEntry, now: number, out: NodeOutput): void {
+    const tombstone = this.removed.get(entry.id);
+    if (tombstone && compareIncarnations(entry, tombstone) <= 0) return;
+    this.bury(entry.id, entry);
+    this.emit({ type: 'member.left', at: now, node: this.self, member: entry.id }, out);
+  }
+
+  /** Remembers a member gone at this incarnation, so that older news of it is not taken up again. */
+  private bury(id: NodeId, incarnation: Incarnation): void {
+    this.removed.set(id, { generation: incarnation.generation, heartbeat: incarnation.heartbeat });
+    if (this.removed.size > membersMax) this.removed.delete(this.removed.keys().next().value as NodeId);
+  }
+
   private remove(record: MemberRecord, now: number, out: NodeOutput): void {
     this.members.delete(record.id);
-    this.removed.set(record.id, { generation: record.generation, heartbeat: record.heartbeat });
-    if (this.removed.size > membersMax) this.removed.delete(this.removed.keys().next().value as NodeId);
+    this.bury(record.id, record);
     this.detector.forget(record.id);
     const was = record.status as 'down' | 'left';
     this.emit({ type: 'member.removed', at: now, node: this.self, member: record.id, was }, out);

@@ -7,14 +7,15 @@
  * quorums promise fresh reads (P4, P5) only without membership changes (checker.ts
  * `freshReadsPromised`).
  *
- * Sweeps of these schedules found eleven bugs, each pinned by a test: a stream retry that never fired
+ * Sweeps of these schedules found twelve bugs, each pinned by a test: a stream retry that never fired
  * and forwards of late writes lost on the way (rangeStreams.test.ts); a refused decommission taken as
  * done, stray keys no one handed over and hints kept for a node that had left
  * (scenarioMembership.test.ts); a node restarted with its clock set back kept down for ever
  * (clockSetBack.test.ts); a joiner's livelock, a bootstrapping joiner coordinating forwarded writes
  * and a stray key skipped for its pending hint (pinned seeds 35, 133 and 920); and two in a wiped
  * node's counters: old writes its new counters seemed to cover (seed 440's schedule, below) and a
- * dot issued twice after its clock was set back (pinned seed 1363; wipedCoordinator.test.ts).
+ * dot issued twice after its clock was set back (pinned seed 1363; wipedCoordinator.test.ts); and a
+ * departure a restarted node never applied to its saved ring (pinned seed 1783, membership.test.ts).
  * Default seeds 1–5 per workload and the pinned ones; `KVSCOPE_SEEDS=N` runs N (from
  * `KVSCOPE_SEED_FROM` when set).
  */
@@ -32,9 +33,12 @@ import { joiningCluster, randomFaults } from './randomFaults.ts';
  * coordinate a forwarded write while bootstrapping again, on a ring without itself, 920 left a
  * stray key in place because a hint for it was still pending when the node looked for strays, and
  * 1363 wiped a node whose clock was set back before its origin, so it issued counter 1 again and two
- * writes shared a dot (the counters now come from a lease on disk, versioning/actor.ts).
+ * writes shared a dot (the counters now come from a lease on disk, versioning/actor.ts), and 1783
+ * restarted a node during a decommission that first heard of the leaver once it had left: its saved
+ * ring kept the leaver for ever, and it deleted a key of a range it had got back (membership.ts
+ * `departedUnknown`).
  */
-const pinnedSeeds = [35, 98, 133, 920, 1363];
+const pinnedSeeds = [35, 98, 133, 920, 1363, 1783];
 
 const variants = [
   { label: 'kv, strict', kind: 'kv', quorum: 'strict', wipe: false, members: false },
