@@ -36,7 +36,10 @@ const api: NodeWorkerApi = {
     if (options.wipe) await wipeNodeFileSystem(options.id, backend);
     const fs = await openNodeFileSystem(options.id, backend);
     const recovered = fs.list().length > 0;
-    const rng = new Rng(options.seed).fork(`node/${options.id}`);
+    // Each start draws its own stream: an incarnation's random choices (a new actor name's epoch,
+    // its range stream ids) must differ from the last one's. The lab is not replayed.
+    const start = crypto.getRandomValues(new Uint32Array(1))[0] as number;
+    const rng = new Rng(options.seed).fork(`node/${options.id}/${start}`);
     const node = createKvNode({ id: options.id, peers: options.peers, rng, fs, config: options.config });
     const live = new LiveHost(node, fs, options.events, rng, backend === 'opfs');
     host = live;

@@ -63,6 +63,19 @@ describe('HintStore', () => {
     expect(reopened.add(n3, 'k3', [], 3).id).toBeGreaterThan(2);
   });
 
+  it("numbers hints from an incarnation's base, never below the ids on file, and keeps big ids across a reopen", () => {
+    const fs = disk();
+    const store = new HintStore(fs);
+    store.numberFrom(2 ** 40 + 1); // a wiped stand-in's new incarnation (versioning/actor.ts opBase)
+    const hint = store.add(n3, 'k1', [nextVersionForTest('a')], 1);
+    expect(hint.id).toBe(2 ** 40 + 1);
+    store.sync();
+    const reopened = new HintStore(fs);
+    reopened.numberFrom(5); // lower than the ids on file: no effect
+    expect(reopened.all().map((h) => h.id)).toEqual([2 ** 40 + 1]);
+    expect(reopened.add(n3, 'k2', [], 2).id).toBe(2 ** 40 + 2);
+  });
+
   it('rewrites the file when it is mostly dead records, keeping the live hints', () => {
     const fs = disk();
     const store = new HintStore(fs);

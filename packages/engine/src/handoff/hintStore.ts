@@ -107,6 +107,15 @@ export class HintStore {
     return [...this.hints.values()];
   }
 
+  /**
+   * Numbers new hints from `first` on, if that is above those on file: a stand-in whose disk was
+   * wiped must not reuse the id of a hint whose late acknowledgement is still on its way
+   * (versioning/actor.ts `opBase`).
+   */
+  numberFrom(first: number): void {
+    this.nextId = Math.max(this.nextId, first);
+  }
+
   get(id: number): Hint | undefined {
     return this.hints.get(id);
   }

@@ -118,7 +118,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
   /**
    * At its first step, the node opens its actor (versioning/actor.ts): the name its dots carry, the
    * lease its counters start above (a crash may have lost counters it issued; a new name has issued
-   * none), and where its request numbers start (above every earlier incarnation's).
+   * none), and where its request and hint numbers start (above every earlier incarnation's).
    */
   private takeActor(now: number, out: NodeOutput): Actor {
     const actor = Actor.open(this.fs, this.id, {
@@ -131,6 +131,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
     this.coordinatorSettings.counterFloor = actor.lease;
     this.coordinator.numberOpsFrom(actor.opBase + 1);
     this.forwarder.numberOpsFrom(actor.opBase + 1);
+    this.handoff.hints.numberFrom(actor.opBase + 1);
     if (actor.origin === 'no-record' || actor.origin === 'unreadable-record')
       out.events.push({
         type: 'actor.renamed',
