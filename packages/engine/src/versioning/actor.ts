@@ -10,8 +10,9 @@
  * that starts without its record (a wiped disk, or one too damaged to read it) takes a new name,
  * `n4~<epoch>`, whose counters are never compared with the old name's. Only a node's very first
  * start — which its driver knows, `firstStart` — takes the plain id, so a young cluster's clocks
- * read n1:3. The epoch is the start time in base 36 and three random characters: two incarnations of
- * one node share a name only if they start in the same millisecond and draw the same characters.
+ * read n1:3. The epoch is the start time in seconds, base 36, and three random characters: two
+ * incarnations of one node share a name only if they start in the same second and draw the same
+ * three characters (1 in 46,656).
  *
  * A lease. A restarted node must never reissue a dot (node, counter) it issued before, though it
  * may have forgotten it: a version it sent to replicas before its own sync and then lost in a power
@@ -91,13 +92,13 @@ export function writeActor(fs: FileSystem, stored: Stored): void {
   fs.rename(temp, actorFile);
 }
 
-/** A new name's epoch: the start time in base 36, then three random base-36 characters. */
+/** A new name's epoch: the start time in seconds, base 36, then three random base-36 characters. */
 function epochOf(start: ActorStart): string {
   const random = start.rng
     .int(36 ** 3)
     .toString(36)
     .padStart(3, '0');
-  return `${Math.floor(Math.max(0, start.now)).toString(36)}${random}`;
+  return `${Math.floor(Math.max(0, start.now) / 1_000).toString(36)}${random}`;
 }
 
 export interface ActorStart {

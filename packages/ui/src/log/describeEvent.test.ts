@@ -60,11 +60,11 @@ describe('describeEvent', () => {
       type: 'actor.renamed',
       at: 0,
       node: n('n4'),
-      actor: n('n4~1kp4'),
+      actor: n('n4~7k2q'),
       reason: 'no-record',
     };
     expect(describeEvent(renamed)).toBe(
-      'n4 has no record of the name its writes carried: it writes as n4~1kp4 from now on, so its new clock entries are never taken for its old ones',
+      'n4 has no record of the name its writes carried: it writes as n4~7k2q from now on, so its new clock entries are never taken for its old ones',
     );
   });
 
