@@ -121,6 +121,15 @@ describe('checkNoResurrection (P9)', () => {
     expect(checkNoResurrection(deleted().at(100).get(2, 'k', [concurrent]).ops, final).valid).toBe(true);
   });
 
+  it('is measured, not promised, under last-write-wins (a put stamped ahead beats a later delete)', () => {
+    const result = checkNoResurrection(deleted().at(100).get(2, 'k', [a]).ops, {
+      ...final,
+      conflictMode: 'lww',
+    });
+    expect([result.valid, result.promised]).toEqual([false, false]);
+    expect(checkNoResurrection(deleted().ops, final).promised).toBe(true);
+  });
+
   it('judges every read after the delete when quorums intersect, and stops once the key is written again', () => {
     expect(checkNoResurrection(deleted().get(2, 'k', [a]).ops, strict).valid).toBe(false);
     const rewritten = deleted().put(3, 'k', 'z', { n1: 3 }, { n1: 2 }).get(2, 'k', [a]);
