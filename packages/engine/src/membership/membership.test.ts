@@ -237,14 +237,22 @@ describe('Membership join and leave', () => {
     expect(newcomer.sent).toHaveLength(1); // a reply is not answered
   });
 
-  it('announces a leave to every member at once, stops gossiping, and is forgotten after T_cleanup', () => {
+  it('announces a leave to every member at once and every round after (its own entry only), and is forgotten after T_cleanup', () => {
     const leaver = member(M, [A, B, M]);
     leaver.start(0);
     const out = emptyOutput();
     leaver.m.leave(500, out);
     expect(leaver.sent.map((s) => s.to).sort()).toEqual([A, B]);
-    leaver.tick(5_000);
-    expect(leaver.sent).toHaveLength(2);
+    leaver.tick(5_000); // a peer cut off when it left hears it now
+    expect(
+      leaver.sent
+        .slice(2)
+        .map((s) => s.to)
+        .sort(),
+    ).toEqual([A, B]);
+    const again = (leaver.sent[2] as Sent).body.members;
+    expect(again.map((e) => [e.id, e.status])).toEqual([[M, 'left']]);
+    expect(again[0]?.heartbeat).toBe((leaver.sent[0] as Sent).body.members[0]?.heartbeat);
     expect(leaver.m.isAlive(M)).toBe(false);
     const a = member(A, [A, B, M]);
     a.start(0);

@@ -210,14 +210,22 @@ export class Membership {
     this.evaluate(now, out);
   }
 
-  /** Leaves the cluster: announces `left` to every member at once and stops gossiping. */
+  /**
+   * Leaves the cluster: announces `left` to every member at once, and again every gossip round for
+   * as long as it runs, since a node cut off when it left would otherwise stay on its peers' rings
+   * for ever (T3 seed 2 with N=5: a decommission finished while partitioned, its one announcement was
+   * lost, and a range it gave back never reached its new replica). It no longer gossips of others.
+   */
   leave(now: number, out: NodeOutput): void {
     this.start(now, out);
     if (this.left) return;
     this.left = true;
     this.quietUntil = undefined;
     this.heartbeat++;
-    this.gossipTimer.stop();
+    this.announceLeft(now, out);
+  }
+
+  private announceLeft(now: number, out: NodeOutput): void {
     const everyone = [...this.members.values()].filter((m) => m.status !== 'left').map((m) => m.id);
     this.sendDigest(everyone, false, now, out);
   }
@@ -288,7 +296,10 @@ export class Membership {
   // ── gossip ──────────────────────────────────────────────────────────────────────────────────
 
   private gossipRound(now: number, out: NodeOutput): void {
-    if (this.left) return;
+    if (this.left) {
+      this.announceLeft(now, out);
+      return;
+    }
     this.heartbeat++;
     this.sendDigest(
       gossipTargets(this.members.values(), this.settings, this.rng, this.self),
@@ -316,7 +327,7 @@ export class Membership {
       suspects: [],
       ...ringAttributesOf(this.attributes),
     };
-    return buildDigest(own, this.members.values(), this.detector, now);
+    return this.left ? [own] : buildDigest(own, this.members.values(), this.detector, now);
   }
 
   // ── merge ───────────────────────────────────────────────────────────────────────────────────
