@@ -176,11 +176,12 @@ export class Coordinator {
       this.host.reply(replyTo, failure(request, self, 'fail', leased), out);
       return;
     }
-    // A stand-in keeps its copy only as a hint, handed off later: it would forget this counter, so
-    // its floor rises past it and no later write of the key through it can reissue the dot.
+    // The floor rises past every counter issued: a coordinator can lose a key's versions and go on
+    // (a stand-in hands its hint off; a range moves away and is cleaned up; last-write-wins drops a
+    // version; a tombstone is purged), and its next write of the key must not reissue their dot (an
+    // lww random-fault sweep, seed 52: a node that had left reissued n1:1 for a key it once wrote).
+    this.settings.counterFloor = Math.max(this.settings.counterFloor ?? 0, version.dot?.counter ?? 0);
     const isReplica = targets.includes(self);
-    if (!isReplica || hintFor.has(self))
-      this.settings.counterFloor = Math.max(this.settings.counterFloor ?? 0, version.dot?.counter ?? 0);
     // W counts the coordinator's own write once it is durable (writeLocal asks for the sync).
     const refused = isReplica
       ? this.host.writeLocal(request.key, [version], 'coordinator', hintFor.get(self), now, out)

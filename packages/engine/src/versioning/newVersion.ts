@@ -7,8 +7,9 @@
  * the client never saw.
  *
  * So the new version gets a *dot* (siblings.ts): the coordinator's counter is raised past every
- * counter it has issued for this key (the highest in its stored siblings, the context's, or the
- * floor it took at its start, its actor's lease, for counters a crash made it forget), and the
+ * counter it has issued (the highest in its stored siblings, the context's, or its floor: its
+ * actor's lease at its start, then every counter it issued since, for the versions a crash, a
+ * cleaned-up range or a handed-off hint made it forget), and the
  * version records the context's own counter as the dot's `base`. Replicas then drop a version only
  * when a writer had really seen it (`covers`), so both writes above survive as siblings, while the
  * clock keeps one entry per coordinator (dotted version vectors, as Riak 2.0 does).

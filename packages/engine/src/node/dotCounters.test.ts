@@ -1,11 +1,14 @@
 /**
- * A coordinator's replica-puts leave before its own sync (the node contract's `early`), so its
- * flush and the replicas' overlap. The hazard that rule must survive: the coordinator loses power
- * after sending and before syncing, restarts without its new version, and writes the key again.
- * The second write must get a new dot — else replicas take it for the lost one and drop it — and
- * it does, because a restart starts its counters at its actor's lease, which is on disk before any
- * counter above it is issued (versioning/actor.ts). The negative control restarts with the lease
- * reset to 0 and reuses the dot.
+ * A coordinator never issues a dot (node, counter) twice, or replicas take two writes for one and
+ * drop one (P1). Two ways it could forget a counter it issued:
+ *
+ * - It lost the versions that held it and went on: a range moved away and was cleaned up, a hint
+ *   was handed off. Counters rise past every counter issued in the incarnation.
+ * - Its replica-puts leave before its own sync (the node contract's `early`), so its flush and the
+ *   replicas' overlap; it loses power after sending and before syncing, and restarts without the
+ *   version. It restarts its counters at its actor's lease, which was on disk before any counter
+ *   above it was issued (versioning/actor.ts). The negative control resets the lease to 0 and
+ *   reuses the dot.
  */
 import { describe, expect, it } from 'vitest';
 import { type NodeId, nodeId } from '../protocol/ids.ts';
@@ -14,7 +17,7 @@ import type { ReplicaPut } from '../replication/messages.ts';
 import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
 import { writeActor } from '../versioning/actor.ts';
 import type { NodeInput, StorageNode } from './contract.ts';
-import { createKvNode } from './kvNode.ts';
+import { createKvNode, type KvNode } from './kvNode.ts';
 
 const [n1, n2, n3] = ['n1', 'n2', 'n3'].map(nodeId) as [NodeId, NodeId, NodeId];
 const text = (s: string) => new TextEncoder().encode(s);
@@ -57,6 +60,19 @@ function lostWrite(fs: FaultyFileSystem) {
 
 const dotOf = (puts: ReplicaPut[], value: string) =>
   puts[0]?.versions.find((v) => v.value && new TextDecoder().decode(v.value) === value)?.dot;
+
+describe('dot counters', () => {
+  it('rise past every counter issued, so a key whose versions left this node never gets an old dot again', () => {
+    // An lww random-fault sweep (seed 52) had a node reissue n1:1 for a key it had written before its
+    // range moved away and was cleaned up: replicas took the two writes for one and lost both.
+    const node = startAt(new FaultyFileSystem({ rng: new Rng(3, 'disk') }), 1_000) as KvNode;
+    const first = dotOf(putAt(node, 1_000, 'first').puts, 'first');
+    node.sync();
+    node.lsm.delete('k'); // the range moved away and was cleaned up (rangeCleanup.ts)
+    const again = dotOf(putAt(node, 1_010, 'again').puts, 'again');
+    expect(again?.counter).toBeGreaterThan(first?.counter ?? Infinity);
+  });
+});
 
 describe('early replica-puts', () => {
   it('leave before the sync, and a coordinator that lost power before syncing never reuses their dot', () => {
