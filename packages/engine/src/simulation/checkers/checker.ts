@@ -90,6 +90,8 @@ export interface CheckerConfig {
   membershipChanges?: boolean;
   /** The clock pruning threshold (absent: `vectorClockEntriesMax`); see pruning.ts. */
   clockEntriesMax?: number;
+  /** Disks the run wipes: as many as W can erase every copy of an acknowledged write (lostWrites.ts). */
+  wipes?: number;
 }
 
 const majority = (k: number) => Math.floor(k / 2) + 1;
@@ -128,6 +130,7 @@ export function checkerConfigOf(scenario: Scenario): CheckerConfig {
     ...(perDc === undefined ? {} : { dataCentres: { replicationPerDc: perDc, r, w } }),
     finalReadsFromMs: workload.durationMs + workload.settleMs,
     ...(cluster.clockEntriesMax === undefined ? {} : { clockEntriesMax: cluster.clockEntriesMax }),
+    wipes: scenario.faults.filter((fault) => fault.type === 'wipe').length,
     membershipChanges:
       cluster.autoscaler !== undefined ||
       scenario.faults.some((fault) => fault.type === 'join' || fault.type === 'decommission'),
@@ -161,6 +164,18 @@ export function quorumsIntersect(config: CheckerConfig): boolean {
  */
 export function freshReadsPromised(config: CheckerConfig): boolean {
   return quorumsIntersect(config) && config.conflictMode === 'siblings' && config.membershipChanges !== true;
+}
+
+/**
+ * Whether every acknowledged write is promised to survive (P1, and the set checker's adds): in
+ * siblings mode (last-write-wins loses concurrent writes by design), and unless the run wipes as
+ * many disks as W, which can erase every copy of a write (a sweep with R = W = 1 and one wipe).
+ */
+export function acknowledgedWritesKept(
+  config?: Pick<CheckerConfig, 'conflictMode' | 'w' | 'wipes'>,
+): boolean {
+  const copiesSurvive = (config?.wipes ?? 0) < (config?.w ?? Number.POSITIVE_INFINITY);
+  return (config?.conflictMode ?? 'siblings') === 'siblings' && copiesSurvive;
 }
 
 /** What one request at a level needs: a count over all N, or a count in each of some data centres. */

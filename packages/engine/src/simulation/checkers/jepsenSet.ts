@@ -10,11 +10,13 @@
  * The final read is the last `ok` read of the key in the history (the workload issues it with
  * R = N after the settle time). An element in it that no add attempted is a violation too (the store
  * invented it). A `fail` add may still appear (Dynamo's fail means "quorum not reached", and a
- * replica may have stored it): that counts as *unacknowledged found*, not as a violation.
+ * replica may have stored it): that counts as *unacknowledged found*, not as a violation. Promised
+ * as P1 is (checker.ts `acknowledgedWritesKept`).
  */
 
 import type { HistoryOp } from '../history.ts';
 import {
+  acknowledgedWritesKept,
   type CheckerConfig,
   type CheckerResult,
   countOutcomes,
@@ -38,7 +40,7 @@ export interface JepsenSetTable {
 
 export function checkJepsenSet(
   history: readonly HistoryOp[],
-  config?: Pick<CheckerConfig, 'conflictMode'>,
+  config?: Pick<CheckerConfig, 'conflictMode' | 'w' | 'wipes'>,
 ): CheckerResult {
   const all = operations(history);
   const adds = all.filter((op) => op.invoke.f === 'add');
@@ -84,7 +86,7 @@ export function checkJepsenSet(
     unexpected,
     ...countOutcomes(adds),
   };
-  return log.result('jepsen-set', 'T2', (config?.conflictMode ?? 'siblings') === 'siblings', { ...table });
+  return log.result('jepsen-set', 'T2', acknowledgedWritesKept(config), { ...table });
 }
 
 function lastOkRead(all: readonly Operation[]): Operation | null {

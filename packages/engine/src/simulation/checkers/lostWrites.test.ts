@@ -45,4 +45,15 @@ describe('checkNoLostWrites (P1)', () => {
   it('is not promised under last-write-wins', () => {
     expect(checkNoLostWrites(run().ops, {}, { conflictMode: 'lww' }).promised).toBe(false);
   });
+
+  it('is not promised when the run wipes as many disks as W (every copy of a write can go)', () => {
+    const promised = (w: number, wipes: number) =>
+      checkNoLostWrites(run().ops, {}, { conflictMode: 'siblings', w, wipes }).promised;
+    expect([promised(1, 1), promised(2, 1), promised(2, 2), promised(1, 0)]).toEqual([
+      false,
+      true,
+      false,
+      true,
+    ]);
+  });
 });

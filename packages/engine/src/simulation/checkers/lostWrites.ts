@@ -12,11 +12,14 @@
  * is neither present nor superseded counts as *purged* when no replica holds a live version it
  * covers, and as lost when one does (the deleted value is back). A present version whose value
  * differs from the acked put's is reported too (same clock, different data). Not promised under
- * last-write-wins, which loses concurrent writes by design (the lab's contrast).
+ * last-write-wins, which loses concurrent writes by design (the lab's contrast), nor when the run
+ * wipes as many disks as W: a write acknowledged by W replicas can then lose every copy (a sweep
+ * with R = W = 1 and one wipe showed it).
  */
 
 import type { HistoryOp } from '../history.ts';
 import {
+  acknowledgedWritesKept,
   type CheckerConfig,
   type CheckerResult,
   operations,
@@ -32,7 +35,7 @@ const nothingHeld: Held = { nodes: [], versions: [] };
 export function checkNoLostWrites(
   history: readonly HistoryOp[],
   finalState: ReplicaStates,
-  config?: Pick<CheckerConfig, 'conflictMode'>,
+  config?: Pick<CheckerConfig, 'conflictMode' | 'w' | 'wipes'>,
 ): CheckerResult {
   const log = new ViolationLog();
   const counts = { acknowledged: 0, present: 0, superseded: 0, purgedDeletes: 0, lost: 0 };
@@ -73,7 +76,7 @@ export function checkNoLostWrites(
     const rule = verdict.kind === 'lost' ? 'lost-write' : 'value-mismatch';
     log.add(rule, completion.key, [completion.index], () => explain(completion, held, verdict));
   }
-  return log.result('no-lost-writes', 'P1', (config?.conflictMode ?? 'siblings') === 'siblings', counts);
+  return log.result('no-lost-writes', 'P1', acknowledgedWritesKept(config), counts);
 }
 
 /** What the replicas hold of `key`, purged tombstones included (a module function: see staleReads.ts). */
