@@ -172,7 +172,7 @@ export function freshReadsPromised(config: CheckerConfig): boolean {
  * many disks as W, which can erase every copy of a write (a sweep with R = W = 1 and one wipe).
  */
 export function acknowledgedWritesKept(
-  config?: Pick<CheckerConfig, 'conflictMode' | 'w' | 'wipes'>,
+  config?: Partial<Pick<CheckerConfig, 'conflictMode' | 'w' | 'wipes'>>,
 ): boolean {
   const copiesSurvive = (config?.wipes ?? 0) < (config?.w ?? Number.POSITIVE_INFINITY);
   return (config?.conflictMode ?? 'siblings') === 'siblings' && copiesSurvive;

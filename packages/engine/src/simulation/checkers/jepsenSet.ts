@@ -40,7 +40,7 @@ export interface JepsenSetTable {
 
 export function checkJepsenSet(
   history: readonly HistoryOp[],
-  config?: Pick<CheckerConfig, 'conflictMode' | 'w' | 'wipes'>,
+  config?: Partial<Pick<CheckerConfig, 'conflictMode' | 'w' | 'wipes'>>,
 ): CheckerResult {
   const all = operations(history);
   const adds = all.filter((op) => op.invoke.f === 'add');

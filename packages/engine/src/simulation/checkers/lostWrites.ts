@@ -35,7 +35,7 @@ const nothingHeld: Held = { nodes: [], versions: [] };
 export function checkNoLostWrites(
   history: readonly HistoryOp[],
   finalState: ReplicaStates,
-  config?: Pick<CheckerConfig, 'conflictMode' | 'w' | 'wipes'>,
+  config?: Partial<Pick<CheckerConfig, 'conflictMode' | 'w' | 'wipes'>>,
 ): CheckerResult {
   const log = new ViolationLog();
   const counts = { acknowledged: 0, present: 0, superseded: 0, purgedDeletes: 0, lost: 0 };
