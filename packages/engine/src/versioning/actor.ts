@@ -29,9 +29,9 @@
  * `opBase`, 2^32 × its start count: a new name starts its count at random (an earlier name's
  * replies may still be in flight), the very first start at 0.
  *
- * File `ACTOR`: u32 crc32c(body) · body, body = UTF-8 "<name>\n<lease>\n<starts>". Replaced
- * atomically (temporary file, flush, rename) at every start, and whenever the lease rises, before
- * the name, lease or count is relied on.
+ * File `ACTOR`: u32 crc32c(body) · body, body = UTF-8 "<name>\n<lease>\n<starts>". Rewritten and
+ * flushed at every start, and whenever the lease rises, before the name, lease or count is relied
+ * on; a torn rewrite reads as damaged, and the node takes a new name.
  */
 
 import { counterLeaseStep } from '../constants.ts';
@@ -74,22 +74,25 @@ function readActor(fs: FileSystem): Stored | null {
   }
 }
 
-/** Replaces the record: a temporary file, flushed, renamed into place (atomic in every backend). */
+/**
+ * Overwrites the record in place and flushes it. Not atomic, and need not be: a crash mid-write
+ * leaves a record whose checksum fails, and a node that finds it so takes a new name, which is
+ * always safe. (A temporary file and a rename cost the lab's OPFS a new file and two catalog
+ * flushes per lease, and the commits queued behind them timed out.)
+ */
 export function writeActor(fs: FileSystem, stored: Stored): void {
   const body = utf8Encode(`${stored.name}\n${stored.lease}\n${stored.starts}`);
   const bytes = new Uint8Array(4 + body.length);
   writeU32(bytes, 0, crc32c(body));
   bytes.set(body, 4);
-  const temp = `${actorFile}.tmp`;
-  const handle = fs.open(temp, { create: true });
+  const handle = fs.open(actorFile, { create: true });
   try {
-    handle.truncate(0);
     handle.write(0, bytes);
+    handle.truncate(bytes.length);
     handle.flush();
   } finally {
     handle.close();
   }
-  fs.rename(temp, actorFile);
 }
 
 /** A new name's epoch: the start time in seconds, base 36, then three random base-36 characters. */
