@@ -14,6 +14,7 @@ import type { GetOk, KvCommand } from '../../src/replication/requests.ts';
 import { preferenceList } from '../../src/ring/preferenceList.ts';
 import { buildRing } from '../../src/ring/ring.ts';
 import { Simulation } from '../../src/simulation/simulation.ts';
+import { blockingClient } from './blockingClient.ts';
 
 const ids = ['n1', 'n2', 'n3', 'n4', 'n5'].map(nodeId);
 const config = { members: ids.map((id) => ({ id })), virtualNodes: 8, n: 3, r: 2, w: 2 };
@@ -25,16 +26,8 @@ describe('a duplicated forward', () => {
     const replicas = preferenceList(buildRing(config.members, { virtualNodes: 8 }), key, 3).nodes;
     const via = ids.find((id) => !replicas.includes(id)) as NodeId;
     for (const to of ids) if (to !== via) sim.network.configureLink(via, to, { duplicate: 1 });
-    let next = 0;
-    const call = (command: KvCommand): ClientReply => {
-      let reply: ClientReply | null = null;
-      sim.request(via, { ...command, requestId: `dup-${next++}` } as never, (r) => {
-        reply = r;
-      });
-      for (let i = 0; reply === null && i < 100_000; i++) sim.step();
-      if (reply === null) throw new Error(`no reply to ${command.type} ${key}`);
-      return reply;
-    };
+    const send = blockingClient(sim, 'dup');
+    const call = (command: KvCommand): ClientReply => send(via, command);
     sim.runFor(3_000);
     expect(call({ type: 'put', key, value: new TextEncoder().encode('once'), w: 3 }).ok).toBe(true);
     sim.runFor(1_000); // the duplicate has arrived and been dealt with

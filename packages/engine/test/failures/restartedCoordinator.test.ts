@@ -18,6 +18,7 @@ import { preferenceList } from '../../src/ring/preferenceList.ts';
 import { buildRing } from '../../src/ring/ring.ts';
 import { Simulation } from '../../src/simulation/simulation.ts';
 import { writeActor } from '../../src/versioning/actor.ts';
+import { blockingClient } from './blockingClient.ts';
 
 const ids = ['n1', 'n2', 'n3', 'n4', 'n5'].map(nodeId);
 const config = { members: ids.map((id) => ({ id })), virtualNodes: 8, n: 3, r: 2, w: 2 };
@@ -33,16 +34,8 @@ const text = (s: string) => new TextEncoder().encode(s);
 /** Reads `other` through a coordinator restarted while its read of "x" was still being answered. */
 function readAfterRestart(oldNumbering: boolean): string[] {
   const sim = new Simulation({ seed: 1, nodes: ids, createNode: createKvNode, config });
-  let next = 0;
-  const call = (command: KvCommand, via = coordinator!): ClientReply => {
-    let reply: ClientReply | null = null;
-    sim.request(via, { ...command, requestId: `r${next++}` } as never, (r) => {
-      reply = r;
-    });
-    for (let i = 0; reply === null && i < 100_000; i++) sim.step();
-    if (reply === null) throw new Error(`no reply to ${command.type} ${command.key}`);
-    return reply;
-  };
+  const send = blockingClient(sim, 'r');
+  const call = (command: KvCommand, via = coordinator!): ClientReply => send(via, command);
   sim.runFor(1_000);
   // Written through another replica: the coordinator's first request is the read of "x" below.
   expect(call({ type: 'put', key: 'x', value: text('x-value'), w: 3 }, writer).ok).toBe(true);

@@ -7,15 +7,15 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import type { ClientReply } from '../../src/node/contract.ts';
 import { createKvNode, type KvNode } from '../../src/node/kvNode.ts';
 import { type NodeId, nodeId } from '../../src/protocol/ids.ts';
-import type { GetOk, KvCommand } from '../../src/replication/requests.ts';
+import type { GetOk } from '../../src/replication/requests.ts';
 import { preferenceList } from '../../src/ring/preferenceList.ts';
 import { buildRing } from '../../src/ring/ring.ts';
 import { Simulation } from '../../src/simulation/simulation.ts';
 import type { VectorClock } from '../../src/versioning/vectorClock.ts';
 import { seedsFor } from '../jepsen/harness.ts';
+import { blockingClient } from './blockingClient.ts';
 
 const ids = ['n1', 'n2', 'n3', 'n4', 'n5'].map(nodeId);
 const config = {
@@ -31,17 +31,7 @@ const decode = (bytes: Uint8Array | null) => (bytes === null ? null : new TextDe
 
 function cluster(seed: number) {
   const sim = new Simulation({ seed, nodes: ids, createNode: createKvNode, config });
-  let next = 0;
-  /** Sends one request through `via` and runs the simulation until it is answered. */
-  const call = (via: NodeId, command: KvCommand): ClientReply => {
-    let reply: ClientReply | null = null;
-    sim.request(via, { ...command, requestId: `t8-${next++}` } as never, (r) => {
-      reply = r;
-    });
-    for (let i = 0; reply === null && i < 100_000; i++) sim.step();
-    if (reply === null) throw new Error(`no reply to ${command.type} ${command.key}`);
-    return reply;
-  };
+  const call = blockingClient(sim, 't8');
   const live = (key: string, via: NodeId) => {
     const reply = call(via, { type: 'get', key, r: 3 }) as GetOk;
     expect(reply.ok).toBe(true);

@@ -21,14 +21,14 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import type { ClientReply } from '../../src/node/contract.ts';
 import { createKvNode } from '../../src/node/kvNode.ts';
 import { type NodeId, nodeId } from '../../src/protocol/ids.ts';
-import type { GetOk, KvCommand } from '../../src/replication/requests.ts';
+import type { GetOk } from '../../src/replication/requests.ts';
 import { preferenceList } from '../../src/ring/preferenceList.ts';
 import { buildRing } from '../../src/ring/ring.ts';
 import { Simulation } from '../../src/simulation/simulation.ts';
 import { writeActor } from '../../src/versioning/actor.ts';
+import { blockingClient } from './blockingClient.ts';
 
 const ids = ['n1', 'n2', 'n3', 'n4', 'n5'].map(nodeId);
 const config = { members: ids.map((id) => ({ id })), virtualNodes: 8, n: 3, r: 2, w: 2 };
@@ -43,16 +43,7 @@ type Spared = 'nothing' | 'actor' | 'name';
 /** A 5-node cluster with a client that waits for each reply, and a wipe that may spare the actor record. */
 function cluster() {
   const sim = new Simulation({ seed: 1, nodes: ids, createNode: createKvNode, config });
-  let next = 0;
-  const call = (via: NodeId, command: KvCommand): ClientReply => {
-    let reply: ClientReply | null = null;
-    sim.request(via, { ...command, requestId: `wipe-${next++}` } as never, (r) => {
-      reply = r;
-    });
-    for (let i = 0; reply === null && i < 100_000; i++) sim.step();
-    if (reply === null) throw new Error(`no reply to ${command.type} ${key}`);
-    return reply;
-  };
+  const call = blockingClient(sim, 'wipe');
   const put = (value: string, w: number, context?: GetOk['context']) =>
     expect(call(coordinator!, { type: 'put', key, value: text(value), w, context }).ok).toBe(true);
   const read = (via: NodeId, r: number) => call(via, { type: 'get', key, r }) as GetOk;
