@@ -132,25 +132,15 @@ export class KvNode implements StorageNode, CoordinatorHost {
     this.coordinator.numberOpsFrom(actor.opBase + 1);
     this.forwarder.numberOpsFrom(actor.opBase + 1);
     this.handoff.hints.numberFrom(actor.opBase + 1);
-    if (actor.origin === 'no-record' || actor.origin === 'unreadable-record')
-      out.events.push({
-        type: 'actor.renamed',
-        at: now,
-        node: this.id,
-        actor: actor.name,
-        reason: actor.origin,
-      });
+    const { name, origin: reason } = actor;
+    if (reason === 'no-record' || reason === 'unreadable-record')
+      out.events.push({ type: 'actor.renamed', at: now, node: this.id, actor: name, reason });
     return actor;
   }
 
   /** CoordinatorHost: raises the actor's lease past `counter` before a dot with it is issued. */
   reserveCounter(counter: number): boolean | KvError {
-    try {
-      return (this.actor as Actor).reserve(counter);
-    } catch (error) {
-      if (isKvError(error)) return error;
-      throw error;
-    }
+    return (this.actor as Actor).reserve(counter);
   }
 
   step(input: NodeInput): NodeOutput {

@@ -4,6 +4,7 @@
  * record; and it never issues a counter above a lease that is not on disk.
  */
 import { describe, expect, it } from 'vitest';
+import { isKvError } from '../errors.ts';
 import { nodeId } from '../protocol/ids.ts';
 import { Rng } from '../random/rng.ts';
 import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
@@ -50,5 +51,14 @@ describe('Actor', () => {
     const renamed = Actor.open(fs, n4, start(false, 12_000));
     expect(renamed.origin).toBe('unreadable-record');
     expect(renamed.name).toMatch(/^n4~c[0-9a-z]{3}$/);
+  });
+
+  it('refuses a counter past its lease when the disk cannot take the new lease (the write must fail)', () => {
+    const fs = new FaultyFileSystem();
+    const actor = Actor.open(fs, n4, start(true));
+    fs.quotaBytes = 0; // a full disk
+    const refused = actor.reserve(1);
+    expect(isKvError(refused) && refused.code).toBe('KV_QUOTA_EXCEEDED');
+    expect(actor.lease).toBe(0);
   });
 });

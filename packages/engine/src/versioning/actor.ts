@@ -35,6 +35,7 @@
  */
 
 import { counterLeaseStep } from '../constants.ts';
+import { isKvError, type KvError } from '../errors.ts';
 import { utf8Decode, utf8Encode } from '../hashing/utf8.ts';
 import { type NodeId, nodeId } from '../protocol/ids.ts';
 import type { Rng } from '../random/rng.ts';
@@ -154,12 +155,18 @@ export class Actor {
 
   /**
    * Makes `counter` safe to issue: when it is above the lease, raises the lease past it and flushes
-   * the record first. Returns true when it wrote (rarely: once per `counterLeaseStep` counters).
+   * the record first. Returns true when it wrote (rarely: once per `counterLeaseStep` counters), or
+   * the storage's error (a full disk): the counter must not be issued then.
    */
-  reserve(counter: number): boolean {
+  reserve(counter: number): boolean | KvError {
     if (counter <= this.leased) return false;
     const lease = counter + counterLeaseStep;
-    writeActor(this.fs, { name: this.name, lease, starts: this.starts });
+    try {
+      writeActor(this.fs, { name: this.name, lease, starts: this.starts });
+    } catch (error) {
+      if (isKvError(error)) return error;
+      throw error;
+    }
     this.leased = lease;
     return true;
   }
