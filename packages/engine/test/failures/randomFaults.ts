@@ -128,3 +128,36 @@ export function randomFaults(seed: number, options: RandomFaultOptions): Fault[]
     }
   }
 }
+
+/**
+ * Two data centres of three nodes, two replicas of every key in each, slower links between them
+ * (`twoDataCentreFaults` draws schedules for it).
+ */
+export const twoDataCentreCluster = {
+  nodes: ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'].map((id, i) => ({ id, dataCentre: i < 3 ? 'west' : 'east' })),
+  n: 4,
+  replicationPerDc: { west: 2, east: 2 },
+  interDcLatency: { kind: 'exponential', meanMs: 20, minMs: 10 },
+};
+
+/**
+ * A schedule for `twoDataCentreCluster`: the five-node schedule of `seed` (n6 joins n5's side of
+ * every partition), and in half the seeds a data centre cut off for 1–5 s.
+ */
+export function twoDataCentreFaults(seed: number, options: { endMs: number; wipe: boolean }): Fault[] {
+  const rng = new Rng(seed, 'dc-sweep');
+  const faults = randomFaults(seed, { ...options, members: false });
+  for (const fault of faults) {
+    if (fault.type !== 'partition') continue;
+    const groups = fault.groups as string[][];
+    (groups.find((group) => group.includes('n5')) ?? (groups[0] as string[])).push('n6');
+  }
+  if (rng.chance(0.5)) {
+    const at = 1_000 + rng.int(options.endMs - 4_000);
+    const dc = rng.pick(['west', 'east']);
+    faults.push({ atMs: at, type: 'dc-outage', dc, mode: 'partition' });
+    faults.push({ atMs: Math.min(options.endMs - 1, at + 1_000 + rng.int(4_000)), type: 'dc-restore', dc });
+    faults.sort((a, b) => a.atMs - b.atMs);
+  }
+  return faults;
+}
