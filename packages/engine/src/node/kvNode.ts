@@ -127,8 +127,6 @@ export class KvNode implements StorageNode, CoordinatorHost {
       rng: this.actorRng,
     });
     this.actor = actor;
-    this.coordinatorSettings.actor = actor.name;
-    this.coordinatorSettings.counterFloor = actor.lease;
     this.coordinator.numberOpsFrom(actor.opBase + 1);
     this.forwarder.numberOpsFrom(actor.opBase + 1);
     this.handoff.hints.numberFrom(actor.opBase + 1);
@@ -138,9 +136,9 @@ export class KvNode implements StorageNode, CoordinatorHost {
     return actor;
   }
 
-  /** CoordinatorHost: raises the actor's lease past `counter` before a dot with it is issued. */
-  reserveCounter(counter: number): boolean | KvError {
-    return (this.actor as Actor).reserve(counter);
+  /** CoordinatorHost: the actor, opened at the first step, before anything is coordinated. */
+  get dots(): Actor {
+    return this.actor as Actor;
   }
 
   step(input: NodeInput): NodeOutput {
@@ -188,7 +186,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
       id: this.id,
       kind: 'kv',
       at: now,
-      actor: this.coordinatorSettings.actor ?? this.id,
+      actor: this.actor?.name ?? this.id,
       inFlight: this.coordinator.inFlight,
       forwards: this.forwarder.size,
       storage: this.lsm.snapshot(),

@@ -20,6 +20,7 @@ import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Message } from '../protocol/messages.ts';
 import type { ConflictMode, ReadRepairMode } from '../scenario/types.ts';
+import type { Actor } from '../versioning/actor.ts';
 import { newVersion } from '../versioning/newVersion.ts';
 import type { Version } from '../versioning/siblings.ts';
 import { emptyClock } from '../versioning/vectorClock.ts';
@@ -42,10 +43,6 @@ export interface CoordinatorSettings {
   readRepair: ReadRepairMode;
   conflictMode: ConflictMode;
   clockEntriesMax?: number;
-  /** Counters of new dots start above this (newVersion's `counterFloor`); the node sets it at start. */
-  counterFloor?: number;
-  /** The name new dots carry (versioning/actor.ts); the node's id until the node sets it at start. */
-  actor?: NodeId;
 }
 
 /** Where a reply goes: to the node's own client, or back to the node that forwarded the request. */
@@ -59,10 +56,10 @@ export interface CoordinatorHost {
   /** This node's versions of `key`: its own data plus any hints it holds for the key. */
   readLocal(key: string): Version[] | KvError;
   /**
-   * Makes a dot counter safe to issue (versioning/actor.ts `reserve`): true when that wrote the
-   * actor's lease to disk, which is only durable at the step's sync on some backends.
+   * The name and counters of this node's new dots (versioning/actor.ts). `issue` is true when it
+   * wrote the lease to disk, which is only durable at the step's sync on some backends.
    */
-  reserveCounter(counter: number): boolean | KvError;
+  readonly dots: Pick<Actor, 'name' | 'floor' | 'issue'>;
   /**
    * Stores versions on this node — as a hint for `hintFor` when it stands in for that replica — and
    * asks for a sync before anything is sent (`out.syncBeforeSend`).
@@ -163,24 +160,19 @@ export class Coordinator {
     }
     const version = newVersion({
       context: request.context ?? emptyClock,
-      coordinator: this.settings.actor ?? self,
+      coordinator: this.host.dots.name,
       now,
       value: request.type === 'put' ? request.value : null,
       writer: self,
       local,
       entriesMax: this.settings.clockEntriesMax,
-      counterFloor: this.settings.counterFloor,
+      counterFloor: this.host.dots.floor,
     });
-    const leased = this.host.reserveCounter(version.dot?.counter ?? 0);
+    const leased = this.host.dots.issue(version.dot?.counter ?? 0);
     if (isKvError(leased)) {
       this.host.reply(replyTo, failure(request, self, 'fail', leased), out);
       return;
     }
-    // The floor rises past every counter issued: a coordinator can lose a key's versions and go on
-    // (a stand-in hands its hint off; a range moves away and is cleaned up; last-write-wins drops a
-    // version; a tombstone is purged), and its next write of the key must not reissue their dot (an
-    // lww random-fault sweep, seed 52: a node that had left reissued n1:1 for a key it once wrote).
-    this.settings.counterFloor = Math.max(this.settings.counterFloor ?? 0, version.dot?.counter ?? 0);
     const isReplica = targets.includes(self);
     // W counts the coordinator's own write once it is durable (writeLocal asks for the sync).
     const refused = isReplica

@@ -18,8 +18,8 @@ describe('Actor', () => {
     const fs = new FaultyFileSystem();
     const first = Actor.open(fs, n4, start(true));
     expect([first.name, first.origin, first.lease]).toEqual(['n4', 'first', 0]);
-    expect(first.reserve(1)).toBe(true); // the first counter raises the lease on disk
-    expect(first.reserve(2)).toBe(false);
+    expect(first.issue(1)).toBe(true); // the first counter raises the lease on disk
+    expect(first.issue(2)).toBe(false);
     fs.crash('power', 'drop');
     const again = Actor.open(fs, n4, start(false, 52_000));
     expect([again.name, again.origin]).toEqual(['n4', 'kept']);
@@ -57,7 +57,7 @@ describe('Actor', () => {
     const fs = new FaultyFileSystem();
     const actor = Actor.open(fs, n4, start(true));
     fs.quotaBytes = 0; // a full disk
-    const refused = actor.reserve(1);
+    const refused = actor.issue(1);
     expect(isKvError(refused) && refused.code).toBe('KV_QUOTA_EXCEEDED');
     expect(actor.lease).toBe(0);
   });

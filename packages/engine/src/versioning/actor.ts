@@ -18,7 +18,7 @@
  * may have forgotten it: a version it sent to replicas before its own sync and then lost in a power
  * cut (contract.ts `early`), or one it kept only as a hint for another node and handed off. So no
  * counter above the lease is issued before the lease has been raised on disk, and a restart starts
- * its counters at the lease (`counterFloor`). Unlike a floor taken from the clock, this holds when
+ * its counters at the lease (`floor`). Unlike a floor taken from the clock, this holds when
  * a node's clock is set back across its restart (T3 seed 1363 did that to a wiped node).
  *
  * A start count. Replies find their request by its op number (coordinator.ts, forwarder.ts), and a
@@ -114,10 +114,13 @@ export interface ActorStart {
 }
 
 /**
- * A node's actor for this incarnation: its name, the lease it raises before issuing past it, and
- * the count of its starts.
+ * A node's actor for this incarnation: its name, the lease it raises before issuing past it, the
+ * highest counter it issued, and the count of its starts.
  */
 export class Actor {
+  /** Counters of new dots start above this: the lease at the start, then every counter issued. */
+  private issued: number;
+
   private constructor(
     private readonly fs: FileSystem,
     readonly name: NodeId,
@@ -125,7 +128,9 @@ export class Actor {
     /** This start's count (mod 2^21). */
     readonly starts: number,
     readonly origin: ActorOrigin,
-  ) {}
+  ) {
+    this.issued = leased;
+  }
 
   /** The stored actor of node `self` counting one more start, or a new one; written before it is returned. */
   static open(fs: FileSystem, self: NodeId, start: ActorStart): Actor {
@@ -154,12 +159,28 @@ export class Actor {
   }
 
   /**
-   * Makes `counter` safe to issue: when it is above the lease, raises the lease past it and flushes
-   * the record first. Returns true when it wrote (rarely: once per `counterLeaseStep` counters), or
-   * the storage's error (a full disk): the counter must not be issued then.
+   * The counter floor of new dots (newVersion's `counterFloor`): above every counter this actor
+   * issued, also of versions it no longer holds — a hint handed off, a range moved away and cleaned
+   * up, a version last-write-wins dropped — whose dot a later write of the key must not reissue (an
+   * lww random-fault sweep, seed 52: a node that had left reissued n1:1 for a key it once wrote).
    */
-  reserve(counter: number): boolean | KvError {
-    if (counter <= this.leased) return false;
+  get floor(): number {
+    return this.issued;
+  }
+
+  /**
+   * Issues `counter`: when it is above the lease, raises the lease past it and flushes the record
+   * first. Returns true when it wrote (rarely: once per `counterLeaseStep` counters), or the
+   * storage's error (a full disk): the counter must not be used then.
+   */
+  issue(counter: number): boolean | KvError {
+    const wrote = counter > this.leased && this.raiseLease(counter);
+    if (isKvError(wrote)) return wrote;
+    this.issued = Math.max(this.issued, counter);
+    return wrote;
+  }
+
+  private raiseLease(counter: number): true | KvError {
     const lease = counter + counterLeaseStep;
     try {
       writeActor(this.fs, { name: this.name, lease, starts: this.starts });
