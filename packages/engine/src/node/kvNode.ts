@@ -333,7 +333,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private coordinate(request: KvRequest, replyTo: ReplyTo, now: number, out: NodeOutput): void {
     const { config } = this;
     const { placement, quorum, r, w } = config;
-    const view = { self: this.id, ring: this.ring, placement, quorum, r, w, isAlive: this.alive };
+    const selfServes = this.rebalance.fencedFor(request.key) === null;
+    const view = { self: this.id, ring: this.ring, placement, quorum, r, w, isAlive: this.alive, selfServes };
     const plan = planRequest(request, view, replyTo.kind === 'forward');
     if (isKvError(plan)) this.reply(replyTo, failure(request, this.id, 'fail', plan), out);
     // The target waits its own request timeout; allow for it plus the two hops of the forward.
@@ -387,6 +388,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
         this.coordinator.onPutAck(from, body.op, body.ok, now, out);
         return;
       case 'replica-get': {
+        // Not a replica of the key for now (rebalance `notServing`): silent, as for a corrupt set.
+        if (this.rebalance.notServing(body.key, this.config.quorum === 'strict')) return;
         const siblings = this.readLocal(body.key);
         // A replica whose stored set is corrupt stays silent for this key; the coordinator counts others.
         if (!isKvError(siblings)) this.send(from, { type: 'replica-get-reply', op: body.op, siblings }, out);
@@ -411,7 +414,10 @@ export class KvNode implements StorageNode, CoordinatorHost {
 
   private onReplicaPut(from: NodeId, put: ReplicaPut, now: number, out: NodeOutput): void {
     const cause = put.readRepair ? 'read-repair' : 'replica'; // a read's write-back (readRepair.ts)
-    const refused = this.writeLocal(put.key, put.versions, cause, put.hintFor, now, out);
+    const strict = this.config.quorum === 'strict';
+    const refused =
+      (put.hintFor === undefined ? this.rebalance.notServing(put.key, strict) : null) ??
+      this.writeLocal(put.key, put.versions, cause, put.hintFor, now, out);
     const ack = { type: 'replica-put-ack', op: put.op, ok: refused === null } as const;
     this.send(from, refused ? { ...ack, error: refused.message } : ack, out);
   }

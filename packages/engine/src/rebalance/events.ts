@@ -92,6 +92,16 @@ export interface StrayKeysFound extends EventBase {
 }
 
 /**
+ * This node stopped serving `ranges` ranges it hands to the joiner `peer` (rangeFences.ts): it
+ * refuses their reads and writes from now on, so the joiner can serve them without missing a write.
+ */
+export interface RangeFenced extends EventBase {
+  type: 'range.fenced';
+  peer: NodeId;
+  ranges: number;
+}
+
+/**
  * A node (re)started over files that hold a saved ring (ringFile.ts): it took that ring (`disk`),
  * or could not trust it and fell back to its configured members (`config`, with the `problem`).
  */
@@ -112,4 +122,5 @@ export type RebalanceEvent =
   | RebalanceFinished
   | RebalanceRefused
   | RangeCleaned
+  | RangeFenced
   | StrayKeysFound;

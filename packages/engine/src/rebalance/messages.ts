@@ -12,6 +12,10 @@
  *   while a stream is open and for a grace period after the ring shows the change, the sender
  *   also forwards every write it stores in the range:  H ── stream-forward {key, siblings} ─▶ J
  *
+ *   before a joiner serves, each node that loses a range to it stops serving that range, and says
+ *   so once every write it forwarded there was acknowledged (rangeFences.ts):
+ *   J ── range-fence {ranges} ─▶ L      J ◀─ range-fenced {ranges} ── L
+ *
  * A node that restarts asks the members of its ring which members left while it was away (a
  * departure is announced by gossip only for T_cleanup, and a node down longer would keep the
  * departed node on its ring for ever):
@@ -24,7 +28,7 @@
  */
 
 import type { KeyRange } from '../antiEntropy/ranges.ts';
-import { membersMax, streamBatchKeysMax } from '../constants.ts';
+import { membersMax, streamBatchKeysMax, tokensPerNodeMax } from '../constants.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { isVersion } from '../replication/messages.ts';
 import type { Version } from '../versioning/siblings.ts';
@@ -73,6 +77,18 @@ export interface StreamForwardAck {
   id: number;
 }
 
+/** A joiner asks a node that loses `ranges` to it to stop serving them (rangeFences.ts). */
+export interface RangeFence {
+  type: 'range-fence';
+  ranges: KeyRange[];
+}
+
+/** The node no longer serves `ranges`, and every write it forwarded in them was acknowledged. */
+export interface RangeFenced {
+  type: 'range-fenced';
+  ranges: KeyRange[];
+}
+
 /** A restarted node asks which members left while it was down. */
 export interface RingStateRequest {
   type: 'ring-state-request';
@@ -85,7 +101,7 @@ export interface RingState {
 }
 
 export type StreamMessage = StreamRequest | StreamBatch | StreamAck | StreamForward | StreamForwardAck;
-export type RebalanceMessage = StreamMessage | RingStateRequest | RingState;
+export type RebalanceMessage = StreamMessage | RangeFence | RangeFenced | RingStateRequest | RingState;
 
 const rebalanceTypes: ReadonlySet<string> = new Set([
   'stream-request',
@@ -93,6 +109,8 @@ const rebalanceTypes: ReadonlySet<string> = new Set([
   'stream-ack',
   'stream-forward',
   'stream-forward-ack',
+  'range-fence',
+  'range-fenced',
   'ring-state-request',
   'ring-state',
 ]);
@@ -115,6 +133,13 @@ const isVersions = (v: unknown) => Array.isArray(v) && v.every(isVersion);
 const isEntry = (v: unknown) =>
   typeof v === 'object' && v !== null && isKey((v as Body).key) && isVersions((v as Body).siblings);
 const check = (ok: boolean, problem: string) => (ok ? null : problem);
+/** A fence names at most the ranges a joiner gains: one per token it holds, per replica position. */
+const fenceRangesMax = tokensPerNodeMax * 16;
+const rangesProblem = (type: string, v: unknown) =>
+  check(
+    Array.isArray(v) && v.length > 0 && v.length <= fenceRangesMax && v.every(isRange),
+    `${type} needs ranges: 1 to ${fenceRangesMax} of {start, end}`,
+  );
 
 export const rebalanceValidators = {
   'stream-request': (b: Body) =>
@@ -134,6 +159,8 @@ export const rebalanceValidators = {
   'stream-forward': (b: Body) =>
     check(isSeq(b.id) && isKey(b.key) && isVersions(b.siblings), 'stream-forward needs id, key and siblings'),
   'stream-forward-ack': (b: Body) => check(isSeq(b.id), 'stream-forward-ack needs id'),
+  'range-fence': (b: Body) => rangesProblem('range-fence', b.ranges),
+  'range-fenced': (b: Body) => rangesProblem('range-fenced', b.ranges),
   'ring-state-request': () => null,
   'ring-state': (b: Body) =>
     check(

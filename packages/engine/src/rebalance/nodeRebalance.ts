@@ -7,6 +7,7 @@
  *   step            streams resend, finished changes announce themselves, the ring follows gossip
  *   onStored        a write stored here is forwarded to ranges being handed over
  *   refusal         a joiner still bootstrapping, or a node that has left, does not serve
+ *   fencedFor       a range this node hands to a joiner is not served here (rangeFences.ts)
  *
  * The ring is saved on the node's disk at every change (ringFile.ts), so a restarted node comes
  * back with the ring it had, and a node that left stays left instead of rejoining empty. A restarted
@@ -23,6 +24,7 @@
  * write was acknowledged and its hints delivered; a node that has left stores no more writes.
  */
 
+import type { KeyRange } from '../antiEntropy/ranges.ts';
 import { strayCheckDelayMs } from '../constants.ts';
 import { isKvError, type KvError, kvError } from '../errors.ts';
 import type { NodeOutput } from '../node/contract.ts';
@@ -35,6 +37,7 @@ import type { FileSystem } from '../storage/files/fileSystem.ts';
 import type { Version } from '../versioning/siblings.ts';
 import type { RebalanceMessage, RingState } from './messages.ts';
 import { RangeCleanup } from './rangeCleanup.ts';
+import { RangeFences } from './rangeFences.ts';
 import { keysInRange } from './rangeStreams.ts';
 import { Rebalance, type RebalancePhase } from './rebalance.ts';
 import { readRing, type SavedRing, writeRing } from './ringFile.ts';
@@ -82,6 +85,8 @@ export class NodeRebalance {
   private readonly ringMembership: RingMembership;
   private readonly rebalance: Rebalance;
   private readonly cleanup: RangeCleanup;
+  /** Ranges this node stopped serving for joiners its ring does not show yet. */
+  private readonly fences: RangeFences;
   /** What the disk held at construction: a saved ring, none (null), or why it was unusable. */
   private readonly saved: SavedRing | null | KvError;
   private readonly joining: boolean;
@@ -133,6 +138,7 @@ export class NodeRebalance {
       },
     });
     if (saved?.left) this.rebalance.restoreLeft();
+    this.fences = new RangeFences((saved?.fences ?? []).filter((f) => !this.onRing(f.peer)));
     this.cleanup = this.createCleanup(streamHost.keysIn);
   }
 
@@ -206,6 +212,7 @@ export class NodeRebalance {
     for (const joined of this.ringMembership.follow(now, out)) {
       this.rebalance.streams.settleForwards(joined, now);
       this.cleanup.joined(joined, now);
+      if (this.fences.lift(joined)) this.save(); // its ring no longer gives this node the ranges
     }
     const self = this.host.self;
     for (let i = 0; i < out.events.length; i++) {
@@ -231,6 +238,10 @@ export class NodeRebalance {
       this.host.send(from, { type: 'ring-state', departed }, out);
     } else if (body.type === 'ring-state') {
       this.learnWhoLeft(body, now, out);
+    } else if (body.type === 'range-fence') {
+      this.fence(from, body.ranges, now, out);
+    } else if (body.type === 'range-fenced') {
+      this.rebalance.onFenced(from, now, out);
     } else {
       this.rebalance.streams.onMessage(from, body, now, out);
     }
@@ -240,6 +251,32 @@ export class NodeRebalance {
   onStored(key: string, siblings: readonly Version[], now: number, out: NodeOutput): void {
     this.rebalance.streams.forward(key, siblings, now, out);
     this.cleanup.stored(key);
+  }
+
+  /** The joiner a range holding `key` is fenced for here (this node no longer serves it), or null. */
+  fencedFor(key: string): NodeId | null {
+    return this.fences.fencedFor(key);
+  }
+
+  /**
+   * Why this node does not answer a replica read or write of `key` now, or null: a range it fenced
+   * for a joiner, a node that left, and under strict quorums a key its own ring does not give it.
+   * The coordinator that asked is then on another ring than this node, and this node's copy may miss
+   * the writes acknowledged on the ring that moved the key away from it.
+   */
+  notServing(key: string, strict: boolean): KvError | null {
+    const self = this.host.self;
+    const joiner = this.fences.fencedFor(key);
+    if (joiner !== null)
+      return kvError(
+        'KV_NOT_SERVING',
+        `${self} is handing the range of ${key} to ${joiner} and no longer serves it`,
+      );
+    if (this.rebalance.phase === 'left') return kvError('KV_NOT_SERVING', `${self} has left the cluster`);
+    const placement = this.settings.placement ?? this.settings.n;
+    if (strict && !replicasFor(this.ring, key, placement).nodes.includes(self))
+      return kvError('KV_NOT_SERVING', `${self} is not a replica of ${key} on its ring`);
+    return null;
   }
 
   /** Why this node refuses a write (it has left) or a client request (joining or left); else null. */
@@ -258,16 +295,33 @@ export class NodeRebalance {
 
   nextDeadline(): number | null {
     // Asked after every step of the node: plain comparisons, nothing allocated.
-    const streams = this.rebalance.streams.nextDeadline();
-    const cleanup = this.cleanup.nextDeadline();
-    const next = streams === null || (cleanup !== null && cleanup < streams) ? cleanup : streams;
-    const strays = this.strayCheckAt;
-    return next === null || (strays !== null && strays < next) ? strays : next;
+    const streams = earlier(this.rebalance.streams.nextDeadline(), this.rebalance.nextDeadline());
+    return earlier(earlier(streams, this.cleanup.nextDeadline()), this.strayCheckAt);
   }
 
   /** Snapshot for the inspector. */
   snapshot(): ReturnType<Rebalance['snapshot']> & { cleanupsPending: number } {
     return { ...this.rebalance.snapshot(), cleanupsPending: this.cleanup.pending };
+  }
+
+  /**
+   * A joiner asks this node to stop serving the ranges it takes: fenced (and saved) at once, and
+   * answered once the joiner has everything this node stored in them. Writes stored since a range
+   * was streamed are forwarded; but a node that restarted since (or never streamed the range) does
+   * not know which, so it streams the whole range again first. The joiner asks again until answered.
+   * A joiner already on this node's ring needs no fence: the ring no longer gives it those ranges.
+   */
+  private fence(joiner: NodeId, ranges: KeyRange[], now: number, out: NodeOutput): void {
+    const { streams } = this.rebalance;
+    if (!this.onRing(joiner)) {
+      const added = this.fences.add(joiner, ranges);
+      if (added > 0) {
+        this.save();
+        out.events.push({ type: 'range.fenced', at: now, node: this.host.self, peer: joiner, ranges: added });
+      }
+    }
+    for (const range of ranges) if (!streams.forwarding(joiner, range)) streams.push(joiner, range, now, out);
+    if (!streams.sendingTo(joiner, ranges)) this.host.send(joiner, { type: 'range-fenced', ranges }, out);
   }
 
   /** Streams the stray keys this node holds to a current replica of each; the clean-up deletes them. */
@@ -307,7 +361,8 @@ export class NodeRebalance {
     const decommissioning = phase === 'decommissioning';
     const handovers = left || decommissioning ? [] : this.cleanup.acknowledged();
     const departed = this.ringMembership.departed.slice();
-    writeRing(this.host.fs, { members, left, decommissioning, handovers, departed });
+    const fences = this.fences.list.slice();
+    writeRing(this.host.fs, { members, left, decommissioning, handovers, departed, fences });
   }
 
   /** After a restart: asks every other member of the ring which members left meanwhile. */
@@ -356,3 +411,6 @@ export class NodeRebalance {
     });
   }
 }
+
+/** The earlier of two deadlines, null meaning none. */
+const earlier = (a: number | null, b: number | null) => (a === null || (b !== null && b < a) ? b : a);

@@ -131,6 +131,26 @@ export class RangeStreams {
     return this.unacked.size;
   }
 
+  /** Does this node forward the writes it stores in `range` to `to` (since a stream opened)? */
+  forwarding(to: NodeId, range: KeyRange): boolean {
+    return this.forwards.some((f) => f.to === to && sameRange(f.range, range));
+  }
+
+  /**
+   * Is something this node sends `to` in one of `ranges` still unacknowledged: a stream, or a
+   * forwarded write? (A fence is answered only once nothing is.)
+   */
+  sendingTo(to: NodeId, ranges: readonly KeyRange[]): boolean {
+    for (const s of this.outgoing.values())
+      if (s.to === to && ranges.some((r) => sameRange(r, s.range))) return true;
+    for (const f of this.unacked.values()) {
+      if (f.to !== to) continue;
+      const position = keyPosition(f.key);
+      if (ranges.some((r) => arcContains(r.start, r.end, position))) return true;
+    }
+    return false;
+  }
+
   /** Asks `from` to stream the range here (a joiner's bootstrap). Returns the stream id. */
   pull(from: NodeId, range: KeyRange, now: number, out: NodeOutput): string {
     const id = this.newId();

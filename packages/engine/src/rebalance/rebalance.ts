@@ -3,7 +3,8 @@
  * its ranges over when it is decommissioned, on top of the range streams (rangeStreams.ts).
  *
  *   join:          ranges it gains (rangeMoves(before, after)) ─▶ pull each from every node that
- *                  held it before ─▶ all streams done ─▶ serve: adopt `after`, announce by gossip
+ *                  held it before ─▶ all streams done ─▶ every node that loses a range fences it
+ *                  (rangeFences.ts) ─▶ serve: adopt `after`, announce by gossip
  *   decommission:  ranges it loses ─▶ push each to every node that gains it ─▶ all done and no
  *                  hint left to deliver ─▶ announce leave, refuse further writes
  *
@@ -15,16 +16,20 @@
  *   refuses writes with ok:false, so no later acknowledgement can depend on it) once every pushed
  *   batch was acknowledged durable by its receiver;
  * - a write stored on a sender after its stream's snapshot is forwarded to the receiver
- *   (`stream-forward`) until `rangeForwardGraceMs` after the sender's ring shows the change.
+ *   (`stream-forward`) until `rangeForwardGraceMs` after the sender's ring shows the change;
+ * - a joiner serves only once every node that loses a range to it has stopped serving that range
+ *   and has had every write it forwarded there acknowledged (fresh reads: rangeFences.ts).
  */
 
 import type { KeyRange } from '../antiEntropy/ranges.ts';
 import { type KvError, kvError } from '../errors.ts';
 import type { NodeOutput } from '../node/contract.ts';
+import type { NodeId } from '../protocol/ids.ts';
 import type { Placement } from '../ring/placement.ts';
 import { type RangeMove, rangeMoves } from '../ring/rangeMoves.ts';
 import type { Ring } from '../ring/ring.ts';
 import type { StreamResult } from './events.ts';
+import { FenceRequests } from './rangeFences.ts';
 import { RangeStreams, type StreamHost } from './rangeStreams.ts';
 
 export type RebalancePhase = 'serving' | 'bootstrapping' | 'decommissioning' | 'left';
@@ -45,6 +50,8 @@ interface Change {
   kind: 'bootstrap' | 'decommission';
   after: Ring;
   waiting: Set<string>;
+  /** A join's losers still to fence the ranges they hand over (asked once every pull is done). */
+  fences: FenceRequests | null;
   streams: number;
   keys: number;
   bytes: number;
@@ -81,11 +88,14 @@ export class Rebalance {
     const self = this.host.self;
     const change = this.begin('bootstrap', after, now);
     this.state = 'bootstrapping';
+    const losers = new Map<NodeId, KeyRange[]>();
     for (const move of this.moves(before, after, (m) => m.gained.includes(self))) {
       for (const source of move.before) {
         if (source !== self) change.waiting.add(this.streams.pull(source, rangeOf(move), now, out));
       }
+      for (const loser of move.lost) losers.set(loser, [...(losers.get(loser) ?? []), rangeOf(move)]);
     }
+    change.fences = new FenceRequests(losers);
     this.progress(now, out);
   }
 
@@ -116,6 +126,17 @@ export class Rebalance {
     this.progress(now, out);
   }
 
+  /** A loser fenced the ranges this joiner takes from it. */
+  onFenced(from: NodeId, now: number, out: NodeOutput): void {
+    if (this.current?.fences?.fenced(from)) this.progress(now, out);
+  }
+
+  /** When a fence request is due again (null: none awaited). */
+  nextDeadline(): number | null {
+    const change = this.current;
+    return change && change.waiting.size === 0 ? (change.fences?.nextDeadline() ?? null) : null;
+  }
+
   /** Snapshot for the inspector. */
   snapshot(): { phase: RebalancePhase; waiting: number; openStreams: number } {
     return {
@@ -126,7 +147,8 @@ export class Rebalance {
   }
 
   private begin(kind: Change['kind'], after: Ring, now: number): Change {
-    this.current = { kind, after, waiting: new Set(), streams: 0, keys: 0, bytes: 0, startedAt: now };
+    const current = { kind, after, waiting: new Set<string>(), fences: null, streams: 0, keys: 0, bytes: 0 };
+    this.current = { ...current, startedAt: now };
     return this.current;
   }
 
@@ -147,6 +169,11 @@ export class Rebalance {
   private progress(now: number, out: NodeOutput): void {
     const change = this.current;
     if (!change || change.waiting.size > 0) return;
+    // A joiner serves only once its losers stopped serving what it takes (rangeFences.ts).
+    if (change.fences && !change.fences.done) {
+      change.fences.ask(now, out, (to, ranges, o) => this.host.send(to, { type: 'range-fence', ranges }, o));
+      return;
+    }
     // A leaving node also waits until its hints are delivered and its forwarded writes acknowledged.
     if (change.kind === 'decommission' && (this.host.hintsPending() > 0 || this.streams.forwardsUnacked > 0))
       return;

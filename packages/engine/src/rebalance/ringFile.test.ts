@@ -17,21 +17,22 @@ const ring = (over: Partial<SavedRing> = {}): SavedRing => ({
   decommissioning: false,
   handovers: [],
   departed: [],
+  fences: [],
   ...over,
 });
 
 describe('the saved ring', () => {
-  it('reads back what was written, attributes and hand-overs included, and survives a power loss', () => {
+  it('reads back what was written, attributes, hand-overs and fences included, and survives a power loss', () => {
     const fs = new FaultyFileSystem({ label: 'disk:n1' });
     expect(readRing(fs, 8)).toBeNull();
     writeRing(fs, ring());
     const handovers = [{ peer: nodeId('n5'), range: { start: 4_000_000_000, end: 12 } }];
     const departed = [nodeId('n3')];
-    writeRing(fs, ring({ members: members.slice(1), decommissioning: true, handovers, departed }));
+    const fences = [{ peer: nodeId('n6'), range: { start: 7, end: 900 } }];
+    const saved = { members: members.slice(1), decommissioning: true, handovers, departed, fences };
+    writeRing(fs, ring(saved));
     fs.crash('power');
-    expect(readRing(fs, 8)).toEqual(
-      ring({ members: members.slice(1), decommissioning: true, handovers, departed }),
-    );
+    expect(readRing(fs, 8)).toEqual(ring(saved));
     expect(fs.list()).toEqual([ringFileName]);
   });
 

@@ -4,13 +4,17 @@
  * that was decommissioned comes back as one that has left (it must not rejoin with no data).
  *
  *   RING = u32 crc32c(rest) · u32 length · JSON {version, members: [{id, weight?, dataCentre?}], left,
- *                                                 decommissioning, handovers: [{peer, range}], departed}
+ *                                                 decommissioning, handovers: [{peer, range}], departed,
+ *                                                 fences: [{peer, range}]}
  *
  * `decommissioning` is set while this node hands its ranges over: a node that restarts in the middle
  * of a decommission resumes it (streams start again; receivers merge what they already have).
  *
  * `handovers` are the ranges this node streamed to joiners, acknowledged, and not yet cleaned up
  * (rangeCleanup.ts): after a restart the clean-up still happens, re-sending those ranges first.
+ *
+ * `fences` are the ranges this node stopped serving for a joiner (rangeFences.ts) whose arrival its
+ * ring does not show yet: a restart must not make it serve them again.
  *
  * The framing is the storage manifest's (storage/manifest/manifest.ts), and so is the switch: the
  * whole file is written to RING.tmp, flushed, then renamed over RING, so after a crash RING holds
@@ -42,6 +46,8 @@ export interface SavedRing {
   handovers: SavedHandover[];
   /** Members that left the ring (ringMembership.ts), told to peers that restart. */
   departed: NodeId[];
+  /** Ranges this node stopped serving for a joiner its ring does not show yet (rangeFences.ts). */
+  fences: SavedHandover[];
 }
 
 export interface SavedHandover {
@@ -64,8 +70,8 @@ const isHandover = (v: unknown) => {
 
 export function encodeRing(saved: SavedRing): Uint8Array {
   const members = saved.members.map(({ id, weight, dataCentre }) => ({ id, weight, dataCentre }));
-  const { left, decommissioning, handovers, departed } = saved;
-  const body = { version: ringFileVersion, members, left, decommissioning, handovers, departed };
+  const { left, decommissioning, handovers, departed, fences } = saved;
+  const body = { version: ringFileVersion, members, left, decommissioning, handovers, departed, fences };
   const json = utf8Encode(JSON.stringify(body));
   const bytes = new Uint8Array(8 + json.length);
   bytes.set(json, 8);
@@ -86,6 +92,7 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
     decommissioning?: unknown;
     handovers?: unknown;
     departed?: unknown;
+    fences?: unknown;
   };
   try {
     parsed = JSON.parse(utf8Decode(bytes, 8) ?? '');
@@ -113,6 +120,10 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
   if (!Array.isArray(departed) || !departed.every((id) => typeof id === 'string' && id !== '')) {
     return kvError('KV_CORRUPTION', `${where}: the saved departed members are not a list of node ids`);
   }
+  const fences = parsed.fences ?? [];
+  if (!Array.isArray(fences) || !fences.every(isHandover)) {
+    return kvError('KV_CORRUPTION', `${where}: the saved range fences are not a list of {peer, range}`);
+  }
   const decommissioning = parsed.decommissioning === true;
   return {
     members,
@@ -120,6 +131,7 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
     decommissioning,
     handovers: handovers as SavedHandover[],
     departed: departed as NodeId[],
+    fences: fences as SavedHandover[],
   };
 }
 

@@ -31,6 +31,8 @@ export interface PlanView {
   r: ConsistencyLevel;
   w: ConsistencyLevel;
   isAlive: (node: NodeId) => boolean;
+  /** False when this node does not serve the key (a range it hands to a joiner): never a target. */
+  selfServes?: boolean;
 }
 
 export interface RequestPlan {
@@ -59,7 +61,8 @@ export function planRequest(request: KvRequest, view: PlanView, forwarded: boole
   const rule = quorumRule(what, level, view.placement, localDc);
   if (isKvError(rule)) return rule;
   const choice = chooseReplicas(localCandidates(request, replicas, rule, localDc), view.quorum, view.isAlive);
-  const { targets, hintFor } = choice;
+  const { hintFor } = choice;
+  const targets = view.selfServes === false ? choice.targets.filter((t) => t !== view.self) : choice.targets;
   const dcMap = replicas.dataCentreOf;
   const dcOf: TargetDataCentre =
     dcMap === null ? noDataCentre : (target) => dcMap.get(hintFor.get(target) ?? target);

@@ -134,6 +134,18 @@ export const messageStyles: Record<string, MessageStyle> = {
     shape: 'square',
     meaning: 'the new owner stored a passed-on write',
   },
+  'range-fence': {
+    label: 'range fence',
+    colour: okabeIto.black,
+    shape: 'diamond',
+    meaning: 'a joiner asks an old owner to stop serving the ranges it takes',
+  },
+  'range-fenced': {
+    label: 'range fenced',
+    colour: '#5f5f5f',
+    shape: 'diamond',
+    meaning: 'the old owner no longer serves them, and its forwarded writes have arrived',
+  },
   'ring-state-request': {
     label: 'ring state request',
     colour: okabeIto.black,

@@ -57,6 +57,8 @@ const sentences: Record<string, (e: Fields) => string> = {
   'rebalance.refused': (e) => `${e.node} refuses the membership change: ${e.error}`,
   'range.cleaned': (e) =>
     `${e.node} deletes ${plural(num(e.keysRemoved), 'key')} it handed to ${e.peer} and no longer replicates${num(e.keysKept) > 0 ? ` (keeps ${num(e.keysKept)})` : ''}`,
+  'range.fenced': (e) =>
+    `${e.node} stops serving ${plural(num(e.ranges), 'range')} it hands to ${e.peer}, so that ${e.peer} misses no write when it starts to serve them`,
   'range.strays': (e) =>
     `${e.node} holds ${plural(num(e.keys), 'key')} of ranges it no longer replicates (the ring changed while it was away): it hands them to ${list(e.to)}, then deletes them`,
   'lab.fault': (e) => str(e.label),
