@@ -136,6 +136,16 @@ export class KvNode implements StorageNode, CoordinatorHost {
     return actor;
   }
 
+  /**
+   * A node that lost its disk (it started without its actor record, and not for the first time)
+   * rebuilds its ranges before it answers reads under strict quorums, which promise fresh reads.
+   * Under sloppy quorums it answers at once, as Dynamo's nodes do, and anti-entropy repairs it.
+   */
+  private rebuildsOnStart(): boolean {
+    const { origin } = this.dots;
+    return this.config.quorum === 'strict' && origin !== 'first' && origin !== 'kept';
+  }
+
   /** CoordinatorHost: the actor, opened at the first step, before anything is coordinated. */
   get dots(): Actor {
     return this.actor as Actor;
@@ -158,7 +168,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
         break;
       case 'start':
         this.handoff.start(now);
-        this.rebalance.start(now, out);
+        this.rebalance.start(now, out, this.rebuildsOnStart());
         break;
       case 'tick':
         break;
@@ -333,7 +343,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private coordinate(request: KvRequest, replyTo: ReplyTo, now: number, out: NodeOutput): void {
     const { config } = this;
     const { placement, quorum, r, w } = config;
-    const selfServes = this.rebalance.fencedFor(request.key) === null;
+    const selfServes = this.rebalance.servesOwn(request.key, request.type === 'get' ? 'read' : 'write');
     const view = { self: this.id, ring: this.ring, placement, quorum, r, w, isAlive: this.alive, selfServes };
     const plan = planRequest(request, view, replyTo.kind === 'forward');
     if (isKvError(plan)) this.reply(replyTo, failure(request, this.id, 'fail', plan), out);
@@ -389,7 +399,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
         return;
       case 'replica-get': {
         // Not a replica of the key for now (rebalance `notServing`): silent, as for a corrupt set.
-        if (this.rebalance.notServing(body.key, this.config.quorum === 'strict')) return;
+        if (this.rebalance.notServing(body.key, this.config.quorum === 'strict', 'read')) return;
         const siblings = this.readLocal(body.key);
         // A replica whose stored set is corrupt stays silent for this key; the coordinator counts others.
         if (!isKvError(siblings)) this.send(from, { type: 'replica-get-reply', op: body.op, siblings }, out);
@@ -416,7 +426,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
     const cause = put.readRepair ? 'read-repair' : 'replica'; // a read's write-back (readRepair.ts)
     const strict = this.config.quorum === 'strict';
     const refused =
-      (put.hintFor === undefined ? this.rebalance.notServing(put.key, strict) : null) ??
+      (put.hintFor === undefined ? this.rebalance.notServing(put.key, strict, 'write') : null) ??
       this.writeLocal(put.key, put.versions, cause, put.hintFor, now, out);
     const ack = { type: 'replica-put-ack', op: put.op, ok: refused === null } as const;
     this.send(from, refused ? { ...ack, error: refused.message } : ack, out);

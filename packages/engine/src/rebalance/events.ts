@@ -47,14 +47,27 @@ export interface StreamDone extends EventBase, StreamResult {
   type: 'stream.done';
 }
 
-/** The joiner has its ranges and serves; or the leaving node has handed them over and leaves. */
+/**
+ * The joiner has its ranges and serves; the node that lost its disk has them back and answers reads
+ * again (rebalance.ts `rebuild`); or the leaving node has handed them over and leaves.
+ */
 export interface RebalanceFinished extends EventBase {
   type: 'rebalance.finished';
-  kind: 'bootstrap' | 'decommission';
+  kind: 'bootstrap' | 'rebuild' | 'decommission';
   streams: number;
   keys: number;
   bytes: number;
   ms: number;
+}
+
+/**
+ * This node lost its disk (it started without its records, not for the first time): it pulls the
+ * `ranges` it replicates back `from` the other replicas, and answers reads once they are here.
+ */
+export interface RebuildStarted extends EventBase {
+  type: 'rebuild.started';
+  ranges: number;
+  from: NodeId[];
 }
 
 /** A decommission that cannot start (the node is the last one, or already moving ranges). */
@@ -120,6 +133,7 @@ export type RebalanceEvent =
   | StreamStarted
   | StreamDone
   | RebalanceFinished
+  | RebuildStarted
   | RebalanceRefused
   | RangeCleaned
   | RangeFenced

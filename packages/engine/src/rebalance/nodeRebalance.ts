@@ -5,7 +5,8 @@
  *
  *   start           a joiner pulls the ranges it gains before it gossips or serves
  *   step            streams resend, finished changes announce themselves, the ring follows gossip
- *   onStored        a write stored here is forwarded to ranges being handed over
+ *   onStored        a write stored here is forwarded to ranges being handed over (and a key this
+ *                   node does not replicate is handed to one that does)
  *   refusal         a joiner still bootstrapping, or a node that has left, does not serve
  *   fencedFor       a range this node hands to a joiner is not served here (rangeFences.ts)
  *
@@ -130,6 +131,7 @@ export class NodeRebalance {
     };
     this.rebalance = new Rebalance(streamHost, rng.int(0x7fff_ffff), settings.placement ?? settings.n, {
       bootstrapped: (_after, now, out) => this.ringMembership.add({ id: host.self }, now, out),
+      rebuilt: () => this.save(),
       handedOver: (_after, now, out) => {
         host.leave(now, out);
         this.rebalance.streams.settleForwards(null, now);
@@ -165,9 +167,11 @@ export class NodeRebalance {
    * The node starts: a joiner pulls every range it gains from the nodes that held it; a node whose
    * saved ring says it left announces `left` again (its new incarnation must not read as a join);
    * hand-overs saved before a restart are taken up again by the clean-up, and a decommission cut
-   * short by the restart resumes.
+   * short by the restart resumes. A node that lost its disk rebuilds its ranges before it answers
+   * reads when its driver asks (`rebuild`: the node started without its records, under strict
+   * quorums), and so does one whose rebuild a restart cut short.
    */
-  start(now: number, out: NodeOutput): void {
+  start(now: number, out: NodeOutput, rebuild = false): void {
     this.reportRestored(now, out);
     // Saved from the first start on, so that every restart knows it is one and asks who left.
     if (this.saved === null) this.save();
@@ -178,8 +182,13 @@ export class NodeRebalance {
       this.cleanup.restore(saved.handovers, now);
       this.strayCheckAt = now + strayCheckDelayMs;
     }
-    if (this.saved !== null && this.rebalance.phase !== 'left') this.askWhoLeft(out);
+    // A restarted node, or one that lost its disk, may have missed departures while it was away.
+    if ((this.saved !== null || rebuild) && this.rebalance.phase !== 'left') this.askWhoLeft(out);
     if (this.joining) this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);
+    else if (this.rebalance.phase === 'serving' && (rebuild || saved?.rebuilding)) {
+      this.rebalance.rebuild(this.ring, this.ringMembership.withoutSelf(), now, out);
+      this.save();
+    }
   }
 
   /** The operator's `{decommission: true}`: hand every range over, then leave. */
@@ -251,11 +260,20 @@ export class NodeRebalance {
   onStored(key: string, siblings: readonly Version[], now: number, out: NodeOutput): void {
     this.rebalance.streams.forward(key, siblings, now, out);
     this.cleanup.stored(key);
+    // A coordinator on another ring (a wiped node back on its configured one) may have stored a key
+    // here that this node does not replicate: look for strays, or it would stay here for ever.
+    if (this.strayCheckAt === null && this.rebalance.phase === 'serving' && !this.replicates(key))
+      this.strayCheckAt = now + strayCheckDelayMs;
   }
 
   /** The joiner a range holding `key` is fenced for here (this node no longer serves it), or null. */
   fencedFor(key: string): NodeId | null {
     return this.fences.fencedFor(key);
+  }
+
+  /** Does this node count its own copy of `key` when it coordinates a read or a write of it? */
+  servesOwn(key: string, what: 'read' | 'write'): boolean {
+    return this.fences.fencedFor(key) === null && (what === 'write' || this.rebalance.phase !== 'rebuilding');
   }
 
   /**
@@ -264,8 +282,10 @@ export class NodeRebalance {
    * The coordinator that asked is then on another ring than this node, and this node's copy may miss
    * the writes acknowledged on the ring that moved the key away from it.
    */
-  notServing(key: string, strict: boolean): KvError | null {
+  notServing(key: string, strict: boolean, what: 'read' | 'write'): KvError | null {
     const self = this.host.self;
+    if (what === 'read' && this.rebalance.phase === 'rebuilding')
+      return kvError('KV_NOT_SERVING', `${self} lost its disk and answers reads once its ranges are back`);
     const joiner = this.fences.fencedFor(key);
     if (joiner !== null)
       return kvError(
@@ -300,8 +320,12 @@ export class NodeRebalance {
   }
 
   /** Snapshot for the inspector. */
-  snapshot(): ReturnType<Rebalance['snapshot']> & { cleanupsPending: number } {
-    return { ...this.rebalance.snapshot(), cleanupsPending: this.cleanup.pending };
+  snapshot(): ReturnType<Rebalance['snapshot']> & { cleanupsPending: number; fencedRanges: number } {
+    return {
+      ...this.rebalance.snapshot(),
+      cleanupsPending: this.cleanup.pending,
+      fencedRanges: this.fences.list.length,
+    };
   }
 
   /**
@@ -359,10 +383,11 @@ export class NodeRebalance {
     const left = phase === 'left';
     const members = this.ringMembership.memberList.slice();
     const decommissioning = phase === 'decommissioning';
+    const rebuilding = phase === 'rebuilding';
     const handovers = left || decommissioning ? [] : this.cleanup.acknowledged();
     const departed = this.ringMembership.departed.slice();
     const fences = this.fences.list.slice();
-    writeRing(this.host.fs, { members, left, decommissioning, handovers, departed, fences });
+    writeRing(this.host.fs, { members, left, decommissioning, rebuilding, handovers, departed, fences });
   }
 
   /** After a restart: asks every other member of the ring which members left meanwhile. */

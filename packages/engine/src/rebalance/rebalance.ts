@@ -7,6 +7,8 @@
  *                  (rangeFences.ts) ─▶ serve: adopt `after`, announce by gossip
  *   decommission:  ranges it loses ─▶ push each to every node that gains it ─▶ all done and no
  *                  hint left to deliver ─▶ announce leave, refuse further writes
+ *   rebuild:       a node that lost its disk ─▶ pull every range it replicates from the other
+ *                  replicas ─▶ all done ─▶ answer reads again (it takes writes throughout)
  *
  * The safety rule (no acknowledged write lost while ranges move):
  * - a joiner is unknown to every coordinator until it announces itself, so until its streams are
@@ -32,7 +34,7 @@ import type { StreamResult } from './events.ts';
 import { FenceRequests } from './rangeFences.ts';
 import { RangeStreams, type StreamHost } from './rangeStreams.ts';
 
-export type RebalancePhase = 'serving' | 'bootstrapping' | 'decommissioning' | 'left';
+export type RebalancePhase = 'serving' | 'bootstrapping' | 'rebuilding' | 'decommissioning' | 'left';
 
 export interface RebalanceHost extends StreamHost {
   /** Hints this node still holds for others: a leaving node delivers them before it goes. */
@@ -44,10 +46,12 @@ export interface RebalanceCallbacks {
   bootstrapped(after: Ring, now: number, out: NodeOutput): void;
   /** The leaving node has handed everything over: it may announce its departure. */
   handedOver(after: Ring, now: number, out: NodeOutput): void;
+  /** The node that lost its disk has its ranges back: it answers reads again. */
+  rebuilt(now: number, out: NodeOutput): void;
 }
 
 interface Change {
-  kind: 'bootstrap' | 'decommission';
+  kind: 'bootstrap' | 'rebuild' | 'decommission';
   after: Ring;
   waiting: Set<string>;
   /** A join's losers still to fence the ranges they hand over (asked once every pull is done). */
@@ -96,6 +100,29 @@ export class Rebalance {
       for (const loser of move.lost) losers.set(loser, [...(losers.get(loser) ?? []), rangeOf(move)]);
     }
     change.fences = new FenceRequests(losers);
+    this.progress(now, out);
+  }
+
+  /**
+   * A node that lost its disk (it started without its records, not for the first time) pulls every
+   * range it replicates on `ring` from the other replicas before it answers reads again: until
+   * then its empty copy could hide writes the others acknowledged, as a read quorum's only copy.
+   * It stores and acknowledges writes meanwhile: what it stores is there.
+   */
+  rebuild(ring: Ring, without: Ring, now: number, out: NodeOutput): void {
+    const self = this.host.self;
+    const change = this.begin('rebuild', ring, now);
+    this.state = 'rebuilding';
+    const moves = this.moves(without, ring, (m) => m.gained.includes(self));
+    const from = new Set<NodeId>();
+    for (const move of moves) {
+      for (const source of move.after) {
+        if (source === self) continue;
+        from.add(source);
+        change.waiting.add(this.streams.pull(source, rangeOf(move), now, out));
+      }
+    }
+    out.events.push({ type: 'rebuild.started', at: now, node: self, ranges: moves.length, from: [...from] });
     this.progress(now, out);
   }
 
@@ -178,7 +205,7 @@ export class Rebalance {
     if (change.kind === 'decommission' && (this.host.hintsPending() > 0 || this.streams.forwardsUnacked > 0))
       return;
     this.current = null;
-    this.state = change.kind === 'bootstrap' ? 'serving' : 'left';
+    this.state = change.kind === 'decommission' ? 'left' : 'serving';
     const { kind, streams, keys, bytes } = change;
     const ms = now - change.startedAt;
     out.events.push({
@@ -192,6 +219,7 @@ export class Rebalance {
       ms,
     });
     if (kind === 'bootstrap') this.callbacks.bootstrapped(change.after, now, out);
+    else if (kind === 'rebuild') this.callbacks.rebuilt(now, out);
     else this.callbacks.handedOver(change.after, now, out);
   }
 }

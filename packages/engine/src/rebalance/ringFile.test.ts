@@ -15,6 +15,7 @@ const ring = (over: Partial<SavedRing> = {}): SavedRing => ({
   members,
   left: false,
   decommissioning: false,
+  rebuilding: false,
   handovers: [],
   departed: [],
   fences: [],
@@ -29,7 +30,14 @@ describe('the saved ring', () => {
     const handovers = [{ peer: nodeId('n5'), range: { start: 4_000_000_000, end: 12 } }];
     const departed = [nodeId('n3')];
     const fences = [{ peer: nodeId('n6'), range: { start: 7, end: 900 } }];
-    const saved = { members: members.slice(1), decommissioning: true, handovers, departed, fences };
+    const saved = {
+      members: members.slice(1),
+      decommissioning: true,
+      rebuilding: true,
+      handovers,
+      departed,
+      fences,
+    };
     writeRing(fs, ring(saved));
     fs.crash('power');
     expect(readRing(fs, 8)).toEqual(ring(saved));

@@ -5,13 +5,16 @@
  *
  *   RING = u32 crc32c(rest) · u32 length · JSON {version, members: [{id, weight?, dataCentre?}], left,
  *                                                 decommissioning, handovers: [{peer, range}], departed,
- *                                                 fences: [{peer, range}]}
+ *                                                 fences: [{peer, range}], rebuilding}
  *
  * `decommissioning` is set while this node hands its ranges over: a node that restarts in the middle
  * of a decommission resumes it (streams start again; receivers merge what they already have).
  *
  * `handovers` are the ranges this node streamed to joiners, acknowledged, and not yet cleaned up
  * (rangeCleanup.ts): after a restart the clean-up still happens, re-sending those ranges first.
+ *
+ * `rebuilding` is set while a node that lost its disk pulls its ranges back (rebalance.ts `rebuild`):
+ * a restart in the middle must not make it answer reads from a partial copy.
  *
  * `fences` are the ranges this node stopped serving for a joiner (rangeFences.ts) whose arrival its
  * ring does not show yet: a restart must not make it serve them again.
@@ -42,6 +45,8 @@ export interface SavedRing {
   left: boolean;
   /** This node was handing its ranges over when it stopped: it resumes on restart. */
   decommissioning: boolean;
+  /** This node was pulling its ranges back after losing its disk: it resumes on restart. */
+  rebuilding: boolean;
   /** Ranges handed to joiners and acknowledged, still to be cleaned up here. */
   handovers: SavedHandover[];
   /** Members that left the ring (ringMembership.ts), told to peers that restart. */
@@ -70,8 +75,17 @@ const isHandover = (v: unknown) => {
 
 export function encodeRing(saved: SavedRing): Uint8Array {
   const members = saved.members.map(({ id, weight, dataCentre }) => ({ id, weight, dataCentre }));
-  const { left, decommissioning, handovers, departed, fences } = saved;
-  const body = { version: ringFileVersion, members, left, decommissioning, handovers, departed, fences };
+  const { left, decommissioning, rebuilding, handovers, departed, fences } = saved;
+  const body = {
+    version: ringFileVersion,
+    members,
+    left,
+    decommissioning,
+    rebuilding,
+    handovers,
+    departed,
+    fences,
+  };
   const json = utf8Encode(JSON.stringify(body));
   const bytes = new Uint8Array(8 + json.length);
   bytes.set(json, 8);
@@ -90,6 +104,7 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
     members?: unknown;
     left?: unknown;
     decommissioning?: unknown;
+    rebuilding?: unknown;
     handovers?: unknown;
     departed?: unknown;
     fences?: unknown;
@@ -129,6 +144,7 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
     members,
     left: parsed.left,
     decommissioning,
+    rebuilding: parsed.rebuilding === true,
     handovers: handovers as SavedHandover[],
     departed: departed as NodeId[],
     fences: fences as SavedHandover[],

@@ -17,7 +17,15 @@
  * (`nodeConfigOf`) and reads back only what the report needs (replica contents, hints left).
  */
 
-import { finalReadsMsMax, requestTimeoutMs as requestTimeoutDefaultMs } from '../constants.ts';
+import {
+  finalReadsMsMax,
+  readRepairWaitMs,
+  requestTimeoutMs as requestTimeoutDefaultMs,
+} from '../constants.ts';
+
+/** After the final reads' repairs are sent, how long the run goes on for them to land (ms). */
+const finalRepairsLandMs = 1_000;
+
 import { isKvError, type KvError, kvError } from '../errors.ts';
 import type { NodeEnv, NodeFactory, StorageNode } from '../node/contract.ts';
 import { createKvNode } from '../node/kvNode.ts';
@@ -161,7 +169,8 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
       ? startSetWorkload(scenario.workload, context)
       : startKvWorkload(scenario.workload, context);
   const end = scenario.workload.durationMs + scenario.workload.settleMs;
-  const aborted = runToEnd(sim, workload, end);
+  const repairMs = scenario.cluster.timeouts.readRepairMs ?? readRepairWaitMs;
+  const aborted = runToEnd(sim, workload, end, repairMs + finalRepairsLandMs);
   const simulatedAt = options.wallClock?.();
   // The final state is that of the nodes on the final ring: a decommissioned node's disk is gone.
   const { states, down, hintsLeft } = finalStates(sim, nemesis.members, createNode, config, workload, seed);
@@ -222,14 +231,22 @@ function losesPower(scenario: Scenario): boolean {
 }
 
 /**
- * Runs the workload, its settle time and its final reads. A node that throws (a broken invariant, or
- * an operating error a module failed to turn into a value) ends the run there: the report says so
- * instead of the runner dying, and the run is invalid.
+ * Runs the workload, its settle time and its final reads, then `drainMs` more: a final read repairs
+ * the replicas it did not need after its reply (`readRepairMs` later), and the final state must hold
+ * those repairs, or P3 sees a divergence the cluster is already mending. A node that throws (a
+ * broken invariant, or an operating error a module failed to turn into a value) ends the run there:
+ * the report says so instead of the runner dying, and the run is invalid.
  */
-function runToEnd(sim: Simulation, workload: RunningWorkload, end: number): RunReport['aborted'] {
+function runToEnd(
+  sim: Simulation,
+  workload: RunningWorkload,
+  end: number,
+  drainMs: number,
+): RunReport['aborted'] {
   try {
     sim.runUntil(end);
     while (!workload.finished && sim.now < end + finalReadsMsMax) if (!sim.step()) break;
+    sim.runUntil(sim.now + drainMs);
     return undefined;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

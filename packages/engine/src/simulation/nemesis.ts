@@ -16,6 +16,13 @@
  *   join                          start a node declared `joining`: it streams its ranges, then serves
  *   decommission                  the node hands its ranges over, then leaves (SPEC 1.7)
  *
+ * Membership changes happen one at a time, as the lab's buttons and Cassandra's consistent range
+ * movements require: a join or decommission due while another is in progress waits until that one
+ * has finished (its node's `rebalance.finished`); a decommission also until its node is up and its
+ * ring shows the finished change. A joiner computes what it pulls, and whom it fences, from the ring
+ * it starts on, and a leaving node whom it hands its ranges to: a change meanwhile would make that
+ * ring wrong under it.
+ *
  * Partitions and cuts accumulate until a heal. Every applied fault is logged with a sentence, for
  * the report's timeline.
  */
@@ -44,6 +51,11 @@ export class Nemesis {
   readonly members: NodeId[];
   /** The last node that refused a membership change, with why (`rebalance.refused`). */
   private refusal: { node: string; error: string } | null = null;
+  /** The node whose join or decommission is in progress, and the changes waiting for it to finish. */
+  private changing: { node: NodeId; kind: 'join' | 'decommission' } | null = null;
+  private readonly waitingChanges: (FaultEvent & { type: 'join' | 'decommission' })[] = [];
+  /** The last finished change, and the nodes whose rings show it (`ring.changed`). */
+  private lastChange: { node: NodeId; kind: 'join' | 'decommission'; seenBy: Set<NodeId> } | null = null;
 
   constructor(
     private readonly sim: Simulation,
@@ -55,6 +67,17 @@ export class Nemesis {
     sim.onEvent(
       (event) => {
         if (event.type === 'rebalance.refused') this.refusal = { node: event.node, error: event.error };
+        if (event.type === 'rebalance.finished' && event.node === this.changing?.node) {
+          this.lastChange = { ...this.changing, seenBy: new Set([this.changing.node]) };
+          this.changing = null;
+          if (this.waitingChanges.length > 0)
+            sim.schedule(sim.now, 'membership change', () => this.nextChange());
+        }
+        const last = this.lastChange;
+        if (event.type === 'ring.changed' && last !== null) {
+          if ((last.kind === 'join' ? event.added : event.removed).includes(last.node))
+            last.seenBy.add(event.node);
+        }
       },
       { messages: false },
     );
@@ -121,9 +144,10 @@ export class Nemesis {
       case 'dc-restore':
         return this.dcRestore(fault.dc);
       case 'join':
-        return this.join(asNodeId(fault.node));
       case 'decommission':
-        return this.decommission(asNodeId(fault.node));
+        if (this.changing === null && this.waitingChanges.length === 0) return this.startChange(fault);
+        this.waitingChanges.push(fault);
+        return `${fault.type} ${fault.node} waits: ${this.changeInProgress()} (one membership change at a time)`;
     }
   }
 
@@ -195,6 +219,33 @@ export class Nemesis {
   ringMemberOf(id: NodeId): RingMember {
     const spec = this.cluster.nodes.find((node) => node.id === id);
     return spec ? { id, dataCentre: spec.dataCentre, weight: spec.weight } : { id };
+  }
+
+  /** Starts the first waiting membership change (a decommission once its node is up). */
+  private nextChange(): void {
+    const fault = this.waitingChanges[0];
+    if (!fault || this.changing !== null) return;
+    const node = asNodeId(fault.node);
+    const unseen = this.lastChange !== null && !this.lastChange.seenBy.has(node);
+    if (fault.type === 'decommission' && (this.sim.state(node) !== 'up' || unseen)) {
+      this.sim.schedule(this.sim.now + 500, 'membership change', () => this.nextChange());
+      return;
+    }
+    this.waitingChanges.shift();
+    this.log.push({ atMs: this.sim.now, type: fault.type, description: this.startChange(fault) });
+  }
+
+  private startChange(fault: FaultEvent & { type: 'join' | 'decommission' }): string {
+    const node = asNodeId(fault.node);
+    const description = fault.type === 'join' ? this.join(node) : this.decommission(node);
+    if (fault.type === 'join' || this.members.indexOf(node) < 0) this.changing = { node, kind: fault.type };
+    return description;
+  }
+
+  private changeInProgress(): string {
+    const changing = this.changing;
+    if (changing === null) return 'an earlier change waits too';
+    return `${changing.node} is still ${changing.kind === 'join' ? 'joining' : 'leaving'}`;
   }
 
   /**

@@ -122,6 +122,18 @@ export function NodeInspector({
               earlier name, so its new counters are kept apart from the old ones.
             </p>
           ) : null}
+          {snapshot.rebalance?.phase === 'rebuilding' ? (
+            <p data-testid="inspector-rebuild" style={{ margin: '4px 0 0' }}>
+              Rebuilding: it lost its disk, so it answers no reads until it has pulled its ranges back
+              from the other replicas ({formatCount(snapshot.rebalance.waiting)} streams to go).
+            </p>
+          ) : null}
+          {(snapshot.rebalance?.fencedRanges ?? 0) > 0 ? (
+            <p data-testid="inspector-fences" style={{ margin: '4px 0 0' }}>
+              Serves no reads or writes in {formatCount(snapshot.rebalance?.fencedRanges ?? 0)} ranges it
+              hands to a joining node, until its ring shows that node.
+            </p>
+          ) : null}
         </Section>
       </div>
       <InspectorTables storage={s} membership={membership} hints={hints} />

@@ -17,6 +17,8 @@ export interface KvNodeSnapshot {
   at: number;
   /** The name its writes' clock entries carry: its id, or a new name after a start without its disk. */
   actor?: string;
+  /** Range movements: `rebuilding` after a lost disk; ranges fenced for a joiner (rebalance/). */
+  rebalance?: { phase: string; waiting: number; fencedRanges?: number };
   /** Requests this node coordinates that have not completed. */
   inFlight: number;
   /** Requests forwarded to another coordinator, awaiting its answer. */

@@ -15,6 +15,13 @@ const num = (v: unknown) => (typeof v === 'number' ? v : 0);
 const ids = (v: unknown) => (Array.isArray(v) ? v.map(str) : []);
 const list = (v: unknown) => listOf(ids(v));
 
+/** What a finished range movement means for the node, by its kind. */
+const finishedChange: Record<string, string> = {
+  bootstrap: 'has its ranges and serves',
+  rebuild: 'has its ranges back and answers reads again',
+  decommission: 'has handed its ranges over and leaves',
+};
+
 const sentences: Record<string, (e: Fields) => string> = {
   'member.suspected': (e) => `${e.node} suspects ${e.member} (silent for ${formatMs(num(e.silentForMs))})`,
   'member.down': (e) => `${e.node} declares ${e.member} down (reported by ${list(e.reportedBy)})`,
@@ -47,7 +54,9 @@ const sentences: Record<string, (e: Fields) => string> = {
       ? `${e.node} restarts with its saved ring (${list(e.members)})${e.left ? ' and stays left' : ''}`
       : `${e.node} cannot trust its saved ring (${e.problem}); it starts from its configuration`,
   'rebalance.finished': (e) =>
-    `${e.node} ${e.kind === 'bootstrap' ? 'has its ranges and serves' : 'has handed its ranges over and leaves'}: ${plural(num(e.keys), 'key')} in ${plural(num(e.streams), 'stream')}, ${formatMs(num(e.ms))}`,
+    `${e.node} ${finishedChange[str(e.kind)] ?? 'has handed its ranges over and leaves'}: ${plural(num(e.keys), 'key')} in ${plural(num(e.streams), 'stream')}, ${formatMs(num(e.ms))}`,
+  'rebuild.started': (e) =>
+    `${e.node} lost its disk: it pulls ${plural(num(e.ranges), 'range')} back from ${list(e.from)} and answers reads once they are here`,
   'stream.started': (e) =>
     e.direction === 'in'
       ? `${e.node} starts receiving a range from ${e.peer} (stream ${e.stream})`
