@@ -15,7 +15,7 @@ import { HintedHandoff } from '../handoff/handoff.ts';
 import { HintStore } from '../handoff/hintStore.ts';
 import { Membership } from '../membership/membership.ts';
 import { membershipTimersOf } from '../membership/settings.ts';
-import type { NodeId } from '../protocol/ids.ts';
+import { type NodeId, nodeId } from '../protocol/ids.ts';
 import type { Envelope, Message } from '../protocol/messages.ts';
 import type { Rng } from '../random/rng.ts';
 import { isRebalanceMessage } from '../rebalance/messages.ts';
@@ -219,6 +219,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private configure(patch: Record<string, unknown>, now: number, out: NodeOutput): void {
     if (patch.antiEntropy === 'trigger') this.antiEntropy.trigger(now, out);
     if (patch.decommission === true) this.rebalance.decommission(now, out);
+    if (typeof patch.joinCancelled === 'string') this.rebalance.joinCancelled(nodeId(patch.joinCancelled));
     if (patch.membership !== undefined) this.membership.retime(membershipTimersOf(patch.membership));
     const timeout = patch.requestTimeoutMs;
     if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0) {

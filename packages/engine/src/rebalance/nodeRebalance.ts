@@ -266,6 +266,11 @@ export class NodeRebalance {
       this.strayCheckAt = now + strayCheckDelayMs;
   }
 
+  /** The operator cancelled `joiner`'s join before it served: serve the ranges fenced for it again. */
+  joinCancelled(joiner: NodeId): void {
+    if (this.fences.lift(joiner)) this.save();
+  }
+
   /** The joiner a range holding `key` is fenced for here (this node no longer serves it), or null. */
   fencedFor(key: string): NodeId | null {
     return this.fences.fencedFor(key);

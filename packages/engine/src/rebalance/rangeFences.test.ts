@@ -89,7 +89,7 @@ describe('a join whose loser cannot reach the joiner after streaming', () => {
 
   afterEach(() => vi.restoreAllMocks());
 
-  function joinWithHeldForwards() {
+  function joinWithHeldForwards(onFenced?: (sim: Simulation) => void) {
     const sim = new Simulation({
       seed: 3,
       nodes: before,
@@ -116,6 +116,7 @@ describe('a join whose loser cannot reach the joiner after streaming', () => {
     let cutAt = Number.NaN;
     sim.onEvent((event) => {
       if (!event.type.startsWith('message.') && event.type !== 'storage') events.push(event);
+      if (event.type === 'range.fenced' && event.node === loser) onFenced?.(sim);
       const fromLoser = event.type === 'stream.done' && event.node === joiner && event.direction === 'in';
       if (!fromLoser || event.peer !== loser || ++streamed !== streamsFromLoser) return;
       // The joiner has the loser's last batch. From now on the loser's forwards are held up, and
@@ -179,6 +180,22 @@ describe('a join whose loser cannot reach the joiner after streaming', () => {
     });
     expect(stale.counts.readsAfterWrites).toBeGreaterThan(500);
     expect(stale.violationCount).toBe(0);
+  });
+
+  it('serves the fenced ranges again when the operator cancels the join', () => {
+    const key = [...Array(200).keys()]
+      .map((i) => `k${i}`)
+      .find((k) => lostRanges.some((m) => arcContains(m.start, m.end, keyPosition(k)))) as string;
+    const seen: (string | null)[] = [];
+    joinWithHeldForwards((sim) =>
+      sim.schedule(sim.now, 'cancel the join', () => {
+        const node = sim.node(loser) as KvNode;
+        seen.push(node.rebalance.fencedFor(key));
+        sim.control(loser, { joinCancelled: joiner });
+        seen.push(node.rebalance.fencedFor(key));
+      }),
+    );
+    expect(seen.slice(0, 2)).toEqual([joiner, null]);
   });
 
   it('negative control: without fences the joiner serves while the forwarded writes are held up', () => {

@@ -145,9 +145,12 @@ export class Nemesis {
         return this.dcRestore(fault.dc);
       case 'join':
       case 'decommission':
-        if (this.changing === null && this.waitingChanges.length === 0) return this.startChange(fault);
+        if (this.changing === null && this.waitingChanges.length === 0 && this.sawLastChange(fault))
+          return this.startChange(fault);
         this.waitingChanges.push(fault);
-        return `${fault.type} ${fault.node} waits: ${this.changeInProgress()} (one membership change at a time)`;
+        if (this.changing === null && this.waitingChanges.length === 1)
+          sim.schedule(sim.now + 500, 'membership change', () => this.nextChange());
+        return `${fault.type} ${fault.node} waits: ${this.changeInProgress(fault)} (one membership change at a time)`;
     }
   }
 
@@ -226,8 +229,7 @@ export class Nemesis {
     const fault = this.waitingChanges[0];
     if (!fault || this.changing !== null) return;
     const node = asNodeId(fault.node);
-    const unseen = this.lastChange !== null && !this.lastChange.seenBy.has(node);
-    if (fault.type === 'decommission' && (this.sim.state(node) !== 'up' || unseen)) {
+    if (fault.type === 'decommission' && (this.sim.state(node) !== 'up' || !this.sawLastChange(fault))) {
       this.sim.schedule(this.sim.now + 500, 'membership change', () => this.nextChange());
       return;
     }
@@ -242,10 +244,19 @@ export class Nemesis {
     return description;
   }
 
-  private changeInProgress(): string {
-    const changing = this.changing;
-    if (changing === null) return 'an earlier change waits too';
-    return `${changing.node} is still ${changing.kind === 'join' ? 'joining' : 'leaving'}`;
+  /** A decommission starts once its node's ring shows the last change: it hands ranges over by it. */
+  private sawLastChange(fault: FaultEvent & { type: 'join' | 'decommission' }): boolean {
+    const last = this.lastChange;
+    return fault.type === 'join' || last === null || last.seenBy.has(asNodeId(fault.node));
+  }
+
+  private changeInProgress(fault: FaultEvent & { type: 'join' | 'decommission' }): string {
+    const { changing, lastChange } = this;
+    if (changing !== null)
+      return `${changing.node} is still ${changing.kind === 'join' ? 'joining' : 'leaving'}`;
+    if (this.waitingChanges.length > 1) return 'an earlier change waits too';
+    const what = lastChange?.kind === 'join' ? 'joined' : 'left';
+    return `${fault.node}'s ring does not show yet that ${lastChange?.node} ${what}`;
   }
 
   /**

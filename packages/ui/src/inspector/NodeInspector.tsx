@@ -124,8 +124,8 @@ export function NodeInspector({
           ) : null}
           {snapshot.rebalance?.phase === 'rebuilding' ? (
             <p data-testid="inspector-rebuild" style={{ margin: '4px 0 0' }}>
-              Rebuilding: it lost its disk, so it answers no reads until it has pulled its ranges back
-              from the other replicas ({formatCount(snapshot.rebalance.waiting)} streams to go).
+              Rebuilding: it lost its disk, so it answers no reads until it has pulled its ranges back from
+              the other replicas ({formatCount(snapshot.rebalance.waiting)} streams to go).
             </p>
           ) : null}
           {(snapshot.rebalance?.fencedRanges ?? 0) > 0 ? (

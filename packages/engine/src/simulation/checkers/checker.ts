@@ -152,13 +152,16 @@ export function quorumsIntersect(config: CheckerConfig): boolean {
  * They hold across membership changes too. While a range moves, a coordinator that has not heard
  * of the change yet still reads the old preference list; random compound-fault runs showed reads
  * that missed a write acknowledged by a node losing the range while its forward to the joiner was
- * held up (4 of 500 strict runs with a join and a decommission, before the fix). A joiner now serves
- * only once every node losing a range to it has stopped serving the range and delivered its
- * forwards, and under strict quorums a node answers only for keys its own ring gives it
- * (rebalance/rangeFences.ts).
+ * held up (1 of 400 strict runs with a join and a decommission). A joiner now serves only once
+ * every node losing a range to it has stopped serving the range and delivered its forwards, and
+ * under strict quorums a node answers only for keys its own ring gives it (rebalance/rangeFences.ts).
+ * They hold across wipes too: a wiped replica rebuilds before it answers reads (rebalance.ts).
+ *
+ * They are not promised when the run wipes as many disks as W: an acknowledged write can then be
+ * lost (P1 is not promised either), and every later read misses it.
  */
 export function freshReadsPromised(config: CheckerConfig): boolean {
-  return quorumsIntersect(config) && config.conflictMode === 'siblings';
+  return quorumsIntersect(config) && acknowledgedWritesKept(config);
 }
 
 /**

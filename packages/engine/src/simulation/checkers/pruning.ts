@@ -4,8 +4,9 @@
  * replica drops a version only when a writer had seen its dot, and a pruned entry can only make a
  * version look concurrent — but the checkers judge from the clocks they see: once an entry is
  * pruned, a write superseded through it no longer shows as superseded (P1), a new clock no longer
- * descends its context (P2), and the false conflicts pruning makes by design break P7. So those
- * three are measured, not promised, in a run where pruning may have happened.
+ * descends its context (P2), a read's context no longer covers the writes it saw (P4–P6), and the
+ * false conflicts pruning makes by design break P7. So those are measured, not promised, in a run
+ * where pruning may have happened.
  *
  * It may have happened only if some observed clock holds `clockEntriesMax` entries or more: a pruned
  * clock holds exactly that many, and every clock that descends one holds at least as many. So a run

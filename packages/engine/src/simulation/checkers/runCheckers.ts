@@ -2,7 +2,7 @@
  * Every history checker over one run, in property order, for the runner's report and the lab.
  * The Jepsen set checker runs when the history has `add` operations (the set workload); the
  * convergence checker (P3) when the driver knows the keys' preference lists and the hints left.
- * A run *passes* when every promised property is valid. P1, P2 and P7 are not promised in a run
+ * A run *passes* when every promised property is valid. P1, P2, P4–P7 are not promised in a run
  * whose clocks may have been pruned (pruning.ts).
  */
 
@@ -28,7 +28,7 @@ export interface CheckerVerdicts {
 }
 
 /** The properties whose checkers read causality from the store's clocks (pruning.ts). */
-const judgedByClocks: ReadonlySet<string> = new Set(['P1', 'P2', 'P7']);
+const judgedByClocks: ReadonlySet<string> = new Set(['P1', 'P2', 'P4', 'P5', 'P6', 'P7']);
 
 function unpromiseForPruning(result: CheckerResult): void {
   result.promised = false;
