@@ -18,7 +18,10 @@ export type WriteBackSent = EventOf<'write-back.sent'>;
 export type WriteBackAcked = EventOf<'write-back.acked'>;
 export type RequestForwarded = EventOf<'request.forwarded'>;
 
-/** Groups for filtering. `membership` covers the ping protocol now and gossip when it lands. */
+/**
+ * Groups for filtering. `membership` covers the failure detectors (ping, gossip) and membership
+ * changes: the ring, range streams, fences, rebuilds and clean-ups.
+ */
 export type EventKind = 'request' | 'message' | 'storage' | 'node' | 'membership' | 'repair' | 'other';
 
 export const eventKinds: readonly EventKind[] = [
@@ -41,7 +44,11 @@ export function eventKind(event: AnyEvent): EventKind {
     return 'request';
   if (type === 'storage') return 'storage';
   if (type.startsWith('node.')) return 'node';
-  if (type.startsWith('peer.') || /^(member|gossip|membership)[.-]/.test(type)) return 'membership';
+  if (
+    type.startsWith('peer.') ||
+    /^(member|gossip|membership|ring|rebalance|stream|range|rebuild)[.-]/.test(type)
+  )
+    return 'membership';
   if (type === 'read-repair.sent' || /^(write-back|hint|handoff|merkle|anti-?entropy)[.-]/.test(type))
     return 'repair';
   return 'other';
