@@ -134,7 +134,13 @@ export class LiveCluster {
   restart(id: NodeId): Promise<void> {
     if (this.running.has(id)) return Promise.resolve();
     this.mark('restart', `${id} restarting in a new worker (recovering from its files)`, [id]);
-    return this.serially(() => this.startOne(id, false));
+    return this.serially(async () => {
+      await this.startOne(id, false);
+      // Nodes gone while it was down (a cancelled join, a departure): ranges it fenced for them
+      // are its own again (engine rangeFences.ts).
+      for (const gone of this.store.getState().membership.retired)
+        await this.configureNode(id, { nodeGone: gone });
+    });
   }
 
   /** Terminates the node and starts it on an empty disk: a permanent failure. */

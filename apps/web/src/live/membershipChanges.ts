@@ -243,7 +243,7 @@ export class MembershipChanges {
     void this.retireWorker(id);
     // Nodes that already stopped serving ranges for it (engine rangeFences.ts) serve them again.
     for (const node of this.store.getState().order)
-      if (node !== id) void this.cluster.configureNode(node, { joinCancelled: id });
+      if (node !== id) void this.cluster.configureNode(node, { nodeGone: id });
     this.store.setState((s) => ({ membership: { ...s.membership, joining: [] } }));
     this.note('remove', `${id}'s join cancelled: it never announced itself, so no request was routed to it`, [
       id,

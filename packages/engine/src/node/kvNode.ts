@@ -219,7 +219,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private configure(patch: Record<string, unknown>, now: number, out: NodeOutput): void {
     if (patch.antiEntropy === 'trigger') this.antiEntropy.trigger(now, out);
     if (patch.decommission === true) this.rebalance.decommission(now, out);
-    if (typeof patch.joinCancelled === 'string') this.rebalance.joinCancelled(nodeId(patch.joinCancelled));
+    if (typeof patch.nodeGone === 'string') this.rebalance.nodeGone(nodeId(patch.nodeGone));
     if (patch.membership !== undefined) this.membership.retime(membershipTimersOf(patch.membership));
     const timeout = patch.requestTimeoutMs;
     if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0) {

@@ -266,9 +266,12 @@ export class NodeRebalance {
       this.strayCheckAt = now + strayCheckDelayMs;
   }
 
-  /** The operator cancelled `joiner`'s join before it served: serve the ranges fenced for it again. */
-  joinCancelled(joiner: NodeId): void {
-    if (this.fences.lift(joiner)) this.save();
+  /**
+   * The operator says `node` is gone for good: a join cancelled before it served, or a node that
+   * left. Ranges fenced for it are this node's again (a node that left handed them back first).
+   */
+  nodeGone(node: NodeId): void {
+    if (this.fences.lift(node)) this.save();
   }
 
   /** The joiner a range holding `key` is fenced for here (this node no longer serves it), or null. */

@@ -191,7 +191,7 @@ describe('a join whose loser cannot reach the joiner after streaming', () => {
       sim.schedule(sim.now, 'cancel the join', () => {
         const node = sim.node(loser) as KvNode;
         seen.push(node.rebalance.fencedFor(key));
-        sim.control(loser, { joinCancelled: joiner });
+        sim.control(loser, { nodeGone: joiner });
         seen.push(node.rebalance.fencedFor(key));
       }),
     );
