@@ -10,56 +10,18 @@
  */
 import { describe, expect, it } from 'vitest';
 import { rangeForwardGraceMs } from '../constants.ts';
-import { createKvNode, type KvNode } from '../node/kvNode.ts';
-import type { ClusterEvent } from '../protocol/events.ts';
+import type { KvNode } from '../node/kvNode.ts';
 import { type NodeId, nodeIds } from '../protocol/ids.ts';
-import { Rng } from '../random/rng.ts';
 import { ownership } from '../ring/ownership.ts';
 import { preferenceList } from '../ring/preferenceList.ts';
 import { buildRing } from '../ring/ring.ts';
 import type { ReplicaStates } from '../simulation/checkers/checker.ts';
 import { historyClock } from '../simulation/checkers/clocks.ts';
 import { checkNoLostWrites } from '../simulation/checkers/lostWrites.ts';
-import { History, type HistoryValue } from '../simulation/history.ts';
-import { Simulation } from '../simulation/simulation.ts';
-import { startKvWorkload } from '../simulation/workloads/kvWorkload.ts';
-import type { RunningWorkload } from '../simulation/workloads/workload.ts';
+import type { HistoryValue } from '../simulation/history.ts';
+import { type LoadedCluster, underLoad } from './testing/underLoad.ts';
 
-interface Run {
-  sim: Simulation;
-  history: History;
-  workload: RunningWorkload;
-  events: ClusterEvent[];
-}
-
-function underLoad(seed: number, nodes: NodeId[], keys: number, config: Record<string, unknown>): Run {
-  const sim = new Simulation({
-    seed,
-    nodes,
-    createNode: createKvNode,
-    config: { n: 3, antiEntropyIntervalMs: 0, members: nodes.map((id) => ({ id })), ...config },
-  });
-  const events: ClusterEvent[] = [];
-  sim.onEvent((event) => {
-    if (!event.type.startsWith('message.') && event.type !== 'storage') events.push(event);
-  });
-  const history = new History();
-  const workload = startKvWorkload(
-    {
-      kind: 'kv',
-      clients: 5,
-      ratePerSecond: 200,
-      durationMs: 20_000,
-      settleMs: 3_000,
-      mix: { get: 0.3, put: 0.7, delete: 0 },
-      keys,
-      keyDistribution: 'uniform',
-      valueBytes: 32,
-    },
-    { sim, history, rng: new Rng(seed, 'workload'), nodes, n: 3, clientTimeoutMs: 3_000 },
-  );
-  return { sim, history, workload, events };
-}
+type Run = LoadedCluster;
 
 /** What the nodes on the final ring hold, as the P1 checker reads it. */
 function statesOf(run: Run, members: readonly NodeId[]): ReplicaStates {

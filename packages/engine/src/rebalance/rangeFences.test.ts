@@ -13,17 +13,14 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { KeyRange } from '../antiEntropy/ranges.ts';
 import { emptyOutput } from '../node/contract.ts';
-import { createKvNode, type KvNode } from '../node/kvNode.ts';
-import type { ClusterEvent } from '../protocol/events.ts';
+import type { KvNode } from '../node/kvNode.ts';
 import { type NodeId, nodeId, nodeIds } from '../protocol/ids.ts';
-import { Rng } from '../random/rng.ts';
 import { rangeMoves } from '../ring/rangeMoves.ts';
 import { arcContains, buildRing, keyPosition } from '../ring/ring.ts';
 import { checkNoStaleReads } from '../simulation/checkers/staleReads.ts';
-import { History } from '../simulation/history.ts';
-import { Simulation } from '../simulation/simulation.ts';
-import { startKvWorkload } from '../simulation/workloads/kvWorkload.ts';
+import type { Simulation } from '../simulation/simulation.ts';
 import { FenceRequests, RangeFences } from './rangeFences.ts';
+import { underLoad } from './testing/underLoad.ts';
 
 const n6 = nodeId('n6');
 
@@ -90,32 +87,10 @@ describe('a join whose loser cannot reach the joiner after streaming', () => {
   afterEach(() => vi.restoreAllMocks());
 
   function joinWithHeldForwards(onFenced?: (sim: Simulation) => void) {
-    const sim = new Simulation({
-      seed: 3,
-      nodes: before,
-      createNode: createKvNode,
-      config: { ...config, members: before.map((id) => ({ id })) },
-    });
-    const history = new History();
-    const workload = startKvWorkload(
-      {
-        kind: 'kv',
-        clients: 5,
-        ratePerSecond: 200,
-        durationMs: 16_000,
-        settleMs: 2_000,
-        mix: { get: 0.5, put: 0.5, delete: 0 },
-        keys: 60,
-        keyDistribution: 'uniform',
-        valueBytes: 16,
-      },
-      { sim, history, rng: new Rng(3, 'workload'), nodes: before, n: 3, clientTimeoutMs: 3_000 },
-    );
-    const events: ClusterEvent[] = [];
+    const { sim, history, workload, events } = underLoad(3, before, 60, config, 16_000);
     let streamed = 0;
     let cutAt = Number.NaN;
     sim.onEvent((event) => {
-      if (!event.type.startsWith('message.') && event.type !== 'storage') events.push(event);
       if (event.type === 'range.fenced' && event.node === loser) onFenced?.(sim);
       const fromLoser = event.type === 'stream.done' && event.node === joiner && event.direction === 'in';
       if (!fromLoser || event.peer !== loser || ++streamed !== streamsFromLoser) return;
