@@ -33,7 +33,10 @@ export interface MembershipView {
   /** The node streaming its ranges in, or out; empty when no change is in progress. */
   joining: NodeId[];
   leaving: NodeId[];
-  /** Node ids that left this cluster: never given to a new node (their peers remember them as left). */
+  /**
+   * Node ids that left this cluster or whose join was cancelled: never given to a new node (their
+   * peers remember them as left, or saved fences for them).
+   */
   retired: NodeId[];
 }
 

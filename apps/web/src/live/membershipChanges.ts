@@ -241,10 +241,13 @@ export class MembershipChanges {
 
   private cancelJoin(id: NodeId): void {
     void this.retireWorker(id);
-    // Nodes that already stopped serving ranges for it (engine rangeFences.ts) serve them again.
+    // Nodes that already stopped serving ranges for it (engine rangeFences.ts) serve them again; a
+    // node down now is told when it restarts (liveCluster.ts `restart`), as the id is retired.
     for (const node of this.store.getState().order)
       if (node !== id) void this.cluster.configureNode(node, { nodeGone: id });
-    this.store.setState((s) => ({ membership: { ...s.membership, joining: [] } }));
+    this.store.setState((s) => ({
+      membership: { ...s.membership, joining: [], retired: [...s.membership.retired, id] },
+    }));
     this.note('remove', `${id}'s join cancelled: it never announced itself, so no request was routed to it`, [
       id,
     ]);
