@@ -36,7 +36,7 @@ import { replicasFor } from '../ring/placement.ts';
 import type { Ring } from '../ring/ring.ts';
 import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { LsmStore } from '../storage/lsmStore.ts';
-import { ManualClock } from '../time/clock.ts';
+import { earlier, ManualClock } from '../time/clock.ts';
 import { Actor } from '../versioning/actor.ts';
 import { syncSiblings, type Version } from '../versioning/siblings.ts';
 import {
@@ -485,11 +485,6 @@ export class KvNode implements StorageNode, CoordinatorHost {
       hints: this.handoff.hints.size,
     };
   }
-}
-
-/** The earlier of two deadlines, null meaning none. */
-function earlier(a: number | null, b: number | null): number | null {
-  return a === null || (b !== null && b < a) ? b : a;
 }
 
 /** The node factory for drivers: reads the settings from the environment, refuses bad ones. */

@@ -35,6 +35,7 @@ import type { Rng } from '../random/rng.ts';
 import { type Placement, replicasFor } from '../ring/placement.ts';
 import type { Ring, RingMember } from '../ring/ring.ts';
 import type { FileSystem } from '../storage/files/fileSystem.ts';
+import { earlier } from '../time/clock.ts';
 import type { Version } from '../versioning/siblings.ts';
 import type { RebalanceMessage, RingState } from './messages.ts';
 import { RangeCleanup } from './rangeCleanup.ts';
@@ -444,6 +445,3 @@ export class NodeRebalance {
     });
   }
 }
-
-/** The earlier of two deadlines, null meaning none. */
-const earlier = (a: number | null, b: number | null) => (a === null || (b !== null && b < a) ? b : a);

@@ -21,17 +21,15 @@
  * and under strict quorums a node serves only the keys its ring gives it (kvNode `serves`).
  */
 
-import type { KeyRange } from '../antiEntropy/ranges.ts';
+import { type KeyRange, rangeContains, sameRange } from '../antiEntropy/ranges.ts';
 import { streamRetryMs } from '../constants.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
-import { arcContains, keyPosition } from '../ring/ring.ts';
+import { keyPosition } from '../ring/ring.ts';
 import type { SavedHandover } from './ringFile.ts';
 
 /** A range this node stopped serving because it is handing it to `peer`. */
 export type Fence = SavedHandover;
-
-const sameRange = (a: KeyRange, b: KeyRange) => a.start === b.start && a.end === b.end;
 
 /** The losing side: the ranges this node no longer serves, until its ring shows their new owner. */
 export class RangeFences {
@@ -49,7 +47,7 @@ export class RangeFences {
   fencedFor(key: string): NodeId | null {
     if (this.fences.length === 0) return null; // the common case: nothing moves
     const position = keyPosition(key);
-    for (const f of this.fences) if (arcContains(f.range.start, f.range.end, position)) return f.peer;
+    for (const f of this.fences) if (rangeContains(f.range, position)) return f.peer;
     return null;
   }
 

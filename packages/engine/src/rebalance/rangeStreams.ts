@@ -21,7 +21,7 @@
  * leaves); a stream id (`<opener>@<start>#<n>`) is never reused, not even by a restarted node.
  */
 
-import type { KeyRange } from '../antiEntropy/ranges.ts';
+import { type KeyRange, rangeContains, sameRange } from '../antiEntropy/ranges.ts';
 import {
   rangeForwardGraceMs,
   rangeForwardMaxMs,
@@ -103,8 +103,6 @@ interface UnackedForward {
 /** Finished incoming stream ids remembered, so a late duplicate batch is acked, not taken as a new push. */
 const finishedStreamsKept = 1_024;
 
-const sameRange = (a: KeyRange, b: KeyRange) => a.start === b.start && a.end === b.end;
-
 export class RangeStreams {
   readonly counters = { batchesSent: 0, batchesResent: 0, batchesReceived: 0, forwarded: 0 };
   private readonly outgoing = new Map<string, Outgoing>();
@@ -146,7 +144,7 @@ export class RangeStreams {
     for (const f of this.unacked.values()) {
       if (f.to !== to) continue;
       const position = keyPosition(f.key);
-      if (ranges.some((r) => arcContains(r.start, r.end, position))) return true;
+      if (ranges.some((r) => rangeContains(r, position))) return true;
     }
     return false;
   }

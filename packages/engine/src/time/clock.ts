@@ -68,3 +68,8 @@ export function earliestDeadline(timeouts: Iterable<Timeout>): number | null {
   }
   return earliest;
 }
+
+/** The earlier of two deadlines, null meaning none (for hot paths: nothing is allocated). */
+export function earlier(a: number | null, b: number | null): number | null {
+  return a === null || (b !== null && b < a) ? b : a;
+}
