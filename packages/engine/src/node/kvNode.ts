@@ -400,7 +400,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
         return;
       case 'replica-get': {
         // Not a replica of the key for now (rebalance `notServing`): silent, as for a corrupt set.
-        if (this.rebalance.notServing(body.key, this.config.quorum === 'strict', 'read')) return;
+        if (this.rebalance.notServing(body.key, 'read')) return;
         const siblings = this.readLocal(body.key);
         // A replica whose stored set is corrupt stays silent for this key; the coordinator counts others.
         if (!isKvError(siblings)) this.send(from, { type: 'replica-get-reply', op: body.op, siblings }, out);
@@ -425,9 +425,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
 
   private onReplicaPut(from: NodeId, put: ReplicaPut, now: number, out: NodeOutput): void {
     const cause = put.readRepair ? 'read-repair' : 'replica'; // a read's write-back (readRepair.ts)
-    const strict = this.config.quorum === 'strict';
     const refused =
-      (put.hintFor === undefined ? this.rebalance.notServing(put.key, strict, 'write') : null) ??
+      (put.hintFor === undefined ? this.rebalance.notServing(put.key, 'write') : null) ??
       this.writeLocal(put.key, put.versions, cause, put.hintFor, now, out);
     const ack = { type: 'replica-put-ack', op: put.op, ok: refused === null } as const;
     this.send(from, refused ? { ...ack, error: refused.message } : ack, out);

@@ -34,6 +34,7 @@ import type { Message } from '../protocol/messages.ts';
 import type { Rng } from '../random/rng.ts';
 import { type Placement, replicasFor } from '../ring/placement.ts';
 import type { Ring, RingMember } from '../ring/ring.ts';
+import type { QuorumMode } from '../scenario/types.ts';
 import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { earlier } from '../time/clock.ts';
 import type { Version } from '../versioning/siblings.ts';
@@ -81,6 +82,8 @@ export interface NodeRebalanceSettings {
   n: number;
   /** Where keys' replicas live (N, or N per data centre); `n` when absent. */
   placement?: Placement;
+  /** Under strict quorums a node answers only for keys its own ring gives it (`notServing`). */
+  quorum?: QuorumMode;
 }
 
 export class NodeRebalance {
@@ -291,7 +294,7 @@ export class NodeRebalance {
    * The coordinator that asked is then on another ring than this node, and this node's copy may miss
    * the writes acknowledged on the ring that moved the key away from it.
    */
-  notServing(key: string, strict: boolean, what: 'read' | 'write'): KvError | null {
+  notServing(key: string, what: 'read' | 'write'): KvError | null {
     const self = this.host.self;
     if (what === 'read' && this.rebalance.phase === 'rebuilding')
       return kvError('KV_NOT_SERVING', `${self} lost its disk and answers reads once its ranges are back`);
@@ -303,7 +306,7 @@ export class NodeRebalance {
       );
     if (this.rebalance.phase === 'left') return kvError('KV_NOT_SERVING', `${self} has left the cluster`);
     const placement = this.settings.placement ?? this.settings.n;
-    if (strict && !replicasFor(this.ring, key, placement).nodes.includes(self))
+    if (this.settings.quorum === 'strict' && !replicasFor(this.ring, key, placement).nodes.includes(self))
       return kvError('KV_NOT_SERVING', `${self} is not a replica of ${key} on its ring`);
     return null;
   }

@@ -18,7 +18,7 @@
  * old list without L both contain, so R + W > N still makes read and write quorums meet.
  *
  * A fence is lifted once L's ring shows J: from then on L's own ring no longer gives it the range,
- * and under strict quorums a node serves only the keys its ring gives it (kvNode `serves`).
+ * and under strict quorums a node serves only the keys its ring gives it (nodeRebalance.ts `notServing`).
  */
 
 import { type KeyRange, rangeContains, sameRange } from '../antiEntropy/ranges.ts';

@@ -174,8 +174,16 @@ export class Rebalance {
   }
 
   private begin(kind: Change['kind'], after: Ring, now: number): Change {
-    const current = { kind, after, waiting: new Set<string>(), fences: null, streams: 0, keys: 0, bytes: 0 };
-    this.current = { ...current, startedAt: now };
+    this.current = {
+      kind,
+      after,
+      waiting: new Set(),
+      fences: null,
+      streams: 0,
+      keys: 0,
+      bytes: 0,
+      startedAt: now,
+    };
     return this.current;
   }
 
