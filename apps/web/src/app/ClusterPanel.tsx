@@ -251,7 +251,16 @@ function NodeTable({
                   <span className="muted small"> {dataCentreMap(state.settings, state.order)?.[id]}</span>
                 )}
               </th>
-              <td data-testid={`status-${id}`} className={`state-${shown}`}>
+              <td
+                data-testid={`status-${id}`}
+                className={`state-${shown}`}
+                title={
+                  // Under a partition each side holds the other down: say whose verdict it is.
+                  !change && verdict?.doubtedBy.length
+                    ? `${shown} by ${verdict.doubtedBy.join(', ')}`
+                    : undefined
+                }
+              >
                 {shown}
               </td>
               <td className="actions">

@@ -109,6 +109,11 @@ const conflictModes = [
   { value: 'lww', label: 'last write wins' },
 ] as const;
 
+const quorumModes = [
+  { value: 'sloppy', label: 'sloppy (stand-ins with hints)' },
+  { value: 'strict', label: 'strict (only the N replicas)' },
+] as const;
+
 const readRepairModes = [
   { value: 'before-reply', label: 'before the reply' },
   { value: 'after-reply', label: 'after the reply' },
@@ -221,6 +226,20 @@ export function SettingsPanel({ state, cluster }: { state: LabState; cluster: Li
             data-testid="setting-conflictMode"
           >
             {conflictModes.map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          quorum{' '}
+          <select
+            value={draft.quorum}
+            onChange={(e) => setDraft({ ...draft, quorum: e.target.value as ClusterSettings['quorum'] })}
+            data-testid="setting-quorum"
+          >
+            {quorumModes.map((m) => (
               <option key={m.value} value={m.value}>
                 {m.label}
               </option>

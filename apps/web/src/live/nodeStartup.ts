@@ -119,6 +119,7 @@ function nodeConfig(store: LabStore, id: NodeId): Record<string, unknown> {
     w: settings.w,
     virtualNodes: settings.virtualNodes,
     conflictMode: settings.conflictMode,
+    quorum: settings.quorum,
     readRepair: settings.readRepair,
     // The node reads its gossip timers from the top level of its settings.
     ...timers.membership,

@@ -1,14 +1,22 @@
 /**
- * The cluster settings a user can change in the lab (N, R, W, virtual nodes, conflict mode, read
- * repair before or after the reply, one or two data centres with replicas per data centre:
- * dataCentres.ts), their validation in sentences,
+ * The cluster settings a user can change in the lab (N, R, W, virtual nodes, conflict mode, sloppy
+ * or strict quorums, read repair before or after the reply, one or two data centres with replicas
+ * per data centre: dataCentres.ts), their validation in sentences,
  * and how the request timeout follows the network speed.
  *
  * Settings are applied by restarting every worker with the new config (the data stays on disk), and
  * they are remembered in localStorage so that a reload reopens the same cluster.
  */
 
-import { type ConflictMode, type ReadRepairMode, virtualNodesDefault } from '@kvscope/engine';
+import {
+  type ConflictMode,
+  conflictModes,
+  type QuorumMode,
+  quorumModes,
+  type ReadRepairMode,
+  readRepairModes,
+  virtualNodesDefault,
+} from '@kvscope/engine';
 import { type DataCentreSettings, dataCentreProblem, evenSplit } from './dataCentres.ts';
 
 export interface ClusterSettings extends DataCentreSettings {
@@ -18,6 +26,12 @@ export interface ClusterSettings extends DataCentreSettings {
   w: number;
   virtualNodes: number;
   conflictMode: ConflictMode;
+  /**
+   * Sloppy: a coordinator counts stand-ins further round the ring, with hints, for replicas it
+   * believes down (the engine's default). Strict: only the key's N replicas count (SPEC 1.5, the
+   * comparison), and a replica that lost its disk rebuilds before it answers reads.
+   */
+  quorum: QuorumMode;
   /** Whether a read writes its result back to stale replicas before answering (the engine's default). */
   readRepair: ReadRepairMode;
 }
@@ -29,6 +43,7 @@ export const defaultSettings: ClusterSettings = {
   w: 2,
   virtualNodes: virtualNodesDefault,
   conflictMode: 'siblings',
+  quorum: 'sloppy',
   readRepair: 'before-reply',
   dataCentres: 1,
   replicasPerDc: evenSplit(3),
@@ -52,14 +67,21 @@ export function settingsProblem(s: ClusterSettings): string | null {
   if (s.w > s.n) return `W=${s.w} is more replicas than N=${s.n}: a write could never gather W acks.`;
   if (!whole(s.virtualNodes) || s.virtualNodes > virtualNodesMax)
     return `Virtual nodes must be between 1 and ${virtualNodesMax} per node (got ${s.virtualNodes}).`;
+  if (!conflictModes.includes(s.conflictMode))
+    return `Conflicts are kept as ${conflictModes.join(' or ')} (got ${s.conflictMode}).`;
+  if (!quorumModes.includes(s.quorum)) return `Quorums are ${quorumModes.join(' or ')} (got ${s.quorum}).`;
+  if (!readRepairModes.includes(s.readRepair))
+    return `Read repair runs ${readRepairModes.join(' or ')} (got ${s.readRepair}).`;
   return null;
 }
 
 /** One line on what R and W promise together (SPEC 1.4: the lab makes the difference visible). */
 export function quorumNote(s: ClusterSettings): string {
-  return s.r + s.w > s.n
-    ? `R+W=${s.r + s.w} > N=${s.n}: every read quorum overlaps every write quorum.`
-    : `R+W=${s.r + s.w} ≤ N=${s.n}: a read may miss the latest write (stale reads are possible).`;
+  if (s.r + s.w <= s.n)
+    return `R+W=${s.r + s.w} ≤ N=${s.n}: a read may miss the latest write (stale reads are possible).`;
+  return s.quorum === 'strict'
+    ? `R+W=${s.r + s.w} > N=${s.n}, strict: only the key's N replicas count, so every read quorum overlaps every write quorum; with too few of them reachable, requests fail.`
+    : `R+W=${s.r + s.w} > N=${s.n}: read and write quorums overlap while the key's replicas answer; a write that stand-ins took (sloppy quorum) can be missed until its hints are handed over.`;
 }
 
 /**

@@ -110,6 +110,19 @@ describe('describeEvent', () => {
     expect(describeEvent(hint)).toBe('n4 stands in for n3: keeps a hint for k7');
     const fault = { type: 'lab.fault', at: 0, node: 'n3', kind: 'kill', label: 'n3 killed', nodes: ['n3'] };
     expect(describeEvent(fault)).toBe('n3 killed');
+    const level = {
+      type: 'antientropy.level',
+      at: 0,
+      node: 'n2',
+      peer: 'n1',
+      depth: 1,
+      compared: 4,
+      differing: 1,
+    };
+    expect(describeEvent(level)).toBe('n2 and n1 compare 4 Merkle tree nodes at depth 1: one differs');
+    expect(describeEvent({ ...level, depth: 0, compared: 1, differing: 0 })).toBe(
+      'n2 and n1 compare 1 Merkle tree node at depth 0: all agree',
+    );
   });
 
   it('still reads sensibly for an event type this build does not know (a future protocol)', () => {

@@ -39,6 +39,8 @@ const sentences: Record<string, (e: Fields) => string> = {
   'hint.dropped': (e) =>
     `${e.node} drops its hint for ${e.key} meant for ${e.owner} (${formatMs(num(e.ageMs))} old)`,
   'antientropy.started': (e) => `${e.node} compares a Merkle tree with ${e.peer} (${e.trigger})`,
+  'antientropy.level': (e) =>
+    `${e.node} and ${e.peer} compare ${plural(num(e.compared), 'Merkle tree node')} at depth ${num(e.depth)}: ${num(e.differing) === 0 ? 'all agree' : num(e.differing) === 1 ? 'one differs' : `${num(e.differing)} differ`}`,
   'antientropy.repaired': (e) =>
     `${e.node} repaired ${plural(num(e.keys), 'key')} from ${e.peer} (${formatSize(num(e.bytes))})`,
   'antientropy.done': (e) =>
