@@ -31,6 +31,7 @@ function membershipRows(snapshot: NodeSnapshot): MembershipRow[] | undefined {
     heartbeat: row.heartbeat,
     silentForMs: row.silentForMs,
     suspectedBy: row.reporters,
+    ...(row.phi === undefined ? {} : { phi: row.phi }),
   }));
 }
 

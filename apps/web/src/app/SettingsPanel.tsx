@@ -114,6 +114,12 @@ const quorumModes = [
   { value: 'strict', label: 'strict (only the N replicas)' },
 ] as const;
 
+const detectors = [
+  { value: 'gossip', label: 'gossip (down once two report it)' },
+  { value: 'local', label: 'local (its own silence timer)' },
+  { value: 'phi', label: 'phi accrual (φ ≥ 8, Cassandra)' },
+] as const;
+
 const readRepairModes = [
   { value: 'before-reply', label: 'before the reply' },
   { value: 'after-reply', label: 'after the reply' },
@@ -240,6 +246,20 @@ export function SettingsPanel({ state, cluster }: { state: LabState; cluster: Li
             data-testid="setting-quorum"
           >
             {quorumModes.map((m) => (
+              <option key={m.value} value={m.value}>
+                {m.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          failure detector{' '}
+          <select
+            value={draft.detector}
+            onChange={(e) => setDraft({ ...draft, detector: e.target.value as ClusterSettings['detector'] })}
+            data-testid="setting-detector"
+          >
+            {detectors.map((m) => (
               <option key={m.value} value={m.value}>
                 {m.label}
               </option>

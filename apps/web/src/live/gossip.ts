@@ -22,6 +22,8 @@ export interface MemberRow {
   heartbeat: number;
   silentForMs: number;
   reporters: string[];
+  /** The suspicion level, from a phi-accrual detector only. */
+  phi?: number;
 }
 
 export type NodeState = 'starting' | 'up' | 'suspected' | 'down' | 'paused' | 'crashed';

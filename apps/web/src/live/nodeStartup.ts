@@ -120,6 +120,7 @@ function nodeConfig(store: LabStore, id: NodeId): Record<string, unknown> {
     virtualNodes: settings.virtualNodes,
     conflictMode: settings.conflictMode,
     quorum: settings.quorum,
+    detector: settings.detector,
     readRepair: settings.readRepair,
     // The node reads its gossip timers from the top level of its settings.
     ...timers.membership,

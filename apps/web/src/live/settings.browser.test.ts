@@ -16,12 +16,16 @@ import {
 afterEach(() => localStorage.removeItem('kvscope.settings'));
 
 describe('cluster settings', () => {
-  it('refuses a quorum, conflict or read-repair mode the engine does not know, in a sentence', () => {
+  it('refuses a quorum, conflict, detector or read-repair mode the engine does not know, in a sentence', () => {
     const odd = (patch: Record<string, string>) =>
       settingsProblem({ ...defaultSettings, ...patch } as ClusterSettings);
     expect(odd({ quorum: 'loose' })).toBe('Quorums are sloppy or strict (got loose).');
     expect(odd({ conflictMode: 'merge' })).toBe('Conflicts are kept as siblings or lww (got merge).');
     expect(odd({ readRepair: 'never' })).toBe('Read repair runs before-reply or after-reply (got never).');
+    expect(odd({ detector: 'oracle' })).toBe(
+      'The failure detector is one of gossip, local, phi (got oracle).',
+    );
+    expect(settingsProblem({ ...defaultSettings, detector: 'phi' })).toBeNull();
     expect(settingsProblem({ ...defaultSettings, quorum: 'strict' })).toBeNull();
   });
 

@@ -1,6 +1,6 @@
 /**
  * The cluster settings a user can change in the lab (N, R, W, virtual nodes, conflict mode, sloppy
- * or strict quorums, read repair before or after the reply, one or two data centres with replicas
+ * or strict quorums, the failure detector, read repair before or after the reply, one or two data centres with replicas
  * per data centre: dataCentres.ts), their validation in sentences,
  * and how the request timeout follows the network speed.
  *
@@ -11,6 +11,8 @@
 import {
   type ConflictMode,
   conflictModes,
+  type FailureDetectorKind,
+  failureDetectors,
   type QuorumMode,
   quorumModes,
   type ReadRepairMode,
@@ -32,6 +34,11 @@ export interface ClusterSettings extends DataCentreSettings {
    * comparison), and a replica that lost its disk rebuilds before it answers reads.
    */
   quorum: QuorumMode;
+  /**
+   * Who declares a member down (SPEC 1.6): gossip (two members report it), local (each node on its
+   * own evidence, Dynamo's final design) or phi-accrual (Cassandra, φ ≥ 8).
+   */
+  detector: FailureDetectorKind;
   /** Whether a read writes its result back to stale replicas before answering (the engine's default). */
   readRepair: ReadRepairMode;
 }
@@ -44,6 +51,7 @@ export const defaultSettings: ClusterSettings = {
   virtualNodes: virtualNodesDefault,
   conflictMode: 'siblings',
   quorum: 'sloppy',
+  detector: 'gossip',
   readRepair: 'before-reply',
   dataCentres: 1,
   replicasPerDc: evenSplit(3),
@@ -70,6 +78,8 @@ export function settingsProblem(s: ClusterSettings): string | null {
   if (!conflictModes.includes(s.conflictMode))
     return `Conflicts are kept as ${conflictModes.join(' or ')} (got ${s.conflictMode}).`;
   if (!quorumModes.includes(s.quorum)) return `Quorums are ${quorumModes.join(' or ')} (got ${s.quorum}).`;
+  if (!failureDetectors.includes(s.detector))
+    return `The failure detector is one of ${failureDetectors.join(', ')} (got ${s.detector}).`;
   if (!readRepairModes.includes(s.readRepair))
     return `Read repair runs ${readRepairModes.join(' or ')} (got ${s.readRepair}).`;
   return null;

@@ -26,6 +26,11 @@ const verdictMark: Record<BloomStatus, string> = {
 
 const statusMark: Record<string, string> = { alive: '● alive', suspected: '◐ suspected', down: '○ down' };
 
+/** φ to one decimal; past 99 (the odds of a live member staying this silent are nil) as "> 99". */
+function formatPhi(phi: number): string {
+  return phi > 99 ? '> 99' : phi.toFixed(1);
+}
+
 export function InspectorTables({
   storage,
   membership,
@@ -37,6 +42,8 @@ export function InspectorTables({
 }) {
   const levels = levelSummaries(storage);
   const totals = bloomTotals(storage);
+  // A phi-accrual detector convicts on its own φ, not on reports: show φ in their place.
+  const withPhi = membership?.some((m) => m.phi !== undefined) ?? false;
   return (
     <>
       <Section
@@ -127,7 +134,9 @@ export function InspectorTables({
       {membership && (
         <Section title="Membership (this node's view)">
           <table style={tableStyle} data-testid="inspector-membership">
-            <ColumnHeads names={['member', 'status', 'heartbeat', 'silent for', 'suspected by']} />
+            <ColumnHeads
+              names={['member', 'status', 'heartbeat', 'silent for', withPhi ? 'φ' : 'suspected by']}
+            />
             <tbody>
               {membership.map((m) => (
                 <tr key={m.member}>
@@ -135,7 +144,11 @@ export function InspectorTables({
                   <td style={cellStyle}>{statusMark[m.status] ?? m.status}</td>
                   <td style={numStyle}>{m.heartbeat === undefined ? '' : formatCount(m.heartbeat)}</td>
                   <td style={numStyle}>{m.silentForMs === undefined ? '' : formatMs(m.silentForMs)}</td>
-                  <td style={cellStyle}>{m.suspectedBy?.join(', ') ?? ''}</td>
+                  {withPhi ? (
+                    <td style={numStyle}>{m.phi === undefined ? '' : formatPhi(m.phi)}</td>
+                  ) : (
+                    <td style={cellStyle}>{m.suspectedBy?.join(', ') ?? ''}</td>
+                  )}
                 </tr>
               ))}
             </tbody>

@@ -29,5 +29,22 @@ describe('NodeInspector', () => {
     expect(html).toContain('◐ suspected');
     expect(html).toContain('n4, n1');
     expect(html).toContain('Hint store: 12 hints');
+    expect(html).not.toContain('>φ<');
+  });
+
+  it('shows the phi-accrual detector’s φ in place of the reporters', () => {
+    const html = renderToStaticMarkup(
+      <NodeInspector
+        snapshot={sampleSnapshot}
+        membership={[
+          { member: 'n2', status: 'alive', heartbeat: 50, silentForMs: 900, suspectedBy: [], phi: 0.42 },
+          { member: 'n3', status: 'down', heartbeat: 41, silentForMs: 9_000, suspectedBy: [], phi: 1e6 },
+        ]}
+      />,
+    );
+    expect(html).toContain('>φ<');
+    expect(html).not.toContain('suspected by');
+    expect(html).toContain('>0.4<');
+    expect(html).toContain('&gt; 99');
   });
 });

@@ -44,6 +44,8 @@ export interface MembershipRow {
   silentForMs?: number;
   /** Members that report it suspected (a member is down when at least two do, SPEC 1.6). */
   suspectedBy?: readonly string[];
+  /** The phi-accrual detector's suspicion level φ (it convicts at 8); absent for the other detectors. */
+  phi?: number;
 }
 
 /** Hints this node holds for one absent owner (seam: filled in when hinted handoff lands). */

@@ -106,6 +106,14 @@ describe('describeEvent', () => {
       silentForMs: 5200,
     };
     expect(describeEvent(suspected)).toContain('n1 suspects n3');
+    const down = { type: 'member.down', at: 0, node: 'n1', member: 'n3', reportedBy: ['n1', 'n4'] };
+    expect(describeEvent({ ...down, detector: 'gossip' })).toBe('n1 declares n3 down (reported by n1 and n4)');
+    expect(describeEvent({ ...down, reportedBy: ['n1'], detector: 'phi' })).toBe(
+      'n1 declares n3 down on its own evidence: φ reached the phi-accrual threshold',
+    );
+    expect(describeEvent({ ...down, reportedBy: ['n1'], detector: 'local' })).toBe(
+      'n1 declares n3 down on its own evidence (local detector)',
+    );
     const hint = { type: 'hint.stored', at: 0, node: 'n4', hintId: 1, owner: 'n3', key: 'k7' };
     expect(describeEvent(hint)).toBe('n4 stands in for n3: keeps a hint for k7');
     const fault = { type: 'lab.fault', at: 0, node: 'n3', kind: 'kill', label: 'n3 killed', nodes: ['n3'] };

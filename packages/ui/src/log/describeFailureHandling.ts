@@ -24,7 +24,12 @@ const finishedChange: Record<string, string> = {
 
 const sentences: Record<string, (e: Fields) => string> = {
   'member.suspected': (e) => `${e.node} suspects ${e.member} (silent for ${formatMs(num(e.silentForMs))})`,
-  'member.down': (e) => `${e.node} declares ${e.member} down (reported by ${list(e.reportedBy)})`,
+  'member.down': (e) =>
+    e.detector === 'phi'
+      ? `${e.node} declares ${e.member} down on its own evidence: φ reached the phi-accrual threshold`
+      : e.detector === 'local'
+        ? `${e.node} declares ${e.member} down on its own evidence (local detector)`
+        : `${e.node} declares ${e.member} down (reported by ${list(e.reportedBy)})`,
   'member.alive': (e) => `${e.node} hears ${e.member} again: alive (was ${e.was})`,
   'member.joined': (e) => `${e.node} learns of ${e.member} (via ${e.via})`,
   'member.left': (e) => `${e.node} learns that ${e.member} left`,

@@ -1,9 +1,12 @@
 /**
- * Strict quorums in the lab, the comparison SPEC 1.5 asks for beside sloppy quorums and hinted
- * handoff (lab.spec.ts shows the sloppy side): chosen in the settings, a partition that cuts two of
- * a key's three replicas off makes its writes fail instead of leaving hints with stand-ins, and a
- * wiped replica pulls its ranges back before it answers reads. Screenshots: lab-settings-strict.png,
- * lab-strict-partition.png and lab-strict-rebuilt.png in test-results/e2e/.
+ * The protocol settings a lab user compares, end to end:
+ *   - strict quorums, beside the sloppy quorums and hinted handoff of lab.spec.ts (SPEC 1.5): a
+ *     partition that cuts two of a key's three replicas off makes its writes fail instead of leaving
+ *     hints with stand-ins, and a wiped replica pulls its ranges back before it answers reads;
+ *   - the phi-accrual failure detector (SPEC 1.6): each node convicts a killed one on its own φ,
+ *     which the inspector shows.
+ * Screenshots in test-results/e2e/: lab-settings-strict.png, lab-strict-partition.png,
+ * lab-strict-rebuilt.png and lab-phi-detector.png.
  */
 import { expect, test } from '@playwright/test';
 import { fiveNodes, missing, open, shot, waitUp, watchConsole } from './labPage.ts';
@@ -70,5 +73,37 @@ test('strict quorums: a partition fails writes instead of hinting them, and a wi
   for (const kind of ['storage', 'repair', 'request'])
     await log.getByRole('checkbox', { name: kind }).uncheck();
   await shot(page, 'lab-strict-rebuilt');
+  expect(problems).toEqual([]);
+});
+
+test('the phi-accrual detector: each node convicts a killed one on its own φ, shown in the inspector', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, '?delay=0&workload=off');
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('setting-detector').selectOption('phi');
+  await page.getByTestId('apply-settings').click();
+  await waitUp(page, fiveNodes);
+  await page.getByTestId('tab-faults').click();
+  await expect(page.getByTestId('faults-timeline')).toContainText('phi detector');
+  // Let φ learn the heartbeats' rhythm for a few gossip rounds before the kill.
+  await page.waitForTimeout(4_000);
+  await page.getByTestId('kill-n4').click();
+  await page.getByTestId('tab-gossip').click();
+  for (const observer of ['n1', 'n2', 'n3', 'n5'])
+    await expect(page.getByTestId(`belief-${observer}-n4`)).toHaveText(/down/, { timeout: 30_000 });
+  await page.getByTestId('tab-log').click();
+  await expect(page.getByTestId('event-log')).toContainText(
+    'n1 declares n4 down on its own evidence: φ reached the phi-accrual threshold',
+  );
+  await page.getByTestId('row-n1').getByRole('button', { name: 'Inspect n1' }).click();
+  const table = page.getByTestId('inspector-membership');
+  await expect(table.getByRole('columnheader', { name: 'φ' })).toBeVisible({ timeout: 5_000 });
+  const phiOfN4 =
+    (await table.getByRole('row').filter({ hasText: 'n4' }).getByRole('cell').last().textContent()) ?? '';
+  expect(phiOfN4 === '> 99' || Number(phiOfN4) >= 8).toBe(true);
+  await table.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/e2e/lab-phi-detector.png' });
   expect(problems).toEqual([]);
 });
