@@ -107,7 +107,9 @@ describe('describeEvent', () => {
     };
     expect(describeEvent(suspected)).toContain('n1 suspects n3');
     const down = { type: 'member.down', at: 0, node: 'n1', member: 'n3', reportedBy: ['n1', 'n4'] };
-    expect(describeEvent({ ...down, detector: 'gossip' })).toBe('n1 declares n3 down (reported by n1 and n4)');
+    expect(describeEvent({ ...down, detector: 'gossip' })).toBe(
+      'n1 declares n3 down (reported by n1 and n4)',
+    );
     expect(describeEvent({ ...down, reportedBy: ['n1'], detector: 'phi' })).toBe(
       'n1 declares n3 down on its own evidence: φ reached the phi-accrual threshold',
     );
