@@ -9,6 +9,9 @@
  *   - quorum put and get latency, one at a time (p50, p99), beside the peer: a MessageChannel round
  *     trip between the page and an echo worker, measured in the same page;
  *   - quorum puts per second with 64 in flight;
+ *   - the same put latency and throughput of the bare prototype the issue's targets came from (3
+ *     workers, an OPFS log flushed per write, no engine: barePrototype.ts), run in the same page
+ *     after the lab's own puts: what this machine gives a quorum put with no store behind it;
  *   - where a put's time goes: the workers' host counters (time in `node.step`, in `sync` and in
  *     OPFS `write` and `flush`, in `postMessage`, held for a group commit) summed over every worker,
  *     per put (`npm run profile:lab -- --timeline` shows when each phase of one put happens);
@@ -31,6 +34,7 @@ import { chromium, type Page } from 'playwright';
 import { build, preview } from 'vite';
 import { type Measure, reportResults } from '../../../packages/engine/nodejs/bench/results.ts';
 import { chromiumArgs, chromiumPath } from '../../../scripts/chromium.ts';
+import { measureBarePrototype, type PrototypeFigures } from './barePrototype.ts';
 import { browserThreadsCpu, cpuBetween, type ThreadCpu } from './browserCpu.ts';
 
 const webRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -252,7 +256,7 @@ interface Sixteen {
   eventsPerSecond16: number;
 }
 
-async function run(): Promise<{ figures: PageFigures; fps: number } & Sixteen> {
+async function run(): Promise<{ figures: PageFigures; prototype: PrototypeFigures; fps: number } & Sixteen> {
   const outDir = mkdtempSync(join(tmpdir(), 'kvscope-lab-bench-'));
   const config = { root: webRoot, logLevel: 'warn' as const, build: { outDir, emptyOutDir: true } };
   await build(config);
@@ -274,11 +278,12 @@ async function run(): Promise<{ figures: PageFigures; fps: number } & Sixteen> {
     await page.evaluate(() => window.kvscope.cluster.reset());
     await allUp(page);
     const figures = await measureInPage(page);
+    const prototype = await measureBarePrototype(page, load);
     await page.goto(url);
     await allUp(page);
     await page.waitForTimeout(1_000);
     const fps = await framesPerSecond(page, load.fpsMs);
-    return { figures, fps, ...(await sixteenNodes(page, url)) };
+    return { figures, prototype, fps, ...(await sixteenNodes(page, url)) };
   } finally {
     await browser.close();
     await server.close();
@@ -305,9 +310,14 @@ function printBreakdown(label: string, host: HostTotals, puts: number): void {
   );
 }
 
-const { figures, fps, fps16, opsPerSecond16, eventsPerSecond16 } = await run();
+const { figures, prototype, fps, fps16, opsPerSecond16, eventsPerSecond16 } = await run();
 const { latencyHost, throughputHost, throughputCpu, ...headline } = figures;
 console.log(`in-page figures (ms, ops/s): ${JSON.stringify(headline)}; frame rate ${fps.toFixed(1)} fps`);
+console.log(
+  `bare prototype in the same page (3 workers, OPFS log flushed per write, no engine): put p50 ${prototype.putP50.toFixed(3)} ms, ` +
+    `p99 ${prototype.putP99.toFixed(3)} ms, ${prototype.putsPerSecond.toFixed(0)} puts/s with 64 in flight ` +
+    `(${prototype.recordsPerFlush.toFixed(1)} records per flush); the issue measured 0.41 ms and 8.6k puts/s on its machine`,
+);
 printBreakdown('one put at a time', latencyHost, figures.puts);
 printBreakdown('64 in flight', throughputHost, figures.throughputPuts);
 const cpuPerPut = (k: string) => ((throughputCpu[k] ?? 0) / Math.max(1, figures.throughputPuts)).toFixed(3);
@@ -338,6 +348,20 @@ reportResults('lab', {
   'quorum put latency p99': latency(figures.putP99, figures.rttP99),
   'quorum get latency p50 (N=3, R=2)': latency(figures.getP50, figures.rttP50),
   'quorum get latency p99': latency(figures.getP99, figures.rttP99),
+  'quorum put latency p50 beside the bare prototype (no engine)': {
+    ours: figures.putP50,
+    peer: prototype.putP50,
+    peerName: 'bare prototype: 3 workers, OPFS log flushed per write, same page',
+    unit: 'ms',
+    better: 'lower',
+  },
+  'quorum puts/s, 64 in flight, beside the bare prototype': {
+    ours: figures.putsPerSecond,
+    peer: prototype.putsPerSecond,
+    peerName: 'bare prototype: 3 workers, OPFS log flushed per write, group commit, same page',
+    unit: 'ops/s',
+    better: 'higher',
+  },
   'quorum puts/s, 64 in flight': {
     ours: figures.putsPerSecond,
     peer: 5_000,
