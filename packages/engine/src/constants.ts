@@ -222,6 +222,11 @@ export const rangeForwardGraceMs = 30_000;
  * node to hear the current ring from gossip and its peers' ring-state answers first.
  */
 export const strayCheckDelayMs = 5_000;
+/**
+ * A restarted node asks its ring's members for their ring (`ring-state`) again after this long while
+ * none has answered (rebalance/ringCatchUp.ts): a request lost to a cut or a lossy link is resent.
+ */
+export const ringCatchUpRetryMs = 1_000;
 /** A forward registration whose change never shows in the ring (a joiner that died) ends after this long. */
 export const rangeForwardMaxMs = 10 * 60 * 1000;
 /** Autoscaler: load must stay beyond a threshold this long before a change (bursts scale nothing). */

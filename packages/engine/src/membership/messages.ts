@@ -78,6 +78,11 @@ const isWeight = (v: unknown) =>
 const isDataCentre = (v: unknown) =>
   v === undefined || (typeof v === 'string' && v.length > 0 && v.length <= dataCentreLengthMax);
 
+/** A member's optional ring attributes are valid (gossip entries, ring-state members). */
+export function hasRingAttributes(e: Body): boolean {
+  return isWeight(e.weight) && isDataCentre(e.dataCentre);
+}
+
 function isEntry(v: unknown): boolean {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const e = v as Body;
@@ -89,8 +94,7 @@ function isEntry(v: unknown): boolean {
     Array.isArray(e.suspects) &&
     e.suspects.length <= suspicionReportersMax &&
     e.suspects.every(isId) &&
-    isWeight(e.weight) &&
-    isDataCentre(e.dataCentre)
+    hasRingAttributes(e)
   );
 }
 

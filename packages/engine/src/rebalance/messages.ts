@@ -16,11 +16,14 @@
  *   so once every write it forwarded there was acknowledged (rangeFences.ts):
  *   J ── range-fence {ranges} ─▶ L      J ◀─ range-fenced {ranges} ── L
  *
- * A node that restarts asks the members of its ring which members left while it was away (a
- * departure is announced by gossip only for T_cleanup, and a node down longer would keep the
- * departed node on its ring for ever):
+ * A node that restarts asks the members of its ring for theirs: which members joined and which left
+ * while it was away (a departure is announced by gossip only for T_cleanup, and a node down longer
+ * would keep the departed node on its ring for ever; a join it hears of only from a random gossip
+ * round, maybe after a departure that came later). It asks again until one answers
+ * (ringCatchUp.ts):
  *
- *   R ── ring-state-request ─▶ P      R ◀─ ring-state {departed} ── P   ─▶ R removes those it holds
+ *   R ── ring-state-request ─▶ P      R ◀─ ring-state {members, departed} ── P
+ *                                     ─▶ R adds the members it lacks, then removes those that left
  *
  * `stream` is `<opener>#<sequence>`, unique per opener, so either side can tell whose stream it is.
  * Bounds: a batch holds at most `streamBatchKeysMax` keys; the sender also closes it before its
@@ -29,8 +32,10 @@
 
 import type { KeyRange } from '../antiEntropy/ranges.ts';
 import { membersMax, streamBatchKeysMax, tokensPerNodeMax } from '../constants.ts';
+import { hasRingAttributes } from '../membership/messages.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { isVersion } from '../replication/messages.ts';
+import type { RingMember } from '../ring/ring.ts';
 import type { Version } from '../versioning/siblings.ts';
 
 export interface StreamRequest {
@@ -94,9 +99,10 @@ export interface RingStateRequest {
   type: 'ring-state-request';
 }
 
-/** The members that left the sender's ring (at most `membersMax`, the most recent). */
+/** The sender's ring: its members with their attributes, and those that left (at most `membersMax`). */
 export interface RingState {
   type: 'ring-state';
+  members: RingMember[];
   departed: NodeId[];
 }
 
@@ -132,6 +138,8 @@ const isKey = (v: unknown) => typeof v === 'string' && v.length > 0;
 const isVersions = (v: unknown) => Array.isArray(v) && v.every(isVersion);
 const isEntry = (v: unknown) =>
   typeof v === 'object' && v !== null && isKey((v as Body).key) && isVersions((v as Body).siblings);
+const isMember = (v: unknown) =>
+  typeof v === 'object' && v !== null && isKey((v as Body).id) && hasRingAttributes(v as Body);
 const check = (ok: boolean, problem: string) => (ok ? null : problem);
 /** A fence names at most the ranges a joiner gains: one per token it holds, per replica position. */
 const fenceRangesMax = tokensPerNodeMax * 16;
@@ -164,7 +172,12 @@ export const rebalanceValidators = {
   'ring-state-request': () => null,
   'ring-state': (b: Body) =>
     check(
-      Array.isArray(b.departed) && b.departed.length <= membersMax && b.departed.every(isKey),
-      `ring-state needs departed: at most ${membersMax} node ids`,
+      Array.isArray(b.members) &&
+        b.members.length <= membersMax &&
+        b.members.every(isMember) &&
+        Array.isArray(b.departed) &&
+        b.departed.length <= membersMax &&
+        b.departed.every(isKey),
+      `ring-state needs members (at most ${membersMax} of id, weight?, dataCentre?) and departed (at most ${membersMax} node ids)`,
     ),
 } satisfies Record<RebalanceMessage['type'], (b: Body) => string | null>;

@@ -12,8 +12,8 @@
  *
  * The ring is saved on the node's disk at every change (ringFile.ts), so a restarted node comes
  * back with the ring it had, and a node that left stays left instead of rejoining empty. A restarted
- * node also asks its ring's members which members left while it was down (`ring-state`): gossip
- * announces a departure only until T_cleanup.
+ * node also asks its ring's members for their ring (`ring-state`): who joined and who left while it
+ * was down, taken in one piece (ringCatchUp.ts). Under strict quorums it serves once one answered.
  *
  * After a join, the old owners delete the copies they handed over and no longer replicate
  * (rangeCleanup.ts), once the joiner acknowledged them and the forwarding grace period is over. An
@@ -43,6 +43,7 @@ import { RangeCleanup } from './rangeCleanup.ts';
 import { RangeFences } from './rangeFences.ts';
 import { keysInRange } from './rangeStreams.ts';
 import { Rebalance, type RebalancePhase } from './rebalance.ts';
+import { RingCatchUp } from './ringCatchUp.ts';
 import { readRing, type SavedRing, writeRing } from './ringFile.ts';
 import { RingMembership } from './ringMembership.ts';
 import { strayHandovers } from './strayKeys.ts';
@@ -97,6 +98,10 @@ export class NodeRebalance {
   private readonly joining: boolean;
   /** When to look for stray keys (strayKeys.ts); null when no ring change or restart asks for it. */
   private strayCheckAt: number | null = null;
+  /** A restarted node's wait for a peer's ring before it trusts its own. */
+  private readonly catchUp = new RingCatchUp();
+  /** A rebuild that starts once the ring is caught up (a wiped node must pull the current ranges). */
+  private rebuildDue = false;
 
   constructor(
     private readonly host: NodeRebalanceHost,
@@ -186,13 +191,16 @@ export class NodeRebalance {
       this.cleanup.restore(saved.handovers, now);
       this.strayCheckAt = now + strayCheckDelayMs;
     }
-    // A restarted node, or one that lost its disk, may have missed departures while it was away.
-    if ((this.saved !== null || rebuild) && this.rebalance.phase !== 'left') this.askWhoLeft(out);
     if (this.joining) this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);
     else if (this.rebalance.phase === 'serving' && (rebuild || saved?.rebuilding)) {
-      this.rebalance.rebuild(this.ring, this.ringMembership.withoutSelf(), now, out);
+      this.rebuildDue = true;
       this.save();
     }
+    // A restarted node, or one that lost its disk, may have missed joins and departures meanwhile.
+    if ((this.saved !== null || rebuild) && this.rebalance.phase !== 'left') {
+      this.catchUp.begin(now);
+      this.askRingState(now, out);
+    } else this.caughtUp(now, out);
   }
 
   /** The operator's `{decommission: true}`: hand every range over, then leave. */
@@ -208,6 +216,7 @@ export class NodeRebalance {
 
   /** Resends unanswered stream batches, finishes a change whose streams are done, cleans up. */
   tick(now: number, out: NodeOutput): void {
+    this.askRingState(now, out);
     this.rebalance.tick(now, out);
     const serving = this.rebalance.phase === 'serving';
     if (this.strayCheckAt !== null && now >= this.strayCheckAt) {
@@ -222,11 +231,7 @@ export class NodeRebalance {
    * learns of the streams to joiners that opened or finished.
    */
   follow(now: number, out: NodeOutput): void {
-    for (const joined of this.ringMembership.follow(now, out)) {
-      this.rebalance.streams.settleForwards(joined, now);
-      this.cleanup.joined(joined, now);
-      if (this.fences.lift(joined)) this.save(); // its ring no longer gives this node the ranges
-    }
+    for (const joined of this.ringMembership.follow(now, out)) this.joinedRing(joined, now);
     const self = this.host.self;
     for (let i = 0; i < out.events.length; i++) {
       const event = out.events[i] as (typeof out.events)[number];
@@ -247,10 +252,12 @@ export class NodeRebalance {
   /** A range-streaming or ring-state message from a peer. */
   onMessage(from: NodeId, body: RebalanceMessage, now: number, out: NodeOutput): void {
     if (body.type === 'ring-state-request') {
+      const members = this.ringMembership.memberList.slice();
       const departed = this.ringMembership.departed.slice();
-      this.host.send(from, { type: 'ring-state', departed }, out);
+      this.host.send(from, { type: 'ring-state', members, departed }, out);
     } else if (body.type === 'ring-state') {
-      this.learnWhoLeft(body, now, out);
+      this.learnRing(body, now, out);
+      if (!this.catchUp.caughtUp) this.caughtUp(now, out);
     } else if (body.type === 'range-fence') {
       this.fence(from, body.ranges, now, out);
     } else if (body.type === 'range-fenced') {
@@ -296,6 +303,7 @@ export class NodeRebalance {
    */
   notServing(key: string, what: 'read' | 'write'): KvError | null {
     const self = this.host.self;
+    if (this.waitsForRing()) return this.ringUnconfirmed();
     if (what === 'read' && this.rebalance.phase === 'rebuilding')
       return kvError('KV_NOT_SERVING', `${self} lost its disk and answers reads once its ranges are back`);
     const joiner = this.fences.fencedFor(key);
@@ -322,13 +330,27 @@ export class NodeRebalance {
     }
     if (phase === 'bootstrapping' && what === 'request')
       return kvError('KV_NOT_SERVING', `${self} is joining and serves once its ranges have arrived`);
+    if (what === 'request' && this.waitsForRing()) return this.ringUnconfirmed();
     return null;
+  }
+
+  /** Under strict quorums a restarted node serves nothing until a peer's ring has reached it. */
+  private waitsForRing(): boolean {
+    return this.settings.quorum === 'strict' && !this.catchUp.caughtUp;
+  }
+
+  private ringUnconfirmed(): KvError {
+    return kvError(
+      'KV_NOT_SERVING',
+      `${this.host.self} restarted and serves once a peer has told it the current ring`,
+    );
   }
 
   nextDeadline(): number | null {
     // Asked after every step of the node: plain comparisons, nothing allocated.
     const streams = earlier(this.rebalance.streams.nextDeadline(), this.rebalance.nextDeadline());
-    return earlier(earlier(streams, this.cleanup.nextDeadline()), this.strayCheckAt);
+    const ring = earlier(this.catchUp.nextDeadline(), this.strayCheckAt);
+    return earlier(earlier(streams, this.cleanup.nextDeadline()), ring);
   }
 
   /** Snapshot for the inspector. */
@@ -395,28 +417,61 @@ export class NodeRebalance {
     const left = phase === 'left';
     const members = this.ringMembership.memberList.slice();
     const decommissioning = phase === 'decommissioning';
-    const rebuilding = phase === 'rebuilding';
+    const rebuilding = phase === 'rebuilding' || this.rebuildDue;
     const handovers = left || decommissioning ? [] : this.cleanup.acknowledged();
     const departed = this.ringMembership.departed.slice();
     const fences = this.fences.list.slice();
     writeRing(this.host.fs, { members, left, decommissioning, rebuilding, handovers, departed, fences });
   }
 
-  /** After a restart: asks every other member of the ring which members left meanwhile. */
-  private askWhoLeft(out: NodeOutput): void {
-    for (const member of this.ring.nodes) {
-      if (member.id !== this.host.self) this.host.send(member.id, { type: 'ring-state-request' }, out);
-    }
+  /** After a restart: asks every other member of the ring for its ring, when due (ringCatchUp.ts). */
+  private askRingState(now: number, out: NodeOutput): void {
+    if (!this.catchUp.due(now)) return;
+    const peers = this.ring.nodes.filter((member) => member.id !== this.host.self);
+    for (const peer of peers) this.host.send(peer.id, { type: 'ring-state-request' }, out);
+    if (peers.length === 0) this.caughtUp(now, out); // alone on its ring: no one to ask
   }
 
   /**
-   * Takes a peer's departures off this node's ring. A member heard from since this node started is
-   * a member now, whatever a peer remembers, and this node never takes itself off this way.
+   * Takes a peer's ring in, joins first: the members this node lacks (unless it knows they left),
+   * then the departures. A member heard from since this node started is a member now, whatever a
+   * peer remembers, and this node never takes itself off this way.
    */
-  private learnWhoLeft(state: RingState, now: number, out: NodeOutput): void {
-    for (const id of state.departed) {
-      if (id !== this.host.self && !this.host.heardAlive(id)) this.ringMembership.remove(id, now, out);
+  private learnRing(state: RingState, now: number, out: NodeOutput): void {
+    const self = this.host.self;
+    const departed = new Set([...this.ringMembership.departed, ...state.departed]);
+    for (const { id, weight, dataCentre } of state.members) {
+      if (id === self || departed.has(id) || this.ringMembership.has(id)) continue;
+      this.ringMembership.add(
+        {
+          id,
+          ...(weight === undefined ? {} : { weight }),
+          ...(dataCentre === undefined ? {} : { dataCentre }),
+        },
+        now,
+        out,
+      );
+      if (this.ringMembership.has(id)) this.joinedRing(id, now);
     }
+    for (const id of state.departed) {
+      if (id !== self && !this.host.heardAlive(id)) this.ringMembership.remove(id, now, out);
+    }
+  }
+
+  /** The ring is current: a rebuild waiting for it starts, on that ring. */
+  private caughtUp(now: number, out: NodeOutput): void {
+    this.catchUp.answered();
+    if (!this.rebuildDue) return;
+    this.rebuildDue = false;
+    this.rebalance.rebuild(this.ring, this.ringMembership.withoutSelf(), now, out);
+    this.save();
+  }
+
+  /** `joined` is on this node's ring now: forwards to it settle, clean-ups and fences for it end. */
+  private joinedRing(joined: NodeId, now: number): void {
+    this.rebalance.streams.settleForwards(joined, now);
+    this.cleanup.joined(joined, now);
+    if (this.fences.lift(joined)) this.save(); // its ring no longer gives this node the ranges
   }
 
   private reportRestored(now: number, out: NodeOutput): void {

@@ -4,7 +4,7 @@
  * exactly as it places itself — the same tokens everywhere — even the members that heard of it from
  * another member rather than from the joiner itself. Attributes that could not be placed on a ring
  * (a weight of 0 or beyond the token limit, an empty or overlong data centre) are refused at the
- * message boundary.
+ * message boundary, in gossip and in a peer's ring-state answer to a restarted node.
  */
 import { describe, expect, it } from 'vitest';
 import { tokensPerNodeMax } from '../constants.ts';
@@ -78,6 +78,30 @@ describe('ring attributes of a joined node', () => {
       { dataCentre: 7 },
     ]) {
       expect(validateEnvelope(gossip(bad))).toMatchObject({ code: 'KV_INVALID_MESSAGE' });
+    }
+  });
+
+  it('refuses a ring-state answer whose members could not be placed on a ring', () => {
+    const ringState = (members: unknown[], departed: unknown[] = []) => ({
+      from: 'n1',
+      to: joiner,
+      id: 0,
+      body: { type: 'ring-state', members, departed },
+    });
+    expect(
+      isKvError(
+        validateEnvelope(ringState([{ id: 'n1' }, { id: 'n6', weight: 2, dataCentre: 'east' }], ['n3'])),
+      ),
+    ).toBe(false);
+    for (const bad of [
+      ringState([{ id: '' }]),
+      ringState([{ id: 'n6', weight: 0 }]),
+      ringState([{ id: 'n6', dataCentre: '' }]),
+      ringState(['n6']),
+      ringState([], [7]),
+      { from: 'n1', to: joiner, id: 0, body: { type: 'ring-state', departed: [] } },
+    ]) {
+      expect(validateEnvelope(bad)).toMatchObject({ code: 'KV_INVALID_MESSAGE' });
     }
   });
 });

@@ -102,23 +102,29 @@ export class RingMembership {
   }
 
   /**
-   * Applies the joins and departures this node's membership reported in this step's output.
+   * Applies the joins and departures this node's membership reported in this step's output, joins
+   * first: one digest can bring both, and a join it reports happened before any departure that the
+   * joiner's own ring does not show (the ring never held the leaver without the joiner).
    * Returns the members added (their senders may stop forwarding after a grace period).
    */
   follow(now: number, out: NodeOutput): readonly NodeId[] {
     let added: NodeId[] | null = null; // after every step of the node, and almost always none
-    for (let i = 0; i < out.events.length; i++) {
+    let departures = false;
+    const count = out.events.length; // the ring's own events, pushed below, are not read again
+    for (let i = 0; i < count; i++) {
       const event = out.events[i] as (typeof out.events)[number];
       if (event.node !== this.self) continue;
-      if (event.type === 'member.joined' && !this.has(event.member)) {
-        this.add({ id: event.member, ...ringAttributesOf(event) }, now, out);
-        if (this.has(event.member)) {
-          added ??= [];
-          added.push(event.member);
-        }
-      } else if (event.type === 'member.left') {
-        this.remove(event.member, now, out);
+      if (event.type === 'member.left') departures = true;
+      if (event.type !== 'member.joined' || this.has(event.member)) continue;
+      this.add({ id: event.member, ...ringAttributesOf(event) }, now, out);
+      if (this.has(event.member)) {
+        added ??= [];
+        added.push(event.member);
       }
+    }
+    for (let i = 0; departures && i < count; i++) {
+      const event = out.events[i] as (typeof out.events)[number];
+      if (event.node === this.self && event.type === 'member.left') this.remove(event.member, now, out);
     }
     return added ?? noneJoined;
   }

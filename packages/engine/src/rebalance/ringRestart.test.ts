@@ -5,8 +5,11 @@
  * not with the ring of its boot configuration. A joiner that restarts does not bootstrap again; a
  * decommissioned node that restarts stays left (refuses requests, and no one puts it back on the
  * ring), and one that loses power in the middle of its decommission resumes it. A member that was
- * down while a node left, for longer than gossip announces a departure, learns it from its peers. An old owner that restarts before it cleaned up what it handed to the joiner still cleans
- * up, losing nothing. Controls: without the saved ring a restart falls back to the boot
+ * down while a node left, for longer than gossip announces a departure, learns it from its peers,
+ * and one down during a join and a departure takes both from a peer's ring, the join first, asking
+ * again while no answer comes; under strict quorums it serves nothing until then (ringCatchUp.ts).
+ * An old owner that restarts before it cleaned up what it handed to the joiner still cleans up,
+ * losing nothing. Controls: without the saved ring a restart falls back to the boot
  * configuration, and a damaged one is reported and not trusted.
  */
 import { describe, expect, it } from 'vitest';
@@ -82,6 +85,40 @@ function grownAndShrunk(
   }
   sim.runUntil(30_000);
   return { sim, events, disks, acked };
+}
+
+/**
+ * Eight nodes with one token each; a bystander (one that neither hands a range to n9 nor gains one
+ * from n3) loses power at 3 s, n9 joins at 5 s and n3 is decommissioned at 20 s; at 40 s, with both
+ * changes done on every other ring, the bystander restarts.
+ */
+function missedJoinAndDeparture(quorum: 'strict' | 'sloppy') {
+  const nodes = nodeIds(8);
+  const members = nodes.map((id) => ({ id }));
+  const newcomer = 'n9' as NodeId;
+  const ring1 = (list: typeof members) => buildRing(list, { virtualNodes: 1 });
+  const grown = [...members, { id: newcomer }];
+  const shrunk = grown.filter((m) => m.id !== leaving);
+  const busy = new Set([
+    ...rangeMoves(ring1(members), ring1(grown), 3).flatMap((move) => move.lost),
+    ...rangeMoves(ring1(grown), ring1(shrunk), 3).flatMap((move) => move.gained),
+    leaving,
+  ]);
+  const bystander = nodes.find((id) => !busy.has(id)) as NodeId;
+  expect(bystander).toBeDefined();
+  const config = { n: 3, virtualNodes: 1, antiEntropyIntervalMs: 0, members, quorum };
+  const sim = new Simulation({ seed: 9, nodes, createNode: createKvNode, config });
+  const events: ClusterEvent[] = [];
+  sim.onEvent((event) => {
+    if (event.type === 'ring.changed') events.push(event);
+  });
+  sim.schedule(3_000, 'power off', () => sim.crash(bystander, 'power'));
+  sim.schedule(5_000, 'join n9', () => sim.addNode(newcomer, { join: true, members: grown }));
+  sim.schedule(20_000, 'decommission n3', () => sim.control(leaving, { decommission: true }));
+  sim.runUntil(40_000);
+  expect(idsOf(ringOf(sim, 'n1' as NodeId))).toEqual(idsOf(ring1(shrunk)));
+  sim.restart(bystander);
+  return { sim, bystander, events };
 }
 
 /** Powers `id` off and on again, and returns the ring it starts with (before any message arrives). */
@@ -186,6 +223,51 @@ describe('ring membership across restarts', () => {
     const settled = ringOf(sim, nodes.find((id) => id !== bystander && id !== leaving) as NodeId);
     expect(idsOf(settled)).not.toContain(leaving);
     expect(fingerprint(ringOf(sim, bystander))).toBe(fingerprint(settled));
+  });
+
+  it('catches up with a join and a departure it missed, the join first, and under strict quorums serves only then', () => {
+    const { sim, bystander, events } = missedJoinAndDeparture('strict');
+    const restartedAt = sim.now;
+    expect(idsOf(ringOf(sim, bystander))).toEqual(nodeIds(8)); // what it knew when it went down
+    // Its peers' answers are lost for 2.5 s: it asks again every second, and serves nothing meanwhile.
+    const peers = sim.nodeIds.filter((id) => id !== bystander);
+    for (const peer of peers) sim.network.cut(peer, bystander);
+    sim.schedule(restartedAt + 2_500, 'heal', () => sim.network.heal());
+    const replies: KvReply[] = [];
+    const get = (id: string) => () =>
+      sim.request(bystander, { type: 'get', requestId: id, key: 'k1' } as KvRequest, (r) => {
+        replies.push(r as KvReply);
+      });
+    get('at-restart')();
+    sim.schedule(restartedAt + 2_000, 'get while cut', get('while-cut'));
+    sim.schedule(restartedAt + 5_000, 'get once caught up', get('caught-up'));
+    sim.runFor(6_000);
+    const refused = {
+      ok: false,
+      error: { code: 'KV_NOT_SERVING', message: expect.stringContaining('current ring') },
+    };
+    expect(replies.find((r) => r.requestId === 'at-restart')).toMatchObject(refused);
+    expect(replies.find((r) => r.requestId === 'while-cut')).toMatchObject(refused);
+    expect(replies.find((r) => r.requestId === 'caught-up')).toMatchObject({ ok: true });
+    const changes = events.filter(
+      (e) => e.type === 'ring.changed' && e.node === bystander && e.at >= restartedAt,
+    );
+    expect(changes.map((e) => (e.type === 'ring.changed' ? [e.added, e.removed] : []))).toEqual([
+      [['n9'], []],
+      [[], [leaving]],
+    ]);
+    expect(changes[0]?.at).toBeGreaterThan(restartedAt + 2_500);
+    expect(fingerprint(ringOf(sim, bystander))).toBe(fingerprint(ringOf(sim, 'n1' as NodeId)));
+  });
+
+  it('control: under sloppy quorums the restarted node serves at once, as before', () => {
+    const { sim, bystander } = missedJoinAndDeparture('sloppy');
+    let reply: KvReply | undefined;
+    sim.request(bystander, { type: 'get', requestId: 'r', key: 'k1' } as KvRequest, (r) => {
+      reply = r as KvReply;
+    });
+    sim.runFor(3_000);
+    expect(reply).toMatchObject({ ok: true });
   });
 
   it('cleans up after a restart during the grace period, and loses nothing', () => {

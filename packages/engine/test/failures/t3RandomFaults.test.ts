@@ -7,7 +7,7 @@
  * quorums promise fresh reads (P4, P5) across joins and decommissions too (checker.ts
  * `freshReadsPromised`).
  *
- * Sweeps of these schedules found seventeen bugs, each pinned by a test: a stream retry that never fired
+ * Sweeps of these schedules found eighteen bugs, each pinned by a test: a stream retry that never fired
  * and forwards of late writes lost on the way (rangeStreams.test.ts); a refused decommission taken as
  * done, stray keys no one handed over and hints kept for a node that had left
  * (scenarioMembership.test.ts); a node restarted with its clock set back kept down for ever
@@ -19,8 +19,10 @@
  * and one announced once while cut off and never heard (N=5, seed 2, below); a joiner that
  * served before a write an old owner forwarded it had arrived (pinned seed 69, rangeFences.test.ts),
  * a wiped replica that answered reads with its empty copy (pinned seed 36, wipedReplica.test.ts), a
- * decommission that ran during a join (pinned seed 232, scenarioMembership.test.ts), and one that
- * began before its node's ring showed the join (R=1 W=3, seed 1, below).
+ * decommission that ran during a join (pinned seed 232, scenarioMembership.test.ts), one that
+ * began before its node's ring showed the join (R=1 W=3, seed 1, below), and a node restarted after
+ * a join and during a departure that served on a ring with the departure but not the join (R=1 W=3,
+ * phi-accrual, seed 144, below; ringRestart.test.ts).
  * Default seeds 1–5 per workload and the pinned ones; `KVSCOPE_SEEDS=N` runs N (from
  * `KVSCOPE_SEED_FROM` when set).
  */
@@ -157,6 +159,20 @@ describe('T3/T4 random compound faults, with and without a join and a decommissi
     expect(report.faults.map((f) => f.description)).toContain(
       "decommission n1 waits: n1's ring does not show yet that n6 joined (one membership change at a time)",
     );
+  });
+  it("kv, strict, R=1 W=3, phi-accrual, join + leave, seed 144: a restarted node takes its peers' ring before it serves", () => {
+    // n5 lost power before n6's join finished and restarted once n3 was leaving; it heard of n3's
+    // departure before n6's join, and on that ring, which never existed, it served a read of k2
+    // that the real ring had given to n6 from its old copy (ringCatchUp.ts: it now asks its peers
+    // for their ring, takes the join and the departure from it in order, and serves only then).
+    const faults = randomFaults(144, { endMs: 12_000, wipe: true, members: true });
+    const cluster = { quorum: 'strict', r: 1, w: 3, detector: 'phi', ...joiningCluster };
+    const file = kvScenario('t3-random-kv-strict-r1w3-phi-members-seed144', faults, {
+      cluster,
+      workload: { settleMs: 45_000 },
+    });
+    const { report, replay } = run(file, 144);
+    expect(promisedViolations(report), replay).toEqual([]);
   });
   it('prints the runs', () => {
     const header = ['workload', 'seed', 'faults applied', 'ok/fail/info', 'promised', 'violations'];

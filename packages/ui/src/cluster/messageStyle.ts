@@ -150,13 +150,13 @@ export const messageStyles: Record<string, MessageStyle> = {
     label: 'ring state request',
     colour: okabeIto.black,
     shape: 'hexagon',
-    meaning: 'a restarted node asks who left while it was down',
+    meaning: 'a restarted node asks who joined and who left while it was down',
   },
   'ring-state': {
     label: 'ring state',
     colour: okabeIto.black,
     shape: 'ring',
-    meaning: 'the members that left the ring',
+    meaning: 'the members of the ring, and those that left it',
   },
   merkle: { label: 'Merkle', colour: okabeIto.green, shape: 'plus', meaning: 'anti-entropy exchange' },
   // The anti-entropy exchange (engine antiEntropy/messages.ts): one shape for the family, a shade
