@@ -13,6 +13,7 @@
 
 import type { EventBase } from '../protocol/events.ts';
 import type { NodeId } from '../protocol/ids.ts';
+import type { RingMember } from '../ring/ring.ts';
 import type { FailureDetectorKind } from '../scenario/types.ts';
 import type { RingAttributes } from './messages.ts';
 
@@ -51,6 +52,8 @@ export interface MemberJoined extends EventBase, RingAttributes {
 export interface MemberLeft extends EventBase {
   type: 'member.left';
   member: NodeId;
+  /** The ring it left, without it, when its announcement carried one (messages.ts `GossipEntry.ring`). */
+  ring?: RingMember[];
 }
 
 export interface MemberRemoved extends EventBase {

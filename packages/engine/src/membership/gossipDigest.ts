@@ -62,7 +62,16 @@ export function buildDigest(
       record.status === 'left' ? [] : detector.reporters(record.id, now).slice(0, suspicionReportersMax);
     if (record.heartbeat < 1 && suspects.length === 0) continue;
     const { id, generation, heartbeat } = record;
-    entries.push({ id, generation, heartbeat, status: record.status, suspects, ...ringAttributesOf(record) });
+    const entry: GossipEntry = {
+      id,
+      generation,
+      heartbeat,
+      status: record.status,
+      suspects,
+      ...ringAttributesOf(record),
+    };
+    if (record.status === 'left' && record.ring) entry.ring = record.ring;
+    entries.push(entry);
   }
   return entries;
 }

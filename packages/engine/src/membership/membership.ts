@@ -36,6 +36,7 @@ import type { NodeOutput } from '../node/contract.ts';
 import { compareNodeIds, type NodeId } from '../protocol/ids.ts';
 import type { Message } from '../protocol/messages.ts';
 import type { Rng } from '../random/rng.ts';
+import type { RingMember } from '../ring/ring.ts';
 import { Timeout } from '../time/clock.ts';
 import type { MembershipEvent } from './events.ts';
 import {
@@ -69,6 +70,8 @@ export interface MemberRecord extends RingAttributes {
   status: MemberStatus;
   /** When `status` last changed. */
   since: number;
+  /** A member that left: the ring it left, as its announcement carried it (passed on in gossip). */
+  ring?: RingMember[];
 }
 
 /** One row of the lab's membership table (a node snapshot's `membership`). */
@@ -103,6 +106,8 @@ export class Membership {
    */
   private quietUntil: number | null | undefined;
   private left = false;
+  /** The ring this node left (without it), announced with its `left` entry. */
+  private leftRing: RingMember[] | undefined;
 
   constructor(
     private readonly host: MembershipHost,
@@ -216,10 +221,11 @@ export class Membership {
    * for ever (T3 seed 2 with N=5: a decommission finished while partitioned, its one announcement was
    * lost, and a range it gave back never reached its new replica). It no longer gossips of others.
    */
-  leave(now: number, out: NodeOutput): void {
+  leave(now: number, out: NodeOutput, ring?: readonly RingMember[]): void {
     this.start(now, out);
     if (this.left) return;
     this.left = true;
+    if (ring) this.leftRing = ring.slice(0, membersMax);
     this.quietUntil = undefined;
     this.heartbeat++;
     this.announceLeft(now, out);
@@ -327,6 +333,7 @@ export class Membership {
       suspects: [],
       ...ringAttributesOf(this.attributes),
     };
+    if (this.left && this.leftRing) own.ring = this.leftRing;
     return this.left ? [own] : buildDigest(own, this.members.values(), this.detector, now);
   }
 
@@ -346,7 +353,7 @@ export class Membership {
       record.lastGrewAt = now;
       Object.assign(record, ringAttributesOf(entry));
       if (entry.status === 'left') {
-        this.markLeft(record, now, out);
+        this.markLeft(record, entry, now, out);
         return false;
       }
       if (wasLeft) {
@@ -356,7 +363,7 @@ export class Membership {
       }
       this.detector.heard(entry.id, now, restarted ? 'new-incarnation' : 'heartbeat');
     } else if (entry.status === 'left' && record.status !== 'left') {
-      this.markLeft(record, now, out);
+      this.markLeft(record, entry, now, out);
       return false;
     }
     if (record.status !== 'left') this.detector.reported(entry.id, entry.suspects);
@@ -431,11 +438,12 @@ export class Membership {
     record.since = now;
   }
 
-  private markLeft(record: MemberRecord, now: number, out: NodeOutput): void {
+  private markLeft(record: MemberRecord, entry: GossipEntry, now: number, out: NodeOutput): void {
     record.status = 'left';
     record.since = now;
+    if (entry.ring) record.ring = entry.ring;
     this.detector.forget(record.id);
-    this.emit({ type: 'member.left', at: now, node: this.self, member: record.id }, out);
+    this.emit(leftEvent(now, this.self, record.id, record.ring), out);
   }
 
   /**
@@ -448,7 +456,7 @@ export class Membership {
     const tombstone = this.removed.get(entry.id);
     if (tombstone && compareIncarnations(entry, tombstone) <= 0) return;
     this.bury(entry.id, entry);
-    this.emit({ type: 'member.left', at: now, node: this.self, member: entry.id }, out);
+    this.emit(leftEvent(now, this.self, entry.id, entry.ring), out);
   }
 
   /** Remembers a member gone at this incarnation, so that older news of it is not taken up again. */
@@ -479,4 +487,14 @@ export class Membership {
   private emit(event: MembershipEvent, out: NodeOutput): void {
     out.events.push(event);
   }
+}
+
+/** `member.left`, with the ring the member left when its announcement carried one. */
+function leftEvent(
+  at: number,
+  node: NodeId,
+  member: NodeId,
+  ring: RingMember[] | undefined,
+): MembershipEvent {
+  return ring ? { type: 'member.left', at, node, member, ring } : { type: 'member.left', at, node, member };
 }

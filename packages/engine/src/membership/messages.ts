@@ -25,6 +25,7 @@
 
 import { membersMax, suspicionReportersMax, tokensPerNodeMax } from '../constants.ts';
 import type { NodeId } from '../protocol/ids.ts';
+import type { RingMember } from '../ring/ring.ts';
 
 /** A member's status in one node's eyes. `left` is announced by the member itself and is final. */
 export type MemberStatus = 'alive' | 'suspected' | 'down' | 'left';
@@ -55,6 +56,11 @@ export interface GossipEntry extends RingAttributes {
   status: MemberStatus;
   /** Members that suspect it at this (generation, heartbeat); at most `suspicionReportersMax`. */
   suspects: NodeId[];
+  /**
+   * With `left`: the ring the member left, without it (at most `membersMax` members). A node that
+   * missed a join before the departure takes the join from it first (ringMembership.ts `follow`).
+   */
+  ring?: RingMember[];
 }
 
 export interface GossipMessage {
@@ -78,9 +84,19 @@ const isWeight = (v: unknown) =>
 const isDataCentre = (v: unknown) =>
   v === undefined || (typeof v === 'string' && v.length > 0 && v.length <= dataCentreLengthMax);
 
-/** A member's optional ring attributes are valid (gossip entries, ring-state members). */
-export function hasRingAttributes(e: Body): boolean {
+/** A member's optional ring attributes are valid (gossip entries, ring members). */
+function hasRingAttributes(e: Body): boolean {
   return isWeight(e.weight) && isDataCentre(e.dataCentre);
+}
+
+/** A ring member as messages carry it: an id and its optional ring attributes (RingMember). */
+export function isRingMember(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && isId((v as Body).id) && hasRingAttributes(v as Body);
+}
+
+/** A list of ring members a message carries: at most `membersMax`. */
+export function isRingMemberList(v: unknown): boolean {
+  return Array.isArray(v) && v.length <= membersMax && v.every(isRingMember);
 }
 
 function isEntry(v: unknown): boolean {
@@ -94,7 +110,8 @@ function isEntry(v: unknown): boolean {
     Array.isArray(e.suspects) &&
     e.suspects.length <= suspicionReportersMax &&
     e.suspects.every(isId) &&
-    hasRingAttributes(e)
+    hasRingAttributes(e) &&
+    (e.ring === undefined || isRingMemberList(e.ring))
   );
 }
 

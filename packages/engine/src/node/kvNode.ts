@@ -33,7 +33,7 @@ import { type LocalStore, ReplicaStore } from '../replication/replicaStore.ts';
 import { planRequest } from '../replication/requestPlan.ts';
 import { failure, type KvReply, type KvRequest } from '../replication/requests.ts';
 import { replicasFor } from '../ring/placement.ts';
-import type { Ring } from '../ring/ring.ts';
+import type { Ring, RingMember } from '../ring/ring.ts';
 import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { LsmStore } from '../storage/lsmStore.ts';
 import { earlier, ManualClock } from '../time/clock.ts';
@@ -460,7 +460,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
       },
       scan: () => this.lsm.scan(),
       hintsPending: () => this.handoff.hints.size,
-      leave: (now: number, out: NodeOutput) => this.membership.leave(now, out),
+      leave: (now: number, out: NodeOutput, ring: readonly RingMember[]) =>
+        this.membership.leave(now, out, ring),
       ringChanged: (ring: Ring) => this.antiEntropy.setRing(ring),
       replicates: (key: string) => this.antiEntropy.heldOf(key) !== undefined,
       holdsHint: (key: string) => this.handoff.hints.forKey(key).length > 0,

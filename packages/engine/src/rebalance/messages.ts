@@ -32,7 +32,7 @@
 
 import type { KeyRange } from '../antiEntropy/ranges.ts';
 import { membersMax, streamBatchKeysMax, tokensPerNodeMax } from '../constants.ts';
-import { hasRingAttributes } from '../membership/messages.ts';
+import { isRingMemberList } from '../membership/messages.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { isVersion } from '../replication/messages.ts';
 import type { RingMember } from '../ring/ring.ts';
@@ -138,8 +138,6 @@ const isKey = (v: unknown) => typeof v === 'string' && v.length > 0;
 const isVersions = (v: unknown) => Array.isArray(v) && v.every(isVersion);
 const isEntry = (v: unknown) =>
   typeof v === 'object' && v !== null && isKey((v as Body).key) && isVersions((v as Body).siblings);
-const isMember = (v: unknown) =>
-  typeof v === 'object' && v !== null && isKey((v as Body).id) && hasRingAttributes(v as Body);
 const check = (ok: boolean, problem: string) => (ok ? null : problem);
 /** A fence names at most the ranges a joiner gains: one per token it holds, per replica position. */
 const fenceRangesMax = tokensPerNodeMax * 16;
@@ -172,9 +170,7 @@ export const rebalanceValidators = {
   'ring-state-request': () => null,
   'ring-state': (b: Body) =>
     check(
-      Array.isArray(b.members) &&
-        b.members.length <= membersMax &&
-        b.members.every(isMember) &&
+      isRingMemberList(b.members) &&
         Array.isArray(b.departed) &&
         b.departed.length <= membersMax &&
         b.departed.every(isKey),

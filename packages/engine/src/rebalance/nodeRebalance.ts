@@ -62,8 +62,8 @@ export interface NodeRebalanceHost {
   scan(): Iterable<[string, unknown]>;
   /** Hints this node still holds for others: a leaving node delivers them before it goes. */
   hintsPending(): number;
-  /** Announces this node's departure through gossip. */
-  leave(now: number, out: NodeOutput): void;
+  /** Announces this node's departure through gossip, with the ring it leaves (without it). */
+  leave(now: number, out: NodeOutput, ring: readonly RingMember[]): void;
   /** Told of every new ring (the node hands it to anti-entropy). */
   ringChanged(ring: Ring): void;
   /** True when the node's placement (anti-entropy's ranges) has it replicate `key`. */
@@ -142,7 +142,7 @@ export class NodeRebalance {
       bootstrapped: (_after, now, out) => this.ringMembership.add({ id: host.self }, now, out),
       rebuilt: () => this.save(),
       handedOver: (_after, now, out) => {
-        host.leave(now, out);
+        host.leave(now, out, this.ringMembership.withoutSelfMembers());
         this.rebalance.streams.settleForwards(null, now);
         this.ringMembership.remove(host.self, now, out);
         this.save();
@@ -185,7 +185,7 @@ export class NodeRebalance {
     // Saved from the first start on, so that every restart knows it is one and asks who left.
     if (this.saved === null) this.save();
     const saved = isKvError(this.saved) ? null : this.saved;
-    if (this.rebalance.phase === 'left') this.host.leave(now, out);
+    if (this.rebalance.phase === 'left') this.host.leave(now, out, this.ringMembership.withoutSelfMembers());
     else if (saved?.decommissioning) this.decommission(now, out);
     else if (saved) {
       this.cleanup.restore(saved.handovers, now);
@@ -439,20 +439,9 @@ export class NodeRebalance {
    */
   private learnRing(state: RingState, now: number, out: NodeOutput): void {
     const self = this.host.self;
-    const departed = new Set([...this.ringMembership.departed, ...state.departed]);
-    for (const { id, weight, dataCentre } of state.members) {
-      if (id === self || departed.has(id) || this.ringMembership.has(id)) continue;
-      this.ringMembership.add(
-        {
-          id,
-          ...(weight === undefined ? {} : { weight }),
-          ...(dataCentre === undefined ? {} : { dataCentre }),
-        },
-        now,
-        out,
-      );
-      if (this.ringMembership.has(id)) this.joinedRing(id, now);
-    }
+    const departed = new Set(state.departed);
+    const joined = state.members.filter((member) => !departed.has(member.id));
+    for (const id of this.ringMembership.addMissing(joined, now, out)) this.joinedRing(id, now);
     for (const id of state.departed) {
       if (id !== self && !this.host.heardAlive(id)) this.ringMembership.remove(id, now, out);
     }

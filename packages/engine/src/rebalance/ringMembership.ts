@@ -73,7 +73,12 @@ export class RingMembership {
 
   /** The ring without this node (where a decommission is going). */
   withoutSelf(): Ring {
-    return this.build(this.members.filter((m) => m.id !== this.self));
+    return this.build(this.withoutSelfMembers());
+  }
+
+  /** The members of that ring (what a leaving node announces it leaves). */
+  withoutSelfMembers(): RingMember[] {
+    return this.members.filter((m) => m.id !== this.self);
   }
 
   /** Adds `member` (this node's own configured entry when it is this node). */
@@ -103,8 +108,10 @@ export class RingMembership {
 
   /**
    * Applies the joins and departures this node's membership reported in this step's output, joins
-   * first: one digest can bring both, and a join it reports happened before any departure that the
-   * joiner's own ring does not show (the ring never held the leaver without the joiner).
+   * first: a departure happened after every join its leaver's ring shows, so a node that missed one
+   * (cut off while it happened) takes it from the ring the departure carries before it removes the
+   * leaver. Otherwise it would hold a ring that never existed (T3 seed 683: n2, partitioned through
+   * n6's join, took n3's departure alone and read a key of n6's from its own empty copy).
    * Returns the members added (their senders may stop forwarding after a grace period).
    */
   follow(now: number, out: NodeOutput): readonly NodeId[] {
@@ -117,16 +124,29 @@ export class RingMembership {
       if (event.type === 'member.left') departures = true;
       if (event.type !== 'member.joined' || this.has(event.member)) continue;
       this.add({ id: event.member, ...ringAttributesOf(event) }, now, out);
-      if (this.has(event.member)) {
-        added ??= [];
-        added.push(event.member);
-      }
+      if (this.has(event.member)) (added ??= []).push(event.member);
     }
     for (let i = 0; departures && i < count; i++) {
       const event = out.events[i] as (typeof out.events)[number];
-      if (event.node === this.self && event.type === 'member.left') this.remove(event.member, now, out);
+      if (event.node !== this.self || event.type !== 'member.left') continue;
+      if (event.ring) for (const id of this.addMissing(event.ring, now, out)) (added ??= []).push(id);
+      this.remove(event.member, now, out);
     }
     return added ?? noneJoined;
+  }
+
+  /**
+   * Adds the members of another node's ring that this ring lacks, unless this node knows they left
+   * (a departure is final). Returns the ids added.
+   */
+  addMissing(members: readonly RingMember[], now: number, out: NodeOutput): NodeId[] {
+    const added: NodeId[] = [];
+    for (const member of members) {
+      if (member.id === this.self || this.has(member.id) || this.departedIds.includes(member.id)) continue;
+      this.add({ id: member.id, ...ringAttributesOf(member) }, now, out);
+      if (this.has(member.id)) added.push(member.id);
+    }
+    return added;
   }
 
   private build(members: readonly RingMember[]): Ring {
