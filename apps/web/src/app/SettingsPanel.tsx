@@ -104,6 +104,9 @@ export function RunControls({
   );
 }
 
+/** The settings chosen from a list of modes. */
+type ModeField = 'conflictMode' | 'quorum' | 'detector' | 'readRepair';
+
 const conflictModes = [
   { value: 'siblings', label: 'vector clocks (siblings)' },
   { value: 'lww', label: 'last write wins' },
@@ -198,6 +201,29 @@ export function SettingsPanel({ state, cluster }: { state: LabState; cluster: Li
       />
     </label>
   );
+  /** A select of one mode setting (conflicts, quorum, detector, read repair): its options as labelled. */
+  const modeSelect = <K extends ModeField>(
+    field: K,
+    label: string,
+    options: readonly { value: ClusterSettings[K]; label: string }[],
+    describedBy?: string,
+  ) => (
+    <label>
+      {label}{' '}
+      <select
+        value={draft[field]}
+        onChange={(e) => setDraft({ ...draft, [field]: e.target.value })}
+        aria-describedby={describedBy}
+        data-testid={`setting-${field}`}
+      >
+        {options.map((m) => (
+          <option key={m.value} value={m.value}>
+            {m.label}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
   return (
     <section className="panel" aria-label="Cluster settings">
       <h2>Cluster settings</h2>
@@ -222,67 +248,10 @@ export function SettingsPanel({ state, cluster }: { state: LabState; cluster: Li
         {number('r', 'R', 9)}
         {number('w', 'W', 9)}
         {number('virtualNodes', 'virtual nodes', 64)}
-        <label>
-          conflicts{' '}
-          <select
-            value={draft.conflictMode}
-            onChange={(e) =>
-              setDraft({ ...draft, conflictMode: e.target.value as ClusterSettings['conflictMode'] })
-            }
-            data-testid="setting-conflictMode"
-          >
-            {conflictModes.map((m) => (
-              <option key={m.value} value={m.value}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          quorum{' '}
-          <select
-            value={draft.quorum}
-            onChange={(e) => setDraft({ ...draft, quorum: e.target.value as ClusterSettings['quorum'] })}
-            data-testid="setting-quorum"
-          >
-            {quorumModes.map((m) => (
-              <option key={m.value} value={m.value}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          failure detector{' '}
-          <select
-            value={draft.detector}
-            onChange={(e) => setDraft({ ...draft, detector: e.target.value as ClusterSettings['detector'] })}
-            data-testid="setting-detector"
-          >
-            {detectors.map((m) => (
-              <option key={m.value} value={m.value}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          read repair{' '}
-          <select
-            value={draft.readRepair}
-            onChange={(e) =>
-              setDraft({ ...draft, readRepair: e.target.value as ClusterSettings['readRepair'] })
-            }
-            aria-describedby="read-repair-note"
-            data-testid="setting-readRepair"
-          >
-            {readRepairModes.map((m) => (
-              <option key={m.value} value={m.value}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        {modeSelect('conflictMode', 'conflicts', conflictModes)}
+        {modeSelect('quorum', 'quorum', quorumModes)}
+        {modeSelect('detector', 'failure detector', detectors)}
+        {modeSelect('readRepair', 'read repair', readRepairModes, 'read-repair-note')}
       </div>
       <p className="muted small" id="read-repair-note" data-testid="read-repair-note">
         {readRepairNote(draft.readRepair)}
