@@ -22,7 +22,7 @@
  * round, maybe after a departure that came later). It asks again until one answers
  * (ringCatchUp.ts):
  *
- *   R ── ring-state-request ─▶ P      R ◀─ ring-state {members, departed} ── P
+ *   R ── ring-state-request ─▶ P      R ◀─ ring-state {members, departed, current} ── P
  *                                     ─▶ R adds the members it lacks, then removes those that left
  *
  * `stream` is `<opener>#<sequence>`, unique per opener, so either side can tell whose stream it is.
@@ -104,6 +104,8 @@ export interface RingState {
   type: 'ring-state';
   members: RingMember[];
   departed: NodeId[];
+  /** False while the sender is catching up after a restart itself (ringCatchUp.ts). */
+  current: boolean;
 }
 
 export type StreamMessage = StreamRequest | StreamBatch | StreamAck | StreamForward | StreamForwardAck;
@@ -173,7 +175,8 @@ export const rebalanceValidators = {
       isRingMemberList(b.members) &&
         Array.isArray(b.departed) &&
         b.departed.length <= membersMax &&
-        b.departed.every(isKey),
-      `ring-state needs members (at most ${membersMax} of id, weight?, dataCentre?) and departed (at most ${membersMax} node ids)`,
+        b.departed.every(isKey) &&
+        typeof b.current === 'boolean',
+      `ring-state needs members (at most ${membersMax} of id, weight?, dataCentre?), departed (at most ${membersMax} node ids) and current`,
     ),
 } satisfies Record<RebalanceMessage['type'], (b: Body) => string | null>;

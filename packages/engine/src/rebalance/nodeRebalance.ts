@@ -252,12 +252,15 @@ export class NodeRebalance {
   /** A range-streaming or ring-state message from a peer. */
   onMessage(from: NodeId, body: RebalanceMessage, now: number, out: NodeOutput): void {
     if (body.type === 'ring-state-request') {
+      if (this.rebalance.phase === 'left') return; // its ring stopped when it left
       const members = this.ringMembership.memberList.slice();
       const departed = this.ringMembership.departed.slice();
-      this.host.send(from, { type: 'ring-state', members, departed }, out);
+      const current = this.catchUp.caughtUp;
+      this.host.send(from, { type: 'ring-state', members, departed, current }, out);
     } else if (body.type === 'ring-state') {
+      if (this.catchUp.caughtUp) return; // only a restart asks: a late answer changes nothing
       this.learnRing(body, now, out);
-      if (!this.catchUp.caughtUp) this.caughtUp(now, out);
+      if (this.catchUp.heard(from, body.current, this.peers(), now)) this.caughtUp(now, out);
     } else if (body.type === 'range-fence') {
       this.fence(from, body.ranges, now, out);
     } else if (body.type === 'range-fenced') {
@@ -427,9 +430,18 @@ export class NodeRebalance {
   /** After a restart: asks every other member of the ring for its ring, when due (ringCatchUp.ts). */
   private askRingState(now: number, out: NodeOutput): void {
     if (!this.catchUp.due(now)) return;
-    const peers = this.ring.nodes.filter((member) => member.id !== this.host.self);
-    for (const peer of peers) this.host.send(peer.id, { type: 'ring-state-request' }, out);
+    const peers = this.peers();
+    if (this.catchUp.heard(null, false, peers, now)) {
+      this.caughtUp(now, out); // most answered, from restarts of their own, and no current answer came
+      return;
+    }
+    for (const peer of peers) this.host.send(peer, { type: 'ring-state-request' }, out);
     if (peers.length === 0) this.caughtUp(now, out); // alone on its ring: no one to ask
+  }
+
+  /** The other members of this node's ring. */
+  private peers(): NodeId[] {
+    return this.ring.nodes.filter((member) => member.id !== this.host.self).map((member) => member.id);
   }
 
   /**

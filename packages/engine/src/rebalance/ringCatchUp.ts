@@ -8,21 +8,51 @@
  * first and served a read of k2, which the real ring had moved to n6, from its old copy).
  *
  * So a node that restarts with a saved ring (or without its disk) asks every member of its ring for
- * their ring, again every `ringCatchUpRetryMs` until one answers, and takes the answer whole: first
- * the members it lacks, then the departures. Under strict quorums it serves nothing until then
+ * their ring, again every `ringCatchUpRetryMs` until one answers whose own ring is current (not
+ * itself waiting to catch up), and takes each answer whole: first the members it lacks, then the
+ * departures. Answers from peers still catching up themselves are taken in too, and once every
+ * member has answered so, or most of them and no current answer came for `ringCatchUpWaitMs` (the
+ * cluster restarted together, some of it still down), their rings are as current as any in reach.
+ * A node that has left answers nothing: its ring stopped when it left (T3 seed 1162: a wiped n1
+ * took the answer of n5, which had left, rebuilt on a ring that still held n5, and later found
+ * itself a replica of ranges it had not pulled). Under strict quorums it serves nothing until then
  * (nodeRebalance.ts `notServing`, `refusal`): a coordinator or replica on an old ring could count
  * replicas the current ring no longer has. Under sloppy quorums it serves at once, as before.
  */
 
 import { ringCatchUpRetryMs } from '../constants.ts';
 
+/** How long answers of peers catching up themselves wait for a current one, once most have come. */
+export const ringCatchUpWaitMs = 3 * ringCatchUpRetryMs;
+
+import type { NodeId } from '../protocol/ids.ts';
+
 export class RingCatchUp {
   /** When to ask the ring's members (again); null once one has answered, or when none was needed. */
   private askAt: number | null = null;
+  /** Peers that answered while catching up themselves. */
+  private readonly unsure = new Set<NodeId>();
+  private begunAt = 0;
 
   /** A restart: the ring must be confirmed by a peer, starting with a request now. */
   begin(now: number): void {
     this.askAt = now;
+    this.begunAt = now;
+    this.unsure.clear();
+  }
+
+  /**
+   * A peer's ring arrived (and was taken in), or a retry is due with `from` null. Returns true when
+   * the wait is over: the peer's ring was current, every one of `peers` has answered, or most have
+   * and `ringCatchUpWaitMs` has passed.
+   */
+  heard(from: NodeId | null, current: boolean, peers: readonly NodeId[], now: number): boolean {
+    if (this.askAt === null) return false;
+    if (current) return true;
+    if (from !== null) this.unsure.add(from);
+    const answered = peers.filter((peer) => this.unsure.has(peer)).length;
+    if (answered === peers.length) return true;
+    return answered > peers.length / 2 && now - this.begunAt >= ringCatchUpWaitMs;
   }
 
   /** True once a peer's ring has been taken in (or when this node never had to ask). */
@@ -37,9 +67,10 @@ export class RingCatchUp {
     return true;
   }
 
-  /** A peer's ring arrived and was taken in. */
+  /** The ring is confirmed (or nothing was needed). */
   answered(): void {
     this.askAt = null;
+    this.unsure.clear();
   }
 
   nextDeadline(): number | null {

@@ -260,6 +260,33 @@ describe('ring membership across restarts', () => {
     expect(fingerprint(ringOf(sim, bystander))).toBe(fingerprint(ringOf(sim, 'n1' as NodeId)));
   });
 
+  it('serves again, under strict quorums, after the whole cluster restarted together, one node still down', () => {
+    const nodes = nodeIds(5);
+    const members = nodes.map((id) => ({ id }));
+    const config = { n: 3, antiEntropyIntervalMs: 0, members, quorum: 'strict' };
+    const sim = new Simulation({ seed: 11, nodes, createNode: createKvNode, config });
+    sim.runUntil(3_000);
+    for (const id of nodes) sim.crash(id, 'power');
+    for (const id of nodes.slice(0, 4)) sim.restart(id); // n5 stays down
+    const replies: KvReply[] = [];
+    const put = (at: number) =>
+      sim.schedule(at, 'put', () =>
+        sim.request(
+          'n1' as NodeId,
+          { type: 'put', requestId: `p${at}`, key: 'k1', value: new Uint8Array([1]), w: 2 } as KvRequest,
+          (r) => {
+            replies.push(r as KvReply);
+          },
+        ),
+      );
+    put(sim.now);
+    put(sim.now + 5_000);
+    sim.runFor(8_000);
+    // Every answer n1 got came from a restart of its own: it waited, then took most of them.
+    expect(replies[0]).toMatchObject({ ok: false, error: { code: 'KV_NOT_SERVING' } });
+    expect(replies[1]).toMatchObject({ ok: true });
+  });
+
   it('control: under sloppy quorums the restarted node serves at once, as before', () => {
     const { sim, bystander } = missedJoinAndDeparture('sloppy');
     let reply: KvReply | undefined;

@@ -67,7 +67,10 @@ const pinnedSeeds = [35, 36, 69, 98, 133, 232, 920, 1363, 1783];
  *     in order, and serves only then);
  *   - R=1 W=3, seed 683: n2, partitioned through n6's join, heard n3's departure alone and read k6,
  *     which the real ring had given to n6, from its own empty copy (ringMembership.ts `follow`: a
- *     departure now carries the ring its node left, and n2 adds n6 from it first).
+ *     departure now carries the ring its node left, and n2 adds n6 from it first);
+ *   - R=1 W=3, seed 1162: n1, wiped, took its ring from n5, which had left and still answered; it
+ *     rebuilt on a ring with n5 and missed the ranges n5 had handed it before the wipe (ringCatchUp.ts:
+ *     a node that left answers no more).
  */
 interface PinnedRun {
   seed: number;
@@ -109,6 +112,13 @@ const pinnedRuns: PinnedRun[] = [
     cluster: { r: 1, w: 3 },
     wipe: true,
     holds: "a node that missed a join takes it from the leaver's announcement first",
+  },
+  {
+    seed: 1162,
+    setting: 'R=1 W=3, wipe',
+    cluster: { r: 1, w: 3 },
+    wipe: true,
+    holds: 'a wiped node takes no ring from a node that has left',
   },
 ];
 

@@ -1,0 +1,52 @@
+/**
+ * A restarted node's wait for a peer's ring (ringCatchUp.ts): one current answer ends it; answers
+ * of peers catching up themselves end it once all have come, or most of them and no current one
+ * for `ringCatchUpWaitMs`; the request is due at once and then every `ringCatchUpRetryMs`.
+ */
+import { describe, expect, it } from 'vitest';
+import { ringCatchUpRetryMs } from '../constants.ts';
+import { type NodeId, nodeIds } from '../protocol/ids.ts';
+import { RingCatchUp, ringCatchUpWaitMs } from './ringCatchUp.ts';
+
+const peers = nodeIds(5).slice(1);
+const [n2, n3, n4] = peers as [NodeId, NodeId, NodeId];
+
+describe('RingCatchUp', () => {
+  it('is caught up until a restart begins it, asks at once and then once per retry period', () => {
+    const wait = new RingCatchUp();
+    expect(wait.caughtUp).toBe(true);
+    expect(wait.due(0)).toBe(false);
+    wait.begin(100);
+    expect(wait.caughtUp).toBe(false);
+    expect(wait.due(100)).toBe(true);
+    expect(wait.due(100 + ringCatchUpRetryMs - 1)).toBe(false);
+    expect(wait.nextDeadline()).toBe(100 + ringCatchUpRetryMs);
+    expect(wait.due(100 + ringCatchUpRetryMs)).toBe(true);
+  });
+
+  it('ends with one current answer', () => {
+    const wait = new RingCatchUp();
+    wait.begin(0);
+    expect(wait.heard(n2, true, peers, 5)).toBe(true);
+  });
+
+  it('ends with answers only from peers catching up once all of them have answered', () => {
+    const wait = new RingCatchUp();
+    wait.begin(0);
+    for (const peer of peers.slice(0, -1)) expect(wait.heard(peer, false, peers, 5)).toBe(false);
+    expect(wait.heard(n2, false, peers, 5)).toBe(false); // the same peer twice counts once
+    expect(wait.heard(peers.at(-1) as NodeId, false, peers, 5)).toBe(true);
+  });
+
+  it('ends with most of them once no current answer came for the wait, never with a minority', () => {
+    const wait = new RingCatchUp();
+    wait.begin(0);
+    expect(wait.heard(n2, false, peers, 10)).toBe(false);
+    expect(wait.heard(null, false, peers, ringCatchUpWaitMs)).toBe(false); // one of four
+    expect(wait.heard(n3, false, peers, 20)).toBe(false);
+    expect(wait.heard(null, false, peers, ringCatchUpWaitMs * 10)).toBe(false); // two of four
+    expect(wait.heard(n4, false, peers, 30)).toBe(false);
+    expect(wait.heard(null, false, peers, ringCatchUpWaitMs - 1)).toBe(false);
+    expect(wait.heard(null, false, peers, ringCatchUpWaitMs)).toBe(true); // three of four, waited
+  });
+});
