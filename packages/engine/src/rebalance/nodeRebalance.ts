@@ -102,6 +102,8 @@ export class NodeRebalance {
   private readonly catchUp = new RingCatchUp();
   /** A rebuild that starts once the ring is caught up (a wiped node must pull the current ranges). */
   private rebuildDue = false;
+  /** A joiner's bootstrap that starts once the ring is caught up (it must pull the ranges it gains on the current ring). */
+  private bootstrapDue = false;
 
   constructor(
     private readonly host: NodeRebalanceHost,
@@ -169,7 +171,7 @@ export class NodeRebalance {
 
   /** A joiner stays silent (no gossip) until its ranges have arrived: no one routes to it before. */
   get gossips(): boolean {
-    return this.rebalance.phase !== 'bootstrapping';
+    return this.rebalance.phase !== 'bootstrapping' && !this.bootstrapDue;
   }
 
   /**
@@ -191,13 +193,15 @@ export class NodeRebalance {
       this.cleanup.restore(saved.handovers, now);
       this.strayCheckAt = now + strayCheckDelayMs;
     }
-    if (this.joining) this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);
+    // A restarted node, or one that lost its disk, may have missed joins and departures meanwhile:
+    // it bootstraps or rebuilds once its ring is caught up.
+    const asks = (this.saved !== null || rebuild) && this.rebalance.phase !== 'left';
+    if (this.joining) this.bootstrapDue = true;
     else if (this.rebalance.phase === 'serving' && (rebuild || saved?.rebuilding)) {
       this.rebuildDue = true;
       this.save();
     }
-    // A restarted node, or one that lost its disk, may have missed joins and departures meanwhile.
-    if ((this.saved !== null || rebuild) && this.rebalance.phase !== 'left') {
+    if (asks) {
       this.catchUp.begin(now);
       this.askRingState(now, out);
     } else this.caughtUp(now, out);
@@ -331,7 +335,7 @@ export class NodeRebalance {
         what === 'write' ? 'has left the cluster and stores no more writes' : 'has left the cluster';
       return kvError('KV_NOT_SERVING', `${self} ${why}`);
     }
-    if (phase === 'bootstrapping' && what === 'request')
+    if ((phase === 'bootstrapping' || this.bootstrapDue) && what === 'request')
       return kvError('KV_NOT_SERVING', `${self} is joining and serves once its ranges have arrived`);
     if (what === 'request' && this.waitsForRing()) return this.ringUnconfirmed();
     return null;
@@ -462,6 +466,10 @@ export class NodeRebalance {
   /** The ring is current: a rebuild waiting for it starts, on that ring. */
   private caughtUp(now: number, out: NodeOutput): void {
     this.catchUp.answered();
+    if (this.bootstrapDue) {
+      this.bootstrapDue = false;
+      this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);
+    }
     if (!this.rebuildDue) return;
     this.rebuildDue = false;
     this.rebalance.rebuild(this.ring, this.ringMembership.withoutSelf(), now, out);

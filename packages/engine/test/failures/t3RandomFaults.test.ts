@@ -70,7 +70,10 @@ const pinnedSeeds = [35, 36, 69, 98, 133, 232, 920, 1363, 1783];
  *     departure now carries the ring its node left, and n2 adds n6 from it first);
  *   - R=1 W=3, seed 1162: n1, wiped, took its ring from n5, which had left and still answered; it
  *     rebuilt on a ring with n5 and missed the ranges n5 had handed it before the wipe (ringCatchUp.ts:
- *     a node that left answers no more).
+ *     a node that left answers no more);
+ *   - R=1 W=3 with phi-accrual, seed 14: n6, wiped after it had joined, bootstrapped again on its
+ *     configured ring, which still held n1, then learnt that n1 had left and served ranges of n1's
+ *     it had not pulled (nodeRebalance.ts: a restarted joiner bootstraps once its ring caught up).
  */
 interface PinnedRun {
   seed: number;
@@ -119,6 +122,13 @@ const pinnedRuns: PinnedRun[] = [
     cluster: { r: 1, w: 3 },
     wipe: true,
     holds: 'a wiped node takes no ring from a node that has left',
+  },
+  {
+    seed: 14,
+    setting: 'R=1 W=3, phi-accrual, wipe',
+    cluster: { r: 1, w: 3, detector: 'phi' },
+    wipe: true,
+    holds: 'a wiped joiner bootstraps on the ring its peers give it',
   },
 ];
 
