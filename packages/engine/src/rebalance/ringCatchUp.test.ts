@@ -1,7 +1,7 @@
 /**
  * A restarted node's wait for a peer's ring (ringCatchUp.ts): one current answer ends it; answers
- * of peers catching up themselves end it once all have come, or most of them and no current one
- * for `ringCatchUpWaitMs`; the request is due at once and then every `ringCatchUpRetryMs`.
+ * of peers catching up themselves end it once all have come, or with itself a majority of the ring
+ * and no current one for `ringCatchUpWaitMs`; the request is due at once and then every `ringCatchUpRetryMs`.
  */
 import { describe, expect, it } from 'vitest';
 import { ringCatchUpRetryMs } from '../constants.ts';
@@ -38,15 +38,17 @@ describe('RingCatchUp', () => {
     expect(wait.heard(peers.at(-1) as NodeId, false, peers, 5)).toBe(true);
   });
 
-  it('ends with most of them once no current answer came for the wait, never with a minority', () => {
+  it('ends with a majority of the ring, itself included, once no current answer came for the wait', () => {
     const wait = new RingCatchUp();
     wait.begin(0);
     expect(wait.heard(n2, false, peers, 10)).toBe(false);
-    expect(wait.heard(null, false, peers, ringCatchUpWaitMs)).toBe(false); // one of four
+    expect(wait.heard(null, false, peers, ringCatchUpWaitMs * 10)).toBe(false); // two of five
     expect(wait.heard(n3, false, peers, 20)).toBe(false);
-    expect(wait.heard(null, false, peers, ringCatchUpWaitMs * 10)).toBe(false); // two of four
-    expect(wait.heard(n4, false, peers, 30)).toBe(false);
     expect(wait.heard(null, false, peers, ringCatchUpWaitMs - 1)).toBe(false);
-    expect(wait.heard(null, false, peers, ringCatchUpWaitMs)).toBe(true); // three of four, waited
+    expect(wait.heard(null, false, peers, ringCatchUpWaitMs)).toBe(true); // three of five, waited
+    const four = new RingCatchUp(); // a ring of four: two of four is no majority
+    four.begin(0);
+    four.heard(n2, false, [n2, n3, n4], 0);
+    expect(four.heard(null, false, [n2, n3, n4], ringCatchUpWaitMs)).toBe(false);
   });
 });

@@ -11,8 +11,9 @@
  * their ring, again every `ringCatchUpRetryMs` until one answers whose own ring is current (not
  * itself waiting to catch up), and takes each answer whole: first the members it lacks, then the
  * departures. Answers from peers still catching up themselves are taken in too, and once every
- * member has answered so, or most of them and no current answer came for `ringCatchUpWaitMs` (the
- * cluster restarted together, some of it still down), their rings are as current as any in reach.
+ * member has answered so, or with itself a majority of the ring and no current answer came for
+ * `ringCatchUpWaitMs` (the cluster restarted together, some of it down or cut off), their rings are
+ * as current as any in reach.
  * A node that has left answers nothing: its ring stopped when it left (T3 seed 1162: a wiped n1
  * took the answer of n5, which had left, rebuilt on a ring that still held n5, and later found
  * itself a replica of ranges it had not pulled). Under strict quorums it serves nothing until then
@@ -52,7 +53,8 @@ export class RingCatchUp {
     if (from !== null) this.unsure.add(from);
     const answered = peers.filter((peer) => this.unsure.has(peer)).length;
     if (answered === peers.length) return true;
-    return answered > peers.length / 2 && now - this.begunAt >= ringCatchUpWaitMs;
+    // With itself, a majority of the ring: a partition right after the restart leaves it one side.
+    return answered + 1 > (peers.length + 1) / 2 && now - this.begunAt >= ringCatchUpWaitMs;
   }
 
   /** True once a peer's ring has been taken in (or when this node never had to ask). */

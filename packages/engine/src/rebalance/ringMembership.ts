@@ -124,12 +124,15 @@ export class RingMembership {
       if (event.type === 'member.left') departures = true;
       if (event.type !== 'member.joined' || this.has(event.member)) continue;
       this.add({ id: event.member, ...ringAttributesOf(event) }, now, out);
-      if (this.has(event.member)) (added ??= []).push(event.member);
+      if (!this.has(event.member)) continue;
+      added ??= [];
+      added.push(event.member);
     }
     for (let i = 0; departures && i < count; i++) {
       const event = out.events[i] as (typeof out.events)[number];
       if (event.node !== this.self || event.type !== 'member.left') continue;
-      if (event.ring) for (const id of this.addMissing(event.ring, now, out)) (added ??= []).push(id);
+      const joined = event.ring ? this.addMissing(event.ring, now, out) : noneJoined;
+      if (joined.length > 0) added = [...(added ?? []), ...joined];
       this.remove(event.member, now, out);
     }
     return added ?? noneJoined;

@@ -287,6 +287,30 @@ describe('ring membership across restarts', () => {
     expect(replies[1]).toMatchObject({ ok: true });
   });
 
+  it('serves again on the majority side when a partition follows a whole-cluster restart at once', () => {
+    const nodes = nodeIds(5);
+    const members = nodes.map((id) => ({ id }));
+    const config = { n: 3, antiEntropyIntervalMs: 0, members, quorum: 'strict' };
+    const sim = new Simulation({ seed: 12, nodes, createNode: createKvNode, config });
+    sim.runUntil(3_000);
+    for (const id of nodes) sim.crash(id, 'power');
+    for (const id of nodes) sim.restart(id);
+    // Before any ring-state answer arrives, n4 and n5 are cut off (the lab E2E's partition).
+    sim.network.partition(nodes, [nodes.slice(0, 3), nodes.slice(3)]);
+    let reply: KvReply | undefined;
+    sim.schedule(sim.now + 5_000, 'get', () =>
+      sim.request('n1' as NodeId, { type: 'get', requestId: 'g', key: 'k1', r: 1 } as KvRequest, (r) => {
+        reply = r as KvReply;
+      }),
+    );
+    sim.runFor(6_000);
+    expect(
+      (sim.node('n1' as NodeId) as KvNode).rebalance.notServing('k1', 'read')?.message ?? null,
+    ).not.toMatch(/current ring/);
+    expect(reply).toBeDefined();
+    expect(reply).not.toMatchObject({ error: { message: expect.stringContaining('current ring') } });
+  });
+
   it('control: under sloppy quorums the restarted node serves at once, as before', () => {
     const { sim, bystander } = missedJoinAndDeparture('sloppy');
     let reply: KvReply | undefined;
