@@ -6,7 +6,16 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { fiveNodes, missing, open, shot, waitUp, watchConsole, writeKeys } from './labPage.ts';
+import {
+  cutOffUntilDown,
+  fiveNodes,
+  missing,
+  open,
+  shot,
+  waitUp,
+  watchConsole,
+  writeKeys,
+} from './labPage.ts';
 
 test('the lab opens with five live workers and the workload running; a put then a get returns the value', async ({
   page,
@@ -119,13 +128,7 @@ test('cut off from a minority, writes go to stand-ins as hints; after the heal t
   page,
 }) => {
   await open(page, '?delay=0&workload=off');
-  await page.getByTestId('tab-faults').click();
-  for (const id of ['n4', 'n5']) await page.getByTestId(`group-${id}`).selectOption('1');
-  await page.getByTestId('partition').click();
-  // Sloppy quorum takes stand-ins only for replicas the failure detector believes down.
-  await page.getByTestId('tab-gossip').click();
-  for (const id of ['n4', 'n5'])
-    await expect(page.getByTestId(`belief-n1-${id}`)).toHaveText(/down/, { timeout: 30_000 });
+  await cutOffUntilDown(page, ['n4', 'n5']);
   const hinted = await page.evaluate(async () => {
     const { client, store } = window.kvscope;
     const acked: string[] = [];

@@ -37,6 +37,19 @@ export async function open(page: Page, query = '', ids = fiveNodes): Promise<voi
   await waitUp(page, ids);
 }
 
+/**
+ * Cuts `ids` off from the other nodes (Faults → partition into groups), then waits on the gossip
+ * tab until n1 believes each of them down: sloppy quorums take stand-ins only for replicas held down.
+ */
+export async function cutOffUntilDown(page: Page, ids: string[]): Promise<void> {
+  await page.getByTestId('tab-faults').click();
+  for (const id of ids) await page.getByTestId(`group-${id}`).selectOption('1');
+  await page.getByTestId('partition').click();
+  await page.getByTestId('tab-gossip').click();
+  for (const id of ids)
+    await expect(page.getByTestId(`belief-n1-${id}`)).toHaveText(/down/, { timeout: 30_000 });
+}
+
 /** Puts keys `prefix0…` with values `v-<key>`, 4 at a time; returns the acknowledged ones. */
 export async function writeKeys(page: Page, prefix: string, count: number): Promise<string[]> {
   return page.evaluate(

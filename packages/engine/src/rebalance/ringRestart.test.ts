@@ -121,6 +121,16 @@ function missedJoinAndDeparture(quorum: 'strict' | 'sloppy') {
   return { sim, bystander, events };
 }
 
+/** Five nodes under strict quorums, run for 3 s, then all powered off (the caller restarts them). */
+function strictClusterPoweredOff(seed: number): Simulation {
+  const nodes = nodeIds(5);
+  const config = { n: 3, antiEntropyIntervalMs: 0, members: nodes.map((id) => ({ id })), quorum: 'strict' };
+  const sim = new Simulation({ seed, nodes, createNode: createKvNode, config });
+  sim.runUntil(3_000);
+  for (const id of nodes) sim.crash(id, 'power');
+  return sim;
+}
+
 /** Powers `id` off and on again, and returns the ring it starts with (before any message arrives). */
 function powerCycle(sim: Simulation, id: NodeId): Ring {
   sim.crash(id, 'power');
@@ -261,13 +271,8 @@ describe('ring membership across restarts', () => {
   });
 
   it('serves again, under strict quorums, after the whole cluster restarted together, one node still down', () => {
-    const nodes = nodeIds(5);
-    const members = nodes.map((id) => ({ id }));
-    const config = { n: 3, antiEntropyIntervalMs: 0, members, quorum: 'strict' };
-    const sim = new Simulation({ seed: 11, nodes, createNode: createKvNode, config });
-    sim.runUntil(3_000);
-    for (const id of nodes) sim.crash(id, 'power');
-    for (const id of nodes.slice(0, 4)) sim.restart(id); // n5 stays down
+    const sim = strictClusterPoweredOff(11);
+    for (const id of nodeIds(4)) sim.restart(id); // n5 stays down
     const replies: KvReply[] = [];
     const put = (at: number) =>
       sim.schedule(at, 'put', () =>
@@ -288,12 +293,8 @@ describe('ring membership across restarts', () => {
   });
 
   it('serves again on the majority side when a partition follows a whole-cluster restart at once', () => {
+    const sim = strictClusterPoweredOff(12);
     const nodes = nodeIds(5);
-    const members = nodes.map((id) => ({ id }));
-    const config = { n: 3, antiEntropyIntervalMs: 0, members, quorum: 'strict' };
-    const sim = new Simulation({ seed: 12, nodes, createNode: createKvNode, config });
-    sim.runUntil(3_000);
-    for (const id of nodes) sim.crash(id, 'power');
     for (const id of nodes) sim.restart(id);
     // Before any ring-state answer arrives, n4 and n5 are cut off (the lab E2E's partition).
     sim.network.partition(nodes, [nodes.slice(0, 3), nodes.slice(3)]);
