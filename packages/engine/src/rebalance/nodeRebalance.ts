@@ -13,7 +13,8 @@
  * The ring is saved on the node's disk at every change (ringFile.ts), so a restarted node comes
  * back with the ring it had, and a node that left stays left instead of rejoining empty. A restarted
  * node also asks its ring's members for their ring (`ring-state`): who joined and who left while it
- * was down, taken in one piece (ringCatchUp.ts). Under strict quorums it serves once one answered.
+ * was down, taken in one piece (ringStateExchange.ts). Under strict quorums it serves only once its
+ * ring has caught up (ringCatchUp.ts).
  *
  * After a join, the old owners delete the copies they handed over and no longer replicate
  * (rangeCleanup.ts), once the joiner acknowledged them and the forwarding grace period is over. An
@@ -38,14 +39,14 @@ import type { QuorumMode } from '../scenario/types.ts';
 import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { earlier } from '../time/clock.ts';
 import type { Version } from '../versioning/siblings.ts';
-import type { RebalanceMessage, RingState } from './messages.ts';
+import type { RebalanceMessage } from './messages.ts';
 import { RangeCleanup } from './rangeCleanup.ts';
 import { RangeFences } from './rangeFences.ts';
 import { keysInRange } from './rangeStreams.ts';
 import { Rebalance, type RebalancePhase } from './rebalance.ts';
-import { RingCatchUp } from './ringCatchUp.ts';
 import { readRing, type SavedRing, writeRing } from './ringFile.ts';
 import { RingMembership } from './ringMembership.ts';
+import { RingStateExchange } from './ringStateExchange.ts';
 import { strayHandovers } from './strayKeys.ts';
 
 /** What membership changes need from the node that runs them. */
@@ -98,8 +99,8 @@ export class NodeRebalance {
   private readonly joining: boolean;
   /** When to look for stray keys (strayKeys.ts); null when no ring change or restart asks for it. */
   private strayCheckAt: number | null = null;
-  /** A restarted node's wait for a peer's ring before it trusts its own. */
-  private readonly catchUp = new RingCatchUp();
+  /** A restarted node's wait for a peer's ring before it trusts its own, and its peers' asking. */
+  private readonly ringState: RingStateExchange;
   /** A rebuild that starts once the ring is caught up (a wiped node must pull the current ranges). */
   private rebuildDue = false;
   /** A joiner's bootstrap that starts once the ring is caught up (it must pull the ranges it gains on the current ring). */
@@ -153,6 +154,16 @@ export class NodeRebalance {
     if (saved?.left) this.rebalance.restoreLeft();
     this.fences = new RangeFences((saved?.fences ?? []).filter((f) => !this.onRing(f.peer)));
     this.cleanup = this.createCleanup(streamHost.keysIn);
+    this.ringState = new RingStateExchange(
+      {
+        self,
+        send: (to, body, out) => host.send(to, body, out),
+        heardAlive: (member) => host.heardAlive(member),
+        joined: (member, now) => this.joinedRing(member, now),
+        caughtUp: (now, out) => this.caughtUp(now, out),
+      },
+      this.ringMembership,
+    );
   }
 
   /** This node's current ring. */
@@ -201,10 +212,7 @@ export class NodeRebalance {
       this.rebuildDue = true;
       this.save();
     }
-    if (asks) {
-      this.catchUp.begin(now);
-      this.askRingState(now, out);
-    } else this.caughtUp(now, out);
+    this.ringState.start(asks, now, out);
   }
 
   /** The operator's `{decommission: true}`: hand every range over, then leave. */
@@ -220,7 +228,7 @@ export class NodeRebalance {
 
   /** Resends unanswered stream batches, finishes a change whose streams are done, cleans up. */
   tick(now: number, out: NodeOutput): void {
-    this.askRingState(now, out);
+    this.ringState.tick(now, out);
     this.rebalance.tick(now, out);
     const serving = this.rebalance.phase === 'serving';
     if (this.strayCheckAt !== null && now >= this.strayCheckAt) {
@@ -255,17 +263,9 @@ export class NodeRebalance {
 
   /** A range-streaming or ring-state message from a peer. */
   onMessage(from: NodeId, body: RebalanceMessage, now: number, out: NodeOutput): void {
-    if (body.type === 'ring-state-request') {
-      if (this.rebalance.phase === 'left') return; // its ring stopped when it left
-      const members = this.ringMembership.memberList.slice();
-      const departed = this.ringMembership.departed.slice();
-      const current = this.catchUp.caughtUp;
-      this.host.send(from, { type: 'ring-state', members, departed, current }, out);
-    } else if (body.type === 'ring-state') {
-      if (this.catchUp.caughtUp) return; // only a restart asks: a late answer changes nothing
-      this.learnRing(body, now, out);
-      if (this.catchUp.heard(from, body.current, this.peers(), now)) this.caughtUp(now, out);
-    } else if (body.type === 'range-fence') {
+    if (body.type === 'ring-state-request') this.ringState.answer(from, this.rebalance.phase === 'left', out);
+    else if (body.type === 'ring-state') this.ringState.onState(from, body, now, out);
+    else if (body.type === 'range-fence') {
       this.fence(from, body.ranges, now, out);
     } else if (body.type === 'range-fenced') {
       this.rebalance.onFenced(from, now, out);
@@ -343,7 +343,7 @@ export class NodeRebalance {
 
   /** Under strict quorums a restarted node serves nothing until a peer's ring has reached it. */
   private waitsForRing(): boolean {
-    return this.settings.quorum === 'strict' && !this.catchUp.caughtUp;
+    return this.settings.quorum === 'strict' && this.ringState.waiting;
   }
 
   private ringUnconfirmed(): KvError {
@@ -356,7 +356,7 @@ export class NodeRebalance {
   nextDeadline(): number | null {
     // Asked after every step of the node: plain comparisons, nothing allocated.
     const streams = earlier(this.rebalance.streams.nextDeadline(), this.rebalance.nextDeadline());
-    const ring = earlier(this.catchUp.nextDeadline(), this.strayCheckAt);
+    const ring = earlier(this.ringState.nextDeadline(), this.strayCheckAt);
     return earlier(earlier(streams, this.cleanup.nextDeadline()), ring);
   }
 
@@ -431,41 +431,8 @@ export class NodeRebalance {
     writeRing(this.host.fs, { members, left, decommissioning, rebuilding, handovers, departed, fences });
   }
 
-  /** After a restart: asks every other member of the ring for its ring, when due (ringCatchUp.ts). */
-  private askRingState(now: number, out: NodeOutput): void {
-    if (!this.catchUp.due(now)) return;
-    const peers = this.peers();
-    if (this.catchUp.heard(null, false, peers, now)) {
-      this.caughtUp(now, out); // most answered, from restarts of their own, and no current answer came
-      return;
-    }
-    for (const peer of peers) this.host.send(peer, { type: 'ring-state-request' }, out);
-    if (peers.length === 0) this.caughtUp(now, out); // alone on its ring: no one to ask
-  }
-
-  /** The other members of this node's ring. */
-  private peers(): NodeId[] {
-    return this.ring.nodes.filter((member) => member.id !== this.host.self).map((member) => member.id);
-  }
-
-  /**
-   * Takes a peer's ring in, joins first: the members this node lacks (unless it knows they left),
-   * then the departures. A member heard from since this node started is a member now, whatever a
-   * peer remembers, and this node never takes itself off this way.
-   */
-  private learnRing(state: RingState, now: number, out: NodeOutput): void {
-    const self = this.host.self;
-    const departed = new Set(state.departed);
-    const joined = state.members.filter((member) => !departed.has(member.id));
-    for (const id of this.ringMembership.addMissing(joined, now, out)) this.joinedRing(id, now);
-    for (const id of state.departed) {
-      if (id !== self && !this.host.heardAlive(id)) this.ringMembership.remove(id, now, out);
-    }
-  }
-
-  /** The ring is current: a rebuild waiting for it starts, on that ring. */
+  /** The ring is current: a bootstrap or rebuild waiting for it starts, on that ring. */
   private caughtUp(now: number, out: NodeOutput): void {
-    this.catchUp.answered();
     if (this.bootstrapDue) {
       this.bootstrapDue = false;
       this.rebalance.bootstrap(this.ring, this.ringMembership.withSelf(), now, out);

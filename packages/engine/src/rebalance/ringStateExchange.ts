@@ -1,0 +1,107 @@
+/**
+ * The `ring-state` exchange of a restarted node (messages.ts): it asks every other member of its
+ * ring for theirs, when due, takes each answer in (joins first, then departures), and tells the
+ * node once its wait is over (ringCatchUp.ts says when). It answers its peers' requests with its
+ * own ring, saying whether it is still catching up itself, and answers nothing once it has left.
+ */
+
+import type { NodeOutput } from '../node/contract.ts';
+import type { NodeId } from '../protocol/ids.ts';
+import type { Message } from '../protocol/messages.ts';
+import type { RingState } from './messages.ts';
+import { RingCatchUp } from './ringCatchUp.ts';
+import type { RingMembership } from './ringMembership.ts';
+
+export interface RingStateHost {
+  readonly self: NodeId;
+  send(to: NodeId, body: Message, out: NodeOutput): void;
+  /** True when gossip reported `member` alive since this node started (it is a member now). */
+  heardAlive(member: NodeId): boolean;
+  /** `member` is on this node's ring now, taken from a peer's. */
+  joined(member: NodeId, now: number): void;
+  /** The ring is caught up: a bootstrap or rebuild waiting for it may start. */
+  caughtUp(now: number, out: NodeOutput): void;
+}
+
+export class RingStateExchange {
+  private readonly wait = new RingCatchUp();
+
+  constructor(
+    private readonly host: RingStateHost,
+    private readonly ring: RingMembership,
+  ) {}
+
+  /** True while this node waits for a peer's ring (strict quorums serve nothing meanwhile). */
+  get waiting(): boolean {
+    return !this.wait.caughtUp;
+  }
+
+  /** A restart: ask now; or, when nothing needs asking, the ring is caught up at once. */
+  start(asks: boolean, now: number, out: NodeOutput): void {
+    if (!asks) {
+      this.done(now, out);
+      return;
+    }
+    this.wait.begin(now);
+    this.tick(now, out);
+  }
+
+  /** Asks every other member of the ring, when due, unless the wait is over by now. */
+  tick(now: number, out: NodeOutput): void {
+    if (!this.wait.due(now)) return;
+    const peers = this.peers();
+    // Alone on its ring, or most answered while restarting too and no current answer came.
+    if (peers.length === 0 || this.wait.heard(null, false, peers, now)) {
+      this.done(now, out);
+      return;
+    }
+    for (const peer of peers) this.host.send(peer, { type: 'ring-state-request' }, out);
+  }
+
+  /** A peer asks: this node's ring, unless it has left (its ring stopped then). */
+  answer(from: NodeId, left: boolean, out: NodeOutput): void {
+    if (left) return;
+    const body = {
+      type: 'ring-state',
+      members: this.ring.memberList.slice(),
+      departed: this.ring.departed.slice(),
+    };
+    this.host.send(from, { ...body, current: this.wait.caughtUp } as RingState, out);
+  }
+
+  /** A peer's ring arrived: taken in while this node waits; a late answer changes nothing. */
+  onState(from: NodeId, state: RingState, now: number, out: NodeOutput): void {
+    if (this.wait.caughtUp) return;
+    this.learn(state, now, out);
+    if (this.wait.heard(from, state.current, this.peers(), now)) this.done(now, out);
+  }
+
+  nextDeadline(): number | null {
+    return this.wait.nextDeadline();
+  }
+
+  /**
+   * Takes a peer's ring in, joins first: the members this node lacks (unless it knows they left),
+   * then the departures. A member heard from since this node started is a member now, whatever a
+   * peer remembers, and this node never takes itself off this way.
+   */
+  private learn(state: RingState, now: number, out: NodeOutput): void {
+    const { self } = this.host;
+    const departed = new Set(state.departed);
+    const joined = state.members.filter((member) => !departed.has(member.id));
+    for (const id of this.ring.addMissing(joined, now, out)) this.host.joined(id, now);
+    for (const id of state.departed) {
+      if (id !== self && !this.host.heardAlive(id)) this.ring.remove(id, now, out);
+    }
+  }
+
+  private done(now: number, out: NodeOutput): void {
+    this.wait.answered();
+    this.host.caughtUp(now, out);
+  }
+
+  /** The other members of this node's ring. */
+  private peers(): NodeId[] {
+    return this.ring.ring.nodes.filter((member) => member.id !== this.host.self).map((member) => member.id);
+  }
+}
