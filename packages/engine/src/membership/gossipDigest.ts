@@ -3,7 +3,8 @@
  * kept apart from the membership state machine that owns the table.
  *
  *   targets: `fanout` random live members (every member with the local detector, which judges only
- *            what it hears directly), now and then one down member, the seeds when no one is left
+ *            what it hears directly), now and then one down or removed-while-down member, the
+ *            seeds when no one is left
  *   digest:  this node's own entry, then one entry per member with the suspicions it reports
  *
  * Invariant: a configured member never heard from goes out only with suspicions of it, so a node
@@ -29,18 +30,20 @@ export function compareIncarnations(a: Incarnation, b: Incarnation): number {
 /**
  * `fanout` random live members; in local mode every member. Like Cassandra, also one down member
  * with probability down/(live+1), so a member back from a partition is heard, and the seeds when no
- * one else is left to talk to.
+ * one else is left to talk to. Members removed while down (`unreachable`, tombstones.ts) count as
+ * down here: they may be the other side of a partition longer than T_cleanup.
  */
 export function gossipTargets(
   members: Iterable<MemberRecord>,
+  unreachable: readonly NodeId[],
   settings: MembershipSettings,
   rng: Rng,
   self: NodeId,
 ): NodeId[] {
   const others = [...members].filter((m) => m.status !== 'left');
-  if (settings.detector === 'local') return others.map((m) => m.id);
+  if (settings.detector === 'local') return [...others.map((m) => m.id), ...unreachable];
   const live = others.filter((m) => m.status !== 'down').map((m) => m.id);
-  const down = others.filter((m) => m.status === 'down').map((m) => m.id);
+  const down = [...others.filter((m) => m.status === 'down').map((m) => m.id), ...unreachable];
   const targets = rng.sample(live, settings.fanout);
   if (down.length > 0 && rng.chance(down.length / (live.length + 1))) targets.push(rng.pick(down));
   if (live.length === 0) {

@@ -45,7 +45,7 @@ import {
   type DetectorVerdict,
   type FailureDetector,
 } from './failureDetector.ts';
-import { buildDigest, compareIncarnations, gossipTargets, type Incarnation } from './gossipDigest.ts';
+import { buildDigest, compareIncarnations, gossipTargets } from './gossipDigest.ts';
 import {
   type GossipEntry,
   type GossipMessage,
@@ -54,6 +54,7 @@ import {
   ringAttributesOf,
 } from './messages.ts';
 import { type MembershipSettings, type MembershipTimers, membershipTimerNames } from './settings.ts';
+import { Tombstones } from './tombstones.ts';
 
 export interface MembershipHost {
   readonly self: NodeId;
@@ -93,8 +94,8 @@ export class Membership {
   private readonly detectorSettings: DetectorSettings & MembershipSettings;
   readonly counters = { digestsSent: 0, digestsReceived: 0, membersIgnored: 0, generationsOutlived: 0 };
   private readonly members = new Map<NodeId, MemberRecord>();
-  /** Incarnations of removed members: gossip about them at or below these is stale. */
-  private readonly removed = new Map<NodeId, Incarnation>();
+  /** Removed members: stale gossip about them is ignored, and those removed while down are probed. */
+  private readonly removed = new Tombstones();
   private readonly gossipTimer: Timeout;
   private generation = 0;
   private heartbeat = 0;
@@ -231,6 +232,16 @@ export class Membership {
     this.announceLeft(now, out);
   }
 
+  /**
+   * A peer's ring says `member` left, news this node's gossip missed (rebalance/missedDepartures.ts):
+   * its record ends as a departure, so it is no longer suspected, gossiped of, or waited for.
+   */
+  departed(member: NodeId, now: number, out: NodeOutput): void {
+    const record = this.members.get(member);
+    if (record && record.status !== 'left') this.markLeft(record, undefined, now, out);
+    this.removed.departed(member);
+  }
+
   private announceLeft(now: number, out: NodeOutput): void {
     const everyone = [...this.members.values()].filter((m) => m.status !== 'left').map((m) => m.id);
     this.sendDigest(everyone, false, now, out);
@@ -308,7 +319,7 @@ export class Membership {
     }
     this.heartbeat++;
     this.sendDigest(
-      gossipTargets(this.members.values(), this.settings, this.rng, this.self),
+      gossipTargets(this.members.values(), this.removed.unreachable(), this.settings, this.rng, this.self),
       false,
       now,
       out,
@@ -378,13 +389,12 @@ export class Membership {
       return false;
     }
     if (entry.heartbeat < 1 && entry.id !== from) return false;
-    const tombstone = this.removed.get(entry.id);
-    if (tombstone && compareIncarnations(entry, tombstone) <= 0) return false;
+    if (this.removed.stale(entry.id, entry)) return false;
     if (this.members.size + 1 >= membersMax) {
       this.counters.membersIgnored++;
       return false;
     }
-    this.removed.delete(entry.id);
+    this.removed.lift(entry.id);
     const { id, generation, heartbeat } = entry;
     const attributes = ringAttributesOf(entry);
     this.members.set(id, {
@@ -438,10 +448,10 @@ export class Membership {
     record.since = now;
   }
 
-  private markLeft(record: MemberRecord, entry: GossipEntry, now: number, out: NodeOutput): void {
+  private markLeft(record: MemberRecord, entry: GossipEntry | undefined, now: number, out: NodeOutput): void {
     record.status = 'left';
     record.since = now;
-    if (entry.ring) record.ring = entry.ring;
+    if (entry?.ring) record.ring = entry.ring;
     this.detector.forget(record.id);
     this.emit(leftEvent(now, this.self, record.id, record.ring), out);
   }
@@ -453,21 +463,14 @@ export class Membership {
    * ever, so the departure is reported once for that incarnation (ringMembership.ts follows it).
    */
   private departedUnknown(entry: GossipEntry, now: number, out: NodeOutput): void {
-    const tombstone = this.removed.get(entry.id);
-    if (tombstone && compareIncarnations(entry, tombstone) <= 0) return;
-    this.bury(entry.id, entry);
+    if (this.removed.stale(entry.id, entry)) return;
+    this.removed.bury(entry.id, entry, false);
     this.emit(leftEvent(now, this.self, entry.id, entry.ring), out);
-  }
-
-  /** Remembers a member gone at this incarnation, so that older news of it is not taken up again. */
-  private bury(id: NodeId, incarnation: Incarnation): void {
-    this.removed.set(id, { generation: incarnation.generation, heartbeat: incarnation.heartbeat });
-    if (this.removed.size > membersMax) this.removed.delete(this.removed.keys().next().value as NodeId);
   }
 
   private remove(record: MemberRecord, now: number, out: NodeOutput): void {
     this.members.delete(record.id);
-    this.bury(record.id, record);
+    this.removed.bury(record.id, record, record.status === 'down');
     this.detector.forget(record.id);
     const was = record.status as 'down' | 'left';
     this.emit({ type: 'member.removed', at: now, node: this.self, member: record.id, was }, out);

@@ -468,6 +468,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
       remove: (key: string) => this.lsm.delete(key),
       heardAlive: (member: NodeId) =>
         this.membership.snapshot(0).some((m) => m.id === member && m.heartbeat > 0 && m.status !== 'left'),
+      memberStatus: (member: NodeId) => this.membership.statusOf(member),
+      departed: (member: NodeId, now: number, out: NodeOutput) => this.membership.departed(member, now, out),
     };
     return new NodeRebalance(host, this.config, env.rng.fork('rebalance'));
   }

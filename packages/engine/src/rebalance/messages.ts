@@ -25,6 +25,9 @@
  *   R ── ring-state-request ─▶ P      R ◀─ ring-state {members, departed, current} ── P
  *                                     ─▶ R adds the members it lacks, then removes those that left
  *
+ * A serving node asks too when it may have missed a departure while cut off (missedDepartures.ts)
+ * and takes only the departures from the answers.
+ *
  * `stream` is `<opener>#<sequence>`, unique per opener, so either side can tell whose stream it is.
  * Bounds: a batch holds at most `streamBatchKeysMax` keys; the sender also closes it before its
  * encoded versions pass `streamBatchBytesMax` (a single key is never split).
@@ -94,7 +97,7 @@ export interface RangeFenced {
   ranges: KeyRange[];
 }
 
-/** A restarted node asks which members left while it was down. */
+/** A restarted node asks which members joined and left while it was down (or a cut-off one, which left). */
 export interface RingStateRequest {
   type: 'ring-state-request';
 }

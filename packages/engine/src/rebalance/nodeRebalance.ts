@@ -40,6 +40,7 @@ import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { earlier } from '../time/clock.ts';
 import type { Version } from '../versioning/siblings.ts';
 import type { RebalanceMessage } from './messages.ts';
+import { type MemberStatusOf, missedDepartureAsks } from './missedDepartures.ts';
 import { RangeCleanup } from './rangeCleanup.ts';
 import { RangeFences } from './rangeFences.ts';
 import { keysInRange } from './rangeStreams.ts';
@@ -75,6 +76,10 @@ export interface NodeRebalanceHost {
   remove(key: string): void;
   /** True when gossip reported `member` alive since this node started (it is a member now). */
   heardAlive(member: NodeId): boolean;
+  /** What gossip says of `member` now; `unknown` when it no longer tracks it. */
+  memberStatus: MemberStatusOf;
+  /** A peer's ring says `member` left: gossip ends its record too (it missed the announcement). */
+  departed(member: NodeId, now: number, out: NodeOutput): void;
 }
 
 export interface NodeRebalanceSettings {
@@ -159,6 +164,8 @@ export class NodeRebalance {
         self,
         send: (to, body, out) => host.send(to, body, out),
         heardAlive: (member) => host.heardAlive(member),
+        heardAliveNow: (member) => host.memberStatus(member) === 'alive',
+        departed: (member, now, out) => host.departed(member, now, out),
         joined: (member, now) => this.joinedRing(member, now),
         caughtUp: (now, out) => this.caughtUp(now, out),
       },
@@ -245,6 +252,7 @@ export class NodeRebalance {
   follow(now: number, out: NodeOutput): void {
     for (const joined of this.ringMembership.follow(now, out)) this.joinedRing(joined, now);
     const self = this.host.self;
+    this.ringState.askWhoLeft(missedDepartureAsks(out.events, self, this.ring, this.host.memberStatus), out);
     for (let i = 0; i < out.events.length; i++) {
       const event = out.events[i] as (typeof out.events)[number];
       if (event.node !== self) continue;

@@ -3,6 +3,8 @@
  * ring for theirs, when due, takes each answer in (joins first, then departures), and tells the
  * node once its wait is over (ringCatchUp.ts says when). It answers its peers' requests with its
  * own ring, saying whether it is still catching up itself, and answers nothing once it has left.
+ * A serving node asks too when it may have missed a departure while cut off (missedDepartures.ts),
+ * and takes only the departures from those answers.
  */
 
 import type { NodeOutput } from '../node/contract.ts';
@@ -17,6 +19,10 @@ export interface RingStateHost {
   send(to: NodeId, body: Message, out: NodeOutput): void;
   /** True when gossip reported `member` alive since this node started (it is a member now). */
   heardAlive(member: NodeId): boolean;
+  /** True when gossip hears `member` alive now (not suspected, down or untracked). */
+  heardAliveNow(member: NodeId): boolean;
+  /** A peer's ring says `member` left, and this node's ring no longer holds it: gossip ends it too. */
+  departed(member: NodeId, now: number, out: NodeOutput): void;
   /** `member` is on this node's ring now, taken from a peer's. */
   joined(member: NodeId, now: number): void;
   /** The ring is caught up: a bootstrap or rebuild waiting for it may start. */
@@ -25,6 +31,8 @@ export interface RingStateHost {
 
 export class RingStateExchange {
   private readonly wait = new RingCatchUp();
+  /** Peers asked who left since this node caught up, until each answers. */
+  private readonly askedWhoLeft = new Set<NodeId>();
 
   constructor(
     private readonly host: RingStateHost,
@@ -69,9 +77,24 @@ export class RingStateExchange {
     this.host.send(from, { ...body, current: this.wait.caughtUp } as RingState, out);
   }
 
-  /** A peer's ring arrived: taken in while this node waits; a late answer changes nothing. */
+  /** A node that may have missed a departure asks `peers` for their ring (once caught up). */
+  askWhoLeft(peers: readonly NodeId[], out: NodeOutput): void {
+    if (!this.wait.caughtUp) return; // its catch-up asks everyone already
+    for (const peer of peers) {
+      this.askedWhoLeft.add(peer);
+      this.host.send(peer, { type: 'ring-state-request' }, out);
+    }
+  }
+
+  /**
+   * A peer's ring arrived: taken in while this node waits; once caught up, only the departures of an
+   * answer it asked for, of members gossip does not hear alive now; any other answer changes nothing.
+   */
   onState(from: NodeId, state: RingState, now: number, out: NodeOutput): void {
-    if (this.wait.caughtUp) return;
+    if (this.wait.caughtUp) {
+      if (this.askedWhoLeft.delete(from)) this.learnDepartures(state.departed, now, out);
+      return;
+    }
     this.learn(state, now, out);
     if (this.wait.heard(from, state.current, this.peers(), now)) this.done(now, out);
   }
@@ -91,8 +114,19 @@ export class RingStateExchange {
     const joined = state.members.filter((member) => !departed.has(member.id));
     for (const id of this.ring.addMissing(joined, now, out)) this.host.joined(id, now);
     for (const id of state.departed) {
-      if (id !== self && !this.host.heardAlive(id)) this.ring.remove(id, now, out);
+      if (id !== self && !this.host.heardAlive(id)) this.remove(id, now, out);
     }
+  }
+
+  private learnDepartures(departed: readonly NodeId[], now: number, out: NodeOutput): void {
+    for (const id of departed) {
+      if (id !== this.host.self && !this.host.heardAliveNow(id)) this.remove(id, now, out);
+    }
+  }
+
+  private remove(departed: NodeId, now: number, out: NodeOutput): void {
+    this.ring.remove(departed, now, out);
+    this.host.departed(departed, now, out);
   }
 
   private done(now: number, out: NodeOutput): void {

@@ -150,7 +150,7 @@ export const messageStyles: Record<string, MessageStyle> = {
     label: 'ring state request',
     colour: okabeIto.black,
     shape: 'hexagon',
-    meaning: 'a restarted node asks who joined and who left while it was down',
+    meaning: 'a restarted or long cut-off node asks who joined and who left while it was away',
   },
   'ring-state': {
     label: 'ring state',
