@@ -23,7 +23,10 @@
  * began before its node's ring showed the join (R=1 W=3, seed 1, below), and a node restarted after
  * a join and during a departure that served on a ring with the departure but not the join (R=1 W=3,
  * phi-accrual, seed 144, below; ringRestart.test.ts) or that, cut off through a join, heard of the
- * next departure first (R=1 W=3, seed 683, below).
+ * next departure first (R=1 W=3, seed 683, below). Schedules slowed down twelvefold found a
+ * partition longer than T_cleanup that never healed (each side forgot the other) and a departure
+ * missed by a node cut off that long (slow schedules, below; longPartition.test.ts and
+ * missedDepartures.test.ts).
  * Default seeds 1–5 per workload and the pinned ones; `KVSCOPE_SEEDS=N` runs N (from
  * `KVSCOPE_SEED_FROM` when set).
  */
@@ -198,6 +201,21 @@ describe('T3/T4 random compound faults, with and without a join and a decommissi
     const { report, replay } = run(setScenario('t3-wipe-covered-seed440', faults, overrides), 440);
     expect(promisedViolations(report), replay).toEqual([]);
   });
+  // Faults 5–22 s apart, so partitions and outages outlast T_cleanup (30 s): under the local
+  // detector seeds 29 and 33 once left the two sides of a partition split for good, each having
+  // removed the other (P3: hints never handed off, replicas diverged); gossip now probes them.
+  for (const seed of new Set(seedsFor([29, 33]))) {
+    it(`kv, sloppy, local detector, slow schedule, join + leave, seed ${seed}: every promised property holds`, () => {
+      const wipe = seed % 3 === 0;
+      const faults = randomFaults(seed, { endMs: 12_000, wipe, members: true, stretch: 12 });
+      const file = kvScenario(`t3-random-kv-slow-local-seed${seed}`, faults, {
+        cluster: { quorum: 'sloppy', detector: 'local', ...joiningCluster },
+        workload: { durationMs: 146_000, ratePerSecond: 10, settleMs: 60_000 },
+      });
+      const { report, replay } = run(file, seed);
+      expect(promisedViolations(report), replay).toEqual([]);
+    });
+  }
   // Two data centres at QUORUM (3 of 4 replicas): seed 138 once read a key's version into another
   // key, from a reply meant for a restarted coordinator's previous incarnation (restartedCoordinator.test.ts).
   for (const seed of new Set([...seedsFor([1, 2, 3, 4, 5]), 138])) {
