@@ -16,7 +16,7 @@ import { suspicionReportersMax } from '../constants.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Rng } from '../random/rng.ts';
 import type { FailureDetector } from './failureDetector.ts';
-import type { MemberRecord } from './membership.ts';
+import type { MemberRecord } from './memberRecord.ts';
 import { type GossipEntry, ringAttributesOf } from './messages.ts';
 import type { MembershipSettings } from './settings.ts';
 

@@ -10,7 +10,8 @@
  *   a step after new evidence, or once a verdict is due (never before: status is a function of
  *   time between two pieces of evidence):
  *                            detector.status ─▶ suspected / down / alive events
- *                            down or left for T_cleanup ─▶ removed (and not re-admitted by stale gossip)
+ *                            down or left for T_cleanup ─▶ removed (and not re-admitted by stale gossip;
+ *                            one removed while down is still probed: tombstones.ts)
  *
  * For each member the table keeps its id, heartbeat counter (with its incarnation, `generation`:
  * the member's start time, so a restarted node's fresh counter still wins), the local time the
@@ -27,7 +28,8 @@
  * Which evidence decides "down" is the `FailureDetector`'s business (failureDetector.ts): gossip
  * agreement (default), local (Dynamo's final design: then heartbeats go to every member, since each
  * node judges only what it hears directly), or phi-accrual. Invariants: this node never suspects
- * itself; `left` is only ever set from the member's own announcement; the table holds at most
+ * itself; `left` is only ever set from the member's own announcement, passed on by gossip or, once
+ * gossip has forgotten it, by a peer's ring (`departed`, rebalance/missedDepartures.ts); the table holds at most
  * `membersMax` members (further ones are ignored and counted); a digest never exceeds that.
  */
 
@@ -46,6 +48,7 @@ import {
   type FailureDetector,
 } from './failureDetector.ts';
 import { buildDigest, compareIncarnations, gossipTargets } from './gossipDigest.ts';
+import { leftEvent, type MemberRecord, type MemberView, memberView, ownView } from './memberRecord.ts';
 import {
   type GossipEntry,
   type GossipMessage,
@@ -59,33 +62,6 @@ import { Tombstones } from './tombstones.ts';
 export interface MembershipHost {
   readonly self: NodeId;
   send(to: NodeId, body: Message, out: NodeOutput): void;
-}
-
-/** One row of this node's member table. */
-export interface MemberRecord extends RingAttributes {
-  id: NodeId;
-  generation: number;
-  /** 0 for a configured member not heard of yet (gossiped only with suspicions of it). */
-  heartbeat: number;
-  lastGrewAt: number;
-  status: MemberStatus;
-  /** When `status` last changed. */
-  since: number;
-  /** A member that left: the ring it left, as its announcement carried it (passed on in gossip). */
-  ring?: RingMember[];
-}
-
-/** One row of the lab's membership table (a node snapshot's `membership`). */
-export interface MemberView extends RingAttributes {
-  id: NodeId;
-  generation: number;
-  heartbeat: number;
-  lastGrewAt: number;
-  status: MemberStatus;
-  since: number;
-  reporters: NodeId[];
-  silentForMs: number;
-  phi?: number;
 }
 
 export class Membership {
@@ -296,17 +272,8 @@ export class Membership {
   }
 
   snapshot(now: number): MemberView[] {
-    const self: MemberView = {
-      id: this.self,
-      generation: this.generation,
-      heartbeat: this.heartbeat,
-      lastGrewAt: now,
-      status: this.left ? 'left' : 'alive',
-      since: this.generation,
-      reporters: [],
-      silentForMs: 0,
-    };
-    const rows = [...this.members.values()].map((record) => this.view(record, now));
+    const self = ownView(this.self, this.generation, this.heartbeat, this.left, now);
+    const rows = [...this.members.values()].map((record) => memberView(this.detector, record, now));
     return [self, ...rows].sort((a, b) => compareNodeIds(a.id, b.id));
   }
 
@@ -476,28 +443,7 @@ export class Membership {
     this.emit({ type: 'member.removed', at: now, node: this.self, member: record.id, was }, out);
   }
 
-  private view(record: MemberRecord, now: number): MemberView {
-    const watched = record.status !== 'left';
-    const view: MemberView = {
-      ...record,
-      reporters: watched ? this.detector.reporters(record.id, now) : [],
-      silentForMs: watched ? this.detector.silentForMs(record.id, now) : now - record.lastGrewAt,
-    };
-    if (watched && this.detector.phi) view.phi = this.detector.phi(record.id, now);
-    return view;
-  }
-
   private emit(event: MembershipEvent, out: NodeOutput): void {
     out.events.push(event);
   }
-}
-
-/** `member.left`, with the ring the member left when its announcement carried one. */
-function leftEvent(
-  at: number,
-  node: NodeId,
-  member: NodeId,
-  ring: RingMember[] | undefined,
-): MembershipEvent {
-  return ring ? { type: 'member.left', at, node, member, ring } : { type: 'member.left', at, node, member };
 }
