@@ -61,6 +61,8 @@ export interface StreamBatch {
   entries: StreamEntry[];
   /** The last batch of the stream. */
   done: boolean;
+  /** Sent by a node handing its ranges over before it leaves (leavers.ts). */
+  leaving?: boolean;
 }
 
 export interface StreamAck {
@@ -78,6 +80,8 @@ export interface StreamForward {
   id: number;
   key: string;
   siblings: Version[];
+  /** Sent by a node handing its ranges over before it leaves (leavers.ts). */
+  leaving?: boolean;
 }
 
 export interface StreamForwardAck {
@@ -144,6 +148,7 @@ const isVersions = (v: unknown) => Array.isArray(v) && v.every(isVersion);
 const isEntry = (v: unknown) =>
   typeof v === 'object' && v !== null && isKey((v as Body).key) && isVersions((v as Body).siblings);
 const check = (ok: boolean, problem: string) => (ok ? null : problem);
+const isOptionalFlag = (v: unknown) => v === undefined || typeof v === 'boolean';
 /** A fence names at most the ranges a joiner gains: one per token it holds, per replica position. */
 const fenceRangesMax = tokensPerNodeMax * 16;
 const rangesProblem = (type: string, v: unknown) =>
@@ -163,12 +168,16 @@ export const rebalanceValidators = {
         typeof b.done === 'boolean' &&
         Array.isArray(b.entries) &&
         b.entries.length <= streamBatchKeysMax &&
-        b.entries.every(isEntry),
-      `stream-batch needs stream, range, seq, done and at most ${streamBatchKeysMax} entries of key and siblings`,
+        b.entries.every(isEntry) &&
+        isOptionalFlag(b.leaving),
+      `stream-batch needs stream, range, seq, done, at most ${streamBatchKeysMax} entries of key and siblings, and leaving true or false if set`,
     ),
   'stream-ack': (b: Body) => check(isStream(b.stream) && isSeq(b.seq), 'stream-ack needs stream and seq'),
   'stream-forward': (b: Body) =>
-    check(isSeq(b.id) && isKey(b.key) && isVersions(b.siblings), 'stream-forward needs id, key and siblings'),
+    check(
+      isSeq(b.id) && isKey(b.key) && isVersions(b.siblings) && isOptionalFlag(b.leaving),
+      'stream-forward needs id, key and siblings, and leaving true or false if set',
+    ),
   'stream-forward-ack': (b: Body) => check(isSeq(b.id), 'stream-forward-ack needs id'),
   'range-fence': (b: Body) => rangesProblem('range-fence', b.ranges),
   'range-fenced': (b: Body) => rangesProblem('range-fenced', b.ranges),

@@ -39,6 +39,7 @@ import type { QuorumMode } from '../scenario/types.ts';
 import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { earlier } from '../time/clock.ts';
 import type { Version } from '../versioning/siblings.ts';
+import { Leavers } from './leavers.ts';
 import type { RebalanceMessage } from './messages.ts';
 import { type MemberStatusOf, missedDepartureAsks } from './missedDepartures.ts';
 import { RangeCleanup } from './rangeCleanup.ts';
@@ -102,6 +103,8 @@ export class NodeRebalance {
   /** What the disk held at construction: a saved ring, none (null), or why it was unusable. */
   private readonly saved: SavedRing | null | KvError;
   private readonly joining: boolean;
+  /** Members handing ranges to this node before they leave: what they hand over is kept. */
+  private readonly leavers: Leavers;
   /** When to look for stray keys (strayKeys.ts); null when no ring change or restart asks for it. */
   private strayCheckAt: number | null = null;
   /** A restarted node's wait for a peer's ring before it trusts its own, and its peers' asking. */
@@ -125,6 +128,7 @@ export class NodeRebalance {
       start.find((m) => m.id === self) ?? { id: self };
     // A joiner whose saved ring already holds it finished its bootstrap before the restart.
     this.joining = settings.join && saved?.left !== true && !start.some((m) => m.id === self);
+    this.leavers = new Leavers(self, settings.placement ?? settings.n);
     this.ringMembership = new RingMembership(
       self,
       start,
@@ -144,6 +148,8 @@ export class NodeRebalance {
       apply: (key: string, versions: readonly Version[], now: number, out: NodeOutput) =>
         host.apply(key, versions, now, out),
       keysIn: (range: { start: number; end: number }) => keysInRange(host.scan(), range),
+      leaving: () => this.rebalance.phase === 'decommissioning',
+      heardFromLeaver: (peer: NodeId) => this.leavers.heard(peer),
       hintsPending: () => host.hintsPending(),
     };
     this.rebalance = new Rebalance(streamHost, rng.int(0x7fff_ffff), settings.placement ?? settings.n, {
@@ -420,10 +426,15 @@ export class NodeRebalance {
     out.events.push({ type: 'range.strays', at: now, node: host.self, keys, to, streams: handovers.length });
   }
 
-  /** Both views must agree that this node is not a replica of `key`: its held ranges and its placement. */
+  /**
+   * Both views must agree that this node is not a replica of `key`: its held ranges and its
+   * placement; and no member leaving hands it over to this node (leavers.ts).
+   */
   private replicates(key: string): boolean {
     const placement = this.settings.placement ?? this.settings.n;
-    return this.host.replicates(key) || replicasFor(this.ring, key, placement).nodes.includes(this.host.self);
+    if (this.host.replicates(key) || replicasFor(this.ring, key, placement).nodes.includes(this.host.self))
+      return true;
+    return this.leavers.replicatesWithout(this.ring, key);
   }
 
   /** Saves the ring, whether this node left, and the hand-overs still to clean up (ringFile.ts). */

@@ -40,6 +40,8 @@ function end(id: string, sent: Envelope[], finished: StreamResult[]) {
     },
     keysIn: (r: KeyRange) =>
       [...data.keys()].filter((k) => arcContains(r.start, r.end, keyPosition(k))).sort(),
+    leaving: () => false,
+    heardFromLeaver: () => {},
   };
   const streams = new RangeStreams(host, 1, (result) => finished.push(result));
   return { data, streams };

@@ -36,7 +36,7 @@ import type { Message } from '../protocol/messages.ts';
 import { arcContains, keyPosition } from '../ring/ring.ts';
 import { encodeSiblings, type Version } from '../versioning/siblings.ts';
 import type { StreamDirection, StreamResult } from './events.ts';
-import type { StreamBatch, StreamEntry, StreamMessage } from './messages.ts';
+import type { StreamBatch, StreamEntry, StreamForward, StreamMessage } from './messages.ts';
 
 export interface StreamHost {
   readonly self: NodeId;
@@ -47,6 +47,10 @@ export interface StreamHost {
   apply(key: string, versions: readonly Version[], now: number, out: NodeOutput): KvError | null;
   /** The keys this node stores in the range, in a stable order (the stream's snapshot). */
   keysIn(range: KeyRange): string[];
+  /** True while this node hands its ranges over to leave: its batches and forwards say so. */
+  leaving(): boolean;
+  /** A node handing its ranges over sent this one a batch or a forward (leavers.ts). */
+  heardFromLeaver(peer: NodeId): void;
 }
 
 interface Outgoing {
@@ -178,12 +182,14 @@ export class RangeStreams {
         return;
       }
       case 'stream-batch':
+        if (body.leaving) this.host.heardFromLeaver(from);
         this.onBatch(from, body, now, out);
         return;
       case 'stream-ack':
         this.onAck(from, body.stream, body.seq, now, out);
         return;
       case 'stream-forward':
+        if (body.leaving) this.host.heardFromLeaver(from);
         // Acknowledged after the step's sync (the host asks for it), as a batch is.
         if (this.host.apply(body.key, body.siblings, now, out) === null)
           this.host.send(from, { type: 'stream-forward-ack', id: body.id }, out);
@@ -259,7 +265,9 @@ export class RangeStreams {
 
   private sendForward(id: number, forward: UnackedForward, out: NodeOutput): void {
     const { to, key, siblings } = forward;
-    this.host.send(to, { type: 'stream-forward', id, key, siblings }, out);
+    const body: StreamForward = { type: 'stream-forward', id, key, siblings };
+    if (this.host.leaving()) body.leaving = true;
+    this.host.send(to, body, out);
   }
 
   // ── sender ──────────────────────────────────────────────────────────────────────────────────
@@ -304,11 +312,16 @@ export class RangeStreams {
     stream.inFlight = { seq, covers, entries: entries.length, bytes, done, sentAt: now };
     if (resend) this.counters.batchesResent++;
     else this.counters.batchesSent++;
-    this.host.send(
-      stream.to,
-      { type: 'stream-batch', stream: stream.id, range: stream.range, seq, entries, done },
-      out,
-    );
+    const body: StreamBatch = {
+      type: 'stream-batch',
+      stream: stream.id,
+      range: stream.range,
+      seq,
+      entries,
+      done,
+    };
+    if (this.host.leaving()) body.leaving = true;
+    this.host.send(stream.to, body, out);
   }
 
   private onAck(from: NodeId, id: string, seq: number, now: number, out: NodeOutput): void {
