@@ -284,7 +284,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
     now: number,
     out: NodeOutput,
   ): KvError | null {
-    const refused = this.rebalance.refusal('write');
+    const refused = this.rebalance.serving.refusal('write');
     if (refused) return refused;
     if (hintFor) {
       this.handoff.store(hintFor, key, versions, now, out);
@@ -320,7 +320,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
       out.replies.push({ type: 'stats', requestId: request.requestId, ok: true, stats: this.stats() });
       return;
     }
-    const refused = this.rebalance.refusal('request');
+    const refused = this.rebalance.serving.refusal('request');
     if (refused) {
       this.reply({ kind: 'client' }, failure(request, this.id, 'fail', refused), out);
       return;
@@ -335,7 +335,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
    */
   private onForward(from: NodeId, op: number, request: KvRequest, now: number, out: NodeOutput): void {
     const replyTo: ReplyTo = { kind: 'forward', node: from, op };
-    const refused = this.rebalance.refusal('request');
+    const refused = this.rebalance.serving.refusal('request');
     if (refused) this.reply(replyTo, failure(request, this.id, 'fail', refused), out);
     else this.coordinate(request, replyTo, now, out);
   }
@@ -344,7 +344,10 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private coordinate(request: KvRequest, replyTo: ReplyTo, now: number, out: NodeOutput): void {
     const { config } = this;
     const { placement, quorum, r, w } = config;
-    const selfServes = this.rebalance.servesOwn(request.key, request.type === 'get' ? 'read' : 'write');
+    const selfServes = this.rebalance.serving.servesOwn(
+      request.key,
+      request.type === 'get' ? 'read' : 'write',
+    );
     const view = { self: this.id, ring: this.ring, placement, quorum, r, w, isAlive: this.alive, selfServes };
     const plan = planRequest(request, view, replyTo.kind === 'forward');
     if (isKvError(plan)) this.reply(replyTo, failure(request, this.id, 'fail', plan), out);
@@ -400,7 +403,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
         return;
       case 'replica-get': {
         // Not a replica of the key for now (rebalance `notServing`): silent, as for a corrupt set.
-        if (this.rebalance.notServing(body.key, 'read')) return;
+        if (this.rebalance.serving.notServing(body.key, 'read')) return;
         const siblings = this.readLocal(body.key);
         // A replica whose stored set is corrupt stays silent for this key; the coordinator counts others.
         if (!isKvError(siblings)) this.send(from, { type: 'replica-get-reply', op: body.op, siblings }, out);
@@ -426,7 +429,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private onReplicaPut(from: NodeId, put: ReplicaPut, now: number, out: NodeOutput): void {
     const cause = put.readRepair ? 'read-repair' : 'replica'; // a read's write-back (readRepair.ts)
     const refused =
-      (put.hintFor === undefined ? this.rebalance.notServing(put.key, 'write') : null) ??
+      (put.hintFor === undefined ? this.rebalance.serving.notServing(put.key, 'write') : null) ??
       this.writeLocal(put.key, put.versions, cause, put.hintFor, now, out);
     const ack = { type: 'replica-put-ack', op: put.op, ok: refused === null } as const;
     this.send(from, refused ? { ...ack, error: refused.message } : ack, out);

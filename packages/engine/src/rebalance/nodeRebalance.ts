@@ -7,7 +7,8 @@
  *   step            streams resend, finished changes announce themselves, the ring follows gossip
  *   onStored        a write stored here is forwarded to ranges being handed over (and a key this
  *                   node does not replicate is handed to one that does)
- *   refusal         a joiner still bootstrapping, or a node that has left, does not serve
+ *   serving         what it serves meanwhile: a joiner still bootstrapping, a node that has left,
+ *                   a range fenced for a joiner (serving.ts)
  *   fencedFor       a range this node hands to a joiner is not served here (rangeFences.ts)
  *
  * The ring is saved on the node's disk at every change (ringFile.ts), so a restarted node comes
@@ -28,7 +29,7 @@
 
 import type { KeyRange } from '../antiEntropy/ranges.ts';
 import { strayCheckDelayMs } from '../constants.ts';
-import { isKvError, type KvError, kvError } from '../errors.ts';
+import { isKvError, type KvError } from '../errors.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Message } from '../protocol/messages.ts';
@@ -49,6 +50,7 @@ import { Rebalance, type RebalancePhase } from './rebalance.ts';
 import { readRing, type SavedRing, writeRing } from './ringFile.ts';
 import { RingMembership } from './ringMembership.ts';
 import { RingStateExchange } from './ringStateExchange.ts';
+import { Serving } from './serving.ts';
 import { strayHandovers } from './strayKeys.ts';
 
 /** What membership changes need from the node that runs them. */
@@ -103,6 +105,8 @@ export class NodeRebalance {
   /** What the disk held at construction: a saved ring, none (null), or why it was unusable. */
   private readonly saved: SavedRing | null | KvError;
   private readonly joining: boolean;
+  /** What this node serves while membership changes (serving.ts). */
+  readonly serving: Serving;
   /** Members handing ranges to this node before they leave: what they hand over is kept. */
   private readonly leavers: Leavers;
   /** When to look for stray keys (strayKeys.ts); null when no ring change or restart asks for it. */
@@ -177,6 +181,16 @@ export class NodeRebalance {
       },
       this.ringMembership,
     );
+    this.serving = new Serving({
+      self,
+      quorum: settings.quorum,
+      placement: settings.placement ?? settings.n,
+      phase: () => this.rebalance.phase,
+      bootstrapDue: () => this.bootstrapDue,
+      ringWaiting: () => this.ringState.waiting,
+      ring: () => this.ring,
+      fencedFor: (key) => this.fences.fencedFor(key),
+    });
   }
 
   /** This node's current ring. */
@@ -309,62 +323,6 @@ export class NodeRebalance {
   /** The joiner a range holding `key` is fenced for here (this node no longer serves it), or null. */
   fencedFor(key: string): NodeId | null {
     return this.fences.fencedFor(key);
-  }
-
-  /** Does this node count its own copy of `key` when it coordinates a read or a write of it? */
-  servesOwn(key: string, what: 'read' | 'write'): boolean {
-    return this.fences.fencedFor(key) === null && (what === 'write' || this.rebalance.phase !== 'rebuilding');
-  }
-
-  /**
-   * Why this node does not answer a replica read or write of `key` now, or null: a range it fenced
-   * for a joiner, a node that left, and under strict quorums a key its own ring does not give it.
-   * The coordinator that asked is then on another ring than this node, and this node's copy may miss
-   * the writes acknowledged on the ring that moved the key away from it.
-   */
-  notServing(key: string, what: 'read' | 'write'): KvError | null {
-    const self = this.host.self;
-    if (this.waitsForRing()) return this.ringUnconfirmed();
-    if (what === 'read' && this.rebalance.phase === 'rebuilding')
-      return kvError('KV_NOT_SERVING', `${self} lost its disk and answers reads once its ranges are back`);
-    const joiner = this.fences.fencedFor(key);
-    if (joiner !== null)
-      return kvError(
-        'KV_NOT_SERVING',
-        `${self} is handing the range of ${key} to ${joiner} and no longer serves it`,
-      );
-    if (this.rebalance.phase === 'left') return kvError('KV_NOT_SERVING', `${self} has left the cluster`);
-    const placement = this.settings.placement ?? this.settings.n;
-    if (this.settings.quorum === 'strict' && !replicasFor(this.ring, key, placement).nodes.includes(self))
-      return kvError('KV_NOT_SERVING', `${self} is not a replica of ${key} on its ring`);
-    return null;
-  }
-
-  /** Why this node refuses a write (it has left) or a client request (joining or left); else null. */
-  refusal(what: 'write' | 'request'): KvError | null {
-    const phase = this.rebalance.phase;
-    const self = this.host.self;
-    if (phase === 'left') {
-      const why =
-        what === 'write' ? 'has left the cluster and stores no more writes' : 'has left the cluster';
-      return kvError('KV_NOT_SERVING', `${self} ${why}`);
-    }
-    if ((phase === 'bootstrapping' || this.bootstrapDue) && what === 'request')
-      return kvError('KV_NOT_SERVING', `${self} is joining and serves once its ranges have arrived`);
-    if (what === 'request' && this.waitsForRing()) return this.ringUnconfirmed();
-    return null;
-  }
-
-  /** Under strict quorums a restarted node serves nothing until a peer's ring has reached it. */
-  private waitsForRing(): boolean {
-    return this.settings.quorum === 'strict' && this.ringState.waiting;
-  }
-
-  private ringUnconfirmed(): KvError {
-    return kvError(
-      'KV_NOT_SERVING',
-      `${this.host.self} restarted and serves once a peer has told it the current ring`,
-    );
   }
 
   nextDeadline(): number | null {

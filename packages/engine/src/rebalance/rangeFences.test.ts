@@ -143,7 +143,9 @@ describe('a join whose loser cannot reach the joiner after streaming', () => {
     const key = held[0]?.type === 'version.stored' ? held[0].key : '';
     expect(node.rebalance.onRing(joiner)).toBe(true);
     expect(node.rebalance.fencedFor(key)).toBeNull();
-    expect(node.rebalance.notServing(key, 'read')?.message).toMatch(/is not a replica of .* on its ring/);
+    expect(node.rebalance.serving.notServing(key, 'read')?.message).toMatch(
+      /is not a replica of .* on its ring/,
+    );
     const stale = checkNoStaleReads(history.ops, {
       n: 3,
       r: 2,

@@ -306,7 +306,7 @@ describe('ring membership across restarts', () => {
     );
     sim.runFor(6_000);
     expect(
-      (sim.node('n1' as NodeId) as KvNode).rebalance.notServing('k1', 'read')?.message ?? null,
+      (sim.node('n1' as NodeId) as KvNode).rebalance.serving.notServing('k1', 'read')?.message ?? null,
     ).not.toMatch(/current ring/);
     expect(reply).toBeDefined();
     expect(reply).not.toMatchObject({ error: { message: expect.stringContaining('current ring') } });
