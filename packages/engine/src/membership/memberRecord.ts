@@ -24,14 +24,8 @@ export interface MemberRecord extends RingAttributes {
   ring?: RingMember[];
 }
 
-/** One row of the lab's membership table (a node snapshot's `membership`). */
-export interface MemberView extends RingAttributes {
-  id: NodeId;
-  generation: number;
-  heartbeat: number;
-  lastGrewAt: number;
-  status: MemberStatus;
-  since: number;
+/** One row of the lab's membership table (a node snapshot's `membership`): a record and its evidence. */
+export interface MemberView extends MemberRecord {
   reporters: NodeId[];
   silentForMs: number;
   phi?: number;
