@@ -162,6 +162,63 @@ test('cut off from a minority, writes go to stand-ins as hints; after the heal t
   expect(await missing(page, hinted.acked, 3)).toEqual([]);
 });
 
+test('a partition longer than T_cleanup: each side forgets the other, finds it again after the heal, and the hints are replayed', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, '?delay=0&workload=off');
+  // Shorter gossip timers than the lab's (T_fail 5 s, T_cleanup 30 s), so the test need not wait.
+  await page.evaluate(async (ids) => {
+    const membership = { failTimeoutMs: 3_000, cleanupTimeoutMs: 5_000 };
+    for (const id of ids) await window.kvscope.cluster.configureNode(id as never, { membership });
+  }, fiveNodes);
+  await cutOffUntilDown(page, ['n4', 'n5']);
+  const acked = await page.evaluate(async () => {
+    const keys: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const reply = await window.kvscope.client.put(`long-${i}`, `v-long-${i}`, {
+        coordinator: 'n1' as never,
+      });
+      if (reply.ok) keys.push(`long-${i}`);
+    }
+    return keys;
+  });
+  expect(acked).toHaveLength(20);
+  // T_cleanup later each side has removed the other from its membership: no opinion either way.
+  for (const [observer, member] of [
+    ['n1', 'n4'],
+    ['n4', 'n1'],
+    ['n5', 'n2'],
+  ])
+    await expect(page.getByTestId(`belief-${observer}-${member}`)).toHaveText('—', { timeout: 20_000 });
+  await shot(page, 'lab-long-partition');
+  await page.getByTestId('tab-faults').click();
+  await page.getByTestId('heal').click();
+  // Gossip still probes the members it removed while down, so the two sides merge again.
+  await page.getByTestId('tab-gossip').click();
+  for (const [observer, member] of [
+    ['n1', 'n4'],
+    ['n4', 'n1'],
+    ['n5', 'n2'],
+    ['n2', 'n5'],
+  ])
+    await expect(page.getByTestId(`belief-${observer}-${member}`)).toHaveText(/alive/, { timeout: 20_000 });
+  await shot(page, 'lab-long-partition-healed');
+  await expect
+    .poll(
+      () =>
+        page.evaluate(() =>
+          Object.values(window.kvscope.store.getState().hints)
+            .flatMap((owners) => Object.values(owners))
+            .reduce((sum, n) => sum + n, 0),
+        ),
+      { timeout: 40_000 },
+    )
+    .toBe(0);
+  expect(await missing(page, acked, 3)).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
 test('a wiped node shows empty tables in the inspector', async ({ page }) => {
   await open(page, '?delay=0&workload=off');
   await writeKeys(page, 'wipe-', 40);

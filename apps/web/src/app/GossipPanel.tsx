@@ -44,7 +44,7 @@ export function GossipPanel({
           >
             <caption className="muted small">
               Row: the node that believes; column: the node it believes about. ✓ alive · ? suspected · ✕ down
-              · — no opinion (crashed or not yet heard of).
+              · — no opinion (crashed, not heard of yet, or removed after being down for T_cleanup).
             </caption>
             <thead>
               <tr>
