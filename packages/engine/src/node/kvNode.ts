@@ -1,7 +1,7 @@
 /**
  * A key-value storage node: the Dynamo-style store of one machine (SPEC 1). It composes
  *
- *   ring (who holds a key) · coordinator (quorum requests) · replica store (versions on the LSM)
+ *   ring (who holds a key) · coordinator (quorum requests) · replica (its own copy: replica.ts)
  *
  * and speaks the replication protocol of replication/messages.ts. Like every node it is sans-I/O:
  * stepped with messages, ticks and client requests, it returns messages, replies and events, and
@@ -26,9 +26,8 @@ import {
   type CoordinatorSettings,
   type ReplyTo,
 } from '../replication/coordinator.ts';
-import { type VersionStored, versionStored } from '../replication/events.ts';
 import { Forwarder } from '../replication/forwarder.ts';
-import type { ReplicaPut, ReplicationMessage } from '../replication/messages.ts';
+import type { ReplicationMessage } from '../replication/messages.ts';
 import { type LocalStore, ReplicaStore } from '../replication/replicaStore.ts';
 import { planRequest } from '../replication/requestPlan.ts';
 import { failure, type KvReply, type KvRequest } from '../replication/requests.ts';
@@ -38,7 +37,7 @@ import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { LsmStore } from '../storage/lsmStore.ts';
 import { earlier, ManualClock } from '../time/clock.ts';
 import { Actor } from '../versioning/actor.ts';
-import { syncSiblings, type Version } from '../versioning/siblings.ts';
+import type { Version } from '../versioning/siblings.ts';
 import {
   type ClientRequest,
   emptyOutput,
@@ -49,6 +48,7 @@ import {
   type StorageNode,
 } from './contract.ts';
 import { type KvNodeConfig, kvConfigFrom } from './kvConfig.ts';
+import { Replica, type WriteCause } from './replica.ts';
 
 export class KvNode implements StorageNode, CoordinatorHost {
   readonly id: NodeId;
@@ -67,6 +67,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
   /** Merkle trees of the ranges this node replicates, and the exchanges that repair them. */
   readonly antiEntropy: AntiEntropy;
   private readonly forwarder: Forwarder;
+  /** Its own copy of each key, read and written for coordinators, repairs, hints and streams. */
+  private readonly replica = new Replica(this);
   private nextMessageId = 0;
   private readonly fs: FileSystem;
   /** Opened at the first step (it needs the clock); null before. */
@@ -99,7 +101,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
         self: this.id,
         send: (to, body, out) => this.send(to, body, out),
         read: (key) => this.store.read(key),
-        apply: (key, versions, now, out) => this.applyRepair(key, versions, now, out),
+        apply: (key, versions, now, out) => this.replica.apply(key, versions, now, out),
         entries: () => this.store.entries(),
         isReachable: (peer) => this.isAlive(peer),
       },
@@ -271,46 +273,18 @@ export class KvNode implements StorageNode, CoordinatorHost {
   }
 
   readLocal(key: string): Version[] | KvError {
-    const data = this.store.read(key);
-    const hinted = this.handoff.hints.versionsForKey(key);
-    return isKvError(data) || hinted.length === 0 ? data : syncSiblings(data, hinted);
+    return this.replica.read(key);
   }
 
   writeLocal(
     key: string,
     versions: Version[],
-    cause: 'coordinator' | 'replica' | 'hint-replay' | 'read-repair',
+    cause: WriteCause,
     hintFor: NodeId | undefined,
     now: number,
     out: NodeOutput,
   ): KvError | null {
-    const refused = this.rebalance.serving.refusal('write');
-    if (refused) return refused;
-    if (hintFor) {
-      this.handoff.store(hintFor, key, versions, now, out);
-      return null;
-    }
-    const applied = this.applyRepair(key, versions, now, out, cause);
-    return isKvError(applied) ? applied : null;
-  }
-
-  /** Merges versions into this replica's data, keeps its Merkle tree current and records the change. */
-  private applyRepair(
-    key: string,
-    versions: readonly Version[],
-    now: number,
-    out: NodeOutput,
-    cause: VersionStored['cause'] = 'anti-entropy',
-  ) {
-    const applied = this.store.apply(key, versions);
-    if (isKvError(applied)) return applied;
-    out.syncBeforeSend = true;
-    if (applied.changed) {
-      this.antiEntropy.onWrite(key, applied.siblings, applied.encoded);
-      this.rebalance.onStored(key, applied.siblings, now, out);
-      out.events.push(versionStored(this.id, key, applied.siblings, cause, now));
-    }
-    return applied;
+    return this.replica.write(key, versions, cause, hintFor, now, out);
   }
 
   // ── client requests ─────────────────────────────────────────────────────────────────────────
@@ -396,19 +370,14 @@ export class KvNode implements StorageNode, CoordinatorHost {
   private onReplication(from: NodeId, body: ReplicationMessage, now: number, out: NodeOutput): void {
     switch (body.type) {
       case 'replica-put':
-        this.onReplicaPut(from, body, now, out);
+        this.replica.onPut(from, body, now, out);
         return;
       case 'replica-put-ack':
         this.coordinator.onPutAck(from, body.op, body.ok, now, out);
         return;
-      case 'replica-get': {
-        // Not a replica of the key for now (rebalance `notServing`): silent, as for a corrupt set.
-        if (this.rebalance.serving.notServing(body.key, 'read')) return;
-        const siblings = this.readLocal(body.key);
-        // A replica whose stored set is corrupt stays silent for this key; the coordinator counts others.
-        if (!isKvError(siblings)) this.send(from, { type: 'replica-get-reply', op: body.op, siblings }, out);
+      case 'replica-get':
+        this.replica.onGet(from, body, out);
         return;
-      }
       case 'replica-get-reply':
         this.coordinator.onGetReply(from, body.op, body.siblings, now, out);
         return;
@@ -424,15 +393,6 @@ export class KvNode implements StorageNode, CoordinatorHost {
         this.forwarder.onReply(body.op, body.reply, out);
         return;
     }
-  }
-
-  private onReplicaPut(from: NodeId, put: ReplicaPut, now: number, out: NodeOutput): void {
-    const cause = put.readRepair ? 'read-repair' : 'replica'; // a read's write-back (readRepair.ts)
-    const refused =
-      (put.hintFor === undefined ? this.rebalance.serving.notServing(put.key, 'write') : null) ??
-      this.writeLocal(put.key, put.versions, cause, put.hintFor, now, out);
-    const ack = { type: 'replica-put-ack', op: put.op, ok: refused === null } as const;
-    this.send(from, refused ? { ...ack, error: refused.message } : ack, out);
   }
 
   // ── bookkeeping ─────────────────────────────────────────────────────────────────────────────
@@ -458,7 +418,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
       send: (to: NodeId, body: Message, out: NodeOutput) => this.send(to, body, out),
       read: (key: string) => this.store.read(key),
       apply: (key: string, versions: readonly Version[], now: number, out: NodeOutput) => {
-        const applied = this.applyRepair(key, versions, now, out, 'stream');
+        const applied = this.replica.apply(key, versions, now, out, 'stream');
         return isKvError(applied) ? applied : null;
       },
       scan: () => this.lsm.scan(),
