@@ -242,6 +242,17 @@ export class Membership {
     return this.members.get(member)?.status ?? 'unknown';
   }
 
+  /**
+   * Could `member` have left without this node hearing of it? When gossip no longer tracks it, or
+   * it has been silent for longer than a departure is announced (T_cleanup; missedDepartures.ts).
+   */
+  mayHaveLeftUnseen(member: NodeId, now: number): boolean {
+    if (member === this.self) return false;
+    const record = this.members.get(member);
+    if (!record) return true;
+    return record.status !== 'left' && now - record.lastGrewAt >= this.settings.cleanupTimeoutMs;
+  }
+
   /** The earliest time something changes without new input: a gossip round, a verdict, a cleanup. */
   nextDeadline(now: number): number | null {
     const next = this.gossipTimer.deadlineAt;

@@ -107,34 +107,40 @@ describe('missedDepartureAsks', () => {
     nodes.map((id) => ({ id })),
     { virtualNodes: 8 },
   );
-  const status = (statuses: Record<string, string>) => (id: NodeId) =>
-    (statuses[id] ?? 'alive') as 'alive' | 'suspected' | 'down' | 'left' | 'unknown';
+  type Status = 'alive' | 'suspected' | 'down' | 'left' | 'unknown';
+  /** Gossip's news: each member's status (alive unless named), and those silent past T_cleanup. */
+  const news = (statuses: Record<string, Status>, silentLong: string[] = []) => ({
+    memberStatus: (id: NodeId) => statuses[id] ?? 'alive',
+    mayHaveLeftUnseen: (id: NodeId) => statuses[id] === 'unknown' || silentLong.includes(id),
+  });
   const at = 1_000;
 
   it('asks the members heard alive when gossip removes a down member of the ring', () => {
     const events = [{ type: 'member.removed', at, node: cutOff, member: leaving, was: 'down' } as const];
-    const asks = missedDepartureAsks(events, cutOff, ring, status({ n3: 'unknown', n4: 'suspected' }));
+    const asks = missedDepartureAsks(events, cutOff, ring, news({ n3: 'unknown', n4: 'suspected' }), at);
     expect(asks).toEqual(['n2', 'n5']);
   });
 
-  it('asks when a member comes back while the ring holds one not heard alive', () => {
+  it('asks when a member comes back while the ring holds one silent past T_cleanup, not after a short cut', () => {
     const back = [
       { type: 'member.alive', at, node: cutOff, member: 'n2' as NodeId, was: 'suspected' } as const,
     ];
-    expect(missedDepartureAsks(back, cutOff, ring, status({ n3: 'suspected' }))).toEqual(['n2', 'n4', 'n5']);
-    expect(missedDepartureAsks(back, cutOff, ring, status({}))).toEqual([]);
+    const long = news({ n3: 'suspected' }, ['n3']);
+    expect(missedDepartureAsks(back, cutOff, ring, long, at)).toEqual(['n2', 'n4', 'n5']);
+    expect(missedDepartureAsks(back, cutOff, ring, news({ n3: 'suspected' }), at)).toEqual([]);
+    expect(missedDepartureAsks(back, cutOff, ring, news({}), at)).toEqual([]);
   });
 
   it('asks nothing for a departure it heard, another node’s events, or a removed member off the ring', () => {
     const heard = [{ type: 'member.removed', at, node: cutOff, member: leaving, was: 'left' } as const];
-    expect(missedDepartureAsks(heard, cutOff, ring, status({ n3: 'unknown' }))).toEqual([]);
+    expect(missedDepartureAsks(heard, cutOff, ring, news({ n3: 'unknown' }), at)).toEqual([]);
     const theirs = [
       { type: 'member.removed', at, node: 'n2' as NodeId, member: leaving, was: 'down' } as const,
     ];
-    expect(missedDepartureAsks(theirs, cutOff, ring, status({ n3: 'unknown' }))).toEqual([]);
+    expect(missedDepartureAsks(theirs, cutOff, ring, news({ n3: 'unknown' }), at)).toEqual([]);
     const offRing = [
       { type: 'member.removed', at, node: cutOff, member: 'n9' as NodeId, was: 'down' } as const,
     ];
-    expect(missedDepartureAsks(offRing, cutOff, ring, status({}))).toEqual([]);
+    expect(missedDepartureAsks(offRing, cutOff, ring, news({}), at)).toEqual([]);
   });
 });

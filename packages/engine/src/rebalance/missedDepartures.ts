@@ -4,15 +4,17 @@
  * heals, and its ring would keep the member that left for ever — as a down member whose hints are
  * never delivered and whose ranges the rest of the cluster no longer gives it.
  *
- * The sign is a member on this node's ring that its gossip does not hear alive: suspected or down
- * (its heartbeat stopped: it crashed, or it left unseen), or no longer tracked at all (removed after
- * being down past T_cleanup). Its peers do not mention it (they removed it once it had left), so
- * nothing else would ever correct this node's view. This module says when to ask the members heard
- * alive for their ring (`ring-state`; ringStateExchange.ts takes the departures from the answers):
+ * The sign is a member on this node's ring that may have left unseen: silent for longer than
+ * gossip announces a departure (its heartbeat stopped: it crashed, or it left while this node was
+ * cut off), or no longer tracked at all (removed after being down past T_cleanup). Its peers do not
+ * mention it (they removed it once it had left), so nothing else would ever correct this node's
+ * view. This module says when to ask the members heard alive for their ring (`ring-state`;
+ * ringStateExchange.ts takes the departures from the answers):
  *
  *   - when gossip removes a down member that is on the ring;
  *   - when a member comes back (joins again after its own removal, or is alive again after a
- *     suspicion or a verdict) while the ring holds a member not heard alive: a partition healed.
+ *     suspicion or a verdict) while the ring holds one that may have left unseen: a long partition
+ *     healed. A short one asks nothing: a departure during it is still announced.
  *
  * A member that merely crashed is in no one's departed list, so the answers change nothing.
  */
@@ -22,8 +24,13 @@ import type { ClusterEvent } from '../protocol/events.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Ring } from '../ring/ring.ts';
 
-/** What the membership says of a member: its status, or `unknown` when gossip no longer tracks it. */
-export type MemberStatusOf = (member: NodeId) => MemberStatus | 'unknown';
+/** What the node's gossip says of a member. */
+export interface MemberNews {
+  /** Its status, or `unknown` when gossip no longer tracks it. */
+  memberStatus(member: NodeId): MemberStatus | 'unknown';
+  /** Untracked, or silent for longer than gossip announces a departure (T_cleanup), at `now`. */
+  mayHaveLeftUnseen(member: NodeId, now: number): boolean;
+}
 
 const nobody: readonly NodeId[] = [];
 
@@ -32,7 +39,8 @@ export function missedDepartureAsks(
   events: readonly ClusterEvent[],
   self: NodeId,
   ring: Ring,
-  statusOf: MemberStatusOf,
+  news: MemberNews,
+  now: number,
 ): readonly NodeId[] {
   let ask = false;
   for (let i = 0; i < events.length && !ask; i++) {
@@ -40,10 +48,10 @@ export function missedDepartureAsks(
     if (event.node !== self) continue;
     if (event.type === 'member.removed') ask = event.was === 'down' && onRing(ring, event.member);
     else if (event.type === 'member.joined' || event.type === 'member.alive')
-      ask = ring.nodes.some((member) => member.id !== self && statusOf(member.id) !== 'alive');
+      ask = ring.nodes.some((member) => member.id !== self && news.mayHaveLeftUnseen(member.id, now));
   }
   if (!ask) return nobody;
-  return ring.nodes.map((member) => member.id).filter((id) => id !== self && statusOf(id) === 'alive');
+  return ring.nodes.map((m) => m.id).filter((id) => id !== self && news.memberStatus(id) === 'alive');
 }
 
 function onRing(ring: Ring, member: NodeId): boolean {

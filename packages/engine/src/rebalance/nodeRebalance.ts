@@ -42,7 +42,7 @@ import { earlier } from '../time/clock.ts';
 import type { Version } from '../versioning/siblings.ts';
 import { Leavers } from './leavers.ts';
 import type { RebalanceMessage } from './messages.ts';
-import { type MemberStatusOf, missedDepartureAsks } from './missedDepartures.ts';
+import { type MemberNews, missedDepartureAsks } from './missedDepartures.ts';
 import { RangeCleanup } from './rangeCleanup.ts';
 import { RangeFences } from './rangeFences.ts';
 import { keysInRange } from './rangeStreams.ts';
@@ -54,7 +54,7 @@ import { Serving } from './serving.ts';
 import { strayHandovers } from './strayKeys.ts';
 
 /** What membership changes need from the node that runs them. */
-export interface NodeRebalanceHost {
+export interface NodeRebalanceHost extends MemberNews {
   readonly self: NodeId;
   /** The node's files: the ring is saved there. */
   readonly fs: FileSystem;
@@ -79,8 +79,6 @@ export interface NodeRebalanceHost {
   remove(key: string): void;
   /** True when gossip reported `member` alive since this node started (it is a member now). */
   heardAlive(member: NodeId): boolean;
-  /** What gossip says of `member` now; `unknown` when it no longer tracks it. */
-  memberStatus: MemberStatusOf;
   /** A peer's ring says `member` left: gossip ends its record too (it missed the announcement). */
   departed(member: NodeId, now: number, out: NodeOutput): void;
 }
@@ -272,7 +270,7 @@ export class NodeRebalance {
   follow(now: number, out: NodeOutput): void {
     for (const joined of this.ringMembership.follow(now, out)) this.joinedRing(joined, now);
     const self = this.host.self;
-    this.ringState.askWhoLeft(missedDepartureAsks(out.events, self, this.ring, this.host.memberStatus), out);
+    this.ringState.askWhoLeft(missedDepartureAsks(out.events, self, this.ring, this.host, now), out);
     for (let i = 0; i < out.events.length; i++) {
       const event = out.events[i] as (typeof out.events)[number];
       if (event.node !== self) continue;
