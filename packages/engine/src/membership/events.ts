@@ -54,6 +54,8 @@ export interface MemberLeft extends EventBase {
   member: NodeId;
   /** The ring it left, without it, when its announcement carried one (messages.ts `GossipEntry.ring`). */
   ring?: RingMember[];
+  /** The peer whose ring told this node, when gossip no longer did (rebalance/missedDepartures.ts). */
+  via?: NodeId;
 }
 
 export interface MemberRemoved extends EventBase {

@@ -64,12 +64,19 @@ export function ownView(
   };
 }
 
-/** `member.left`, with the ring the member left when its announcement carried one. */
+/**
+ * `member.left`, with the ring the member left when its announcement carried one, or the peer whose
+ * ring told this node.
+ */
 export function leftEvent(
   at: number,
   node: NodeId,
   member: NodeId,
   ring: RingMember[] | undefined,
+  via?: NodeId,
 ): MembershipEvent {
-  return ring ? { type: 'member.left', at, node, member, ring } : { type: 'member.left', at, node, member };
+  const event: MembershipEvent = { type: 'member.left', at, node, member };
+  if (ring) event.ring = ring;
+  if (via) event.via = via;
+  return event;
 }

@@ -212,9 +212,9 @@ export class Membership {
    * A peer's ring says `member` left, news this node's gossip missed (rebalance/missedDepartures.ts):
    * its record ends as a departure, so it is no longer suspected, gossiped of, or waited for.
    */
-  departed(member: NodeId, now: number, out: NodeOutput): void {
+  departed(member: NodeId, via: NodeId, now: number, out: NodeOutput): void {
     const record = this.members.get(member);
-    if (record && record.status !== 'left') this.markLeft(record, undefined, now, out);
+    if (record && record.status !== 'left') this.markLeft(record, undefined, now, out, via);
     this.removed.departed(member);
   }
 
@@ -426,12 +426,18 @@ export class Membership {
     record.since = now;
   }
 
-  private markLeft(record: MemberRecord, entry: GossipEntry | undefined, now: number, out: NodeOutput): void {
+  private markLeft(
+    record: MemberRecord,
+    entry: GossipEntry | undefined,
+    now: number,
+    out: NodeOutput,
+    via?: NodeId,
+  ): void {
     record.status = 'left';
     record.since = now;
     if (entry?.ring) record.ring = entry.ring;
     this.detector.forget(record.id);
-    this.emit(leftEvent(now, this.self, record.id, record.ring), out);
+    this.emit(leftEvent(now, this.self, record.id, record.ring, via), out);
   }
 
   /**

@@ -433,7 +433,8 @@ export class KvNode implements StorageNode, CoordinatorHost {
         this.membership.snapshot(0).some((m) => m.id === member && m.heartbeat > 0 && m.status !== 'left'),
       memberStatus: (member: NodeId) => this.membership.statusOf(member),
       mayHaveLeftUnseen: (member: NodeId, now: number) => this.membership.mayHaveLeftUnseen(member, now),
-      departed: (member: NodeId, now: number, out: NodeOutput) => this.membership.departed(member, now, out),
+      departed: (member: NodeId, via: NodeId, now: number, out: NodeOutput) =>
+        this.membership.departed(member, via, now, out),
     };
     return new NodeRebalance(host, this.config, env.rng.fork('rebalance'));
   }

@@ -51,9 +51,14 @@ function cutOffThroughDeparture(options: { detector?: FailureDetectorKind; join?
       );
     sim.schedule(event.at + 60_000, 'heal', () => sim.network.heal());
   });
+  const learned: string[] = []; // the cut-off node's member.left events: whose ring told it
+  sim.onEvent((event) => {
+    if (event.type === 'member.left' && event.node === cutOff)
+      learned.push(`${event.member} via ${event.via}`);
+  });
   sim.runUntil(150_000);
   expect(leftAt, 'n3 finished its decommission').not.toBeNull();
-  return sim;
+  return Object.assign(sim, { learned });
 }
 
 describe('a departure missed while cut off', () => {
@@ -63,6 +68,7 @@ describe('a departure missed while cut off', () => {
     it(`is learned once the partition heals (${detector} detector)`, () => {
       const sim = cutOffThroughDeparture({ detector });
       expect(ringIds(sim, cutOff)).toEqual(['n1', 'n2', 'n4', 'n5']);
+      if (detector === 'gossip') expect(sim.learned).toEqual([expect.stringMatching(/^n3 via n[245]$/)]);
       // Gossip no longer suspects it either: its record ended as a departure and was removed.
       expect(tracked(sim, cutOff, 150_000)).not.toContain(leaving);
     });

@@ -79,8 +79,8 @@ export interface NodeRebalanceHost extends MemberNews {
   remove(key: string): void;
   /** True when gossip reported `member` alive since this node started (it is a member now). */
   heardAlive(member: NodeId): boolean;
-  /** A peer's ring says `member` left: gossip ends its record too (it missed the announcement). */
-  departed(member: NodeId, now: number, out: NodeOutput): void;
+  /** `via`'s ring says `member` left: gossip ends its record too (it missed the announcement). */
+  departed(member: NodeId, via: NodeId, now: number, out: NodeOutput): void;
 }
 
 export interface NodeRebalanceSettings {
@@ -173,7 +173,7 @@ export class NodeRebalance {
         send: (to, body, out) => host.send(to, body, out),
         heardAlive: (member) => host.heardAlive(member),
         heardAliveNow: (member) => host.memberStatus(member) === 'alive',
-        departed: (member, now, out) => host.departed(member, now, out),
+        departed: (member, via, now, out) => host.departed(member, via, now, out),
         joined: (member, now) => this.joinedRing(member, now),
         caughtUp: (now, out) => this.caughtUp(now, out),
       },

@@ -21,8 +21,8 @@ export interface RingStateHost {
   heardAlive(member: NodeId): boolean;
   /** True when gossip hears `member` alive now (not suspected, down or untracked). */
   heardAliveNow(member: NodeId): boolean;
-  /** A peer's ring says `member` left, and this node's ring no longer holds it: gossip ends it too. */
-  departed(member: NodeId, now: number, out: NodeOutput): void;
+  /** `via`'s ring says `member` left, and this node's ring no longer holds it: gossip ends it too. */
+  departed(member: NodeId, via: NodeId, now: number, out: NodeOutput): void;
   /** `member` is on this node's ring now, taken from a peer's. */
   joined(member: NodeId, now: number): void;
   /** The ring is caught up: a bootstrap or rebuild waiting for it may start. */
@@ -92,10 +92,10 @@ export class RingStateExchange {
    */
   onState(from: NodeId, state: RingState, now: number, out: NodeOutput): void {
     if (this.wait.caughtUp) {
-      if (this.askedWhoLeft.delete(from)) this.learnDepartures(state.departed, now, out);
+      if (this.askedWhoLeft.delete(from)) this.learnDepartures(from, state.departed, now, out);
       return;
     }
-    this.learn(state, now, out);
+    this.learn(from, state, now, out);
     if (this.wait.heard(from, state.current, this.peers(), now)) this.done(now, out);
   }
 
@@ -108,25 +108,25 @@ export class RingStateExchange {
    * then the departures. A member heard from since this node started is a member now, whatever a
    * peer remembers, and this node never takes itself off this way.
    */
-  private learn(state: RingState, now: number, out: NodeOutput): void {
+  private learn(from: NodeId, state: RingState, now: number, out: NodeOutput): void {
     const { self } = this.host;
     const departed = new Set(state.departed);
     const joined = state.members.filter((member) => !departed.has(member.id));
     for (const id of this.ring.addMissing(joined, now, out)) this.host.joined(id, now);
     for (const id of state.departed) {
-      if (id !== self && !this.host.heardAlive(id)) this.remove(id, now, out);
+      if (id !== self && !this.host.heardAlive(id)) this.remove(id, from, now, out);
     }
   }
 
-  private learnDepartures(departed: readonly NodeId[], now: number, out: NodeOutput): void {
+  private learnDepartures(from: NodeId, departed: readonly NodeId[], now: number, out: NodeOutput): void {
     for (const id of departed) {
-      if (id !== this.host.self && !this.host.heardAliveNow(id)) this.remove(id, now, out);
+      if (id !== this.host.self && !this.host.heardAliveNow(id)) this.remove(id, from, now, out);
     }
   }
 
-  private remove(departed: NodeId, now: number, out: NodeOutput): void {
+  private remove(departed: NodeId, via: NodeId, now: number, out: NodeOutput): void {
     this.ring.remove(departed, now, out);
-    this.host.departed(departed, now, out);
+    this.host.departed(departed, via, now, out);
   }
 
   private done(now: number, out: NodeOutput): void {

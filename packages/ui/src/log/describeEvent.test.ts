@@ -116,6 +116,11 @@ describe('describeEvent', () => {
     expect(describeEvent({ ...down, reportedBy: ['n1'], detector: 'local' })).toBe(
       'n1 declares n3 down on its own evidence (local detector)',
     );
+    const left = { type: 'member.left', at: 0, node: 'n1', member: 'n3' };
+    expect(describeEvent(left)).toBe('n1 learns that n3 left');
+    expect(describeEvent({ ...left, via: 'n2' })).toBe(
+      "n1 learns from n2's ring that n3 left (gossip had stopped announcing it)",
+    );
     const hint = { type: 'hint.stored', at: 0, node: 'n4', hintId: 1, owner: 'n3', key: 'k7' };
     expect(describeEvent(hint)).toBe('n4 stands in for n3: keeps a hint for k7');
     const fault = { type: 'lab.fault', at: 0, node: 'n3', kind: 'kill', label: 'n3 killed', nodes: ['n3'] };

@@ -32,7 +32,10 @@ const sentences: Record<string, (e: Fields) => string> = {
         : `${e.node} declares ${e.member} down (reported by ${list(e.reportedBy)})`,
   'member.alive': (e) => `${e.node} hears ${e.member} again: alive (was ${e.was})`,
   'member.joined': (e) => `${e.node} learns of ${e.member} (via ${e.via})`,
-  'member.left': (e) => `${e.node} learns that ${e.member} left`,
+  'member.left': (e) =>
+    e.via
+      ? `${e.node} learns from ${e.via}'s ring that ${e.member} left (gossip had stopped announcing it)`
+      : `${e.node} learns that ${e.member} left`,
   'member.removed': (e) => `${e.node} forgets ${e.member} (was ${e.was})`,
   'hint.stored': (e) => `${e.node} stands in for ${e.owner}: keeps a hint for ${e.key}`,
   'hint.replayed': (e) =>
