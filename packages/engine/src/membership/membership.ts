@@ -242,6 +242,12 @@ export class Membership {
     return this.members.get(member)?.status ?? 'unknown';
   }
 
+  /** Has gossip reported `member` alive since this node started (and not left)? It is a member now. */
+  heardAlive(member: NodeId): boolean {
+    const record = this.members.get(member);
+    return record !== undefined && record.heartbeat > 0 && record.status !== 'left';
+  }
+
   /**
    * Could `member` have left without this node hearing of it? When gossip no longer tracks it, or
    * it has been silent for longer than a departure is announced (T_cleanup; missedDepartures.ts).

@@ -429,8 +429,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
       replicates: (key: string) => this.antiEntropy.heldOf(key) !== undefined,
       holdsHint: (key: string) => this.handoff.hints.forKey(key).length > 0,
       remove: (key: string) => this.lsm.delete(key),
-      heardAlive: (member: NodeId) =>
-        this.membership.snapshot(0).some((m) => m.id === member && m.heartbeat > 0 && m.status !== 'left'),
+      heardAlive: (member: NodeId) => this.membership.heardAlive(member),
       memberStatus: (member: NodeId) => this.membership.statusOf(member),
       mayHaveLeftUnseen: (member: NodeId, now: number) => this.membership.mayHaveLeftUnseen(member, now),
       departed: (member: NodeId, via: NodeId, now: number, out: NodeOutput) =>
