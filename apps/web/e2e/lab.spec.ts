@@ -12,6 +12,7 @@ import {
   missing,
   open,
   shot,
+  waitHintsHandedOff,
   waitUp,
   watchConsole,
   writeKeys,
@@ -148,17 +149,7 @@ test('cut off from a minority, writes go to stand-ins as hints; after the heal t
   await page.getByTestId('tab-faults').click();
   await page.getByTestId('heal').click();
   // Once gossip shows the owners alive again, the stand-ins hand their hints over.
-  await expect
-    .poll(
-      () =>
-        page.evaluate(() =>
-          Object.values(window.kvscope.store.getState().hints)
-            .flatMap((owners) => Object.values(owners))
-            .reduce((sum, n) => sum + n, 0),
-        ),
-      { timeout: 40_000 },
-    )
-    .toBe(0);
+  await waitHintsHandedOff(page);
   expect(await missing(page, hinted.acked, 3)).toEqual([]);
 });
 
@@ -204,17 +195,7 @@ test('a partition longer than T_cleanup: each side forgets the other, finds it a
   ])
     await expect(page.getByTestId(`belief-${observer}-${member}`)).toHaveText(/alive/, { timeout: 20_000 });
   await shot(page, 'lab-long-partition-healed');
-  await expect
-    .poll(
-      () =>
-        page.evaluate(() =>
-          Object.values(window.kvscope.store.getState().hints)
-            .flatMap((owners) => Object.values(owners))
-            .reduce((sum, n) => sum + n, 0),
-        ),
-      { timeout: 40_000 },
-    )
-    .toBe(0);
+  await waitHintsHandedOff(page);
   expect(await missing(page, acked, 3)).toEqual([]);
   expect(problems).toEqual([]);
 });

@@ -50,6 +50,17 @@ export async function cutOffUntilDown(page: Page, ids: string[]): Promise<void> 
     await expect(page.getByTestId(`belief-n1-${id}`)).toHaveText(/down/, { timeout: 30_000 });
 }
 
+/** Waits until the stand-ins hold no hint any more: gossip showed the owners back, and they took them. */
+export async function waitHintsHandedOff(page: Page): Promise<void> {
+  const held = () =>
+    page.evaluate(() =>
+      Object.values(window.kvscope.store.getState().hints)
+        .flatMap((owners) => Object.values(owners))
+        .reduce((sum, n) => sum + n, 0),
+    );
+  await expect.poll(held, { timeout: 40_000 }).toBe(0);
+}
+
 /** Puts keys `prefix0…` with values `v-<key>`, 4 at a time; returns the acknowledged ones. */
 export async function writeKeys(page: Page, prefix: string, count: number): Promise<string[]> {
   return page.evaluate(
