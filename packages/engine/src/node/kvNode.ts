@@ -48,7 +48,7 @@ import {
   type StorageNode,
 } from './contract.ts';
 import { type KvNodeConfig, kvConfigFrom } from './kvConfig.ts';
-import { Replica, type WriteCause } from './replica.ts';
+import { Replica } from './replica.ts';
 
 export class KvNode implements StorageNode, CoordinatorHost {
   readonly id: NodeId;
@@ -272,20 +272,9 @@ export class KvNode implements StorageNode, CoordinatorHost {
     else this.send(replyTo.node, { type: 'forward-reply', op: replyTo.op, reply }, out);
   }
 
-  readLocal(key: string): Version[] | KvError {
-    return this.replica.read(key);
-  }
-
-  writeLocal(
-    key: string,
-    versions: Version[],
-    cause: WriteCause,
-    hintFor: NodeId | undefined,
-    now: number,
-    out: NodeOutput,
-  ): KvError | null {
-    return this.replica.write(key, versions, cause, hintFor, now, out);
-  }
+  /** The coordinator reads and writes this node's own copy through the replica side (replica.ts). */
+  readonly readLocal: Replica['read'] = (key) => this.replica.read(key);
+  readonly writeLocal: Replica['write'] = (...write) => this.replica.write(...write);
 
   // ── client requests ─────────────────────────────────────────────────────────────────────────
 
