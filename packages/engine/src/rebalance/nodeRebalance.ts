@@ -47,7 +47,7 @@ import { RangeCleanup } from './rangeCleanup.ts';
 import { RangeFences } from './rangeFences.ts';
 import { keysInRange } from './rangeStreams.ts';
 import { Rebalance, type RebalancePhase } from './rebalance.ts';
-import { readRing, type SavedRing, writeRing } from './ringFile.ts';
+import { readRing, restoredEvent, type SavedRing, writeRing } from './ringFile.ts';
 import { RingMembership } from './ringMembership.ts';
 import { RingStateExchange } from './ringStateExchange.ts';
 import { Serving } from './serving.ts';
@@ -219,7 +219,13 @@ export class NodeRebalance {
    * quorums), and so does one whose rebuild a restart cut short.
    */
   start(now: number, out: NodeOutput, rebuild = false): void {
-    this.reportRestored(now, out);
+    const restored = restoredEvent(
+      this.saved,
+      this.host.self,
+      this.ring.nodes.map((m) => m.id),
+      now,
+    );
+    if (restored) out.events.push(restored);
     // Saved from the first start on, so that every restart knows it is one and asks who left.
     if (this.saved === null) this.save();
     const saved = isKvError(this.saved) ? null : this.saved;
@@ -423,18 +429,6 @@ export class NodeRebalance {
     this.rebalance.streams.settleForwards(joined, now);
     this.cleanup.joined(joined, now);
     if (this.fences.lift(joined)) this.save(); // its ring no longer gives this node the ranges
-  }
-
-  private reportRestored(now: number, out: NodeOutput): void {
-    const saved = this.saved;
-    if (saved === null) return;
-    const base = { type: 'ring.restored', at: now, node: this.host.self } as const;
-    if (isKvError(saved)) {
-      const members = this.ring.nodes.map((m) => m.id);
-      out.events.push({ ...base, from: 'config', members, left: false, problem: saved.message });
-    } else {
-      out.events.push({ ...base, from: 'disk', members: saved.members.map((m) => m.id), left: saved.left });
-    }
   }
 
   private createCleanup(keysIn: (range: { start: number; end: number }) => string[]): RangeCleanup {

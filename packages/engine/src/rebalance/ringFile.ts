@@ -33,6 +33,7 @@ import { checkRingMembers, type RingMember, ringSize } from '../ring/ring.ts';
 import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { readU32, writeU32 } from '../storage/format/bytes.ts';
 import { crc32c } from '../storage/format/crc32c.ts';
+import type { RingRestored } from './events.ts';
 
 export const ringFileName = 'RING';
 const ringTempFileName = 'RING.tmp';
@@ -163,6 +164,23 @@ export function readRing(fs: FileSystem, virtualNodes: number): SavedRing | null
   } finally {
     handle.close();
   }
+}
+
+/**
+ * `ring.restored` for what a restarted node found on its disk: the saved ring, or, when it could
+ * not be used, the configured `members` it starts from and why. Null on a first start.
+ */
+export function restoredEvent(
+  saved: SavedRing | null | KvError,
+  node: NodeId,
+  members: readonly NodeId[],
+  at: number,
+): RingRestored | null {
+  if (saved === null) return null;
+  const base = { type: 'ring.restored', at, node } as const;
+  if (isKvError(saved))
+    return { ...base, from: 'config', members: [...members], left: false, problem: saved.message };
+  return { ...base, from: 'disk', members: saved.members.map((m) => m.id), left: saved.left };
 }
 
 /** Saves `saved` durably and switches to it atomically. */
