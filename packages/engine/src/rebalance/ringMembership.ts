@@ -95,10 +95,14 @@ export class RingMembership {
     this.adopt(members, now, out);
   }
 
+  /**
+   * Takes a member that left off the ring. A departure of a member this ring never held (it left
+   * before this node joined) is remembered too, so that no ring a later message carries adds it back.
+   */
   remove(member: NodeId, now: number, out: NodeOutput): void {
+    if (member !== this.self && !this.departedIds.includes(member))
+      this.departedIds = [...this.departedIds, member].slice(-membersMax);
     if (!this.has(member)) return;
-    if (member !== this.self)
-      this.departedIds = [...this.departedIds.filter((id) => id !== member), member].slice(-membersMax);
     this.adopt(
       this.members.filter((m) => m.id !== member),
       now,
@@ -131,7 +135,12 @@ export class RingMembership {
     for (let i = 0; departures && i < count; i++) {
       const event = out.events[i] as (typeof out.events)[number];
       if (event.node !== this.self || event.type !== 'member.left') continue;
-      const joined = event.ring ? this.addMissing(event.ring, now, out) : noneJoined;
+      // A leaver this ring does not hold left before this node heard of it, or before it joined:
+      // the ring it carries is older than this one, and adding its members could bring back one
+      // that left since (n8, joined after n2 and n6 left, heard n2's departure late and took n6
+      // back from the ring n2 left).
+      const joined =
+        event.ring && this.has(event.member) ? this.addMissing(event.ring, now, out) : noneJoined;
       if (joined.length > 0) added = [...(added ?? []), ...joined];
       this.remove(event.member, now, out);
     }

@@ -140,6 +140,35 @@ describe('membership changes in scenarios', () => {
     expect(report.valid).toBe(true);
   });
 
+  it('skips a fault aimed at a joiner whose join still waits, and says so', () => {
+    const twoJoiners = {
+      ...file,
+      cluster: { ...file.cluster, nodes: [...file.cluster.nodes, { id: 'n6', joining: true }] },
+      faults: [
+        file.faults[0],
+        { atMs: 3_001, type: 'join', node: 'n6' },
+        { atMs: 3_002, type: 'skew', node: 'n6', ms: 500 },
+        { atMs: 3_003, type: 'kill', node: 'n6', mode: 'process' },
+        { atMs: 3_004, type: 'restart', node: 'n6' },
+      ],
+    };
+    const scenario = parseScenario(twoJoiners);
+    if (isKvError(scenario)) throw scenario;
+    const report = runScenario(scenario);
+    if (isKvError(report)) throw report;
+    expect(report.aborted).toBeUndefined();
+    expect(report.faults.map((f) => f.description)).toEqual([
+      'join n5: it streams the ranges it gains, then serves',
+      'join n6 waits: n5 is still joining (one membership change at a time)',
+      'skew n6 skipped: n6 has not started yet (its join waits)',
+      'kill n6 skipped: n6 has not started yet (its join waits)',
+      'restart n6 skipped: n6 has not started yet (its join waits)',
+      'join n6: it streams the ranges it gains, then serves',
+    ]);
+    expect(Object.keys(report.finalState).sort()).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
+    expect(report.valid).toBe(true);
+  });
+
   it('refuses a join of a node not declared joining', () => {
     const bad = { ...file, faults: [{ atMs: 3_000, type: 'join', node: 'n1' }] };
     const parsed = parseScenario(bad);

@@ -23,6 +23,8 @@
  * it starts on, and a leaving node whom it hands its ranges to: a change meanwhile would make that
  * ring wrong under it.
  *
+ * A fault aimed at a joiner whose join still waits is skipped, with a sentence saying so.
+ *
  * Partitions and cuts accumulate until a heal. Every applied fault is logged with a sentence, for
  * the report's timeline.
  */
@@ -95,8 +97,18 @@ export class Nemesis {
   }
 
   apply(fault: FaultEvent): void {
-    const description = this.applyFault(fault);
+    const description = this.beforeItsJoin(fault) ?? this.applyFault(fault);
     this.log.push({ atMs: this.sim.now, type: fault.type, description });
+  }
+
+  /**
+   * A node fault (kill, pause, skew …) due while its node's join still waits for an earlier change:
+   * there is no node to apply it to yet, so it is skipped, and the report's timeline says so.
+   */
+  private beforeItsJoin(fault: FaultEvent): string | null {
+    if (!('node' in fault) || fault.type === 'join' || fault.type === 'decommission') return null;
+    if (this.sim.nodeIds.includes(asNodeId(fault.node))) return null;
+    return `${fault.type} ${fault.node} skipped: ${fault.node} has not started yet (its join waits)`;
   }
 
   private applyFault(fault: FaultEvent): string {

@@ -8,8 +8,10 @@
  *
  * At most two nodes are down at once and one paused, so a majority of every key's replicas can come
  * back; one wipe at most, with no node down, so at least one copy of every acknowledged write stays.
+ * `churnFaults` draws the same faults among repeated joins and departures.
  */
 
+import { nodeIds } from '../../src/protocol/ids.ts';
 import { Rng } from '../../src/random/rng.ts';
 
 export interface RandomFaultOptions {
@@ -37,53 +39,142 @@ export const joiningCluster = {
 /** The schedule `seed` draws. */
 export function randomFaults(seed: number, options: RandomFaultOptions): Fault[] {
   const rng = new Rng(seed, 'fault-schedule');
-  const everyone = options.members ? ['n1', 'n2', 'n3', 'n4', 'n5', 'n6'] : ['n1', 'n2', 'n3', 'n4', 'n5'];
-  const members = ['n1', 'n2', 'n3', 'n4', 'n5'];
-  const down = new Set<string>();
-  const paused = new Set<string>();
+  const draw = new FaultDraw(rng, options.members ? nodeIds(6) : nodeIds(5), options.wipe);
   const joinAt = 1_500 + rng.int(4_000);
   const leaveAt = joinAt + 1_000 + rng.int(5_000);
   let joined = !options.members;
   let left = !options.members;
-  let wiped = !options.wipe;
   const faults: Fault[] = [];
   for (let at = 800 + rng.int(700); at < options.endMs; at += 400 + rng.int(1_400)) {
-    const fault = !joined && at >= joinAt ? join() : !left && at >= leaveAt ? leave() : drawFault();
+    const fault = !joined && at >= joinAt ? join() : !left && at >= leaveAt ? leave() : draw.fault();
     if (fault) faults.push({ atMs: at, ...fault });
   }
-  faults.push({ atMs: options.endMs, type: 'heal' });
-  for (const node of down) faults.push({ atMs: options.endMs, type: 'restart', node });
-  for (const node of paused) faults.push({ atMs: options.endMs, type: 'resume', node });
-  const stretch = options.stretch ?? 1;
-  return stretch === 1 ? faults : faults.map((fault) => ({ ...fault, atMs: fault.atMs * stretch }));
+  return draw.end(faults, options.endMs, options.stretch ?? 1);
 
   function join(): FaultBody {
     joined = true;
-    members.push('n6');
-    return { type: 'join', node: 'n6' };
+    return draw.join('n6');
   }
 
-  function leave(): FaultBody {
+  function leave(): FaultBody | null {
     left = true;
-    const node = rng.pick(members.filter((id) => !down.has(id) && !paused.has(id)));
-    members.splice(members.indexOf(node), 1);
+    return draw.leave();
+  }
+}
+
+/**
+ * Membership churn (a sweep of its own): n6, n7 and n8 join and members leave one after another
+ * among the same faults as `randomFaults`, about one change in three draws once two draws have
+ * passed since the last; in `killLeaver` of the departures the leaver is killed at the next draw,
+ * in the middle of its hand-over, and restarted later. At least four members stay. Joiners must be
+ * declared joining (`churnCluster`). Changes wait for each other in the nemesis, so a fault may come
+ * for a joiner whose join has not begun yet: the nemesis skips it.
+ */
+export function churnFaults(seed: number, options: ChurnFaultOptions): Fault[] {
+  const rng = new Rng(seed, 'churn-schedule');
+  const draw = new FaultDraw(rng, nodeIds(8), options.wipe);
+  const joiners = ['n6', 'n7', 'n8'];
+  const faults: Fault[] = [];
+  let lastChange = -10;
+  let leaver: string | null = null;
+  let tick = 0;
+  for (let at = 800 + rng.int(700); at < options.endMs; at += 400 + rng.int(1_400), tick++) {
+    let fault: FaultBody | null;
+    if (leaver !== null) fault = draw.kill(leaver);
+    else if (tick - lastChange >= 2 && rng.chance(0.35)) fault = change();
+    else fault = draw.fault();
+    leaver = null;
+    if (fault) faults.push({ atMs: at, ...fault });
+  }
+  return draw.end(faults, options.endMs, options.stretch ?? 1);
+
+  function change(): FaultBody | null {
+    const members = draw.members.length;
+    if (joiners.length > 0 && (members <= 4 || rng.chance(0.5))) {
+      lastChange = tick;
+      return draw.join(joiners.shift() as string);
+    }
+    if (members <= 4) return null;
+    const leave = draw.leave();
+    if (!leave) return null;
+    lastChange = tick;
+    if (draw.down.size < 2 && rng.float() < options.killLeaver) leaver = leave.node as string;
+    return leave;
+  }
+}
+
+export interface ChurnFaultOptions extends Omit<RandomFaultOptions, 'members'> {
+  /** The share of departures whose leaver is killed during its hand-over (0…1). */
+  killLeaver: number;
+}
+
+/** The cluster `churnFaults` needs: n1 … n5, and n6, n7, n8 joining. */
+export const churnCluster = {
+  nodes: nodeIds(8).map((id, i) => (i < 5 ? { id } : { id, joining: true })),
+};
+
+/**
+ * What a schedule has done to the cluster so far, and the draw of its next fault: the members on
+ * the ring, who is down, who is paused, whether the one wipe happened.
+ */
+class FaultDraw {
+  readonly members: string[] = nodeIds(5);
+  readonly down = new Set<string>();
+  readonly paused = new Set<string>();
+  private wiped: boolean;
+
+  constructor(
+    private readonly rng: Rng,
+    /** Every node a partition splits, joiners included. */
+    private readonly everyone: readonly string[],
+    wipe: boolean,
+  ) {
+    this.wiped = !wipe;
+  }
+
+  join(node: string): FaultBody {
+    this.members.push(node);
+    return { type: 'join', node };
+  }
+
+  /** Decommissions a member that is up and running, chosen at random. */
+  leave(): FaultBody | null {
+    const candidates = this.members.filter((id) => !this.down.has(id) && !this.paused.has(id));
+    if (candidates.length === 0) return null;
+    const node = this.rng.pick(candidates);
+    this.members.splice(this.members.indexOf(node), 1);
     return { type: 'decommission', node };
   }
 
+  kill(node: string): FaultBody {
+    this.down.add(node);
+    this.paused.delete(node);
+    return { type: 'kill', node, mode: this.rng.chance(0.5) ? 'power' : 'process' };
+  }
+
+  /** Heals everything at `endMs`, restarts and resumes every node, and slows it all down by `stretch`. */
+  end(faults: Fault[], endMs: number, stretch: number): Fault[] {
+    faults.push({ atMs: endMs, type: 'heal' });
+    for (const node of this.down) faults.push({ atMs: endMs, type: 'restart', node });
+    for (const node of this.paused) faults.push({ atMs: endMs, type: 'resume', node });
+    return stretch === 1 ? faults : faults.map((fault) => ({ ...fault, atMs: fault.atMs * stretch }));
+  }
+
   /** Restarts a node that is down, or resumes a paused one, chosen at random. */
-  function bringBack(nodes: Set<string>, type: 'restart' | 'resume'): FaultBody | null {
+  private bringBack(nodes: Set<string>, type: 'restart' | 'resume'): FaultBody | null {
     if (nodes.size === 0) return null;
-    const node = rng.pick([...nodes]);
+    const node = this.rng.pick([...nodes]);
     nodes.delete(node);
     return { type, node };
   }
 
-  function drawFault(): FaultBody | null {
+  fault(): FaultBody | null {
+    const { rng, members, down, paused } = this;
     const up = members.filter((id) => !down.has(id));
     switch (rng.int(11)) {
       case 0: {
-        const shuffled = rng.shuffle(everyone);
-        const cut = 1 + rng.int(2);
+        const shuffled = rng.shuffle(this.everyone);
+        const cut = 1 + rng.int(this.everyone.length > 6 ? 3 : 2);
         return { type: 'partition', groups: [shuffled.slice(0, cut), shuffled.slice(cut)] };
       }
       case 1: {
@@ -92,15 +183,10 @@ export function randomFaults(seed: number, options: RandomFaultOptions): Fault[]
       }
       case 2:
         return { type: 'heal' };
-      case 3: {
-        if (down.size >= 2 || up.length === 0) return null;
-        const node = rng.pick(up);
-        down.add(node);
-        paused.delete(node);
-        return { type: 'kill', node, mode: rng.chance(0.5) ? 'power' : 'process' };
-      }
+      case 3:
+        return down.size >= 2 || up.length === 0 ? null : this.kill(rng.pick(up));
       case 4:
-        return bringBack(down, 'restart');
+        return this.bringBack(down, 'restart');
       case 5: {
         const running = up.filter((id) => !paused.has(id));
         if (paused.size > 0 || running.length === 0) return null;
@@ -109,7 +195,7 @@ export function randomFaults(seed: number, options: RandomFaultOptions): Fault[]
         return { type: 'pause', node };
       }
       case 6:
-        return bringBack(paused, 'resume');
+        return this.bringBack(paused, 'resume');
       case 7: {
         const [probability, duplicate, reorder] = [
           0.1 + rng.float() * 0.2,
@@ -125,8 +211,8 @@ export function randomFaults(seed: number, options: RandomFaultOptions): Fault[]
       case 9:
         return { type: 'skew', node: rng.pick(members), ms: rng.int(10_001) - 5_000 };
       default: {
-        if (wiped || down.size > 0) return null;
-        wiped = true;
+        if (this.wiped || down.size > 0) return null;
+        this.wiped = true;
         const node = rng.pick(members);
         paused.delete(node);
         return { type: 'wipe', node };
