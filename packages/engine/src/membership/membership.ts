@@ -1,7 +1,8 @@
 /**
  * Gossip membership (SPEC 1.6): one node's member list, a pure state machine stepped by its node
  * with `now`, gossip digests and ticks; it sends through its host and reports events, and reads
- * randomness only from the seeded `Rng` it is given.
+ * randomness only from the seeded `Rng` it is given. This file runs the protocol — rounds, digests,
+ * joining and leaving; the table it merges into and judges is memberTable.ts.
  *
  *   every gossipIntervalMs:  heartbeat += 1 ─▶ digest ─▶ `fanout` random live members
  *                                              (+ now and then a down one: gossipDigest.ts)
@@ -40,15 +41,10 @@ import type { Message } from '../protocol/messages.ts';
 import type { Rng } from '../random/rng.ts';
 import type { RingMember } from '../ring/ring.ts';
 import { Timeout } from '../time/clock.ts';
-import type { MembershipEvent } from './events.ts';
-import {
-  createDetector,
-  type DetectorSettings,
-  type DetectorVerdict,
-  type FailureDetector,
-} from './failureDetector.ts';
+import { createDetector, type DetectorSettings, type FailureDetector } from './failureDetector.ts';
 import { buildDigest, compareIncarnations, gossipTargets } from './gossipDigest.ts';
-import { leftEvent, type MemberRecord, type MemberView, memberView, ownView } from './memberRecord.ts';
+import { type MemberRecord, type MemberView, memberView, ownView } from './memberRecord.ts';
+import { MemberTable } from './memberTable.ts';
 import {
   type GossipEntry,
   type GossipMessage,
@@ -57,7 +53,6 @@ import {
   ringAttributesOf,
 } from './messages.ts';
 import { type MembershipSettings, type MembershipTimers, membershipTimerNames } from './settings.ts';
-import { Tombstones } from './tombstones.ts';
 
 export interface MembershipHost {
   readonly self: NodeId;
@@ -69,9 +64,9 @@ export class Membership {
   /** The detector's own copy of the settings, kept so `retime` reaches it too. */
   private readonly detectorSettings: DetectorSettings & MembershipSettings;
   readonly counters = { digestsSent: 0, digestsReceived: 0, membersIgnored: 0, generationsOutlived: 0 };
-  private readonly members = new Map<NodeId, MemberRecord>();
-  /** Removed members: stale gossip about them is ignored, and those removed while down are probed. */
-  private readonly removed = new Tombstones();
+  /** What this node believes about every other member (memberTable.ts); `members` is its rows. */
+  private readonly table: MemberTable;
+  private readonly members: Map<NodeId, MemberRecord>;
   private readonly gossipTimer: Timeout;
   private generation = 0;
   private heartbeat = 0;
@@ -96,6 +91,8 @@ export class Membership {
   ) {
     this.detectorSettings = { self: host.self, ...settings };
     this.detector = createDetector(settings.detector, this.detectorSettings);
+    this.table = new MemberTable(host.self, this.detector, settings, this.counters);
+    this.members = this.table.records;
     this.gossipTimer = new Timeout('gossip', settings.gossipIntervalMs);
   }
 
@@ -158,7 +155,7 @@ export class Membership {
         this.outlive(entry);
         continue;
       }
-      const admitted = this.merge(entry, from, now, out);
+      const admitted = this.table.merge(entry, from, now, out);
       if (admitted && entry.id === from) senderIsNew = true;
     }
     // A newcomer learns the cluster from the answer, not only from the next random round.
@@ -214,8 +211,8 @@ export class Membership {
    */
   departed(member: NodeId, via: NodeId, now: number, out: NodeOutput): void {
     const record = this.members.get(member);
-    if (record && record.status !== 'left') this.markLeft(record, undefined, now, out, via);
-    this.removed.departed(member);
+    if (record && record.status !== 'left') this.table.markLeft(record, undefined, now, out, via);
+    this.table.removed.departed(member);
   }
 
   private announceLeft(now: number, out: NodeOutput): void {
@@ -303,7 +300,13 @@ export class Membership {
     }
     this.heartbeat++;
     this.sendDigest(
-      gossipTargets(this.members.values(), this.removed.unreachable(), this.settings, this.rng, this.self),
+      gossipTargets(
+        this.members.values(),
+        this.table.removed.unreachable(),
+        this.settings,
+        this.rng,
+        this.self,
+      ),
       false,
       now,
       out,
@@ -332,141 +335,8 @@ export class Membership {
     return this.left ? [own] : buildDigest(own, this.members.values(), this.detector, now);
   }
 
-  // ── merge ───────────────────────────────────────────────────────────────────────────────────
-
-  /** Merges one entry of a digest; returns true when it admitted a member it did not know. */
-  private merge(entry: GossipEntry, from: NodeId, now: number, out: NodeOutput): boolean {
-    const record = this.members.get(entry.id);
-    if (!record) return this.admit(entry, from, now, out);
-    const order = compareIncarnations(entry, record);
-    if (order < 0) return false;
-    if (order > 0) {
-      const wasLeft = record.status === 'left';
-      const restarted = entry.generation > record.generation && record.heartbeat > 0;
-      record.generation = entry.generation;
-      record.heartbeat = entry.heartbeat;
-      record.lastGrewAt = now;
-      Object.assign(record, ringAttributesOf(entry));
-      if (entry.status === 'left') {
-        this.markLeft(record, entry, now, out);
-        return false;
-      }
-      if (wasLeft) {
-        // A member that left came back as a new incarnation: a join, not a recovery.
-        this.members.delete(entry.id);
-        return this.admit(entry, from, now, out);
-      }
-      this.detector.heard(entry.id, now, restarted ? 'new-incarnation' : 'heartbeat');
-    } else if (entry.status === 'left' && record.status !== 'left') {
-      this.markLeft(record, entry, now, out);
-      return false;
-    }
-    if (record.status !== 'left') this.detector.reported(entry.id, entry.suspects);
-    return false;
-  }
-
-  private admit(entry: GossipEntry, from: NodeId, now: number, out: NodeOutput): boolean {
-    // Only a member someone has heard from joins (or the sender itself, which is evidently alive):
-    // a third party's entry at heartbeat 0 carries suspicions, not a member.
-    if (entry.status === 'left') {
-      this.departedUnknown(entry, now, out);
-      return false;
-    }
-    if (entry.heartbeat < 1 && entry.id !== from) return false;
-    if (this.removed.stale(entry.id, entry)) return false;
-    if (this.members.size + 1 >= membersMax) {
-      this.counters.membersIgnored++;
-      return false;
-    }
-    this.removed.lift(entry.id);
-    const { id, generation, heartbeat } = entry;
-    const attributes = ringAttributesOf(entry);
-    this.members.set(id, {
-      id,
-      generation,
-      heartbeat,
-      lastGrewAt: now,
-      status: 'alive',
-      since: now,
-      ...attributes,
-    });
-    this.detector.track(id, now);
-    this.detector.reported(id, entry.suspects);
-    this.emit({ type: 'member.joined', at: now, node: this.self, member: id, via: from, ...attributes }, out);
-    return true;
-  }
-
-  // ── verdicts ────────────────────────────────────────────────────────────────────────────────
-
   private evaluate(now: number, out: NodeOutput): void {
     this.quietUntil = undefined;
-    // After every step: iterates the map itself (a member removed on the way is simply passed).
-    for (const record of this.members.values()) {
-      if (record.status === 'down' || record.status === 'left') {
-        if (now >= record.since + this.settings.cleanupTimeoutMs) this.remove(record, now, out);
-        if (record.status === 'left') continue;
-      }
-      this.judge(record, this.detector.status(record.id, now), now, out);
-    }
-  }
-
-  private judge(record: MemberRecord, verdict: DetectorVerdict, now: number, out: NodeOutput): void {
-    const was = record.status;
-    if (verdict === was || !this.members.has(record.id)) return;
-    if (verdict === 'suspected' && was === 'down') return; // a verdict stands until the heartbeat grows
-    const base = { at: now, node: this.self, member: record.id };
-    const detector = this.settings.detector;
-    if (verdict === 'alive') {
-      this.emit({ ...base, type: 'member.alive', was: was as 'suspected' | 'down' }, out);
-    } else {
-      if (was === 'alive') {
-        const silentForMs = this.detector.silentForMs(record.id, now);
-        this.emit({ ...base, type: 'member.suspected', by: this.self, detector, silentForMs }, out);
-      }
-      if (verdict === 'down') {
-        const reportedBy = this.detector.reporters(record.id, now);
-        this.emit({ ...base, type: 'member.down', reportedBy, detector }, out);
-      }
-    }
-    record.status = verdict;
-    record.since = now;
-  }
-
-  private markLeft(
-    record: MemberRecord,
-    entry: GossipEntry | undefined,
-    now: number,
-    out: NodeOutput,
-    via?: NodeId,
-  ): void {
-    record.status = 'left';
-    record.since = now;
-    if (entry?.ring) record.ring = entry.ring;
-    this.detector.forget(record.id);
-    this.emit(leftEvent(now, this.self, record.id, record.ring, via), out);
-  }
-
-  /**
-   * A member this node does not track has left: one that joined and left while this node was down
-   * or cut off (T3 seed 1783: a node restarted during a decommission, and first heard of the leaver
-   * when it had left). Its ring may still hold it, from before the restart, and would keep it for
-   * ever, so the departure is reported once for that incarnation (ringMembership.ts follows it).
-   */
-  private departedUnknown(entry: GossipEntry, now: number, out: NodeOutput): void {
-    if (this.removed.stale(entry.id, entry)) return;
-    this.removed.bury(entry.id, entry, false);
-    this.emit(leftEvent(now, this.self, entry.id, entry.ring), out);
-  }
-
-  private remove(record: MemberRecord, now: number, out: NodeOutput): void {
-    this.members.delete(record.id);
-    this.removed.bury(record.id, record, record.status === 'down');
-    this.detector.forget(record.id);
-    const was = record.status as 'down' | 'left';
-    this.emit({ type: 'member.removed', at: now, node: this.self, member: record.id, was }, out);
-  }
-
-  private emit(event: MembershipEvent, out: NodeOutput): void {
-    out.events.push(event);
+    this.table.evaluate(now, out);
   }
 }
