@@ -220,7 +220,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
    */
   private configure(patch: Record<string, unknown>, now: number, out: NodeOutput): void {
     if (patch.antiEntropy === 'trigger') this.antiEntropy.trigger(now, out);
-    if (patch.decommission === true) this.rebalance.decommission(now, out);
+    if (patch.decommission === true) this.rebalance.decommission(now, out, patch.force === true);
     if (typeof patch.nodeGone === 'string') this.rebalance.nodeGone(nodeId(patch.nodeGone));
     if (patch.membership !== undefined) this.membership.retime(membershipTimersOf(patch.membership));
     const timeout = patch.requestTimeoutMs;

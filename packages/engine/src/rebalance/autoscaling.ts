@@ -40,7 +40,7 @@ export function startAutoscaler(
     const { decision } = step;
     if (decision.kind === 'add') nemesis.apply({ atMs: sim.now, type: 'join', node: nodeId(`as${++added}`) });
     if (decision.kind === 'remove')
-      nemesis.apply({ atMs: sim.now, type: 'decommission', node: decision.node });
+      nemesis.apply({ atMs: sim.now, type: 'decommission', node: decision.node, force: false });
     if (sim.now + spec.intervalMs <= endMs) sim.schedule(sim.now + spec.intervalMs, 'autoscaler', round);
   };
   if (spec.intervalMs <= endMs) sim.schedule(spec.intervalMs, 'autoscaler', round);

@@ -219,18 +219,14 @@ export class NodeRebalance {
    * quorums), and so does one whose rebuild a restart cut short.
    */
   start(now: number, out: NodeOutput, rebuild = false): void {
-    const restored = restoredEvent(
-      this.saved,
-      this.host.self,
-      this.ring.nodes.map((m) => m.id),
-      now,
-    );
+    const ringIds = this.ring.nodes.map((m) => m.id);
+    const restored = restoredEvent(this.saved, this.host.self, ringIds, now);
     if (restored) out.events.push(restored);
     // Saved from the first start on, so that every restart knows it is one and asks who left.
     if (this.saved === null) this.save();
     const saved = isKvError(this.saved) ? null : this.saved;
     if (this.rebalance.phase === 'left') this.host.leave(now, out, this.ringMembership.withoutSelfMembers());
-    else if (saved?.decommissioning) this.decommission(now, out);
+    else if (saved?.decommissioning) this.decommission(now, out, true);
     else if (saved) {
       this.cleanup.restore(saved.handovers, now);
       this.strayCheckAt = now + strayCheckDelayMs;
@@ -246,9 +242,13 @@ export class NodeRebalance {
     this.ringState.start(asks, now, out);
   }
 
-  /** The operator's `{decommission: true}`: hand every range over, then leave. */
-  decommission(now: number, out: NodeOutput): void {
-    const refused = this.rebalance.decommission(this.ring, this.ringMembership.withoutSelf(), now, out);
+  /**
+   * The operator's `{decommission: true}`: hand every range over, then leave; below N copies only
+   * when `force`d. One resumed after a restart is forced: it was accepted before.
+   */
+  decommission(now: number, out: NodeOutput, force = false): void {
+    const leftBehind = this.ringMembership.withoutSelf();
+    const refused = this.rebalance.decommission(this.ring, leftBehind, now, out, force);
     if (refused)
       out.events.push({ type: 'rebalance.refused', at: now, node: this.host.self, error: refused.message });
     else {

@@ -27,7 +27,7 @@ import type { KeyRange } from '../antiEntropy/ranges.ts';
 import { type KvError, kvError } from '../errors.ts';
 import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
-import type { Placement } from '../ring/placement.ts';
+import { type Placement, replicationShortfall } from '../ring/placement.ts';
 import { type RangeMove, rangeMoves } from '../ring/rangeMoves.ts';
 import type { Ring } from '../ring/ring.ts';
 import type { StreamResult } from './events.ts';
@@ -126,8 +126,12 @@ export class Rebalance {
     this.progress(now, out);
   }
 
-  /** Streams out every range this node loses to each node that gains it, then leaves. */
-  decommission(before: Ring, after: Ring, now: number, out: NodeOutput): KvError | null {
+  /**
+   * Streams out every range this node loses to each node that gains it, then leaves. Refused when
+   * the ring left behind could not keep N copies of every key (N_dc in a data centre), unless
+   * `force`d (Cassandra refuses a decommission below the replication factor the same way).
+   */
+  decommission(before: Ring, after: Ring, now: number, out: NodeOutput, force = false): KvError | null {
     if (this.state !== 'serving') {
       return kvError('KV_INVALID_ARGUMENT', `${this.host.self} cannot be decommissioned while ${this.state}`);
     }
@@ -135,6 +139,13 @@ export class Rebalance {
       return kvError(
         'KV_INVALID_ARGUMENT',
         `${this.host.self} is the last node; it cannot hand its data to anyone`,
+      );
+    }
+    const shortfall = force ? null : replicationShortfall(after, this.placement);
+    if (shortfall) {
+      return kvError(
+        'KV_INVALID_ARGUMENT',
+        `${this.host.self} cannot be decommissioned: it would leave ${shortfall} of every key (force it to accept that)`,
       );
     }
     const self = this.host.self;

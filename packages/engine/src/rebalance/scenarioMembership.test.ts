@@ -5,7 +5,8 @@
  * key on its final preference list only (the old owners deleted what they handed to the joiner once
  * the forwarding grace period was over, rangeCleanup.ts). Changes happen one at a time: a
  * decommission due during a join waits for it. A schedule that joins an undeclared node is refused
- * with a sentence naming the fault.
+ * with a sentence naming the fault, and a decommission that would leave fewer than N nodes is
+ * refused by the node unless forced.
  */
 import { describe, expect, it } from 'vitest';
 import { kvScenario } from '../../test/failures/kvFailureHarness.ts';
@@ -15,6 +16,7 @@ import type { ClusterEvent } from '../protocol/events.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { parseScenario } from '../scenario/parseScenario.ts';
 import { runScenario } from '../scenario/runScenario.ts';
+import type { Scenario } from '../scenario/types.ts';
 
 const file = {
   name: 'grow-and-shrink',
@@ -167,6 +169,27 @@ describe('membership changes in scenarios', () => {
     ]);
     expect(Object.keys(report.finalState).sort()).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
     expect(report.valid).toBe(true);
+  });
+
+  it('refuses a decommission that would leave fewer than N nodes, unless forced', () => {
+    const shrink = (force?: boolean) => ({
+      ...file,
+      cluster: { ...file.cluster, nodes: 3 },
+      faults: [{ atMs: 3_000, type: 'decommission', node: 'n2', ...(force === undefined ? {} : { force }) }],
+    });
+    const refused = runScenario(parseScenario(shrink()) as Scenario);
+    if (isKvError(refused)) throw refused;
+    expect(refused.faults.map((f) => f.description)).toEqual([
+      'decommission n2 refused: KV_INVALID_ARGUMENT: n2 cannot be decommissioned: it would leave 2 nodes, fewer than N=3 replicas of every key (force it to accept that)',
+    ]);
+    expect(Object.keys(refused.finalState).sort()).toEqual(['n1', 'n2', 'n3']);
+    expect(refused.valid).toBe(true);
+    const forced = runScenario(parseScenario(shrink(true)) as Scenario);
+    if (isKvError(forced)) throw forced;
+    expect(forced.faults.map((f) => f.description)).toEqual([
+      'decommission n2: it hands its ranges over, then leaves',
+    ]);
+    expect(Object.keys(forced.finalState).sort()).toEqual(['n1', 'n3']);
   });
 
   it('refuses a join of a node not declared joining', () => {

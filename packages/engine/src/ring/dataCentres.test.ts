@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { rangeContains, replicatedRanges } from '../antiEntropy/ranges.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { preferenceListPerDataCentre } from './dataCentres.ts';
-import { replicasFor, replicationFactorOf } from './placement.ts';
+import { replicasFor, replicationFactorOf, replicationShortfall } from './placement.ts';
 import { extendedPreferenceList } from './preferenceList.ts';
 import { buildRing, keyPosition, type RingMember } from './ring.ts';
 
@@ -76,6 +76,17 @@ describe('placement per data centre', () => {
     const list = replicasFor(ring, 'k', { east: 3, west: 1 });
     expect(list.underReplicated).toBe(true);
     expect(list.nodes).toHaveLength(3);
+  });
+
+  it('names the shortfall of a ring that cannot keep every copy, the first data centre short of nodes', () => {
+    expect(replicationShortfall(ring, { west: 3, east: 2, south: 4 })).toBeNull();
+    expect(replicationShortfall(ring, { west: 3, east: 3, south: 5 })).toBe(
+      '2 nodes in east, fewer than its 3 replicas',
+    );
+    expect(replicationShortfall(ring, 9)).toBeNull();
+    expect(replicationShortfall(ring, 10)).toBe('9 nodes, fewer than N=10 replicas');
+    const lone = buildRing([member('w1', 'west')], { virtualNodes: 8 });
+    expect(replicationShortfall(lone, 3)).toBe('1 node, fewer than N=3 replicas');
   });
 
   it('is the plain preference list under a plain N, and nothing on an empty ring', () => {

@@ -48,6 +48,24 @@ export function replicationFactorOf(placement: Placement): number {
   return Object.values(placement).reduce((sum, k) => sum + k, 0);
 }
 
+/**
+ * Why `ring` cannot hold every copy `placement` asks for, as words a sentence can end with ("2 nodes,
+ * fewer than N=3 replicas"; "1 node in east, fewer than its 2 replicas"), or null when it can. A
+ * decommission that would leave such a ring is refused unless forced (rebalance.ts).
+ */
+export function replicationShortfall(ring: Ring, placement: Placement): string | null {
+  const nodes = (count: number) => `${count} node${count === 1 ? '' : 's'}`;
+  if (typeof placement === 'number') {
+    const count = ring.nodes.length;
+    return count < placement ? `${nodes(count)}, fewer than N=${placement} replicas` : null;
+  }
+  for (const [dc, wanted] of Object.entries(placement)) {
+    const count = ring.nodes.filter((node) => node.dataCentre === dc).length;
+    if (count < wanted) return `${nodes(count)} in ${dc}, fewer than its ${wanted} replicas`;
+  }
+  return null;
+}
+
 /** The replicas of every key that falls to token `tokenIndex`. */
 export function replicasOfToken(ring: Ring, tokenIndex: number, placement: Placement): ReplicaList {
   const lists = listsOf(ring, placement);

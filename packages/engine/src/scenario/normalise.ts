@@ -171,6 +171,8 @@ function normaliseFault(file: FaultFile): FaultEvent {
       return { atMs, type: 'dc-restore', dc: f.dc as string };
     case 'skew':
       return { atMs, type: 'skew', node: f.node as string, ms: f.ms as number };
+    case 'decommission':
+      return { atMs, type: 'decommission', node: f.node as string, force: f.force === true };
     default:
       return { atMs, type: file.type, node: f.node as string } as FaultEvent;
   }

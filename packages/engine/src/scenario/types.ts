@@ -181,7 +181,8 @@ export type FaultEvent =
   /** A node declared `joining` starts, streams the ranges it gains, then announces itself (SPEC 1.7). */
   | { atMs: number; type: 'join'; node: string }
   /** The node hands its ranges to their new owners, then leaves the cluster for good. */
-  | { atMs: number; type: 'decommission'; node: string };
+  /** `force`: even when the nodes left behind could not keep N copies of every key. */
+  | { atMs: number; type: 'decommission'; node: string; force: boolean };
 
 export type FaultType = FaultEvent['type'];
 

@@ -251,7 +251,7 @@ export class Nemesis {
 
   private startChange(fault: FaultEvent & { type: 'join' | 'decommission' }): string {
     const node = asNodeId(fault.node);
-    const description = fault.type === 'join' ? this.join(node) : this.decommission(node);
+    const description = fault.type === 'join' ? this.join(node) : this.decommission(node, fault.force);
     if (fault.type === 'join' || this.members.indexOf(node) < 0) this.changing = { node, kind: fault.type };
     return description;
   }
@@ -272,12 +272,13 @@ export class Nemesis {
   }
 
   /**
-   * Asks a member to leave. It may refuse (a joiner still bootstrapping, the last member): it then
-   * stays on the ring, and so in the final state the checkers judge.
+   * Asks a member to leave. It may refuse (a joiner still bootstrapping, the last member, fewer than
+   * N nodes left behind unless `force`d): it then stays on the ring, and so in the final state the
+   * checkers judge.
    */
-  private decommission(node: NodeId): string {
+  private decommission(node: NodeId, force: boolean): string {
     this.refusal = null;
-    this.sim.control(node, { decommission: true });
+    this.sim.control(node, { decommission: true, force });
     const refusal = this.refusal as { node: string; error: string } | null;
     if (refusal?.node === node) return `decommission ${node} refused: ${refusal.error}`;
     this.members.splice(this.members.indexOf(node), 1);
