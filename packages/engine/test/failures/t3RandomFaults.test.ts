@@ -278,13 +278,16 @@ describe('T3/T4 random compound faults, with and without a join and a decommissi
   // now and then killed during its hand-over. Seed 10's schedule skewed n7 while its join waited,
   // which stopped the run (nemesis.ts now skips such a fault and says so); in 2, 6 and 23 a node that
   // heard old departures late took members that had left since back onto its ring, from the rings
-  // those departures carried, and deleted keys it replicated (ringMembership.test.ts).
+  // those departures carried, and deleted keys it replicated (ringMembership.test.ts). The quiet
+  // period is long: after three joins, a write forwarded late to a joiner that has since lost the
+  // range is a stray there, handed on and deleted only a grace period later (churn seed 620 needs
+  // 50–90 s).
   for (const seed of new Set([...seedsFor([1, 2, 3, 4, 5]), 6, 10, 23])) {
     it(`kv, strict, membership churn, seed ${seed}: every promised property holds`, () => {
       const faults = churnFaults(seed, { endMs: 16_000, wipe: seed % 3 === 0, killLeaver: 0.3 });
       const file = kvScenario(`t3-random-kv-churn-seed${seed}`, faults, {
         cluster: { quorum: 'strict', ...churnCluster },
-        workload: { durationMs: 18_000, settleMs: 50_000 },
+        workload: { durationMs: 18_000, settleMs: 90_000 },
       });
       const { report, replay } = run(file, seed);
       expect(promisedViolations(report), replay).toEqual([]);
