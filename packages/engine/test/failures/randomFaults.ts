@@ -80,10 +80,11 @@ export function churnFaults(seed: number, options: ChurnFaultOptions): Fault[] {
   let tick = 0;
   for (let at = 800 + rng.int(700); at < options.endMs; at += 400 + rng.int(1_400), tick++) {
     let fault: FaultBody | null;
-    if (leaver !== null) fault = draw.kill(leaver);
-    else if (tick - lastChange >= 2 && rng.chance(0.35)) fault = change();
+    if (leaver !== null) {
+      fault = draw.kill(leaver);
+      leaver = null;
+    } else if (tick - lastChange >= 2 && rng.chance(0.35)) fault = change();
     else fault = draw.fault();
-    leaver = null;
     if (fault) faults.push({ atMs: at, ...fault });
   }
   return draw.end(faults, options.endMs, options.stretch ?? 1);
