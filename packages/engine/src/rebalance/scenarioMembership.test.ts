@@ -192,6 +192,24 @@ describe('membership changes in scenarios', () => {
     expect(Object.keys(forced.finalState).sort()).toEqual(['n1', 'n3']);
   });
 
+  it('refuses a decommission that would leave a data centre fewer nodes than its replicas', () => {
+    const nodes = [
+      { id: 'n1', dataCentre: 'west' },
+      { id: 'n2', dataCentre: 'west' },
+      { id: 'n3', dataCentre: 'east' },
+    ];
+    const twoDcs = {
+      ...file,
+      cluster: { ...file.cluster, nodes, n: 2, r: 1, w: 1, replicationPerDc: { west: 1, east: 1 } },
+      faults: [{ atMs: 3_000, type: 'decommission', node: 'n3' }],
+    };
+    const report = runScenario(parseScenario(twoDcs) as Scenario);
+    if (isKvError(report)) throw report;
+    expect(report.faults[0]?.description).toBe(
+      'decommission n3 refused: KV_INVALID_ARGUMENT: n3 cannot be decommissioned: it would leave 0 nodes in east, fewer than its 1 replica of every key (force it to accept that)',
+    );
+  });
+
   it('refuses a join of a node not declared joining', () => {
     const bad = { ...file, faults: [{ atMs: 3_000, type: 'join', node: 'n1' }] };
     const parsed = parseScenario(bad);

@@ -87,6 +87,9 @@ describe('placement per data centre', () => {
     expect(replicationShortfall(ring, 10)).toBe('9 nodes, fewer than N=10 replicas');
     const lone = buildRing([member('w1', 'west')], { virtualNodes: 8 });
     expect(replicationShortfall(lone, 3)).toBe('1 node, fewer than N=3 replicas');
+    expect(replicationShortfall(lone, { west: 1, east: 1 })).toBe(
+      '0 nodes in east, fewer than its 1 replica',
+    );
   });
 
   it('is the plain preference list under a plain N, and nothing on an empty ring', () => {

@@ -54,14 +54,14 @@ export function replicationFactorOf(placement: Placement): number {
  * decommission that would leave such a ring is refused unless forced (rebalance.ts).
  */
 export function replicationShortfall(ring: Ring, placement: Placement): string | null {
-  const nodes = (count: number) => `${count} node${count === 1 ? '' : 's'}`;
+  const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
   if (typeof placement === 'number') {
-    const count = ring.nodes.length;
-    return count < placement ? `${nodes(count)}, fewer than N=${placement} replicas` : null;
+    const nodes = ring.nodes.length;
+    return nodes < placement ? `${count(nodes, 'node')}, fewer than N=${count(placement, 'replica')}` : null;
   }
   for (const [dc, wanted] of Object.entries(placement)) {
-    const count = ring.nodes.filter((node) => node.dataCentre === dc).length;
-    if (count < wanted) return `${nodes(count)} in ${dc}, fewer than its ${wanted} replicas`;
+    const nodes = ring.nodes.filter((node) => node.dataCentre === dc).length;
+    if (nodes < wanted) return `${count(nodes, 'node')} in ${dc}, fewer than its ${count(wanted, 'replica')}`;
   }
   return null;
 }
