@@ -165,7 +165,9 @@ export class LiveAutoscaler {
       this.show('hold: a membership change is still streaming its ranges');
       return;
     }
-    const step = decideScaling(this.state, autoscaler.settings, now, loads);
+    // Only a node the lab would let the user remove now (up, not the last of N) may be chosen.
+    const canLeave = (id: NodeId) => this.membership.removeProblem(id) === null;
+    const step = decideScaling(this.state, autoscaler.settings, now, loads, canLeave);
     this.state = step.state;
     const { decision } = step;
     const s = autoscaler.settings;

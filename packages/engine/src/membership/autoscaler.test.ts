@@ -1,6 +1,7 @@
 /**
  * The autoscaler policy (SPEC 1.7): sustained high load adds a node, sustained low load removes
- * the least loaded one, bursts and the cool-down change nothing, and the size stays within bounds.
+ * the least loaded one that can leave, bursts and the cool-down change nothing, and the size stays
+ * within bounds.
  */
 import { describe, expect, it } from 'vitest';
 import type { NodeId } from '../protocol/ids.ts';
@@ -55,6 +56,20 @@ describe('autoscaler policy', () => {
       kind: 'remove',
       node: 'n5',
     });
+  });
+
+  it('removes only a node that can leave now, and holds when none can', () => {
+    // n2 is paused: it coordinates nothing, the least loaded, but it cannot hand its ranges over.
+    const paused = { n1: 10, n2: 0, n3: 10, n4: 8, n5: 10 } as Record<NodeId, number>;
+    const up = (id: NodeId) => id !== 'n2';
+    const step = decideScaling(autoscalerStart, { ...settings, sustainMs: 0 }, 0, paused, up);
+    expect(step.decision).toMatchObject({ kind: 'remove', node: 'n4' });
+    const none = decideScaling(autoscalerStart, { ...settings, sustainMs: 0 }, 0, paused, () => false);
+    expect(none.decision).toMatchObject({
+      kind: 'hold',
+      reason: 'no node that could leave now (each is down, paused or busy)',
+    });
+    expect(none.state.lastChangeAt).toBeNull();
   });
 
   it('waits for the cool-down between two changes', () => {

@@ -8,7 +8,8 @@
  *                                                                    moved ranges finish streaming)
  *
  * "Stays above" matters: a burst shorter than `sustainMs` scales nothing. The node removed is the
- * least loaded (ties: the last by id, so the first nodes, usually the seeds, stay). The policy holds
+ * least loaded of those that can leave now (ties: the last by id, so the first nodes, usually the
+ * seeds, stay): a paused or crashed node serves nothing, but it cannot hand its ranges over either. The policy holds
  * no I/O and no clock: the driver passes `now` and the observed loads and keeps the returned state.
  * Invariant: the thresholds leave a gap (low < high), so one change cannot flip the next decision.
  */
@@ -63,14 +64,15 @@ export function checkAutoscalerSettings(s: AutoscalerSettings): KvError | null {
 }
 
 /**
- * One decision from the load each serving node saw (operations per second, by node id). Returns the
- * decision and the state to pass next time.
+ * One decision from the load each serving node saw (operations per second, by node id), removing
+ * only a node `canLeave` accepts (default: any). Returns the decision and the state to pass next time.
  */
 export function decideScaling(
   state: AutoscalerState,
   settings: AutoscalerSettings,
   now: number,
   loadByNode: Readonly<Record<NodeId, number>>,
+  canLeave: (node: NodeId) => boolean = () => true,
 ): { decision: ScalingDecision; state: AutoscalerState } {
   const nodes = Object.keys(loadByNode) as NodeId[];
   const total = nodes.reduce((sum, id) => sum + (loadByNode[id] ?? 0), 0);
@@ -94,9 +96,11 @@ export function decideScaling(
   }
   if (sustained(next.belowSince)) {
     if (nodes.length <= settings.minNodes) return hold(`at the minimum of ${settings.minNodes} nodes`);
+    const candidates = nodes.filter(canLeave);
+    if (candidates.length === 0) return hold('no node that could leave now (each is down, paused or busy)');
     const changed = { aboveSince: null, belowSince: null, lastChangeAt: now };
     return {
-      decision: { kind: 'remove', node: leastLoaded(loadByNode, nodes), loadPerNode },
+      decision: { kind: 'remove', node: leastLoaded(loadByNode, candidates), loadPerNode },
       state: changed,
     };
   }

@@ -3,7 +3,8 @@
  * member — client requests each one coordinated in the interval, per second — asks the pure policy
  * (membership/autoscaler.ts) and carries its decision out through the nemesis, so an added node
  * joins (streams its ranges, then serves) and a removed one is decommissioned, each logged on the
- * fault timeline like any scheduled change. Added nodes are named `as1`, `as2`, ….
+ * fault timeline like any scheduled change. Added nodes are named `as1`, `as2`, …. It decides
+ * nothing while a change is under way, and removes only a node that is up.
  */
 
 import {
@@ -35,13 +36,17 @@ export function startAutoscaler(
     const loads: Record<NodeId, number> = {};
     for (const id of nemesis.members) loads[id] = ((started.get(id) ?? 0) * 1_000) / spec.intervalMs;
     started.clear();
-    const step = decideScaling(state, settings, sim.now, loads);
+    // As in the lab: no decision while a change streams its ranges or waits (one at a time).
+    if (!nemesis.changeUnderWay) decide(loads);
+    if (sim.now + spec.intervalMs <= endMs) sim.schedule(sim.now + spec.intervalMs, 'autoscaler', round);
+  };
+  const decide = (loads: Record<NodeId, number>) => {
+    const step = decideScaling(state, settings, sim.now, loads, (id) => sim.state(id) === 'up');
     state = step.state;
     const { decision } = step;
     if (decision.kind === 'add') nemesis.apply({ atMs: sim.now, type: 'join', node: nodeId(`as${++added}`) });
     if (decision.kind === 'remove')
       nemesis.apply({ atMs: sim.now, type: 'decommission', node: decision.node, force: false });
-    if (sim.now + spec.intervalMs <= endMs) sim.schedule(sim.now + spec.intervalMs, 'autoscaler', round);
   };
   if (spec.intervalMs <= endMs) sim.schedule(spec.intervalMs, 'autoscaler', round);
 }

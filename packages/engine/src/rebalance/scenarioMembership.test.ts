@@ -105,6 +105,36 @@ describe('membership changes in scenarios', () => {
     expect(report.checkers.results.find((r) => r.property === 'P1')?.violationCount).toBe(0);
   });
 
+  it('lets the autoscaler remove a node that is up, not a paused one that coordinates nothing', () => {
+    // Autoscaler sweep, seed 74: it chose paused n5, the least loaded; the nemesis started the
+    // decommission at once, the paused node never heard it, and every later change waited for ever.
+    const shrinking = {
+      ...file,
+      workload: { ...file.workload, ratePerSecond: 20, settleMs: 40_000 },
+      cluster: {
+        ...file.cluster,
+        nodes: 5,
+        autoscaler: {
+          highLoadPerNode: 1_000,
+          lowLoadPerNode: 50,
+          minNodes: 4,
+          maxNodes: 6,
+          sustainMs: 1_000,
+        },
+      },
+      faults: [
+        { atMs: 200, type: 'pause', node: 'n5' },
+        { atMs: 9_000, type: 'resume', node: 'n5' },
+      ],
+    };
+    const report = runScenario(parseScenario(shrinking) as Scenario);
+    if (isKvError(report)) throw report;
+    const changes = report.faults.filter((f) => f.type === 'decommission').map((f) => f.description);
+    expect(changes).toEqual(['decommission n1: it hands its ranges over, then leaves']);
+    expect(Object.keys(report.finalState).sort()).toEqual(['n2', 'n3', 'n4', 'n5']);
+    expect(report.valid).toBe(true);
+  });
+
   it('refuses autoscaler thresholds without a gap', () => {
     const bad = {
       ...file,

@@ -85,6 +85,11 @@ export class Nemesis {
     );
   }
 
+  /** A join or decommission is in progress or waiting for one. */
+  get changeUnderWay(): boolean {
+    return this.changing !== null || this.waitingChanges.length > 0;
+  }
+
   /** Sets the scenario's link latencies: `latency` inside a data centre, `interDcLatency` between. */
   configureLinks(): void {
     this.sim.network.configureAll({ latency: this.cluster.latency });
@@ -157,12 +162,12 @@ export class Nemesis {
         return this.dcRestore(fault.dc);
       case 'join':
       case 'decommission':
-        if (this.changing === null && this.waitingChanges.length === 0 && this.sawLastChange(fault))
+        if (this.changing === null && this.waitingChanges.length === 0 && this.canStart(fault))
           return this.startChange(fault);
         this.waitingChanges.push(fault);
         if (this.changing === null && this.waitingChanges.length === 1)
           sim.schedule(sim.now + 500, 'membership change', () => this.nextChange());
-        return `${fault.type} ${fault.node} waits: ${this.changeInProgress(fault)} (one membership change at a time)`;
+        return `${fault.type} ${fault.node} waits: ${this.whyWait(fault)}`;
     }
   }
 
@@ -240,8 +245,7 @@ export class Nemesis {
   private nextChange(): void {
     const fault = this.waitingChanges[0];
     if (!fault || this.changing !== null) return;
-    const node = asNodeId(fault.node);
-    if (fault.type === 'decommission' && (this.sim.state(node) !== 'up' || !this.sawLastChange(fault))) {
+    if (!this.canStart(fault)) {
       this.sim.schedule(this.sim.now + 500, 'membership change', () => this.nextChange());
       return;
     }
@@ -256,19 +260,29 @@ export class Nemesis {
     return description;
   }
 
-  /** A decommission starts once its node's ring shows the last change: it hands ranges over by it. */
-  private sawLastChange(fault: FaultEvent & { type: 'join' | 'decommission' }): boolean {
+  /**
+   * A join starts at once; a decommission once its node is up (a paused or crashed node cannot hand
+   * its ranges over, and would not even hear the command) and its ring shows the last change, since
+   * it hands its ranges over by that ring.
+   */
+  private canStart(fault: FaultEvent & { type: 'join' | 'decommission' }): boolean {
+    if (fault.type === 'join') return true;
+    const node = asNodeId(fault.node);
     const last = this.lastChange;
-    return fault.type === 'join' || last === null || last.seenBy.has(asNodeId(fault.node));
+    return this.sim.state(node) === 'up' && (last === null || last.seenBy.has(node));
   }
 
-  private changeInProgress(fault: FaultEvent & { type: 'join' | 'decommission' }): string {
+  private whyWait(fault: FaultEvent & { type: 'join' | 'decommission' }): string {
     const { changing, lastChange } = this;
+    const oneAtATime = '(one membership change at a time)';
     if (changing !== null)
-      return `${changing.node} is still ${changing.kind === 'join' ? 'joining' : 'leaving'}`;
-    if (this.waitingChanges.length > 1) return 'an earlier change waits too';
+      return `${changing.node} is still ${changing.kind === 'join' ? 'joining' : 'leaving'} ${oneAtATime}`;
+    if (this.waitingChanges.length > 1) return `an earlier change waits too ${oneAtATime}`;
+    const state = this.sim.state(asNodeId(fault.node));
+    if (state !== 'up')
+      return `${fault.node} is ${state === 'crashed' ? 'down' : state}; it must be up to hand its ranges over`;
     const what = lastChange?.kind === 'join' ? 'joined' : 'left';
-    return `${fault.node}'s ring does not show yet that ${lastChange?.node} ${what}`;
+    return `${fault.node}'s ring does not show yet that ${lastChange?.node} ${what} ${oneAtATime}`;
   }
 
   /**
