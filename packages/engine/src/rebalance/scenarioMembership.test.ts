@@ -240,6 +240,51 @@ describe('membership changes in scenarios', () => {
     );
   });
 
+  it('asks a leaver wiped during its hand-over to leave again once it has rebuilt', () => {
+    // Autoscaler sweep, seed 24: the wipe erased the record that it was leaving; the nemesis took
+    // its rebuild for the end of the decommission, and n5 stayed on every ring but the report's.
+    const wipedLeaver = {
+      ...file,
+      cluster: { ...file.cluster, nodes: 5 },
+      faults: [
+        { atMs: 2_999, type: 'partition', groups: [['n5'], ['n1', 'n2', 'n3', 'n4']] },
+        { atMs: 3_000, type: 'decommission', node: 'n5' },
+        { atMs: 4_000, type: 'wipe', node: 'n5' },
+        { atMs: 5_000, type: 'heal' },
+      ],
+    };
+    const report = runScenario(parseScenario(wipedLeaver) as Scenario);
+    if (isKvError(report)) throw report;
+    const log = report.faults.map((f) => f.description);
+    expect(log).toContain(
+      'wipe n5: 5 file(s) deleted, restarted empty; its decommission is asked again once it has rebuilt',
+    );
+    expect(log).toContain('decommission n5 again');
+    expect(Object.keys(report.finalState).sort()).toEqual(['n1', 'n2', 'n3', 'n4']);
+    expect(report.valid).toBe(true);
+  });
+
+  it('skips a fault aimed at a node that has left the cluster', () => {
+    const afterLeaving = {
+      ...file,
+      cluster: { ...file.cluster, nodes: 5 },
+      faults: [
+        { atMs: 3_000, type: 'decommission', node: 'n2' },
+        { atMs: 8_000, type: 'wipe', node: 'n2' },
+        { atMs: 9_000, type: 'kill', node: 'n2', mode: 'power' },
+      ],
+    };
+    const report = runScenario(parseScenario(afterLeaving) as Scenario);
+    if (isKvError(report)) throw report;
+    expect(report.faults.map((f) => f.description)).toEqual([
+      'decommission n2: it hands its ranges over, then leaves',
+      'wipe n2 skipped: n2 has left the cluster',
+      'kill n2 skipped: n2 has left the cluster',
+    ]);
+    expect(Object.keys(report.finalState).sort()).toEqual(['n1', 'n3', 'n4', 'n5']);
+    expect(report.valid).toBe(true);
+  });
+
   it('refuses a join of a node not declared joining', () => {
     const bad = { ...file, faults: [{ atMs: 3_000, type: 'join', node: 'n1' }] };
     const parsed = parseScenario(bad);

@@ -53,6 +53,8 @@ export class Nemesis {
   readonly members: NodeId[];
   /** The last node that refused a membership change, with why (`rebalance.refused`). */
   private refusal: { node: string; error: string } | null = null;
+  /** Nodes whose decommission finished: gone, with their disks. */
+  private readonly departed = new Set<NodeId>();
   /** The node whose join or decommission is in progress, and the changes waiting for it to finish. */
   private changing: { node: NodeId; kind: 'join' | 'decommission' } | null = null;
   private readonly waitingChanges: (FaultEvent & { type: 'join' | 'decommission' })[] = [];
@@ -69,7 +71,15 @@ export class Nemesis {
     sim.onEvent(
       (event) => {
         if (event.type === 'rebalance.refused') this.refusal = { node: event.node, error: event.error };
-        if (event.type === 'rebalance.finished' && event.node === this.changing?.node) {
+        if (event.type === 'rebalance.finished' && event.kind === 'decommission')
+          this.departed.add(event.node);
+        // The change's own end: a leaver wiped meanwhile first finishes a rebuild, which is not it.
+        const ends = this.changing?.kind === 'join' ? 'bootstrap' : 'decommission';
+        if (
+          event.type === 'rebalance.finished' &&
+          event.node === this.changing?.node &&
+          event.kind === ends
+        ) {
           this.lastChange = { ...this.changing, seenBy: new Set([this.changing.node]) };
           this.changing = null;
           if (this.waitingChanges.length > 0)
@@ -102,18 +112,22 @@ export class Nemesis {
   }
 
   apply(fault: FaultEvent): void {
-    const description = this.beforeItsJoin(fault) ?? this.applyFault(fault);
+    const description = this.noNodeFor(fault) ?? this.applyFault(fault);
     this.log.push({ atMs: this.sim.now, type: fault.type, description });
   }
 
   /**
-   * A node fault (kill, pause, skew …) due while its node's join still waits for an earlier change:
-   * there is no node to apply it to yet, so it is skipped, and the report's timeline says so.
+   * A node fault (kill, pause, skew, wipe …) due while its node's join still waits for an earlier
+   * change, or once its node has left the cluster (the autoscaler's removals are not in the
+   * schedule): there is no node to apply it to, so it is skipped, and the report's timeline says so.
    */
-  private beforeItsJoin(fault: FaultEvent): string | null {
+  private noNodeFor(fault: FaultEvent): string | null {
     if (!('node' in fault) || fault.type === 'join' || fault.type === 'decommission') return null;
-    if (this.sim.nodeIds.includes(asNodeId(fault.node))) return null;
-    return `${fault.type} ${fault.node} skipped: ${fault.node} has not started yet (its join waits)`;
+    const node = asNodeId(fault.node);
+    const skipped = `${fault.type} ${node} skipped: ${node}`;
+    if (!this.sim.nodeIds.includes(node)) return `${skipped} has not started yet (its join waits)`;
+    if (this.departed.has(node)) return `${skipped} has left the cluster`;
+    return null;
   }
 
   private applyFault(fault: FaultEvent): string {
@@ -225,14 +239,33 @@ export class Nemesis {
     }
   }
 
-  /** A permanent failure: the node's disk is erased and it starts again with nothing. */
+  /**
+   * A permanent failure: the node's disk is erased and it starts again with nothing. A node wiped
+   * while it hands its ranges over forgets that it was leaving (the disk held it): as an operator
+   * would, the nemesis asks it again once it has rebuilt, so the change still ends.
+   */
   private wipe(node: NodeId): string {
     this.sim.crash(node, 'process');
     const fs = this.sim.fileSystem(node);
     const files = fs.list();
     for (const name of files) fs.delete(name);
     this.sim.restart(node);
-    return `wipe ${node}: ${files.length} file(s) deleted, restarted empty`;
+    const wiped = `wipe ${node}: ${files.length} file(s) deleted, restarted empty`;
+    if (this.changing?.node !== node || this.changing.kind !== 'decommission') return wiped;
+    this.sim.schedule(this.sim.now + 500, 'decommission again', () => this.decommissionAgain(node));
+    return `${wiped}; its decommission is asked again once it has rebuilt`;
+  }
+
+  /** Asks a wiped leaver to leave again, every 500 ms until it accepts (it refuses while rebuilding). */
+  private decommissionAgain(node: NodeId): void {
+    if (this.changing?.node !== node) return;
+    this.refusal = null;
+    this.sim.control(node, { decommission: true, force: true });
+    const refusal = this.refusal as { node: string } | null;
+    if (refusal?.node === node || this.sim.state(node) !== 'up')
+      this.sim.schedule(this.sim.now + 500, 'decommission again', () => this.decommissionAgain(node));
+    else
+      this.log.push({ atMs: this.sim.now, type: 'decommission', description: `decommission ${node} again` });
   }
 
   /** A member as the scenario declares it, with its weight and data centre (joiners too: gossip carries them). */
