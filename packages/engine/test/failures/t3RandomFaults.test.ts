@@ -29,7 +29,9 @@
  * decommission held up past the clean-up of the join before it (leavers.test.ts; slow runs below).
  * Schedules with membership churn (three joins, several departures) found a fault aimed at a joiner
  * whose join still waited, which stopped the run, and departed members taken back onto a late
- * joiner's ring (scenarioMembership.test.ts, ringMembership.test.ts; churn runs below).
+ * joiner's ring (scenarioMembership.test.ts, ringMembership.test.ts; churn runs below). With the
+ * autoscaler on, they found it removing a paused node and a wiped leaver forgetting it was leaving
+ * (scenarioMembership.test.ts; autoscaler runs below).
  * Default seeds 1–5 per workload and the pinned ones; `KVSCOPE_SEEDS=N` runs N (from
  * `KVSCOPE_SEED_FROM` when set).
  */
@@ -293,6 +295,28 @@ describe('T3/T4 random compound faults, with and without a join and a decommissi
       expect(promisedViolations(report), replay).toEqual([]);
       expect(report.aborted, replay).toBeUndefined();
     });
+  }
+  // The autoscaler on, among faults it does not know of: growing under load (40 ops/s, add above 5
+  // per node), and both ways (30 ops/s between 5.5 and 6.5 per node, so kills and pauses tip it).
+  // Seed 74 chose a paused node to remove and stalled every later change; 24 wiped a leaver, which
+  // forgot it was leaving (scenarioMembership.test.ts).
+  const scaling = [
+    { label: 'growing', rate: 40, autoscaler: { highLoadPerNode: 5, lowLoadPerNode: 1 }, pinned: 74 },
+    { label: 'both ways', rate: 30, autoscaler: { highLoadPerNode: 6.5, lowLoadPerNode: 5.5 }, pinned: 24 },
+  ];
+  for (const { label, rate, autoscaler, pinned } of scaling) {
+    for (const seed of new Set([...seedsFor([1, 2, 3]), pinned])) {
+      it(`kv, strict, autoscaler ${label}, seed ${seed}: every promised property holds`, () => {
+        const faults = randomFaults(seed, { endMs: 12_000, wipe: seed % 3 === 0, members: false });
+        const limits = { minNodes: 4, maxNodes: 8, sustainMs: 1_500, coolDownMs: 2_000, intervalMs: 500 };
+        const file = kvScenario(`t3-random-kv-autoscaler-seed${seed}`, faults, {
+          cluster: { quorum: 'strict', autoscaler: { ...limits, ...autoscaler } },
+          workload: { ratePerSecond: rate, durationMs: 14_000, settleMs: 90_000 },
+        });
+        const { report, replay } = run(file, seed);
+        expect(promisedViolations(report), replay).toEqual([]);
+      });
+    }
   }
   for (const pinned of pinnedRuns) {
     it(`kv, strict, ${pinned.setting}, join + leave, seed ${pinned.seed}: ${pinned.holds}`, () => {
