@@ -23,7 +23,8 @@
  * it starts on, and a leaving node whom it hands its ranges to: a change meanwhile would make that
  * ring wrong under it.
  *
- * A fault aimed at a joiner whose join still waits is skipped, with a sentence saying so.
+ * A node fault aimed at a joiner whose join still waits, or at a node that has left, is skipped,
+ * with a sentence saying so; a leaver wiped during its hand-over is asked to leave again once rebuilt.
  *
  * Partitions and cuts accumulate until a heal. Every applied fault is logged with a sentence, for
  * the report's timeline.
