@@ -44,7 +44,11 @@ export function startAutoscaler(
     const step = decideScaling(state, settings, sim.now, loads, (id) => sim.state(id) === 'up');
     state = step.state;
     const { decision } = step;
-    if (decision.kind === 'add') nemesis.apply({ atMs: sim.now, type: 'join', node: nodeId(`as${++added}`) });
+    if (decision.kind === 'add') {
+      const node = nodeId(`as${++added}`);
+      nemesis.declare(node);
+      nemesis.apply({ atMs: sim.now, type: 'join', node });
+    }
     if (decision.kind === 'remove')
       nemesis.apply({ atMs: sim.now, type: 'decommission', node: decision.node, force: false });
   };

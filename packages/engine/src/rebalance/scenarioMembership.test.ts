@@ -135,6 +135,31 @@ describe('membership changes in scenarios', () => {
     expect(report.valid).toBe(true);
   });
 
+  it('places the node the autoscaler adds in a data centre that keeps replicas', () => {
+    // It used to join the default data centre, dc1, which keeps no copy under replicationPerDc:
+    // a node that served nothing, added for load it could not take.
+    const nodes = [1, 2, 3, 4, 5, 6].map((i) => ({ id: `n${i}`, dataCentre: i <= 3 ? 'west' : 'east' }));
+    const twoDcs = {
+      ...file,
+      workload: { ...file.workload, ratePerSecond: 60, durationMs: 8_000 },
+      cluster: {
+        ...file.cluster,
+        nodes,
+        n: 4,
+        replicationPerDc: { west: 2, east: 2 },
+        autoscaler: { highLoadPerNode: 5, lowLoadPerNode: 1, minNodes: 4, maxNodes: 7, sustainMs: 1_000 },
+      },
+      faults: [],
+    };
+    const report = runScenario(parseScenario(twoDcs) as Scenario);
+    if (isKvError(report)) throw report;
+    expect(report.faults.map((f) => f.description)).toEqual([
+      'join as1: it streams the ranges it gains, then serves',
+    ]);
+    expect(Object.keys(report.finalState.as1 ?? {}).length).toBeGreaterThan(0);
+    expect(report.valid).toBe(true);
+  });
+
   it('refuses autoscaler thresholds without a gap', () => {
     const bad = {
       ...file,

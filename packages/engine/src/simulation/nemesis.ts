@@ -272,7 +272,31 @@ export class Nemesis {
   /** A member as the scenario declares it, with its weight and data centre (joiners too: gossip carries them). */
   ringMemberOf(id: NodeId): RingMember {
     const spec = this.cluster.nodes.find((node) => node.id === id);
-    return spec ? { id, dataCentre: spec.dataCentre, weight: spec.weight } : { id };
+    if (spec) return { id, dataCentre: spec.dataCentre, weight: spec.weight };
+    const dataCentre = this.dcOf.get(id);
+    return dataCentre === undefined ? { id } : { id, dataCentre };
+  }
+
+  /**
+   * Declares a node the scenario does not (the autoscaler's): with data centres, it goes to the one
+   * holding replicas that has the fewest members (the first on a tie), as the lab places an added
+   * node, with the scenario's latencies on its links; partitions and outages include it from now on.
+   */
+  declare(id: NodeId): void {
+    const dcs = this.cluster.dataCentres.filter((dc) => (this.cluster.replicationPerDc?.[dc] ?? 1) > 0);
+    if (dcs.length > 1) {
+      const size = (dc: string) => this.members.filter((m) => this.dcOf.get(m) === dc).length;
+      this.dcOf.set(
+        id,
+        dcs.reduce((best, dc) => (size(dc) < size(best) ? dc : best)),
+      );
+    }
+    this.nodes.push(id);
+    for (const other of this.nodes) {
+      if (other === id || this.dcOf.get(other) === this.dcOf.get(id)) continue;
+      this.sim.network.configureLink(id, other, { latency: this.cluster.interDcLatency });
+      this.sim.network.configureLink(other, id, { latency: this.cluster.interDcLatency });
+    }
   }
 
   /** Starts the first waiting membership change (a decommission once its node is up). */
