@@ -153,6 +153,7 @@ export class NodeRebalance {
       leaving: () => this.rebalance.phase === 'decommissioning',
       heardFromLeaver: (peer: NodeId) => this.leavers.heard(peer),
       hintsPending: () => host.hintsPending(),
+      rebuildDue: () => this.rebuildDue,
     };
     this.rebalance = new Rebalance(streamHost, rng.int(0x7fff_ffff), settings.placement ?? settings.n, {
       bootstrapped: (_after, now, out) => this.ringMembership.add({ id: host.self }, now, out),
@@ -402,9 +403,8 @@ export class NodeRebalance {
   /** Saves the ring, whether this node left, and the hand-overs still to clean up (ringFile.ts). */
   private save(): void {
     const { phase } = this.rebalance;
-    const left = phase === 'left';
+    const [left, decommissioning] = [phase === 'left', phase === 'decommissioning'];
     const members = this.ringMembership.memberList.slice();
-    const decommissioning = phase === 'decommissioning';
     const rebuilding = phase === 'rebuilding' || this.rebuildDue;
     const handovers = left || decommissioning ? [] : this.cleanup.acknowledged();
     const departed = this.ringMembership.departed.slice();

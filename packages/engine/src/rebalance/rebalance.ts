@@ -39,6 +39,8 @@ export type RebalancePhase = 'serving' | 'bootstrapping' | 'rebuilding' | 'decom
 export interface RebalanceHost extends StreamHost {
   /** Hints this node still holds for others: a leaving node delivers them before it goes. */
   hintsPending(): number;
+  /** It lost its disk and rebuilds once its ring has caught up: it has nothing to hand over yet. */
+  rebuildDue(): boolean;
 }
 
 export interface RebalanceCallbacks {
@@ -132,8 +134,9 @@ export class Rebalance {
    * `force`d (Cassandra refuses a decommission below the replication factor the same way).
    */
   decommission(before: Ring, after: Ring, now: number, out: NodeOutput, force = false): KvError | null {
-    if (this.state !== 'serving') {
-      return kvError('KV_INVALID_ARGUMENT', `${this.host.self} cannot be decommissioned while ${this.state}`);
+    if (this.state !== 'serving' || this.host.rebuildDue()) {
+      const now = this.host.rebuildDue() ? 'waiting to rebuild its ranges (it lost its disk)' : this.state;
+      return kvError('KV_INVALID_ARGUMENT', `${this.host.self} cannot be decommissioned while ${now}`);
     }
     if (after.nodes.length === 0) {
       return kvError(

@@ -289,6 +289,27 @@ describe('membership changes in scenarios', () => {
     expect(report.valid).toBe(true);
   });
 
+  it('refuses to decommission a wiped node before it has rebuilt', () => {
+    // Autoscaler sweep, seed 636: n2, wiped 4 ms before, accepted the decommission while its rebuild
+    // was still due; the rebuild then began over it, and the decommission never ended.
+    // Under strict quorums, where a wiped node rebuilds before it answers reads.
+    const justWiped = {
+      ...file,
+      cluster: { ...file.cluster, nodes: 5, quorum: 'strict' },
+      faults: [
+        { atMs: 3_000, type: 'wipe', node: 'n2' },
+        { atMs: 3_001, type: 'decommission', node: 'n2' },
+      ],
+    };
+    const report = runScenario(parseScenario(justWiped) as Scenario);
+    if (isKvError(report)) throw report;
+    expect(report.faults[1]?.description).toBe(
+      'decommission n2 refused: KV_INVALID_ARGUMENT: n2 cannot be decommissioned while waiting to rebuild its ranges (it lost its disk)',
+    );
+    expect(Object.keys(report.finalState).sort()).toEqual(['n1', 'n2', 'n3', 'n4', 'n5']);
+    expect(report.valid).toBe(true);
+  });
+
   it('skips a fault aimed at a node that has left the cluster', () => {
     const afterLeaving = {
       ...file,
