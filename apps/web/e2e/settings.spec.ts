@@ -96,9 +96,14 @@ test('the phi-accrual detector: each node convicts a killed one on its own φ, s
   await page.getByTestId('row-n1').getByRole('button', { name: 'Inspect n1' }).click();
   const table = page.getByTestId('inspector-membership');
   await expect(table.getByRole('columnheader', { name: 'φ' })).toBeVisible({ timeout: 5_000 });
-  const phiOfN4 =
-    (await table.getByRole('row').filter({ hasText: 'n4' }).getByRole('cell').last().textContent()) ?? '';
-  expect(phiOfN4 === '> 99' || Number(phiOfN4) >= 8).toBe(true);
+  // The inspector shows the snapshot it last polled, which may predate the conviction: wait for it.
+  const phiOfN4 = table.getByRole('row').filter({ hasText: 'n4' }).getByRole('cell').last();
+  await expect
+    .poll(async () => {
+      const phi = (await phiOfN4.textContent()) ?? '';
+      return phi === '> 99' || Number(phi) >= 8;
+    })
+    .toBe(true);
   await table.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/e2e/lab-phi-detector.png' });
   expect(problems).toEqual([]);
