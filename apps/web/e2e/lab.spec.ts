@@ -11,6 +11,7 @@ import {
   fiveNodes,
   missing,
   open,
+  putEachVia,
   shot,
   waitHintsHandedOff,
   waitUp,
@@ -130,23 +131,16 @@ test('cut off from a minority, writes go to stand-ins as hints; after the heal t
 }) => {
   await open(page, '?delay=0&workload=off');
   await cutOffUntilDown(page, ['n4', 'n5']);
-  const hinted = await page.evaluate(async () => {
-    const { client, store } = window.kvscope;
-    const acked: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      // At full speed a request times out after 200 ms; on a loaded machine a put may, and its
-      // outcome is then unknown (`info`): a client retries it, as this one does, once.
-      let reply = await client.put(`hinted-${i}`, `v-hinted-${i}`, { coordinator: 'n1' as never });
-      if (!reply.ok && reply.outcome === 'info')
-        reply = await client.put(`hinted-${i}`, `v-hinted-${i}`, { coordinator: 'n1' as never });
-      if (reply.ok) acked.push(`hinted-${i}`);
-    }
-    const held = Object.values(store.getState().hints).flatMap((owners) => Object.entries(owners));
-    return { acked, hints: held.filter(([owner]) => owner === 'n4' || owner === 'n5').length };
+  const acked = await putEachVia(page, 'n1', 'hinted-', 20);
+  const hints = await page.evaluate(() => {
+    const held = Object.values(window.kvscope.store.getState().hints).flatMap((owners) =>
+      Object.entries(owners),
+    );
+    return held.filter(([owner]) => owner === 'n4' || owner === 'n5').length;
   });
   // Every write is acknowledged (W=2 on the majority side), and some wait as hints for n4 or n5.
-  expect(hinted.acked).toHaveLength(20);
-  expect(hinted.hints).toBeGreaterThan(0);
+  expect(acked).toHaveLength(20);
+  expect(hints).toBeGreaterThan(0);
   // The stand-ins carry a hint badge in the cluster view.
   await expect(page.getByRole('region', { name: 'Cluster' })).toContainText(/✉ \d+ hints? for/);
   await shot(page, 'lab-hinted-writes');
@@ -154,7 +148,7 @@ test('cut off from a minority, writes go to stand-ins as hints; after the heal t
   await page.getByTestId('heal').click();
   // Once gossip shows the owners alive again, the stand-ins hand their hints over.
   await waitHintsHandedOff(page);
-  expect(await missing(page, hinted.acked, 3)).toEqual([]);
+  expect(await missing(page, acked, 3)).toEqual([]);
 });
 
 test('a partition longer than T_cleanup: each side forgets the other, finds it again after the heal, and the hints are replayed', async ({
@@ -168,16 +162,7 @@ test('a partition longer than T_cleanup: each side forgets the other, finds it a
     for (const id of ids) await window.kvscope.cluster.configureNode(id as never, { membership });
   }, fiveNodes);
   await cutOffUntilDown(page, ['n4', 'n5']);
-  const acked = await page.evaluate(async () => {
-    const keys: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      const reply = await window.kvscope.client.put(`long-${i}`, `v-long-${i}`, {
-        coordinator: 'n1' as never,
-      });
-      if (reply.ok) keys.push(`long-${i}`);
-    }
-    return keys;
-  });
+  const acked = await putEachVia(page, 'n1', 'long-', 20);
   expect(acked).toHaveLength(20);
   // T_cleanup later each side has removed the other from its membership: no opinion either way.
   for (const [observer, member] of [

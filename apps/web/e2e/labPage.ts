@@ -83,6 +83,29 @@ export async function writeKeys(page: Page, prefix: string, count: number): Prom
   );
 }
 
+/**
+ * Puts keys `prefix0…` with values `v-<key>` one at a time through `coordinator`; returns the
+ * acknowledged ones. At full speed a request times out after 200 ms, and on a loaded machine a put
+ * now and then does: its outcome is unknown (`info`), and like a client this retries it, once.
+ */
+export async function putEachVia(page: Page, coordinator: string, prefix: string, count: number) {
+  return page.evaluate(
+    async ({ coordinator, prefix, count }) => {
+      const { client } = window.kvscope;
+      const acked: string[] = [];
+      for (let i = 0; i < count; i++) {
+        const key = `${prefix}${i}`;
+        const put = () => client.put(key, `v-${key}`, { coordinator: coordinator as never });
+        let reply = await put();
+        if (!reply.ok && reply.outcome === 'info') reply = await put();
+        if (reply.ok) acked.push(key);
+      }
+      return acked;
+    },
+    { coordinator, prefix, count },
+  );
+}
+
 /** Reads each key with `r` through `coordinator` (or any node); returns those missing `v-<key>`. */
 export async function missing(
   page: Page,
