@@ -9,8 +9,9 @@
  *
  * "Stays above" matters: a burst shorter than `sustainMs` scales nothing. The node removed is the
  * least loaded of those that can leave now (ties: the last by id, so the first nodes, usually the
- * seeds, stay): a paused or crashed node serves nothing, but it cannot hand its ranges over either. The policy holds
- * no I/O and no clock: the driver passes `now` and the observed loads and keeps the returned state.
+ * seeds, stay): a paused or crashed node serves nothing, but it cannot hand its ranges over either.
+ * The policy holds no I/O and no clock: the driver passes `now` and the observed loads and keeps
+ * the returned state.
  * Invariant: the thresholds leave a gap (low < high), so one change cannot flip the next decision.
  */
 

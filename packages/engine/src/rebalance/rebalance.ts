@@ -134,9 +134,10 @@ export class Rebalance {
    * `force`d (Cassandra refuses a decommission below the replication factor the same way).
    */
   decommission(before: Ring, after: Ring, now: number, out: NodeOutput, force = false): KvError | null {
-    if (this.state !== 'serving' || this.host.rebuildDue()) {
-      const now = this.host.rebuildDue() ? 'waiting to rebuild its ranges (it lost its disk)' : this.state;
-      return kvError('KV_INVALID_ARGUMENT', `${this.host.self} cannot be decommissioned while ${now}`);
+    const rebuildDue = this.host.rebuildDue();
+    if (this.state !== 'serving' || rebuildDue) {
+      const busy = rebuildDue ? 'waiting to rebuild its ranges (it lost its disk)' : this.state;
+      return kvError('KV_INVALID_ARGUMENT', `${this.host.self} cannot be decommissioned while ${busy}`);
     }
     if (after.nodes.length === 0) {
       return kvError(

@@ -257,13 +257,18 @@ export class Nemesis {
     return `${wiped}; its decommission is asked again once it has rebuilt`;
   }
 
+  /** Sends `node` the decommission command; returns its refusal (`rebalance.refused`), or null. */
+  private askToLeave(node: NodeId, force: boolean): string | null {
+    this.refusal = null;
+    this.sim.control(node, { decommission: true, force });
+    const refusal = this.refusal as { node: string; error: string } | null;
+    return refusal?.node === node ? refusal.error : null;
+  }
+
   /** Asks a wiped leaver to leave again, every 500 ms until it accepts (it refuses while rebuilding). */
   private decommissionAgain(node: NodeId): void {
     if (this.changing?.node !== node) return;
-    this.refusal = null;
-    this.sim.control(node, { decommission: true, force: true });
-    const refusal = this.refusal as { node: string } | null;
-    if (refusal?.node === node || this.sim.state(node) !== 'up')
+    if (this.askToLeave(node, true) !== null || this.sim.state(node) !== 'up')
       this.sim.schedule(this.sim.now + 500, 'decommission again', () => this.decommissionAgain(node));
     else
       this.log.push({ atMs: this.sim.now, type: 'decommission', description: `decommission ${node} again` });
@@ -349,10 +354,8 @@ export class Nemesis {
    * checkers judge.
    */
   private decommission(node: NodeId, force: boolean): string {
-    this.refusal = null;
-    this.sim.control(node, { decommission: true, force });
-    const refusal = this.refusal as { node: string; error: string } | null;
-    if (refusal?.node === node) return `decommission ${node} refused: ${refusal.error}`;
+    const refused = this.askToLeave(node, force);
+    if (refused !== null) return `decommission ${node} refused: ${refused}`;
     this.members.splice(this.members.indexOf(node), 1);
     return `decommission ${node}: it hands its ranges over, then leaves`;
   }
