@@ -8,7 +8,7 @@ import type { ClusterEvent } from '../protocol/events.ts';
 import { invokesOf } from '../simulation/checkers/checker.ts';
 import type { CheckerVerdicts } from '../simulation/checkers/runCheckers.ts';
 import type { HistoryOp, OpFunction } from '../simulation/history.ts';
-import type { LatencySummary, OutcomeCounts, RepairMetrics, RunMetrics } from './report.ts';
+import type { LatencySummary, OutcomeCounts, RepairMetrics, RunMetrics, StorageMetrics } from './report.ts';
 
 const emptyCounts = (): OutcomeCounts => ({ ok: 0, fail: 0, info: 0, open: 0 });
 
@@ -167,5 +167,37 @@ export class RepairTally {
         ? null
         : Math.max(0, this.lastRepairAt - lastFaultAtMs);
     return { ...this.counts, lastFaultAtMs, convergedAfterMs: after };
+  }
+}
+
+/** Counts the nodes' storage work from their `storage` events as the run goes (a simulator listener). */
+export class StorageTally {
+  private readonly counts: StorageMetrics = {
+    memtableFlushes: 0,
+    compactions: 0,
+    tablesWritten: 0,
+    tableBytesWritten: 0,
+    recoveries: 0,
+    logRecordsReplayed: 0,
+    errors: 0,
+  };
+
+  observe(event: ClusterEvent): void {
+    if (event.type !== 'storage') return;
+    const c = this.counts;
+    const e = event.event;
+    if (e.type === 'memtable.flushed') c.memtableFlushes++;
+    else if (e.type === 'compaction.done') c.compactions++;
+    else if (e.type === 'table.written') {
+      c.tablesWritten++;
+      c.tableBytesWritten += e.bytes;
+    } else if (e.type === 'recovery.done' && (e.logsReplayed > 0 || e.tables > 0)) {
+      c.recoveries++;
+      c.logRecordsReplayed += e.recordsReplayed;
+    } else if (e.type === 'storage.error') c.errors++;
+  }
+
+  metrics(): StorageMetrics {
+    return { ...this.counts };
   }
 }

@@ -85,6 +85,7 @@ function normaliseCluster(file: ClusterFile): ClusterSpec {
     latency: file.latency ?? d.latency,
     interDcLatency: file.interDcLatency ?? d.interDcLatency,
     timeouts: { ...(file.timeouts ?? {}) },
+    storage: { ...(file.storage ?? {}) },
   };
   if (perDc !== undefined) cluster.replicationPerDc = { ...perDc };
   if (file.clockEntriesMax !== undefined) cluster.clockEntriesMax = file.clockEntriesMax;

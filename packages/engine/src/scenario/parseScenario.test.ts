@@ -36,6 +36,12 @@ describe('parseScenario: defaults', () => {
     expect(scenario.seed).toBe(1);
   });
 
+  it('keeps storage settings as given and leaves the rest to the storage defaults', () => {
+    expect(parsed({ name: 'minimal' }).cluster.storage).toEqual({});
+    const storage = { memtableBytes: 2_048, compaction: 'leveled', compression: 'none' };
+    expect(parsed({ name: 'small memtable', cluster: { storage } }).cluster.storage).toEqual(storage);
+  });
+
   it('takes N from the per-DC replication and the final read R of a set test from N', () => {
     const scenario = parsed({
       name: 'dcs',
@@ -123,6 +129,16 @@ const invalidFiles: [string, unknown, string][] = [
     'n disagreeing with per-DC replication',
     { name: 'x', cluster: { n: 3, replicationPerDc: { dc1: 2 } } },
     'cluster.n: must equal the sum of cluster.replicationPerDc (got n=3, sum=2)',
+  ],
+  [
+    'memtable too small',
+    { name: 'x', cluster: { storage: { memtableBytes: 10 } } },
+    'cluster.storage.memtableBytes: must be ≥ 256',
+  ],
+  [
+    'unknown compaction strategy',
+    { name: 'x', cluster: { storage: { compaction: 'lazy' } } },
+    'cluster.storage.compaction: must be one of "size-tiered", "leveled" (got "lazy")',
   ],
   ['per-request r above n', { name: 'x', workload: { kind: 'kv', r: 9 } }, 'workload.r: must be ≤ cluster.n'],
   [

@@ -48,6 +48,22 @@ export interface RunMetrics {
   steps: number;
   /** What the failure-handling protocols did (hinted handoff, read repair, anti-entropy). */
   repair?: RepairMetrics;
+  /** What the nodes' LSM stores did, summed over every node and incarnation (SPEC 1.8). */
+  storage?: StorageMetrics;
+}
+
+/** Counted from the nodes' storage events over the whole run. */
+export interface StorageMetrics {
+  memtableFlushes: number;
+  compactions: number;
+  /** Tables written by flushes and compactions, and their bytes. */
+  tablesWritten: number;
+  tableBytesWritten: number;
+  /** Stores opened from files that already held something (a restart), and log records replayed. */
+  recoveries: number;
+  logRecordsReplayed: number;
+  /** Storage errors a node reported (a full disk, a corrupt file). */
+  errors: number;
 }
 
 /** Counted from the nodes' events over the whole run (SPEC 1.6, TESTING T7). */

@@ -48,7 +48,7 @@ import { startSetWorkload } from '../simulation/workloads/setWorkload.ts';
 import type { RunningWorkload, WorkloadContext } from '../simulation/workloads/workload.ts';
 import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
 import { MemoryFileSystem } from '../storage/files/memoryFileSystem.ts';
-import { computeMetrics, RepairTally } from './metrics.ts';
+import { computeMetrics, RepairTally, StorageTally } from './metrics.ts';
 import { type RunReport, reportFormatVersion } from './report.ts';
 import type { FaultType, Scenario } from './types.ts';
 
@@ -103,6 +103,12 @@ export function nodeConfigOf(scenario: Scenario): Record<string, unknown> {
     detector: cluster.detector,
     timeouts: cluster.timeouts,
   };
+  const { memtableBytes, compaction, compression } = cluster.storage;
+  config.storage = {
+    ...(memtableBytes !== undefined ? { memtableBytesMax: memtableBytes } : {}),
+    ...(compaction !== undefined ? { compaction } : {}),
+    ...(compression !== undefined ? { compression } : {}),
+  };
   if (cluster.replicationPerDc !== undefined) config.replicationPerDc = cluster.replicationPerDc;
   if (cluster.clockEntriesMax !== undefined) config.clockEntriesMax = cluster.clockEntriesMax;
   if (cluster.timeouts.requestMs !== undefined) config.requestTimeoutMs = cluster.timeouts.requestMs;
@@ -146,7 +152,14 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
       : (id) => new MemoryFileSystem(`disk:${id}`),
   });
   const repairs = new RepairTally();
-  sim.onEvent((event) => repairs.observe(event), { messages: false });
+  const storage = new StorageTally();
+  sim.onEvent(
+    (event) => {
+      repairs.observe(event);
+      storage.observe(event);
+    },
+    { messages: false },
+  );
   if (options.onEvent) sim.onEvent(options.onEvent);
   const nemesis = new Nemesis(sim, scenario.cluster);
   nemesis.configureLinks();
@@ -189,6 +202,7 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
   const checkedAt = options.wallClock?.();
   const metrics = computeMetrics(history.ops, sim.counters, verdicts, sim.now);
   metrics.repair = repairs.metrics(nemesis.log.at(-1)?.atMs ?? null);
+  metrics.storage = storage.metrics();
   const report: RunReport = {
     format: reportFormatVersion,
     name: scenario.name,

@@ -10,7 +10,15 @@
  * them in after validation.
  */
 
-import { conflictModes, consistencyLevels, failureDetectors, quorumModes, readRepairModes } from './types.ts';
+import {
+  compactionStrategies,
+  compressionModes,
+  conflictModes,
+  consistencyLevels,
+  failureDetectors,
+  quorumModes,
+  readRepairModes,
+} from './types.ts';
 
 const positiveInteger = { type: 'integer', minimum: 1 } as const;
 const milliseconds = { type: 'number', minimum: 0 } as const;
@@ -99,6 +107,16 @@ const cluster = closed({
     },
     ['highLoadPerNode', 'lowLoadPerNode', 'minNodes', 'maxNodes'],
   ),
+  storage: closed({
+    memtableBytes: {
+      type: 'integer',
+      minimum: 256,
+      maximum: 64 * 1024 * 1024,
+      description: 'flush the memtable to a table once it holds this many bytes (default 4 MiB)',
+    },
+    compaction: { enum: [...compactionStrategies] },
+    compression: { enum: [...compressionModes] },
+  }),
   timeouts: closed({
     requestMs: milliseconds,
     readRepairMs: milliseconds,

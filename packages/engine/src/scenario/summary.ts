@@ -36,6 +36,7 @@ export function summarizeReport(report: RunReport): string {
     `operations ${m.operations.total}: ok ${m.operations.ok}, fail ${m.operations.fail}, info ${m.operations.info}, open ${m.operations.open}` +
       (all ? ` · latency p50 ${all.p50} ms, p99 ${all.p99} ms` : ''),
     `messages sent ${m.messages.sent}, delivered ${m.messages.delivered}, dropped ${m.messages.dropped} · stale reads ${m.staleReads} · reads with siblings ${m.siblings.readsWithSiblings} (max ${m.siblings.max})`,
+    ...storageLine(report),
     `simulated ${(m.simulatedMs / 1_000).toFixed(1)} s` +
       (report.wall
         ? ` in ${report.wall.ms.toFixed(0)} ms wall (${Math.round(report.wall.operationsPerSecond).toLocaleString('en-US')} operations/s; simulation ${report.wall.simulateMs.toFixed(0)} ms, checking ${report.wall.checkMs.toFixed(0)} ms: final contents ${report.wall.finalStateMs.toFixed(0)} ms, checkers ${report.wall.checkersMs.toFixed(0)} ms)`
@@ -44,4 +45,14 @@ export function summarizeReport(report: RunReport): string {
     `seed ${report.seed} · replay: ${report.replay}`,
   );
   return lines.join('\n');
+}
+
+/** One line on what the nodes' LSM stores did, when they flushed or recovered anything. */
+function storageLine(report: RunReport): string[] {
+  const s = report.metrics.storage;
+  if (!s || s.memtableFlushes + s.recoveries + s.errors === 0) return [];
+  const mb = (s.tableBytesWritten / 1_048_576).toFixed(1);
+  return [
+    `storage: memtable flushes ${s.memtableFlushes}, compactions ${s.compactions}, tables written ${s.tablesWritten} (${mb} MiB), recoveries from disk ${s.recoveries} (log records replayed ${s.logRecordsReplayed}), errors ${s.errors}`,
+  ];
 }

@@ -91,6 +91,24 @@ export interface ClusterSpec {
   timeouts: TimeoutsSpec;
   /** Grow and shrink with the load (SPEC 1.7); absent means a fixed membership. */
   autoscaler?: AutoscalerSpec;
+  /** Each node's LSM settings (SPEC 1.8); absent fields keep the storage defaults (storage/options.ts). */
+  storage: StorageSpec;
+}
+
+export const compactionStrategies = ['size-tiered', 'leveled'] as const;
+export const compressionModes = ['auto', 'all', 'none'] as const;
+
+/**
+ * The storage knobs a scenario may set. The default memtable (4 MiB) is never filled by a simulated
+ * run of a few thousand small writes, so a run with a small one is how flushes, compactions and
+ * recovery from tables meet the cluster's faults.
+ */
+export interface StorageSpec {
+  /** The memtable is flushed to a level-0 table once it holds this many bytes. */
+  memtableBytes?: number;
+  compaction?: (typeof compactionStrategies)[number];
+  /** Which tables deflate their blocks: compaction output where it pays (auto), all, or none. */
+  compression?: (typeof compressionModes)[number];
 }
 
 /** The autoscaler policy's settings (membership/autoscaler.ts) and how often the runner asks it. */
