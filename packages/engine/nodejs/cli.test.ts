@@ -1,10 +1,12 @@
 /**
  * The `kvscope` command as a user runs it (issue 4's "done when"): a shipped scenario with a seed
  * writes a report whose history is byte-identical on a second run; an invalid scenario file exits
- * with 2 and a sentence naming the field; a reader that closes the pipe early gets no stack trace.
+ * with 2 and a sentence naming the field; a reader that closes the pipe early gets no stack trace;
+ * the command's bundle of the TypeScript sources is reused while they are unchanged, and rebuilt
+ * when one changed.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,5 +51,39 @@ describe('kvscope run', () => {
     const run = spawnSync('sh', ['-c', shell], { encoding: 'utf8' });
     expect(run.stderr).not.toMatch(/EPIPE|Error/);
     expect(JSON.parse(readFileSync(out, 'utf8')).seed).toBe(1);
+  });
+});
+
+describe('the kvscope bundle', () => {
+  const cache = join(dir, 'cache');
+  const inputsFile = join(cache, 'inputs.json');
+  const bundleFile = join(cache, 'cli.mjs');
+  const help = () =>
+    spawnSync(process.execPath, [cli, '--help'], {
+      encoding: 'utf8',
+      env: { ...process.env, KVSCOPE_CLI_CACHE: cache },
+    });
+  type Inputs = { entry: string; inputs: [string, number, number][] };
+  const inputs = (): Inputs => JSON.parse(readFileSync(inputsFile, 'utf8'));
+
+  it('is built once with the list of its inputs, and reused while they are unchanged', () => {
+    expect(help().stderr).toContain('usage: kvscope run');
+    const files = inputs().inputs.map(([file]) => file);
+    expect(files).toContain(fileURLToPath(new URL('./cli.ts', import.meta.url)));
+    expect(files).toContain(fileURLToPath(new URL('../src/scenario/runScenario.ts', import.meta.url)));
+    const builtAt = statSync(bundleFile).mtimeMs;
+    expect(help().stderr).toContain('usage: kvscope run');
+    expect(statSync(bundleFile).mtimeMs).toBe(builtAt);
+  });
+
+  it('is rebuilt when an input changed since', () => {
+    const saved = inputs();
+    const builtAt = statSync(bundleFile).mtimeMs;
+    const stale = structuredClone(saved);
+    (stale.inputs[0] as [string, number, number])[1] += 1; // as if that file had grown
+    writeFileSync(inputsFile, JSON.stringify(stale));
+    expect(help().stderr).toContain('usage: kvscope run');
+    expect(inputs()).toEqual(saved);
+    expect(statSync(bundleFile).mtimeMs).toBeGreaterThan(builtAt);
   });
 });
