@@ -153,7 +153,7 @@ export function App({ store, cluster, client, workload }: Props) {
           <TabBar tab={tab} onTab={setTab} />
           <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
             {tab === 'Trace' && <TracePanel state={state} onSelect={onSelect} />}
-            {tab === 'Inspector' && <InspectorPanel state={state} id={selection.node} />}
+            {tab === 'Inspector' && <InspectorPanel state={state} cluster={cluster} id={selection.node} />}
             {tab === 'Gossip' && <GossipPanel state={state} onSelect={onSelect} />}
             {tab === 'Merkle' && <MerklePanel state={state} cluster={cluster} />}
             {tab === 'Log' && <LogPanel state={state} onSelect={onSelect} />}

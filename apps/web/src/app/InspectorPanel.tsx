@@ -1,7 +1,8 @@
 /**
  * The node inspector (NodeInspector) of the selected node, from its latest polled snapshot: memtable,
  * commit log, SSTables by level with Bloom filter statistics, cache, compression, compaction, the
- * recovery of its last start, its membership view (who it believes alive) and the hints it holds.
+ * recovery of its last start, its membership view (who it believes alive) and the hints it holds,
+ * with buttons that flush its memtable or compact its tables now (not while it is paused).
  * Below, what the worker's host loop did: how many writes each group commit made durable at once.
  */
 
@@ -9,6 +10,7 @@ import type { NodeId, NodeSnapshot } from '@kvscope/engine';
 import { type HintSummary, isKvNodeSnapshot, type MembershipRow, NodeInspector } from '@kvscope/ui';
 import { membershipOf } from '../live/gossip.ts';
 import type { LabState } from '../live/labStore.ts';
+import type { LiveCluster } from '../live/liveCluster.ts';
 import { formatLabTime } from './formatTime.ts';
 
 /** The worker's own counters, added to the node's snapshot by node.worker.ts. */
@@ -39,7 +41,15 @@ function hintRows(state: LabState, id: NodeId): HintSummary[] {
   return Object.entries(state.hints[id] ?? {}).map(([owner, count]) => ({ owner, count }));
 }
 
-export function InspectorPanel({ state, id }: { state: LabState; id: NodeId | null }) {
+export function InspectorPanel({
+  state,
+  cluster,
+  id,
+}: {
+  state: LabState;
+  cluster: LiveCluster;
+  id: NodeId | null;
+}) {
   if (!id) {
     return (
       <p className="panel muted" data-testid="inspector">
@@ -73,6 +83,12 @@ export function InspectorPanel({ state, id }: { state: LabState; id: NodeId | nu
             membership={membershipRows(snapshot) ?? []}
             hints={hintRows(state, id)}
             formatTime={formatLabTime}
+            {...(node?.status === 'paused'
+              ? {}
+              : {
+                  onFlush: () => void cluster.configureNode(id, { storage: 'flush' }),
+                  onCompact: () => void cluster.configureNode(id, { storage: 'compact' }),
+                })}
           />
           <p className="muted small" data-testid="inspector-host">
             Files on {node?.backend === 'opfs' ? 'OPFS' : 'IndexedDB'}

@@ -17,6 +17,7 @@ import { isKvError, type KvError, kvError } from '../errors.ts';
 import type { MembershipSettings } from '../membership/settings.ts';
 import { membershipSettingsFrom } from '../membership/settings.ts';
 import type { NodeId } from '../protocol/ids.ts';
+import type { CoordinatorSettings } from '../replication/coordinator.ts';
 import { checkQuorum, replicaCountOf } from '../replication/requests.ts';
 import { type Placement, placementOf, replicationFactorOf } from '../ring/placement.ts';
 import type { RingMember } from '../ring/ring.ts';
@@ -164,4 +165,10 @@ function replicationPerDcFrom(raw: Record<string, unknown>, config: KvNodeConfig
   config.replicationPerDc = replicationPerDc;
   config.placement = placementOf(n, replicationPerDc);
   return null;
+}
+
+/** The coordinator's share of the settings (the request timeout may change later: `configure`). */
+export function coordinatorSettingsOf(config: KvNodeConfig): CoordinatorSettings {
+  const { requestTimeoutMs, readRepairWaitMs, readRepair, conflictMode, clockEntriesMax } = config;
+  return { requestTimeoutMs, readRepairWaitMs, readRepair, conflictMode, clockEntriesMax };
 }

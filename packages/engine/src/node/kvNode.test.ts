@@ -1,7 +1,8 @@
 /**
  * The key-value node in the simulator: quorum writes and reads, siblings for concurrent writes, a
  * merge that resolves them, forwarding of writes, timeouts that say how many answered, bad input
- * refused before anything is sent, read repair, and data that survives a crash.
+ * refused before anything is sent, read repair, data that survives a crash, and the operator's
+ * flush and compaction (a full disk reported, the node still serving).
  */
 import { describe, expect, it } from 'vitest';
 import type { ClusterEvent } from '../protocol/events.ts';
@@ -10,7 +11,8 @@ import type { KvCommand, KvReply, KvRequest } from '../replication/requests.ts';
 import { preferenceList } from '../ring/preferenceList.ts';
 import { buildRing } from '../ring/ring.ts';
 import { Simulation } from '../simulation/simulation.ts';
-import { createKvNode } from './kvNode.ts';
+import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
+import { createKvNode, type KvNode } from './kvNode.ts';
 
 const ids = nodeIds(5);
 const text = (s: string) => new TextEncoder().encode(s);
@@ -186,5 +188,58 @@ describe('KvNode', () => {
     };
     expect(suspicionsBy(false)).toContain(ids[4]);
     expect(suspicionsBy(true)).toEqual([]);
+  });
+
+  it('flushes its memtable and compacts its tables when an operator asks, and reports a full disk', () => {
+    const disks = new Map<NodeId, FaultyFileSystem>();
+    const fileSystem = (id: NodeId) => {
+      const disk = new FaultyFileSystem({ label: id });
+      disks.set(id, disk);
+      return disk;
+    };
+    const sim = new Simulation({
+      seed: 1,
+      nodes: ids,
+      createNode: createKvNode,
+      config: { n: 3 },
+      fileSystem,
+    });
+    const events: string[] = [];
+    sim.onEvent((e) => {
+      if (e.type === 'storage' && e.node === ids[0]) events.push(e.event.type);
+    });
+    const n1 = ids[0] as NodeId;
+    const lsm = () => (sim.node(n1) as KvNode).lsm.snapshot();
+    let next = 0;
+    const put = (key: string) => {
+      sim.request(n1, { type: 'put', key, value: text(key), requestId: `p${next++}` }, () => {});
+      sim.runFor(1_000);
+    };
+    const tables = () => lsm().levels.reduce((sum, level) => sum + level.tables.length, 0);
+    for (const key of ['a', 'b', 'c']) put(key);
+    expect(lsm().memtable.entries).toBeGreaterThan(0);
+    sim.control(n1, { storage: 'flush' });
+    expect(lsm().memtable.entries).toBe(0);
+    expect(tables()).toBe(1);
+    expect(events).toContain('memtable.flushed');
+    put('d');
+    sim.control(n1, { storage: 'flush' });
+    expect(tables()).toBe(2);
+    sim.control(n1, { storage: 'compact' });
+    expect(tables()).toBe(1);
+    expect(events).toContain('compaction.done');
+
+    put('e');
+    (disks.get(n1) as FaultyFileSystem).quotaBytes = 0; // the disk is full: no table fits
+    sim.control(n1, { storage: 'flush' });
+    expect(events.at(-1)).toBe('storage.error');
+    expect(lsm().memtable.entries).toBeGreaterThan(0); // nothing lost: still in the memtable
+    (disks.get(n1) as FaultyFileSystem).quotaBytes = null;
+    let reply: KvReply | undefined;
+    sim.request(n1, { type: 'get', key: 'e', requestId: 'g' }, (r) => {
+      reply = r as KvReply;
+    });
+    sim.runFor(1_000);
+    expect(reply?.ok && reply.type === 'get' && reply.siblings.map((v) => decode(v.value))).toEqual(['e']);
   });
 });

@@ -47,7 +47,7 @@ import {
   type NodeSnapshot,
   type StorageNode,
 } from './contract.ts';
-import { type KvNodeConfig, kvConfigFrom } from './kvConfig.ts';
+import { coordinatorSettingsOf, type KvNodeConfig, kvConfigFrom } from './kvConfig.ts';
 import { Replica } from './replica.ts';
 
 export class KvNode implements StorageNode, CoordinatorHost {
@@ -83,13 +83,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
     this.rebalance = this.createRebalance(env);
     this.lsm = LsmStore.open(env.fs, { ...config.storage, clock: this.storageClock });
     this.store = new ReplicaStore(this.lsm as LocalStore, config.conflictMode);
-    this.coordinatorSettings = {
-      requestTimeoutMs: config.requestTimeoutMs,
-      readRepairWaitMs: config.readRepairWaitMs,
-      readRepair: config.readRepair,
-      conflictMode: config.conflictMode,
-      clockEntriesMax: config.clockEntriesMax,
-    };
+    this.coordinatorSettings = coordinatorSettingsOf(config);
     this.coordinator = new Coordinator(this, this.coordinatorSettings);
     const known = config.members.map((member) => member.id);
     const own = config.members.find((member) => member.id === this.id); // its weight and data centre
@@ -215,10 +209,12 @@ export class KvNode implements StorageNode, CoordinatorHost {
   }
 
   /**
-   * Operator settings that may change while the node runs: the lab scales the request timeout with
-   * its link delay. Applies to requests started afterwards; other fields are ignored.
+   * Operator settings that may change while the node runs (the lab scales the request timeout with
+   * its link delay; it applies to requests started afterwards) and operator actions: trigger an
+   * anti-entropy round, decommission, flush the memtable or compact now. Other fields are ignored.
    */
   private configure(patch: Record<string, unknown>, now: number, out: NodeOutput): void {
+    if (patch.storage === 'flush' || patch.storage === 'compact') this.lsm.maintain(patch.storage);
     if (patch.antiEntropy === 'trigger') this.antiEntropy.trigger(now, out);
     if (patch.decommission === true) this.rebalance.decommission(now, out, patch.force === true);
     if (typeof patch.nodeGone === 'string') this.rebalance.nodeGone(nodeId(patch.nodeGone));

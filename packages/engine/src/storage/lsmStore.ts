@@ -166,6 +166,20 @@ export class LsmStore {
     if (this.options.autoCompact) this.compactWhileDue();
   }
 
+  /**
+   * An operator's flush or major compaction (the lab's inspector buttons): a failure, such as a full
+   * disk, is reported as a `storage.error` event rather than thrown, and the store keeps working.
+   */
+  maintain(kind: 'flush' | 'compact'): void {
+    try {
+      if (kind === 'flush') this.flush();
+      else this.compact();
+    } catch (error) {
+      if (!isKvError(error)) throw error;
+      this.events.emit({ type: 'storage.error', code: error.code, message: error.message });
+    }
+  }
+
   /** Merges every table into one sorted run (a major compaction), dropping what can be dropped. */
   compact(): void {
     this.checkOpen();

@@ -47,4 +47,28 @@ describe('NodeInspector', () => {
     expect(html).toContain('>0.4<');
     expect(html).toContain('&gt; 99');
   });
+
+  it('offers a flush and a compaction when the page passes them, each off when there is nothing to do', () => {
+    const html = renderToStaticMarkup(
+      <NodeInspector snapshot={sampleSnapshot} onFlush={() => {}} onCompact={() => {}} />,
+    );
+    expect(html).toContain('Flush to a table now');
+    expect(html).toContain('Compact all tables now');
+    const empty = {
+      ...sampleSnapshot,
+      storage: {
+        ...sampleSnapshot.storage,
+        memtable: { ...sampleSnapshot.storage.memtable, entries: 0 },
+        levels: [],
+      },
+    };
+    const idle = renderToStaticMarkup(
+      <NodeInspector snapshot={empty} onFlush={() => {}} onCompact={() => {}} />,
+    );
+    expect(idle).toMatch(/<button[^>]*disabled=""[^>]*data-testid="inspector-flush"/);
+    expect(idle).toMatch(/<button[^>]*disabled=""[^>]*data-testid="inspector-compact"/);
+    expect(renderToStaticMarkup(<NodeInspector snapshot={sampleSnapshot} />)).not.toContain(
+      'Flush to a table',
+    );
+  });
 });

@@ -14,6 +14,9 @@
  *   membership    optional rows of this node's failure-detector view (seam for gossip)
  *   hints         optional hint-store summary per absent owner (seam for hinted handoff)
  *   formatTime    how to write the snapshot's `at` (default "12.345 s")
+ *   onFlush       optional: flush the memtable to a level-0 table now (a button in the Memtable
+ *                 section; the lab's default memtable holds megabytes, so a class never fills it)
+ *   onCompact     optional: merge every table into one now (a button in the Compaction section)
  */
 
 import { formatCount, formatPercent, formatSize } from '../shared/format.ts';
@@ -24,8 +27,9 @@ import {
   type MembershipRow,
   memtableFill,
   recoveredSomething,
+  tableCount,
 } from './inspectorModel.ts';
-import { Meter, Section, statGrid } from './parts.tsx';
+import { ActionButton, Meter, Section, statGrid } from './parts.tsx';
 
 export interface NodeInspectorProps {
   snapshot: KvNodeSnapshot;
@@ -34,6 +38,8 @@ export interface NodeInspectorProps {
   membership?: readonly MembershipRow[];
   hints?: readonly HintSummary[];
   formatTime?: (at: number) => string;
+  onFlush?: () => void;
+  onCompact?: () => void;
 }
 
 export function NodeInspector({
@@ -43,6 +49,8 @@ export function NodeInspector({
   membership,
   hints,
   formatTime,
+  onFlush,
+  onCompact,
 }: NodeInspectorProps) {
   const s = snapshot.storage;
   const time = (formatTime ?? ((at: number) => `${(at / 1000).toFixed(3)} s`))(snapshot.at);
@@ -78,6 +86,11 @@ export function NodeInspector({
                 : 'no',
             ],
           ])}
+          {onFlush ? (
+            <ActionButton onClick={onFlush} disabled={s.memtable.entries === 0} testId="inspector-flush">
+              Flush to a table now
+            </ActionButton>
+          ) : null}
         </Section>
         <Section title="Commit log">
           {statGrid([
@@ -109,6 +122,11 @@ export function NodeInspector({
             ['user bytes', formatSize(s.compaction.userBytes)],
             ['write amplification', `${s.compaction.writeAmplification.toFixed(2)}×`],
           ])}
+          {onCompact ? (
+            <ActionButton onClick={onCompact} disabled={tableCount(s) === 0} testId="inspector-compact">
+              Compact all tables now
+            </ActionButton>
+          ) : null}
         </Section>
         <Section title="Recovery (last open)" highlight={recovered === true}>
           <p data-testid="inspector-recovery" style={{ margin: 0 }}>

@@ -137,6 +137,11 @@ export function levelSummaries(storage: StorageSnapshot): LevelSummary[] {
   });
 }
 
+/** Tables on every level together. */
+export function tableCount(storage: StorageSnapshot): number {
+  return storage.levels.reduce((sum, level) => sum + level.tables.length, 0);
+}
+
 /** How full the memtable is, 0…1 (it is frozen and flushed at 1). */
 export function memtableFill(storage: StorageSnapshot): number {
   const { bytes, bytesMax } = storage.memtable;

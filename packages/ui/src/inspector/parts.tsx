@@ -1,6 +1,7 @@
 /**
  * Small building blocks of the inspector: a titled section, a meter with its value in words (a bar
- * is never the only cue), a two-column list of statistics, and a table with a caption. Props are
+ * is never the only cue), a two-column list of statistics, a table with a caption, and the button of
+ * an action on the node. Props are
  * the obvious ones and are typed below.
  */
 
@@ -82,5 +83,24 @@ export function ColumnHeads({ names }: { names: readonly string[] }) {
         ))}
       </tr>
     </thead>
+  );
+}
+
+/** An action on the inspected node (flush, compact), under the statistics it changes. */
+export function ActionButton({
+  onClick,
+  disabled,
+  testId,
+  children,
+}: {
+  onClick: () => void;
+  disabled: boolean;
+  testId: string;
+  children: ReactNode;
+}) {
+  return (
+    <button type="button" onClick={onClick} disabled={disabled} data-testid={testId} style={{ marginTop: 6 }}>
+      {children}
+    </button>
   );
 }
