@@ -4,12 +4,22 @@
  *     partition that cuts two of a key's three replicas off makes its writes fail instead of leaving
  *     hints with stand-ins, and a wiped replica pulls its ranges back before it answers reads;
  *   - the phi-accrual failure detector (SPEC 1.6): each node convicts a killed one on its own φ,
- *     which the inspector shows.
+ *     which the inspector shows;
+ *   - a 4 KiB memtable (SPEC 1.8): the workload alone makes every node flush tables and compact.
  * Screenshots in test-results/e2e/: lab-settings-strict.png, lab-strict-partition.png,
  * lab-strict-rebuilt.png and lab-phi-detector.png.
  */
 import { expect, test } from '@playwright/test';
-import { cutOffUntilDown, fiveNodes, missing, open, shot, waitUp, watchConsole } from './labPage.ts';
+import {
+  cutOffUntilDown,
+  fiveNodes,
+  missing,
+  open,
+  shot,
+  waitUp,
+  watchConsole,
+  writeKeys,
+} from './labPage.ts';
 
 test('strict quorums: a partition fails writes instead of hinting them, and a wiped replica rebuilds', async ({
   page,
@@ -106,5 +116,33 @@ test('the phi-accrual detector: each node convicts a killed one on its own φ, s
     .toBe(true);
   await table.scrollIntoViewIfNeeded();
   await page.screenshot({ path: 'test-results/e2e/lab-phi-detector.png' });
+  expect(problems).toEqual([]);
+});
+
+test('a 4 KiB memtable: the workload alone makes the nodes flush tables and compact them', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, '?delay=0&workload=off');
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('setting-memtableBytes').selectOption(String(4 * 1024));
+  await expect(page.getByTestId('memtable-note')).toContainText('tables and compactions appear');
+  await page.getByTestId('apply-settings').click();
+  await waitUp(page, fiveNodes);
+  await page.getByTestId('tab-faults').click();
+  await expect(page.getByTestId('faults-timeline')).toContainText('memtable 4 KiB');
+  const acked = await writeKeys(page, 'small-', 300);
+  expect(acked.length).toBe(300);
+  await page.getByTestId('row-n1').getByRole('button', { name: 'Inspect n1' }).click();
+  await expect(page.getByTestId('node-inspector')).toContainText('of 4.0 KiB', { timeout: 5_000 });
+  await expect(page.getByTestId('node-inspector').locator('[data-table]').first()).toBeVisible();
+  await page.getByTestId('tab-log').click();
+  await expect(page.getByTestId('event-log')).toContainText('flushed its memtable');
+  await expect(page.getByTestId('event-log')).toContainText('compacted');
+  await page.getByTestId('tab-inspector').click();
+  await page.getByTestId('row-n1').getByRole('button', { name: 'Inspect n1' }).click();
+  await page.getByTestId('node-inspector').locator('[data-table]').first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: 'test-results/e2e/lab-small-memtable.png' });
+  expect(await missing(page, acked.slice(0, 60), 3)).toEqual([]);
   expect(problems).toEqual([]);
 });

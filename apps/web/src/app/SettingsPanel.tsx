@@ -10,7 +10,14 @@ import { useState } from 'react';
 import { type DataCentreName, dataCentreNames, evenSplit, layoutChanged } from '../live/dataCentres.ts';
 import type { LabState } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
-import { type ClusterSettings, quorumNote, requestTimeoutFor, settingsProblem } from '../live/settings.ts';
+import {
+  type ClusterSettings,
+  memtableLabel,
+  memtableSizes,
+  quorumNote,
+  requestTimeoutFor,
+  settingsProblem,
+} from '../live/settings.ts';
 import type { Workload } from '../live/workload.ts';
 
 export const speeds = [
@@ -252,9 +259,30 @@ export function SettingsPanel({ state, cluster }: { state: LabState; cluster: Li
         {modeSelect('quorum', 'quorum', quorumModes)}
         {modeSelect('detector', 'failure detector', detectors)}
         {modeSelect('readRepair', 'read repair', readRepairModes, 'read-repair-note')}
+        <label>
+          memtable{' '}
+          <select
+            value={draft.memtableBytes}
+            onChange={(e) => setDraft({ ...draft, memtableBytes: Number(e.target.value) })}
+            aria-describedby="memtable-note"
+            data-testid="setting-memtableBytes"
+          >
+            {memtableSizes.map((bytes) => (
+              <option key={bytes} value={bytes}>
+                {memtableLabel(bytes)}
+              </option>
+            ))}
+          </select>
+        </label>
       </div>
       <p className="muted small" id="read-repair-note" data-testid="read-repair-note">
         {readRepairNote(draft.readRepair)}
+      </p>
+      <p className="muted small" id="memtable-note" data-testid="memtable-note">
+        {`A node writes its memtable out as a table once it holds ${memtableLabel(draft.memtableBytes)}; `}
+        {draft.memtableBytes < 64 * 1024
+          ? 'tables and compactions appear while the workload runs.'
+          : 'at this size the workload fills it slowly: flush by hand in the inspector.'}
       </p>
       <p
         className={problem ? 'refusal' : 'muted small'}

@@ -37,6 +37,7 @@ import { messageEventsFor, type Running, type StartupContext, spawnNode } from '
 import {
   type ClusterSettings,
   forgetStarts,
+  memtableLabel,
   nodeTimersFor,
   saveSettings,
   settingsProblem,
@@ -210,7 +211,7 @@ export class LiveCluster {
       settings.dataCentres === 2
         ? ` (west ${settings.replicasPerDc.west} + east ${settings.replicasPerDc.east})`
         : '';
-    const text = `settings: N=${settings.n}${dcs} R=${settings.r} W=${settings.w}, ${settings.virtualNodes} virtual nodes, ${settings.conflictMode}, ${settings.quorum} quorums, ${settings.detector} detector, read repair ${settings.readRepair}`;
+    const text = `settings: N=${settings.n}${dcs} R=${settings.r} W=${settings.w}, ${settings.virtualNodes} virtual nodes, ${settings.conflictMode}, ${settings.quorum} quorums, ${settings.detector} detector, read repair ${settings.readRepair}, memtable ${memtableLabel(settings.memtableBytes)}`;
     const how = wipe ? ' on an empty disk (a new data-centre layout)' : '';
     this.mark('settings', `${text} — every node restarted${how}`, [...order]);
     if (wipe) forgetStarts();

@@ -122,6 +122,7 @@ function nodeConfig(store: LabStore, id: NodeId): Record<string, unknown> {
     quorum: settings.quorum,
     detector: settings.detector,
     readRepair: settings.readRepair,
+    storage: { memtableBytesMax: settings.memtableBytes },
     // The node reads its gossip timers from the top level of its settings.
     ...timers.membership,
     requestTimeoutMs: timers.requestTimeoutMs,

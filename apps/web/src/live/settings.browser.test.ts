@@ -1,7 +1,7 @@
 /**
  * The lab's cluster settings: modes checked like numbers (a saved or asked-for setting the engine
- * does not know is refused in a sentence, and a saved one falls back to the defaults), and the
- * quorum note saying what R, W and the quorum mode promise together.
+ * does not know is refused in a sentence, and a saved one falls back to the defaults), the memtable
+ * sizes offered, and the quorum note saying what R, W and the quorum mode promise together.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -27,6 +27,18 @@ describe('cluster settings', () => {
     );
     expect(settingsProblem({ ...defaultSettings, detector: 'phi' })).toBeNull();
     expect(settingsProblem({ ...defaultSettings, quorum: 'strict' })).toBeNull();
+  });
+
+  it('offers three memtable sizes, the real one by default, and refuses any other', () => {
+    expect(defaultSettings.memtableBytes).toBe(4 * 1024 * 1024);
+    expect(settingsProblem({ ...defaultSettings, memtableBytes: 4_096 })).toBeNull();
+    expect(settingsProblem({ ...defaultSettings, memtableBytes: 1_000 })).toBe(
+      'The memtable holds 4 KiB, 64 KiB, 4 MiB (got 1000 bytes).',
+    );
+    // Settings saved before the memtable size existed open with the real size.
+    const { memtableBytes: _, ...older } = defaultSettings;
+    localStorage.setItem('kvscope.settings', JSON.stringify({ ...older, r: 3 }));
+    expect(loadSettings()).toMatchObject({ memtableBytes: 4 * 1024 * 1024, r: 3 });
   });
 
   it('reopens saved strict quorums, and falls back to the defaults for a saved mode it does not know', () => {

@@ -1,7 +1,7 @@
 /**
  * The cluster settings a user can change in the lab (N, R, W, virtual nodes, conflict mode, sloppy
  * or strict quorums, the failure detector, read repair before or after the reply, one or two data centres with replicas
- * per data centre: dataCentres.ts), their validation in sentences,
+ * per data centre: dataCentres.ts, the memtable's size), their validation in sentences,
  * and how the request timeout follows the network speed.
  *
  * Settings are applied by restarting every worker with the new config (the data stays on disk), and
@@ -13,6 +13,7 @@ import {
   conflictModes,
   type FailureDetectorKind,
   failureDetectors,
+  memtableBytesMax,
   type QuorumMode,
   quorumModes,
   type ReadRepairMode,
@@ -41,6 +42,19 @@ export interface ClusterSettings extends DataCentreSettings {
   detector: FailureDetectorKind;
   /** Whether a read writes its result back to stale replicas before answering (the engine's default). */
   readRepair: ReadRepairMode;
+  /**
+   * Each node flushes its memtable to a table at this size. The real size (4 MiB) never fills in a
+   * lesson; a few KiB make flushes and compactions happen while the workload runs.
+   */
+  memtableBytes: number;
+}
+
+/** The memtable sizes the lab offers, smallest first. */
+export const memtableSizes = [4 * 1024, 64 * 1024, memtableBytesMax] as const;
+
+/** "4 KiB", "4 MiB". */
+export function memtableLabel(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
 }
 
 export const defaultSettings: ClusterSettings = {
@@ -53,6 +67,7 @@ export const defaultSettings: ClusterSettings = {
   quorum: 'sloppy',
   detector: 'gossip',
   readRepair: 'before-reply',
+  memtableBytes: memtableBytesMax,
   dataCentres: 1,
   replicasPerDc: evenSplit(3),
   nodeDc: {},
@@ -82,6 +97,8 @@ export function settingsProblem(s: ClusterSettings): string | null {
     return `The failure detector is one of ${failureDetectors.join(', ')} (got ${s.detector}).`;
   if (!readRepairModes.includes(s.readRepair))
     return `Read repair runs ${readRepairModes.join(' or ')} (got ${s.readRepair}).`;
+  if (!(memtableSizes as readonly number[]).includes(s.memtableBytes))
+    return `The memtable holds ${memtableSizes.map(memtableLabel).join(', ')} (got ${s.memtableBytes} bytes).`;
   return null;
 }
 
