@@ -5,8 +5,9 @@
  * (kill-under-load), Merkle repair restoring a wiped node (wipe-repair), a data centre cut off and
  * the store still serving from each data centre's own replicas, then catching it up, with every key's
  * replicas spread over both data centres (dc-outage), a join and a decommission finished under load
- * and the old owners cleaning up what they handed over (grow-and-shrink). Prints each run's repair
- * figures.
+ * and the old owners cleaning up what they handed over (grow-and-shrink), small memtables flushed
+ * and compacted by every node and two nodes recovered from their tables after a power loss
+ * (power-loss-lsm). Prints each run's repair figures.
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -36,6 +37,13 @@ const promises: Record<string, (report: RunReport, events: readonly ClusterEvent
     expect(repair.hintsReplayed).toBe(repair.hintsStored);
     // The owner stored what the hints carried (a version.stored with cause 'hint-replay').
     expect(repair.storedByHintReplay).toBeGreaterThan(0);
+  },
+  'power-loss-lsm': (report) => {
+    const storage = report.metrics.storage!;
+    expect(storage.memtableFlushes).toBeGreaterThan(100);
+    expect(storage.compactions).toBeGreaterThan(10);
+    expect(storage.recoveries).toBe(2); // n2 and n4 reopened their tables and logs
+    expect(storage.errors).toBe(0);
   },
   'grow-and-shrink': (report, events) => {
     const finished = events.flatMap((e) => (e.type === 'rebalance.finished' ? [`${e.node} ${e.kind}`] : []));
