@@ -52,6 +52,14 @@ export function isKvError(value: unknown): value is KvError {
   return value instanceof KvError;
 }
 
+/**
+ * True for an error that says a node's own files are damaged (a checksum failed): its driver then
+ * replaces the disk (node/contract.ts, the disk failure rule), so no module may turn it into a value.
+ */
+export function isDiskFailure(error: unknown): boolean {
+  return isKvError(error) && error.code === 'KV_CORRUPTION';
+}
+
 export function kvError(code: KvErrorCode, sentence: string, cause?: unknown): KvError {
   return new KvError(code, sentence, cause === undefined ? undefined : { cause });
 }

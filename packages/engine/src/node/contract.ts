@@ -23,6 +23,11 @@
  * (versioning/actor.ts), so its next write of the key cannot take the lost write's dot (which
  * replicas would take for a duplicate, losing an acknowledged write). A write whose counter needed
  * a new lease is not sent early.
+ *
+ * Disk failure rule: a node whose step (or start) throws `KV_CORRUPTION` found its own files damaged
+ * (a checksum failed). Its driver treats that disk as failed, as an operator replaces a failed disk:
+ * it stops the node, erases its files and starts it empty (errors.ts `isDiskFailure`). The node then recovers
+ * as any wiped node does: a new actor name for its counters, its ranges pulled back from the others.
  */
 
 import type { ClusterEvent } from '../protocol/events.ts';

@@ -62,6 +62,12 @@ export interface NodeLifecycle extends EventBase {
   type: 'node.crashed' | 'node.paused' | 'node.resumed';
 }
 
+/** A node found its files damaged (`error` says where): its driver erases the disk and restarts it. */
+export interface NodeDiskFailed extends EventBase {
+  type: 'node.disk-failed';
+  error: string;
+}
+
 /** The ping protocol's view: a peer has not been heard from for `silentForMs`. */
 export interface PeerSilent extends EventBase {
   type: 'peer.silent';
@@ -86,6 +92,7 @@ export type ClusterEvent =
   | MessageDropped
   | NodeStarted
   | NodeLifecycle
+  | NodeDiskFailed
   | PeerSilent
   | PeerHeardAgain
   | ReplicationEvent

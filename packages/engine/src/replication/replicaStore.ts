@@ -10,7 +10,7 @@
  */
 
 import { ByteSlab, sameBytes } from '../bytes.ts';
-import { isKvError, type KvError } from '../errors.ts';
+import { isDiskFailure, isKvError, type KvError } from '../errors.ts';
 import type { ConflictMode } from '../scenario/types.ts';
 import { syncLastWriteWins } from '../versioning/lastWriteWins.ts';
 import {
@@ -97,8 +97,9 @@ export class ReplicaStore {
     try {
       this.local.putOwned(key, encoded);
     } catch (error) {
-      // The store refuses (a record over its limit, a full disk): an operating error, returned.
-      if (isKvError(error)) return error;
+      // The store refuses (a record over its limit, a full disk): an operating error, returned. A
+      // damaged table found on the way (a flush's compaction) goes up to the driver (errors.ts).
+      if (isKvError(error) && !isDiskFailure(error)) return error;
       throw error;
     }
     this.decoded.set(key, { bytes: encoded, siblings: [...siblings] });

@@ -26,7 +26,7 @@ import {
 /** After the final reads' repairs are sent, how long the run goes on for them to land (ms). */
 const finalRepairsLandMs = 1_000;
 
-import { isKvError, type KvError, kvError } from '../errors.ts';
+import { isDiskFailure, isKvError, type KvError, kvError } from '../errors.ts';
 import type { NodeEnv, NodeFactory, StorageNode } from '../node/contract.ts';
 import { createKvNode } from '../node/kvNode.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
@@ -79,6 +79,7 @@ const supportedFaults: ReadonlySet<FaultType> = new Set<FaultType>([
   'slow',
   'loss',
   'wipe',
+  'corrupt',
   'dc-outage',
   'dc-restore',
   'skew',
@@ -289,22 +290,39 @@ function finalStates(
   const down: string[] = [];
   const hintsLeft: Record<string, number> = {};
   for (const id of nodes) {
-    let node = sim.node(id);
-    if (node === null) {
-      down.push(id);
-      const env: NodeEnv = {
-        id,
-        peers: nodes.filter((peer) => peer !== id),
-        rng: new Rng(seed, `final-state/${id}`),
-        fs: sim.fileSystem(id),
-        config,
-      };
-      node = createNode(env);
+    const running = sim.node(id);
+    if (running === null) down.push(id);
+    try {
+      const node = running ?? createNode(downNodeEnv(sim, id, nodes, config, seed));
+      states[id] = replicaContents(storeOf(node), workload);
+      hintsLeft[id] = hintsOf(node);
+    } catch (error) {
+      // A damaged table no read had reached during the run: the node would be wiped on finding it
+      // (node/contract.ts), so it holds nothing, and like a node that is down it cannot converge.
+      if (!isDiskFailure(error)) throw error;
+      states[id] = {};
+      hintsLeft[id] = 0;
+      if (running !== null) down.push(id);
     }
-    states[id] = replicaContents(storeOf(node), workload);
-    hintsLeft[id] = hintsOf(node);
   }
   return { states, down, hintsLeft };
+}
+
+/** What a throwaway node opened on a down node's files is given (the run is over). */
+function downNodeEnv(
+  sim: Simulation,
+  id: NodeId,
+  nodes: readonly NodeId[],
+  config: Record<string, unknown>,
+  seed: number,
+): NodeEnv {
+  return {
+    id,
+    peers: nodes.filter((peer) => peer !== id),
+    rng: new Rng(seed, `final-state/${id}`),
+    fs: sim.fileSystem(id),
+    config,
+  };
 }
 
 /** Hints still waiting in a key-value node's hint store. */

@@ -191,6 +191,7 @@ const faultEvent = {
       'probability',
     ]),
     fault('wipe', { node: nodeRef }, ['node']),
+    fault('corrupt', { node: nodeRef }, ['node']),
     fault('dc-outage', { dc: name, mode: { enum: ['partition', 'power'] } }, ['dc']),
     fault('dc-restore', { dc: name }, ['dc']),
     fault('skew', { node: nodeRef, ms: { type: 'number' } }, ['node', 'ms']),

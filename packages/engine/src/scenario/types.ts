@@ -192,6 +192,8 @@ export type FaultEvent =
   | ({ atMs: number; type: 'loss'; probability: number; duplicate: number; reorder: number } & LinkSelector)
   /** The node's disk is erased; a running node crashes first, and it restarts empty (a permanent failure). */
   | { atMs: number; type: 'wipe'; node: string }
+  /** Media damage: one bit flipped in one of the node's tables, found by a checksum when it is read. */
+  | { atMs: number; type: 'corrupt'; node: string }
   /** `partition`: the data centre is cut off from the others; `power`: every node in it is killed. */
   | { atMs: number; type: 'dc-outage'; dc: string; mode: 'partition' | 'power' }
   | { atMs: number; type: 'dc-restore'; dc: string }

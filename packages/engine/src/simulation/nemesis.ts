@@ -61,6 +61,8 @@ export class Nemesis {
   private readonly waitingChanges: (FaultEvent & { type: 'join' | 'decommission' })[] = [];
   /** The last finished change, and the nodes whose rings show it (`ring.changed`). */
   private lastChange: { node: NodeId; kind: 'join' | 'decommission'; seenBy: Set<NodeId> } | null = null;
+  /** While a fault is applied: what else happened meanwhile (a disk failure found), logged after it. */
+  private applying: AppliedFault[] | null = null;
 
   constructor(
     private readonly sim: Simulation,
@@ -72,6 +74,7 @@ export class Nemesis {
     sim.onEvent(
       (event) => {
         if (event.type === 'rebalance.refused') this.refusal = { node: event.node, error: event.error };
+        if (event.type === 'node.disk-failed') this.diskFailed(event.node, event.error);
         if (event.type === 'rebalance.finished' && event.kind === 'decommission')
           this.departed.add(event.node);
         // The change's own end: a leaver wiped meanwhile first finishes a rebuild, which is not it.
@@ -113,8 +116,10 @@ export class Nemesis {
   }
 
   apply(fault: FaultEvent): void {
+    this.applying = [];
     const description = this.noNodeFor(fault) ?? this.applyFault(fault);
-    this.log.push({ atMs: this.sim.now, type: fault.type, description });
+    this.log.push({ atMs: this.sim.now, type: fault.type, description }, ...this.applying);
+    this.applying = null;
   }
 
   /**
@@ -171,6 +176,8 @@ export class Nemesis {
         return `lossy links ${describeLinks(fault)}: loss ${fault.probability}, duplicate ${fault.duplicate}, reorder ${fault.reorder}`;
       case 'wipe':
         return this.wipe(asNodeId(fault.node));
+      case 'corrupt':
+        return this.corrupt(asNodeId(fault.node));
       case 'dc-outage':
         return this.dcOutage(fault.dc, fault.mode);
       case 'dc-restore':
@@ -246,15 +253,52 @@ export class Nemesis {
    * would, the nemesis asks it again once it has rebuilt, so the change still ends.
    */
   private wipe(node: NodeId): string {
-    this.sim.crash(node, 'process');
-    const fs = this.sim.fileSystem(node);
-    const files = fs.list();
-    for (const name of files) fs.delete(name);
-    this.sim.restart(node);
-    const wiped = `wipe ${node}: ${files.length} file(s) deleted, restarted empty`;
+    const files = this.sim.wipe(node);
+    return this.afterWipe(node, `wipe ${node}: ${files.length} file(s) deleted, restarted empty`);
+  }
+
+  private afterWipe(node: NodeId, wiped: string): string {
     if (this.changing?.node !== node || this.changing.kind !== 'decommission') return wiped;
     this.sim.schedule(this.sim.now + 500, 'decommission again', () => this.decommissionAgain(node));
     return `${wiped}; its decommission is asked again once it has rebuilt`;
+  }
+
+  /**
+   * A node found its files damaged and the simulator wiped it (contract.ts): logged as a wipe, after
+   * the fault that made it look (a restart), if any.
+   */
+  private diskFailed(node: NodeId, error: string): void {
+    const wiped = `${node} found its disk damaged (${error}): erased, restarted empty`;
+    const entry = { atMs: this.sim.now, type: 'wipe' as const, description: this.afterWipe(node, wiped) };
+    if (this.applying) this.applying.push(entry);
+    else this.log.push(entry);
+  }
+
+  /**
+   * Media damage: one bit flipped a third of the way into the node's largest table (its data blocks
+   * come first), past the reach of a process's own checks until that block is read from the file
+   * again (a block cache may still hold it). A node with no table yet is left alone, with a sentence.
+   */
+  private corrupt(node: NodeId): string {
+    const fs = this.sim.fileSystem(node);
+    const sizes = fs
+      .list()
+      .filter((name) => name.endsWith('.sst'))
+      .map((name) => {
+        const handle = fs.open(name);
+        const size = handle.size();
+        handle.close();
+        return { name, size };
+      });
+    const table = sizes.sort((a, b) => b.size - a.size || a.name.localeCompare(b.name))[0];
+    if (table === undefined) return `corrupt ${node} skipped: ${node} has no table on disk yet`;
+    const at = Math.floor(table.size / 3);
+    const handle = fs.open(table.name);
+    const [byte = 0] = handle.read(at, 1);
+    handle.write(at, Uint8Array.of(byte ^ 0x10));
+    handle.flush();
+    handle.close();
+    return `corrupt ${node}: one bit flipped at byte ${at} of table ${table.name}`;
   }
 
   /** Sends `node` the decommission command; returns its refusal (`rebalance.refused`), or null. */

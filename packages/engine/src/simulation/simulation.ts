@@ -11,11 +11,20 @@
  * is folded into a trace hash, and nothing here reads a real clock: the same seed and the same
  * actions give the same run, byte for byte (test T1). Faults: crash (volatile state lost; the
  * node's `FileSystem` survives, and a faulty one may lose unsynced bytes), restart (recovery from
- * those files), pause (inputs queue up until resume), clock skew, and everything `SimNetwork` does.
+ * those files), wipe (the disk erased), pause (inputs queue up until resume), clock skew, and
+ * everything `SimNetwork` does. A node that finds its own files damaged is wiped (contract.ts).
  */
 
 import { assert } from '../assert.ts';
-import type { ClientReply, ClientRequest, NodeFactory, NodeInput, StorageNode } from '../node/contract.ts';
+import { isDiskFailure } from '../errors.ts';
+import type {
+  ClientReply,
+  ClientRequest,
+  NodeFactory,
+  NodeInput,
+  NodeOutput,
+  StorageNode,
+} from '../node/contract.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { type Envelope, opNumberOf } from '../protocol/messages.ts';
@@ -216,6 +225,15 @@ export class Simulation {
     this.emit({ type: 'node.crashed', at: this.time, node: id });
   }
 
+  /** A permanent failure: the node crashes, every file of its disk is erased, and it starts empty. */
+  wipe(id: NodeId): string[] {
+    this.crash(id, 'process');
+    const files = this.host(id).fs.list();
+    for (const name of files) this.host(id).fs.delete(name);
+    this.restart(id);
+    return files;
+  }
+
   /** Starts a crashed node again from its files. */
   restart(id: NodeId): void {
     const host = this.host(id);
@@ -261,7 +279,28 @@ export class Simulation {
 
   private boot(host: Host): void {
     const recovered = host.fs.list().length > 0;
-    host.node = this.options.createNode({
+    try {
+      host.node = this.createNode(host);
+    } catch (error) {
+      if (!isDiskFailure(error)) throw error;
+      host.state = 'up'; // so that the disk failure crashes it like a running node
+      this.diskFailed(host, error);
+      return;
+    }
+    host.state = 'up';
+    this.emit({ type: 'node.started', at: this.time, node: host.id, recovered });
+    this.stepNode(host, { type: 'start', now: this.nodeNow(host) });
+  }
+
+  /** The contract's disk failure rule: the node found its files damaged; erase them and start empty. */
+  private diskFailed(host: Host, error: unknown): void {
+    this.trace.add(`${this.time}|disk-failed|${host.id}`);
+    this.emit({ type: 'node.disk-failed', at: this.time, node: host.id, error: (error as Error).message });
+    this.wipe(host.id);
+  }
+
+  private createNode(host: Host): StorageNode {
+    return this.options.createNode({
       id: host.id,
       peers: [...new Set([...this.options.nodes, ...this.hosts.keys()])].filter((peer) => peer !== host.id),
       rng: this.rng.fork(`node/${host.id}/${host.incarnation}`),
@@ -269,9 +308,6 @@ export class Simulation {
       // Only its first boot may write under its plain id (kvConfig `firstStart`, versioning/actor.ts).
       config: { ...(host.config ?? this.options.config), firstStart: host.incarnation === 0 },
     });
-    host.state = 'up';
-    this.emit({ type: 'node.started', at: this.time, node: host.id, recovered });
-    this.stepNode(host, { type: 'start', now: this.nodeNow(host) });
   }
 
   private handle(item: AgendaItem): void {
@@ -359,7 +395,14 @@ export class Simulation {
     const node = host.node;
     if (!node) assert(false, `stepping node ${host.id} while it is ${host.state}`);
     this.counters.steps++;
-    const out = node.step(input);
+    let out: NodeOutput;
+    try {
+      out = node.step(input);
+    } catch (error) {
+      if (!isDiskFailure(error)) throw error;
+      this.diskFailed(host, error);
+      return;
+    }
     for (const envelope of out.early ?? []) this.send(envelope);
     if (out.syncBeforeSend) node.sync();
     for (const event of out.events) this.emit(event);

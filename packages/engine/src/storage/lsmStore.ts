@@ -14,7 +14,7 @@
  * manifest is switched by rename; a log is deleted only after a manifest no longer needs it.
  */
 
-import { isKvError, kvError } from '../errors.ts';
+import { isDiskFailure, isKvError, kvError } from '../errors.ts';
 import { BlockCache } from './cache/blockCache.ts';
 import { applyCompaction } from './compaction/compaction.ts';
 import { type CompactionPlan, planCompaction, planFullCompaction, readOrder } from './compaction/plan.ts';
@@ -168,15 +168,15 @@ export class LsmStore {
 
   /**
    * An operator's flush or major compaction (the lab's inspector buttons): a failure, such as a full
-   * disk, is reported as a `storage.error` event rather than thrown, and the store keeps working.
+   * disk, is reported as a `storage.error` event rather than thrown, and the store keeps working; a
+   * damaged table is thrown (see `compactWhileDueReportingErrors`).
    */
   maintain(kind: 'flush' | 'compact'): void {
     try {
       if (kind === 'flush') this.flush();
       else this.compact();
     } catch (error) {
-      if (!isKvError(error)) throw error;
-      this.events.emit({ type: 'storage.error', code: error.code, message: error.message });
+      this.report(error);
     }
   }
 
@@ -345,14 +345,23 @@ export class LsmStore {
     }
   }
 
-  /** After a flush inside a write, a failed compaction must not fail the write: it is reported. */
+  /**
+   * After a flush inside a write, a failed compaction (a full disk) must not fail the write: it is
+   * reported. A damaged table is not: `KV_CORRUPTION` goes up to the node's driver, which replaces
+   * the disk (node/contract.ts), since the table's keys are no longer readable here.
+   */
   private compactWhileDueReportingErrors(): void {
     try {
       this.compactWhileDue();
     } catch (error) {
-      if (!isKvError(error)) throw error;
-      this.events.emit({ type: 'storage.error', code: error.code, message: error.message });
+      this.report(error);
     }
+  }
+
+  /** Emits a KvError other than `KV_CORRUPTION` as a `storage.error` event; throws anything else. */
+  private report(error: unknown): void {
+    if (!isKvError(error) || isDiskFailure(error)) throw error;
+    this.events.emit({ type: 'storage.error', code: error.code, message: error.message });
   }
 
   private runCompaction(plan: CompactionPlan): void {
