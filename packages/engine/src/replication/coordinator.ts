@@ -22,7 +22,7 @@ import type { Message } from '../protocol/messages.ts';
 import type { ConflictMode, ReadRepairMode } from '../scenario/types.ts';
 import type { Actor } from '../versioning/actor.ts';
 import { newVersion } from '../versioning/newVersion.ts';
-import type { Version } from '../versioning/siblings.ts';
+import { syncSiblings, type Version } from '../versioning/siblings.ts';
 import { emptyClock } from '../versioning/vectorClock.ts';
 import {
   describeQuorum,
@@ -182,8 +182,11 @@ export class Coordinator {
       this.host.reply(replyTo, failure(request, self, 'fail', refused), out);
       return;
     }
-    // Replicas get the new version with every sibling of ours it does not cover (see ReplicaPut).
-    const after = isReplica ? this.host.readLocal(request.key) : null;
+    // Replicas get the new version with every sibling of ours it does not cover (see ReplicaPut),
+    // even when we do not store it (a ring catching up): else a context read from them would cover
+    // our earlier dots unseen, and the next write would drop them (sloppy, after a wipe: seed 163).
+    const ours = this.settings.conflictMode === 'lww' ? [version] : syncSiblings(local, [version]);
+    const after = isReplica ? this.host.readLocal(request.key) : ours;
     const shipped = Array.isArray(after) ? after : [version];
     const write: PendingWrite = {
       kind: 'write',

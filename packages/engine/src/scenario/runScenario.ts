@@ -104,11 +104,12 @@ export function nodeConfigOf(scenario: Scenario): Record<string, unknown> {
     detector: cluster.detector,
     timeouts: cluster.timeouts,
   };
-  const { memtableBytes, compaction, compression } = cluster.storage;
+  const { memtableBytes, compaction, compression, blockCacheBytes } = cluster.storage;
   config.storage = {
     ...(memtableBytes !== undefined ? { memtableBytesMax: memtableBytes } : {}),
     ...(compaction !== undefined ? { compaction } : {}),
     ...(compression !== undefined ? { compression } : {}),
+    ...(blockCacheBytes !== undefined ? { blockCacheBytesMax: blockCacheBytes } : {}),
   };
   if (cluster.replicationPerDc !== undefined) config.replicationPerDc = cluster.replicationPerDc;
   if (cluster.clockEntriesMax !== undefined) config.clockEntriesMax = cluster.clockEntriesMax;

@@ -116,6 +116,12 @@ const cluster = closed({
     },
     compaction: { enum: [...compactionStrategies] },
     compression: { enum: [...compressionModes] },
+    blockCacheBytes: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 256 * 1024 * 1024,
+      description: 'the block cache of each node (default 8 MiB); 0 reads every block from its file',
+    },
   }),
   timeouts: closed({
     requestMs: milliseconds,

@@ -109,6 +109,8 @@ export interface StorageSpec {
   compaction?: (typeof compactionStrategies)[number];
   /** Which tables deflate their blocks: compaction output where it pays (auto), all, or none. */
   compression?: (typeof compressionModes)[number];
+  /** The block cache's size; a small one sends reads to the files (where a `corrupt` fault is found). */
+  blockCacheBytes?: number;
 }
 
 /** The autoscaler policy's settings (membership/autoscaler.ts) and how often the runner asks it. */

@@ -63,6 +63,8 @@ export class Nemesis {
   private lastChange: { node: NodeId; kind: 'join' | 'decommission'; seenBy: Set<NodeId> } | null = null;
   /** While a fault is applied: what else happened meanwhile (a disk failure found), logged after it. */
   private applying: AppliedFault[] | null = null;
+  /** The node being sent a decommission command, while it steps it. */
+  private asking: NodeId | null = null;
 
   constructor(
     private readonly sim: Simulation,
@@ -257,8 +259,10 @@ export class Nemesis {
     return this.afterWipe(node, `wipe ${node}: ${files.length} file(s) deleted, restarted empty`);
   }
 
+  /** A leaver wiped — also while it was being asked, its disk found damaged — is asked again. */
   private afterWipe(node: NodeId, wiped: string): string {
-    if (this.changing?.node !== node || this.changing.kind !== 'decommission') return wiped;
+    const leaving = this.changing?.node === node && this.changing.kind === 'decommission';
+    if (!leaving && this.asking !== node) return wiped;
     this.sim.schedule(this.sim.now + 500, 'decommission again', () => this.decommissionAgain(node));
     return `${wiped}; its decommission is asked again once it has rebuilt`;
   }
@@ -304,7 +308,9 @@ export class Nemesis {
   /** Sends `node` the decommission command; returns its refusal (`rebalance.refused`), or null. */
   private askToLeave(node: NodeId, force: boolean): string | null {
     this.refusal = null;
+    this.asking = node;
     this.sim.control(node, { decommission: true, force });
+    this.asking = null;
     const refusal = this.refusal as { node: string; error: string } | null;
     return refusal?.node === node ? refusal.error : null;
   }
