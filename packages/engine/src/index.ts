@@ -63,6 +63,7 @@ export * from './simulation/network.ts';
 export * from './simulation/simulation.ts';
 export * from './simulation/traceHash.ts';
 export * from './storage/events.ts';
+export * from './storage/files/bitRot.ts';
 export * from './storage/files/faultyFileSystem.ts';
 export * from './storage/files/fileSystem.ts';
 export * from './storage/files/fileSystemContract.ts';

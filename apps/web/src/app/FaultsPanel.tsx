@@ -178,6 +178,7 @@ const timelineKind: Record<FaultMarker['kind'], string> = {
   slow: 'slow',
   lossy: 'loss',
   wipe: 'wipe',
+  corrupt: 'corrupt',
   heal: 'heal',
   reset: 'wipe',
   settings: 'restart',

@@ -2,7 +2,8 @@
  * The node inspector (NodeInspector) of the selected node, from its latest polled snapshot: memtable,
  * commit log, SSTables by level with Bloom filter statistics, cache, compression, compaction, the
  * recovery of its last start, its membership view (who it believes alive) and the hints it holds,
- * with buttons that flush its memtable or compact its tables now (not while it is paused).
+ * with buttons that flush its memtable, compact its tables or flip a bit of one on disk (not while
+ * it is paused).
  * Below, what the worker's host loop did: how many writes each group commit made durable at once.
  */
 
@@ -88,6 +89,7 @@ export function InspectorPanel({
               : {
                   onFlush: () => void cluster.configureNode(id, { storage: 'flush' }),
                   onCompact: () => void cluster.configureNode(id, { storage: 'compact' }),
+                  onCorrupt: () => void cluster.corruptTable(id),
                 })}
           />
           <p className="muted small" data-testid="inspector-host">

@@ -89,6 +89,7 @@ export type FaultKind =
   | 'slow'
   | 'lossy'
   | 'wipe'
+  | 'corrupt'
   | 'heal'
   | 'reset'
   | 'settings'

@@ -80,6 +80,8 @@ export class LiveCluster {
       pushAllLinks: () => this.pushAllLinks(),
       enqueue: (batch) => this.enqueue(batch),
       died: (id, worker, message) => this.died(id, worker, message),
+      diskFailed: (id, worker, error) => this.diskFailed(id, worker, error),
+      diskReplaced: (id, error) => this.mark('wipe', diskFailedText(id, error), [id]),
     };
   }
 
@@ -145,11 +147,21 @@ export class LiveCluster {
   }
 
   /** Terminates the node and starts it on an empty disk: a permanent failure. */
-  wipe(id: NodeId): Promise<void> {
+  wipe(id: NodeId, why = `${id}'s disk wiped: it restarts empty`): Promise<void> {
     this.terminate(id);
-    this.mark('wipe', `${id}'s disk wiped: it restarts empty`, [id]);
+    this.mark('wipe', why, [id]);
     this.store.setState((s) => patchNode(s, id, { stored: 0, delivered: 0 }));
     return this.serially(() => this.startOne(id, true));
+  }
+
+  /**
+   * Bit rot on purpose (the inspector's button): one bit of the node's largest table flipped on disk.
+   * Its checksum finds it when the block is next read from the file — at the latest when the node
+   * restarts and its start-up scans read every table — and the node's disk is then replaced.
+   */
+  async corruptTable(id: NodeId): Promise<void> {
+    const hit = await this.running.get(id)?.api.corruptTable();
+    if (hit) this.mark('corrupt', `${id}: one bit flipped at byte ${hit.at} of table ${hit.table}`, [id]);
   }
 
   pause(id: NodeId): void {
@@ -392,6 +404,16 @@ export class LiveCluster {
     await start();
   }
 
+  /**
+   * The disk failure rule (engine node/contract.ts): the node found its files damaged (a checksum
+   * failed) and stopped; its disk is replaced, as an operator would: erased, and the node restarts
+   * empty and recovers as any wiped node.
+   */
+  private diskFailed(id: NodeId, worker: Worker, error: string): void {
+    if (this.running.get(id)?.worker !== worker) return;
+    void this.wipe(id, diskFailedText(id, error));
+  }
+
   private died(id: NodeId, worker: Worker, message: string): void {
     if (this.running.get(id)?.worker !== worker) return;
     this.terminate(id);
@@ -399,4 +421,9 @@ export class LiveCluster {
     this.store.setState((s) => setNodeStatus(s, id, 'crashed', sharedNow()));
     this.store.setState((s) => patchNode(s, id, { error: message }));
   }
+}
+
+/** The fault timeline's line when a node found its own files damaged and its disk was replaced. */
+function diskFailedText(id: NodeId, error: string): string {
+  return `${id} found its disk damaged (${error}): its disk is erased and it restarts empty`;
 }

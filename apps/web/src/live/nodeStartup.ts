@@ -40,6 +40,10 @@ export interface StartupContext {
   enqueue(batch: EventBatch): void;
   /** Called when the worker dies of an error. */
   died(id: NodeId, worker: Worker, message: string): void;
+  /** Called when the node found its own files damaged and stopped (engine node/contract.ts). */
+  diskFailed(id: NodeId, worker: Worker, error: string): void;
+  /** Called when the node found its files damaged while opening them, and its worker erased them. */
+  diskReplaced(id: NodeId, error: string): void;
 }
 
 /** Per-message events when the page draws each message (the link delay makes them visible). */
@@ -60,7 +64,11 @@ export async function spawnNode(
   worker.addEventListener('error', (e) => ctx.died(id, worker, e.message || 'worker error'));
   const api = Comlink.wrap<NodeWorkerApi>(worker);
   const events = new MessageChannel();
-  events.port1.onmessage = (e: MessageEvent<EventBatch>) => ctx.enqueue(e.data);
+  events.port1.onmessage = (e: MessageEvent<EventBatch>) => {
+    ctx.enqueue(e.data);
+    for (const event of e.data.events)
+      if (event.type === 'node.disk-failed') ctx.diskFailed(id, worker, event.error);
+  };
   const requests = new MessageChannel();
   const waiting = new Map<string, (reply: KvReply) => void>();
   requests.port1.onmessage = (e: MessageEvent<KvReply[]>) => {
@@ -136,6 +144,7 @@ function nodeConfig(store: LabStore, id: NodeId): Record<string, unknown> {
 function started(ctx: StartupContext, id: NodeId, worker: Worker, result: NodeStartResult): void {
   if (ctx.running.get(id)?.worker !== worker) return;
   recordStart(id, Date.now());
+  if (result.diskFailed) ctx.diskReplaced(id, result.diskFailed);
   const recovery = { ...result.recovery, recovered: result.recovered };
   ctx.store.setState((s) => patchNode(s, id, { backend: result.backend, recovery, status: 'up' }));
 }

@@ -41,6 +41,8 @@ export interface NodeStartResult {
   /** True when the node reopened existing files (a restart or a reload), false on an empty disk. */
   recovered: boolean;
   recovery: RecoverySummary;
+  /** Set when the node found its files damaged while opening them: its disk was replaced (erased). */
+  diskFailed?: string;
 }
 
 /** A client request as the page sends it to its coordinator. */
@@ -89,6 +91,8 @@ export type LinkTable = Record<string, LinkState>;
 
 export interface NodeWorkerApi {
   start(options: NodeStartOptions): Promise<NodeStartResult>;
+  /** Bit rot on purpose: one bit of the node's largest table flipped on disk; where, or null (no table). */
+  corruptTable(): { table: string; at: number } | null;
   /** Hands the worker its end of the channel to `peer`, replacing any earlier one. */
   connect(peer: NodeId, port: MessagePort): void;
   setLinks(table: LinkTable): void;

@@ -41,6 +41,7 @@ import {
   type Envelope,
   type FileSystem,
   healthyLink,
+  isDiskFailure,
   isKvError,
   type KvReply,
   type KvRequest,
@@ -212,6 +213,16 @@ export class LiveHost {
     this.node.close();
   }
 
+  /**
+   * The disk failure rule (engine node/contract.ts): the node found its own files damaged. It stops
+   * at once — what it held back for a commit never leaves — and tells the page, which replaces its
+   * disk (liveCluster.ts `diskFailed`).
+   */
+  private diskFailed(error: Error): void {
+    this.emit({ type: 'node.disk-failed', at: sharedNow(), node: this.node.id, error: error.message });
+    this.stop();
+  }
+
   /** Runs an input now, or holds it while the node is paused. */
   private input(run: () => void): void {
     if (!this.paused) {
@@ -245,7 +256,14 @@ export class LiveHost {
   private step(input: NodeInput): void {
     if (this.stopped) return;
     const t0 = performance.now();
-    const out = this.node.step(input);
+    let out: NodeOutput;
+    try {
+      out = this.node.step(input);
+    } catch (error) {
+      if (!isDiskFailure(error)) throw error;
+      this.diskFailed(error as Error);
+      return;
+    }
     if (hostTimeline.on) hostTimeline.mark('stepped');
     this.stats.steps++;
     const stepped = performance.now();

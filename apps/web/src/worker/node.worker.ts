@@ -13,7 +13,14 @@
  * the node's first messages find their peers connected.
  */
 
-import { createKvNode, type NodeId, Rng } from '@kvscope/engine';
+import {
+  createKvNode,
+  type FileSystem,
+  flipBitInLargestTable,
+  isDiskFailure,
+  type NodeId,
+  Rng,
+} from '@kvscope/engine';
 import * as Comlink from 'comlink';
 import type { ClientRequest, LinkTable, NodeStartOptions, NodeWorkerApi } from '../shared/workerApi.ts';
 import { sharedNow } from '../shared/workerApi.ts';
@@ -26,6 +33,7 @@ import type { OpfsFileSystem } from './storage/opfsFileSystem.ts';
 let host: LiveHost | null = null;
 let snapshotOf: (() => ReturnType<NodeWorkerApi['snapshot']>) | null = null;
 let closeFiles: (() => void) | null = null;
+let files: FileSystem | null = null;
 const earlyPorts = new Map<NodeId, MessagePort>();
 let earlyLinks: LinkTable = {};
 let earlyMessageEvents = true;
@@ -34,13 +42,27 @@ const api: NodeWorkerApi = {
   async start(options: NodeStartOptions) {
     const backend = chooseBackend();
     if (options.wipe) await wipeNodeFileSystem(options.id, backend);
-    const fs = await openNodeFileSystem(options.id, backend);
-    const recovered = fs.list().length > 0;
+    let fs = await openNodeFileSystem(options.id, backend);
     // Each start draws its own stream: an incarnation's random choices (a new actor name's epoch,
     // its range stream ids) must differ from the last one's. The lab is not replayed.
     const start = crypto.getRandomValues(new Uint32Array(1))[0] as number;
     const rng = new Rng(options.seed).fork(`node/${options.id}/${start}`);
-    const node = createKvNode({ id: options.id, peers: options.peers, rng, fs, config: options.config });
+    const open = () =>
+      createKvNode({ id: options.id, peers: options.peers, rng, fs, config: options.config });
+    let diskFailed: string | undefined;
+    let node: ReturnType<typeof createKvNode>;
+    try {
+      node = open();
+    } catch (error) {
+      // The disk failure rule (engine node/contract.ts), met while opening: the disk is replaced.
+      if (!isDiskFailure(error)) throw error;
+      diskFailed = (error as Error).message;
+      fs.close();
+      await wipeNodeFileSystem(options.id, backend);
+      fs = await openNodeFileSystem(options.id, backend);
+      node = open();
+    }
+    const recovered = fs.list().length > 0 && diskFailed === undefined;
     const live = new LiveHost(node, fs, options.events, rng, backend === 'opfs');
     host = live;
     host.setLinks(earlyLinks);
@@ -53,13 +75,17 @@ const api: NodeWorkerApi = {
       return { ...node.snapshot(sharedNow()), host: { ...live.stats, ...io, ...(timeline && { timeline }) } };
     };
     closeFiles = () => fs.close();
+    files = fs;
     const replies = new ReplyBatch(options.requests);
     options.requests.onmessage = (event: MessageEvent<ClientRequest[]>) => {
       for (const { request, traced } of event.data)
         void live.request(request, traced).then((reply) => replies.add(reply));
     };
     host.start(recovered);
-    return { backend, recovered, recovery: node.lsm.snapshot().recovery };
+    return { backend, recovered, recovery: node.lsm.snapshot().recovery, ...(diskFailed && { diskFailed }) };
+  },
+  corruptTable() {
+    return files ? flipBitInLargestTable(files) : null;
   },
   connect(peer, port) {
     if (host) host.connect(peer, port);

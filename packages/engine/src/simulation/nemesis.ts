@@ -34,6 +34,7 @@ import { nodeId as asNodeId, type NodeId } from '../protocol/ids.ts';
 import { linkKey } from '../protocol/transport.ts';
 import type { RingMember } from '../ring/ring.ts';
 import type { ClusterSpec, FaultEvent, LinkSelector } from '../scenario/types.ts';
+import { flipBitInLargestTable } from '../storage/files/bitRot.ts';
 import type { SimLinkConfig } from './network.ts';
 import type { Simulation } from './simulation.ts';
 
@@ -278,31 +279,11 @@ export class Nemesis {
     else this.log.push(entry);
   }
 
-  /**
-   * Media damage: one bit flipped a third of the way into the node's largest table (its data blocks
-   * come first), past the reach of a process's own checks until that block is read from the file
-   * again (a block cache may still hold it). A node with no table yet is left alone, with a sentence.
-   */
+  /** Media damage (storage/files/bitRot.ts); a node with no table yet is left alone, with a sentence. */
   private corrupt(node: NodeId): string {
-    const fs = this.sim.fileSystem(node);
-    const sizes = fs
-      .list()
-      .filter((name) => name.endsWith('.sst'))
-      .map((name) => {
-        const handle = fs.open(name);
-        const size = handle.size();
-        handle.close();
-        return { name, size };
-      });
-    const table = sizes.sort((a, b) => b.size - a.size || a.name.localeCompare(b.name))[0];
-    if (table === undefined) return `corrupt ${node} skipped: ${node} has no table on disk yet`;
-    const at = Math.floor(table.size / 3);
-    const handle = fs.open(table.name);
-    const [byte = 0] = handle.read(at, 1);
-    handle.write(at, Uint8Array.of(byte ^ 0x10));
-    handle.flush();
-    handle.close();
-    return `corrupt ${node}: one bit flipped at byte ${at} of table ${table.name}`;
+    const hit = flipBitInLargestTable(this.sim.fileSystem(node));
+    if (hit === null) return `corrupt ${node} skipped: ${node} has no table on disk yet`;
+    return `corrupt ${node}: one bit flipped at byte ${hit.at} of table ${hit.table}`;
   }
 
   /** Sends `node` the decommission command; returns its refusal (`rebalance.refused`), or null. */

@@ -17,6 +17,8 @@
  *   onFlush       optional: flush the memtable to a level-0 table now (a button in the Memtable
  *                 section; the lab's default memtable holds megabytes, so a class never fills it)
  *   onCompact     optional: merge every table into one now (a button in the Compaction section)
+ *   onCorrupt     optional: flip one bit of the largest table on disk, as bit rot would (a button
+ *                 in the Compaction section; found by a checksum when the block is next read)
  */
 
 import { formatCount, formatPercent, formatSize } from '../shared/format.ts';
@@ -40,6 +42,7 @@ export interface NodeInspectorProps {
   formatTime?: (at: number) => string;
   onFlush?: () => void;
   onCompact?: () => void;
+  onCorrupt?: () => void;
 }
 
 export function NodeInspector({
@@ -51,6 +54,7 @@ export function NodeInspector({
   formatTime,
   onFlush,
   onCompact,
+  onCorrupt,
 }: NodeInspectorProps) {
   const s = snapshot.storage;
   const time = (formatTime ?? ((at: number) => `${(at / 1000).toFixed(3)} s`))(snapshot.at);
@@ -125,6 +129,11 @@ export function NodeInspector({
           {onCompact ? (
             <ActionButton onClick={onCompact} disabled={tableCount(s) === 0} testId="inspector-compact">
               Compact all tables now
+            </ActionButton>
+          ) : null}{' '}
+          {onCorrupt ? (
+            <ActionButton onClick={onCorrupt} disabled={tableCount(s) === 0} testId="inspector-corrupt">
+              Flip a bit on disk (bit rot)
             </ActionButton>
           ) : null}
         </Section>

@@ -91,6 +91,10 @@ describe('describeEvent', () => {
       'replica-put #40 from n1 to n2 dropped: n2 is down',
     );
     expect(describeEvent(find(putTimesOut, 'node.crashed'))).toBe('n2 crashed');
+    const error = 'KV_CORRUPTION: table 000004.sst in n3: the block at offset 0 fails its checksum';
+    expect(describeEvent({ type: 'node.disk-failed', at: 0, node: n('n3'), error })).toBe(
+      `n3 found its own files damaged (${error}) and stopped: its disk is replaced, erased, and it restarts empty`,
+    );
     expect(
       describeEvent({ type: 'peer.silent', at: 0, node: n('n1'), peer: n('n3'), silentForMs: 2_500 }),
     ).toBe('n1 has not heard from n3 for 2,500 ms');

@@ -48,6 +48,8 @@ export function describeEvent(event: AnyEvent): string {
         : `${e.node} started on an empty disk`;
     case 'node.crashed':
       return `${e.node} crashed`;
+    case 'node.disk-failed':
+      return `${e.node} found its own files damaged (${e.error}) and stopped: its disk is replaced, erased, and it restarts empty`;
     case 'node.paused':
       return `${e.node} paused`;
     case 'node.resumed':

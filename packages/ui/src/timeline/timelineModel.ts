@@ -18,6 +18,7 @@ export type FaultKind =
   | 'cut'
   | 'heal'
   | 'wipe'
+  | 'corrupt'
   | 'slow'
   | 'loss'
   | 'skew'
@@ -51,6 +52,7 @@ export const faultStyles: Record<FaultKind, FaultStyle> = {
   cut: { shape: 'diamond', colour: '#8250df', glyph: '→', verb: 'one-way cut' },
   heal: { shape: 'circle', colour: '#0969da', glyph: '+', verb: 'heal' },
   wipe: { shape: 'square', colour: '#24292f', glyph: '∅', verb: 'wipe disk' },
+  corrupt: { shape: 'square', colour: '#9a6700', glyph: '≠', verb: 'corrupt table' },
   slow: { shape: 'triangle', colour: '#bc4c00', glyph: '~', verb: 'slow link' },
   loss: { shape: 'triangle', colour: '#bc4c00', glyph: '%', verb: 'lossy link' },
   skew: { shape: 'hexagon', colour: '#9a6700', glyph: '±', verb: 'clock skew' },
