@@ -43,6 +43,7 @@ const api: NodeWorkerApi = {
     const backend = chooseBackend();
     if (options.wipe) await wipeNodeFileSystem(options.id, backend);
     let fs = await openNodeFileSystem(options.id, backend);
+    let recovered = fs.list().length > 0;
     // Each start draws its own stream: an incarnation's random choices (a new actor name's epoch,
     // its range stream ids) must differ from the last one's. The lab is not replayed.
     const start = crypto.getRandomValues(new Uint32Array(1))[0] as number;
@@ -60,9 +61,9 @@ const api: NodeWorkerApi = {
       fs.close();
       await wipeNodeFileSystem(options.id, backend);
       fs = await openNodeFileSystem(options.id, backend);
+      recovered = false;
       node = open();
     }
-    const recovered = fs.list().length > 0 && diskFailed === undefined;
     const live = new LiveHost(node, fs, options.events, rng, backend === 'opfs');
     host = live;
     host.setLinks(earlyLinks);

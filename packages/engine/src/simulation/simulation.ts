@@ -33,24 +33,14 @@ import type { FileSystem } from '../storage/files/fileSystem.ts';
 import { MemoryFileSystem } from '../storage/files/memoryFileSystem.ts';
 import { EventQueue } from './eventQueue.ts';
 import { defaultLinkConfig, type SimLinkConfig, SimNetwork } from './network.ts';
+import { type AgendaItem, type Host, isCrashable, type NodeState, newHost } from './simHost.ts';
 import { TraceHash } from './traceHash.ts';
-
-export type NodeState = 'up' | 'crashed' | 'paused';
 
 /**
  * Timer wakes of one node at one simulated instant before the simulator calls it a livelock. A node
  * is woken at one instant a handful of times at most; a bug wakes it millions of times.
  */
 export const livelockWakesMax = 10_000;
-
-/** A file system the simulator can crash: the faulty backend implements this. */
-export interface CrashableFileSystem extends FileSystem {
-  crash(kind: 'process' | 'power'): void;
-}
-
-function isCrashable(fs: FileSystem): fs is CrashableFileSystem {
-  return typeof (fs as Partial<CrashableFileSystem>).crash === 'function';
-}
 
 export interface SimulationOptions {
   seed: number;
@@ -62,29 +52,7 @@ export interface SimulationOptions {
   fileSystem?: (id: NodeId) => FileSystem;
 }
 
-type AgendaItem =
-  | { kind: 'deliver'; envelope: Envelope }
-  | { kind: 'wake'; node: NodeId; incarnation: number }
-  | { kind: 'request'; node: NodeId; request: ClientRequest; onReply: (reply: ClientReply) => void }
-  | { kind: 'action'; label: string; run: () => void };
-
-interface Host {
-  id: NodeId;
-  node: StorageNode | null;
-  state: NodeState;
-  incarnation: number;
-  fs: FileSystem;
-  skewMs: number;
-  /** Inputs that arrived while paused, processed in order on resume. */
-  inbox: AgendaItem[];
-  wakeAt: number | null;
-  /** The instant of the node's last timer wake, and how many wakes in a row came at that instant. */
-  lastWakeTime: number;
-  wakesAtOneInstant: number;
-  pendingReplies: Map<string, (reply: ClientReply) => void>;
-  /** Settings of a node added while running (a joiner); the run's `config` otherwise. */
-  config?: Record<string, unknown>;
-}
+export type { CrashableFileSystem, NodeState } from './simHost.ts';
 
 export class Simulation {
   readonly seed: number;
@@ -125,21 +93,7 @@ export class Simulation {
   }
 
   private addHost(id: NodeId, config?: Record<string, unknown>): void {
-    const fs = this.options.fileSystem?.(id) ?? new MemoryFileSystem(`memory:${id}`);
-    const host: Host = {
-      id,
-      node: null,
-      state: 'crashed',
-      incarnation: 0,
-      fs,
-      skewMs: 0,
-      inbox: [],
-      wakeAt: null,
-      lastWakeTime: Number.NaN,
-      wakesAtOneInstant: 0,
-      pendingReplies: new Map(),
-    };
-    if (config !== undefined) host.config = config;
+    const host = newHost(id, this.options.fileSystem?.(id) ?? new MemoryFileSystem(`memory:${id}`), config);
     this.hosts.set(id, host);
     this.boot(host);
   }
