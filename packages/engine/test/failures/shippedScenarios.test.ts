@@ -7,7 +7,8 @@
  * replicas spread over both data centres (dc-outage), a join and a decommission finished under load
  * and the old owners cleaning up what they handed over (grow-and-shrink), small memtables flushed
  * and compacted by every node and two nodes recovered from their tables after a power loss
- * (power-loss-lsm). Prints each run's repair figures.
+ * (power-loss-lsm), and a table's rotten bit found at a restart and the node's disk replaced and
+ * rebuilt (bit-rot). Prints each run's repair figures.
  */
 
 import { readdirSync, readFileSync } from 'node:fs';
@@ -37,6 +38,15 @@ const promises: Record<string, (report: RunReport, events: readonly ClusterEvent
     expect(repair.hintsReplayed).toBe(repair.hintsStored);
     // The owner stored what the hints carried (a version.stored with cause 'hint-replay').
     expect(repair.storedByHintReplay).toBeGreaterThan(0);
+  },
+  'bit-rot': (report, events) => {
+    const log = report.faults.map((f) => f.description);
+    expect(log).toContainEqual(expect.stringMatching(/^n3 found its disk damaged \(KV_CORRUPTION: table /));
+    // Strict quorums: the replaced disk is filled again from the other replicas before reads.
+    const rebuilt = events.some(
+      (e) => e.type === 'rebalance.finished' && e.node === 'n3' && e.kind === 'rebuild',
+    );
+    expect(rebuilt).toBe(true);
   },
   'power-loss-lsm': (report) => {
     const storage = report.metrics.storage!;
