@@ -30,6 +30,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { VectorClock } from '@kvscope/engine';
 import { chromium, type Page } from 'playwright';
 import { build, preview } from 'vite';
 import { type Measure, reportResults } from '../../../packages/engine/nodejs/bench/results.ts';
@@ -213,6 +214,9 @@ async function allUp(page: Page, count = 5): Promise<void> {
  * The load comes from a driver in the page (every 10 ms, the requests due at 500/s through the
  * page's client, half reads, 200 keys), not from the lab's workload generator: that one schedules
  * one request per timer, and Chromium clamps chained timers to 4 ms, so it tops out near 250 ops/s.
+ * Puts carry the context of the key's last read or write, as the lab's workload does (workload.ts):
+ * blind puts to 200 keys, 250 a second, would each add a sibling, and the growing sibling sets
+ * (shipped whole with every replica write) would make the measure depend on how long it ran.
  * Also returns the events per second the workers sent the page (what the page must fold and draw).
  */
 async function sixteenNodes(page: Page, url: string): Promise<Sixteen> {
@@ -221,6 +225,7 @@ async function sixteenNodes(page: Page, url: string): Promise<Sixteen> {
   await page.evaluate(() => {
     const { client } = window.kvscope;
     const value = new Uint8Array(100).fill(5);
+    const contexts = new Map<string, VectorClock>();
     let i = 0;
     const t0 = performance.now();
     setInterval(() => {
@@ -228,8 +233,14 @@ async function sixteenNodes(page: Page, url: string): Promise<Sixteen> {
       const due = Math.floor((performance.now() - t0) / 2);
       for (; i < due; i++) {
         const key = `fps-${(i * 7919) % 200}`;
-        if (i % 2 === 0) void client.get(key, { record: false });
-        else void client.put(key, value, { record: false });
+        const context = contexts.get(key);
+        const reply =
+          i % 2 === 0
+            ? client.get(key, { record: false })
+            : client.put(key, value, { record: false, ...(context ? { context } : {}) });
+        void reply.then((r) => {
+          if (r.ok) contexts.set(key, r.type === 'get' ? r.context : r.clock);
+        });
       }
     }, 10);
   });

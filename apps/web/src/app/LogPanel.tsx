@@ -34,7 +34,7 @@ export function LogPanel({
       </h2>
       {!messageEventsFor(state.linkDelayMs) && (
         <p className="muted small" data-testid="log-counted">
-          Full speed: messages and ordinary version stores
+          Full speed: messages, ordinary version stores and commit-log syncs
           {state.workload.rate > workloadRecordRateMax
             ? `, and most steps of a workload faster than ${workloadRecordRateMax} ops/s (tallied in the header),`
             : ''}{' '}

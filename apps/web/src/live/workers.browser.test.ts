@@ -3,7 +3,7 @@
  * a MessageChannel, and OPFS sync access handles inside a worker. Then the live driver itself: three
  * key-value nodes started by `LiveCluster` on OPFS store a put and answer a get through the client.
  */
-import { nodeIds } from '@kvscope/engine';
+import { buildRing, type NodeId, nodeIds, preferenceList } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import { LabClient, textOf } from './labClient.ts';
 import { createLabStore } from './labStore.ts';
@@ -92,6 +92,38 @@ describe('workers in a real browser', () => {
       e.type === 'message.sent' && e.node === ids[0] && e.msg === 'replica-put';
     await expect.poll(() => store.getState().messages.filter(replicaPut).length).toBeGreaterThanOrEqual(2);
     await expect.poll(stores).toBeGreaterThanOrEqual(2);
+    cluster.stopAll();
+  });
+
+  it('leave out the trace events of an unrecorded request at the node it was forwarded to', async () => {
+    const ids = nodeIds(4);
+    const settings = { nodes: 4, n: 3, r: 2, w: 2, virtualNodes: 8, conflictMode: 'siblings' as const };
+    const store = createLabStore(ids, 0, settings);
+    const cluster = new LiveCluster(store, 9);
+    await cluster.startAll({ wipe: true });
+    const client = new LabClient(cluster, store);
+    // A coordinator that holds no replica of the key forwards the request to one that does.
+    const ring = buildRing(
+      ids.map((id) => ({ id })),
+      { virtualNodes: 8 },
+    );
+    const outsider = (key: string) => ids.find((id) => !preferenceList(ring, key, 3).nodes.includes(id));
+    const keys = ['plum', 'pear', 'quince', 'medlar', 'sloe', 'damson', 'greengage', 'apricot'];
+    const [quiet, loud] = keys.filter((key) => outsider(key) !== undefined);
+    if (!quiet || !loud) throw new Error('no two keys with a node outside their replicas');
+    const put = (key: string, record: boolean) =>
+      client.put(key, 'ripe', { coordinator: outsider(key) as NodeId, record });
+    expect(await put(quiet, false)).toMatchObject({ ok: true });
+    expect(await put(loud, true)).toMatchObject({ ok: true });
+    const traced = (key: string) => () =>
+      store
+        .getState()
+        .events.filter((e) => e.type.startsWith('request.') && 'key' in e && e.key === key)
+        .map((e) => `${e.type} at ${e.node}`);
+    // The recorded one is traced at both nodes (the control); the unrecorded one at neither.
+    await expect.poll(() => traced(loud)().length).toBe(3);
+    expect(traced(loud)()).toContain(`request.forwarded at ${outsider(loud)}`);
+    expect(traced(quiet)()).toEqual([]);
     cluster.stopAll();
   });
 });

@@ -6,7 +6,7 @@
 
 import type { ClusterEvent, NodeId } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
-import { FullSpeedEvents, untracedRequestsMax } from './fullSpeedEvents.ts';
+import { FullSpeedEvents, isUntraceNote, untracedRequestsMax } from './fullSpeedEvents.ts';
 
 const n1 = 'n1' as NodeId;
 const stored = (cause: 'coordinator' | 'replica' | 'read-repair' | 'hint-replay'): ClusterEvent => ({
@@ -53,6 +53,23 @@ describe('full-speed events', () => {
     expect(events.takeStored()).toBe(0);
   });
 
+  it('leaves out commit-log syncs but not the storage events that explain something', () => {
+    const events = new FullSpeedEvents();
+    const storage = (event: Extract<ClusterEvent, { type: 'storage' }>['event']): ClusterEvent => ({
+      type: 'storage',
+      ...{ at: 1, node: n1, event },
+    });
+    expect(events.absorbs(storage({ type: 'log.synced', file: '000001.log', records: 2, bytes: 90 }))).toBe(
+      true,
+    );
+    expect(events.absorbs(storage({ type: 'log.rotated', from: '000001.log', to: '000002.log' }))).toBe(
+      false,
+    );
+    expect(
+      events.absorbs(storage({ type: 'memtable.flushed', table: '000003.sst', entries: 9, bytes: 900 })),
+    ).toBe(false);
+  });
+
   it("leaves out an unrecorded request's trace events, but not its failure nor a recorded request's", () => {
     const events = new FullSpeedEvents();
     events.untrace('c1');
@@ -69,10 +86,22 @@ describe('full-speed events', () => {
         late: true,
       }),
     ).toBe(true);
+    const forwarded = (requestId: string): ClusterEvent => ({
+      type: 'request.forwarded',
+      ...{ at: 1, node: n1, requestId, key: 'fig', to: 'n2' as NodeId, opNumber: 1 },
+    });
+    expect(events.absorbs(forwarded('c1'))).toBe(true);
+    expect(events.absorbs(forwarded('c3'))).toBe(false);
     expect(events.absorbs(completed('c1', 'ok'))).toBe(true);
     expect(events.absorbs(completed('c2', 'fail'))).toBe(false);
     expect(events.absorbs(started('c3'))).toBe(false);
     expect(events.absorbs(completed('c3', 'ok'))).toBe(false);
+  });
+
+  it('tells an untrace note beside the envelopes on a peer port from an envelope', () => {
+    expect(isUntraceNote({ untrace: 'c1' })).toBe(true);
+    expect(isUntraceNote({ from: 'n1', to: 'n2', id: 1, body: { type: 'ping', seq: 1 } })).toBe(false);
+    expect(isUntraceNote(null)).toBe(false);
   });
 
   it('forgets the oldest unrecorded requests beyond its bound', () => {

@@ -60,7 +60,7 @@ import {
   type LinkTable,
   sharedNow,
 } from '../shared/workerApi.ts';
-import { FullSpeedEvents } from './fullSpeedEvents.ts';
+import { FullSpeedEvents, isUntraceNote } from './fullSpeedEvents.ts';
 import { freshHostStats, type HostStats } from './hostStats.ts';
 import { hostTimeline } from './hostTimeline.ts';
 import { MessageTally } from './messageTally.ts';
@@ -145,7 +145,11 @@ export class LiveHost {
     port.onmessage = (event: MessageEvent) => {
       const data: unknown = event.data;
       if (!Array.isArray(data)) this.receive(data);
-      else for (const raw of data) this.receive(raw);
+      else
+        for (const raw of data) {
+          if (isUntraceNote(raw)) this.fullSpeed.untrace(raw.untrace);
+          else this.receive(raw);
+        }
     };
   }
 
@@ -372,6 +376,9 @@ export class LiveHost {
       setTimeout(() => port.postMessage(envelope), link.delayMs);
       return;
     }
+    const { body } = envelope;
+    if (body.type === 'forward' && !this.messageEvents && this.fullSpeed.isUntraced(body.request.requestId))
+      this.outbox.add(port, { untrace: body.request.requestId });
     this.outbox.add(port, envelope);
   }
 

@@ -11,6 +11,7 @@
  */
 
 import type { Envelope } from '@kvscope/engine';
+import type { UntraceNote } from './fullSpeedEvents.ts';
 import { hostTimeline } from './hostTimeline.ts';
 
 /** What the outbox counts: envelopes sent, `postMessage` calls, and the milliseconds spent in them. */
@@ -21,17 +22,17 @@ export interface OutboxStats {
 }
 
 export class PeerOutbox {
-  private readonly queued = new Map<MessagePort, Envelope[]>();
+  private readonly queued = new Map<MessagePort, (Envelope | UntraceNote)[]>();
   private scheduled = false;
 
   constructor(private readonly stats: OutboxStats) {}
 
   /** Queues `envelope` for `port`; it leaves when the current task ends (or at the next `flush`). */
-  add(port: MessagePort, envelope: Envelope): void {
+  add(port: MessagePort, envelope: Envelope | UntraceNote): void {
     const list = this.queued.get(port);
     if (list) list.push(envelope);
     else this.queued.set(port, [envelope]);
-    this.stats.sends++;
+    if (!('untrace' in envelope)) this.stats.sends++;
     if (this.scheduled) return;
     this.scheduled = true;
     queueMicrotask(() => this.flush());
