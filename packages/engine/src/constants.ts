@@ -71,6 +71,13 @@ export const leveledL0TablesMax = 4;
 export const leveledL1BytesMax = 10 * 1024 * 1024;
 /** Leveled compaction: the deepest level. */
 export const leveledLevelsMax = 6;
+/**
+ * Scrubbing (storage/scrub.ts): a round re-reads and verifies this many table blocks from the file,
+ * once per interval of the store's clock. 16 blocks of 4 KiB a second is 64 KiB/s, so a node with a
+ * few MiB of tables is scrubbed within a minute or so at a cost too small to see beside its writes.
+ */
+export const scrubIntervalMs = 1_000;
+export const scrubBlocksPerRound = 16;
 /** Storage events kept between two drains; further ones are counted as dropped, never buffered without bound. */
 export const storageEventsMax = 10_000;
 /**

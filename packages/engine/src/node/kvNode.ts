@@ -177,6 +177,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
     this.antiEntropy.tick(now, out);
     this.forwarder.expire(now, out);
     this.rebalance.follow(now, out);
+    this.lsm.scrubIfDue(); // damage found is the disk failure rule's (contract.ts)
     this.drainStorageEvents(now, out);
     out.wakeAt = this.nextWake(now);
     return out;
@@ -391,6 +392,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
     next = earlier(next, this.forwarder.nextDeadline());
     next = earlier(next, this.handoff.deadline);
     next = earlier(next, this.antiEntropy.nextDeadline());
+    next = earlier(next, this.lsm.scrubDue);
     return earlier(next, this.rebalance.nextDeadline());
   }
 

@@ -180,6 +180,8 @@ export class StorageTally {
     recoveries: 0,
     logRecordsReplayed: 0,
     errors: 0,
+    scrubPasses: 0,
+    blocksScrubbed: 0,
   };
 
   observe(event: ClusterEvent): void {
@@ -194,6 +196,9 @@ export class StorageTally {
     } else if (e.type === 'recovery.done' && (e.logsReplayed > 0 || e.tables > 0)) {
       c.recoveries++;
       c.logRecordsReplayed += e.recordsReplayed;
+    } else if (e.type === 'scrub.passed') {
+      c.scrubPasses++;
+      c.blocksScrubbed += e.blocks;
     } else if (e.type === 'storage.error') c.errors++;
   }
 

@@ -64,6 +64,9 @@ export interface StorageMetrics {
   logRecordsReplayed: number;
   /** Storage errors a node reported (a full disk, a corrupt file). */
   errors: number;
+  /** Scrub passes completed (every table re-read and verified) and the blocks they verified. */
+  scrubPasses: number;
+  blocksScrubbed: number;
 }
 
 /** Counted from the nodes' events over the whole run (SPEC 1.6, TESTING T7). */

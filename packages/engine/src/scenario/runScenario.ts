@@ -104,12 +104,13 @@ export function nodeConfigOf(scenario: Scenario): Record<string, unknown> {
     detector: cluster.detector,
     timeouts: cluster.timeouts,
   };
-  const { memtableBytes, compaction, compression, blockCacheBytes } = cluster.storage;
+  const { memtableBytes, compaction, compression, blockCacheBytes, scrubIntervalMs } = cluster.storage;
   config.storage = {
     ...(memtableBytes !== undefined ? { memtableBytesMax: memtableBytes } : {}),
     ...(compaction !== undefined ? { compaction } : {}),
     ...(compression !== undefined ? { compression } : {}),
     ...(blockCacheBytes !== undefined ? { blockCacheBytesMax: blockCacheBytes } : {}),
+    ...(scrubIntervalMs !== undefined ? { scrubIntervalMs } : {}),
   };
   if (cluster.replicationPerDc !== undefined) config.replicationPerDc = cluster.replicationPerDc;
   if (cluster.clockEntriesMax !== undefined) config.clockEntriesMax = cluster.clockEntriesMax;

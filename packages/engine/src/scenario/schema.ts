@@ -122,6 +122,13 @@ const cluster = closed({
       maximum: 256 * 1024 * 1024,
       description: 'the block cache of each node (default 8 MiB); 0 reads every block from its file',
     },
+    scrubIntervalMs: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 3_600_000,
+      description:
+        'every this many ms each node re-reads 16 table blocks from its files and verifies them (default 1000); 0 never scrubs',
+    },
   }),
   timeouts: closed({
     requestMs: milliseconds,

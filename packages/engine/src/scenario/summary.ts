@@ -53,6 +53,6 @@ function storageLine(report: RunReport): string[] {
   if (!s || s.memtableFlushes + s.recoveries + s.errors === 0) return [];
   const mb = (s.tableBytesWritten / 1_048_576).toFixed(1);
   return [
-    `storage: memtable flushes ${s.memtableFlushes}, compactions ${s.compactions}, tables written ${s.tablesWritten} (${mb} MiB), recoveries from disk ${s.recoveries} (log records replayed ${s.logRecordsReplayed}), errors ${s.errors}`,
+    `storage: memtable flushes ${s.memtableFlushes}, compactions ${s.compactions}, tables written ${s.tablesWritten} (${mb} MiB), recoveries from disk ${s.recoveries} (log records replayed ${s.logRecordsReplayed}), scrub passes ${s.scrubPasses} (${s.blocksScrubbed} blocks verified), errors ${s.errors}`,
   ];
 }

@@ -111,6 +111,8 @@ export interface StorageSpec {
   compression?: (typeof compressionModes)[number];
   /** The block cache's size; a small one sends reads to the files (where a `corrupt` fault is found). */
   blockCacheBytes?: number;
+  /** How often each node scrubs a round of table blocks (storage/scrub.ts); 0 never. */
+  scrubIntervalMs?: number;
 }
 
 /** The autoscaler policy's settings (membership/autoscaler.ts) and how often the runner asks it. */

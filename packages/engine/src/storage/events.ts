@@ -59,6 +59,8 @@ export type StorageEvent =
       tables: number;
       orphansDeleted: string[];
     }
+  /** A scrub pass verified every table the store held (scrub.ts). */
+  | { type: 'scrub.passed'; tables: number; blocks: number; bytes: number }
   | { type: 'storage.error'; code: string; message: string }
   | { type: 'events.dropped'; count: number };
 

@@ -30,6 +30,7 @@ import { Memtable } from './memtable/memtable.ts';
 import { compactionPolicy, type LsmOptions, lsmOptions } from './options.ts';
 import { ReadPath } from './readPath.ts';
 import { recoverStore } from './recovery.ts';
+import { Scrubber } from './scrub.ts';
 import type { RecoverySummary, StorageSnapshot } from './snapshot.ts';
 import { TableBuilder, type TableBuildOptions } from './sstable/tableBuilder.ts';
 import { type TableMeta, tableFileName } from './sstable/tableFormat.ts';
@@ -63,6 +64,8 @@ export class LsmStore {
     compactionBytesRead: 0,
     compactionBytesWritten: 0,
   };
+  private readonly scrubber = new Scrubber();
+  private scrubDueAt: number;
   private closed = false;
 
   private constructor(
@@ -85,6 +88,7 @@ export class LsmStore {
     this.reads = new ReadPath(this.events, options.traceReads);
     this.reads.setTables(readOrder(this.manifest.tables).map((m) => this.tables.get(m.id) as TableReader));
     this.events.emit({ type: 'recovery.done', ...this.recovery, tables: this.tables.size });
+    this.scrubDueAt = options.clock.now() + options.scrubIntervalMs;
   }
 
   /** Opens the store in `fs`, recovering from its files (a new store when there are none). */
@@ -187,6 +191,24 @@ export class LsmStore {
     if (plan) this.runCompaction(plan);
   }
 
+  /**
+   * One scrub round (scrub.ts) when `scrubIntervalMs` has passed on the store's clock since the
+   * last; throws `KV_CORRUPTION` for damage found. The node calls it after every step.
+   */
+  scrubIfDue(): void {
+    const now = this.options.clock.now();
+    if (this.options.scrubIntervalMs <= 0 || now < this.scrubDueAt) return;
+    this.checkOpen();
+    this.scrubDueAt = now + this.options.scrubIntervalMs;
+    const pass = this.scrubber.step(this.tables, this.options.scrubBlocksPerRound);
+    if (pass) this.events.emit({ type: 'scrub.passed', ...pass });
+  }
+
+  /** When the next scrub round is due on the store's clock; null while there is nothing to scrub. */
+  get scrubDue(): number | null {
+    return this.options.scrubIntervalMs > 0 && this.tables.size > 0 ? this.scrubDueAt : null;
+  }
+
   snapshot(): StorageSnapshot {
     return buildSnapshot({
       label: this.fs.label,
@@ -199,6 +221,7 @@ export class LsmStore {
       cache: this.cache,
       counters: this.counters,
       recovery: this.recovery,
+      scrub: this.scrubber.counts,
     });
   }
 

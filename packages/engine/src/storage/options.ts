@@ -13,6 +13,8 @@ import {
   leveledLevelsMax,
   logBufferBytesMax,
   memtableBytesMax,
+  scrubBlocksPerRound,
+  scrubIntervalMs,
   storageEventsMax,
   storedEntryBytesMax,
   tableBytesTarget,
@@ -45,6 +47,12 @@ export interface LsmOptions {
   leveledL0TablesMax: number;
   leveledL1BytesMax: number;
   leveledLevelsMax: number;
+  /**
+   * Scrub the tables (scrub.ts): every `scrubIntervalMs` of `clock` (0: never), re-read and verify
+   * `scrubBlocksPerRound` blocks from the file.
+   */
+  scrubIntervalMs: number;
+  scrubBlocksPerRound: number;
   /** Compact automatically after each memtable flush (default true). */
   autoCompact: boolean;
   /** Emit one `read.traced` event per get, for the lab's read-path view (default false: hot path). */
@@ -76,6 +84,8 @@ export function lsmOptions(options: Partial<LsmOptions> = {}): LsmOptions {
     leveledL0TablesMax,
     leveledL1BytesMax,
     leveledLevelsMax,
+    scrubIntervalMs,
+    scrubBlocksPerRound,
     autoCompact: true,
     traceReads: false,
     eventsMax: storageEventsMax,

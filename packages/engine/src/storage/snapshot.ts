@@ -5,6 +5,7 @@
  */
 
 import type { CompactionStrategy } from './compaction/plan.ts';
+import type { ScrubCounts } from './scrub.ts';
 
 export interface TableSnapshot {
   id: number;
@@ -58,4 +59,6 @@ export interface StorageSnapshot {
     writeAmplification: number;
   };
   recovery: RecoverySummary;
+  /** Table blocks re-read and verified by scrubbing (scrub.ts); `intervalMs` 0 when it is off. */
+  scrub: ScrubCounts & { intervalMs: number; blocksPerRound: number };
 }

@@ -6,6 +6,7 @@
 import type { BlockCache } from './cache/blockCache.ts';
 import type { Memtable } from './memtable/memtable.ts';
 import type { LsmOptions } from './options.ts';
+import type { ScrubCounts } from './scrub.ts';
 import type { RecoverySummary, StorageSnapshot, TableSnapshot } from './snapshot.ts';
 import { tableFileName } from './sstable/tableFormat.ts';
 import type { TableReader } from './sstable/tableReader.ts';
@@ -66,6 +67,7 @@ export interface SnapshotParts {
   cache: BlockCache;
   counters: StoreCounters;
   recovery: RecoverySummary;
+  scrub: ScrubCounts;
 }
 
 export function buildSnapshot(p: SnapshotParts): StorageSnapshot {
@@ -112,5 +114,10 @@ export function buildSnapshot(p: SnapshotParts): StorageSnapshot {
       writeAmplification: writeAmplification(p.counters, p.log),
     },
     recovery: p.recovery,
+    scrub: {
+      ...p.scrub,
+      intervalMs: p.options.scrubIntervalMs,
+      blocksPerRound: p.options.scrubBlocksPerRound,
+    },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Media damage under load (the `corrupt` fault): one bit flipped in a node's largest table. The
- * block's checksum finds it when the block is next read from the file — by a get, a compaction or
- * the node's own scans, once its block cache no longer holds it — and the node's disk is replaced (node/contract.ts, the disk failure rule):
+ * block's checksum finds it when the block is next read from the file — by a get, a compaction, the
+ * node's own scans once its block cache no longer holds it, or the scrubber — and the node's disk is replaced (node/contract.ts, the disk failure rule):
  * erased, restarted empty, its ranges pulled back. Every promised property still holds.
  */
 import { describe, expect, it } from 'vitest';
@@ -35,6 +35,24 @@ describe('a corrupt table', () => {
         replay,
       ).toBe(true);
     expect(promisedViolations(report), replay).toEqual([]);
+  });
+
+  it('is found by the scrubber, with no restart, while its block cache still serves the block', () => {
+    // Scrubbing (storage/scrub.ts) re-reads 16 table blocks a second from the files, past the cache.
+    // The control: the same run without scrubbing never finds the damage, which stays on n3's disk.
+    const faults = [{ atMs: 9_000, type: 'corrupt', node: 'n3' }];
+    const found = (scrubIntervalMs: number) => {
+      const cluster = { quorum: 'strict', storage: { ...storage, scrubIntervalMs } };
+      const { report, replay } = run(kvScenario('disk-corruption-scrub', faults, { cluster }), 1);
+      expect(promisedViolations(report), replay).toEqual([]);
+      expect(report.faults[0]?.description, replay).toMatch(/^corrupt n3: one bit flipped/);
+      expect(report.metrics.storage?.scrubPasses ?? 0, replay).toBeGreaterThan(scrubIntervalMs > 0 ? 10 : -1);
+      return report.faults.some((f) =>
+        f.description.startsWith('n3 found its disk damaged (KV_CORRUPTION: table '),
+      );
+    };
+    expect(found(1_000)).toBe(true);
+    expect(found(0)).toBe(false);
   });
 
   it('found by a leaver handing its ranges over: it is wiped, rebuilt, asked again, and leaves', () => {

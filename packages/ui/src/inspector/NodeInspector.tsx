@@ -21,7 +21,7 @@
  *                 in the Compaction section; found by a checksum when the block is next read)
  */
 
-import { formatCount, formatPercent, formatSize } from '../shared/format.ts';
+import { formatCount, formatMs, formatPercent, formatSize } from '../shared/format.ts';
 import { InspectorTables } from './InspectorTables.tsx';
 import {
   type HintSummary,
@@ -130,7 +130,26 @@ export function NodeInspector({
             <ActionButton onClick={onCompact} disabled={tableCount(s) === 0} testId="inspector-compact">
               Compact all tables now
             </ActionButton>
-          ) : null}{' '}
+          ) : null}
+        </Section>
+        <Section title="Scrubbing (bit rot)" testId="inspector-scrub">
+          <p className="muted small" style={{ margin: '0 0 4px' }}>
+            Re-reads its tables from disk, past the cache, and checks every block's checksum. Damage found
+            means a failed disk: the node is erased and rebuilt from the other replicas.
+          </p>
+          {statGrid([
+            [
+              'rounds',
+              s.scrub.intervalMs > 0
+                ? `${formatCount(s.scrub.blocksPerRound)} blocks every ${formatMs(s.scrub.intervalMs)}`
+                : 'off',
+            ],
+            ['passes over every table', formatCount(s.scrub.passes)],
+            [
+              'verified',
+              `${formatCount(s.scrub.blocksVerified)} blocks, ${formatSize(s.scrub.bytesVerified)}`,
+            ],
+          ])}
           {onCorrupt ? (
             <ActionButton onClick={onCorrupt} disabled={tableCount(s) === 0} testId="inspector-corrupt">
               Flip a bit on disk (bit rot)

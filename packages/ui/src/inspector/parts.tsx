@@ -11,14 +11,17 @@ export function Section({
   title,
   children,
   highlight,
+  testId,
 }: {
   title: string;
   children: ReactNode;
   highlight?: boolean;
+  testId?: string;
 }) {
   return (
     <section
       aria-label={title}
+      data-testid={testId}
       style={{
         border: `${highlight ? 2 : 1}px solid ${highlight ? '#9a6700' : '#d0d7de'}`,
         background: highlight ? '#fff8c5' : '#ffffff',

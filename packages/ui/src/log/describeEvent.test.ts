@@ -81,6 +81,14 @@ describe('describeEvent', () => {
       'n2 recovered: replayed 517 records from 1 commit log, truncated 37 B of torn tail, opened 3 tables',
     );
     expect(lines).toContain('n2 restarted and recovered from its files');
+    const scrubbed = describeEvent({
+      type: 'storage',
+      ...{ at: 7_000, node: nodeId('n4') },
+      event: { type: 'scrub.passed', tables: 3, blocks: 41, bytes: 165_000 },
+    });
+    expect(scrubbed).toBe(
+      'n4 scrubbed every table: 3 tables, 41 blocks (161.1 KiB) re-read from disk, every checksum good',
+    );
   });
 
   it('describes messages, drops with their reason, and node lifecycle', () => {

@@ -141,6 +141,8 @@ export function describeStorage(s: StorageEvent): string {
       return describeRead(s);
     case 'recovery.done':
       return `recovered: replayed ${plural(s.recordsReplayed, 'record')} from ${plural(s.logsReplayed, 'commit log')}, truncated ${formatSize(s.truncatedBytes)} of torn tail, opened ${plural(s.tables, 'table')}${s.orphansDeleted.length ? `, deleted ${plural(s.orphansDeleted.length, 'orphan file')}` : ''}`;
+    case 'scrub.passed':
+      return `scrubbed every table: ${plural(s.tables, 'table')}, ${plural(s.blocks, 'block')} (${formatSize(s.bytes)}) re-read from disk, every checksum good`;
     case 'storage.error':
       return `storage error ${s.code}: ${s.message}`;
     case 'events.dropped':

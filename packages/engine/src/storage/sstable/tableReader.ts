@@ -90,6 +90,27 @@ export class TableReader {
     }
   }
 
+  /** What a scrub verifies, one at a time: each data block, then the footer, filter and index. */
+  get scrubUnits(): number {
+    return this.offsets.length + 1;
+  }
+
+  /**
+   * Re-reads scrub unit `unit` from the file, not the cache, and verifies its checksums (scrub.ts);
+   * returns the bytes read, or throws `KV_CORRUPTION` naming the file and offset.
+   */
+  scrub(unit: number): number {
+    if (unit < this.offsets.length) {
+      const length = this.lengths[unit] as number;
+      this.readVerified(this.offsets[unit] as number, length);
+      return length;
+    }
+    const footer = this.readFooter();
+    this.readVerified(footer.filterOffset, footer.filterLength);
+    this.readVerified(footer.indexOffset, footer.indexLength);
+    return footerBytes + footer.filterLength + footer.indexLength;
+  }
+
   close(): void {
     this.handle.close();
   }
