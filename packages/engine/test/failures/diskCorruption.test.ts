@@ -5,6 +5,9 @@
  * erased, restarted empty, its ranges pulled back. Every promised property still holds.
  */
 import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../../src/scenario/parseScenario.ts';
+import type { Scenario } from '../../src/scenario/types.ts';
+import { acknowledgedWritesKept, checkerConfigOf } from '../../src/simulation/checkers/checker.ts';
 import { run } from '../jepsen/harness.ts';
 import { kvScenario, promisedViolations } from './kvFailureHarness.ts';
 
@@ -35,6 +38,27 @@ describe('a corrupt table', () => {
         replay,
       ).toBe(true);
     expect(promisedViolations(report), replay).toEqual([]);
+    // Two damaged disks, as many as W, so no lost write is promised (see the next test); here the
+    // second came after the first had been rebuilt, and none was lost.
+    expect(
+      report.checkers.results.find((r) => r.property === 'P1'),
+      replay,
+    ).toMatchObject({
+      promised: false,
+      valid: true,
+    });
+  });
+
+  it('counts a damaged disk as a lost one: as many as W and no lost write is promised', () => {
+    // A sweep with a corrupt fault and the schedule's wipe (seeds 186, 388) lost acknowledged writes
+    // whose two copies were on the two disks lost within a few seconds, as two wipes can.
+    const config = (faults: Record<string, unknown>[]) =>
+      checkerConfigOf(parseScenario(kvScenario('disk-losses', faults)) as Scenario);
+    const corrupt = { atMs: 5_000, type: 'corrupt', node: 'n2' };
+    const wipe = { atMs: 6_000, type: 'wipe', node: 'n3' };
+    expect(config([corrupt]).wipes).toBe(1);
+    expect(acknowledgedWritesKept(config([corrupt]))).toBe(true);
+    expect(acknowledgedWritesKept(config([corrupt, wipe]))).toBe(false);
   });
 
   it('is found by the scrubber, with no restart, while its block cache still serves the block', () => {

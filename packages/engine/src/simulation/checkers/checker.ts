@@ -88,7 +88,10 @@ export interface CheckerConfig {
   finalReadsFromMs?: number;
   /** The clock pruning threshold (absent: `vectorClockEntriesMax`); see pruning.ts. */
   clockEntriesMax?: number;
-  /** Disks the run wipes: as many as W can erase every copy of an acknowledged write (lostWrites.ts). */
+  /**
+   * Disks the run wipes or damages (a `corrupt` fault: a node that finds its files damaged is erased,
+   * node/contract.ts): as many as W can erase every copy of an acknowledged write (lostWrites.ts).
+   */
   wipes?: number;
 }
 
@@ -128,7 +131,7 @@ export function checkerConfigOf(scenario: Scenario): CheckerConfig {
     ...(perDc === undefined ? {} : { dataCentres: { replicationPerDc: perDc, r, w } }),
     finalReadsFromMs: workload.durationMs + workload.settleMs,
     ...(cluster.clockEntriesMax === undefined ? {} : { clockEntriesMax: cluster.clockEntriesMax }),
-    wipes: scenario.faults.filter((fault) => fault.type === 'wipe').length,
+    wipes: scenario.faults.filter((fault) => fault.type === 'wipe' || fault.type === 'corrupt').length,
   };
 }
 
