@@ -15,6 +15,7 @@ import { LabClient } from './live/labClient.ts';
 import { createLabStore } from './live/labStore.ts';
 import { LiveCluster } from './live/liveCluster.ts';
 import { initialMembership, loadMembers } from './live/membership.ts';
+import { MetricsSampler } from './live/metrics.ts';
 import { loadSettings, settingsProblem } from './live/settings.ts';
 import { SnapshotPoller } from './live/snapshots.ts';
 import { Workload } from './live/workload.ts';
@@ -43,6 +44,7 @@ const snapshots = new SnapshotPoller(cluster, store);
 void cluster.startAll().then(() => {
   workload.start();
   snapshots.start();
+  new MetricsSampler(store).start();
   cluster.autoscaler.restore(); // a reload keeps the autoscaler as it was
 });
 window.addEventListener('pagehide', () => cluster.stopAll());

@@ -11,6 +11,7 @@ import { FaultTimeline, type FaultMarker as TimelineMarker } from '@kvscope/ui';
 import { useState } from 'react';
 import type { FaultMarker, LabState, Selection } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
+import { type MetricSample, metricSparklines } from '../live/metrics.ts';
 import { isPartitioned } from '../live/network.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 import { DataCentreFaults } from './DataCentreFaults.tsx';
@@ -160,6 +161,7 @@ export function FaultsPanel({
       </div>
       <Timeline
         markers={state.markers}
+        metrics={state.metrics}
         selected={state.selection}
         onSelect={(fault) => onSelect({ fault })}
       />
@@ -206,29 +208,37 @@ export function timelineMarkers(markers: readonly FaultMarker[], now: number): T
   });
 }
 
-/** The fault timeline: every fault injected, where it happened, on one time axis (FaultTimeline). */
+/**
+ * The fault timeline: every fault injected, where it happened, on one time axis (FaultTimeline),
+ * under plots of the requests answered and failed per second and the hints held (metrics.ts).
+ */
 export function Timeline({
   markers,
+  metrics,
   selected,
   onSelect,
 }: {
   markers: readonly FaultMarker[];
+  metrics: readonly MetricSample[];
   selected: { node: string | null; fault: number | null };
   onSelect: (seq: number) => void;
 }) {
   const now = sharedNow();
   const drawn = timelineMarkers(markers, now);
   const chosen = markers.find((m) => m.seq === selected.fault) ?? markers.at(-1);
+  const start = Math.min(markers[0]?.at ?? now, now - 30_000);
   return (
     <div data-testid="faults-timeline">
       <h3>Fault timeline</h3>
-      {markers.length === 0 ? (
+      {markers.length === 0 && (
         <p className="muted">No faults yet: kill a node, or split the network above.</p>
-      ) : (
+      )}
+      {(markers.length > 0 || metrics.length > 2) && (
         <>
           <FaultTimeline
             faults={drawn}
-            start={Math.min(markers[0]?.at ?? now, now - 30_000)}
+            sparklines={metricSparklines(metrics, start)}
+            start={start}
             end={now}
             now={now}
             selectedNode={selected.node}

@@ -20,6 +20,7 @@ import type { StorageBackend } from '../shared/workerApi.ts';
 import { type AutoscalerView, autoscalerOff } from './autoscaler.ts';
 import { initialMembership, type MembershipView } from './membership.ts';
 import type { MerkleExchange } from './merkleExchanges.ts';
+import type { MetricSample } from './metrics.ts';
 import { type NetworkFaults, noFaults } from './network.ts';
 import { type ClusterSettings, defaultSettings } from './settings.ts';
 
@@ -162,6 +163,8 @@ export interface LabState {
   keys: string[];
   workload: WorkloadSettings;
   ops: { ok: number; fail: number; info: number };
+  /** Once a second: outcomes and hints, for the fault timeline's plots (metrics.ts). */
+  metrics: MetricSample[];
   /** The ring's members as the engine reports them, and the join or departure in progress. */
   membership: MembershipView;
   autoscaler: AutoscalerView;
@@ -221,6 +224,7 @@ export function createLabStore(order: NodeId[], linkDelayMs: number, settings = 
     keys: [],
     workload: defaultWorkload,
     ops: { ok: 0, fail: 0, info: 0 },
+    metrics: [],
     membership: initialMembership(order),
     autoscaler: autoscalerOff,
     exchanges: [],
