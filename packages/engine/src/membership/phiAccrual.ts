@@ -28,13 +28,14 @@
  */
 
 import { phiStdDevMinMs, phiWindowSamplesMax } from '../constants.ts';
+import { exp, log10 } from '../portableMath.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { DetectorSettings, DetectorVerdict, Evidence, FailureDetector } from './failureDetector.ts';
 
 /** phi for a silence `y` standard deviations past the mean interval. */
 export function phiOfDeviation(y: number): number {
-  const e = Math.exp(-y * (1.5976 + 0.070566 * y * y));
-  return y > 0 ? -Math.log10(e / (1 + e)) : -Math.log10(1 - 1 / (1 + e));
+  const e = exp(-y * (1.5976 + 0.070566 * y * y)); // portable (portableMath.ts): the same verdicts everywhere
+  return y > 0 ? -log10(e / (1 + e)) : -log10(1 - 1 / (1 + e));
 }
 
 /** The deviation y* at which phi reaches `threshold` (phi grows with y). */

@@ -7,6 +7,8 @@
  * well-distributed enough for simulation; not for cryptography.
  */
 
+import { ln } from '../portableMath.ts';
+
 function splitmix32(state: number): [value: number, next: number] {
   const next = (state + 0x9e3779b9) | 0;
   let z = next;
@@ -93,7 +95,7 @@ export class Rng {
 
   /** Exponentially distributed with the given mean (inverse transform). */
   exponential(mean: number): number {
-    return -mean * Math.log(1 - this.float());
+    return -mean * ln(1 - this.float()); // portable: the same latency in Node and in the browser
   }
 
   pick<T>(items: readonly T[]): T {

@@ -10,6 +10,7 @@
  */
 
 import { kvError } from '../../errors.ts';
+import { ln } from '../../portableMath.ts';
 
 /** FNV-1a over the key's UTF-8 bytes, finished with murmur3's fmix32 for avalanche. */
 export function bloomHash(key: Uint8Array): number {
@@ -35,7 +36,7 @@ export class BloomFilter {
   /** An empty filter for `keyCount` keys at false-positive rate `rate`. */
   static forKeys(keyCount: number, rate: number): BloomFilter {
     const n = Math.max(1, keyCount);
-    const bitCount = Math.max(64, Math.ceil((-n * Math.log(rate)) / (Math.LN2 * Math.LN2)));
+    const bitCount = Math.max(64, Math.ceil((-n * ln(rate)) / (Math.LN2 * Math.LN2)));
     const hashes = Math.min(30, Math.max(1, Math.round((bitCount / n) * Math.LN2)));
     return new BloomFilter(new Uint8Array(Math.ceil(bitCount / 8)), hashes);
   }
