@@ -15,7 +15,7 @@
 
 import { buildRing, extendedPreferenceList, type NodeId } from '@kvscope/engine';
 import type { Flight } from '@kvscope/ui';
-import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, lazy, Suspense, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import { flightDrawDelayMinMs } from '../live/foldEvents.ts';
 import { beliefMatrix, nodeVerdict, unavailableNodes } from '../live/gossip.ts';
@@ -37,7 +37,12 @@ import { TracePanel } from './TracePanel.tsx';
 import { useDisplayClock } from './useDisplayClock.ts';
 import { useReducedMotion } from './useReducedMotion.ts';
 
-const tabs = ['Trace', 'Inspector', 'Gossip', 'Merkle', 'Log', 'Faults', 'Settings'] as const;
+/** The scenario runner, loaded when its tab is first opened: it bundles the shipped scenario files. */
+const ScenariosPanel = lazy(() =>
+  import('./ScenariosPanel.tsx').then((m) => ({ default: m.ScenariosPanel })),
+);
+
+const tabs = ['Trace', 'Inspector', 'Gossip', 'Merkle', 'Log', 'Faults', 'Settings', 'Runs'] as const;
 type Tab = (typeof tabs)[number];
 
 /** Per-link messages per second, sampled every second from the store's counts (full speed only). */
@@ -159,6 +164,11 @@ export function App({ store, cluster, client, workload }: Props) {
             {tab === 'Log' && <LogPanel state={state} onSelect={onSelect} />}
             {tab === 'Faults' && <FaultsPanel state={state} cluster={cluster} onSelect={onSelect} />}
             {tab === 'Settings' && <SettingsPanel state={state} cluster={cluster} />}
+            {tab === 'Runs' && (
+              <Suspense fallback={<p className="muted">Loading the scenario runner…</p>}>
+                <ScenariosPanel />
+              </Suspense>
+            )}
           </div>
         </div>
       </div>

@@ -1,0 +1,48 @@
+/**
+ * The Runs tab (SPEC §3: the lab loads the same scenario files and exports its runs in the same
+ * format): a shipped scenario run in the page's simulator gives the trace hash the engine gives in
+ * Node for the same file and seed, and its report downloads; a file of the user's that asks for the
+ * impossible gets its problem named, field first. Screenshot: test-results/e2e/lab-runs.png.
+ */
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { isKvError, parseScenarioText, runScenario } from '../../../packages/engine/src/index.ts';
+import { open, shot, watchConsole } from './labPage.ts';
+
+test('a shipped scenario runs in the page as on the command line, and an impossible one is refused', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, '?delay=0&workload=off');
+  await page.getByTestId('tab-runs').click();
+  await page.getByTestId('scenario-select').selectOption({ label: 'jepsen-set' });
+  await page.getByTestId('scenario-seed').fill('7');
+  await page.getByTestId('scenario-run').click();
+  await expect(page.getByTestId('scenario-verdict')).toHaveText('Every promised property held.', {
+    timeout: 30_000,
+  });
+  // The same file and seed in Node, through the engine the command line runs.
+  const scenario = parseScenarioText(readFileSync('public/scenarios/jepsen-set.json', 'utf8'));
+  if (isKvError(scenario)) throw scenario;
+  const inNode = runScenario(scenario, { seed: 7 });
+  if (isKvError(inNode)) throw inNode;
+  await expect(page.getByTestId('scenario-trace-hash')).toHaveText(inNode.traceHash);
+  await expect(page.getByTestId('scenario-summary')).toContainText(
+    'replay: npx kvscope run public/scenarios/jepsen-set.json --seed 7',
+  );
+  const download = page.waitForEvent('download');
+  await page.getByTestId('scenario-download').click();
+  const report = JSON.parse(readFileSync(await (await download).path(), 'utf8'));
+  expect(report).toMatchObject({ name: 'jepsen-set', seed: 7, traceHash: inNode.traceHash, valid: true });
+  expect(report.history).toHaveLength(inNode.history.length);
+  await shot(page, 'lab-runs');
+  await page.getByTestId('scenario-file').setInputFiles({
+    name: 'too-many-replicas.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ name: 'too-many-replicas', cluster: { nodes: 5, n: 3, r: 4 } })),
+  });
+  await page.getByTestId('scenario-run').click();
+  await expect(page.getByTestId('scenario-error')).toContainText('KV_INVALID_SCENARIO: cluster.r:');
+  await expect(page.getByTestId('scenario-result')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,161 @@
+/**
+ * The Runs tab: run a scenario file in the deterministic simulator, in the browser, beside the
+ * live cluster and apart from it — a shipped one (public/scenarios) or the user's own — and read
+ * the same summary `npx kvscope run` prints (checker verdicts, metrics, faults, the replay command)
+ * and download the same report. An invalid file gets its problems listed, each naming its field.
+ */
+
+import { useEffect, useMemo, useState } from 'react';
+import { runScenarioJob, type ScenarioResult } from '../scenarios/scenarioJob.ts';
+import { shippedScenarios } from '../scenarios/shippedScenarios.ts';
+
+interface Chosen {
+  text: string;
+  path: string;
+  label: string;
+}
+
+export function ScenariosPanel() {
+  const shipped = useMemo(shippedScenarios, []);
+  const [chosen, setChosen] = useState<Chosen | null>(() => shipped[0] ?? null);
+  const [seed, setSeed] = useState('');
+  const [running, setRunning] = useState(false);
+  const [result, setResult] = useState<ScenarioResult | null>(null);
+  const seedProblem = seed !== '' && !/^\d{1,10}$/.test(seed.trim()) ? 'a seed is a whole number' : null;
+
+  const run = async () => {
+    if (!chosen || seedProblem) return;
+    setRunning(true);
+    setResult(null);
+    const job = { text: chosen.text, path: chosen.path, ...(seed.trim() ? { seed: Number(seed) } : {}) };
+    setResult(await runScenarioJob(job));
+    setRunning(false);
+  };
+
+  const openFile = async (file: File | undefined) => {
+    if (!file) return;
+    setChosen({ text: await file.text(), path: file.name, label: file.name });
+    setResult(null);
+  };
+
+  return (
+    <section className="panel" aria-label="Scenarios" data-testid="scenarios-panel">
+      <h2>Run a scenario</h2>
+      <p className="muted small">
+        Runs a scenario file in the deterministic simulator, here in your browser and apart from the live
+        cluster: the same engine and checkers as <code>npx kvscope run</code>, so the same seed gives the same
+        history.
+      </p>
+      <div className="form-row">
+        <label>
+          Shipped{' '}
+          <select
+            data-testid="scenario-select"
+            value={shipped.some((s) => s.path === chosen?.path) ? chosen?.path : ''}
+            onChange={(e) => {
+              setChosen(shipped.find((s) => s.path === e.target.value) ?? null);
+              setResult(null);
+            }}
+          >
+            {!shipped.some((s) => s.path === chosen?.path) && <option value="">(your file)</option>}
+            {shipped.map((s) => (
+              <option key={s.path} value={s.path}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>{' '}
+        <label>
+          or your file{' '}
+          <input
+            type="file"
+            className="scenario-file"
+            accept=".json,application/json"
+            data-testid="scenario-file"
+            onChange={(e) => void openFile(e.target.files?.[0])}
+          />
+        </label>
+      </div>
+      {chosen && <p className="small">{describe(chosen)}</p>}
+      <div className="form-row">
+        <label>
+          Seed{' '}
+          <input
+            size={10}
+            inputMode="numeric"
+            placeholder="the file's"
+            value={seed}
+            onChange={(e) => setSeed(e.target.value)}
+            data-testid="scenario-seed"
+          />
+        </label>{' '}
+        <button
+          type="button"
+          disabled={!chosen || running || !!seedProblem}
+          onClick={() => void run()}
+          data-testid="scenario-run"
+        >
+          {running ? 'Running…' : 'Run'}
+        </button>{' '}
+        {seedProblem && <span role="alert">{seedProblem}</span>}
+      </div>
+      {result && <Result result={result} />}
+    </section>
+  );
+}
+
+/** The file's own description, when it parses and has one. */
+function describe(chosen: Chosen): string {
+  try {
+    const description = (JSON.parse(chosen.text) as { description?: unknown }).description;
+    return typeof description === 'string' ? description : chosen.label;
+  } catch {
+    return chosen.label;
+  }
+}
+
+function Result({ result }: { result: ScenarioResult }) {
+  if (!result.ok)
+    return (
+      <div role="alert" data-testid="scenario-error">
+        <p>
+          <strong>{result.code}</strong>: {result.message}
+        </p>
+        {result.problems.length > 1 && (
+          <ul className="small">
+            {result.problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        )}
+      </div>
+    );
+  return <Report result={result} />;
+}
+
+function Report({ result }: { result: Extract<ScenarioResult, { ok: true }> }) {
+  const href = useMemo(
+    () => URL.createObjectURL(new Blob([result.report], { type: 'application/json' })),
+    [result.report],
+  );
+  useEffect(() => () => URL.revokeObjectURL(href), [href]);
+  return (
+    <div data-testid="scenario-result">
+      <p>
+        <strong data-testid="scenario-verdict">
+          {result.valid ? 'Every promised property held.' : 'A promised property was violated.'}
+        </strong>{' '}
+        <span className="muted small">
+          seed {result.seed} · {Math.round(result.wallMs).toLocaleString('en-US')} ms · trace hash{' '}
+          <code data-testid="scenario-trace-hash">{result.traceHash}</code>
+        </span>{' '}
+        <a href={href} download={`${result.name}-seed${result.seed}.json`} data-testid="scenario-download">
+          Download the report
+        </a>
+      </p>
+      <pre className="scenario-summary" data-testid="scenario-summary">
+        {result.summary}
+      </pre>
+    </div>
+  );
+}
