@@ -1,7 +1,7 @@
 /**
  * The Runs tab (SPEC §3: the lab loads the same scenario files and exports its runs in the same
  * format): a shipped scenario run in the page's simulator gives the trace hash the engine gives in
- * Node for the same file and seed, and its report downloads; a file of the user's that asks for the
+ * Node for the same file and seed, its report downloads, and its link runs it again; a file of the user's that asks for the
  * impossible gets its problem named, field first. Screenshot: test-results/e2e/lab-runs.png.
  */
 import { readFileSync } from 'node:fs';
@@ -36,6 +36,10 @@ test('a shipped scenario runs in the page as on the command line, and an impossi
   expect(report).toMatchObject({ name: 'jepsen-set', seed: 7, traceHash: inNode.traceHash, valid: true });
   expect(report.history).toHaveLength(inNode.history.length);
   await shot(page, 'lab-runs');
+  // A run is shared as a link: opened, it runs the same scenario and seed again.
+  await page.getByTestId('scenario-link').click();
+  await expect(page).toHaveURL(/[?&]run=jepsen-set&seed=7$/);
+  await expect(page.getByTestId('scenario-trace-hash')).toHaveText(inNode.traceHash, { timeout: 30_000 });
   await page.getByTestId('scenario-file').setInputFiles({
     name: 'too-many-replicas.json',
     mimeType: 'application/json',

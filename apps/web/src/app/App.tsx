@@ -93,11 +93,14 @@ interface Props {
   workload: Workload;
 }
 
+/** A `?run=<scenario>` link opens the Runs tab on that scenario (ScenariosPanel.tsx). */
+const linkedRun = () => new URLSearchParams(location.search).has('run');
+
 export function App({ store, cluster, client, workload }: Props) {
   const state = useStore(store);
   const displayNow = useDisplayClock(store);
   const reducedMotion = useReducedMotion();
-  const [tab, setTab] = useState<Tab>('Trace');
+  const [tab, setTab] = useState<Tab>(linkedRun() ? 'Runs' : 'Trace');
   const rates = useLinkRates(store, state.linkDelayMs < flightDrawDelayMinMs);
   const { selection, order, nodes, snapshots, settings } = state;
   const onSelect = (patch: Partial<Selection>) => store.setState((s) => select(s, patch));

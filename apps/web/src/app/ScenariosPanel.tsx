@@ -1,4 +1,7 @@
 /**
+ * A run is shared as a link: `?run=<shipped scenario>&seed=N` opens this tab on that scenario and
+ * seed and runs it; the tab shows the link for the run on screen ("Link to this run").
+ *
  * The Runs tab: run a scenario file in the deterministic simulator, in the browser, beside the
  * live cluster and apart from it — a shipped one (public/scenarios) or the user's own — and read
  * the same summary `npx kvscope run` prints (checker verdicts, metrics, faults, the replay command)
@@ -15,10 +18,20 @@ interface Chosen {
   label: string;
 }
 
+/** The shipped scenario and seed a `?run=…&seed=…` link names, if any. */
+function linked(shipped: readonly Chosen[]): { chosen: Chosen; seed: string } | null {
+  const params = new URLSearchParams(location.search);
+  const chosen = shipped.find((s) => s.label === params.get('run'));
+  return chosen
+    ? { chosen, seed: /^\d{1,10}$/.test(params.get('seed') ?? '') ? (params.get('seed') as string) : '' }
+    : null;
+}
+
 export function ScenariosPanel() {
   const shipped = useMemo(shippedScenarios, []);
-  const [chosen, setChosen] = useState<Chosen | null>(() => shipped[0] ?? null);
-  const [seed, setSeed] = useState('');
+  const link = useMemo(() => linked(shipped), [shipped]);
+  const [chosen, setChosen] = useState<Chosen | null>(() => link?.chosen ?? shipped[0] ?? null);
+  const [seed, setSeed] = useState(link?.seed ?? '');
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<ScenarioResult | null>(null);
   const seedProblem = seed !== '' && !/^\d{1,10}$/.test(seed.trim()) ? 'a seed is a whole number' : null;
@@ -31,6 +44,12 @@ export function ScenariosPanel() {
     setResult(await runScenarioJob(job));
     setRunning(false);
   };
+
+  // A link to a run runs it once, as soon as the tab opens.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only on the first render
+  useEffect(() => {
+    if (link) void run();
+  }, []);
 
   const openFile = async (file: File | undefined) => {
     if (!file) return;
@@ -100,6 +119,14 @@ export function ScenariosPanel() {
         {seedProblem && <span role="alert">{seedProblem}</span>}
       </div>
       {result && <Result result={result} />}
+      {result?.ok && shipped.some((s) => s.path === chosen?.path) && (
+        <p className="small">
+          <a href={runLink(chosen?.label ?? '', result.seed)} data-testid="scenario-link">
+            Link to this run
+          </a>{' '}
+          <span className="muted">(the same scenario and seed, run again wherever it is opened)</span>
+        </p>
+      )}
     </section>
   );
 }
@@ -158,4 +185,11 @@ function Report({ result }: { result: Extract<ScenarioResult, { ok: true }> }) {
       </pre>
     </div>
   );
+}
+
+function runLink(label: string, seed: number): string {
+  const url = new URL(location.href);
+  url.searchParams.set('run', label);
+  url.searchParams.set('seed', String(seed));
+  return url.toString();
 }
