@@ -257,9 +257,16 @@ test('a table damaged on disk is found by the scrubber: the node gets a new disk
   await expect(page.getByTestId('inspector-scrub')).toContainText('16 blocks every 1,000 ms');
   await page.getByTestId('inspector-corrupt').click();
   await page.getByTestId('tab-faults').click();
-  const flipped = page.getByTestId('fault-selected');
-  await expect(flipped).toContainText(/n2: one bit flipped at byte \d+ of table/, { timeout: 5_000 });
-  const damaged = /table (\d+\.sst)/.exec((await flipped.textContent()) ?? '')?.[1];
+  // The flip's marker (the scrubber may find the damage before the page shows the flip).
+  const flipped = await page.waitForFunction(
+    () =>
+      window.kvscope.store
+        .getState()
+        .markers.find((m) => /^n2: one bit flipped at byte \d+ of table/.test(m.label))?.label,
+    undefined,
+    { timeout: 5_000 },
+  );
+  const damaged = /table (\d+\.sst)/.exec(String(await flipped.jsonValue()))?.[1];
   expect(damaged).toMatch(/^\d+\.sst$/);
   await expect(page.getByTestId('faults-timeline')).toContainText(
     `n2 found its disk damaged (KV_CORRUPTION: table ${damaged}`,
