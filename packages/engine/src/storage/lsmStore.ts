@@ -64,8 +64,7 @@ export class LsmStore {
     compactionBytesRead: 0,
     compactionBytesWritten: 0,
   };
-  private readonly scrubber = new Scrubber();
-  private scrubDueAt: number;
+  private readonly scrubber: Scrubber;
   private closed = false;
 
   private constructor(
@@ -88,7 +87,7 @@ export class LsmStore {
     this.reads = new ReadPath(this.events, options.traceReads);
     this.reads.setTables(readOrder(this.manifest.tables).map((m) => this.tables.get(m.id) as TableReader));
     this.events.emit({ type: 'recovery.done', ...this.recovery, tables: this.tables.size });
-    this.scrubDueAt = options.clock.now() + options.scrubIntervalMs;
+    this.scrubber = new Scrubber(options.scrubIntervalMs, options.scrubBlocksPerRound, options.clock.now());
   }
 
   /** Opens the store in `fs`, recovering from its files (a new store when there are none). */
@@ -191,22 +190,15 @@ export class LsmStore {
     if (plan) this.runCompaction(plan);
   }
 
-  /**
-   * One scrub round (scrub.ts) when `scrubIntervalMs` has passed on the store's clock since the
-   * last; throws `KV_CORRUPTION` for damage found. The node calls it after every step.
-   */
+  /** A scrub round (scrub.ts) if one is due on the store's clock; damage found throws `KV_CORRUPTION`. */
   scrubIfDue(): void {
-    const now = this.options.clock.now();
-    if (this.options.scrubIntervalMs <= 0 || now < this.scrubDueAt) return;
-    this.checkOpen();
-    this.scrubDueAt = now + this.options.scrubIntervalMs;
-    const pass = this.scrubber.step(this.tables, this.options.scrubBlocksPerRound);
+    const pass = this.scrubber.roundIfDue(this.options.clock.now(), this.tables);
     if (pass) this.events.emit({ type: 'scrub.passed', ...pass });
   }
 
   /** When the next scrub round is due on the store's clock; null while there is nothing to scrub. */
   get scrubDue(): number | null {
-    return this.options.scrubIntervalMs > 0 && this.tables.size > 0 ? this.scrubDueAt : null;
+    return this.scrubber.dueAt(this.tables.size);
   }
 
   snapshot(): StorageSnapshot {

@@ -33,9 +33,31 @@ export class Scrubber {
   private table = -1;
   private unit = 0;
   private pass: ScrubPass = { tables: 0, blocks: 0, bytes: 0 };
+  private nextAt: number;
+
+  /** A round of `blocksPerRound` blocks every `intervalMs` (0: never), the first one interval after `now`. */
+  constructor(
+    private readonly intervalMs: number,
+    private readonly blocksPerRound: number,
+    now: number,
+  ) {
+    this.nextAt = now + intervalMs;
+  }
+
+  /** When the next round is due; null when scrubbing is off or there is no table to scrub. */
+  dueAt(tableCount: number): number | null {
+    return this.intervalMs > 0 && tableCount > 0 ? this.nextAt : null;
+  }
+
+  /** Runs a round if one is due at `now`; returns the pass it completed, if it completed one. */
+  roundIfDue(now: number, tables: ReadonlyMap<number, TableReader>): ScrubPass | null {
+    if (this.intervalMs <= 0 || now < this.nextAt) return null;
+    this.nextAt = now + this.intervalMs;
+    return this.step(tables, this.blocksPerRound);
+  }
 
   /** Verifies up to `blocksMax` units; returns the pass it completed, if it completed one. */
-  step(tables: ReadonlyMap<number, TableReader>, blocksMax: number): ScrubPass | null {
+  private step(tables: ReadonlyMap<number, TableReader>, blocksMax: number): ScrubPass | null {
     let budget = blocksMax;
     while (budget > 0) {
       const reader = this.current(tables);
