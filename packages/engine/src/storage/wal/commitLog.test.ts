@@ -82,6 +82,25 @@ describe('commit log', () => {
     expect(() => replayed(fs)).toThrow(/KV_CORRUPTION: log 000001.log in faulty: the record at offset 0/);
   });
 
+  it('a flipped bit in a record length that runs past the end is KV_CORRUPTION, not a torn tail', () => {
+    // Read as a tear, the rot would have dropped every record after the first, acknowledged or not.
+    for (const bit of [3, 6]) {
+      const { fs, log } = logWith(5);
+      log.sync();
+      fs.flipBit(logFileName(1), 4 + 2, bit); // the first record's length field, third byte
+      expect(() => replayed(fs)).toThrow(
+        /KV_CORRUPTION: log 000001.log in faulty: the record at offset 0 has a damaged length/,
+      );
+    }
+    // A real tear (the last write cut short) is still a tear.
+    const { fs, log } = logWith(5);
+    log.sync();
+    for (let i = 6; i <= 8; i++) log.append(entry(i), encodeKey(`key-${i}`));
+    log.writeOut();
+    fs.crash('power', 'tear');
+    expect(replayed(fs).keys.slice(0, 5)).toEqual(['key-1', 'key-2', 'key-3', 'key-4', 'key-5']);
+  });
+
   it('a damaged last record is dropped as a torn tail, never returned', () => {
     const { fs, log } = logWith(3);
     log.sync();

@@ -3,14 +3,18 @@
  * or fails its checksum, and truncate the file there — a torn tail is what a crash during an
  * unsynced write leaves (SPEC 1.8: "truncates a torn tail"). A record that fails its checksum but
  * is followed by more non-zero bytes is damage, not a tear: that is `KV_CORRUPTION`, naming the file
- * and offset, because silently dropping the records after it would lose acknowledged writes.
+ * and offset, because silently dropping the records after it would lose acknowledged writes. So is
+ * a record whose length runs past the end but whose checksum matches once one bit of its length is
+ * flipped back: rot in the length field, which read as a tear would drop every record after it.
  * The replayed log is flushed: what a reopened store shows must survive the next power loss.
  */
 
 import { kvError } from '../../errors.ts';
 import type { FileSystem } from '../files/fileSystem.ts';
+import { readU32, writeU32 } from '../format/bytes.ts';
+import { crc32c } from '../format/crc32c.ts';
 import type { Entry } from '../format/entry.ts';
-import { readLogRecord } from './logRecord.ts';
+import { logHeaderBytes, readLogRecord } from './logRecord.ts';
 
 export interface LogReplay {
   records: number;
@@ -23,6 +27,23 @@ function allZero(bytes: Uint8Array, from: number): boolean {
   return true;
 }
 
+/** True when the record at `at` is whole and checks out with one bit of its length flipped back. */
+function lengthRotted(bytes: Uint8Array, at: number): boolean {
+  if (at + logHeaderBytes > bytes.length) return false;
+  const length = readU32(bytes, at + 4);
+  const stored = readU32(bytes, at);
+  for (let bit = 0; bit < 32; bit++) {
+    const candidate = (length ^ (1 << bit)) >>> 0;
+    const end = at + logHeaderBytes + candidate;
+    if (end > bytes.length) continue;
+    // The checksum covers the length field: check the record with the length it had.
+    const record = bytes.slice(at + 4, end);
+    writeU32(record, 0, candidate);
+    if (crc32c(record) === stored) return true;
+  }
+  return false;
+}
+
 export function replayLog(fs: FileSystem, name: string, apply: (entry: Entry) => void): LogReplay {
   const handle = fs.open(name);
   try {
@@ -32,7 +53,15 @@ export function replayLog(fs: FileSystem, name: string, apply: (entry: Entry) =>
     let maxSeq = 0;
     while (at < bytes.length) {
       const read = readLogRecord(bytes, at);
-      if (read.status === 'incomplete') break;
+      if (read.status === 'incomplete') {
+        if (lengthRotted(bytes, at)) {
+          throw kvError(
+            'KV_CORRUPTION',
+            `log ${name} in ${fs.label}: the record at offset ${at} has a damaged length (one bit flipped)`,
+          );
+        }
+        break;
+      }
       if (read.status === 'bad') {
         if (!allZero(bytes, read.next)) {
           throw kvError(
