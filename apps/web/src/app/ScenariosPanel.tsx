@@ -18,13 +18,17 @@ interface Chosen {
   label: string;
 }
 
+/** A seed as the command line takes it (`--seed`): a whole number from 0 to 4294967295. */
+function isSeed(text: string): boolean {
+  return /^\d{1,10}$/.test(text) && Number(text) <= 0xffffffff;
+}
+
 /** The shipped scenario and seed a `?run=…&seed=…` link names, if any. */
 function linked(shipped: readonly Chosen[]): { chosen: Chosen; seed: string } | null {
   const params = new URLSearchParams(location.search);
   const chosen = shipped.find((s) => s.label === params.get('run'));
-  return chosen
-    ? { chosen, seed: /^\d{1,10}$/.test(params.get('seed') ?? '') ? (params.get('seed') as string) : '' }
-    : null;
+  const seed = params.get('seed') ?? '';
+  return chosen ? { chosen, seed: isSeed(seed) ? seed : '' } : null;
 }
 
 export function ScenariosPanel() {
@@ -34,7 +38,8 @@ export function ScenariosPanel() {
   const [seed, setSeed] = useState(link?.seed ?? '');
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<ScenarioResult | null>(null);
-  const seedProblem = seed !== '' && !/^\d{1,10}$/.test(seed.trim()) ? 'a seed is a whole number' : null;
+  const seedProblem =
+    seed.trim() !== '' && !isSeed(seed.trim()) ? 'a seed is a whole number from 0 to 4294967295' : null;
 
   const run = async () => {
     if (!chosen || seedProblem) return;
