@@ -108,6 +108,9 @@ function phasesOf(put: TimedPut, window: Mark[]): Record<string, number | undefi
     written?: number;
     flush?: number;
     flushed?: number;
+    post?: number;
+    posted?: number;
+    stepped?: number;
   } | null = null;
   for (const node of new Set(window.map((m) => m.node))) {
     if (node === c) continue;
@@ -124,10 +127,14 @@ function phasesOf(put: TimedPut, window: Mark[]): Record<string, number | undefi
       written: first(window, node, 'written', rSync),
       flush: first(window, node, 'flush', rSync),
       flushed: first(window, node, 'flushed', rSync),
+      stepped: first(window, node, 'stepped', arrived),
+      post: first(window, node, 'post', rSynced),
+      posted: first(window, node, 'posted', rSynced),
     };
   }
   return {
     'C: request arrives': request,
+    'C: stepped': first(window, c, 'stepped', request),
     'C: posts the replica-puts': post,
     'C: posted': first(window, c, 'posted', post),
     'C: sync starts': sync,
@@ -137,12 +144,16 @@ function phasesOf(put: TimedPut, window: Mark[]): Record<string, number | undefi
     'C: flushed': first(window, c, 'flushed', sync),
     'C: sync ends': synced,
     'R: replica-put arrives': replica?.arrived,
+    'R: stepped': replica?.stepped,
     'R: sync starts': replica?.sync,
     'R: write': replica?.write,
     'R: written': replica?.written,
     'R: flush': replica?.flush,
     'R: flushed': replica?.flushed,
     'R: sync ends': replica?.synced,
+    'R: posts the ack': replica?.post,
+    'R: ack posted': replica?.posted,
+    'C: an ack arrives': first(window, c, 'message', request, 'replica-put-ack'),
     'C: first message after its sync': first(window, c, 'message', synced),
     'C: reply released': first(window, c, 'reply', request),
     'page: reply received': put.end,
