@@ -328,8 +328,8 @@ test('keyboard only, with reduced motion: reach the client, the kill buttons and
   // Enter on the focused tab bar: arrow keys move between tabs, Enter/Space are native buttons.
   await page.getByTestId('tab-trace').focus();
   await page.keyboard.press('ArrowRight');
-  await expect(page.getByTestId('tab-inspector')).toBeFocused();
-  await expect(page.getByTestId('tab-inspector')).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('tab-versions')).toBeFocused();
+  await expect(page.getByTestId('tab-versions')).toHaveAttribute('aria-selected', 'true');
   await page.getByTestId('kill-n5').focus();
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('status-n5')).toHaveText('crashed');

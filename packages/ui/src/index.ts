@@ -32,3 +32,5 @@ export * from './timeline/FaultTimeline.tsx';
 export * from './timeline/timelineModel.ts';
 export * from './trace/RequestTrace.tsx';
 export * from './trace/traceModel.ts';
+export * from './versions/VersionGraphView.tsx';
+export * from './versions/versionGraph.ts';

@@ -2,7 +2,7 @@
  * The lab's page, laid out for a projector (1280×720 and up):
  *
  *   ┌ kvscope · network speed · workload ─────────────────────────────────────────────┐
- *   │ Cluster (nodes, messages)   │ Client: put / get / delete  │ [Trace|Inspector|Gossip│
+ *   │ Cluster (nodes, messages)   │ Client: put / get / delete  │ [Trace|Versions|Inspec…│
  *   │ nodes table: Kill / Restart │ Hash ring (tokens, keys,    │  |Merkle|Log|Faults|…] │
  *   │ Pause / Wipe                │  the key's replicas)        │  one tab at a time     │
  *   └──────────────────────────────────────────────────────────────────────────────────┘
@@ -36,13 +36,24 @@ import { RunControls, SettingsPanel } from './SettingsPanel.tsx';
 import { TracePanel } from './TracePanel.tsx';
 import { useDisplayClock } from './useDisplayClock.ts';
 import { useReducedMotion } from './useReducedMotion.ts';
+import { VersionsPanel } from './VersionsPanel.tsx';
 
 /** The scenario runner, loaded when its tab is first opened: it bundles the shipped scenario files. */
 const ScenariosPanel = lazy(() =>
   import('./ScenariosPanel.tsx').then((m) => ({ default: m.ScenariosPanel })),
 );
 
-const tabs = ['Trace', 'Inspector', 'Gossip', 'Merkle', 'Log', 'Faults', 'Settings', 'Runs'] as const;
+const tabs = [
+  'Trace',
+  'Versions',
+  'Inspector',
+  'Gossip',
+  'Merkle',
+  'Log',
+  'Faults',
+  'Settings',
+  'Runs',
+] as const;
 type Tab = (typeof tabs)[number];
 
 /** Per-link messages per second, sampled every second from the store's counts (full speed only). */
@@ -161,6 +172,14 @@ export function App({ store, cluster, client, workload }: Props) {
           <TabBar tab={tab} onTab={setTab} />
           <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
             {tab === 'Trace' && <TracePanel state={state} onSelect={onSelect} />}
+            {tab === 'Versions' && (
+              <VersionsPanel
+                state={state}
+                cluster={cluster}
+                client={client}
+                onRequest={(requestId, key) => onSelect({ requestId, key })}
+              />
+            )}
             {tab === 'Inspector' && <InspectorPanel state={state} cluster={cluster} id={selection.node} />}
             {tab === 'Gossip' && <GossipPanel state={state} onSelect={onSelect} />}
             {tab === 'Merkle' && <MerklePanel state={state} cluster={cluster} />}

@@ -17,7 +17,7 @@
  */
 
 import type { KvReply, KvRequest, NodeId } from '@kvscope/engine';
-import type { EventBatch } from '../shared/workerApi.ts';
+import type { EventBatch, StoredVersions } from '../shared/workerApi.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 import { LiveAutoscaler } from './autoscaler.ts';
 import { assignDataCentres, dataCentreMap, interDcDelayMs, layoutChanged } from './dataCentres.ts';
@@ -124,6 +124,11 @@ export class LiveCluster {
 
   snapshot(id: NodeId) {
     return this.running.get(id)?.api.snapshot() ?? Promise.resolve(null);
+  }
+
+  /** What `id` has stored for `key` now (null when its worker is not running). */
+  storedVersions(id: NodeId, key: string): Promise<StoredVersions | null> {
+    return this.running.get(id)?.api.storedVersions(key) ?? Promise.resolve(null);
   }
 
   /** Terminates the node's worker: a crash, with no chance to clean up. */

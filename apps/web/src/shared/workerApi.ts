@@ -12,6 +12,7 @@ import type {
   NodeId,
   NodeSnapshot,
   RecoverySummary,
+  Version,
 } from '@kvscope/engine';
 
 /** Where a node keeps its files: OPFS (sync access handles) or the IndexedDB fallback. */
@@ -89,6 +90,9 @@ export interface MessageCounts {
 /** Outgoing link faults, keyed by destination node. Missing peers are healthy links. */
 export type LinkTable = Record<string, LinkState>;
 
+/** One replica's versions of a key (`NodeWorkerApi.storedVersions`), or why it could not read them. */
+export type StoredVersions = { stored: Version[]; hinted: Version[] } | { error: string };
+
 export interface NodeWorkerApi {
   start(options: NodeStartOptions): Promise<NodeStartResult>;
   /** Bit rot on purpose: one bit of the node's largest table flipped on disk; where, or null (no table). */
@@ -109,6 +113,12 @@ export interface NodeWorkerApi {
   /** Settings that change while running (the request timeout, with the network speed). */
   configure(patch: Record<string, unknown>): void;
   snapshot(): NodeSnapshot | null;
+  /**
+   * What this replica has stored for `key` right now (read from its own store, no quorum, no
+   * messages): the versions view's look into each replica (app/VersionsPanel.tsx). `hinted`: the
+   * versions it holds for another replica as hints. Null before the node has started.
+   */
+  storedVersions(key: string): StoredVersions | null;
   /** Closes the node's files cleanly (a graceful stop, unlike terminating the worker). */
   stop(): void;
 }

@@ -18,6 +18,7 @@ import {
   type FileSystem,
   flipBitInLargestTable,
   isDiskFailure,
+  isKvError,
   type NodeId,
   Rng,
 } from '@kvscope/engine';
@@ -32,6 +33,7 @@ import type { OpfsFileSystem } from './storage/opfsFileSystem.ts';
 
 let host: LiveHost | null = null;
 let snapshotOf: (() => ReturnType<NodeWorkerApi['snapshot']>) | null = null;
+let storedOf: NodeWorkerApi['storedVersions'] | null = null;
 let closeFiles: (() => void) | null = null;
 let files: FileSystem | null = null;
 const earlyPorts = new Map<NodeId, MessagePort>();
@@ -75,6 +77,11 @@ const api: NodeWorkerApi = {
       const timeline = hostTimeline.recorded();
       return { ...node.snapshot(sharedNow()), host: { ...live.stats, ...io, ...(timeline && { timeline }) } };
     };
+    storedOf = (key) => {
+      const stored = node.store.read(key);
+      if (isKvError(stored)) return { error: `${stored.code}: ${stored.message}` };
+      return { stored, hinted: [...node.handoff.hints.versionsForKey(key)] };
+    };
     closeFiles = () => fs.close();
     files = fs;
     const replies = new ReplyBatch(options.requests);
@@ -115,6 +122,9 @@ const api: NodeWorkerApi = {
   },
   snapshot() {
     return snapshotOf?.() ?? null;
+  },
+  storedVersions(key) {
+    return storedOf?.(key) ?? null;
   },
   stop() {
     host?.stop();
