@@ -13,6 +13,7 @@
  * Workers are reached with the page's CDP session in non-flattened auto-attach mode
  * (`Target.sendMessageToTarget`): Playwright gives no CDP session for a dedicated worker.
  *
+ * `--in-flight <n>` keeps n puts in flight instead of 64 (1: where a lone put's time goes).
  * `--timeline` profiles latency instead: puts one at a time with every worker's host timeline on,
  * and when each phase of a put happened (lab.timeline.ts); `--puts <n>` sets how many (default 1500).
  */
@@ -35,6 +36,9 @@ const timelineMode = process.argv.includes('--timeline');
 const putsArg = process.argv.indexOf('--puts');
 const timelinePuts = putsArg > 0 ? Number(process.argv[putsArg + 1]) : 1_500;
 const samplingUs = 200;
+/** Puts kept in flight while profiling (`--in-flight <n>`; 1 profiles a lone put's latency). */
+const inFlightArg = process.argv.indexOf('--in-flight');
+const inFlight = inFlightArg > 0 ? Number(process.argv[inFlightArg + 1]) : 64;
 /** The host's paths whose inclusive time is printed (function names in the unminified build). */
 const paths = [
   'groupCommit',
@@ -107,23 +111,27 @@ async function allUp(page: Page): Promise<void> {
   );
 }
 
-/** Keeps 64 partition-aware puts in flight for `ms`; returns the puts acknowledged. */
-function putsInFlight(page: Page, ms: number): Promise<number> {
-  return page.evaluate(async (ms) => {
-    const { client } = window.kvscope;
-    const value = new Uint8Array(100).fill(7);
-    let done = 0;
-    let next = 0;
-    const end = performance.now() + ms;
-    const lane = async () => {
-      while (performance.now() < end) {
-        const key = `tp-${next++ % 10_000}`;
-        if ((await client.put(key, value, { coordinator: client.replicaOf(key), record: false })).ok) done++;
-      }
-    };
-    await Promise.all(Array.from({ length: 64 }, lane));
-    return done;
-  }, ms);
+/** Keeps `lanes` partition-aware puts in flight for `ms`; returns the puts acknowledged. */
+function putsInFlight(page: Page, ms: number, lanes: number): Promise<number> {
+  return page.evaluate(
+    async ({ ms, lanes }) => {
+      const { client } = window.kvscope;
+      const value = new Uint8Array(100).fill(7);
+      let done = 0;
+      let next = 0;
+      const end = performance.now() + ms;
+      const lane = async () => {
+        while (performance.now() < end) {
+          const key = `tp-${next++ % 10_000}`;
+          if ((await client.put(key, value, { coordinator: client.replicaOf(key), record: false })).ok)
+            done++;
+        }
+      };
+      await Promise.all(Array.from({ length: lanes }, lane));
+      return done;
+    },
+    { ms, lanes },
+  );
 }
 
 /** Self and inclusive microseconds per function (`name:line`), summed over the profiles. */
@@ -208,12 +216,14 @@ async function run(): Promise<void> {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.setSamplingInterval', { interval: samplingUs });
     await cdp.send('Profiler.start');
-    const puts = await putsInFlight(page, loadMs);
+    const puts = await putsInFlight(page, loadMs, inFlight);
     const pageProfile = (await cdp.send('Profiler.stop')).profile as unknown as Profile;
     const workerProfiles: Profile[] = [];
     for (const id of nodes)
       workerProfiles.push(((await workers.call(id, 'Profiler.stop')) as { profile: Profile }).profile);
-    console.log(`${puts} puts in ${loadMs} ms (${((puts * 1000) / loadMs).toFixed(0)}/s) while profiling`);
+    console.log(
+      `${puts} puts in ${loadMs} ms (${((puts * 1000) / loadMs).toFixed(0)}/s, ${inFlight} in flight) while profiling`,
+    );
     print('page main thread', [pageProfile]);
     print(`${nodes.length} node workers`, workerProfiles);
     mkdirSync(outDir, { recursive: true });
