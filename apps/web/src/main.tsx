@@ -44,7 +44,7 @@ const snapshots = new SnapshotPoller(cluster, store);
 void cluster.startAll().then(() => {
   workload.start();
   snapshots.start();
-  new MetricsSampler(store).start();
+  new MetricsSampler(store, client.answered).start();
   cluster.autoscaler.restore(); // a reload keeps the autoscaler as it was
 });
 window.addEventListener('pagehide', () => cluster.stopAll());

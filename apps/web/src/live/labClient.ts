@@ -30,6 +30,7 @@ import { placementFor } from './dataCentres.ts';
 import { Deadlines } from './deadlines.ts';
 import { finishRequest, type LabStore, recordRequest } from './labStore.ts';
 import type { LiveCluster } from './liveCluster.ts';
+import { RequestWindow } from './metrics.ts';
 import { requestTimeoutFor } from './settings.ts';
 
 export interface RequestOptions {
@@ -66,6 +67,8 @@ export class LabClient {
   /** Outcomes of unrecorded requests not yet added to the store's tally. */
   private readonly untallied = { ok: 0, fail: 0, info: 0 };
   private tallyTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Latencies and sibling counts of the answered requests, for the metrics plots (metrics.ts). */
+  readonly answered = new RequestWindow();
 
   constructor(
     private readonly cluster: LiveCluster,
@@ -141,6 +144,7 @@ export class LabClient {
       );
     }
     const timeoutMs = options.timeoutMs ?? 2 * requestTimeoutFor(this.store.getState().linkDelayMs) + 500;
+    const sentAt = performance.now();
     const reply = await new Promise<KvReply>((resolve) => {
       const deadline = this.deadlines.add(performance.now() + timeoutMs, () => {
         const why = `${coordinator} did not answer within ${timeoutMs} ms (the client gave up)`;
@@ -156,6 +160,8 @@ export class LabClient {
           settle(failed(sent, coordinator, 'fail', String((error as Error).message ?? error))),
         );
     });
+    if (reply.ok)
+      this.answered.add(performance.now() - sentAt, reply.type === 'get' ? reply.siblings.length : null);
     return this.finish(reply, record);
   }
 

@@ -1,7 +1,9 @@
 /**
- * Metrics over time (SPEC §2: "throughput, availability, hint backlog … as plots"): once a second
- * the page samples what it already counts — the client's outcomes (recorded requests and the tally
- * of unrecorded ones) and the hints the nodes hold — and keeps the last two minutes. The fault
+ * Metrics over time (SPEC §2: "throughput, latency percentiles, availability, siblings, hint backlog
+ * … as plots"): once a second the page samples what it already counts — the client's outcomes
+ * (recorded requests and the tally of unrecorded ones), the latencies of the requests answered in
+ * that second and how many of its reads returned siblings (the client's `RequestWindow`), and the
+ * hints the nodes hold — and keeps the last two minutes. The fault
  * timeline draws them as sparklines above the faults on the same time axis, so the dip in answered
  * requests after a kill, the failures of a strict quorum during a partition, and a hint backlog
  * building up and draining after the heal line up with the faults that caused them.
@@ -21,16 +23,66 @@ export interface MetricSample {
   failed: number;
   /** Hints held by every node for every owner. */
   hints: number;
+  /** Latency percentiles (ms) of the requests answered ok since the last sample; null: none. */
+  p50: number | null;
+  p99: number | null;
+  /** Share of the gets answered ok since the last sample that returned siblings; null: none. */
+  siblingReads: number | null;
+}
+
+/** What the client saw since the last sample (RequestWindow.take). */
+export interface WindowFigures {
+  p50: number | null;
+  p99: number | null;
+  siblingReads: number | null;
+}
+
+const noRequests: WindowFigures = { p50: null, p99: null, siblingReads: null };
+
+/** Latencies beyond this many in one sampling period are not kept (the percentiles use the first). */
+export const windowLatenciesMax = 20_000;
+
+/**
+ * The requests the client had answered since the last sample: their latencies, and how many gets
+ * returned more than one version. The client adds every answered request; the sampler takes them.
+ */
+export class RequestWindow {
+  private latencies: number[] = [];
+  private reads = 0;
+  private readsWithSiblings = 0;
+
+  /** An answered request: its latency, and for a get how many versions it returned. */
+  add(latencyMs: number, versions: number | null): void {
+    if (this.latencies.length < windowLatenciesMax) this.latencies.push(latencyMs);
+    if (versions === null) return;
+    this.reads++;
+    if (versions > 1) this.readsWithSiblings++;
+  }
+
+  /** The figures since the last `take`, and a fresh window. */
+  take(): WindowFigures {
+    const sorted = this.latencies.sort((a, b) => a - b);
+    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null;
+    const figures = {
+      p50: at(0.5),
+      p99: at(0.99),
+      siblingReads: this.reads > 0 ? this.readsWithSiblings / this.reads : null,
+    };
+    this.latencies = [];
+    this.reads = this.readsWithSiblings = 0;
+    return figures;
+  }
 }
 
 export const metricSampleMs = 1_000;
 /** Two minutes of samples. */
 export const metricSamplesMax = 120;
 
-export function sampleMetrics(state: LabState, at: number): MetricSample {
+export function sampleMetrics(state: LabState, at: number, window = noRequests): MetricSample {
   let hints = 0;
   for (const owners of Object.values(state.hints)) for (const count of Object.values(owners)) hints += count;
-  return { at, ok: state.ops.ok, failed: state.ops.fail + state.ops.info, hints: Math.max(0, hints) };
+  const { ok, fail, info } = state.ops;
+  return { at, ok, failed: fail + info, hints: Math.max(0, hints), ...window };
 }
 
 /** Per-second rate of `field` at each sample, over the two periods before it (none before). */
@@ -57,14 +109,36 @@ export function metricSparklines(samples: readonly MetricSample[], since: number
       points: recent(samples.map((s) => ({ at: s.at, value: s.hints }))),
       colour: '#9a6700',
     },
+    { label: 'latency p99', unit: 'ms', points: recent(present(samples, 'p99')), colour: '#0969da' },
+    {
+      label: 'reads with siblings',
+      unit: '%',
+      max: 100,
+      points: recent(present(samples, 'siblingReads', 100)),
+      colour: '#8250df',
+    },
   ];
+}
+
+/** `field` of the samples that have it (a second with no request has none), times `scale`. */
+function present(samples: readonly MetricSample[], field: 'p99' | 'siblingReads', scale = 1) {
+  const points = [];
+  for (const s of samples) {
+    const value = s[field];
+    if (value !== null) points.push({ at: s.at, value: value * scale });
+  }
+  return points;
 }
 
 /** Samples the store once a second while started. */
 export class MetricsSampler {
   private timer: ReturnType<typeof setInterval> | null = null;
 
-  constructor(private readonly store: LabStore) {}
+  constructor(
+    private readonly store: LabStore,
+    /** The client's answered requests (latencies, siblings); none for a store without a client. */
+    private readonly requests: RequestWindow | null = null,
+  ) {}
 
   start(): void {
     if (this.timer) return;
@@ -78,8 +152,9 @@ export class MetricsSampler {
   }
 
   private sample(): void {
+    const window = this.requests?.take();
     this.store.setState((s) => ({
-      metrics: appendBounded(s.metrics, [sampleMetrics(s, sharedNow())], metricSamplesMax),
+      metrics: appendBounded(s.metrics, [sampleMetrics(s, sharedNow(), window)], metricSamplesMax),
     }));
   }
 }
