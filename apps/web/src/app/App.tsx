@@ -39,6 +39,10 @@ import { useReducedMotion } from './useReducedMotion.ts';
 import { VersionsPanel } from './VersionsPanel.tsx';
 
 /** The scenario runner, loaded when its tab is first opened: it bundles the shipped scenario files. */
+/** The lessons, loaded when first opened (their text is most of their weight). */
+const LessonBar = lazy(() => import('./LessonBar.tsx').then((m) => ({ default: m.LessonBar })));
+/** A `?lesson=<id>` link opens that lesson (LessonBar.tsx; an unknown id opens the first). */
+const linkedLesson = () => new URLSearchParams(location.search).get('lesson');
 const ScenariosPanel = lazy(() =>
   import('./ScenariosPanel.tsx').then((m) => ({ default: m.ScenariosPanel })),
 );
@@ -112,6 +116,7 @@ export function App({ store, cluster, client, workload }: Props) {
   const displayNow = useDisplayClock(store);
   const reducedMotion = useReducedMotion();
   const [tab, setTab] = useState<Tab>(linkedRun() ? 'Runs' : 'Trace');
+  const [lesson, setLesson] = useState<string | null>(linkedLesson);
   const rates = useLinkRates(store, state.linkDelayMs < flightDrawDelayMinMs);
   const { selection, order, nodes, snapshots, settings } = state;
   const onSelect = (patch: Partial<Selection>) => store.setState((s) => select(s, patch));
@@ -137,8 +142,22 @@ export function App({ store, cluster, client, workload }: Props) {
     <main className="lab">
       <header>
         <h1>kvscope</h1>
+        <button
+          type="button"
+          onClick={() => setLesson(lesson ? null : 'one-server')}
+          aria-pressed={lesson !== null}
+          data-testid="lessons-open"
+          title="Guided lessons through the chapter, on this live cluster: predict, act, check"
+        >
+          Lessons
+        </button>
         <RunControls state={state} cluster={cluster} workload={workload} />
       </header>
+      {lesson && (
+        <Suspense fallback={<p className="muted">Loading the lessons…</p>}>
+          <LessonBar state={state} lessonId={lesson} onLesson={setLesson} onClose={() => setLesson(null)} />
+        </Suspense>
+      )}
       <div className="columns">
         <div className="stack">
           <ClusterPanel

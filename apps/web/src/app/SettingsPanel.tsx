@@ -21,10 +21,10 @@ import {
 import type { Workload } from '../live/workload.ts';
 
 export const speeds = [
-  { label: 'Classroom · 400 ms/hop', delayMs: 400 },
-  { label: 'Slow · 150 ms/hop', delayMs: 150 },
-  { label: 'Fast · 20 ms/hop', delayMs: 20 },
-  { label: 'Full speed · no delay', delayMs: 0 },
+  { label: 'Classroom · 400 ms', delayMs: 400 },
+  { label: 'Slow · 150 ms', delayMs: 150 },
+  { label: 'Fast · 20 ms', delayMs: 20 },
+  { label: 'Full speed · 0 ms', delayMs: 0 },
 ];
 
 export function RunControls({
@@ -45,7 +45,7 @@ export function RunControls({
           value={state.linkDelayMs}
           onChange={(e) => void cluster.setLinkDelay(Number(e.target.value))}
           data-testid="network-speed"
-          title={`The delay on every link; the request timeout follows it (now ${requestTimeoutFor(state.linkDelayMs)} ms)`}
+          title={`The delay on every link, each hop a message makes; the request timeout follows it (now ${requestTimeoutFor(state.linkDelayMs)} ms)`}
         >
           {speeds.map((s) => (
             <option key={s.delayMs} value={s.delayMs}>

@@ -1,0 +1,77 @@
+/**
+ * The lessons end to end: the quorum lesson opened from a link, walked as a learner would — commit
+ * to a prediction, act on the live cluster (kill a replica of the key, put it), see the bar notice
+ * it, go on — through a second replica killed (a sloppy quorum takes a stand-in once gossip holds
+ * them down) and both restarted. Next stays shut until the step's prediction and action are done,
+ * and a kill of a node that is not one of the key's replicas does not count. Refreshes
+ * docs/screenshots/lab-lesson.png.
+ */
+import { expect, type Page, test } from '@playwright/test';
+import { open, shot, watchConsole } from './labPage.ts';
+
+/** Puts `key` through the page's client (a learner's request) until one is acknowledged. */
+async function putUntilAcknowledged(page: Page, key: string): Promise<void> {
+  await expect
+    .poll(
+      () =>
+        page.evaluate(
+          async (key) => (await window.kvscope.client.put(key, 'v', { timeoutMs: 3_000 })).ok,
+          key,
+        ),
+      { timeout: 40_000, intervals: [500] },
+    )
+    .toBe(true);
+}
+
+test('the quorum lesson: predict, kill a replica, put, and the bar sees it done', async ({ page }) => {
+  const problems = watchConsole(page);
+  await open(page, '?lesson=quorums&delay=0&workload=off');
+  const bar = page.getByTestId('lesson-bar');
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 3: One replica down');
+  await expect(page.getByTestId('lesson-next')).toBeDisabled();
+  await expect(page.getByTestId('lesson-act')).toHaveCount(0); // the prediction comes first
+
+  await page.getByTestId('lesson-option-0').check();
+  await page.getByTestId('lesson-reveal').click();
+  await expect(page.getByTestId('lesson-verdict')).toContainText('Right');
+  await expect(page.getByTestId('lesson-act')).toHaveAttribute('data-done', 'no');
+
+  await page.getByTestId('client-key').fill('apple');
+  const replicas = (await page.getByTestId('client-replicas').textContent())?.match(/: (n\d), (n\d), (n\d)/);
+  expect(replicas).not.toBeNull();
+  const [, first, second] = replicas as RegExpMatchArray;
+  const bystander = ['n1', 'n2', 'n3', 'n4', 'n5'].find((id) => !replicas?.slice(1).includes(id)) as string;
+  // A node that holds no copy of apple: the put still succeeds, but that is not the lesson.
+  await page.getByTestId(`kill-${bystander}`).click();
+  await putUntilAcknowledged(page, 'apple');
+  await expect(page.getByTestId('lesson-act')).toHaveAttribute('data-done', 'no');
+  await page.getByTestId(`restart-${bystander}`).click();
+  await expect(page.getByTestId(`status-${bystander}`)).toHaveText('up', { timeout: 20_000 });
+
+  await page.getByTestId(`kill-${first}`).click();
+  await putUntilAcknowledged(page, 'apple');
+  await expect(page.getByTestId('lesson-act')).toHaveAttribute('data-done', 'yes');
+  await page.getByTestId('lesson-next').click();
+
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 2 of 3: Two replicas down');
+  await page.getByTestId('lesson-option-0').check();
+  await page.getByTestId('lesson-reveal').click();
+  await expect(page.getByTestId('lesson-verdict')).toContainText('Not quite');
+  await page.getByTestId(`kill-${second}`).click();
+  await putUntilAcknowledged(page, 'apple');
+  await expect(page.getByTestId('lesson-act')).toHaveAttribute('data-done', 'yes');
+  await expect(page.getByTestId('lesson-check')).toContainText('stand-in');
+  await shot(page, 'lab-lesson', true);
+  await page.getByTestId('lesson-next').click();
+
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 3 of 3: Bring them back');
+  for (const id of [first, second]) await page.getByTestId(`restart-${id}`).click();
+  await expect(page.getByTestId('lesson-act')).toHaveAttribute('data-done', 'yes', { timeout: 20_000 });
+  await page.getByTestId('lesson-next').click();
+  // The last step's Next opens the next lesson.
+  await expect(page.getByTestId('lesson-choice')).toHaveValue('versioning');
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 2: Two writers, no context');
+  await page.getByTestId('lesson-close').click();
+  await expect(bar).toHaveCount(0);
+  expect(problems).toEqual([]);
+});

@@ -1,0 +1,141 @@
+/**
+ * The lessons' own checks: every step's `done` is false on a quiet cluster (nothing happened since
+ * the step began), and the quorum and versioning steps turn true only on the evidence they ask for
+ * (the killed node must be one of the key's replicas; the get must return siblings).
+ */
+
+import { type KvReply, type NodeId, nodeIds } from '@kvscope/engine';
+import { describe, expect, it } from 'vitest';
+import { createLabStore, type FaultKind, type LabState, type RequestRecord } from '../live/labStore.ts';
+import { replicasOf, type Since } from './lessonModel.ts';
+import { lessons } from './lessons.ts';
+
+const since: Since = { at: 1_000, marker: -1 };
+
+function quiet(): LabState {
+  return createLabStore(nodeIds(5), 0).getState();
+}
+
+/** `state` with `id` killed at `at` (a marker and a crashed node). */
+function killed(state: LabState, id: NodeId, at: number, kind: FaultKind = 'kill'): LabState {
+  const seq = (state.markers.at(-1)?.seq ?? -1) + 1;
+  const nodes = {
+    ...state.nodes,
+    [id]: { ...(state.nodes[id] as LabState['nodes'][string]), status: 'crashed' as const },
+  };
+  return {
+    ...state,
+    nodes,
+    markers: [...state.markers, { seq, at, kind, label: `${id} killed`, nodes: [id] }],
+  };
+}
+
+/** `state` with one of the learner's requests answered by `reply`. */
+function answered(
+  state: LabState,
+  op: RequestRecord['op'],
+  key: string,
+  at: number,
+  reply: KvReply,
+): LabState {
+  const record: RequestRecord = {
+    requestId: reply.requestId,
+    op,
+    key,
+    coordinator: 'n1' as NodeId,
+    source: 'user',
+    startedAt: at,
+    finishedAt: at + 5,
+    reply,
+  };
+  return { ...state, requests: [...state.requests, record] };
+}
+
+const putOk = (requestId: string): KvReply => ({
+  requestId,
+  type: 'put',
+  ok: true,
+  coordinator: 'n1' as NodeId,
+  clock: [{ node: 'n1' as NodeId, counter: 1, timestamp: 0 }],
+  ackedBy: ['n1' as NodeId, 'n2' as NodeId],
+});
+
+const step = (lesson: string, index: number) => {
+  const found = lessons.find((l) => l.id === lesson)?.steps[index];
+  if (!found?.act) throw new Error(`no act in ${lesson} step ${index}`);
+  return found.act;
+};
+
+describe('lessons', () => {
+  it('are well formed: unique ids, every prediction’s answer one of its options', () => {
+    expect(new Set(lessons.map((l) => l.id)).size).toBe(lessons.length);
+    expect(lessons).toHaveLength(10);
+    for (const lesson of lessons)
+      for (const s of lesson.steps)
+        if (s.predict) expect(s.predict.answer).toBeLessThan(s.predict.options.length);
+  });
+
+  it('see nothing done on a quiet cluster with nothing since the step began', () => {
+    const state = quiet();
+    const notYet = lessons.flatMap((l) =>
+      l.steps.flatMap((s, i) => (s.act?.done(state, since) && !doneAtRest(l.id, i) ? [`${l.id} ${i}`] : [])),
+    );
+    expect(notYet).toEqual([]);
+  });
+
+  it('count a put after a kill only when the killed node is one of that key’s replicas', () => {
+    const act = step('quorums', 0);
+    const base = quiet();
+    const [replica] = replicasOf(base, 'apple');
+    const bystander = base.order.find((id) => !replicasOf(base, 'apple').includes(id)) as NodeId;
+    expect(
+      act.done(answered(killed(base, bystander, 2_000), 'put', 'apple', 2_100, putOk('c1')), since),
+    ).toBe(false);
+    expect(
+      act.done(answered(killed(base, replica as NodeId, 2_000), 'put', 'apple', 2_100, putOk('c1')), since),
+    ).toBe(true);
+    // A put made before the kill does not count.
+    expect(
+      act.done(answered(killed(base, replica as NodeId, 2_000), 'put', 'apple', 1_500, putOk('c1')), since),
+    ).toBe(false);
+  });
+
+  it('ask for two replicas down before the sloppy-quorum put counts', () => {
+    const act = step('quorums', 1);
+    const base = quiet();
+    const [a, b] = replicasOf(base, 'apple') as NodeId[];
+    const one = killed(base, a as NodeId, 2_000);
+    expect(act.done(answered(one, 'put', 'apple', 2_100, putOk('c1')), since)).toBe(false);
+    const two = killed(one, b as NodeId, 2_200);
+    expect(act.done(answered(two, 'put', 'apple', 2_300, putOk('c2')), since)).toBe(true);
+  });
+
+  it('see the versioning lesson’s siblings only in a get that returned two versions', () => {
+    const act = step('versioning', 0);
+    const get = (versions: number): KvReply => ({
+      requestId: `g${versions}`,
+      type: 'get',
+      ok: true,
+      coordinator: 'n1' as NodeId,
+      siblings: Array.from({ length: versions }, (_, i) => ({
+        clock: [{ node: `n${i + 1}` as NodeId, counter: 1, timestamp: 0 }],
+        value: new Uint8Array([i]),
+        timestamp: i,
+      })),
+      context: [],
+      answeredBy: ['n1' as NodeId, 'n2' as NodeId],
+    });
+    expect(act.done(answered(quiet(), 'get', 'pear', 2_000, get(1)), since)).toBe(false);
+    expect(act.done(answered(quiet(), 'get', 'pear', 2_000, get(2)), since)).toBe(true);
+  });
+});
+
+/** Steps whose goal is a state the default cluster is already in (restore the defaults, all alive). */
+function doneAtRest(lesson: string, index: number): boolean {
+  return (
+    (lesson === 'one-server' && index === 3) ||
+    (lesson === 'quorums' && index === 2) ||
+    (lesson === 'failure-detection' && index === 1) ||
+    (lesson === 'data-centres' && index === 2)
+  );
+}
