@@ -60,6 +60,7 @@ export * from './simulation/checkers/sessions.ts';
 export * from './simulation/checkers/siblingSoundness.ts';
 export * from './simulation/checkers/staleness.ts';
 export * from './simulation/checkers/staleReads.ts';
+export { historyDot, historySiblings } from './simulation/clients.ts';
 export * from './simulation/eventQueue.ts';
 export * from './simulation/history.ts';
 export * from './simulation/network.ts';

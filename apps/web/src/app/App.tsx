@@ -28,6 +28,7 @@ import { ClusterPanel } from './ClusterPanel.tsx';
 import { FaultsPanel } from './FaultsPanel.tsx';
 import { GossipPanel } from './GossipPanel.tsx';
 import { InspectorPanel } from './InspectorPanel.tsx';
+import { LiveRunPanel } from './LiveRunPanel.tsx';
 import { LogPanel } from './LogPanel.tsx';
 import { MembershipPanel } from './MembershipPanel.tsx';
 import { MerklePanel } from './MerklePanel.tsx';
@@ -205,6 +206,7 @@ export function App({ store, cluster, client, workload }: Props) {
             {tab === 'Log' && <LogPanel state={state} onSelect={onSelect} />}
             {tab === 'Faults' && <FaultsPanel state={state} cluster={cluster} onSelect={onSelect} />}
             {tab === 'Settings' && <SettingsPanel state={state} cluster={cluster} />}
+            {tab === 'Runs' && <LiveRunPanel state={state} cluster={cluster} client={client} />}
             {tab === 'Runs' && (
               <Suspense fallback={<p className="muted">Loading the scenario runner…</p>}>
                 <ScenariosPanel />

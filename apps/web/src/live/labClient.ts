@@ -30,6 +30,7 @@ import { placementFor } from './dataCentres.ts';
 import { Deadlines } from './deadlines.ts';
 import { finishRequest, type LabStore, recordRequest } from './labStore.ts';
 import type { LiveCluster } from './liveCluster.ts';
+import { LiveHistory } from './liveHistory.ts';
 import { RequestWindow } from './metrics.ts';
 import { requestTimeoutFor } from './settings.ts';
 
@@ -69,6 +70,8 @@ export class LabClient {
   private tallyTimer: ReturnType<typeof setTimeout> | null = null;
   /** Latencies and sibling counts of the answered requests, for the metrics plots (metrics.ts). */
   readonly answered = new RequestWindow();
+  /** This run's history (liveHistory.ts), begun afresh when the cluster starts over. */
+  private history: LiveHistory | null = null;
 
   constructor(
     private readonly cluster: LiveCluster,
@@ -109,6 +112,14 @@ export class LabClient {
     return preferenceList(this.ring.ring, key, settings.n).nodes[0] as NodeId;
   }
 
+  /** The history of the run since the cluster last started afresh (new settings, or a reset). */
+  liveHistory(): LiveHistory {
+    const { settings, clusterWipes } = this.store.getState();
+    if (this.history?.settings !== settings || this.history.wipes !== clusterWipes)
+      this.history = new LiveHistory(settings, clusterWipes);
+    return this.history;
+  }
+
   /** A random live node, or null when none is up. */
   pickCoordinator(): NodeId | null {
     const live = this.cluster.liveIds();
@@ -145,6 +156,7 @@ export class LabClient {
     }
     const timeoutMs = options.timeoutMs ?? 2 * requestTimeoutFor(this.store.getState().linkDelayMs) + 500;
     const sentAt = performance.now();
+    const recorded = this.liveHistory().begin(sent, coordinator);
     const reply = await new Promise<KvReply>((resolve) => {
       const deadline = this.deadlines.add(performance.now() + timeoutMs, () => {
         const why = `${coordinator} did not answer within ${timeoutMs} ms (the client gave up)`;
@@ -160,6 +172,7 @@ export class LabClient {
           settle(failed(sent, coordinator, 'fail', String((error as Error).message ?? error))),
         );
     });
+    if (recorded) recorded.history.end(recorded, reply);
     if (reply.ok)
       this.answered.add(performance.now() - sentAt, reply.type === 'get' ? reply.siblings.length : null);
     return this.finish(reply, record);

@@ -126,9 +126,9 @@ export class LiveCluster {
     return this.running.get(id)?.api.snapshot() ?? Promise.resolve(null);
   }
 
-  /** What `id` has stored for `key` now (null when its worker is not running). */
-  storedVersions(id: NodeId, key: string): Promise<StoredVersions | null> {
-    return this.running.get(id)?.api.storedVersions(key) ?? Promise.resolve(null);
+  /** What `id` has stored for each of `keys` now (null when its worker is not running). */
+  storedVersions(id: NodeId, keys: readonly string[]): Promise<StoredVersions[] | null> {
+    return this.running.get(id)?.api.storedVersions(keys) ?? Promise.resolve(null);
   }
 
   /** Terminates the node's worker: a crash, with no chance to clean up. */

@@ -114,11 +114,12 @@ export interface NodeWorkerApi {
   configure(patch: Record<string, unknown>): void;
   snapshot(): NodeSnapshot | null;
   /**
-   * What this replica has stored for `key` right now (read from its own store, no quorum, no
-   * messages): the versions view's look into each replica (app/VersionsPanel.tsx). `hinted`: the
-   * versions it holds for another replica as hints. Null before the node has started.
+   * What this replica has stored for each of `keys` right now (read from its own store, no quorum,
+   * no messages): the versions view's look into each replica (app/VersionsPanel.tsx) and a live
+   * run's final state (live/liveRunCheck.ts). `hinted`: the versions it holds for another replica as
+   * hints. Null before the node has started.
    */
-  storedVersions(key: string): StoredVersions | null;
+  storedVersions(keys: readonly string[]): StoredVersions[] | null;
   /** Closes the node's files cleanly (a graceful stop, unlike terminating the worker). */
   stop(): void;
 }

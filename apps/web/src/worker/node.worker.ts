@@ -23,7 +23,13 @@ import {
   Rng,
 } from '@kvscope/engine';
 import * as Comlink from 'comlink';
-import type { ClientRequest, LinkTable, NodeStartOptions, NodeWorkerApi } from '../shared/workerApi.ts';
+import type {
+  ClientRequest,
+  LinkTable,
+  NodeStartOptions,
+  NodeWorkerApi,
+  StoredVersions,
+} from '../shared/workerApi.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 import { hostTimeline } from './hostTimeline.ts';
 import { LiveHost } from './liveHost.ts';
@@ -33,7 +39,7 @@ import type { OpfsFileSystem } from './storage/opfsFileSystem.ts';
 
 let host: LiveHost | null = null;
 let snapshotOf: (() => ReturnType<NodeWorkerApi['snapshot']>) | null = null;
-let storedOf: NodeWorkerApi['storedVersions'] | null = null;
+let storedOf: ((key: string) => StoredVersions) | null = null;
 let closeFiles: (() => void) | null = null;
 let files: FileSystem | null = null;
 const earlyPorts = new Map<NodeId, MessagePort>();
@@ -123,8 +129,9 @@ const api: NodeWorkerApi = {
   snapshot() {
     return snapshotOf?.() ?? null;
   },
-  storedVersions(key) {
-    return storedOf?.(key) ?? null;
+  storedVersions(keys) {
+    const read = storedOf;
+    return read ? keys.map((key) => read(key)) : null;
   },
   stop() {
     host?.stop();

@@ -133,9 +133,13 @@ export interface RunReport {
 
 /**
  * The report as JSON text: two-space indentation at the top level, canonical JSON (sorted keys)
- * inside, and the history one record per line, so reports are diffable and byte-stable.
+ * inside, and the history one record per line, so reports are diffable and byte-stable. Also the
+ * live lab's run report (apps/web live/liveRunCheck.ts), which has the same history.
  */
-export function serializeReport(report: RunReport, options: { wall: boolean } = { wall: true }): string {
+export function serializeReport(
+  report: Readonly<{ history: readonly HistoryOp[] }>,
+  options: { wall: boolean } = { wall: true },
+): string {
   const fields = Object.entries(report).filter(([key]) => options.wall || key !== 'wall');
   const lines = fields.map(([key, value]) => {
     if (key !== 'history') return `  ${JSON.stringify(key)}: ${canonicalJson(value)}`;

@@ -1,0 +1,105 @@
+/**
+ * "This live run", at the top of the Runs tab: the history the page's client has recorded since the
+ * cluster last started afresh, checked on demand by the same Jepsen-style checkers as a simulated
+ * run (live/liveRunCheck.ts), property by property, and downloadable in the same format. Kill nodes
+ * while the workload writes, restart them, then check: "no acknowledged write lost" is judged on
+ * the real cluster's history and its replicas' final contents.
+ *
+ * Before checking, the panel says what would weaken the verdict: a node down (its disk is not
+ * read), hints still held (counted where they are held), requests in flight (indeterminate).
+ */
+
+import { useState } from 'react';
+import type { LabClient } from '../live/labClient.ts';
+import type { LabState } from '../live/labStore.ts';
+import type { LiveCluster } from '../live/liveCluster.ts';
+import type { CheckedLiveRun } from '../live/liveRunCheck.ts';
+import { formatLabTime } from './formatTime.ts';
+
+interface Props {
+  state: LabState;
+  cluster: LiveCluster;
+  client: LabClient;
+}
+
+export function LiveRunPanel({ state, cluster, client }: Props) {
+  const [report, setReport] = useState<CheckedLiveRun | null>(null);
+  const [checking, setChecking] = useState(false);
+  const live = client.liveHistory();
+  const operations = live.operations;
+  const down = state.order.filter((id) => state.nodes[id]?.status !== 'up');
+  const check = async () => {
+    setChecking(true);
+    // The checkers load when first asked for: the page opens without them.
+    const { checkLiveRun } = await import('../live/liveRunCheck.ts');
+    setReport(await checkLiveRun(live, cluster, state));
+    setChecking(false);
+  };
+  const download = () => {
+    if (!report) return;
+    const blob = new Blob([report.text], { type: 'application/json' });
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = `kvscope-live-run-${new Date(report.checkedAt).toISOString().replace(/[:.]/g, '-')}.json`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  };
+  return (
+    <section className="panel" aria-label="This live run" data-testid="live-run">
+      <h2>This live run</h2>
+      <p className="small" data-testid="live-run-size">
+        {operations} operations recorded since {formatLabTime(live.startedAt)}
+        {live.skipped > 0 && ` (the history is full: ${live.skipped} later ones not recorded)`}. Check them
+        with the same checkers as a simulated run.
+      </p>
+      {down.length > 0 && (
+        <p className="small fail-text" data-testid="live-run-down">
+          {down.join(', ')} {down.length === 1 ? 'is' : 'are'} not up: a check cannot read{' '}
+          {down.length === 1 ? 'its disk' : 'their disks'}, so writes held only there would look lost. Restart
+          first.
+        </p>
+      )}
+      <div className="form-row">
+        <button
+          type="button"
+          onClick={() => void check()}
+          disabled={checking || operations === 0}
+          data-testid="live-run-check"
+        >
+          {checking ? 'Checking…' : 'Check this run'}
+        </button>
+        <button type="button" onClick={download} disabled={!report} data-testid="live-run-download">
+          Download run (JSON)
+        </button>
+      </div>
+      {report && <Verdicts report={report} />}
+    </section>
+  );
+}
+
+function Verdicts({ report }: { report: CheckedLiveRun }) {
+  const { results } = report.checkers;
+  return (
+    <div data-testid="live-run-verdicts">
+      <p className={report.valid ? 'ok-text' : 'fail-text'} data-testid="live-run-valid">
+        {report.valid ? '✓ every promised property held' : '✕ a promised property was violated'} over{' '}
+        {report.history.filter((op) => op.type === 'invoke').length} operations
+        {report.downAtEnd.length > 0 && ` (not read: ${report.downAtEnd.join(', ')})`}
+      </p>
+      <table className="small">
+        <tbody>
+          {results.map((r) => (
+            <tr key={`${r.property}-${r.name}`} data-testid={`live-run-${r.property}`}>
+              <td>{r.property}</td>
+              <td>{r.name}</td>
+              <td className={r.valid ? 'ok-text' : r.promised ? 'fail-text' : 'muted'}>
+                {r.valid ? 'held' : `${r.violationCount} violation${r.violationCount === 1 ? '' : 's'}`}
+                {r.promised ? '' : ' (not promised here)'}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+/**
+ * The live run's history (liveHistory.ts) as the checkers read it: a request is an invoke and its
+ * completion on a free process; an `info` retires its process; the weakest R and W asked for bound
+ * what is promised; and P1 flags an acknowledged put no replica holds (the negative control), which
+ * it passes once the version is in the final state.
+ */
+
+import {
+  historySiblings,
+  historyValueOfBytes,
+  type KvReply,
+  type KvRequest,
+  type NodeId,
+  newVersion,
+  nodeId,
+  runCheckers,
+} from '@kvscope/engine';
+import { describe, expect, it } from 'vitest';
+import { LiveHistory } from './liveHistory.ts';
+import { liveCheckerConfig } from './liveRunCheck.ts';
+import { defaultSettings } from './settings.ts';
+
+const n1 = nodeId('n1');
+const bytes = (text: string) => new TextEncoder().encode(text);
+const put = (requestId: string, key: string, value: string): KvRequest => ({
+  type: 'put',
+  requestId,
+  key,
+  value: bytes(value),
+});
+
+/** A put acknowledged by n1 with the version n1 would make. */
+function acknowledge(history: LiveHistory, requestId: string, key: string, value: string) {
+  const version = newVersion({ context: [], coordinator: n1, now: 1, value: bytes(value), local: [] });
+  const op = history.begin(put(requestId, key, value), 'n1');
+  if (!op) throw new Error('not recorded');
+  const reply: KvReply = {
+    requestId,
+    type: 'put',
+    ok: true,
+    coordinator: n1,
+    clock: version.clock,
+    ...(version.dot && { dot: version.dot }),
+    ackedBy: [n1, 'n2' as NodeId],
+  };
+  history.end(op, reply);
+  return version;
+}
+
+describe('the live run history', () => {
+  it('gives each open request its own process and retires one after an indeterminate answer', () => {
+    const history = new LiveHistory(defaultSettings, 0);
+    const a = history.begin(put('c0', 'k', 'a'), 'n1');
+    const b = history.begin({ type: 'get', requestId: 'c1', key: 'k', r: 1 }, 'n2');
+    expect([a?.handle.process, b?.handle.process]).toEqual([0, 1]);
+    if (!a || !b) throw new Error('not recorded');
+    const timeout = { code: 'KV_TIMEOUT' as const, message: 'no answer' };
+    history.end(a, {
+      requestId: 'c0',
+      type: 'put',
+      ok: false,
+      outcome: 'info',
+      coordinator: n1,
+      error: timeout,
+    });
+    history.end(b, {
+      requestId: 'c1',
+      type: 'get',
+      ok: false,
+      outcome: 'fail',
+      coordinator: n1,
+      error: timeout,
+    });
+    // Process 0 may have a write in flight: never reused. Process 1 failed cleanly: free again.
+    expect(history.begin(put('c2', 'k', 'b'), 'n1')?.handle.process).toBe(1);
+    expect(history.ops.map((op) => op.type)).toEqual(['invoke', 'invoke', 'info', 'fail', 'invoke']);
+    // The get asked for R=1: fresh reads are not promised for this run even if the cluster says R=2.
+    expect(liveCheckerConfig(history, 0)).toMatchObject({ n: 3, r: 1, w: 2, quorum: 'sloppy' });
+  });
+
+  it('lets P1 flag an acknowledged put that no replica holds, and pass once one does', () => {
+    const history = new LiveHistory(defaultSettings, 0);
+    const version = acknowledge(history, 'c0', 'apple', 'red');
+    const config = liveCheckerConfig(history, 0);
+    const lost = runCheckers([...history.ops], { n1: {}, n2: {} }, config);
+    expect(lost.results.find((r) => r.property === 'P1')).toMatchObject({ valid: false, promised: true });
+    expect(lost.valid).toBe(false);
+    const held = { n1: { apple: historySiblings([version], historyValueOfBytes) }, n2: {} };
+    expect(runCheckers([...history.ops], held, config).valid).toBe(true);
+  });
+});

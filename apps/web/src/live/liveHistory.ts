@@ -1,0 +1,140 @@
+/**
+ * The live lab's run as a Jepsen history (SPEC §3: "the browser lab … exports its runs in the same
+ * format"): every request the page's client sends — the learner's and the workload's — is recorded
+ * as an `invoke` and an `ok` / `fail` / `info` in the engine's own `History`, with the fields its
+ * checkers read (history.ts): values, contexts, the new version's clock and dot, the siblings a read
+ * returned. Time is page milliseconds since the history began.
+ *
+ * Processes: a Jepsen process runs one operation at a time, so each request takes the lowest free
+ * process number and gives it back when answered; after an `info` (a timeout: the write may or may
+ * not have happened) the number is retired, as a simulated client changes process.
+ *
+ * A new history begins when the cluster starts afresh under other settings or with every disk
+ * wiped (a reset): the versions the old one wrote exist nowhere any more. Bounded: after
+ * `liveHistoryOpsMax` operations no new one is recorded (those already invoked still complete).
+ *
+ * The weakest R and W any request used are kept: the checkers promise fresh reads only when even
+ * those meet (R + W > N), since a learner may pick R=1 for one get.
+ */
+
+import {
+  History,
+  type HistoryOp,
+  historyClock,
+  historyDot,
+  historySiblings,
+  historyValueOfBytes,
+  type KvReply,
+  type KvRequest,
+  type OpHandle,
+  replicaCount,
+} from '@kvscope/engine';
+import { sharedNow } from '../shared/workerApi.ts';
+import type { ClusterSettings } from './settings.ts';
+
+/** Operations one live history records at most (two records each). */
+export const liveHistoryOpsMax = 25_000;
+
+/** What a request's recording needs back when it is answered. */
+export interface LiveOp {
+  handle: OpHandle;
+  history: LiveHistory;
+}
+
+export class LiveHistory {
+  readonly history = new History();
+  readonly startedAt = sharedNow();
+  /** Operations not recorded because the history was full. */
+  skipped = 0;
+  /** The smallest R a get and W a write asked for (replica counts), the cluster's when none did. */
+  minR: number;
+  minW: number;
+  private readonly free: number[] = [];
+  private nextProcess = 0;
+  private invoked = 0;
+
+  constructor(
+    readonly settings: ClusterSettings,
+    /** The store's `clusterWipes` when it began. */
+    readonly wipes: number,
+  ) {
+    this.minR = settings.r;
+    this.minW = settings.w;
+  }
+
+  get ops(): readonly HistoryOp[] {
+    return this.history.ops;
+  }
+
+  /** Operations recorded (invoked) so far. */
+  get operations(): number {
+    return this.invoked;
+  }
+
+  /** Records `request` as invoked, or returns null when the history is full. */
+  begin(request: KvRequest, coordinator: string): LiveOp | null {
+    if (this.invoked >= liveHistoryOpsMax) {
+      this.skipped++;
+      return null;
+    }
+    this.invoked++;
+    this.noteLevels(request);
+    const process = this.free.length > 0 ? (this.free.shift() as number) : this.nextProcess++;
+    const write = request.type !== 'get';
+    const handle = this.history.invoke(
+      {
+        process,
+        f: request.type,
+        key: request.key,
+        value: request.type === 'put' ? historyValueOfBytes(request.value) : null,
+        context: write && request.context ? historyClock(request.context) : null,
+        node: coordinator,
+      },
+      this.now(),
+    );
+    return { handle, history: this };
+  }
+
+  /** Records the answer to an operation `begin` recorded. */
+  end({ handle }: LiveOp, reply: KvReply): void {
+    const time = this.now();
+    if (!reply.ok) {
+      const fields = { error: reply.error, node: reply.coordinator };
+      if (reply.outcome === 'fail') this.history.fail(handle, time, fields);
+      else this.history.info(handle, time, fields);
+      if (reply.outcome === 'fail') this.release(handle.process);
+      return;
+    }
+    if (reply.type === 'get')
+      this.history.ok(handle, time, {
+        siblings: historySiblings(reply.siblings, historyValueOfBytes),
+        context: historyClock(reply.context),
+        node: reply.coordinator,
+      });
+    else if (reply.type === 'put' || reply.type === 'delete')
+      this.history.ok(handle, time, {
+        clock: historyClock(reply.clock),
+        dot: historyDot(reply.dot),
+        node: reply.coordinator,
+      });
+    this.release(handle.process);
+  }
+
+  private release(process: number): void {
+    this.free.push(process);
+    this.free.sort((a, b) => a - b);
+  }
+
+  private noteLevels(request: KvRequest): void {
+    const { n } = this.settings;
+    const perDc = this.settings.dataCentres === 2 ? this.settings.replicasPerDc : undefined;
+    if (request.type === 'get' && request.r !== undefined)
+      this.minR = Math.min(this.minR, replicaCount(request.r, n, perDc));
+    if (request.type !== 'get' && request.w !== undefined)
+      this.minW = Math.min(this.minW, replicaCount(request.w, n, perDc));
+  }
+
+  private now(): number {
+    return Math.max(0, sharedNow() - this.startedAt);
+  }
+}

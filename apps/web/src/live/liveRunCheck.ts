@@ -1,0 +1,127 @@
+/**
+ * Checks the live lab's run with the engine's Jepsen-style checkers, and exports it (SPEC §3): the
+ * history the page's client recorded (liveHistory.ts), every running replica's final contents of
+ * the keys the history touched (read from each node's own store, hinted versions included: they are
+ * on that node's disk, waiting to be handed over), and the verdicts of `runCheckers` — the same
+ * history, final-state and checker formats as a `kvscope run` report. A live run has no seed and
+ * no trace hash: it cannot be replayed, only judged.
+ *
+ * What the verdicts promise follows the run: the cluster's N, quorum mode and conflict mode, the
+ * weakest R and W any request asked for, and the disks wiped or damaged since the history began
+ * (as many as W can erase every copy of a write). A node that is down when the run is checked is
+ * not read: writes held only there would look lost, so the report names it (restart it first).
+ */
+
+import {
+  type CheckerConfig,
+  type CheckerVerdicts,
+  type HistoryOp,
+  historySiblings,
+  historyValueOfBytes,
+  type NodeId,
+  type ReplicaStates,
+  runCheckers,
+  serializeReport,
+  syncSiblings,
+} from '@kvscope/engine';
+import type { FaultMarker, LabState } from './labStore.ts';
+import type { LiveCluster } from './liveCluster.ts';
+import type { LiveHistory } from './liveHistory.ts';
+import type { ClusterSettings } from './settings.ts';
+
+export interface LiveRunReport {
+  format: 1;
+  name: 'live lab';
+  /** When the history began (ms since the epoch). */
+  startedAt: number;
+  checkedAt: number;
+  valid: boolean;
+  checkers: CheckerVerdicts;
+  config: CheckerConfig;
+  settings: ClusterSettings;
+  /** Nodes not read (down or not answering): their disks are not in `finalState`. */
+  downAtEnd: string[];
+  /** Operations the history did not record because it was full. */
+  skipped: number;
+  faults: FaultMarker[];
+  finalState: ReplicaStates;
+  history: HistoryOp[];
+}
+
+/** A checked run and its JSON text (serializeReport: the history one record per line). */
+export type CheckedLiveRun = LiveRunReport & { text: string };
+
+/** The checkers' view of the run's configuration. */
+export function liveCheckerConfig(live: LiveHistory, wipes: number): CheckerConfig {
+  const { settings } = live;
+  const config: CheckerConfig = {
+    n: settings.n,
+    r: live.minR,
+    w: live.minW,
+    quorum: settings.quorum,
+    conflictMode: settings.conflictMode,
+    readRepair: settings.readRepair,
+    wipes,
+  };
+  if (settings.dataCentres === 2)
+    config.dataCentres = { replicationPerDc: settings.replicasPerDc, r: live.minR, w: live.minW };
+  return config;
+}
+
+/** Every running node's contents of `keys`, and the nodes it could not read. */
+async function finalState(
+  cluster: LiveCluster,
+  order: readonly NodeId[],
+  keys: readonly string[],
+): Promise<{ state: ReplicaStates; down: string[] }> {
+  const state: ReplicaStates = {};
+  const down: string[] = [];
+  const answers = await Promise.all(order.map((id) => cluster.storedVersions(id, keys).catch(() => null)));
+  for (const [i, id] of order.entries()) {
+    const answer = answers[i];
+    if (!answer) {
+      down.push(id);
+      continue;
+    }
+    const contents: Record<string, ReturnType<typeof historySiblings>> = {};
+    for (const [k, key] of keys.entries()) {
+      const read = answer[k];
+      if (!read || 'error' in read) continue; // a damaged set: the disk failure rule's, not data
+      const versions = read.hinted.length ? syncSiblings(read.stored, read.hinted) : read.stored;
+      if (versions.length > 0) contents[key] = historySiblings(versions, historyValueOfBytes);
+    }
+    state[id] = contents;
+  }
+  return { state, down };
+}
+
+/** Reads the final state, runs the checkers over the history so far, and builds the report. */
+export async function checkLiveRun(
+  live: LiveHistory,
+  cluster: LiveCluster,
+  lab: LabState,
+): Promise<CheckedLiveRun> {
+  const history = [...live.ops];
+  const keys = [...new Set(history.map((op) => op.key))];
+  const { state, down } = await finalState(cluster, lab.order, keys);
+  const faults = lab.markers.filter((m) => m.at >= live.startedAt);
+  const wipes = faults.filter((m) => m.kind === 'wipe' || m.kind === 'corrupt').length;
+  const config = liveCheckerConfig(live, wipes);
+  const checkers = runCheckers(history, state, config);
+  const report: LiveRunReport = {
+    format: 1,
+    name: 'live lab',
+    startedAt: live.startedAt,
+    checkedAt: Date.now(),
+    valid: checkers.valid,
+    checkers,
+    config,
+    settings: live.settings,
+    downAtEnd: down,
+    skipped: live.skipped,
+    faults,
+    finalState: state,
+    history,
+  };
+  return { ...report, text: serializeReport(report) };
+}
