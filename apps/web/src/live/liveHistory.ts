@@ -5,8 +5,8 @@
  * checkers read (history.ts): values, contexts, the new version's clock and dot, the siblings a read
  * returned. Time is page milliseconds since the history began.
  *
- * Processes: a Jepsen process runs one operation at a time, so each request takes the lowest free
- * process number and gives it back when answered; after an `info` (a timeout: the write may or may
+ * Processes: a Jepsen process runs one operation at a time, so each request takes a free process
+ * number (the one freed last) and gives it back when answered; after an `info` (a timeout: the write may or may
  * not have happened) the number is retired, as a simulated client changes process.
  *
  * A new history begins when the cluster starts afresh under other settings or with every disk
@@ -79,7 +79,7 @@ export class LiveHistory {
     }
     this.invoked++;
     this.noteLevels(request);
-    const process = this.free.length > 0 ? (this.free.shift() as number) : this.nextProcess++;
+    const process = this.free.pop() ?? this.nextProcess++;
     const write = request.type !== 'get';
     const handle = this.history.invoke(
       {
@@ -122,7 +122,6 @@ export class LiveHistory {
 
   private release(process: number): void {
     this.free.push(process);
-    this.free.sort((a, b) => a - b);
   }
 
   private noteLevels(request: KvRequest): void {
