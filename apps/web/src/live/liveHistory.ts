@@ -6,8 +6,8 @@
  * returned. Time is page milliseconds since the history began.
  *
  * Processes: a Jepsen process runs one operation at a time, so each request takes a free process
- * number (the one freed last) and gives it back when answered; after an `info` (a timeout: the write may or may
- * not have happened) the number is retired, as a simulated client changes process.
+ * number (the one freed last) and gives it back when answered; after an `info` (a timeout: the
+ * write may or may not have happened) the number is retired, as a simulated client changes process.
  *
  * A new history begins when the cluster starts afresh under other settings or with every disk
  * wiped (a reset): the versions the old one wrote exist nowhere any more. Bounded: after

@@ -28,6 +28,7 @@ import { useId } from 'react';
 import { messageStyle } from '../cluster/messageStyle.ts';
 import { Shape } from '../cluster/Shape.tsx';
 import type { AnyEvent } from '../log/eventTypes.ts';
+import { ArrowMarker } from '../shared/ArrowMarker.tsx';
 import { formatMs, svgId } from '../shared/format.ts';
 import { nodeStyles, styleOf } from '../shared/nodeStyle.ts';
 import { TraceMarks } from './TraceMarks.tsx';
@@ -102,17 +103,7 @@ export function RequestTrace({
         aria-hidden="true"
       >
         <defs>
-          <marker
-            id={arrowId}
-            viewBox="0 0 10 10"
-            refX={9}
-            refY={5}
-            markerWidth={7}
-            markerHeight={7}
-            orient="auto-start-reverse"
-          >
-            <path d="M0,0L10,5L0,10z" fill={muted} />
-          </marker>
+          <ArrowMarker id={arrowId} colour={muted} orient="auto-start-reverse" />
         </defs>
         {lanes.map((id) => {
           const y = laneY(id);

@@ -22,6 +22,7 @@
 import { formatClock } from '@kvscope/engine';
 import { useId } from 'react';
 import { Shape } from '../cluster/Shape.tsx';
+import { ArrowMarker } from '../shared/ArrowMarker.tsx';
 import { svgId } from '../shared/format.ts';
 import { nodeStyleOf } from '../shared/nodeStyle.ts';
 import type { VersionGraph, VersionNode, VersionStatus } from './versionGraph.ts';
@@ -81,17 +82,7 @@ export function VersionGraphView({ graph, text, selectedNode = null, width = 460
         aria-hidden="true"
       >
         <defs>
-          <marker
-            id={arrowId}
-            viewBox="0 0 10 10"
-            refX={9}
-            refY={5}
-            markerWidth={7}
-            markerHeight={7}
-            orient="auto"
-          >
-            <path d="M0,0L10,5L0,10z" fill={muted} />
-          </marker>
+          <ArrowMarker id={arrowId} colour={muted} />
         </defs>
         {graph.edges.map((e) => {
           const from = at.get(e.from);
