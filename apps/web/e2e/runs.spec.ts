@@ -1,8 +1,9 @@
 /**
  * The Runs tab (SPEC §3: the lab loads the same scenario files and exports its runs in the same
  * format): a shipped scenario run in the page's simulator gives the trace hash the engine gives in
- * Node for the same file and seed, its report downloads, and its link runs it again; a file of the user's that asks for the
- * impossible gets its problem named, field first. Screenshot: test-results/e2e/lab-runs.png.
+ * Node for the same file and seed, its report downloads, its replay scrubs and steps through the
+ * recorded run, and its link runs it again; a file of the user's that asks for the impossible gets
+ * its problem named, field first. Screenshot: test-results/e2e/lab-runs.png.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -36,6 +37,16 @@ test('a shipped scenario runs in the page as on the command line, and an impossi
   expect(report).toMatchObject({ name: 'jepsen-set', seed: 7, traceHash: inNode.traceHash, valid: true });
   expect(report.history).toHaveLength(inNode.history.length);
   await shot(page, 'lab-runs');
+  // The run replayed: at the partition (10 s) the recorded messages are on the wire; stepping moves
+  // to the next message sent or delivered.
+  const replay = page.getByTestId('replay');
+  await replay.getByTestId('replay-faults').getByRole('button', { name: '10.000 s' }).click();
+  await expect(page.getByTestId('replay-time')).toContainText('t = 10.000000 s of ');
+  await page.getByTestId('replay-step').click();
+  await expect(page.getByTestId('replay-time')).not.toContainText('t = 10.000000 s of ');
+  await expect(page.getByTestId('replay-time')).toContainText(/[1-9]\d* in flight/);
+  await expect(replay.getByTestId('replay-faults').locator('li').first()).toContainText('✓');
+  await expect(replay.locator('[data-testid^="node-"]')).toHaveCount(5);
   // A run is shared as a link: opened, it runs the same scenario and seed again.
   await page.getByTestId('scenario-link').click();
   await expect(page).toHaveURL(/[?&]run=jepsen-set&seed=7$/);

@@ -5,12 +5,13 @@
  * The Runs tab: run a scenario file in the deterministic simulator, in the browser, beside the
  * live cluster and apart from it — a shipped one (public/scenarios) or the user's own — and read
  * the same summary `npx kvscope run` prints (checker verdicts, metrics, faults, the replay command)
- * and download the same report. An invalid file gets its problems listed, each naming its field.
+ * and download the same report; then replay the run on the cluster drawing (ReplayView.tsx). An invalid file gets its problems listed, each naming its field.
  */
 
 import { useEffect, useMemo, useState } from 'react';
 import { runScenarioJob, type ScenarioResult } from '../scenarios/scenarioJob.ts';
 import { shippedScenarios } from '../scenarios/shippedScenarios.ts';
+import { ReplayView } from './ReplayView.tsx';
 
 interface Chosen {
   text: string;
@@ -185,6 +186,7 @@ function Report({ result }: { result: Extract<ScenarioResult, { ok: true }> }) {
           Download the report
         </a>
       </p>
+      <ReplayView trace={result.replay} faults={result.faults} />
       <pre className="scenario-summary" data-testid="scenario-summary">
         {result.summary}
       </pre>

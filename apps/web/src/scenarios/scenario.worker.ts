@@ -1,6 +1,7 @@
 /**
  * The scenario runner's worker (scenarioJob.ts): parse, run, summarise and serialise, as the
- * command line does (packages/engine/nodejs/cli.ts), and post the result back once.
+ * command line does (packages/engine/nodejs/cli.ts), record the run for replay (replay.ts), and post
+ * the result back once.
  */
 
 import {
@@ -11,6 +12,7 @@ import {
   serializeReport,
   summarizeReport,
 } from '@kvscope/engine';
+import { ReplayRecorder } from './replay.ts';
 import type { ScenarioJob, ScenarioResult } from './scenarioJob.ts';
 
 function run(job: ScenarioJob): ScenarioResult {
@@ -23,10 +25,12 @@ function run(job: ScenarioJob): ScenarioResult {
       problems: scenarioProblems(scenario),
     };
   const started = performance.now();
+  const recorder = new ReplayRecorder();
   const report = runScenario(scenario, {
     ...(job.seed === undefined ? {} : { seed: job.seed }),
     scenarioPath: job.path,
     wallClock: () => performance.now(),
+    onEvent: recorder.observe,
   });
   if (isKvError(report)) return { ok: false, code: report.code, message: report.sentence, problems: [] };
   return {
@@ -38,9 +42,15 @@ function run(job: ScenarioJob): ScenarioResult {
     summary: summarizeReport(report),
     report: serializeReport(report),
     wallMs: performance.now() - started,
+    replay: recorder.trace(),
+    faults: report.faults.map(({ atMs, description }) => ({ atMs, description })),
   };
 }
 
 self.onmessage = (event: MessageEvent<ScenarioJob>) => {
-  self.postMessage(run(event.data));
+  const result = run(event.data);
+  // The replay's typed arrays move to the page rather than being copied.
+  const r = result.ok ? result.replay : null;
+  const buffers = r ? [r.sentAt, r.deliverAt, r.from, r.to, r.type].map((a) => a.buffer) : [];
+  self.postMessage(result, { transfer: buffers });
 };

@@ -6,6 +6,8 @@
  * hash here as on the command line.
  */
 
+import type { ReplayTrace } from './replay.ts';
+
 export interface ScenarioJob {
   /** The file's text, as loaded (a shipped scenario or one the user chose). */
   text: string;
@@ -27,6 +29,10 @@ export type ScenarioResult =
       /** The report file, byte for byte what `--out` writes. */
       report: string;
       wallMs: number;
+      /** The run's messages and node lifecycle, for the replay view (replay.ts). */
+      replay: ReplayTrace;
+      /** The faults the run applied, when (simulated ms) and what. */
+      faults: { atMs: number; description: string }[];
     }
   | {
       ok: false;

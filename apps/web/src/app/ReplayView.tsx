@@ -1,0 +1,123 @@
+/**
+ * Replay of a simulated run (SPEC §2 "Time"): the cluster as the recorded run had it at any
+ * simulated instant — each node up, crashed or paused, every message on the wire drawn along its
+ * link — with a time slider to scrub, Play at a chosen pace (a simulated millisecond can be shown
+ * as a tenth of a second, so messages that took 2 ms cross the screen), and Step to the next
+ * message sent or delivered. The faults the run applied are listed with the instant they struck;
+ * the ones already applied at t are marked. The same scenario and seed record the same run, so a
+ * shared link (`?run=…&seed=…`) replays the same thing anywhere.
+ */
+
+import { ClusterView } from '@kvscope/ui';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { nextMessageEvent, type ReplayTrace, replayAt } from '../scenarios/replay.ts';
+
+/** Simulated milliseconds shown per real second. */
+const paces = [
+  { label: '1 ms per s', msPerSecond: 1 },
+  { label: '10 ms per s', msPerSecond: 10 },
+  { label: '100 ms per s', msPerSecond: 100 },
+  { label: '1 s per s', msPerSecond: 1_000 },
+  { label: '10 s per s', msPerSecond: 10_000 },
+];
+
+interface Props {
+  trace: ReplayTrace;
+  faults: readonly { atMs: number; description: string }[];
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
+
+export function ReplayView({ trace, faults }: Props) {
+  const [t, setT] = useState(0);
+  const [playing, setPlaying] = useState(false);
+  const [pace, setPace] = useState(100);
+  const at = useMemo(() => replayAt(trace, t), [trace, t]);
+  usePlayback(playing, pace, trace.endMs, setT, () => setPlaying(false));
+  const step = () => {
+    const next = nextMessageEvent(trace, t);
+    if (next !== null) setT(next);
+  };
+  return (
+    <div className="replay" data-testid="replay">
+      <h3>Replay</h3>
+      <ClusterView nodes={at.nodes} flights={at.flights} width={460} height={300} />
+      <input
+        type="range"
+        min={0}
+        max={Math.ceil(trace.endMs)}
+        step={1}
+        value={Math.round(t)}
+        onChange={(e) => setT(Number(e.target.value))}
+        aria-label="Simulated time"
+        className="replay-slider"
+        data-testid="replay-slider"
+      />
+      <div className="form-row wrap">
+        <button type="button" onClick={() => setPlaying(!playing)} data-testid="replay-play">
+          {playing ? 'Pause' : 'Play'}
+        </button>
+        <button type="button" onClick={step} disabled={playing} data-testid="replay-step">
+          Step to the next message
+        </button>
+        <label>
+          pace{' '}
+          <select value={pace} onChange={(e) => setPace(Number(e.target.value))} data-testid="replay-pace">
+            {paces.map((p) => (
+              <option key={p.msPerSecond} value={p.msPerSecond}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <output data-testid="replay-time">
+          t = {(t / 1000).toFixed(6)} s of {seconds(trace.endMs)} · {at.flights.length} in flight
+        </output>
+      </div>
+      {trace.truncated > 0 && (
+        <p className="muted small">
+          The run sent {trace.truncated.toLocaleString('en-US')} messages more than the replay keeps: late
+          ones are not drawn.
+        </p>
+      )}
+      <ol className="small replay-faults" data-testid="replay-faults">
+        {faults.map((f) => (
+          <li key={`${f.atMs}-${f.description}`} className={f.atMs <= t ? undefined : 'muted'}>
+            <button type="button" className="link" onClick={() => setT(f.atMs)}>
+              {seconds(f.atMs)}
+            </button>{' '}
+            {f.atMs <= t ? '✓ ' : ''}
+            {f.description}
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+/** Advances `t` at `pace` simulated ms per real second while `playing`; stops at the end. */
+function usePlayback(
+  playing: boolean,
+  pace: number,
+  endMs: number,
+  setT: (update: (t: number) => number) => void,
+  onEnd: () => void,
+): void {
+  const ended = useRef(onEnd);
+  ended.current = onEnd;
+  useEffect(() => {
+    if (!playing) return;
+    let last = performance.now();
+    let frame = requestAnimationFrame(function tick(now) {
+      const dt = ((now - last) / 1000) * pace;
+      last = now;
+      setT((t) => {
+        const next = Math.min(endMs, t + dt);
+        if (next >= endMs) ended.current();
+        return next;
+      });
+      frame = requestAnimationFrame(tick);
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [playing, pace, endMs, setT]);
+}

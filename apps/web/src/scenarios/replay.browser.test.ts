@@ -1,0 +1,69 @@
+/**
+ * The replay of a recorded run (replay.ts): what is on the wire at t is exactly the messages sent at
+ * or before t and delivered after it; node states follow the recorded lifecycle (up from the start,
+ * a joiner not yet running before it starts); stepping lands on the next send or delivery.
+ */
+
+import type { ClusterEvent, NodeId } from '@kvscope/engine';
+import { describe, expect, it } from 'vitest';
+import { nextMessageEvent, ReplayRecorder, replayAt } from './replay.ts';
+
+const id = (s: string) => s as NodeId;
+const sent = (
+  at: number,
+  from: string,
+  to: string,
+  deliverAt: number | null,
+  msg = 'replica-put',
+): ClusterEvent => ({
+  type: 'message.sent',
+  at,
+  node: id(from),
+  to: id(to),
+  id: at,
+  msg,
+  deliverAt,
+});
+
+function recorded() {
+  const recorder = new ReplayRecorder();
+  for (const event of [
+    sent(1, 'n1', 'n2', 3),
+    sent(2, 'n2', 'n1', 2.5, 'replica-put-ack'),
+    sent(2, 'n1', 'n3', null), // dropped: never on the wire
+    { type: 'node.crashed', at: 4, node: id('n2') } as ClusterEvent,
+    sent(5, 'n1', 'n3', 9),
+    { type: 'node.started', at: 6, node: id('n4'), recovered: false } as ClusterEvent,
+  ])
+    recorder.observe(event);
+  return recorder.trace();
+}
+
+describe('replay', () => {
+  it('draws the messages on the wire at t, with how far along they are', () => {
+    const trace = recorded();
+    expect(trace.sentAt).toHaveLength(3);
+    const at = (t: number) => replayAt(trace, t).flights.map((f) => `${f.from}>${f.to} ${f.progress}`);
+    expect(at(0.5)).toEqual([]);
+    expect(at(2)).toEqual(['n1>n2 0.5', 'n2>n1 0']);
+    expect(at(3)).toEqual([]);
+    expect(at(7)).toEqual(['n1>n3 0.5']);
+    expect(replayAt(trace, 2).flights[1]?.msg).toBe('replica-put-ack');
+  });
+
+  it('follows each node’s recorded lifecycle; a node that starts later is not running before', () => {
+    const trace = recorded();
+    const states = (t: number) => Object.fromEntries(replayAt(trace, t).nodes.map((n) => [n.id, n.status]));
+    expect(states(3)).toEqual({ n1: 'up', n2: 'up', n3: 'up', n4: 'starting' });
+    expect(states(6)).toEqual({ n1: 'up', n2: 'crashed', n3: 'up', n4: 'up' });
+  });
+
+  it('steps to the next message sent or delivered', () => {
+    const trace = recorded();
+    expect(nextMessageEvent(trace, 0)).toBe(1);
+    expect(nextMessageEvent(trace, 2)).toBe(2.5);
+    expect(nextMessageEvent(trace, 2.5)).toBe(3);
+    expect(nextMessageEvent(trace, 3)).toBe(5);
+    expect(nextMessageEvent(trace, 9)).toBeNull();
+  });
+});
