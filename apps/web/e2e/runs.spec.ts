@@ -47,6 +47,8 @@ test('a shipped scenario runs in the page as on the command line, and an impossi
   await expect(page.getByTestId('replay-time')).toContainText(/[1-9]\d* in flight/);
   await expect(replay.getByTestId('replay-faults').locator('li').first()).toContainText('✓');
   await expect(replay.locator('[data-testid^="node-"]')).toHaveCount(5);
+  await expect(page.getByTestId('replay-operations')).toContainText(/\d+ in progress/);
+  await expect(page.getByTestId('replay-operations')).toContainText(/last done: p\d+ add /);
   // A run is shared as a link: opened, it runs the same scenario and seed again.
   await page.getByTestId('scenario-link').click();
   await expect(page).toHaveURL(/[?&]run=jepsen-set&seed=7$/);

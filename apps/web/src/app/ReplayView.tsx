@@ -10,7 +10,13 @@
 
 import { ClusterView } from '@kvscope/ui';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { nextMessageEvent, type ReplayTrace, replayAt } from '../scenarios/replay.ts';
+import {
+  nextMessageEvent,
+  operationsAt,
+  type ReplayOperation,
+  type ReplayTrace,
+  replayAt,
+} from '../scenarios/replay.ts';
 
 /** Simulated milliseconds shown per real second. */
 const paces = [
@@ -24,15 +30,17 @@ const paces = [
 interface Props {
   trace: ReplayTrace;
   faults: readonly { atMs: number; description: string }[];
+  operations: readonly ReplayOperation[];
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 
-export function ReplayView({ trace, faults }: Props) {
+export function ReplayView({ trace, faults, operations }: Props) {
   const [t, setT] = useState(0);
   const [playing, setPlaying] = useState(false);
   const [pace, setPace] = useState(100);
   const at = useMemo(() => replayAt(trace, t), [trace, t]);
+  const ops = useMemo(() => operationsAt(operations, t), [operations, t]);
   usePlayback(playing, pace, trace.endMs, setT, () => setPlaying(false));
   const step = () => {
     const next = nextMessageEvent(trace, t);
@@ -74,6 +82,13 @@ export function ReplayView({ trace, faults }: Props) {
           t = {(t / 1000).toFixed(6)} s of {seconds(trace.endMs)} · {at.flights.length} in flight
         </output>
       </div>
+      <p className="small" data-testid="replay-operations">
+        <b>{ops.running.length} in progress</b>
+        {ops.running.length > 0 && `: ${ops.running.slice(0, 4).map(describe).join(' · ')}`}
+        {ops.running.length > 4 && ' …'}
+        <br />
+        <span className="muted">last done: {ops.done.map(describe).join(' · ') || 'none yet'}</span>
+      </p>
       {trace.truncated > 0 && (
         <p className="muted small">
           The run sent {trace.truncated.toLocaleString('en-US')} messages more than the replay keeps: late
@@ -93,6 +108,12 @@ export function ReplayView({ trace, faults }: Props) {
       </ol>
     </div>
   );
+}
+
+/** "p3 put k7 ok at 10.012 s": one operation, as the replay lists it. */
+function describe(o: ReplayOperation): string {
+  const end = o.doneAt === null ? '' : ` ${o.outcome} at ${seconds(o.doneAt)}`;
+  return `p${o.process} ${o.f} ${o.key}${end}`;
 }
 
 /** Advances `t` at `pace` simulated ms per real second while `playing`; stops at the end. */

@@ -186,7 +186,7 @@ function Report({ result }: { result: Extract<ScenarioResult, { ok: true }> }) {
           Download the report
         </a>
       </p>
-      <ReplayView trace={result.replay} faults={result.faults} />
+      <ReplayView trace={result.replay} faults={result.faults} operations={result.operations} />
       <pre className="scenario-summary" data-testid="scenario-summary">
         {result.summary}
       </pre>

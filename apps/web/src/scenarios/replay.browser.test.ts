@@ -4,9 +4,9 @@
  * a joiner not yet running before it starts); stepping lands on the next send or delivery.
  */
 
-import type { ClusterEvent, NodeId } from '@kvscope/engine';
+import type { ClusterEvent, HistoryOp, NodeId } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
-import { nextMessageEvent, ReplayRecorder, replayAt } from './replay.ts';
+import { nextMessageEvent, operationsAt, ReplayRecorder, replayAt, replayOperations } from './replay.ts';
 
 const id = (s: string) => s as NodeId;
 const sent = (
@@ -40,6 +40,32 @@ function recorded() {
 }
 
 describe('replay', () => {
+  it('pairs each invoke with its completion and says what is in progress at t', () => {
+    const op = (
+      index: number,
+      type: HistoryOp['type'],
+      process: number,
+      time: number,
+      key = 'k',
+    ): HistoryOp => ({ index, type, process, f: 'put', key, value: 'v', context: null, time }) as HistoryOp;
+    const operations = replayOperations([
+      op(0, 'invoke', 1, 1),
+      op(1, 'invoke', 2, 2, 'j'),
+      op(2, 'ok', 1, 3),
+      op(3, 'info', 2, 9, 'j'),
+      op(4, 'invoke', 1, 10),
+    ]);
+    expect(operations.map((o) => [o.process, o.invokeAt, o.doneAt, o.outcome])).toEqual([
+      [1, 1, 3, 'ok'],
+      [2, 2, 9, 'info'],
+      [1, 10, null, 'open'],
+    ]);
+    const at5 = operationsAt(operations, 5);
+    expect(at5.running.map((o) => o.key)).toEqual(['j']);
+    expect(at5.done.map((o) => o.outcome)).toEqual(['ok']);
+    expect(operationsAt(operations, 11).running.map((o) => o.outcome)).toEqual(['open']);
+  });
+
   it('draws the messages on the wire at t, with how far along they are', () => {
     const trace = recorded();
     expect(trace.sentAt).toHaveLength(3);

@@ -11,7 +11,7 @@
  * the ones in flight at t are found from a binary search back by the longest flight.
  */
 
-import type { ClusterEvent } from '@kvscope/engine';
+import type { ClusterEvent, HistoryOp } from '@kvscope/engine';
 import type { ClusterNode, Flight } from '@kvscope/ui';
 
 /** Messages a replay keeps at most; a longer run's later messages are counted, not drawn. */
@@ -133,6 +133,51 @@ const lifecycleStatus: Partial<Record<ClusterEvent['type'], Status>> = {
   'node.paused': 'paused',
   'node.resumed': 'up',
 };
+
+/** One operation of the run's history: when it was invoked and completed (null: never), and how. */
+export interface ReplayOperation {
+  process: number;
+  f: string;
+  key: string;
+  invokeAt: number;
+  doneAt: number | null;
+  outcome: 'ok' | 'fail' | 'info' | 'open';
+}
+
+/** The history's operations, each invoke paired with its completion (the same process's next record). */
+export function replayOperations(history: readonly HistoryOp[]): ReplayOperation[] {
+  const open = new Map<number, ReplayOperation>();
+  const operations: ReplayOperation[] = [];
+  for (const op of history) {
+    if (op.type === 'invoke') {
+      const operation: ReplayOperation = {
+        process: op.process,
+        f: op.f,
+        key: op.key,
+        invokeAt: op.time,
+        doneAt: null,
+        outcome: 'open',
+      };
+      open.set(op.process, operation);
+      operations.push(operation);
+      continue;
+    }
+    const operation = open.get(op.process);
+    if (!operation) continue;
+    operation.doneAt = op.time;
+    operation.outcome = op.type;
+    open.delete(op.process);
+  }
+  return operations;
+}
+
+/** The operations in progress at `t`, and the `recent` last completed at or before it. */
+export function operationsAt(operations: readonly ReplayOperation[], t: number, recent = 4) {
+  const running = operations.filter((o) => o.invokeAt <= t && (o.doneAt === null || o.doneAt > t));
+  const done = operations.filter((o) => o.doneAt !== null && o.doneAt <= t);
+  done.sort((a, b) => (a.doneAt as number) - (b.doneAt as number));
+  return { running, done: done.slice(-recent) };
+}
 
 /** The cluster at simulated instant `t`: each node's state and the messages on the wire. */
 export function replayAt(trace: ReplayTrace, t: number): { nodes: ClusterNode[]; flights: Flight[] } {

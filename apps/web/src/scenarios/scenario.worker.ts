@@ -12,7 +12,7 @@ import {
   serializeReport,
   summarizeReport,
 } from '@kvscope/engine';
-import { ReplayRecorder } from './replay.ts';
+import { ReplayRecorder, replayOperations } from './replay.ts';
 import type { ScenarioJob, ScenarioResult } from './scenarioJob.ts';
 
 function run(job: ScenarioJob): ScenarioResult {
@@ -44,6 +44,7 @@ function run(job: ScenarioJob): ScenarioResult {
     wallMs: performance.now() - started,
     replay: recorder.trace(),
     faults: report.faults.map(({ atMs, description }) => ({ atMs, description })),
+    operations: replayOperations(report.history),
   };
 }
 

@@ -6,7 +6,7 @@
  * hash here as on the command line.
  */
 
-import type { ReplayTrace } from './replay.ts';
+import type { ReplayOperation, ReplayTrace } from './replay.ts';
 
 export interface ScenarioJob {
   /** The file's text, as loaded (a shipped scenario or one the user chose). */
@@ -33,6 +33,8 @@ export type ScenarioResult =
       replay: ReplayTrace;
       /** The faults the run applied, when (simulated ms) and what. */
       faults: { atMs: number; description: string }[];
+      /** The history's operations, invoke paired with completion, for the replay. */
+      operations: ReplayOperation[];
     }
   | {
       ok: false;
