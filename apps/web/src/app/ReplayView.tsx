@@ -84,7 +84,7 @@ export function ReplayView({ trace, faults, operations }: Props) {
       </div>
       <p className="small" data-testid="replay-operations">
         <b>{ops.running.length} in progress</b>
-        {ops.running.length > 0 && `: ${ops.running.slice(0, 4).map(describe).join(' · ')}`}
+        {ops.running.length > 0 && `: ${ops.running.slice(0, 4).map(describeRunning).join(' · ')}`}
         {ops.running.length > 4 && ' …'}
         <br />
         <span className="muted">last done: {ops.done.map(describe).join(' · ') || 'none yet'}</span>
@@ -110,10 +110,15 @@ export function ReplayView({ trace, faults, operations }: Props) {
   );
 }
 
-/** "p3 put k7 ok at 10.012 s": one operation, as the replay lists it. */
+/** "p3 put k7 ok at 10.012 s": an operation done by t, as the replay lists it. */
 function describe(o: ReplayOperation): string {
   const end = o.doneAt === null ? '' : ` ${o.outcome} at ${seconds(o.doneAt)}`;
   return `p${o.process} ${o.f} ${o.key}${end}`;
+}
+
+/** "p3 get k12 since 8.013 s": an operation in progress at t (its outcome is not known yet). */
+function describeRunning(o: ReplayOperation): string {
+  return `p${o.process} ${o.f} ${o.key} since ${seconds(o.invokeAt)}`;
 }
 
 /** Advances `t` at `pace` simulated ms per real second while `playing`; stops at the end. */
