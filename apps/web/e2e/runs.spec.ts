@@ -49,6 +49,11 @@ test('a shipped scenario runs in the page as on the command line, and an impossi
   await expect(replay.locator('[data-testid^="node-"]')).toHaveCount(5);
   await expect(page.getByTestId('replay-operations')).toContainText(/\d+ in progress/);
   await expect(page.getByTestId('replay-operations')).toContainText(/last done: p\d+ add /);
+  // The instant is shared too: the link reruns the run and the replay opens where it was.
+  const moment = (await page.getByTestId('replay-time').textContent())?.match(/t = ([\d.]+) s/)?.[1];
+  await page.getByTestId('replay-link').click();
+  await expect(page).toHaveURL(/[?&]run=jepsen-set&seed=7&t=/);
+  await expect(page.getByTestId('replay-time')).toContainText(`t = ${moment} s of `, { timeout: 30_000 });
   // A run is shared as a link: opened, it runs the same scenario and seed again.
   await page.getByTestId('scenario-link').click();
   await expect(page).toHaveURL(/[?&]run=jepsen-set&seed=7$/);

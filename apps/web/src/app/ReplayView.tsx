@@ -5,7 +5,7 @@
  * as a tenth of a second, so messages that took 2 ms cross the screen), and Step to the next
  * message sent or delivered. The faults the run applied are listed with the instant they struck;
  * the ones already applied at t are marked. The same scenario and seed record the same run, so a
- * shared link (`?run=…&seed=…`) replays the same thing anywhere.
+ * shared link (`?run=…&seed=…&t=…`, "Link to this moment") opens the same instant anywhere.
  */
 
 import { ClusterView } from '@kvscope/ui';
@@ -31,12 +31,16 @@ interface Props {
   trace: ReplayTrace;
   faults: readonly { atMs: number; description: string }[];
   operations: readonly ReplayOperation[];
+  /** The link that reruns this run, when it can be shared; the replay adds its instant (`&t=`). */
+  runLink: string | null;
+  /** Where the replay starts (simulated ms). */
+  startMs: number;
 }
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 
-export function ReplayView({ trace, faults, operations }: Props) {
-  const [t, setT] = useState(0);
+export function ReplayView({ trace, faults, operations, runLink, startMs }: Props) {
+  const [t, setT] = useState(() => Math.min(startMs, trace.endMs));
   const [playing, setPlaying] = useState(false);
   const [pace, setPace] = useState(100);
   const at = useMemo(() => replayAt(trace, t), [trace, t]);
@@ -81,6 +85,11 @@ export function ReplayView({ trace, faults, operations }: Props) {
         <output data-testid="replay-time">
           t = {(t / 1000).toFixed(6)} s of {seconds(trace.endMs)} · {at.flights.length} in flight
         </output>
+        {runLink && (
+          <a href={`${runLink}&t=${t.toFixed(6)}`} data-testid="replay-link">
+            Link to this moment
+          </a>
+        )}
       </div>
       <p className="small" data-testid="replay-operations">
         <b>{ops.running.length} in progress</b>

@@ -1,11 +1,13 @@
 /**
  * A run is shared as a link: `?run=<shipped scenario>&seed=N` opens this tab on that scenario and
- * seed and runs it; the tab shows the link for the run on screen ("Link to this run").
+ * seed and runs it; the tab shows the link for the run on screen ("Link to this run"), and the
+ * replay one for the instant it shows (`&t=<simulated ms>`: the replay opens there).
  *
  * The Runs tab: run a scenario file in the deterministic simulator, in the browser, beside the
  * live cluster and apart from it — a shipped one (public/scenarios) or the user's own — and read
  * the same summary `npx kvscope run` prints (checker verdicts, metrics, faults, the replay command)
- * and download the same report; then replay the run on the cluster drawing (ReplayView.tsx). An invalid file gets its problems listed, each naming its field.
+ * and download the same report; then replay the run on the cluster drawing (ReplayView.tsx). An
+ * invalid file gets its problems listed, each naming its field.
  */
 
 import { useEffect, useMemo, useState } from 'react';
@@ -24,12 +26,13 @@ function isSeed(text: string): boolean {
   return /^\d{1,10}$/.test(text) && Number(text) <= 0xffffffff;
 }
 
-/** The shipped scenario and seed a `?run=…&seed=…` link names, if any. */
-function linked(shipped: readonly Chosen[]): { chosen: Chosen; seed: string } | null {
+/** The shipped scenario, seed and replay instant a `?run=…&seed=…&t=…` link names, if any. */
+function linked(shipped: readonly Chosen[]): { chosen: Chosen; seed: string; t: number } | null {
   const params = new URLSearchParams(location.search);
   const chosen = shipped.find((s) => s.label === params.get('run'));
   const seed = params.get('seed') ?? '';
-  return chosen ? { chosen, seed: isSeed(seed) ? seed : '' } : null;
+  const t = Number(params.get('t') ?? 0);
+  return chosen ? { chosen, seed: isSeed(seed) ? seed : '', t: Number.isFinite(t) && t > 0 ? t : 0 } : null;
 }
 
 export function ScenariosPanel() {
@@ -124,7 +127,17 @@ export function ScenariosPanel() {
         </button>{' '}
         {seedProblem && <span role="alert">{seedProblem}</span>}
       </div>
-      {result && <Result result={result} />}
+      {result && (
+        <Result
+          result={result}
+          runLink={
+            result.ok && chosen && shipped.includes(chosen) ? runLink(chosen.label, result.seed) : null
+          }
+          startMs={
+            result.ok && link && chosen === link.chosen && String(result.seed) === link.seed ? link.t : 0
+          }
+        />
+      )}
       {result?.ok && shipped.some((s) => s.path === chosen?.path) && (
         <p className="small">
           <a href={runLink(chosen?.label ?? '', result.seed)} data-testid="scenario-link">
@@ -147,7 +160,15 @@ function describe(chosen: Chosen): string {
   }
 }
 
-function Result({ result }: { result: ScenarioResult }) {
+interface ResultProps {
+  result: ScenarioResult;
+  /** The link that reruns this run (shipped scenarios only). */
+  runLink: string | null;
+  /** Where the replay starts (simulated ms): the instant a shared link named. */
+  startMs: number;
+}
+
+function Result({ result, runLink, startMs }: ResultProps) {
   if (!result.ok)
     return (
       <div role="alert" data-testid="scenario-error">
@@ -163,10 +184,14 @@ function Result({ result }: { result: ScenarioResult }) {
         )}
       </div>
     );
-  return <Report result={result} />;
+  return <Report result={result} runLink={runLink} startMs={startMs} />;
 }
 
-function Report({ result }: { result: Extract<ScenarioResult, { ok: true }> }) {
+function Report({
+  result,
+  runLink,
+  startMs,
+}: ResultProps & { result: Extract<ScenarioResult, { ok: true }> }) {
   const href = useMemo(
     () => URL.createObjectURL(new Blob([result.report], { type: 'application/json' })),
     [result.report],
@@ -186,7 +211,13 @@ function Report({ result }: { result: Extract<ScenarioResult, { ok: true }> }) {
           Download the report
         </a>
       </p>
-      <ReplayView trace={result.replay} faults={result.faults} operations={result.operations} />
+      <ReplayView
+        trace={result.replay}
+        faults={result.faults}
+        operations={result.operations}
+        runLink={runLink}
+        startMs={startMs}
+      />
       <pre className="scenario-summary" data-testid="scenario-summary">
         {result.summary}
       </pre>
@@ -198,5 +229,6 @@ function runLink(label: string, seed: number): string {
   const url = new URL(location.href);
   url.searchParams.set('run', label);
   url.searchParams.set('seed', String(seed));
+  url.searchParams.delete('t');
   return url.toString();
 }
