@@ -27,7 +27,11 @@ export function LiveRunPanel({ state, cluster, client }: Props) {
   const [checking, setChecking] = useState(false);
   const live = client.liveHistory();
   const operations = live.operations;
-  const down = state.order.filter((id) => state.nodes[id]?.status !== 'up');
+  // A paused worker still answers the read (only its node's inputs are held); a crashed one cannot.
+  const down = state.order.filter((id) => {
+    const s = state.nodes[id]?.status;
+    return s === 'crashed' || s === 'starting';
+  });
   const check = async () => {
     setChecking(true);
     // The checkers load when first asked for: the page opens without them.
