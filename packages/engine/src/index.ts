@@ -43,6 +43,7 @@ export * from './ring/preferenceList.ts';
 export * from './ring/rangeMoves.ts';
 export * from './ring/ring.ts';
 export * from './scenario/defaults.ts';
+export { percentile } from './scenario/metrics.ts';
 export * from './scenario/parseScenario.ts';
 export * from './scenario/report.ts';
 export * from './scenario/runScenario.ts';

@@ -39,11 +39,11 @@ import { useDisplayClock } from './useDisplayClock.ts';
 import { useReducedMotion } from './useReducedMotion.ts';
 import { VersionsPanel } from './VersionsPanel.tsx';
 
-/** The scenario runner, loaded when its tab is first opened: it bundles the shipped scenario files. */
 /** The lessons, loaded when first opened (their text is most of their weight). */
 const LessonBar = lazy(() => import('./LessonBar.tsx').then((m) => ({ default: m.LessonBar })));
 /** A `?lesson=<id>` link opens that lesson (LessonBar.tsx; an unknown id opens the first). */
 const linkedLesson = () => new URLSearchParams(location.search).get('lesson');
+/** The scenario runner, loaded when its tab is first opened: it bundles the shipped scenario files. */
 const ScenariosPanel = lazy(() =>
   import('./ScenariosPanel.tsx').then((m) => ({ default: m.ScenariosPanel })),
 );

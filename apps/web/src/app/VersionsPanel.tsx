@@ -42,14 +42,7 @@ interface Props {
 /** Reads `key` from every node in `order` and remembers what they hold. */
 async function readReplicas(cluster: LiveCluster, order: readonly NodeId[], key: string): Promise<Reading> {
   const reading: Reading = { key, held: {}, hinting: [], unread: [] };
-  const answers = await Promise.all(
-    order.map((id) =>
-      cluster.storedVersions(id, [key]).then(
-        (a) => a?.[0] ?? null,
-        () => null,
-      ),
-    ),
-  );
+  const answers = await Promise.all(order.map((id) => cluster.storedVersions(id, [key]).then((a) => a?.[0])));
   for (const [i, id] of order.entries()) {
     const answer = answers[i];
     if (!answer) reading.unread.push(`${id} (not running)`);

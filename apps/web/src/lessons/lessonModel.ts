@@ -114,13 +114,6 @@ export function crashedNodes(state: LabState): NodeId[] {
   return state.order.filter((id) => state.nodes[id]?.status === 'crashed');
 }
 
-/** Hints every node holds, for every owner. */
-export function hintsHeld(state: LabState): number {
-  let held = 0;
-  for (const owners of Object.values(state.hints)) for (const n of Object.values(owners)) held += n;
-  return held;
-}
-
 /** A running node that some other running node's gossip now believes down (or null). */
 export function nodeBelievedDown(state: LabState): NodeId | null {
   const matrix = beliefMatrix(state.order, state.snapshots);

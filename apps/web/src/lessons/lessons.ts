@@ -9,11 +9,11 @@
  * false and of states where it must be true.
  */
 
+import { hintsHeld } from '../live/labStore.ts';
 import {
   answeredAfter,
   crashedNodes,
   everyoneBelievedUp,
-  hintsHeld,
   type Lesson,
   markersSince,
   markerTimesSince,

@@ -289,6 +289,13 @@ export function addMarker(
 }
 
 /** Events that tell the story of faults and recovery, as opposed to the steady request traffic. */
+/** Hints every node holds, for every owner (from the `hint.*` events folded into `hints`). */
+export function hintsHeld(state: LabState): number {
+  let held = 0;
+  for (const owners of Object.values(state.hints)) for (const n of Object.values(owners)) held += n;
+  return held;
+}
+
 export function isNotable(event: LabEvent): boolean {
   return /^(lab\.|node\.|member\.|hint\.|antientropy\.(done|repaired)|ring\.changed|rebalance\.)/.test(
     event.type,

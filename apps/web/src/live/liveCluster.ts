@@ -126,9 +126,10 @@ export class LiveCluster {
     return this.running.get(id)?.api.snapshot() ?? Promise.resolve(null);
   }
 
-  /** What `id` has stored for each of `keys` now (null when its worker is not running). */
+  /** What `id` has stored for each of `keys` now (null when its worker is not running, or dies first). */
   storedVersions(id: NodeId, keys: readonly string[]): Promise<StoredVersions[] | null> {
-    return this.running.get(id)?.api.storedVersions(keys) ?? Promise.resolve(null);
+    const read = this.running.get(id)?.api.storedVersions(keys);
+    return read ? read.catch(() => null) : Promise.resolve(null);
   }
 
   /** Terminates the node's worker: a crash, with no chance to clean up. */

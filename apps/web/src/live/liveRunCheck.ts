@@ -76,7 +76,7 @@ async function finalState(
 ): Promise<{ state: ReplicaStates; down: string[] }> {
   const state: ReplicaStates = {};
   const down: string[] = [];
-  const answers = await Promise.all(order.map((id) => cluster.storedVersions(id, keys).catch(() => null)));
+  const answers = await Promise.all(order.map((id) => cluster.storedVersions(id, keys)));
   for (const [i, id] of order.entries()) {
     const answer = answers[i];
     if (!answer) {

@@ -12,9 +12,10 @@
  * a second (labClient.ts), and a one-period difference would alternate between none and double.
  */
 
+import { percentile } from '@kvscope/engine';
 import type { Sparkline } from '@kvscope/ui';
 import { sharedNow } from '../shared/workerApi.ts';
-import { appendBounded, type LabState, type LabStore } from './labStore.ts';
+import { appendBounded, hintsHeld, type LabState, type LabStore } from './labStore.ts';
 
 export interface MetricSample {
   at: number;
@@ -61,11 +62,12 @@ export class RequestWindow {
 
   /** The figures since the last `take`, and a fresh window. */
   take(): WindowFigures {
-    const sorted = this.latencies.sort((a, b) => a - b);
-    const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? null;
+    // The run report's percentiles (nearest rank), so the live plot and a report read alike.
+    const sorted = Float64Array.from(this.latencies).sort();
+    const at = (p: number) => (sorted.length ? percentile(sorted, p) : null);
     const figures = {
-      p50: at(0.5),
-      p99: at(0.99),
+      p50: at(50),
+      p99: at(99),
       siblingReads: this.reads > 0 ? this.readsWithSiblings / this.reads : null,
     };
     this.latencies = [];
@@ -79,10 +81,8 @@ export const metricSampleMs = 1_000;
 export const metricSamplesMax = 120;
 
 export function sampleMetrics(state: LabState, at: number, window = noRequests): MetricSample {
-  let hints = 0;
-  for (const owners of Object.values(state.hints)) for (const count of Object.values(owners)) hints += count;
   const { ok, fail, info } = state.ops;
-  return { at, ok, failed: fail + info, hints: Math.max(0, hints), ...window };
+  return { at, ok, failed: fail + info, hints: Math.max(0, hintsHeld(state)), ...window };
 }
 
 /** Per-second rate of `field` at each sample, over the two periods before it (none before). */

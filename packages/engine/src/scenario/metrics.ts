@@ -12,8 +12,8 @@ import type { LatencySummary, OutcomeCounts, RepairMetrics, RunMetrics, StorageM
 
 const emptyCounts = (): OutcomeCounts => ({ ok: 0, fail: 0, info: 0, open: 0 });
 
-/** Nearest-rank percentile of an ascending list. */
-function percentile(sorted: ArrayLike<number>, p: number): number {
+/** Nearest-rank percentile of an ascending list (0 for an empty one). */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return 0;
   const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
   return sorted[rank - 1] as number;
