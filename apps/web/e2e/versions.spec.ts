@@ -27,7 +27,7 @@ test('siblings, their merge, and a replica that missed a write, as the graph of 
   }
   const replicas = (await page.getByTestId('client-replicas').textContent())?.match(/: (n\d), (n\d), (n\d)/);
   expect(replicas).not.toBeNull();
-  const [, , , third] = replicas as RegExpMatchArray;
+  const [, first, , third] = replicas as RegExpMatchArray;
 
   await page.getByTestId('tab-versions').click();
   await expect(page.getByTestId('versions-key')).toHaveValue('pear');
@@ -46,16 +46,18 @@ test('siblings, their merge, and a replica that missed a write, as the graph of 
   await expect(items(page, 'replaced')).toHaveCount(2, { timeout: 10_000 });
   await expect(page.getByTestId('versions-merge')).toHaveCount(0);
 
-  // The third replica, paused, misses the next write (made with a get's context, as a client does).
+  // The third replica, paused, misses the next write (made with a get's context, as a client does),
+  // coordinated by the first replica: a paused coordinator would hold the request itself.
   await expect(items(page, 'latest')).toContainText(`${third}`, { timeout: 10_000 });
   await page.getByTestId(`pause-${third}`).click();
-  const written = await page.evaluate(async () => {
+  const written = await page.evaluate(async (via) => {
     const { client } = window.kvscope;
-    const read = await client.get('pear');
+    const coordinator = via as never;
+    const read = await client.get('pear', { coordinator });
     if (!read.ok || read.type !== 'get') return 'get failed';
-    const put = await client.put('pear', 'yellow', { context: read.context });
+    const put = await client.put('pear', 'yellow', { context: read.context, coordinator });
     return put.ok ? 'ok' : put.error.code;
-  });
+  }, first as string);
   expect(written).toBe('ok');
   await expect(items(page, 'stale')).toHaveCount(1, { timeout: 10_000 });
   await expect(items(page, 'stale')).toContainText(`“blue”`);
