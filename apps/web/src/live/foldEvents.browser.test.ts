@@ -8,7 +8,7 @@ import type { ClusterEvent, NodeId } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import type { EventBatch } from '../shared/workerApi.ts';
 import { applyEvents } from './foldEvents.ts';
-import { createLabStore, type LabState, setNodeStatus } from './labStore.ts';
+import { createLabStore, eventsKeptMax, type LabState, setNodeStatus } from './labStore.ts';
 
 const [n1, n2, n3] = ['n1', 'n2', 'n3'] as NodeId[];
 const fold = (state: LabState, batches: EventBatch[]): LabState => ({
@@ -152,5 +152,19 @@ describe('folding message traffic into the lab store', () => {
     expect(moved.hints[n1]).toEqual({ n2: 1 }); // one went to n2's count, one into n1's own data
     const replayed = fold(moved, [{ node: n1, events: [hint('hint.replayed', 3, n2)], dropped: 0 }]);
     expect(replayed.hints[n1]).toEqual({});
+  });
+
+  it('keeps a wiped node\'s rebuild in the log through a burst of ordinary events', () => {
+    const state = createLabStore([n1, n2, n3], 0).getState();
+    const rebuild = { type: 'rebuild.started', at: 1, node: n2, ranges: 4, from: [n1, n3] } as ClusterEvent;
+    const burst = Array.from({ length: eventsKeptMax + 10 }, (_, i) => ({
+      type: 'storage',
+      at: 2 + i,
+      node: n2,
+      event: { type: 'memtable.flushed' },
+    })) as unknown as ClusterEvent[];
+    const after = fold(state, [{ node: n2, events: [rebuild, ...burst], dropped: 0 }]);
+    expect(after.events).toHaveLength(eventsKeptMax);
+    expect([...after.events, ...after.notable].map((e) => e.type)).toContain('rebuild.started');
   });
 });

@@ -144,8 +144,8 @@ export interface LabState {
   /** Every non-message event of the cluster, oldest first, bounded by `eventsKeptMax`. */
   events: LabEvent[];
   /**
-   * Faults, node lifecycle, membership verdicts, hints and repairs, kept apart (bounded by
-   * `notableKeptMax`) so that a burst of requests cannot push a kill out of the log.
+   * Faults, node lifecycle, membership verdicts, hints, repairs and a wiped node's rebuild, kept
+   * apart (bounded by `notableKeptMax`) so that a burst of requests cannot push a kill out of the log.
    */
   notable: LabEvent[];
   /** Recent message events, for the request trace's arrows (kept only when flights are drawn). */
@@ -297,7 +297,7 @@ export function hintsHeld(state: LabState): number {
 }
 
 export function isNotable(event: LabEvent): boolean {
-  return /^(lab\.|node\.|member\.|hint\.|antientropy\.(done|repaired)|ring\.changed|rebalance\.)/.test(
+  return /^(lab\.|node\.|member\.|hint\.|antientropy\.(done|repaired)|ring\.changed|rebalance\.|rebuild\.)/.test(
     event.type,
   );
 }
