@@ -37,11 +37,13 @@ test('a shipped scenario runs in the page as on the command line, and an impossi
   expect(report).toMatchObject({ name: 'jepsen-set', seed: 7, traceHash: inNode.traceHash, valid: true });
   expect(report.history).toHaveLength(inNode.history.length);
   await shot(page, 'lab-runs');
-  // The run replayed: at the partition (10 s) the recorded messages are on the wire; stepping moves
-  // to the next message sent or delivered.
+  // The run replayed: at the partition (10 s) the recorded messages are on the wire and the six
+  // links between {n1, n2} and {n3, n4, n5} are drawn cut; stepping moves to the next message sent
+  // or delivered.
   const replay = page.getByTestId('replay');
   await replay.getByTestId('replay-faults').getByRole('button', { name: '10.000 s' }).click();
   await expect(page.getByTestId('replay-time')).toContainText('t = 10.000000 s of ');
+  await expect(replay.locator('line[data-cut]')).toHaveCount(6);
   await page.getByTestId('replay-step').click();
   await expect(page.getByTestId('replay-time')).not.toContainText('t = 10.000000 s of ');
   await expect(page.getByTestId('replay-time')).toContainText(/[1-9]\d* in flight/);
@@ -54,6 +56,8 @@ test('a shipped scenario runs in the page as on the command line, and an impossi
   await page.getByTestId('replay-link').click();
   await expect(page).toHaveURL(/[?&]run=jepsen-set&seed=7&t=/);
   await expect(page.getByTestId('replay-time')).toContainText(`t = ${moment} s of `, { timeout: 30_000 });
+  await replay.getByTestId('replay-faults').getByRole('button', { name: '30.000 s' }).click();
+  await expect(replay.locator('line[data-cut]')).toHaveCount(0);
   // A run is shared as a link: opened, it runs the same scenario and seed again.
   await page.getByTestId('scenario-link').click();
   await expect(page).toHaveURL(/[?&]run=jepsen-set&seed=7$/);

@@ -53,7 +53,7 @@ export function ReplayView({ trace, faults, operations, runLink, startMs }: Prop
   return (
     <div className="replay" data-testid="replay">
       <h3>Replay</h3>
-      <ClusterView nodes={at.nodes} flights={at.flights} width={460} height={300} />
+      <ClusterView nodes={at.nodes} flights={at.flights} cutLinks={at.cutLinks} width={460} height={300} />
       <input
         type="range"
         min={0}

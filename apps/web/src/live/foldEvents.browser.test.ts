@@ -154,7 +154,7 @@ describe('folding message traffic into the lab store', () => {
     expect(replayed.hints[n1]).toEqual({});
   });
 
-  it('keeps a wiped node\'s rebuild in the log through a burst of ordinary events', () => {
+  it("keeps a wiped node's rebuild in the log through a burst of ordinary events", () => {
     const state = createLabStore([n1, n2, n3], 0).getState();
     const rebuild = { type: 'rebuild.started', at: 1, node: n2, ranges: 4, from: [n1, n3] } as ClusterEvent;
     const burst = Array.from({ length: eventsKeptMax + 10 }, (_, i) => ({

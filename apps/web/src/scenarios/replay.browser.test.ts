@@ -1,10 +1,18 @@
 /**
  * The replay of a recorded run (replay.ts): what is on the wire at t is exactly the messages sent at
  * or before t and delivered after it; node states follow the recorded lifecycle (up from the start,
- * a joiner not yet running before it starts); stepping lands on the next send or delivery.
+ * a joiner not yet running before it starts); the links a fault cut are drawn cut until a heal;
+ * stepping lands on the next send or delivery.
  */
 
-import type { ClusterEvent, HistoryOp, NodeId } from '@kvscope/engine';
+import {
+  type ClusterEvent,
+  type HistoryOp,
+  isKvError,
+  type NodeId,
+  parseScenario,
+  runScenario,
+} from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import { nextMessageEvent, operationsAt, ReplayRecorder, replayAt, replayOperations } from './replay.ts';
 
@@ -91,5 +99,29 @@ describe('replay', () => {
     expect(nextMessageEvent(trace, 2.5)).toBe(3);
     expect(nextMessageEvent(trace, 3)).toBe(5);
     expect(nextMessageEvent(trace, 9)).toBeNull();
+  });
+
+  it('draws the links a simulated partition cut while it lasts, from the run itself', () => {
+    const scenario = parseScenario({
+      name: 'cut-replay',
+      seed: 3,
+      cluster: { nodes: [{ id: 'n1' }, { id: 'n2' }, { id: 'n3' }], n: 3, r: 2, w: 2 },
+      workload: { kind: 'kv', clients: 2, ratePerSecond: 20, durationMs: 3_000, settleMs: 1_000, keys: 10 },
+      faults: [
+        { atMs: 1_000, type: 'partition', groups: [['n1'], ['n2', 'n3']] },
+        { atMs: 2_000, type: 'heal' },
+      ],
+    });
+    if (isKvError(scenario)) throw new Error(scenario.sentence);
+    const recorder = new ReplayRecorder();
+    runScenario(scenario, { onEvent: recorder.observe, onCutLinks: recorder.cutLinks });
+    const trace = recorder.trace();
+    const cut = (t: number) =>
+      replayAt(trace, t)
+        .cutLinks.map((l) => `${l.from}>${l.to}`)
+        .sort();
+    expect(cut(999)).toEqual([]);
+    expect(cut(1_500)).toEqual(['n1>n2', 'n1>n3', 'n2>n1', 'n3>n1']);
+    expect(cut(2_000)).toEqual([]);
   });
 });

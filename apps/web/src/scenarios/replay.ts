@@ -1,8 +1,9 @@
 /**
  * A simulated run, kept for replay (SPEC §2 "Time": step by step or scrubbing a time slider): the
  * scenario worker records every message the simulator sent (when, from, to, its type, when it
- * arrives) and every node's lifecycle (started, crashed, paused, resumed) as they happen, and the
- * Runs tab's replay view asks `replayAt` what the cluster looked like at any simulated instant.
+ * arrives), every node's lifecycle (started, crashed, paused, resumed) and the links each fault left
+ * cut, as they happen, and the Runs tab's replay view asks `replayAt` what the cluster looked like at
+ * any simulated instant.
  * Nothing is re-simulated and nothing is invented: the picture at t is the recorded run at t, and
  * the same seed records the same run.
  *
@@ -12,7 +13,7 @@
  */
 
 import type { ClusterEvent, HistoryOp } from '@kvscope/engine';
-import type { ClusterNode, Flight } from '@kvscope/ui';
+import type { ClusterLink, ClusterNode, Flight } from '@kvscope/ui';
 
 /** Messages a replay keeps at most; a longer run's later messages are counted, not drawn. */
 export const replayMessagesMax = 400_000;
@@ -35,6 +36,8 @@ export interface ReplayTrace {
   truncated: number;
   /** Node lifecycle changes, in time order. */
   lifecycle: { at: number; node: number; status: Status }[];
+  /** The one-way links cut (`[from, to]` node indexes) after each fault, in time order. */
+  cuts: { at: number; links: [number, number][] }[];
   /** The last simulated instant the recording saw. */
   endMs: number;
 }
@@ -54,6 +57,7 @@ export class ReplayRecorder {
   private longest = 0;
   private endMs = 0;
   private readonly lifecycle: ReplayTrace['lifecycle'] = [];
+  private readonly cuts: ReplayTrace['cuts'] = [];
 
   /** Sees one event of the run (`runScenario`'s `onEvent`). */
   observe = (event: ClusterEvent): void => {
@@ -64,6 +68,11 @@ export class ReplayRecorder {
     }
     const status = lifecycleStatus[event.type];
     if (status) this.lifecycle.push({ at: event.at, node: this.indexOf(event.node), status });
+  };
+
+  /** Sees the links left cut after a fault (`runScenario`'s `onCutLinks`). */
+  cutLinks = (at: number, cut: readonly (readonly [string, string])[]): void => {
+    this.cuts.push({ at, links: cut.map(([from, to]) => [this.indexOf(from), this.indexOf(to)]) });
   };
 
   trace(): ReplayTrace {
@@ -79,6 +88,7 @@ export class ReplayRecorder {
       longestFlightMs: this.longest,
       truncated: this.truncated,
       lifecycle: [...this.lifecycle],
+      cuts: [...this.cuts],
       endMs: this.endMs,
     };
   }
@@ -179,8 +189,11 @@ export function operationsAt(operations: readonly ReplayOperation[], t: number, 
   return { running, done: done.slice(-recent) };
 }
 
-/** The cluster at simulated instant `t`: each node's state and the messages on the wire. */
-export function replayAt(trace: ReplayTrace, t: number): { nodes: ClusterNode[]; flights: Flight[] } {
+/** The cluster at simulated instant `t`: each node's state, the messages on the wire, the cut links. */
+export function replayAt(
+  trace: ReplayTrace,
+  t: number,
+): { nodes: ClusterNode[]; flights: Flight[]; cutLinks: ClusterLink[] } {
   const status = initialStatus(trace);
   for (const change of trace.lifecycle) {
     if (change.at > t) break;
@@ -201,7 +214,18 @@ export function replayAt(trace: ReplayTrace, t: number): { nodes: ClusterNode[];
       progress: arrives > sent ? (t - sent) / (arrives - sent) : 1,
     });
   }
-  return { nodes, flights };
+  return { nodes, flights, cutLinks: cutLinksAt(trace, t) };
+}
+
+/** The links cut at `t`: those the last fault at or before `t` left cut. */
+function cutLinksAt(trace: ReplayTrace, t: number): ClusterLink[] {
+  let links: [number, number][] = [];
+  for (const change of trace.cuts) {
+    if (change.at > t) break;
+    links = change.links;
+  }
+  const name = (i: number) => trace.nodes[i] as string;
+  return links.map(([from, to]) => ({ from: name(from), to: name(to), cut: true }));
 }
 
 /**

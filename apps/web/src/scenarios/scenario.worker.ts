@@ -31,6 +31,7 @@ function run(job: ScenarioJob): ScenarioResult {
     scenarioPath: job.path,
     wallClock: () => performance.now(),
     onEvent: recorder.observe,
+    onCutLinks: recorder.cutLinks,
   });
   if (isKvError(report)) return { ok: false, code: report.code, message: report.sentence, problems: [] };
   return {

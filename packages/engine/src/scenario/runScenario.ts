@@ -65,6 +65,8 @@ export interface RunOptions {
   nodeConfig?: Record<string, unknown>;
   /** Sees every cluster event of the run as it happens (tests count verdicts, recoveries …). */
   onEvent?: (event: ClusterEvent) => void;
+  /** Sees the network's cut links (one-way `[from, to]`) after each fault of the schedule (replay). */
+  onCutLinks?: (at: number, cut: [NodeId, NodeId][]) => void;
 }
 
 /** Fault kinds this runner applies; any other is refused with `KV_UNSUPPORTED`, never ignored. */
@@ -166,8 +168,12 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
   if (options.onEvent) sim.onEvent(options.onEvent);
   const nemesis = new Nemesis(sim, scenario.cluster);
   nemesis.configureLinks();
+  const { onCutLinks } = options;
   for (const fault of scenario.faults)
-    sim.schedule(fault.atMs, `fault ${fault.type}`, () => nemesis.apply(fault));
+    sim.schedule(fault.atMs, `fault ${fault.type}`, () => {
+      nemesis.apply(fault);
+      onCutLinks?.(sim.now, sim.network.cutLinks());
+    });
   const { autoscaler } = scenario.cluster;
   if (autoscaler) startAutoscaler(sim, nemesis, autoscaler, scenario.workload.durationMs);
   const history = new History();

@@ -77,6 +77,11 @@ export class SimNetwork {
     return this.cuts.has(linkKey(from, to));
   }
 
+  /** Every cut link, one-way, as `[from, to]`, in the order it was cut (a replay draws them). */
+  cutLinks(): [NodeId, NodeId][] {
+    return [...this.cuts].map((key) => key.split('->') as [NodeId, NodeId]);
+  }
+
   /**
    * Splits `all` into the given groups: links between groups are cut both ways. Nodes not named in
    * any group form one more group together.

@@ -112,6 +112,7 @@ export function ClusterView({
               strokeLinecap={between && !isCut ? 'round' : undefined}
               strokeWidth={isCut ? 2 : between ? 1.5 : 1}
               data-link={between ? 'inter-dc' : 'local'}
+              data-cut={isCut ? 'true' : undefined}
             />
           );
         })}
