@@ -75,3 +75,18 @@ test('the quorum lesson: predict, kill a replica, put, and the bar sees it done'
   await expect(bar).toHaveCount(0);
   expect(problems).toEqual([]);
 });
+
+test('a set-up step applies its settings for the learner, and the bar sees them applied', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, '?lesson=data-centres&delay=0&workload=off');
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 3: Two data centres');
+  await expect(page.getByTestId('lesson-act')).toHaveAttribute('data-done', 'no');
+  await page.getByTestId('lesson-setup').click();
+  await expect(page.getByTestId('lesson-act')).toHaveAttribute('data-done', 'yes', { timeout: 30_000 });
+  await expect(page.getByTestId('lesson-setup')).toHaveCount(0);
+  await page.getByTestId('tab-settings').click();
+  await expect(page.getByTestId('setting-dataCentres')).toHaveValue('2');
+  expect(problems).toEqual([]);
+});

@@ -156,7 +156,13 @@ export function App({ store, cluster, client, workload }: Props) {
       </header>
       {lesson && (
         <Suspense fallback={<p className="muted">Loading the lessons…</p>}>
-          <LessonBar state={state} lessonId={lesson} onLesson={setLesson} onClose={() => setLesson(null)} />
+          <LessonBar
+            state={state}
+            lessonId={lesson}
+            onLesson={setLesson}
+            onClose={() => setLesson(null)}
+            onApplySettings={(next) => cluster.applySettings(next)}
+          />
         </Suspense>
       )}
       <div className="columns">

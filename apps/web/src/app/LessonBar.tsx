@@ -12,21 +12,25 @@ import { useEffect, useState } from 'react';
 import { type Lesson, type Since, sinceNow } from '../lessons/lessonModel.ts';
 import { lessons } from '../lessons/lessons.ts';
 import type { LabState } from '../live/labStore.ts';
+import type { ClusterSettings } from '../live/settings.ts';
 
 interface Props {
   state: LabState;
   lessonId: string;
   onLesson: (id: string) => void;
   onClose: () => void;
+  /** Applies settings as the Settings tab does; resolves with the refusal's sentence, or null. */
+  onApplySettings: (settings: ClusterSettings) => Promise<string | null>;
 }
 
-export function LessonBar({ state, lessonId, onLesson, onClose }: Props) {
+export function LessonBar({ state, lessonId, onLesson, onClose, onApplySettings }: Props) {
   const lesson = lessons.find((l) => l.id === lessonId) ?? (lessons[0] as Lesson);
   const [index, setIndex] = useState(0);
   const [since, setSince] = useState<Since>(() => sinceNow(state));
   const [chosen, setChosen] = useState<number | null>(null);
   const [revealed, setRevealed] = useState(false);
   const [done, setDone] = useState(false);
+  const [applying, setApplying] = useState<'no' | 'yes' | string>('no');
   const step = lesson.steps[index] ?? lesson.steps[0];
   const goTo = (i: number) => {
     setIndex(i);
@@ -34,6 +38,7 @@ export function LessonBar({ state, lessonId, onLesson, onClose }: Props) {
     setChosen(null);
     setRevealed(false);
     setDone(false);
+    setApplying('no');
   };
   // A new lesson starts at its first step.
   // biome-ignore lint/correctness/useExhaustiveDependencies: only a change of lesson restarts it
@@ -101,6 +106,16 @@ export function LessonBar({ state, lessonId, onLesson, onClose }: Props) {
           <span className={done ? 'ok-text' : 'muted'}>
             {done ? '✓ done' : '… waiting for it in the lab'}
           </span>
+          {step.act.settings && !done && (
+            <SetUp
+              applying={applying}
+              onApply={() => {
+                setApplying('yes');
+                const next = (step.act?.settings as (s: ClusterSettings) => ClusterSettings)(state.settings);
+                void onApplySettings(next).then((refusal) => setApplying(refusal ?? 'no'));
+              }}
+            />
+          )}
         </p>
       )}
       {step.check && acted && predicted && (
@@ -109,6 +124,24 @@ export function LessonBar({ state, lessonId, onLesson, onClose }: Props) {
         </p>
       )}
     </section>
+  );
+}
+
+/** "Apply it for me": the step's settings change, or why the lab refused it. */
+function SetUp({ applying, onApply }: { applying: 'no' | 'yes' | string; onApply: () => void }) {
+  return (
+    <>
+      {' '}
+      <button type="button" onClick={onApply} disabled={applying === 'yes'} data-testid="lesson-setup">
+        {applying === 'yes' ? 'Applying…' : 'Apply it for me'}
+      </button>
+      {applying !== 'no' && applying !== 'yes' && (
+        <span className="refusal" role="alert" data-testid="lesson-setup-refused">
+          {' '}
+          {applying}
+        </span>
+      )}
+    </>
   );
 }
 

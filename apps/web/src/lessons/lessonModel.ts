@@ -13,6 +13,7 @@
 import { buildRing, type KvReply, type NodeId, preferenceList } from '@kvscope/engine';
 import { beliefMatrix } from '../live/gossip.ts';
 import type { FaultKind, LabState, RequestRecord } from '../live/labStore.ts';
+import type { ClusterSettings } from '../live/settings.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 
 export interface Prediction {
@@ -38,7 +39,15 @@ export interface LessonStep {
   /** Asked before acting: the learner commits to an answer, then sees why. */
   predict?: Prediction;
   /** What to do in the lab, and how the lesson sees that it was done. */
-  act?: { instruction: string; done: (state: LabState, since: Since) => boolean };
+  act?: {
+    instruction: string;
+    done: (state: LabState, since: Since) => boolean;
+    /**
+     * A settings change the lesson bar can apply for the learner ("Apply it for me"): setting up
+     * the cluster is not what the lesson teaches, and a teacher in front of a class wants it quick.
+     */
+    settings?: (current: ClusterSettings) => ClusterSettings;
+  };
   /** What to look at once done: the check of the prediction against what the lab shows. */
   check?: string;
 }

@@ -1,12 +1,14 @@
 /**
  * The lessons' own checks: every step's `done` is false on a quiet cluster (nothing happened since
  * the step began), and the quorum and versioning steps turn true only on the evidence they ask for
- * (the killed node must be one of the key's replicas; the get must return siblings).
+ * (the killed node must be one of the key's replicas; the get must return siblings); a step's
+ * "Apply it for me" makes settings the lab accepts and that the step then counts as done.
  */
 
 import { type KvReply, type NodeId, nodeIds } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import { createLabStore, type FaultKind, type LabState, type RequestRecord } from '../live/labStore.ts';
+import { type ClusterSettings, settingsProblem } from '../live/settings.ts';
 import { replicasOf, type Since } from './lessonModel.ts';
 import { lessons } from './lessons.ts';
 
@@ -128,7 +130,27 @@ describe('lessons', () => {
     expect(act.done(answered(quiet(), 'get', 'pear', 2_000, get(1)), since)).toBe(false);
     expect(act.done(answered(quiet(), 'get', 'pear', 2_000, get(2)), since)).toBe(true);
   });
+
+  it('set up, with "Apply it for me", settings the lab accepts and the step counts as done', () => {
+    const setUps = lessons.flatMap((lesson) =>
+      lesson.steps.flatMap((step) => (step.act?.settings ? [{ lesson: lesson.id, act: step.act }] : [])),
+    );
+    expect(setUps.map((s) => s.lesson)).toEqual(['one-server', 'one-server', 'data-centres', 'data-centres']);
+    // From the defaults and from each other's result: the learner may come from any earlier lesson.
+    for (const from of [quiet(), ...setUps.map(({ act }) => applied(quiet(), act.settings))])
+      for (const { act } of setUps) {
+        const next = applied(from, act.settings);
+        expect(settingsProblem(next.settings)).toBeNull();
+        expect(act.done(next, since)).toBe(true);
+      }
+  });
 });
+
+/** `state` once `settings` (a step's set-up) is applied. */
+function applied(state: LabState, settings: ((s: ClusterSettings) => ClusterSettings) | undefined): LabState {
+  if (!settings) throw new Error('a step without a set-up');
+  return { ...state, settings: settings(state.settings) };
+}
 
 /** Steps whose goal is a state the default cluster is already in (restore the defaults, all alive). */
 function doneAtRest(lesson: string, index: number): boolean {

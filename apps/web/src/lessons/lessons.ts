@@ -9,7 +9,9 @@
  * false and of states where it must be true.
  */
 
+import { evenSplit } from '../live/dataCentres.ts';
 import { hintsHeld } from '../live/labStore.ts';
+import type { ClusterSettings } from '../live/settings.ts';
 import {
   answeredAfter,
   crashedNodes,
@@ -24,6 +26,12 @@ import {
   storageEventSince,
 } from './lessonModel.ts';
 
+/** West and east, each with replicas of every key (at least N=3: two in west, one in east). */
+function twoDataCentres(s: ClusterSettings): ClusterSettings {
+  const n = Math.max(3, s.n);
+  return { ...s, dataCentres: 2, replicasPerDc: evenSplit(n), n, r: Math.min(s.r, n), w: Math.min(s.w, n) };
+}
+
 export const lessons: readonly Lesson[] = [
   {
     id: 'one-server',
@@ -34,6 +42,7 @@ export const lessons: readonly Lesson[] = [
         text: 'Start as a single-server store does: each key kept by exactly one node. In Settings, set N=1, R=1, W=1 and apply (the cluster restarts empty).',
         act: {
           instruction: 'Settings → N 1, R 1, W 1 → Apply.',
+          settings: (s) => ({ ...s, dataCentres: 1, n: 1, r: 1, w: 1 }),
           done: (s) => s.settings.n === 1 && s.settings.r === 1 && s.settings.w === 1,
         },
       },
@@ -73,6 +82,7 @@ export const lessons: readonly Lesson[] = [
         text: 'Set N=3, R=2, W=2 again in Settings (the defaults) for the next lessons.',
         act: {
           instruction: 'Settings → N 3, R 2, W 2 → Apply.',
+          settings: (s) => ({ ...s, dataCentres: 1, n: 3, r: 2, w: 2 }),
           done: (s) =>
             s.settings.n === 3 && s.settings.r === 2 && s.settings.w === 2 && crashedNodes(s).length === 0,
         },
@@ -328,6 +338,7 @@ export const lessons: readonly Lesson[] = [
         text: 'Settings → Data centres 2 → Apply: every key gets replicas in west and in east.',
         act: {
           instruction: 'Settings → two data centres → Apply.',
+          settings: twoDataCentres,
           done: (s) => s.settings.dataCentres === 2,
         },
       },
@@ -356,6 +367,7 @@ export const lessons: readonly Lesson[] = [
         text: 'Faults → Restore, then set Data centres back to 1 in Settings.',
         act: {
           instruction: 'Restore, then Settings → one data centre.',
+          settings: (s) => ({ ...s, dataCentres: 1 }),
           done: (s) => s.settings.dataCentres === 1 && crashedNodes(s).length === 0,
         },
       },
