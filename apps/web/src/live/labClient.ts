@@ -156,7 +156,9 @@ export class LabClient {
     }
     const timeoutMs = options.timeoutMs ?? 2 * requestTimeoutFor(this.store.getState().linkDelayMs) + 500;
     const sentAt = performance.now();
-    const recorded = this.liveHistory().begin(sent, coordinator);
+    const history = this.liveHistory();
+    const mustSee = sent.type === 'get' ? history.staleReads.mustSee(sent.key) : null;
+    const recorded = history.begin(sent, coordinator);
     const reply = await new Promise<KvReply>((resolve) => {
       const deadline = this.deadlines.add(performance.now() + timeoutMs, () => {
         const why = `${coordinator} did not answer within ${timeoutMs} ms (the client gave up)`;
@@ -173,8 +175,13 @@ export class LabClient {
         );
     });
     if (recorded) recorded.history.end(recorded, reply);
+    const stale = history.staleReads.answered(sent.key, reply, mustSee);
     if (reply.ok)
-      this.answered.add(performance.now() - sentAt, reply.type === 'get' ? reply.siblings.length : null);
+      this.answered.add(
+        performance.now() - sentAt,
+        reply.type === 'get' ? reply.siblings.length : null,
+        stale,
+      );
     return this.finish(reply, record);
   }
 

@@ -31,6 +31,7 @@ import {
 } from '@kvscope/engine';
 import { sharedNow } from '../shared/workerApi.ts';
 import type { ClusterSettings } from './settings.ts';
+import { StaleReads } from './staleReads.ts';
 
 /** Operations one live history records at most (two records each). */
 export const liveHistoryOpsMax = 25_000;
@@ -46,6 +47,8 @@ export class LiveHistory {
   readonly startedAt = sharedNow();
   /** Operations not recorded because the history was full. */
   skipped = 0;
+  /** The gets that missed an acknowledged write, judged as they are answered (staleReads.ts). */
+  readonly staleReads = new StaleReads();
   /** The smallest R a get and W a write asked for (replica counts), the cluster's when none did. */
   minR: number;
   minW: number;

@@ -21,19 +21,20 @@ describe('metrics over time', () => {
       p50: null,
       p99: null,
       siblingReads: null,
+      staleReads: null,
     });
   });
 
   it('plots rates over two periods, never negative, from the start of the window', () => {
-    const none = { p50: null, p99: null, siblingReads: null };
+    const none = { p50: null, p99: null, siblingReads: null, staleReads: null };
     const samples: MetricSample[] = [
       { at: 0, ok: 0, failed: 0, hints: 0, ...none },
-      { at: 1_000, ok: 10, failed: 0, hints: 0, p50: 2, p99: 9, siblingReads: 0.25 },
+      { at: 1_000, ok: 10, failed: 0, hints: 0, p50: 2, p99: 9, siblingReads: 0.25, staleReads: 0.5 },
       { at: 2_000, ok: 10, failed: 4, hints: 5, ...none }, // the tally of unrecorded requests came late
-      { at: 3_000, ok: 30, failed: 4, hints: 2, p50: 1, p99: 3, siblingReads: 0 },
+      { at: 3_000, ok: 30, failed: 4, hints: 2, p50: 1, p99: 3, siblingReads: 0, staleReads: 0 },
       { at: 4_000, ok: 0, failed: 0, hints: 0, ...none }, // the page started afresh
     ];
-    const [answered, failed, hints, p99, siblings] = metricSparklines(samples, 0);
+    const [answered, failed, hints, p99, siblings, stale] = metricSparklines(samples, 0);
     expect(answered?.points).toEqual([
       { at: 2_000, value: 5 },
       { at: 3_000, value: 10 },
@@ -48,19 +49,21 @@ describe('metrics over time', () => {
       { at: 3_000, value: 3 },
     ]);
     expect(siblings?.points.map((p) => p.value)).toEqual([25, 0]);
+    expect(stale?.points.map((p) => p.value)).toEqual([50, 0]);
   });
 
-  it('takes the answered requests’ latency percentiles and the share of reads with siblings, once', () => {
+  it('takes the answered requests’ latency percentiles and the shares of reads with siblings and stale, once', () => {
     const window = new RequestWindow();
     for (let ms = 1; ms <= 100; ms++) window.add(ms, null);
     window.add(500, 2);
-    window.add(0.5, 1);
-    window.add(0.7, 1);
-    window.add(0.9, 3);
+    window.add(0.5, 1, true);
+    window.add(0.7, 1, false);
+    window.add(0.9, 3, false);
     const figures = window.take();
     expect(figures.p50).toBe(49); // nearest rank, as a run report computes it
     expect(figures.p99).toBe(100);
     expect(figures.siblingReads).toBe(0.5);
-    expect(window.take()).toEqual({ p50: null, p99: null, siblingReads: null });
+    expect(figures.staleReads).toBe(0.25);
+    expect(window.take()).toEqual({ p50: null, p99: null, siblingReads: null, staleReads: null });
   });
 });

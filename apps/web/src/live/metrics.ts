@@ -1,9 +1,10 @@
 /**
- * Metrics over time (SPEC §2: "throughput, latency percentiles, availability, siblings, hint backlog
- * … as plots"): once a second the page samples what it already counts — the client's outcomes
- * (recorded requests and the tally of unrecorded ones), the latencies of the requests answered in
- * that second and how many of its reads returned siblings (the client's `RequestWindow`), and the
- * hints the nodes hold — and keeps the last two minutes. The fault
+ * Metrics over time (SPEC §2: "throughput, latency percentiles, availability, stale reads, siblings,
+ * hint backlog … as plots"): once a second the page samples what it already counts — the client's
+ * outcomes (recorded requests and the tally of unrecorded ones), the latencies of the requests
+ * answered in that second and how many of its reads returned siblings or were stale (missed a write
+ * acknowledged before they were sent, staleReads.ts; the client's `RequestWindow`), and the hints
+ * the nodes hold — and keeps the last two minutes. The fault
  * timeline draws them as sparklines above the faults on the same time axis, so the dip in answered
  * requests after a kill, the failures of a strict quorum during a partition, and a hint backlog
  * building up and draining after the heal line up with the faults that caused them.
@@ -29,6 +30,8 @@ export interface MetricSample {
   p99: number | null;
   /** Share of the gets answered ok since the last sample that returned siblings; null: none. */
   siblingReads: number | null;
+  /** Share of them that were stale (missed a write acknowledged before they were sent); null: none. */
+  staleReads: number | null;
 }
 
 /** What the client saw since the last sample (RequestWindow.take). */
@@ -36,9 +39,10 @@ export interface WindowFigures {
   p50: number | null;
   p99: number | null;
   siblingReads: number | null;
+  staleReads: number | null;
 }
 
-const noRequests: WindowFigures = { p50: null, p99: null, siblingReads: null };
+const noRequests: WindowFigures = { p50: null, p99: null, siblingReads: null, staleReads: null };
 
 /** Latencies beyond this many in one sampling period are not kept (the percentiles use the first). */
 export const windowLatenciesMax = 20_000;
@@ -51,13 +55,15 @@ export class RequestWindow {
   private latencies: number[] = [];
   private reads = 0;
   private readsWithSiblings = 0;
+  private staleReads = 0;
 
-  /** An answered request: its latency, and for a get how many versions it returned. */
-  add(latencyMs: number, versions: number | null): void {
+  /** An answered request: its latency, and for a get how many versions it returned and if stale. */
+  add(latencyMs: number, versions: number | null, stale: boolean | null = null): void {
     if (this.latencies.length < windowLatenciesMax) this.latencies.push(latencyMs);
     if (versions === null) return;
     this.reads++;
     if (versions > 1) this.readsWithSiblings++;
+    if (stale) this.staleReads++;
   }
 
   /** The figures since the last `take`, and a fresh window. */
@@ -69,9 +75,10 @@ export class RequestWindow {
       p50: at(50),
       p99: at(99),
       siblingReads: this.reads > 0 ? this.readsWithSiblings / this.reads : null,
+      staleReads: this.reads > 0 ? this.staleReads / this.reads : null,
     };
     this.latencies = [];
-    this.reads = this.readsWithSiblings = 0;
+    this.reads = this.readsWithSiblings = this.staleReads = 0;
     return figures;
   }
 }
@@ -117,11 +124,18 @@ export function metricSparklines(samples: readonly MetricSample[], since: number
       points: recent(present(samples, 'siblingReads', 100)),
       colour: '#8250df',
     },
+    {
+      label: 'stale reads',
+      unit: '%',
+      max: 100,
+      points: recent(present(samples, 'staleReads', 100)),
+      colour: '#bc4c00',
+    },
   ];
 }
 
 /** `field` of the samples that have it (a second with no request has none), times `scale`. */
-function present(samples: readonly MetricSample[], field: 'p99' | 'siblingReads', scale = 1) {
+function present(samples: readonly MetricSample[], field: 'p99' | 'siblingReads' | 'staleReads', scale = 1) {
   const points = [];
   for (const s of samples) {
     const value = s[field];
