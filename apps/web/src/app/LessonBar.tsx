@@ -51,6 +51,7 @@ export function LessonBar({ state, lessonId, onLesson, onClose, onApplySettings 
   const predicted = !step.predict || revealed;
   const acted = !step.act || done;
   const last = index === lesson.steps.length - 1;
+  const setUp = step.act?.settings;
   return (
     <section className="panel lesson-bar" aria-label="Lesson" data-testid="lesson-bar">
       <div className="form-row wrap">
@@ -106,13 +107,12 @@ export function LessonBar({ state, lessonId, onLesson, onClose, onApplySettings 
           <span className={done ? 'ok-text' : 'muted'}>
             {done ? '✓ done' : '… waiting for it in the lab'}
           </span>
-          {step.act.settings && !done && (
+          {setUp && !done && (
             <SetUp
               applying={applying}
               onApply={() => {
                 setApplying('yes');
-                const next = (step.act?.settings as (s: ClusterSettings) => ClusterSettings)(state.settings);
-                void onApplySettings(next).then((refusal) => setApplying(refusal ?? 'no'));
+                void onApplySettings(setUp(state.settings)).then((refusal) => setApplying(refusal ?? 'no'));
               }}
             />
           )}
