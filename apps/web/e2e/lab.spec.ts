@@ -286,9 +286,17 @@ test('a table damaged on disk is found by the scrubber: the node gets a new disk
     { timeout: 20_000 },
   );
   await expect(page.getByTestId('status-n2')).toHaveText('up', { timeout: 20_000 });
-  // Above the faults: requests answered and failed per second, hints held, the latency p99 and the
-  // share of reads that returned siblings (metrics.ts).
-  for (const series of ['answered', 'failed', 'hints held', 'latency p99', 'reads with siblings'])
+  // Above the faults: requests answered and failed per second, availability, hints held, the latency
+  // p99 and the shares of reads that returned siblings or were stale (metrics.ts).
+  for (const series of [
+    'answered',
+    'failed',
+    'availability',
+    'hints held',
+    'latency p99',
+    'reads with siblings',
+    'stale reads',
+  ])
     await expect(page.getByTestId(`sparkline-${series}`)).toBeVisible();
   await shot(page, 'lab-n2-disk-damaged');
   expect(await missing(page, acked, 2)).toEqual([]);

@@ -34,13 +34,15 @@ describe('metrics over time', () => {
       { at: 3_000, ok: 30, failed: 4, hints: 2, p50: 1, p99: 3, siblingReads: 0, staleReads: 0 },
       { at: 4_000, ok: 0, failed: 0, hints: 0, ...none }, // the page started afresh
     ];
-    const [answered, failed, hints, p99, siblings, stale] = metricSparklines(samples, 0);
+    const [answered, failed, available, hints, p99, siblings, stale] = metricSparklines(samples, 0);
     expect(answered?.points).toEqual([
       { at: 2_000, value: 5 },
       { at: 3_000, value: 10 },
       { at: 4_000, value: 0 },
     ]);
     expect(failed?.points.map((p) => p.value)).toEqual([2, 2, 0]);
+    // Answered among ended: 5 of 7, 10 of 12; none ended in the last period, so no point.
+    expect(available?.points.map((p) => Math.round(p.value))).toEqual([71, 83]);
     expect(hints?.points.map((p) => p.value)).toEqual([0, 0, 5, 2, 0]);
     expect(metricSparklines(samples, 3_000)[0]?.points).toHaveLength(2);
     // A second in which no request was answered has no latency and no share: no point, not a zero.

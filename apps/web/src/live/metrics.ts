@@ -92,9 +92,14 @@ export function sampleMetrics(state: LabState, at: number, window = noRequests):
   return { at, ok, failed: fail + info, hints: Math.max(0, hintsHeld(state)), ...window };
 }
 
+interface Point {
+  at: number;
+  value: number;
+}
+
 /** Per-second rate of `field` at each sample, over the two periods before it (none before). */
-function rate(samples: readonly MetricSample[], field: 'ok' | 'failed') {
-  const points = [];
+function rate(samples: readonly MetricSample[], field: 'ok' | 'failed'): Point[] {
+  const points: Point[] = [];
   for (let i = 2; i < samples.length; i++) {
     const now = samples[i] as MetricSample;
     const then = samples[i - 2] as MetricSample;
@@ -107,10 +112,19 @@ function rate(samples: readonly MetricSample[], field: 'ok' | 'failed') {
 
 /** The series the fault timeline draws, from `since` on. */
 export function metricSparklines(samples: readonly MetricSample[], since: number): Sparkline[] {
-  const recent = (points: { at: number; value: number }[]) => points.filter((p) => p.at >= since);
+  const recent = (points: Point[]) => points.filter((p) => p.at >= since);
+  const answered = rate(samples, 'ok');
+  const failed = rate(samples, 'failed');
   return [
-    { label: 'answered', unit: 'ops/s', points: recent(rate(samples, 'ok')), colour: '#1a7f37' },
-    { label: 'failed', unit: 'ops/s', points: recent(rate(samples, 'failed')), colour: '#cf222e' },
+    { label: 'answered', unit: 'ops/s', points: recent(answered), colour: '#1a7f37' },
+    { label: 'failed', unit: 'ops/s', points: recent(failed), colour: '#cf222e' },
+    {
+      label: 'availability',
+      unit: '%',
+      max: 100,
+      points: recent(availability(answered, failed)),
+      colour: '#116329',
+    },
     {
       label: 'hints held',
       points: recent(samples.map((s) => ({ at: s.at, value: s.hints }))),
@@ -132,6 +146,19 @@ export function metricSparklines(samples: readonly MetricSample[], since: number
       colour: '#bc4c00',
     },
   ];
+}
+
+/**
+ * The share of requests answered ok among those that ended, at each point of the two rates (which
+ * share their instants); none where no request ended.
+ */
+function availability(answered: readonly Point[], failed: readonly Point[]): Point[] {
+  const points: Point[] = [];
+  answered.forEach((ok, i) => {
+    const total = ok.value + (failed[i]?.value ?? 0);
+    if (total > 0) points.push({ at: ok.at, value: (100 * ok.value) / total });
+  });
+  return points;
 }
 
 /** `field` of the samples that have it (a second with no request has none), times `scale`. */
