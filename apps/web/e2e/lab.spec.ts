@@ -106,6 +106,19 @@ test('killing a node during writes and restarting it loses no acknowledged write
   const puts = report.history.filter((op: { f: string; type: string }) => op.f === 'put' && op.type === 'ok');
   expect(puts.length).toBeGreaterThanOrEqual(acked.length);
   expect(Object.keys(report.finalState).sort()).toEqual(fiveNodes);
+  // The same actions as a scenario: saved, it names the kill and the restart; replayed in the
+  // simulator, it runs and its replay lists them.
+  const saved = page.waitForEvent('download');
+  await page.getByTestId('live-run-scenario').click();
+  const scenario = JSON.parse(readFileSync(await (await saved).path(), 'utf8'));
+  expect(scenario.faults.map((f: { type: string; node: string }) => `${f.type} ${f.node}`)).toEqual([
+    'kill n3',
+    'restart n3',
+  ]);
+  await page.getByTestId('live-run-replay').click();
+  await expect(page.getByTestId('scenario-result')).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId('replay-faults')).toContainText('kill n3');
+  await expect(page.getByTestId('replay-faults')).toContainText('restart n3');
   expect(problems).toEqual([]);
 });
 

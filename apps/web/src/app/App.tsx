@@ -33,6 +33,7 @@ import { LogPanel } from './LogPanel.tsx';
 import { MembershipPanel } from './MembershipPanel.tsx';
 import { MerklePanel } from './MerklePanel.tsx';
 import { RingPanel } from './RingPanel.tsx';
+import type { Chosen } from './ScenariosPanel.tsx';
 import { RunControls, SettingsPanel } from './SettingsPanel.tsx';
 import { TracePanel } from './TracePanel.tsx';
 import { useDisplayClock } from './useDisplayClock.ts';
@@ -118,6 +119,8 @@ export function App({ store, cluster, client, workload }: Props) {
   const reducedMotion = useReducedMotion();
   const [tab, setTab] = useState<Tab>(linkedRun() ? 'Runs' : 'Trace');
   const [lesson, setLesson] = useState<string | null>(linkedLesson);
+  /** This live session as a scenario file, handed from the live run panel to the scenario runner. */
+  const [sessionFile, setSessionFile] = useState<Chosen | null>(null);
   const rates = useLinkRates(store, state.linkDelayMs < flightDrawDelayMinMs);
   const { selection, order, nodes, snapshots, settings } = state;
   const onSelect = (patch: Partial<Selection>) => store.setState((s) => select(s, patch));
@@ -212,10 +215,12 @@ export function App({ store, cluster, client, workload }: Props) {
             {tab === 'Log' && <LogPanel state={state} onSelect={onSelect} />}
             {tab === 'Faults' && <FaultsPanel state={state} cluster={cluster} onSelect={onSelect} />}
             {tab === 'Settings' && <SettingsPanel state={state} cluster={cluster} />}
-            {tab === 'Runs' && <LiveRunPanel state={state} cluster={cluster} client={client} />}
+            {tab === 'Runs' && (
+              <LiveRunPanel state={state} cluster={cluster} client={client} onScenario={setSessionFile} />
+            )}
             {tab === 'Runs' && (
               <Suspense fallback={<p className="muted">Loading the scenario runner…</p>}>
-                <ScenariosPanel />
+                <ScenariosPanel offered={sessionFile} />
               </Suspense>
             )}
           </div>

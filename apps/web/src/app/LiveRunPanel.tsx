@@ -7,6 +7,10 @@
  *
  * Before checking, the panel says what would weaken the verdict: a node down (its disk is not
  * read), hints still held (counted where they are held), requests in flight (indeterminate).
+ *
+ * The session can also leave as a scenario file (live/sessionScenario.ts): saved, or replayed at
+ * once in the deterministic simulator below it — the same settings, workload and faults, the same
+ * run for the same seed.
  */
 
 import { useState } from 'react';
@@ -14,15 +18,20 @@ import type { LabClient } from '../live/labClient.ts';
 import type { LabState } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
 import type { CheckedLiveRun } from '../live/liveRunCheck.ts';
+import { sessionScenario } from '../live/sessionScenario.ts';
+import { sharedNow } from '../shared/workerApi.ts';
 import { formatLabTime } from './formatTime.ts';
+import type { Chosen } from './ScenariosPanel.tsx';
 
 interface Props {
   state: LabState;
   cluster: LiveCluster;
   client: LabClient;
+  /** Hands this session, as a scenario file, to the scenario runner (which runs it). */
+  onScenario: (file: Chosen) => void;
 }
 
-export function LiveRunPanel({ state, cluster, client }: Props) {
+export function LiveRunPanel({ state, cluster, client, onScenario }: Props) {
   const [report, setReport] = useState<CheckedLiveRun | null>(null);
   const [checking, setChecking] = useState(false);
   const live = client.liveHistory();
@@ -40,14 +49,14 @@ export function LiveRunPanel({ state, cluster, client }: Props) {
     setChecking(false);
   };
   const download = () => {
-    if (!report) return;
-    const blob = new Blob([report.text], { type: 'application/json' });
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = `kvscope-live-run-${new Date(report.checkedAt).toISOString().replace(/[:.]/g, '-')}.json`;
-    link.click();
-    URL.revokeObjectURL(link.href);
+    if (report)
+      saveFile(
+        report.text,
+        `kvscope-live-run-${new Date(report.checkedAt).toISOString().replace(/[:.]/g, '-')}.json`,
+      );
   };
+  const asScenario = () =>
+    `${JSON.stringify(sessionScenario(state, { startedAt: live.startedAt, now: sharedNow() }), null, 2)}\n`;
   return (
     <section className="panel" aria-label="This live run" data-testid="live-run">
       <h2>This live run</h2>
@@ -76,9 +85,37 @@ export function LiveRunPanel({ state, cluster, client }: Props) {
           Download run (JSON)
         </button>
       </div>
+      <div className="form-row">
+        <button
+          type="button"
+          onClick={() =>
+            onScenario({ text: asScenario(), path: 'live-session.json', label: 'this live session' })
+          }
+          title="The same settings, workload and faults, run in the deterministic simulator"
+          data-testid="live-run-replay"
+        >
+          Replay in the simulator
+        </button>
+        <button
+          type="button"
+          onClick={() => saveFile(asScenario(), 'live-session.json')}
+          data-testid="live-run-scenario"
+        >
+          Save as a scenario
+        </button>
+      </div>
       {report && <Verdicts report={report} />}
     </section>
   );
+}
+
+/** Downloads `text` as a JSON file named `name`. */
+function saveFile(text: string, name: string): void {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+  link.download = name;
+  link.click();
+  URL.revokeObjectURL(link.href);
 }
 
 function Verdicts({ report }: { report: CheckedLiveRun }) {

@@ -15,7 +15,8 @@ import { runScenarioJob, type ScenarioResult } from '../scenarios/scenarioJob.ts
 import { shippedScenarios } from '../scenarios/shippedScenarios.ts';
 import { ReplayView } from './ReplayView.tsx';
 
-interface Chosen {
+/** A scenario file to run: its text, the name it goes by (a path), and its label in the list. */
+export interface Chosen {
   text: string;
   path: string;
   label: string;
@@ -35,7 +36,8 @@ function linked(shipped: readonly Chosen[]): { chosen: Chosen; seed: string; t: 
   return chosen ? { chosen, seed: isSeed(seed) ? seed : '', t: Number.isFinite(t) && t > 0 ? t : 0 } : null;
 }
 
-export function ScenariosPanel() {
+/** `offered`: a file handed over from elsewhere in the lab (this live session), run as it arrives. */
+export function ScenariosPanel({ offered }: { offered?: Chosen | null }) {
   const shipped = useMemo(shippedScenarios, []);
   const link = useMemo(() => linked(shipped), [shipped]);
   const [chosen, setChosen] = useState<Chosen | null>(() => link?.chosen ?? shipped[0] ?? null);
@@ -45,14 +47,22 @@ export function ScenariosPanel() {
   const seedProblem =
     seed.trim() !== '' && !isSeed(seed.trim()) ? 'a seed is a whole number from 0 to 4294967295' : null;
 
-  const run = async () => {
-    if (!chosen || seedProblem) return;
+  const run = async (target = chosen) => {
+    if (!target || seedProblem) return;
     setRunning(true);
     setResult(null);
-    const job = { text: chosen.text, path: chosen.path, ...(seed.trim() ? { seed: Number(seed) } : {}) };
+    const job = { text: target.text, path: target.path, ...(seed.trim() ? { seed: Number(seed) } : {}) };
     setResult(await runScenarioJob(job));
     setRunning(false);
   };
+
+  // A file offered by the live session is chosen and run at once.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: only when another file is offered
+  useEffect(() => {
+    if (!offered) return;
+    setChosen(offered);
+    void run(offered);
+  }, [offered]);
 
   // A link to a run runs it once, as soon as the tab opens.
   // biome-ignore lint/correctness/useExhaustiveDependencies: only on the first render

@@ -9,6 +9,7 @@
 
 import type {
   ClusterEvent,
+  FaultEvent,
   KvOperation,
   KvReply,
   NodeId,
@@ -99,6 +100,10 @@ export type FaultKind =
   | 'remove'
   | 'autoscaler';
 
+type WithoutTime<F> = F extends unknown ? Omit<F, 'atMs'> : never;
+/** A fault of a scenario file without its time: what a lab action is in a simulated run. */
+export type ScenarioFault = WithoutTime<FaultEvent>;
+
 /** A fault (or an operator action) on the timeline, where and when it happened. */
 export interface FaultMarker {
   seq: number;
@@ -106,6 +111,8 @@ export interface FaultMarker {
   kind: FaultKind;
   label: string;
   nodes: NodeId[];
+  /** The same action as scenario faults (sessionScenario.ts); absent when a scenario has none. */
+  scenario?: ScenarioFault[];
 }
 
 /** One client request the page made: what it asked, whom, and what came back. */
@@ -279,8 +286,9 @@ export function addMarker(
   label: string,
   nodes: NodeId[],
   at: number,
+  scenario?: ScenarioFault[],
 ): Partial<LabState> {
-  const marker: FaultMarker = { seq: nextSeq(), at, kind, label, nodes };
+  const marker: FaultMarker = { seq: nextSeq(), at, kind, label, nodes, ...(scenario && { scenario }) };
   const event: LabFaultEvent = { type: 'lab.fault', at, node: nodes[0] ?? 'lab', kind, label, nodes };
   return {
     markers: [...state.markers, marker].slice(-markersMax),

@@ -28,11 +28,12 @@ import {
   freshNodes,
   type LabStore,
   patchNode,
+  type ScenarioFault,
   setNodeStatus,
 } from './labStore.ts';
 import { initialMembership } from './membership.ts';
 import { MembershipChanges } from './membershipChanges.ts';
-import { describeGroups, linkTable, type NetworkFaults, noFaults, pairKey } from './network.ts';
+import { describeGroups, groupLists, linkTable, type NetworkFaults, noFaults, pairKey } from './network.ts';
 import { messageEventsFor, type Running, type StartupContext, spawnNode } from './nodeStartup.ts';
 import {
   type ClusterSettings,
@@ -136,13 +137,23 @@ export class LiveCluster {
   kill(id: NodeId): void {
     if (!this.terminate(id)) return;
     this.membership.interrupted(id);
-    this.mark('kill', `${id} killed (worker terminated)`, [id]);
+    this.mark(
+      'kill',
+      `${id} killed (worker terminated)`,
+      [id],
+      [{ type: 'kill', node: id, mode: 'process' }],
+    );
     this.store.setState((s) => setNodeStatus(s, id, 'crashed', sharedNow()));
   }
 
   restart(id: NodeId): Promise<void> {
     if (this.running.has(id)) return Promise.resolve();
-    this.mark('restart', `${id} restarting in a new worker (recovering from its files)`, [id]);
+    this.mark(
+      'restart',
+      `${id} restarting in a new worker (recovering from its files)`,
+      [id],
+      [{ type: 'restart', node: id }],
+    );
     return this.serially(async () => {
       await this.startOne(id, false);
       // Nodes gone while it was down (a cancelled join, a departure): ranges it fenced for them
@@ -153,9 +164,11 @@ export class LiveCluster {
   }
 
   /** Terminates the node and starts it on an empty disk: a permanent failure. */
-  wipe(id: NodeId, why = `${id}'s disk wiped: it restarts empty`): Promise<void> {
+  wipe(id: NodeId, why?: string): Promise<void> {
     this.terminate(id);
-    this.mark('wipe', why, [id]);
+    // An operator's wipe is a scenario fault; a disk replaced after a failure follows from one.
+    if (why) this.mark('wipe', why, [id]);
+    else this.mark('wipe', `${id}'s disk wiped: it restarts empty`, [id], [{ type: 'wipe', node: id }]);
     this.store.setState((s) => patchNode(s, id, { stored: 0, delivered: 0 }));
     return this.serially(() => this.startOne(id, true));
   }
@@ -167,20 +180,26 @@ export class LiveCluster {
    */
   async corruptTable(id: NodeId): Promise<void> {
     const hit = await this.running.get(id)?.api.corruptTable();
-    if (hit) this.mark('corrupt', `${id}: one bit flipped at byte ${hit.at} of table ${hit.table}`, [id]);
+    if (hit)
+      this.mark(
+        'corrupt',
+        `${id}: one bit flipped at byte ${hit.at} of table ${hit.table}`,
+        [id],
+        [{ type: 'corrupt', node: id }],
+      );
   }
 
   pause(id: NodeId): void {
     const node = this.running.get(id);
     if (!node || this.store.getState().nodes[id]?.status === 'paused') return;
-    this.mark('pause', `${id} paused`, [id]);
+    this.mark('pause', `${id} paused`, [id], [{ type: 'pause', node: id }]);
     void node.api.pause();
   }
 
   resume(id: NodeId): void {
     const node = this.running.get(id);
     if (!node || this.store.getState().nodes[id]?.status !== 'paused') return;
-    this.mark('resume', `${id} resumed`, [id]);
+    this.mark('resume', `${id} resumed`, [id], [{ type: 'resume', node: id }]);
     void node.api.resume();
   }
 
@@ -253,17 +272,24 @@ export class LiveCluster {
   /** Splits the cluster into groups (`groups[id]` = group number); links between groups are cut. */
   partition(groups: Record<string, number>, label?: string, kind: FaultKind = 'partition'): Promise<void> {
     const faults = { ...this.store.getState().faults, groups };
-    this.mark(kind, label ?? `partition ${describeGroups(groups, this.ids)}`, [...this.ids]);
+    this.mark(
+      kind,
+      label ?? `partition ${describeGroups(groups, this.ids)}`,
+      [...this.ids],
+      [{ type: 'partition', groups: groupLists(groups, this.ids) }],
+    );
     return this.setFaults(faults);
   }
 
   cutOneWay(from: NodeId, to: NodeId): Promise<void> {
     const faults = this.store.getState().faults;
     const oneWay = [...new Set([...faults.oneWay, `${from}->${to}`])];
-    this.mark('one-way cut', `one-way cut: ${from} can no longer reach ${to} (${to} still reaches ${from})`, [
-      from,
-      to,
-    ]);
+    this.mark(
+      'one-way cut',
+      `one-way cut: ${from} can no longer reach ${to} (${to} still reaches ${from})`,
+      [from, to],
+      [{ type: 'cut', from: [from], to: [to] }],
+    );
     return this.setFaults({ ...faults, oneWay });
   }
 
@@ -272,7 +298,10 @@ export class LiveCluster {
     const key = a === '*' || !b ? '*' : pairKey(a, b);
     const faults = this.store.getState().faults;
     const where = key === '*' ? 'every link' : `${a}↔${b}`;
-    this.mark('slow', `slow link: ${where} +${extraMs} ms`, key === '*' ? [] : [a as NodeId, b as NodeId]);
+    const latency = { kind: 'constant' as const, ms: this.store.getState().linkDelayMs + extraMs };
+    this.mark('slow', `slow link: ${where} +${extraMs} ms`, key === '*' ? [] : [a as NodeId, b as NodeId], [
+      { type: 'slow', latency, ...this.linkSelector(a, b) },
+    ]);
     return this.setFaults({ ...faults, slow: { ...faults.slow, [key]: extraMs } });
   }
 
@@ -281,7 +310,9 @@ export class LiveCluster {
     const faults = this.store.getState().faults;
     const where = key === '*' ? 'every link' : `${a}↔${b}`;
     const label = `lossy link: ${where} drops ${Math.round(loss * 100)}% of messages`;
-    this.mark('lossy', label, key === '*' ? [] : [a as NodeId, b as NodeId]);
+    this.mark('lossy', label, key === '*' ? [] : [a as NodeId, b as NodeId], [
+      { type: 'loss', probability: loss, duplicate: 0, reorder: 0, ...this.linkSelector(a, b) },
+    ]);
     return this.setFaults({ ...faults, lossy: { ...faults.lossy, [key]: loss } });
   }
 
@@ -295,9 +326,24 @@ export class LiveCluster {
     await Promise.all([...this.running.values()].map((n) => n.api.configure({ antiEntropy: 'trigger' })));
   }
 
+  /** A link fault's links as a scenario selects them: `a`↔`b`, or every link when `a` is '*'. */
+  private linkSelector(
+    a: NodeId | '*',
+    b: NodeId | null,
+  ): { from: string[]; to: string[]; bothWays: boolean } {
+    const every = a === '*' || !b;
+    return { from: every ? [...this.ids] : [a], to: every ? [...this.ids] : [b], bothWays: true };
+  }
+
   /** Heals every network fault and resumes every paused node. */
   async healAll(): Promise<void> {
-    this.mark('heal', 'heal all: every link restored, paused nodes resumed', []);
+    const paused = this.ids.filter((id) => this.store.getState().nodes[id]?.status === 'paused');
+    this.mark(
+      'heal',
+      'heal all: every link restored, paused nodes resumed',
+      [],
+      [{ type: 'heal' }, ...paused.map((node) => ({ type: 'resume' as const, node }))],
+    );
     for (const id of this.ids) this.resumeQuietly(id);
     await this.setFaults(noFaults);
   }
@@ -358,8 +404,9 @@ export class LiveCluster {
     this.store.setState((s) => applyEvents(s, batches));
   }
 
-  private mark(kind: FaultKind, label: string, nodes: NodeId[]): void {
-    this.store.setState((s) => addMarker(s, kind, label, nodes, sharedNow()));
+  /** Puts an action on the timeline; `scenario`: the same action as scenario faults, if it has any. */
+  private mark(kind: FaultKind, label: string, nodes: NodeId[], scenario?: ScenarioFault[]): void {
+    this.store.setState((s) => addMarker(s, kind, label, nodes, sharedNow(), scenario));
   }
 
   private serially<T>(task: () => Promise<T>): Promise<T> {

@@ -96,15 +96,19 @@ export function faultyLinks(faults: NetworkFaults, ids: readonly NodeId[]): Faul
 
 /** A sentence for the fault timeline: "partition n1,n2 | n3,n4,n5". */
 export function describeGroups(groups: Record<string, number>, ids: readonly NodeId[]): string {
+  return groupLists(groups, ids)
+    .map((members) => members.join(','))
+    .join(' | ');
+}
+
+/** The nodes of each partition group, in group order (a node in no group is in group 0). */
+export function groupLists(groups: Record<string, number>, ids: readonly NodeId[]): NodeId[][] {
   const byGroup = new Map<number, NodeId[]>();
   for (const id of ids) {
     const g = groups[id] ?? 0;
     byGroup.set(g, [...(byGroup.get(g) ?? []), id]);
   }
-  return [...byGroup.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([, members]) => members.join(','))
-    .join(' | ');
+  return [...byGroup.entries()].sort(([a], [b]) => a - b).map(([, members]) => members);
 }
 
 /** Partition groups that cut data centre `dc` off from the rest: its nodes in group 1. */

@@ -1,0 +1,110 @@
+/**
+ * This live session as a scenario file (SPEC §2 "Time": the same seed and the same actions replay
+ * the same run exactly): the cluster under its current settings, the background workload at its
+ * rate, key count and mix, and every fault the learner caused since the cluster last started afresh
+ * — kills, restarts, pauses, partitions, one-way cuts, slow and lossy links, wipes, a flipped bit,
+ * heals — at the moment it happened, each as the fault the lab's action is (the markers carry it,
+ * liveCluster.ts). Run in the deterministic simulator (the Runs tab, or `npx kvscope run`), it
+ * replays the same actions on the same cluster, the same way for every run of the same seed.
+ *
+ * What it cannot carry is said in its description: the learner's own puts and gets (the workload
+ * stands for the traffic), membership changes, "repair now", and faults of nodes that are no longer
+ * in the cluster. Links take the network speed of the moment of saving, and the node timers follow
+ * it as they do in the lab (settings.ts `nodeTimersFor`).
+ */
+
+import type { FaultMarker, LabState, ScenarioFault } from './labStore.ts';
+import { type ClusterSettings, nodeTimersFor } from './settings.ts';
+
+/** The faults' time base and the session's length: the live history's start, and now (page ms). */
+export interface SessionSpan {
+  startedAt: number;
+  now: number;
+}
+
+/** Kinds of lab action that have no scenario fault; the description names those that happened. */
+const notReplayed: Partial<Record<FaultMarker['kind'], string>> = {
+  repair: '"repair now"',
+  add: 'membership changes',
+  remove: 'membership changes',
+  autoscaler: 'membership changes',
+};
+
+export function sessionScenario(state: LabState, span: SessionSpan): Record<string, unknown> {
+  const { settings, order, workload, linkDelayMs } = state;
+  const members = new Set<string>(order);
+  const markers = state.markers.filter((m) => m.at >= span.startedAt && m.at <= span.now);
+  const faults: (ScenarioFault & { atMs: number })[] = [];
+  const left = new Set<string>();
+  for (const marker of markers) {
+    const atMs = Math.round(marker.at - span.startedAt);
+    const kept = (marker.scenario ?? []).filter((fault) => faultNodes(fault).every((id) => members.has(id)));
+    if (kept.length < (marker.scenario ?? []).length) left.add('faults of nodes no longer in the cluster');
+    for (const fault of kept) faults.push({ atMs, ...fault });
+    const why = notReplayed[marker.kind];
+    if (why) left.add(why);
+  }
+  const timers = nodeTimersFor(linkDelayMs);
+  const lastFault = faults.at(-1)?.atMs ?? 0;
+  const durationMs = Math.max(1_000, Math.round(span.now - span.startedAt), lastFault + 1_000);
+  return {
+    name: 'live-session',
+    description: describe(faults.length, left),
+    seed: 1,
+    cluster: clusterOf(settings, order, linkDelayMs, timers),
+    workload: {
+      kind: 'kv',
+      clients: Math.min(50, Math.max(2, Math.ceil(workload.rate))),
+      ratePerSecond: workload.rate,
+      durationMs,
+      settleMs: Math.max(5_000, 5 * timers.membership.gossipIntervalMs),
+      keys: workload.keys,
+      mix: { get: workload.readFraction, put: 1 - workload.readFraction, delete: 0 },
+      keyDistribution: 'uniform',
+      valueBytes: 16,
+    },
+    faults,
+  };
+}
+
+function clusterOf(
+  s: ClusterSettings,
+  order: readonly string[],
+  linkDelayMs: number,
+  timers: ReturnType<typeof nodeTimersFor>,
+): Record<string, unknown> {
+  const twoDcs = s.dataCentres === 2;
+  return {
+    nodes: order.map((id) => (twoDcs ? { id, dataCentre: s.nodeDc[id] ?? 'west' } : { id })),
+    n: s.n,
+    r: s.r,
+    w: s.w,
+    ...(twoDcs && { replicationPerDc: { ...s.replicasPerDc } }),
+    virtualNodes: s.virtualNodes,
+    conflictMode: s.conflictMode,
+    quorum: s.quorum,
+    detector: s.detector,
+    readRepair: s.readRepair,
+    storage: { memtableBytes: s.memtableBytes },
+    ...(linkDelayMs > 0 && { latency: { kind: 'constant', ms: linkDelayMs } }),
+    timeouts: {
+      requestMs: timers.requestTimeoutMs,
+      gossipIntervalMs: timers.membership.gossipIntervalMs,
+      failMs: timers.membership.failTimeoutMs,
+      cleanupMs: timers.membership.cleanupTimeoutMs,
+    },
+  };
+}
+
+/** The nodes a fault names (a partition's groups, a link fault's ends). */
+function faultNodes(fault: ScenarioFault): string[] {
+  if ('node' in fault) return [fault.node];
+  if (fault.type === 'partition') return fault.groups.flat();
+  if ('from' in fault) return [...fault.from, ...fault.to];
+  return [];
+}
+
+function describe(faults: number, left: ReadonlySet<string>): string {
+  const without = left.size > 0 ? `; not replayed: ${[...left].join(', ')}` : '';
+  return `A live lab session saved as a scenario: its settings, its workload and its ${faults} fault(s) at the times they happened (the learner's own requests are not replayed${without}).`;
+}
