@@ -95,7 +95,9 @@ export function ScenariosPanel({ offered }: { offered?: Chosen | null }) {
               setResult(null);
             }}
           >
-            {!shipped.some((s) => s.path === chosen?.path) && <option value="">(your file)</option>}
+            {!shipped.some((s) => s.path === chosen?.path) && (
+              <option value="">({chosen?.label ?? 'your file'})</option>
+            )}
             {shipped.map((s) => (
               <option key={s.path} value={s.path}>
                 {s.label}
