@@ -2,9 +2,9 @@
  * The lessons end to end: the quorum lesson opened from a link, walked as a learner would — commit
  * to a prediction, act on the live cluster (kill a replica of the key, put it), see the bar notice
  * it, go on — through a second replica killed (a sloppy quorum takes a stand-in once gossip holds
- * them down) and both restarted. Next stays shut until the step's prediction and action are done,
- * and a kill of a node that is not one of the key's replicas does not count. Refreshes
- * docs/screenshots/lab-lesson.png.
+ * them down) and both restarted, then R=1, W=1 and back through the bar's set-up. Next stays shut
+ * until the step's prediction and action are done, and a kill of a node that is not one of the
+ * key's replicas does not count. Refreshes docs/screenshots/lab-lesson.png.
  */
 import { expect, type Page, test } from '@playwright/test';
 import { open, shot, watchConsole } from './labPage.ts';
@@ -27,7 +27,7 @@ test('the quorum lesson: predict, kill a replica, put, and the bar sees it done'
   const problems = watchConsole(page);
   await open(page, '?lesson=quorums&delay=0&workload=off');
   const bar = page.getByTestId('lesson-bar');
-  await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 3: One replica down');
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 5: One replica down');
   await expect(page.getByTestId('lesson-next')).toBeDisabled();
   await expect(page.getByTestId('lesson-act')).toHaveCount(0); // the prediction comes first
 
@@ -53,7 +53,7 @@ test('the quorum lesson: predict, kill a replica, put, and the bar sees it done'
   await expect(page.getByTestId('lesson-act')).toHaveAttribute('data-done', 'yes');
   await page.getByTestId('lesson-next').click();
 
-  await expect(page.getByTestId('lesson-step')).toHaveText('Step 2 of 3: Two replicas down');
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 2 of 5: Two replicas down');
   await page.getByTestId('lesson-option-0').check();
   await page.getByTestId('lesson-reveal').click();
   await expect(page.getByTestId('lesson-verdict')).toContainText('Not quite');
@@ -64,8 +64,22 @@ test('the quorum lesson: predict, kill a replica, put, and the bar sees it done'
   await shot(page, 'lab-lesson', true);
   await page.getByTestId('lesson-next').click();
 
-  await expect(page.getByTestId('lesson-step')).toHaveText('Step 3 of 3: Bring them back');
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 3 of 5: Bring them back');
   for (const id of [first, second]) await page.getByTestId(`restart-${id}`).click();
+  await expect(page.getByTestId('lesson-act')).toHaveAttribute('data-done', 'yes', { timeout: 20_000 });
+  await page.getByTestId('lesson-next').click();
+
+  // R=1, W=1 and back, each applied by the bar's "Apply it for me".
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 4 of 5: Quorums that need not meet');
+  await page.getByTestId('lesson-option-1').check();
+  await page.getByTestId('lesson-reveal').click();
+  await expect(page.getByTestId('lesson-verdict')).toContainText('Right');
+  await page.getByTestId('lesson-setup').click();
+  await expect(page.getByTestId('lesson-act')).toHaveAttribute('data-done', 'yes', { timeout: 20_000 });
+  await expect(page.getByTestId('lesson-check')).toContainText('stale reads plot');
+  await page.getByTestId('lesson-next').click();
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 5 of 5: Quorums that meet');
+  await page.getByTestId('lesson-setup').click();
   await expect(page.getByTestId('lesson-act')).toHaveAttribute('data-done', 'yes', { timeout: 20_000 });
   await page.getByTestId('lesson-next').click();
   // The last step's Next opens the next lesson.

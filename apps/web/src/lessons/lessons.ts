@@ -201,6 +201,35 @@ export const lessons: readonly Lesson[] = [
         text: 'Restart both nodes. The stand-in hands its hint over once it sees them alive.',
         act: { instruction: 'Restart every killed node.', done: (s) => crashedNodes(s).length === 0 },
       },
+      {
+        title: 'Quorums that need not meet',
+        text: 'Now weaken both quorums: R=1 and W=1, so R + W ≤ N. Leave the workload running at Classroom speed and open the Faults tab: under the faults, a plot counts the stale reads.',
+        predict: {
+          question: 'With R=1 and W=1, can a get miss a write that was acknowledged before the get was sent?',
+          options: [
+            'No: every write reaches all three replicas',
+            'Yes: the one replica that answers the read may not have the write yet',
+          ],
+          answer: 1,
+          why: 'A write acknowledged by one replica and a read answered by another need not meet when R + W ≤ N. The copies converge later (the other replica-puts, read repair, anti-entropy), but a read in between is stale.',
+        },
+        act: {
+          instruction: 'Settings → R 1, W 1 → Apply; then watch the stale reads plot.',
+          done: (s) => s.settings.r === 1 && s.settings.w === 1,
+          settings: (s) => ({ ...s, n: Math.max(3, s.n), r: 1, w: 1 }),
+        },
+        check:
+          'Faults → the stale reads plot: at Classroom speed some reads are stale (each missed a write acknowledged before it). Back at R=2, W=2 it stays at 0 %.',
+      },
+      {
+        title: 'Quorums that meet',
+        text: 'Set R=2 and W=2 again: every read quorum now shares a replica with every write quorum.',
+        act: {
+          instruction: 'Settings → R 2, W 2 → Apply.',
+          done: (s) => s.settings.r === 2 && s.settings.w === 2,
+          settings: (s) => ({ ...s, n: Math.max(3, s.n), r: 2, w: 2 }),
+        },
+      },
     ],
   },
   {
