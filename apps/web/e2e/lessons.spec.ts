@@ -61,6 +61,10 @@ test('the quorum lesson: predict, kill a replica, put, and the bar sees it done'
   await putUntilAcknowledged(page, 'apple');
   await expect(page.getByTestId('lesson-act')).toHaveAttribute('data-done', 'yes');
   await expect(page.getByTestId('lesson-check')).toContainText('stand-in');
+  // The trace the check points at comes with the coordinator's next batch of events, and names
+  // the stand-in that took the write for a dead replica.
+  await expect(page.getByTestId('trace')).toContainText('coordinated put apple');
+  await expect(page.getByTestId('trace')).toContainText(/stand-in for (n\d)/);
   await shot(page, 'lab-lesson', true);
   await page.getByTestId('lesson-next').click();
 

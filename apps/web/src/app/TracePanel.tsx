@@ -11,7 +11,7 @@ import { RequestTrace } from '@kvscope/ui';
 import { useRef } from 'react';
 import type { LabState, RequestRecord, Selection } from '../live/labStore.ts';
 import { sharedNow } from '../shared/workerApi.ts';
-import { followedRequest, traceBegun } from './followedRequest.ts';
+import { followedRequest, traceBegun, traceOverdue } from './followedRequest.ts';
 
 function summary(r: RequestRecord): string {
   const state = r.reply ? (r.reply.ok ? 'ok' : r.reply.outcome === 'info' ? 'unknown' : 'failed') : '…';
@@ -51,10 +51,11 @@ export function TracePanel({
         </select>
       </label>
       <div data-testid="trace">
-        {chosen && !chosen.reply && !traceBegun(state, chosen.requestId) ? (
+        {chosen && !traceBegun(state, chosen.requestId) && !traceOverdue(chosen, sharedNow()) ? (
           <p className="muted" data-testid="request-trace">
-            {chosen.requestId} ({chosen.op} {chosen.key}) is on its way to {chosen.coordinator}: its trace
-            starts when {chosen.coordinator} receives it.
+            {chosen.reply
+              ? `${chosen.requestId} (${chosen.op} ${chosen.key}) is answered: its trace comes with ${chosen.coordinator}'s next batch of events.`
+              : `${chosen.requestId} (${chosen.op} ${chosen.key}) is on its way to ${chosen.coordinator}: its trace starts when ${chosen.coordinator} receives it.`}
           </p>
         ) : chosen ? (
           <RequestTrace

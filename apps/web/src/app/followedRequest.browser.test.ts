@@ -6,7 +6,7 @@
 import type { ClusterEvent, KvReply, NodeId } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import { createLabStore, type LabState, type RequestRecord } from '../live/labStore.ts';
-import { finishedHoldMs, followedRequest } from './followedRequest.ts';
+import { finishedHoldMs, followedRequest, traceLateMs, traceOverdue } from './followedRequest.ts';
 
 const n1 = 'n1' as NodeId;
 
@@ -90,5 +90,14 @@ describe('the request the trace view follows', () => {
     const records = [record('c1', 'workload'), record('u1', 'user', 5), record('c2', 'workload')];
     expect(shown(labWith(records, ['c1', 'u1', 'c2']), 'c1', 1_000_000)).toBe('u1');
     expect(shown(labWith(records, ['c1', 'u1', 'c2'], 'c2'), 'c1', 0)).toBe('c2');
+  });
+
+  it('waits for an answered request’s trace for a while, and none for a failed one', () => {
+    const answered = record('c1', 'user', 1_000);
+    expect(traceOverdue(record('c0', 'user'), 9_000)).toBe(false); // not answered yet
+    expect(traceOverdue(answered, 1_000 + traceLateMs)).toBe(false);
+    expect(traceOverdue(answered, 1_001 + traceLateMs)).toBe(true);
+    const failed = { ...answered, reply: { ok: false, requestId: 'c1' } as unknown as KvReply };
+    expect(traceOverdue(failed, 1_000)).toBe(true);
   });
 });

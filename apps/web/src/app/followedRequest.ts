@@ -24,6 +24,21 @@ export function traceBegun(state: LabState, requestId: string): boolean {
 }
 
 /**
+ * How long after its reply a request's trace may still be on its way: a coordinator sends its
+ * events in batches (every ~32 ms) and its reply at once, so the reply can come first.
+ */
+export const traceLateMs = 2_000;
+
+/**
+ * Whether a request with no trace yet will get none: it failed (a client-side timeout may have met
+ * a dead coordinator), or it was answered so long ago (`now`, `sharedNow`) that its events were lost.
+ */
+export function traceOverdue(r: RequestRecord, now: number): boolean {
+  if (r.reply === null) return false;
+  return !r.reply.ok || (r.finishedAt !== null && now - r.finishedAt > traceLateMs);
+}
+
+/**
  * The request to show. `followed` is the one shown last time (the view remembers it); `now` is in
  * the clock of `RequestRecord.finishedAt` (`sharedNow`).
  */

@@ -328,6 +328,7 @@ export class Coordinator {
       key: entry.key,
       replicas: entry.targets,
       needed: entry.needed,
+      ...(entry.hintFor.size > 0 && { standIns: Object.fromEntries(entry.hintFor) }),
     });
   }
 

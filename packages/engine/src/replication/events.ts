@@ -22,6 +22,8 @@ export interface RequestStarted extends EventBase {
   replicas: NodeId[];
   /** How many answers count as success: R for a get, W for a put or delete. */
   needed: number;
+  /** Stand-ins among `replicas` → the replica each stands in for (a sloppy quorum's hints). */
+  standIns?: Record<NodeId, NodeId>;
 }
 
 export interface RequestForwarded extends EventBase {
