@@ -60,4 +60,21 @@ describe('the live session as a scenario', () => {
     expect(report.metrics.operations.total).toBeGreaterThan(100);
     expect(report.checkers.results.find((r) => r.property === 'P1')?.violationCount).toBe(0);
   });
+
+  it('keeps two data centres: each node in its own, the replicas per data centre', () => {
+    const state = session();
+    const settings = {
+      ...state.settings,
+      dataCentres: 2 as const,
+      n: 3,
+      replicasPerDc: { west: 2, east: 1 },
+      nodeDc: { n1: 'west', n2: 'west', n3: 'west', n4: 'east', n5: 'east' } as const,
+    };
+    const scenario = parseScenario(
+      sessionScenario({ ...state, settings }, { startedAt: 1_000, now: 12_000 }),
+    );
+    if (isKvError(scenario)) throw new Error(scenario.sentence);
+    expect(scenario.cluster.dataCentres).toEqual(['west', 'east']);
+    expect(scenario.cluster.replicationPerDc).toEqual({ west: 2, east: 1 });
+  });
 });
