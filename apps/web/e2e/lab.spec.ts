@@ -300,7 +300,7 @@ test('a table damaged on disk is found by the scrubber: the node gets a new disk
   );
   await expect(page.getByTestId('status-n2')).toHaveText('up', { timeout: 20_000 });
   // Above the faults: requests answered and failed per second, availability, hints held, the latency
-  // p99 and the shares of reads that returned siblings or were stale (metrics.ts).
+  // p99, the shares of reads that returned siblings or were stale, and of keys whose replicas differ.
   for (const series of [
     'answered',
     'failed',
@@ -309,6 +309,7 @@ test('a table damaged on disk is found by the scrubber: the node gets a new disk
     'latency p99',
     'reads with siblings',
     'stale reads',
+    'replicas diverged',
   ])
     await expect(page.getByTestId(`sparkline-${series}`)).toBeVisible();
   await shot(page, 'lab-n2-disk-damaged');

@@ -11,6 +11,7 @@ import { nodeIds } from '@kvscope/engine';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
+import { DivergenceProbe } from './live/divergence.ts';
 import { LabClient } from './live/labClient.ts';
 import { createLabStore } from './live/labStore.ts';
 import { LiveCluster } from './live/liveCluster.ts';
@@ -44,7 +45,9 @@ const snapshots = new SnapshotPoller(cluster, store);
 void cluster.startAll().then(() => {
   workload.start();
   snapshots.start();
-  new MetricsSampler(store, client.answered).start();
+  const divergence = new DivergenceProbe(cluster, store);
+  divergence.start();
+  new MetricsSampler(store, client.answered, () => divergence.latest).start();
   cluster.autoscaler.restore(); // a reload keeps the autoscaler as it was
 });
 window.addEventListener('pagehide', () => cluster.stopAll());

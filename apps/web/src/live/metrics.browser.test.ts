@@ -22,19 +22,40 @@ describe('metrics over time', () => {
       p99: null,
       siblingReads: null,
       staleReads: null,
+      divergence: null,
     });
   });
 
   it('plots rates over two periods, never negative, from the start of the window', () => {
-    const none = { p50: null, p99: null, siblingReads: null, staleReads: null };
+    const none = { p50: null, p99: null, siblingReads: null, staleReads: null, divergence: null };
     const samples: MetricSample[] = [
       { at: 0, ok: 0, failed: 0, hints: 0, ...none },
-      { at: 1_000, ok: 10, failed: 0, hints: 0, p50: 2, p99: 9, siblingReads: 0.25, staleReads: 0.5 },
+      {
+        at: 1_000,
+        ok: 10,
+        failed: 0,
+        hints: 0,
+        p50: 2,
+        p99: 9,
+        siblingReads: 0.25,
+        staleReads: 0.5,
+        divergence: 0.1,
+      },
       { at: 2_000, ok: 10, failed: 4, hints: 5, ...none }, // the tally of unrecorded requests came late
-      { at: 3_000, ok: 30, failed: 4, hints: 2, p50: 1, p99: 3, siblingReads: 0, staleReads: 0 },
+      {
+        at: 3_000,
+        ok: 30,
+        failed: 4,
+        hints: 2,
+        p50: 1,
+        p99: 3,
+        siblingReads: 0,
+        staleReads: 0,
+        divergence: null,
+      },
       { at: 4_000, ok: 0, failed: 0, hints: 0, ...none }, // the page started afresh
     ];
-    const [answered, failed, available, hints, p99, siblings, stale] = metricSparklines(samples, 0);
+    const [answered, failed, available, hints, p99, siblings, stale, diverged] = metricSparklines(samples, 0);
     expect(answered?.points).toEqual([
       { at: 2_000, value: 5 },
       { at: 3_000, value: 10 },
@@ -52,6 +73,7 @@ describe('metrics over time', () => {
     ]);
     expect(siblings?.points.map((p) => p.value)).toEqual([25, 0]);
     expect(stale?.points.map((p) => p.value)).toEqual([50, 0]);
+    expect(diverged?.points).toEqual([{ at: 1_000, value: 10 }]);
   });
 
   it('takes the answered requests’ latency percentiles and the shares of reads with siblings and stale, once', () => {

@@ -1,10 +1,11 @@
 /**
  * Metrics over time (SPEC §2: "throughput, latency percentiles, availability, stale reads, siblings,
- * hint backlog … as plots"): once a second the page samples what it already counts — the client's
+ * hint backlog, replica divergence — as plots"): once a second the page samples what it already counts — the client's
  * outcomes (recorded requests and the tally of unrecorded ones), the latencies of the requests
  * answered in that second and how many of its reads returned siblings or were stale (missed a write
- * acknowledged before they were sent, staleReads.ts; the client's `RequestWindow`), and the hints
- * the nodes hold — and keeps the last two minutes. The fault
+ * acknowledged before they were sent, staleReads.ts; the client's `RequestWindow`), the hints the
+ * nodes hold, and the share of keys whose replicas differ (divergence.ts) — and keeps the last two
+ * minutes. The fault
  * timeline draws them as sparklines above the faults on the same time axis, so the dip in answered
  * requests after a kill, the failures of a strict quorum during a partition, and a hint backlog
  * building up and draining after the heal line up with the faults that caused them.
@@ -32,6 +33,8 @@ export interface MetricSample {
   siblingReads: number | null;
   /** Share of them that were stale (missed a write acknowledged before they were sent); null: none. */
   staleReads: number | null;
+  /** Share of the workload's keys whose replicas hold different versions (divergence.ts); null: unknown. */
+  divergence: number | null;
 }
 
 /** What the client saw since the last sample (RequestWindow.take). */
@@ -87,9 +90,14 @@ export const metricSampleMs = 1_000;
 /** Two minutes of samples. */
 export const metricSamplesMax = 120;
 
-export function sampleMetrics(state: LabState, at: number, window = noRequests): MetricSample {
+export function sampleMetrics(
+  state: LabState,
+  at: number,
+  window = noRequests,
+  divergence: number | null = null,
+): MetricSample {
   const { ok, fail, info } = state.ops;
-  return { at, ok, failed: fail + info, hints: Math.max(0, hintsHeld(state)), ...window };
+  return { at, ok, failed: fail + info, hints: Math.max(0, hintsHeld(state)), ...window, divergence };
 }
 
 interface Point {
@@ -145,6 +153,13 @@ export function metricSparklines(samples: readonly MetricSample[], since: number
       points: recent(present(samples, 'staleReads', 100)),
       colour: '#bc4c00',
     },
+    {
+      label: 'replicas diverged',
+      unit: '%',
+      max: 100,
+      points: recent(present(samples, 'divergence', 100)),
+      colour: '#57606a',
+    },
   ];
 }
 
@@ -162,7 +177,11 @@ function availability(answered: readonly Point[], failed: readonly Point[]): Poi
 }
 
 /** `field` of the samples that have it (a second with no request has none), times `scale`. */
-function present(samples: readonly MetricSample[], field: 'p99' | 'siblingReads' | 'staleReads', scale = 1) {
+function present(
+  samples: readonly MetricSample[],
+  field: 'p99' | 'siblingReads' | 'staleReads' | 'divergence',
+  scale = 1,
+) {
   const points = [];
   for (const s of samples) {
     const value = s[field];
@@ -179,6 +198,8 @@ export class MetricsSampler {
     private readonly store: LabStore,
     /** The client's answered requests (latencies, siblings); none for a store without a client. */
     private readonly requests: RequestWindow | null = null,
+    /** The latest replica divergence measured (divergence.ts), if anything measures it. */
+    private readonly divergence: () => number | null = () => null,
   ) {}
 
   start(): void {
@@ -195,7 +216,11 @@ export class MetricsSampler {
   private sample(): void {
     const window = this.requests?.take();
     this.store.setState((s) => ({
-      metrics: appendBounded(s.metrics, [sampleMetrics(s, sharedNow(), window)], metricSamplesMax),
+      metrics: appendBounded(
+        s.metrics,
+        [sampleMetrics(s, sharedNow(), window, this.divergence())],
+        metricSamplesMax,
+      ),
     }));
   }
 }
