@@ -51,6 +51,9 @@ test('a shipped scenario runs in the page as on the command line, and an impossi
   await expect(replay.locator('[data-testid^="node-"]')).toHaveCount(5);
   await expect(page.getByTestId('replay-operations')).toContainText(/\d+ in progress/);
   await expect(page.getByTestId('replay-operations')).toContainText(/last done: p\d+ add /);
+  // An operation of the history, chosen, shows its request's trace as the live lab draws one.
+  await page.getByTestId('replay-operations').getByTestId('replay-operation').last().click();
+  await expect(page.getByTestId('replay-trace')).toContainText(/coordinated (put|get) jepsen-set/);
   // The instant is shared too: the link reruns the run and the replay opens where it was.
   const moment = (await page.getByTestId('replay-time').textContent())?.match(/t = ([\d.]+) s/)?.[1];
   await page.getByTestId('replay-link').click();

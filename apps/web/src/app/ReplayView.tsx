@@ -6,9 +6,13 @@
  * message sent or delivered. The faults the run applied are listed with the instant they struck;
  * the ones already applied at t are marked. The same scenario and seed record the same run, so a
  * shared link (`?run=…&seed=…&t=…`, "Link to this moment") opens the same instant anywhere.
+ *
+ * The history's operations in progress and just done at t are listed; choosing one shows its
+ * request's trace (RequestTrace, as the live lab draws one) with the run's messages of it, and moves
+ * the slider to its start.
  */
 
-import { ClusterView } from '@kvscope/ui';
+import { ClusterView, RequestTrace } from '@kvscope/ui';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   nextMessageEvent,
@@ -16,7 +20,9 @@ import {
   type ReplayOperation,
   type ReplayTrace,
   replayAt,
+  requestMessages,
 } from '../scenarios/replay.ts';
+import type { RequestTraces } from '../scenarios/requestTraces.ts';
 
 /** Simulated milliseconds shown per real second. */
 const paces = [
@@ -31,6 +37,8 @@ interface Props {
   trace: ReplayTrace;
   faults: readonly { atMs: number; description: string }[];
   operations: readonly ReplayOperation[];
+  /** The trace events of the operations' requests (requestTraces.ts). */
+  traces: RequestTraces;
   /** The link that reruns this run, when it can be shared; the replay adds its instant (`&t=`). */
   runLink: string | null;
   /** Where the replay starts (simulated ms). */
@@ -39,8 +47,13 @@ interface Props {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 
-export function ReplayView({ trace, faults, operations, runLink, startMs }: Props) {
+export function ReplayView({ trace, faults, operations, traces, runLink, startMs }: Props) {
   const [t, setT] = useState(() => Math.min(startMs, trace.endMs));
+  const [chosen, setChosen] = useState<ReplayOperation | null>(null);
+  const choose = (o: ReplayOperation) => {
+    setChosen(o);
+    setT(o.invokeAt);
+  };
   const [playing, setPlaying] = useState(false);
   const [pace, setPace] = useState(100);
   const at = useMemo(() => replayAt(trace, t), [trace, t]);
@@ -93,11 +106,18 @@ export function ReplayView({ trace, faults, operations, runLink, startMs }: Prop
       </div>
       <p className="small" data-testid="replay-operations">
         <b>{ops.running.length} in progress</b>
-        {ops.running.length > 0 && `: ${ops.running.slice(0, 4).map(describeRunning).join(' · ')}`}
+        {ops.running.length > 0 && ': '}
+        <Operations list={ops.running.slice(0, 4)} describe={describeRunning} onChoose={choose} />
         {ops.running.length > 4 && ' …'}
         <br />
-        <span className="muted">last done: {ops.done.map(describe).join(' · ') || 'none yet'}</span>
+        <span className="muted">last done: </span>
+        {ops.done.length > 0 ? (
+          <Operations list={ops.done} describe={describe} onChoose={choose} />
+        ) : (
+          <span className="muted">none yet</span>
+        )}
       </p>
+      {chosen && <ChosenTrace operation={chosen} trace={trace} traces={traces} />}
       {trace.truncated > 0 && (
         <p className="muted small">
           The run sent {trace.truncated.toLocaleString('en-US')} messages more than the replay keeps: late
@@ -115,6 +135,58 @@ export function ReplayView({ trace, faults, operations, runLink, startMs }: Prop
           </li>
         ))}
       </ol>
+    </div>
+  );
+}
+
+/** Operations separated by dots; one tied to its request is a button that shows its trace. */
+function Operations({
+  list,
+  describe,
+  onChoose,
+}: {
+  list: readonly ReplayOperation[];
+  describe: (o: ReplayOperation) => string;
+  onChoose: (o: ReplayOperation) => void;
+}) {
+  return list.map((o, i) => (
+    <span key={`${o.process}-${o.invokeAt}`}>
+      {i > 0 && ' · '}
+      {o.requestId ? (
+        <button type="button" className="link" onClick={() => onChoose(o)} data-testid="replay-operation">
+          {describe(o)}
+        </button>
+      ) : (
+        describe(o)
+      )}
+    </span>
+  ));
+}
+
+const noEvents: RequestTraces[string] = [];
+
+/** The chosen operation's request trace, with the run's messages of it. */
+function ChosenTrace({
+  operation,
+  trace,
+  traces,
+}: {
+  operation: ReplayOperation;
+  trace: ReplayTrace;
+  traces: RequestTraces;
+}) {
+  const requestId = operation.requestId as string;
+  const events = traces[requestId] ?? noEvents;
+  const messages = useMemo(() => {
+    const times = events.map((e) => e.at);
+    return requestMessages(trace, Math.min(...times) - 1, Math.max(...times) + trace.longestFlightMs);
+  }, [trace, events]);
+  return (
+    <div data-testid="replay-trace">
+      <p className="small">
+        <b>{describe(operation)}</b> — request {requestId}
+      </p>
+      <RequestTrace requestId={requestId} events={events} messages={messages} width={460} />
     </div>
   );
 }

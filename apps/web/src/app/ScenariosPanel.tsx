@@ -227,6 +227,7 @@ function Report({
         trace={result.replay}
         faults={result.faults}
         operations={result.operations}
+        traces={result.traces}
         runLink={runLink}
         startMs={startMs}
       />

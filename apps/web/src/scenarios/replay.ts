@@ -12,7 +12,7 @@
  * the ones in flight at t are found from a binary search back by the longest flight.
  */
 
-import type { ClusterEvent, HistoryOp } from '@kvscope/engine';
+import type { ClusterEvent, HistoryOp, MessageType, NodeId } from '@kvscope/engine';
 import type { ClusterLink, ClusterNode, Flight } from '@kvscope/ui';
 
 /** Messages a replay keeps at most; a longer run's later messages are counted, not drawn. */
@@ -30,6 +30,9 @@ export interface ReplayTrace {
   from: Uint16Array;
   to: Uint16Array;
   type: Uint8Array;
+  /** The sender's message number, and the request number it carries (`opNumber`; NaN: none). */
+  id: Float64Array;
+  op: Float64Array;
   /** The longest any message was in flight (ms): how far back a flight can have started. */
   longestFlightMs: number;
   /** Messages not kept (the run sent more than `replayMessagesMax`). */
@@ -52,6 +55,8 @@ export class ReplayRecorder {
   private from = new Uint16Array(1024);
   private to = new Uint16Array(1024);
   private type = new Uint8Array(1024);
+  private id = new Float64Array(1024);
+  private op = new Float64Array(1024);
   private count = 0;
   private truncated = 0;
   private longest = 0;
@@ -63,7 +68,7 @@ export class ReplayRecorder {
   observe = (event: ClusterEvent): void => {
     this.endMs = Math.max(this.endMs, event.at);
     if (event.type === 'message.sent') {
-      if (event.deliverAt !== null) this.message(event.at, event.deliverAt, event.node, event.to, event.msg);
+      if (event.deliverAt !== null) this.message(event);
       return;
     }
     const status = lifecycleStatus[event.type];
@@ -85,6 +90,8 @@ export class ReplayRecorder {
       from: this.from.slice(0, n),
       to: this.to.slice(0, n),
       type: this.type.slice(0, n),
+      id: this.id.slice(0, n),
+      op: this.op.slice(0, n),
       longestFlightMs: this.longest,
       truncated: this.truncated,
       lifecycle: [...this.lifecycle],
@@ -93,7 +100,8 @@ export class ReplayRecorder {
     };
   }
 
-  private message(at: number, deliverAt: number, from: string, to: string, msg: string): void {
+  private message(event: ClusterEvent & { type: 'message.sent' }): void {
+    const { at, deliverAt, node: from, to, msg } = event;
     if (this.count >= replayMessagesMax) {
       this.truncated++;
       return;
@@ -101,16 +109,18 @@ export class ReplayRecorder {
     if (this.count === this.sentAt.length) this.grow();
     const i = this.count++;
     this.sentAt[i] = at;
-    this.deliverAt[i] = deliverAt;
+    this.deliverAt[i] = deliverAt as number;
     this.from[i] = this.indexOf(from);
     this.to[i] = this.indexOf(to);
+    this.id[i] = event.id;
+    this.op[i] = event.opNumber ?? Number.NaN;
     let t = this.typeIndex.get(msg);
     if (t === undefined) {
       t = this.types.push(msg) - 1;
       this.typeIndex.set(msg, t);
     }
     this.type[i] = t;
-    this.longest = Math.max(this.longest, deliverAt - at);
+    this.longest = Math.max(this.longest, (deliverAt as number) - at);
   }
 
   private grow(): void {
@@ -125,6 +135,8 @@ export class ReplayRecorder {
     this.from = widen(this.from, (k) => new Uint16Array(k));
     this.to = widen(this.to, (k) => new Uint16Array(k));
     this.type = widen(this.type, (k) => new Uint8Array(k));
+    this.id = widen(this.id, (k) => new Float64Array(k));
+    this.op = widen(this.op, (k) => new Float64Array(k));
   }
 
   private indexOf(node: string): number {
@@ -152,6 +164,10 @@ export interface ReplayOperation {
   invokeAt: number;
   doneAt: number | null;
   outcome: 'ok' | 'fail' | 'info' | 'open';
+  /** The coordinator its completion names, when it names one. */
+  node?: string;
+  /** Its request, when tied to one (requestTraces.ts): its trace can be shown. */
+  requestId?: string;
 }
 
 /** The history's operations, each invoke paired with its completion (the same process's next record). */
@@ -176,6 +192,7 @@ export function replayOperations(history: readonly HistoryOp[]): ReplayOperation
     if (!operation) continue;
     operation.doneAt = op.time;
     operation.outcome = op.type;
+    if (op.node !== undefined) operation.node = op.node;
     open.delete(op.process);
   }
   return operations;
@@ -242,6 +259,28 @@ function initialStatus(trace: ReplayTrace): ClusterNode['status'][] {
     if (change.status === 'up' && change.at > 0) status[change.node] = 'starting';
   }
   return status;
+}
+
+/**
+ * The numbered messages (those of requests) sent from `fromMs` to `toMs`, as the `message.sent` and
+ * `message.delivered` events the request trace pairs (RequestTrace's `messages`).
+ */
+export function requestMessages(trace: ReplayTrace, fromMs: number, toMs: number): ClusterEvent[] {
+  const events: ClusterEvent[] = [];
+  for (let i = firstSentAfter(trace.sentAt, fromMs); i < trace.sentAt.length; i++) {
+    const at = trace.sentAt[i] as number;
+    if (at > toMs) break;
+    const opNumber = trace.op[i] as number;
+    if (Number.isNaN(opNumber)) continue;
+    const node = trace.nodes[trace.from[i] as number] as NodeId;
+    const to = trace.nodes[trace.to[i] as number] as NodeId;
+    const msg = trace.types[trace.type[i] as number] as MessageType;
+    const id = trace.id[i] as number;
+    const deliverAt = trace.deliverAt[i] as number;
+    events.push({ type: 'message.sent', at, node, to, id, msg, deliverAt, opNumber });
+    events.push({ type: 'message.delivered', at: deliverAt, node: to, from: node, id, msg });
+  }
+  return events;
 }
 
 /** The next instant after `t` at which a message is sent or arrives (for stepping), or null. */

@@ -12,7 +12,8 @@ import {
   serializeReport,
   summarizeReport,
 } from '@kvscope/engine';
-import { ReplayRecorder, replayOperations } from './replay.ts';
+import { type ReplayOperation, ReplayRecorder, type ReplayTrace, replayOperations } from './replay.ts';
+import { type RequestTraces, requestIdsOf, TraceCollector } from './requestTraces.ts';
 import type { ScenarioJob, ScenarioResult } from './scenarioJob.ts';
 
 function run(job: ScenarioJob): ScenarioResult {
@@ -26,14 +27,19 @@ function run(job: ScenarioJob): ScenarioResult {
     };
   const started = performance.now();
   const recorder = new ReplayRecorder();
+  const collector = new TraceCollector();
   const report = runScenario(scenario, {
     ...(job.seed === undefined ? {} : { seed: job.seed }),
     scenarioPath: job.path,
     wallClock: () => performance.now(),
-    onEvent: recorder.observe,
+    onEvent: (event) => {
+      recorder.observe(event);
+      collector.observe(event);
+    },
     onCutLinks: recorder.cutLinks,
   });
   if (isKvError(report)) return { ok: false, code: report.code, message: report.sentence, problems: [] };
+  const replay = recorder.trace();
   return {
     ok: true,
     name: report.name,
@@ -43,16 +49,27 @@ function run(job: ScenarioJob): ScenarioResult {
     summary: summarizeReport(report),
     report: serializeReport(report),
     wallMs: performance.now() - started,
-    replay: recorder.trace(),
+    replay,
     faults: report.faults.map(({ atMs, description }) => ({ atMs, description })),
-    operations: replayOperations(report.history),
+    ...tracedOperations(replayOperations(report.history), collector.result(), replay),
   };
+}
+
+/** The operations, each tied to its request where that is certain, and those requests' traces. */
+function tracedOperations(operations: ReplayOperation[], all: RequestTraces, replay: ReplayTrace) {
+  const traces: RequestTraces = {};
+  requestIdsOf(operations, all, replay).forEach((requestId, i) => {
+    if (requestId === null) return;
+    (operations[i] as ReplayOperation).requestId = requestId;
+    traces[requestId] = all[requestId] ?? [];
+  });
+  return { operations, traces };
 }
 
 self.onmessage = (event: MessageEvent<ScenarioJob>) => {
   const result = run(event.data);
   // The replay's typed arrays move to the page rather than being copied.
   const r = result.ok ? result.replay : null;
-  const buffers = r ? [r.sentAt, r.deliverAt, r.from, r.to, r.type].map((a) => a.buffer) : [];
+  const buffers = r ? [r.sentAt, r.deliverAt, r.from, r.to, r.type, r.id, r.op].map((a) => a.buffer) : [];
   self.postMessage(result, { transfer: buffers });
 };

@@ -7,6 +7,7 @@
  */
 
 import type { ReplayOperation, ReplayTrace } from './replay.ts';
+import type { RequestTraces } from './requestTraces.ts';
 
 export interface ScenarioJob {
   /** The file's text, as loaded (a shipped scenario or one the user chose). */
@@ -35,6 +36,8 @@ export type ScenarioResult =
       faults: { atMs: number; description: string }[];
       /** The history's operations, invoke paired with completion, for the replay. */
       operations: ReplayOperation[];
+      /** The trace events of the requests the operations are tied to (requestTraces.ts). */
+      traces: RequestTraces;
     }
   | {
       ok: false;
