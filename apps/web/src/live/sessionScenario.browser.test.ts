@@ -49,6 +49,11 @@ describe('the live session as a scenario', () => {
     expect(scenario.cluster).toMatchObject({ n: 3, r: 2, w: 2, virtualNodes: 8 });
     expect(scenario.description).toContain('"repair now"');
     expect(scenario.description).toContain('faults of nodes no longer in the cluster');
+    expect(scenario.description).not.toContain('paused');
+    const paused = { ...session(), workload: { running: false, rate: 2, keys: 20, readFraction: 0.5 } };
+    expect(sessionScenario(paused, { startedAt: 1_000, now: 12_000 }).description).toContain(
+      'the workload was paused',
+    );
   });
 
   it('runs in the simulator: the same actions, replayed', () => {

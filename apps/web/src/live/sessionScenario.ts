@@ -44,6 +44,7 @@ export function sessionScenario(state: LabState, span: SessionSpan): Record<stri
     const why = notReplayed[marker.kind];
     if (why) left.add(why);
   }
+  if (!workload.running) left.add('that the workload was paused (the scenario runs it at its rate)');
   const timers = nodeTimersFor(linkDelayMs);
   const lastFault = faults.at(-1)?.atMs ?? 0;
   const durationMs = Math.max(1_000, Math.round(span.now - span.startedAt), lastFault + 1_000);
