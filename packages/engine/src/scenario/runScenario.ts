@@ -37,10 +37,9 @@ import type { ReplicaStore } from '../replication/replicaStore.ts';
 import { placementOf, replicasFor } from '../ring/placement.ts';
 import { buildRing, type RingMember } from '../ring/ring.ts';
 import { checkerConfigOf, type ReplicaStates } from '../simulation/checkers/checker.ts';
-import { historyClock } from '../simulation/checkers/clocks.ts';
 import { runCheckers } from '../simulation/checkers/runCheckers.ts';
-import { clientTimeoutFor, historyDot } from '../simulation/clients.ts';
-import { History, type HistorySibling, type HistoryValue } from '../simulation/history.ts';
+import { clientTimeoutFor, historySiblings } from '../simulation/clients.ts';
+import { History, type HistorySibling } from '../simulation/history.ts';
 import { Nemesis } from '../simulation/nemesis.ts';
 import { Simulation } from '../simulation/simulation.ts';
 import { startKvWorkload } from '../simulation/workloads/kvWorkload.ts';
@@ -340,11 +339,7 @@ function replicaContents(
   if (store === null) return keys;
   for (const [key, versions] of store.entries()) {
     if (isKvError(versions)) continue; // a corrupt set: P8's business, never reported as data
-    keys[key] = versions.map((v) => ({
-      value: v.value === null ? null : (workload.reportValue(key, v.value) as HistoryValue),
-      clock: historyClock(v.clock),
-      dot: historyDot(v.dot),
-    }));
+    keys[key] = historySiblings(versions, workload.decoderFor(key));
   }
   return keys;
 }

@@ -39,6 +39,7 @@ import {
   historyValueOfBytes,
   type OpFunction,
   type OpHandle,
+  type ValueDecoder,
 } from './history.ts';
 import type { Simulation } from './simulation.ts';
 import { decodeElements, unionOfElements } from './workloads/setElements.ts';
@@ -168,17 +169,40 @@ function recordFailure(history: History, handle: OpHandle, now: number, reply: K
   return true;
 }
 
-export function historySiblings(
-  siblings: readonly Version[],
-  decode: (bytes: Uint8Array) => HistoryValue,
-): HistorySibling[] {
-  // Every sibling has the same three fields (`dot` undefined when there is none): one shape.
-  return siblings.map((v) => ({
-    value: v.value === null ? null : decode(v.value),
-    clock: historyClock(v.clock),
-    dot: historyDot(v.dot),
-  }));
+/** The history forms of `siblings`, one per version (each made once per decoder: see `historySibling`). */
+export function historySiblings(siblings: readonly Version[], decode: ValueDecoder): HistorySibling[] {
+  const out: HistorySibling[] = [];
+  for (let i = 0; i < siblings.length; i++) out.push(historySibling(siblings[i]!, decode));
+  return out;
 }
+
+/**
+ * A version's history form. Reads return the same version objects again and again (the replicas
+ * share them, and every read of a key and its final contents show them), so each version's form is
+ * made once per decoder and shared by every record that shows it: the history holds one object for
+ * it instead of three per appearance, and nothing reads a history to change it. Versions are never
+ * modified once made, so the memo holds; it goes with the versions it is keyed by.
+ */
+export function historySibling(v: Version, decode: ValueDecoder): HistorySibling {
+  let memo = siblingsSeen.get(decode);
+  if (memo === undefined) {
+    memo = new WeakMap();
+    siblingsSeen.set(decode, memo);
+  }
+  let shown = memo.get(v);
+  if (shown === undefined) {
+    // Every sibling has the same three fields (`dot` undefined when there is none): one shape.
+    shown = {
+      value: v.value === null ? null : decode(v.value),
+      clock: historyClock(v.clock),
+      dot: historyDot(v.dot),
+    };
+    memo.set(v, shown);
+  }
+  return shown;
+}
+
+const siblingsSeen = new WeakMap<ValueDecoder, WeakMap<Version, HistorySibling>>();
 
 /** A version's dot as a history records it (a copy), or undefined without one. */
 export function historyDot(dot: Dot | undefined): HistoryDot | undefined {

@@ -81,6 +81,6 @@ export function startSetWorkload(spec: SetWorkload, context: WorkloadContext): R
     get finished() {
       return state.finished;
     },
-    reportValue: (key, bytes) => (key === spec.key ? decodeElements(bytes) : historyValueOfBytes(bytes)),
+    decoderFor: (key) => (key === spec.key ? decodeElements : historyValueOfBytes),
   };
 }
