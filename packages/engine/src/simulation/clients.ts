@@ -63,6 +63,8 @@ export interface ClientOptions {
   /** The client's own stream (coordinator choice); a fork of the run's seed. */
   rng: Rng;
   timeoutMs: number;
+  /** Where the run's clients share the history forms of versions; the client's own by default. */
+  forms?: HistoryForms;
 }
 
 /** What a request came back with: the store's reply, or nothing before the client's timeout. */
@@ -169,40 +171,57 @@ function recordFailure(history: History, handle: OpHandle, now: number, reply: K
   return true;
 }
 
-/** The history forms of `siblings`, one per version (each made once per decoder: see `historySibling`). */
+/** The history forms of `siblings` (see `HistoryForms` for a run's clients, which share them). */
 export function historySiblings(siblings: readonly Version[], decode: ValueDecoder): HistorySibling[] {
   const out: HistorySibling[] = [];
   for (let i = 0; i < siblings.length; i++) out.push(historySibling(siblings[i]!, decode));
   return out;
 }
 
-/**
- * A version's history form. Reads return the same version objects again and again (the replicas
- * share them, and every read of a key and its final contents show them), so each version's form is
- * made once per decoder and shared by every record that shows it: the history holds one object for
- * it instead of three per appearance, and nothing reads a history to change it. Versions are never
- * modified once made, so the memo holds; it goes with the versions it is keyed by.
- */
-export function historySibling(v: Version, decode: ValueDecoder): HistorySibling {
-  let memo = siblingsSeen.get(decode);
-  if (memo === undefined) {
-    memo = new WeakMap();
-    siblingsSeen.set(decode, memo);
-  }
-  let shown = memo.get(v);
-  if (shown === undefined) {
-    // Every sibling has the same three fields (`dot` undefined when there is none): one shape.
-    shown = {
-      value: v.value === null ? null : decode(v.value),
-      clock: historyClock(v.clock),
-      dot: historyDot(v.dot),
-    };
-    memo.set(v, shown);
-  }
-  return shown;
+function historySibling(v: Version, decode: ValueDecoder): HistorySibling {
+  // Every sibling has the same three fields (`dot` undefined when there is none): one shape.
+  return {
+    value: v.value === null ? null : decode(v.value),
+    clock: historyClock(v.clock),
+    dot: historyDot(v.dot),
+  };
 }
 
-const siblingsSeen = new WeakMap<ValueDecoder, WeakMap<Version, HistorySibling>>();
+/**
+ * The history forms of the versions one run has shown, per decoder. Reads return the same version
+ * objects again and again (the replicas share them; every read of a key and its final contents show
+ * them), so each version's form is made once and shared by every record that shows it: the history
+ * keeps one object per version instead of three per appearance, and nothing reads a history to
+ * change it. Versions are never modified once made, so the forms hold. One per run, in plain maps
+ * that die with it: weak maps outliving runs cost the collector more than the forms save.
+ */
+export class HistoryForms {
+  private readonly byDecoder = new Map<ValueDecoder, Map<Version, HistorySibling>>();
+
+  siblings(versions: readonly Version[], decode: ValueDecoder): HistorySibling[] {
+    const forms = this.formsOf(decode);
+    const out: HistorySibling[] = [];
+    for (let i = 0; i < versions.length; i++) {
+      const v = versions[i]!;
+      let shown = forms.get(v);
+      if (shown === undefined) {
+        shown = historySibling(v, decode);
+        forms.set(v, shown);
+      }
+      out.push(shown);
+    }
+    return out;
+  }
+
+  private formsOf(decode: ValueDecoder): Map<Version, HistorySibling> {
+    let forms = this.byDecoder.get(decode);
+    if (forms === undefined) {
+      forms = new Map();
+      this.byDecoder.set(decode, forms);
+    }
+    return forms;
+  }
+}
 
 /** A version's dot as a history records it (a copy), or undefined without one. */
 export function historyDot(dot: Dot | undefined): HistoryDot | undefined {
@@ -213,11 +232,13 @@ export function historyDot(dot: Dot | undefined): HistoryDot | undefined {
 abstract class SessionClient {
   protected readonly channel: ClientChannel;
   protected readonly contexts = new Map<string, VectorClock>();
+  protected readonly forms: HistoryForms;
   process: number;
 
   constructor(options: ClientOptions) {
     this.channel = new ClientChannel(options);
     this.process = options.process;
+    this.forms = options.forms ?? new HistoryForms();
   }
 
   get busy(): boolean {
@@ -255,7 +276,7 @@ export class KvClient extends SessionClient {
       else if (reply.type === 'get') {
         this.contexts.set(key, reply.context);
         this.history.ok(handle, this.now, {
-          siblings: historySiblings(reply.siblings, historyValueOfBytes),
+          siblings: this.forms.siblings(reply.siblings, historyValueOfBytes),
           context: historyClock(reply.context),
           node: reply.coordinator,
         });
@@ -361,7 +382,7 @@ export class SetClient extends SessionClient {
       }
       this.history.ok(handle, this.now, {
         value: decodeElements(unionOfElements(valuesOf(reply.siblings))),
-        siblings: historySiblings(reply.siblings, decodeElements),
+        siblings: this.forms.siblings(reply.siblings, decodeElements),
         context: historyClock(reply.context),
         node: reply.coordinator,
       });

@@ -52,6 +52,7 @@ export function startKvWorkload(spec: KvWorkload, context: WorkloadContext): Run
       coordinator: { kind: 'bound', node: nodes[i % nodes.length] as NodeId },
       rng: clientRng,
       timeoutMs: context.clientTimeoutMs,
+      forms: context.forms,
     });
     let sequence = 0;
     paceClient(
@@ -104,6 +105,7 @@ function finalReads(
     coordinator: { kind: 'random', nodes: [...nodes] },
     rng: rng.fork('final'),
     timeoutMs: context.clientTimeoutMs,
+    forms: context.forms,
   });
   let i = 0;
   const readNext = (level: KvWorkload['r'] | 'N') => {

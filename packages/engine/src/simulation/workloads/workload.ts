@@ -8,6 +8,7 @@
 
 import type { NodeId } from '../../protocol/ids.ts';
 import type { Rng } from '../../random/rng.ts';
+import type { HistoryForms } from '../clients.ts';
 import type { History, ValueDecoder } from '../history.ts';
 import type { Simulation } from '../simulation.ts';
 
@@ -20,6 +21,8 @@ export interface WorkloadContext {
   /** The cluster's replication factor: final reads ask every replica. */
   n: number;
   clientTimeoutMs: number;
+  /** The run's history forms of versions, shared by its clients and its final contents. */
+  forms: HistoryForms;
 }
 
 export interface RunningWorkload {
@@ -27,7 +30,7 @@ export interface RunningWorkload {
   readonly finished: boolean;
   /**
    * How reports show the stored values of `key` (text, or the set test's elements): one function
-   * per kind of key, so the history forms it makes can be shared (clients.ts `historySibling`).
+   * per kind of key, so the forms it makes can be shared (clients.ts `HistoryForms`).
    */
   decoderFor(key: string): ValueDecoder;
 }
