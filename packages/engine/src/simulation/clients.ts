@@ -23,6 +23,7 @@
 import { assert } from '../assert.ts';
 import { clientTimeoutFactor } from '../constants.ts';
 import { kvError } from '../errors.ts';
+import { utf8Encode } from '../hashing/utf8.ts';
 import type { ClientReply } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Rng } from '../random/rng.ts';
@@ -197,6 +198,20 @@ function historySibling(v: Version, decode: ValueDecoder): HistorySibling {
  */
 export class HistoryForms {
   private readonly byDecoder = new Map<ValueDecoder, Map<Version, HistorySibling>>();
+  /** Values written from ASCII text (`bytesOfText`): their `historyValueOfBytes` form, known. */
+  private readonly texts = new Map<Uint8Array, string>();
+
+  /**
+   * `text`'s UTF-8 bytes, for a writer that has the value as text already (the kv workload's puts).
+   * An ASCII text is noted as the history form of its bytes, which is exactly what decoding them
+   * gives (one byte per character, each the same code), so the version that carries them is shown
+   * without decoding; any other text is decoded when shown, like any value.
+   */
+  bytesOfText(text: string): Uint8Array {
+    const bytes = utf8Encode(text);
+    if (bytes.length === text.length) this.texts.set(bytes, text);
+    return bytes;
+  }
 
   siblings(versions: readonly Version[], decode: ValueDecoder): HistorySibling[] {
     const forms = this.formsOf(decode);
@@ -205,13 +220,17 @@ export class HistoryForms {
       const v = versions[i]!;
       let shown = forms.get(v);
       if (shown === undefined) {
-        shown = historySibling(v, decode);
+        shown = historySibling(v, decode === historyValueOfBytes ? this.decodeText : decode);
         forms.set(v, shown);
       }
       out.push(shown);
     }
     return out;
   }
+
+  /** `historyValueOfBytes`, answered from the noted texts when the bytes are one of them. */
+  private readonly decodeText = (bytes: Uint8Array): HistoryValue =>
+    this.texts.get(bytes) ?? historyValueOfBytes(bytes);
 
   private formsOf(decode: ValueDecoder): Map<Version, HistorySibling> {
     let forms = this.byDecoder.get(decode);

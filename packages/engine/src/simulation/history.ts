@@ -32,7 +32,7 @@
 
 import { assert } from '../assert.ts';
 import type { KvErrorData } from '../errors.ts';
-import { utf8Decode, utf8Encode } from '../hashing/utf8.ts';
+import { utf8Decode } from '../hashing/utf8.ts';
 
 export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
 export type OpFunction = 'get' | 'put' | 'delete' | 'add' | 'read';
@@ -272,18 +272,6 @@ export function historyValueOfBytes(bytes: Uint8Array): HistoryValue {
 }
 
 const valuesSeen = new WeakMap<Uint8Array, HistoryValue>();
-
-/**
- * `text`'s UTF-8 bytes, for a writer that has the value as text already (the kv workload's puts).
- * An ASCII text is remembered as the history form of its bytes, which is exactly what decoding them
- * would give (one byte per character, each the same code), so the reads that return the value do
- * not decode it again; any other text is left for `historyValueOfBytes` to decode.
- */
-export function bytesOfHistoryText(text: string): Uint8Array {
-  const bytes = utf8Encode(text);
-  if (bytes.length === text.length) valuesSeen.set(bytes, text);
-  return bytes;
-}
 
 /** RFC 4648 base64 with padding. */
 const base64Alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';

@@ -10,7 +10,7 @@
 import type { NodeId } from '../../protocol/ids.ts';
 import type { KvWorkload } from '../../scenario/types.ts';
 import { KvClient } from '../clients.ts';
-import { bytesOfHistoryText, historyValueOfBytes } from '../history.ts';
+import { historyValueOfBytes } from '../history.ts';
 import { keyNames, uniformKeys, zipfKeys } from './keys.ts';
 import {
   meanGapMs,
@@ -68,7 +68,7 @@ export function startKvWorkload(spec: KvWorkload, context: WorkloadContext): Run
         written.add(key);
         if (pick < get + put) {
           const text = valueText(client.process, sequence++, spec.valueBytes, padding);
-          return client.put(key, bytesOfHistoryText(text), spec.w, done, text);
+          return client.put(key, context.forms.bytesOfText(text), spec.w, done, text);
         }
         client.delete(key, spec.w, done);
       },
