@@ -90,6 +90,12 @@ export interface AntiEntropySession {
   travelled: ReadonlySet<string>;
 }
 
+/** A range this node replicates, with its tree. */
+interface HeldRange {
+  range: ReplicatedRange;
+  tree: MerkleTree;
+}
+
 interface Queued {
   peer: NodeId;
   range: string;
@@ -121,9 +127,9 @@ export class AntiEntropy implements ExchangeOwner {
   private readonly timeoutMs: number;
   private readonly exchangesMax: number;
   private readonly steps: ExchangeSteps;
-  private held = new Map<string, { range: ReplicatedRange; tree: MerkleTree }>();
-  /** Per token index: the id of its range when this node holds it. */
-  private heldByToken: (string | undefined)[] = [];
+  private held = new Map<string, HeldRange>();
+  /** Per token index: its range and tree when this node holds it (every write looks one up). */
+  private heldByToken: (HeldRange | undefined)[] = [];
   private readonly sessions = new Map<string, AntiEntropySession>();
   private queue: Queued[] = [];
   private nextSequence = 1;
@@ -179,8 +185,7 @@ export class AntiEntropy implements ExchangeOwner {
   /** The held range and tree a key falls in, if any. */
   heldOf(key: string): { range: ReplicatedRange; tree: MerkleTree } | undefined {
     if (this.ring.positions.length === 0) return undefined;
-    const id = this.heldByToken[tokenIndexAt(this.ring, keyPosition(key))];
-    return id === undefined ? undefined : this.held.get(id);
+    return this.heldByToken[tokenIndexAt(this.ring, keyPosition(key))];
   }
 
   /** Keeps the trees current: call with a key's versions after every change to them. */
@@ -357,22 +362,24 @@ export class AntiEntropy implements ExchangeOwner {
   private rebuild(): void {
     const ranges = replicatedRanges(this.ring, this.placement, this.host.self);
     const entries = new Map<string, [string, string][]>(ranges.map((r) => [rangeId(r), []]));
-    this.heldByToken = [];
-    for (const range of ranges) this.heldByToken[range.tokenIndex] = rangeId(range);
+    const idByToken: (string | undefined)[] = [];
+    for (const range of ranges) idByToken[range.tokenIndex] = rangeId(range);
     if (ranges.length > 0) {
       for (const [key, siblings] of this.host.entries()) {
         if (isKvError(siblings)) continue; // unreadable here: a peer's copy will repair it
-        const id = this.heldByToken[tokenIndexAt(this.ring, keyPosition(key))];
+        const id = idByToken[tokenIndexAt(this.ring, keyPosition(key))];
         const digest = versionDigest(siblings);
         if (id !== undefined && digest !== null) entries.get(id)?.push([key, digest]);
       }
     }
-    this.held = new Map(
-      ranges.map((range) => {
-        const id = rangeId(range);
-        return [id, { range, tree: MerkleTree.build(range, entries.get(id) ?? [], this.leafDepth) }];
-      }),
-    );
+    this.held = new Map();
+    this.heldByToken = [];
+    for (const range of ranges) {
+      const id = rangeId(range);
+      const held = { range, tree: MerkleTree.build(range, entries.get(id) ?? [], this.leafDepth) };
+      this.held.set(id, held);
+      this.heldByToken[range.tokenIndex] = held;
+    }
   }
 
   private active(peer: NodeId, range: string): boolean {

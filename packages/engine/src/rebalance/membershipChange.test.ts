@@ -18,7 +18,6 @@ import { buildRing } from '../ring/ring.ts';
 import type { ReplicaStates } from '../simulation/checkers/checker.ts';
 import { historyClock } from '../simulation/checkers/clocks.ts';
 import { checkNoLostWrites } from '../simulation/checkers/lostWrites.ts';
-import type { HistoryValue } from '../simulation/history.ts';
 import { type LoadedCluster, underLoad } from './testing/underLoad.ts';
 
 type Run = LoadedCluster;
@@ -32,7 +31,7 @@ function statesOf(run: Run, members: readonly NodeId[]): ReplicaStates {
     for (const [key, versions] of node.store.entries()) {
       if (!Array.isArray(versions)) continue;
       held[key] = versions.map((v) => ({
-        value: v.value === null ? null : (run.workload.reportValue(key, v.value) as HistoryValue),
+        value: v.value === null ? null : run.workload.decoderFor(key)(v.value),
         clock: historyClock(v.clock),
       }));
     }

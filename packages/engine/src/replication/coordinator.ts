@@ -185,8 +185,8 @@ export class Coordinator {
     // Replicas get the new version with every sibling of ours it does not cover (see ReplicaPut),
     // even when we do not store it (a ring catching up): else a context read from them would cover
     // our earlier dots unseen, and the next write would drop them (sloppy, after a wipe: seed 163).
-    const ours = this.settings.conflictMode === 'lww' ? [version] : syncSiblings(local, [version]);
-    const after = isReplica ? this.host.readLocal(request.key) : ours;
+    // A replica ships what it now holds; a coordinator that is none, its own set with the version.
+    const after = isReplica ? this.host.readLocal(request.key) : this.withVersion(local, version);
     const shipped = Array.isArray(after) ? after : [version];
     const write: PendingWrite = {
       kind: 'write',
@@ -206,6 +206,11 @@ export class Coordinator {
       this.host.send(target, owner ? { ...put, hintFor: owner } : put, out, !leased);
     }
     this.progressWrite(write, now, out);
+  }
+
+  /** `local` with `version` added, as a replica would sync it (last-write-wins: the version alone). */
+  private withVersion(local: Version[], version: Version): Version[] {
+    return this.settings.conflictMode === 'lww' ? [version] : syncSiblings(local, [version]);
   }
 
   /** A get: read locally when this node is a replica, and ask the others. */

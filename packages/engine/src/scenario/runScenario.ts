@@ -37,10 +37,9 @@ import type { ReplicaStore } from '../replication/replicaStore.ts';
 import { placementOf, replicasFor } from '../ring/placement.ts';
 import { buildRing, type RingMember } from '../ring/ring.ts';
 import { checkerConfigOf, type ReplicaStates } from '../simulation/checkers/checker.ts';
-import { historyClock } from '../simulation/checkers/clocks.ts';
 import { runCheckers } from '../simulation/checkers/runCheckers.ts';
-import { clientTimeoutFor, historyDot } from '../simulation/clients.ts';
-import { History, type HistorySibling, type HistoryValue } from '../simulation/history.ts';
+import { clientTimeoutFor, HistoryForms } from '../simulation/clients.ts';
+import { History, type HistorySibling } from '../simulation/history.ts';
 import { Nemesis } from '../simulation/nemesis.ts';
 import { Simulation } from '../simulation/simulation.ts';
 import { startKvWorkload } from '../simulation/workloads/kvWorkload.ts';
@@ -48,6 +47,7 @@ import { startSetWorkload } from '../simulation/workloads/setWorkload.ts';
 import type { RunningWorkload, WorkloadContext } from '../simulation/workloads/workload.ts';
 import { FaultyFileSystem } from '../storage/files/faultyFileSystem.ts';
 import { MemoryFileSystem } from '../storage/files/memoryFileSystem.ts';
+import type { Version } from '../versioning/siblings.ts';
 import { computeMetrics, RepairTally, StorageTally } from './metrics.ts';
 import { type RunReport, reportFormatVersion } from './report.ts';
 import type { FaultType, Scenario } from './types.ts';
@@ -185,6 +185,7 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
     nodes,
     n: scenario.cluster.n,
     clientTimeoutMs: clientTimeoutFor(requestMs),
+    forms: new HistoryForms(),
   };
   const workload =
     scenario.workload.kind === 'set'
@@ -195,7 +196,8 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
   const aborted = runToEnd(sim, workload, end, repairMs + finalRepairsLandMs);
   const simulatedAt = options.wallClock?.();
   // The final state is that of the nodes on the final ring: a decommissioned node's disk is gone.
-  const { states, down, hintsLeft } = finalStates(sim, nemesis.members, createNode, config, workload, seed);
+  const show: ShowVersions = (key, versions) => context.forms.siblings(versions, workload.decoderFor(key));
+  const { states, down, hintsLeft } = finalStates(sim, nemesis.members, createNode, config, show, seed);
   const contentsAt = options.wallClock?.();
   // Convergence is judged on the final ring too: joined nodes count, decommissioned ones do not.
   const declared = config.members as RingMember[];
@@ -291,7 +293,7 @@ function finalStates(
   nodes: readonly NodeId[],
   createNode: NodeFactory,
   config: Record<string, unknown>,
-  workload: RunningWorkload,
+  show: ShowVersions,
   seed: number,
 ): { states: ReplicaStates; down: string[]; hintsLeft: Record<string, number> } {
   const states: ReplicaStates = {};
@@ -302,7 +304,7 @@ function finalStates(
     if (running === null) down.push(id);
     try {
       const node = running ?? createNode(downNodeEnv(sim, id, nodes, config, seed));
-      states[id] = replicaContents(storeOf(node), workload);
+      states[id] = replicaContents(storeOf(node), show);
       hintsLeft[id] = hintsOf(node);
     } catch (error) {
       // A damaged table no read had reached during the run: the node would be wiped on finding it
@@ -338,19 +340,15 @@ function hintsOf(node: StorageNode | null): number {
   return (node as { handoff?: { hints: { size: number } } } | null)?.handoff?.hints.size ?? 0;
 }
 
-function replicaContents(
-  store: ReplicaStore | null,
-  workload: RunningWorkload,
-): Record<string, HistorySibling[]> {
+/** A key's versions as reports show them (the run's shared history forms, the workload's values). */
+type ShowVersions = (key: string, versions: readonly Version[]) => HistorySibling[];
+
+function replicaContents(store: ReplicaStore | null, show: ShowVersions): Record<string, HistorySibling[]> {
   const keys: Record<string, HistorySibling[]> = {};
   if (store === null) return keys;
   for (const [key, versions] of store.entries()) {
     if (isKvError(versions)) continue; // a corrupt set: P8's business, never reported as data
-    keys[key] = versions.map((v) => ({
-      value: v.value === null ? null : (workload.reportValue(key, v.value) as HistoryValue),
-      clock: historyClock(v.clock),
-      dot: historyDot(v.dot),
-    }));
+    keys[key] = show(key, versions);
   }
   return keys;
 }

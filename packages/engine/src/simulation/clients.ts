@@ -23,6 +23,7 @@
 import { assert } from '../assert.ts';
 import { clientTimeoutFactor } from '../constants.ts';
 import { kvError } from '../errors.ts';
+import { utf8Encode } from '../hashing/utf8.ts';
 import type { ClientReply } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { Rng } from '../random/rng.ts';
@@ -39,6 +40,7 @@ import {
   historyValueOfBytes,
   type OpFunction,
   type OpHandle,
+  type ValueDecoder,
 } from './history.ts';
 import type { Simulation } from './simulation.ts';
 import { decodeElements, unionOfElements } from './workloads/setElements.ts';
@@ -62,6 +64,8 @@ export interface ClientOptions {
   /** The client's own stream (coordinator choice); a fork of the run's seed. */
   rng: Rng;
   timeoutMs: number;
+  /** Where the run's clients share the history forms of versions; the client's own by default. */
+  forms?: HistoryForms;
 }
 
 /** What a request came back with: the store's reply, or nothing before the client's timeout. */
@@ -168,16 +172,74 @@ function recordFailure(history: History, handle: OpHandle, now: number, reply: K
   return true;
 }
 
-export function historySiblings(
-  siblings: readonly Version[],
-  decode: (bytes: Uint8Array) => HistoryValue,
-): HistorySibling[] {
+/** The history forms of `siblings` (see `HistoryForms` for a run's clients, which share them). */
+export function historySiblings(siblings: readonly Version[], decode: ValueDecoder): HistorySibling[] {
+  const out: HistorySibling[] = [];
+  for (let i = 0; i < siblings.length; i++) out.push(historySibling(siblings[i]!, decode));
+  return out;
+}
+
+function historySibling(v: Version, decode: ValueDecoder): HistorySibling {
   // Every sibling has the same three fields (`dot` undefined when there is none): one shape.
-  return siblings.map((v) => ({
+  return {
     value: v.value === null ? null : decode(v.value),
     clock: historyClock(v.clock),
     dot: historyDot(v.dot),
-  }));
+  };
+}
+
+/**
+ * The history forms of the versions one run has shown, per decoder. Reads return the same version
+ * objects again and again (the replicas share them; every read of a key and its final contents show
+ * them), so each version's form is made once and shared by every record that shows it: the history
+ * keeps one object per version instead of three per appearance, and nothing reads a history to
+ * change it. Versions are never modified once made, so the forms hold. One per run, in plain maps
+ * that die with it: weak maps outliving runs cost the collector more than the forms save.
+ */
+export class HistoryForms {
+  private readonly byDecoder = new Map<ValueDecoder, Map<Version, HistorySibling>>();
+  /** Values written from ASCII text (`bytesOfText`): their `historyValueOfBytes` form, known. */
+  private readonly texts = new Map<Uint8Array, string>();
+
+  /**
+   * `text`'s UTF-8 bytes, for a writer that has the value as text already (the kv workload's puts).
+   * An ASCII text is noted as the history form of its bytes, which is exactly what decoding them
+   * gives (one byte per character, each the same code), so the version that carries them is shown
+   * without decoding; any other text is decoded when shown, like any value.
+   */
+  bytesOfText(text: string): Uint8Array {
+    const bytes = utf8Encode(text);
+    if (bytes.length === text.length) this.texts.set(bytes, text);
+    return bytes;
+  }
+
+  siblings(versions: readonly Version[], decode: ValueDecoder): HistorySibling[] {
+    const forms = this.formsOf(decode);
+    const out: HistorySibling[] = [];
+    for (let i = 0; i < versions.length; i++) {
+      const v = versions[i]!;
+      let shown = forms.get(v);
+      if (shown === undefined) {
+        shown = historySibling(v, decode === historyValueOfBytes ? this.decodeText : decode);
+        forms.set(v, shown);
+      }
+      out.push(shown);
+    }
+    return out;
+  }
+
+  /** `historyValueOfBytes`, answered from the noted texts when the bytes are one of them. */
+  private readonly decodeText = (bytes: Uint8Array): HistoryValue =>
+    this.texts.get(bytes) ?? historyValueOfBytes(bytes);
+
+  private formsOf(decode: ValueDecoder): Map<Version, HistorySibling> {
+    let forms = this.byDecoder.get(decode);
+    if (forms === undefined) {
+      forms = new Map();
+      this.byDecoder.set(decode, forms);
+    }
+    return forms;
+  }
 }
 
 /** A version's dot as a history records it (a copy), or undefined without one. */
@@ -189,11 +251,13 @@ export function historyDot(dot: Dot | undefined): HistoryDot | undefined {
 abstract class SessionClient {
   protected readonly channel: ClientChannel;
   protected readonly contexts = new Map<string, VectorClock>();
+  protected readonly forms: HistoryForms;
   process: number;
 
   constructor(options: ClientOptions) {
     this.channel = new ClientChannel(options);
     this.process = options.process;
+    this.forms = options.forms ?? new HistoryForms();
   }
 
   get busy(): boolean {
@@ -231,7 +295,7 @@ export class KvClient extends SessionClient {
       else if (reply.type === 'get') {
         this.contexts.set(key, reply.context);
         this.history.ok(handle, this.now, {
-          siblings: historySiblings(reply.siblings, historyValueOfBytes),
+          siblings: this.forms.siblings(reply.siblings, historyValueOfBytes),
           context: historyClock(reply.context),
           node: reply.coordinator,
         });
@@ -337,7 +401,7 @@ export class SetClient extends SessionClient {
       }
       this.history.ok(handle, this.now, {
         value: decodeElements(unionOfElements(valuesOf(reply.siblings))),
-        siblings: historySiblings(reply.siblings, decodeElements),
+        siblings: this.forms.siblings(reply.siblings, decodeElements),
         context: historyClock(reply.context),
         node: reply.coordinator,
       });

@@ -256,6 +256,9 @@ export class History {
   }
 }
 
+/** How a history shows a stored value's bytes (text, or the set test's elements). */
+export type ValueDecoder = (bytes: Uint8Array) => HistoryValue;
+
 /** A value's JSON form: valid UTF-8 as text, anything else as base64 (so equal bytes → equal JSON). */
 export function historyValueOfBytes(bytes: Uint8Array): HistoryValue {
   // Reads return the stored value objects again and again (every read of a version, the final

@@ -357,7 +357,7 @@ export class Simulation {
       this.diskFailed(host, error);
       return;
     }
-    for (const envelope of out.early ?? []) this.send(envelope);
+    if (out.early) for (const envelope of out.early) this.send(envelope); // most steps send none early
     if (out.syncBeforeSend) node.sync();
     for (const event of out.events) this.emit(event);
     for (const envelope of out.messages) this.send(envelope);

@@ -8,6 +8,7 @@ import { createKvNode } from '../../node/kvNode.ts';
 import type { ClusterEvent } from '../../protocol/events.ts';
 import type { NodeId } from '../../protocol/ids.ts';
 import { Rng } from '../../random/rng.ts';
+import { HistoryForms } from '../../simulation/clients.ts';
 import { History } from '../../simulation/history.ts';
 import { Simulation } from '../../simulation/simulation.ts';
 import { startKvWorkload } from '../../simulation/workloads/kvWorkload.ts';
@@ -51,7 +52,15 @@ export function underLoad(
       keyDistribution: 'uniform',
       valueBytes: 32,
     },
-    { sim, history, rng: new Rng(seed, 'workload'), nodes, n: 3, clientTimeoutMs: 3_000 },
+    {
+      sim,
+      history,
+      rng: new Rng(seed, 'workload'),
+      nodes,
+      n: 3,
+      clientTimeoutMs: 3_000,
+      forms: new HistoryForms(),
+    },
   );
   return { sim, history, workload, events };
 }

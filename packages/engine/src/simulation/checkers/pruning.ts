@@ -18,20 +18,26 @@ import type { ReplicaStates } from './checker.ts';
 
 function size(clock: HistoryClock | null | undefined): number {
   let entries = 0;
-  for (const _ in clock ?? {}) entries++;
+  if (clock) for (const _ in clock) entries++;
   return entries;
 }
 
-/** True when some clock of the history or the final state has reached `entriesMax` entries. */
+/**
+ * True when some clock of the history or the final state has reached `entriesMax` entries. The
+ * history loop walks by index and makes nothing for a record without siblings (checker.ts, Cost).
+ */
 export function clocksMayBePruned(
   history: readonly HistoryOp[],
   finalState: ReplicaStates,
   entriesMax: number,
 ): boolean {
-  for (const op of history) {
+  for (let i = 0; i < history.length; i++) {
+    const op = history[i]!;
     if (op.type !== 'ok') continue;
     if (size(op.clock) >= entriesMax) return true;
-    for (const sibling of op.siblings ?? []) if (size(sibling.clock) >= entriesMax) return true;
+    const siblings = op.siblings;
+    if (!siblings) continue;
+    for (let k = 0; k < siblings.length; k++) if (size(siblings[k]!.clock) >= entriesMax) return true;
   }
   for (const node of Object.values(finalState))
     for (const versions of Object.values(node))

@@ -7,7 +7,6 @@
  * P9 judges.
  */
 
-import { utf8Encode } from '../../hashing/utf8.ts';
 import type { NodeId } from '../../protocol/ids.ts';
 import type { KvWorkload } from '../../scenario/types.ts';
 import { KvClient } from '../clients.ts';
@@ -27,7 +26,7 @@ const filler = 'abcdefghijklmnopqrstuvwxyz0123456789';
 /**
  * A unique, readable ASCII value of exactly `bytes` bytes (at least 1): the label `p<process>.<n>:`
  * then the filler repeated, cut to length. `padding` is the filler repeated to at least `bytes`.
- * ASCII, so the text is the value's history form as it is (no decoding of the bytes back).
+ * ASCII, so the text is the value's history form as it is: the reads of it decode nothing.
  */
 function valueText(process: number, sequence: number, bytes: number, padding: string): string {
   return `p${process}.${sequence}:${padding}`.slice(0, Math.max(bytes, 1));
@@ -53,6 +52,7 @@ export function startKvWorkload(spec: KvWorkload, context: WorkloadContext): Run
       coordinator: { kind: 'bound', node: nodes[i % nodes.length] as NodeId },
       rng: clientRng,
       timeoutMs: context.clientTimeoutMs,
+      forms: context.forms,
     });
     let sequence = 0;
     paceClient(
@@ -68,7 +68,7 @@ export function startKvWorkload(spec: KvWorkload, context: WorkloadContext): Run
         written.add(key);
         if (pick < get + put) {
           const text = valueText(client.process, sequence++, spec.valueBytes, padding);
-          return client.put(key, utf8Encode(text), spec.w, done, text);
+          return client.put(key, context.forms.bytesOfText(text), spec.w, done, text);
         }
         client.delete(key, spec.w, done);
       },
@@ -84,7 +84,7 @@ export function startKvWorkload(spec: KvWorkload, context: WorkloadContext): Run
     get finished() {
       return state.finished;
     },
-    reportValue: (_key, bytes) => historyValueOfBytes(bytes),
+    decoderFor: () => historyValueOfBytes,
   };
 }
 
@@ -105,6 +105,7 @@ function finalReads(
     coordinator: { kind: 'random', nodes: [...nodes] },
     rng: rng.fork('final'),
     timeoutMs: context.clientTimeoutMs,
+    forms: context.forms,
   });
   let i = 0;
   const readNext = (level: KvWorkload['r'] | 'N') => {

@@ -39,6 +39,7 @@ export function startSetWorkload(spec: SetWorkload, context: WorkloadContext): R
       coordinator: { kind: 'bound', node: nodes[i % nodes.length] as NodeId },
       rng: clientRng,
       timeoutMs: context.clientTimeoutMs,
+      forms: context.forms,
     });
     paceClient(
       sim,
@@ -61,6 +62,7 @@ export function startSetWorkload(spec: SetWorkload, context: WorkloadContext): R
       coordinator: { kind: 'random', nodes: [...nodes] },
       rng: rng.fork('final'),
       timeoutMs: context.clientTimeoutMs,
+      forms: context.forms,
     });
     let attempt = 0;
     const tryRead = () => {
@@ -81,6 +83,6 @@ export function startSetWorkload(spec: SetWorkload, context: WorkloadContext): R
     get finished() {
       return state.finished;
     },
-    reportValue: (key, bytes) => (key === spec.key ? decodeElements(bytes) : historyValueOfBytes(bytes)),
+    decoderFor: (key) => (key === spec.key ? decodeElements : historyValueOfBytes),
   };
 }

@@ -8,7 +8,8 @@
 
 import type { NodeId } from '../../protocol/ids.ts';
 import type { Rng } from '../../random/rng.ts';
-import type { History, HistoryValue } from '../history.ts';
+import type { HistoryForms } from '../clients.ts';
+import type { History, ValueDecoder } from '../history.ts';
 import type { Simulation } from '../simulation.ts';
 
 export interface WorkloadContext {
@@ -20,13 +21,18 @@ export interface WorkloadContext {
   /** The cluster's replication factor: final reads ask every replica. */
   n: number;
   clientTimeoutMs: number;
+  /** The run's history forms of versions, shared by its clients and its final contents. */
+  forms: HistoryForms;
 }
 
 export interface RunningWorkload {
   /** True once the final reads are over (answered or given up). */
   readonly finished: boolean;
-  /** A stored value as reports show it (text, or the set test's elements). */
-  reportValue(key: string, bytes: Uint8Array): HistoryValue;
+  /**
+   * How reports show the stored values of `key` (text, or the set test's elements): one function
+   * per kind of key, so the forms it makes can be shared (clients.ts `HistoryForms`).
+   */
+  decoderFor(key: string): ValueDecoder;
 }
 
 /** Hands out Jepsen process numbers: the first `count` to the clients, then one per new session. */
