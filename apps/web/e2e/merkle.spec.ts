@@ -23,7 +23,14 @@ function repairedDownTo(page: Page, depth: number, skipped = false): Promise<str
             x.done?.outcome === 'repaired' &&
             x.done.keysRepaired > 0 &&
             x.levels.some((l) => l.depth >= depth && l.differing > 0) &&
-            (!skipped || x.levels.some((l) => l.depth >= 1 && l.differing < l.compared)),
+            (!skipped ||
+              x.levels.some(
+                (l) =>
+                  l.depth >= 1 &&
+                  l.differing < l.compared &&
+                  // The level above it too, or the drawing cannot tell which nodes were compared.
+                  x.levels.some((p) => p.depth === l.depth - 1),
+              )),
         )
         .map((x) => x.key)
         .at(-1) ?? null,

@@ -13,6 +13,7 @@ import { buildRing, historyClock, type NodeId, replicasFor, showClock, type Vers
 import { placementFor, ringMembers } from './dataCentres.ts';
 import type { LabState, LabStore } from './labStore.ts';
 import type { LiveCluster } from './liveCluster.ts';
+import { Repeating } from './repeating.ts';
 
 export const divergenceSampleMs = 2_000;
 /** The workload's first keys read per sample: a big key space is sampled, not read whole. */
@@ -45,8 +46,9 @@ export function divergedShare(keys: readonly Holdings[]): number | null {
 /** Keeps the latest divergence measured, every `divergenceSampleMs`, for the metrics sampler. */
 export class DivergenceProbe {
   latest: number | null = null;
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private busy = false;
+  private readonly rounds = new Repeating(divergenceSampleMs, async () => {
+    this.latest = divergedShare(await this.read(this.store.getState()));
+  });
 
   constructor(
     private readonly cluster: LiveCluster,
@@ -54,22 +56,11 @@ export class DivergenceProbe {
   ) {}
 
   start(): void {
-    this.timer ??= setInterval(() => void this.measure(), divergenceSampleMs);
+    this.rounds.start();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-  }
-
-  private async measure(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      this.latest = divergedShare(await this.read(this.store.getState()));
-    } finally {
-      this.busy = false;
-    }
+    this.rounds.stop();
   }
 
   /** Every key's holdings on its replicas (down, joining or unreadable ones as null). */

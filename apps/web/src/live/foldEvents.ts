@@ -13,6 +13,7 @@
  */
 
 import type { ClusterEvent } from '@kvscope/engine';
+import { traceEventTypes } from '@kvscope/ui';
 import type { EventBatch, MessageCounts } from '../shared/workerApi.ts';
 import {
   appendBounded,
@@ -30,16 +31,6 @@ import { foldExchanges } from './merkleExchanges.ts';
 
 /** Below this link delay a message lives too briefly to be seen: links show counts instead of dots. */
 export const flightDrawDelayMinMs = 10;
-
-const traced = new Set([
-  'request.started',
-  'request.forwarded',
-  'replica.answered',
-  'request.completed',
-  'read-repair.sent',
-  'write-back.sent',
-  'write-back.acked',
-]);
 
 /** Changes one node's record; `nodes` is the fold's private copy. */
 function bump(nodes: Record<string, LiveNode>, id: string, patch: (node: LiveNode) => Partial<LiveNode>) {
@@ -145,7 +136,7 @@ function foldMessage(fold: Fold, event: ClusterEvent): void {
 function foldEvent(fold: Fold, event: ClusterEvent): void {
   if (isNotable(event)) fold.notable.push(event);
   else fold.kept.push(event);
-  if (traced.has(event.type) && 'requestId' in event) {
+  if (traceEventTypes.has(event.type) && 'requestId' in event) {
     const list = fold.traces[event.requestId];
     if (list) {
       if (!fold.tracesCopied) fold.traces = { ...fold.traces };

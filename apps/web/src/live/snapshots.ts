@@ -10,13 +10,13 @@
 import type { NodeSnapshot } from '@kvscope/engine';
 import type { LabStore } from './labStore.ts';
 import type { LiveCluster } from './liveCluster.ts';
+import { Repeating } from './repeating.ts';
 
 /** How often every node's snapshot is refreshed. */
 export const snapshotPollMs = 1_000;
 
 export class SnapshotPoller {
-  private timer: ReturnType<typeof setInterval> | null = null;
-  private busy = false;
+  private readonly rounds = new Repeating(snapshotPollMs, () => this.take());
 
   constructor(
     private readonly cluster: LiveCluster,
@@ -24,36 +24,32 @@ export class SnapshotPoller {
   ) {}
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => void this.poll(), snapshotPollMs);
+    this.rounds.start();
     void this.poll();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.rounds.stop();
   }
 
   /** Refreshes every snapshot now (after a restart, so the inspector need not wait a second). */
-  async poll(): Promise<void> {
-    if (this.busy) return;
-    this.busy = true;
-    try {
-      const ids = this.store.getState().order;
-      const taken = await Promise.all(
-        ids.map((id) =>
-          this.cluster.isRunning(id)
-            ? (this.cluster.snapshot(id) as Promise<NodeSnapshot | null>).catch(() => null)
-            : null,
-        ),
-      );
-      const snapshots: Record<string, NodeSnapshot | null> = {};
-      ids.forEach((id, i) => {
-        snapshots[id] = this.cluster.isRunning(id) ? (taken[i] ?? null) : null;
-      });
-      this.store.setState({ snapshots });
-    } finally {
-      this.busy = false;
-    }
+  poll(): Promise<void> {
+    return this.rounds.run();
+  }
+
+  private async take(): Promise<void> {
+    const ids = this.store.getState().order;
+    const taken = await Promise.all(
+      ids.map((id) =>
+        this.cluster.isRunning(id)
+          ? (this.cluster.snapshot(id) as Promise<NodeSnapshot | null>).catch(() => null)
+          : null,
+      ),
+    );
+    const snapshots: Record<string, NodeSnapshot | null> = {};
+    ids.forEach((id, i) => {
+      snapshots[id] = this.cluster.isRunning(id) ? (taken[i] ?? null) : null;
+    });
+    this.store.setState({ snapshots });
   }
 }

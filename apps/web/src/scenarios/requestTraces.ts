@@ -13,20 +13,11 @@
  */
 
 import type { ClusterEvent } from '@kvscope/engine';
+import { traceEventTypes } from '@kvscope/ui';
 import type { ReplayOperation, ReplayTrace } from './replay.ts';
 
 /** Requests whose traces a run keeps at most (a few events each). */
 export const tracedRequestsMax = 50_000;
-
-const tracedTypes = new Set<string>([
-  'request.started',
-  'request.forwarded',
-  'replica.answered',
-  'request.completed',
-  'read-repair.sent',
-  'write-back.sent',
-  'write-back.acked',
-]);
 
 /** The trace events of a run's requests, by request id. */
 export type RequestTraces = Record<string, ClusterEvent[]>;
@@ -37,7 +28,7 @@ export class TraceCollector {
 
   /** Sees one event of the run (`runScenario`'s `onEvent`). */
   observe = (event: ClusterEvent): void => {
-    if (!tracedTypes.has(event.type) || !('requestId' in event)) return;
+    if (!traceEventTypes.has(event.type) || !('requestId' in event)) return;
     const list = this.traces[event.requestId];
     if (list) list.push(event);
     else if (this.count < tracedRequestsMax) {

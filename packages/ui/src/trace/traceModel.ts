@@ -84,6 +84,17 @@ export interface RequestTraceModel {
   endAt: number;
 }
 
+/** The event types a request's trace is assembled from, each carrying the request's id. */
+export const traceEventTypes: ReadonlySet<string> = new Set([
+  'request.started',
+  'request.forwarded',
+  'replica.answered',
+  'request.completed',
+  'read-repair.sent',
+  'write-back.sent',
+  'write-back.acked',
+]);
+
 /** Message types of the replication protocol (the ones a trace draws). */
 export const traceMessageTypes = new Set([
   'replica-put',
