@@ -10,15 +10,15 @@
  * Node faults: kill terminates the worker (a real crash: the peers' ports to it go dead); restart
  * starts a fresh worker on the same files (a recovery); wipe terminates it and starts one that
  * deletes the node's folder first (a lost disk); pause holds the worker's inputs. Network faults are
- * a `NetworkFaults` value in the store, turned into a link table per worker on every change.
+ * a `NetworkFaults` value in the store (each change made in linkFaults.ts), turned into a link
+ * table per worker on every change.
  * Every fault is put on the store's timeline. Membership changes (add, remove, the autoscaler) are
  * driven by `membership` (membershipChanges.ts) through `startJoiner`, `configureNode` and `retire`.
  * Spawning and starting one node's worker is nodeStartup.ts.
  */
 
 import type { KvReply, KvRequest, NodeId } from '@kvscope/engine';
-import type { EventBatch, StoredVersions } from '../shared/workerApi.ts';
-import { sharedNow } from '../shared/workerApi.ts';
+import { type EventBatch, type StoredVersions, sharedNow } from '../shared/workerApi.ts';
 import { LiveAutoscaler } from './autoscaler.ts';
 import { assignDataCentres, dataCentreMap, interDcDelayMs, layoutChanged } from './dataCentres.ts';
 import { applyEvents, foldsAtOnce } from './foldEvents.ts';
@@ -31,9 +31,18 @@ import {
   type ScenarioFault,
   setNodeStatus,
 } from './labStore.ts';
+import {
+  healChange,
+  type LinkFaultChange,
+  linkEnds,
+  lossyLinkChange,
+  oneWayCutChange,
+  partitionChange,
+  slowLinkChange,
+} from './linkFaults.ts';
 import { initialMembership } from './membership.ts';
 import { MembershipChanges } from './membershipChanges.ts';
-import { describeGroups, groupLists, linkTable, type NetworkFaults, noFaults, pairKey } from './network.ts';
+import { linkTable, type NetworkFaults, noFaults } from './network.ts';
 import { messageEventsFor, type Running, type StartupContext, spawnNode } from './nodeStartup.ts';
 import {
   type ClusterSettings,
@@ -137,23 +146,13 @@ export class LiveCluster {
   kill(id: NodeId): void {
     if (!this.terminate(id)) return;
     this.membership.interrupted(id);
-    this.mark(
-      'kill',
-      `${id} killed (worker terminated)`,
-      [id],
-      [{ type: 'kill', node: id, mode: 'process' }],
-    );
+    this.markNode('kill', id, `${id} killed (worker terminated)`);
     this.store.setState((s) => setNodeStatus(s, id, 'crashed', sharedNow()));
   }
 
   restart(id: NodeId): Promise<void> {
     if (this.running.has(id)) return Promise.resolve();
-    this.mark(
-      'restart',
-      `${id} restarting in a new worker (recovering from its files)`,
-      [id],
-      [{ type: 'restart', node: id }],
-    );
+    this.markNode('restart', id, `${id} restarting in a new worker (recovering from its files)`);
     return this.serially(async () => {
       await this.startOne(id, false);
       // Nodes gone while it was down (a cancelled join, a departure): ranges it fenced for them
@@ -168,7 +167,7 @@ export class LiveCluster {
     this.terminate(id);
     // An operator's wipe is a scenario fault; a disk replaced after a failure follows from one.
     if (why) this.mark('wipe', why, [id]);
-    else this.mark('wipe', `${id}'s disk wiped: it restarts empty`, [id], [{ type: 'wipe', node: id }]);
+    else this.markNode('wipe', id, `${id}'s disk wiped: it restarts empty`);
     this.store.setState((s) => patchNode(s, id, { stored: 0, delivered: 0 }));
     return this.serially(() => this.startOne(id, true));
   }
@@ -180,26 +179,20 @@ export class LiveCluster {
    */
   async corruptTable(id: NodeId): Promise<void> {
     const hit = await this.running.get(id)?.api.corruptTable();
-    if (hit)
-      this.mark(
-        'corrupt',
-        `${id}: one bit flipped at byte ${hit.at} of table ${hit.table}`,
-        [id],
-        [{ type: 'corrupt', node: id }],
-      );
+    if (hit) this.markNode('corrupt', id, `${id}: one bit flipped at byte ${hit.at} of table ${hit.table}`);
   }
 
   pause(id: NodeId): void {
     const node = this.running.get(id);
     if (!node || this.store.getState().nodes[id]?.status === 'paused') return;
-    this.mark('pause', `${id} paused`, [id], [{ type: 'pause', node: id }]);
+    this.markNode('pause', id, `${id} paused`);
     void node.api.pause();
   }
 
   resume(id: NodeId): void {
     const node = this.running.get(id);
     if (!node || this.store.getState().nodes[id]?.status !== 'paused') return;
-    this.mark('resume', `${id} resumed`, [id], [{ type: 'resume', node: id }]);
+    this.markNode('resume', id, `${id} resumed`);
     void node.api.resume();
   }
 
@@ -270,50 +263,22 @@ export class LiveCluster {
   }
 
   /** Splits the cluster into groups (`groups[id]` = group number); links between groups are cut. */
-  partition(groups: Record<string, number>, label?: string, kind: FaultKind = 'partition'): Promise<void> {
-    const faults = { ...this.store.getState().faults, groups };
-    this.mark(
-      kind,
-      label ?? `partition ${describeGroups(groups, this.ids)}`,
-      [...this.ids],
-      [{ type: 'partition', groups: groupLists(groups, this.ids) }],
-    );
-    return this.setFaults(faults);
+  partition(groups: Record<string, number>, label?: string, kind?: FaultKind): Promise<void> {
+    return this.changeLinks(partitionChange(this.store.getState().faults, groups, this.ids, label, kind));
   }
 
   cutOneWay(from: NodeId, to: NodeId): Promise<void> {
-    const faults = this.store.getState().faults;
-    const oneWay = [...new Set([...faults.oneWay, `${from}->${to}`])];
-    this.mark(
-      'one-way cut',
-      `one-way cut: ${from} can no longer reach ${to} (${to} still reaches ${from})`,
-      [from, to],
-      [{ type: 'cut', from: [from], to: [to] }],
-    );
-    return this.setFaults({ ...faults, oneWay });
+    return this.changeLinks(oneWayCutChange(this.store.getState().faults, from, to));
   }
 
   /** Adds `extraMs` to the link between `a` and `b` (both ways), or to every link when `a` is '*'. */
   slowLink(a: NodeId | '*', b: NodeId | null, extraMs: number): Promise<void> {
-    const key = a === '*' || !b ? '*' : pairKey(a, b);
-    const faults = this.store.getState().faults;
-    const where = key === '*' ? 'every link' : `${a}↔${b}`;
-    const latency = { kind: 'constant' as const, ms: this.store.getState().linkDelayMs + extraMs };
-    this.mark('slow', `slow link: ${where} +${extraMs} ms`, key === '*' ? [] : [a as NodeId, b as NodeId], [
-      { type: 'slow', latency, ...this.linkSelector(a, b) },
-    ]);
-    return this.setFaults({ ...faults, slow: { ...faults.slow, [key]: extraMs } });
+    const { faults, linkDelayMs } = this.store.getState();
+    return this.changeLinks(slowLinkChange(faults, linkEnds(a, b, this.ids), extraMs, linkDelayMs));
   }
 
   lossyLink(a: NodeId | '*', b: NodeId | null, loss: number): Promise<void> {
-    const key = a === '*' || !b ? '*' : pairKey(a, b);
-    const faults = this.store.getState().faults;
-    const where = key === '*' ? 'every link' : `${a}↔${b}`;
-    const label = `lossy link: ${where} drops ${Math.round(loss * 100)}% of messages`;
-    this.mark('lossy', label, key === '*' ? [] : [a as NodeId, b as NodeId], [
-      { type: 'loss', probability: loss, duplicate: 0, reorder: 0, ...this.linkSelector(a, b) },
-    ]);
-    return this.setFaults({ ...faults, lossy: { ...faults.lossy, [key]: loss } });
+    return this.changeLinks(lossyLinkChange(this.store.getState().faults, linkEnds(a, b, this.ids), loss));
   }
 
   /**
@@ -326,26 +291,12 @@ export class LiveCluster {
     await Promise.all([...this.running.values()].map((n) => n.api.configure({ antiEntropy: 'trigger' })));
   }
 
-  /** A link fault's links as a scenario selects them: `a`↔`b`, or every link when `a` is '*'. */
-  private linkSelector(
-    a: NodeId | '*',
-    b: NodeId | null,
-  ): { from: string[]; to: string[]; bothWays: boolean } {
-    const every = a === '*' || !b;
-    return { from: every ? [...this.ids] : [a], to: every ? [...this.ids] : [b], bothWays: true };
-  }
-
   /** Heals every network fault and resumes every paused node. */
   async healAll(): Promise<void> {
     const paused = this.ids.filter((id) => this.store.getState().nodes[id]?.status === 'paused');
-    this.mark(
-      'heal',
-      'heal all: every link restored, paused nodes resumed',
-      [],
-      [{ type: 'heal' }, ...paused.map((node) => ({ type: 'resume' as const, node }))],
-    );
-    for (const id of this.ids) this.resumeQuietly(id);
-    await this.setFaults(noFaults);
+    const healed = this.changeLinks(healChange(paused));
+    for (const id of paused) this.resumeQuietly(id);
+    await healed;
   }
 
   stopAll(): void {
@@ -409,10 +360,27 @@ export class LiveCluster {
     this.store.setState((s) => addMarker(s, kind, label, nodes, sharedNow(), scenario));
   }
 
+  /** A fault of one node: on the timeline, and as the scenario fault of the same name. */
+  private markNode(
+    kind: 'kill' | 'restart' | 'pause' | 'resume' | 'wipe' | 'corrupt',
+    id: NodeId,
+    label: string,
+  ) {
+    const fault: ScenarioFault =
+      kind === 'kill' ? { type: kind, node: id, mode: 'process' } : { type: kind, node: id };
+    this.mark(kind, label, [id], [fault]);
+  }
+
   private serially<T>(task: () => Promise<T>): Promise<T> {
     const next = this.queue.then(task, task);
     this.queue = next.catch(() => {});
     return next;
+  }
+
+  /** Applies a network fault (linkFaults.ts): on the timeline, in the store, in every link table. */
+  private changeLinks({ faults, kind, label, nodes, scenario }: LinkFaultChange): Promise<void> {
+    this.mark(kind, label, nodes, scenario);
+    return this.setFaults(faults);
   }
 
   private async setFaults(faults: NetworkFaults): Promise<void> {
