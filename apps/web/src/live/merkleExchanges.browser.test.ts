@@ -144,6 +144,27 @@ describe('Merkle exchanges', () => {
     expect(list.slice(1).map((x) => x.exchange)).toEqual(['n1#7', 'n1#8', 'n1#9']);
   });
 
+  it('keeps an exchange whose responder spoke first while finished repairs fill the list', () => {
+    // "Repair now" starts dozens of exchanges at once: a responder's levels can reach the page a
+    // batch before its initiator's start, while finished repairs (not quiet) fill the list.
+    const [started, responderLevel, ...rest] = exchangeEvents('n4#9', 'n4', 'n2', 50, 3) as [
+      ClusterEvent,
+      ClusterEvent,
+      ...ClusterEvent[],
+    ];
+    let list = foldExchanges([], [responderLevel], 4);
+    for (let i = 1; i < 5; i++)
+      list = foldExchanges(list, exchangeEvents(`n1#${i}`, 'n1', 'n3', 60 + i, 2), 4);
+    list = foldExchanges(foldExchanges(list, [started], 4), rest, 4);
+    const kept = list.find((x) => x.exchange === 'n4#9');
+    expect(kept?.levels.map((l) => [l.depth, l.by])).toEqual([
+      [0, 'n2'],
+      [1, 'n4'],
+    ]);
+    expect(kept?.startedAt).toBe(50);
+    expect(list).toHaveLength(4);
+  });
+
   it('reads the key count of a range from a snapshot, and nothing from a node that lacks it', () => {
     const snapshot = {
       id: n('n1'),

@@ -13,7 +13,8 @@
  *
  * Bounded (`exchangesKeptMax`), and biased to what a student came to see: background rounds between
  * equal replicas run every few seconds and would push a repair out within a minute, so the oldest
- * exchange that found nothing (`isQuiet`) goes first, then the oldest of any kind; and a late event
+ * exchange that found nothing (`isQuiet`) goes first, then the oldest finished one, then the oldest
+ * of any kind; and a late event
  * of an exchange already dropped starts no entry unless it shows a difference.
  */
 
@@ -110,11 +111,17 @@ function startsNothing(event: AntiEntropyEvent): boolean {
   }
 }
 
-/** Drops the oldest exchange that found nothing, else the oldest, until within `max`. */
+/**
+ * Drops the oldest exchange that found nothing, else the oldest finished one, else the oldest, until
+ * within `max`. An unfinished entry goes last: it may be waiting for the other side's batch (a
+ * responder's levels that came first wait for the initiator's start), and dropping it would leave
+ * the exchange with one side's levels only — a drawing that cannot show which nodes were compared.
+ */
 function bound(list: MerkleExchange[], max: number): MerkleExchange[] {
   while (list.length > max) {
     const quiet = list.findIndex(isQuiet);
-    list.splice(Math.max(quiet, 0), 1); // none quiet (-1): the oldest
+    const finished = quiet >= 0 ? quiet : list.findIndex((x) => x.done !== null);
+    list.splice(Math.max(finished, 0), 1); // none quiet or finished (-1): the oldest
   }
   return list;
 }
