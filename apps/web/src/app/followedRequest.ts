@@ -18,9 +18,12 @@ import type { LabState, RequestRecord } from '../live/labStore.ts';
 /** How long a finished trace stays in view before the view follows a newer request. */
 export const finishedHoldMs = 2_000;
 
-/** Whether the coordinator has reported the request's start: before that there is nothing to draw. */
+/** Whether the node asked has reported the request (its start, or its forward): before that there is nothing to draw. */
 export function traceBegun(state: LabState, requestId: string): boolean {
-  return (state.traces[requestId] ?? []).some((event) => event.type === 'request.started');
+  // A forward begins it too: the node asked is not a replica, and the one it forwards to may never start it.
+  return (state.traces[requestId] ?? []).some(
+    (event) => event.type === 'request.started' || event.type === 'request.forwarded',
+  );
 }
 
 /**

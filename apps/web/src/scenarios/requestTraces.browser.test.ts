@@ -56,6 +56,15 @@ describe('request traces of a simulated run', () => {
     ]);
   });
 
+  it('ties an operation whose forward went unanswered to the forwarder giving up', () => {
+    const collector = new TraceCollector();
+    const base = { node: 'n4' as NodeId, requestId: 'c5.0', op: 'put', key: 'a', to: 'n2' as NodeId };
+    collector.observe({ type: 'request.forwarded', at: 10, ...base, opNumber: 3 } as ClusterEvent);
+    collector.observe({ type: 'request.forward-expired', at: 40, ...base, waitedMs: 30 } as ClusterEvent);
+    const unknown = { ...op('a', 40, 'n4'), outcome: 'info' } as ReplayOperation;
+    expect(requestIdsOf([unknown], collector.result(), new ReplayRecorder().trace())).toEqual(['c5.0']);
+  });
+
   it('ties nearly every completed operation of a run, whose trace starts and completes', () => {
     const scenario = parseScenario({
       name: 'traced',

@@ -6,7 +6,8 @@
  * history is tied to its request by its completion: the history records when and at which
  * coordinator an operation ended, and how; the coordinator's `request.completed` says the same of
  * its request — or, for a request another node forwarded, the arrival of the coordinator's
- * forward-reply at that node, which answered the client then. Only a tie that is certain is made — one request completed at that node, for that
+ * forward-reply at that node, which answered the client then (or the forwarder's
+ * `request.forward-expired`, when it gave up on its target). Only a tie that is certain is made — one request completed at that node, for that
  * key, at that instant, with that outcome — so an operation is never shown another one's trace.
  * Operations the client gave up on (a timeout it made itself), or whose node's clock was skewed,
  * have no trace.
@@ -53,15 +54,19 @@ export function requestIdsOf(
 ): (string | null)[] {
   const relayed = forwardReplies(replay);
   const completions = new Map<string, string[]>();
+  const complete = (key: string, requestId: string) =>
+    completions.set(key, [...(completions.get(key) ?? []), requestId]);
   for (const [requestId, events] of Object.entries(traces)) {
     const forward = events.find((e) => e.type === 'request.forwarded');
     for (const e of events) {
+      // The forwarder gave up on its target: the client heard `info` from it then.
+      if (e.type === 'request.forward-expired')
+        complete(completionKey(e.node, e.key, e.at, 'info'), requestId);
       if (e.type !== 'request.completed') continue;
       // A forwarded request is answered when the forward-reply reaches the node the client asked.
       const at = forward ? relayed.get(`${e.node}>${forward.node}#${forward.opNumber}`) : e.at;
       if (at === undefined) continue;
-      const key = completionKey(e.node, e.key, at, e.outcome);
-      completions.set(key, [...(completions.get(key) ?? []), requestId]);
+      complete(completionKey(e.node, e.key, at, e.outcome), requestId);
     }
   }
   const claims = new Map<string, number>();

@@ -88,7 +88,7 @@ describe('full-speed events', () => {
     ).toBe(true);
     const forwarded = (requestId: string): ClusterEvent => ({
       type: 'request.forwarded',
-      ...{ at: 1, node: n1, requestId, key: 'fig', to: 'n2' as NodeId, opNumber: 1 },
+      ...{ at: 1, node: n1, requestId, op: 'put', key: 'fig', to: 'n2' as NodeId, opNumber: 1 },
     });
     expect(events.absorbs(forwarded('c1'))).toBe(true);
     expect(events.absorbs(forwarded('c3'))).toBe(false);

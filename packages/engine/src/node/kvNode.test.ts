@@ -79,6 +79,24 @@ describe('KvNode', () => {
     expect(events.some((e) => e.type === 'request.forwarded')).toBe(true);
   });
 
+  it('tells when a forward goes unanswered: an event for the trace and a sentence in whole ms', () => {
+    const { sim, call } = cluster();
+    const events: ClusterEvent[] = [];
+    sim.onEvent((e) => events.push(e));
+    // The first replica crashed a moment ago: nobody suspects it yet, so the forward goes to it.
+    const [first] = replicasOf('plum') as [NodeId];
+    sim.crash(first);
+    const put = call(outsider('plum'), { type: 'put', key: 'plum', value: text('purple') });
+    expect(put).toMatchObject({ ok: false, outcome: 'info', error: { code: 'KV_TIMEOUT' } });
+    const expired = events.find((e) => e.type === 'request.forward-expired');
+    expect(expired).toMatchObject({ node: outsider('plum'), to: first, op: 'put', key: 'plum' });
+    if (put.ok || expired?.type !== 'request.forward-expired') throw new Error('no forward expiry');
+    expect(put.error.message).toBe(
+      `the request was forwarded to ${first}, which did not answer within ${Math.round(expired.waitedMs)} ms`,
+    );
+    expect(events.find((e) => e.type === 'request.forwarded')).toMatchObject({ op: 'put', to: first });
+  });
+
   it('numbers a request’s messages with its op, so a trace can tell them from other requests’', () => {
     const { sim, call } = cluster();
     const events: ClusterEvent[] = [];

@@ -29,10 +29,25 @@ export interface RequestStarted extends EventBase {
 export interface RequestForwarded extends EventBase {
   type: 'request.forwarded';
   requestId: string;
+  op: KvOperation;
   key: string;
   to: NodeId;
   /** The forwarding node's number for it: the `op` of the forward and of its reply. */
   opNumber: number;
+}
+
+/**
+ * The forwarder stopped waiting for the node it forwarded to (that node never answered: it crashed,
+ * the forward or its reply was lost, or it is slower than its own timeout): its client hears
+ * `info`, outcome unknown — the target may still have coordinated the request.
+ */
+export interface RequestForwardExpired extends EventBase {
+  type: 'request.forward-expired';
+  requestId: string;
+  op: KvOperation;
+  key: string;
+  to: NodeId;
+  waitedMs: number;
 }
 
 export interface ReplicaAnswered extends EventBase {
@@ -119,6 +134,7 @@ export type ReplicationEvent =
   | ActorRenamed
   | RequestStarted
   | RequestForwarded
+  | RequestForwardExpired
   | ReplicaAnswered
   | RequestCompleted
   | VersionStored

@@ -52,6 +52,7 @@ export class Forwarder {
       at: now,
       node: this.self,
       requestId,
+      op: request.type,
       key,
       to,
       opNumber: op,
@@ -85,8 +86,20 @@ export class Forwarder {
     for (const [op, entry] of this.pending) {
       if (now < entry.deadline) continue;
       this.pending.delete(op);
-      const sentence = `the request was forwarded to ${entry.to}, which did not answer within ${now - entry.sentAt} ms`;
-      out.replies.push(failure(entry.request, this.self, 'info', kvError('KV_TIMEOUT', sentence)));
+      const { request, to } = entry;
+      const waitedMs = now - entry.sentAt;
+      out.events.push({
+        type: 'request.forward-expired',
+        at: now,
+        node: this.self,
+        requestId: request.requestId,
+        op: request.type,
+        key: request.key,
+        to,
+        waitedMs,
+      });
+      const sentence = `the request was forwarded to ${to}, which did not answer within ${Math.round(waitedMs)} ms`;
+      out.replies.push(failure(request, this.self, 'info', kvError('KV_TIMEOUT', sentence)));
     }
   }
 

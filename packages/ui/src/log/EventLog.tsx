@@ -157,7 +157,8 @@ export function EventLog(props: EventLogProps) {
                 padding: '2px 4px',
                 borderBottom: '1px solid #eaeef2',
                 background: linked ? '#ddf4ff' : undefined,
-                fontWeight: event.type === 'request.completed' ? 600 : 400,
+                fontWeight:
+                  event.type === 'request.completed' || event.type === 'request.forward-expired' ? 600 : 400,
               }}
             >
               <time style={{ color: '#57606a', fontVariantNumeric: 'tabular-nums', whiteSpace: 'nowrap' }}>

@@ -45,7 +45,20 @@ describe('describeEvent', () => {
       'n2 answered n1 (request c7), late: after the reply; it still feeds read repair',
     );
     expect(describeEvent(find(getK17WithRepair, 'request.forwarded'))).toBe(
-      'n5 forwards the request for k17 to n4, which is on its preference list',
+      'n5 forwards get k17 to n4, which is on its preference list',
+    );
+    const expired = {
+      type: 'request.forward-expired',
+      at: 5_200,
+      node: 'n3',
+      requestId: 'c24',
+      op: 'put',
+      key: 'apple',
+      to: 'n2',
+      waitedMs: 5_204.030029296875,
+    } as ClusterEvent;
+    expect(describeEvent(expired)).toBe(
+      'n3 gave up on n2 after 5,204 ms: n2 never answered its forward of put apple, so the client hears "unknown" (n2 may still have done it)',
     );
     expect(describeEvent(find(getK17WithRepair, 'read-repair.sent'))).toBe(
       'n4 repaired k17 on n2, which returned stale versions',

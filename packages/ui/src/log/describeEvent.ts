@@ -63,7 +63,9 @@ export function describeEvent(event: AnyEvent): string {
     case 'request.started':
       return `${e.node} coordinates ${e.op} ${e.key}: asks ${listOf(e.replicas)}, needs ${quorumName(e.op)}=${e.needed}`;
     case 'request.forwarded':
-      return `${e.node} forwards the request for ${e.key} to ${e.to}, which is on its preference list`;
+      return `${e.node} forwards ${e.op} ${e.key} to ${e.to}, which is on its preference list`;
+    case 'request.forward-expired':
+      return `${e.node} gave up on ${e.to} after ${formatMs(e.waitedMs)}: ${e.to} never answered its forward of ${e.op} ${e.key}, so the client hears "unknown" (${e.to} may still have done it)`;
     case 'replica.answered':
       return `${e.replica} answered ${e.replica === e.node ? 'locally, as coordinator' : e.node} (request ${e.requestId})${e.ok ? '' : ' with a failure'}${e.late ? ', late: after the reply; it still feeds read repair' : ''}`;
     case 'request.completed':

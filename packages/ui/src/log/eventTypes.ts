@@ -17,6 +17,7 @@ export type ReadRepairSent = EventOf<'read-repair.sent'>;
 export type WriteBackSent = EventOf<'write-back.sent'>;
 export type WriteBackAcked = EventOf<'write-back.acked'>;
 export type RequestForwarded = EventOf<'request.forwarded'>;
+export type RequestForwardExpired = EventOf<'request.forward-expired'>;
 
 /**
  * Groups for filtering. `membership` covers the failure detectors (ping, gossip) and membership

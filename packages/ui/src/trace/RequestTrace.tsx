@@ -31,6 +31,7 @@ import type { AnyEvent } from '../log/eventTypes.ts';
 import { ArrowMarker } from '../shared/ArrowMarker.tsx';
 import { formatMs, svgId } from '../shared/format.ts';
 import { nodeStyles, styleOf } from '../shared/nodeStyle.ts';
+import { buildForwardOnly, type ForwardOnlyModel, forwardOnlySteps } from './forwardOnly.ts';
 import { TraceMarks } from './TraceMarks.tsx';
 import { buildTrace, traceLanes, traceSteps } from './traceModel.ts';
 
@@ -62,6 +63,8 @@ export function RequestTrace({
   const arrowId = svgId(useId(), 'trace-arrow');
   const model = buildTrace(requestId, events, { messages: messages ?? [], standIns: standIns ?? {} });
   if (!model) {
+    const forwarded = buildForwardOnly(requestId, events, messages ?? []);
+    if (forwarded) return <ForwardOnlyTrace model={forwarded} />;
     return (
       <p data-testid="request-trace" style={{ color: muted }}>
         No trace for request {requestId}: its start was not seen (it may be older than the event buffer).
@@ -202,6 +205,27 @@ export function RequestTrace({
       </svg>
       <ol data-testid="trace-steps" style={{ margin: '6px 0 0', paddingLeft: 22, fontSize: 15 }}>
         {traceSteps(model).map((step) => (
+          <li key={step}>{step}</li>
+        ))}
+      </ol>
+    </figure>
+  );
+}
+
+/** A forwarded request its target never started: no lanes to draw, only what happened to it. */
+function ForwardOnlyTrace({ model }: { model: ForwardOnlyModel }) {
+  const { forward, expired } = model;
+  return (
+    <figure data-testid="request-trace" style={{ margin: 0 }}>
+      <figcaption style={{ fontSize: 17, marginBottom: 4 }}>
+        <strong>
+          {forward.op} {forward.key}
+        </strong>{' '}
+        · forwarded by {forward.node} to {forward.to} ·{' '}
+        <span data-testid="trace-outcome">{expired ? 'not coordinated (outcome unknown)' : 'waiting'}</span>
+      </figcaption>
+      <ol data-testid="trace-steps" style={{ margin: '6px 0 0', paddingLeft: 22, fontSize: 15 }}>
+        {forwardOnlySteps(model).map((step) => (
           <li key={step}>{step}</li>
         ))}
       </ol>

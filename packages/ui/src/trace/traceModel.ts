@@ -88,6 +88,7 @@ export interface RequestTraceModel {
 export const traceEventTypes: ReadonlySet<string> = new Set([
   'request.started',
   'request.forwarded',
+  'request.forward-expired',
   'replica.answered',
   'request.completed',
   'read-repair.sent',
