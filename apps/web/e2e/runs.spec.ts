@@ -3,7 +3,8 @@
  * format): a shipped scenario run in the page's simulator gives the trace hash the engine gives in
  * Node for the same file and seed, its report downloads, its replay scrubs and steps through the
  * recorded run, and its link runs it again; a file of the user's that asks for the impossible gets
- * its problem named, field first. Screenshot: test-results/e2e/lab-runs.png.
+ * its problem named, field first; a file of the user's is shared as a link that carries the file,
+ * and a link cut short says so. Screenshot: test-results/e2e/lab-runs.png.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -72,6 +73,48 @@ test('a shipped scenario runs in the page as on the command line, and an impossi
   });
   await page.getByTestId('scenario-run').click();
   await expect(page.getByTestId('scenario-error')).toContainText('KV_INVALID_SCENARIO: cluster.r:');
+  await expect(page.getByTestId('scenario-result')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+test('a file of your own is shared as a link that carries it: opened, the run is the same; cut short, it says so', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  const file = JSON.parse(readFileSync('public/scenarios/quorum-basics.json', 'utf8'));
+  const text = JSON.stringify({ ...file, name: 'my-quorums' }, null, 2);
+  const scenario = parseScenarioText(text);
+  if (isKvError(scenario)) throw scenario;
+  const inNode = runScenario(scenario, { seed: 11 });
+  if (isKvError(inNode)) throw inNode;
+
+  await open(page, '?delay=0&workload=off');
+  await page.getByTestId('tab-runs').click();
+  await page.getByTestId('scenario-file').setInputFiles({
+    name: 'my-quorums.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(text),
+  });
+  await page.getByTestId('scenario-seed').fill('11');
+  await page.getByTestId('scenario-run').click();
+  await expect(page.getByTestId('scenario-trace-hash')).toHaveText(inNode.traceHash, { timeout: 30_000 });
+  const href = (await page.getByTestId('scenario-link').getAttribute('href')) ?? '';
+  expect(href).toMatch(/[?&]scenario=[A-Za-z0-9_-]+&seed=11$/);
+
+  // Opened in a fresh page (no file chosen there), the link runs the same file and seed.
+  await page.goto(href);
+  await expect(page.getByTestId('scenario-trace-hash')).toHaveText(inNode.traceHash, { timeout: 30_000 });
+  await expect(page.getByTestId('scenario-select')).toContainText('my-quorums, from a link');
+
+  // A link cut short when it was copied runs nothing and says why.
+  const cut = href.replace(
+    /scenario=([A-Za-z0-9_-]+)/,
+    (_, p: string) => `scenario=${p.slice(0, p.length / 2)}`,
+  );
+  await page.goto(cut);
+  await expect(page.getByTestId('scenario-error')).toContainText(
+    "KV_INVALID_SCENARIO: this link's scenario cannot be read",
+  );
   await expect(page.getByTestId('scenario-result')).toHaveCount(0);
   expect(problems).toEqual([]);
 });

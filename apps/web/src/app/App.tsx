@@ -110,8 +110,11 @@ interface Props {
   workload: Workload;
 }
 
-/** A `?run=<scenario>` link opens the Runs tab on that scenario (ScenariosPanel.tsx). */
-const linkedRun = () => new URLSearchParams(location.search).has('run');
+/** A `?run=<scenario>` or `?scenario=<file>` link opens the Runs tab on it (ScenariosPanel.tsx). */
+const linkedRun = () => {
+  const params = new URLSearchParams(location.search);
+  return params.has('run') || params.has('scenario');
+};
 
 export function App({ store, cluster, client, workload }: Props) {
   const state = useStore(store);

@@ -13,6 +13,7 @@
  * run for the same seed.
  */
 
+import { plural } from '@kvscope/ui';
 import { useState } from 'react';
 import type { LabClient } from '../live/labClient.ts';
 import type { LabState } from '../live/labStore.ts';
@@ -61,7 +62,7 @@ export function LiveRunPanel({ state, cluster, client, onScenario }: Props) {
     <section className="panel" aria-label="This live run" data-testid="live-run">
       <h2>This live run</h2>
       <p className="small" data-testid="live-run-size">
-        {operations} operations recorded since {formatLabTime(live.startedAt)}
+        {plural(operations, 'operation')} recorded since {formatLabTime(live.startedAt)}
         {live.skipped > 0 && ` (the history is full: ${live.skipped} later ones not recorded)`}. Check them
         with the same checkers as a simulated run.
       </p>

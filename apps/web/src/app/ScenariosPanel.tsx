@@ -1,7 +1,9 @@
 /**
  * A run is shared as a link: `?run=<shipped scenario>&seed=N` opens this tab on that scenario and
- * seed and runs it; the tab shows the link for the run on screen ("Link to this run"), and the
- * replay one for the instant it shows (`&t=<simulated ms>`: the replay opens there).
+ * seed and runs it; any other file (your own, or a live session saved as a scenario) rides in the
+ * link itself, deflated (`?scenario=…&seed=N`, scenarioLink.ts). The tab shows the link for the run
+ * on screen ("Link to this run"), and the replay one for the instant it shows (`&t=<simulated ms>`:
+ * the replay opens there).
  *
  * The Runs tab: run a scenario file in the deterministic simulator, in the browser, beside the
  * live cluster and apart from it — a shipped one (public/scenarios) or the user's own — and read
@@ -10,8 +12,15 @@
  * invalid file gets its problems listed, each naming its field.
  */
 
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { runScenarioJob, type ScenarioResult } from '../scenarios/scenarioJob.ts';
+import {
+  decodeScenario,
+  encodeScenario,
+  runUrl,
+  scenarioLinkCharsMax,
+  scenarioParam,
+} from '../scenarios/scenarioLink.ts';
 import { shippedScenarios } from '../scenarios/shippedScenarios.ts';
 import { ReplayView } from './ReplayView.tsx';
 
@@ -27,23 +36,58 @@ function isSeed(text: string): boolean {
   return /^\d{1,10}$/.test(text) && Number(text) <= 0xffffffff;
 }
 
-/** The shipped scenario, seed and replay instant a `?run=…&seed=…&t=…` link names, if any. */
-function linked(shipped: readonly Chosen[]): { chosen: Chosen; seed: string; t: number } | null {
+/** What a `?run=…` or `?scenario=…` link names: a shipped scenario or a file, a seed, a replay instant. */
+interface RunLinkParams {
+  run: string | null;
+  scenario: string | null;
+  seed: string;
+  t: number;
+}
+
+function linkParams(): RunLinkParams | null {
   const params = new URLSearchParams(location.search);
-  const chosen = shipped.find((s) => s.label === params.get('run'));
+  const run = params.get('run');
+  const scenario = params.get(scenarioParam);
+  if (run === null && scenario === null) return null;
   const seed = params.get('seed') ?? '';
   const t = Number(params.get('t') ?? 0);
-  return chosen ? { chosen, seed: isSeed(seed) ? seed : '', t: Number.isFinite(t) && t > 0 ? t : 0 } : null;
+  return { run, scenario, seed: isSeed(seed) ? seed : '', t: Number.isFinite(t) && t > 0 ? t : 0 };
 }
+
+/** A file that came in a link: named after its scenario's `name`, when it has one. */
+function fromLink(text: string): Chosen {
+  let name = 'scenario';
+  try {
+    const field = (JSON.parse(text) as { name?: unknown }).name;
+    if (typeof field === 'string' && field.trim()) name = field.trim();
+  } catch {
+    // Not JSON: the run reports why, naming the problem.
+  }
+  return { text, path: `${name}.json`, label: `${name}, from a link` };
+}
+
+/** The link that reruns `chosen` with `seed`: by name when shipped, else the file itself. */
+async function shareLinkOf(chosen: Chosen, seed: number, shipped: readonly Chosen[]): Promise<ShareLink> {
+  if (shipped.includes(chosen)) return { href: runUrl({ run: chosen.label, seed: String(seed) }) };
+  const href = runUrl({ [scenarioParam]: await encodeScenario(chosen.text), seed: String(seed) });
+  return href.length <= scenarioLinkCharsMax ? { href } : { tooLong: href.length };
+}
+
+type ShareLink = { href: string } | { tooLong: number };
 
 /** `offered`: a file handed over from elsewhere in the lab (this live session), run as it arrives. */
 export function ScenariosPanel({ offered }: { offered?: Chosen | null }) {
   const shipped = useMemo(shippedScenarios, []);
-  const link = useMemo(() => linked(shipped), [shipped]);
-  const [chosen, setChosen] = useState<Chosen | null>(() => link?.chosen ?? shipped[0] ?? null);
+  const link = useMemo(linkParams, []);
+  /** The file the page's link named, once read: its run opens the replay at the link's instant. */
+  const linked = useRef<Chosen | null>(shipped.find((s) => s.label === link?.run) ?? null);
+  const [chosen, setChosen] = useState<Chosen | null>(() =>
+    link?.scenario != null ? null : (linked.current ?? shipped[0] ?? null),
+  );
   const [seed, setSeed] = useState(link?.seed ?? '');
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<ScenarioResult | null>(null);
+  const [share, setShare] = useState<ShareLink | null>(null);
   const seedProblem =
     seed.trim() !== '' && !isSeed(seed.trim()) ? 'a seed is a whole number from 0 to 4294967295' : null;
 
@@ -64,11 +108,32 @@ export function ScenariosPanel({ offered }: { offered?: Chosen | null }) {
     void run(offered);
   }, [offered]);
 
-  // A link to a run runs it once, as soon as the tab opens.
+  // A link to a run runs it once, as soon as the tab opens (a file in the link once it is read).
   // biome-ignore lint/correctness/useExhaustiveDependencies: only on the first render
   useEffect(() => {
-    if (link) void run();
+    if (linked.current) void run(linked.current);
+    if (link?.scenario == null) return;
+    void decodeScenario(link.scenario).then((decoded) => {
+      if ('problem' in decoded) {
+        setResult({ ok: false, code: 'KV_INVALID_SCENARIO', message: decoded.problem, problems: [] });
+        return;
+      }
+      linked.current = fromLink(decoded.text);
+      setChosen(linked.current);
+      void run(linked.current);
+    });
   }, []);
+
+  // The link to the run on screen: made anew for each result (a file's link is its deflated text).
+  useEffect(() => {
+    setShare(null);
+    if (!result?.ok || !chosen) return;
+    let current = true;
+    void shareLinkOf(chosen, result.seed, shipped).then((made) => current && setShare(made));
+    return () => {
+      current = false;
+    };
+  }, [result, chosen, shipped]);
 
   const openFile = async (file: File | undefined) => {
     if (!file) return;
@@ -84,7 +149,7 @@ export function ScenariosPanel({ offered }: { offered?: Chosen | null }) {
         cluster: the same engine and checkers as <code>npx kvscope run</code>, so the same seed gives the same
         history.
       </p>
-      <div className="form-row">
+      <div className="form-row wrap">
         <label>
           Shipped{' '}
           <select
@@ -142,20 +207,24 @@ export function ScenariosPanel({ offered }: { offered?: Chosen | null }) {
       {result && (
         <Result
           result={result}
-          runLink={
-            result.ok && chosen && shipped.includes(chosen) ? runLink(chosen.label, result.seed) : null
-          }
+          runLink={share && 'href' in share ? share.href : null}
           startMs={
-            result.ok && link && chosen === link.chosen && String(result.seed) === link.seed ? link.t : 0
+            result.ok && link && chosen === linked.current && String(result.seed) === link.seed ? link.t : 0
           }
         />
       )}
-      {result?.ok && shipped.some((s) => s.path === chosen?.path) && (
+      {result?.ok && share && 'href' in share && (
         <p className="small">
-          <a href={runLink(chosen?.label ?? '', result.seed)} data-testid="scenario-link">
+          <a href={share.href} data-testid="scenario-link">
             Link to this run
           </a>{' '}
           <span className="muted">(the same scenario and seed, run again wherever it is opened)</span>
+        </p>
+      )}
+      {result?.ok && share && 'tooLong' in share && (
+        <p className="small muted" data-testid="scenario-link-too-long">
+          This file would make a link of {share.tooLong.toLocaleString('en-US')} characters, too long to
+          share: share the file instead.
         </p>
       )}
     </section>
@@ -236,12 +305,4 @@ function Report({
       </pre>
     </div>
   );
-}
-
-function runLink(label: string, seed: number): string {
-  const url = new URL(location.href);
-  url.searchParams.set('run', label);
-  url.searchParams.set('seed', String(seed));
-  url.searchParams.delete('t');
-  return url.toString();
 }

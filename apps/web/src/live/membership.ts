@@ -23,6 +23,7 @@ import {
   type RangeMove,
   rangeMoves,
 } from '@kvscope/engine';
+import { plural } from '@kvscope/ui';
 
 export interface MembershipView {
   /** The nodes on the ring, as the nodes' `ring.changed` events report it. */
@@ -179,7 +180,6 @@ export interface RebalanceTotals {
 
 const percent = (f: number) => `${Math.round(f * 100)}%`;
 const seconds = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
 /** "n6 joined: replica for 48% of the ring (primary for 16%), taken from n2, n4; 212 keys …" */
 export function describeJoin(node: NodeId, summary: ChangeSummary, totals: RebalanceTotals): string {

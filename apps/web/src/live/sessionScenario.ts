@@ -13,6 +13,7 @@
  * it as they do in the lab (settings.ts `nodeTimersFor`).
  */
 
+import { plural } from '@kvscope/ui';
 import type { FaultMarker, LabState, ScenarioFault } from './labStore.ts';
 import { type ClusterSettings, nodeTimersFor } from './settings.ts';
 
@@ -107,5 +108,5 @@ function faultNodes(fault: ScenarioFault): string[] {
 
 function describe(faults: number, left: ReadonlySet<string>): string {
   const without = left.size > 0 ? `; not replayed: ${[...left].join(', ')}` : '';
-  return `A live lab session saved as a scenario: its settings, its workload and its ${faults} fault(s) at the times they happened (the learner's own requests are not replayed${without}).`;
+  return `A live lab session saved as a scenario: its settings, its workload and ${faults === 0 ? 'no faults' : `its ${plural(faults, 'fault')} at the times they happened`} (the learner's own requests are not replayed${without}).`;
 }
