@@ -122,6 +122,43 @@ test('killing a node during writes and restarting it loses no acknowledged write
   expect(problems).toEqual([]);
 });
 
+test('a crashed node is checked from its files, without restarting it', async ({ page }) => {
+  const problems = watchConsole(page);
+  await open(page, '?delay=0&workload=off');
+  const acked = await writeKeys(page, 'disk-', 120);
+  await page.getByTestId('kill-n3').click();
+  await expect(page.getByTestId('status-n3')).toHaveText('crashed');
+  await page.getByTestId('tab-runs').click();
+  await expect(page.getByTestId('live-run-crashed')).toContainText('n3 is crashed: a check reads its files');
+  const checked = async () => {
+    const download = page.waitForEvent('download');
+    await page.getByTestId('live-run-download').click();
+    return JSON.parse(readFileSync(await (await download).path(), 'utf8'));
+  };
+  await page.getByTestId('live-run-check').click();
+  await expect(page.getByTestId('live-run-valid')).toContainText('✓ every promised property held', {
+    timeout: 20_000,
+  });
+  await expect(page.getByTestId('live-run-valid')).toContainText('crashed, read from their files: n3');
+  const whileCrashed = await checked();
+  expect(whileCrashed).toMatchObject({ readFromDisk: ['n3'], downAtEnd: [] });
+  const onDisk = whileCrashed.finalState.n3 as Record<string, unknown[]>;
+  expect(Object.keys(onDisk).length).toBeGreaterThan(acked.length / 3);
+  // Read, not restarted: n3 is still down, its reader gone, and its files free for a restart.
+  await expect(page.getByTestId('status-n3')).toHaveText('crashed');
+  await expect.poll(() => page.workers().length).toBe(4);
+  await page.getByTestId('restart-n3').click();
+  await expect(page.getByTestId('status-n3')).toHaveText('up', { timeout: 20_000 });
+  // What the check read from the files is what the restarted node holds.
+  await page.getByTestId('live-run-check').click();
+  await expect(page.getByTestId('live-run-valid')).not.toContainText('read from their files', {
+    timeout: 20_000,
+  });
+  const restarted = (await checked()).finalState.n3 as Record<string, unknown[]>;
+  for (const [key, versions] of Object.entries(onDisk)) expect(restarted[key]).toEqual(versions);
+  expect(problems).toEqual([]);
+});
+
 test('a reload keeps the data: the cluster reopens from OPFS', async ({ page }) => {
   await open(page, '?delay=0&workload=off');
   const acked = await writeKeys(page, 'reload-', 60);

@@ -5,8 +5,9 @@
  * while the workload writes, restart them, then check: "no acknowledged write lost" is judged on
  * the real cluster's history and its replicas' final contents.
  *
- * Before checking, the panel says what would weaken the verdict: a node down (its disk is not
- * read), hints still held (counted where they are held), requests in flight (indeterminate).
+ * Before checking, the panel says what the check will read and what would weaken the verdict: a
+ * crashed node (read from its files, not restarted), a starting one (not read), hints still held
+ * (counted where they are held), requests in flight (indeterminate).
  *
  * The session can also leave as a scenario file (live/sessionScenario.ts): saved, or replayed at
  * once in the deterministic simulator below it — the same settings, workload and faults, the same
@@ -37,11 +38,10 @@ export function LiveRunPanel({ state, cluster, client, onScenario }: Props) {
   const [checking, setChecking] = useState(false);
   const live = client.liveHistory();
   const operations = live.operations;
-  // A paused worker still answers the read (only its node's inputs are held); a crashed one cannot.
-  const down = state.order.filter((id) => {
-    const s = state.nodes[id]?.status;
-    return s === 'crashed' || s === 'starting';
-  });
+  // A paused worker still answers the read (only its node's inputs are held); a crashed node's
+  // files are read apart; a starting one's are locked by the worker opening them.
+  const starting = state.order.filter((id) => state.nodes[id]?.status === 'starting');
+  const crashed = state.order.filter((id) => state.nodes[id]?.status === 'crashed');
   const check = async () => {
     setChecking(true);
     // The checkers load when first asked for: the page opens without them.
@@ -66,11 +66,17 @@ export function LiveRunPanel({ state, cluster, client, onScenario }: Props) {
         {live.skipped > 0 && ` (the history is full: ${live.skipped} later ones not recorded)`}. Check them
         with the same checkers as a simulated run.
       </p>
-      {down.length > 0 && (
+      {crashed.length > 0 && (
+        <p className="small" data-testid="live-run-crashed">
+          {crashed.join(', ')} {crashed.length === 1 ? 'is' : 'are'} crashed: a check reads{' '}
+          {crashed.length === 1 ? 'its files' : 'their files'} as a restart would find them, without
+          restarting.
+        </p>
+      )}
+      {starting.length > 0 && (
         <p className="small fail-text" data-testid="live-run-down">
-          {down.join(', ')} {down.length === 1 ? 'is' : 'are'} not up: a check cannot read{' '}
-          {down.length === 1 ? 'its disk' : 'their disks'}, so writes held only there would look lost. Restart
-          first.
+          {starting.join(', ')} {starting.length === 1 ? 'is' : 'are'} starting: a check cannot read{' '}
+          {starting.length === 1 ? 'its disk' : 'their disks'} yet, so writes held only there would look lost.
         </p>
       )}
       <div className="form-row">
@@ -126,6 +132,8 @@ function Verdicts({ report }: { report: CheckedLiveRun }) {
       <p className={report.valid ? 'ok-text' : 'fail-text'} data-testid="live-run-valid">
         {report.valid ? '✓ every promised property held' : '✕ a promised property was violated'} over{' '}
         {report.history.filter((op) => op.type === 'invoke').length} operations
+        {report.readFromDisk.length > 0 &&
+          ` (crashed, read from their files: ${report.readFromDisk.join(', ')})`}
         {report.downAtEnd.length > 0 && ` (not read: ${report.downAtEnd.join(', ')})`}
       </p>
       <table className="small">

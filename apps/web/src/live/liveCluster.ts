@@ -43,7 +43,13 @@ import {
 import { initialMembership } from './membership.ts';
 import { MembershipChanges } from './membershipChanges.ts';
 import { linkTable, type NetworkFaults, noFaults } from './network.ts';
-import { messageEventsFor, type Running, type StartupContext, spawnNode } from './nodeStartup.ts';
+import {
+  messageEventsFor,
+  type Running,
+  readCrashedDisk,
+  type StartupContext,
+  spawnNode,
+} from './nodeStartup.ts';
 import {
   type ClusterSettings,
   forgetStarts,
@@ -140,6 +146,18 @@ export class LiveCluster {
   storedVersions(id: NodeId, keys: readonly string[]): Promise<StoredVersions[] | null> {
     const read = this.running.get(id)?.api.storedVersions(keys);
     return read ? read.catch(() => null) : Promise.resolve(null);
+  }
+
+  /**
+   * What a crashed node's files hold for each of `keys`, read without restarting it (a copy opened
+   * in a worker of its own); null when `id` is not crashed or its files cannot be read. Queued with
+   * starts, so a restart waits for the read to let go of the files.
+   */
+  storedVersionsOnDisk(id: NodeId, keys: readonly string[]): Promise<StoredVersions[] | null> {
+    return this.serially(async () => {
+      const crashed = !this.running.has(id) && this.store.getState().nodes[id]?.status === 'crashed';
+      return crashed ? readCrashedDisk(this.startup, id, keys) : null;
+    });
   }
 
   /** Terminates the node's worker: a crash, with no chance to clean up. */

@@ -8,8 +8,10 @@
  *
  * What the verdicts promise follows the run: the cluster's N, quorum mode and conflict mode, the
  * weakest R and W any request asked for, and the disks wiped or damaged since the history began
- * (as many as W can erase every copy of a write). A node that is down when the run is checked is
- * not read: writes held only there would look lost, so the report names it (restart it first).
+ * (as many as W can erase every copy of a write). A node crashed when the run is checked is read
+ * from its files, as a restart would find them (a copy opened in a worker of its own: the node stays
+ * down and its disk unchanged); one that cannot be read — still starting, or its files damaged —
+ * is named in the report, since writes held only there would look lost.
  */
 
 import {
@@ -39,8 +41,10 @@ export interface LiveRunReport {
   checkers: CheckerVerdicts;
   config: CheckerConfig;
   settings: ClusterSettings;
-  /** Nodes not read (down or not answering): their disks are not in `finalState`. */
+  /** Nodes not read (starting, or their files unreadable): their disks are not in `finalState`. */
   downAtEnd: string[];
+  /** Nodes crashed at the check, read from their files (a copy opened apart, the node not restarted). */
+  readFromDisk: string[];
   /** Operations the history did not record because it was full. */
   skipped: number;
   faults: FaultMarker[];
@@ -68,15 +72,24 @@ export function liveCheckerConfig(live: LiveHistory, wipes: number): CheckerConf
   return config;
 }
 
-/** Every running node's contents of `keys`, and the nodes it could not read. */
+/**
+ * Every node's contents of `keys` — a running node's from its store, a crashed one's from its files
+ * (read without restarting it) — and the nodes it could read neither way.
+ */
 async function finalState(
   cluster: LiveCluster,
   order: readonly NodeId[],
   keys: readonly string[],
-): Promise<{ state: ReplicaStates; down: string[] }> {
+): Promise<{ state: ReplicaStates; down: string[]; fromDisk: string[] }> {
   const state: ReplicaStates = {};
   const down: string[] = [];
+  const fromDisk: string[] = [];
   const answers = await Promise.all(order.map((id) => cluster.storedVersions(id, keys)));
+  for (const [i, id] of order.entries()) {
+    if (answers[i]) continue;
+    answers[i] = await cluster.storedVersionsOnDisk(id, keys);
+    if (answers[i]) fromDisk.push(id);
+  }
   for (const [i, id] of order.entries()) {
     const answer = answers[i];
     if (!answer) {
@@ -92,7 +105,7 @@ async function finalState(
     }
     state[id] = contents;
   }
-  return { state, down };
+  return { state, down, fromDisk };
 }
 
 /** Reads the final state, runs the checkers over the history so far, and builds the report. */
@@ -103,7 +116,7 @@ export async function checkLiveRun(
 ): Promise<CheckedLiveRun> {
   const history = [...live.ops];
   const keys = [...new Set(history.map((op) => op.key))];
-  const { state, down } = await finalState(cluster, lab.order, keys);
+  const { state, down, fromDisk } = await finalState(cluster, lab.order, keys);
   const faults = lab.markers.filter((m) => m.at >= live.startedAt);
   const wipes = faults.filter((m) => m.kind === 'wipe' || m.kind === 'corrupt').length;
   const config = liveCheckerConfig(live, wipes);
@@ -118,6 +131,7 @@ export async function checkLiveRun(
     config,
     settings: live.settings,
     downAtEnd: down,
+    readFromDisk: fromDisk,
     skipped: live.skipped,
     faults,
     finalState: state,

@@ -7,7 +7,13 @@
 
 import type { KvReply, KvRequest, NodeId } from '@kvscope/engine';
 import * as Comlink from 'comlink';
-import type { ClientRequest, EventBatch, NodeStartResult, NodeWorkerApi } from '../shared/workerApi.ts';
+import type {
+  ClientRequest,
+  EventBatch,
+  NodeStartResult,
+  NodeWorkerApi,
+  StoredVersions,
+} from '../shared/workerApi.ts';
 import { dataCentreConfig } from './dataCentres.ts';
 import { flightDrawDelayMinMs } from './foldEvents.ts';
 import { type LabStore, patchNode } from './labStore.ts';
@@ -51,16 +57,39 @@ export function messageEventsFor(linkDelayMs: number): boolean {
   return linkDelayMs >= flightDrawDelayMinMs;
 }
 
+function nodeWorker(id: string): Worker {
+  return new Worker(new URL('../worker/node.worker.ts', import.meta.url), { type: 'module', name: id });
+}
+
+/**
+ * What a crashed node's disk holds for each of `keys`, read by a worker of its own that opens a copy
+ * of the files and is terminated after (NodeWorkerApi `readDisk`); null when it cannot be read. The
+ * node must not be running: its files are locked while it is.
+ */
+export async function readCrashedDisk(
+  ctx: StartupContext,
+  id: NodeId,
+  keys: readonly string[],
+): Promise<StoredVersions[] | null> {
+  const worker = nodeWorker(`${id} (disk read)`);
+  const api = Comlink.wrap<NodeWorkerApi>(worker);
+  const peers = ctx.store.getState().membership.ring.filter((p) => p !== id);
+  try {
+    return await api.readDisk({ id, peers, seed: ctx.seed, config: nodeConfig(ctx.store, id) }, keys);
+  } catch {
+    return null;
+  } finally {
+    worker.terminate();
+  }
+}
+
 /** Creates the node's worker and its channels to every running peer; returns the start step. */
 export async function spawnNode(
   ctx: StartupContext,
   id: NodeId,
   wipe: boolean,
 ): Promise<() => Promise<void>> {
-  const worker = new Worker(new URL('../worker/node.worker.ts', import.meta.url), {
-    type: 'module',
-    name: id,
-  });
+  const worker = nodeWorker(id);
   worker.addEventListener('error', (e) => ctx.died(id, worker, e.message || 'worker error'));
   const api = Comlink.wrap<NodeWorkerApi>(worker);
   const events = new MessageChannel();

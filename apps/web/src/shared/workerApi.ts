@@ -91,6 +91,9 @@ export interface MessageCounts {
 export type LinkTable = Record<string, LinkState>;
 
 /** One replica's versions of a key (`NodeWorkerApi.storedVersions`), or why it could not read them. */
+/** What opening a node's files needs: a start's options without its ports. */
+export type DiskReadOptions = Pick<NodeStartOptions, 'id' | 'peers' | 'seed' | 'config'>;
+
 export type StoredVersions = { stored: Version[]; hinted: Version[] } | { error: string };
 
 export interface NodeWorkerApi {
@@ -120,6 +123,12 @@ export interface NodeWorkerApi {
    * hints. Null before the node has started.
    */
   storedVersions(keys: readonly string[]): StoredVersions[] | null;
+  /**
+   * A crashed node's disk, read in a worker of its own that is never started: its files are copied
+   * into memory and the node opened there, so recovery changes nothing on disk. What it would hold
+   * for each of `keys` once restarted; null when its files are damaged (a restart would replace them).
+   */
+  readDisk(options: DiskReadOptions, keys: readonly string[]): Promise<StoredVersions[] | null>;
   /** Closes the node's files cleanly (a graceful stop, unlike terminating the worker). */
   stop(): void;
 }

@@ -19,6 +19,8 @@ import {
   flipBitInLargestTable,
   isDiskFailure,
   isKvError,
+  type KvNode,
+  MemoryFileSystem,
   type NodeId,
   Rng,
 } from '@kvscope/engine';
@@ -83,11 +85,7 @@ const api: NodeWorkerApi = {
       const timeline = hostTimeline.recorded();
       return { ...node.snapshot(sharedNow()), host: { ...live.stats, ...io, ...(timeline && { timeline }) } };
     };
-    storedOf = (key) => {
-      const stored = node.store.read(key);
-      if (isKvError(stored)) return { error: `${stored.code}: ${stored.message}` };
-      return { stored, hinted: [...node.handoff.hints.versionsForKey(key)] };
-    };
+    storedOf = (key) => storedVersionsOf(node, key);
     closeFiles = () => fs.close();
     files = fs;
     const replies = new ReplyBatch(options.requests);
@@ -133,6 +131,31 @@ const api: NodeWorkerApi = {
     const read = storedOf;
     return read ? keys.map((key) => read(key)) : null;
   },
+  async readDisk(options, keys) {
+    const disk = await openNodeFileSystem(options.id, chooseBackend());
+    let copy: MemoryFileSystem;
+    try {
+      copy = copyIntoMemory(disk);
+    } finally {
+      disk.close();
+    }
+    const rng = new Rng(options.seed).fork(`node/${options.id}/disk-read`);
+    try {
+      const node = createKvNode({
+        id: options.id,
+        peers: options.peers,
+        rng,
+        fs: copy,
+        config: options.config,
+      });
+      const read = keys.map((key) => storedVersionsOf(node, key));
+      node.close();
+      return read;
+    } catch (error) {
+      if (isDiskFailure(error)) return null;
+      throw error;
+    }
+  },
   stop() {
     host?.stop();
     closeFiles?.();
@@ -140,5 +163,26 @@ const api: NodeWorkerApi = {
     closeFiles = null;
   },
 };
+
+/** What `node` holds for `key`: its own versions and those it keeps as hints for another replica. */
+function storedVersionsOf(node: KvNode, key: string): StoredVersions {
+  const stored = node.store.read(key);
+  if (isKvError(stored)) return { error: `${stored.code}: ${stored.message}` };
+  return { stored, hinted: [...node.handoff.hints.versionsForKey(key)] };
+}
+
+/** Every file of `disk`, byte for byte, in a memory file system of its own. */
+function copyIntoMemory(disk: FileSystem): MemoryFileSystem {
+  const memory = new MemoryFileSystem(`${disk.label} (a copy in memory)`);
+  for (const name of disk.list()) {
+    const from = disk.open(name);
+    const to = memory.open(name, { create: true });
+    to.write(0, from.read(0, from.size()));
+    to.flush();
+    to.close();
+    from.close();
+  }
+  return memory;
+}
 
 Comlink.expose(api);
