@@ -21,6 +21,9 @@ export interface PrototypeFigures {
   putsPerSecond: number;
   /** Records each worker flushed per flush during the 64-in-flight run (the group commit's reach). */
   recordsPerFlush: number;
+  /** Milliseconds one `flush` and one `write` took, on average, while puts went one at a time. */
+  flushMs: number;
+  writeMs: number;
 }
 
 /** The workers' code, plain JavaScript for a Blob URL (no bundler, no transpiler in between). */
@@ -33,13 +36,15 @@ const afterFlush = [];
 let flushQueued = false;
 let flushes = 0;
 let records = 0;
+let flushMs = 0;
+let writeMs = 0;
 /** Copies of each coordinated put known durable (its own flush and the replicas' acks). */
 const durable = new Map();
 
 onmessage = async (e) => {
   if (e.data.type === 'stats' || e.data.type === 'close') {
     if (e.data.type === 'close') log.close();
-    postMessage({ type: e.data.type, flushes, records });
+    postMessage({ type: e.data.type, flushes, records, flushMs, writeMs });
     return;
   }
   const root = await navigator.storage.getDirectory();
@@ -56,7 +61,9 @@ onmessage = async (e) => {
 };
 
 function append(record) {
+  const t0 = performance.now();
   offset += log.write(record, { at: offset });
+  writeMs += performance.now() - t0;
   records++;
 }
 
@@ -66,7 +73,9 @@ function whenDurable(fn) {
   flushQueued = true;
   setTimeout(() => {
     flushQueued = false;
+    const t0 = performance.now();
     log.flush();
+    flushMs += performance.now() - t0;
     flushes++;
     for (const done of afterFlush.splice(0)) done();
   }, 0);
@@ -101,8 +110,9 @@ export function measureBarePrototype(
     async ({ source, latencyOps, throughputMs }) => {
       const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
       const workers = [0, 1, 2].map(() => new Worker(url));
+      type Reply = { type: string; flushes?: number; records?: number; flushMs?: number; writeMs?: number };
       const next = (w: Worker) =>
-        new Promise<{ type: string; flushes?: number; records?: number }>((resolve) => {
+        new Promise<Reply>((resolve) => {
           w.onmessage = (e) => resolve(e.data);
         });
       // Full mesh between the workers, and one port from the page to each.
@@ -155,8 +165,14 @@ export function measureBarePrototype(
             return reply;
           }),
         );
-        const sum = (k: 'flushes' | 'records') => replies.reduce((n, r) => n + (r[k] ?? 0), 0);
-        return { flushes: sum('flushes'), records: sum('records') };
+        const sum = (k: 'flushes' | 'records' | 'flushMs' | 'writeMs') =>
+          replies.reduce((n, r) => n + (r[k] ?? 0), 0);
+        return {
+          flushes: sum('flushes'),
+          records: sum('records'),
+          flushMs: sum('flushMs'),
+          writeMs: sum('writeMs'),
+        };
       };
       const before = await counts('stats');
       let done = 0;
@@ -179,6 +195,8 @@ export function measureBarePrototype(
         putP99: pct(latencies, 99),
         putsPerSecond: done / seconds,
         recordsPerFlush: (after.records - before.records) / Math.max(1, after.flushes - before.flushes),
+        flushMs: before.flushMs / Math.max(1, before.flushes),
+        writeMs: before.writeMs / Math.max(1, before.records),
       };
     },
     { source: workerSource, ...load },
