@@ -93,12 +93,12 @@ export function RequestTrace({
 
   return (
     <figure data-testid="request-trace" style={{ margin: 0 }}>
-      <figcaption style={{ fontSize: 17, marginBottom: 4 }}>
-        <strong>
-          {model.op} {model.key}
-        </strong>{' '}
-        · coordinator {model.coordinator} · {q} · <span data-testid="trace-outcome">{outcome}</span>
-      </figcaption>
+      <Caption
+        op={model.op}
+        keyName={model.key}
+        detail={`coordinator ${model.coordinator} · ${q}`}
+        outcome={outcome}
+      />
       <svg
         viewBox={`0 0 ${width} ${height}`}
         width="100%"
@@ -203,11 +203,7 @@ export function RequestTrace({
           ))}
         </g>
       </svg>
-      <ol data-testid="trace-steps" style={{ margin: '6px 0 0', paddingLeft: 22, fontSize: 15 }}>
-        {traceSteps(model).map((step) => (
-          <li key={step}>{step}</li>
-        ))}
-      </ol>
+      <Steps steps={traceSteps(model)} />
     </figure>
   );
 }
@@ -217,18 +213,46 @@ function ForwardOnlyTrace({ model }: { model: ForwardOnlyModel }) {
   const { forward, expired } = model;
   return (
     <figure data-testid="request-trace" style={{ margin: 0 }}>
-      <figcaption style={{ fontSize: 17, marginBottom: 4 }}>
-        <strong>
-          {forward.op} {forward.key}
-        </strong>{' '}
-        · forwarded by {forward.node} to {forward.to} ·{' '}
-        <span data-testid="trace-outcome">{expired ? 'not coordinated (outcome unknown)' : 'waiting'}</span>
-      </figcaption>
-      <ol data-testid="trace-steps" style={{ margin: '6px 0 0', paddingLeft: 22, fontSize: 15 }}>
-        {forwardOnlySteps(model).map((step) => (
-          <li key={step}>{step}</li>
-        ))}
-      </ol>
+      <Caption
+        op={forward.op}
+        keyName={forward.key}
+        detail={`forwarded by ${forward.node} to ${forward.to}`}
+        outcome={expired ? 'not coordinated (outcome unknown)' : 'waiting'}
+      />
+      <Steps steps={forwardOnlySteps(model)} />
     </figure>
+  );
+}
+
+/** The story in words, below the drawing: for screen readers and anyone who prefers sentences. */
+function Steps({ steps }: { steps: readonly string[] }) {
+  return (
+    <ol data-testid="trace-steps" style={{ margin: '6px 0 0', paddingLeft: 22, fontSize: 15 }}>
+      {steps.map((step) => (
+        <li key={step}>{step}</li>
+      ))}
+    </ol>
+  );
+}
+
+/** "put apple · coordinator n1 · W=2 · ok in 801 ms": what, where, and how it ended. */
+function Caption({
+  op,
+  keyName,
+  detail,
+  outcome,
+}: {
+  op: string;
+  keyName: string;
+  detail: string;
+  outcome: string;
+}) {
+  return (
+    <figcaption style={{ fontSize: 17, marginBottom: 4 }}>
+      <strong>
+        {op} {keyName}
+      </strong>{' '}
+      · {detail} · <span data-testid="trace-outcome">{outcome}</span>
+    </figcaption>
   );
 }
