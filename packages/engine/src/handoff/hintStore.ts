@@ -40,6 +40,7 @@ const recordDropped = 3;
 /** Rewrite the file when it holds this many dead records and they outnumber the live ones. */
 const deadRecordsBeforeRewrite = 256;
 const noHints: readonly Hint[] = [];
+const noVersions: readonly Version[] = [];
 
 function text(out: ByteWriter, value: string): void {
   out.chunk(utf8Encode(value));
@@ -136,7 +137,7 @@ export class HintStore {
    */
   versionsForKey(key: string): readonly Version[] {
     const hints = this.byKey.get(key);
-    if (!hints) return [];
+    if (!hints) return noVersions; // every replica read of a key without hints: no list made
     let versions = this.merged.get(key);
     if (!versions) {
       versions = hints.reduce<Version[]>((acc, hint) => syncSiblings(acc, hint.versions), []);

@@ -48,9 +48,19 @@ export function missedDepartureAsks(
     if (event.node !== self) continue;
     if (event.type === 'member.removed') ask = event.was === 'down' && onRing(ring, event.member);
     else if (event.type === 'member.joined' || event.type === 'member.alive')
-      ask = ring.nodes.some((member) => member.id !== self && news.mayHaveLeftUnseen(member.id, now));
+      ask = someMayHaveLeft(ring, self, news, now);
   }
-  if (!ask) return nobody;
+  return ask ? aliveOthers(ring, self, news) : nobody;
+}
+
+// The arrows live in helpers: in `missedDepartureAsks`, which every step calls, they would make V8
+// build its closure context on every call, though it almost always asks nobody.
+
+function someMayHaveLeft(ring: Ring, self: NodeId, news: MemberNews, now: number): boolean {
+  return ring.nodes.some((member) => member.id !== self && news.mayHaveLeftUnseen(member.id, now));
+}
+
+function aliveOthers(ring: Ring, self: NodeId, news: MemberNews): NodeId[] {
   return ring.nodes.map((m) => m.id).filter((id) => id !== self && news.memberStatus(id) === 'alive');
 }
 

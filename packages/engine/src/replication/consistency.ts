@@ -90,10 +90,18 @@ export function quorumRule(
   return { level, needed, perDataCentre };
 }
 
-/** Whether the targets that answered make up the quorum. */
-export function quorumMet(rule: QuorumRule, answered: readonly NodeId[], dcOf: TargetDataCentre): boolean {
-  if (rule.perDataCentre === null) return answered.length >= rule.needed;
-  const counts = countByDataCentre(answered, dcOf);
+/**
+ * Whether the targets that answered make up the quorum: `answered` lists them, or is a map keyed by
+ * them (a read's answers, counted without a list made of its keys on every answer).
+ */
+export function quorumMet(
+  rule: QuorumRule,
+  answered: readonly NodeId[] | ReadonlyMap<NodeId, unknown>,
+  dcOf: TargetDataCentre,
+): boolean {
+  const isMap = 'size' in answered;
+  if (rule.perDataCentre === null) return (isMap ? answered.size : answered.length) >= rule.needed;
+  const counts = countByDataCentre(isMap ? answered.keys() : answered, dcOf);
   return Object.entries(rule.perDataCentre).every(([dc, q]) => (counts.get(dc) ?? 0) >= q);
 }
 
@@ -104,11 +112,15 @@ export function quorumReachable(
   failed: readonly NodeId[],
   dcOf: TargetDataCentre,
 ): boolean {
-  return quorumMet(
-    rule,
-    targets.filter((target) => !failed.includes(target)),
-    dcOf,
-  );
+  if (rule.perDataCentre !== null)
+    return quorumMet(
+      rule,
+      targets.filter((target) => !failed.includes(target)),
+      dcOf,
+    );
+  let left = 0; // counted, not listed: every write asks this once before its quorum is met
+  for (const target of targets) if (!failed.includes(target)) left++;
+  return left >= rule.needed;
 }
 
 /**
@@ -137,7 +149,7 @@ export function describePlacement(placement: Placement): string {
     .join(', ');
 }
 
-function countByDataCentre(nodes: readonly NodeId[], dcOf: TargetDataCentre): Map<string, number> {
+function countByDataCentre(nodes: Iterable<NodeId>, dcOf: TargetDataCentre): Map<string, number> {
   const counts = new Map<string, number>();
   for (const node of nodes) {
     const dc = dcOf(node);

@@ -188,14 +188,7 @@ export class Coordinator {
     // A replica ships what it now holds; a coordinator that is none, its own set with the version.
     const after = isReplica ? this.host.readLocal(request.key) : this.withVersion(local, version);
     const shipped = Array.isArray(after) ? after : [version];
-    const write: PendingWrite = {
-      kind: 'write',
-      ...this.common(request.key, quorum, replyTo, now),
-      request,
-      version,
-      acked: isReplica ? [self] : [],
-      refused: [],
-    };
+    const write = this.newWrite(request, version, isReplica ? [self] : [], quorum, replyTo, now);
     this.started(write, request.requestId, request.type, now, out);
     for (const target of targets) {
       if (target === self) continue;
@@ -216,15 +209,7 @@ export class Coordinator {
   /** A get: read locally when this node is a replica, and ask the others. */
   startRead(request: GetRequest, quorum: Quorum, replyTo: ReplyTo, now: number, out: NodeOutput): void {
     const { targets } = quorum;
-    const read: PendingRead = {
-      kind: 'read',
-      ...this.common(request.key, quorum, replyTo, now),
-      request,
-      answers: new Map(),
-      repairAt: null,
-      writeBack: null,
-      held: null,
-    };
+    const read = this.newRead(request, quorum, replyTo, now);
     this.started(read, request.requestId, 'get', now, out);
     for (const target of targets) {
       if (target !== this.host.self)
@@ -294,23 +279,58 @@ export class Coordinator {
     if (this.pending.delete(op)) this.earliest = undefined;
   }
 
-  private common(key: string, quorum: Quorum, replyTo: ReplyTo, now: number): PendingCommon {
-    const op = this.nextOp++;
-    const deadline = now + this.settings.requestTimeoutMs;
+  // Each entry is one object literal with every field written out: spreading the common fields
+  // into it would build them twice and grow the entry property by property (once per request).
+
+  private newWrite(
+    request: PutRequest | DeleteRequest,
+    version: Version,
+    acked: NodeId[],
+    quorum: Quorum,
+    replyTo: ReplyTo,
+    now: number,
+  ): PendingWrite {
     const { targets, hintFor, rule, dcOf } = quorum;
-    const needed = rule.needed;
     return {
-      op,
-      key,
+      kind: 'write',
+      op: this.nextOp++,
+      key: request.key,
       targets,
       hintFor,
-      needed,
+      needed: rule.needed,
       rule,
       dcOf,
       startedAt: now,
-      deadline,
+      deadline: now + this.settings.requestTimeoutMs,
       replyTo,
       replied: false,
+      request,
+      version,
+      acked,
+      refused: [],
+    };
+  }
+
+  private newRead(request: GetRequest, quorum: Quorum, replyTo: ReplyTo, now: number): PendingRead {
+    const { targets, hintFor, rule, dcOf } = quorum;
+    return {
+      kind: 'read',
+      op: this.nextOp++,
+      key: request.key,
+      targets,
+      hintFor,
+      needed: rule.needed,
+      rule,
+      dcOf,
+      startedAt: now,
+      deadline: now + this.settings.requestTimeoutMs,
+      replyTo,
+      replied: false,
+      request,
+      answers: new Map(),
+      repairAt: null,
+      writeBack: null,
+      held: null,
     };
   }
 
@@ -375,7 +395,7 @@ export class Coordinator {
   }
 
   private progressRead(read: PendingRead, now: number, out: NodeOutput): void {
-    if (read.held === null && !read.replied && quorumMet(read.rule, [...read.answers.keys()], read.dcOf)) {
+    if (read.held === null && !read.replied && quorumMet(read.rule, read.answers, read.dcOf)) {
       const { shown, context } = readResult(read.answers.values(), this.settings.conflictMode);
       read.held = {
         type: 'get',

@@ -273,6 +273,7 @@ export function repairAfterReply(
   now: number,
   out: NodeOutput,
 ): void {
+  if (sameObjects(read.answers)) return; // the replicas agree: nothing to reconcile or repair
   const replicas = [...read.answers.keys()];
   const { siblings, staleReplicas } = reconcile([...read.answers.values()]);
   const written =
@@ -296,4 +297,19 @@ export function repairAfterReply(
     key: read.key,
     replicas: stale,
   });
+}
+
+/**
+ * Whether every answer holds the very same version objects as the others (the common case: replicas
+ * keep the objects a coordinator sent them). Such answers reconcile to themselves and none is stale.
+ * Identity, not `sameSiblings`: equal-looking versions could still be different writes (their dots).
+ */
+function sameObjects(answers: ReadonlyMap<NodeId, readonly Version[]>): boolean {
+  let first: readonly Version[] | undefined;
+  for (const answer of answers.values()) {
+    first ??= answer;
+    if (answer.length !== first.length) return false;
+    for (let i = 0; i < answer.length; i++) if (answer[i] !== first[i]) return false;
+  }
+  return true;
 }

@@ -62,23 +62,51 @@ export function planRequest(request: KvRequest, view: PlanView, forwarded: boole
   if (isKvError(rule)) return rule;
   const choice = chooseReplicas(localCandidates(request, replicas, rule, localDc), view.quorum, view.isAlive);
   const { hintFor } = choice;
-  const targets = view.selfServes === false ? choice.targets.filter((t) => t !== view.self) : choice.targets;
+  const targets = view.selfServes === false ? without(choice.targets, view.self) : choice.targets;
   const dcMap = replicas.dataCentreOf;
-  const dcOf: TargetDataCentre =
-    dcMap === null ? noDataCentre : (target) => dcMap.get(hintFor.get(target) ?? target);
+  const dcOf = dcMap === null ? noDataCentre : targetDataCentre(dcMap, hintFor);
   const plan = { request, forwardTo: null, targets, hintFor, rule, dcOf };
   if (request.type === 'get' || forwarded) return plan;
-  // Writes are coordinated by a replica of the key, so clocks name replicas only (Dynamo §4.4).
-  // Not by a stand-in while a replica is reachable: it keeps the key only as hints, deleted after
-  // the handoff, and would issue the same dot again to its next write of the key (one lost).
-  // A replica believed down stays a target only when stand-ins ran out: never forward to it.
-  const owners = targets.filter((node) => !hintFor.has(node) && view.isAlive(node));
-  const standInOnly = hintFor.has(view.self) && owners.length > 0;
-  if (targets.includes(view.self) && !standInOnly) return plan;
-  const sameDc = dcMap === null ? undefined : owners.find((node) => dcMap.get(node) === localDc);
-  const forwardTo = sameDc ?? owners[0] ?? (targets[0] as NodeId);
+  const forwardTo = writeForwardTarget(targets, hintFor, view, dcMap, localDc);
+  if (forwardTo === null) return plan;
   const carried = dcMap !== null && localDc !== undefined ? { ...request, localDc } : request;
   return { ...plan, request: carried, forwardTo };
+}
+
+// The arrows below live in helpers of `planRequest`, not in it: there they would make V8 build its
+// closure context on every request, though most requests need none of them.
+
+/**
+ * The replica a write planned here goes to instead, or null to coordinate it here. Writes are
+ * coordinated by a replica of the key, so clocks name replicas only (Dynamo §4.4). Not by a
+ * stand-in while a replica is reachable: it keeps the key only as hints, deleted after the
+ * handoff, and would issue the same dot again to its next write of the key (one lost). A replica
+ * believed down stays a target only when stand-ins ran out: never forward to it.
+ */
+function writeForwardTarget(
+  targets: readonly NodeId[],
+  hintFor: ReadonlyMap<NodeId, NodeId>,
+  view: PlanView,
+  dcMap: ReadonlyMap<NodeId, string> | null,
+  localDc: string | undefined,
+): NodeId | null {
+  const owners = targets.filter((node) => !hintFor.has(node) && view.isAlive(node));
+  const standInOnly = hintFor.has(view.self) && owners.length > 0;
+  if (targets.includes(view.self) && !standInOnly) return null;
+  const sameDc = dcMap === null ? undefined : owners.find((node) => dcMap.get(node) === localDc);
+  return sameDc ?? owners[0] ?? (targets[0] as NodeId);
+}
+
+function without(nodes: readonly NodeId[], node: NodeId): NodeId[] {
+  return nodes.filter((n) => n !== node);
+}
+
+/** With data centres: the data centre each target answers for (a stand-in: its replica's). */
+function targetDataCentre(
+  dcMap: ReadonlyMap<NodeId, string>,
+  hintFor: ReadonlyMap<NodeId, NodeId>,
+): TargetDataCentre {
+  return (target) => dcMap.get(hintFor.get(target) ?? target);
 }
 
 /** Without data centres no target has one (shared: most plans need no closure of their own). */

@@ -51,7 +51,7 @@ export function chooseReplicas(
     if (isAlive(owner)) continue;
     standIns ??= list.fallbacks.filter(isAlive);
     // The first healthy stand-in not yet taken — inside the owner's data centre when there are DCs.
-    const at = dcOf === null ? 0 : standIns.findIndex((node) => dcOf.get(node) === dcOf.get(owner));
+    const at = dcOf === null ? 0 : sameDataCentreAt(standIns, dcOf, owner);
     if (at < 0 || at >= standIns.length) continue; // none: ask the down replica anyway
     const standIn = standIns.splice(at, 1)[0] as NodeId;
     targets[i] = standIn;
@@ -59,4 +59,17 @@ export function chooseReplicas(
     hintFor.set(standIn, owner);
   }
   return { targets, hintFor: hintFor ?? noStandIns };
+}
+
+/**
+ * Where the first of `nodes` in `owner`'s data centre is (-1: none). A helper, not an arrow inside
+ * `chooseReplicas`: there it would make V8 build a closure context on every request, strict ones too.
+ */
+function sameDataCentreAt(
+  nodes: readonly NodeId[],
+  dcOf: ReadonlyMap<NodeId, string>,
+  owner: NodeId,
+): number {
+  const dc = dcOf.get(owner);
+  return nodes.findIndex((node) => dcOf.get(node) === dc);
 }
