@@ -106,7 +106,12 @@ export async function putEachVia(page: Page, coordinator: string, prefix: string
   );
 }
 
-/** Reads each key with `r` through `coordinator` (or any node); returns those missing `v-<key>`. */
+/**
+ * Reads each key with `r` through `coordinator` (or any node); returns those missing `v-<key>`. A
+ * read that fails (at full speed a replica has 200 ms to answer, and on a loaded machine one now
+ * and then does not) says nothing about the data: it is tried again, up to three times in all, and
+ * a key counts as missing when a read succeeds without the value or every read fails.
+ */
 export async function missing(
   page: Page,
   keys: string[],
@@ -120,7 +125,11 @@ export async function missing(
       const lost: string[] = [];
       for (const key of keys) {
         const options = { r, record: false, ...(coordinator ? { coordinator: coordinator as never } : {}) };
-        const reply = await client.get(key, options);
+        let reply = await client.get(key, options);
+        for (let tries = 1; !reply.ok && tries < 3; tries++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          reply = await client.get(key, options);
+        }
         const values =
           reply.ok && reply.type === 'get'
             ? reply.siblings.map((v) => (v.value ? decoder.decode(v.value) : null))
