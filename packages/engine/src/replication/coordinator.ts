@@ -188,7 +188,14 @@ export class Coordinator {
     // A replica ships what it now holds; a coordinator that is none, its own set with the version.
     const after = isReplica ? this.host.readLocal(request.key) : this.withVersion(local, version);
     const shipped = Array.isArray(after) ? after : [version];
-    const write = this.newWrite(request, version, isReplica ? [self] : [], quorum, replyTo, now);
+    const write: PendingWrite = {
+      kind: 'write',
+      ...this.common(request.key, quorum, replyTo, now),
+      request,
+      version,
+      acked: isReplica ? [self] : [],
+      refused: [],
+    };
     this.started(write, request.requestId, request.type, now, out);
     for (const target of targets) {
       if (target === self) continue;
@@ -209,7 +216,15 @@ export class Coordinator {
   /** A get: read locally when this node is a replica, and ask the others. */
   startRead(request: GetRequest, quorum: Quorum, replyTo: ReplyTo, now: number, out: NodeOutput): void {
     const { targets } = quorum;
-    const read = this.newRead(request, quorum, replyTo, now);
+    const read: PendingRead = {
+      kind: 'read',
+      ...this.common(request.key, quorum, replyTo, now),
+      request,
+      answers: new Map(),
+      repairAt: null,
+      writeBack: null,
+      held: null,
+    };
     this.started(read, request.requestId, 'get', now, out);
     for (const target of targets) {
       if (target !== this.host.self)
@@ -279,58 +294,23 @@ export class Coordinator {
     if (this.pending.delete(op)) this.earliest = undefined;
   }
 
-  // Each entry is one object literal with every field written out: spreading the common fields
-  // into it would build them twice and grow the entry property by property (once per request).
-
-  private newWrite(
-    request: PutRequest | DeleteRequest,
-    version: Version,
-    acked: NodeId[],
-    quorum: Quorum,
-    replyTo: ReplyTo,
-    now: number,
-  ): PendingWrite {
+  private common(key: string, quorum: Quorum, replyTo: ReplyTo, now: number): PendingCommon {
+    const op = this.nextOp++;
+    const deadline = now + this.settings.requestTimeoutMs;
     const { targets, hintFor, rule, dcOf } = quorum;
+    const needed = rule.needed;
     return {
-      kind: 'write',
-      op: this.nextOp++,
-      key: request.key,
+      op,
+      key,
       targets,
       hintFor,
-      needed: rule.needed,
+      needed,
       rule,
       dcOf,
       startedAt: now,
-      deadline: now + this.settings.requestTimeoutMs,
+      deadline,
       replyTo,
       replied: false,
-      request,
-      version,
-      acked,
-      refused: [],
-    };
-  }
-
-  private newRead(request: GetRequest, quorum: Quorum, replyTo: ReplyTo, now: number): PendingRead {
-    const { targets, hintFor, rule, dcOf } = quorum;
-    return {
-      kind: 'read',
-      op: this.nextOp++,
-      key: request.key,
-      targets,
-      hintFor,
-      needed: rule.needed,
-      rule,
-      dcOf,
-      startedAt: now,
-      deadline: now + this.settings.requestTimeoutMs,
-      replyTo,
-      replied: false,
-      request,
-      answers: new Map(),
-      repairAt: null,
-      writeBack: null,
-      held: null,
     };
   }
 
