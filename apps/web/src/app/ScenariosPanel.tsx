@@ -111,7 +111,10 @@ export function ScenariosPanel({ offered }: { offered?: Chosen | null }) {
   // A link to a run runs it once, as soon as the tab opens (a file in the link once it is read).
   // biome-ignore lint/correctness/useExhaustiveDependencies: only on the first render
   useEffect(() => {
-    if (linked.current) void run(linked.current);
+    if (linked.current) {
+      void run(linked.current); // a shipped scenario's name wins over a file in the same link
+      return;
+    }
     if (link?.scenario == null) return;
     void decodeScenario(link.scenario).then((decoded) => {
       if ('problem' in decoded) {
