@@ -81,8 +81,8 @@ export function ScenariosPanel({ offered }: { offered?: Chosen | null }) {
   const link = useMemo(linkParams, []);
   /** The file the page's link named, once read: its run opens the replay at the link's instant. */
   const linked = useRef<Chosen | null>(shipped.find((s) => s.label === link?.run) ?? null);
-  const [chosen, setChosen] = useState<Chosen | null>(() =>
-    link?.scenario != null ? null : (linked.current ?? shipped[0] ?? null),
+  const [chosen, setChosen] = useState<Chosen | null>(
+    () => linked.current ?? (link?.scenario != null ? null : (shipped[0] ?? null)),
   );
   const [seed, setSeed] = useState(link?.seed ?? '');
   const [running, setRunning] = useState(false);
