@@ -132,7 +132,7 @@ const api: NodeWorkerApi = {
     return read ? keys.map((key) => read(key)) : null;
   },
   async readDisk(options, keys) {
-    const disk = await openNodeFileSystem(options.id, chooseBackend());
+    const disk = await openNodeFileSystem(options.id, chooseBackend(), true);
     let copy: MemoryFileSystem;
     try {
       copy = copyIntoMemory(disk);

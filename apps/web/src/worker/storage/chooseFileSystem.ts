@@ -36,13 +36,17 @@ export function nodeDatabaseName(nodeId: string): string {
   return `kvscope-${nodeId}`;
 }
 
-/** Opens the files of node `nodeId` on `backend` (default: the best the browser has). */
+/**
+ * Opens the files of node `nodeId` on `backend` (default: the best the browser has). `forReading`:
+ * only to read them (a crashed node's disk, node.worker.ts `readDisk`): no spare files are made.
+ */
 export async function openNodeFileSystem(
   nodeId: string,
   backend: BrowserBackend = chooseBackend(),
+  forReading = false,
 ): Promise<BrowserFileSystem> {
   return backend === 'opfs'
-    ? OpfsFileSystem.open(nodeFolderPath(nodeId))
+    ? OpfsFileSystem.open(nodeFolderPath(nodeId), forReading ? { sparesTarget: 0 } : {})
     : IndexedDbFileSystem.open(nodeDatabaseName(nodeId));
 }
 
