@@ -4,7 +4,9 @@
  * it, go on — through a second replica killed (a sloppy quorum takes a stand-in once gossip holds
  * them down) and both restarted, then R=1, W=1 and back through the bar's set-up. Next stays shut
  * until the step's prediction and action are done, and a kill of a node that is not one of the
- * key's replicas does not count. Refreshes docs/screenshots/lab-lesson.png.
+ * key's replicas does not count. The failure-detection lesson's first step: a put forwarded to a
+ * replica killed a moment ago comes back "unknown", and the trace tells why. Refreshes
+ * docs/screenshots/lab-lesson.png.
  */
 import { expect, type Page, test } from '@playwright/test';
 import { open, shot, watchConsole } from './labPage.ts';
@@ -106,5 +108,31 @@ test('a set-up step applies its settings for the learner, and the bar sees them 
   await expect(page.getByTestId('lesson-setup')).toHaveCount(0);
   await page.getByTestId('tab-settings').click();
   await expect(page.getByTestId('setting-dataCentres')).toHaveValue('2');
+  expect(problems).toEqual([]);
+});
+
+test('the failure-detection lesson: a put forwarded to a replica nobody suspects yet comes back unknown', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, '?lesson=failure-detection&delay=0&workload=off');
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 3: Before anyone knows');
+  await page.getByTestId('lesson-option-2').check();
+  await page.getByTestId('lesson-reveal').click();
+  await expect(page.getByTestId('lesson-verdict')).toContainText('Right');
+
+  await page.getByTestId('client-key').fill('apple');
+  const listed = (await page.getByTestId('client-replicas').textContent()) ?? '';
+  const [, first] = /: (n\d), (n\d), (n\d)/.exec(listed) ?? [];
+  const [, fallback] = /fallbacks (n\d)/.exec(listed) ?? [];
+  expect(first && fallback).toBeTruthy();
+  // At once, before gossip can suspect it (5 s at full speed): the fallback forwards to the dead node.
+  await page.getByTestId(`kill-${first}`).click();
+  await page.getByTestId('client-node').selectOption(fallback as string);
+  await page.getByTestId('client-put').click();
+  await expect(page.getByTestId('client-result')).toContainText(`forwarded to ${first}`, { timeout: 10_000 });
+  await expect(page.getByTestId('lesson-act')).toHaveAttribute('data-done', 'yes');
+  await expect(page.getByTestId('trace-outcome')).toHaveText('not coordinated (outcome unknown)');
+  await expect(page.getByTestId('trace-steps')).toContainText(`${fallback} gave up after`);
   expect(problems).toEqual([]);
 });

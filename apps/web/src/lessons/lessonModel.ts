@@ -94,6 +94,19 @@ export function okAfter(
   return answeredAfter(state, at, op).some(({ reply, key }) => reply.ok && test(reply, key));
 }
 
+/**
+ * Whether one of the learner's puts since the step began was forwarded to a replica that never
+ * answered: its outcome unknown (`info`), and its trace has the forwarder giving up.
+ */
+export function forwardUnansweredSince(state: LabState, since: Since): boolean {
+  return answeredAfter(state, since.at, 'put').some(
+    ({ reply, requestId }) =>
+      !reply.ok &&
+      reply.outcome === 'info' &&
+      (state.traces[requestId] ?? []).some((e) => e.type === 'request.forward-expired'),
+  );
+}
+
 /** The N replicas of `key` on the ring the cluster has now (one data centre). */
 export function replicasOf(state: LabState, key: string): readonly NodeId[] {
   const ring = buildRing(

@@ -112,6 +112,40 @@ describe('lessons', () => {
     expect(act.done(answered(two, 'put', 'apple', 2_300, putOk('c2')), since)).toBe(true);
   });
 
+  it('see a forward to a dead replica only in a put whose forwarder gave up on it', () => {
+    const act = step('failure-detection', 0);
+    const unknown: KvReply = {
+      requestId: 'c7',
+      type: 'put',
+      coordinator: 'n3' as NodeId,
+      ok: false,
+      outcome: 'info',
+      error: {
+        code: 'KV_TIMEOUT',
+        message: 'the request was forwarded to n2, which did not answer within 5207 ms',
+      },
+    };
+    const gaveUp = {
+      type: 'request.forward-expired',
+      at: 7_300,
+      node: 'n3' as NodeId,
+      requestId: 'c7',
+      op: 'put',
+      key: 'apple',
+      to: 'n2' as NodeId,
+      waitedMs: 5_207,
+    } as const;
+    const put = (at: number, reply: KvReply, traced: boolean): LabState => {
+      const state = answered(killed(quiet(), 'n2' as NodeId, 1_500), 'put', 'apple', at, reply);
+      return traced ? { ...state, traces: { c7: [gaveUp] } } : state;
+    };
+    expect(act.done(put(2_000, unknown, true), since)).toBe(true);
+    // A timeout of its own (no forward), an ok put, or a put from before the step: not this.
+    expect(act.done(put(2_000, unknown, false), since)).toBe(false);
+    expect(act.done(put(2_000, putOk('c7'), true), since)).toBe(false);
+    expect(act.done(put(500, unknown, true), since)).toBe(false);
+  });
+
   it('see the versioning lesson’s siblings only in a get that returned two versions', () => {
     const act = step('versioning', 0);
     const get = (versions: number): KvReply => ({
@@ -164,7 +198,7 @@ function doneAtRest(lesson: string, index: number): boolean {
   return (
     (lesson === 'one-server' && index === 3) ||
     (lesson === 'quorums' && (index === 2 || index === 4)) ||
-    (lesson === 'failure-detection' && index === 1) ||
+    (lesson === 'failure-detection' && index === 2) ||
     (lesson === 'data-centres' && index === 2)
   );
 }

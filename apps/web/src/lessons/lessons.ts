@@ -16,6 +16,7 @@ import {
   answeredAfter,
   crashedNodes,
   everyoneBelievedUp,
+  forwardUnansweredSince,
   type Lesson,
   markersSince,
   markerTimesSince,
@@ -268,8 +269,27 @@ export const lessons: readonly Lesson[] = [
     title: '6 · Failure detection',
     steps: [
       {
+        title: 'Before anyone knows',
+        text: 'Type a key in the Client panel: it lists the key’s replicas, first one first. Kill that first replica, then at once put the key via a node that is not one of its replicas (one of its fallbacks, say): not a replica itself, that node forwards the put to the first replica.',
+        predict: {
+          question: 'The first replica is dead, and two others are up. What does the client hear?',
+          options: [
+            'ok: the forward goes to a replica that is up',
+            'An error at once: the dead node refuses it',
+            '“unknown”, after a wait: nobody suspects the dead node yet, so the forward goes to it and no answer comes',
+          ],
+          answer: 2,
+          why: 'No one announces a crash. Until gossip suspects the dead node, it is a replica like any other: the forward waits for its answer, then gives up. The outcome is unknown, not failed — the node might have stored the write before it died. The Trace tab tells the story.',
+        },
+        act: {
+          instruction:
+            'Kill a key’s first replica, then put the key via a node that is not one of its replicas.',
+          done: (s, since) => forwardUnansweredSince(s, since),
+        },
+      },
+      {
         title: 'A silent node',
-        text: 'Kill a node and open the Gossip tab.',
+        text: 'Keep the node down (or kill one) and open the Gossip tab.',
         predict: {
           question: 'How do the other nodes learn that it died?',
           options: [
@@ -281,8 +301,8 @@ export const lessons: readonly Lesson[] = [
           why: 'Nodes gossip their membership tables; a member whose heartbeat has not risen for a while is suspected, then down. No one announces a crash.',
         },
         act: {
-          instruction: 'Kill a node; wait until a node believes it down.',
-          done: (s, since) => markersSince(s, since, 'kill').length > 0 && nodeBelievedDown(s) !== null,
+          instruction: 'With a node killed, wait until another node believes it down.',
+          done: (s) => crashedNodes(s).length > 0 && nodeBelievedDown(s) !== null,
         },
       },
       {
