@@ -90,17 +90,22 @@ export class MerkleTree {
   readonly range: KeyRange;
   readonly leafDepth: number;
   readonly leafCount: number;
-  /** Digest per stored node, indexed by heap number (index 0 unused; a hole is the empty digest). */
-  private readonly digests: (Digest64 | undefined)[];
-  /** Keys per stored node, indexed like `digests` (always current). */
+  /**
+   * Digest per stored node that has one, by heap number (absent: the empty digest). Maps, not arrays
+   * of 2^(k+1) slots: a node's trees are built at boot, live as long as it does, and hold a few keys
+   * per thousand leaves in the lab, so dense arrays were most of a run's long-lived heap, copied by
+   * every young-generation collection they survived.
+   */
+  private readonly digests = new Map<MerkleNode, Digest64>();
+  /** Keys per stored node, indexed by heap number (always current). */
   private readonly counts: Uint32Array;
   /** 1 where a stored node's digest is out of date (a write at or below it since it was computed). */
   private readonly stale: Uint8Array;
   /** Per leaf (index = node − leafCount): the 64-bit sum of its entry digests, as two lanes. */
   private readonly sumHigh: Uint32Array;
   private readonly sumLow: Uint32Array;
-  /** Per leaf: its keys and their entries (a leaf's map is made on its first key). */
-  private readonly leaves: (Map<string, Entry> | undefined)[];
+  /** Per leaf index that has held a key: its keys and their entries. */
+  private readonly leaves = new Map<number, Map<string, Entry>>();
   /** Keys written since the tree was last read → their stored sibling-set bytes (null: none). */
   private readonly unsettled = new Map<string, Uint8Array | null>();
 
@@ -112,12 +117,10 @@ export class MerkleTree {
     this.range = Object.freeze({ start: range.start, end: range.end });
     this.leafDepth = leafDepth;
     this.leafCount = 2 ** leafDepth;
-    this.digests = new Array<Digest64 | undefined>(2 * this.leafCount);
     this.counts = new Uint32Array(2 * this.leafCount);
     this.stale = new Uint8Array(2 * this.leafCount);
     this.sumHigh = new Uint32Array(this.leafCount);
     this.sumLow = new Uint32Array(this.leafCount);
-    this.leaves = new Array<Map<string, Entry> | undefined>(this.leafCount);
   }
 
   /** A tree of `entries` built in one pass: the leaves first, then every parent once. */
@@ -133,9 +136,7 @@ export class MerkleTree {
       empty = false;
     }
     if (empty) return tree; // a new replica's ranges: every node already empty and settled
-    for (let node = 2 * tree.leafCount - 1; node >= tree.leafCount; node--) {
-      if (tree.leaves[node - tree.leafCount] !== undefined) tree.refreshLeaf(node);
-    }
+    for (const leaf of tree.leaves.keys()) tree.refreshLeaf(tree.leafCount + leaf);
     // Empty subtrees keep the empty digest; the others are computed when first read.
     for (let node = tree.leafCount - 1; node >= 1; node--) {
       tree.counts[node] = (tree.counts[2 * node] as number) + (tree.counts[2 * node + 1] as number);
@@ -149,7 +150,7 @@ export class MerkleTree {
     // Exact without digesting anything: the settled count, corrected by the writes noted since.
     let size = this.counts[1] as number;
     for (const [key, encoded] of this.unsettled) {
-      const held = this.leaves[this.leafOf(this.fractionOf(key))]?.has(key) === true;
+      const held = this.leaves.get(this.leafOf(this.fractionOf(key)))?.has(key) === true;
       size += (encoded === null ? 0 : 1) - (held ? 1 : 0);
     }
     return size;
@@ -197,7 +198,7 @@ export class MerkleTree {
     const node = this.setEntry(key, digest);
     if (node === null) return false;
     const before = this.counts[node] as number;
-    this.counts[node] = this.leaves[node - this.leafCount]?.size ?? 0;
+    this.counts[node] = this.leaves.get(node - this.leafCount)?.size ?? 0;
     this.stale[node] = 1; // the leaf's digest text is made when it is read
     const delta = (this.counts[node] as number) - before;
     for (let h = Math.floor(node / 2); h >= 1; h = Math.floor(h / 2)) {
@@ -210,7 +211,7 @@ export class MerkleTree {
   /** The version digest this tree holds for `key`, or undefined. */
   digestOf(key: string): Digest64 | undefined {
     this.settle();
-    return this.leaves[this.leafOf(this.fractionOf(key))]?.get(key)?.digest;
+    return this.leaves.get(this.leafOf(this.fractionOf(key)))?.get(key)?.digest;
   }
 
   /** The digests of the stored level `depth` (0 … leafDepth), left to right: the lab draws these. */
@@ -229,7 +230,7 @@ export class MerkleTree {
         if (node >= this.leafCount) this.refreshLeaf(node);
         else this.recompute(node);
       }
-      return this.digests[node] ?? emptyDigest;
+      return this.digests.get(node) ?? emptyDigest;
     }
     let high = 0;
     let low = 0;
@@ -264,7 +265,7 @@ export class MerkleTree {
       const span = 2 ** (this.leafDepth - depth);
       const first = node * span - this.leafCount;
       for (let leaf = first; leaf < first + span; leaf++) {
-        for (const [key, entry] of this.leaves[leaf] ?? []) out.push({ key, digest: entry.digest });
+        for (const [key, entry] of this.leaves.get(leaf) ?? []) out.push({ key, digest: entry.digest });
       }
     }
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
@@ -273,8 +274,8 @@ export class MerkleTree {
   /** Every key and version digest in the range (any order): the peer's "full digest exchange". */
   *entries(): Iterable<KeyDigest> {
     this.settle();
-    for (const leaf of this.leaves)
-      for (const [key, entry] of leaf ?? []) yield { key, digest: entry.digest };
+    for (let leaf = 0; leaf < this.leafCount; leaf++)
+      for (const [key, entry] of this.leaves.get(leaf) ?? []) yield { key, digest: entry.digest };
   }
 
   // ── internals ────────────────────────────────────────────────────────────────────────────────
@@ -295,11 +296,11 @@ export class MerkleTree {
   private setEntry(key: string, digest: Digest64 | null): MerkleNode | null {
     const fraction = this.fractionOf(key);
     const leaf = this.leafOf(fraction);
-    let entries = this.leaves[leaf];
+    let entries = this.leaves.get(leaf);
     if (entries === undefined) {
       if (digest === null) return null;
       entries = new Map<string, Entry>();
-      this.leaves[leaf] = entries;
+      this.leaves.set(leaf, entries);
     }
     const old = entries.get(key);
     if (old?.digest === digest || (old === undefined && digest === null)) return null;
@@ -335,8 +336,8 @@ export class MerkleTree {
   /** Sets a leaf's digest and key count from its sum and its map. */
   private refreshLeaf(node: MerkleNode): void {
     const leaf = node - this.leafCount;
-    this.counts[node] = this.leaves[leaf]?.size ?? 0;
-    this.digests[node] = lanesToDigest(this.sumHigh[leaf] as number, this.sumLow[leaf] as number);
+    this.counts[node] = this.leaves.get(leaf)?.size ?? 0;
+    this.digests.set(node, lanesToDigest(this.sumHigh[leaf] as number, this.sumLow[leaf] as number));
     this.stale[node] = 0;
   }
 
@@ -344,8 +345,8 @@ export class MerkleTree {
   private recompute(node: MerkleNode): void {
     const left = this.digest(2 * node);
     const right = this.digest(2 * node + 1);
-    this.digests[node] =
-      left === emptyDigest && right === emptyDigest ? emptyDigest : combineDigests([left, right]);
+    const both = left === emptyDigest && right === emptyDigest ? emptyDigest : combineDigests([left, right]);
+    this.digests.set(node, both);
     this.stale[node] = 0;
   }
 
@@ -355,7 +356,7 @@ export class MerkleTree {
     const scale = 2 ** depth;
     const index = node - scale;
     const leaf = Math.floor(index / 2 ** (depth - this.leafDepth));
-    for (const item of this.leaves[leaf] ?? []) {
+    for (const item of this.leaves.get(leaf) ?? []) {
       if (Math.floor(item[1].fraction * scale) === index) yield item;
     }
   }
