@@ -125,7 +125,9 @@ test('the failure-detection lesson: a put forwarded to a replica nobody suspects
   const listed = (await page.getByTestId('client-replicas').textContent()) ?? '';
   const [, first] = /: (n\d), (n\d), (n\d)/.exec(listed) ?? [];
   const [, fallback] = /fallbacks (n\d)/.exec(listed) ?? [];
-  expect(first && fallback).toBeTruthy();
+  expect(first).toMatch(/^n\d$/);
+  expect(fallback).toMatch(/^n\d$/);
+  expect(fallback).not.toBe(first);
   // At once, before gossip can suspect it (5 s at full speed): the fallback forwards to the dead node.
   await page.getByTestId(`kill-${first}`).click();
   await page.getByTestId('client-node').selectOption(fallback as string);
