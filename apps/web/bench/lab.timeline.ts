@@ -160,6 +160,27 @@ function phasesOf(put: TimedPut, window: Mark[]): Record<string, number | undefi
   };
 }
 
+/**
+ * The put's critical path when the replica's ack completes the quorum (C's own sync has ended by
+ * then), phase by phase: printed as spans, each measured within one put, so their medians add up to
+ * about the whole.
+ */
+const criticalPath = [
+  'page: sends',
+  'C: request arrives',
+  'C: stepped',
+  'C: posts the replica-puts',
+  'R: replica-put arrives',
+  'R: stepped',
+  'R: sync starts',
+  'R: sync ends',
+  'R: posts the ack',
+  'R: ack posted',
+  'C: an ack arrives',
+  'C: reply released',
+  'page: reply received',
+];
+
 const quantile = (xs: number[], q: number) => {
   const sorted = [...xs].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
@@ -191,6 +212,9 @@ export function printPutTimelines({ puts, marks }: PutTimelines): void {
     span("R's sync", p['R: sync starts'], p['R: sync ends']);
     span("C's sync end − R's sync end (overlap: near 0)", p['R: sync ends'], p['C: sync ends']);
     span('C: sync end → reply released', p['C: sync ends'], p['C: reply released']);
+    const hops = criticalPath.map((name) => (name === 'page: sends' ? put.at : p[name]));
+    for (let i = 1; i < hops.length; i++)
+      span(`path: ${criticalPath[i - 1]} → ${criticalPath[i]}`, hops[i - 1], hops[i]);
   }
   const f = (x: number) => x.toFixed(3).padStart(7);
   const dropped = Object.values(marks).reduce((n, m) => n + m.dropped, 0);
