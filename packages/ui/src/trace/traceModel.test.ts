@@ -91,7 +91,7 @@ describe('buildTrace', () => {
     if (!trace) throw new Error('no trace');
     expect(trace.replicas.find((r) => r.node === 'n2')?.state).toBe('no answer');
     expect(trace.messages[0]).toMatchObject({ to: 'n2', dropped: 'crashed' });
-    expect(traceSteps(trace)).toContain('Timed out after 2000 ms with 2 of W=3; the outcome is unknown.');
+    expect(traceSteps(trace)).toContain('Timed out after 2,000 ms with 2 of W=3; the outcome is unknown.');
   });
 
   it('marks stand-ins holding hints, from the caller or from the event (the handoff seam)', () => {

@@ -22,6 +22,7 @@ import type {
   WriteBackAcked,
   WriteBackSent,
 } from '../log/eventTypes.ts';
+import { formatMs } from '../shared/format.ts';
 
 export type ReplicaState = 'counted' | 'answered' | 'late' | 'failed' | 'no answer' | 'waiting';
 
@@ -321,7 +322,7 @@ export function traceSteps(model: RequestTraceModel): string[] {
   steps.push(
     `${model.coordinator} coordinated ${model.op} ${model.key}, asking ${model.replicas.map((r) => r.node).join(', ')}; it needs ${q}.`,
   );
-  const rel = (ms?: number) => (ms === undefined ? '' : ` after ${Number(ms.toFixed(1))} ms`);
+  const rel = (ms?: number) => (ms === undefined ? '' : ` after ${formatMs(ms)}`);
   for (const r of [...model.replicas].sort(
     (a, b) => (a.answeredAt ?? Infinity) - (b.answeredAt ?? Infinity),
   )) {
@@ -348,12 +349,12 @@ export function traceSteps(model: RequestTraceModel): string[] {
   const c = model.completion;
   if (!c) steps.push('The request is still in flight.');
   else if (c.outcome === 'ok')
-    steps.push(`${q} reached: replied ok after ${Number(c.latencyMs.toFixed(1))} ms.`);
+    steps.push(`${q} reached: replied ok after ${formatMs(c.latencyMs)}.`);
   else if (c.outcome === 'fail')
-    steps.push(`Failed after ${Number(c.latencyMs.toFixed(1))} ms${c.error ? `: ${c.error}` : ''}.`);
+    steps.push(`Failed after ${formatMs(c.latencyMs)}${c.error ? `: ${c.error}` : ''}.`);
   else
     steps.push(
-      `Timed out after ${Number(c.latencyMs.toFixed(1))} ms with ${c.answeredBy.length} of ${q}; the outcome is unknown.`,
+      `Timed out after ${formatMs(c.latencyMs)} with ${c.answeredBy.length} of ${q}; the outcome is unknown.`,
     );
   if (model.readRepair)
     steps.push(
