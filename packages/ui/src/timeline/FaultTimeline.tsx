@@ -203,7 +203,8 @@ function SparkRow({
       </text>
       {last && (
         <text x={width - 124} y={top + 30} fontSize={14} fontWeight={700} fill={ink}>
-          {Number(last.value.toFixed(1)).toLocaleString('en-US')}
+          {/* Tenths only where they matter: "0.4", "12.5", but "1,616" */}
+          {Number(last.value.toFixed(Math.abs(last.value) < 100 ? 1 : 0)).toLocaleString('en-US')}
           {line.unit ? ` ${line.unit}` : ''}
         </text>
       )}
