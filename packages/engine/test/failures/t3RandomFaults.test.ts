@@ -332,8 +332,10 @@ describe('T3/T4 random compound faults, with and without a join and a decommissi
         });
         const { report, replay } = run(file, seed);
         expect(promisedViolations(report), replay).toEqual([]);
-        expect(report.metrics.storage?.memtableFlushes, replay).toBeGreaterThan(20);
-        expect(report.metrics.storage?.compactions, replay).toBeGreaterThan(3);
+        // Proof that tables were written and merged, not a count to reach: a schedule that keeps
+        // nodes down longer flushes less (seeds 5000–5599 ran 13 flushes and 2 compactions at least).
+        expect(report.metrics.storage?.memtableFlushes, replay).toBeGreaterThan(10);
+        expect(report.metrics.storage?.compactions, replay).toBeGreaterThan(1);
         expect(report.metrics.storage?.errors, replay).toBe(0);
       });
     }
