@@ -147,3 +147,25 @@ test('a 4 KiB memtable: the workload alone makes the nodes flush tables and comp
   expect(await missing(page, acked.slice(0, 60), 3)).toEqual([]);
   expect(problems).toEqual([]);
 });
+
+test('new settings keep the data, and the live check judges the run across them', async ({ page }) => {
+  const problems = watchConsole(page);
+  await open(page, '?delay=0&workload=off');
+  const before = await writeKeys(page, 'kept-', 20);
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('setting-quorum').selectOption('strict');
+  await page.getByTestId('apply-settings').click();
+  await waitUp(page, fiveNodes);
+  // Read back under the new settings through the page's client: the history records these reads.
+  expect(await missing(page, before, 2)).toEqual([]);
+  await page.getByTestId('tab-runs').click();
+  await expect(page.getByTestId('live-run-size')).toContainText('ran under 2 settings');
+  await page.getByTestId('live-run-check').click();
+  // The reads returned writes from before the change: sound, since the history holds them too.
+  await expect(page.getByTestId('live-run-valid')).toContainText('✓ every promised property held', {
+    timeout: 20_000,
+  });
+  // Fresh reads were not promised while the quorums were sloppy, so not for the run.
+  await expect(page.getByTestId('live-run-P4')).toContainText('not promised here');
+  expect(problems).toEqual([]);
+});

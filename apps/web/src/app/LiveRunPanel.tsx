@@ -65,6 +65,8 @@ export function LiveRunPanel({ state, cluster, client, onScenario }: Props) {
         {plural(operations, 'operation')} recorded since {formatLabTime(live.startedAt)}
         {live.skipped > 0 && ` (the history is full: ${live.skipped} later ones not recorded)`}. Check them
         with the same checkers as a simulated run.
+        {live.settingsRun.length > 1 &&
+          ` The cluster ran under ${live.settingsRun.length} settings since, on the same disks: a check promises only what every one of them does.`}
       </p>
       {crashed.length > 0 && (
         <p className="small" data-testid="live-run-crashed">

@@ -112,11 +112,11 @@ export class LabClient {
     return preferenceList(this.ring.ring, key, settings.n).nodes[0] as NodeId;
   }
 
-  /** The history of the run since the cluster last started afresh (new settings, or a reset). */
+  /** The history of the run since every disk was last wiped (liveHistory.ts), under every setting since. */
   liveHistory(): LiveHistory {
     const { settings, clusterWipes } = this.store.getState();
-    if (this.history?.settings !== settings || this.history.wipes !== clusterWipes)
-      this.history = new LiveHistory(settings, clusterWipes);
+    if (this.history?.wipes !== clusterWipes) this.history = new LiveHistory(settings, clusterWipes);
+    else this.history.ranUnder(settings);
     return this.history;
   }
 

@@ -9,8 +9,10 @@
  * number (the one freed last) and gives it back when answered; after an `info` (a timeout: the
  * write may or may not have happened) the number is retired, as a simulated client changes process.
  *
- * A new history begins when the cluster starts afresh under other settings or with every disk
- * wiped (a reset): the versions the old one wrote exist nowhere any more. Bounded: after
+ * A new history begins when every disk is wiped (a reset, or a new data-centre layout): the versions
+ * the old one wrote exist nowhere any more. New settings alone restart the nodes on the same disks,
+ * so the history goes on — a read after the change may return a write from before it — and the
+ * checkers promise only what every setting it ran under promises (`promisedUnder`). Bounded: after
  * `liveHistoryOpsMax` operations no new one is recorded (those already invoked still complete).
  *
  * The weakest R and W any request used are kept: the checkers promise fresh reads only when even
@@ -56,13 +58,51 @@ export class LiveHistory {
   private nextProcess = 0;
   private invoked = 0;
 
+  /** Every setting the cluster ran under since the history began, in order; the last is current. */
+  readonly settingsRun: ClusterSettings[];
+
   constructor(
-    readonly settings: ClusterSettings,
+    settings: ClusterSettings,
     /** The store's `clusterWipes` when it began. */
     readonly wipes: number,
   ) {
+    this.settingsRun = [settings];
     this.minR = settings.r;
     this.minW = settings.w;
+  }
+
+  /** The settings the cluster runs under now. */
+  get settings(): ClusterSettings {
+    return this.settingsRun[this.settingsRun.length - 1] as ClusterSettings;
+  }
+
+  /** The nodes restarted under `next` on the same disks: the history goes on under it too. */
+  ranUnder(next: ClusterSettings): void {
+    if (next === this.settings || sameSettings(next, this.settings)) return;
+    this.settingsRun.push(next);
+    this.minR = Math.min(this.minR, next.r);
+    this.minW = Math.min(this.minW, next.w);
+  }
+
+  /**
+   * What every setting the history ran under promises: the largest N (and N per data centre), and
+   * sloppy quorums, last-write-wins or read repair after the reply if any of them had it.
+   */
+  get promisedUnder(): ClusterSettings {
+    const all = this.settingsRun;
+    const any = (has: (s: ClusterSettings) => boolean) => all.some(has);
+    const largest = (of: (s: ClusterSettings) => number) => Math.max(...all.map(of));
+    return {
+      ...this.settings,
+      n: largest((s) => s.n),
+      replicasPerDc: {
+        west: largest((s) => s.replicasPerDc.west),
+        east: largest((s) => s.replicasPerDc.east),
+      },
+      quorum: any((s) => s.quorum === 'sloppy') ? 'sloppy' : 'strict',
+      conflictMode: any((s) => s.conflictMode === 'lww') ? 'lww' : 'siblings',
+      readRepair: any((s) => s.readRepair === 'after-reply') ? 'after-reply' : 'before-reply',
+    };
   }
 
   get ops(): readonly HistoryOp[] {
@@ -139,4 +179,11 @@ export class LiveHistory {
   private now(): number {
     return Math.max(0, sharedNow() - this.startedAt);
   }
+}
+
+/** The same settings, apart from the membership they carry (how many nodes, which data centre each). */
+function sameSettings(a: ClusterSettings, b: ClusterSettings): boolean {
+  const { nodes: _a, nodeDc: _aDc, ...restA } = a;
+  const { nodes: _b, nodeDc: _bDc, ...restB } = b;
+  return JSON.stringify(restA) === JSON.stringify(restB);
 }

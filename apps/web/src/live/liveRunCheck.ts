@@ -6,8 +6,10 @@
  * history, final-state and checker formats as a `kvscope run` report. A live run has no seed and
  * no trace hash: it cannot be replayed, only judged.
  *
- * What the verdicts promise follows the run: the cluster's N, quorum mode and conflict mode, the
- * weakest R and W any request asked for, and the disks wiped or damaged since the history began
+ * What the verdicts promise follows the run: the weakest of the settings it ran under (the largest
+ * N; sloppy quorums, last-write-wins or late read repair if any setting had them: new settings keep
+ * the data, so the history spans them), the weakest R and W any request asked for, and the disks
+ * wiped or damaged since the history began
  * (as many as W can erase every copy of a write). A node crashed when the run is checked is read
  * from its files, as a restart would find them (a copy opened in a worker of its own: the node stays
  * down and its disk unchanged); one that cannot be read — still starting, or its files damaged —
@@ -40,7 +42,8 @@ export interface LiveRunReport {
   valid: boolean;
   checkers: CheckerVerdicts;
   config: CheckerConfig;
-  settings: ClusterSettings;
+  /** Every setting the cluster ran under since the history began (the checks promise what all do). */
+  settings: ClusterSettings[];
   /** Nodes not read (starting, or their files unreadable): their disks are not in `finalState`. */
   downAtEnd: string[];
   /** Nodes crashed at the check, read from their files (a copy opened apart, the node not restarted). */
@@ -57,7 +60,7 @@ export type CheckedLiveRun = LiveRunReport & { text: string };
 
 /** The checkers' view of the run's configuration. */
 export function liveCheckerConfig(live: LiveHistory, wipes: number): CheckerConfig {
-  const { settings } = live;
+  const settings = live.promisedUnder;
   const config: CheckerConfig = {
     n: settings.n,
     r: live.minR,
@@ -129,7 +132,7 @@ export async function checkLiveRun(
     valid: checkers.valid,
     checkers,
     config,
-    settings: live.settings,
+    settings: [...live.settingsRun],
     downAtEnd: down,
     readFromDisk: fromDisk,
     skipped: live.skipped,

@@ -1,7 +1,8 @@
 /**
  * The live session as a scenario file (sessionScenario.ts): the file parses as a scenario, carries
  * each fault the learner caused since the cluster started afresh at the time it happened (and none
- * from before), says what it could not carry, and runs in the simulator.
+ * from before, nor from before the current settings), says what it could not carry, and runs in the
+ * simulator.
  */
 
 import { isKvError, type NodeId, nodeIds, parseScenario, runScenario } from '@kvscope/engine';
@@ -54,6 +55,15 @@ describe('the live session as a scenario', () => {
     expect(sessionScenario(paused, { startedAt: 1_000, now: 12_000 }).description).toContain(
       'the workload was paused',
     );
+  });
+
+  it('begins where the current settings were applied: the file runs under them only', () => {
+    const state = session();
+    const applied = { ...state, ...addMarker(state, 'settings', 'settings: strict quorums', [], 5_000) };
+    const scenario = parseScenario(sessionScenario(applied, { startedAt: 1_000, now: 12_000 }));
+    if (isKvError(scenario)) throw new Error(scenario.sentence);
+    expect(scenario.faults.map((f) => `${f.atMs} ${f.type}`)).toEqual(['1000 partition', '4000 heal']);
+    expect(scenario.workload).toMatchObject({ durationMs: 7_000 });
   });
 
   it('runs in the simulator: the same actions, replayed', () => {

@@ -2,7 +2,7 @@
  * This live session as a scenario file (SPEC §2 "Time": the same seed and the same actions replay
  * the same run exactly): the cluster under its current settings, the background workload at its
  * rate, key count and mix, and every fault the learner caused since the cluster last started afresh
- * — kills, restarts, pauses, partitions, one-way cuts, slow and lossy links, wipes, a flipped bit,
+ * or took its current settings — kills, restarts, pauses, partitions, one-way cuts, slow and lossy links, wipes, a flipped bit,
  * heals — at the moment it happened, each as the fault the lab's action is (the markers carry it,
  * liveCluster.ts). Run in the deterministic simulator (the Runs tab, or `npx kvscope run`), it
  * replays the same actions on the same cluster, the same way for every run of the same seed.
@@ -31,9 +31,13 @@ const notReplayed: Partial<Record<FaultMarker['kind'], string>> = {
   autoscaler: 'membership changes',
 };
 
-export function sessionScenario(state: LabState, span: SessionSpan): Record<string, unknown> {
+export function sessionScenario(state: LabState, session: SessionSpan): Record<string, unknown> {
   const { settings, order, workload, linkDelayMs } = state;
   const members = new Set<string>(order);
+  // New settings restart the nodes on the same disks, and the history goes on; the file runs under
+  // the current settings only, so it begins where they were applied.
+  const applied = state.markers.filter((m) => m.kind === 'settings' && m.at >= session.startedAt);
+  const span = { ...session, startedAt: Math.max(session.startedAt, applied.at(-1)?.at ?? 0) };
   const markers = state.markers.filter((m) => m.at >= span.startedAt && m.at <= span.now);
   const faults: (ScenarioFault & { atMs: number })[] = [];
   const left = new Set<string>();
