@@ -348,8 +348,7 @@ export function traceSteps(model: RequestTraceModel): string[] {
   }
   const c = model.completion;
   if (!c) steps.push('The request is still in flight.');
-  else if (c.outcome === 'ok')
-    steps.push(`${q} reached: replied ok after ${formatMs(c.latencyMs)}.`);
+  else if (c.outcome === 'ok') steps.push(`${q} reached: replied ok after ${formatMs(c.latencyMs)}.`);
   else if (c.outcome === 'fail')
     steps.push(`Failed after ${formatMs(c.latencyMs)}${c.error ? `: ${c.error}` : ''}.`);
   else
