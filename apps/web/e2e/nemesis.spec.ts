@@ -10,6 +10,7 @@
  * `KVSCOPE_NEMESIS_SECONDS` sets how long the faults go on (default 20).
  */
 import { readFileSync } from 'node:fs';
+import { Rng } from '@kvscope/engine';
 import { expect, type Page, test } from '@playwright/test';
 import type { LiveRunReport } from '../src/live/liveRunCheck.ts';
 import { fiveNodes, open, waitUp, watchConsole } from './labPage.ts';
@@ -35,36 +36,29 @@ type Fault =
   | { kind: 'slow' | 'lossy'; from: string; to: string }
   | { kind: 'heal' };
 
-/** A small seeded generator (LCG): the schedule is the seed's, whatever the run does. */
-function schedule(seed: number): { next: () => number; pick: <T>(xs: T[]) => T } {
-  let state = (seed * 2_654_435_761) >>> 0;
-  const next = () => {
-    state = (Math.imul(state, 1_664_525) + 1_013_904_223) >>> 0;
-    return state / 2 ** 32;
-  };
-  return { next, pick: (xs) => xs[Math.floor(next() * xs.length)] as (typeof xs)[number] };
-}
+/** One of `xs`, drawn from the schedule's stream. */
+const pick = <T>(r: Rng, xs: T[]): T => xs[r.int(xs.length)] as T;
 
 /** The next fault, given the nodes' states now: at least three nodes stay up, one wipe at most. */
-function drawFault(r: ReturnType<typeof schedule>, status: Record<string, string>, wiped: boolean): Fault {
+function drawFault(r: Rng, status: Record<string, string>, wiped: boolean): Fault {
   const up = fiveNodes.filter((id) => status[id] === 'up');
   const crashed = fiveNodes.filter((id) => status[id] === 'crashed');
   const paused = fiveNodes.filter((id) => status[id] === 'paused');
-  const x = r.next();
-  if (x < 0.18 && up.length > 3) return { kind: 'kill', node: r.pick(up) };
-  if (x < 0.32 && crashed.length > 0) return { kind: 'restart', node: r.pick(crashed) };
-  if (x < 0.4 && up.length > 3) return { kind: 'pause', node: r.pick(up) };
-  if (x < 0.48 && paused.length > 0) return { kind: 'resume', node: r.pick(paused) };
+  const x = r.float();
+  if (x < 0.18 && up.length > 3) return { kind: 'kill', node: pick(r, up) };
+  if (x < 0.32 && crashed.length > 0) return { kind: 'restart', node: pick(r, crashed) };
+  if (x < 0.4 && up.length > 3) return { kind: 'pause', node: pick(r, up) };
+  if (x < 0.48 && paused.length > 0) return { kind: 'resume', node: pick(r, paused) };
   if (x < 0.6)
     return {
       kind: 'partition',
-      groups: Object.fromEntries(fiveNodes.map((id) => [id, r.next() < 0.5 ? 0 : 1])),
+      groups: Object.fromEntries(fiveNodes.map((id) => [id, r.float() < 0.5 ? 0 : 1])),
     };
-  const [from, to] = [r.pick(fiveNodes), r.pick(fiveNodes)];
+  const [from, to] = [pick(r, fiveNodes), pick(r, fiveNodes)];
   if (x < 0.72 || from === to) return { kind: 'heal' };
   if (x < 0.8) return { kind: 'lossy', from, to };
   if (x < 0.86) return { kind: 'slow', from, to };
-  if (x < 0.9 && !wiped && up.length > 3) return { kind: 'wipe', node: r.pick(up) };
+  if (x < 0.9 && !wiped && up.length > 3) return { kind: 'wipe', node: pick(r, up) };
   return { kind: 'heal' };
 }
 
@@ -111,11 +105,11 @@ for (const { label, patch } of settingsUnderTest)
         window.kvscope.workload.set({ running: true, rate: 150, keys: 40, readFraction: 0.5 });
         window.kvscope.workload.start();
       });
-      const r = schedule(seed);
+      const r = new Rng(seed).fork('nemesis');
       const struck: string[] = [];
       const started = Date.now();
       while (Date.now() - started < seconds * 1_000) {
-        await page.waitForTimeout(700 + r.next() * 1_600);
+        await page.waitForTimeout(700 + r.float() * 1_600);
         const fault = drawFault(
           r,
           await statuses(page),

@@ -78,7 +78,11 @@ export class LiveHistory {
 
   /** The nodes restarted under `next` on the same disks: the history goes on under it too. */
   ranUnder(next: ClusterSettings): void {
-    if (next === this.settings || sameSettings(next, this.settings)) return;
+    if (next === this.settings) return; // every request asks: the common case stays one comparison
+    if (sameSettings(next, this.settings)) {
+      this.settingsRun[this.settingsRun.length - 1] = next;
+      return;
+    }
     this.settingsRun.push(next);
     this.minR = Math.min(this.minR, next.r);
     this.minW = Math.min(this.minW, next.w);

@@ -9,8 +9,7 @@
  * What the verdicts promise follows the run: the weakest of the settings it ran under (the largest
  * N; sloppy quorums, last-write-wins or late read repair if any setting had them: new settings keep
  * the data, so the history spans them), the weakest R and W any request asked for, and the disks
- * wiped or damaged since the history began
- * (as many as W can erase every copy of a write). A node crashed when the run is checked is read
+ * wiped or damaged since the history began (as many as W can erase every copy of a write). A node crashed when the run is checked is read
  * from its files, as a restart would find them (a copy opened in a worker of its own: the node stays
  * down and its disk unchanged); one that cannot be read — still starting, or its files damaged —
  * is named in the report, since writes held only there would look lost.
