@@ -14,7 +14,8 @@
  *
  *   before a joiner serves, each node that loses a range to it stops serving that range, and says
  *   so once every write it forwarded there was acknowledged (rangeFences.ts):
- *   J ── range-fence {ranges} ─▶ L      J ◀─ range-fenced {ranges} ── L
+ *   J ── range-fence {ranges} ─▶ L      J ◀─ range-fenced {ranges, incarnation} ── L
+ *   (twice from one incarnation of L before J serves: a wiped L forgot its fence)
  *
  * A node that restarts asks the members of its ring for theirs: which members joined and which left
  * while it was away (a departure is announced by gossip only for T_cleanup, and a node down longer
@@ -95,10 +96,14 @@ export interface RangeFence {
   ranges: KeyRange[];
 }
 
-/** The node no longer serves `ranges`, and every write it forwarded in them was acknowledged. */
+/**
+ * The node no longer serves `ranges`, and every write it forwarded in them was acknowledged; said by
+ * its `incarnation`, drawn at its start (a restart may have lost the fence with its disk).
+ */
 export interface RangeFenced {
   type: 'range-fenced';
   ranges: KeyRange[];
+  incarnation: number;
 }
 
 /** A restarted node asks which members joined and left while it was down (or a cut-off one, which left). */
@@ -180,7 +185,9 @@ export const rebalanceValidators = {
     ),
   'stream-forward-ack': (b: Body) => check(isSeq(b.id), 'stream-forward-ack needs id'),
   'range-fence': (b: Body) => rangesProblem('range-fence', b.ranges),
-  'range-fenced': (b: Body) => rangesProblem('range-fenced', b.ranges),
+  'range-fenced': (b: Body) =>
+    rangesProblem('range-fenced', b.ranges) ??
+    check(isSeq(b.incarnation), 'range-fenced needs incarnation, a whole number'),
   'ring-state-request': () => null,
   'ring-state': (b: Body) =>
     check(

@@ -115,6 +115,8 @@ export class NodeRebalance {
   private rebuildDue = false;
   /** A joiner's bootstrap that starts once the ring is caught up (it must pull the ranges it gains on the current ring). */
   private bootstrapDue = false;
+  /** Drawn at every start: names this run's streams, and says to a joiner whether a fence outlived a restart. */
+  private readonly incarnation: number;
 
   constructor(
     private readonly host: NodeRebalanceHost,
@@ -122,6 +124,7 @@ export class NodeRebalance {
     rng: Rng,
   ) {
     const self = host.self;
+    this.incarnation = rng.int(0x7fff_ffff);
     this.saved = readRing(host.fs, settings.virtualNodes);
     const saved = isKvError(this.saved) ? null : this.saved;
     const configured = settings.join ? settings.members.filter((m) => m.id !== self) : settings.members;
@@ -155,7 +158,7 @@ export class NodeRebalance {
       hintsPending: () => host.hintsPending(),
       rebuildDue: () => this.rebuildDue,
     };
-    this.rebalance = new Rebalance(streamHost, rng.int(0x7fff_ffff), settings.placement ?? settings.n, {
+    this.rebalance = new Rebalance(streamHost, this.incarnation, settings.placement ?? settings.n, {
       bootstrapped: (_after, now, out) => this.ringMembership.add({ id: host.self }, now, out),
       rebuilt: () => this.save(),
       handedOver: (_after, now, out) => {
@@ -301,7 +304,7 @@ export class NodeRebalance {
     else if (body.type === 'range-fence') {
       this.fence(from, body.ranges, now, out);
     } else if (body.type === 'range-fenced') {
-      this.rebalance.onFenced(from, now, out);
+      this.rebalance.onFenced(from, body.incarnation, now, out);
     } else {
       this.rebalance.streams.onMessage(from, body, now, out);
     }
@@ -363,7 +366,8 @@ export class NodeRebalance {
       }
     }
     for (const range of ranges) if (!streams.forwarding(joiner, range)) streams.push(joiner, range, now, out);
-    if (!streams.sendingTo(joiner, ranges)) this.host.send(joiner, { type: 'range-fenced', ranges }, out);
+    if (streams.sendingTo(joiner, ranges)) return;
+    this.host.send(joiner, { type: 'range-fenced', ranges, incarnation: this.incarnation }, out);
   }
 
   /** Streams the stray keys this node holds to a current replica of each; the clean-up deletes them. */

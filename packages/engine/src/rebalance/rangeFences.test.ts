@@ -45,7 +45,7 @@ describe('range fences, the bookkeeping', () => {
     expect(fences.fencedFor(inside as string)).toBeNull();
   });
 
-  it('asks every loser, again after silence, and is done when all have answered', () => {
+  it('asks every loser, again after silence, and is done when each confirmed its fence', () => {
     const requests = new FenceRequests(
       new Map([
         [nodeId('n2'), [range]],
@@ -58,14 +58,51 @@ describe('range fences, the bookkeeping', () => {
     requests.ask(1_000, emptyOutput(), send); // too soon to ask again
     expect(sent).toEqual(['n2', 'n4']);
     expect(requests.nextDeadline()).toBe(2_000);
-    expect(requests.fenced(nodeId('n2'))).toBe(true);
-    expect(requests.fenced(nodeId('n2'))).toBe(false); // a duplicate answer
-    requests.ask(2_000, emptyOutput(), send);
-    expect(sent).toEqual(['n2', 'n4', 'n4']);
+    // A first answer fences; a second from the same incarnation confirms the fence held.
+    expect(requests.fenced(nodeId('n2'), 7, 100)).toBe(true);
+    requests.ask(100, emptyOutput(), send); // n2 asked again at once; n4's answer is on its way
+    expect(sent).toEqual(['n2', 'n4', 'n2']);
+    expect(requests.fenced(nodeId('n2'), 7, 150)).toBe(true);
+    expect(requests.fenced(nodeId('n2'), 7, 160)).toBe(false); // a duplicate answer
+    requests.ask(2_100, emptyOutput(), send);
+    expect(sent.slice(3)).toEqual(['n4']);
+    expect(requests.fenced(nodeId('n4'), 3, 2_200)).toBe(true);
+    requests.ask(2_200, emptyOutput(), send);
+    expect(sent.slice(4)).toEqual(['n2', 'n4']); // n2's confirmation is a round old now
+    // n4 restarted (a new incarnation): its first fence may have gone with its disk.
+    expect(requests.fenced(nodeId('n4'), 9, 2_300)).toBe(true);
+    requests.ask(2_300, emptyOutput(), send);
+    expect(sent.slice(6)).toEqual(['n4']);
+    requests.fenced(nodeId('n4'), 9, 2_400);
     expect(requests.done).toBe(false);
-    requests.fenced(nodeId('n4'));
+    requests.fenced(nodeId('n2'), 7, 2_410);
     expect(requests.done).toBe(true);
     expect(requests.nextDeadline()).toBeNull();
+  });
+
+  it('asks afresh for a confirmation from before the previous round', () => {
+    const requests = new FenceRequests(
+      new Map([
+        [nodeId('n2'), [range]],
+        [nodeId('n4'), [range]],
+      ]),
+    );
+    const sent: string[] = [];
+    const send = (to: NodeId) => sent.push(`${to}`);
+    requests.ask(0, emptyOutput(), send);
+    requests.fenced(nodeId('n2'), 7, 10);
+    requests.ask(10, emptyOutput(), send);
+    requests.fenced(nodeId('n2'), 7, 20);
+    sent.length = 0;
+    requests.ask(2_010, emptyOutput(), send);
+    expect(sent).toEqual(['n4']); // n2 confirmed in the previous round
+    requests.fenced(nodeId('n4'), 3, 2_050); // n4's first answer: a round at once
+    requests.ask(2_050, emptyOutput(), send);
+    expect(sent).toEqual(['n4', 'n2', 'n4']); // n2's confirmation is a round older now
+    requests.fenced(nodeId('n4'), 3, 2_060);
+    expect(requests.done).toBe(false); // n2 must confirm again
+    requests.fenced(nodeId('n2'), 7, 2_070);
+    expect(requests.done).toBe(true);
   });
 });
 

@@ -4,8 +4,9 @@
  *
  *   joiner J: every range pulled ─▶ range-fence {ranges} to each node L that loses ranges to it
  *   L: stops serving those ranges (refuses their reads and writes; the fence is saved on disk)
- *      ─▶ once every write it forwarded to J in them is acknowledged ─▶ range-fenced {ranges}
- *   J: every loser fenced ─▶ serves, and announces itself
+ *      ─▶ once every write it forwarded to J in them is acknowledged ─▶ range-fenced {ranges, incarnation}
+ *   J: every loser's fence confirmed (a second answer from the same incarnation, recent) ─▶ serves,
+ *      and announces itself
  *
  * Why: a loser forwards the writes it stores after its stream's snapshot, but not at once. Without
  * the fence, J could begin to serve while a write L acknowledged was still on its way to J (a
@@ -71,32 +72,81 @@ export class RangeFences {
   }
 }
 
-/** The joining side: the losers still to fence their ranges before this node may serve. */
+/**
+ * The joining side: the losers still to fence their ranges before this node may serve.
+ *
+ * A loser's fence lives on its disk, so a wiped loser forgets it, restarts on its old ring and
+ * serves the range again; a write it then acknowledges with a stayer never reaches the joiner
+ * (t3RandomFaults, strict, wipe, join + leave, seed 11098: a read on the new list missed it). So
+ * each `range-fenced` answer carries the loser's incarnation, drawn anew at every start, and a fence
+ * counts only when confirmed: a second answer from the same incarnation, which held the fence
+ * throughout. An answer from a new incarnation comes after it fenced again and streamed the whole
+ * range again (nodeRebalance.ts `fence`), and is confirmed in turn. At every round of asking, a
+ * confirmation from before the previous round is asked for afresh, so that the joiner serves on
+ * recent ones: a loser wiped after its confirmation, before the joiner serves and before it hears
+ * of the joiner, is the window left (it would have to restart and acknowledge a write meanwhile).
+ */
 export class FenceRequests {
-  private readonly unfenced: Map<NodeId, KeyRange[]>;
+  private readonly losers = new Map<NodeId, LoserFence>();
   private askedAt: number | null = null;
+  /** An answer came from a new incarnation: ask again now rather than after silence. */
+  private askNow = false;
 
   constructor(losers: ReadonlyMap<NodeId, KeyRange[]>) {
-    this.unfenced = new Map(losers);
+    for (const [loser, ranges] of losers)
+      this.losers.set(loser, { ranges, incarnation: null, confirmedAt: null, asked: false });
   }
 
   get done(): boolean {
-    return this.unfenced.size === 0;
+    for (const loser of this.losers.values()) if (loser.confirmedAt === null) return false;
+    return true;
   }
 
-  /** Asks every loser not yet fenced; again after `streamRetryMs` of silence. */
+  /**
+   * Asks every loser not confirmed since the previous round; again after `streamRetryMs` of silence,
+   * or at once (only those whose answer is not on its way) when a new incarnation answered.
+   */
   ask(now: number, out: NodeOutput, send: (to: NodeId, ranges: KeyRange[], out: NodeOutput) => void): void {
-    if (this.done || (this.askedAt !== null && now < this.askedAt + streamRetryMs)) return;
+    if (this.done) return;
+    const previous = this.askedAt;
+    const retry = previous === null || now >= previous + streamRetryMs;
+    if (!this.askNow && !retry) return;
     this.askedAt = now;
-    for (const [loser, ranges] of this.unfenced) send(loser, ranges, out);
+    this.askNow = false;
+    for (const [id, loser] of this.losers) {
+      if (previous !== null && loser.confirmedAt !== null && loser.confirmedAt < previous)
+        loser.confirmedAt = null;
+      if (loser.confirmedAt !== null || (loser.asked && !retry)) continue;
+      loser.asked = true;
+      send(id, loser.ranges, out);
+    }
   }
 
-  /** A loser's answer; true when it was awaited. */
-  fenced(from: NodeId): boolean {
-    return this.unfenced.delete(from);
+  /** A loser's answer from its `incarnation`; true when it confirmed a fence not yet confirmed. */
+  fenced(from: NodeId, incarnation: number, now: number): boolean {
+    const loser = this.losers.get(from);
+    if (!loser || loser.confirmedAt !== null) return false;
+    loser.asked = false;
+    if (loser.incarnation === incarnation) loser.confirmedAt = now;
+    else {
+      loser.incarnation = incarnation;
+      this.askNow = true;
+    }
+    return true;
   }
 
   nextDeadline(): number | null {
-    return this.done || this.askedAt === null ? null : this.askedAt + streamRetryMs;
+    if (this.done || this.askedAt === null) return null;
+    return this.askNow ? this.askedAt : this.askedAt + streamRetryMs;
   }
+}
+
+interface LoserFence {
+  ranges: KeyRange[];
+  /** The incarnation that last answered, or null before any answer. */
+  incarnation: number | null;
+  /** When that incarnation answered a second time (its fence held between), or null. */
+  confirmedAt: number | null;
+  /** Asked since its last answer: a round at once skips it (the answer is on its way). */
+  asked: boolean;
 }

@@ -168,9 +168,9 @@ export class Rebalance {
     this.progress(now, out);
   }
 
-  /** A loser fenced the ranges this joiner takes from it. */
-  onFenced(from: NodeId, now: number, out: NodeOutput): void {
-    if (this.current?.fences?.fenced(from)) this.progress(now, out);
+  /** A loser's incarnation fenced the ranges this joiner takes from it (rangeFences.ts). */
+  onFenced(from: NodeId, incarnation: number, now: number, out: NodeOutput): void {
+    if (this.current?.fences?.fenced(from, incarnation, now)) this.progress(now, out);
   }
 
   /** When a fence request is due again (null: none awaited). */
