@@ -127,9 +127,20 @@ export interface RingRestored extends EventBase {
   problem?: string;
 }
 
+/**
+ * A restarted node heard enough of its peers' rings, but one of them fenced ranges for `joiner`,
+ * which its ring does not show yet: it waits until it does (ringStateExchange.ts), serving nothing
+ * under strict quorums meanwhile.
+ */
+export interface RingWaitsForJoiner extends EventBase {
+  type: 'ring.waitsForJoiner';
+  joiner: NodeId;
+}
+
 export type RebalanceEvent =
   | RingChanged
   | RingRestored
+  | RingWaitsForJoiner
   | StreamStarted
   | StreamDone
   | RebalanceFinished

@@ -23,7 +23,7 @@
  * round, maybe after a departure that came later). It asks again until one answers
  * (ringCatchUp.ts):
  *
- *   R ── ring-state-request ─▶ P      R ◀─ ring-state {members, departed, current} ── P
+ *   R ── ring-state-request ─▶ P      R ◀─ ring-state {members, departed, current, joining} ── P
  *                                     ─▶ R adds the members it lacks, then removes those that left
  *
  * A serving node asks too when it may have missed a departure while cut off (missedDepartures.ts)
@@ -118,6 +118,8 @@ export interface RingState {
   departed: NodeId[];
   /** False while the sender is catching up after a restart itself (ringCatchUp.ts). */
   current: boolean;
+  /** Joiners the sender fenced ranges for and its ring does not show yet (ringStateExchange.ts). */
+  joining: NodeId[];
 }
 
 export type StreamMessage = StreamRequest | StreamBatch | StreamAck | StreamForward | StreamForwardAck;
@@ -195,7 +197,10 @@ export const rebalanceValidators = {
         Array.isArray(b.departed) &&
         b.departed.length <= membersMax &&
         b.departed.every(isKey) &&
-        typeof b.current === 'boolean',
-      `ring-state needs members (at most ${membersMax} of id, weight?, dataCentre?), departed (at most ${membersMax} node ids) and current`,
+        typeof b.current === 'boolean' &&
+        Array.isArray(b.joining) &&
+        b.joining.length <= membersMax &&
+        b.joining.every(isKey),
+      `ring-state needs members (at most ${membersMax} of id, weight?, dataCentre?), departed and joining (at most ${membersMax} node ids each) and current`,
     ),
 } satisfies Record<RebalanceMessage['type'], (b: Body) => string | null>;

@@ -180,6 +180,7 @@ export class NodeRebalance {
         departed: (member, via, now, out) => host.departed(member, via, now, out),
         joined: (member, now) => this.joinedRing(member, now),
         caughtUp: (now, out) => this.caughtUp(now, out),
+        fencedFor: () => [...new Set(this.fences.list.map((f) => f.peer))],
       },
       this.ringMembership,
     );
@@ -325,6 +326,7 @@ export class NodeRebalance {
    * left. Ranges fenced for it are this node's again (a node that left handed them back first).
    */
   nodeGone(node: NodeId): void {
+    this.ringState.forget(node);
     if (this.fences.lift(node)) this.save();
   }
 

@@ -86,7 +86,7 @@ describe('ring attributes of a joined node', () => {
       from: 'n1',
       to: joiner,
       id: 0,
-      body: { type: 'ring-state', members, departed, current: true },
+      body: { type: 'ring-state', members, departed, current: true, joining: [] },
     });
     expect(
       isKvError(
@@ -99,6 +99,12 @@ describe('ring attributes of a joined node', () => {
       ringState([{ id: 'n6', dataCentre: '' }]),
       ringState(['n6']),
       ringState([], [7]),
+      {
+        from: 'n1',
+        to: joiner,
+        id: 0,
+        body: { type: 'ring-state', members: [], departed: [], current: true, joining: [7] },
+      },
       { from: 'n1', to: joiner, id: 0, body: { type: 'ring-state', departed: [], current: true } },
       { from: 'n1', to: joiner, id: 0, body: { type: 'ring-state', members: [], departed: [] } },
     ]) {

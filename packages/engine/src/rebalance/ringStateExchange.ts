@@ -5,6 +5,12 @@
  * own ring, saying whether it is still catching up itself, and answers nothing once it has left.
  * A serving node asks too when it may have missed a departure while cut off (missedDepartures.ts),
  * and takes only the departures from those answers.
+ *
+ * Each answer also names the joiners its sender fenced ranges for (rangeFences.ts) and has not yet
+ * seen join. A node that lost its disk lost its own fences with it: on its old ring it would serve
+ * ranges it had handed to such a joiner, and acknowledge writes the joiner never gets. So the wait
+ * is not over while a peer's latest answer names a joiner this node's ring does not show: it asks
+ * again until its ring shows the joiner (gossip or an answer brings it), or no answer names it.
  */
 
 import type { NodeOutput } from '../node/contract.ts';
@@ -27,12 +33,18 @@ export interface RingStateHost {
   joined(member: NodeId, now: number): void;
   /** The ring is caught up: a bootstrap or rebuild waiting for it may start. */
   caughtUp(now: number, out: NodeOutput): void;
+  /** Joiners this node fenced ranges for whose join its ring does not show yet. */
+  fencedFor(): NodeId[];
 }
 
 export class RingStateExchange {
   private readonly wait = new RingCatchUp();
   /** Peers asked who left since this node caught up, until each answers. */
   private readonly askedWhoLeft = new Set<NodeId>();
+  /** While catching up: the joiners each peer last said it fenced ranges for. */
+  private readonly joiningAt = new Map<NodeId, readonly NodeId[]>();
+  /** Enough answers came, but one named a joiner this node's ring does not show yet. */
+  private heldForJoiner = false;
 
   constructor(
     private readonly host: RingStateHost,
@@ -51,16 +63,22 @@ export class RingStateExchange {
       return;
     }
     this.wait.begin(now);
+    this.joiningAt.clear();
+    this.heldForJoiner = false;
     this.tick(now, out);
   }
 
   /** Asks every other member of the ring, when due, unless the wait is over by now. */
   tick(now: number, out: NodeOutput): void {
+    if (this.heldForJoiner && this.unknownJoiner() === null) {
+      this.done(now, out);
+      return;
+    }
     if (!this.wait.due(now)) return;
     const peers = this.peers();
     // Alone on its ring, or most answered while restarting too and no current answer came.
     if (peers.length === 0 || this.wait.heard(null, false, peers, now)) {
-      this.done(now, out);
+      this.finish(now, out);
       return;
     }
     for (const peer of peers) this.host.send(peer, { type: 'ring-state-request' }, out);
@@ -73,6 +91,7 @@ export class RingStateExchange {
       type: 'ring-state',
       members: this.ring.memberList.slice(),
       departed: this.ring.departed.slice(),
+      joining: this.host.fencedFor(),
     };
     this.host.send(from, { ...body, current: this.wait.caughtUp } as RingState, out);
   }
@@ -96,7 +115,17 @@ export class RingStateExchange {
       return;
     }
     this.learn(from, state, now, out);
-    if (this.wait.heard(from, state.current, this.peers(), now)) this.done(now, out);
+    this.joiningAt.set(from, state.joining);
+    if (this.wait.heard(from, state.current, this.peers(), now)) this.finish(now, out);
+  }
+
+  /** The operator says `node` is gone for good: no peer's fence for it holds the wait up. */
+  forget(node: NodeId): void {
+    for (const [peer, joiners] of this.joiningAt)
+      this.joiningAt.set(
+        peer,
+        joiners.filter((id) => id !== node),
+      );
   }
 
   nextDeadline(): number | null {
@@ -129,8 +158,29 @@ export class RingStateExchange {
     this.host.departed(departed, via, now, out);
   }
 
+  /** Enough answers came: the wait is over, unless one named a joiner this ring does not show. */
+  private finish(now: number, out: NodeOutput): void {
+    const joiner = this.unknownJoiner();
+    if (joiner === null) this.done(now, out);
+    else if (!this.heldForJoiner) {
+      this.heldForJoiner = true;
+      out.events.push({ type: 'ring.waitsForJoiner', at: now, node: this.host.self, joiner });
+    }
+  }
+
+  /** A joiner some peer's latest answer fenced ranges for, which this node's ring does not show. */
+  private unknownJoiner(): NodeId | null {
+    const { self } = this.host;
+    for (const joiners of this.joiningAt.values()) {
+      for (const id of joiners) if (id !== self && !this.ring.ring.nodes.some((m) => m.id === id)) return id;
+    }
+    return null;
+  }
+
   private done(now: number, out: NodeOutput): void {
     this.wait.answered();
+    this.heldForJoiner = false;
+    this.joiningAt.clear();
     this.host.caughtUp(now, out);
   }
 

@@ -7,18 +7,22 @@
  * new preference list, {joiner, other stayer}, would miss it (t3RandomFaults, strict, wipe, join +
  * leave, seed 11098: there a partition held the stayer's copy back).
  *
+ * Two guards keep the write: the wiped loser, catching its ring up, hears from a peer that fenced
+ * ranges for the joiner and serves nothing until its ring shows the joiner (ringStateExchange.ts);
+ * and the joiner serves only on fences confirmed recently by the same incarnation of each loser,
+ * so it asks the wiped loser again, which fences again and streams the ranges again (FenceRequests).
+ *
  * Here every other loser's answer is held up, the loser L is wiped the moment its answer and the
- * stayer S's have reached the joiner J, and cut off with S, through which L acknowledges a put of a key J takes from
- * it. Then the cut heals and S is paused, so that its copy cannot reach J. J must not serve on L's
- * first answer: it asks L again, L (a new incarnation) fences again and streams the range again,
- * and only then may J serve; a read through the other stayer X, answered by X and J, returns the
- * put. Negative control: with one answer fencing for good (as before), J serves without the put and
- * that read misses it.
+ * stayer S's have reached the joiner J, and cut off with S; a put of a key J takes from L goes
+ * through L. Then the cut heals and S is paused, so that S's copy cannot reach J, and a read goes
+ * through the other stayer X, answered by X and J. Each guard is tested with the other switched off;
+ * negative control: with both off, L acknowledges the put, J serves without it, and the read misses it.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createKvNode } from '../../src/node/kvNode.ts';
 import { type NodeId, nodeId, nodeIds } from '../../src/protocol/ids.ts';
 import { FenceRequests } from '../../src/rebalance/rangeFences.ts';
+import { RingStateExchange } from '../../src/rebalance/ringStateExchange.ts';
 import type { GetOk } from '../../src/replication/requests.ts';
 import { replicasFor } from '../../src/ring/placement.ts';
 import { buildRing } from '../../src/ring/ring.ts';
@@ -56,6 +60,7 @@ function joinWithWipedLoser() {
   const call = blockingClient(sim, 'wiped-loser');
   sim.runFor(2_000);
   const answered = new Set<NodeId>();
+  let waitedForJoiner = false;
   let [askedAt, wipedAt, finishedAt, refencedAt] = [Number.NaN, Number.NaN, Number.NaN, Number.NaN];
   sim.onEvent((event) => {
     if (event.type === 'message.sent' && event.msg === 'range-fence' && Number.isNaN(askedAt)) {
@@ -78,6 +83,7 @@ function joinWithWipedLoser() {
     )
       refencedAt = event.at;
     if (event.type === 'rebalance.finished' && event.node === joiner) finishedAt = event.at;
+    if (event.type === 'ring.waitsForJoiner' && event.node === loser) waitedForJoiner = true;
   });
   sim.addNode(joiner, { join: true, members: after.map((id) => ({ id })) });
   for (let i = 0; Number.isNaN(wipedAt) && i < 100_000; i++) sim.step();
@@ -100,13 +106,46 @@ function joinWithWipedLoser() {
   sim.runFor(2_000); // X hears of J
   const read = call(other, { type: 'get', key, r: 2 }) as GetOk;
   const values = (read.siblings ?? []).map((s) => new TextDecoder().decode(s.value ?? new Uint8Array()));
-  return { put, values, wipedAt, finishedAt, refencedAt, servedWhileStayerPaused };
+  return { put, waitedForJoiner, values, wipedAt, finishedAt, refencedAt, servedWhileStayerPaused };
+}
+
+/** Guard 1 off: a restarted node takes no notice of the joiners its peers fenced ranges for. */
+function ignoreFencedJoiners() {
+  const onState = RingStateExchange.prototype.onState;
+  vi.spyOn(RingStateExchange.prototype, 'onState').mockImplementation(function (
+    this: RingStateExchange,
+    from,
+    state,
+    now,
+    out,
+  ) {
+    onState.call(this, from, { ...state, joining: [] }, now, out);
+  });
+}
+
+/** Guard 2 off: one answer fences for good, as before: it confirms at once and never grows old. */
+function fenceOnFirstAnswer() {
+  const fenced = FenceRequests.prototype.fenced;
+  vi.spyOn(FenceRequests.prototype, 'fenced').mockImplementation(function (this: FenceRequests, from) {
+    const awaited = fenced.call(this, from, 0, Number.POSITIVE_INFINITY);
+    fenced.call(this, from, 0, Number.POSITIVE_INFINITY);
+    return awaited;
+  });
 }
 
 describe('a join whose loser is wiped after it fenced', () => {
   afterEach(() => vi.restoreAllMocks());
 
-  it('serves only once the wiped loser fenced again, and the read finds its write', () => {
+  it('the wiped loser serves nothing while its peers fence ranges for a joiner its ring does not show', () => {
+    fenceOnFirstAnswer(); // guard 1 alone
+    const { put, waitedForJoiner, values } = joinWithWipedLoser();
+    expect(waitedForJoiner).toBe(true);
+    expect(put.ok).toBe(false); // refused: L's ring has not caught up (S fenced ranges for J)
+    expect(values).toEqual([]);
+  });
+
+  it('the joiner serves only once the wiped loser fenced again, and the read finds its write', () => {
+    ignoreFencedJoiners(); // guard 2 alone
     const { put, values, wipedAt, finishedAt, refencedAt, servedWhileStayerPaused } = joinWithWipedLoser();
     expect(put.ok).toBe(true);
     expect(refencedAt).toBeGreaterThan(wipedAt);
@@ -115,14 +154,9 @@ describe('a join whose loser is wiped after it fenced', () => {
     expect(values).toEqual(['after the wipe']);
   });
 
-  it('negative control: one answer fencing for good, the joiner serves without the write and the read misses it', () => {
-    // One answer fences for good, as before: it confirms at once, and never grows old.
-    const fenced = FenceRequests.prototype.fenced;
-    vi.spyOn(FenceRequests.prototype, 'fenced').mockImplementation(function (this: FenceRequests, from) {
-      const awaited = fenced.call(this, from, 0, Number.POSITIVE_INFINITY);
-      fenced.call(this, from, 0, Number.POSITIVE_INFINITY);
-      return awaited;
-    });
+  it('negative control: with both guards off, the joiner serves without the write and the read misses it', () => {
+    ignoreFencedJoiners();
+    fenceOnFirstAnswer();
     const { put, values, finishedAt, refencedAt, servedWhileStayerPaused } = joinWithWipedLoser();
     expect(put.ok).toBe(true);
     expect(servedWhileStayerPaused).toBe(true);

@@ -63,6 +63,8 @@ const sentences: Record<string, (e: Fields) => string> = {
     e.from === 'disk'
       ? `${e.node} restarts with its saved ring (${list(e.members)})${e.left ? ' and stays left' : ''}`
       : `${e.node} cannot trust its saved ring (${e.problem}); it starts from its configuration`,
+  'ring.waitsForJoiner': (e) =>
+    `${e.node} waits before it serves: a peer is handing ranges to ${e.joiner}, which ${e.node}'s ring does not show yet`,
   'rebalance.finished': (e) =>
     `${e.node} ${finishedChange[str(e.kind)] ?? 'has handed its ranges over and leaves'}: ${plural(num(e.keys), 'key')} in ${plural(num(e.streams), 'stream')}, ${formatMs(num(e.ms))}`,
   'rebuild.started': (e) =>
