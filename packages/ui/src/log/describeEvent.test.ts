@@ -242,6 +242,10 @@ describe('selectEvents', () => {
     const members = [n('n1'), n('n2'), n('n5')];
     const restored: ClusterEvent = { ...base, type: 'ring.restored', from: 'disk', members, left: false };
     expect(describeEvent(restored)).toBe('n1 restarts with its saved ring (n1, n2 and n5)');
+    const waits: ClusterEvent = { ...base, type: 'ring.waitsForJoiner', joiner: n('n6') };
+    expect(describeEvent(waits)).toBe(
+      "n1 waits before it serves: a peer is handing ranges to n6, which n1's ring does not show yet",
+    );
     const changed: ClusterEvent = {
       ...base,
       type: 'ring.changed',
