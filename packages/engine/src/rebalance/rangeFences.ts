@@ -83,8 +83,8 @@ export class RangeFences {
  * throughout. An answer from a new incarnation comes after it fenced again and streamed the whole
  * range again (nodeRebalance.ts `fence`), and is confirmed in turn. At every round of asking, a
  * confirmation from before the previous round is asked for afresh, so that the joiner serves on
- * recent ones: a loser wiped after its confirmation, before the joiner serves and before it hears
- * of the joiner, is the window left (it would have to restart and acknowledge a write meanwhile).
+ * recent ones. A loser wiped after its last confirmation, before it hears of the joiner, is left to
+ * the other guard: restarted, it waits for the joiners its peers fenced for (ringStateExchange.ts).
  */
 export class FenceRequests {
   private readonly losers = new Map<NodeId, LoserFence>();
