@@ -191,6 +191,7 @@ export class NodeRebalance {
       phase: () => this.rebalance.phase,
       bootstrapDue: () => this.bootstrapDue,
       ringWaiting: () => this.ringState.waiting,
+      ringWaitsForJoiner: () => this.ringState.waitsForJoiner,
       ring: () => this.ring,
       fencedFor: (key) => this.fences.fencedFor(key),
     });

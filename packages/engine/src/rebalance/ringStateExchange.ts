@@ -56,6 +56,11 @@ export class RingStateExchange {
     return !this.wait.caughtUp;
   }
 
+  /** The joiner this node waits to see on its ring before it is caught up, or null. */
+  get waitsForJoiner(): NodeId | null {
+    return this.heldForJoiner ? this.unknownJoiner() : null;
+  }
+
   /** A restart: ask now; or, when nothing needs asking, the ring is caught up at once. */
   start(asks: boolean, now: number, out: NodeOutput): void {
     if (!asks) {

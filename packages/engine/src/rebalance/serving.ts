@@ -30,6 +30,8 @@ export interface ServingState {
   bootstrapDue(): boolean;
   /** A restarted node that has not heard the current ring from a peer yet. */
   ringWaiting(): boolean;
+  /** The joiner a peer fenced ranges for that a restarted node waits to see on its ring, or null. */
+  ringWaitsForJoiner(): NodeId | null;
   ring(): Ring;
   /** The joiner a range holding `key` is fenced for here, or null. */
   fencedFor(key: string): NodeId | null;
@@ -83,9 +85,11 @@ export class Serving {
   }
 
   private ringUnconfirmed(): KvError {
-    return kvError(
-      'KV_NOT_SERVING',
-      `${this.state.self} restarted and serves once a peer has told it the current ring`,
-    );
+    const { self } = this.state;
+    const joiner = this.state.ringWaitsForJoiner();
+    const why = joiner
+      ? `${self} restarted and serves once its ring shows ${joiner}, to which a peer is handing ranges`
+      : `${self} restarted and serves once a peer has told it the current ring`;
+    return kvError('KV_NOT_SERVING', why);
   }
 }

@@ -141,6 +141,7 @@ describe('a join whose loser is wiped after it fenced', () => {
     const { put, waitedForJoiner, values } = joinWithWipedLoser();
     expect(waitedForJoiner).toBe(true);
     expect(put.ok).toBe(false); // refused: L's ring has not caught up (S fenced ranges for J)
+    expect(JSON.stringify(put)).toMatch(/serves once its ring shows n6, to which a peer is handing ranges/);
     expect(values).toEqual([]);
   });
 
