@@ -138,13 +138,13 @@ export const messageStyles: Record<string, MessageStyle> = {
     label: 'range fence',
     colour: okabeIto.black,
     shape: 'diamond',
-    meaning: 'a joiner asks an old owner to stop serving the ranges it takes',
+    meaning: 'a joiner asks an old owner to stop serving the ranges it takes (and asks again, to confirm)',
   },
   'range-fenced': {
     label: 'range fenced',
     colour: '#5f5f5f',
     shape: 'diamond',
-    meaning: 'the old owner no longer serves them, and its forwarded writes have arrived',
+    meaning: 'the old owner no longer serves them, and its forwarded writes have arrived (said by this run of it)',
   },
   'ring-state-request': {
     label: 'ring state request',
@@ -156,7 +156,7 @@ export const messageStyles: Record<string, MessageStyle> = {
     label: 'ring state',
     colour: okabeIto.black,
     shape: 'ring',
-    meaning: 'the members of the ring, and those that left it',
+    meaning: 'the members of the ring, those that left it, and joiners the sender stopped serving ranges for',
   },
   merkle: { label: 'Merkle', colour: okabeIto.green, shape: 'plus', meaning: 'anti-entropy exchange' },
   // The anti-entropy exchange (engine antiEntropy/messages.ts): one shape for the family, a shade
