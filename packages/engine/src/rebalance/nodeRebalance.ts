@@ -245,7 +245,7 @@ export class NodeRebalance {
       this.rebuildDue = true;
       this.save();
     }
-    this.ringState.start(asks, now, out);
+    this.ringState.start(asks, now, out, rebuild);
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
- * A restarted node's wait for a peer's ring (ringCatchUp.ts): one current answer ends it; answers
- * of peers catching up themselves end it once all have come, or with itself a majority of the ring
- * and no current one for `ringCatchUpWaitMs`; the request is due at once and then every `ringCatchUpRetryMs`.
+ * A restarted node's wait for a peer's ring (ringCatchUp.ts): one current answer ends it (not a
+ * thorough wait's, below); answers of peers catching up themselves end it once all have come, or
+ * with itself a majority of the ring and no current one for `ringCatchUpWaitMs`; the request is due
+ * at once and then every `ringCatchUpRetryMs`.
  */
 import { describe, expect, it } from 'vitest';
 import { ringCatchUpRetryMs } from '../constants.ts';
@@ -50,5 +51,17 @@ describe('RingCatchUp', () => {
     four.begin(0);
     four.heard(n2, false, [n2, n3, n4], 0);
     expect(four.heard(null, false, [n2, n3, n4], ringCatchUpWaitMs)).toBe(false);
+  });
+
+  it('thorough (a node that lost its disk): waits for every answer, or one current one and the wait', () => {
+    const wait = new RingCatchUp();
+    wait.begin(0, true);
+    expect(wait.heard(n2, true, peers, 5)).toBe(false); // one current answer is not enough
+    expect(wait.heard(null, false, peers, ringCatchUpWaitMs - 1)).toBe(false);
+    expect(wait.heard(null, false, peers, ringCatchUpWaitMs)).toBe(true);
+    const all = new RingCatchUp();
+    all.begin(0, true);
+    for (const peer of peers.slice(0, -1)) expect(all.heard(peer, true, peers, 5)).toBe(false);
+    expect(all.heard(peers.at(-1) as NodeId, false, peers, 6)).toBe(true);
   });
 });

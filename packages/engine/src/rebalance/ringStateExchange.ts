@@ -61,13 +61,16 @@ export class RingStateExchange {
     return this.heldForJoiner ? this.unknownJoiner() : null;
   }
 
-  /** A restart: ask now; or, when nothing needs asking, the ring is caught up at once. */
-  start(asks: boolean, now: number, out: NodeOutput): void {
+  /**
+   * A restart: ask now; or, when nothing needs asking, the ring is caught up at once. A node that
+   * lost its disk waits for every peer's answer, or most (ringCatchUp.ts, `thorough`).
+   */
+  start(asks: boolean, now: number, out: NodeOutput, thorough = false): void {
     if (!asks) {
       this.done(now, out);
       return;
     }
-    this.wait.begin(now);
+    this.wait.begin(now, thorough);
     this.joiningAt.clear();
     this.heldForJoiner = false;
     this.tick(now, out);

@@ -87,7 +87,7 @@ function joinWithWipedLoser() {
   });
   sim.addNode(joiner, { join: true, members: after.map((id) => ({ id })) });
   for (let i = 0; Number.isNaN(wipedAt) && i < 100_000; i++) sim.step();
-  sim.runFor(1_000); // L catches its ring up from S
+  sim.runFor(3_500); // L catches its ring up from S (alone with S: after ringCatchUpWaitMs)
   const put = call(loser, { type: 'put', key, value: text('after the wipe'), w: 2 });
   sim.network.heal();
   sim.pause(stayer); // S's copy stays with S
