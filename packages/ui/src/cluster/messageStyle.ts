@@ -144,7 +144,8 @@ export const messageStyles: Record<string, MessageStyle> = {
     label: 'range fenced',
     colour: '#5f5f5f',
     shape: 'diamond',
-    meaning: 'the old owner no longer serves them, and its forwarded writes have arrived (said by this run of it)',
+    meaning:
+      'the old owner no longer serves them, and its forwarded writes have arrived (said by this run of it)',
   },
   'ring-state-request': {
     label: 'ring state request',
