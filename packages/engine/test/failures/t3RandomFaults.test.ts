@@ -317,6 +317,8 @@ describe('T3/T4 random compound faults, with and without a join and a decommissi
   // Small memtables: the default one (4 MiB) never fills in these runs, so nothing else here flushes
   // a table, compacts or recovers from tables. With 1 KiB, every node flushes every few dozen writes
   // and compacts among the kills, power losses, wipes, the join and the decommission.
+  /** Compactions summed over each small-memtable setting's runs. */
+  const compactions = new Map<string, number>();
   const smallStores = [
     { label: 'strict, size-tiered', quorum: 'strict', storage: { memtableBytes: 1_024 } },
     { label: 'sloppy, leveled', quorum: 'sloppy', storage: { memtableBytes: 1_024, compaction: 'leveled' } },
@@ -331,14 +333,18 @@ describe('T3/T4 random compound faults, with and without a join and a decommissi
         });
         const { report, replay } = run(file, seed);
         expect(promisedViolations(report), replay).toEqual([]);
-        // Proof that tables were written and merged, not a count to reach: a schedule that keeps
-        // nodes down longer flushes less (sweeps of seeds 5000–5599 and 8000–8399 ran as few as 10
-        // flushes and 1 compaction, with every promised property held).
+        // Proof that tables were written, not a count to reach: a schedule that keeps nodes down
+        // longer flushes less (sweeps of seeds 5000–5599 and 8000–8399 ran as few as 10 flushes and
+        // 1 compaction; seed 16239, 8 flushes over six nodes and none merged, every property held).
+        // That tables were merged is checked over each setting's runs (below).
         expect(report.metrics.storage?.memtableFlushes, replay).toBeGreaterThan(0);
-        expect(report.metrics.storage?.compactions, replay).toBeGreaterThan(0);
         expect(report.metrics.storage?.errors, replay).toBe(0);
+        compactions.set(label, (compactions.get(label) ?? 0) + (report.metrics.storage?.compactions ?? 0));
       });
     }
+    it(`kv, ${label}, 1 KiB memtable: the runs above merged tables`, () => {
+      expect(compactions.get(label)).toBeGreaterThan(0);
+    });
   }
   // The autoscaler on, among faults it does not know of: growing under load (40 ops/s, add above 5
   // per node), and both ways (30 ops/s between 5.5 and 6.5 per node, so kills and pauses tip it).
