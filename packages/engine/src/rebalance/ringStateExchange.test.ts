@@ -14,7 +14,7 @@ import { RingStateExchange } from './ringStateExchange.ts';
 const [n1, n2, n3] = nodeIds(3) as [NodeId, NodeId, NodeId];
 const n6 = nodeId('n6');
 
-function restarted() {
+function restarted(thorough = false) {
   const members = [n1, n2, n3].map((id) => ({ id }));
   const ring = new RingMembership(n1, members, { id: n1 }, 8, 3, () => {});
   const asked: NodeId[] = [];
@@ -35,7 +35,7 @@ function restarted() {
     ring,
   );
   const out = emptyOutput();
-  exchange.start(true, 0, out);
+  exchange.start(true, 0, out, thorough);
   const answer = (joining: NodeId[], extra: NodeId[] = []): RingState => ({
     type: 'ring-state',
     members: [...members, ...extra.map((id) => ({ id }))],
@@ -66,6 +66,18 @@ describe('ring catch-up and the joiners peers fenced for', () => {
     expect(asked).toEqual([n2, n3]); // asked again
     expect(waits(out)).toHaveLength(1); // said once
     exchange.onState(n3, answer([], [n6]), 1_010, out); // n3's ring shows n6 now
+    expect(caughtUpAt()).toBe(1_010);
+  });
+
+  it('asks again while held, after its wait would otherwise be over (a node that lost its disk)', () => {
+    const { exchange, asked, out, answer, caughtUpAt } = restarted(true);
+    exchange.onState(n2, answer([n6]), 10, out);
+    exchange.onState(n3, answer([]), 20, out); // every peer answered: over, but for n6
+    expect(exchange.waiting).toBe(true);
+    asked.length = 0;
+    exchange.tick(1_000, out);
+    expect(asked).toEqual([n2, n3]);
+    exchange.onState(n2, answer([]), 1_010, out); // n2 no longer fences for n6 (join cancelled)
     expect(caughtUpAt()).toBe(1_010);
   });
 

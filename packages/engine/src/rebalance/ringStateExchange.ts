@@ -87,7 +87,7 @@ export class RingStateExchange {
     // Alone on its ring, or most answered while restarting too and no current answer came.
     if (peers.length === 0 || this.wait.heard(null, false, peers, now)) {
       this.finish(now, out);
-      return;
+      if (!this.heldForJoiner) return; // held for a joiner, it asks again: answers may lift the hold
     }
     for (const peer of peers) this.host.send(peer, { type: 'ring-state-request' }, out);
   }
