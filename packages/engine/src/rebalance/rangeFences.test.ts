@@ -45,7 +45,8 @@ describe('range fences, the bookkeeping', () => {
     expect(fences.fencedFor(inside as string)).toBeNull();
   });
 
-  it('asks every loser, again after silence, and is done when each confirmed its fence', () => {
+  /** Fence requests to n2 and n4, and what they send. */
+  function twoLosers() {
     const requests = new FenceRequests(
       new Map([
         [nodeId('n2'), [range]],
@@ -54,6 +55,11 @@ describe('range fences, the bookkeeping', () => {
     );
     const sent: string[] = [];
     const send = (to: NodeId) => sent.push(`${to}`);
+    return { requests, sent, send };
+  }
+
+  it('asks every loser, again after silence, and is done when each confirmed its fence', () => {
+    const { requests, sent, send } = twoLosers();
     requests.ask(0, emptyOutput(), send);
     requests.ask(1_000, emptyOutput(), send); // too soon to ask again
     expect(sent).toEqual(['n2', 'n4']);
@@ -81,14 +87,7 @@ describe('range fences, the bookkeeping', () => {
   });
 
   it('asks afresh for a confirmation from before the previous round', () => {
-    const requests = new FenceRequests(
-      new Map([
-        [nodeId('n2'), [range]],
-        [nodeId('n4'), [range]],
-      ]),
-    );
-    const sent: string[] = [];
-    const send = (to: NodeId) => sent.push(`${to}`);
+    const { requests, sent, send } = twoLosers();
     requests.ask(0, emptyOutput(), send);
     requests.fenced(nodeId('n2'), 7, 10);
     requests.ask(10, emptyOutput(), send);
