@@ -213,6 +213,48 @@ test('at classroom speed the new node is shown joining while its ranges stream, 
   expect(problems).toEqual([]);
 });
 
+test('strict quorums: a node wiped after it fenced ranges for a joiner serves nothing until its ring shows the joiner, and loses no write', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const problems = watchConsole(page);
+  await page.goto('/?delay=20&workload=off');
+  await waitUp(page, fiveNodes);
+  const settings = await page.evaluate(() => window.kvscope.store.getState().settings);
+  const refused = await page.evaluate(
+    (s) => window.kvscope.cluster.applySettings({ ...s, quorum: 'strict' }),
+    settings,
+  );
+  expect(refused).toBeNull();
+  await waitUp(page, fiveNodes);
+  const acked = await writeKeys(page, 'fenced-', 60);
+  // Slow every link by 1 s, so the joiner's rounds of fence requests take seconds.
+  await page.evaluate(() => window.kvscope.cluster.slowLink('*', null, 1_000));
+  await page.getByTestId('tab-log').click();
+  await quietLog(page);
+  await page.getByTestId('add-node').click();
+  const log = page.getByTestId('event-log');
+  await expect(log.getByText(/n1 stops serving \d+ ranges? it hands to n6/)).toBeVisible({ timeout: 30_000 });
+  // n1's fence goes with its disk; its peers still fence ranges for n6, and tell it so.
+  await page.getByTestId('wipe-n1').click();
+  await expect(
+    log.getByText(
+      "n1 waits before it serves: a peer is handing ranges to n6, which n1's ring does not show yet",
+    ),
+  ).toBeVisible({ timeout: 30_000 });
+  await saveShot(page, 'lab-wiped-loser-waits');
+  await expect(page.getByTestId('status-n6')).toHaveText('up', { timeout: 60_000 });
+  await page.evaluate(() => window.kvscope.cluster.healAll());
+  await waitUp(page, [...fiveNodes, 'n6']);
+  expect(await ringMembers(page)).toEqual(['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
+  // Every replica holds every acknowledged write once n1 has pulled its ranges back.
+  await expect(log.getByText(/n1 has its ranges back and answers reads again/)).toBeVisible({
+    timeout: 30_000,
+  });
+  expect(await missing(page, acked, 3)).toEqual([]);
+  expect(problems).toEqual([]);
+});
+
 test('a node killed while it hands its ranges over takes the hand-over up again when restarted, and then leaves', async ({
   page,
 }) => {
