@@ -329,7 +329,8 @@ export class LiveCluster {
 
   /** Sends the node an operator command (`{ decommission: true }`). */
   async configureNode(id: NodeId, patch: Record<string, unknown>): Promise<void> {
-    await this.running.get(id)?.api.configure(patch);
+    const node = this.running.get(id);
+    if (node) await Promise.race([node.api.configure(patch), node.gone]);
   }
 
   /** Closes and terminates a node that left (or a cancelled joiner) and drops it from every view. */
@@ -414,13 +415,20 @@ export class LiveCluster {
     const { faults, linkDelayMs, settings } = this.store.getState();
     const dcOf = dataCentreMap(settings, this.ids);
     const interDc = dcOf && { dcOf, extraMs: interDcDelayMs(linkDelayMs) };
-    await this.running.get(id)?.api.setLinks(linkTable(faults, linkDelayMs, id, this.ids, interDc));
+    const node = this.running.get(id);
+    // A node retired or killed meanwhile never answers: the push to it is over then.
+    if (node)
+      await Promise.race([
+        node.api.setLinks(linkTable(faults, linkDelayMs, id, this.ids, interDc)),
+        node.gone,
+      ]);
   }
 
   private terminate(id: NodeId): boolean {
     const node = this.running.get(id);
     if (!node) return false;
     node.worker.terminate();
+    node.markGone();
     node.requests.close();
     this.running.delete(id);
     // Requests it was coordinating will never be answered: their outcome is unknown (they may

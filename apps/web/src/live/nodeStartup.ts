@@ -31,6 +31,12 @@ export interface Running {
    * task's end, and the worker answers with arrays too (worker/replyBatch.ts).
    */
   send(request: KvRequest, traced: boolean): void;
+  /**
+   * Resolves once the page has terminated the worker (`markGone`): a call to it would never be
+   * answered, so a call that may race a termination waits for this too (liveCluster.ts `pushLinks`).
+   */
+  gone: Promise<void>;
+  markGone(): void;
 }
 
 /** What starting a node needs from the cluster. */
@@ -116,7 +122,11 @@ export async function spawnNode(
       outgoing = [];
     });
   };
-  ctx.running.set(id, { worker, api, requests: requests.port1, waiting, send });
+  let markGone = () => {};
+  const gone = new Promise<void>((resolve) => {
+    markGone = resolve;
+  });
+  ctx.running.set(id, { worker, api, requests: requests.port1, waiting, send, gone, markGone });
   // A joiner is new to every link table: the others' links to it get the network's delay too.
   const { membership, linkDelayMs } = ctx.store.getState();
   await (membership.joining.includes(id) ? ctx.pushAllLinks() : ctx.pushLinks(id));
