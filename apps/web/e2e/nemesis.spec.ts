@@ -1,13 +1,15 @@
 /**
  * Jepsen-style random faults on the live cluster (T3/T4 in the browser): the workload runs fast
- * while a seeded schedule kills, restarts, pauses, partitions, slows, drops and wipes; then every
- * fault is healed, and the page's own check (Runs → Check this run) judges the recorded history
- * against every replica's contents, as `kvscope run` judges a simulated one.
+ * while a seeded schedule kills, restarts, pauses, partitions, slows, drops and wipes — and, in the
+ * third setting, adds and removes nodes, which the faults then strike mid-change; then every fault
+ * is healed, every change finished, and the page's own check (Runs → Check this run) judges the
+ * recorded history against every replica's contents, as `kvscope run` judges a simulated one.
  *
  * The live cluster is not deterministic — real workers, real OPFS, real timers — so a seed fixes
  * the schedule of faults, not the run: a failure prints the schedule that struck.
  * `KVSCOPE_NEMESIS_SEEDS=N` runs N schedules per setting (from `KVSCOPE_NEMESIS_SEED_FROM`), and
- * `KVSCOPE_NEMESIS_SECONDS` sets how long the faults go on (default 20).
+ * `KVSCOPE_NEMESIS_SECONDS` sets how long the faults go on (default 20); `KVSCOPE_NEMESIS_TRACE=1`
+ * prints each fault as it strikes (a schedule that hangs shows where).
  */
 import { readFileSync } from 'node:fs';
 import { Rng } from '@kvscope/engine';
@@ -21,17 +23,21 @@ const seedFrom = Number(process.env.KVSCOPE_NEMESIS_SEED_FROM ?? 1);
 const seeds = Array.from({ length: seedCount }, (_, i) => seedFrom + i);
 
 const settingsUnderTest = [
-  { label: 'sloppy quorums', patch: {} as Record<string, unknown> },
+  { label: 'sloppy quorums', patch: {} as Record<string, unknown>, membership: false },
   // Strict quorums promise fresh reads too; a 4 KiB memtable makes the nodes write and merge tables
   // among the kills, so recovery reads tables as well as the commit log.
   {
     label: 'strict quorums, 4 KiB memtable',
     patch: { quorum: 'strict', memtableBytes: 4_096 } as Record<string, unknown>,
+    membership: false,
   },
+  // Joins and decommissions among the faults: range fences, streams and ring catch-up, live.
+  { label: 'strict quorums, joins and decommissions', patch: { quorum: 'strict' }, membership: true },
 ];
 
 type Fault =
-  | { kind: 'kill' | 'restart' | 'pause' | 'resume' | 'wipe'; node: string }
+  | { kind: 'kill' | 'restart' | 'pause' | 'resume' | 'wipe' | 'leave'; node: string }
+  | { kind: 'join' }
   | { kind: 'partition'; groups: Record<string, number> }
   | { kind: 'slow' | 'lossy'; from: string; to: string }
   | { kind: 'heal' };
@@ -41,20 +47,18 @@ const pick = <T>(r: Rng, xs: T[]): T => xs[r.int(xs.length)] as T;
 
 /** The next fault, given the nodes' states now: at least three nodes stay up, one wipe at most. */
 function drawFault(r: Rng, status: Record<string, string>, wiped: boolean): Fault {
-  const up = fiveNodes.filter((id) => status[id] === 'up');
-  const crashed = fiveNodes.filter((id) => status[id] === 'crashed');
-  const paused = fiveNodes.filter((id) => status[id] === 'paused');
+  const ids = Object.keys(status).sort();
+  const up = ids.filter((id) => status[id] === 'up');
+  const crashed = ids.filter((id) => status[id] === 'crashed');
+  const paused = ids.filter((id) => status[id] === 'paused');
   const x = r.float();
   if (x < 0.18 && up.length > 3) return { kind: 'kill', node: pick(r, up) };
   if (x < 0.32 && crashed.length > 0) return { kind: 'restart', node: pick(r, crashed) };
   if (x < 0.4 && up.length > 3) return { kind: 'pause', node: pick(r, up) };
   if (x < 0.48 && paused.length > 0) return { kind: 'resume', node: pick(r, paused) };
   if (x < 0.6)
-    return {
-      kind: 'partition',
-      groups: Object.fromEntries(fiveNodes.map((id) => [id, r.float() < 0.5 ? 0 : 1])),
-    };
-  const [from, to] = [pick(r, fiveNodes), pick(r, fiveNodes)];
+    return { kind: 'partition', groups: Object.fromEntries(ids.map((id) => [id, r.float() < 0.5 ? 0 : 1])) };
+  const [from, to] = [pick(r, ids), pick(r, ids)];
   if (x < 0.72 || from === to) return { kind: 'heal' };
   if (x < 0.8) return { kind: 'lossy', from, to };
   if (x < 0.86) return { kind: 'slow', from, to };
@@ -62,9 +66,48 @@ function drawFault(r: Rng, status: Record<string, string>, wiped: boolean): Faul
   return { kind: 'heal' };
 }
 
-function strike(page: Page, fault: Fault): Promise<void> {
+/**
+ * A membership change needs every member up and no other change under way (the lab refuses it
+ * otherwise): every fault is healed and every node brought back first, then the join, or the
+ * decommission of a node drawn from the schedule's stream.
+ */
+async function changeWithAllUp(page: Page, r: Rng, kind: 'join' | 'leave'): Promise<Fault> {
+  await page.evaluate(() => window.kvscope.cluster.healAll());
+  await expect.poll(() => bringBack(page), { timeout: 30_000, intervals: [300] }).toBe(true);
+  await expect.poll(() => noChange(page), { timeout: 30_000, intervals: [300] }).toBe(true);
+  await expect.poll(() => allAlive(page), { timeout: 30_000, intervals: [300] }).toBe(true);
+  if (kind === 'join') return { kind };
+  return { kind, node: pick(r, Object.keys(await statuses(page)).sort()) };
+}
+
+/** Restarts the crashed nodes and resumes the paused ones; true once every node is up. */
+function bringBack(page: Page): Promise<boolean> {
+  return page.evaluate(async () => {
+    const c = window.kvscope.cluster;
+    for (const [id, node] of Object.entries(window.kvscope.store.getState().nodes)) {
+      if (node.status === 'crashed') await c.restart(id as never);
+      if (node.status === 'paused') c.resume(id as never);
+    }
+    return Object.values(window.kvscope.store.getState().nodes).every((node) => node.status === 'up');
+  });
+}
+
+/** No join or decommission under way. */
+const noChange = (page: Page) =>
+  page.evaluate(() => {
+    const { joining, leaving } = window.kvscope.store.getState().membership;
+    return joining.length + leaving.length === 0;
+  });
+
+/** The lab would let a membership change start now: no member down or suspected. */
+const allAlive = (page: Page) => page.evaluate(() => window.kvscope.cluster.membership.addProblem() === null);
+
+/** Strikes `fault`; a membership change the lab refuses returns its sentence (else null). */
+function strike(page: Page, fault: Fault): Promise<string | null> {
   return page.evaluate(async (fault) => {
     const c = window.kvscope.cluster;
+    if (fault.kind === 'join') return c.membership.add('nemesis');
+    if (fault.kind === 'leave') return c.membership.remove(fault.node as never, 'nemesis');
     if (fault.kind === 'kill') c.kill(fault.node as never);
     else if (fault.kind === 'restart') await c.restart(fault.node as never);
     else if (fault.kind === 'pause') c.pause(fault.node as never);
@@ -74,6 +117,7 @@ function strike(page: Page, fault: Fault): Promise<void> {
     else if (fault.kind === 'lossy') await c.lossyLink(fault.from as never, fault.to as never, 0.3);
     else if (fault.kind === 'slow') await c.slowLink(fault.from as never, fault.to as never, 50);
     else await c.healAll();
+    return null;
   }, fault);
 }
 
@@ -84,14 +128,15 @@ const statuses = (page: Page) =>
     ),
   );
 
-for (const { label, patch } of settingsUnderTest)
+for (const { label, patch, membership } of settingsUnderTest)
   for (const seed of seeds)
     test(`random faults on the live cluster, ${label}, schedule ${seed}: every promised property holds`, async ({
       page,
     }) => {
-      test.setTimeout(60_000 + seconds * 3_000);
+      test.setTimeout(120_000 + seconds * 3_000);
       const problems = watchConsole(page);
-      await open(page, '?delay=0');
+      // With membership, links of 10 ms stretch a change's streams over the quick faults after it.
+      await open(page, membership ? '?delay=10' : '?delay=0');
       if (Object.keys(patch).length > 0) {
         const refused = await page.evaluate(
           (patch) =>
@@ -107,31 +152,43 @@ for (const { label, patch } of settingsUnderTest)
       });
       const r = new Rng(seed).fork('nemesis');
       const struck: string[] = [];
+      // With membership: a join a quarter of the way in and a decommission past half way.
+      const changes = [
+        { at: 0.25, kind: 'join' as const, done: false },
+        { at: 0.55, kind: 'leave' as const, done: false },
+      ];
       const started = Date.now();
+      let quick = 0; // faults still to strike in quick succession, so that they land mid-change
       while (Date.now() - started < seconds * 1_000) {
-        await page.waitForTimeout(700 + r.float() * 1_600);
-        const fault = drawFault(
-          r,
-          await statuses(page),
-          struck.some((f) => f.includes('"wipe"')),
-        );
-        struck.push(`${((Date.now() - started) / 1000).toFixed(1)} s ${JSON.stringify(fault)}`);
-        await strike(page, fault);
+        await page.waitForTimeout(quick-- > 0 ? 50 + r.float() * 300 : 700 + r.float() * 1_600);
+        const elapsed = (Date.now() - started) / (seconds * 1_000);
+        const change = membership ? changes.find((c) => !c.done && elapsed >= c.at) : undefined;
+        if (change) {
+          change.done = true;
+          quick = 3;
+        }
+        const fault = change
+          ? await changeWithAllUp(page, r, change.kind)
+          : drawFault(
+              r,
+              await statuses(page),
+              struck.some((f) => f.includes('"wipe"')),
+            );
+        const at = `${((Date.now() - started) / 1000).toFixed(1)} s ${JSON.stringify(fault)}`;
+        if (process.env.KVSCOPE_NEMESIS_TRACE) console.log(at);
+        const refused = await strike(page, fault);
+        struck.push(refused ? `${at} refused: ${refused}` : at);
       }
+      // The membership changes were made (the faults then struck them mid-stream).
+      if (membership)
+        expect(struck.filter((f) => /"(join|leave)"/.test(f) && !f.includes('refused'))).toHaveLength(2);
       // Every fault healed and every node back, then the workload goes on for a while before it
       // stops. A pause or a restart struck just before shows in the store only once the worker's
       // event is folded, so the nodes are brought back until all of them are up.
       await page.evaluate(() => window.kvscope.cluster.healAll());
-      const allUp = () =>
-        page.evaluate(async () => {
-          const c = window.kvscope.cluster;
-          for (const [id, node] of Object.entries(window.kvscope.store.getState().nodes)) {
-            if (node.status === 'crashed') await c.restart(id as never);
-            if (node.status === 'paused') c.resume(id as never);
-          }
-          return Object.values(window.kvscope.store.getState().nodes).every((node) => node.status === 'up');
-        });
-      await expect.poll(allUp, { timeout: 30_000, intervals: [500] }).toBe(true);
+      await expect.poll(() => bringBack(page), { timeout: 30_000, intervals: [500] }).toBe(true);
+      // A join or a decommission under way finishes once its streams are done.
+      await expect.poll(() => noChange(page), { timeout: 60_000, intervals: [500] }).toBe(true);
       await page.waitForTimeout(5_000);
       await page.evaluate(() => window.kvscope.workload.set({ running: false }));
       await page.waitForTimeout(3_000);
@@ -142,7 +199,8 @@ for (const { label, patch } of settingsUnderTest)
       // The run's report, kept beside the test's results; a violation names itself in the message.
       const download = page.waitForEvent('download');
       await page.getByTestId('live-run-download').click();
-      const reportPath = `test-results/e2e/nemesis-${patch.quorum ?? 'sloppy'}-schedule-${seed}.json`;
+      const name = `${patch.quorum ?? 'sloppy'}${membership ? '-membership' : ''}`;
+      const reportPath = `test-results/e2e/nemesis-${name}-schedule-${seed}.json`;
       await (await download).saveAs(reportPath);
       const report = JSON.parse(readFileSync(reportPath, 'utf8')) as LiveRunReport;
       const violated = report.checkers.results
