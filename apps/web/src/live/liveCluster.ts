@@ -139,13 +139,12 @@ export class LiveCluster {
   }
 
   snapshot(id: NodeId) {
-    return this.running.get(id)?.api.snapshot() ?? Promise.resolve(null);
+    return this.ask(id, (api) => api.snapshot(), null);
   }
 
   /** What `id` has stored for each of `keys` now (null when its worker is not running, or dies first). */
   storedVersions(id: NodeId, keys: readonly string[]): Promise<StoredVersions[] | null> {
-    const read = this.running.get(id)?.api.storedVersions(keys);
-    return read ? read.catch(() => null) : Promise.resolve(null);
+    return this.ask(id, (api) => api.storedVersions(keys), null).catch(() => null);
   }
 
   /**
@@ -196,7 +195,7 @@ export class LiveCluster {
    * restarts and its start-up scans read every table — and the node's disk is then replaced.
    */
   async corruptTable(id: NodeId): Promise<void> {
-    const hit = await this.running.get(id)?.api.corruptTable();
+    const hit = await this.ask(id, (api) => api.corruptTable(), null);
     if (hit) this.markNode('corrupt', id, `${id}: one bit flipped at byte ${hit.at} of table ${hit.table}`);
   }
 
@@ -273,8 +272,8 @@ export class LiveCluster {
     const patch = nodeTimersFor(delayMs);
     const messageEvents = messageEventsFor(delayMs);
     await Promise.all(
-      [...this.running.values()].map((n) =>
-        Promise.all([n.api.configure(patch), n.api.setMessageEvents(messageEvents)]),
+      [...this.running.keys()].map((id) =>
+        this.ask(id, (api) => Promise.all([api.configure(patch), api.setMessageEvents(messageEvents)]), null),
       ),
     );
     await this.pushAllLinks();
@@ -306,7 +305,10 @@ export class LiveCluster {
    */
   async repairNow(): Promise<void> {
     this.mark('repair', 'repair now: every node compares its Merkle trees with its replicas', []);
-    await Promise.all([...this.running.values()].map((n) => n.api.configure({ antiEntropy: 'trigger' })));
+    const trigger = { antiEntropy: 'trigger' };
+    await Promise.all(
+      [...this.running.keys()].map((id) => this.ask(id, (api) => api.configure(trigger), null)),
+    );
   }
 
   /** Heals every network fault and resumes every paused node. */
@@ -329,8 +331,7 @@ export class LiveCluster {
 
   /** Sends the node an operator command (`{ decommission: true }`). */
   async configureNode(id: NodeId, patch: Record<string, unknown>): Promise<void> {
-    const node = this.running.get(id);
-    if (node) await Promise.race([node.api.configure(patch), node.gone]);
+    await this.ask(id, (api) => api.configure(patch), null);
   }
 
   /** Closes and terminates a node that left (or a cancelled joiner) and drops it from every view. */
@@ -415,13 +416,18 @@ export class LiveCluster {
     const { faults, linkDelayMs, settings } = this.store.getState();
     const dcOf = dataCentreMap(settings, this.ids);
     const interDc = dcOf && { dcOf, extraMs: interDcDelayMs(linkDelayMs) };
+    await this.ask(id, (api) => api.setLinks(linkTable(faults, linkDelayMs, id, this.ids, interDc)), null);
+  }
+
+  /**
+   * `call` on a running node's worker; `gone` when it is not running, or is terminated before it
+   * answers (a terminated worker never answers, and a round of snapshots, a heal or a run check
+   * awaiting it would wait for ever: Heal all struck as a decommissioned node was retired did).
+   */
+  private ask<T, G>(id: NodeId, call: (api: Running['api']) => Promise<T>, gone: G): Promise<T | G> {
     const node = this.running.get(id);
-    // A node retired or killed meanwhile never answers: the push to it is over then.
-    if (node)
-      await Promise.race([
-        node.api.setLinks(linkTable(faults, linkDelayMs, id, this.ids, interDc)),
-        node.gone,
-      ]);
+    if (!node) return Promise.resolve(gone);
+    return Promise.race([call(node.api), node.gone.then(() => gone)]);
   }
 
   private terminate(id: NodeId): boolean {

@@ -126,4 +126,25 @@ describe('workers in a real browser', () => {
     expect(traced(quiet)()).toEqual([]);
     cluster.stopAll();
   });
+
+  it('answer a call to a worker terminated before it replied with null instead of never', async () => {
+    const ids = nodeIds(3);
+    const settings = { nodes: 3, n: 3, r: 2, w: 2, virtualNodes: 8, conflictMode: 'siblings' as const };
+    const store = createLabStore(ids, 0, settings);
+    const cluster = new LiveCluster(store, 11);
+    await cluster.startAll({ wipe: true });
+    const [first, second] = ids as [NodeId, NodeId];
+    // Control: a running node answers.
+    expect(await cluster.snapshot(first)).not.toBeNull();
+    // Killed in the same task, the worker never answers; the calls settle all the same.
+    const snapshot = cluster.snapshot(second);
+    const stored = cluster.storedVersions(second, ['fig']);
+    const configured = cluster.configureNode(second, { antiEntropy: 'trigger' });
+    cluster.kill(second);
+    expect(await snapshot).toBeNull();
+    expect(await stored).toBeNull();
+    await configured;
+    await cluster.healAll(); // pushes link tables to the running nodes: settles too
+    cluster.stopAll();
+  });
 });
