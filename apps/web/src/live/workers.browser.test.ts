@@ -25,6 +25,16 @@ function next(worker: Worker, type: string): Promise<{ text: string }> {
   });
 }
 
+/** `count` key-value nodes (N=3, R=W=2) started by the live driver on fresh OPFS folders. */
+async function startCluster(count: number, seed: number) {
+  const ids = nodeIds(count);
+  const settings = { nodes: count, n: 3, r: 2, w: 2, virtualNodes: 8, conflictMode: 'siblings' as const };
+  const store = createLabStore(ids, 0, settings);
+  const cluster = new LiveCluster(store, seed);
+  await cluster.startAll({ wipe: true });
+  return { ids, store, cluster };
+}
+
 describe('workers in a real browser', () => {
   it('talk to each other over a MessageChannel', async () => {
     const a = probe();
@@ -48,11 +58,7 @@ describe('workers in a real browser', () => {
   });
 
   it('run key-value nodes in workers that store a put and answer a get', async () => {
-    const ids = nodeIds(3);
-    const settings = { nodes: 3, n: 3, r: 2, w: 2, virtualNodes: 8, conflictMode: 'siblings' as const };
-    const store = createLabStore(ids, 0, settings);
-    const cluster = new LiveCluster(store, 7);
-    await cluster.startAll({ wipe: true });
+    const { ids, store, cluster } = await startCluster(3, 7);
     const client = new LabClient(cluster, store);
     const put = await client.put('fig', 'sweet', { coordinator: ids[0] });
     expect(put).toMatchObject({ ok: true, type: 'put' });
@@ -96,11 +102,7 @@ describe('workers in a real browser', () => {
   });
 
   it('leave out the trace events of an unrecorded request at the node it was forwarded to', async () => {
-    const ids = nodeIds(4);
-    const settings = { nodes: 4, n: 3, r: 2, w: 2, virtualNodes: 8, conflictMode: 'siblings' as const };
-    const store = createLabStore(ids, 0, settings);
-    const cluster = new LiveCluster(store, 9);
-    await cluster.startAll({ wipe: true });
+    const { ids, store, cluster } = await startCluster(4, 9);
     const client = new LabClient(cluster, store);
     // A coordinator that holds no replica of the key forwards the request to one that does.
     const ring = buildRing(
@@ -128,11 +130,7 @@ describe('workers in a real browser', () => {
   });
 
   it('answer a call to a worker terminated before it replied with null instead of never', async () => {
-    const ids = nodeIds(3);
-    const settings = { nodes: 3, n: 3, r: 2, w: 2, virtualNodes: 8, conflictMode: 'siblings' as const };
-    const store = createLabStore(ids, 0, settings);
-    const cluster = new LiveCluster(store, 11);
-    await cluster.startAll({ wipe: true });
+    const { ids, cluster } = await startCluster(3, 11);
     const [first, second] = ids as [NodeId, NodeId];
     // Control: a running node answers.
     expect(await cluster.snapshot(first)).not.toBeNull();
