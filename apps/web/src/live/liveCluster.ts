@@ -43,13 +43,8 @@ import {
 import { initialMembership } from './membership.ts';
 import { MembershipChanges } from './membershipChanges.ts';
 import { linkTable, type NetworkFaults, noFaults } from './network.ts';
-import {
-  messageEventsFor,
-  type Running,
-  readCrashedDisk,
-  type StartupContext,
-  spawnNode,
-} from './nodeStartup.ts';
+import { messageEventsFor, readCrashedDisk, type StartupContext, spawnNode } from './nodeStartup.ts';
+import { RunningNodes } from './runningNodes.ts';
 import {
   type ClusterSettings,
   forgetStarts,
@@ -70,7 +65,7 @@ export function foldIntervalFor(linkDelayMs: number): number {
 }
 
 export class LiveCluster {
-  private readonly running = new Map<NodeId, Running>();
+  private readonly running = new RunningNodes();
   /** Serialises restarts, wipes and resets: a node folder must have one owner at a time. */
   private queue: Promise<unknown> = Promise.resolve();
   private batches: EventBatch[] = [];
@@ -139,12 +134,12 @@ export class LiveCluster {
   }
 
   snapshot(id: NodeId) {
-    return this.ask(id, (api) => api.snapshot(), null);
+    return this.running.ask(id, (api) => api.snapshot(), null);
   }
 
   /** What `id` has stored for each of `keys` now (null when its worker is not running, or dies first). */
   storedVersions(id: NodeId, keys: readonly string[]): Promise<StoredVersions[] | null> {
-    return this.ask(id, (api) => api.storedVersions(keys), null).catch(() => null);
+    return this.running.ask(id, (api) => api.storedVersions(keys), null).catch(() => null);
   }
 
   /**
@@ -161,7 +156,7 @@ export class LiveCluster {
 
   /** Terminates the node's worker: a crash, with no chance to clean up. */
   kill(id: NodeId): void {
-    if (!this.terminate(id)) return;
+    if (!this.running.terminate(id)) return;
     this.membership.interrupted(id);
     this.markNode('kill', id, `${id} killed (worker terminated)`);
     this.store.setState((s) => setNodeStatus(s, id, 'crashed', sharedNow()));
@@ -181,7 +176,7 @@ export class LiveCluster {
 
   /** Terminates the node and starts it on an empty disk: a permanent failure. */
   wipe(id: NodeId, why?: string): Promise<void> {
-    this.terminate(id);
+    this.running.terminate(id);
     // An operator's wipe is a scenario fault; a disk replaced after a failure follows from one.
     if (why) this.mark('wipe', why, [id]);
     else this.markNode('wipe', id, `${id}'s disk wiped: it restarts empty`);
@@ -195,7 +190,7 @@ export class LiveCluster {
    * restarts and its start-up scans read every table — and the node's disk is then replaced.
    */
   async corruptTable(id: NodeId): Promise<void> {
-    const hit = await this.ask(id, (api) => api.corruptTable(), null);
+    const hit = await this.running.ask(id, (api) => api.corruptTable(), null);
     if (hit) this.markNode('corrupt', id, `${id}: one bit flipped at byte ${hit.at} of table ${hit.table}`);
   }
 
@@ -215,7 +210,7 @@ export class LiveCluster {
 
   /** Stops every worker, wipes every node's files, and starts a fresh cluster. */
   reset(): Promise<void> {
-    for (const id of this.ids) this.terminate(id);
+    for (const id of this.ids) this.running.terminate(id);
     const { joining, retired } = this.store.getState().membership;
     const order = this.ids.filter((id) => !joining.includes(id));
     const membership = initialMembership(order, retired);
@@ -242,7 +237,7 @@ export class LiveCluster {
     if (changing) return `${changing} is still moving its ranges; apply the settings once it has finished.`;
     const problem = settingsProblem({ ...settings, nodes: this.ids.length });
     if (problem) return problem;
-    await Promise.all([...this.running.keys()].map((id) => this.stopGracefully(id)));
+    await Promise.all([...this.running.keys()].map((id) => this.running.stopGracefully(id)));
     const order = [...this.ids];
     // Two data centres: the first ⌈n/2⌉ nodes in west, the rest in east (dataCentres.ts).
     const nodeDc = settings.dataCentres === 2 ? assignDataCentres(order) : {};
@@ -271,10 +266,8 @@ export class LiveCluster {
     this.store.setState({ linkDelayMs: delayMs, flights: {} });
     const patch = nodeTimersFor(delayMs);
     const messageEvents = messageEventsFor(delayMs);
-    await Promise.all(
-      [...this.running.keys()].map((id) =>
-        this.ask(id, (api) => Promise.all([api.configure(patch), api.setMessageEvents(messageEvents)]), null),
-      ),
+    await this.running.askAll((api) =>
+      Promise.all([api.configure(patch), api.setMessageEvents(messageEvents)]),
     );
     await this.pushAllLinks();
   }
@@ -305,10 +298,7 @@ export class LiveCluster {
    */
   async repairNow(): Promise<void> {
     this.mark('repair', 'repair now: every node compares its Merkle trees with its replicas', []);
-    const trigger = { antiEntropy: 'trigger' };
-    await Promise.all(
-      [...this.running.keys()].map((id) => this.ask(id, (api) => api.configure(trigger), null)),
-    );
+    await this.running.askAll((api) => api.configure({ antiEntropy: 'trigger' }));
   }
 
   /** Heals every network fault and resumes every paused node. */
@@ -321,7 +311,7 @@ export class LiveCluster {
 
   stopAll(): void {
     this.autoscaler.stop();
-    for (const id of [...this.running.keys()]) this.terminate(id);
+    for (const id of [...this.running.keys()]) this.running.terminate(id);
   }
 
   /** Starts a new node on an empty disk as a joiner (`membership` put it in `order` and `joining`). */
@@ -331,13 +321,13 @@ export class LiveCluster {
 
   /** Sends the node an operator command (`{ decommission: true }`). */
   async configureNode(id: NodeId, patch: Record<string, unknown>): Promise<void> {
-    await this.ask(id, (api) => api.configure(patch), null);
+    await this.running.ask(id, (api) => api.configure(patch), null);
   }
 
   /** Closes and terminates a node that left (or a cancelled joiner) and drops it from every view. */
   retire(id: NodeId): Promise<void> {
     return this.serially(async () => {
-      await this.stopGracefully(id);
+      await this.running.stopGracefully(id);
       this.store.setState((s) => {
         const { [id]: _node, ...nodes } = s.nodes;
         const { [id]: _snapshot, ...snapshots } = s.snapshots;
@@ -416,39 +406,11 @@ export class LiveCluster {
     const { faults, linkDelayMs, settings } = this.store.getState();
     const dcOf = dataCentreMap(settings, this.ids);
     const interDc = dcOf && { dcOf, extraMs: interDcDelayMs(linkDelayMs) };
-    await this.ask(id, (api) => api.setLinks(linkTable(faults, linkDelayMs, id, this.ids, interDc)), null);
-  }
-
-  /**
-   * `call` on a running node's worker; `gone` when it is not running, or is terminated before it
-   * answers (a terminated worker never answers, and a round of snapshots, a heal or a run check
-   * awaiting it would wait for ever: Heal all struck as a decommissioned node was retired did).
-   */
-  private ask<T, G>(id: NodeId, call: (api: Running['api']) => Promise<T>, gone: G): Promise<T | G> {
-    const node = this.running.get(id);
-    if (!node) return Promise.resolve(gone);
-    return Promise.race([call(node.api), node.gone.then(() => gone)]);
-  }
-
-  private terminate(id: NodeId): boolean {
-    const node = this.running.get(id);
-    if (!node) return false;
-    node.worker.terminate();
-    node.markGone();
-    node.requests.close();
-    this.running.delete(id);
-    // Requests it was coordinating will never be answered: their outcome is unknown (they may
-    // have been stored), which the client's own timeout reports as `info`.
-    node.waiting.clear();
-    return true;
-  }
-
-  /** Closes the node's files before terminating, so the next worker finds them unlocked at once. */
-  private async stopGracefully(id: NodeId): Promise<void> {
-    const node = this.running.get(id);
-    if (!node) return;
-    await Promise.race([node.api.stop(), new Promise((resolve) => setTimeout(resolve, 1_000))]);
-    this.terminate(id);
+    await this.running.ask(
+      id,
+      (api) => api.setLinks(linkTable(faults, linkDelayMs, id, this.ids, interDc)),
+      null,
+    );
   }
 
   private async startOne(id: NodeId, wipe: boolean): Promise<void> {
@@ -469,7 +431,7 @@ export class LiveCluster {
 
   private died(id: NodeId, worker: Worker, message: string): void {
     if (this.running.get(id)?.worker !== worker) return;
-    this.terminate(id);
+    this.running.terminate(id);
     this.membership.interrupted(id);
     this.store.setState((s) => setNodeStatus(s, id, 'crashed', sharedNow()));
     this.store.setState((s) => patchNode(s, id, { error: message }));

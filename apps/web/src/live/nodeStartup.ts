@@ -33,7 +33,7 @@ export interface Running {
   send(request: KvRequest, traced: boolean): void;
   /**
    * Resolves once the page has terminated the worker (`markGone`): a call to it would never be
-   * answered, so a call that may race a termination waits for this too (liveCluster.ts `ask`).
+   * answered, so a call that may race a termination waits for this too (runningNodes.ts `ask`).
    */
   gone: Promise<void>;
   markGone(): void;
