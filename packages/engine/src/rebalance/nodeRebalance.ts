@@ -171,9 +171,16 @@ export class NodeRebalance {
     if (saved?.left) this.rebalance.restoreLeft();
     this.fences = new RangeFences((saved?.fences ?? []).filter((f) => !this.onRing(f.peer)));
     this.cleanup = this.createCleanup(streamHost.keysIn);
-    this.ringState = new RingStateExchange(
+    this.ringState = this.createRingStateExchange();
+    this.serving = this.createServing();
+  }
+
+  /** The `ring-state` exchange of a restart (ringStateExchange.ts), wired to this node. */
+  private createRingStateExchange(): RingStateExchange {
+    const { host } = this;
+    return new RingStateExchange(
       {
-        self,
+        self: host.self,
         send: (to, body, out) => host.send(to, body, out),
         heardAlive: (member) => host.heardAlive(member),
         heardAliveNow: (member) => host.memberStatus(member) === 'alive',
@@ -184,8 +191,13 @@ export class NodeRebalance {
       },
       this.ringMembership,
     );
-    this.serving = new Serving({
-      self,
+  }
+
+  /** What this node serves while membership changes (serving.ts), asked of its parts. */
+  private createServing(): Serving {
+    const { settings } = this;
+    return new Serving({
+      self: this.host.self,
       quorum: settings.quorum,
       placement: settings.placement ?? settings.n,
       phase: () => this.rebalance.phase,

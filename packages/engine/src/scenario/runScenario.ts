@@ -142,6 +142,72 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
   const startedAt = options.wallClock?.();
   const seed = options.seed ?? input.seed;
   const scenario: Scenario = { ...input, seed };
+  const run = startRun(scenario, options);
+  const { sim, nemesis, workload } = run;
+  const end = scenario.workload.durationMs + scenario.workload.settleMs;
+  const repairMs = scenario.cluster.timeouts.readRepairMs ?? readRepairWaitMs;
+  const aborted = runToEnd(sim, workload, end, repairMs + finalRepairsLandMs);
+  const simulatedAt = options.wallClock?.();
+  // The final state is that of the nodes on the final ring: a decommissioned node's disk is gone.
+  const show: ShowVersions = (key, versions) => run.forms.siblings(versions, workload.decoderFor(key));
+  const { states, down, hintsLeft } = finalStates(
+    sim,
+    nemesis.members,
+    run.createNode,
+    run.config,
+    show,
+    seed,
+  );
+  const contentsAt = options.wallClock?.();
+  const verdicts = runCheckers(run.history.ops, states, checkerConfigOf(scenario), {
+    replicasOf: finalReplicasOf(scenario, run.config, nemesis),
+    hintsLeft,
+    down,
+  });
+  if (aborted !== undefined) verdicts.valid = false;
+  const checkedAt = options.wallClock?.();
+  const metrics = computeMetrics(run.history.ops, sim.counters, verdicts, sim.now);
+  metrics.repair = run.repairs.metrics(nemesis.log.at(-1)?.atMs ?? null);
+  metrics.storage = run.storage.metrics();
+  const report: RunReport = {
+    format: reportFormatVersion,
+    name: scenario.name,
+    seed,
+    replay: `npx kvscope run ${options.scenarioPath ?? '<scenario.json>'} --seed ${seed}`,
+    traceHash: sim.traceHash(),
+    valid: verdicts.valid,
+    ...(aborted === undefined ? {} : { aborted }),
+    checkers: verdicts,
+    metrics,
+    faults: nemesis.log,
+    downAtEnd: down,
+    finalState: states,
+    scenario,
+    history: run.history.ops.slice(),
+  };
+  if (options.wallClock && startedAt !== undefined && simulatedAt !== undefined) {
+    const marks = { startedAt, simulatedAt, contentsAt, checkedAt, endedAt: options.wallClock() };
+    report.wall = wallTimes(marks, metrics.operations.total);
+  }
+  return report;
+}
+
+/** A run set up and about to start: the simulator, its fault schedule, the workload's clients. */
+interface StartedRun {
+  sim: Simulation;
+  nemesis: Nemesis;
+  history: History;
+  forms: HistoryForms;
+  workload: RunningWorkload;
+  repairs: RepairTally;
+  storage: StorageTally;
+  config: Record<string, unknown>;
+  createNode: NodeFactory;
+}
+
+/** Builds the simulated cluster, schedules the faults and the autoscaler, and starts the workload. */
+function startRun(scenario: Scenario, options: RunOptions): StartedRun {
+  const { seed } = scenario;
   const rng = new Rng(seed);
   const nodes = scenario.cluster.nodes.filter((node) => node.joining !== true).map((node) => nodeId(node.id));
   const config = { ...nodeConfigOf(scenario), ...options.nodeConfig };
@@ -191,59 +257,44 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
     scenario.workload.kind === 'set'
       ? startSetWorkload(scenario.workload, context)
       : startKvWorkload(scenario.workload, context);
-  const end = scenario.workload.durationMs + scenario.workload.settleMs;
-  const repairMs = scenario.cluster.timeouts.readRepairMs ?? readRepairWaitMs;
-  const aborted = runToEnd(sim, workload, end, repairMs + finalRepairsLandMs);
-  const simulatedAt = options.wallClock?.();
-  // The final state is that of the nodes on the final ring: a decommissioned node's disk is gone.
-  const show: ShowVersions = (key, versions) => context.forms.siblings(versions, workload.decoderFor(key));
-  const { states, down, hintsLeft } = finalStates(sim, nemesis.members, createNode, config, show, seed);
-  const contentsAt = options.wallClock?.();
-  // Convergence is judged on the final ring too: joined nodes count, decommissioned ones do not.
+  return { sim, nemesis, history, forms: context.forms, workload, repairs, storage, config, createNode };
+}
+
+/**
+ * Each key's replicas on the final ring, for convergence (P3): joined nodes count, decommissioned
+ * ones do not.
+ */
+function finalReplicasOf(
+  scenario: Scenario,
+  config: Record<string, unknown>,
+  nemesis: Nemesis,
+): (key: string) => readonly NodeId[] {
   const declared = config.members as RingMember[];
   const finalMembers = nemesis.members.map(
     (id) => declared.find((m) => m.id === id) ?? nemesis.ringMemberOf(id),
   );
   const ring = buildRing(finalMembers, { virtualNodes: scenario.cluster.virtualNodes });
   const placement = placementOf(scenario.cluster.n, scenario.cluster.replicationPerDc);
-  const replicasOf = (key: string) => replicasFor(ring, key, placement).nodes;
-  const convergence = { replicasOf, hintsLeft, down };
-  const verdicts = runCheckers(history.ops, states, checkerConfigOf(scenario), convergence);
-  if (aborted !== undefined) verdicts.valid = false;
-  const checkedAt = options.wallClock?.();
-  const metrics = computeMetrics(history.ops, sim.counters, verdicts, sim.now);
-  metrics.repair = repairs.metrics(nemesis.log.at(-1)?.atMs ?? null);
-  metrics.storage = storage.metrics();
-  const report: RunReport = {
-    format: reportFormatVersion,
-    name: scenario.name,
-    seed,
-    replay: `npx kvscope run ${options.scenarioPath ?? '<scenario.json>'} --seed ${seed}`,
-    traceHash: sim.traceHash(),
-    valid: verdicts.valid,
-    ...(aborted === undefined ? {} : { aborted }),
-    checkers: verdicts,
-    metrics,
-    faults: nemesis.log,
-    downAtEnd: down,
-    finalState: states,
-    scenario,
-    history: history.ops.slice(),
+  return (key) => replicasFor(ring, key, placement).nodes;
+}
+
+/** The report's wall split from the clock readings between the phases of a run. */
+function wallTimes(
+  marks: { startedAt: number; simulatedAt: number; contentsAt?: number; checkedAt?: number; endedAt: number },
+  operations: number,
+): NonNullable<RunReport['wall']> {
+  const { startedAt, simulatedAt, endedAt } = marks;
+  const contentsAt = marks.contentsAt ?? simulatedAt;
+  const ms = endedAt - startedAt;
+  const simulateMs = simulatedAt - startedAt;
+  return {
+    ms,
+    operationsPerSecond: ms > 0 ? (operations * 1_000) / ms : 0,
+    simulateMs,
+    checkMs: ms - simulateMs,
+    finalStateMs: contentsAt - simulatedAt,
+    checkersMs: (marks.checkedAt ?? simulatedAt) - contentsAt,
   };
-  if (options.wallClock && startedAt !== undefined && simulatedAt !== undefined) {
-    const ms = options.wallClock() - startedAt;
-    const operations = metrics.operations.total;
-    const simulateMs = simulatedAt - startedAt;
-    report.wall = {
-      ms,
-      operationsPerSecond: ms > 0 ? (operations * 1_000) / ms : 0,
-      simulateMs,
-      checkMs: ms - simulateMs,
-      finalStateMs: (contentsAt ?? simulatedAt) - simulatedAt,
-      checkersMs: (checkedAt ?? simulatedAt) - (contentsAt ?? simulatedAt),
-    };
-  }
-  return report;
 }
 
 /**
