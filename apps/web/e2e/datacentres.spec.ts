@@ -8,7 +8,7 @@
  * page lists), and powering east off keeps west serving LOCAL_QUORUM.
  */
 import { expect, type Page, test } from '@playwright/test';
-import { fiveNodes, open, shot, waitUp, watchConsole } from './labPage.ts';
+import { applySettings, fiveNodes, open, shot, waitUp, watchConsole } from './labPage.ts';
 
 test('two data centres: cut off east, LOCAL_QUORUM in west still succeeds while EACH_QUORUM times out', async ({
   page,
@@ -25,9 +25,8 @@ test('two data centres: cut off east, LOCAL_QUORUM in west still succeeds while 
   );
   await expect(page.getByTestId('apply-settings')).toBeDisabled();
   await page.getByTestId('setting-replicas-east').fill('1');
-  await page.getByTestId('apply-settings').click();
-  await expect(page.getByTestId('dc-west')).toBeVisible({ timeout: 10_000 });
-  await waitUp(page, fiveNodes);
+  await applySettings(page);
+  await expect(page.getByTestId('dc-west')).toBeVisible();
 
   // The cluster view: a band per data centre, dotted links between them.
   await expect(page.getByTestId('dc-west')).toContainText('west data centre · 3 nodes');
@@ -89,9 +88,8 @@ async function openTwoDataCentres(page: Page): Promise<void> {
   await open(page, '?delay=0&workload=off');
   await page.getByTestId('tab-settings').click();
   await page.getByTestId('setting-dataCentres').selectOption('2');
-  await page.getByTestId('apply-settings').click();
-  await expect(page.getByTestId('dc-west')).toBeVisible({ timeout: 10_000 });
-  await waitUp(page, fiveNodes);
+  await applySettings(page);
+  await expect(page.getByTestId('dc-west')).toBeVisible();
 }
 
 /** EACH_QUORUM puts of five keys are acknowledged by exactly the replicas the page lists for each. */

@@ -31,6 +31,18 @@ export async function waitUp(page: Page, ids: string[]): Promise<void> {
   for (const id of ids) await expect(page.getByTestId(`status-${id}`)).toHaveText('up', { timeout: 20_000 });
 }
 
+/**
+ * Applies the settings chosen on the Settings tab and waits until every node has restarted under
+ * them: the button says it is applying until the cluster has stopped and started its workers (the
+ * nodes show 'up' all along while they stop, so waiting for 'up' alone could pass before it began).
+ */
+export async function applySettings(page: Page, ids: string[] = fiveNodes): Promise<void> {
+  const apply = page.getByTestId('apply-settings');
+  await apply.click();
+  await expect(apply).toHaveText('Apply (restarts every node)', { timeout: 30_000 });
+  await waitUp(page, ids);
+}
+
 /** Opens the lab with `query` (e.g. `?delay=0&workload=off`) and waits until `ids` are up. */
 export async function open(page: Page, query = '', ids = fiveNodes): Promise<void> {
   await page.goto(`/${query}`);

@@ -11,6 +11,7 @@
  */
 import { expect, test } from '@playwright/test';
 import {
+  applySettings,
   cutOffUntilDown,
   fiveNodes,
   missing,
@@ -31,8 +32,7 @@ test('strict quorums: a partition fails writes instead of hinting them, and a wi
   await page.getByTestId('setting-quorum').selectOption('strict');
   await expect(page.getByTestId('settings-note')).toContainText("strict: only the key's N replicas count");
   await shot(page, 'lab-settings-strict');
-  await page.getByTestId('apply-settings').click();
-  await waitUp(page, fiveNodes);
+  await applySettings(page);
   await page.getByTestId('tab-faults').click();
   await expect(page.getByTestId('faults-timeline')).toContainText('strict quorums');
   // Once n1 believes n4 and n5 down, sloppy quorums would take stand-ins.
@@ -89,8 +89,7 @@ test('the phi-accrual detector: each node convicts a killed one on its own φ, s
   await open(page, '?delay=0&workload=off');
   await page.getByTestId('tab-settings').click();
   await page.getByTestId('setting-detector').selectOption('phi');
-  await page.getByTestId('apply-settings').click();
-  await waitUp(page, fiveNodes);
+  await applySettings(page);
   await page.getByTestId('tab-faults').click();
   await expect(page.getByTestId('faults-timeline')).toContainText('phi detector');
   // Let φ learn the heartbeats' rhythm for a few gossip rounds before the kill.
@@ -127,11 +126,9 @@ test('a 4 KiB memtable: the workload alone makes the nodes flush tables and comp
   await page.getByTestId('tab-settings').click();
   await page.getByTestId('setting-memtableBytes').selectOption(String(4 * 1024));
   await expect(page.getByTestId('memtable-note')).toContainText('tables and compactions appear');
-  await page.getByTestId('apply-settings').click();
+  await applySettings(page);
   await page.getByTestId('tab-faults').click();
   await expect(page.getByTestId('faults-timeline')).toContainText('memtable 4 KiB');
-  // The mark comes as every node restarts: wait for them (before it, they are still the old ones).
-  await waitUp(page, fiveNodes);
   // ~300 replica writes per node: a flush every ~50, and a compaction once four tables are there.
   const acked = await writeKeys(page, 'small-', 500);
   expect(acked.length).toBe(500);
@@ -154,8 +151,7 @@ test('new settings keep the data, and the live check judges the run across them'
   const before = await writeKeys(page, 'kept-', 20);
   await page.getByTestId('tab-settings').click();
   await page.getByTestId('setting-quorum').selectOption('strict');
-  await page.getByTestId('apply-settings').click();
-  await waitUp(page, fiveNodes);
+  await applySettings(page);
   // Read back under the new settings through the page's client: the history records these reads.
   expect(await missing(page, before, 2)).toEqual([]);
   await page.getByTestId('tab-runs').click();

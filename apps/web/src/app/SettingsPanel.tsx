@@ -193,6 +193,7 @@ function DataCentreFields({
 export function SettingsPanel({ state, cluster }: { state: LabState; cluster: LiveCluster }) {
   const [draft, setDraft] = useState<ClusterSettings>(state.settings);
   const [refusal, setRefusal] = useState<string | null>(null);
+  const [applying, setApplying] = useState(false);
   const problem = settingsProblem(draft);
   const number = (field: keyof ClusterSettings, label: string, max: number) => (
     <label>
@@ -294,11 +295,17 @@ export function SettingsPanel({ state, cluster }: { state: LabState; cluster: Li
       <div className="form-row wrap">
         <button
           type="button"
-          disabled={problem !== null}
-          onClick={() => void cluster.applySettings(draft).then(setRefusal)}
+          disabled={problem !== null || applying}
+          onClick={() => {
+            setApplying(true);
+            void cluster
+              .applySettings(draft)
+              .then(setRefusal)
+              .finally(() => setApplying(false));
+          }}
           data-testid="apply-settings"
         >
-          Apply (restarts every node)
+          {applying ? 'Applying: every node restarts…' : 'Apply (restarts every node)'}
         </button>
         <button
           type="button"

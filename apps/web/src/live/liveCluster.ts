@@ -68,6 +68,8 @@ export class LiveCluster {
   private readonly running = new RunningNodes();
   /** Serialises restarts, wipes and resets: a node folder must have one owner at a time. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The settings being applied (restartWith), for the next Apply to wait for. */
+  private applying: Promise<unknown> = Promise.resolve();
   private batches: EventBatch[] = [];
   private foldTimer: ReturnType<typeof setTimeout> | null = null;
   /** Adding and removing nodes, for the buttons and the autoscaler. */
@@ -231,7 +233,15 @@ export class LiveCluster {
    * Restarts every worker with new settings (the data stays on disk, except when the data-centre
    * layout changes: dataCentres.ts `layoutChanged`). Returns a refusal sentence.
    */
-  async applySettings(settings: ClusterSettings): Promise<string | null> {
+  applySettings(settings: ClusterSettings): Promise<string | null> {
+    // One at a time: a second Apply (a double click, the next lesson step's set-up) waits for the
+    // restart under way instead of stopping and starting the workers under it.
+    const applied = this.applying.then(() => this.restartWith(settings));
+    this.applying = applied.catch(() => null);
+    return applied;
+  }
+
+  private async restartWith(settings: ClusterSettings): Promise<string | null> {
     const { membership } = this.store.getState();
     const changing = [...membership.joining, ...membership.leaving][0];
     if (changing) return `${changing} is still moving its ranges; apply the settings once it has finished.`;

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { LabClient, textOf } from './labClient.ts';
 import { createLabStore } from './labStore.ts';
 import { LiveCluster } from './liveCluster.ts';
+import { defaultSettings } from './settings.ts';
 
 function probe(): Worker {
   return new Worker(new URL('../worker/testing/probe.worker.ts', import.meta.url), { type: 'module' });
@@ -143,6 +144,31 @@ describe('workers in a real browser', () => {
     expect(await stored).toBeNull();
     await configured;
     await cluster.healAll(); // pushes link tables to the running nodes: settles too
+    cluster.stopAll();
+  });
+
+  it('apply new settings one at a time: a second Apply waits for the restart under way', async () => {
+    const ids = nodeIds(3);
+    const store = createLabStore(ids, 0, { ...defaultSettings, nodes: ids.length });
+    const cluster = new LiveCluster(store, 12);
+    await cluster.startAll({ wipe: true });
+    const client = new LabClient(cluster, store);
+    expect(await client.put('plum', 'purple')).toMatchObject({ ok: true });
+    const strict = { ...store.getState().settings, quorum: 'strict' as const };
+    // A second Apply in the meantime (a double click) would stop and start the workers under it.
+    const applied = await Promise.all([
+      cluster.applySettings(strict),
+      cluster.applySettings({ ...strict, r: 1 }),
+    ]);
+    expect(applied).toEqual([null, null]);
+    expect(store.getState().settings).toMatchObject({ quorum: 'strict', r: 1 });
+    expect(cluster.liveIds()).toEqual(ids);
+    // Strict quorums: a restarted node serves once a peer has confirmed its ring (a moment).
+    const read = async () => {
+      const get = await client.get('plum');
+      return get.ok && get.type === 'get' ? get.siblings.map((v) => textOf(v.value)) : get.error.message;
+    };
+    await expect.poll(read, { timeout: 10_000 }).toEqual(['purple']);
     cluster.stopAll();
   });
 });
