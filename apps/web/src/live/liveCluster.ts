@@ -68,8 +68,8 @@ export class LiveCluster {
   private readonly running = new RunningNodes();
   /** Serialises restarts, wipes and resets: a node folder must have one owner at a time. */
   private queue: Promise<unknown> = Promise.resolve();
-  /** The settings being applied (restartWith), for the next Apply to wait for. */
-  private applying: Promise<unknown> = Promise.resolve();
+  /** The whole-cluster restart under way (new settings, a reset), for the next to wait for. */
+  private restarting: Promise<unknown> = Promise.resolve();
   private batches: EventBatch[] = [];
   private foldTimer: ReturnType<typeof setTimeout> | null = null;
   /** Adding and removing nodes, for the buttons and the autoscaler. */
@@ -212,6 +212,10 @@ export class LiveCluster {
 
   /** Stops every worker, wipes every node's files, and starts a fresh cluster. */
   reset(): Promise<void> {
+    return this.restartInTurn(() => this.resetNow());
+  }
+
+  private resetNow(): Promise<void> {
     for (const id of this.ids) this.running.terminate(id);
     const { joining, retired } = this.store.getState().membership;
     const order = this.ids.filter((id) => !joining.includes(id));
@@ -234,11 +238,17 @@ export class LiveCluster {
    * layout changes: dataCentres.ts `layoutChanged`). Returns a refusal sentence.
    */
   applySettings(settings: ClusterSettings): Promise<string | null> {
-    // One at a time: a second Apply (a double click, the next lesson step's set-up) waits for the
-    // restart under way instead of stopping and starting the workers under it.
-    const applied = this.applying.then(() => this.restartWith(settings));
-    this.applying = applied.catch(() => null);
-    return applied;
+    return this.restartInTurn(() => this.restartWith(settings));
+  }
+
+  /**
+   * Whole-cluster restarts one at a time: a second Apply or reset (a double click, the next lesson
+   * step's set-up) waits for the one under way instead of stopping and starting the workers under it.
+   */
+  private restartInTurn<T>(restart: () => Promise<T>): Promise<T> {
+    const next = this.restarting.then(restart);
+    this.restarting = next.catch(() => null);
+    return next;
   }
 
   private async restartWith(settings: ClusterSettings): Promise<string | null> {

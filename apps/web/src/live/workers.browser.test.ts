@@ -147,7 +147,7 @@ describe('workers in a real browser', () => {
     cluster.stopAll();
   });
 
-  it('apply new settings one at a time: a second Apply waits for the restart under way', async () => {
+  it('restart the cluster one at a time: a second Apply or a reset waits for the restart under way', async () => {
     const ids = nodeIds(3);
     const store = createLabStore(ids, 0, { ...defaultSettings, nodes: ids.length });
     const cluster = new LiveCluster(store, 12);
@@ -169,6 +169,10 @@ describe('workers in a real browser', () => {
       return get.ok && get.type === 'get' ? get.siblings.map((v) => textOf(v.value)) : get.error.message;
     };
     await expect.poll(read, { timeout: 10_000 }).toEqual(['purple']);
+    // A reset waits its turn too, and wipes what the Apply before it kept.
+    await Promise.all([cluster.applySettings({ ...strict, r: 2 }), cluster.reset()]);
+    expect(cluster.liveIds()).toEqual(ids);
+    await expect.poll(read, { timeout: 10_000 }).toEqual([]);
     cluster.stopAll();
   });
 });
