@@ -68,8 +68,6 @@ export class LiveCluster {
   private readonly running = new RunningNodes();
   /** Serialises restarts, wipes and resets: a node folder must have one owner at a time. */
   private queue: Promise<unknown> = Promise.resolve();
-  /** The whole-cluster restart under way (new settings, a reset), for the next to wait for. */
-  private restarting: Promise<unknown> = Promise.resolve();
   private batches: EventBatch[] = [];
   private foldTimer: ReturnType<typeof setTimeout> | null = null;
   /** Adding and removing nodes, for the buttons and the autoscaler. */
@@ -104,11 +102,15 @@ export class LiveCluster {
 
   /** Spawns and connects every worker first, then starts the nodes, so no first message is lost. */
   startAll(options: { wipe?: boolean } = {}): Promise<void> {
-    return this.serially(async () => {
-      const starts: (() => Promise<void>)[] = [];
-      for (const id of this.ids) starts.push(await spawnNode(this.startup, id, options.wipe ?? false));
-      await Promise.all(starts.map((start) => start()));
-    });
+    return this.serially(() => this.startEvery(options.wipe ?? false));
+  }
+
+  /** `startAll` within a task of the queue (`serially`): a node already running keeps its one worker. */
+  private async startEvery(wipe: boolean): Promise<void> {
+    const starts: (() => Promise<void>)[] = [];
+    for (const id of this.ids)
+      if (!this.running.has(id)) starts.push(await spawnNode(this.startup, id, wipe));
+    await Promise.all(starts.map((start) => start()));
   }
 
   isRunning(id: NodeId): boolean {
@@ -168,6 +170,7 @@ export class LiveCluster {
     if (this.running.has(id)) return Promise.resolve();
     this.markNode('restart', id, `${id} restarting in a new worker (recovering from its files)`);
     return this.serially(async () => {
+      if (this.running.has(id)) return; // started meanwhile (a whole-cluster restart before it)
       await this.startOne(id, false);
       // Nodes gone while it was down (a cancelled join, a departure): ranges it fenced for them
       // are its own again (engine rangeFences.ts).
@@ -183,7 +186,10 @@ export class LiveCluster {
     if (why) this.mark('wipe', why, [id]);
     else this.markNode('wipe', id, `${id}'s disk wiped: it restarts empty`);
     this.store.setState((s) => patchNode(s, id, { stored: 0, delivered: 0 }));
-    return this.serially(() => this.startOne(id, true));
+    return this.serially(() => {
+      this.running.terminate(id); // started meanwhile (a whole-cluster restart before it)
+      return this.startOne(id, true);
+    });
   }
 
   /**
@@ -210,9 +216,13 @@ export class LiveCluster {
     void node.api.resume();
   }
 
-  /** Stops every worker, wipes every node's files, and starts a fresh cluster. */
+  /**
+   * Stops every worker, wipes every node's files, and starts a fresh cluster. Whole-cluster restarts
+   * (this, new settings) run in the queue like every start: a second one (a double click, a lesson's
+   * next set-up) waits for the one under way instead of stopping and starting the workers under it.
+   */
   reset(): Promise<void> {
-    return this.restartInTurn(() => this.resetNow());
+    return this.serially(() => this.resetNow());
   }
 
   private resetNow(): Promise<void> {
@@ -230,7 +240,7 @@ export class LiveCluster {
     this.store.setState((s) => ({ order, membership, clusterWipes: s.clusterWipes + 1 }));
     this.mark('reset', 'cluster reset: every disk wiped, every node restarted empty', [...this.ids]);
     forgetStarts(); // no data is left anywhere: nodes may write under their plain ids again
-    return this.startAll({ wipe: true });
+    return this.startEvery(true);
   }
 
   /**
@@ -238,17 +248,7 @@ export class LiveCluster {
    * layout changes: dataCentres.ts `layoutChanged`). Returns a refusal sentence.
    */
   applySettings(settings: ClusterSettings): Promise<string | null> {
-    return this.restartInTurn(() => this.restartWith(settings));
-  }
-
-  /**
-   * Whole-cluster restarts one at a time: a second Apply or reset (a double click, the next lesson
-   * step's set-up) waits for the one under way instead of stopping and starting the workers under it.
-   */
-  private restartInTurn<T>(restart: () => Promise<T>): Promise<T> {
-    const next = this.restarting.then(restart);
-    this.restarting = next.catch(() => null);
-    return next;
+    return this.serially(() => this.restartWith(settings));
   }
 
   private async restartWith(settings: ClusterSettings): Promise<string | null> {
@@ -277,7 +277,7 @@ export class LiveCluster {
     const how = wipe ? ' on an empty disk (a new data-centre layout)' : '';
     this.mark('settings', `${text} — every node restarted${how}`, [...order]);
     if (wipe) forgetStarts();
-    await this.startAll({ wipe });
+    await this.startEvery(wipe);
     return null;
   }
 
@@ -336,7 +336,10 @@ export class LiveCluster {
 
   /** Starts a new node on an empty disk as a joiner (`membership` put it in `order` and `joining`). */
   startJoiner(id: NodeId): Promise<void> {
-    return this.serially(() => this.startOne(id, true));
+    // A whole-cluster restart queued before it may have started it with the others already.
+    return this.serially(async () => {
+      if (!this.running.has(id)) await this.startOne(id, true);
+    });
   }
 
   /** Sends the node an operator command (`{ decommission: true }`). */

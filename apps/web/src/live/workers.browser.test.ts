@@ -147,7 +147,7 @@ describe('workers in a real browser', () => {
     cluster.stopAll();
   });
 
-  it('restart the cluster one at a time: a second Apply or a reset waits for the restart under way', async () => {
+  it('restart the cluster one at a time: a second Apply or a reset waits for the restart under way, and a node restarted meanwhile runs once', async () => {
     const ids = nodeIds(3);
     const store = createLabStore(ids, 0, { ...defaultSettings, nodes: ids.length });
     const cluster = new LiveCluster(store, 12);
@@ -173,6 +173,12 @@ describe('workers in a real browser', () => {
     await Promise.all([cluster.applySettings({ ...strict, r: 2 }), cluster.reset()]);
     expect(cluster.liveIds()).toEqual(ids);
     await expect.poll(read, { timeout: 10_000 }).toEqual([]);
+    // A crashed node restarted just after an Apply is started once, by the Apply: the restart, its
+    // turn come, finds it running.
+    const first = ids[0] as NodeId;
+    cluster.kill(first);
+    await Promise.all([cluster.applySettings({ ...strict, r: 1 }), cluster.restart(first)]);
+    expect(cluster.liveIds()).toEqual(ids);
     cluster.stopAll();
   });
 });
