@@ -11,11 +11,10 @@
  * `KVSCOPE_NEMESIS_SECONDS` sets how long the faults go on (default 20); `KVSCOPE_NEMESIS_TRACE=1`
  * prints each fault as it strikes (a schedule that hangs shows where).
  */
-import { readFileSync } from 'node:fs';
 import { Rng } from '@kvscope/engine';
 import { expect, type Page, test } from '@playwright/test';
-import type { LiveRunReport } from '../src/live/liveRunCheck.ts';
 import { fiveNodes, open, waitUp, watchConsole } from './labPage.ts';
+import { allAlive, bringBack, healAndCheck, noChange, statuses } from './liveRunEnd.ts';
 
 const seconds = Number(process.env.KVSCOPE_NEMESIS_SECONDS ?? 20);
 const seedCount = Number(process.env.KVSCOPE_NEMESIS_SEEDS ?? 1);
@@ -80,28 +79,6 @@ async function changeWithAllUp(page: Page, r: Rng, kind: 'join' | 'leave'): Prom
   return { kind, node: pick(r, Object.keys(await statuses(page)).sort()) };
 }
 
-/** Restarts the crashed nodes and resumes the paused ones; true once every node is up. */
-function bringBack(page: Page): Promise<boolean> {
-  return page.evaluate(async () => {
-    const c = window.kvscope.cluster;
-    for (const [id, node] of Object.entries(window.kvscope.store.getState().nodes)) {
-      if (node.status === 'crashed') await c.restart(id as never);
-      if (node.status === 'paused') c.resume(id as never);
-    }
-    return Object.values(window.kvscope.store.getState().nodes).every((node) => node.status === 'up');
-  });
-}
-
-/** No join or decommission under way. */
-const noChange = (page: Page) =>
-  page.evaluate(() => {
-    const { joining, leaving } = window.kvscope.store.getState().membership;
-    return joining.length + leaving.length === 0;
-  });
-
-/** The lab would let a membership change start now: no member down or suspected. */
-const allAlive = (page: Page) => page.evaluate(() => window.kvscope.cluster.membership.addProblem() === null);
-
 /** Strikes `fault`; a membership change the lab refuses returns its sentence (else null). */
 function strike(page: Page, fault: Fault): Promise<string | null> {
   return page.evaluate(async (fault) => {
@@ -120,13 +97,6 @@ function strike(page: Page, fault: Fault): Promise<string | null> {
     return null;
   }, fault);
 }
-
-const statuses = (page: Page) =>
-  page.evaluate(() =>
-    Object.fromEntries(
-      Object.entries(window.kvscope.store.getState().nodes).map(([id, n]) => [id, n.status]),
-    ),
-  );
 
 for (const { label, patch, membership } of settingsUnderTest)
   for (const seed of seeds)
@@ -182,32 +152,10 @@ for (const { label, patch, membership } of settingsUnderTest)
       // The membership changes were made (the faults then struck them mid-stream).
       if (membership)
         expect(struck.filter((f) => /"(join|leave)"/.test(f) && !f.includes('refused'))).toHaveLength(2);
-      // Every fault healed and every node back, then the workload goes on for a while before it
-      // stops. A pause or a restart struck just before shows in the store only once the worker's
-      // event is folded, so the nodes are brought back until all of them are up.
-      await page.evaluate(() => window.kvscope.cluster.healAll());
-      await expect.poll(() => bringBack(page), { timeout: 30_000, intervals: [500] }).toBe(true);
-      // A join or a decommission under way finishes once its streams are done.
-      await expect.poll(() => noChange(page), { timeout: 60_000, intervals: [500] }).toBe(true);
-      await page.waitForTimeout(5_000);
-      await page.evaluate(() => window.kvscope.workload.set({ running: false }));
-      await page.waitForTimeout(3_000);
-      await page.getByTestId('tab-runs').click();
-      await page.getByTestId('live-run-check').click();
-      const verdict = page.getByTestId('live-run-valid');
-      await expect(verdict).toBeVisible({ timeout: 30_000 });
-      // The run's report, kept beside the test's results; a violation names itself in the message.
-      const download = page.waitForEvent('download');
-      await page.getByTestId('live-run-download').click();
+      // Every fault healed and every node back, then the page's own check of the run.
       const name = `${patch.quorum ?? 'sloppy'}${membership ? '-membership' : ''}`;
-      const reportPath = `test-results/e2e/nemesis-${name}-schedule-${seed}.json`;
-      await (await download).saveAs(reportPath);
-      const report = JSON.parse(readFileSync(reportPath, 'utf8')) as LiveRunReport;
-      const violated = report.checkers.results
-        .filter((r) => r.promised && !r.valid)
-        .map((r) => `${r.property} ${r.name}: ${JSON.stringify(r.violations.slice(0, 3))}`);
-      const why = `${violated.join('\n')}\nreport: ${reportPath}\nschedule ${seed} (${label}) struck:\n${struck.join('\n')}\nreplay the schedule: KVSCOPE_NEMESIS_SEED_FROM=${seed} npx playwright test nemesis`;
-      await expect(verdict, why).toContainText('✓ every promised property held', { timeout: 30_000 });
+      const why = `schedule ${seed} (${label}) struck:\n${struck.join('\n')}\nreplay the schedule: KVSCOPE_NEMESIS_SEED_FROM=${seed} npx playwright test nemesis`;
+      const report = await healAndCheck(page, `test-results/e2e/nemesis-${name}-schedule-${seed}.json`, why);
       const operations = report.history.filter((op) => op.type === 'invoke').length;
       expect(operations, why).toBeGreaterThan(500);
       expect(problems, why).toEqual([]);

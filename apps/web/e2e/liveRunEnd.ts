@@ -1,0 +1,79 @@
+/**
+ * How a fault-injecting E2E test ends a live run (nemesis.spec.ts, monkey.spec.ts): every fault
+ * healed, every node brought back, every membership change finished, the workload a while longer,
+ * then the page's own check (Runs → Check this run) of the recorded history against every replica's
+ * contents, with the run's report (and, when it fails, the page's event log) saved beside the test's
+ * results so that a violation names itself.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { expect, type Page } from '@playwright/test';
+import type { LiveRunReport } from '../src/live/liveRunCheck.ts';
+
+/** Restarts the crashed nodes and resumes the paused ones; true once every node is up. */
+export function bringBack(page: Page): Promise<boolean> {
+  return page.evaluate(async () => {
+    const c = window.kvscope.cluster;
+    for (const [id, node] of Object.entries(window.kvscope.store.getState().nodes)) {
+      if (node.status === 'crashed') await c.restart(id as never);
+      if (node.status === 'paused') c.resume(id as never);
+    }
+    return Object.values(window.kvscope.store.getState().nodes).every((node) => node.status === 'up');
+  });
+}
+
+/** No join or decommission under way. */
+export const noChange = (page: Page) =>
+  page.evaluate(() => {
+    const { joining, leaving } = window.kvscope.store.getState().membership;
+    return joining.length + leaving.length === 0;
+  });
+
+/** The lab would let a membership change start now: no member down or suspected. */
+export const allAlive = (page: Page) =>
+  page.evaluate(() => window.kvscope.cluster.membership.addProblem() === null);
+
+/** Each node's status, by id. */
+export const statuses = (page: Page) =>
+  page.evaluate(() =>
+    Object.fromEntries(
+      Object.entries(window.kvscope.store.getState().nodes).map(([id, n]) => [id, n.status]),
+    ),
+  );
+
+/**
+ * Heals, brings every node back, lets changes finish and the workload run 5 s more, stops it, and
+ * checks the run in the page. `reportPath` keeps the run's report; `context` (what struck, how to
+ * replay it) goes into every failure's message. Returns the report.
+ */
+export async function healAndCheck(page: Page, reportPath: string, context: string): Promise<LiveRunReport> {
+  // A pause or a restart struck just before shows in the store only once the worker's event is
+  // folded, so the nodes are brought back until all of them are up.
+  await page.evaluate(() => window.kvscope.cluster.healAll());
+  await expect
+    .poll(() => bringBack(page), { timeout: 30_000, intervals: [500], message: context })
+    .toBe(true);
+  // A join or a decommission under way finishes once its streams are done.
+  await expect.poll(() => noChange(page), { timeout: 60_000, intervals: [500], message: context }).toBe(true);
+  await page.waitForTimeout(5_000);
+  await page.evaluate(() => window.kvscope.workload.set({ running: false }));
+  await page.waitForTimeout(3_000);
+  await page.getByTestId('tab-runs').click();
+  await page.getByTestId('live-run-check').click();
+  const verdict = page.getByTestId('live-run-valid');
+  await expect(verdict).toBeVisible({ timeout: 30_000 });
+  const download = page.waitForEvent('download');
+  await page.getByTestId('live-run-download').click();
+  await (await download).saveAs(reportPath);
+  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as LiveRunReport;
+  // The page's event log beside it (hints, streams, repairs, failures): what a violation came from.
+  if (!report.valid) {
+    const events = await page.evaluate(() => window.kvscope.store.getState().events);
+    writeFileSync(reportPath.replace(/\.json$/, '.events.json'), JSON.stringify(events, null, 1));
+  }
+  const violated = report.checkers.results
+    .filter((r) => r.promised && !r.valid)
+    .map((r) => `${r.property} ${r.name}: ${JSON.stringify(r.violations.slice(0, 3))}`);
+  const why = `${violated.join('\n')}\nreport: ${reportPath}\n${context}`;
+  await expect(verdict, why).toContainText('✓ every promised property held', { timeout: 30_000 });
+  return report;
+}
