@@ -336,8 +336,12 @@ describe('T3/T4 random compound faults, with and without a join and a decommissi
         // Proof that tables were written, not a count to reach: a schedule that keeps nodes down
         // longer flushes less (sweeps of seeds 5000–5599 and 8000–8399 ran as few as 10 flushes and
         // 1 compaction; seed 16239, 8 flushes over six nodes and none merged, every property held).
-        // That tables were merged is checked over each setting's runs (below).
-        expect(report.metrics.storage?.memtableFlushes, replay).toBeGreaterThan(0);
+        // That tables were merged is checked over each setting's runs (below). A schedule that fails
+        // nearly every request may fill no memtable at all (seed 22120: links losing 29% of messages
+        // and a join under strict quorums, 22 writes acknowledged, no flush): asked of the others.
+        const acknowledged =
+          report.checkers.results.find((r) => r.property === 'P1')?.counts.acknowledged ?? 0;
+        if (acknowledged >= 60) expect(report.metrics.storage?.memtableFlushes, replay).toBeGreaterThan(0);
         expect(report.metrics.storage?.errors, replay).toBe(0);
         compactions.set(label, (compactions.get(label) ?? 0) + (report.metrics.storage?.compactions ?? 0));
       });
