@@ -2,8 +2,8 @@
  * How a fault-injecting E2E test ends a live run (nemesis.spec.ts, monkey.spec.ts): every fault
  * healed, every node brought back, every membership change finished, the workload a while longer,
  * then the page's own check (Runs → Check this run) of the recorded history against every replica's
- * contents, with the run's report (and, when it fails, the page's event log) saved beside the test's
- * results so that a violation names itself.
+ * contents, with the run's report (and, when it fails or hangs, the page's event log and the nodes'
+ * snapshots) saved beside the test's results so that a violation names itself.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
@@ -49,11 +49,15 @@ export async function healAndCheck(page: Page, reportPath: string, context: stri
   // A pause or a restart struck just before shows in the store only once the worker's event is
   // folded, so the nodes are brought back until all of them are up.
   await page.evaluate(() => window.kvscope.cluster.healAll());
-  await expect
-    .poll(() => bringBack(page), { timeout: 30_000, intervals: [500], message: context })
-    .toBe(true);
-  // A join or a decommission under way finishes once its streams are done.
-  await expect.poll(() => noChange(page), { timeout: 60_000, intervals: [500], message: context }).toBe(true);
+  try {
+    const every = { timeout: 30_000, intervals: [500], message: context };
+    await expect.poll(() => bringBack(page), every).toBe(true);
+    // A join or a decommission under way finishes once its streams are done.
+    await expect.poll(() => noChange(page), { ...every, timeout: 60_000 }).toBe(true);
+  } catch (error) {
+    await keepDiagnostics(page, reportPath);
+    throw error;
+  }
   await page.waitForTimeout(5_000);
   await page.evaluate(() => window.kvscope.workload.set({ running: false }));
   await page.waitForTimeout(3_000);
@@ -65,15 +69,25 @@ export async function healAndCheck(page: Page, reportPath: string, context: stri
   await page.getByTestId('live-run-download').click();
   await (await download).saveAs(reportPath);
   const report = JSON.parse(readFileSync(reportPath, 'utf8')) as LiveRunReport;
-  // The page's event log beside it (hints, streams, repairs, failures): what a violation came from.
-  if (!report.valid) {
-    const events = await page.evaluate(() => window.kvscope.store.getState().events);
-    writeFileSync(reportPath.replace(/\.json$/, '.events.json'), JSON.stringify(events, null, 1));
-  }
+  if (!report.valid) await keepDiagnostics(page, reportPath);
   const violated = report.checkers.results
     .filter((r) => r.promised && !r.valid)
     .map((r) => `${r.property} ${r.name}: ${JSON.stringify(r.violations.slice(0, 3))}`);
   const why = `${violated.join('\n')}\nreport: ${reportPath}\n${context}`;
   await expect(verdict, why).toContainText('✓ every promised property held', { timeout: 30_000 });
   return report;
+}
+
+/**
+ * What a failed run came from, beside its report: the page's event log (hints, streams, repairs,
+ * failures) and every running node's snapshot (its hints, streams and membership change).
+ */
+async function keepDiagnostics(page: Page, reportPath: string): Promise<void> {
+  const kept = await page.evaluate(async () => {
+    const { cluster, store } = window.kvscope;
+    const { events, order } = store.getState();
+    const snapshots = await Promise.all(order.map((id) => cluster.snapshot(id)));
+    return { events, snapshots: Object.fromEntries(order.map((id, i) => [id, snapshots[i]])) };
+  });
+  writeFileSync(reportPath.replace(/\.json$/, '.diagnostics.json'), JSON.stringify(kept, null, 1));
 }
