@@ -283,3 +283,27 @@ test('a node killed while it hands its ranges over takes the hand-over up again 
   await expect(page.getByTestId('event-log').getByText(/n4 left: handed/)).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test('a node wiped while it hands its ranges over is asked to leave again, and leaves', async ({ page }) => {
+  const problems = watchConsole(page);
+  await page.goto('/?delay=20&workload=off');
+  await waitUp(page, fiveNodes);
+  const acked = await writeKeys(page, 'wipe-leave-', 60);
+  // Slow every link by 2 s so the hand-over is still under way when the node's disk is wiped.
+  await page.evaluate(() => window.kvscope.cluster.slowLink('*', null, 2_000));
+  await page.getByTestId('remove-which').selectOption('n4');
+  await page.getByTestId('remove-node').click();
+  await expect(page.getByTestId('status-n4')).toHaveText('leaving');
+  // Its disk held that it was leaving: wiped, it comes back as a plain member unless asked again.
+  await page.getByTestId('wipe-n4').click();
+  await page.getByTestId('tab-faults').click();
+  await page.getByTestId('heal').click();
+  await expect(page.getByTestId('row-n4')).toHaveCount(0, { timeout: 45_000 });
+  expect(await ringMembers(page)).toEqual(['n1', 'n2', 'n3', 'n5']);
+  expect(await missing(page, acked, 3)).toEqual([]);
+  await page.getByTestId('tab-log').click();
+  await quietLog(page);
+  await expect(page.getByTestId('event-log').getByText(/n4 was wiped while leaving/)).toBeVisible();
+  await expect(page.getByTestId('event-log').getByText(/n4 left: handed/)).toBeVisible();
+  expect(problems).toEqual([]);
+});

@@ -92,7 +92,10 @@ export class LiveCluster {
       enqueue: (batch) => this.enqueue(batch),
       died: (id, worker, message) => this.died(id, worker, message),
       diskFailed: (id, worker, error) => this.diskFailed(id, worker, error),
-      diskReplaced: (id, error) => this.mark('wipe', diskFailedText(id, error), [id]),
+      diskReplaced: (id, error) => {
+        this.mark('wipe', diskFailedText(id, error), [id]);
+        this.membership.leaverWiped(id);
+      },
     };
   }
 
@@ -189,7 +192,7 @@ export class LiveCluster {
     return this.serially(() => {
       this.running.terminate(id); // started meanwhile (a whole-cluster restart before it)
       return this.startOne(id, true);
-    });
+    }).then(() => this.membership.leaverWiped(id));
   }
 
   /**

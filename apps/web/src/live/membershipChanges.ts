@@ -54,7 +54,12 @@ interface Leaving {
   /** Running members whose ring has dropped it. */
   dropped: Set<NodeId>;
   timer: ReturnType<typeof setTimeout> | null;
+  /** Wiped while leaving: asked again until it accepts (it refuses while it catches up). */
+  askedAgain: boolean;
 }
+
+/** How soon a wiped leaver that refused is asked to leave again (as the simulator's nemesis does). */
+const askAgainMs = 500;
 
 export class MembershipChanges {
   private leavingNow: Leaving | null = null;
@@ -128,7 +133,7 @@ export class MembershipChanges {
     if (problem) return problem;
     const after = membership.ring.filter((m) => m !== id);
     const summary = summariseChange(membership.ring, after, id, settings.n, settings.virtualNodes);
-    this.leavingNow = { id, summary, totals: null, dropped: new Set(), timer: null };
+    this.leavingNow = { id, summary, totals: null, dropped: new Set(), timer: null, askedAgain: false };
     this.store.setState((s) => ({ membership: { ...s.membership, leaving: [id] } }));
     const who = by ? `${by}: ` : '';
     const to = summary.counterparts.join(', ');
@@ -163,6 +168,24 @@ export class MembershipChanges {
       `${id} stopped while handing its ranges over; restart it and it takes the hand-over up again from its disk`,
       [id],
     );
+  }
+
+  /**
+   * The leaving node's disk was wiped (by hand, or replaced after damage). Its disk held that it was
+   * leaving, so it restarts as a plain member: as an operator would, and as the simulator's nemesis
+   * does, the page asks it again — every `askAgainMs` while it refuses — so that the change ends.
+   */
+  leaverWiped(id: NodeId): void {
+    const leaving = this.leavingNow;
+    if (leaving?.id !== id || leaving.totals) return;
+    leaving.askedAgain = true;
+    this.note('remove', `${id} was wiped while leaving: it is asked to leave again`, [id]);
+    this.askAgain(id);
+  }
+
+  private askAgain(id: NodeId): void {
+    if (this.leavingNow?.id !== id || this.leavingNow.totals) return;
+    void this.cluster.configureNode(id, { decommission: true, force: true });
   }
 
   /** Puts an operator action on the timeline and in the log. */
@@ -209,6 +232,10 @@ export class MembershipChanges {
 
   private refused(id: NodeId, error: string): void {
     if (this.leavingNow?.id !== id) return;
+    if (this.leavingNow.askedAgain) {
+      setTimeout(() => this.askAgain(id), askAgainMs);
+      return;
+    }
     this.clearLeaving();
     this.note('remove', `${id}'s decommission refused: ${error}`, [id]);
   }
