@@ -255,21 +255,23 @@ test('strict quorums: a node wiped after it fenced ranges for a joiner serves no
   expect(problems).toEqual([]);
 });
 
-test('a node killed while it hands its ranges over takes the hand-over up again when restarted, and then leaves', async ({
-  page,
-}) => {
-  const problems = watchConsole(page);
+/**
+ * Writes 60 keys, slows every link by 2 s and asks n4 to leave, so that its hand-over is still under
+ * way when the test strikes it; returns the acknowledged keys.
+ */
+async function slowLeaveOfN4(page: Page, prefix: string): Promise<string[]> {
   await page.goto('/?delay=20&workload=off');
   await waitUp(page, fiveNodes);
-  const acked = await writeKeys(page, 'crash-leave-', 60);
-  // Slow every link by 2 s so the hand-over is still under way when the node is killed.
+  const acked = await writeKeys(page, prefix, 60);
   await page.evaluate(() => window.kvscope.cluster.slowLink('*', null, 2_000));
   await page.getByTestId('remove-which').selectOption('n4');
   await page.getByTestId('remove-node').click();
   await expect(page.getByTestId('status-n4')).toHaveText('leaving');
-  await page.getByTestId('kill-n4').click();
-  await expect(page.getByTestId('membership-status')).toContainText('n4 is leaving');
-  await page.getByTestId('restart-n4').click();
+  return acked;
+}
+
+/** Heals; then n4 leaves: gone from the views and the ring, every key readable, the log saying `why`. */
+async function healAndSeeN4Leave(page: Page, acked: string[], why: RegExp): Promise<void> {
   await page.getByTestId('tab-faults').click();
   await page.getByTestId('heal').click();
   await expect(page.getByTestId('row-n4')).toHaveCount(0, { timeout: 45_000 });
@@ -277,33 +279,27 @@ test('a node killed while it hands its ranges over takes the hand-over up again 
   expect(await missing(page, acked, 3)).toEqual([]);
   await page.getByTestId('tab-log').click();
   await quietLog(page);
-  await expect(
-    page.getByTestId('event-log').getByText(/n4 stopped while handing its ranges over/),
-  ).toBeVisible();
+  await expect(page.getByTestId('event-log').getByText(why)).toBeVisible();
   await expect(page.getByTestId('event-log').getByText(/n4 left: handed/)).toBeVisible();
+}
+
+test('a node killed while it hands its ranges over takes the hand-over up again when restarted, and then leaves', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  const acked = await slowLeaveOfN4(page, 'crash-leave-');
+  await page.getByTestId('kill-n4').click();
+  await expect(page.getByTestId('membership-status')).toContainText('n4 is leaving');
+  await page.getByTestId('restart-n4').click();
+  await healAndSeeN4Leave(page, acked, /n4 stopped while handing its ranges over/);
   expect(problems).toEqual([]);
 });
 
 test('a node wiped while it hands its ranges over is asked to leave again, and leaves', async ({ page }) => {
   const problems = watchConsole(page);
-  await page.goto('/?delay=20&workload=off');
-  await waitUp(page, fiveNodes);
-  const acked = await writeKeys(page, 'wipe-leave-', 60);
-  // Slow every link by 2 s so the hand-over is still under way when the node's disk is wiped.
-  await page.evaluate(() => window.kvscope.cluster.slowLink('*', null, 2_000));
-  await page.getByTestId('remove-which').selectOption('n4');
-  await page.getByTestId('remove-node').click();
-  await expect(page.getByTestId('status-n4')).toHaveText('leaving');
+  const acked = await slowLeaveOfN4(page, 'wipe-leave-');
   // Its disk held that it was leaving: wiped, it comes back as a plain member unless asked again.
   await page.getByTestId('wipe-n4').click();
-  await page.getByTestId('tab-faults').click();
-  await page.getByTestId('heal').click();
-  await expect(page.getByTestId('row-n4')).toHaveCount(0, { timeout: 45_000 });
-  expect(await ringMembers(page)).toEqual(['n1', 'n2', 'n3', 'n5']);
-  expect(await missing(page, acked, 3)).toEqual([]);
-  await page.getByTestId('tab-log').click();
-  await quietLog(page);
-  await expect(page.getByTestId('event-log').getByText(/n4 was wiped while leaving/)).toBeVisible();
-  await expect(page.getByTestId('event-log').getByText(/n4 left: handed/)).toBeVisible();
+  await healAndSeeN4Leave(page, acked, /n4 was wiped while leaving/);
   expect(problems).toEqual([]);
 });
