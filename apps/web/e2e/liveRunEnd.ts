@@ -9,6 +9,28 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, type Page } from '@playwright/test';
 import type { LiveRunReport } from '../src/live/liveRunCheck.ts';
 
+/** Event types too many to keep a whole run of: stored versions and anti-entropy's rounds. */
+const bulkyEvent = /^(version\.stored|antientropy\.)/;
+
+/**
+ * From now on, keeps every event the page folds except the bulky ones (the store keeps only its
+ * last 1,500, mostly stored versions), for the diagnostics of a failed or stuck run: the whole
+ * history of its membership changes, streams, hints and failures.
+ */
+export function keepEvents(page: Page): Promise<void> {
+  return page.evaluate((pattern) => {
+    const bulky = new RegExp(pattern);
+    const kept: unknown[] = [];
+    (window as unknown as { kvscopeKept: unknown[] }).kvscopeKept = kept;
+    window.kvscope.store.subscribe((state, before) => {
+      if (state.events === before.events) return;
+      const last = before.events[before.events.length - 1];
+      for (const event of state.events.slice(state.events.lastIndexOf(last as never) + 1))
+        if (!bulky.test(event.type) && kept.length < 50_000) kept.push(event);
+    });
+  }, bulkyEvent.source);
+}
+
 /** Restarts the crashed nodes and resumes the paused ones; true once every node is up. */
 export function bringBack(page: Page): Promise<boolean> {
   return page.evaluate(async () => {
@@ -87,7 +109,8 @@ async function keepDiagnostics(page: Page, reportPath: string): Promise<void> {
     const { cluster, store } = window.kvscope;
     const { events, order } = store.getState();
     const snapshots = await Promise.all(order.map((id) => cluster.snapshot(id)));
-    return { events, snapshots: Object.fromEntries(order.map((id, i) => [id, snapshots[i]])) };
+    const kept = (window as unknown as { kvscopeKept?: unknown[] }).kvscopeKept ?? null;
+    return { events, kept, snapshots: Object.fromEntries(order.map((id, i) => [id, snapshots[i]])) };
   });
   writeFileSync(reportPath.replace(/\.json$/, '.diagnostics.json'), JSON.stringify(kept, null, 1));
 }

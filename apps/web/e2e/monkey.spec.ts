@@ -13,7 +13,7 @@
 import { Rng } from '@kvscope/engine';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { open, watchConsole } from './labPage.ts';
-import { healAndCheck } from './liveRunEnd.ts';
+import { healAndCheck, keepEvents } from './liveRunEnd.ts';
 
 const seconds = Number(process.env.KVSCOPE_MONKEY_SECONDS ?? 15);
 // Opt-in (none by default) until what its streams found is fixed (README, "opt-in live test").
@@ -100,6 +100,7 @@ for (const seed of seeds)
     const problems = watchConsole(page);
     page.on('dialog', (dialog) => void dialog.accept());
     await open(page, '?delay=0');
+    await keepEvents(page);
     await page.evaluate(() => {
       window.kvscope.workload.set({ running: true, rate: 100, keys: 30, readFraction: 0.5 });
       window.kvscope.workload.start();

@@ -336,10 +336,12 @@ export class NodeRebalance {
 
   /**
    * The operator says `node` is gone for good: a join cancelled before it served, or a node that
-   * left. Ranges fenced for it are this node's again (a node that left handed them back first).
+   * left. Ranges fenced for it are this node's again (a node that left handed them back first), and
+   * streams and forwards to it stop.
    */
   nodeGone(node: NodeId): void {
     this.ringState.forget(node);
+    this.rebalance.streams.forget(node);
     if (this.fences.lift(node)) this.save();
   }
 

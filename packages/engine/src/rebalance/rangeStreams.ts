@@ -133,6 +133,11 @@ export class RangeStreams {
     return this.unacked.size;
   }
 
+  /** The receivers of forwarded writes not acknowledged yet, each once. */
+  unackedReceivers(): NodeId[] {
+    return [...new Set([...this.unacked.values()].map((f) => f.to))];
+  }
+
   /** Does this node forward the writes it stores in `range` to `to` (since a stream opened)? */
   forwarding(to: NodeId, range: KeyRange): boolean {
     return this.forwards.some((f) => f.to === to && sameRange(f.range, range));
@@ -228,6 +233,17 @@ export class RangeStreams {
     for (const f of this.forwards) {
       if (to === null || f.to === to) f.expiresAt = Math.min(f.expiresAt, now + rangeForwardGraceMs);
     }
+  }
+
+  /**
+   * `peer` is gone for good (a join cancelled, a node that left): nothing more is sent to it — no
+   * batch again, no forward (else a node leaving later would wait for acknowledgements that cannot
+   * come, for `rangeForwardMaxMs`).
+   */
+  forget(peer: NodeId): void {
+    for (const [id, stream] of this.outgoing) if (stream.to === peer) this.outgoing.delete(id);
+    this.forwards = this.forwards.filter((f) => f.to !== peer);
+    for (const [id, forward] of this.unacked) if (forward.to === peer) this.unacked.delete(id);
   }
 
   /** Resends batches and requests that went unanswered. */

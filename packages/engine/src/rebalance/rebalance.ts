@@ -180,11 +180,18 @@ export class Rebalance {
   }
 
   /** Snapshot for the inspector. */
-  snapshot(): { phase: RebalancePhase; waiting: number; openStreams: number } {
+  snapshot(): {
+    phase: RebalancePhase;
+    waiting: number;
+    openStreams: number;
+    forwardsUnackedTo: NodeId[];
+  } {
     return {
       phase: this.state,
       waiting: this.current?.waiting.size ?? 0,
       openStreams: this.streams.openStreams,
+      // What a leaving node still waits for besides its streams and hints: forwards, by receiver.
+      forwardsUnackedTo: this.streams.unackedReceivers(),
     };
   }
 

@@ -32,6 +32,23 @@ describe('NodeInspector', () => {
     expect(html).not.toContain('>φ<');
   });
 
+  it('says what a leaving node still waits for before it leaves', () => {
+    const leaving = (forwardsUnackedTo: string[], waiting = 0) =>
+      renderToStaticMarkup(
+        <NodeInspector
+          snapshot={{
+            ...sampleSnapshot,
+            rebalance: { phase: 'decommissioning', waiting, forwardsUnackedTo },
+          }}
+          hints={[{ owner: 'n2', count: 3 }]}
+        />,
+      );
+    expect(leaving(['n6'], 2)).toContain(
+      'Still waiting for: 2 range streams to finish; 3 hints to deliver; writes forwarded to n6 to be acknowledged.',
+    );
+    expect(renderToStaticMarkup(<NodeInspector snapshot={sampleSnapshot} />)).not.toContain('Leaving:');
+  });
+
   it('shows the phi-accrual detector’s φ in place of the reporters', () => {
     const html = renderToStaticMarkup(
       <NodeInspector

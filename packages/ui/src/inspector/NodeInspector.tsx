@@ -174,6 +174,15 @@ export function NodeInspector({
               the other replicas ({formatCount(snapshot.rebalance.waiting)} streams to go).
             </p>
           ) : null}
+          {snapshot.rebalance?.phase === 'decommissioning' ? (
+            <p data-testid="inspector-leaving" style={{ margin: '4px 0 0' }}>
+              {leavingSentence(
+                snapshot.rebalance.waiting,
+                (hints ?? []).reduce((sum, h) => sum + h.count, 0),
+                snapshot.rebalance.forwardsUnackedTo,
+              )}
+            </p>
+          ) : null}
           {(snapshot.rebalance?.fencedRanges ?? 0) > 0 ? (
             <p data-testid="inspector-fences" style={{ margin: '4px 0 0' }}>
               Serves no reads or writes in {formatCount(snapshot.rebalance?.fencedRanges ?? 0)} ranges it
@@ -185,4 +194,15 @@ export function NodeInspector({
       <InspectorTables storage={s} membership={membership} hints={hints} />
     </article>
   );
+}
+
+/** What a decommissioning node still does before it leaves: streams, hints, forwarded writes. */
+function leavingSentence(streams: number, hints: number, forwardsTo: readonly string[] = []): string {
+  const left = [
+    streams > 0 ? `${formatCount(streams)} range stream${streams === 1 ? '' : 's'} to finish` : '',
+    hints > 0 ? `${formatCount(hints)} hint${hints === 1 ? '' : 's'} to deliver` : '',
+    forwardsTo.length > 0 ? `writes forwarded to ${forwardsTo.join(', ')} to be acknowledged` : '',
+  ].filter(Boolean);
+  const waits = left.length > 0 ? left.join('; ') : 'nothing: it leaves at its next step';
+  return `Leaving: it hands its ranges to the nodes that gain them, then announces its departure. Still waiting for: ${waits}.`;
 }

@@ -18,7 +18,7 @@ export interface KvNodeSnapshot {
   /** The name its writes' clock entries carry: its id, or a new name after a start without its disk. */
   actor?: string;
   /** Range movements: `rebuilding` after a lost disk; ranges fenced for a joiner (rebalance/). */
-  rebalance?: { phase: string; waiting: number; fencedRanges?: number };
+  rebalance?: { phase: string; waiting: number; fencedRanges?: number; forwardsUnackedTo?: string[] };
   /** Requests this node coordinates that have not completed. */
   inFlight: number;
   /** Requests forwarded to another coordinator, awaiting its answer. */
