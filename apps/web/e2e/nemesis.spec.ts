@@ -14,7 +14,7 @@
 import { Rng } from '@kvscope/engine';
 import { expect, type Page, test } from '@playwright/test';
 import { fiveNodes, open, waitUp, watchConsole } from './labPage.ts';
-import { allAlive, bringBack, healAndCheck, noChange, statuses } from './liveRunEnd.ts';
+import { allAlive, bringBack, healAndCheck, keepEvents, noChange, statuses } from './liveRunEnd.ts';
 
 const seconds = Number(process.env.KVSCOPE_NEMESIS_SECONDS ?? 20);
 const seedCount = Number(process.env.KVSCOPE_NEMESIS_SEEDS ?? 1);
@@ -107,6 +107,7 @@ for (const { label, patch, membership } of settingsUnderTest)
       const problems = watchConsole(page);
       // With membership, links of 10 ms stretch a change's streams over the quick faults after it.
       await open(page, membership ? '?delay=10' : '?delay=0');
+      await keepEvents(page);
       if (Object.keys(patch).length > 0) {
         const refused = await page.evaluate(
           (patch) =>
