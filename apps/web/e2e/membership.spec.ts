@@ -2,8 +2,9 @@
  * Membership changes in the live lab, end to end on the built app in Chromium: adding a node under
  * writes (a new worker joins, streams the ranges it will own, appears on the ring, and no
  * acknowledged write is lost), removing one (it hands its ranges over, leaves, its worker stops,
- * and the data stays readable), both surviving a reload, and a removal refused with a sentence when
- * it would leave fewer nodes than N. Checks go through the page's own client (`window.kvscope`).
+ * and the data stays readable), both surviving a reload, a removal refused with a sentence when it
+ * would leave fewer nodes than N, and changes struck mid-way (a leaver killed or wiped, a join
+ * cancelled while it pulls). Checks go through the page's own client (`window.kvscope`).
  * Screenshots of the add and remove states go to docs/screenshots/.
  */
 import { expect, type Page, test } from '@playwright/test';
@@ -301,5 +302,47 @@ test('a node wiped while it hands its ranges over is asked to leave again, and l
   // Its disk held that it was leaving: wiped, it comes back as a plain member unless asked again.
   await page.getByTestId('wipe-n4').click();
   await healAndSeeN4Leave(page, acked, /n4 was wiped while leaving/);
+  expect(problems).toEqual([]);
+});
+
+/** The first node that opened a stream of its ranges to `joiner` (the page folds the event). */
+const firstSourceOf = (page: Page, joiner: string) =>
+  page.evaluate(
+    (joiner) =>
+      window.kvscope.store
+        .getState()
+        .events.find((e) => e.type === 'stream.started' && e.peer === joiner && e.direction === 'out')
+        ?.node ?? null,
+    joiner,
+  );
+
+test('a join cancelled while it pulls leaves no node waiting on it: a node removed next hands over and leaves', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await page.goto('/?delay=20&workload=off');
+  await waitUp(page, fiveNodes);
+  const acked = await writeKeys(page, 'cancel-', 40);
+  // Every message takes 2 s more: n6 is still pulling when it is cancelled.
+  await page.evaluate(() => window.kvscope.cluster.slowLink('*', null, 2_000));
+  await page.getByTestId('add-node').click();
+  await expect.poll(() => firstSourceOf(page, 'n6'), { timeout: 30_000 }).not.toBeNull();
+  const source = (await firstSourceOf(page, 'n6')) as string;
+  // Writes reach their replicas two seconds from now: n6's sources forward those in its ranges to it.
+  await page.evaluate(() => {
+    for (let i = 0; i < 40; i++) void window.kvscope.client.put(`during-${i}`, 'x', { record: false });
+  });
+  await page.waitForTimeout(3_000);
+  await page.getByTestId('remove-which').selectOption('n6');
+  await page.getByTestId('remove-node').click();
+  await expect(page.getByTestId('row-n6')).toHaveCount(0);
+  await page.getByTestId('tab-faults').click();
+  await page.getByTestId('heal').click();
+  // A source still forwarding to n6 would wait ten minutes for its acknowledgements before leaving.
+  await page.getByTestId('remove-which').selectOption(source);
+  await page.getByTestId('remove-node').click();
+  await expect(page.getByTestId(`status-${source}`)).toHaveText('leaving');
+  await expect(page.getByTestId(`row-${source}`)).toHaveCount(0, { timeout: 30_000 });
+  expect(await missing(page, acked, 3)).toEqual([]);
   expect(problems).toEqual([]);
 });
