@@ -32,6 +32,7 @@ import {
   type TargetDataCentre,
 } from './consistency.ts';
 import type { RequestCompleted } from './events.ts';
+import type { Pending, PendingCommon, PendingRead, PendingWrite } from './pendingRequest.ts';
 import { answersAgree, holdersNeeded, readResult, repairAfterReply, WriteBack } from './readRepair.ts';
 import type { DeleteRequest, GetRequest, KvReply, PutRequest } from './requests.ts';
 import { failure } from './requests.ts';
@@ -83,45 +84,6 @@ export interface Quorum {
   /** The data centre each target answers for, for per-DC rules. */
   dcOf: TargetDataCentre;
 }
-
-interface PendingCommon {
-  op: number;
-  key: string;
-  targets: NodeId[];
-  /** Stand-ins among the targets → the replica each stands in for (sloppy quorum). */
-  hintFor: ReadonlyMap<NodeId, NodeId>;
-  /** Total answers the rule needs (for events); `rule` decides. */
-  needed: number;
-  rule: QuorumRule;
-  dcOf: TargetDataCentre;
-  startedAt: number;
-  deadline: number;
-  replyTo: ReplyTo;
-  /** True once the client has its answer; the entry lives on for late answers. */
-  replied: boolean;
-}
-
-interface PendingWrite extends PendingCommon {
-  kind: 'write';
-  request: PutRequest | DeleteRequest;
-  version: Version;
-  acked: NodeId[];
-  refused: NodeId[];
-}
-
-interface PendingRead extends PendingCommon {
-  kind: 'read';
-  request: GetRequest;
-  answers: Map<NodeId, Version[]>;
-  /** After the reply: when to stop waiting for late answers and repair. */
-  repairAt: number | null;
-  /** The write-back before the reply, once the quorum showed it is needed. */
-  writeBack: WriteBack | null;
-  /** The reply the write-back holds back until enough replicas hold its result. */
-  held: KvReply | null;
-}
-
-type Pending = PendingWrite | PendingRead;
 
 export class Coordinator {
   private readonly pending = new Map<number, Pending>();
