@@ -3,8 +3,12 @@
  * alive on open (SPEC 2). Rate, key count and read/write mix come from the store's `workload`
  * settings and can change while it runs; pause/resume flips `running`.
  *
- * Puts carry the context of the last read or write of their key, as a well-behaved client does, so
- * the workload itself does not pile up siblings; values say who wrote them and when ("w17 @12:03:04").
+ * Puts carry the context of the last read of their key (read–modify–write, as the simulator's clients
+ * do), so the workload itself does not pile up siblings; values say who wrote them and when
+ * ("w17 @12:03:04"). Never a put's reply clock: it holds the new version's dot, and as a context
+ * its counter claims every earlier write of that coordinator — a sibling this client never saw
+ * would be dropped by its next put (a monkey stream lost an acknowledged write so: the coordinator's
+ * counter had jumped past a concurrent sibling's at a restart).
  * When every disk is wiped at once (a reset), the contexts go too: they would stamp the new
  * cluster's first versions with counters of the wiped one.
  */
@@ -79,9 +83,6 @@ export class Workload {
     const context = this.contexts.get(key);
     void this.client
       .put(key, value, { record, source: 'workload', ...(context ? { context } : {}) })
-      .then((reply) => {
-        if (reply.ok && reply.type !== 'get') this.contexts.set(key, reply.clock);
-        done();
-      });
+      .then(done);
   }
 }
