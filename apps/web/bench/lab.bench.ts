@@ -239,7 +239,8 @@ async function sixteenNodes(page: Page, url: string): Promise<Sixteen> {
             ? client.get(key, { record: false })
             : client.put(key, value, { record: false, ...(context ? { context } : {}) });
         void reply.then((r) => {
-          if (r.ok) contexts.set(key, r.type === 'get' ? r.context : r.clock);
+          // Read–modify–write, as the lab's workload: a put's reply clock is no context (workload.ts).
+          if (r.ok && r.type === 'get') contexts.set(key, r.context);
         });
       }
     }, 10);
