@@ -81,7 +81,11 @@ export interface GetOk extends ReplyBase {
 export interface WriteOk extends ReplyBase {
   type: 'put' | 'delete';
   ok: true;
-  /** The clock of the version this write created. */
+  /**
+   * The clock of the version this write created. Not a context for the next write: its new dot's
+   * counter would claim every earlier write of this coordinator, siblings the client never read
+   * included, and the next write would drop them. Contexts come from reads (`context` of a get).
+   */
   clock: VectorClock;
   /** That version's dot: which write it is (versioning/siblings.ts). */
   dot?: Dot;
