@@ -37,6 +37,7 @@ import { arcContains, keyPosition } from '../ring/ring.ts';
 import { encodeSiblings, type Version } from '../versioning/siblings.ts';
 import type { StreamDirection, StreamResult } from './events.ts';
 import type { StreamBatch, StreamEntry, StreamForward, StreamMessage } from './messages.ts';
+import type { Forward, Incoming, Outgoing, UnackedForward } from './streamRecords.ts';
 
 export interface StreamHost {
   readonly self: NodeId;
@@ -51,57 +52,6 @@ export interface StreamHost {
   leaving(): boolean;
   /** A node handing its ranges over sent this one a batch or a forward (leavers.ts). */
   heardFromLeaver(peer: NodeId): void;
-}
-
-interface Outgoing {
-  id: string;
-  to: NodeId;
-  range: KeyRange;
-  keys: string[];
-  cursor: number;
-  seq: number;
-  /** The batch awaiting its ack: how many snapshot keys it covers. */
-  inFlight: {
-    seq: number;
-    covers: number;
-    entries: number;
-    bytes: number;
-    done: boolean;
-    sentAt: number;
-  } | null;
-  keysSent: number;
-  bytes: number;
-  startedAt: number;
-}
-
-interface Incoming {
-  id: string;
-  from: NodeId;
-  range: KeyRange;
-  /** The next seq not yet applied (duplicates below it are acked again, not counted). */
-  expected: number;
-  keys: number;
-  bytes: number;
-  startedAt: number;
-  /** When a batch last arrived or the request was last sent: a pull is asked again after silence. */
-  lastHeardAt: number;
-  pulled: boolean;
-}
-
-interface Forward {
-  to: NodeId;
-  range: KeyRange;
-  expiresAt: number;
-}
-
-/** A forwarded write its receiver has not acknowledged yet. */
-interface UnackedForward {
-  to: NodeId;
-  key: string;
-  siblings: Version[];
-  sentAt: number;
-  /** Given up after this (a receiver gone for good); anti-entropy is then the only way left. */
-  expiresAt: number;
 }
 
 /** Finished incoming stream ids remembered, so a late duplicate batch is acked, not taken as a new push. */
