@@ -214,9 +214,10 @@ async function allUp(page: Page, count = 5): Promise<void> {
  * The load comes from a driver in the page (every 10 ms, the requests due at 500/s through the
  * page's client, half reads, 200 keys), not from the lab's workload generator: that one schedules
  * one request per timer, and Chromium clamps chained timers to 4 ms, so it tops out near 250 ops/s.
- * Puts carry the context of the key's last read or write, as the lab's workload does (workload.ts):
- * blind puts to 200 keys, 250 a second, would each add a sibling, and the growing sibling sets
- * (shipped whole with every replica write) would make the measure depend on how long it ran.
+ * Puts carry the context of the key's last read, as the lab's workload does (workload.ts): blind
+ * puts to 200 keys, 250 a second, would each add a sibling, and the growing sibling sets (shipped
+ * whole with every replica write) would make the measure depend on how long it ran; the reads, as
+ * many as the puts, keep every key's siblings few.
  * Also returns the events per second the workers sent the page (what the page must fold and draw).
  */
 async function sixteenNodes(page: Page, url: string): Promise<Sixteen> {
@@ -239,7 +240,7 @@ async function sixteenNodes(page: Page, url: string): Promise<Sixteen> {
             ? client.get(key, { record: false })
             : client.put(key, value, { record: false, ...(context ? { context } : {}) });
         void reply.then((r) => {
-          // Read–modify–write, as the lab's workload: a put's reply clock is no context (workload.ts).
+          // A put's reply clock is no context (workload.ts).
           if (r.ok && r.type === 'get') contexts.set(key, r.context);
         });
       }
