@@ -8,8 +8,10 @@
  * the key's first replica):
  *   - quorum put and get latency, one at a time (p50, p99), beside the peer: a MessageChannel round
  *     trip between the page and an echo worker, measured in the same page back to back, and once
- *     both threads slept 1 ms (as a put one at a time finds each thread it reaches: an idle thread
- *     wakes in tens of microseconds here: 0.02 ms back to back, 0.045–0.075 ms after a sleep);
+ *     both threads slept 1 ms, as a put one at a time finds each thread it reaches. On this 2-core
+ *     VM a whole run of back-to-back round trips takes either ~0.02 ms each or ~0.09 ms each (the
+ *     same probe, run after run: likely whether the two threads share a core or the wake crosses
+ *     cores), and 0.045–0.075 ms after a 1 ms sleep;
  *   - quorum puts per second with 64 in flight;
  *   - the same put latency and throughput of the bare prototype the issue's targets came from (3
  *     workers, an OPFS log flushed per write, no engine: barePrototype.ts), run in the same page
