@@ -4,9 +4,11 @@
  * acknowledged write is lost), removing one (it hands its ranges over, leaves, its worker stops,
  * and the data stays readable), both surviving a reload, a removal refused with a sentence when it
  * would leave fewer nodes than N, and changes struck mid-way (a leaver killed or wiped, a join
- * cancelled while it pulls). Checks go through the page's own client (`window.kvscope`).
+ * cancelled while it pulls), and each session saved as a scenario that replays the changes in the
+ * simulator. Checks go through the page's own client (`window.kvscope`).
  * Screenshots of the add and remove states go to docs/screenshots/.
  */
+import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import { fiveNodes, missing, open, shot as saveShot, waitUp, watchConsole, writeKeys } from './labPage.ts';
 
@@ -33,6 +35,31 @@ const nodeFolders = (page: Page) =>
       names.push(name);
     return names.filter((name) => /^n\d+$/.test(name)).sort();
   });
+
+interface SavedScenario {
+  cluster: { nodes: { id: string; joining?: boolean }[] };
+  faults: { type: string; node?: string }[];
+  description: string;
+}
+
+/** The session as a scenario file (Runs tab, "Save as a scenario"). */
+async function savedSession(page: Page): Promise<SavedScenario> {
+  await page.getByTestId('tab-runs').click();
+  const saved = page.waitForEvent('download');
+  await page.getByTestId('live-run-scenario').click();
+  return JSON.parse(readFileSync(await (await saved).path(), 'utf8'));
+}
+
+const faultsOf = (scenario: SavedScenario) =>
+  scenario.faults.map((f) => `${f.type}${f.node ? ` ${f.node}` : ''}`);
+
+/** Replays the session in the simulator and waits for each of `lines` in the replay's fault log. */
+async function replaySession(page: Page, lines: string[]): Promise<void> {
+  await page.getByTestId('tab-runs').click();
+  await page.getByTestId('live-run-replay').click();
+  await expect(page.getByTestId('scenario-result')).toBeVisible({ timeout: 30_000 });
+  for (const line of lines) await expect(page.getByTestId('replay-faults')).toContainText(line);
+}
 
 const ringMembers = (page: Page) =>
   page.evaluate(() => [...window.kvscope.store.getState().membership.ring].sort());
@@ -65,6 +92,11 @@ test('adding a node under writes: a sixth worker joins, takes its tokens on the 
   expect(acked.length).toBeGreaterThan(150);
   expect(await missing(page, [...before, ...acked], 3)).toEqual([]);
   await shot(page, 'lab-node-added');
+  // Saved, the session replays the join in the simulator: n6 declared joining, joining when it did.
+  const scenario = await savedSession(page);
+  expect(scenario.cluster.nodes.at(-1)).toEqual({ id: 'n6', joining: true });
+  expect(faultsOf(scenario)).toEqual(['join n6']);
+  await replaySession(page, ['join n6: it streams the ranges it gains, then serves']);
   // The new member survives a reload: six workers reopen from OPFS and the data is still there.
   await page.reload();
   await waitUp(page, ['n1', 'n2', 'n3', 'n4', 'n5', 'n6']);
@@ -107,6 +139,12 @@ test('removing a node: it hands its ranges over and leaves, its worker stops, th
   await page.getByTestId('tab-faults').click();
   await expect(page.getByTestId('faults-timeline')).toContainText('n5 left');
   await shot(page, 'lab-remove-refused');
+  // Saved, the session replays both departures in the simulator, one after the other.
+  expect(faultsOf(await savedSession(page))).toEqual(['decommission n2', 'decommission n5']);
+  await replaySession(page, [
+    'decommission n2: it hands its ranges over, then leaves',
+    'decommission n5: it hands its ranges over, then leaves',
+  ]);
   await page.reload();
   await waitUp(page, ['n1', 'n3', 'n4']);
   expect(page.workers().length).toBe(3);
@@ -344,5 +382,11 @@ test('a join cancelled while it pulls leaves no node waiting on it: a node remov
   await expect(page.getByTestId(`status-${source}`)).toHaveText('leaving');
   await expect(page.getByTestId(`row-${source}`)).toHaveCount(0, { timeout: 30_000 });
   expect(await missing(page, acked, 3)).toEqual([]);
+  // Saved, the session leaves the cancelled join out and says so; the departure replays.
+  const scenario = await savedSession(page);
+  expect(faultsOf(scenario)).toEqual(['slow', 'heal', `decommission ${source}`]);
+  expect(scenario.cluster.nodes.map((n) => n.id)).not.toContain('n6');
+  expect(scenario.description).toContain('joins cancelled before they finished');
+  await replaySession(page, [`decommission ${source}: it hands its ranges over, then leaves`]);
   expect(problems).toEqual([]);
 });

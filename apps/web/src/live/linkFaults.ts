@@ -18,7 +18,11 @@ export interface LinkFaultChange {
   scenario: ScenarioFault[];
 }
 
-/** Splits the cluster into groups (`groups[id]` = group number); links between groups are cut. */
+/**
+ * Splits the cluster into groups (`groups[id]` = group number); links between groups are cut. The
+ * scenario fault lists group 0 first, empty when no node is in it: a node that joins later is in
+ * group 0 (network.ts), and a saved session puts it there (sessionScenario.ts).
+ */
 export function partitionChange(
   faults: NetworkFaults,
   groups: Record<string, number>,
@@ -26,7 +30,9 @@ export function partitionChange(
   label = `partition ${describeGroups(groups, ids)}`,
   kind: FaultKind = 'partition',
 ): LinkFaultChange {
-  const scenario: ScenarioFault[] = [{ type: 'partition', groups: groupLists(groups, ids) }];
+  const lists = groupLists(groups, ids);
+  const zeroEmpty = ids.every((id) => (groups[id] ?? 0) !== 0);
+  const scenario: ScenarioFault[] = [{ type: 'partition', groups: zeroEmpty ? [[], ...lists] : lists }];
   return { faults: { ...faults, groups }, kind, label, nodes: [...ids], scenario };
 }
 

@@ -23,7 +23,7 @@ import type { ClusterEvent, NodeId } from '@kvscope/engine';
 import { sharedNow } from '../shared/workerApi.ts';
 import { dataCentreForJoiner, dataCentreMap } from './dataCentres.ts';
 import { beliefMatrix, nodeVerdict } from './gossip.ts';
-import { addMarker, type FaultKind, freshNodes, type LabStore } from './labStore.ts';
+import { addMarker, type FaultKind, freshNodes, type LabStore, type ScenarioFault } from './labStore.ts';
 import type { LiveCluster } from './liveCluster.ts';
 import {
   type Availability,
@@ -117,6 +117,7 @@ export class MembershipChanges {
       'add',
       `${who}${id} joining${dc ? ` ${dc}` : ''}: it pulls the ranges it will own from their replicas, then serves`,
       [id],
+      [{ type: 'join', node: id }],
     );
     void this.cluster.startJoiner(id);
     return null;
@@ -137,7 +138,12 @@ export class MembershipChanges {
     this.store.setState((s) => ({ membership: { ...s.membership, leaving: [id] } }));
     const who = by ? `${by}: ` : '';
     const to = summary.counterparts.join(', ');
-    this.note('remove', `${who}${id} decommissioning: it hands its ranges to ${to}, then leaves`, [id]);
+    this.note(
+      'remove',
+      `${who}${id} decommissioning: it hands its ranges to ${to}, then leaves`,
+      [id],
+      [{ type: 'decommission', node: id, force: false }],
+    );
     void this.cluster.configureNode(id, { decommission: true });
     return null;
   }
@@ -188,9 +194,9 @@ export class MembershipChanges {
     void this.cluster.configureNode(id, { decommission: true, force: true });
   }
 
-  /** Puts an operator action on the timeline and in the log. */
-  note(kind: FaultKind, label: string, nodes: NodeId[]): void {
-    this.store.setState((s) => addMarker(s, kind, label, nodes, sharedNow()));
+  /** Puts an operator action on the timeline and in the log (with the fault a saved session replays). */
+  note(kind: FaultKind, label: string, nodes: NodeId[], scenario?: ScenarioFault[]): void {
+    this.store.setState((s) => addMarker(s, kind, label, nodes, sharedNow(), scenario));
   }
 
   private joined(id: NodeId, totals: RebalanceTotals): void {

@@ -2,15 +2,18 @@
  * The live session as a scenario file (sessionScenario.ts): the file parses as a scenario, carries
  * each fault the learner caused since the cluster started afresh at the time it happened (and none
  * from before, nor from before the current settings), says what it could not carry, and runs in the
- * simulator.
+ * simulator. Nodes added and removed replay as joins and decommissions, and the network faults made
+ * before a node joined reach it as they did in the lab.
  */
 
 import { isKvError, type NodeId, nodeIds, parseScenario, runScenario } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import { addMarker, createLabStore, type LabState } from './labStore.ts';
+import { linkEnds, partitionChange, slowLinkChange } from './linkFaults.ts';
+import { noFaults } from './network.ts';
 import { sessionScenario } from './sessionScenario.ts';
 
-const [n1, n2, n3, n4, n5] = nodeIds(5) as [NodeId, NodeId, NodeId, NodeId, NodeId];
+const [n1, n2, n3, n4, n5, n6, n7] = nodeIds(7) as [NodeId, NodeId, NodeId, NodeId, NodeId, NodeId, NodeId];
 
 function session(): LabState {
   let state = createLabStore([n1, n2, n3, n4, n5], 0).getState();
@@ -92,4 +95,88 @@ describe('the live session as a scenario', () => {
     expect(scenario.cluster.dataCentres).toEqual(['west', 'east']);
     expect(scenario.cluster.replicationPerDc).toEqual({ west: 2, east: 1 });
   });
+
+  it('replays nodes added and removed: a joiner declared joining, a leaver decommissioned', () => {
+    const file = sessionScenario(membershipSession(), { startedAt: 1_000, now: 11_000 });
+    const scenario = parseScenario(file);
+    if (isKvError(scenario)) throw new Error(scenario.sentence);
+    // n2 left during the session and n6 joined; n7's join was cancelled, so it is in none of it.
+    expect(scenario.cluster.nodes.map((n) => `${n.id}${n.joining ? ' joining' : ''}`)).toEqual([
+      'n1',
+      'n2',
+      'n3',
+      'n4',
+      'n5',
+      'n6 joining',
+    ]);
+    expect(scenario.faults.map((f) => `${f.atMs} ${f.type}${'node' in f ? ` ${f.node}` : ''}`)).toEqual([
+      '500 partition',
+      '1000 heal',
+      '1500 partition',
+      '1800 heal',
+      '2000 join n6',
+      '2500 slow',
+      '5000 decommission n2',
+      '5500 pause n2',
+      '6000 resume n2',
+      '8000 heal',
+    ]);
+    // A node that joins after a partition is in its group 0, as in the lab: with the others when they
+    // are in group 0, alone when no node was.
+    const [first, , second, , , slow] = scenario.faults;
+    expect(first).toMatchObject({
+      groups: [
+        [n1, n2, n3, n6],
+        [n4, n5],
+      ],
+    });
+    expect(second).toMatchObject({ groups: [[n6], [n1, n2], [n3, n4, n5]] });
+    expect(slow).toMatchObject({ from: [n1, n2, n3, n4, n5, n6], to: [n1, n2, n3, n4, n5, n6] });
+    expect(scenario.description).toContain('joins cancelled before they finished');
+    expect(scenario.description).not.toContain('membership');
+    expect(scenario.description).not.toContain('no longer in the cluster');
+  });
+
+  it('runs the membership changes in the simulator: n6 joins and serves, n2 leaves, no write is lost', () => {
+    const scenario = parseScenario(sessionScenario(membershipSession(), { startedAt: 1_000, now: 11_000 }));
+    if (isKvError(scenario)) throw new Error(scenario.sentence);
+    const report = runScenario(scenario);
+    if (isKvError(report)) throw new Error(report.sentence);
+    const changes = report.faults.filter((f) => f.type === 'join' || f.type === 'decommission');
+    expect(changes.map((f) => f.description)).toEqual([
+      'join n6: it streams the ranges it gains, then serves',
+      'decommission n2: it hands its ranges over, then leaves',
+    ]);
+    expect(report.checkers.results.find((r) => r.property === 'P1')?.violationCount).toBe(0);
+  });
 });
+
+/**
+ * A session with membership changes: a partition before n6 joins (n6 in group 0 with n1–n3), one in
+ * which no node is in group 0, a slow network on every link, n2 decommissioned and paused while it
+ * hands over, n7 added and its join cancelled (the lab notes that without a fault).
+ */
+function membershipSession(): LabState {
+  let state = createLabStore([n1, n3, n4, n5, n6], 0).getState();
+  const mark = (...args: Parameters<typeof addMarker> extends [unknown, ...infer R] ? R : never) => {
+    state = { ...state, ...addMarker(state, ...args) };
+  };
+  const five = [n1, n2, n3, n4, n5];
+  const split = partitionChange(noFaults, { n4: 1, n5: 1 }, five);
+  mark(split.kind, split.label, split.nodes, 1_500, split.scenario);
+  mark('heal', 'heal all', [], 2_000, [{ type: 'heal' }]);
+  const apart = partitionChange(noFaults, { n1: 1, n2: 1, n3: 2, n4: 2, n5: 2 }, five);
+  mark(apart.kind, apart.label, apart.nodes, 2_500, apart.scenario);
+  mark('heal', 'heal all', [], 2_800, [{ type: 'heal' }]);
+  mark('add', 'n6 joining', [n6], 3_000, [{ type: 'join', node: n6 }]);
+  const slow = slowLinkChange(noFaults, linkEnds('*', null, [...five, n6]), 100, 0);
+  mark(slow.kind, slow.label, slow.nodes, 3_500, slow.scenario);
+  mark('add', 'n6 joined', [n6], 4_000);
+  mark('remove', 'n2 decommissioning', [n2], 6_000, [{ type: 'decommission', node: n2, force: false }]);
+  mark('pause', 'n2 paused', [n2], 6_500, [{ type: 'pause', node: n2 }]);
+  mark('resume', 'n2 resumed', [n2], 7_000, [{ type: 'resume', node: n2 }]);
+  mark('add', 'n7 joining', [n7], 7_500, [{ type: 'join', node: n7 }]);
+  mark('remove', "n7's join cancelled", [n7], 8_000);
+  mark('heal', 'heal all', [], 9_000, [{ type: 'heal' }]);
+  return { ...state, linkDelayMs: 0, workload: { running: true, rate: 20, keys: 10, readFraction: 0.5 } };
+}

@@ -7,10 +7,15 @@
  * liveCluster.ts). Run in the deterministic simulator (the Runs tab, or `npx kvscope run`), it
  * replays the same actions on the same cluster, the same way for every run of the same seed.
  *
+ * Membership changes replay as the scenario's `join` and `decommission`: a node added during the
+ * session is declared `joining` and joins when it was added, a node removed leaves when it was asked
+ * to; the simulator, like the lab, runs one change at a time. A node that joins after a partition
+ * is in its group 0, and a link fault on every link covers it, as in the lab (network.ts).
+ *
  * What it cannot carry is said in its description: the learner's own puts and gets (the workload
- * stands for the traffic), membership changes, "repair now", and faults of nodes that are no longer
- * in the cluster. Links take the network speed of the moment of saving, and the node timers follow
- * it as they do in the lab (settings.ts `nodeTimersFor`).
+ * stands for the traffic), "repair now", a join cancelled before it finished, and faults of nodes
+ * that are no longer in the cluster. Links take the network speed of the moment of saving, and the
+ * node timers follow it as they do in the lab (settings.ts `nodeTimersFor`).
  */
 
 import { plural } from '@kvscope/ui';
@@ -26,26 +31,28 @@ export interface SessionSpan {
 /** Kinds of lab action that have no scenario fault; the description names those that happened. */
 const notReplayed: Partial<Record<FaultMarker['kind'], string>> = {
   repair: '"repair now"',
-  add: 'membership changes',
-  remove: 'membership changes',
-  autoscaler: 'membership changes',
 };
 
 export function sessionScenario(state: LabState, session: SessionSpan): Record<string, unknown> {
   const { settings, order, workload, linkDelayMs } = state;
-  const members = new Set<string>(order);
   // New settings restart the nodes on the same disks, and the history goes on; the file runs under
   // the current settings only, so it begins where they were applied.
   const applied = state.markers.filter((m) => m.kind === 'settings' && m.at >= session.startedAt);
   const span = { ...session, startedAt: Math.max(session.startedAt, applied.at(-1)?.at ?? 0) };
   const markers = state.markers.filter((m) => m.at >= span.startedAt && m.at <= span.now);
+  const cast = castOf(order, markers);
+  const members = new Set<string>(cast.nodes);
   const faults: (ScenarioFault & { atMs: number })[] = [];
   const left = new Set<string>();
   for (const marker of markers) {
     const atMs = Math.round(marker.at - span.startedAt);
-    const kept = (marker.scenario ?? []).filter((fault) => faultNodes(fault).every((id) => members.has(id)));
-    if (kept.length < (marker.scenario ?? []).length) left.add('faults of nodes no longer in the cluster');
-    for (const fault of kept) faults.push({ atMs, ...fault });
+    for (const fault of marker.scenario ?? []) {
+      if (fault.type === 'join' && cast.cancelled.has(fault.node))
+        left.add('joins cancelled before they finished');
+      else if (!faultNodes(fault).every((id) => members.has(id)))
+        left.add('faults of nodes no longer in the cluster');
+      else faults.push({ atMs, ...coveringLaterNodes(fault, cast.nodes) });
+    }
     const why = notReplayed[marker.kind];
     if (why) left.add(why);
   }
@@ -57,7 +64,7 @@ export function sessionScenario(state: LabState, session: SessionSpan): Record<s
     name: 'live-session',
     description: describe(faults.length, left),
     seed: 1,
-    cluster: clusterOf(settings, order, linkDelayMs, timers),
+    cluster: clusterOf(settings, cast, linkDelayMs, timers),
     workload: {
       kind: 'kv',
       clients: Math.min(50, Math.max(2, Math.ceil(workload.rate))),
@@ -73,15 +80,69 @@ export function sessionScenario(state: LabState, session: SessionSpan): Record<s
   };
 }
 
+/** The file's nodes, and which of them join during it or had their join cancelled. */
+interface Cast {
+  nodes: string[];
+  joining: ReadonlySet<string>;
+  cancelled: ReadonlySet<string>;
+}
+
+/**
+ * Today's nodes, those that left during the session (members when it began) and those that joined
+ * during it (declared joining); a node whose join was cancelled is in none, so it is left out.
+ */
+function castOf(order: readonly string[], markers: readonly FaultMarker[]): Cast {
+  const joined = new Set<string>();
+  const removed = new Set<string>();
+  for (const fault of markers.flatMap((m) => m.scenario ?? [])) {
+    if (fault.type === 'join') joined.add(fault.node);
+    if (fault.type === 'decommission') removed.add(fault.node);
+  }
+  const cancelled = new Set([...joined].filter((id) => !order.includes(id) && !removed.has(id)));
+  const nodes = [...new Set([...order, ...removed, ...joined])]
+    .filter((id) => !cancelled.has(id))
+    .sort((a, b) => numberOf(a) - numberOf(b));
+  return { nodes, joining: new Set([...joined].filter((id) => !cancelled.has(id))), cancelled };
+}
+
+function numberOf(id: string): number {
+  return Number(/(\d+)$/.exec(id)?.[1] ?? 0);
+}
+
+/**
+ * The fault as the lab applied it to nodes that came later too: a partition puts them in its group
+ * 0 (listed first, empty when no node was in it: linkFaults.ts), a fault on every link (from and to
+ * both every node of the moment) covers every node of the file.
+ */
+function coveringLaterNodes(fault: ScenarioFault, nodes: readonly string[]): ScenarioFault {
+  if (fault.type === 'partition') {
+    const listed = new Set(fault.groups.flat());
+    const [zero = [], ...others] = fault.groups;
+    const groups = [[...zero, ...nodes.filter((id) => !listed.has(id))], ...others];
+    return { ...fault, groups: groups.filter((group) => group.length > 0) };
+  }
+  if ((fault.type === 'slow' || fault.type === 'loss') && sameNodes(fault.from, fault.to))
+    return { ...fault, from: [...nodes], to: [...nodes] };
+  return fault;
+}
+
+function sameNodes(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((id) => b.includes(id));
+}
+
 function clusterOf(
   s: ClusterSettings,
-  order: readonly string[],
+  cast: Cast,
   linkDelayMs: number,
   timers: ReturnType<typeof nodeTimersFor>,
 ): Record<string, unknown> {
   const twoDcs = s.dataCentres === 2;
   return {
-    nodes: order.map((id) => (twoDcs ? { id, dataCentre: s.nodeDc[id] ?? 'west' } : { id })),
+    nodes: cast.nodes.map((id) => ({
+      id,
+      ...(twoDcs && { dataCentre: s.nodeDc[id] ?? 'west' }),
+      ...(cast.joining.has(id) && { joining: true }),
+    })),
     n: s.n,
     r: s.r,
     w: s.w,

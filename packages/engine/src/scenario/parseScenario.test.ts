@@ -74,6 +74,15 @@ describe('parseScenario: defaults', () => {
     expect(scenario.faults[1]).toEqual({ atMs: 1000, type: 'kill', node: 'n4', mode: 'process' });
   });
 
+  it('lets faults hit a node while it hands its ranges over (a saved lab session pauses a leaver)', () => {
+    const faults = [
+      { atMs: 1000, type: 'decommission', node: 'n2' },
+      { atMs: 1500, type: 'pause', node: 'n2' },
+      { atMs: 2000, type: 'resume', node: 'n2' },
+    ];
+    expect(parsed({ name: 'leaver', cluster: { nodes: 5 }, faults }).faults).toHaveLength(3);
+  });
+
   it('accepts overlapping partition groups (a bridge)', () => {
     const bridge = [
       ['n1', 'n2', 'n3'],
@@ -226,6 +235,18 @@ const invalidFiles: [string, unknown, string][] = [
       ],
     },
     'faults[1]: resume n1 at 10 ms, but n1 is up then (pause it first)',
+  ],
+  [
+    'a second decommission of one node',
+    {
+      name: 'x',
+      cluster: { nodes: 5 },
+      faults: [
+        { atMs: 10, type: 'decommission', node: 'n2' },
+        { atMs: 20, type: 'decommission', node: 'n2' },
+      ],
+    },
+    'faults[1]: decommission n2 at 20 ms, but n2 was decommissioned already',
   ],
   [
     'restore of a data centre that is not out',
