@@ -181,8 +181,9 @@ export interface LinkSelector {
 /**
  * A timed fault. Partitions have any shape: two nodes can talk exactly when some group contains
  * both, so groups may overlap (a bridge, a ring of majorities); every node must be in some group
- * (list it alone to isolate it). `heal` returns the whole network to its configured state: it
- * removes partitions, cuts, slow links and lossy links, and ends data-centre cut-offs.
+ * (list it alone to isolate it). A partition replaces the one before it; one-way cuts stay. `heal`
+ * returns the whole network to its configured state: it removes partitions, cuts, slow links and
+ * lossy links, and ends data-centre cut-offs.
  */
 export type FaultEvent =
   | { atMs: number; type: 'partition'; groups: string[][] }

@@ -50,6 +50,8 @@ export class Nemesis {
   private readonly dcOf = new Map<NodeId, string>();
   private readonly cuts = new Set<string>();
   private readonly cutLinks: [NodeId, NodeId][] = [];
+  /** The links the partition in force cuts (the last `partition` fault's, until a heal). */
+  private partitionLinks: [NodeId, NodeId][] = [];
   private readonly outDcs = new Map<string, { mode: 'partition' | 'power'; killed: NodeId[] }>();
   /** The nodes on the ring as the schedule leaves it: joiners added, decommissioned nodes removed. */
   readonly members: NodeId[];
@@ -196,11 +198,17 @@ export class Nemesis {
     }
   }
 
-  /** Cuts every link whose ends share no group (groups may overlap: a bridge node talks to both). */
+  /**
+   * Cuts every link whose ends share no group (groups may overlap: a bridge node talks to both). A
+   * partition replaces the one before it — two nodes talk exactly when some group holds both, as
+   * in the lab — and leaves one-way cuts in place.
+   */
   private partition(groups: NodeId[][]): void {
+    this.partitionLinks = [];
     for (const from of this.nodes) {
       for (const to of this.nodes) {
-        if (from !== to && !groups.some((g) => g.includes(from) && g.includes(to))) this.cut(from, to);
+        if (from !== to && !groups.some((g) => g.includes(from) && g.includes(to)))
+          this.partitionLinks.push([from, to]);
       }
     }
     this.applyCuts();
@@ -213,11 +221,12 @@ export class Nemesis {
     this.cutLinks.push([from, to]);
   }
 
-  /** The network's cuts := explicit cuts and partitions ∪ the links of every cut-off data centre. */
+  /** The network's cuts := one-way cuts ∪ the partition's ∪ the links of every cut-off data centre. */
   private applyCuts(): void {
     const network = this.sim.network;
     network.heal();
     for (const [from, to] of this.cutLinks) network.cut(from, to);
+    for (const [from, to] of this.partitionLinks) network.cut(from, to);
     for (const [dc, outage] of this.outDcs) {
       if (outage.mode !== 'partition') continue;
       for (const a of this.nodes) {
@@ -234,6 +243,7 @@ export class Nemesis {
   private heal(): void {
     this.cuts.clear();
     this.cutLinks.length = 0;
+    this.partitionLinks = [];
     for (const [dc, outage] of this.outDcs) if (outage.mode === 'partition') this.outDcs.delete(dc);
     this.sim.network.restoreAll();
     this.configureLinks();
