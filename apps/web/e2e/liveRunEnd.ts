@@ -3,9 +3,12 @@
  * healed, every node brought back, every membership change finished, the workload a while longer,
  * then the page's own check (Runs → Check this run) of the recorded history against every replica's
  * contents, with the run's report (and, when it fails or hangs, the page's event log and the nodes'
- * snapshots) saved beside the test's results so that a violation names itself.
+ * snapshots) saved beside the test's results so that a violation names itself. Then the session,
+ * saved as a scenario (Runs → Save as a scenario), must be a valid file whose replay in the
+ * simulator holds every promised property too: each run is also a fault schedule for the engine.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { isKvError, parseScenario, runScenario } from '@kvscope/engine';
 import { expect, type Page } from '@playwright/test';
 import type { LiveRunReport } from '../src/live/liveRunCheck.ts';
 
@@ -113,4 +116,26 @@ async function keepDiagnostics(page: Page, reportPath: string): Promise<void> {
     return { events, kept, snapshots: Object.fromEntries(order.map((id, i) => [id, snapshots[i]])) };
   });
   writeFileSync(reportPath.replace(/\.json$/, '.diagnostics.json'), JSON.stringify(kept, null, 1));
+}
+
+/**
+ * Saves the session as a scenario file at `scenarioPath` and replays it in the simulator (here, in
+ * Node): the file must parse, and the replay must hold every promised property. `context` goes
+ * into every failure's message, with the command that replays the file.
+ */
+export async function replaySavedSession(page: Page, scenarioPath: string, context: string): Promise<void> {
+  await page.getByTestId('tab-runs').click();
+  const download = page.waitForEvent('download');
+  await page.getByTestId('live-run-scenario').click();
+  await (await download).saveAs(scenarioPath);
+  const why = `${context}\nsession saved as ${scenarioPath}; replay it: npx kvscope run ${scenarioPath}`;
+  const scenario = parseScenario(JSON.parse(readFileSync(scenarioPath, 'utf8')));
+  if (isKvError(scenario))
+    throw new Error(`the saved session is no valid scenario: ${scenario.sentence}\n${why}`);
+  const report = runScenario(scenario);
+  if (isKvError(report)) throw new Error(`the saved session did not run: ${report.sentence}\n${why}`);
+  const violated = report.checkers.results
+    .filter((r) => r.promised && !r.valid)
+    .map((r) => `${r.property} ${r.name}: ${JSON.stringify(r.violations.slice(0, 3))}`);
+  expect(violated, `the replay in the simulator broke a promise\n${why}`).toEqual([]);
 }

@@ -7,13 +7,14 @@
  * strikes through the cluster's API, one fault after the last has been applied; this one finds what
  * only overlapping clicks do (two Applies at once started a second worker on a node's files). Then
  * every fault is healed, and the page must hold: no page error, one worker per node, every node up,
- * and the page's own check of the run. `KVSCOPE_MONKEY_SEEDS=N` runs N streams (from
+ * and the page's own check of the run; the session, saved as a scenario, must replay in the
+ * simulator with every promise held. `KVSCOPE_MONKEY_SEEDS=N` runs N streams (from
  * `KVSCOPE_MONKEY_SEED_FROM`; two by default); a failure prints the clicks of its stream.
  */
 import { Rng } from '@kvscope/engine';
 import { expect, type Locator, type Page, test } from '@playwright/test';
 import { open, watchConsole } from './labPage.ts';
-import { healAndCheck, keepEvents } from './liveRunEnd.ts';
+import { healAndCheck, keepEvents, replaySavedSession } from './liveRunEnd.ts';
 
 const seconds = Number(process.env.KVSCOPE_MONKEY_SECONDS ?? 15);
 // Two streams in the default run (~25 s each); what more streams found is in the README.
@@ -117,6 +118,7 @@ for (const seed of seeds)
     const why = `stream ${seed} clicked:\n${clicks.join('\n')}\nreplay: KVSCOPE_MONKEY_SEED_FROM=${seed} npx playwright test monkey`;
     expect(clicks.length, why).toBeGreaterThan(seconds);
     await healAndCheck(page, `test-results/e2e/monkey-stream-${seed}.json`, why);
+    await replaySavedSession(page, `test-results/e2e/monkey-stream-${seed}.scenario.json`, why);
     // One worker per node: none left running beside its replacement.
     const ids = await nodeIds(page);
     expect(page.workers().length, why).toBe(ids.length);

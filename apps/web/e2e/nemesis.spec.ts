@@ -3,7 +3,8 @@
  * while a seeded schedule kills, restarts, pauses, partitions, slows, drops and wipes — and, in the
  * third setting, adds and removes nodes, which the faults then strike mid-change; then every fault
  * is healed, every change finished, and the page's own check (Runs → Check this run) judges the
- * recorded history against every replica's contents, as `kvscope run` judges a simulated one.
+ * recorded history against every replica's contents, as `kvscope run` judges a simulated one; the
+ * session, saved as a scenario, must replay in the simulator with every promise held.
  *
  * The live cluster is not deterministic — real workers, real OPFS, real timers — so a seed fixes
  * the schedule of faults, not the run: a failure prints the schedule that struck.
@@ -14,7 +15,15 @@
 import { Rng } from '@kvscope/engine';
 import { expect, type Page, test } from '@playwright/test';
 import { fiveNodes, open, waitUp, watchConsole } from './labPage.ts';
-import { allAlive, bringBack, healAndCheck, keepEvents, noChange, statuses } from './liveRunEnd.ts';
+import {
+  allAlive,
+  bringBack,
+  healAndCheck,
+  keepEvents,
+  noChange,
+  replaySavedSession,
+  statuses,
+} from './liveRunEnd.ts';
 
 const seconds = Number(process.env.KVSCOPE_NEMESIS_SECONDS ?? 20);
 const seedCount = Number(process.env.KVSCOPE_NEMESIS_SEEDS ?? 1);
@@ -157,6 +166,7 @@ for (const { label, patch, membership } of settingsUnderTest)
       const name = `${patch.quorum ?? 'sloppy'}${membership ? '-membership' : ''}`;
       const why = `schedule ${seed} (${label}) struck:\n${struck.join('\n')}\nreplay the schedule: KVSCOPE_NEMESIS_SEED_FROM=${seed} npx playwright test nemesis`;
       const report = await healAndCheck(page, `test-results/e2e/nemesis-${name}-schedule-${seed}.json`, why);
+      await replaySavedSession(page, `test-results/e2e/nemesis-${name}-schedule-${seed}.scenario.json`, why);
       const operations = report.history.filter((op) => op.type === 'invoke').length;
       expect(operations, why).toBeGreaterThan(500);
       expect(problems, why).toEqual([]);

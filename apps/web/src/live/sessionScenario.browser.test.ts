@@ -6,7 +6,14 @@
  * before a node joined reach it as they did in the lab.
  */
 
-import { isKvError, type NodeId, nodeIds, parseScenario, runScenario } from '@kvscope/engine';
+import {
+  isKvError,
+  type NodeId,
+  nodeIds,
+  parseScenario,
+  rangeForwardGraceMs,
+  runScenario,
+} from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import { addMarker, createLabStore, type LabState } from './labStore.ts';
 import { linkEnds, partitionChange, slowLinkChange } from './linkFaults.ts';
@@ -69,6 +76,15 @@ describe('the live session as a scenario', () => {
     expect(scenario.workload).toMatchObject({ durationMs: 7_000 });
   });
 
+  it('begins with the links as they were when the settings were applied: the workers restart, links stay', () => {
+    const state = session();
+    const applied = { ...state, ...addMarker(state, 'settings', 'settings: strict quorums', [], 6_500) };
+    const scenario = parseScenario(sessionScenario(applied, { startedAt: 1_000, now: 12_000 }));
+    if (isKvError(scenario)) throw new Error(scenario.sentence);
+    // The partition of 6 s still cuts the links at 6.5 s; the kill and restart before it do not carry.
+    expect(scenario.faults.map((f) => `${f.atMs} ${f.type}`)).toEqual(['0 partition', '2500 heal']);
+  });
+
   it('runs in the simulator: the same actions, replayed', () => {
     const scenario = parseScenario(sessionScenario(session(), { startedAt: 1_000, now: 12_000 }));
     if (isKvError(scenario)) throw new Error(scenario.sentence);
@@ -119,6 +135,7 @@ describe('the live session as a scenario', () => {
       '5000 decommission n2',
       '5500 pause n2',
       '6000 resume n2',
+      '6700 partition',
       '8000 heal',
     ]);
     // A node that joins after a partition is in its group 0, as in the lab: with the others when they
@@ -132,6 +149,10 @@ describe('the live session as a scenario', () => {
     });
     expect(second).toMatchObject({ groups: [[n6], [n1, n2], [n3, n4, n5]] });
     expect(slow).toMatchObject({ from: [n1, n2, n3, n4, n5, n6], to: [n1, n2, n3, n4, n5, n6] });
+    // A partition that set n7 apart keeps the file's nodes only (n2 had not been listed: group 0).
+    expect(scenario.faults[9]).toMatchObject({ groups: [[n1, n3, n4, n5, n6, n2]] });
+    // Quiet long enough after a join for the old owners to delete what they handed over (P3).
+    expect(scenario.workload.settleMs).toBeGreaterThan(rangeForwardGraceMs);
     expect(scenario.description).toContain('joins cancelled before they finished');
     expect(scenario.description).not.toContain('membership');
     expect(scenario.description).not.toContain('no longer in the cluster');
@@ -154,7 +175,8 @@ describe('the live session as a scenario', () => {
 /**
  * A session with membership changes: a partition before n6 joins (n6 in group 0 with n1–n3), one in
  * which no node is in group 0, a slow network on every link, n2 decommissioned and paused while it
- * hands over, n7 added and its join cancelled (the lab notes that without a fault).
+ * hands over, n7 added, set apart by a partition, and its join cancelled (the lab notes that
+ * without a fault).
  */
 function membershipSession(): LabState {
   let state = createLabStore([n1, n3, n4, n5, n6], 0).getState();
@@ -176,6 +198,8 @@ function membershipSession(): LabState {
   mark('pause', 'n2 paused', [n2], 6_500, [{ type: 'pause', node: n2 }]);
   mark('resume', 'n2 resumed', [n2], 7_000, [{ type: 'resume', node: n2 }]);
   mark('add', 'n7 joining', [n7], 7_500, [{ type: 'join', node: n7 }]);
+  const aside = partitionChange(noFaults, { n7: 1 }, [n1, n3, n4, n5, n6, n7]);
+  mark(aside.kind, aside.label, aside.nodes, 7_700, aside.scenario);
   mark('remove', "n7's join cancelled", [n7], 8_000);
   mark('heal', 'heal all', [], 9_000, [{ type: 'heal' }]);
   return { ...state, linkDelayMs: 0, workload: { running: true, rate: 20, keys: 10, readFraction: 0.5 } };

@@ -18,6 +18,7 @@
  * node timers follow it as they do in the lab (settings.ts `nodeTimersFor`).
  */
 
+import { rangeForwardGraceMs } from '@kvscope/engine';
 import { plural } from '@kvscope/ui';
 import type { FaultMarker, LabState, ScenarioFault } from './labStore.ts';
 import { type ClusterSettings, nodeTimersFor } from './settings.ts';
@@ -36,10 +37,14 @@ const notReplayed: Partial<Record<FaultMarker['kind'], string>> = {
 export function sessionScenario(state: LabState, session: SessionSpan): Record<string, unknown> {
   const { settings, order, workload, linkDelayMs } = state;
   // New settings restart the nodes on the same disks, and the history goes on; the file runs under
-  // the current settings only, so it begins where they were applied.
+  // the current settings only, so it begins where they were applied, with the links as they were.
   const applied = state.markers.filter((m) => m.kind === 'settings' && m.at >= session.startedAt);
   const span = { ...session, startedAt: Math.max(session.startedAt, applied.at(-1)?.at ?? 0) };
-  const markers = state.markers.filter((m) => m.at >= span.startedAt && m.at <= span.now);
+  const before = state.markers.filter((m) => m.at >= session.startedAt && m.at < span.startedAt);
+  const markers = [
+    { at: span.startedAt, kind: 'settings' as const, scenario: networkInForce(before) },
+    ...state.markers.filter((m) => m.at >= span.startedAt && m.at <= span.now),
+  ];
   const cast = castOf(order, markers);
   const members = new Set<string>(cast.nodes);
   const faults: (ScenarioFault & { atMs: number })[] = [];
@@ -47,11 +52,12 @@ export function sessionScenario(state: LabState, session: SessionSpan): Record<s
   for (const marker of markers) {
     const atMs = Math.round(marker.at - span.startedAt);
     for (const fault of marker.scenario ?? []) {
+      const applied = asAppliedTo(fault, cast.nodes);
       if (fault.type === 'join' && cast.cancelled.has(fault.node))
         left.add('joins cancelled before they finished');
-      else if (!faultNodes(fault).every((id) => members.has(id)))
+      else if (!faultNodes(applied).every((id) => members.has(id)))
         left.add('faults of nodes no longer in the cluster');
-      else faults.push({ atMs, ...coveringLaterNodes(fault, cast.nodes) });
+      else faults.push({ atMs, ...applied });
     }
     const why = notReplayed[marker.kind];
     if (why) left.add(why);
@@ -70,7 +76,7 @@ export function sessionScenario(state: LabState, session: SessionSpan): Record<s
       clients: Math.min(50, Math.max(2, Math.ceil(workload.rate))),
       ratePerSecond: workload.rate,
       durationMs,
-      settleMs: Math.max(5_000, 5 * timers.membership.gossipIntervalMs),
+      settleMs: settleMsFor(timers.membership.gossipIntervalMs, cast.joining.size > 0),
       keys: workload.keys,
       mix: { get: workload.readFraction, put: 1 - workload.readFraction, delete: 0 },
       keyDistribution: 'uniform',
@@ -78,6 +84,31 @@ export function sessionScenario(state: LabState, session: SessionSpan): Record<s
     },
     faults,
   };
+}
+
+/**
+ * How long the replay stays quiet after its workload: five gossip rounds, and with a join, long
+ * enough for the old owners to delete what they handed the joiner (`rangeForwardGraceMs` after
+ * their rings show it, with time for a join that waited or streamed late): the replay promises
+ * convergence (P3), and a copy still outside its preference list at the end would break it.
+ */
+function settleMsFor(gossipIntervalMs: number, joins: boolean): number {
+  const quiet = Math.max(5_000, 5 * gossipIntervalMs);
+  return joins ? Math.max(quiet, rangeForwardGraceMs + 15_000) : quiet;
+}
+
+/** Faults the file replays as link faults: they outlive new settings (the workers restart, links stay). */
+const linkFaults: ReadonlySet<ScenarioFault['type']> = new Set(['partition', 'cut', 'slow', 'loss']);
+
+/**
+ * The network faults in force once the `before` markers had struck: those since the last heal. New
+ * settings restart every worker, so the nodes are all up again, but the links stay as they were:
+ * the file begins with them.
+ */
+function networkInForce(before: readonly FaultMarker[]): ScenarioFault[] {
+  const faults = before.flatMap((m) => m.scenario ?? []);
+  const healed = faults.map((fault) => fault.type).lastIndexOf('heal');
+  return faults.slice(healed + 1).filter((fault) => linkFaults.has(fault.type));
 }
 
 /** The file's nodes, and which of them join during it or had their join cancelled. */
@@ -91,7 +122,7 @@ interface Cast {
  * Today's nodes, those that left during the session (members when it began) and those that joined
  * during it (declared joining); a node whose join was cancelled is in none, so it is left out.
  */
-function castOf(order: readonly string[], markers: readonly FaultMarker[]): Cast {
+function castOf(order: readonly string[], markers: readonly Pick<FaultMarker, 'scenario'>[]): Cast {
   const joined = new Set<string>();
   const removed = new Set<string>();
   for (const fault of markers.flatMap((m) => m.scenario ?? [])) {
@@ -110,14 +141,16 @@ function numberOf(id: string): number {
 }
 
 /**
- * The fault as the lab applied it to nodes that came later too: a partition puts them in its group
- * 0 (listed first, empty when no node was in it: linkFaults.ts), a fault on every link (from and to
- * both every node of the moment) covers every node of the file.
+ * The fault as the lab applied it to the file's nodes: a partition keeps the nodes of the file and
+ * puts those that came later in its group 0 (listed first, empty when no node was in it:
+ * linkFaults.ts); a fault on every link (from and to both every node of the moment) covers every
+ * node of the file.
  */
-function coveringLaterNodes(fault: ScenarioFault, nodes: readonly string[]): ScenarioFault {
+function asAppliedTo(fault: ScenarioFault, nodes: readonly string[]): ScenarioFault {
   if (fault.type === 'partition') {
-    const listed = new Set(fault.groups.flat());
-    const [zero = [], ...others] = fault.groups;
+    const kept = fault.groups.map((group) => group.filter((id) => nodes.includes(id)));
+    const listed = new Set(kept.flat());
+    const [zero = [], ...others] = kept;
     const groups = [[...zero, ...nodes.filter((id) => !listed.has(id))], ...others];
     return { ...fault, groups: groups.filter((group) => group.length > 0) };
   }
