@@ -281,9 +281,12 @@ export class MembershipChanges {
     this.store.setState((s) => ({
       membership: { ...s.membership, joining: [], retired: [...s.membership.retired, id] },
     }));
-    this.note('remove', `${id}'s join cancelled: it never announced itself, so no request was routed to it`, [
-      id,
-    ]);
+    this.note(
+      'remove',
+      `${id}'s join cancelled: it never announced itself, so no request was routed to it`,
+      [id],
+      [{ type: 'cancel-join', node: id }],
+    );
   }
 
   private clearLeaving(): void {

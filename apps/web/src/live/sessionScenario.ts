@@ -7,14 +7,14 @@
  * liveCluster.ts). Run in the deterministic simulator (the Runs tab, or `npx kvscope run`), it
  * replays the same actions on the same cluster, the same way for every run of the same seed.
  *
- * Membership changes replay as the scenario's `join` and `decommission`: a node added during the
- * session is declared `joining` and joins when it was added, a node removed leaves when it was asked
- * to; the simulator, like the lab, runs one change at a time. A node that joins after a partition
+ * Membership changes replay as the scenario's `join`, `cancel-join` and `decommission`: a node
+ * added during the session is declared `joining` and joins when it was added (and stops when its
+ * join was cancelled), a node removed leaves when it was asked to; the simulator, like the lab,
+ * runs one change at a time. A node that joins after a partition
  * is in its group 0, and a link fault on every link covers it, as in the lab (network.ts).
  *
  * What it cannot carry is said in its description: the learner's own puts and gets (the workload
- * stands for the traffic), "repair now", a join cancelled before it finished, and faults of nodes
- * that are no longer in the cluster. Links take the network speed of the moment of saving, and the
+ * stands for the traffic), "repair now", and faults of nodes that are no longer in the cluster. Links take the network speed of the moment of saving, and the
  * node timers follow it as they do in the lab (settings.ts `nodeTimersFor`).
  */
 
@@ -47,17 +47,16 @@ export function sessionScenario(state: LabState, session: SessionSpan): Record<s
   ];
   const cast = castOf(order, markers);
   const members = new Set<string>(cast.nodes);
+  const changes = changesSomething(cast);
   const faults: (ScenarioFault & { atMs: number })[] = [];
   const left = new Set<string>();
   for (const marker of markers) {
     const atMs = Math.round(marker.at - span.startedAt);
     for (const fault of marker.scenario ?? []) {
       const applied = asAppliedTo(fault, cast.nodes);
-      if (fault.type === 'join' && cast.cancelled.has(fault.node))
-        left.add('joins cancelled before they finished');
-      else if (!faultNodes(applied).every((id) => members.has(id)))
+      if (!faultNodes(applied).every((id) => members.has(id)))
         left.add('faults of nodes no longer in the cluster');
-      else faults.push({ atMs, ...applied });
+      else if (changes(applied)) faults.push({ atMs, ...applied });
     }
     const why = notReplayed[marker.kind];
     if (why) left.add(why);
@@ -111,16 +110,47 @@ function networkInForce(before: readonly FaultMarker[]): ScenarioFault[] {
   return faults.slice(healed + 1).filter((fault) => linkFaults.has(fault.type));
 }
 
-/** The file's nodes, and which of them join during it or had their join cancelled. */
+type Condition = 'up' | 'down' | 'paused' | 'joining';
+
+/**
+ * Whether each fault, in the file's order, changes its node's condition; what changed nothing in
+ * the lab stays out of the file, where the scenario rules would refuse it: a second heal resumes
+ * the nodes the first one did (the page saw them paused until their workers said otherwise), a
+ * restart finds its node up.
+ */
+function changesSomething(cast: Cast): (fault: ScenarioFault) => boolean {
+  const conditions = new Map<string, Condition>(
+    cast.nodes.map((id) => [id, cast.joining.has(id) ? 'joining' : 'up']),
+  );
+  const moves: Partial<Record<ScenarioFault['type'], [Condition | null, Condition]>> = {
+    kill: [null, 'down'],
+    restart: ['down', 'up'],
+    pause: ['up', 'paused'],
+    resume: ['paused', 'up'],
+    join: ['joining', 'up'],
+  };
+  return (fault) => {
+    // A wipe always strikes: a running node crashes first, and every node restarts empty.
+    if (fault.type === 'wipe') conditions.set(fault.node, 'up');
+    const move = 'node' in fault ? moves[fault.type] : undefined;
+    if (!move || !('node' in fault)) return true;
+    const [from, to] = move;
+    const now = conditions.get(fault.node);
+    if (from !== null ? now !== from : now === to) return false;
+    conditions.set(fault.node, to);
+    return true;
+  };
+}
+
+/** The file's nodes, and which of them join during it. */
 interface Cast {
   nodes: string[];
   joining: ReadonlySet<string>;
-  cancelled: ReadonlySet<string>;
 }
 
 /**
  * Today's nodes, those that left during the session (members when it began) and those that joined
- * during it (declared joining); a node whose join was cancelled is in none, so it is left out.
+ * during it (declared joining; a join cancelled too: the file cancels it when the lab did).
  */
 function castOf(order: readonly string[], markers: readonly Pick<FaultMarker, 'scenario'>[]): Cast {
   const joined = new Set<string>();
@@ -129,11 +159,8 @@ function castOf(order: readonly string[], markers: readonly Pick<FaultMarker, 's
     if (fault.type === 'join') joined.add(fault.node);
     if (fault.type === 'decommission') removed.add(fault.node);
   }
-  const cancelled = new Set([...joined].filter((id) => !order.includes(id) && !removed.has(id)));
-  const nodes = [...new Set([...order, ...removed, ...joined])]
-    .filter((id) => !cancelled.has(id))
-    .sort((a, b) => numberOf(a) - numberOf(b));
-  return { nodes, joining: new Set([...joined].filter((id) => !cancelled.has(id))), cancelled };
+  const nodes = [...new Set([...order, ...removed, ...joined])].sort((a, b) => numberOf(a) - numberOf(b));
+  return { nodes, joining: joined };
 }
 
 function numberOf(id: string): number {

@@ -249,6 +249,15 @@ const invalidFiles: [string, unknown, string][] = [
     'faults[1]: decommission n2 at 20 ms, but n2 was decommissioned already',
   ],
   [
+    'a join cancelled before it was made',
+    {
+      name: 'x',
+      cluster: { nodes: [{ id: 'n1' }, { id: 'n2' }, { id: 'n3' }, { id: 'n4', joining: true }] },
+      faults: [{ atMs: 10, type: 'cancel-join', node: 'n4' }],
+    },
+    'faults[0]: cancel-join n4 at 10 ms, but n4 has no join before it',
+  ],
+  [
     'restore of a data centre that is not out',
     { name: 'x', faults: [{ atMs: 0, type: 'dc-restore', dc: 'dc1' }] },
     'faults[0]: dc-restore dc1 at 0 ms, but dc1 is not out then',

@@ -138,12 +138,12 @@ function faultReferenceProblems({ cluster }: Scenario, fault: FaultEvent, i: num
   }
 }
 
-type NodeCondition = 'up' | 'down' | 'paused' | 'joining';
+type NodeCondition = 'up' | 'down' | 'paused' | 'joining' | 'cancelled';
 
 /**
  * Fault times lie inside the workload, and the schedule is coherent when replayed in time order:
  * restart only a down node, resume only a paused one, restore only an out data centre, decommission
- * a node once. A node asked to leave stays up for the schedule: its hand-over takes time, and faults
+ * a node once, cancel only a join made before. A node asked to leave stays up for the schedule: its hand-over takes time, and faults
  * may hit it meanwhile (the nemesis skips those due once it has left, saying so in the report).
  */
 function faultTimeProblems({ cluster, workload, faults }: Scenario): string[] {
@@ -205,6 +205,16 @@ function applyFault(
       return set(nodes, fault.node, 'up');
     case 'join':
       return expect(fault.node, 'joining', 'declare it with "joining": true, and join it once', 'up');
+    case 'cancel-join': {
+      const now = nodes.get(fault.node);
+      const declared = specs.some((s) => s.id === fault.node && s.joining === true);
+      if (now === undefined) return null; // reported as an unknown node already
+      if (!declared || now === 'joining')
+        return `cancel-join ${fault.node} ${at}, but ${fault.node} has no join before it (declare it with "joining": true and join it first)`;
+      if (now === 'cancelled') return `cancel-join ${fault.node} ${at}, but its join was cancelled already`;
+      nodes.set(fault.node, 'cancelled');
+      return null;
+    }
     case 'decommission':
       if (decommissioned.has(fault.node))
         return `decommission ${fault.node} ${at}, but ${fault.node} was decommissioned already`;

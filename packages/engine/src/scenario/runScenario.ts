@@ -86,6 +86,7 @@ const supportedFaults: ReadonlySet<FaultType> = new Set<FaultType>([
   'dc-restore',
   'skew',
   'join',
+  'cancel-join',
   'decommission',
 ]);
 

@@ -209,6 +209,7 @@ const faultEvent = {
     fault('dc-restore', { dc: name }, ['dc']),
     fault('skew', { node: nodeRef, ms: { type: 'number' } }, ['node', 'ms']),
     fault('join', { node: nodeRef }, ['node']),
+    fault('cancel-join', { node: nodeRef }, ['node']),
     fault('decommission', { node: nodeRef, force: { type: 'boolean' } }, ['node']),
   ],
 } as const;

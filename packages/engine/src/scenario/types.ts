@@ -205,6 +205,11 @@ export type FaultEvent =
   | { atMs: number; type: 'skew'; node: string; ms: number }
   /** A node declared `joining` starts, streams the ranges it gains, then announces itself (SPEC 1.7). */
   | { atMs: number; type: 'join'; node: string }
+  /**
+   * The join is called off before the node serves (the lab's remove of a joining node): the node
+   * stops for good and every member is told it is gone, so nothing waits on it any more.
+   */
+  | { atMs: number; type: 'cancel-join'; node: string }
   /** The node hands its ranges to their new owners, then leaves the cluster for good. */
   /** `force`: even when the nodes left behind could not keep N copies of every key. */
   | { atMs: number; type: 'decommission'; node: string; force: boolean };

@@ -59,6 +59,8 @@ export class Nemesis {
   private refusal: { node: string; error: string } | null = null;
   /** Nodes whose decommission finished: gone, with their disks. */
   private readonly departed = new Set<NodeId>();
+  /** Joiners whose join was cancelled: stopped for good (or never started). */
+  private readonly cancelled = new Set<NodeId>();
   /** The node whose join or decommission is in progress, and the changes waiting for it to finish. */
   private changing: { node: NodeId; kind: 'join' | 'decommission' } | null = null;
   private readonly waitingChanges: (FaultEvent & { type: 'join' | 'decommission' })[] = [];
@@ -82,6 +84,9 @@ export class Nemesis {
         if (event.type === 'node.disk-failed') this.diskFailed(event.node, event.error);
         if (event.type === 'rebalance.finished' && event.kind === 'decommission')
           this.departed.add(event.node);
+        // A node down or paused when a join was cancelled hears it once it is back.
+        if ((event.type === 'node.started' || event.type === 'node.resumed') && this.cancelled.size > 0)
+          sim.schedule(sim.now, 'joins cancelled', () => this.tellCancelled(event.node));
         // The change's own end: a leaver wiped meanwhile first finishes a rebuild, which is not it.
         const ends = this.changing?.kind === 'join' ? 'bootstrap' : 'decommission';
         if (
@@ -133,9 +138,11 @@ export class Nemesis {
    * schedule): there is no node to apply it to, so it is skipped, and the report's timeline says so.
    */
   private noNodeFor(fault: FaultEvent): string | null {
-    if (!('node' in fault) || fault.type === 'join' || fault.type === 'decommission') return null;
+    const changes = ['join', 'cancel-join', 'decommission'];
+    if (!('node' in fault) || changes.includes(fault.type)) return null;
     const node = asNodeId(fault.node);
     const skipped = `${fault.type} ${node} skipped: ${node}`;
+    if (this.cancelled.has(node)) return `${skipped}'s join was cancelled`;
     if (!this.sim.nodeIds.includes(node)) return `${skipped} has not started yet (its join waits)`;
     if (this.departed.has(node)) return `${skipped} has left the cluster`;
     return null;
@@ -187,6 +194,8 @@ export class Nemesis {
         return this.dcOutage(fault.dc, fault.mode);
       case 'dc-restore':
         return this.dcRestore(fault.dc);
+      case 'cancel-join':
+        return this.cancelJoin(asNodeId(fault.node));
       case 'join':
       case 'decommission':
         if (this.changing === null && this.waitingChanges.length === 0 && this.canStart(fault))
@@ -399,6 +408,37 @@ export class Nemesis {
     if (refused !== null) return `decommission ${node} refused: ${refused}`;
     this.members.splice(this.members.indexOf(node), 1);
     return `decommission ${node}: it hands its ranges over, then leaves`;
+  }
+
+  /**
+   * Calls a join off, as the lab's remove of a joining node does: a join still waiting never starts;
+   * one under way stops — the joiner goes down for good and every member is told it is gone, so no
+   * source keeps streaming or forwarding to it (a node down or paused hears it once it is back); a
+   * join that has finished is left alone (the node serves: decommission it instead).
+   */
+  private cancelJoin(node: NodeId): string {
+    const waiting = this.waitingChanges.findIndex((f) => f.type === 'join' && f.node === node);
+    if (waiting >= 0) {
+      this.waitingChanges.splice(waiting, 1);
+      this.cancelled.add(node);
+      return `cancel-join ${node}: its join had not started, so ${node} never starts`;
+    }
+    if (this.changing?.node !== node || this.changing.kind !== 'join')
+      return `cancel-join ${node} skipped: ${node} has joined and serves (decommission it instead)`;
+    this.changing = null;
+    this.cancelled.add(node);
+    this.members.splice(this.members.indexOf(node), 1);
+    this.sim.crash(node, 'process');
+    for (const other of this.sim.nodeIds) this.tellCancelled(other);
+    if (this.waitingChanges.length > 0)
+      this.sim.schedule(this.sim.now, 'membership change', () => this.nextChange());
+    return `cancel-join ${node}: it stops for good, and every member is told it is gone`;
+  }
+
+  /** Tells `node`, if it is up, that every cancelled joiner is gone (engine `nodeGone`). */
+  private tellCancelled(node: NodeId): void {
+    if (this.cancelled.has(node)) return;
+    for (const gone of this.cancelled) this.sim.control(node, { nodeGone: gone });
   }
 
   /** Starts a joiner on the ring of the current members plus itself. */

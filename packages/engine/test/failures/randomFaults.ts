@@ -66,12 +66,15 @@ export function randomFaults(seed: number, options: RandomFaultOptions): Fault[]
  * Membership churn (a sweep of its own): n6, n7 and n8 join and members leave one after another
  * among the same faults as `randomFaults`, about one change in three draws once two draws have
  * passed since the last; in `killLeaver` of the departures the leaver is killed at the next draw,
- * in the middle of its hand-over, and restarted later. At least four members stay. Joiners must be
- * declared joining (`churnCluster`). Changes wait for each other in the nemesis, so a fault may come
+ * in the middle of its hand-over, and restarted later; in `cancelJoin` of the joins the join is
+ * called off 0.1–0.7 s after it is due (`cancel-join`, the lab's remove of a joining node), drawn
+ * from a stream of its own, so that the schedules without cancellations stay as they were. At
+ * least four members stay. Joiners must be declared joining (`churnCluster`). Changes wait for each other in the nemesis, so a fault may come
  * for a joiner whose join has not begun yet: the nemesis skips it.
  */
 export function churnFaults(seed: number, options: ChurnFaultOptions): Fault[] {
   const rng = new Rng(seed, 'churn-schedule');
+  const cancels = new Rng(seed, 'churn-cancels');
   const draw = new FaultDraw(rng, nodeIds(8), options.wipe);
   const joiners = ['n6', 'n7', 'n8'];
   const faults: Fault[] = [];
@@ -86,6 +89,10 @@ export function churnFaults(seed: number, options: ChurnFaultOptions): Fault[] {
     } else if (tick - lastChange >= 2 && rng.chance(0.35)) fault = change();
     else fault = draw.fault();
     if (fault) faults.push({ atMs: at, ...fault });
+    if (fault?.type === 'join' && cancels.float() < (options.cancelJoin ?? 0)) {
+      faults.push({ atMs: at + 100 + cancels.int(600), type: 'cancel-join', node: fault.node });
+      draw.cancel(fault.node as string);
+    }
   }
   return draw.end(faults, options.endMs, options.stretch ?? 1);
 
@@ -107,6 +114,8 @@ export function churnFaults(seed: number, options: ChurnFaultOptions): Fault[] {
 export interface ChurnFaultOptions extends Omit<RandomFaultOptions, 'members'> {
   /** The share of departures whose leaver is killed during its hand-over (0…1). */
   killLeaver: number;
+  /** The share of joins called off soon after they are due (0…1; none by default). */
+  cancelJoin?: number;
 }
 
 /** The cluster `churnFaults` needs: n1 … n5, and n6, n7, n8 joining. */
@@ -136,6 +145,13 @@ class FaultDraw {
   join(node: string): FaultBody {
     this.members.push(node);
     return { type: 'join', node };
+  }
+
+  /** A joiner whose join is called off: no longer a member, nothing to bring back. */
+  cancel(node: string): void {
+    this.members.splice(this.members.indexOf(node), 1);
+    this.down.delete(node);
+    this.paused.delete(node);
   }
 
   /** Decommissions a member that is up and running, chosen at random. */

@@ -314,6 +314,21 @@ describe('T3/T4 random compound faults, with and without a join and a decommissi
       expect(report.aborted, replay).toBeUndefined();
     });
   }
+  // Churn with joins called off (cancel-join, the lab's remove of a joining node) in half the joins:
+  // every member must forget the joiner, or a source still forwarding to it never finishes leaving.
+  for (const seed of seedsFor([1, 2, 3, 4, 5])) {
+    it(`kv, strict, membership churn with joins called off, seed ${seed}: every promised property holds`, () => {
+      const options = { endMs: 16_000, wipe: seed % 3 === 0, killLeaver: 0.3, cancelJoin: 0.5 };
+      const faults = churnFaults(seed, options);
+      const file = kvScenario(`t3-random-kv-churn-cancel-seed${seed}`, faults, {
+        cluster: { quorum: 'strict', ...churnCluster },
+        workload: { durationMs: 18_000, settleMs: 90_000 },
+      });
+      const { report, replay } = run(file, seed);
+      expect(promisedViolations(report), replay).toEqual([]);
+      expect(report.aborted, replay).toBeUndefined();
+    });
+  }
   // Small memtables: the default one (4 MiB) never fills in these runs, so nothing else here flushes
   // a table, compacts or recovers from tables. With 1 KiB, every node flushes every few dozen writes
   // and compacts among the kills, power losses, wipes, the join and the decommission.
