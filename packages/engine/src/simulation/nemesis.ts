@@ -1,19 +1,17 @@
 /**
  * The nemesis: applies a scenario's fault events to a running simulation (SPEC §3, TESTING T3/T4).
- * It keeps its own picture of what is broken — explicit cuts, partitions, data centres cut off or
- * powered off — and recomputes the network's cut set from it whenever that picture changes, so that
- * overlapping faults compose and ending one of them leaves the others in place.
+ * Network faults go to its picture of what is cut and why (networkFaults.ts), which composes them.
  *
- *   partition [[n1,n2],[n2,n3]]   two nodes talk exactly when some group holds both (n2 bridges)
- *   cut       from → to           one-way: `to` stops hearing `from`
+ *   partition / cut / slow / loss   networkFaults.ts: a partition replaces the one before it,
+ *                                   one-way cuts add up until a heal
  *   dc-outage partition           every link between the data centre and the rest is cut both ways
  *   dc-outage power               every node in it is killed with power loss; dc-restore restarts them
- *   slow / loss                   per-link latency / loss, duplication, reordering
- *   heal                          no cuts, no partitions, no cut-off data centre, every link back to
+ *   heal                          no cuts, no partition, no cut-off data centre, every link back to
  *                                 the scenario's latencies (powered-off nodes stay down)
  *   kill / restart / pause / resume / skew   the simulator's node faults
  *   wipe                          crash, delete every file of the node's disk, restart it empty
  *   join                          start a node declared `joining`: it streams its ranges, then serves
+ *   cancel-join                   call the join off: the joiner stops for good, every member forgets it
  *   decommission                  the node hands its ranges over, then leaves (SPEC 1.7)
  *
  * Membership changes happen one at a time, as the lab's buttons and Cassandra's consistent range
@@ -26,16 +24,14 @@
  * A node fault aimed at a joiner whose join still waits, or at a node that has left, is skipped,
  * with a sentence saying so; a leaver wiped during its hand-over is asked to leave again once rebuilt.
  *
- * Partitions and cuts accumulate until a heal. Every applied fault is logged with a sentence, for
- * the report's timeline.
+ * Every applied fault is logged with a sentence, for the report's timeline.
  */
 
 import { nodeId as asNodeId, type NodeId } from '../protocol/ids.ts';
-import { linkKey } from '../protocol/transport.ts';
 import type { RingMember } from '../ring/ring.ts';
 import type { ClusterSpec, FaultEvent, LinkSelector } from '../scenario/types.ts';
 import { flipBitInLargestTable } from '../storage/files/bitRot.ts';
-import type { SimLinkConfig } from './network.ts';
+import { NetworkFaults } from './networkFaults.ts';
 import type { Simulation } from './simulation.ts';
 
 export interface AppliedFault {
@@ -48,10 +44,7 @@ export class Nemesis {
   readonly log: AppliedFault[] = [];
   private readonly nodes: NodeId[];
   private readonly dcOf = new Map<NodeId, string>();
-  private readonly cuts = new Set<string>();
-  private readonly cutLinks: [NodeId, NodeId][] = [];
-  /** The links the partition in force cuts (the last `partition` fault's, until a heal). */
-  private partitionLinks: [NodeId, NodeId][] = [];
+  private readonly links: NetworkFaults;
   private readonly outDcs = new Map<string, { mode: 'partition' | 'power'; killed: NodeId[] }>();
   /** The nodes on the ring as the schedule leaves it: joiners added, decommissioned nodes removed. */
   readonly members: NodeId[];
@@ -77,6 +70,7 @@ export class Nemesis {
   ) {
     this.nodes = cluster.nodes.map((node) => asNodeId(node.id));
     for (const node of cluster.nodes) this.dcOf.set(asNodeId(node.id), node.dataCentre);
+    this.links = new NetworkFaults(sim.network, cluster, this.nodes, this.dcOf);
     this.members = cluster.nodes.filter((node) => node.joining !== true).map((node) => asNodeId(node.id));
     sim.onEvent(
       (event) => {
@@ -116,13 +110,7 @@ export class Nemesis {
 
   /** Sets the scenario's link latencies: `latency` inside a data centre, `interDcLatency` between. */
   configureLinks(): void {
-    this.sim.network.configureAll({ latency: this.cluster.latency });
-    for (const from of this.nodes) {
-      for (const to of this.nodes) {
-        if (from !== to && this.dcOf.get(from) !== this.dcOf.get(to))
-          this.sim.network.configureLink(from, to, { latency: this.cluster.interDcLatency });
-      }
-    }
+    this.links.configure();
   }
 
   apply(fault: FaultEvent): void {
@@ -152,14 +140,14 @@ export class Nemesis {
     const sim = this.sim;
     switch (fault.type) {
       case 'partition':
-        this.partition(fault.groups.map((group) => group.map(asNodeId)));
+        this.links.partition(fault.groups.map((group) => group.map(asNodeId)));
         return `partition ${fault.groups.map((g) => `{${g.join(',')}}`).join(' | ')}`;
       case 'cut':
-        for (const from of fault.from) for (const to of fault.to) this.cut(asNodeId(from), asNodeId(to));
-        this.applyCuts();
+        this.links.cut(fault.from, fault.to);
         return `cut ${fault.from.join(',')} → ${fault.to.join(',')} (one-way)`;
       case 'heal':
-        this.heal();
+        for (const [dc, outage] of this.outDcs) if (outage.mode === 'partition') this.outDcs.delete(dc);
+        this.links.heal();
         return 'heal: every link restored to the scenario’s settings';
       case 'kill':
         sim.crash(asNodeId(fault.node), fault.mode);
@@ -177,10 +165,10 @@ export class Nemesis {
         sim.skew(asNodeId(fault.node), fault.ms);
         return `skew ${fault.node}'s clock by ${fault.ms} ms`;
       case 'slow':
-        this.configureSelected(fault, { latency: fault.latency });
+        this.links.configureSelected(fault, { latency: fault.latency });
         return `slow links ${describeLinks(fault)}`;
       case 'loss':
-        this.configureSelected(fault, {
+        this.links.configureSelected(fault, {
           loss: fault.probability,
           duplicate: fault.duplicate,
           reorder: fault.reorder,
@@ -204,68 +192,6 @@ export class Nemesis {
         if (this.changing === null && this.waitingChanges.length === 1)
           sim.schedule(sim.now + 500, 'membership change', () => this.nextChange());
         return `${fault.type} ${fault.node} waits: ${this.whyWait(fault)}`;
-    }
-  }
-
-  /**
-   * Cuts every link whose ends share no group (groups may overlap: a bridge node talks to both). A
-   * partition replaces the one before it — two nodes talk exactly when some group holds both, as
-   * in the lab — and leaves one-way cuts in place.
-   */
-  private partition(groups: NodeId[][]): void {
-    this.partitionLinks = [];
-    for (const from of this.nodes) {
-      for (const to of this.nodes) {
-        if (from !== to && !groups.some((g) => g.includes(from) && g.includes(to)))
-          this.partitionLinks.push([from, to]);
-      }
-    }
-    this.applyCuts();
-  }
-
-  private cut(from: NodeId, to: NodeId): void {
-    const key = linkKey(from, to);
-    if (from === to || this.cuts.has(key)) return;
-    this.cuts.add(key);
-    this.cutLinks.push([from, to]);
-  }
-
-  /** The network's cuts := one-way cuts ∪ the partition's ∪ the links of every cut-off data centre. */
-  private applyCuts(): void {
-    const network = this.sim.network;
-    network.heal();
-    for (const [from, to] of this.cutLinks) network.cut(from, to);
-    for (const [from, to] of this.partitionLinks) network.cut(from, to);
-    for (const [dc, outage] of this.outDcs) {
-      if (outage.mode !== 'partition') continue;
-      for (const a of this.nodes) {
-        if (this.dcOf.get(a) !== dc) continue;
-        for (const b of this.nodes) {
-          if (this.dcOf.get(b) === dc) continue;
-          network.cut(a, b);
-          network.cut(b, a);
-        }
-      }
-    }
-  }
-
-  private heal(): void {
-    this.cuts.clear();
-    this.cutLinks.length = 0;
-    this.partitionLinks = [];
-    for (const [dc, outage] of this.outDcs) if (outage.mode === 'partition') this.outDcs.delete(dc);
-    this.sim.network.restoreAll();
-    this.configureLinks();
-    this.applyCuts();
-  }
-
-  private configureSelected(selector: LinkSelector, patch: Partial<SimLinkConfig>): void {
-    for (const from of selector.from) {
-      for (const to of selector.to) {
-        if (from === to) continue;
-        this.sim.network.configureLink(asNodeId(from), asNodeId(to), patch);
-        if (selector.bothWays) this.sim.network.configureLink(asNodeId(to), asNodeId(from), patch);
-      }
     }
   }
 
@@ -347,11 +273,7 @@ export class Nemesis {
       );
     }
     this.nodes.push(id);
-    for (const other of this.nodes) {
-      if (other === id || this.dcOf.get(other) === this.dcOf.get(id)) continue;
-      this.sim.network.configureLink(id, other, { latency: this.cluster.interDcLatency });
-      this.sim.network.configureLink(other, id, { latency: this.cluster.interDcLatency });
-    }
+    this.links.configureNode(id);
   }
 
   /** Starts the first waiting membership change (a decommission once its node is up). */
@@ -460,7 +382,7 @@ export class Nemesis {
       }
     }
     this.outDcs.set(dc, { mode, killed });
-    this.applyCuts();
+    if (mode === 'partition') this.links.setCutOff(dc, true);
     return mode === 'power'
       ? `data centre ${dc} powered off (${killed.join(', ') || 'no node was up'})`
       : `data centre ${dc} cut off from the others`;
@@ -469,7 +391,7 @@ export class Nemesis {
   private dcRestore(dc: string): string {
     const outage = this.outDcs.get(dc);
     this.outDcs.delete(dc);
-    this.applyCuts();
+    this.links.setCutOff(dc, false);
     if (outage?.mode === 'power') for (const id of outage.killed) this.sim.restart(id);
     return outage?.mode === 'power'
       ? `data centre ${dc} powered on (${outage.killed.join(', ')} restarted)`
