@@ -72,8 +72,10 @@ export const statuses = (page: Page) =>
  */
 export async function healAndCheck(page: Page, reportPath: string, context: string): Promise<LiveRunReport> {
   // A pause or a restart struck just before shows in the store only once the worker's event is
-  // folded, so the nodes are brought back until all of them are up.
+  // folded (batches leave every 32 ms), so the nodes are brought back until all of them are up —
+  // after a wait, or a node paused 5 ms before the heal would look up and stay paused (stream 353).
   await page.evaluate(() => window.kvscope.cluster.healAll());
+  await page.waitForTimeout(500);
   try {
     const every = { timeout: 30_000, intervals: [500], message: context };
     await expect.poll(() => bringBack(page), every).toBe(true);

@@ -110,7 +110,7 @@ export interface RunReport {
   checkers: CheckerVerdicts;
   metrics: RunMetrics;
   faults: AppliedFault[];
-  /** Nodes down when the final state was taken (their contents are read from their disks). */
+  /** Nodes down (their contents read from their disks) or paused when the final state was taken. */
   downAtEnd: string[];
   finalState: ReplicaStates;
   /** The scenario as run: defaults filled in, the seed that was used. */

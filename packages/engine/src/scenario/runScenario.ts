@@ -338,7 +338,8 @@ function storeOf(node: StorageNode | null): ReplicaStore | null {
 
 /**
  * Every replica's contents at the end. A node that is down is read from its disk, as it would come
- * back: a throwaway node is opened on its files (the run is over; nothing else sees it).
+ * back: a throwaway node is opened on its files (the run is over; nothing else sees it). A paused
+ * node is read as it stands, and counts with the down ones: a stalled process cannot converge.
  */
 function finalStates(
   sim: Simulation,
@@ -353,7 +354,7 @@ function finalStates(
   const hintsLeft: Record<string, number> = {};
   for (const id of nodes) {
     const running = sim.node(id);
-    if (running === null) down.push(id);
+    if (running === null || sim.state(id) === 'paused') down.push(id);
     try {
       const node = running ?? createNode(downNodeEnv(sim, id, nodes, config, seed));
       states[id] = replicaContents(storeOf(node), show);

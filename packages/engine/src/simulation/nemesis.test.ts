@@ -3,7 +3,7 @@
  * fault of a schedule (`onCutLinks`). A partition replaces the one before it — two nodes talk
  * exactly when some group of the partition in force holds both, as in the lab, where a saved
  * session replays two partitions in a row (sessionScenario.ts) — while one-way cuts stay until a
- * heal.
+ * heal. A node still paused when the run ends counts with the down ones.
  */
 
 import { describe, expect, it } from 'vitest';
@@ -60,5 +60,23 @@ describe('the nemesis cuts links as the schedule says', () => {
     // n2 and n3 talk again: the second partition holds both in one group; n1 → n3 stays cut.
     expect(cuts[2]).toEqual([...between(['n1', 'n2', 'n3'], ['n4', 'n5']), 'n1→n3'].sort());
     expect(cuts[3]).toEqual([]);
+  });
+});
+
+describe('the run ends with a node still paused', () => {
+  it('counts it with the down ones: a stalled node cannot converge, so P3 is not promised', () => {
+    const scenario = parseScenario({
+      name: 'paused-at-end',
+      cluster: { nodes: 5 },
+      workload: { kind: 'kv', durationMs: 4_000, ratePerSecond: 50, settleMs: 2_000 },
+      faults: [{ atMs: 1_000, type: 'pause', node: 'n3' }],
+    });
+    if (isKvError(scenario)) throw new Error(scenario.sentence);
+    const report = runScenario(scenario);
+    if (isKvError(report)) throw new Error(report.sentence);
+    expect(report.downAtEnd).toEqual(['n3']);
+    const p3 = report.checkers.results.find((r) => r.property === 'P3');
+    expect(p3?.promised).toBe(false);
+    expect(report.valid).toBe(true);
   });
 });

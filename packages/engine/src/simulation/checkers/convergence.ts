@@ -12,8 +12,8 @@
  * every write of a key is a divergence. Sibling sets are compared as sets of (value, clock), in
  * canonical JSON, independent of order.
  *
- * The property is *promised* only when the run ends healed (no node down at the end): a node that
- * is down cannot converge, and the checker then only counts.
+ * The property is *promised* only when the run ends healed (no node down or paused at the end): a
+ * node that is down or stalled cannot converge, and the checker then only counts.
  */
 
 import { canonicalJson, type HistorySibling, type HistoryValue } from '../history.ts';
@@ -26,7 +26,7 @@ export interface ConvergenceInput {
   replicasOf: (key: string) => readonly string[];
   /** Node → hints still in its hint store at the end. */
   hintsLeft: Readonly<Record<string, number>>;
-  /** Nodes down at the end (P3 is then not promised). */
+  /** Nodes down or paused at the end (P3 is then not promised). */
   down: readonly string[];
 }
 
