@@ -53,10 +53,10 @@ export function sessionScenario(state: LabState, session: SessionSpan): Record<s
   for (const marker of markers) {
     const atMs = Math.round(marker.at - span.startedAt);
     for (const fault of marker.scenario ?? []) {
-      const applied = asAppliedTo(fault, cast.nodes);
-      if (!faultNodes(applied).every((id) => members.has(id)))
+      const struck = asAppliedTo(fault, cast.nodes);
+      if (!faultNodes(struck).every((id) => members.has(id)))
         left.add('faults of nodes no longer in the cluster');
-      else if (changes(applied)) faults.push({ atMs, ...applied });
+      else if (changes(struck)) faults.push({ atMs, ...struck });
     }
     const why = notReplayed[marker.kind];
     if (why) left.add(why);
