@@ -120,18 +120,24 @@ async function keepDiagnostics(page: Page, reportPath: string): Promise<void> {
   writeFileSync(reportPath.replace(/\.json$/, '.diagnostics.json'), JSON.stringify(kept, null, 1));
 }
 
+/** Saves the session as a scenario file at `path` (Runs → Save as a scenario); returns the file. */
+export async function saveSession(page: Page, path: string): Promise<unknown> {
+  await page.getByTestId('tab-runs').click();
+  const download = page.waitForEvent('download');
+  await page.getByTestId('live-run-scenario').click();
+  await (await download).saveAs(path);
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
 /**
  * Saves the session as a scenario file at `scenarioPath` and replays it in the simulator (here, in
  * Node): the file must parse, and the replay must hold every promised property. `context` goes
  * into every failure's message, with the command that replays the file.
  */
 export async function replaySavedSession(page: Page, scenarioPath: string, context: string): Promise<void> {
-  await page.getByTestId('tab-runs').click();
-  const download = page.waitForEvent('download');
-  await page.getByTestId('live-run-scenario').click();
-  await (await download).saveAs(scenarioPath);
+  const file = await saveSession(page, scenarioPath);
   const why = `${context}\nsession saved as ${scenarioPath}; replay it: npx kvscope run ${scenarioPath}`;
-  const scenario = parseScenario(JSON.parse(readFileSync(scenarioPath, 'utf8')));
+  const scenario = parseScenario(file);
   if (isKvError(scenario))
     throw new Error(`the saved session is no valid scenario: ${scenario.sentence}\n${why}`);
   const report = runScenario(scenario);

@@ -8,9 +8,9 @@
  * simulator. Checks go through the page's own client (`window.kvscope`).
  * Screenshots of the add and remove states go to docs/screenshots/.
  */
-import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
 import { fiveNodes, missing, open, shot as saveShot, waitUp, watchConsole, writeKeys } from './labPage.ts';
+import { saveSession } from './liveRunEnd.ts';
 
 /** This spec's pictures are the docs' (docs/screenshots/). */
 const shot = (page: Page, name: string) => saveShot(page, name, true);
@@ -42,12 +42,10 @@ interface SavedScenario {
   description: string;
 }
 
-/** The session as a scenario file (Runs tab, "Save as a scenario"). */
+/** The session as a scenario file (Runs tab, "Save as a scenario"), kept beside the test's results. */
 async function savedSession(page: Page): Promise<SavedScenario> {
-  await page.getByTestId('tab-runs').click();
-  const saved = page.waitForEvent('download');
-  await page.getByTestId('live-run-scenario').click();
-  return JSON.parse(readFileSync(await (await saved).path(), 'utf8'));
+  const path = `test-results/e2e/membership-${test.info().title.slice(0, 40).replace(/\W+/g, '-')}.scenario.json`;
+  return (await saveSession(page, path)) as SavedScenario;
 }
 
 const faultsOf = (scenario: SavedScenario) =>
