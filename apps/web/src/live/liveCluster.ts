@@ -20,8 +20,8 @@
 import type { KvReply, KvRequest, NodeId } from '@kvscope/engine';
 import { type EventBatch, type StoredVersions, sharedNow } from '../shared/workerApi.ts';
 import { LiveAutoscaler } from './autoscaler.ts';
+import { BatchFold } from './batchFold.ts';
 import { assignDataCentres, dataCentreMap, interDcDelayMs, layoutChanged } from './dataCentres.ts';
-import { applyEvents, foldsAtOnce } from './foldEvents.ts';
 import {
   addMarker,
   type FaultKind,
@@ -48,28 +48,17 @@ import { RunningNodes } from './runningNodes.ts';
 import {
   type ClusterSettings,
   forgetStarts,
-  memtableLabel,
   nodeTimersFor,
   saveSettings,
   settingsProblem,
+  settingsSentence,
 } from './settings.ts';
-
-/**
- * How often event batches are folded into the store (each fold is a store update and a render):
- * every frame while single messages are drawn moving; ten times a second at full speed, where the
- * page shows counts and rates, and a render per frame cost as much of the page's main thread as
- * the client's requests themselves.
- */
-export function foldIntervalFor(linkDelayMs: number): number {
-  return messageEventsFor(linkDelayMs) ? 16 : 100;
-}
 
 export class LiveCluster {
   private readonly running = new RunningNodes();
   /** Serialises restarts, wipes and resets: a node folder must have one owner at a time. */
   private queue: Promise<unknown> = Promise.resolve();
-  private batches: EventBatch[] = [];
-  private foldTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly folds: BatchFold;
   /** Adding and removing nodes, for the buttons and the autoscaler. */
   readonly membership: MembershipChanges;
   readonly autoscaler: LiveAutoscaler;
@@ -80,6 +69,7 @@ export class LiveCluster {
     private readonly store: LabStore,
     seed: number,
   ) {
+    this.folds = new BatchFold(store);
     this.membership = new MembershipChanges(this, store);
     this.autoscaler = new LiveAutoscaler(store, this.membership);
     this.startup = {
@@ -260,6 +250,13 @@ export class LiveCluster {
     if (changing) return `${changing} is still moving its ranges; apply the settings once it has finished.`;
     const problem = settingsProblem({ ...settings, nodes: this.ids.length });
     if (problem) return problem;
+    // Every node restarts: its buttons are off from now, not only once the old workers have stopped,
+    // so that a kill or a pause clicked meanwhile is not taken by a worker about to go.
+    this.store.setState((s) => ({
+      nodes: Object.fromEntries(
+        Object.entries(s.nodes).map(([id, node]) => [id, { ...node, status: 'starting' }]),
+      ),
+    }));
     await Promise.all([...this.running.keys()].map((id) => this.running.stopGracefully(id)));
     const order = [...this.ids];
     // Two data centres: the first ⌈n/2⌉ nodes in west, the rest in east (dataCentres.ts).
@@ -272,13 +269,8 @@ export class LiveCluster {
       flights: {},
       clusterWipes: s.clusterWipes + (wipe ? 1 : 0),
     }));
-    const dcs =
-      settings.dataCentres === 2
-        ? ` (west ${settings.replicasPerDc.west} + east ${settings.replicasPerDc.east})`
-        : '';
-    const text = `settings: N=${settings.n}${dcs} R=${settings.r} W=${settings.w}, ${settings.virtualNodes} virtual nodes, ${settings.conflictMode}, ${settings.quorum} quorums, ${settings.detector} detector, read repair ${settings.readRepair}, memtable ${memtableLabel(settings.memtableBytes)}`;
     const how = wipe ? ' on an empty disk (a new data-centre layout)' : '';
-    this.mark('settings', `${text} — every node restarted${how}`, [...order]);
+    this.mark('settings', `settings: ${settingsSentence(settings)} — every node restarted${how}`, [...order]);
     if (wipe) forgetStarts();
     await this.startEvery(wipe);
     return null;
@@ -369,26 +361,9 @@ export class LiveCluster {
     if (this.store.getState().nodes[id]?.status === 'paused') void this.running.get(id)?.api.resume();
   }
 
-  /**
-   * Batches from every worker are folded into the store together (`foldIntervalFor`), except that
-   * a batch with a change of the ring or of a node's life is folded at once: the membership changes
-   * act on those events as they arrive (retiring a node that left), and the store must have them
-   * first.
-   */
   private enqueue(batch: EventBatch): void {
-    this.batches.push(batch);
-    if (batch.events.some(foldsAtOnce)) this.fold();
-    else if (this.foldTimer === null)
-      this.foldTimer = setTimeout(() => this.fold(), foldIntervalFor(this.store.getState().linkDelayMs));
+    this.folds.add(batch);
     this.membership.observe(batch.events);
-  }
-
-  private fold(): void {
-    if (this.foldTimer !== null) clearTimeout(this.foldTimer);
-    this.foldTimer = null;
-    const batches = this.batches;
-    this.batches = [];
-    this.store.setState((s) => applyEvents(s, batches));
   }
 
   /** Puts an action on the timeline; `scenario`: the same action as scenario faults, if it has any. */

@@ -57,6 +57,12 @@ export function memtableLabel(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`;
 }
 
+/** Every setting in one line, as the timeline and the event log show an Apply. */
+export function settingsSentence(s: ClusterSettings): string {
+  const dcs = s.dataCentres === 2 ? ` (west ${s.replicasPerDc.west} + east ${s.replicasPerDc.east})` : '';
+  return `N=${s.n}${dcs} R=${s.r} W=${s.w}, ${s.virtualNodes} virtual nodes, ${s.conflictMode}, ${s.quorum} quorums, ${s.detector} detector, read repair ${s.readRepair}, memtable ${memtableLabel(s.memtableBytes)}`;
+}
+
 export const defaultSettings: ClusterSettings = {
   nodes: 5,
   n: 3,

@@ -155,12 +155,22 @@ describe('workers in a real browser', () => {
     const client = new LabClient(cluster, store);
     expect(await client.put('plum', 'purple')).toMatchObject({ ok: true });
     const strict = { ...store.getState().settings, quorum: 'strict' as const };
+    // From the moment an Apply begins, every node shows 'starting' (its buttons off), while the old
+    // workers are still stopping: a kill or pause clicked then would be taken by a worker about to go.
+    const startingWhileRunning: boolean[] = [];
+    const unsubscribe = store.subscribe((s) =>
+      startingWhileRunning.push(
+        ids.every((id) => s.nodes[id]?.status === 'starting' && cluster.isRunning(id)),
+      ),
+    );
     // A second Apply in the meantime (a double click) would stop and start the workers under it.
     const applied = await Promise.all([
       cluster.applySettings(strict),
       cluster.applySettings({ ...strict, r: 1 }),
     ]);
     expect(applied).toEqual([null, null]);
+    unsubscribe();
+    expect(startingWhileRunning).toContain(true);
     expect(store.getState().settings).toMatchObject({ quorum: 'strict', r: 1 });
     expect(cluster.liveIds()).toEqual(ids);
     // Strict quorums: a restarted node serves once a peer has confirmed its ring (a moment).
