@@ -12,7 +12,7 @@ import { applyEvents, foldsAtOnce } from './foldEvents.ts';
 import type { LabStore } from './labStore.ts';
 import { messageEventsFor } from './nodeStartup.ts';
 
-export function foldIntervalFor(linkDelayMs: number): number {
+function foldIntervalFor(linkDelayMs: number): number {
   return messageEventsFor(linkDelayMs) ? 16 : 100;
 }
 

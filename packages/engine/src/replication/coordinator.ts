@@ -159,6 +159,10 @@ export class Coordinator {
       refused: [],
     };
     this.started(write, request.requestId, request.type, now, out);
+    // Every target at once, not W−1 first and the rest after the quorum: in a variant of the lab
+    // benchmark's bare prototype (barePrototype.ts), puts one at a time that held the third copy back
+    // until the reply took 0.78–0.84 ms at the median instead of 0.65–0.67 ms: the held copy's write
+    // and flush landed on the next put (the replica asked alone did answer ~0.08 ms sooner).
     for (const target of targets) {
       if (target === self) continue;
       const owner = hintFor.get(target);
