@@ -175,6 +175,24 @@ describe('anti-entropy rounds', () => {
     expect(new Set(outcomes)).toEqual(new Set(['timed-out']));
   });
 
+  it('drops the queued exchanges of a round with a peer found down meanwhile', () => {
+    const [a, b] = pair(base(100), base(100), { ...settings, exchangesMax: 1 });
+    withOutput((out) => a.antiEntropy.tick(0, out));
+    const round = withOutput((out) => a.antiEntropy.tick(1_000, out));
+    const started = (events: ClusterEvent[]) => events.filter((e) => e.type === 'antientropy.started');
+    expect(started(round)).toHaveLength(1);
+    expect(a.antiEntropy.ranges().length).toBeGreaterThan(1); // the rest of the round waits
+    a.down.add(n2);
+    b.cut.add(n1);
+    pump([a, b], 1_000);
+    const later = withOutput((out) => a.antiEntropy.tick(1_000 + antiEntropyExchangeTimeoutMs, out));
+    expect(later.filter((e) => e.type === 'antientropy.done').map((e) => e.outcome)).toEqual(['timed-out']);
+    expect(started(later)).toHaveLength(0);
+    a.down.delete(n2);
+    const manual = withOutput((out) => a.antiEntropy.trigger(1_000 + antiEntropyExchangeTimeoutMs, out, n2));
+    expect(started(manual)).toHaveLength(1);
+  });
+
   it('reports a peer that does not replicate the range as refused', () => {
     const [a] = pair(base(50), []);
     const stranger = new MemoryReplica('n2', buildRing([{ id: n1 }, { id: n2 }, { id: nodeId('n3') }]), 1, {

@@ -16,7 +16,8 @@
  * Rounds: each pair of replicas of a range is compared from one side only (the lower node id), so
  * a round costs one exchange per (range, pair) — two small messages when they agree. At most
  * `exchangesMax` run at once; the rest wait in a queue bounded by ranges × peers. An exchange that
- * repaired keys but had to leave some out (message limits) is continued at once.
+ * repaired keys but had to leave some out (message limits) is continued at once. Background
+ * exchanges leave out peers the failure detector holds down, also one found down while they wait.
  */
 
 import {
@@ -387,6 +388,10 @@ export class AntiEntropy implements ExchangeOwner {
     return false;
   }
 
+  private reachable(peer: NodeId): boolean {
+    return this.host.isReachable?.(peer) ?? true;
+  }
+
   private enqueue(item: Queued): boolean {
     if (this.queue.some((q) => q.peer === item.peer && q.range === item.range)) return false;
     this.queue.push(item);
@@ -397,8 +402,7 @@ export class AntiEntropy implements ExchangeOwner {
   private enqueueRound(): void {
     for (const { range } of this.held.values()) {
       for (const peer of range.peers) {
-        if (compareNodeIds(this.host.self, peer) >= 0) continue;
-        if (this.host.isReachable && !this.host.isReachable(peer)) continue;
+        if (compareNodeIds(this.host.self, peer) >= 0 || !this.reachable(peer)) continue;
         this.enqueue({ peer, range: rangeId(range), trigger: 'periodic' });
       }
     }
@@ -409,6 +413,9 @@ export class AntiEntropy implements ExchangeOwner {
       const next = this.queue.shift() as Queued;
       const held = this.held.get(next.range);
       if (!held || this.active(next.peer, next.range)) continue;
+      // A background exchange queued before its peer was found down could only time out: drop it
+      // (the first round after the peer is back queues it again). One asked for by hand still runs.
+      if (next.trigger !== 'manual' && !this.reachable(next.peer)) continue;
       this.start(next.peer, held.range, now, out, next.trigger, next.travelled);
     }
   }

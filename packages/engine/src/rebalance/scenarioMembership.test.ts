@@ -59,10 +59,11 @@ describe('membership changes in scenarios', () => {
   });
 
   it("sends the hints kept for a decommissioned node to its keys' replicas instead", () => {
-    // Random compound faults, seed 70 (randomFaults.ts): stand-ins keep hints for the member that
+    // Random compound faults, seed 106 (randomFaults.ts): stand-ins keep hints for the member that
     // leaves, which is gone before they can replay them. Without the reroute they stay for ever
-    // and P3 reports them.
-    const faults = randomFaults(70, { endMs: 12_000, wipe: false, members: true });
+    // and P3 reports them. Rare: 1 of seeds 1–199 reroutes (3 did while background anti-entropy
+    // still started exchanges with peers found down, which changed every run's timing).
+    const faults = randomFaults(106, { endMs: 12_000, wipe: false, members: true });
     const leaving = kvScenario('hints-for-a-leaver', faults, {
       cluster: { quorum: 'sloppy', ...joiningCluster },
       workload: { settleMs: 45_000 },
@@ -70,7 +71,7 @@ describe('membership changes in scenarios', () => {
     const scenario = parseScenario(leaving);
     if (isKvError(scenario)) throw scenario;
     const events: ClusterEvent[] = [];
-    const report = runScenario(scenario, { seed: 70, onEvent: (e) => events.push(e) });
+    const report = runScenario(scenario, { seed: 106, onEvent: (e) => events.push(e) });
     if (isKvError(report)) throw report;
     const rerouted = events.filter((e) => e.type === 'hint.rerouted');
     expect(rerouted.length).toBeGreaterThan(0);

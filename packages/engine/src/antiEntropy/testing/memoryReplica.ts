@@ -30,6 +30,8 @@ export class MemoryReplica implements AntiEntropyHost {
   readonly antiEntropy: AntiEntropy;
   /** Peers whose messages are lost (a cut link). */
   readonly cut = new Set<NodeId>();
+  /** Peers this replica's failure detector holds down (`isReachable`). */
+  readonly down = new Set<NodeId>();
 
   constructor(
     self: string,
@@ -45,6 +47,10 @@ export class MemoryReplica implements AntiEntropyHost {
 
   send(to: NodeId, body: AntiEntropyMessage, _out: NodeOutput): void {
     this.outbox.push({ from: this.self, to, body });
+  }
+
+  isReachable(peer: NodeId): boolean {
+    return !this.down.has(peer);
   }
 
   read(key: string): Version[] | KvError {
