@@ -62,7 +62,7 @@ describe('membership changes in scenarios', () => {
     // Random compound faults, seed 106 (randomFaults.ts): stand-ins keep hints for the member that
     // leaves, which is gone before they can replay them. Without the reroute they stay for ever
     // and P3 reports them. Rare: 1 of seeds 1–199 reroutes (3 did while background anti-entropy
-    // still started exchanges with peers found down, which changed every run's timing).
+    // still started exchanges with peers found down, which changed the timing of runs with faults).
     const faults = randomFaults(106, { endMs: 12_000, wipe: false, members: true });
     const leaving = kvScenario('hints-for-a-leaver', faults, {
       cluster: { quorum: 'sloppy', ...joiningCluster },
