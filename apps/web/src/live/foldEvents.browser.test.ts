@@ -8,7 +8,7 @@ import type { ClusterEvent, NodeId } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import type { EventBatch } from '../shared/workerApi.ts';
 import { applyEvents } from './foldEvents.ts';
-import { createLabStore, eventsKeptMax, type LabState, setNodeStatus } from './labStore.ts';
+import { createLabStore, eventsKeptMax, type LabState, notableKeptMax, setNodeStatus } from './labStore.ts';
 
 const [n1, n2, n3] = ['n1', 'n2', 'n3'] as NodeId[];
 const fold = (state: LabState, batches: EventBatch[]): LabState => ({
@@ -166,5 +166,29 @@ describe('folding message traffic into the lab store', () => {
     const after = fold(state, [{ node: n2, events: [rebuild, ...burst], dropped: 0 }]);
     expect(after.events).toHaveLength(eventsKeptMax);
     expect([...after.events, ...after.notable].map((e) => e.type)).toContain('rebuild.started');
+  });
+
+  it('keeps a kill in the notable buffer through a minute of in-sync anti-entropy, but not the exchanges', () => {
+    const state = createLabStore([n1, n2, n3], 0).getState();
+    const kill = { type: 'lab.fault', at: 1, node: n3, label: 'n3 killed' } as unknown as ClusterEvent;
+    const exchange = (at: number, outcome: string) =>
+      ({
+        type: 'antientropy.done',
+        at,
+        node: n1,
+        exchange: `x${at}`,
+        peer: n2,
+        range: { start: 0, end: 1 },
+        outcome,
+        messages: 2,
+        bytes: 48,
+        keysRepaired: 0,
+        durationMs: 1,
+      }) as unknown as ClusterEvent;
+    const quiet = Array.from({ length: notableKeptMax + 10 }, (_, i) => exchange(2 + i, 'in-sync'));
+    const after = fold(state, [
+      { node: n1, events: [kill, ...quiet, exchange(9_999, 'timed-out')], dropped: 0 },
+    ]);
+    expect(after.notable.map((e) => e.type)).toEqual(['lab.fault', 'antientropy.done']);
   });
 });

@@ -296,7 +296,6 @@ export function addMarker(
   };
 }
 
-/** Events that tell the story of faults and recovery, as opposed to the steady request traffic. */
 /** Hints every node holds, for every owner (from the `hint.*` events folded into `hints`). */
 export function hintsHeld(state: LabState): number {
   let held = 0;
@@ -304,8 +303,14 @@ export function hintsHeld(state: LabState): number {
   return held;
 }
 
+/**
+ * Events that tell the story of faults and recovery, as opposed to the steady request traffic. An
+ * anti-entropy exchange that found its replicas in sync is routine: a quiet 5-node cluster finishes
+ * about eight a second, which pushed a kill out of the notable buffer within a minute.
+ */
 export function isNotable(event: LabEvent): boolean {
-  return /^(lab\.|node\.|member\.|hint\.|antientropy\.(done|repaired)|ring\.changed|rebalance\.|rebuild\.)/.test(
+  if (event.type === 'antientropy.done') return event.outcome !== 'in-sync';
+  return /^(lab\.|node\.|member\.|hint\.|antientropy\.repaired|ring\.changed|rebalance\.|rebuild\.)/.test(
     event.type,
   );
 }

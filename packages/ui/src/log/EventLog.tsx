@@ -1,7 +1,8 @@
 /**
  * The event log: one readable sentence per event (describeEvent), newest first, bounded, with
  * filters by node, key and kind. Message sends and deliveries are hidden unless asked for, since
- * they outnumber everything else a hundred to one.
+ * they outnumber everything else a hundred to one. Routine chatter is folded (foldLines.ts): a
+ * membership change's range streams into a line per node, identical sentences into one with "×n".
  *
  * Props:
  *   events        the events, oldest first, as the page accumulates them (the page bounds the buffer)
@@ -16,9 +17,9 @@
  */
 
 import { useState } from 'react';
-import { describeEvent } from './describeEvent.ts';
 import { type EventFilter, selectEvents } from './eventFilter.ts';
 import { type AnyEvent, type EventKind, eventKey, eventKind, eventKinds, eventNodes } from './eventTypes.ts';
+import { foldRepeats, foldStreams, lineIdentity } from './foldLines.ts';
 
 export interface EventLogProps {
   events: readonly AnyEvent[];
@@ -76,7 +77,8 @@ export function EventLog(props: EventLogProps) {
     props.onFilterChange?.(next);
   };
   const nodes = props.nodes ?? [...new Set(events.flatMap(eventNodes))].sort();
-  const lines = selectEvents(events, filter, limit);
+  // Folding shortens the list: select more events than lines, so the folded log still fills `limit`.
+  const lines = foldRepeats(selectEvents(foldStreams(events), filter, limit * 3), limit);
   const formatTime = props.formatTime ?? defaultTime;
   const kinds = filter.kinds?.length ? filter.kinds : eventKinds;
   const toggleKind = (kind: EventKind) =>
@@ -141,7 +143,7 @@ export function EventLog(props: EventLogProps) {
           overflowY: 'auto',
         }}
       >
-        {lines.map((event) => {
+        {lines.map(({ event, text, count }) => {
           const key = eventKey(event);
           const linked =
             (selectedNode && eventNodes(event).includes(selectedNode)) ||
@@ -149,7 +151,7 @@ export function EventLog(props: EventLogProps) {
           const kind = eventKind(event);
           return (
             <li
-              key={eventId(event)}
+              key={eventId(lineIdentity(event))}
               data-kind={kind}
               style={{
                 display: 'flex',
@@ -169,7 +171,12 @@ export function EventLog(props: EventLogProps) {
                 <span style={visuallyHidden}>{kind}</span>
               </span>
               <span style={{ flex: 1 }}>
-                {describeEvent(event)}
+                {text}
+                {count > 1 && (
+                  <span style={{ color: '#57606a', marginLeft: 6 }} title={`${count} identical lines folded`}>
+                    ×{count}
+                  </span>
+                )}
                 {key && onSelectKey && key !== selectedKey && (
                   <button
                     type="button"

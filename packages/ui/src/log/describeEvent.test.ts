@@ -63,6 +63,11 @@ describe('describeEvent', () => {
     expect(describeEvent(find(getK17WithRepair, 'read-repair.sent'))).toBe(
       'n4 repaired k17 on n2, which returned stale versions',
     );
+    const ownCopy = {
+      ...find(getK17WithRepair, 'read-repair.sent'),
+      replicas: [n('n4'), n('n2')],
+    } as ClusterEvent;
+    expect(describeEvent(ownCopy)).toBe('n4 repaired k17 on itself and n2, which returned stale versions');
     expect(describeEvent(getK17WithRepair[getK17WithRepair.length - 1] as ClusterEvent)).toBe(
       'n2 stored a version of k17 [n1:3] from a read repair',
     );

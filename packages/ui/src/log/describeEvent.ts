@@ -73,9 +73,9 @@ export function describeEvent(event: AnyEvent): string {
     case 'version.stored':
       return `${e.node} stored a version of ${e.key} ${formatClock(e.clock)}${e.siblings > 1 ? ` (${e.siblings} siblings)` : ''} ${storedCause[e.cause]}`;
     case 'read-repair.sent':
-      return `${e.node} repaired ${e.key} on ${listOf(e.replicas)}, which returned stale versions`;
+      return `${e.node} repaired ${e.key} on ${replicasSeenBy(e.node, e.replicas)}, which returned stale versions`;
     case 'write-back.sent':
-      return `${e.node} writes the result of its read of ${e.key} back to ${listOf(e.replicas)} before replying: ${e.holders.length} of the ${e.needed} replicas needed hold it`;
+      return `${e.node} writes the result of its read of ${e.key} back to ${replicasSeenBy(e.node, e.replicas)} before replying: ${e.holders.length} of the ${e.needed} replicas needed hold it`;
     case 'write-back.acked':
       return e.ok
         ? `${e.replica} stored the write-back of request ${e.requestId} durably: ${e.holders} replicas hold the result`
@@ -85,6 +85,11 @@ export function describeEvent(event: AnyEvent): string {
     default:
       return describeFailureHandling(event) ?? describeUnknown(event);
   }
+}
+
+/** Replicas named from the coordinator's side: its own copy is "itself" ("n5 writes … back to itself"). */
+function replicasSeenBy(node: string, replicas: readonly string[]): string {
+  return listOf(replicas.map((replica) => (replica === node ? 'itself' : replica)));
 }
 
 const storedCause: Record<EventOf<'version.stored'>['cause'], string> = {

@@ -75,6 +75,16 @@ const sentences: Record<string, (e: Fields) => string> = {
       : `${e.node} starts streaming a range to ${e.peer} (stream ${e.stream})`,
   'stream.done': (e) =>
     `${e.node} ${e.direction === 'in' ? 'received' : 'sent'} ${plural(num(e.keys), 'key')} (${formatSize(num(e.bytes))}) ${e.direction === 'in' ? 'from' : 'to'} ${e.peer} in ${formatMs(num(e.ms))}`,
+  'streams.started': (e) => {
+    const [to, verb] = e.direction === 'in' ? ['from', 'starts receiving'] : ['to', 'starts streaming'];
+    const peers = ids(e.peers);
+    const perPeer = (e.perPeer ?? {}) as Record<string, number>;
+    return peers.length === 1
+      ? `${e.node} ${verb} ${plural(num(e.streams), 'range')} ${to} ${peers[0]}`
+      : `${e.node} ${verb} ${plural(num(e.streams), 'range')}: ${listOf(peers.map((p) => `${num(perPeer[p])} ${to} ${p}`))}`;
+  },
+  'streams.done': (e) =>
+    `${e.node} ${e.direction === 'in' ? 'received' : 'sent'} ${plural(num(e.keys), 'key')} (${formatSize(num(e.bytes))}) in ${plural(num(e.streams), 'stream')} ${e.direction === 'in' ? 'from' : 'to'} ${list(e.peers)}, the longest ${formatMs(num(e.ms))}`,
   'rebalance.refused': (e) => `${e.node} refuses the membership change: ${e.error}`,
   'range.cleaned': (e) =>
     `${e.node} deletes ${plural(num(e.keysRemoved), 'key')} it handed to ${e.peer} and no longer replicates${num(e.keysKept) > 0 ? ` (keeps ${num(e.keysKept)})` : ''}`,

@@ -47,7 +47,7 @@ export function eventKind(event: AnyEvent): EventKind {
   if (type.startsWith('node.')) return 'node';
   if (
     type.startsWith('peer.') ||
-    /^(member|gossip|membership|ring|rebalance|stream|range|rebuild)[.-]/.test(type)
+    /^(member|gossip|membership|ring|rebalance|streams?|range|rebuild)[.-]/.test(type)
   )
     return 'membership';
   if (type === 'read-repair.sent' || /^(write-back|hint|handoff|merkle|anti-?entropy)[.-]/.test(type))
