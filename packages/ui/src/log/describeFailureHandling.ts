@@ -46,7 +46,7 @@ const sentences: Record<string, (e: Fields) => string> = {
       : `${e.node} hands its hint for ${e.key} to ${e.to}: ${e.owner} left the ring`,
   'hint.dropped': (e) =>
     `${e.node} drops its hint for ${e.key} meant for ${e.owner} (${formatMs(num(e.ageMs))} old)`,
-  'antientropy.started': (e) => `${e.node} compares a Merkle tree with ${e.peer} (${e.trigger})`,
+  'antientropy.started': (e) => `${e.node} compares one range's Merkle tree with ${e.peer} (${e.trigger})`,
   'antientropy.level': (e) =>
     `${e.node} and ${e.peer} compare ${plural(num(e.compared), 'Merkle tree node')} at depth ${num(e.depth)}: ${num(e.differing) === 0 ? 'all agree' : num(e.differing) === 1 ? 'one differs' : `${num(e.differing)} differ`}`,
   'antientropy.repaired': (e) =>

@@ -101,8 +101,8 @@ describe('foldRepeats', () => {
     ];
     const lines = foldRepeats(newestFirst, 10);
     expect(lines.map(({ text, count }) => [text, count])).toEqual([
-      ['n2 compares a Merkle tree with n6 (periodic)', 3],
-      ['n2 compares a Merkle tree with n3 (periodic)', 1],
+      ["n2 compares one range's Merkle tree with n6 (periodic)", 3],
+      ["n2 compares one range's Merkle tree with n3 (periodic)", 1],
     ]);
     expect(lines[0]?.event).toBe(newestFirst[0]);
   });
