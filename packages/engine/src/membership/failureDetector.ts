@@ -55,6 +55,13 @@ export interface FailureDetector {
   silentForMs(member: NodeId, now: number): number;
   /** The suspicion level phi, for detectors that compute one (the lab shows it). */
   phi?(member: NodeId, now: number): number;
+  /**
+   * The cluster's pace changed by `factor` (the lab's network speed scales the gossip interval and
+   * T_fail together): every silence so far, and every interval measured, now counts `factor` times
+   * as long, so that a faster pace's shorter timeout is not read against the slower pace's silences
+   * (pace.ts).
+   */
+  rescale(now: number, factor: number): void;
 }
 
 export interface DetectorSettings {

@@ -20,6 +20,7 @@
 
 import type { NodeId } from '../protocol/ids.ts';
 import type { DetectorSettings, DetectorVerdict, Evidence, FailureDetector } from './failureDetector.ts';
+import { rescaledSince } from './pace.ts';
 
 interface Watch {
   lastGrewAt: number;
@@ -82,6 +83,11 @@ export class GossipDetector implements FailureDetector {
   silentForMs(member: NodeId, now: number): number {
     const watch = this.watches.get(member);
     return watch ? now - watch.lastGrewAt : 0;
+  }
+
+  rescale(now: number, factor: number): void {
+    for (const watch of this.watches.values())
+      watch.lastGrewAt = rescaledSince(watch.lastGrewAt, now, factor);
   }
 
   private silent(watch: Watch, now: number): boolean {

@@ -13,6 +13,7 @@
 
 import type { NodeId } from '../protocol/ids.ts';
 import type { DetectorSettings, DetectorVerdict, Evidence, FailureDetector } from './failureDetector.ts';
+import { rescaledSince } from './pace.ts';
 
 interface Watch {
   lastDirectAt: number;
@@ -69,5 +70,10 @@ export class LocalDetector implements FailureDetector {
   silentForMs(member: NodeId, now: number): number {
     const watch = this.watches.get(member);
     return watch ? now - watch.lastDirectAt : 0;
+  }
+
+  rescale(now: number, factor: number): void {
+    for (const watch of this.watches.values())
+      watch.lastDirectAt = rescaledSince(watch.lastDirectAt, now, factor);
   }
 }

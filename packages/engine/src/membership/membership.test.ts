@@ -111,6 +111,7 @@ describe('Membership (gossip detector)', () => {
         fanout: 9,
         cleanupTimeoutMs: -1,
       }),
+      1_000,
     );
     a.tick(1_000 + T_FAIL);
     expect(a.about(M)).toEqual([]);
@@ -122,6 +123,23 @@ describe('Membership (gossip detector)', () => {
     a.tick(round);
     expect(a.sent.length).toBeGreaterThan(sent);
     expect(a.m.nextDeadline(round)).toBe(round + 3_000);
+  });
+
+  it('rescales silences when the pace changes, so a faster pace does not suspect at once what was only quiet', () => {
+    // Classroom speed in the lab: a round every 2.6 s, T_fail 13 s; then fast: 1,080 ms and 5.4 s.
+    const a = member(A, [A, M], { gossipIntervalMs: 2_600, failTimeoutMs: 13_000 });
+    a.start(0);
+    a.receive(B, [entry(M, 4)], 1_000);
+    const faster = membershipTimersOf({ gossipIntervalMs: 1_080, failTimeoutMs: 5_400 });
+    a.m.retime(faster, 7_000); // 6 s of silence: 46% of the old T_fail, longer than the new one
+    a.tick(7_000);
+    expect(a.about(M)).toEqual([]);
+    // Still 46% of the way: suspected after the other 54% of the new T_fail.
+    const due = 7_000 + 5_400 * (1 - 6_000 / 13_000);
+    a.tick(due - 1);
+    expect(a.about(M)).toEqual([]);
+    a.tick(due + 1);
+    expect(a.about(M)).toEqual(['member.suspected']);
   });
 
   it('convicts a configured member that crashed before its first heartbeat, once a second node suspects it too', () => {
@@ -319,6 +337,23 @@ describe('local and phi detectors', () => {
     // Regular 1 s heartbeats, σ at its 250 ms floor: convicted about mean + 5.6σ after the last one.
     expect((convictAt as number) - 20_000).toBeCloseTo(1_000 + deviationForPhi(8) * 250, -1);
     expect(phiOfDeviation(deviationForPhi(8))).toBeCloseTo(8, 6);
+  });
+
+  it('phi: a slower pace rescales the intervals it learned, so beats at the new pace convict no one', () => {
+    for (const phiDistribution of ['normal', 'exponential'] as const) {
+      // Fast in the lab (a round every 1,080 ms), then classroom speed (2.6 s).
+      const a = member(A, [A, M], { detector: 'phi', phiDistribution, gossipIntervalMs: 1_080 });
+      a.start(0);
+      let beat = 0;
+      for (let t = 1_080; t <= 21_600; t += 1_080) a.receive(B, [entry(M, ++beat)], t);
+      a.m.retime(membershipTimersOf({ gossipIntervalMs: 2_600 }), 22_000);
+      for (let t = 22_000 + 2_600; t <= 60_000; t += 2_600) {
+        a.tick(t - 1);
+        expect(a.m.statusOf(M)).toBe('alive');
+        a.receive(B, [entry(M, ++beat)], t);
+      }
+      expect(a.about(M)).toEqual([]);
+    }
   });
 
   it("phi with Cassandra's exponential model convicts after threshold · ln 10 mean intervals", () => {

@@ -52,6 +52,7 @@ import {
   type RingAttributes,
   ringAttributesOf,
 } from './messages.ts';
+import { rescaledSince } from './pace.ts';
 import { type MembershipSettings, type MembershipTimers, membershipTimerNames } from './settings.ts';
 
 export interface MembershipHost {
@@ -99,9 +100,13 @@ export class Membership {
   /**
    * Changes the gossip timers while the node runs: the lab slows its links down to a visible speed
    * and scales the gossip interval, `T_fail` and `T_cleanup` with them, so a slow network is not
-   * mistaken for a dead one. The next round is scheduled with the new interval.
+   * mistaken for a dead one. The next round is scheduled with the new interval. A new gossip
+   * interval is a new pace: silences measured so far are rescaled by the same factor (pace.ts).
    */
-  retime(timers: MembershipTimers): void {
+  retime(timers: MembershipTimers, now: number): void {
+    const interval = timers.gossipIntervalMs;
+    const factor = interval === undefined ? 1 : interval / this.settings.gossipIntervalMs;
+    if (factor !== 1) this.rescale(now, factor);
     for (const name of membershipTimerNames) {
       const ms = timers[name];
       if (ms === undefined) continue;
@@ -114,6 +119,15 @@ export class Membership {
 
   get self(): NodeId {
     return this.host.self;
+  }
+
+  private rescale(now: number, factor: number): void {
+    this.detector.rescale(now, factor);
+    for (const record of this.members.values()) {
+      if (record.id === this.self) continue;
+      record.lastGrewAt = rescaledSince(record.lastGrewAt, now, factor);
+      record.since = rescaledSince(record.since, now, factor);
+    }
   }
 
   /** Takes up the configured members, announces this node to its seeds, schedules the first round. */

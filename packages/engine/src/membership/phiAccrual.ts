@@ -31,6 +31,7 @@ import { phiStdDevMinMs, phiWindowSamplesMax } from '../constants.ts';
 import { exp, log10 } from '../portableMath.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import type { DetectorSettings, DetectorVerdict, Evidence, FailureDetector } from './failureDetector.ts';
+import { rescaledSince } from './pace.ts';
 
 /** phi for a silence `y` standard deviations past the mean interval. */
 export function phiOfDeviation(y: number): number {
@@ -67,6 +68,14 @@ class ArrivalWindow {
   arrived(now: number): void {
     this.add(now - this.lastAt);
     this.lastAt = now;
+  }
+
+  /** The pace changed (pace.ts): the last silence and every interval in the window stretch by `factor`. */
+  rescale(now: number, factor: number): void {
+    this.lastAt = rescaledSince(this.lastAt, now, factor);
+    for (let i = 0; i < this.samples.length; i++) this.samples[i] = (this.samples[i] as number) * factor;
+    this.sum *= factor;
+    this.sumOfSquares *= factor * factor;
   }
 
   get meanMs(): number {
@@ -142,6 +151,10 @@ export class PhiAccrualDetector implements FailureDetector {
   silentForMs(member: NodeId, now: number): number {
     const arrivals = this.windows.get(member);
     return arrivals ? now - arrivals.lastAt : 0;
+  }
+
+  rescale(now: number, factor: number): void {
+    for (const arrivals of this.windows.values()) arrivals.rescale(now, factor);
   }
 
   phi(member: NodeId, now: number): number {

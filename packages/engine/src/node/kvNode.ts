@@ -219,7 +219,7 @@ export class KvNode implements StorageNode, CoordinatorHost {
     if (patch.antiEntropy === 'trigger') this.antiEntropy.trigger(now, out);
     if (patch.decommission === true) this.rebalance.decommission(now, out, patch.force === true);
     if (typeof patch.nodeGone === 'string') this.rebalance.nodeGone(nodeId(patch.nodeGone));
-    if (patch.membership !== undefined) this.membership.retime(membershipTimersOf(patch.membership));
+    if (patch.membership !== undefined) this.membership.retime(membershipTimersOf(patch.membership), now);
     const timeout = patch.requestTimeoutMs;
     if (typeof timeout === 'number' && Number.isFinite(timeout) && timeout > 0) {
       this.config.requestTimeoutMs = timeout;
