@@ -106,16 +106,19 @@ export async function healAndCheck(page: Page, reportPath: string, context: stri
 }
 
 /**
- * What a failed run came from, beside its report: the page's event log (hints, streams, repairs,
- * failures) and every running node's snapshot (its hints, streams and membership change).
+ * What a failed run came from, beside its report: the page's event log — its ordinary events and
+ * its notable ones (faults, kills, restarts, membership verdicts, hints, refusals and ends of
+ * membership changes, kept apart in the page) — the lab's membership change in progress, and every
+ * running node's snapshot (its hints, streams and membership change).
  */
 async function keepDiagnostics(page: Page, reportPath: string): Promise<void> {
   const kept = await page.evaluate(async () => {
     const { cluster, store } = window.kvscope;
-    const { events, order } = store.getState();
+    const { events, notable, order, membership } = store.getState();
     const snapshots = await Promise.all(order.map((id) => cluster.snapshot(id)));
     const kept = (window as unknown as { kvscopeKept?: unknown[] }).kvscopeKept ?? null;
-    return { events, kept, snapshots: Object.fromEntries(order.map((id, i) => [id, snapshots[i]])) };
+    const nodes = Object.fromEntries(order.map((id, i) => [id, snapshots[i]]));
+    return { events, notable, membership, kept, snapshots: nodes };
   });
   writeFileSync(reportPath.replace(/\.json$/, '.diagnostics.json'), JSON.stringify(kept, null, 1));
 }

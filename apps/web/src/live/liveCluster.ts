@@ -418,6 +418,7 @@ export class LiveCluster {
     this.store.setState((s) => setNodeStatus(s, id, 'starting', sharedNow()));
     const start = await spawnNode(this.startup, id, wipe);
     await start();
+    if (!wipe) this.membership.started(id); // a wiped node is asked by `wipe` itself
   }
 
   /**

@@ -169,6 +169,12 @@ export class MembershipChanges {
    */
   interrupted(id: NodeId): void {
     if (this.leavingNow?.id !== id || this.leavingNow.totals) return;
+    if (this.leavingNow.askedAgain) {
+      this.note('remove', `${id} stopped before it took up leaving again; restarted, it is asked again`, [
+        id,
+      ]);
+      return;
+    }
     this.note(
       'remove',
       `${id} stopped while handing its ranges over; restart it and it takes the hand-over up again from its disk`,
@@ -187,6 +193,17 @@ export class MembershipChanges {
     leaving.askedAgain = true;
     this.note('remove', `${id} was wiped while leaving: it is asked to leave again`, [id]);
     this.askAgain(id);
+  }
+
+  /**
+   * A node started again (restarted, or with the whole cluster). A leaver that was wiped and has not
+   * taken up leaving again has nothing on disk that says it is leaving, and the page's asks stopped
+   * while it was down (each goes to a running node or nowhere), so it is asked again now (monkey
+   * stream 692: killed while it refused, rebuilding, it came back a plain member and the leave
+   * never ended).
+   */
+  started(id: NodeId): void {
+    if (this.leavingNow?.askedAgain) this.askAgain(id);
   }
 
   private askAgain(id: NodeId): void {
