@@ -23,7 +23,10 @@
 import { describeEvent } from './describeEvent.ts';
 import { type AnyEvent, eventKind } from './eventTypes.ts';
 
-/** Streams of one membership change, or the exchanges of one anti-entropy round, come within moments of each other, even at classroom speed. */
+/**
+ * The streams of one membership change, or the exchanges of one anti-entropy round, come within
+ * moments of each other, even at classroom speed.
+ */
 const foldGapMs = 5_000;
 
 /** The folded line: `streams.started` or `streams.done`, with what its streams carried. */
