@@ -94,7 +94,14 @@ async function clickFault(page: Page, r: Rng, ids: string[]): Promise<string | n
     await trySelect(page.getByTestId('link-from'), from);
     await trySelect(page.getByTestId('link-to'), to);
     const kind = pick(r, ['cut-one-way', 'slow', 'lossy']);
-    return (await tryClick(page.getByTestId(kind))) ? `${kind} ${from}→${to}` : null;
+    // The link the selects show: "to" never lists "from", so a pick of the same node is not made.
+    const shown = (id: string) =>
+      page
+        .getByTestId(id)
+        .inputValue({ timeout: 1_000 })
+        .catch(() => '?');
+    const link = `${await shown('link-from')}→${await shown('link-to')}`;
+    return (await tryClick(page.getByTestId(kind))) ? `${kind} ${link}` : null;
   }
   if (x < 0.85) return (await tryClick(page.getByTestId('heal'))) ? 'heal all' : null;
   return (await tryClick(page.getByTestId('repair-now'))) ? 'repair now' : null;
@@ -123,7 +130,10 @@ for (const seed of seeds)
       if (did) clicks.push(`${((Date.now() - started) / 1000).toFixed(1)} s ${did}`);
     }
     const why = `stream ${seed} clicked:\n${clicks.join('\n')}\nreplay: KVSCOPE_MONKEY_SEED_FROM=${seed} npx playwright test monkey`;
-    expect(clicks.length, why).toBeGreaterThan(seconds);
+    // The stream did something: most tries land, but a stream that picks many buttons disabled at
+    // that moment (restart a running node, partition with every node in one group) lands about one
+    // a second (stream 724: 14–15 in 15 s).
+    expect(clicks.length, why).toBeGreaterThan(seconds / 2);
     await healAndCheck(page, `test-results/e2e/monkey-stream-${seed}.json`, why);
     await replaySavedSession(page, `test-results/e2e/monkey-stream-${seed}.scenario.json`, why);
     // One worker per node: none left running beside its replacement.

@@ -16,6 +16,7 @@ import { isPartitioned } from '../live/network.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 import { DataCentreFaults } from './DataCentreFaults.tsx';
 import { formatLabTime } from './formatTime.ts';
+import { linkChoice } from './linkChoice.ts';
 
 const groupNames = ['A', 'B', 'C'];
 
@@ -34,8 +35,9 @@ export function FaultsPanel({
   const [to, setTo] = useState<string>(order[1] ?? '');
   const [slowMs, setSlowMs] = useState(300);
   const [loss, setLoss] = useState(0.3);
-  const pairA = (from || '*') as NodeId | '*';
-  const pairB = from ? (to as NodeId) : null;
+  const { source, targets, target } = linkChoice(order, from, to);
+  const pairA = (source || '*') as NodeId | '*';
+  const pairB = source ? (target as NodeId) : null;
   return (
     <section className="panel" aria-label="Network faults">
       <h2>Break the network</h2>
@@ -74,7 +76,7 @@ export function FaultsPanel({
         <div className="form-row wrap">
           <label>
             from{' '}
-            <select value={from} onChange={(e) => setFrom(e.target.value)} data-testid="link-from">
+            <select value={source} onChange={(e) => setFrom(e.target.value)} data-testid="link-from">
               <option value="">every link</option>
               {order.map((id) => (
                 <option key={id} value={id}>
@@ -85,20 +87,23 @@ export function FaultsPanel({
           </label>
           <label>
             to{' '}
-            <select value={to} onChange={(e) => setTo(e.target.value)} disabled={!from} data-testid="link-to">
-              {order
-                .filter((id) => id !== from)
-                .map((id) => (
-                  <option key={id} value={id}>
-                    {id}
-                  </option>
-                ))}
+            <select
+              value={target}
+              onChange={(e) => setTo(e.target.value)}
+              disabled={!source}
+              data-testid="link-to"
+            >
+              {targets.map((id) => (
+                <option key={id} value={id}>
+                  {id}
+                </option>
+              ))}
             </select>
           </label>
           <button
             type="button"
-            disabled={!from || from === to}
-            onClick={() => void cluster.cutOneWay(from as NodeId, to as NodeId)}
+            disabled={!source || !target}
+            onClick={() => void cluster.cutOneWay(source as NodeId, target as NodeId)}
             data-testid="cut-one-way"
             title="Drop every message from the first node to the second; the other direction still works"
           >
@@ -121,7 +126,7 @@ export function FaultsPanel({
             onClick={() => void cluster.slowLink(pairA, pairB, slowMs)}
             data-testid="slow"
           >
-            Slow {from ? `${from}↔${to}` : 'every link'}
+            Slow {source ? `${source}↔${target}` : 'every link'}
           </button>
           <label>
             loss{' '}
@@ -138,7 +143,7 @@ export function FaultsPanel({
             onClick={() => void cluster.lossyLink(pairA, pairB, loss)}
             data-testid="lossy"
           >
-            Lossy {from ? `${from}↔${to}` : 'every link'}
+            Lossy {source ? `${source}↔${target}` : 'every link'}
           </button>
         </div>
       </fieldset>
