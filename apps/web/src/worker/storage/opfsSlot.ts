@@ -17,13 +17,22 @@
  *
  * What the calls cost (strace of Chromium 156 on Linux): `flush` is one `fdatasync` on the worker's
  * own thread, with no IPC, and costs what a raw `fdatasync` costs at the same spacing; `write` is
- * `fstat`, `pwrite` and one message to the browser process. A flush after an idle moment costs far
- * more than one back to back (0.1–1 ms against 0.05 ms here, in Chromium and in Node alike), which is
- * the machine's, not the browser's (bench/opfsFlush.experiment.ts measures both side by side).
+ * `newfstatat`, `fcntl(F_GETFL)`, `pwrite64` and a 112-byte `sendto` to the browser process, all on
+ * the worker's own thread (traced again in the lab's renderer, 2026-11-28). A flush after an idle
+ * moment costs far more than one back to back (0.1–1 ms against 0.05 ms here, in Chromium and in
+ * Node alike), which is the machine's, not the browser's (bench/opfsFlush.experiment.ts measures
+ * both side by side).
  *
  * Preallocating a log (zeros ahead of the end) so that a flush does not grow the file was measured
  * twice and not kept: overwriting a zero-filled, flushed region is no faster to flush than appending,
  * and slower with 3–5 writers or after a pause (Chromium 156 on ext4; opfsFlush.experiment.ts).
+ *
+ * Open question: one put at a time, a lab node's `write` takes ~0.12–0.18 ms where the bare
+ * prototype's (bench/barePrototype.ts, the same API calls) takes ~0.05 ms in the same page. Ruled
+ * out on 2026-11-28, with 3 writers pausing 1 ms as in opfsFlush.experiment.ts (each ~0.04–0.05 ms):
+ * writing a view into a 1 MiB buffer (as `drain` does), 40 more sync handles open in the worker, a
+ * 4 MiB file. Nor is it the lab page drawing its default workload: the prototype's write took
+ * 0.038 ms beside the lab idle and 0.050 ms beside it busy.
  *
  * Invariant: `size === physicalSize + pending.length`, and pending bytes belong right after
  * `physicalSize`. The cached sizes are exact because this is the only handle on the file.
