@@ -19,7 +19,7 @@
 import { useState } from 'react';
 import { type EventFilter, selectEvents } from './eventFilter.ts';
 import { type AnyEvent, type EventKind, eventKey, eventKind, eventKinds, eventNodes } from './eventTypes.ts';
-import { foldRepeats, foldStreams, lineIdentity } from './foldLines.ts';
+import { foldQuietExchanges, foldRepeats, foldStreams, lineIdentity } from './foldLines.ts';
 
 export interface EventLogProps {
   events: readonly AnyEvent[];
@@ -78,7 +78,8 @@ export function EventLog(props: EventLogProps) {
   };
   const nodes = props.nodes ?? [...new Set(events.flatMap(eventNodes))].sort();
   // Folding shortens the list: select more events than lines, so the folded log still fills `limit`.
-  const lines = foldRepeats(selectEvents(foldStreams(events), filter, limit * 3), limit);
+  const folded = foldQuietExchanges(foldStreams(events));
+  const lines = foldRepeats(selectEvents(folded, filter, limit * 3), limit);
   const formatTime = props.formatTime ?? defaultTime;
   const kinds = filter.kinds?.length ? filter.kinds : eventKinds;
   const toggleKind = (kind: EventKind) =>

@@ -55,6 +55,8 @@ const sentences: Record<string, (e: Fields) => string> = {
     e.outcome === 'in-sync'
       ? `${e.node} and ${e.peer} are in sync (${plural(num(e.messages), 'message')}, ${formatSize(num(e.bytes))})`
       : `${e.node} ↔ ${e.peer} anti-entropy ${e.outcome}: ${plural(num(e.keysRepaired), 'key')} moved, ${formatSize(num(e.bytes))} in ${formatMs(num(e.durationMs))}`,
+  'antientropy.quiet': (e) =>
+    `${e.node} and ${e.peer} compare ${num(e.exchanges) === 1 ? "one range's Merkle tree" : `${num(e.exchanges)} ranges' Merkle trees`}${e.trigger && e.trigger !== 'mixed' ? ` (${e.trigger})` : ''}: all in sync (${plural(num(e.messages), 'message')}, ${formatSize(num(e.bytes))})`,
   'ring.changed': (e) => {
     const changes = [...ids(e.added).map((id) => `+${id}`), ...ids(e.removed).map((id) => `−${id}`)];
     return `${e.node}'s ring changes (${changes.join(' ')}): ${formatPercent(num(e.movedFraction))} of it moves`;

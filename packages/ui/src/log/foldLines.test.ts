@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeEvent } from './describeEvent.ts';
 import type { AnyEvent } from './eventTypes.ts';
-import { foldRepeats, foldStreams, lineIdentity } from './foldLines.ts';
+import { foldQuietExchanges, foldRepeats, foldStreams, lineIdentity } from './foldLines.ts';
 
 const started = (
   at: number,
@@ -80,6 +80,78 @@ describe('foldStreams', () => {
   it('leaves every other event alone, in order', () => {
     const events = [fault, { ...fault, at: 2_000 }, { ...fault, at: 3_000 }];
     expect(foldStreams(events)).toEqual(events);
+  });
+});
+
+describe('foldQuietExchanges', () => {
+  /** One exchange's events: started (by `node`), the root compared (by `peer`), done (by `node`). */
+  const exchange = (
+    id: string,
+    at: number,
+    node: string,
+    peer: string,
+    differing = 0,
+    outcome = 'in-sync',
+  ) => [
+    { type: 'antientropy.started', at, node, peer, exchange: id, trigger: 'periodic' },
+    {
+      type: 'antientropy.level',
+      at: at + 5,
+      node: peer,
+      peer: node,
+      exchange: id,
+      depth: 0,
+      compared: 1,
+      differing,
+    },
+    { type: 'antientropy.done', at: at + 10, node, peer, exchange: id, outcome, messages: 2, bytes: 50 },
+  ];
+
+  it('folds the in-sync exchanges of a pair into one line, whichever node started them', () => {
+    const events = [
+      fault,
+      ...exchange('e1', 2_000, 'n3', 'n5'),
+      ...exchange('e2', 2_100, 'n5', 'n3'),
+      ...exchange('e3', 2_200, 'n1', 'n2'),
+    ];
+    const lines = foldQuietExchanges(events);
+    expect(lines.map(describeEvent)).toEqual([
+      'n3 killed',
+      "n3 and n5 compare 2 ranges' Merkle trees (periodic): all in sync (4 messages, 100 B)",
+      "n1 and n2 compare one range's Merkle tree (periodic): all in sync (2 messages, 50 B)",
+    ]);
+    expect(lines[1]?.at).toBe(2_110); // when the last of them ended
+    expect(lineIdentity(lines[1] as AnyEvent)).toBe(events[1]);
+  });
+
+  it('keeps every event of an exchange that found a difference, failed or is still running', () => {
+    const differs = exchange('e1', 2_000, 'n3', 'n5', 1, 'repaired');
+    const timedOut = exchange('e2', 2_100, 'n3', 'n5', 0, 'timeout');
+    const running = exchange('e3', 2_200, 'n3', 'n5').slice(0, 2);
+    const events = [...differs, ...timedOut, ...running, ...exchange('e4', 2_300, 'n3', 'n5')];
+    const lines = foldQuietExchanges(events);
+    expect(lines.slice(0, 8)).toEqual(events.slice(0, 8));
+    expect(lines.map(describeEvent).slice(8)).toEqual([
+      "n3 and n5 compare one range's Merkle tree (periodic): all in sync (2 messages, 50 B)",
+    ]);
+  });
+
+  it('starts a new line once a round outlasts the fold gap, even with no pause between exchanges', () => {
+    const events = [0, 2_000, 4_000, 6_000, 8_000].flatMap((at, i) => exchange(`e${i}`, at, 'n3', 'n5'));
+    expect(foldQuietExchanges(events).map((line) => (line as { exchanges?: number }).exchanges)).toEqual([
+      3, 2,
+    ]);
+  });
+
+  it('starts a new line after a pause, and names no trigger when they differ', () => {
+    const manual = exchange('e3', 2_200, 'n3', 'n5').map((e) =>
+      e.type === 'antientropy.started' ? { ...e, trigger: 'manual' } : e,
+    );
+    const events = [...exchange('e1', 2_000, 'n3', 'n5'), ...manual, ...exchange('e2', 20_000, 'n3', 'n5')];
+    expect(foldQuietExchanges(events).map(describeEvent)).toEqual([
+      "n3 and n5 compare 2 ranges' Merkle trees: all in sync (4 messages, 100 B)",
+      "n3 and n5 compare one range's Merkle tree (periodic): all in sync (2 messages, 50 B)",
+    ]);
   });
 });
 
