@@ -201,7 +201,7 @@ export function foldStreams(events: readonly AnyEvent[]): AnyEvent[] {
     if (!groups.has(item)) return item as AnyEvent;
     const { members, folded } = item as Group;
     if (members.length === 1) return members[0] as AnyEvent;
-    folded.peers.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    folded.peers.sort(byId);
     return folded;
   });
 }
