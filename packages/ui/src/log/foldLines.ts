@@ -77,10 +77,13 @@ export interface FoldedExchanges {
   [field: string]: unknown;
 }
 
-/** The identity of a log line: a folded line is its first event's (React keys stay put as it grows). */
+/**
+ * The identity of a log line: a folded line (every one carries the `first` event it stands for, and
+ * no engine event has that field) is its first event's, so React keys stay put as it grows.
+ */
 export function lineIdentity(event: AnyEvent): object {
-  const folded = event.type.startsWith('streams.') || event.type === 'antientropy.quiet';
-  return folded ? ((event as FoldedStreams | FoldedExchanges).first as object) : event;
+  const first = (event as { first?: unknown }).first;
+  return typeof first === 'object' && first !== null ? first : event;
 }
 
 /**
