@@ -73,7 +73,13 @@ export async function waitHintsHandedOff(page: Page): Promise<void> {
   await expect.poll(held, { timeout: 40_000 }).toBe(0);
 }
 
-/** Puts keys `prefix0…` with values `v-<key>`, 4 at a time; returns the acknowledged ones. */
+/**
+ * Puts keys `prefix0…` with values `v-<key>`, 4 at a time; returns the acknowledged ones. A put whose
+ * outcome is unknown (`info`: at full speed a request times out after 200 ms) is tried again, up to
+ * three attempts in all, as putEachVia does. With a 4 KiB memtable a node flushes a table and
+ * compacts within one step; on a slow disk such steps took up to 130 ms, and 1–11 of 500 puts timed
+ * out (settings.spec.ts).
+ */
 export async function writeKeys(page: Page, prefix: string, count: number): Promise<string[]> {
   return page.evaluate(
     async ({ prefix, count }) => {
@@ -83,7 +89,10 @@ export async function writeKeys(page: Page, prefix: string, count: number): Prom
       const worker = async () => {
         while (next < count) {
           const key = `${prefix}${next++}`;
-          const reply = await client.put(key, `v-${key}`, { record: false });
+          const put = () => client.put(key, `v-${key}`, { record: false });
+          let reply = await put();
+          for (let retry = 0; retry < 2 && !reply.ok && reply.outcome === 'info'; retry++)
+            reply = await put();
           if (reply.ok) acked.push(key);
           await new Promise((r) => setTimeout(r, 5));
         }
