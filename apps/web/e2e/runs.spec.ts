@@ -4,7 +4,9 @@
  * Node for the same file and seed, its report downloads, its replay scrubs and steps through the
  * recorded run, and its link runs it again; a file of the user's that asks for the impossible gets
  * its problem named, field first; a file of the user's is shared as a link that carries the file,
- * and a link cut short says so. Screenshot: test-results/e2e/lab-runs.png.
+ * and a link cut short says so; a link asking for what the lab cannot do (too few nodes, a delay
+ * that is no number, an unknown scenario or lesson) says so and is not used.
+ * Screenshot: test-results/e2e/lab-runs.png.
  */
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -116,5 +118,33 @@ test('a file of your own is shared as a link that carries it: opened, the run is
     "KV_INVALID_SCENARIO: this link's scenario cannot be read",
   );
   await expect(page.getByTestId('scenario-result')).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+test('a link asking for what the lab cannot do says so, and the lab runs as it would without it', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, '?run=nope&nodes=2&delay=abc&workload=off');
+  const notice = page.getByTestId('link-notice');
+  await expect(notice).toContainText(
+    'The link asks for “2” nodes, which the lab does not start: N=3 needs 3',
+  );
+  await expect(notice).toContainText("The link's delay “abc” is not a whole number of milliseconds");
+  await expect(page.getByTestId('network-speed')).toHaveValue('400');
+  expect(await page.evaluate(() => window.kvscope.store.getState().linkDelayMs)).toBe(400);
+  await expect(page.getByTestId('scenario-unknown')).toContainText('The link names the scenario “nope”');
+  await page.getByTestId('link-notice-dismiss').click();
+  await expect(notice).toHaveCount(0);
+  // A delay the network control does not list is shown as the link's.
+  await open(page, '?delay=1000&lesson=nope&workload=off');
+  await expect(page.getByTestId('network-speed')).toHaveValue('1000');
+  await expect(page.getByTestId('network-speed').locator('option:checked')).toHaveText(
+    'From the link · 1000 ms',
+  );
+  await expect(page.getByTestId('lesson-unknown')).toHaveText(
+    'No lesson is called “nope”: here is the first.',
+  );
+  await expect(page.getByTestId('link-notice')).toHaveCount(0);
   expect(problems).toEqual([]);
 });

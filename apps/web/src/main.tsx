@@ -17,27 +17,21 @@ import { createLabStore } from './live/labStore.ts';
 import { LiveCluster } from './live/liveCluster.ts';
 import { initialMembership, loadMembers } from './live/membership.ts';
 import { MetricsSampler } from './live/metrics.ts';
-import { loadSettings, settingsProblem } from './live/settings.ts';
+import { readPageLink } from './live/pageLink.ts';
+import { loadSettings } from './live/settings.ts';
 import { SnapshotPoller } from './live/snapshots.ts';
 import { Workload } from './live/workload.ts';
 import './app/lab.css';
 
-const params = new URLSearchParams(location.search);
-/** Nodes a `?nodes=` link may start: the 16 the issue asks the page to carry, with room to spare. */
-const urlNodesMax = 32;
-const saved = loadSettings();
-// `?nodes=16` starts a larger cluster (a link a teacher can share); a count that cannot run is ignored.
-const askedNodes = Number(params.get('nodes'));
-const asked = { ...saved, nodes: askedNodes };
-const settings =
-  Number.isInteger(askedNodes) && askedNodes <= urlNodesMax && !settingsProblem(asked) ? asked : saved;
+// `?nodes=16` starts a larger cluster (a link a teacher can share), `?delay=0` runs at full speed;
+// a value that cannot run is not used, and the page says so (pageLink.ts).
+const link = readPageLink(location.search, loadSettings());
 // The member list saved by the last add or remove reopens the same cluster (unless a link asks for a size).
-const members = params.get('nodes') === null ? loadMembers() : null;
-const order = members?.members ?? nodeIds(settings.nodes);
-const store = createLabStore(order, Number(params.get('delay') ?? 400), { ...settings, nodes: order.length });
+const members = link.nodesAsked ? null : loadMembers();
+const order = members?.members ?? nodeIds(link.settings.nodes);
+const store = createLabStore(order, link.delayMs, { ...link.settings, nodes: order.length });
 if (members) store.setState({ membership: initialMembership(order, members.retired) });
-if (params.get('workload') === 'off')
-  store.setState((s) => ({ workload: { ...s.workload, running: false } }));
+if (link.workloadOff) store.setState((s) => ({ workload: { ...s.workload, running: false } }));
 const cluster = new LiveCluster(store, 1);
 const client = new LabClient(cluster, store);
 const workload = new Workload(client, store);
@@ -63,6 +57,6 @@ const root = document.getElementById('root');
 if (!root) throw new Error('the page has no #root element');
 createRoot(root).render(
   <StrictMode>
-    <App store={store} cluster={cluster} client={client} workload={workload} />
+    <App store={store} cluster={cluster} client={client} workload={workload} linkIgnored={link.ignored} />
   </StrictMode>,
 );

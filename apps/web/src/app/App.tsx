@@ -108,6 +108,8 @@ interface Props {
   cluster: LiveCluster;
   client: LabClient;
   workload: Workload;
+  /** Sentences for the values of the page's link the lab did not use (pageLink.ts). */
+  linkIgnored?: readonly string[];
 }
 
 /** A `?run=<scenario>` or `?scenario=<file>` link opens the Runs tab on it (ScenariosPanel.tsx). */
@@ -116,12 +118,13 @@ const linkedRun = () => {
   return params.has('run') || params.has('scenario');
 };
 
-export function App({ store, cluster, client, workload }: Props) {
+export function App({ store, cluster, client, workload, linkIgnored = [] }: Props) {
   const state = useStore(store);
   const displayNow = useDisplayClock(store);
   const reducedMotion = useReducedMotion();
   const [tab, setTab] = useState<Tab>(linkedRun() ? 'Runs' : 'Trace');
   const [lesson, setLesson] = useState<string | null>(linkedLesson);
+  const [linkNotes, setLinkNotes] = useState(linkIgnored);
   /** This live session as a scenario file, handed from the live run panel to the scenario runner. */
   const [sessionFile, setSessionFile] = useState<Chosen | null>(null);
   const rates = useLinkRates(store, state.linkDelayMs < flightDrawDelayMinMs);
@@ -160,6 +163,23 @@ export function App({ store, cluster, client, workload }: Props) {
         </button>
         <RunControls state={state} cluster={cluster} workload={workload} />
       </header>
+      {linkNotes.length > 0 && (
+        <div className="refusal link-notice" role="alert" data-testid="link-notice">
+          <div>
+            {linkNotes.map((note) => (
+              <p key={note}>{note}</p>
+            ))}
+          </div>
+          <button
+            type="button"
+            onClick={() => setLinkNotes([])}
+            aria-label="Dismiss the note about the link"
+            data-testid="link-notice-dismiss"
+          >
+            ×
+          </button>
+        </div>
+      )}
       {lesson && (
         <Suspense fallback={<p className="muted">Loading the lessons…</p>}>
           <LessonBar

@@ -67,6 +67,11 @@ export function LessonBar({ state, lessonId, onLesson, onClose, onApplySettings 
             </option>
           ))}
         </select>
+        {lessonId !== lesson.id && (
+          <span className="refusal" data-testid="lesson-unknown">
+            No lesson is called “{lessonId.slice(0, 24)}”: here is the first.
+          </span>
+        )}
         <b data-testid="lesson-step">
           Step {index + 1} of {lesson.steps.length}: {step.title}
         </b>

@@ -84,6 +84,8 @@ export function ScenariosPanel({ offered }: { offered?: Chosen | null }) {
   const [chosen, setChosen] = useState<Chosen | null>(
     () => linked.current ?? (link?.scenario != null ? null : (shipped[0] ?? null)),
   );
+  /** A `?run=` name that is no shipped scenario: said once, until another is chosen or run. */
+  const unknownRun = link?.run != null && !linked.current ? link.run : null;
   const [seed, setSeed] = useState(link?.seed ?? '');
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<ScenarioResult | null>(null);
@@ -184,6 +186,12 @@ export function ScenariosPanel({ offered }: { offered?: Chosen | null }) {
           />
         </label>
       </div>
+      {unknownRun !== null && chosen === shipped[0] && !result && (
+        <p className="refusal" data-testid="scenario-unknown">
+          The link names the scenario “{unknownRun.slice(0, 40)}”, which is not shipped here; choose one
+          above, or open your own file.
+        </p>
+      )}
       {chosen && <p className="small">{describe(chosen)}</p>}
       <div className="form-row">
         <label>

@@ -27,6 +27,13 @@ export const speeds = [
   { label: 'Full speed · 0 ms', delayMs: 0 },
 ];
 
+/** The speeds, and the delay a `?delay=` link set when it is none of them: the control shows the truth. */
+function speedsWith(delayMs: number) {
+  return speeds.some((s) => s.delayMs === delayMs)
+    ? speeds
+    : [...speeds, { label: `From the link · ${delayMs} ms`, delayMs }].sort((a, b) => b.delayMs - a.delayMs);
+}
+
 export function RunControls({
   state,
   cluster,
@@ -47,7 +54,7 @@ export function RunControls({
           data-testid="network-speed"
           title={`The delay on every link, each hop a message makes; the request timeout follows it (now ${requestTimeoutFor(state.linkDelayMs)} ms)`}
         >
-          {speeds.map((s) => (
+          {speedsWith(state.linkDelayMs).map((s) => (
             <option key={s.delayMs} value={s.delayMs}>
               {s.label}
             </option>
