@@ -6,7 +6,7 @@
  * and links between data centres are dotted (not only coloured), with `interDcLabel` written on them.
  */
 
-import { alongLink, clusterLayout, type DataCentreBand, type Point } from './layout.ts';
+import { alongLink, clusterLayout, type DataCentreBand, labelOutside, type Point } from './layout.ts';
 import { messageStyle, messageStyles } from './messageStyle.ts';
 import { Shape } from './Shape.tsx';
 
@@ -71,12 +71,13 @@ export function ClusterView({
   dataCentreOf = null,
   interDcLabel,
 }: ClusterViewProps) {
-  const { positions, bands } = clusterLayout(
+  const { positions, bands, centres, nodeRadius, labelsOutside } = clusterLayout(
     nodes.map((n) => n.id),
     width,
     height,
     dataCentreOf,
   );
+  const idFont = Math.round((18 * nodeRadius) / 30);
   const crosses = (a: string, b: string) => bands.length > 0 && dataCentreOf?.[a] !== dataCentreOf?.[b];
   const cut = new Set(cutLinks.filter((l) => l.cut).map((l) => `${l.from}->${l.to}`));
   const pairs: [string, string][] = [];
@@ -173,23 +174,24 @@ export function ClusterView({
               <circle
                 cx={p.x}
                 cy={p.y}
-                r={30}
+                r={nodeRadius}
                 fill={style.fill}
                 stroke={style.stroke}
                 strokeWidth={selected === n.id ? 4 : 2}
                 strokeDasharray={style.dash}
               />
-              <text x={p.x} y={p.y + 6} textAnchor="middle" fontSize={18} fontWeight={600}>
+              <text x={p.x} y={p.y + idFont / 3} textAnchor="middle" fontSize={idFont} fontWeight={600}>
                 {n.id}
               </text>
-              <text x={p.x} y={p.y + 48} textAnchor="middle" fontSize={13} fill="#24292f">
-                {n.status}
-              </text>
-              {n.detail && (
-                <text x={p.x} y={p.y + 64} textAnchor="middle" fontSize={12} fill="#57606a">
-                  {n.detail}
-                </text>
-              )}
+              <NodeLabels
+                at={
+                  labelsOutside
+                    ? labelOutside(p, centres.get(n.id) ?? p, nodeRadius)
+                    : { x: p.x, y: p.y + 48, anchor: 'middle' }
+                }
+                status={n.status}
+                detail={n.detail}
+              />
             </g>
           );
         })}
@@ -244,5 +246,29 @@ export function MessageLegend({ types }: { types?: readonly string[] } = {}) {
         </li>
       ))}
     </ul>
+  );
+}
+
+/** A node's state and its detail (its role for the selected key, say), from `at` down. */
+function NodeLabels({
+  at,
+  status,
+  detail,
+}: {
+  at: { x: number; y: number; anchor: 'start' | 'middle' | 'end' };
+  status: string;
+  detail?: string | undefined;
+}) {
+  return (
+    <>
+      <text x={at.x} y={at.y} textAnchor={at.anchor} fontSize={13} fill="#24292f">
+        {status}
+      </text>
+      {detail && (
+        <text x={at.x} y={at.y + 16} textAnchor={at.anchor} fontSize={12} fill="#57606a">
+          {detail}
+        </text>
+      )}
+    </>
   );
 }

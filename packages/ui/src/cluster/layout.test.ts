@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alongLink, circleLayout, clusterLayout } from './layout.ts';
+import { alongLink, circleLayout, clusterLayout, labelOutside } from './layout.ts';
 
 describe('cluster layout', () => {
   it('puts the first node at the top and spaces nodes evenly', () => {
@@ -26,6 +26,7 @@ describe('cluster layout with data centres', () => {
     const plain = clusterLayout(ids, 560, 440);
     expect(plain.bands).toEqual([]);
     expect(plain.positions).toEqual(circleLayout(ids, 280, 220, 160));
+    expect(plain).toMatchObject({ nodeRadius: 30, labelsOutside: false });
     const one = clusterLayout(ids, 560, 440, { n1: 'dc1', n2: 'dc1', n3: 'dc1', n4: 'dc1', n5: 'dc1' });
     expect(one.positions).toEqual(plain.positions);
   });
@@ -45,5 +46,40 @@ describe('cluster layout with data centres', () => {
       expect(p.x).toBeLessThan(band.x + band.width - 30);
       expect(p.y).toBeGreaterThan(band.y + 30);
     }
+  });
+});
+
+describe('a crowded circle', () => {
+  const ids = Array.from({ length: 16 }, (_, i) => `n${i + 1}`);
+
+  it('draws 16 nodes as smaller discs that do not touch, with their labels outside the circle', () => {
+    const { positions, nodeRadius, labelsOutside, centres } = clusterLayout(ids, 560, 440);
+    expect(labelsOutside).toBe(true);
+    expect(nodeRadius).toBeLessThan(30);
+    const [a, b] = [positions.get('n1'), positions.get('n2')] as { x: number; y: number }[];
+    expect(Math.hypot((b?.x ?? 0) - (a?.x ?? 0), (b?.y ?? 0) - (a?.y ?? 0))).toBeGreaterThan(
+      2 * nodeRadius + 8,
+    );
+    expect(centres.get('n9')).toEqual({ x: 280, y: 220 });
+    expect(clusterLayout(ids.slice(0, 8), 560, 440).labelsOutside).toBe(false);
+  });
+
+  it('puts the labels above a node at the top, below one at the bottom and beside one at the side', () => {
+    const centre = { x: 100, y: 100 };
+    const top = labelOutside({ x: 100, y: 50 }, centre, 20);
+    expect(top.anchor).toBe('middle');
+    expect(top.y + 16).toBeLessThan(50 - 20); // both lines end above the disc
+    const bottom = labelOutside({ x: 100, y: 150 }, centre, 20);
+    expect(bottom.y - 13).toBeGreaterThan(150 + 20); // the first line starts below the disc
+    expect(labelOutside({ x: 150, y: 100 }, centre, 20)).toMatchObject({ x: 176, anchor: 'start' });
+    expect(labelOutside({ x: 50, y: 100 }, centre, 20)).toMatchObject({ x: 24, anchor: 'end' });
+  });
+
+  it('sizes the discs for the most crowded data centre, and moves every label out with it', () => {
+    const dcOf = Object.fromEntries(ids.map((id, i) => [id, i < 8 ? 'west' : 'east']));
+    const { nodeRadius, labelsOutside, centres } = clusterLayout(ids, 560, 440, dcOf);
+    expect(labelsOutside).toBe(true);
+    expect(nodeRadius).toBeLessThan(30);
+    expect(centres.get('n1')).not.toEqual(centres.get('n16'));
   });
 });
