@@ -71,6 +71,13 @@ export class NodeRebalance {
   private readonly ringState: RingStateExchange;
   /** A rebuild that starts once the ring is caught up (a wiped node must pull the current ranges). */
   private rebuildDue = false;
+  /**
+   * The other members of the ring this node's last rebuild started on (saved): any of them may
+   * have handed it ranges before its disk was lost, so their departures re-pull what they give it.
+   */
+  private readonly rebuiltAmong: Set<NodeId>;
+  /** The ring `rebuildAfterDepartures` last looked at. */
+  private ringSeen: Ring;
   /** A joiner's bootstrap that starts once the ring is caught up (it must pull the ranges it gains on the current ring). */
   private bootstrapDue = false;
   /** Drawn at every start: names this run's streams, and says to a joiner whether a fence outlived a restart. */
@@ -127,6 +134,8 @@ export class NodeRebalance {
       },
     });
     if (saved?.left) this.rebalance.restoreLeft();
+    this.rebuiltAmong = new Set(saved?.rebuiltAmong ?? []);
+    this.ringSeen = this.ring;
     this.fences = new RangeFences((saved?.fences ?? []).filter((f) => !this.onRing(f.peer)));
     this.cleanup = this.createCleanup(streamHost.keysIn);
     this.ringState = this.createRingStateExchange();
@@ -236,6 +245,7 @@ export class NodeRebalance {
   /** Resends unanswered stream batches, finishes a change whose streams are done, cleans up. */
   tick(now: number, out: NodeOutput): void {
     this.ringState.tick(now, out);
+    this.rebuildAfterDepartures(now, out);
     this.rebalance.tick(now, out);
     const serving = this.rebalance.phase === 'serving';
     if (this.strayCheckAt !== null && now >= this.strayCheckAt) {
@@ -251,6 +261,7 @@ export class NodeRebalance {
    */
   follow(now: number, out: NodeOutput): void {
     for (const joined of this.ringMembership.follow(now, out)) this.joinedRing(joined, now);
+    this.rebuildAfterDepartures(now, out);
     const self = this.host.self;
     this.ringState.askWhoLeft(missedDepartureAsks(out.events, self, this.ring, this.host, now), out);
     for (let i = 0; i < out.events.length; i++) {
@@ -388,7 +399,17 @@ export class NodeRebalance {
     const handovers = left || decommissioning ? [] : this.cleanup.acknowledged();
     const departed = this.ringMembership.departed.slice();
     const fences = this.fences.list.slice();
-    writeRing(this.host.fs, { members, left, decommissioning, rebuilding, handovers, departed, fences });
+    const rebuiltAmong = [...this.rebuiltAmong];
+    writeRing(this.host.fs, {
+      members,
+      left,
+      decommissioning,
+      rebuilding,
+      rebuiltAmong,
+      handovers,
+      departed,
+      fences,
+    });
   }
 
   /** The ring is current: a bootstrap or rebuild waiting for it starts, on that ring. */
@@ -400,6 +421,29 @@ export class NodeRebalance {
     if (!this.rebuildDue) return;
     this.rebuildDue = false;
     this.rebalance.rebuild(this.ring, this.ringMembership.withoutSelf(), now, out);
+    this.rebuiltAmong.clear();
+    for (const member of this.ring.nodes) if (member.id !== this.host.self) this.rebuiltAmong.add(member.id);
+    this.ringSeen = this.ring;
+    this.save();
+  }
+
+  /**
+   * A member this node's disk was rebuilt among has left the ring. Before the disk was lost, it may
+   * have handed its ranges here (a decommission held up by a partition), and its hand-over was done,
+   * so it left without sending them again: the copy this node gains lived only on the lost disk.
+   * The ranges it gains are pulled from their other replicas before it answers reads (seed 8541 of
+   * the random faults with the autoscaler: n4 took ranges from a leaving n5, was wiped, rebuilt on
+   * the ring with n5, and once n5 left it answered a read of k1 from an empty copy).
+   */
+  private rebuildAfterDepartures(now: number, out: NodeOutput): void {
+    const before = this.ringSeen;
+    if (before === this.ring) return;
+    this.ringSeen = this.ring;
+    if (this.rebuildDue) return; // the rebuild it waits for pulls every range of the current ring
+    const departed = [...this.rebuiltAmong].filter((id) => !this.onRing(id));
+    if (departed.length === 0) return;
+    for (const id of departed) this.rebuiltAmong.delete(id);
+    this.rebalance.rebuildGained(before, this.ring, now, out);
     this.save();
   }
 

@@ -112,9 +112,28 @@ export class Rebalance {
    * It stores and acknowledges writes meanwhile: what it stores is there.
    */
   rebuild(ring: Ring, without: Ring, now: number, out: NodeOutput): void {
-    const self = this.host.self;
     const change = this.begin('rebuild', ring, now);
     this.state = 'rebuilding';
+    this.pullGained(change, without, ring, now, out);
+  }
+
+  /**
+   * A member this node's disk was rebuilt among has left (`before` → `after`): it may have handed
+   * this node ranges before the disk was lost, and that copy is gone with it. So the ranges this
+   * node gains are pulled from their other replicas, as a rebuild (no reads until they are in):
+   * added to the rebuild under way, or a new one. Nothing while joining, leaving or left.
+   */
+  rebuildGained(before: Ring, after: Ring, now: number, out: NodeOutput): void {
+    const gains = this.moves(before, after, (m) => m.gained.includes(this.host.self));
+    if (gains.length === 0) return;
+    if (this.state === 'serving') this.rebuild(after, before, now, out);
+    else if (this.state === 'rebuilding' && this.current?.kind === 'rebuild')
+      this.pullGained(this.current, before, after, now, out);
+  }
+
+  /** Pulls each range this node gains from `without` to `ring` from its other replicas on `ring`. */
+  private pullGained(change: Change, without: Ring, ring: Ring, now: number, out: NodeOutput): void {
+    const self = this.host.self;
     const moves = this.moves(without, ring, (m) => m.gained.includes(self));
     const from = new Set<NodeId>();
     for (const move of moves) {

@@ -16,6 +16,7 @@ const ring = (over: Partial<SavedRing> = {}): SavedRing => ({
   left: false,
   decommissioning: false,
   rebuilding: false,
+  rebuiltAmong: [],
   handovers: [],
   departed: [],
   fences: [],
@@ -34,6 +35,7 @@ describe('the saved ring', () => {
       members: members.slice(1),
       decommissioning: true,
       rebuilding: true,
+      rebuiltAmong: [nodeId('n5'), nodeId('n2')],
       handovers,
       departed,
       fences,
@@ -68,5 +70,17 @@ describe('the saved ring', () => {
     writeRing(fs, ring({ members: [{ id: nodeId('n1'), weight: 500 }] }));
     const impossible = readRing(fs, 8); // 500 × 8 tokens is over the per-node limit
     expect(isKvError(impossible) && impossible.message).toMatch(/the saved ring is impossible/);
+  });
+
+  it('reads a ring saved before rebuilds recorded their members as none, and refuses a list that is no ids', () => {
+    const fs = new MemoryFileSystem('memory:n1');
+    const { rebuiltAmong: _, ...older } = ring();
+    writeRing(fs, older as SavedRing);
+    expect(readRing(fs, 8)).toEqual(ring());
+    writeRing(fs, ring({ rebuiltAmong: [nodeId('n2'), 7 as unknown as ReturnType<typeof nodeId>] }));
+    const odd = readRing(fs, 8);
+    expect(isKvError(odd) && odd.message).toMatch(
+      /the members of the last rebuild are not a list of node ids/,
+    );
   });
 });

@@ -5,7 +5,7 @@
  *
  *   RING = u32 crc32c(rest) · u32 length · JSON {version, members: [{id, weight?, dataCentre?}], left,
  *                                                 decommissioning, handovers: [{peer, range}], departed,
- *                                                 fences: [{peer, range}], rebuilding}
+ *                                                 fences: [{peer, range}], rebuilding, rebuiltAmong}
  *
  * `decommissioning` is set while this node hands its ranges over: a node that restarts in the middle
  * of a decommission resumes it (streams start again; receivers merge what they already have).
@@ -15,6 +15,10 @@
  *
  * `rebuilding` is set while a node that lost its disk pulls its ranges back (rebalance.ts `rebuild`):
  * a restart in the middle must not make it answer reads from a partial copy.
+ *
+ * `rebuiltAmong` are the members of the ring a rebuild started on that are still on it: one of them
+ * may have been handing ranges to this node when it lost its disk, and once it leaves, this node
+ * pulls what it gains from the others again (nodeRebalance.ts `rebuildAfterDepartures`).
  *
  * `fences` are the ranges this node stopped serving for a joiner (rangeFences.ts) whose arrival its
  * ring does not show yet: a restart must not make it serve them again.
@@ -48,6 +52,8 @@ export interface SavedRing {
   decommissioning: boolean;
   /** This node was pulling its ranges back after losing its disk: it resumes on restart. */
   rebuilding: boolean;
+  /** The other members of the ring this node's last rebuild started on, still on its ring. */
+  rebuiltAmong: NodeId[];
   /** Ranges handed to joiners and acknowledged, still to be cleaned up here. */
   handovers: SavedHandover[];
   /** Members that left the ring (ringMembership.ts), told to peers that restart. */
@@ -74,15 +80,18 @@ const isHandover = (v: unknown) => {
   );
 };
 
+const isIdList = (v: unknown) => Array.isArray(v) && v.every((id) => typeof id === 'string' && id !== '');
+
 export function encodeRing(saved: SavedRing): Uint8Array {
   const members = saved.members.map(({ id, weight, dataCentre }) => ({ id, weight, dataCentre }));
-  const { left, decommissioning, rebuilding, handovers, departed, fences } = saved;
+  const { left, decommissioning, rebuilding, rebuiltAmong, handovers, departed, fences } = saved;
   const body = {
     version: ringFileVersion,
     members,
     left,
     decommissioning,
     rebuilding,
+    rebuiltAmong,
     handovers,
     departed,
     fences,
@@ -106,6 +115,7 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
     left?: unknown;
     decommissioning?: unknown;
     rebuilding?: unknown;
+    rebuiltAmong?: unknown;
     handovers?: unknown;
     departed?: unknown;
     fences?: unknown;
@@ -133,8 +143,12 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
     return kvError('KV_CORRUPTION', `${where}: the saved hand-overs are not a list of {peer, range}`);
   }
   const departed = parsed.departed ?? [];
-  if (!Array.isArray(departed) || !departed.every((id) => typeof id === 'string' && id !== '')) {
+  if (!isIdList(departed)) {
     return kvError('KV_CORRUPTION', `${where}: the saved departed members are not a list of node ids`);
+  }
+  const rebuiltAmong = parsed.rebuiltAmong ?? [];
+  if (!isIdList(rebuiltAmong)) {
+    return kvError('KV_CORRUPTION', `${where}: the members of the last rebuild are not a list of node ids`);
   }
   const fences = parsed.fences ?? [];
   if (!Array.isArray(fences) || !fences.every(isHandover)) {
@@ -146,6 +160,7 @@ export function decodeRing(bytes: Uint8Array, where: string, virtualNodes: numbe
     left: parsed.left,
     decommissioning,
     rebuilding: parsed.rebuilding === true,
+    rebuiltAmong: rebuiltAmong as NodeId[],
     handovers: handovers as SavedHandover[],
     departed: departed as NodeId[],
     fences: fences as SavedHandover[],

@@ -369,14 +369,16 @@ describe('T3/T4 random compound faults, with and without a join and a decommissi
   // per node), and both ways (30 ops/s between 5.5 and 6.5 per node, so kills and pauses tip it).
   // Seed 74 chose a paused node to remove and stalled every later change; 24 wiped a leaver, which
   // forgot it was leaving; 636 decommissioned a node wiped 4 ms before, whose rebuild then began
-  // over the hand-over (scenarioMembership.test.ts).
+  // over the hand-over (scenarioMembership.test.ts); 8541 wiped n4 after a leaving n5 had handed it
+  // ranges, n4 rebuilt on the ring with n5, and once n5 left, n4 answered a read of k1 from an
+  // empty copy (a stale read: nodeRebalance.ts rebuildAfterDepartures).
   const scaling = [
     { label: 'growing', rate: 40, autoscaler: { highLoadPerNode: 5, lowLoadPerNode: 1 }, pinned: [74] },
     {
       label: 'both ways',
       rate: 30,
       autoscaler: { highLoadPerNode: 6.5, lowLoadPerNode: 5.5 },
-      pinned: [24, 636],
+      pinned: [24, 636, 8541],
     },
   ];
   for (const { label, rate, autoscaler, pinned } of scaling) {
