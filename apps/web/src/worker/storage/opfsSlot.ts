@@ -18,7 +18,11 @@
  * What the calls cost (strace of Chromium 156 on Linux): `flush` is one `fdatasync` on the worker's
  * own thread, with no IPC, and costs what a raw `fdatasync` costs at the same spacing; `write` is
  * `newfstatat`, `fcntl(F_GETFL)`, `pwrite64` and a 112-byte `sendto` to the browser process, all on
- * the worker's own thread (traced again in the lab's renderer, 2026-11-28). A flush after an idle
+ * the worker's own thread (traced again in the lab's renderer, 2026-11-28). In Chromium's source the
+ * `sendto` is the one-way `OnContentsModified` notice its regular file delegate sends after every
+ * write (the browser tells its file-change observers); the write waits for the browser only when
+ * the file outgrows the capacity granted so far, asked for in powers of two from 1 MiB (then in
+ * 128 MiB steps): rarely, for files of the lab's sizes. A flush after an idle
  * moment costs far more than one back to back (0.1–1 ms against 0.05 ms here, in Chromium and in
  * Node alike), which is the machine's, not the browser's (bench/opfsFlush.experiment.ts measures
  * both side by side).
