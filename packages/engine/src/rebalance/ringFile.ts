@@ -84,18 +84,7 @@ const isIdList = (v: unknown) => Array.isArray(v) && v.every((id) => typeof id =
 
 export function encodeRing(saved: SavedRing): Uint8Array {
   const members = saved.members.map(({ id, weight, dataCentre }) => ({ id, weight, dataCentre }));
-  const { left, decommissioning, rebuilding, rebuiltAmong, handovers, departed, fences } = saved;
-  const body = {
-    version: ringFileVersion,
-    members,
-    left,
-    decommissioning,
-    rebuilding,
-    rebuiltAmong,
-    handovers,
-    departed,
-    fences,
-  };
+  const body = { version: ringFileVersion, ...saved, members };
   const json = utf8Encode(JSON.stringify(body));
   const bytes = new Uint8Array(8 + json.length);
   bytes.set(json, 8);
