@@ -46,6 +46,7 @@ import { RangeFences } from './rangeFences.ts';
 import { keysInRange } from './rangeStreams.ts';
 import { Rebalance, type RebalancePhase } from './rebalance.ts';
 import type { NodeRebalanceHost, NodeRebalanceSettings } from './rebalanceHost.ts';
+import { RebuiltAmong } from './rebuiltAmong.ts';
 import { readRing, restoredEvent, type SavedRing, writeRing } from './ringFile.ts';
 import { RingMembership } from './ringMembership.ts';
 import { RingStateExchange } from './ringStateExchange.ts';
@@ -71,13 +72,8 @@ export class NodeRebalance {
   private readonly ringState: RingStateExchange;
   /** A rebuild that starts once the ring is caught up (a wiped node must pull the current ranges). */
   private rebuildDue = false;
-  /**
-   * The other members of the ring this node's last rebuild started on (saved): any of them may
-   * have handed it ranges before its disk was lost, so their departures re-pull what they give it.
-   */
-  private readonly rebuiltAmong: Set<NodeId>;
-  /** The ring `rebuildAfterDepartures` last looked at. */
-  private ringSeen: Ring;
+  /** The members of the ring its last rebuild started on: their departures pull again (rebuiltAmong.ts). */
+  private readonly rebuiltAmong: RebuiltAmong;
   /** A joiner's bootstrap that starts once the ring is caught up (it must pull the ranges it gains on the current ring). */
   private bootstrapDue = false;
   /** Drawn at every start: names this run's streams, and says to a joiner whether a fence outlived a restart. */
@@ -134,8 +130,7 @@ export class NodeRebalance {
       },
     });
     if (saved?.left) this.rebalance.restoreLeft();
-    this.rebuiltAmong = new Set(saved?.rebuiltAmong ?? []);
-    this.ringSeen = this.ring;
+    this.rebuiltAmong = new RebuiltAmong(saved?.rebuiltAmong ?? [], this.ring);
     this.fences = new RangeFences((saved?.fences ?? []).filter((f) => !this.onRing(f.peer)));
     this.cleanup = this.createCleanup(streamHost.keysIn);
     this.ringState = this.createRingStateExchange();
@@ -394,21 +389,15 @@ export class NodeRebalance {
   private save(): void {
     const { phase } = this.rebalance;
     const [left, decommissioning] = [phase === 'left', phase === 'decommissioning'];
-    const members = this.ringMembership.memberList.slice();
-    const rebuilding = phase === 'rebuilding' || this.rebuildDue;
-    const handovers = left || decommissioning ? [] : this.cleanup.acknowledged();
-    const departed = this.ringMembership.departed.slice();
-    const fences = this.fences.list.slice();
-    const rebuiltAmong = [...this.rebuiltAmong];
     writeRing(this.host.fs, {
-      members,
+      members: this.ringMembership.memberList.slice(),
       left,
       decommissioning,
-      rebuilding,
-      rebuiltAmong,
-      handovers,
-      departed,
-      fences,
+      rebuilding: phase === 'rebuilding' || this.rebuildDue,
+      rebuiltAmong: this.rebuiltAmong.list(),
+      handovers: left || decommissioning ? [] : this.cleanup.acknowledged(),
+      departed: this.ringMembership.departed.slice(),
+      fences: this.fences.list.slice(),
     });
   }
 
@@ -421,28 +410,14 @@ export class NodeRebalance {
     if (!this.rebuildDue) return;
     this.rebuildDue = false;
     this.rebalance.rebuild(this.ring, this.ringMembership.withoutSelf(), now, out);
-    this.rebuiltAmong.clear();
-    for (const member of this.ring.nodes) if (member.id !== this.host.self) this.rebuiltAmong.add(member.id);
-    this.ringSeen = this.ring;
+    this.rebuiltAmong.started(this.ring, this.host.self);
     this.save();
   }
 
-  /**
-   * A member this node's disk was rebuilt among has left the ring. Before the disk was lost, it may
-   * have handed its ranges here (a decommission held up by a partition), and its hand-over was done,
-   * so it left without sending them again: the copy this node gains lived only on the lost disk.
-   * The ranges it gains are pulled from their other replicas before it answers reads (seed 8541 of
-   * the random faults with the autoscaler: n4 took ranges from a leaving n5, was wiped, rebuilt on
-   * the ring with n5, and once n5 left it answered a read of k1 from an empty copy).
-   */
+  /** A member the disk was rebuilt among left: what it may have handed over is pulled again. */
   private rebuildAfterDepartures(now: number, out: NodeOutput): void {
-    const before = this.ringSeen;
-    if (before === this.ring) return;
-    this.ringSeen = this.ring;
-    if (this.rebuildDue) return; // the rebuild it waits for pulls every range of the current ring
-    const departed = [...this.rebuiltAmong].filter((id) => !this.onRing(id));
-    if (departed.length === 0) return;
-    for (const id of departed) this.rebuiltAmong.delete(id);
+    const before = this.rebuiltAmong.departedSince(this.ring, this.rebuildDue);
+    if (!before) return;
     this.rebalance.rebuildGained(before, this.ring, now, out);
     this.save();
   }
