@@ -12,6 +12,7 @@ import { useEffect, useState } from 'react';
 import { type Lesson, type Since, sinceNow } from '../lessons/lessonModel.ts';
 import { lessons } from '../lessons/lessons.ts';
 import type { LabState } from '../live/labStore.ts';
+import { quoteLinkValue } from '../live/pageLink.ts';
 import type { ClusterSettings } from '../live/settings.ts';
 
 interface Props {
@@ -69,7 +70,7 @@ export function LessonBar({ state, lessonId, onLesson, onClose, onApplySettings 
         </select>
         {lessonId !== lesson.id && (
           <span className="refusal" data-testid="lesson-unknown">
-            No lesson is called “{lessonId.slice(0, 24)}”: here is the first.
+            No lesson is called {quoteLinkValue(lessonId)}: here is the first.
           </span>
         )}
         <b data-testid="lesson-step">

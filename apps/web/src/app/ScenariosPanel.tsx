@@ -13,6 +13,7 @@
  */
 
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { quoteLinkValue } from '../live/pageLink.ts';
 import { runScenarioJob, type ScenarioResult } from '../scenarios/scenarioJob.ts';
 import {
   decodeScenario,
@@ -188,7 +189,7 @@ export function ScenariosPanel({ offered }: { offered?: Chosen | null }) {
       </div>
       {unknownRun !== null && chosen === shipped[0] && !result && (
         <p className="refusal" data-testid="scenario-unknown">
-          The link names the scenario “{unknownRun.slice(0, 40)}”, which is not shipped here; choose one
+          The link names the scenario {quoteLinkValue(unknownRun)}, which is not shipped here; choose one
           above, or open your own file.
         </p>
       )}

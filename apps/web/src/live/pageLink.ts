@@ -33,7 +33,9 @@ export function readPageLink(search: string, saved: ClusterSettings): PageLink {
   const nodes = params.get('nodes');
   const nodesProblem = nodes === null ? null : nodeCountProblem(nodes, saved);
   if (nodesProblem)
-    ignored.push(`The link asks for ${quote(nodes)} nodes, which the lab does not start: ${nodesProblem}`);
+    ignored.push(
+      `The link asks for ${quoteLinkValue(nodes)} nodes, which the lab does not start: ${nodesProblem}`,
+    );
   const nodesAsked = nodes !== null && !nodesProblem;
   const settings = nodesAsked ? { ...saved, nodes: Number(nodes) } : saved;
 
@@ -41,13 +43,13 @@ export function readPageLink(search: string, saved: ClusterSettings): PageLink {
   const delayUsable = delay === null || isDelay(delay);
   if (!delayUsable)
     ignored.push(
-      `The link's delay ${quote(delay)} is not a whole number of milliseconds from 0 to ${linkDelayMaxMs.toLocaleString('en')}; the links take ${defaultDelayMs} ms.`,
+      `The link's delay ${quoteLinkValue(delay)} is not a whole number of milliseconds from 0 to ${linkDelayMaxMs.toLocaleString('en')}; the links take ${defaultDelayMs} ms.`,
     );
   const delayMs = delay !== null && delayUsable ? Number(delay) : defaultDelayMs;
 
   const workload = params.get('workload');
   if (workload !== null && workload !== 'on' && workload !== 'off')
-    ignored.push(`The link's workload ${quote(workload)} is neither on nor off; the workload runs.`);
+    ignored.push(`The link's workload ${quoteLinkValue(workload)} is neither on nor off; the workload runs.`);
   return { settings, nodesAsked, delayMs, workloadOff: workload === 'off', ignored };
 }
 
@@ -65,7 +67,7 @@ function isDelay(raw: string): boolean {
 }
 
 /** A link's raw value in quotes, cut short: it is whatever someone typed. */
-function quote(raw: string | null): string {
+export function quoteLinkValue(raw: string | null): string {
   const text = raw ?? '';
   return `“${text.length > 24 ? `${text.slice(0, 24)}…` : text}”`;
 }
