@@ -114,7 +114,7 @@ export class Rebalance {
   rebuild(ring: Ring, without: Ring, now: number, out: NodeOutput): void {
     const change = this.begin('rebuild', ring, now);
     this.state = 'rebuilding';
-    this.pullGained(change, without, ring, now, out);
+    this.pullGained(change, this.gained(without, ring), now, out);
   }
 
   /**
@@ -124,17 +124,23 @@ export class Rebalance {
    * added to the rebuild under way, or a new one. Nothing while joining, leaving or left.
    */
   rebuildGained(before: Ring, after: Ring, now: number, out: NodeOutput): void {
-    const gains = this.moves(before, after, (m) => m.gained.includes(this.host.self));
+    const gains = this.gained(before, after);
     if (gains.length === 0) return;
-    if (this.state === 'serving') this.rebuild(after, before, now, out);
-    else if (this.state === 'rebuilding' && this.current?.kind === 'rebuild')
-      this.pullGained(this.current, before, after, now, out);
+    if (this.state === 'serving') {
+      this.state = 'rebuilding';
+      this.pullGained(this.begin('rebuild', after, now), gains, now, out);
+    } else if (this.state === 'rebuilding' && this.current?.kind === 'rebuild')
+      this.pullGained(this.current, gains, now, out);
   }
 
-  /** Pulls each range this node gains from `without` to `ring` from its other replicas on `ring`. */
-  private pullGained(change: Change, without: Ring, ring: Ring, now: number, out: NodeOutput): void {
+  /** The ranges this node gains from `before` to `after`. */
+  private gained(before: Ring, after: Ring): RangeMove[] {
+    return this.moves(before, after, (m) => m.gained.includes(this.host.self));
+  }
+
+  /** Pulls each of `moves` from the range's other replicas after the move. */
+  private pullGained(change: Change, moves: RangeMove[], now: number, out: NodeOutput): void {
     const self = this.host.self;
-    const moves = this.moves(without, ring, (m) => m.gained.includes(self));
     const from = new Set<NodeId>();
     for (const move of moves) {
       for (const source of move.after) {
