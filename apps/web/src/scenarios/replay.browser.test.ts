@@ -92,6 +92,13 @@ describe('replay', () => {
     expect(states(6)).toEqual({ n1: 'up', n2: 'crashed', n3: 'up', n4: 'up' });
   });
 
+  it('lists the nodes in name order, as the live cluster draws them, whatever order they first appear in', () => {
+    const recorder = new ReplayRecorder();
+    for (const event of [sent(1, 'n2', 'n10', 3), sent(1, 'n3', 'n1', 3), sent(2, 'n4', 'n2', 4)])
+      recorder.observe(event);
+    expect(replayAt(recorder.trace(), 2).nodes.map((n) => n.id)).toEqual(['n1', 'n2', 'n3', 'n4', 'n10']);
+  });
+
   it('steps to the next message sent or delivered', () => {
     const trace = recorded();
     expect(nextMessageEvent(trace, 0)).toBe(1);

@@ -12,7 +12,13 @@
  * the ones in flight at t are found from a binary search back by the longest flight.
  */
 
-import type { ClusterEvent, HistoryOp, MessageType, NodeId } from '@kvscope/engine';
+import {
+  type ClusterEvent,
+  compareNodeIds,
+  type HistoryOp,
+  type MessageType,
+  type NodeId,
+} from '@kvscope/engine';
 import type { ClusterLink, ClusterNode, Flight } from '@kvscope/ui';
 
 /** Messages a replay keeps at most; a longer run's later messages are counted, not drawn. */
@@ -216,7 +222,10 @@ export function replayAt(
     if (change.at > t) break;
     status[change.node] = change.status;
   }
-  const nodes = trace.nodes.map((id, i) => ({ id, status: status[i] as ClusterNode['status'] }));
+  // In name order, as the live cluster draws them: the trace lists nodes as they first appear.
+  const nodes = trace.nodes
+    .map((id, i) => ({ id, status: status[i] as ClusterNode['status'] }))
+    .sort((a, b) => compareNodeIds(a.id, b.id));
   const flights: Flight[] = [];
   for (let i = firstSentAfter(trace.sentAt, t - trace.longestFlightMs); i < trace.sentAt.length; i++) {
     const sent = trace.sentAt[i] as number;
