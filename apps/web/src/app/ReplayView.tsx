@@ -35,6 +35,8 @@ const paces = [
 
 interface Props {
   trace: ReplayTrace;
+  /** Each node's data centre (drawn as bands, as the live cluster is); null with one. */
+  dataCentreOf: Readonly<Record<string, string>> | null;
   faults: readonly { atMs: number; description: string }[];
   operations: readonly ReplayOperation[];
   /** The trace events of the operations' requests (requestTraces.ts). */
@@ -45,9 +47,13 @@ interface Props {
   startMs: number;
 }
 
+/** View sizes: one circle fits a short view; data-centre bands take the live cluster's proportions. */
+const circleView = { width: 460, height: 300 };
+const bandedView = { width: 560, height: 440 };
+
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 
-export function ReplayView({ trace, faults, operations, traces, runLink, startMs }: Props) {
+export function ReplayView({ trace, dataCentreOf, faults, operations, traces, runLink, startMs }: Props) {
   const [t, setT] = useState(() => Math.min(startMs, trace.endMs));
   const [chosen, setChosen] = useState<ReplayOperation | null>(null);
   const choose = (o: ReplayOperation) => {
@@ -66,7 +72,13 @@ export function ReplayView({ trace, faults, operations, traces, runLink, startMs
   return (
     <div className="replay" data-testid="replay">
       <h3>Replay</h3>
-      <ClusterView nodes={at.nodes} flights={at.flights} cutLinks={at.cutLinks} width={460} height={300} />
+      <ClusterView
+        nodes={at.nodes}
+        flights={at.flights}
+        cutLinks={at.cutLinks}
+        dataCentreOf={dataCentreOf}
+        {...(dataCentreOf ? bandedView : circleView)}
+      />
       <input
         type="range"
         min={0}

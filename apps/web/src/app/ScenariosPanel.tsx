@@ -306,6 +306,7 @@ function Report({
       </p>
       <ReplayView
         trace={result.replay}
+        dataCentreOf={result.dataCentreOf}
         faults={result.faults}
         operations={result.operations}
         traces={result.traces}

@@ -14,7 +14,14 @@ import {
   runScenario,
 } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
-import { nextMessageEvent, operationsAt, ReplayRecorder, replayAt, replayOperations } from './replay.ts';
+import {
+  nextMessageEvent,
+  operationsAt,
+  ReplayRecorder,
+  replayAt,
+  replayDataCentres,
+  replayOperations,
+} from './replay.ts';
 
 const id = (s: string) => s as NodeId;
 const sent = (
@@ -97,6 +104,19 @@ describe('replay', () => {
     for (const event of [sent(1, 'n2', 'n10', 3), sent(1, 'n3', 'n1', 3), sent(2, 'n4', 'n2', 4)])
       recorder.observe(event);
     expect(replayAt(recorder.trace(), 2).nodes.map((n) => n.id)).toEqual(['n1', 'n2', 'n3', 'n4', 'n10']);
+  });
+
+  it('names each node’s data centre when the scenario has two, so the replay draws them in bands', () => {
+    const cluster = (dcs: string[]) => ({
+      nodes: dcs.map((dc, i) => ({ id: `n${i + 1}`, dataCentre: dc })),
+      dataCentres: [...new Set(dcs)],
+    });
+    expect(replayDataCentres(cluster(['west', 'east', 'west']))).toEqual({
+      n1: 'west',
+      n2: 'east',
+      n3: 'west',
+    });
+    expect(replayDataCentres(cluster(['dc1', 'dc1']))).toBeNull();
   });
 
   it('steps to the next message sent or delivered', () => {

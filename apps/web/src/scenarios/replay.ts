@@ -212,6 +212,18 @@ export function operationsAt(operations: readonly ReplayOperation[], t: number, 
   return { running, done: done.slice(-recent) };
 }
 
+/**
+ * Each node's data centre, for the replay to draw them in bands as the live cluster does; null when
+ * the scenario has one data centre (a single circle). Nodes that join later are in the list too.
+ */
+export function replayDataCentres(cluster: {
+  nodes: readonly { id: string; dataCentre: string }[];
+  dataCentres: readonly string[];
+}): Record<string, string> | null {
+  if (cluster.dataCentres.length < 2) return null;
+  return Object.fromEntries(cluster.nodes.map((node) => [node.id, node.dataCentre]));
+}
+
 /** The cluster at simulated instant `t`: each node's state, the messages on the wire, the cut links. */
 export function replayAt(
   trace: ReplayTrace,

@@ -12,7 +12,13 @@ import {
   serializeReport,
   summarizeReport,
 } from '@kvscope/engine';
-import { type ReplayOperation, ReplayRecorder, type ReplayTrace, replayOperations } from './replay.ts';
+import {
+  type ReplayOperation,
+  ReplayRecorder,
+  type ReplayTrace,
+  replayDataCentres,
+  replayOperations,
+} from './replay.ts';
 import { type RequestTraces, requestIdsOf, TraceCollector } from './requestTraces.ts';
 import type { ScenarioJob, ScenarioResult } from './scenarioJob.ts';
 
@@ -50,6 +56,7 @@ function run(job: ScenarioJob): ScenarioResult {
     report: serializeReport(report),
     wallMs: performance.now() - started,
     replay,
+    dataCentreOf: replayDataCentres(scenario.cluster),
     faults: report.faults.map(({ atMs, description }) => ({ atMs, description })),
     ...tracedOperations(replayOperations(report.history), collector.result(), replay),
   };

@@ -32,6 +32,8 @@ export type ScenarioResult =
       wallMs: number;
       /** The run's messages and node lifecycle, for the replay view (replay.ts). */
       replay: ReplayTrace;
+      /** Each node's data centre, when the scenario has two or more; null with one. */
+      dataCentreOf: Record<string, string> | null;
       /** The faults the run applied, when (simulated ms) and what. */
       faults: { atMs: number; description: string }[];
       /** The history's operations, invoke paired with completion, for the replay. */

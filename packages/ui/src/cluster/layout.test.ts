@@ -49,6 +49,20 @@ describe('cluster layout with data centres', () => {
   });
 });
 
+describe('the order of the data-centre bands', () => {
+  it('follows the order the map names them in, not the order of the nodes', () => {
+    const dcOf = { w1: 'west', w2: 'west', e1: 'east', e2: 'east' };
+    const { bands } = clusterLayout(['e1', 'e2', 'w1', 'w2'], 560, 440, dcOf);
+    expect(bands.map((b) => b.name)).toEqual(['west', 'east']);
+  });
+
+  it('leaves out a data centre none of the drawn nodes is in', () => {
+    const dcOf = { w1: 'west', w2: 'west', e1: 'east', c1: 'central' };
+    const { bands } = clusterLayout(['e1', 'w1', 'w2'], 560, 440, dcOf);
+    expect(bands.map((b) => b.name)).toEqual(['west', 'east']);
+  });
+});
+
 describe('a crowded circle', () => {
   const ids = Array.from({ length: 16 }, (_, i) => `n${i + 1}`);
 

@@ -87,7 +87,8 @@ const labelStripPx = 36;
 
 /**
  * The view's layout for `ids`: one circle when `dcOf` is absent or names a single data centre,
- * else one band per data centre (in order of first appearance), left to right, each with its nodes
+ * else one band per data centre, left to right in the order `dcOf` first names them (a scenario's
+ * order, not the nodes' names: its west comes first though e1 sorts before w1), each with its nodes
  * on a circle of their own.
  */
 export function clusterLayout(
@@ -96,7 +97,8 @@ export function clusterLayout(
   height: number,
   dcOf?: Readonly<Record<string, string>> | null,
 ): ClusterLayout {
-  const names = [...new Set(ids.map((id) => dcOf?.[id] ?? ''))];
+  const present = new Set(ids.map((id) => dcOf?.[id] ?? ''));
+  const names = [...new Set([...Object.values(dcOf ?? {}), ''])].filter((name) => present.has(name));
   if (!dcOf || names.length < 2) {
     // Room for two lines of text under the bottom node, or, once they sit outside, above the top one.
     const roomy = Math.min(width, height) / 2 - 60;
