@@ -24,6 +24,37 @@ describe('RequestTrace', () => {
     expect(html).toContain('✕');
   });
 
+  it('labels the time axis from the coordinator’s start, a forward before it negative, labels apart', () => {
+    const axis = (width: number) => {
+      const html = renderToStaticMarkup(
+        <RequestTrace requestId="c9" events={getK17WithRepair} width={width} />,
+      );
+      const part = html.slice(html.indexOf('data-testid="trace-axis"'));
+      return [...part.matchAll(/<text x="([\d.]+)"[^>]*>([^<]+)</g)].map((m) => ({
+        x: Number(m[1]),
+        label: m[2],
+      }));
+    };
+    const wide = axis(760);
+    expect(wide.map((t) => t.label)).toEqual([
+      '−400 ms',
+      '−200 ms',
+      '+0 ms',
+      '+200 ms',
+      '+400 ms',
+      '+600 ms',
+    ]);
+    for (const [width, gap] of [
+      [760, 80],
+      [460, 60],
+    ] as const) {
+      const ticks = axis(width);
+      expect(ticks.length).toBeGreaterThanOrEqual(2);
+      for (let i = 1; i < ticks.length; i++)
+        expect((ticks[i]?.x as number) - (ticks[i - 1]?.x as number)).toBeGreaterThanOrEqual(gap);
+    }
+  });
+
   it('says so when the request is not in the buffer', () => {
     expect(renderToStaticMarkup(<RequestTrace requestId="zz" events={sampleEvents} />)).toContain(
       'No trace for request zz',

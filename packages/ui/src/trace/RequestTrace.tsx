@@ -51,6 +51,28 @@ const labelWidth = 170;
 const ink = '#1f2328';
 const muted = '#57606a';
 
+/** View units between two labels of the time axis: room for "+1,000 ms" at font size 13 and a gap. */
+const tickGap = 80;
+
+/**
+ * The time axis's ticks from `fromMs` to `toMs`: the multiples of the least round step (1, 2 or
+ * 5 × 10ᵏ ms) at least `tickGap` view units long, or of the round step below it where that step
+ * leaves a single tick (a narrow axis). d3's ticks(4) gave six labels on the lab's 444-unit axis,
+ * and they ran into each other.
+ */
+function axisTicks(fromMs: number, toMs: number, unitsPerMs: number): number[] {
+  const least = tickGap / unitsPerMs;
+  const power = 10 ** Math.floor(Math.log10(least));
+  const steps = [0.5, 1, 2, 5, 10].map((m) => m * power);
+  const at = steps.findIndex((s) => s >= least);
+  const multiples = (step: number) => {
+    const first = Math.ceil(fromMs / step);
+    return Array.from({ length: Math.floor(toMs / step) - first + 1 }, (_, i) => (first + i) * step);
+  };
+  const ticks = multiples(steps[at] as number);
+  return ticks.length > 1 ? ticks : multiples(steps[at - 1] as number);
+}
+
 export function RequestTrace({
   requestId,
   events,
@@ -78,6 +100,10 @@ export function RequestTrace({
   const elapsed = scaleLinear()
     .domain([0, span * 1.08])
     .range([labelWidth + 16, width - 130]);
+  // The axis counts from the coordinator's start, as the marks and steps do; a forward before it is
+  // at negative times.
+  const offset = model.startedAt - t0;
+  const ticks = axisTicks(-offset, span * 1.08 - offset, (width - 146 - labelWidth) / (span * 1.08));
   const x = (t: number) => elapsed(t - t0);
   const laneY = (id: string) => top + lanes.indexOf(id) * laneHeight + laneHeight / 2;
   const styles = nodeStyles(lanes);
@@ -193,11 +219,17 @@ export function RequestTrace({
         })}
         <TraceMarks model={model} x={x} laneY={laneY} laneHeight={laneHeight} height={height} width={width} />
         <g data-testid="trace-axis" fontSize={13} fill={muted}>
-          {elapsed.ticks(4).map((t) => (
+          {ticks.map((t) => (
             <g key={t}>
-              <line x1={elapsed(t)} x2={elapsed(t)} y1={height - 34} y2={height - 28} stroke={muted} />
-              <text x={elapsed(t)} y={height - 14} textAnchor="middle">
-                +{formatMs(t)}
+              <line
+                x1={elapsed(t + offset)}
+                x2={elapsed(t + offset)}
+                y1={height - 34}
+                y2={height - 28}
+                stroke={muted}
+              />
+              <text x={elapsed(t + offset)} y={height - 14} textAnchor="middle">
+                {`${t < 0 ? '−' : '+'}${formatMs(Math.abs(t))}`}
               </text>
             </g>
           ))}
