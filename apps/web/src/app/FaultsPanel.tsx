@@ -253,6 +253,7 @@ export function Timeline({
               if (m) onSelect(m.seq);
             }}
             formatTime={formatLabTime}
+            timeOrigin={performance.timeOrigin}
             width={640}
           />
           {chosen && (

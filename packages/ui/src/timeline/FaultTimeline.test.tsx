@@ -31,4 +31,19 @@ describe('FaultTimeline', () => {
     expect(html).toContain('42 ops/s');
     expect(html).toContain('data-testid="timeline-now"');
   });
+
+  it('puts its ticks on round times as its labels count them, from the origin it is given', () => {
+    const origin = 1_764_386_000_123.4; // epoch ms, as the lab's clock reads
+    const html = renderToStaticMarkup(
+      <FaultTimeline
+        faults={[{ at: origin + 12_300, kind: 'kill', nodes: ['n3'] }]}
+        start={origin - 8_800}
+        end={origin + 21_200}
+        timeOrigin={origin}
+        formatTime={(at) => `${((at - origin) / 1000).toFixed(1)} s`}
+      />,
+    );
+    const labels = [...html.matchAll(/text-anchor="middle">(-?[\d.]+ s)</g)].map((m) => m[1]);
+    expect(labels).toEqual(['-5.0 s', '0.0 s', '5.0 s', '10.0 s', '15.0 s', '20.0 s']);
+  });
 });

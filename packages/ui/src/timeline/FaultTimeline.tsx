@@ -13,6 +13,7 @@
  *   selectedNode  markers naming this node are emphasised (linked selection)
  *   onSelectFault called with a marker on click / Enter (each marker is a focusable button)
  *   formatTime    axis labels (default seconds, "12 s")
+ *   timeOrigin    the instant formatTime counts from (default 0), so the ticks fall on round labels
  *   width         drawing width in px (default 1000); the SVG scales to its box
  */
 
@@ -39,6 +40,7 @@ export interface FaultTimelineProps {
   selectedNode?: string | null;
   onSelectFault?: (marker: FaultMarker) => void;
   formatTime?: (at: number) => string;
+  timeOrigin?: number;
   width?: number;
 }
 
@@ -69,6 +71,12 @@ export function FaultTimeline(props: FaultTimelineProps) {
   const axisY = sparkTop + sparklines.length * (sparkHeight + 8) + 10;
   const height = axisY + 24 + rowCount * rowHeight;
   const formatTime = props.formatTime ?? defaultAxisTime;
+  // Round ticks as the labels count: the lab's times are epoch ms, whose round values read 1.2 s.
+  const origin = props.timeOrigin ?? 0;
+  const ticks = scaleLinear()
+    .domain([start - origin, end - origin])
+    .ticks(8)
+    .map((t) => t + origin);
 
   return (
     <figure style={{ margin: 0 }} data-testid="fault-timeline">
@@ -85,7 +93,7 @@ export function FaultTimeline(props: FaultTimelineProps) {
           <SparkRow key={s.label} line={s} x={x} top={sparkTop + i * (sparkHeight + 8)} width={width} />
         ))}
         <line x1={left} x2={width - 130} y1={axisY} y2={axisY} stroke={muted} strokeWidth={1.5} />
-        {x.ticks(8).map((t) => (
+        {ticks.map((t) => (
           <g key={t} fontSize={13} fill={muted}>
             <line x1={x(t)} x2={x(t)} y1={axisY} y2={axisY + 5} stroke={muted} />
             <text x={x(t)} y={axisY + 18} textAnchor="middle">
