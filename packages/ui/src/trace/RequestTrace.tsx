@@ -102,8 +102,12 @@ export function RequestTrace({
     .range([labelWidth + 16, width - 130]);
   // The axis counts from the coordinator's start, as the marks and steps do; a forward before it is
   // at negative times.
-  const offset = model.startedAt - t0;
-  const ticks = axisTicks(-offset, span * 1.08 - offset, (width - 146 - labelWidth) / (span * 1.08));
+  const [axisFrom, axisTo] = elapsed.range() as [number, number];
+  const ticks = axisTicks(
+    t0 - model.startedAt,
+    t0 + span * 1.08 - model.startedAt,
+    (axisTo - axisFrom) / (span * 1.08),
+  );
   const x = (t: number) => elapsed(t - t0);
   const laneY = (id: string) => top + lanes.indexOf(id) * laneHeight + laneHeight / 2;
   const styles = nodeStyles(lanes);
@@ -222,13 +226,13 @@ export function RequestTrace({
           {ticks.map((t) => (
             <g key={t}>
               <line
-                x1={elapsed(t + offset)}
-                x2={elapsed(t + offset)}
+                x1={x(model.startedAt + t)}
+                x2={x(model.startedAt + t)}
                 y1={height - 34}
                 y2={height - 28}
                 stroke={muted}
               />
-              <text x={elapsed(t + offset)} y={height - 14} textAnchor="middle">
+              <text x={x(model.startedAt + t)} y={height - 14} textAnchor="middle">
                 {`${t < 0 ? '−' : '+'}${formatMs(Math.abs(t))}`}
               </text>
             </g>
