@@ -55,6 +55,19 @@ describe('RequestTrace', () => {
     }
   });
 
+  it('draws a replica still waiting after the start, the word after its stopwatch', () => {
+    const justStarted = getK17WithRepair.slice(0, 2); // the forward and the start, nothing after
+    const html = renderToStaticMarkup(<RequestTrace requestId="c9" events={justStarted} />);
+    const start = Number(/data-testid="trace-start"><circle cx="([\d.]+)"/.exec(html)?.[1]);
+    const mark =
+      /data-testid="trace-answer-n1" data-state="waiting"><circle cx="([\d.]+)"[\s\S]*?<text x="([\d.]+)"[^>]*text-anchor="start"/.exec(
+        html,
+      );
+    expect(mark).not.toBeNull();
+    expect(Number(mark?.[1])).toBeGreaterThan(start);
+    expect(Number(mark?.[2])).toBeGreaterThan(Number(mark?.[1]));
+  });
+
   it('says so when the request is not in the buffer', () => {
     expect(renderToStaticMarkup(<RequestTrace requestId="zz" events={sampleEvents} />)).toContain(
       'No trace for request zz',

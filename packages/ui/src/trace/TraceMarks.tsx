@@ -93,6 +93,7 @@ export function TraceMarks({ model, x, laneY, laneHeight, height, width }: Trace
           x={x}
           y={laneY(r.node)}
           replyAt={c?.at ?? model.endAt}
+          startedAt={model.startedAt}
           laneHeight={laneHeight}
         />
       ))}
@@ -147,12 +148,14 @@ function AnswerMark({
   x,
   y,
   replyAt,
+  startedAt,
   laneHeight,
 }: {
   replica: TraceReplica;
   x: (t: number) => number;
   y: number;
   replyAt: number;
+  startedAt: number;
   laneHeight: number;
 }) {
   const label = (text: string, at: number, colour = ink) => (
@@ -161,7 +164,10 @@ function AnswerMark({
     </text>
   );
   if (r.state === 'no answer' || r.state === 'waiting') {
-    const at = x(replyAt);
+    // A request in flight has seen nothing after its start: its stopwatch goes after the start, the
+    // word after the stopwatch (before it, both sat left of the start, as if waiting came first).
+    const waiting = r.state === 'waiting';
+    const at = waiting ? Math.max(x(replyAt), x(startedAt) + 40) : x(replyAt);
     return (
       <g data-testid={`trace-answer-${r.node}`} data-state={r.state}>
         <circle cx={at - 20} cy={y} r={8} fill="#ffffff" stroke={bad} strokeWidth={2} />
@@ -171,7 +177,13 @@ function AnswerMark({
           strokeWidth={2}
           fill="none"
         />
-        <text x={at - 34} y={y + 5} fontSize={13} fill={bad} textAnchor="end">
+        <text
+          x={waiting ? at - 6 : at - 34}
+          y={y + 5}
+          fontSize={13}
+          fill={bad}
+          textAnchor={waiting ? 'start' : 'end'}
+        >
           {r.state}
         </text>
       </g>
