@@ -94,13 +94,17 @@ export function ClusterPanel(props: Props) {
         />
         <LinkOverlay order={state.order} rates={rates} faulty={faulty} dcOf={dcOf} />
       </div>
-      {rates ? (
-        <p className="muted small" data-testid="aggregated-note">
-          Full speed: too many messages to draw one by one — each link shows its messages per second.
-        </p>
-      ) : (
-        legend
-      )}
+      {/* A box of fixed height: as the types in flight came and went, the legend took one line or
+          two, and the node table's buttons under it jumped while the user aimed at them. */}
+      <div className="cluster-legend" data-testid="cluster-legend">
+        {rates ? (
+          <p className="muted small" data-testid="aggregated-note">
+            Full speed: too many messages to draw one by one — each link shows its messages per second.
+          </p>
+        ) : (
+          legend
+        )}
+      </div>
       <NodeTable
         state={state}
         cluster={cluster}
