@@ -228,9 +228,12 @@ test('at classroom speed the new node is shown joining while its ranges stream, 
   await expect(page.getByTestId('membership-status')).toContainText('n6 is joining');
   // Not on the ring yet: the ring follows the nodes' own reports, and n6 has not announced itself.
   expect(await ringMembers(page)).toEqual(['n1', 'n2', 'n3', 'n4', 'n5']);
+  // Nor among a key's replicas in the client: on the six-node ring apple's first replica is n6.
+  await expect(page.getByTestId('client-replicas')).toContainText('Replicas of apple: n2, n1, n4 ·');
   await shot(page, 'lab-node-joining');
   await expect(page.getByTestId('status-n6')).toHaveText('up', { timeout: 30_000 });
   await expect(page.getByTestId('ring-view').locator('[data-token^="n6#"]')).toHaveCount(8);
+  await expect(page.getByTestId('client-replicas')).toContainText('Replicas of apple: n6, n2, n1 ·');
   await page.waitForTimeout(600);
   await shot(page, 'lab-node-joined-classroom');
 

@@ -209,6 +209,7 @@ export function App({ store, cluster, client, workload, linkIgnored = [] }: Prop
           <ClientPanel
             client={client}
             order={order}
+            ringNodes={members}
             settings={settings}
             selectedKey={selection.key}
             onRequest={(requestId, key) => onSelect({ requestId, key })}

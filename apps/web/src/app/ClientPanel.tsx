@@ -29,13 +29,15 @@ export const formatClock = (clock: VectorClock): string =>
 interface Props {
   client: LabClient;
   order: readonly NodeId[];
+  /** The nodes on the ring, which place the key: a joining node is not a replica until it serves. */
+  ringNodes: readonly NodeId[];
   settings: ClusterSettings;
   /** The linked selection's key: choosing a key on the ring or in the log fills it in here. */
   selectedKey: string | null;
   onRequest: (requestId: string, key: string) => void;
 }
 
-export function ClientPanel({ client, order, settings, selectedKey, onRequest }: Props) {
+export function ClientPanel({ client, order, ringNodes, settings, selectedKey, onRequest }: Props) {
   const [key, setKey] = useState('apple');
   useEffect(() => {
     if (selectedKey) setKey(selectedKey);
@@ -46,8 +48,8 @@ export function ClientPanel({ client, order, settings, selectedKey, onRequest }:
   const [reply, setReply] = useState<KvReply | null>(null);
   const [busy, setBusy] = useState(false);
   const ring = useMemo(
-    () => buildRing(ringMembers(settings, order), { virtualNodes: settings.virtualNodes }),
-    [order, settings],
+    () => buildRing(ringMembers(settings, ringNodes), { virtualNodes: settings.virtualNodes }),
+    [ringNodes, settings],
   );
   const twoDcs = settings.dataCentres === 2;
   const dcOf = dataCentreMap(settings, order);
