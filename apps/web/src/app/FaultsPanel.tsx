@@ -15,7 +15,7 @@ import { type MetricSample, metricSparklines } from '../live/metrics.ts';
 import { isPartitioned } from '../live/network.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 import { DataCentreFaults } from './DataCentreFaults.tsx';
-import { formatLabTime } from './formatTime.ts';
+import { formatLabTime, labTimeOrigin } from './formatTime.ts';
 import { linkChoice } from './linkChoice.ts';
 
 const groupNames = ['A', 'B', 'C'];
@@ -253,7 +253,7 @@ export function Timeline({
               if (m) onSelect(m.seq);
             }}
             formatTime={formatLabTime}
-            timeOrigin={performance.timeOrigin}
+            timeOrigin={labTimeOrigin}
             width={640}
           />
           {chosen && (

@@ -4,6 +4,9 @@
  * on the page's shared wall-clock base (`sharedNow`), which starts at `performance.timeOrigin`.
  */
 
+/** The instant lab times count from (a timeline takes it to put its ticks on round seconds). */
+export const labTimeOrigin = performance.timeOrigin;
+
 export function formatLabTime(at: number): string {
-  return `${((at - performance.timeOrigin) / 1000).toFixed(1)} s`;
+  return `${((at - labTimeOrigin) / 1000).toFixed(1)} s`;
 }
