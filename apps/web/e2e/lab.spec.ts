@@ -54,7 +54,17 @@ test('the lab opens with five live workers and the workload running; a put then 
   }
   for (const text of traces) expect(text).toMatch(/coordinator n\d|forwarded by n\d to n\d/);
   expect(traces.some((text) => / ok in /.test(text))).toBe(true);
-  expect(new Set(await killAt).size).toBe(1);
+  const ys = await killAt;
+  expect(new Set(ys).size).toBe(1);
+  // Nor do they move as the message counts above grow (they wrapped the heading at three digits).
+  await page.evaluate(() => {
+    const { store } = window.kvscope;
+    store.setState({ counters: { ...store.getState().counters, sent: 123_456, dropped: 99_949 } });
+  });
+  const counts = page.getByRole('region', { name: 'Cluster' }).locator('h2');
+  await expect(counts).toContainText(/123/);
+  expect(await page.getByTestId('kill-n1').evaluate((b) => b.getBoundingClientRect().y)).toBe(ys[0]);
+  await expect(counts).toContainText(/123k sent · 99\.9k dropped/);
 
   await page.getByTestId('client-key').fill('apple');
   await page.getByTestId('client-value').fill('red');

@@ -13,7 +13,14 @@
  */
 
 import { buildRing, type NodeId, replicasFor } from '@kvscope/engine';
-import { ClusterView, clusterLayout, type Flight, MessageLegend } from '@kvscope/ui';
+import {
+  ClusterView,
+  clusterLayout,
+  type Flight,
+  formatCompactCount,
+  formatCount,
+  MessageLegend,
+} from '@kvscope/ui';
 import { dataCentreMap, interDcDelayMs, placementFor, ringMembers } from '../live/dataCentres.ts';
 import type { NodeVerdict } from '../live/gossip.ts';
 import type { LabState } from '../live/labStore.ts';
@@ -74,11 +81,8 @@ export function ClusterPanel(props: Props) {
     );
   return (
     <section className="panel" aria-label="Cluster">
-      <h2>
-        Cluster{' '}
-        <span className="muted small">
-          {state.counters.sent} sent · {state.counters.delivered} delivered · {state.counters.dropped} dropped
-        </span>
+      <h2 className="one-line">
+        Cluster <MessageCounts counters={state.counters} />
       </h2>
       <div className="cluster-stage">
         <ClusterView
@@ -320,5 +324,21 @@ function NodeTable({
         })}
       </tbody>
     </table>
+  );
+}
+
+/**
+ * Messages sent and dropped, on the heading's line. With "delivered" between them, the line wrapped
+ * once the counts reached three digits and pushed the drawing and the node table down under the
+ * pointer; delivered is sent less dropped less those in flight, and is in the tooltip with the
+ * exact counts. Large counts are shortened ("12.3k").
+ */
+function MessageCounts({ counters }: { counters: LabState['counters'] }) {
+  const { sent, delivered, dropped } = counters;
+  const exact = `${formatCount(sent)} sent · ${formatCount(delivered)} delivered · ${formatCount(dropped)} dropped`;
+  return (
+    <span className="muted small" title={exact}>
+      {formatCompactCount(sent)} sent · {formatCompactCount(dropped)} dropped
+    </span>
   );
 }

@@ -9,6 +9,15 @@ export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
+/** Short for a heading that must stay on one line: "9,999", then "12.3k", "124k", "1.2M". */
+export function formatCompactCount(n: number): string {
+  if (n < 10_000) return formatCount(n);
+  const k = n / 1000;
+  if (k < 99.95) return `${k.toFixed(1)}k`;
+  if (k < 999.5) return `${Math.round(k)}k`;
+  return `${(k / 1000).toFixed(1)}M`;
+}
+
 /** "0 B", "812 B", "48.0 KiB", "3.2 MiB". */
 export function formatSize(bytes: number): string {
   if (bytes < 1024) return `${Math.round(bytes)} B`;
