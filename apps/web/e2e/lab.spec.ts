@@ -56,15 +56,19 @@ test('the lab opens with five live workers and the workload running; a put then 
   expect(traces.some((text) => / ok in /.test(text))).toBe(true);
   const ys = await killAt;
   expect(new Set(ys).size).toBe(1);
-  // Nor do they move as the message counts above grow (they wrapped the heading at three digits).
+  // Nor do they move as the counts grow: the cluster's message counts wrapped its heading at three
+  // digits, the requests' counts wrapped the page's header at four.
   await page.evaluate(() => {
     const { store } = window.kvscope;
     store.setState({ counters: { ...store.getState().counters, sent: 123_456, dropped: 99_949 } });
+    store.setState({ ops: { ok: 12_345, fail: 1_234, info: 123 } });
   });
   const counts = page.getByRole('region', { name: 'Cluster' }).locator('h2');
   await expect(counts).toContainText(/123/);
+  await expect(page.getByTestId('ops')).toContainText(/12/);
   expect(await page.getByTestId('kill-n1').evaluate((b) => b.getBoundingClientRect().y)).toBe(ys[0]);
   await expect(counts).toContainText(/123k sent · 99\.9k dropped/);
+  await expect(page.getByTestId('ops')).toContainText(/12\.3k ok · 1,234 failed · 123 unknown/);
 
   await page.getByTestId('client-key').fill('apple');
   await page.getByTestId('client-value').fill('red');

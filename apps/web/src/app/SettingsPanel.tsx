@@ -6,6 +6,7 @@
  * N is the sum of the replicas per data centre (shown, not typed).
  */
 
+import { formatCompactCount, formatCount } from '@kvscope/ui';
 import { useState } from 'react';
 import { type DataCentreName, dataCentreNames, evenSplit, layoutChanged } from '../live/dataCentres.ts';
 import type { LabState } from '../live/labStore.ts';
@@ -111,11 +112,19 @@ export function RunControls({
           ))}
         </select>
       </label>
-      <span className="muted small" data-testid="ops">
-        {state.ops.ok} ok · {state.ops.fail} failed · {state.ops.info} unknown
+      {/* Its own box, which wraps within the controls' line height rather than onto a line of its
+          own: at four-digit counts the whole page jumped 20 px down under the pointer. */}
+      <span className="muted ops-counts" data-testid="ops" title={opsTitle(state.ops)}>
+        <span>{formatCompactCount(state.ops.ok)} ok</span> ·{' '}
+        <span>{formatCompactCount(state.ops.fail)} failed</span> ·{' '}
+        <span>{formatCompactCount(state.ops.info)} unknown</span>
       </span>
     </section>
   );
+}
+
+function opsTitle(ops: LabState['ops']): string {
+  return `Requests answered so far, yours and the workload's: ${formatCount(ops.ok)} ok, ${formatCount(ops.fail)} failed, ${formatCount(ops.info)} with an unknown outcome (timed out: they may or may not have taken effect)`;
 }
 
 /** The settings chosen from a list of modes. */
