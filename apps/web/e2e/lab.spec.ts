@@ -69,6 +69,12 @@ test('the lab opens with five live workers and the workload running; a put then 
   expect(await page.getByTestId('kill-n1').evaluate((b) => b.getBoundingClientRect().y)).toBe(ys[0]);
   await expect(counts).toContainText(/123k sent · 99\.9k dropped/);
   await expect(page.getByTestId('ops')).toContainText(/12\.3k ok · 1,234 failed · 123 unknown/);
+  // A workload too fast to trace says so where its traces would be.
+  await expect(page.getByTestId('trace-untraced')).toHaveCount(0);
+  await page.getByTestId('workload-rate').selectOption('100');
+  await expect(page.getByTestId('trace-untraced')).toContainText('its requests are counted, not traced');
+  await page.getByTestId('workload-rate').selectOption('2');
+  await expect(page.getByTestId('trace-untraced')).toHaveCount(0);
 
   await page.getByTestId('client-key').fill('apple');
   await page.getByTestId('client-value').fill('red');

@@ -10,6 +10,7 @@ import type { NodeId } from '@kvscope/engine';
 import { RequestTrace } from '@kvscope/ui';
 import { useRef } from 'react';
 import type { LabState, RequestRecord, Selection } from '../live/labStore.ts';
+import { workloadRecordRateMax } from '../live/workload.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 import { followedRequest, traceBegun, traceOverdue } from './followedRequest.ts';
 
@@ -50,6 +51,12 @@ export function TracePanel({
           ))}
         </select>
       </label>
+      {state.workload.running && state.workload.rate > workloadRecordRateMax && (
+        <p className="muted small" data-testid="trace-untraced">
+          The workload runs faster than {workloadRecordRateMax} ops/s: its requests are counted, not traced.
+          Put or get a key to trace one, or slow the workload.
+        </p>
+      )}
       <div data-testid="trace">
         {chosen && !traceBegun(state, chosen.requestId) && !traceOverdue(chosen, sharedNow()) ? (
           <p className="muted" data-testid="request-trace">
