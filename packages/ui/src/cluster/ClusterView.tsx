@@ -6,6 +6,7 @@
  * and links between data centres are dotted (not only coloured), with `interDcLabel` written on them.
  */
 
+import { plural } from '../shared/format.ts';
 import { alongLink, clusterLayout, type DataCentreBand, labelOutside, type Point } from './layout.ts';
 import { messageStyle, messageStyles } from './messageStyle.ts';
 import { Shape } from './Shape.tsx';
@@ -89,7 +90,7 @@ export function ClusterView({
       viewBox={`0 0 ${width} ${height}`}
       width="100%"
       role="img"
-      aria-label={`Cluster of ${nodes.length} nodes${bands.length ? ` in ${bands.length} data centres` : ''} with ${flights.length} messages in flight`}
+      aria-label={`Cluster of ${nodes.length} nodes${bands.length ? ` in ${bands.length} data centres` : ''} with ${plural(flights.length, 'message')} in flight`}
       data-testid="cluster-view"
     >
       {bands.map((band) => (

@@ -6,7 +6,7 @@
  */
 
 import type { StorageSnapshot } from '@kvscope/engine';
-import { formatCount, formatMs, formatPercent, formatSize } from '../shared/format.ts';
+import { formatCount, formatMs, formatPercent, formatSize, plural } from '../shared/format.ts';
 import {
   type BloomStatus,
   bloomTotals,
@@ -106,7 +106,7 @@ export function InspectorTables({
                     <th scope="row" style={cellStyle}>
                       L{l.level} total
                     </th>
-                    <td style={cellStyle}>{formatCount(l.tables)} tables</td>
+                    <td style={cellStyle}>{plural(l.tables, 'table')}</td>
                     <td style={cellStyle}>{l.smallest === null ? '' : `${l.smallest} … ${l.largest}`}</td>
                     <td style={numStyle}>{formatSize(l.bytes)}</td>
                     <td style={numStyle}>{formatCount(l.entries)}</td>

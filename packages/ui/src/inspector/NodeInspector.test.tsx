@@ -16,6 +16,13 @@ describe('NodeInspector', () => {
     expect(html).not.toContain('data-testid="inspector-membership"');
   });
 
+  it('counts one of a thing in the singular', () => {
+    const html = renderToStaticMarkup(<NodeInspector snapshot={{ ...sampleSnapshot, inFlight: 1 }} />);
+    expect(html).toContain('1 request in flight');
+    expect(html).toMatch(/L0 total<\/th><td[^>]*>1 table<\/td>/);
+    expect(html).toMatch(/L1 total<\/th><td[^>]*>2 tables<\/td>/);
+  });
+
   it('shows the membership view and the hint store when the page passes them', () => {
     const html = renderToStaticMarkup(
       <NodeInspector

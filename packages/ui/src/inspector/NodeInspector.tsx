@@ -21,7 +21,7 @@
  *                 in the Compaction section; found by a checksum when the block is next read)
  */
 
-import { formatCount, formatMs, formatPercent, formatSize } from '../shared/format.ts';
+import { formatCount, formatMs, formatPercent, formatSize, plural } from '../shared/format.ts';
 import { InspectorTables } from './InspectorTables.tsx';
 import {
   type HintSummary,
@@ -70,7 +70,7 @@ export function NodeInspector({
         {status ? ` · ${status}` : ''}
         <span style={{ fontWeight: 400, color: '#57606a', fontSize: 15 }}>
           {' '}
-          · snapshot at {time} · {formatCount(snapshot.inFlight)} requests in flight ·{' '}
+          · snapshot at {time} · {plural(snapshot.inFlight, 'request')} in flight ·{' '}
           {formatCount(snapshot.forwards)} forwarded · last sequence {formatCount(s.lastSeq)}
         </span>
       </h3>
@@ -86,7 +86,7 @@ export function NodeInspector({
             [
               'flushing',
               s.immutableMemtable
-                ? `${formatCount(s.immutableMemtable.entries)} entries, ${formatSize(s.immutableMemtable.bytes)}`
+                ? `${plural(s.immutableMemtable.entries, 'entry', 'entries')}, ${formatSize(s.immutableMemtable.bytes)}`
                 : 'no',
             ],
           ])}
@@ -110,7 +110,7 @@ export function NodeInspector({
             ['hits / misses', `${formatCount(s.cache.hits)} / ${formatCount(s.cache.misses)}`],
             [
               'cached',
-              `${formatCount(s.cache.blocks)} blocks, ${formatSize(s.cache.bytes)} of ${formatSize(s.cache.bytesMax)}`,
+              `${plural(s.cache.blocks, 'block')}, ${formatSize(s.cache.bytes)} of ${formatSize(s.cache.bytesMax)}`,
             ],
             ['compression', `${s.compressionRatio.toFixed(2)}× (raw ÷ stored)`],
           ])}
@@ -141,14 +141,11 @@ export function NodeInspector({
             [
               'rounds',
               s.scrub.intervalMs > 0
-                ? `${formatCount(s.scrub.blocksPerRound)} blocks every ${formatMs(s.scrub.intervalMs)}`
+                ? `${plural(s.scrub.blocksPerRound, 'block')} every ${formatMs(s.scrub.intervalMs)}`
                 : 'off',
             ],
             ['passes over every table', formatCount(s.scrub.passes)],
-            [
-              'verified',
-              `${formatCount(s.scrub.blocksVerified)} blocks, ${formatSize(s.scrub.bytesVerified)}`,
-            ],
+            ['verified', `${plural(s.scrub.blocksVerified, 'block')}, ${formatSize(s.scrub.bytesVerified)}`],
           ])}
           {onCorrupt ? (
             <ActionButton onClick={onCorrupt} disabled={tableCount(s) === 0} testId="inspector-corrupt">
@@ -159,7 +156,7 @@ export function NodeInspector({
         <Section title="Recovery (last open)" highlight={recovered === true}>
           <p data-testid="inspector-recovery" style={{ margin: 0 }}>
             {recoveredSomething(s)
-              ? `Replayed ${formatCount(r.recordsReplayed)} records from ${formatCount(r.logsReplayed)} commit log${r.logsReplayed === 1 ? '' : 's'}; truncated ${formatSize(r.truncatedBytes)} of torn tail${r.orphansDeleted.length ? `; deleted orphans ${r.orphansDeleted.join(', ')}` : ''}.`
+              ? `Replayed ${plural(r.recordsReplayed, 'record')} from ${formatCount(r.logsReplayed)} commit log${r.logsReplayed === 1 ? '' : 's'}; truncated ${formatSize(r.truncatedBytes)} of torn tail${r.orphansDeleted.length ? `; deleted orphans ${r.orphansDeleted.join(', ')}` : ''}.`
               : 'Opened on an empty disk: nothing to replay.'}
           </p>
           {snapshot.actor !== undefined && snapshot.actor !== snapshot.id ? (
@@ -171,7 +168,7 @@ export function NodeInspector({
           {snapshot.rebalance?.phase === 'rebuilding' ? (
             <p data-testid="inspector-rebuild" style={{ margin: '4px 0 0' }}>
               Rebuilding: it lost its disk, so it answers no reads until it has pulled its ranges back from
-              the other replicas ({formatCount(snapshot.rebalance.waiting)} streams to go).
+              the other replicas ({plural(snapshot.rebalance.waiting, 'stream')} to go).
             </p>
           ) : null}
           {snapshot.rebalance?.phase === 'decommissioning' ? (
@@ -185,8 +182,8 @@ export function NodeInspector({
           ) : null}
           {(snapshot.rebalance?.fencedRanges ?? 0) > 0 ? (
             <p data-testid="inspector-fences" style={{ margin: '4px 0 0' }}>
-              Serves no reads or writes in {formatCount(snapshot.rebalance?.fencedRanges ?? 0)} ranges it
-              hands to a joining node, until its ring shows that node.
+              Serves no reads or writes in {plural(snapshot.rebalance?.fencedRanges ?? 0, 'range')} it hands
+              to a joining node, until its ring shows that node.
             </p>
           ) : null}
         </Section>

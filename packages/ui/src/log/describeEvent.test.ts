@@ -73,6 +73,36 @@ describe('describeEvent', () => {
     );
   });
 
+  it('counts the holders of a write-back in agreement with its verb', () => {
+    const sent = {
+      type: 'write-back.sent',
+      at: 1_000,
+      node: 'n1',
+      requestId: 'c3',
+      key: 'k1',
+      replicas: [n('n2')],
+      holders: [n('n1')],
+      needed: 2,
+    } as ClusterEvent;
+    expect(describeEvent(sent)).toBe(
+      'n1 writes the result of its read of k1 back to n2 before replying: 1 of the 2 replicas needed holds it',
+    );
+    const acked = {
+      type: 'write-back.acked',
+      at: 1_010,
+      node: 'n2',
+      requestId: 'c3',
+      replica: n('n2'),
+      ok: true,
+    };
+    expect(describeEvent({ ...acked, holders: 1 } as ClusterEvent)).toBe(
+      'n2 stored the write-back of request c3 durably: 1 replica holds the result',
+    );
+    expect(describeEvent({ ...acked, holders: 2 } as ClusterEvent)).toBe(
+      'n2 stored the write-back of request c3 durably: 2 replicas hold the result',
+    );
+  });
+
   it('says why a restarted node writes under a new name', () => {
     const renamed: ClusterEvent = {
       type: 'actor.renamed',

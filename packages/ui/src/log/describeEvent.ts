@@ -75,10 +75,10 @@ export function describeEvent(event: AnyEvent): string {
     case 'read-repair.sent':
       return `${e.node} repaired ${e.key} on ${replicasSeenBy(e.node, e.replicas)}, which returned stale versions`;
     case 'write-back.sent':
-      return `${e.node} writes the result of its read of ${e.key} back to ${replicasSeenBy(e.node, e.replicas)} before replying: ${e.holders.length} of the ${e.needed} replicas needed hold it`;
+      return `${e.node} writes the result of its read of ${e.key} back to ${replicasSeenBy(e.node, e.replicas)} before replying: ${e.holders.length} of the ${e.needed} replicas needed ${e.holders.length === 1 ? 'holds' : 'hold'} it`;
     case 'write-back.acked':
       return e.ok
-        ? `${e.replica} stored the write-back of request ${e.requestId} durably: ${e.holders} replicas hold the result`
+        ? `${e.replica} stored the write-back of request ${e.requestId} durably: ${plural(e.holders, 'replica')} ${e.holders === 1 ? 'holds' : 'hold'} the result`
         : `${e.replica} refused the write-back of request ${e.requestId}`;
     case 'storage':
       return `${e.node} ${describeStorage(e.event)}`;

@@ -52,6 +52,8 @@ describe('MerkleDiff', () => {
     );
     expect(html).toContain('of 200 in the range (versions sent)');
     expect(html).toContain('n2 ← n1: 7 changed, 840 B received');
+    const one = renderToStaticMarkup(<MerkleDiff exchange={repaired} rangeKeys={1} keyBytes={6} />);
+    expect(one).toContain('(estimate: 1 key × (6 B key + 8 B digest))');
   });
 
   it('summarises depths below the drawing and says when a level named only some differing nodes', () => {

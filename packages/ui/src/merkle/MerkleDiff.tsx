@@ -22,7 +22,7 @@
 
 import { scaleLinear } from 'd3';
 import { useId } from 'react';
-import { formatCount, formatMs, formatPercent, formatSize, svgId } from '../shared/format.ts';
+import { formatCount, formatMs, formatPercent, formatSize, plural, svgId } from '../shared/format.ts';
 import {
   type CellVerdict,
   deeperDiffering,
@@ -243,7 +243,7 @@ function Traffic({ exchange, rangeKeys, keyBytes }: Omit<MerkleDiffProps, 'width
         text={
           full === null
             ? 'key count not known yet (snapshot pending)'
-            : `≈ ${formatSize(full)} of digests (estimate: ${formatCount(rangeKeys ?? 0)} keys × (${Math.round(keyBytes)} B key + ${digestBytesPerKey} B digest)) + the same versions`
+            : `≈ ${formatSize(full)} of digests (estimate: ${plural(rangeKeys ?? 0, 'key')} × (${Math.round(keyBytes)} B key + ${digestBytesPerKey} B digest)) + the same versions`
         }
       />
       <p className="small" style={{ margin: '4px 0' }} data-testid="merkle-keys-repaired">
