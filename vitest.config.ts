@@ -31,7 +31,7 @@ export default defineConfig({
         },
       },
       {
-        optimizeDeps: { include: ['comlink', 'zustand/vanilla', 'react', 'react-dom/client'] },
+        optimizeDeps: { include: ['comlink', 'zustand/vanilla', 'react', 'react-dom', 'react-dom/client'] },
         test: {
           name: 'browser',
           // Pre-bundle up front: a mid-run dependency optimisation reloads the page under the tests.

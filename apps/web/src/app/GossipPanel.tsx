@@ -48,7 +48,9 @@ export function GossipPanel({
             </caption>
             <thead>
               <tr>
-                <th scope="col">thinks ↓ about →</th>
+                <th scope="col">
+                  <span>thinks ↓</span> <span>about →</span>
+                </th>
                 {state.order.map((id) => (
                   <th key={id} scope="col">
                     {id}
