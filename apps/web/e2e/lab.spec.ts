@@ -83,6 +83,9 @@ test('the lab opens with five live workers and the workload running; a put then 
   await page.getByTestId('client-get').click();
   await expect(page.getByTestId('client-result')).toContainText('get answered by', { timeout: 10_000 });
   await expect(page.getByTestId('client-sibling')).toHaveText(/red/);
+  await expect(page.getByTestId('client-result')).toContainText(
+    /get answered by n\d, n\d via n\d: 1 version(?!s)/,
+  );
   // A young cluster's first incarnations write under their plain ids, counting from 1 (n1:4 after
   // the node's third write of any key): no new name (n1~…) in the clock.
   await expect(page.getByTestId('client-result')).toContainText(/context \[n\d:\d+\]/);

@@ -18,6 +18,7 @@ import {
   replicasFor,
   type VectorClock,
 } from '@kvscope/engine';
+import { plural } from '@kvscope/ui';
 import { useEffect, useMemo, useState } from 'react';
 import { dataCentreMap, placementFor, ringMembers } from '../live/dataCentres.ts';
 import { type LabClient, textOf } from '../live/labClient.ts';
@@ -205,7 +206,7 @@ function ReplyView({ reply, dcOf }: { reply: KvReply | null; dcOf: Record<string
     <output className="reply ok" data-testid="client-result">
       ✓ get answered by {reply.answeredBy.join(', ')}
       {perDc(reply.answeredBy, dcOf)} via {reply.coordinator}:{' '}
-      {reply.siblings.length === 0 ? 'not found' : `${reply.siblings.length} version(s)`}
+      {reply.siblings.length === 0 ? 'not found' : plural(reply.siblings.length, 'version')}
       <ul className="siblings">
         {reply.siblings.map((v) => (
           <li key={formatClock(v.clock)} data-testid="client-sibling">
