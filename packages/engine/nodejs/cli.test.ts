@@ -45,6 +45,20 @@ describe('kvscope run', () => {
     expect(run.stderr).toMatch(/KV_INVALID_SCENARIO: cluster\.r: must be ≤ cluster\.n/);
   });
 
+  it('prints its usage when asked, and refuses an unknown command or option with it', () => {
+    for (const args of [['--help'], ['-h'], ['help'], ['run', '--help']]) {
+      const run = kvscope(...args);
+      expect(run.status, args.join(' ')).toBe(0);
+      expect(run.stdout).toContain('usage: kvscope run <scenario.json>');
+    }
+    const unknown = kvscope('frobnicate');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/^unknown command "frobnicate"\nusage: kvscope run/);
+    const option = kvscope('run', scenario, '--frobnicate');
+    expect(option.status).toBe(2);
+    expect(option.stderr).toMatch(/^unknown option "--frobnicate"/);
+  });
+
   it('stops quietly when the reader closes the pipe early', () => {
     const out = join(dir, 'piped.json');
     const shell = `node '${cli}' run '${scenario}' --seed 1 --out '${out}' | head -c 10`;
@@ -67,12 +81,12 @@ describe('the kvscope bundle', () => {
   const inputs = (): Inputs => JSON.parse(readFileSync(inputsFile, 'utf8'));
 
   it('is built once with the list of its inputs, and reused while they are unchanged', () => {
-    expect(help().stderr).toContain('usage: kvscope run');
+    expect(help().stdout).toContain('usage: kvscope run');
     const files = inputs().inputs.map(([file]) => file);
     expect(files).toContain(fileURLToPath(new URL('./cli.ts', import.meta.url)));
     expect(files).toContain(fileURLToPath(new URL('../src/scenario/runScenario.ts', import.meta.url)));
     const builtAt = statSync(bundleFile).mtimeMs;
-    expect(help().stderr).toContain('usage: kvscope run');
+    expect(help().stdout).toContain('usage: kvscope run');
     expect(statSync(bundleFile).mtimeMs).toBe(builtAt);
   });
 
@@ -82,7 +96,7 @@ describe('the kvscope bundle', () => {
     const stale = structuredClone(saved);
     (stale.inputs[0] as [string, number, number])[1] += 1; // as if that file had grown
     writeFileSync(inputsFile, JSON.stringify(stale));
-    expect(help().stderr).toContain('usage: kvscope run');
+    expect(help().stdout).toContain('usage: kvscope run');
     expect(inputs()).toEqual(saved);
     expect(statSync(bundleFile).mtimeMs).toBeGreaterThan(builtAt);
   });

@@ -4,6 +4,8 @@
  * workloads, headline metrics, the seed and the replay command) and writes the full report as JSON
  * (default `reports/<name>-seed<N>.json`).
  *
+ * `--help` (or `-h`, `help`) prints the usage and exits 0.
+ *
  * Exit codes: 0 the run passed every promised property; 1 it did not (the summary names the first
  * violation); 2 the command or the scenario file is invalid (`KV_INVALID_SCENARIO` naming the field)
  * or asks for something the runner cannot do (`KV_UNSUPPORTED`).
@@ -29,10 +31,14 @@ interface RunArgs {
   out?: string;
 }
 
-function parseArgs(argv: string[]): RunArgs | string {
+/** Asked for by name: printed to standard output, and the command succeeds. */
+const helpWords = new Set(['help', '--help', '-h']);
+
+function parseArgs(argv: string[]): RunArgs | { help: string } | string {
   const [command, ...rest] = argv;
-  if (command !== 'run')
-    return command === undefined || command === '--help' ? usage : `unknown command "${command}"\n${usage}`;
+  if (rest.some((arg) => helpWords.has(arg)) || (command !== undefined && helpWords.has(command)))
+    return { help: usage };
+  if (command !== 'run') return command === undefined ? usage : `unknown command "${command}"\n${usage}`;
   const args: Partial<RunArgs> = {};
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i] as string;
@@ -56,6 +62,10 @@ function main(argv: string[]): number {
   if (typeof args === 'string') {
     console.error(args);
     return 2;
+  }
+  if ('help' in args) {
+    console.log(args.help);
+    return 0;
   }
   let text: string;
   try {
