@@ -59,6 +59,16 @@ describe('kvscope run', () => {
     expect(option.stderr).toMatch(/^unknown option "--frobnicate"/);
   });
 
+  it('says so, with exit code 2 and no stack trace, when the report cannot be written', () => {
+    const blocker = join(dir, 'a-file');
+    writeFileSync(blocker, '');
+    const run = kvscope('run', scenario, '--seed', '1', '--out', join(blocker, 'report.json'));
+    expect(run.status).toBe(2);
+    expect(run.stdout).toContain('seed 1');
+    expect(run.stderr).toMatch(/^cannot write the report to .*a-file\/report\.json: /);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
   it('stops quietly when the reader closes the pipe early', () => {
     const out = join(dir, 'piped.json');
     const shell = `node '${cli}' run '${scenario}' --seed 1 --out '${out}' | head -c 10`;

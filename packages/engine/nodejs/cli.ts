@@ -8,7 +8,7 @@
  *
  * Exit codes: 0 the run passed every promised property; 1 it did not (the summary names the first
  * violation); 2 the command or the scenario file is invalid (`KV_INVALID_SCENARIO` naming the field)
- * or asks for something the runner cannot do (`KV_UNSUPPORTED`).
+ * or asks for something the runner cannot do (`KV_UNSUPPORTED`), or the report cannot be written.
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -91,11 +91,25 @@ function main(argv: string[]): number {
     return 2;
   }
   const out = args.out ?? join('reports', `${report.name}-seed${report.seed}.json`);
-  mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, serializeReport(report));
+  const unwritten = writeReport(out, serializeReport(report));
   console.log(summarizeReport(report));
+  if (unwritten) {
+    console.error(`cannot write the report to ${out}: ${unwritten}`);
+    return 2;
+  }
   console.log(`report: ${out}`);
   return report.valid ? 0 : 1;
+}
+
+/** Writes the report, making its folder; the reason it could not, or null. */
+function writeReport(out: string, text: string): string | null {
+  try {
+    mkdirSync(dirname(out), { recursive: true });
+    writeFileSync(out, text);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 // Printed into a reader that stops early (`kvscope run … | head`): the closed pipe ends the printing,
