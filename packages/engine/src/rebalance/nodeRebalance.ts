@@ -78,6 +78,8 @@ export class NodeRebalance {
   private bootstrapDue = false;
   /** Drawn at every start: names this run's streams, and says to a joiner whether a fence outlived a restart. */
   private readonly incarnation: number;
+  /** Nodes the operator said are gone for good (`nodeGone`): their late messages are ignored. */
+  private readonly gone = new Set<NodeId>();
 
   constructor(
     private readonly host: NodeRebalanceHost,
@@ -275,8 +277,14 @@ export class NodeRebalance {
     }
   }
 
-  /** A range-streaming or ring-state message from a peer. */
+  /**
+   * A range-streaming or ring-state message from a peer. One from a node gone for good is dropped:
+   * a cancelled joiner's stream request or fence request still on the wire when it stopped would
+   * open a stream to it, whose forwards no one acknowledges (a decommission after it never ended),
+   * or fence ranges for it that no one lifts.
+   */
   onMessage(from: NodeId, body: RebalanceMessage, now: number, out: NodeOutput): void {
+    if (this.gone.has(from)) return;
     if (body.type === 'ring-state-request') this.ringState.answer(from, this.rebalance.phase === 'left', out);
     else if (body.type === 'ring-state') this.ringState.onState(from, body, now, out);
     else if (body.type === 'range-fence') {
@@ -300,10 +308,12 @@ export class NodeRebalance {
 
   /**
    * The operator says `node` is gone for good: a join cancelled before it served, or a node that
-   * left. Ranges fenced for it are this node's again (a node that left handed them back first), and
-   * streams and forwards to it stop.
+   * left. Ranges fenced for it are this node's again (a node that left handed them back first),
+   * streams and forwards to it stop, and its messages still on the wire are ignored (`onMessage`).
+   * The drivers say it again to a node that restarts.
    */
   nodeGone(node: NodeId): void {
+    this.gone.add(node);
     this.ringState.forget(node);
     this.rebalance.streams.forget(node);
     if (this.fences.lift(node)) this.save();
