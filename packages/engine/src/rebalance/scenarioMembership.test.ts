@@ -5,7 +5,8 @@
  * key on its final preference list only (the old owners deleted what they handed to the joiner once
  * the forwarding grace period was over, rangeCleanup.ts). Changes happen one at a time: a
  * decommission due during a join waits for it; a join cancelled mid-stream leaves no member waiting on
- * the joiner. A schedule that joins an undeclared node is refused
+ * the joiner; one that has not ended when the run does is reported. A schedule that joins an
+ * undeclared node is refused
  * with a sentence naming the fault, and a decommission that would leave fewer than N nodes is
  * refused by the node unless forced.
  */
@@ -17,6 +18,7 @@ import type { ClusterEvent } from '../protocol/events.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { parseScenario } from '../scenario/parseScenario.ts';
 import { runScenario } from '../scenario/runScenario.ts';
+import { summarizeReport } from '../scenario/summary.ts';
 import type { Scenario } from '../scenario/types.ts';
 
 const file = {
@@ -44,6 +46,7 @@ describe('membership changes in scenarios', () => {
     const report = runScenario(scenario);
     if (isKvError(report)) throw report;
     expect(report.aborted).toBeUndefined();
+    expect(report.unfinishedChange).toBeUndefined();
     expect(Object.keys(report.finalState).sort()).toEqual(['n1', 'n3', 'n4', 'n5']);
     expect(report.faults.map((f) => f.type)).toEqual(['join', 'decommission']);
     const p1 = report.checkers.results.find((r) => r.property === 'P1');
@@ -56,6 +59,27 @@ describe('membership changes in scenarios', () => {
     expect(p3?.promised).toBe(true);
     expect(p3?.counts).toMatchObject({ keysOutsidePreferenceList: 0, keysDiverged: 0 });
     expect(failing).toEqual([]);
+  });
+
+  it('reports a change that has not ended when the run does, and the summary says so', () => {
+    // n2 is cut off from every other node just before it is asked to leave: it cannot hand over.
+    const cutOff = {
+      ...file,
+      cluster: { ...file.cluster, nodes: file.cluster.nodes.slice(0, 4).concat({ id: 'n5' }) },
+      workload: { ...file.workload, settleMs: 10_000 },
+      faults: [
+        { atMs: 6_900, type: 'partition', groups: [['n2'], ['n1', 'n3', 'n4', 'n5']] },
+        { atMs: 7_000, type: 'decommission', node: 'n2' },
+      ],
+    };
+    const scenario = parseScenario(cutOff);
+    if (isKvError(scenario)) throw scenario;
+    const report = runScenario(scenario);
+    if (isKvError(report)) throw report;
+    expect(report.unfinishedChange).toMatch(
+      /^n2's decommission, started at 7000 ms, had not finished at \d+ ms$/,
+    );
+    expect(summarizeReport(report)).toContain(`UNFINISHED membership change: ${report.unfinishedChange}`);
   });
 
   it("sends the hints kept for a decommissioned node to its keys' replicas instead", () => {

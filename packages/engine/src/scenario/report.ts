@@ -107,6 +107,8 @@ export interface RunReport {
   valid: boolean;
   /** Set when the run stopped early because a node threw (the run is then invalid). */
   aborted?: { atMs: number; error: string };
+  /** A join or decommission still under way when the run ended (nemesis.ts `unfinishedChange`). */
+  unfinishedChange?: string;
   checkers: CheckerVerdicts;
   metrics: RunMetrics;
   faults: AppliedFault[];

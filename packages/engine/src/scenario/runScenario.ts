@@ -149,6 +149,7 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
   const repairMs = scenario.cluster.timeouts.readRepairMs ?? readRepairWaitMs;
   const aborted = runToEnd(sim, workload, end, repairMs + finalRepairsLandMs);
   const simulatedAt = options.wallClock?.();
+  const unfinishedChange = nemesis.unfinishedChange();
   // The final state is that of the nodes on the final ring: a decommissioned node's disk is gone.
   const show: ShowVersions = (key, versions) => run.forms.siblings(versions, workload.decoderFor(key));
   const { states, down, hintsLeft } = finalStates(
@@ -178,6 +179,7 @@ export function runScenario(input: Scenario, options: RunOptions = {}): RunRepor
     traceHash: sim.traceHash(),
     valid: verdicts.valid,
     ...(aborted === undefined ? {} : { aborted }),
+    ...(unfinishedChange === null ? {} : { unfinishedChange }),
     checkers: verdicts,
     metrics,
     faults: nemesis.log,

@@ -16,6 +16,7 @@ export function summarizeReport(report: RunReport): string {
     `${report.name} · seed ${report.seed} · trace ${report.traceHash}  ${report.valid ? 'VALID' : 'INVALID'}`,
   ];
   if (report.aborted) lines.push(`  ABORTED at ${report.aborted.atMs} ms: ${report.aborted.error}`);
+  if (report.unfinishedChange) lines.push(`  UNFINISHED membership change: ${report.unfinishedChange}`);
   for (const result of report.checkers.results) {
     const verdict = result.valid ? 'ok' : `${result.violationCount} violation(s)`;
     const counts = Object.entries(result.counts)

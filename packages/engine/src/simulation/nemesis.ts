@@ -55,7 +55,7 @@ export class Nemesis {
   /** Joiners whose join was cancelled: stopped for good (or never started). */
   private readonly cancelled = new Set<NodeId>();
   /** The node whose join or decommission is in progress, and the changes waiting for it to finish. */
-  private changing: { node: NodeId; kind: 'join' | 'decommission' } | null = null;
+  private changing: { node: NodeId; kind: 'join' | 'decommission'; since: number } | null = null;
   private readonly waitingChanges: (FaultEvent & { type: 'join' | 'decommission' })[] = [];
   /** The last finished change, and the nodes whose rings show it (`ring.changed`). */
   private lastChange: { node: NodeId; kind: 'join' | 'decommission'; seenBy: Set<NodeId> } | null = null;
@@ -88,7 +88,8 @@ export class Nemesis {
           event.node === this.changing?.node &&
           event.kind === ends
         ) {
-          this.lastChange = { ...this.changing, seenBy: new Set([this.changing.node]) };
+          const { node, kind } = this.changing;
+          this.lastChange = { node, kind, seenBy: new Set([node]) };
           this.changing = null;
           if (this.waitingChanges.length > 0)
             sim.schedule(sim.now, 'membership change', () => this.nextChange());
@@ -106,6 +107,22 @@ export class Nemesis {
   /** A join or decommission is in progress or waiting for one. */
   get changeUnderWay(): boolean {
     return this.changing !== null || this.waitingChanges.length > 0;
+  }
+
+  /**
+   * The membership change still under way when the run ends, and how many wait behind it, as a
+   * sentence (null: none). Every change ends once its node is up and its peers reachable: one that
+   * has not, after the run's quiet period, is stuck (a liveness failure, reported apart from the
+   * checkers' safety verdicts).
+   */
+  unfinishedChange(): string | null {
+    const { changing } = this;
+    const waiting = this.waitingChanges.length;
+    if (changing === null && waiting === 0) return null;
+    const behind = waiting === 0 ? '' : `; ${waiting} more waited behind it`;
+    if (changing === null) return `${waiting} membership change${waiting === 1 ? '' : 's'} never started`;
+    const what = changing.kind === 'join' ? 'join' : 'decommission';
+    return `${changing.node}'s ${what}, started at ${Math.round(changing.since)} ms, had not finished at ${Math.round(this.sim.now)} ms${behind}`;
   }
 
   /** Sets the scenario's link latencies: `latency` inside a data centre, `interDcLatency` between. */
@@ -291,7 +308,8 @@ export class Nemesis {
   private startChange(fault: FaultEvent & { type: 'join' | 'decommission' }): string {
     const node = asNodeId(fault.node);
     const description = fault.type === 'join' ? this.join(node) : this.decommission(node, fault.force);
-    if (fault.type === 'join' || this.members.indexOf(node) < 0) this.changing = { node, kind: fault.type };
+    if (fault.type === 'join' || this.members.indexOf(node) < 0)
+      this.changing = { node, kind: fault.type, since: this.sim.now };
     return description;
   }
 

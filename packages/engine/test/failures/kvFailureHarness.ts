@@ -32,7 +32,10 @@ export function kvScenario(
   return failureScenario(name, workload, faults, overrides);
 }
 
-/** Every violation of a promised property, one line each ("P2 provenance k1: …"). */
+/**
+ * Every violation of a promised property, one line each ("P2 provenance k1: …"); an abort; a
+ * membership change that never ended.
+ */
 export function promisedViolations(report: RunReport): string[] {
   const lines: string[] = [];
   for (const result of report.checkers.results) {
@@ -42,6 +45,8 @@ export function promisedViolations(report: RunReport): string[] {
     if (more > 0) lines.push(`${result.property}: ${more} more`);
   }
   if (report.aborted) lines.push(`aborted at ${report.aborted.atMs} ms: ${report.aborted.error}`);
+  // Liveness: after the quiet period every join and decommission has ended.
+  if (report.unfinishedChange) lines.push(`unfinished membership change: ${report.unfinishedChange}`);
   return lines;
 }
 
