@@ -223,39 +223,45 @@ describe('membership changes in scenarios', () => {
     expect(report.valid).toBe(true);
   });
 
-  it('cancels a join mid-stream: every member forgets the joiner, so a source decommissioned next leaves', () => {
-    const all = ['n1', 'n2', 'n3', 'n4', 'n5'];
-    const cancelled = {
-      ...file,
-      faults: [
-        // Slow links keep n5 pulling its ranges (n2 among its sources) when the join is called off.
-        { atMs: 2_900, type: 'slow', from: all, to: all, latency: { kind: 'constant', ms: 150 } },
-        file.faults[0],
-        { atMs: 3_500, type: 'cancel-join', node: 'n5' },
-        { atMs: 3_600, type: 'kill', node: 'n5' },
-        { atMs: 4_000, type: 'heal' },
-        { atMs: 6_000, type: 'decommission', node: 'n2' },
-      ],
-    };
-    const scenario = parseScenario(cancelled);
-    if (isKvError(scenario)) throw scenario;
-    const events: ClusterEvent[] = [];
-    const report = runScenario(scenario, { onEvent: (e) => events.push(e) });
-    if (isKvError(report)) throw report;
-    expect(events.some((e) => e.type === 'stream.started' && e.node === 'n5' && e.peer === 'n2')).toBe(true);
-    expect(report.faults.map((f) => f.description).filter((d) => !d.startsWith('slow'))).toEqual([
-      'join n5: it streams the ranges it gains, then serves',
-      'cancel-join n5: it stops for good, and every member is told it is gone',
-      "kill n5 skipped: n5's join was cancelled",
-      'heal: every link restored to the scenario’s settings',
-      'decommission n2: it hands its ranges over, then leaves',
-    ]);
-    // n2 would otherwise keep forwarding writes to n5 and wait for their acknowledgements (10 min).
-    const left = events.find((e) => e.type === 'rebalance.finished' && e.kind === 'decommission');
-    expect(left?.node).toBe('n2');
-    expect(Object.keys(report.finalState).sort()).toEqual(['n1', 'n3', 'n4']);
-    expect(report.valid).toBe(true);
-  });
+  // At 2 s a hop, n5's stream requests are still on the wire when the members are told it is gone:
+  // n2 took a late one for a new stream to n5 and never left (the lab's membership.spec in CI).
+  for (const ms of [150, 2_000])
+    it(`cancels a join mid-stream: every member forgets the joiner, so a source decommissioned next leaves (${ms} ms a hop)`, () => {
+      const all = ['n1', 'n2', 'n3', 'n4', 'n5'];
+      const cancelled = {
+        ...file,
+        faults: [
+          // Slow links keep n5 pulling its ranges (n2 among its sources) when the join is called off.
+          { atMs: 2_900, type: 'slow', from: all, to: all, latency: { kind: 'constant', ms } },
+          file.faults[0],
+          { atMs: 3_500, type: 'cancel-join', node: 'n5' },
+          { atMs: 3_600, type: 'kill', node: 'n5' },
+          { atMs: 4_000, type: 'heal' },
+          { atMs: 6_000, type: 'decommission', node: 'n2' },
+        ],
+      };
+      const scenario = parseScenario(cancelled);
+      if (isKvError(scenario)) throw scenario;
+      const events: ClusterEvent[] = [];
+      const report = runScenario(scenario, { onEvent: (e) => events.push(e) });
+      if (isKvError(report)) throw report;
+      expect(events.some((e) => e.type === 'stream.started' && e.node === 'n5' && e.peer === 'n2')).toBe(
+        true,
+      );
+      expect(report.faults.map((f) => f.description).filter((d) => !d.startsWith('slow'))).toEqual([
+        'join n5: it streams the ranges it gains, then serves',
+        'cancel-join n5: it stops for good, and every member is told it is gone',
+        "kill n5 skipped: n5's join was cancelled",
+        'heal: every link restored to the scenario’s settings',
+        'decommission n2: it hands its ranges over, then leaves',
+      ]);
+      // n2 would otherwise keep forwarding writes to n5 and wait for their acknowledgements (10 min).
+      expect(report.unfinishedChange).toBeUndefined();
+      const left = events.find((e) => e.type === 'rebalance.finished' && e.kind === 'decommission');
+      expect(left?.node).toBe('n2');
+      expect(Object.keys(report.finalState).sort()).toEqual(['n1', 'n3', 'n4']);
+      expect(report.valid).toBe(true);
+    });
 
   it('skips a fault aimed at a joiner whose join still waits, and says so', () => {
     const twoJoiners = {
