@@ -121,8 +121,7 @@ export class Nemesis {
     if (changing === null && waiting === 0) return null;
     const behind = waiting === 0 ? '' : `; ${waiting} more waited behind it`;
     if (changing === null) return `${waiting} membership change${waiting === 1 ? '' : 's'} never started`;
-    const what = changing.kind === 'join' ? 'join' : 'decommission';
-    return `${changing.node}'s ${what}, started at ${Math.round(changing.since)} ms, had not finished at ${Math.round(this.sim.now)} ms${behind}`;
+    return `${changing.node}'s ${changing.kind}, started at ${Math.round(changing.since)} ms, had not finished at ${Math.round(this.sim.now)} ms${behind}`;
   }
 
   /** Sets the scenario's link latencies: `latency` inside a data centre, `interDcLatency` between. */
