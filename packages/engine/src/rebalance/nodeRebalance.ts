@@ -51,7 +51,7 @@ import { readRing, restoredEvent, type SavedRing, writeRing } from './ringFile.t
 import { RingMembership } from './ringMembership.ts';
 import { RingStateExchange } from './ringStateExchange.ts';
 import { Serving } from './serving.ts';
-import { strayHandovers } from './strayKeys.ts';
+import { sendStrays, strayHandovers } from './strayKeys.ts';
 
 export class NodeRebalance {
   private readonly ringMembership: RingMembership;
@@ -278,10 +278,9 @@ export class NodeRebalance {
   }
 
   /**
-   * A range-streaming or ring-state message from a peer. One from a node gone for good is dropped:
-   * a cancelled joiner's stream request or fence request still on the wire when it stopped would
-   * open a stream to it, whose forwards no one acknowledges (a decommission after it never ended),
-   * or fence ranges for it that no one lifts.
+   * A range-streaming or ring-state message from a peer; dropped from a node gone for good: a late
+   * stream or fence request of a cancelled joiner would open a stream whose forwards no one
+   * acknowledges (a decommission after it never ended), or fence ranges no one lifts.
    */
   onMessage(from: NodeId, body: RebalanceMessage, now: number, out: NodeOutput): void {
     if (this.gone.has(from)) return;
@@ -374,14 +373,7 @@ export class NodeRebalance {
     const placement = settings.placement ?? settings.n;
     const handovers = strayHandovers(host.scan(), this.ring, placement, host.self, keeps);
     if (hinted) this.strayCheckAt = now + strayCheckDelayMs;
-    if (handovers.length === 0) return;
-    let keys = 0;
-    for (const { to, range, keys: strays } of handovers) {
-      this.rebalance.streams.push(to, range, now, out, strays);
-      keys += strays.length;
-    }
-    const to = [...new Set(handovers.map((h) => h.to))];
-    out.events.push({ type: 'range.strays', at: now, node: host.self, keys, to, streams: handovers.length });
+    sendStrays(handovers, this.rebalance.streams, host.self, now, out);
   }
 
   /**

@@ -13,9 +13,11 @@
  */
 
 import { type KeyRange, tokenArc } from '../antiEntropy/ranges.ts';
+import type { NodeOutput } from '../node/contract.ts';
 import type { NodeId } from '../protocol/ids.ts';
 import { type Placement, replicasOfToken } from '../ring/placement.ts';
 import { keyPosition, type Ring, tokenIndexAt } from '../ring/ring.ts';
+import type { RangeStreams } from './rangeStreams.ts';
 
 /** Stray keys of one token arc and the replica they go to. */
 export interface StrayHandover {
@@ -50,4 +52,25 @@ export function strayHandovers(
     handover.keys.push(key);
   }
   return [...byToken.values()];
+}
+
+/**
+ * Streams each hand-over's keys to its replica — exactly those keys, so later writes are not
+ * forwarded (the clean-up tracks them) — and tells of it in one `range.strays` event.
+ */
+export function sendStrays(
+  handovers: readonly StrayHandover[],
+  streams: RangeStreams,
+  self: NodeId,
+  now: number,
+  out: NodeOutput,
+): void {
+  if (handovers.length === 0) return;
+  let keys = 0;
+  for (const { to, range, keys: strays } of handovers) {
+    streams.push(to, range, now, out, strays);
+    keys += strays.length;
+  }
+  const to = [...new Set(handovers.map((h) => h.to))];
+  out.events.push({ type: 'range.strays', at: now, node: self, keys, to, streams: handovers.length });
 }
