@@ -12,7 +12,7 @@ import { EventLog } from '@kvscope/ui';
 import { useMemo } from 'react';
 import type { LabState, Selection } from '../live/labStore.ts';
 import { messageEventsFor } from '../live/nodeStartup.ts';
-import { workloadRecordRateMax } from '../live/workload.ts';
+import { workloadRecorded, workloadRecordRateMax } from '../live/workload.ts';
 import { formatLabTime } from './formatTime.ts';
 
 export function LogPanel({
@@ -35,7 +35,7 @@ export function LogPanel({
       {!messageEventsFor(state.linkDelayMs) && (
         <p className="muted small" data-testid="log-counted">
           Full speed: messages, ordinary version stores and commit-log syncs
-          {state.workload.rate > workloadRecordRateMax
+          {!workloadRecorded(state.workload)
             ? `, and most steps of a workload faster than ${workloadRecordRateMax} ops/s (tallied in the header),`
             : ''}{' '}
           are counted, not listed. Failures, repairs and your own requests are still logged.

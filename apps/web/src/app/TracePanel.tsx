@@ -10,7 +10,7 @@ import type { NodeId } from '@kvscope/engine';
 import { RequestTrace } from '@kvscope/ui';
 import { useRef } from 'react';
 import type { LabState, RequestRecord, Selection } from '../live/labStore.ts';
-import { workloadRecordRateMax } from '../live/workload.ts';
+import { workloadRecorded, workloadRecordRateMax } from '../live/workload.ts';
 import { sharedNow } from '../shared/workerApi.ts';
 import { followedRequest, traceBegun, traceOverdue } from './followedRequest.ts';
 
@@ -51,7 +51,7 @@ export function TracePanel({
           ))}
         </select>
       </label>
-      {state.workload.running && state.workload.rate > workloadRecordRateMax && (
+      {state.workload.running && !workloadRecorded(state.workload) && (
         <p className="muted small" data-testid="trace-untraced">
           The workload runs faster than {workloadRecordRateMax} ops/s: its requests are counted, not traced.
           Put or get a key to trace one, or slow the workload.

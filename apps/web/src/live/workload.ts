@@ -22,6 +22,11 @@ export const workloadInFlightMax = 32;
 /** Above this rate the requests are not recorded for the trace view (too many to read anyway). */
 export const workloadRecordRateMax = 20;
 
+/** Whether the workload records its requests (for the trace and the log) at these settings. */
+export function workloadRecorded(settings: WorkloadSettings): boolean {
+  return settings.rate <= workloadRecordRateMax;
+}
+
 export class Workload {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private inFlight = 0;
@@ -67,7 +72,7 @@ export class Workload {
     }
     if (!settings.running || this.inFlight >= workloadInFlightMax) return;
     const key = `k${Math.floor(Math.random() * settings.keys)}`;
-    const record = settings.rate <= workloadRecordRateMax;
+    const record = workloadRecorded(settings);
     this.inFlight++;
     const done = () => {
       this.inFlight--;
