@@ -16,7 +16,9 @@ import {
   type KvReply,
   type NodeId,
   replicasFor,
+  seenBy,
   type VectorClock,
+  type Version,
 } from '@kvscope/engine';
 import { plural } from '@kvscope/ui';
 import { useEffect, useMemo, useState } from 'react';
@@ -46,7 +48,7 @@ export function ClientPanel({ client, order, ringNodes, settings, selectedKey, o
   const [value, setValue] = useState('red');
   const [coordinator, setCoordinator] = useState<string>('');
   const [quorum, setQuorum] = useState<string>('');
-  const [reply, setReply] = useState<KvReply | null>(null);
+  const [answer, setAnswer] = useState<Answer | null>(null);
   const [busy, setBusy] = useState(false);
   const ring = useMemo(
     () => buildRing(ringMembers(settings, ringNodes), { virtualNodes: settings.virtualNodes }),
@@ -67,20 +69,31 @@ export function ClientPanel({ client, order, ringNodes, settings, selectedKey, o
       ...(coordinator ? { coordinator: coordinator as NodeId } : {}),
       ...(quorum ? levelOptions(quorum) : {}),
     };
-    const context = reply?.ok && reply.type === 'get' ? reply.context : undefined;
-    const pending =
-      op === 'get'
-        ? client.get(key, options)
-        : op === 'delete'
-          ? client.delete(key, { ...options, ...(context ? { context } : {}) })
-          : client.put(key, value, { ...options, ...(op === 'merge' && context ? { context } : {}) });
-    if (client.lastRequestId) onRequest(client.lastRequestId, key);
-    const answer = await pending;
-    setReply(answer);
-    setBusy(false);
+    const sent = (pending: Promise<KvReply>) => {
+      if (client.lastRequestId) onRequest(client.lastRequestId, key);
+      return pending;
+    };
+    const answered = (reply: KvReply, read?: ContextRead) => {
+      setAnswer({ key, reply, ...(read ? { read } : {}) });
+      setBusy(false);
+    };
+    if (op === 'get') return answered(await sent(client.get(key, options)));
+    if (op === 'put') return answered(await sent(client.put(key, value, options)));
+    // A delete or a merge writes with the context of this key's last get. With none, a delete reads
+    // first, as Riak's delete does: a tombstone without a context only stands beside the versions.
+    const last = lastGetOf(answer, key);
+    let read: ContextRead = { context: last ?? [], from: 'your last get' };
+    if (!last) {
+      const before = await sent(client.get(key, options));
+      if (!before.ok || before.type !== 'get') return answered(before, { context: [], from: 'failed' });
+      read = { context: before.context, from: 'a get just before' };
+    }
+    const write = { ...options, context: read.context };
+    answered(await sent(op === 'merge' ? client.put(key, value, write) : client.delete(key, write)), read);
   };
 
-  const siblings = reply?.ok && reply.type === 'get' ? reply.siblings : [];
+  const reply = answer?.reply ?? null;
+  const siblings = answer?.key === key && reply?.ok && reply.type === 'get' ? reply.siblings : [];
   return (
     <section className="panel client" aria-label="Client">
       <h2>Client: put, get, delete a key</h2>
@@ -159,7 +172,7 @@ export function ClientPanel({ client, order, ringNodes, settings, selectedKey, o
           <span className="muted"> · fallbacks {replicas.fallbacks.join(', ') || 'none'}</span>
         </p>
       )}
-      <ReplyView reply={reply} dcOf={dcOf} />
+      <ReplyView answer={answer} dcOf={dcOf} />
     </section>
   );
 }
@@ -184,41 +197,82 @@ function perDc(nodes: readonly string[], dcOf: Record<string, string> | null): s
   return ` (${[...counts].map(([dc, k]) => `${dc} ${k}`).join(', ')})`;
 }
 
-function ReplyView({ reply, dcOf }: { reply: KvReply | null; dcOf: Record<string, string> | null }) {
-  if (!reply) return <p className="muted">No request yet. Put a key, then get it back.</p>;
+/** "saw nothing" or "saw [n1:2]": the context the version was written with (engine `seenBy`). */
+function sawText(version: Version): string {
+  const seen = seenBy(version);
+  return seen.length ? `saw ${formatClock(seen)}` : 'saw nothing';
+}
+
+/** Where a delete's or a merge's context came from; `failed`: the read before a delete failed. */
+interface ContextRead {
+  context: VectorClock;
+  from: 'your last get' | 'a get just before' | 'failed';
+}
+
+/** The panel's last answer, with the key it is for (the key field may have changed since). */
+interface Answer {
+  key: string;
+  reply: KvReply;
+  read?: ContextRead;
+}
+
+/** The context of the last answer when it was a successful get of `key`. */
+function lastGetOf(answer: Answer | null, key: string): VectorClock | null {
+  const reply = answer?.key === key ? answer.reply : null;
+  return reply?.ok && reply.type === 'get' ? reply.context : null;
+}
+
+function ReplyView({ answer, dcOf }: { answer: Answer | null; dcOf: Record<string, string> | null }) {
+  if (!answer) return <p className="muted">No request yet. Put a key, then get it back.</p>;
+  const { key, reply, read } = answer;
+  const forKey = key ? <b className="reply-key">{key}</b> : null;
   if (!reply.ok) {
     return (
       <output className="reply failed" data-testid="client-result">
-        ✕ {reply.type} {reply.outcome === 'info' ? 'outcome unknown' : 'failed'} ({reply.error.code}):{' '}
-        {reply.error.message}
+        {forKey} ✕ {reply.type} {reply.outcome === 'info' ? 'outcome unknown' : 'failed'} ({reply.error.code}
+        ): {reply.error.message}
+        {read?.from === 'failed' && (
+          <span className="muted small block">
+            A delete first reads the key for its context; that read failed, so nothing was deleted.
+          </span>
+        )}
       </output>
     );
   }
   if (reply.type !== 'get') {
     return (
       <output className="reply ok" data-testid="client-result">
-        ✓ {reply.type} acknowledged by {reply.ackedBy.join(', ')}
+        {forKey} ✓ {reply.type} acknowledged by {reply.ackedBy.join(', ')}
         {perDc(reply.ackedBy, dcOf)} via {reply.coordinator}; new clock {formatClock(reply.clock)}
+        {read && (
+          <span className="muted small block" data-testid="client-context-from">
+            Written with the context of {read.from}, {formatClock(read.context)}: it replaces the versions
+            that context covers.
+          </span>
+        )}
       </output>
     );
   }
   return (
     <output className="reply ok" data-testid="client-result">
-      ✓ get answered by {reply.answeredBy.join(', ')}
+      {forKey} ✓ get answered by {reply.answeredBy.join(', ')}
       {perDc(reply.answeredBy, dcOf)} via {reply.coordinator}:{' '}
       {reply.siblings.length === 0 ? 'not found' : plural(reply.siblings.length, 'version')}
       <ul className="siblings">
         {reply.siblings.map((v) => (
           <li key={formatClock(v.clock)} data-testid="client-sibling">
-            <b>{v.value === null ? '(deleted)' : textOf(v.value)}</b> <code>{formatClock(v.clock)}</code>
+            <b>{v.value === null ? '(deleted: a tombstone)' : textOf(v.value)}</b>{' '}
+            <code>{formatClock(v.clock)}</code> <span className="muted">{sawText(v)}</span>
           </li>
         ))}
       </ul>
       <span className="muted">context {formatClock(reply.context)}</span>
       {reply.siblings.length > 1 && (
         <span className="muted small block" data-testid="client-siblings-why">
-          Siblings: concurrent writes, neither clock descends the other, so the replicas keep both. A Put
-          carries no context and adds one more; Merge writes one value with this context and replaces them.
+          Siblings: {reply.siblings.length === 2 ? 'neither write saw the other' : 'no write saw the others'},
+          and a version replaces only what its writer saw, so the replicas keep{' '}
+          {reply.siblings.length === 2 ? 'both' : 'all'}. A Put carries no context (it saw nothing) and adds
+          one more; Merge writes one value with this context, which saw them all, and replaces them.
         </span>
       )}
     </output>

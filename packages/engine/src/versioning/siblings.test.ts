@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { isKvError } from '../errors.ts';
 import { type NodeId, nodeId } from '../protocol/ids.ts';
 import { resolveLastWriteWins, syncLastWriteWins } from './lastWriteWins.ts';
+import { newVersion } from './newVersion.ts';
 import {
   contextCovers,
   decodeSiblings,
@@ -15,6 +16,7 @@ import {
   isTombstone,
   reconcile,
   sameSiblings,
+  seenBy,
   syncSiblings,
   type Version,
 } from './siblings.ts';
@@ -195,5 +197,34 @@ describe('last-write-wins (the contrast)', () => {
     expect(syncLastWriteWins([x], [y])).toEqual([y]);
     expect(syncLastWriteWins([y], [x])).toEqual([y]);
     expect(syncLastWriteWins([], [])).toEqual([]);
+  });
+});
+
+describe('seenBy (what a write had seen)', () => {
+  const n3 = nodeId('n3');
+  const n1 = nodeId('n1');
+  const write = (context: VectorClock, local: Version[]) =>
+    newVersion({ context, coordinator: n3, now: 1, value: text('v'), local });
+
+  it('is nothing for two blind writes through one coordinator, whose clocks look ordered', () => {
+    const a = write(emptyClock, []);
+    const b = write(emptyClock, [a]);
+    expect(compare(a.clock, b.clock)).toBe('before');
+    expect(seenBy(a)).toEqual([]);
+    expect(seenBy(b)).toEqual([]);
+    expect(syncSiblings([a], [b])).toHaveLength(2);
+  });
+
+  it('is the context written with: its own entry back at the base, the others as they were', () => {
+    const a = write(emptyClock, []);
+    const context = merge(a.clock, vectorClock([{ node: n1, counter: 4, timestamp: 0 }]));
+    const merged = write(context, [a]);
+    expect(seenBy(merged)).toEqual(context);
+    expect(syncSiblings([a], [merged])).toEqual([merged]);
+  });
+
+  it('is the clock of a version without a dot', () => {
+    const v = versionOf(vectorClock([{ node: n1, counter: 2, timestamp: 0 }]));
+    expect(seenBy(v)).toBe(v.clock);
   });
 });

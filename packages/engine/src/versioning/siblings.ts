@@ -106,6 +106,19 @@ export function coversWrite(v: Version, u: Version): boolean {
 }
 
 /**
+ * What the version's writer had seen: its clock with its own dot's entry back at the base (the
+ * context its client wrote with). The lab shows it beside the clock, since two blind writes through
+ * one coordinator have clocks that look ordered ([n3:4] and [n3:5]) though neither saw the other.
+ */
+export function seenBy(version: Version): VectorClock {
+  const dot = version.dot;
+  if (!dot) return version.clock;
+  return version.clock.flatMap((e) =>
+    e.node !== dot.node ? [e] : dot.base > 0 ? [{ ...e, counter: dot.base }] : [],
+  );
+}
+
+/**
  * The versions of `existing` and `incoming` that no other write among them covers, each write kept
  * once (the canonically first copy). The result is an antichain in canonical order and does not
  * depend on the order of its inputs. Used for every write a replica applies: a put (`incoming` =
