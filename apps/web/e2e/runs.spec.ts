@@ -8,7 +8,7 @@
  * that is no number, an unknown scenario or lesson) says so and is not used.
  * Screenshot: test-results/e2e/lab-runs.png.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { isKvError, parseScenarioText, runScenario } from '../../../packages/engine/src/index.ts';
 import { open, shot, watchConsole } from './labPage.ts';
@@ -19,6 +19,11 @@ test('a shipped scenario runs in the page as on the command line, and an impossi
   const problems = watchConsole(page);
   await open(page, '?delay=0&workload=off');
   await page.getByTestId('tab-runs').click();
+  // Every shipped scenario file is offered, and not the schema beside them (the build listed it once).
+  const shipped = readdirSync('public/scenarios')
+    .filter((f) => f.endsWith('.json') && f !== 'scenario.schema.json')
+    .map((f) => f.replace(/\.json$/, ''));
+  await expect(page.getByTestId('scenario-select').locator('option')).toHaveText(shipped.sort());
   await page.getByTestId('scenario-select').selectOption({ label: 'jepsen-set' });
   await page.getByTestId('scenario-seed').fill('7');
   await page.getByTestId('scenario-run').click();

@@ -1,11 +1,22 @@
 /**
  * A scenario file carried in a link (scenarioLink.ts): every shipped file comes back as the same
  * JSON, in a link short enough to share; a link cut short or edited does not decode and says so.
+ * The shipped list itself holds the scenario files and not the schema beside them.
  */
 
+import { isKvError, parseScenarioText } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import { decodeScenario, encodeScenario, runUrl, scenarioLinkCharsMax } from './scenarioLink.ts';
 import { shippedScenarios } from './shippedScenarios.ts';
+
+describe('the shipped scenarios', () => {
+  it('are the scenario files of public/scenarios, each valid, and not their schema', () => {
+    const shipped = shippedScenarios();
+    expect(shipped.map((s) => s.label)).not.toContain('scenario.schema');
+    expect(shipped.length).toBeGreaterThanOrEqual(10);
+    for (const { text, label } of shipped) expect(isKvError(parseScenarioText(text)), label).toBe(false);
+  });
+});
 
 describe('a scenario in a link', () => {
   it('carries every shipped file back as the same JSON, in a link short enough to share', async () => {
