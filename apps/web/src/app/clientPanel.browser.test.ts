@@ -140,6 +140,16 @@ describe('the client panel', () => {
     await vi.waitFor(() => expect(result()).not.toBe(before));
   };
 
+  /** Two blind puts of fig through n1, then a get: two siblings, a and b. */
+  const siblingsOfFig = async () => {
+    type('client-key', 'fig');
+    type('client-value', 'a');
+    await click('client-put');
+    type('client-value', 'b');
+    await click('client-put');
+    await click('client-get');
+  };
+
   it('deletes what it put: the delete reads the key first and writes with that context', async () => {
     type('client-key', 'plum');
     type('client-value', 'red');
@@ -155,12 +165,7 @@ describe('the client panel', () => {
   });
 
   it("lends no key another key's context, and shows which key an answer is for", async () => {
-    type('client-key', 'fig');
-    type('client-value', 'a');
-    await click('client-put');
-    type('client-value', 'b');
-    await click('client-put');
-    await click('client-get');
+    await siblingsOfFig();
     expect(host.querySelectorAll('[data-testid="client-sibling"]')).toHaveLength(2);
     expect(byId('client-merge')).not.toBeNull();
     type('client-key', 'kiwi');
@@ -174,12 +179,7 @@ describe('the client panel', () => {
   });
 
   it('merges siblings with the context of their get, and says what each sibling saw', async () => {
-    type('client-key', 'fig');
-    type('client-value', 'a');
-    await click('client-put');
-    type('client-value', 'b');
-    await click('client-put');
-    await click('client-get');
+    await siblingsOfFig();
     // Both blind writes went through n1: [n1:1] and [n1:2] look ordered, yet neither saw the other.
     const siblings = [...host.querySelectorAll('[data-testid="client-sibling"]')].map((li) => li.textContent);
     expect(siblings).toEqual(['a [n1:1] saw nothing', 'b [n1:2] saw nothing']);
