@@ -219,6 +219,14 @@ test('a reload keeps the data: the cluster reopens from OPFS', async ({ page }) 
   await page.getByTestId('row-n1').getByRole('button', { name: 'Inspect n1' }).click();
   await expect(page.getByTestId('inspector-host')).toContainText('reopened existing files');
   await shot(page, 'lab-reloaded');
+  // This page's run read 60 versions an earlier page wrote: written before its history began, not
+  // invented (the check called each a P2 and a P7 violation).
+  await page.getByTestId('tab-runs').click();
+  await page.getByTestId('live-run-check').click();
+  await expect(page.getByTestId('live-run-valid')).toHaveText(
+    /^✓ every promised property held over \d+ operations \(reading 60 versions written before this run began/,
+    { timeout: 20_000 },
+  );
 });
 
 test('a partition makes quorums fail with a timeout; heal brings them back', async ({ page }) => {

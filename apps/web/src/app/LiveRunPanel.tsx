@@ -133,7 +133,9 @@ function Verdicts({ report }: { report: CheckedLiveRun }) {
     <div data-testid="live-run-verdicts">
       <p className={report.valid ? 'ok-text' : 'fail-text'} data-testid="live-run-valid">
         {report.valid ? '✓ every promised property held' : '✕ a promised property was violated'} over{' '}
-        {report.history.filter((op) => op.type === 'invoke').length} operations
+        {plural(report.history.filter((op) => op.type === 'invoke').length - report.foundBefore, 'operation')}
+        {report.foundBefore > 0 &&
+          ` (reading ${plural(report.foundBefore, 'version')} written before this run began, on the disks since an earlier visit)`}
         {report.readFromDisk.length > 0 &&
           ` (crashed, read from their files: ${report.readFromDisk.join(', ')})`}
         {report.downAtEnd.length > 0 && ` (not read: ${report.downAtEnd.join(', ')})`}

@@ -3,7 +3,8 @@
  * completion on a free process; an `info` retires its process; the weakest R and W asked for bound
  * what is promised; and P1 flags an acknowledged put no replica holds (the negative control), which
  * it passes once the version is in the final state. New settings keep the disks, so the history goes
- * on across them, promising what every one of them does.
+ * on across them, promising what every one of them does. A version a read returns from before the
+ * history began (the disks outlive the page) is recorded first, as a write of unknown outcome.
  */
 
 import {
@@ -119,10 +120,63 @@ describe('the live run history', () => {
     const verdicts = runCheckers([...history.ops], held, liveCheckerConfig(history, 0));
     expect(verdicts.results.filter((r) => !r.valid)).toEqual([]);
     // What the page did before: a new history at the change saw the read but not the write, and
-    // took "red" for a value no write had made (a random-fault E2E run found it).
+    // took "red" for a value no write had made (a random-fault E2E run found it). The write came
+    // after the first history began; stamped so, it is no version from before the new one either.
     const cutAtTheChange = new LiveHistory({ ...defaultSettings, quorum: 'strict' }, 0);
+    version.timestamp = cutAtTheChange.startedAt + 1;
     readRed(cutAtTheChange);
     const cut = runCheckers([...cutAtTheChange.ops], held, liveCheckerConfig(cutAtTheChange, 0));
     expect(cut.results.find((r) => r.property === 'P2')).toMatchObject({ valid: false, promised: true });
+    expect(cutAtTheChange.foundBefore).toBe(0);
+  });
+
+  it('takes a version from before the history began, on the disks since a visit before, for a write of unknown outcome', () => {
+    const history = new LiveHistory(defaultSettings, 0);
+    // Two blind puts of an earlier visit, through one coordinator: siblings, both older than the page.
+    const older = newVersion({
+      context: [],
+      coordinator: n1,
+      now: history.startedAt - 60_000,
+      value: bytes('a'),
+      local: [],
+    });
+    const old = newVersion({
+      context: [],
+      coordinator: n1,
+      now: history.startedAt - 50_000,
+      value: bytes('b'),
+      local: [older],
+    });
+    const readBoth = () => {
+      const get = history.begin({ type: 'get', requestId: 'c0', key: 'fig' }, 'n1');
+      if (!get) throw new Error('not recorded');
+      history.end(get, {
+        requestId: 'c0',
+        type: 'get',
+        ok: true,
+        coordinator: n1,
+        siblings: [older, old],
+        context: old.clock,
+        answeredBy: [n1, 'n2' as NodeId],
+      });
+    };
+    readBoth();
+    readBoth(); // found once
+    expect(history.foundBefore).toBe(2);
+    const ops = history.ops;
+    expect(ops.slice(0, 4).map((op) => [op.type, op.f, op.key, op.value, op.time])).toEqual([
+      ['invoke', 'put', 'fig', 'a', 0],
+      ['info', 'put', 'fig', 'a', 0],
+      ['invoke', 'put', 'fig', 'b', 0],
+      ['info', 'put', 'fig', 'b', 0],
+    ]);
+    expect(ops.map((op) => op.index)).toEqual(ops.map((_, i) => i));
+    const held = { n1: { fig: historySiblings([older, old], historyValueOfBytes) }, n2: {} };
+    const verdicts = runCheckers([...ops], held, liveCheckerConfig(history, 0));
+    expect(verdicts.results.filter((r) => !r.valid)).toEqual([]);
+    // The same read without the found versions: "invented" versions (P2) and a sibling too many (P7).
+    const recorded = ops.slice(4).map((op) => ({ ...op, index: op.index - 4 }));
+    const without = runCheckers(recorded, held, liveCheckerConfig(history, 0));
+    expect(without.results.filter((r) => !r.valid).map((r) => r.property)).toEqual(['P2', 'P7']);
   });
 });

@@ -17,11 +17,20 @@
  *
  * The weakest R and W any request used are kept: the checkers promise fresh reads only when even
  * those meet (R + W > N), since a learner may pick R=1 for one get.
+ *
+ * The disks outlive the page: after a reload the cluster reopens with the versions earlier visits
+ * wrote, and a read may return one that no write of this history made — which the checkers call a
+ * version the store invented (P2) and a sibling too many (P7). A version a read returns with a
+ * timestamp from before the history began (the nodes and the page share one clock, `sharedNow`)
+ * is *found*: `ops` records each at the history's start as a write of unknown outcome, all the
+ * history can say of it, so that it explains the versions it made and promises nothing else.
  */
 
 import {
+  formatClock,
   History,
   type HistoryOp,
+  type HistoryValue,
   historyClock,
   historyDot,
   historySiblings,
@@ -30,6 +39,7 @@ import {
   type KvRequest,
   type OpHandle,
   replicaCount,
+  type Version,
 } from '@kvscope/engine';
 import { sharedNow } from '../shared/workerApi.ts';
 import type { ClusterSettings } from './settings.ts';
@@ -54,6 +64,8 @@ export class LiveHistory {
   /** The smallest R a get and W a write asked for (replica counts), the cluster's when none did. */
   minR: number;
   minW: number;
+  /** Versions written before the history began that its reads returned, by key and clock. */
+  private readonly found = new Map<string, { key: string; value: HistoryValue }>();
   private readonly free: number[] = [];
   private nextProcess = 0;
   private invoked = 0;
@@ -109,8 +121,25 @@ export class LiveHistory {
     };
   }
 
+  /**
+   * The history: first each found version as a write invoked at 0 ms whose outcome is unknown
+   * (`info`), each by a process of its own, then the operations recorded.
+   */
   get ops(): readonly HistoryOp[] {
-    return this.history.ops;
+    if (this.found.size === 0) return this.history.ops;
+    const before = new History();
+    let process = this.nextProcess;
+    for (const { key, value } of this.found.values()) {
+      const f = value === null ? 'delete' : 'put';
+      before.info(before.invoke({ process: process++, f, key, value }, 0), 0);
+    }
+    const shift = before.ops.length;
+    return [...before.ops, ...this.history.ops.map((op) => ({ ...op, index: op.index + shift }))];
+  }
+
+  /** How many versions from before the history began its reads returned (see the header). */
+  get foundBefore(): number {
+    return this.found.size;
   }
 
   /** Operations recorded (invoked) so far. */
@@ -152,19 +181,30 @@ export class LiveHistory {
       if (reply.outcome === 'fail') this.release(handle.process);
       return;
     }
-    if (reply.type === 'get')
+    if (reply.type === 'get') {
+      this.noteFound(handle.key, reply.siblings);
       this.history.ok(handle, time, {
         siblings: historySiblings(reply.siblings, historyValueOfBytes),
         context: historyClock(reply.context),
         node: reply.coordinator,
       });
-    else if (reply.type === 'put' || reply.type === 'delete')
+    } else if (reply.type === 'put' || reply.type === 'delete')
       this.history.ok(handle, time, {
         clock: historyClock(reply.clock),
         dot: historyDot(reply.dot),
         node: reply.coordinator,
       });
     this.release(handle.process);
+  }
+
+  private noteFound(key: string, siblings: readonly Version[]): void {
+    for (const version of siblings) {
+      if (version.timestamp >= this.startedAt) continue;
+      const id = `${key} ${formatClock(version.clock)}`;
+      if (this.found.has(id)) continue;
+      const value = version.value === null ? null : historyValueOfBytes(version.value);
+      this.found.set(id, { key, value });
+    }
   }
 
   private release(process: number): void {

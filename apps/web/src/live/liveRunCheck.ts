@@ -49,6 +49,11 @@ export interface LiveRunReport {
   readFromDisk: string[];
   /** Operations the history did not record because it was full. */
   skipped: number;
+  /**
+   * Versions from before the history began that its reads returned (the disks outlive the page),
+   * recorded first in `history` as writes of unknown outcome (liveHistory.ts).
+   */
+  foundBefore: number;
   faults: FaultMarker[];
   finalState: ReplicaStates;
   history: HistoryOp[];
@@ -135,6 +140,7 @@ export async function checkLiveRun(
     downAtEnd: down,
     readFromDisk: fromDisk,
     skipped: live.skipped,
+    foundBefore: live.foundBefore,
     faults,
     finalState: state,
     history,
