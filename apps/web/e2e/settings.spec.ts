@@ -150,6 +150,13 @@ test('new settings keep the data, and the live check judges the run across them'
   await open(page, '?delay=0&workload=off');
   const before = await writeKeys(page, 'kept-', 20);
   await page.getByTestId('tab-settings').click();
+  // The conflict mode says what it does with two writes neither of which saw the other.
+  await expect(page.getByTestId('conflicts-note')).toContainText('both kept, as siblings');
+  await page.getByTestId('setting-conflictMode').selectOption('lww');
+  await expect(page.getByTestId('conflicts-note')).toContainText(
+    'only the version with the latest timestamp',
+  );
+  await page.getByTestId('setting-conflictMode').selectOption('siblings');
   await page.getByTestId('setting-quorum').selectOption('strict');
   await applySettings(page);
   // Read back under the new settings through the page's client: the history records these reads.

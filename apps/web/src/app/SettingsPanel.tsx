@@ -158,6 +158,13 @@ function readRepairNote(mode: ClusterSettings['readRepair']): string {
     : 'A read answers at once and fixes stale replicas afterwards; if that fix is lost, your next read may show an older value.';
 }
 
+/** One line on what the conflict mode does with two writes neither of which saw the other. */
+function conflictNote(mode: ClusterSettings['conflictMode']): string {
+  return mode === 'siblings'
+    ? 'Two writes neither of which saw the other are both kept, as siblings a read returns for the client to merge.'
+    : 'Each replica keeps only the version with the latest timestamp: of two concurrent writes one is dropped without a word, and a node whose clock runs behind loses even a later write.';
+}
+
 /** One or two data centres, and with two the replicas each keeps (N is their sum). */
 function DataCentreFields({
   draft,
@@ -272,7 +279,7 @@ export function SettingsPanel({ state, cluster }: { state: LabState; cluster: Li
         {number('r', 'R', 9)}
         {number('w', 'W', 9)}
         {number('virtualNodes', 'virtual nodes', 64)}
-        {modeSelect('conflictMode', 'conflicts', conflictModes)}
+        {modeSelect('conflictMode', 'conflicts', conflictModes, 'conflicts-note')}
         {modeSelect('quorum', 'quorum', quorumModes)}
         {modeSelect('detector', 'failure detector', detectors)}
         {modeSelect('readRepair', 'read repair', readRepairModes, 'read-repair-note')}
@@ -292,6 +299,9 @@ export function SettingsPanel({ state, cluster }: { state: LabState; cluster: Li
           </select>
         </label>
       </div>
+      <p className="muted small" id="conflicts-note" data-testid="conflicts-note">
+        {conflictNote(draft.conflictMode)}
+      </p>
       <p className="muted small" id="read-repair-note" data-testid="read-repair-note">
         {readRepairNote(draft.readRepair)}
       </p>
