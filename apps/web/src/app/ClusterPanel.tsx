@@ -22,7 +22,7 @@ import {
   MessageLegend,
 } from '@kvscope/ui';
 import { dataCentreMap, interDcDelayMs, placementFor, ringMembers } from '../live/dataCentres.ts';
-import type { NodeVerdict } from '../live/gossip.ts';
+import { type NodeVerdict, verdictSource } from '../live/gossip.ts';
 import type { LabState } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
 import { faultyLinks } from '../live/network.ts';
@@ -66,7 +66,7 @@ export function ClusterPanel(props: Props) {
     const verdict = verdicts[id];
     const replica = highlight.includes(id) ? `replica ${highlight.indexOf(id) + 1}` : '';
     const hints = hintBadge(state.hints[id]);
-    const doubted = verdict?.doubtedBy.length ? `by ${verdict.doubtedBy.join(',')}` : '';
+    const doubted = verdict ? verdictSource(verdict) : '';
     const change = changeOf(state, id);
     const detail = [change, replica, hints, doubted].filter(Boolean).join(' · ');
     return { id, status: verdict?.state ?? 'starting', detail };
@@ -265,7 +265,7 @@ function NodeTable({
                 title={
                   // Under a partition each side holds the other down: say whose verdict it is.
                   !change && verdict?.doubtedBy.length
-                    ? `${shown} by ${verdict.doubtedBy.join(', ')}`
+                    ? `${shown}: ${verdictSource(verdict, ', ')}`
                     : undefined
                 }
               >

@@ -5,7 +5,12 @@
  *   - the who-thinks-who-is-alive matrix (observer × member), where a crashed observer has no row;
  *   - one state per node for the cluster view, the ring and the nodes table, combining what the page
  *     knows for certain (it killed, paused or is starting the worker) with the live nodes' verdicts:
- *     down when any live node holds it down, suspected when any suspects it, up otherwise.
+ *     down when most of the other live nodes hold it down, suspected when any doubts it, up otherwise.
+ *
+ * Most, not any: under a partition each side holds the other down, and with "any" every node of a
+ * 3 | 2 split was drawn down — the whole cluster red and crossed out on the ring while the three
+ * served every request. Now the two are down (held so by three of four) and the three suspected,
+ * with whose verdict it is (`heldDownBy`). A killed node is down once most of the others say so.
  *
  * Pure, so the rules are unit-tested without workers.
  */
@@ -32,6 +37,8 @@ export interface NodeVerdict {
   state: NodeState;
   /** The live nodes that hold it suspected or down (empty when all agree it is up). */
   doubtedBy: string[];
+  /** Those of them that hold it down (or gone). */
+  heldDownBy: string[];
 }
 
 const isRow = (row: unknown): row is MemberRow =>
@@ -67,14 +74,21 @@ export function nodeVerdict(
 ): NodeVerdict {
   const doubters = (belief: Belief) =>
     Object.keys(matrix).filter((observer) => observer !== id && matrix[observer]?.[id] === belief);
-  const down = [...doubters('down'), ...doubters('left')];
-  const suspected = doubters('suspected');
-  const doubtedBy = [...down, ...suspected].sort();
+  const heldDownBy = [...doubters('down'), ...doubters('left')].sort();
+  const doubtedBy = [...heldDownBy, ...doubters('suspected')].sort();
+  const observers = Object.keys(matrix).filter((observer) => observer !== id && matrix[observer]?.[id]);
   const status = node?.status ?? 'starting';
-  if (status !== 'up') return { state: status, doubtedBy };
-  if (down.length) return { state: 'down', doubtedBy };
-  if (suspected.length) return { state: 'suspected', doubtedBy };
-  return { state: 'up', doubtedBy };
+  const verdict = (state: NodeState): NodeVerdict => ({ state, doubtedBy, heldDownBy });
+  if (status !== 'up') return verdict(status);
+  if (heldDownBy.length * 2 > observers.length) return verdict('down');
+  return verdict(doubtedBy.length ? 'suspected' : 'up');
+}
+
+/** Whose verdict a node's state is, for its label: "by n1,n2", or "down for n4,n5" when most disagree. */
+export function verdictSource({ state, doubtedBy, heldDownBy }: NodeVerdict, separator = ','): string {
+  if (doubtedBy.length === 0) return '';
+  if (state !== 'down' && heldDownBy.length) return `down for ${heldDownBy.join(separator)}`;
+  return `by ${doubtedBy.join(separator)}`;
 }
 
 /** Nodes the ring should cross out: crashed, or held down by a live node. */
