@@ -1,7 +1,8 @@
 /**
  * The hash ring (RingView): every node's tokens, the keys written through the lab as marks, and the
- * selected key's preference list with its fallbacks. Nodes that are crashed, or held down by a live
- * node's failure detector, are crossed out, so a reader sees which replicas a request can reach.
+ * selected key's preference list with its fallbacks. Nodes that are crashed, or held down by most of
+ * the live nodes' failure detectors (gossip.ts), are crossed out, so a reader sees which replicas a
+ * request can reach.
  * Selecting a key here selects it everywhere (the client, the log, the cluster's replica labels).
  *
  * The ring's members come from the nodes' own `ring.changed` reports (store `membership`), so a

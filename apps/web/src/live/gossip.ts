@@ -91,7 +91,7 @@ export function verdictSource({ state, doubtedBy, heldDownBy }: NodeVerdict, sep
   return `by ${doubtedBy.join(separator)}`;
 }
 
-/** Nodes the ring should cross out: crashed, or held down by a live node. */
+/** Nodes the ring should cross out: crashed, or held down by most of the other live nodes. */
 export function unavailableNodes(
   order: readonly NodeId[],
   nodes: Readonly<Record<string, LiveNode>>,
