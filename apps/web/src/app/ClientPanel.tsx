@@ -183,6 +183,18 @@ function levelOptions(quorum: string) {
   return { r: level, w: level };
 }
 
+/**
+ * "n1, n2 (standing in for n5)": the nodes, each stand-in with the owner it stood in for (sloppy
+ * quorum), so that a node that is none of the key's replicas is not a puzzle. `held` follows a write's.
+ */
+function withStandIns(
+  nodes: readonly string[],
+  standIns: Readonly<Record<string, string>> = {},
+  held = '',
+): string {
+  return nodes.map((id) => (standIns[id] ? `${id} (standing in for ${standIns[id]}${held})` : id)).join(', ');
+}
+
 /** " (west 2, east 1)": how many of `nodes` are in each data centre; empty with one. */
 function perDc(nodes: readonly string[], dcOf: Record<string, string> | null): string {
   if (!dcOf) return '';
@@ -242,7 +254,8 @@ function ReplyView({ answer, dcOf }: { answer: Answer | null; dcOf: Record<strin
   if (reply.type !== 'get') {
     return (
       <output className="reply ok" data-testid="client-result">
-        {forKey} ✓ {reply.type} acknowledged by {reply.ackedBy.join(', ')}
+        {forKey} ✓ {reply.type} acknowledged by{' '}
+        {withStandIns(reply.ackedBy, reply.standIns, ', holding a hint')}
         {perDc(reply.ackedBy, dcOf)} via {reply.coordinator}; new clock {formatClock(reply.clock)}
         {read && (
           <span className="muted small block" data-testid="client-context-from">
@@ -255,7 +268,7 @@ function ReplyView({ answer, dcOf }: { answer: Answer | null; dcOf: Record<strin
   }
   return (
     <output className="reply ok" data-testid="client-result">
-      {forKey} ✓ get answered by {reply.answeredBy.join(', ')}
+      {forKey} ✓ get answered by {withStandIns(reply.answeredBy, reply.standIns)}
       {perDc(reply.answeredBy, dcOf)} via {reply.coordinator}:{' '}
       {reply.siblings.length === 0 ? 'not found' : plural(reply.siblings.length, 'version')}
       <ul className="siblings">

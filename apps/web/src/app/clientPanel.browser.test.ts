@@ -3,8 +3,8 @@
  * get of the key, or, for a delete with none, of a get it sends just before (a blind tombstone only
  * stood beside the value: put, delete, get showed both). An answer for another key lends nothing,
  * and says which key it is for. Each sibling shows what its writer saw, since two blind writes
- * through one coordinator have clocks that look ordered. Driven through the DOM against a client
- * that keeps sibling sets with the engine's own rules.
+ * through one coordinator have clocks that look ordered, and a stand-in names the owner it acked
+ * for. Driven through the DOM against a client that keeps sibling sets with the engine's own rules.
  */
 
 import {
@@ -36,6 +36,8 @@ class SiblingClient {
   lastRequestId: string | null = null;
   readonly calls: Call[] = [];
   failGets = false;
+  /** Stand-ins the next replies name (a sloppy quorum), stand-in → owner. */
+  standIns: Record<string, NodeId> | null = null;
   private readonly keys = new Map<string, Version[]>();
   private now = 0;
 
@@ -87,6 +89,7 @@ class SiblingClient {
       ok: true,
       clock: version.clock,
       ackedBy: [nodeId('n1'), nodeId('n2')],
+      ...(this.standIns && { standIns: this.standIns }),
       requestId: this.lastRequestId ?? '',
       coordinator: nodeId('n1'),
     } as KvReply);
@@ -191,6 +194,13 @@ describe('the client panel', () => {
     expect(result()).toContain('Written with the context of your last get, [n1:2]');
     await click('client-get');
     expect(byId('client-sibling')?.textContent).toBe('ab [n1:3] saw [n1:2]');
+  });
+
+  it('names the owner a stand-in acknowledged a write for', async () => {
+    client.standIns = { n2: nodeId('n5') };
+    type('client-key', 'plum');
+    await click('client-put');
+    expect(result()).toContain('acknowledged by n1, n2 (standing in for n5, holding a hint) via n1');
   });
 
   it('sends no delete when the read before it fails, and says so', async () => {

@@ -32,7 +32,13 @@ import {
   type TargetDataCentre,
 } from './consistency.ts';
 import type { RequestCompleted } from './events.ts';
-import type { Pending, PendingCommon, PendingRead, PendingWrite } from './pendingRequest.ts';
+import {
+  type Pending,
+  type PendingCommon,
+  type PendingRead,
+  type PendingWrite,
+  standInsAmong,
+} from './pendingRequest.ts';
 import { answersAgree, holdersNeeded, readResult, repairAfterReply, WriteBack } from './readRepair.ts';
 import type { DeleteRequest, GetRequest, KvReply, PutRequest } from './requests.ts';
 import { failure } from './requests.ts';
@@ -319,6 +325,7 @@ export class Coordinator {
   private progressWrite(write: PendingWrite, now: number, out: NodeOutput): void {
     if (!write.replied && quorumMet(write.rule, write.acked, write.dcOf)) {
       const { request } = write;
+      const standIns = standInsAmong(write, write.acked);
       const reply: KvReply = {
         type: request.type,
         requestId: request.requestId,
@@ -327,6 +334,7 @@ export class Coordinator {
         clock: write.version.clock,
         ...(write.version.dot ? { dot: write.version.dot } : {}),
         ackedBy: write.acked.slice(),
+        ...(standIns && { standIns }),
       };
       this.complete(write, reply, now, out);
     } else if (!write.replied && !quorumReachable(write.rule, write.targets, write.refused, write.dcOf)) {
@@ -343,6 +351,7 @@ export class Coordinator {
   private progressRead(read: PendingRead, now: number, out: NodeOutput): void {
     if (read.held === null && !read.replied && quorumMet(read.rule, read.answers, read.dcOf)) {
       const { shown, context } = readResult(read.answers.values(), this.settings.conflictMode);
+      const standIns = standInsAmong(read, read.answers.keys());
       read.held = {
         type: 'get',
         requestId: read.request.requestId,
@@ -351,6 +360,7 @@ export class Coordinator {
         siblings: shown,
         context,
         answeredBy: [...read.answers.keys()],
+        ...(standIns && { standIns }),
       };
       // Agreeing answers are R holders, enough for a majority R: no write-back (and no allocation).
       const writeBack = this.settings.readRepair === 'before-reply' && !answersAgree(read.answers, shown);

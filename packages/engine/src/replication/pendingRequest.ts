@@ -49,3 +49,23 @@ export interface PendingRead extends PendingCommon {
 }
 
 export type Pending = PendingWrite | PendingRead;
+
+/**
+ * Those of `nodes` (the replicas that acknowledged or answered) that stood in for an owner, as
+ * stand-in → owner, for the reply; undefined when none did (the common case allocates nothing).
+ */
+export function standInsAmong(
+  entry: PendingCommon,
+  nodes: Iterable<NodeId>,
+): Record<string, NodeId> | undefined {
+  if (entry.hintFor.size === 0) return undefined;
+  const found: Record<string, NodeId> = {};
+  let any = false;
+  for (const node of nodes) {
+    const owner = entry.hintFor.get(node);
+    if (owner === undefined) continue;
+    found[node] = owner;
+    any = true;
+  }
+  return any ? found : undefined;
+}

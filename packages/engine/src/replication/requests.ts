@@ -76,6 +76,8 @@ export interface GetOk extends ReplyBase {
   context: VectorClock;
   /** The replicas whose answers made up the reply (at least R). */
   answeredBy: NodeId[];
+  /** Those of them that stood in for an owner the coordinator held down: stand-in → owner. */
+  standIns?: Record<string, NodeId>;
 }
 
 export interface WriteOk extends ReplyBase {
@@ -91,6 +93,8 @@ export interface WriteOk extends ReplyBase {
   dot?: Dot;
   /** The replicas that acknowledged it durably before the reply (at least W). */
   ackedBy: NodeId[];
+  /** Those of them that stood in for an owner, holding the write as a hint for it: stand-in → owner. */
+  standIns?: Record<string, NodeId>;
 }
 
 export interface KvFailure extends ReplyBase {
