@@ -100,7 +100,7 @@ export class LiveCluster {
 
   /** `startAll` within a task of the queue (`serially`): a node already running keeps its one worker. */
   private async startEvery(wipe: boolean): Promise<void> {
-    const starts: (() => Promise<void>)[] = [];
+    const starts: (() => Promise<boolean>)[] = [];
     for (const id of this.ids)
       if (!this.running.has(id)) starts.push(await spawnNode(this.startup, id, wipe));
     await Promise.all(starts.map((start) => start()));
@@ -417,8 +417,8 @@ export class LiveCluster {
   private async startOne(id: NodeId, wipe: boolean): Promise<void> {
     this.store.setState((s) => setNodeStatus(s, id, 'starting', sharedNow()));
     const start = await spawnNode(this.startup, id, wipe);
-    await start();
-    if (!wipe) this.membership.started(id); // a wiped node is asked by `wipe` itself
+    // A kill while it started has already told the membership changes (`interrupted`).
+    if ((await start()) && !wipe) this.membership.started(id); // a wiped node is asked by `wipe` itself
   }
 
   /**

@@ -17,6 +17,7 @@ import type {
 import { dataCentreConfig } from './dataCentres.ts';
 import { flightDrawDelayMinMs } from './foldEvents.ts';
 import { type LabStore, patchNode } from './labStore.ts';
+import type { RunningNodes } from './runningNodes.ts';
 import { isFirstStart, nodeTimersFor, recordStart } from './settings.ts';
 
 /** A node's running worker, as the page holds it. */
@@ -43,8 +44,13 @@ export interface Running {
 export interface StartupContext {
   readonly store: LabStore;
   readonly seed: number;
-  /** The cluster's running workers: a spawned node is added at once. */
-  readonly running: Map<NodeId, Running>;
+  /**
+   * The cluster's running workers: a spawned node is added at once. Every call on a worker while
+   * one starts goes through `ask`, since a kill may terminate that worker, or a peer, meanwhile: a
+   * peer killed as a joiner connected to it left the join's start waiting for ever, and the
+   * restart queued behind it too (the live nemesis, joins and decommissions, schedule 35).
+   */
+  readonly running: RunningNodes;
   ids(): readonly NodeId[];
   pushLinks(id: NodeId): Promise<void>;
   pushAllLinks(): Promise<void>;
@@ -89,12 +95,15 @@ export async function readCrashedDisk(
   }
 }
 
-/** Creates the node's worker and its channels to every running peer; returns the start step. */
+/**
+ * Creates the node's worker and its channels to every running peer; returns the start step, which
+ * resolves true once the node runs, false when its worker was terminated first.
+ */
 export async function spawnNode(
   ctx: StartupContext,
   id: NodeId,
   wipe: boolean,
-): Promise<() => Promise<void>> {
+): Promise<() => Promise<boolean>> {
   const worker = nodeWorker(id);
   worker.addEventListener('error', (e) => ctx.died(id, worker, e.message || 'worker error'));
   const api = Comlink.wrap<NodeWorkerApi>(worker);
@@ -130,13 +139,12 @@ export async function spawnNode(
   // A joiner is new to every link table: the others' links to it get the network's delay too.
   const { membership, linkDelayMs } = ctx.store.getState();
   await (membership.joining.includes(id) ? ctx.pushAllLinks() : ctx.pushLinks(id));
-  await api.setMessageEvents(messageEventsFor(linkDelayMs));
+  await ctx.running.ask(id, (a) => a.setMessageEvents(messageEventsFor(linkDelayMs)), null);
   for (const peer of ctx.ids()) {
-    const other = peer === id ? undefined : ctx.running.get(peer);
-    if (!other) continue;
+    if (peer === id || !ctx.running.has(peer)) continue;
     const channel = new MessageChannel();
-    await api.connect(peer, Comlink.transfer(channel.port1, [channel.port1]));
-    await other.api.connect(id, Comlink.transfer(channel.port2, [channel.port2]));
+    await ctx.running.ask(id, (a) => a.connect(peer, Comlink.transfer(channel.port1, [channel.port1])), null);
+    await ctx.running.ask(peer, (a) => a.connect(id, Comlink.transfer(channel.port2, [channel.port2])), null);
   }
   const options = {
     id,
@@ -149,8 +157,9 @@ export async function spawnNode(
     wipe,
   };
   return async () => {
-    const result = await api.start(Comlink.transfer(options, [events.port2, requests.port2]));
-    started(ctx, id, worker, result);
+    const start = (a: typeof api) => a.start(Comlink.transfer(options, [events.port2, requests.port2]));
+    const result = await ctx.running.ask(id, start, null);
+    return result !== null && started(ctx, id, worker, result);
   };
 }
 
@@ -180,10 +189,12 @@ function nodeConfig(store: LabStore, id: NodeId): Record<string, unknown> {
   return Object.assign(config, dataCentreConfig(settings, id, peers));
 }
 
-function started(ctx: StartupContext, id: NodeId, worker: Worker, result: NodeStartResult): void {
-  if (ctx.running.get(id)?.worker !== worker) return;
+/** Marks the node up; false when its worker is gone (killed while it started). */
+function started(ctx: StartupContext, id: NodeId, worker: Worker, result: NodeStartResult): boolean {
+  if (ctx.running.get(id)?.worker !== worker) return false;
   recordStart(id, Date.now());
   if (result.diskFailed) ctx.diskReplaced(id, result.diskFailed);
   const recovery = { ...result.recovery, recovered: result.recovered };
   ctx.store.setState((s) => patchNode(s, id, { backend: result.backend, recovery, status: 'up' }));
+  return true;
 }

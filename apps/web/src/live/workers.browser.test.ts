@@ -1,13 +1,16 @@
 /**
  * Real-browser checks of the two things the live driver rests on: workers talking to each other over
  * a MessageChannel, and OPFS sync access handles inside a worker. Then the live driver itself: three
- * key-value nodes started by `LiveCluster` on OPFS store a put and answer a get through the client.
+ * key-value nodes started by `LiveCluster` on OPFS store a put and answer a get through the client,
+ * and a start or a call that a kill interrupts still settles.
  */
 import { buildRing, type NodeId, nodeIds, preferenceList } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import { LabClient, textOf } from './labClient.ts';
 import { createLabStore } from './labStore.ts';
 import { LiveCluster } from './liveCluster.ts';
+import type { Running } from './nodeStartup.ts';
+import type { RunningNodes } from './runningNodes.ts';
 import { defaultSettings } from './settings.ts';
 
 function probe(): Worker {
@@ -145,6 +148,42 @@ describe('workers in a real browser', () => {
     await configured;
     await cluster.healAll(); // pushes link tables to the running nodes: settles too
     cluster.stopAll();
+  });
+
+  it('finish starting a joiner whose peer is killed as they connect, so a restart queued behind it runs', async () => {
+    const { ids, store, cluster } = await startCluster(4, 13);
+    const first = ids[0] as NodeId;
+    // The first node takes the joiner's channel and never answers, as a worker killed in that
+    // moment does not: the live nemesis (joins and decommissions, schedule 35) hung there.
+    const running = (cluster as unknown as { running: RunningNodes }).running;
+    const node = running.get(first) as Running;
+    let connecting = () => {};
+    const asked = new Promise<void>((resolve) => {
+      connecting = resolve;
+    });
+    const api = node.api;
+    node.api = new Proxy(api, {
+      get: (target, name) =>
+        name === 'connect'
+          ? () => {
+              connecting();
+              return new Promise(() => {});
+            }
+          : Reflect.get(target, name),
+    });
+    try {
+      expect(cluster.membership.add()).toBeNull();
+      const joiner = store.getState().membership.joining[0] as NodeId;
+      await asked;
+      cluster.kill(first);
+      await cluster.restart(first);
+      expect(cluster.liveIds()).toContain(first);
+      // The joiner started too (it serves once its ranges have streamed in).
+      expect(cluster.isRunning(joiner)).toBe(true);
+      await expect.poll(() => store.getState().nodes[joiner]?.status, { timeout: 10_000 }).toBe('up');
+    } finally {
+      cluster.stopAll();
+    }
   });
 
   it('restart the cluster one at a time: a second Apply or a reset waits for the restart under way, and a node restarted meanwhile runs once', async () => {
