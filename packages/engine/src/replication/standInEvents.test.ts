@@ -7,13 +7,14 @@
  */
 
 import { describe, expect, it } from 'vitest';
+import type { ClientReply } from '../node/contract.ts';
 import { createKvNode } from '../node/kvNode.ts';
 import type { ClusterEvent } from '../protocol/events.ts';
 import { type NodeId, nodeId } from '../protocol/ids.ts';
 import { extendedPreferenceList } from '../ring/preferenceList.ts';
 import { buildRing } from '../ring/ring.ts';
 import { Simulation } from '../simulation/simulation.ts';
-import type { KvReply, KvRequest } from './requests.ts';
+import type { KvRequest } from './requests.ts';
 
 const ids = ['n1', 'n2', 'n3', 'n4', 'n5'].map(nodeId);
 const config = { members: ids.map((id) => ({ id })), virtualNodes: 8, n: 3, r: 2, w: 2 };
@@ -28,7 +29,7 @@ describe('stand-ins in the request trace', () => {
     sim.onEvent((e) => {
       if (e.type === 'request.started') started.push(e);
     });
-    const replies = new Map<string, KvReply>();
+    const replies = new Map<string, ClientReply>();
     const send = (request: KvRequest) => {
       sim.request(first, request, (reply) => replies.set(request.requestId, reply));
       for (let i = 0; !replies.has(request.requestId) && i < 100_000; i++) sim.step();
