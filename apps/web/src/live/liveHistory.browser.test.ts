@@ -8,6 +8,7 @@
  */
 
 import {
+  contextOf,
   historySiblings,
   historyValueOfBytes,
   type KvReply,
@@ -16,6 +17,7 @@ import {
   newVersion,
   nodeId,
   runCheckers,
+  type Version,
 } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
 import { LiveHistory } from './liveHistory.ts';
@@ -47,6 +49,21 @@ function acknowledge(history: LiveHistory, requestId: string, key: string, value
   };
   history.end(op, reply);
   return version;
+}
+
+/** A get of `key` through n1 that returned `siblings`, recorded in `history`. */
+function read(history: LiveHistory, key: string, siblings: Version[]): void {
+  const get = history.begin({ type: 'get', requestId: 'c1', key }, 'n1');
+  if (!get) throw new Error('not recorded');
+  history.end(get, {
+    requestId: 'c1',
+    type: 'get',
+    ok: true,
+    coordinator: n1,
+    siblings,
+    context: contextOf(siblings),
+    answeredBy: [n1, 'n2' as NodeId],
+  });
 }
 
 describe('the live run history', () => {
@@ -102,19 +119,7 @@ describe('the live run history', () => {
     history.ranUnder({ ...defaultSettings, quorum: 'strict', n: 5, r: 3, w: 3, conflictMode: 'lww' });
     expect(liveCheckerConfig(history, 0)).toMatchObject({ n: 5, r: 2, w: 2, conflictMode: 'lww' });
     // A read after the changes returns the write from before them: sound, since it is in the history.
-    const readRed = (h: LiveHistory) => {
-      const get = h.begin({ type: 'get', requestId: 'c1', key: 'apple' }, 'n1');
-      if (!get) throw new Error('not recorded');
-      h.end(get, {
-        requestId: 'c1',
-        type: 'get',
-        ok: true,
-        coordinator: n1,
-        siblings: [version],
-        context: version.clock,
-        answeredBy: [n1, 'n2' as NodeId],
-      });
-    };
+    const readRed = (h: LiveHistory) => read(h, 'apple', [version]);
     readRed(history);
     const held = { n1: { apple: historySiblings([version], historyValueOfBytes) }, n2: {} };
     const verdicts = runCheckers([...history.ops], held, liveCheckerConfig(history, 0));
@@ -147,19 +152,7 @@ describe('the live run history', () => {
       value: bytes('b'),
       local: [older],
     });
-    const readBoth = () => {
-      const get = history.begin({ type: 'get', requestId: 'c0', key: 'fig' }, 'n1');
-      if (!get) throw new Error('not recorded');
-      history.end(get, {
-        requestId: 'c0',
-        type: 'get',
-        ok: true,
-        coordinator: n1,
-        siblings: [older, old],
-        context: old.clock,
-        answeredBy: [n1, 'n2' as NodeId],
-      });
-    };
+    const readBoth = () => read(history, 'fig', [older, old]);
     readBoth();
     readBoth(); // found once
     expect(history.foundBefore).toBe(2);
