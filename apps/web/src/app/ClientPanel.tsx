@@ -13,6 +13,7 @@
 import {
   buildRing,
   extendedPreferenceList,
+  type GetOk,
   type KvReply,
   type NodeId,
   replicasFor,
@@ -81,7 +82,7 @@ export function ClientPanel({ client, order, ringNodes, settings, selectedKey, o
     if (op === 'put') return answered(await sent(client.put(key, value, options)));
     // A delete or a merge writes with the context of this key's last get. With none, a delete reads
     // first, as Riak's delete does: a tombstone without a context only stands beside the versions.
-    const last = lastGetOf(answer, key);
+    const last = lastGetOf(answer, key)?.context;
     let read: ContextRead = { context: last ?? [], from: 'your last get' };
     if (!last) {
       const before = await sent(client.get(key, options));
@@ -92,8 +93,7 @@ export function ClientPanel({ client, order, ringNodes, settings, selectedKey, o
     answered(await sent(op === 'merge' ? client.put(key, value, write) : client.delete(key, write)), read);
   };
 
-  const reply = answer?.reply ?? null;
-  const siblings = answer?.key === key && reply?.ok && reply.type === 'get' ? reply.siblings : [];
+  const siblings = lastGetOf(answer, key)?.siblings ?? [];
   return (
     <section className="panel client" aria-label="Client">
       <h2>Client: put, get, delete a key</h2>
@@ -228,10 +228,10 @@ interface Answer {
   read?: ContextRead;
 }
 
-/** The context of the last answer when it was a successful get of `key`. */
-function lastGetOf(answer: Answer | null, key: string): VectorClock | null {
+/** The last answer when it was a successful get of `key`: its siblings and context are this key's. */
+function lastGetOf(answer: Answer | null, key: string): GetOk | null {
   const reply = answer?.key === key ? answer.reply : null;
-  return reply?.ok && reply.type === 'get' ? reply.context : null;
+  return reply?.ok && reply.type === 'get' ? reply : null;
 }
 
 function ReplyView({ answer, dcOf }: { answer: Answer | null; dcOf: Record<string, string> | null }) {
