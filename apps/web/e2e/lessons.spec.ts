@@ -90,7 +90,7 @@ test('the quorum lesson: predict, kill a replica, put, and the bar sees it done'
   await page.getByTestId('lesson-next').click();
   // The last step's Next opens the next lesson.
   await expect(page.getByTestId('lesson-choice')).toHaveValue('versioning');
-  await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 2: Two writers, no context');
+  await expect(page.getByTestId('lesson-step')).toHaveText('Step 1 of 5: Two writers, no context');
   await page.getByTestId('lesson-close').click();
   await expect(bar).toHaveCount(0);
   expect(problems).toEqual([]);

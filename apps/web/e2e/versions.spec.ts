@@ -5,7 +5,7 @@
  * takes the newer one. Refreshes docs/screenshots/lab-versions.png (the stale replica).
  */
 import { expect, type Page, test } from '@playwright/test';
-import { open, shot, watchConsole } from './labPage.ts';
+import { applySettings, open, shot, watchConsole } from './labPage.ts';
 
 const items = (page: Page, status: string) =>
   page.locator(`[data-testid="version-item"][data-status="${status}"]`);
@@ -69,5 +69,50 @@ test('siblings, their merge, and a replica that missed a write, as the graph of 
   await page.getByTestId(`resume-${third}`).click();
   await expect(items(page, 'stale')).toHaveCount(0, { timeout: 15_000 });
   await expect(items(page, 'latest')).toContainText(third as string, { timeout: 15_000 });
+  expect(problems).toEqual([]);
+});
+
+test('last write wins with a clock set behind: the later write is lost, and the lab says why', async ({
+  page,
+}) => {
+  const problems = watchConsole(page);
+  await open(page, '?delay=0&workload=off');
+  await page.getByTestId('tab-settings').click();
+  await page.getByTestId('setting-conflictMode').selectOption('lww');
+  await applySettings(page);
+  await page.getByTestId('client-key').fill('quince');
+  const replicas = (await page.getByTestId('client-replicas').textContent())?.match(/: (n\d), (n\d), (n\d)/);
+  expect(replicas).not.toBeNull();
+  const [, first, second] = replicas as RegExpMatchArray;
+
+  // The first replica's clock runs 10 s behind: it stamps what it coordinates 10 s early.
+  await page.getByTestId('tab-faults').click();
+  await page.getByTestId('clock-node').selectOption(first as string);
+  await page.getByTestId('clock-skew').selectOption('-10000');
+  await page.getByTestId('set-clock').click();
+  await expect(page.getByTestId(`clock-${first}`)).toHaveText('· clock 10 s behind');
+  await expect(page.getByTestId('clock-note')).toContainText(`${first}'s clock runs 10 s behind`);
+  await expect(page.getByTestId('fault-selected')).toContainText(`${first}'s clock set 10 s behind`);
+
+  // A replica coordinates its own request: "older" through the second, "newer" after it through the first.
+  for (const [value, via] of [
+    ['older', second],
+    ['newer', first],
+  ]) {
+    await page.getByTestId('client-value').fill(value as string);
+    await page.getByTestId('client-node').selectOption(via as string);
+    await page.getByTestId('client-put').click();
+    await expect(page.getByTestId('client-result')).toContainText(`put acknowledged by`, { timeout: 10_000 });
+    await expect(page.getByTestId('client-result')).toContainText(`via ${via}`);
+  }
+  await page.getByTestId('client-get').click();
+  await expect(page.getByTestId('client-sibling')).toHaveCount(1, { timeout: 10_000 });
+  await expect(page.getByTestId('client-sibling')).toContainText('older');
+  await expect(page.getByTestId('client-stamp')).toContainText(`on ${second}'s clock`);
+
+  // Heal all sets the clock right, on the timeline too.
+  await page.getByTestId('heal').click();
+  await expect(page.getByTestId(`clock-${first}`)).toHaveCount(0);
+  await expect(page.getByTestId('fault-selected')).toContainText(`${first}'s clock set right`);
   expect(problems).toEqual([]);
 });

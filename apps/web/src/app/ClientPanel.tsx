@@ -26,6 +26,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { dataCentreMap, placementFor, ringMembers } from '../live/dataCentres.ts';
 import { type LabClient, textOf } from '../live/labClient.ts';
 import type { ClusterSettings } from '../live/settings.ts';
+import { formatLabTime } from './formatTime.ts';
 
 export const formatClock = (clock: VectorClock): string =>
   clock.length ? `[${clock.map((e) => `${e.node}:${e.counter}`).join(', ')}]` : '[]';
@@ -172,7 +173,7 @@ export function ClientPanel({ client, order, ringNodes, settings, selectedKey, o
           <span className="muted"> · fallbacks {replicas.fallbacks.join(', ') || 'none'}</span>
         </p>
       )}
-      <ReplyView answer={answer} dcOf={dcOf} />
+      <ReplyView answer={answer} dcOf={dcOf} stamps={settings.conflictMode === 'lww'} />
     </section>
   );
 }
@@ -234,7 +235,16 @@ function lastGetOf(answer: Answer | null, key: string): GetOk | null {
   return reply?.ok && reply.type === 'get' ? reply : null;
 }
 
-function ReplyView({ answer, dcOf }: { answer: Answer | null; dcOf: Record<string, string> | null }) {
+/** `stamps`: say when each version was stamped (last-write-wins keeps the latest stamp). */
+function ReplyView({
+  answer,
+  dcOf,
+  stamps,
+}: {
+  answer: Answer | null;
+  dcOf: Record<string, string> | null;
+  stamps: boolean;
+}) {
   if (!answer) return <p className="muted">No request yet. Put a key, then get it back.</p>;
   const { key, reply, read } = answer;
   const forKey = key ? <b className="reply-key">{key}</b> : null;
@@ -276,6 +286,13 @@ function ReplyView({ answer, dcOf }: { answer: Answer | null; dcOf: Record<strin
           <li key={formatClock(v.clock)} data-testid="client-sibling">
             <b>{v.value === null ? '(deleted: a tombstone)' : textOf(v.value)}</b>{' '}
             <code>{formatClock(v.clock)}</code> <span className="muted">{sawText(v)}</span>
+            {stamps && (
+              <span className="muted" data-testid="client-stamp">
+                {' '}
+                · stamped {formatLabTime(v.timestamp)}
+                {v.writer ? ` on ${v.writer}'s clock` : ''}
+              </span>
+            )}
           </li>
         ))}
       </ul>

@@ -21,6 +21,7 @@ import {
   formatCount,
   MessageLegend,
 } from '@kvscope/ui';
+import { skewWords } from '../live/clocks.ts';
 import { dataCentreMap, interDcDelayMs, placementFor, ringMembers } from '../live/dataCentres.ts';
 import { type NodeVerdict, verdictSource } from '../live/gossip.ts';
 import type { LabState } from '../live/labStore.ts';
@@ -68,7 +69,9 @@ export function ClusterPanel(props: Props) {
     const hints = hintBadge(state.hints[id]);
     const doubted = verdict ? verdictSource(verdict) : '';
     const change = changeOf(state, id);
-    const detail = [change, replica, hints, doubted].filter(Boolean).join(' · ');
+    const skew = state.clockSkews[id];
+    const clock = skew ? `clock ${skewWords(skew)}` : '';
+    const detail = [change, replica, hints, clock, doubted].filter(Boolean).join(' · ');
     return { id, status: verdict?.state ?? 'starting', detail };
   });
   const types = [...new Set(flights.map((f) => f.msg))].sort();
@@ -270,6 +273,12 @@ function NodeTable({
                 }
               >
                 {shown}
+                {state.clockSkews[id] ? (
+                  <span className="small" data-testid={`clock-${id}`}>
+                    {' '}
+                    · clock {skewWords(state.clockSkews[id] ?? 0)}
+                  </span>
+                ) : null}
               </td>
               <td className="actions">
                 {crashed ? (

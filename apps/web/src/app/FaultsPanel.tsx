@@ -2,7 +2,7 @@
  * Fault injection on the network: partition the cluster into groups (a select box per node), cut one
  * direction of a link, slow or lossy links (one pair or every link), heal all — and the timeline of
  * every fault injected so far, with its time and label. Node faults (kill, pause, wipe) sit next to
- * each node in the cluster panel. With two data centres: cut one off (a partition by data centre,
+ * each node in the cluster panel; a node's clock is set here (ClockFaults.tsx). With two data centres: cut one off (a partition by data centre,
  * "dc-outage east" on the timeline), power one off (kill every node of it), and restore.
  */
 
@@ -14,6 +14,7 @@ import type { LiveCluster } from '../live/liveCluster.ts';
 import { type MetricSample, metricSparklines } from '../live/metrics.ts';
 import { isPartitioned } from '../live/network.ts';
 import { sharedNow } from '../shared/workerApi.ts';
+import { ClockFaults } from './ClockFaults.tsx';
 import { DataCentreFaults } from './DataCentreFaults.tsx';
 import { formatLabTime, labTimeOrigin } from './formatTime.ts';
 import { linkChoice } from './linkChoice.ts';
@@ -39,8 +40,8 @@ export function FaultsPanel({
   const pairA = (source || '*') as NodeId | '*';
   const pairB = source ? (target as NodeId) : null;
   return (
-    <section className="panel" aria-label="Network faults">
-      <h2>Break the network</h2>
+    <section className="panel" aria-label="Faults">
+      <h2>Break the network and the clocks</h2>
       {state.settings.dataCentres === 2 && <DataCentreFaults state={state} cluster={cluster} />}
       <fieldset>
         <legend>Partition into groups</legend>
@@ -147,8 +148,15 @@ export function FaultsPanel({
           </button>
         </div>
       </fieldset>
+      <ClockFaults state={state} cluster={cluster} />
       <div className="form-row">
-        <button type="button" className="primary" onClick={() => void cluster.healAll()} data-testid="heal">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void cluster.healAll()}
+          data-testid="heal"
+          title="Heal every link, resume every paused node and set every clock right"
+        >
           Heal all
         </button>
         <button
@@ -186,6 +194,7 @@ const timelineKind: Record<FaultMarker['kind'], string> = {
   lossy: 'loss',
   wipe: 'wipe',
   corrupt: 'corrupt',
+  skew: 'skew',
   heal: 'heal',
   reset: 'wipe',
   settings: 'restart',

@@ -243,6 +243,48 @@ export const dataLessons: readonly Lesson[] = [
         check:
           'The merged version’s clock covers both: an arrow runs from each sibling into it, and both are now replaced.',
       },
+      {
+        title: 'Last write wins',
+        text: 'Now the contrast: in Settings, set conflicts to last write wins. Each replica then keeps only the version with the latest timestamp, stamped by the clock of the node that coordinated the write.',
+        act: {
+          instruction: 'Settings → conflicts: last write wins → Apply.',
+          done: (s) => s.settings.conflictMode === 'lww',
+          settings: (s) => ({ ...s, conflictMode: 'lww' }),
+        },
+      },
+      {
+        title: 'A clock that runs behind',
+        text: 'Type a key in the client: it lists the key’s replicas. In Faults → Clocks, set the first replica’s clock 10 s behind. Put the key through the second replica, then put a new value through the first (a replica coordinates the writes it is sent), and Get the key.',
+        predict: {
+          question: 'Which value does the get return?',
+          options: [
+            'The new value: it was written last',
+            'The first value: its timestamp is the later one',
+            'Both, as siblings',
+          ],
+          answer: 1,
+          why: 'Last write wins compares timestamps, not the order the writes came in. The new value was stamped by a clock 10 s behind, so it looks older, and every replica drops it: an acknowledged write lost without a word. Vector clocks read no time; under siblings both writes would be kept.',
+        },
+        act: {
+          instruction:
+            'Faults → Clocks → set a replica’s clock 10 s behind; two puts of one key, the second through that replica; then Get the key.',
+          done: (s, since) => {
+            const [skewedAt] = markerTimesSince(s, since, 'skew');
+            return skewedAt !== undefined && okAfter(s, skewedAt, 'get');
+          },
+        },
+        check:
+          'The get shows the first value, stamped on the second replica’s clock. Heal all (Faults) sets the clock right.',
+      },
+      {
+        title: 'Back to siblings',
+        text: 'Set conflicts back to vector clocks, the lab’s default, which keeps every write no other write saw.',
+        act: {
+          instruction: 'Settings → conflicts: vector clocks (siblings) → Apply.',
+          done: (s) => s.settings.conflictMode === 'siblings',
+          settings: (s) => ({ ...s, conflictMode: 'siblings' }),
+        },
+      },
     ],
   },
 ];

@@ -165,6 +165,23 @@ describe('lessons', () => {
     expect(act.done(answered(quiet(), 'get', 'pear', 2_000, get(2)), since)).toBe(true);
   });
 
+  it('count the clock step’s get only once a clock was set off after the step began', () => {
+    const act = step('versioning', 3);
+    const get: KvReply = {
+      requestId: 'g1',
+      type: 'get',
+      ok: true,
+      coordinator: 'n1' as NodeId,
+      siblings: [],
+      context: [],
+      answeredBy: ['n1' as NodeId, 'n2' as NodeId],
+    };
+    const skewed = killed(quiet(), 'n1' as NodeId, 2_000, 'skew');
+    expect(act.done(answered(skewed, 'get', 'plum', 2_100, get), since)).toBe(true);
+    expect(act.done(answered(skewed, 'get', 'plum', 1_500, get), since)).toBe(false);
+    expect(act.done(answered(quiet(), 'get', 'plum', 2_100, get), since)).toBe(false);
+  });
+
   it('set up, with "Apply it for me", settings the lab accepts and the step counts as done', () => {
     const setUps = lessons.flatMap((lesson) =>
       lesson.steps.flatMap((step) => (step.act?.settings ? [{ lesson: lesson.id, act: step.act }] : [])),
@@ -174,6 +191,8 @@ describe('lessons', () => {
       'one-server',
       'quorums',
       'quorums',
+      'versioning',
+      'versioning',
       'data-centres',
       'data-centres',
     ]);
@@ -198,6 +217,7 @@ function doneAtRest(lesson: string, index: number): boolean {
   return (
     (lesson === 'one-server' && index === 3) ||
     (lesson === 'quorums' && (index === 2 || index === 4)) ||
+    (lesson === 'versioning' && index === 4) ||
     (lesson === 'failure-detection' && index === 2) ||
     (lesson === 'data-centres' && index === 2)
   );

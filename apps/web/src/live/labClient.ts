@@ -114,9 +114,10 @@ export class LabClient {
 
   /** The history of the run since every disk was last wiped (liveHistory.ts), under every setting since. */
   liveHistory(): LiveHistory {
-    const { settings, clusterWipes } = this.store.getState();
+    const { settings, clusterWipes, clockBehindMaxMs } = this.store.getState();
     if (this.history?.wipes !== clusterWipes) this.history = new LiveHistory(settings, clusterWipes);
     else this.history.ranUnder(settings);
+    this.history.clockBehindMs = clockBehindMaxMs;
     return this.history;
   }
 

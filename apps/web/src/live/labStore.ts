@@ -92,6 +92,7 @@ export type FaultKind =
   | 'lossy'
   | 'wipe'
   | 'corrupt'
+  | 'skew'
   | 'heal'
   | 'reset'
   | 'settings'
@@ -182,6 +183,10 @@ export interface LabState {
    * read contexts from before one name versions no node holds any more.
    */
   clusterWipes: number;
+  /** Each skewed node's clock: how far it runs ahead of the page's (negative: behind), in ms. */
+  clockSkews: Record<string, number>;
+  /** The furthest any node's clock has run behind the page's since the page opened, in ms (≥ 0). */
+  clockBehindMaxMs: number;
 }
 
 /** Events kept for the event log; older ones scroll away. */
@@ -236,6 +241,8 @@ export function createLabStore(order: NodeId[], linkDelayMs: number, settings = 
     autoscaler: autoscalerOff,
     exchanges: [],
     clusterWipes: 0,
+    clockSkews: {},
+    clockBehindMaxMs: 0,
   }));
 }
 

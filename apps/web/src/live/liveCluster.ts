@@ -9,9 +9,10 @@
  *
  * Node faults: kill terminates the worker (a real crash: the peers' ports to it go dead); restart
  * starts a fresh worker on the same files (a recovery); wipe terminates it and starts one that
- * deletes the node's folder first (a lost disk); pause holds the worker's inputs. Network faults are
- * a `NetworkFaults` value in the store (each change made in linkFaults.ts), turned into a link
- * table per worker on every change.
+ * deletes the node's folder first (a lost disk); pause holds the worker's inputs; a clock skew
+ * moves the node's clock (clocks.ts) and stays through its restarts, as a machine's clock would.
+ * Network faults are a `NetworkFaults` value in the store (each change made in linkFaults.ts),
+ * turned into a link table per worker on every change.
  * Every fault is put on the store's timeline. Membership changes (add, remove, the autoscaler) are
  * driven by `membership` (membershipChanges.ts) through `startJoiner`, `configureNode` and `retire`.
  * Spawning and starting one node's worker is nodeStartup.ts.
@@ -21,6 +22,7 @@ import type { KvReply, KvRequest, NodeId } from '@kvscope/engine';
 import { type EventBatch, type StoredVersions, sharedNow } from '../shared/workerApi.ts';
 import { LiveAutoscaler } from './autoscaler.ts';
 import { BatchFold } from './batchFold.ts';
+import { clockSkewText } from './clocks.ts';
 import { assignDataCentres, dataCentreMap, interDcDelayMs, layoutChanged } from './dataCentres.ts';
 import {
   addMarker,
@@ -210,6 +212,20 @@ export class LiveCluster {
   }
 
   /**
+   * Sets the node's clock `ms` ahead of the page's (negative: behind; 0: right). A node that is not
+   * running takes it when it starts.
+   */
+  setClockSkew(id: NodeId, ms: number): void {
+    if ((this.store.getState().clockSkews[id] ?? 0) === ms) return;
+    this.mark('skew', clockSkewText(id, ms), [id], [{ type: 'skew', node: id, ms }]);
+    this.store.setState((s) => ({
+      clockSkews: withSkew(s.clockSkews, id, ms),
+      clockBehindMaxMs: Math.max(s.clockBehindMaxMs, -ms),
+    }));
+    void this.running.ask(id, (api) => api.setClockSkew(ms), null);
+  }
+
+  /**
    * Stops every worker, wipes every node's files, and starts a fresh cluster. Whole-cluster restarts
    * (this, new settings) run in the queue like every start: a second one (a double click, a lesson's
    * next set-up) waits for the one under way instead of stopping and starting the workers under it.
@@ -225,6 +241,7 @@ export class LiveCluster {
     const membership = initialMembership(order, retired);
     this.store.setState({
       faults: noFaults,
+      clockSkews: {},
       nodes: freshNodes(order),
       flights: {},
       linkCounts: {},
@@ -316,11 +333,12 @@ export class LiveCluster {
     await this.running.askAll((api) => api.configure({ antiEntropy: 'trigger' }));
   }
 
-  /** Heals every network fault and resumes every paused node. */
+  /** Heals every network fault, resumes every paused node and sets every clock right. */
   async healAll(): Promise<void> {
     const paused = this.ids.filter((id) => this.store.getState().nodes[id]?.status === 'paused');
     const healed = this.changeLinks(healChange(paused));
     for (const id of paused) this.resumeQuietly(id);
+    for (const id of Object.keys(this.store.getState().clockSkews)) this.setClockSkew(id as NodeId, 0);
     await healed;
   }
 
@@ -350,7 +368,8 @@ export class LiveCluster {
         const { [id]: _node, ...nodes } = s.nodes;
         const { [id]: _snapshot, ...snapshots } = s.snapshots;
         const selection = s.selection.node === id ? { ...s.selection, node: null } : s.selection;
-        return { order: s.order.filter((m) => m !== id), nodes, snapshots, selection };
+        const clockSkews = withSkew(s.clockSkews, id, 0);
+        return { order: s.order.filter((m) => m !== id), nodes, snapshots, selection, clockSkews };
       });
     });
   }
@@ -438,6 +457,12 @@ export class LiveCluster {
     this.store.setState((s) => setNodeStatus(s, id, 'crashed', sharedNow()));
     this.store.setState((s) => patchNode(s, id, { error: message }));
   }
+}
+
+/** The skews with `id`'s set to `ms` (a clock set right is not listed). */
+function withSkew(skews: Readonly<Record<string, number>>, id: NodeId, ms: number): Record<string, number> {
+  const { [id]: _old, ...others } = skews;
+  return ms === 0 ? others : { ...others, [id]: ms };
 }
 
 /** The fault timeline's line when a node found its own files damaged and its disk was replaced. */

@@ -24,6 +24,10 @@
  * timestamp from before the history began (the nodes and the page share one clock, `sharedNow`)
  * is *found*: `ops` records each at the history's start as a write of unknown outcome, all the
  * history can say of it, so that it explains the versions it made and promises nothing else.
+ * A node whose clock was set behind (clocks.ts) stamps this history's writes early too: only a
+ * timestamp earlier than the start by more than the furthest any clock ran behind (`clockBehindMs`)
+ * counts as found. (The other way is not covered: a version a clock set ahead stamped before a
+ * reload looks new, since the skew is the page's and the reload forgets it.)
  */
 
 import {
@@ -65,6 +69,8 @@ export class LiveHistory {
   minR: number;
   minW: number;
   /** Versions written before the history began that its reads returned, by key and clock. */
+  /** The furthest any node's clock ran behind the page's while this history ran (ms, ≥ 0). */
+  clockBehindMs = 0;
   private readonly found = new Map<string, { key: string; value: HistoryValue }>();
   private readonly free: number[] = [];
   private nextProcess = 0;
@@ -199,7 +205,7 @@ export class LiveHistory {
 
   private noteFound(key: string, siblings: readonly Version[]): void {
     for (const version of siblings) {
-      if (version.timestamp >= this.startedAt) continue;
+      if (version.timestamp >= this.startedAt - this.clockBehindMs) continue;
       const id = `${key} ${formatClock(version.clock)}`;
       if (this.found.has(id)) continue;
       const value = version.value === null ? null : historyValueOfBytes(version.value);

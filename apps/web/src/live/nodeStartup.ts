@@ -155,6 +155,8 @@ export async function spawnNode(
     events: events.port2,
     requests: requests.port2,
     wipe,
+    // A machine's clock outlives its process: a skewed node restarts skewed.
+    clockSkewMs: ctx.store.getState().clockSkews[id] ?? 0,
   };
   return async () => {
     const start = (a: typeof api) => a.start(Comlink.transfer(options, [events.port2, requests.port2]));

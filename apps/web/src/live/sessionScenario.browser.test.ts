@@ -85,6 +85,29 @@ describe('the live session as a scenario', () => {
     expect(scenario.faults.map((f) => `${f.atMs} ${f.type}`)).toEqual(['0 partition', '2500 heal']);
   });
 
+  it('begins with the clocks as they were when the settings were applied, and replays each skew', () => {
+    let state = session();
+    const mark = (...args: Parameters<typeof addMarker> extends [unknown, ...infer R] ? R : never) => {
+      state = { ...state, ...addMarker(state, ...args) };
+    };
+    mark('skew', "n4's clock set 10 s behind", [n4], 9_600, [{ type: 'skew', node: n4, ms: -10_000 }]);
+    mark('settings', 'settings: last write wins', [], 10_000);
+    mark('skew', "n5's clock set 2 s ahead", [n5], 10_500, [{ type: 'skew', node: n5, ms: 2_000 }]);
+    const scenario = parseScenario(sessionScenario(state, { startedAt: 1_000, now: 12_000 }));
+    if (isKvError(scenario)) throw new Error(scenario.sentence);
+    expect(scenario.faults).toEqual([
+      { atMs: 0, type: 'skew', node: n4, ms: -10_000 },
+      { atMs: 500, type: 'skew', node: n5, ms: 2_000 },
+    ]);
+    // A heal sets the clocks right (skews of 0 after it): a skew before it is not in force after it.
+    mark('heal', 'heal all', [], 11_000, [{ type: 'heal' }]);
+    mark('skew', "n4's clock set right", [n4], 11_000, [{ type: 'skew', node: n4, ms: 0 }]);
+    mark('settings', 'settings: siblings', [], 11_500);
+    const later = parseScenario(sessionScenario(state, { startedAt: 1_000, now: 12_000 }));
+    if (isKvError(later)) throw new Error(later.sentence);
+    expect(later.faults).toEqual([{ atMs: 0, type: 'skew', node: n4, ms: 0 }]);
+  });
+
   it('leaves out what changed nothing: a heal resuming a node resumed already, a restart of a node up', () => {
     let state = session();
     const mark = (...args: Parameters<typeof addMarker> extends [unknown, ...infer R] ? R : never) => {

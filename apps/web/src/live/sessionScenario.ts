@@ -3,7 +3,7 @@
  * the same run exactly): the cluster under its current settings, the background workload at its
  * rate, key count and mix, and every fault the learner caused since the cluster last started afresh
  * or took its current settings — kills, restarts, pauses, partitions, one-way cuts, slow and lossy links, wipes, a flipped bit,
- * heals — at the moment it happened, each as the fault the lab's action is (the markers carry it,
+ * clock skews, heals — at the moment it happened, each as the fault the lab's action is (the markers carry it,
  * liveCluster.ts). Run in the deterministic simulator (the Runs tab, or `npx kvscope run`), it
  * replays the same actions on the same cluster, the same way for every run of the same seed.
  *
@@ -37,12 +37,13 @@ const notReplayed: Partial<Record<FaultMarker['kind'], string>> = {
 export function sessionScenario(state: LabState, session: SessionSpan): Record<string, unknown> {
   const { settings, order, workload, linkDelayMs } = state;
   // New settings restart the nodes on the same disks, and the history goes on; the file runs under
-  // the current settings only, so it begins where they were applied, with the links as they were.
+  // the current settings only, so it begins where they were applied, with the links and clocks as
+  // they were.
   const applied = state.markers.filter((m) => m.kind === 'settings' && m.at >= session.startedAt);
   const span = { ...session, startedAt: Math.max(session.startedAt, applied.at(-1)?.at ?? 0) };
   const before = state.markers.filter((m) => m.at >= session.startedAt && m.at < span.startedAt);
   const markers = [
-    { at: span.startedAt, kind: 'settings' as const, scenario: networkInForce(before) },
+    { at: span.startedAt, kind: 'settings' as const, scenario: inForce(before) },
     ...state.markers.filter((m) => m.at >= span.startedAt && m.at <= span.now),
   ];
   const cast = castOf(order, markers);
@@ -96,18 +97,25 @@ function settleMsFor(gossipIntervalMs: number, joins: boolean): number {
   return joins ? Math.max(quiet, rangeForwardGraceMs + 15_000) : quiet;
 }
 
-/** Faults the file replays as link faults: they outlive new settings (the workers restart, links stay). */
-const linkFaults: ReadonlySet<ScenarioFault['type']> = new Set(['partition', 'cut', 'slow', 'loss']);
+/** Faults that outlive new settings (the workers restart; links and clocks stay as they were). */
+const lastingFaults: ReadonlySet<ScenarioFault['type']> = new Set([
+  'partition',
+  'cut',
+  'slow',
+  'loss',
+  'skew',
+]);
 
 /**
- * The network faults in force once the `before` markers had struck: those since the last heal. New
- * settings restart every worker, so the nodes are all up again, but the links stay as they were:
- * the file begins with them.
+ * The network faults and clock skews in force once the `before` markers had struck: those since the
+ * last heal (a heal sets the clocks right, as skews of 0 after it). New settings restart every
+ * worker, so the nodes are all up again, but the links and the clocks stay as they were: the file
+ * begins with them.
  */
-function networkInForce(before: readonly FaultMarker[]): ScenarioFault[] {
+function inForce(before: readonly FaultMarker[]): ScenarioFault[] {
   const faults = before.flatMap((m) => m.scenario ?? []);
   const healed = faults.map((fault) => fault.type).lastIndexOf('heal');
-  return faults.slice(healed + 1).filter((fault) => linkFaults.has(fault.type));
+  return faults.slice(healed + 1).filter((fault) => lastingFaults.has(fault.type));
 }
 
 type Condition = 'up' | 'down' | 'paused' | 'joining';

@@ -34,6 +34,8 @@ export interface NodeStartOptions {
   requests: MessagePort;
   /** Delete the node's files before opening them: a wiped disk (a permanent failure). */
   wipe?: boolean;
+  /** How far the node's clock runs ahead of (negative: behind) the page's, in ms (`setClockSkew`). */
+  clockSkewMs?: number;
 }
 
 /** What a started worker reports: where its files are and what it recovered from them. */
@@ -113,6 +115,11 @@ export interface NodeWorkerApi {
   /** Holds every input (messages, requests, timers) until `resume`: a stalled process. */
   pause(): void;
   resume(): void;
+  /**
+   * Clock skew: the node's clock runs `ms` ahead of (negative: behind) the page's from now on — the
+   * one clock it stamps versions with and runs its timers by, as the simulator's `skew` fault.
+   */
+  setClockSkew(ms: number): void;
   /** Settings that change while running (the request timeout, with the network speed). */
   configure(patch: Record<string, unknown>): void;
   snapshot(): NodeSnapshot | null;

@@ -24,6 +24,11 @@
  * Pause holds inputs (messages, requests, timer ticks) in a bounded queue until resume: a stalled
  * process whose peers keep sending. Messages already on the wire (delayed by the link) still land.
  *
+ * Clock skew (`setClockSkew`) moves the node's one clock, as the simulator's `skew` fault does: the
+ * timestamps it stamps versions with (what last-write-wins compares) and the deadlines of its timers.
+ * The events it reports are put back on the page's clock, so the views place them where they
+ * happened; a version's timestamp stays as the node stamped it.
+ *
  * Link faults are applied here, at the sending side, from the link table the page pushes: a cut
  * link drops, a lossy one drops with its probability, a slow one holds the message for its delay.
  *
@@ -96,6 +101,8 @@ export class LiveHost {
   private readonly batchTimer: ReturnType<typeof setInterval>;
   private stopped = false;
   private paused = false;
+  /** How far the node's clock runs ahead of the page's (negative: behind), in ms. */
+  private skewMs = 0;
   private held: (() => void)[] = [];
   private tickHeld = false;
   /** Outputs waiting for the next group commit, in step order. */
@@ -133,9 +140,22 @@ export class LiveHost {
   }
 
   start(recovered: boolean): void {
-    const now = sharedNow();
-    this.emit({ type: 'node.started', at: now, node: this.node.id, recovered });
-    this.step({ type: 'start', now });
+    this.emit({ type: 'node.started', at: sharedNow(), node: this.node.id, recovered });
+    this.step({ type: 'start', now: this.clock() });
+  }
+
+  /** The node's clock: the page's, skewed. */
+  clock(): number {
+    return sharedNow() + this.skewMs;
+  }
+
+  /** Moves the node's clock to run `ms` ahead of the page's; a timer already set waits for its time. */
+  setClockSkew(ms: number): void {
+    this.skewMs = ms;
+    const wakeAt = this.wakeAt;
+    if (wakeAt === null) return;
+    this.wakeAt = null;
+    this.scheduleWake(wakeAt);
   }
 
   connect(peer: NodeId, port: MessagePort): void {
@@ -176,13 +196,13 @@ export class LiveHost {
       });
       this.input(() => {
         if (hostTimeline.on) hostTimeline.mark('request', request.type);
-        this.step({ type: 'request', now: sharedNow(), request });
+        this.step({ type: 'request', now: this.clock(), request });
       });
     });
   }
 
   configure(patch: Record<string, unknown>): void {
-    this.step({ type: 'control', now: sharedNow(), command: { type: 'configure', patch } });
+    this.step({ type: 'control', now: this.clock(), command: { type: 'configure', patch } });
   }
 
   pause(): void {
@@ -202,7 +222,7 @@ export class LiveHost {
     const held = this.held;
     this.held = [];
     for (const input of held) input();
-    if (this.tickHeld) this.step({ type: 'tick', now: sharedNow() });
+    if (this.tickHeld) this.step({ type: 'tick', now: this.clock() });
     this.tickHeld = false;
   }
 
@@ -253,7 +273,7 @@ export class LiveHost {
       if (this.messageEvents)
         this.emit({ type: 'message.delivered', at: now, node: this.node.id, from, id, msg: body.type });
       else this.tally.delivered(from, body.type);
-      this.step({ type: 'message', now, envelope });
+      this.step({ type: 'message', now: this.clock(), envelope });
     });
   }
 
@@ -274,7 +294,8 @@ export class LiveHost {
     const stepMs = stepped - t0;
     this.stats.stepMs += stepMs;
     if (stepMs > this.stats.stepMsMax) this.stats.stepMsMax = stepMs;
-    for (const event of out.events) this.emit(event);
+    for (const event of out.events)
+      this.emit(this.skewMs === 0 ? event : { ...event, at: event.at - this.skewMs });
     this.scheduleWake(out.wakeAt);
     const releaseNow = !out.syncBeforeSend && this.pending.length === 0 && this.durableTail === null;
     // A coordinator's replica-puts leave before the sync: at once, so that the replicas flush while
@@ -415,9 +436,9 @@ export class LiveHost {
       () => {
         this.wakeTimer = null;
         this.wakeAt = null;
-        this.step({ type: 'tick', now: sharedNow() });
+        this.step({ type: 'tick', now: this.clock() });
       },
-      Math.max(0, wakeAt - sharedNow()),
+      Math.max(0, wakeAt - this.clock()),
     );
   }
 

@@ -32,7 +32,6 @@ import type {
   NodeWorkerApi,
   StoredVersions,
 } from '../shared/workerApi.ts';
-import { sharedNow } from '../shared/workerApi.ts';
 import { hostTimeline } from './hostTimeline.ts';
 import { LiveHost } from './liveHost.ts';
 import { ReplyBatch } from './replyBatch.ts';
@@ -76,6 +75,7 @@ const api: NodeWorkerApi = {
     }
     const live = new LiveHost(node, fs, options.events, rng, backend === 'opfs');
     host = live;
+    live.setClockSkew(options.clockSkewMs ?? 0);
     host.setLinks(earlyLinks);
     host.setMessageEvents(earlyMessageEvents);
     for (const [peer, port] of earlyPorts) host.connect(peer, port);
@@ -83,7 +83,10 @@ const api: NodeWorkerApi = {
     const io = 'flushStats' in fs ? (fs as OpfsFileSystem).flushStats : null;
     snapshotOf = () => {
       const timeline = hostTimeline.recorded();
-      return { ...node.snapshot(sharedNow()), host: { ...live.stats, ...io, ...(timeline && { timeline }) } };
+      return {
+        ...node.snapshot(live.clock()),
+        host: { ...live.stats, ...io, ...(timeline && { timeline }) },
+      };
     };
     storedOf = (key) => storedVersionsOf(node, key);
     closeFiles = () => fs.close();
@@ -113,6 +116,9 @@ const api: NodeWorkerApi = {
   },
   pause() {
     host?.pause();
+  },
+  setClockSkew(ms: number) {
+    host?.setClockSkew(ms);
   },
   resume() {
     host?.resume();
