@@ -172,4 +172,22 @@ describe('the live run history', () => {
     const without = runCheckers(recorded, held, liveCheckerConfig(history, 0));
     expect(without.results.filter((r) => !r.valid).map((r) => r.property)).toEqual(['P2', 'P7']);
   });
+
+  it('takes no version a clock set behind stamped early for one from before the history', () => {
+    const history = new LiveHistory(defaultSettings, 0);
+    // A node 10 s behind stamps a write of this history 8 s before it began.
+    const early = newVersion({
+      context: [],
+      coordinator: n1,
+      now: history.startedAt - 8_000,
+      value: bytes('a'),
+      local: [],
+    });
+    history.clockBehindMs = 10_000;
+    read(history, 'fig', [early]);
+    expect(history.foundBefore).toBe(0);
+    history.clockBehindMs = 0;
+    read(history, 'fig', [early]);
+    expect(history.foundBefore).toBe(1);
+  });
 });
