@@ -27,6 +27,7 @@ export {
   type WalkStop,
 } from './ring/ringGeometry.ts';
 export * from './shared/format.ts';
+export * from './shared/NodeOptions.tsx';
 export * from './shared/nodeStyle.ts';
 export * from './timeline/FaultTimeline.tsx';
 export * from './timeline/timelineModel.ts';

@@ -21,7 +21,7 @@ import {
   type VectorClock,
   type Version,
 } from '@kvscope/engine';
-import { plural } from '@kvscope/ui';
+import { NodeOptions, plural } from '@kvscope/ui';
 import { useEffect, useMemo, useState } from 'react';
 import { dataCentreMap, placementFor, ringMembers } from '../live/dataCentres.ts';
 import { type LabClient, textOf } from '../live/labClient.ts';
@@ -119,11 +119,7 @@ export function ClientPanel({ client, order, ringNodes, settings, selectedKey, o
             data-testid="client-node"
           >
             <option value="">any node</option>
-            {order.map((id) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
+            <NodeOptions ids={order} />
           </select>
         </label>
         <label title="Replicas that must answer a get (R) or acknowledge a put/delete (W) for this request">

@@ -6,6 +6,7 @@
  */
 
 import type { NodeId } from '@kvscope/engine';
+import { NodeOptions } from '@kvscope/ui';
 import { useState } from 'react';
 import { clockSkewChoices, skewWords } from '../live/clocks.ts';
 import type { LabState } from '../live/labStore.ts';
@@ -24,11 +25,7 @@ export function ClockFaults({ state, cluster }: { state: LabState; cluster: Live
         <label>
           node{' '}
           <select value={node} onChange={(e) => setPicked(e.target.value)} data-testid="clock-node">
-            {order.map((id) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
+            <NodeOptions ids={order} />
           </select>
         </label>
         <label>

@@ -7,7 +7,7 @@
  */
 
 import type { NodeId } from '@kvscope/engine';
-import { FaultTimeline, type FaultMarker as TimelineMarker } from '@kvscope/ui';
+import { FaultTimeline, NodeOptions, type FaultMarker as TimelineMarker } from '@kvscope/ui';
 import { useState } from 'react';
 import type { FaultMarker, LabState, Selection } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
@@ -79,11 +79,7 @@ export function FaultsPanel({
             from{' '}
             <select value={source} onChange={(e) => setFrom(e.target.value)} data-testid="link-from">
               <option value="">every link</option>
-              {order.map((id) => (
-                <option key={id} value={id}>
-                  {id}
-                </option>
-              ))}
+              <NodeOptions ids={order} />
             </select>
           </label>
           <label>
@@ -94,11 +90,7 @@ export function FaultsPanel({
               disabled={!source}
               data-testid="link-to"
             >
-              {targets.map((id) => (
-                <option key={id} value={id}>
-                  {id}
-                </option>
-              ))}
+              <NodeOptions ids={targets} />
             </select>
           </label>
           <button

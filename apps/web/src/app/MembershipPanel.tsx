@@ -7,6 +7,7 @@
  */
 
 import type { AutoscalerSettings, NodeId } from '@kvscope/engine';
+import { NodeOptions } from '@kvscope/ui';
 import { useState } from 'react';
 import { autoscalerProblem } from '../live/autoscaler.ts';
 import type { LabState } from '../live/labStore.ts';
@@ -49,11 +50,7 @@ export function MembershipPanel({ state, cluster }: { state: LabState; cluster: 
           aria-label="Node to remove"
           data-testid="remove-which"
         >
-          {members.map((id) => (
-            <option key={id} value={id}>
-              {id}
-            </option>
-          ))}
+          <NodeOptions ids={members} />
         </select>
         <button
           type="button"

@@ -17,6 +17,7 @@
  */
 
 import { useState } from 'react';
+import { NodeOptions } from '../shared/NodeOptions.tsx';
 import { type EventFilter, selectEvents } from './eventFilter.ts';
 import { type AnyEvent, type EventKind, eventKey, eventKind, eventKinds, eventNodes } from './eventTypes.ts';
 import { foldQuietExchanges, foldRepeats, foldStreams, lineIdentity } from './foldLines.ts';
@@ -108,11 +109,7 @@ export function EventLog(props: EventLogProps) {
             onChange={(e) => setFilter({ ...filter, node: e.target.value || null })}
           >
             <option value="">all</option>
-            {nodes.map((id) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
+            <NodeOptions ids={nodes} />
           </select>
         </label>
         <label>
