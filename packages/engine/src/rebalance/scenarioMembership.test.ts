@@ -313,6 +313,30 @@ describe('membership changes in scenarios', () => {
     expect(Object.keys(forced.finalState).sort()).toEqual(['n1', 'n3']);
   });
 
+  it('starts the changes queued behind a decommission refused when its turn came', () => {
+    // Churn seed 9588: n6's decommission waited for n4's, then was refused (n6, wiped, was still
+    // bootstrapping again); nothing started the two joins queued behind it, and the run ended with
+    // them never started. Here n3's decommission, once n4 has left, would leave 2 nodes for N=3.
+    const queued = {
+      ...file,
+      faults: [
+        { atMs: 3_000, type: 'decommission', node: 'n4' },
+        { atMs: 3_001, type: 'decommission', node: 'n3' },
+        { atMs: 3_002, type: 'join', node: 'n5' },
+      ],
+    };
+    const report = runScenario(parseScenario(queued) as Scenario);
+    if (isKvError(report)) throw report;
+    expect(report.unfinishedChange).toBeUndefined();
+    const log = report.faults.map((f) => f.description);
+    expect(log.slice(3)).toEqual([
+      'decommission n3 refused: KV_INVALID_ARGUMENT: n3 cannot be decommissioned: it would leave 2 nodes, fewer than N=3 replicas of every key (force it to accept that)',
+      'join n5: it streams the ranges it gains, then serves',
+    ]);
+    expect(Object.keys(report.finalState).sort()).toEqual(['n1', 'n2', 'n3', 'n5']);
+    expect(report.valid).toBe(true);
+  });
+
   it('refuses a decommission that would leave a data centre fewer nodes than its replicas', () => {
     const nodes = [
       { id: 'n1', dataCentre: 'west' },

@@ -292,7 +292,10 @@ export class Nemesis {
     this.links.configureNode(id);
   }
 
-  /** Starts the first waiting membership change (a decommission once its node is up). */
+  /**
+   * Starts the first waiting membership change (a decommission once its node is up). A refused
+   * decommission starts nothing whose end would start the next change, so the next starts now.
+   */
   private nextChange(): void {
     const fault = this.waitingChanges[0];
     if (!fault || this.changing !== null) return;
@@ -302,6 +305,7 @@ export class Nemesis {
     }
     this.waitingChanges.shift();
     this.log.push({ atMs: this.sim.now, type: fault.type, description: this.startChange(fault) });
+    if (this.changing === null) this.nextChange();
   }
 
   private startChange(fault: FaultEvent & { type: 'join' | 'decommission' }): string {
