@@ -380,8 +380,10 @@ test('a join cancelled while it pulls leaves no node waiting on it: a node remov
   // A source still forwarding to n6 would wait ten minutes for its acknowledgements before leaving.
   await page.getByTestId('remove-which').selectOption(source);
   await page.getByTestId('remove-node').click();
-  await expect(page.getByTestId(`status-${source}`)).toHaveText('leaving');
+  // Healed, its hand-over can end within a second ('left … in 102 ms' at 0.6 s in a CI run), before
+  // a check of its 'leaving' state comes round: the timeline keeps that it began.
   await expect(page.getByTestId(`row-${source}`)).toHaveCount(0, { timeout: 30_000 });
+  await expect(page.getByTestId('faults-timeline')).toContainText(`${source} decommissioning`);
   expect(await missing(page, acked, 3)).toEqual([]);
   // Saved, the session replays the join, its cancellation and the departure in the simulator.
   const scenario = await savedSession(page);
