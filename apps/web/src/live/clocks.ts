@@ -20,5 +20,5 @@ export function skewWords(ms: number): string {
 export function clockSkewText(id: string, ms: number): string {
   return ms === 0
     ? `${id}'s clock set right`
-    : `${id}'s clock set ${skewWords(ms)}: it stamps its writes ${skewWords(ms)} the others`;
+    : `${id}'s clock set ${skewWords(ms)}: it stamps its writes ${skewWords(ms)}${ms > 0 ? ' of' : ''} the others`;
 }

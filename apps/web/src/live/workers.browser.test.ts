@@ -6,6 +6,7 @@
  */
 import { buildRing, type NodeId, nodeIds, preferenceList } from '@kvscope/engine';
 import { describe, expect, it } from 'vitest';
+import { sharedNow } from '../shared/workerApi.ts';
 import { LabClient, textOf } from './labClient.ts';
 import { createLabStore } from './labStore.ts';
 import { LiveCluster } from './liveCluster.ts';
@@ -102,6 +103,35 @@ describe('workers in a real browser', () => {
       e.type === 'message.sent' && e.node === ids[0] && e.msg === 'replica-put';
     await expect.poll(() => store.getState().messages.filter(replicaPut).length).toBeGreaterThanOrEqual(2);
     await expect.poll(stores).toBeGreaterThanOrEqual(2);
+    cluster.stopAll();
+  });
+
+  it('keep a node’s clock skew through a kill and a restart, and take one set while it is down', async () => {
+    const { ids, store, cluster } = await startCluster(3, 11);
+    const [n1] = ids as [NodeId];
+    /** How far n1's clock runs from the page's, in whole seconds, by its snapshot's time. */
+    const offset = async () => {
+      const snapshot = await cluster.snapshot(n1);
+      return snapshot ? Math.round((snapshot.at - sharedNow()) / 1_000) : null;
+    };
+    cluster.setClockSkew(n1, -10_000);
+    await expect.poll(offset).toBe(-10);
+    cluster.kill(n1);
+    await cluster.restart(n1);
+    expect(await offset()).toBe(-10);
+    cluster.kill(n1);
+    cluster.setClockSkew(n1, 30_000);
+    await cluster.restart(n1);
+    expect(await offset()).toBe(30);
+    expect(
+      store
+        .getState()
+        .markers.filter((m) => m.kind === 'skew')
+        .map((m) => m.label),
+    ).toEqual([
+      "n1's clock set 10 s behind: it stamps its writes 10 s behind the others",
+      "n1's clock set 30 s ahead: it stamps its writes 30 s ahead of the others",
+    ]);
     cluster.stopAll();
   });
 

@@ -9,8 +9,8 @@
  * exclusive, so the page must have terminated the old worker first; the file system waits out the
  * moment a terminated worker keeps its locks.
  *
- * Ports and the link table may arrive before `start`; they are kept and handed to the host then, so
- * the node's first messages find their peers connected.
+ * Ports, the link table and a clock skew may arrive before `start`; they are kept and handed to the
+ * host then, so the node's first messages find their peers connected and its first stamps are skewed.
  */
 
 import {
@@ -46,6 +46,8 @@ let files: FileSystem | null = null;
 const earlyPorts = new Map<NodeId, MessagePort>();
 let earlyLinks: LinkTable = {};
 let earlyMessageEvents = true;
+/** A clock skew set after the start's options were made and before the node started: the newer. */
+let earlyClockSkewMs: number | undefined;
 
 const api: NodeWorkerApi = {
   async start(options: NodeStartOptions) {
@@ -75,7 +77,7 @@ const api: NodeWorkerApi = {
     }
     const live = new LiveHost(node, fs, options.events, rng, backend === 'opfs');
     host = live;
-    live.setClockSkew(options.clockSkewMs ?? 0);
+    live.setClockSkew(earlyClockSkewMs ?? options.clockSkewMs ?? 0);
     host.setLinks(earlyLinks);
     host.setMessageEvents(earlyMessageEvents);
     for (const [peer, port] of earlyPorts) host.connect(peer, port);
@@ -118,6 +120,7 @@ const api: NodeWorkerApi = {
     host?.pause();
   },
   setClockSkew(ms: number) {
+    earlyClockSkewMs = ms;
     host?.setClockSkew(ms);
   },
   resume() {
