@@ -2,10 +2,11 @@
  * A learner who clicks everything, fast, through the page's own controls: for
  * `KVSCOPE_MONKEY_SECONDS` (default 15) a seeded stream clicks the lab's buttons 30–400 ms apart —
  * kill, restart, pause, resume, wipe (once: two wipes may take every copy of a write), add and
- * remove a node, split the network, cut, slow and drop a link, heal, repair, new quorum settings —
- * with no regard for what is still under way, while the workload runs. The nemesis (nemesis.spec.ts)
- * strikes through the cluster's API, one fault after the last has been applied; this one finds what
- * only overlapping clicks do (two Applies at once started a second worker on a node's files). Then
+ * remove a node, split the network, cut, slow and drop a link, set a clock off, heal, repair, new
+ * quorum settings — with no regard for what is still under way, while the workload runs. The
+ * nemesis (nemesis.spec.ts) strikes through the cluster's API, one fault after the last has been
+ * applied; this one finds what only overlapping clicks do (two Applies at once started a second
+ * worker on a node's files). Then
  * every fault is healed, and the page must hold: no page error, one worker per node, every node up,
  * and the page's own check of the run; the session, saved as a scenario, must replay in the
  * simulator with every promise held. `KVSCOPE_MONKEY_SEEDS=N` runs N streams (from
@@ -79,7 +80,7 @@ async function clickSomething(page: Page, r: Rng, wiped: { done: boolean }): Pro
   return (await tryClick(page.getByTestId('apply-settings'))) ? `apply ${quorum} quorums` : null;
 }
 
-/** A click on the Faults tab: a partition, a link fault, heal or repair. */
+/** A click on the Faults tab: a partition, a link fault, a clock, heal or repair. */
 async function clickFault(page: Page, r: Rng, ids: string[]): Promise<string | null> {
   await tryClick(page.getByTestId('tab-faults'));
   const x = r.float();
@@ -89,7 +90,7 @@ async function clickFault(page: Page, r: Rng, ids: string[]): Promise<string | n
     const text = groups.map(([id, g]) => `${id}:${'AB'[g]}`).join(' ');
     return (await tryClick(page.getByTestId('partition'))) ? `partition ${text}` : null;
   }
-  if (x < 0.6) {
+  if (x < 0.55) {
     const [from, to] = [pick(r, ids), pick(r, ids)];
     await trySelect(page.getByTestId('link-from'), from);
     await trySelect(page.getByTestId('link-to'), to);
@@ -102,6 +103,12 @@ async function clickFault(page: Page, r: Rng, ids: string[]): Promise<string | n
         .catch(() => '?');
     const link = `${await shown('link-from')}→${await shown('link-to')}`;
     return (await tryClick(page.getByTestId(kind))) ? `${kind} ${link}` : null;
+  }
+  if (x < 0.65) {
+    const [node, skew] = [pick(r, ids), pick(r, ['-10000', '-2000', '0', '2000', '10000'])];
+    await trySelect(page.getByTestId('clock-node'), node);
+    await trySelect(page.getByTestId('clock-skew'), skew);
+    return (await tryClick(page.getByTestId('set-clock'))) ? `clock of ${node} ${skew} ms` : null;
   }
   if (x < 0.85) return (await tryClick(page.getByTestId('heal'))) ? 'heal all' : null;
   return (await tryClick(page.getByTestId('repair-now'))) ? 'repair now' : null;

@@ -1,7 +1,8 @@
 /**
  * Jepsen-style random faults on the live cluster (T3/T4 in the browser): the workload runs fast
- * while a seeded schedule kills, restarts, pauses, partitions, slows, drops and wipes — and, in the
- * third setting, adds and removes nodes, which the faults then strike mid-change; then every fault
+ * while a seeded schedule kills, restarts, pauses, partitions, slows, drops, wipes and sets clocks
+ * off by up to 5 s either way (as the simulator's random faults do) — and, in the third setting,
+ * adds and removes nodes, which the faults then strike mid-change; then every fault
  * is healed, every change finished, and the page's own check (Runs → Check this run) judges the
  * recorded history against every replica's contents, as `kvscope run` judges a simulated one; the
  * session, saved as a scenario, must replay in the simulator with every promise held.
@@ -48,6 +49,7 @@ type Fault =
   | { kind: 'join' }
   | { kind: 'partition'; groups: Record<string, number> }
   | { kind: 'slow' | 'lossy'; from: string; to: string }
+  | { kind: 'skew'; node: string; ms: number }
   | { kind: 'heal' };
 
 /** One of `xs`, drawn from the schedule's stream. */
@@ -71,6 +73,7 @@ function drawFault(r: Rng, status: Record<string, string>, wiped: boolean): Faul
   if (x < 0.8) return { kind: 'lossy', from, to };
   if (x < 0.86) return { kind: 'slow', from, to };
   if (x < 0.9 && !wiped && up.length > 3) return { kind: 'wipe', node: pick(r, up) };
+  if (x < 0.95) return { kind: 'skew', node: from, ms: r.int(10_001) - 5_000 };
   return { kind: 'heal' };
 }
 
@@ -102,6 +105,7 @@ function strike(page: Page, fault: Fault): Promise<string | null> {
     else if (fault.kind === 'partition') await c.partition(fault.groups);
     else if (fault.kind === 'lossy') await c.lossyLink(fault.from as never, fault.to as never, 0.3);
     else if (fault.kind === 'slow') await c.slowLink(fault.from as never, fault.to as never, 50);
+    else if (fault.kind === 'skew') c.setClockSkew(fault.node as never, fault.ms);
     else await c.healAll();
     return null;
   }, fault);
