@@ -9,6 +9,7 @@
 
 import type { NodeId, NodeSnapshot } from '@kvscope/engine';
 import { type HintSummary, isKvNodeSnapshot, type MembershipRow, NodeInspector } from '@kvscope/ui';
+import { skewWords } from '../live/clocks.ts';
 import { membershipOf } from '../live/gossip.ts';
 import type { LabState } from '../live/labStore.ts';
 import type { LiveCluster } from '../live/liveCluster.ts';
@@ -61,6 +62,8 @@ export function InspectorPanel({
   const node = state.nodes[id];
   const snapshot = state.snapshots[id];
   const host = snapshot ? hostStatsOf(snapshot) : null;
+  // A skewed node's snapshot is taken at its own clock's time (clocks.ts).
+  const skew = state.clockSkews[id] ?? 0;
   return (
     <section className="panel" aria-label={`Inspector of ${id}`} data-testid="inspector">
       {node?.error && <p className="refusal">{node.error}</p>}
@@ -83,7 +86,9 @@ export function InspectorPanel({
             recovered={node?.recovery?.recovered ?? false}
             membership={membershipRows(snapshot) ?? []}
             hints={hintRows(state, id)}
-            formatTime={formatLabTime}
+            formatTime={(at) =>
+              skew ? `${formatLabTime(at)} by its clock, ${skewWords(skew)}` : formatLabTime(at)
+            }
             {...(node?.status === 'paused'
               ? {}
               : {
