@@ -3,7 +3,7 @@
  * runs ahead of or behind the page's. It is the node's one clock, as in the simulator's `skew`
  * fault: the timestamps it stamps versions with — what last-write-wins keeps the latest of — and the
  * deadlines of its timers (set a clock back, and a timer already set waits the longer for its time).
- * The choices the Faults panel offers, and how the lab words a clock.
+ * The choices the Faults panel offers, how the lab words a clock, and the store's list of skews.
  */
 
 /** The clocks the Faults panel offers, in ms off the page's: right, or seconds either way (a click's worth and more). */
@@ -21,4 +21,14 @@ export function clockSkewText(id: string, ms: number): string {
   return ms === 0
     ? `${id}'s clock set right`
     : `${id}'s clock set ${skewWords(ms)}: it stamps its writes ${skewWords(ms)}${ms > 0 ? ' of' : ''} the others`;
+}
+
+/** The skews with `id`'s set to `ms` (a clock set right is not listed). */
+export function withSkew(
+  skews: Readonly<Record<string, number>>,
+  id: string,
+  ms: number,
+): Record<string, number> {
+  const { [id]: _old, ...others } = skews;
+  return ms === 0 ? others : { ...others, [id]: ms };
 }

@@ -22,7 +22,7 @@ import type { KvReply, KvRequest, NodeId } from '@kvscope/engine';
 import { type EventBatch, type StoredVersions, sharedNow } from '../shared/workerApi.ts';
 import { LiveAutoscaler } from './autoscaler.ts';
 import { BatchFold } from './batchFold.ts';
-import { clockSkewText } from './clocks.ts';
+import { clockSkewText, withSkew } from './clocks.ts';
 import { assignDataCentres, dataCentreMap, interDcDelayMs, layoutChanged } from './dataCentres.ts';
 import {
   addMarker,
@@ -457,12 +457,6 @@ export class LiveCluster {
     this.store.setState((s) => setNodeStatus(s, id, 'crashed', sharedNow()));
     this.store.setState((s) => patchNode(s, id, { error: message }));
   }
-}
-
-/** The skews with `id`'s set to `ms` (a clock set right is not listed). */
-function withSkew(skews: Readonly<Record<string, number>>, id: NodeId, ms: number): Record<string, number> {
-  const { [id]: _old, ...others } = skews;
-  return ms === 0 ? others : { ...others, [id]: ms };
 }
 
 /** The fault timeline's line when a node found its own files damaged and its disk was replaced. */
